@@ -1,0 +1,139 @@
+// Package agent is the Sluice agent daemon: sources read lines into the
+// durable spool, and the uplink streams the spool to the mediators.
+//
+// The agent imports only pkg/ and proto/ (DESIGN.md §7), so it stays small
+// enough to install on every host.
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+
+	"github.com/sluicehq/sluice/agent/spool"
+	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/agent/uplink"
+)
+
+// Deps are the agent's injected dependencies.
+type Deps struct {
+	Logger  hclog.Logger
+	Version string
+	// DialOptions carry transport credentials to the uplink (TLS).
+	DialOptions []grpc.DialOption
+}
+
+// Agent collects and forwards logs.
+type Agent struct {
+	cfg     *Config
+	logger  hclog.Logger
+	spool   *spool.Spool
+	uplink  *uplink.Uplink
+	sources []*tail.Source
+}
+
+// New opens the spool and builds sources and uplink. Call Run to start.
+func New(cfg *Config, deps Deps) (*Agent, error) {
+	logger := deps.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	sp, err := spool.Open(spool.Options{Dir: filepath.Join(cfg.DataDir, "spool"), Logger: logger.Named("spool")})
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{cfg: cfg, logger: logger, spool: sp}
+	up, err := uplink.New(uplink.Config{
+		AgentID:           cfg.ID,
+		Organization:      cfg.Organization,
+		Hostname:          cfg.Hostname,
+		Version:           deps.Version,
+		Mediators:         cfg.Mediators,
+		BatchEntries:      cfg.BatchEntries,
+		BatchBytes:        cfg.BatchBytes,
+		Window:            cfg.Window,
+		HeartbeatInterval: cfg.HeartbeatInterval,
+		HandshakeTimeout:  cfg.HandshakeTimeout,
+		AckTimeout:        cfg.AckTimeout,
+		FailbackDelay:     cfg.FailbackDelay,
+		LoadBalanceDelay:  cfg.LoadBalanceDelay,
+		ReconnectJitter:   cfg.ReconnectJitter,
+		DialOptions:       deps.DialOptions,
+	}, sp, logger.Named("uplink"))
+	if err != nil {
+		_ = sp.Close()
+		return nil, err
+	}
+	a.uplink = up
+	for _, sc := range cfg.Sources {
+		src, err := tail.New(tail.Config{
+			SourceID:      sc.ID,
+			LogSourceType: sc.LogSourceType,
+			Paths:         sc.Paths,
+			Exclude:       sc.Exclude,
+			StartAtEnd:    sc.StartAtEnd,
+			PollInterval:  sc.PollInterval,
+			MaxLineBytes:  sc.MaxLineBytes,
+			BatchLines:    cfg.BatchEntries,
+			BatchBytes:    cfg.BatchBytes,
+		}, sp, logger.Named("source").With("source", sc.ID))
+		if err != nil {
+			_ = sp.Close()
+			return nil, err
+		}
+		a.sources = append(a.sources, src)
+	}
+	return a, nil
+}
+
+// Uplink exposes the uplink's status (current and last mediator).
+func (a *Agent) Uplink() *uplink.Uplink { return a.uplink }
+
+// Spool exposes the spool depth for status reporting.
+func (a *Agent) Spool() *spool.Spool { return a.spool }
+
+// Run runs sources and uplink until ctx is done, then closes the spool.
+func (a *Agent) Run(ctx context.Context) error {
+	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth())
+	var wg sync.WaitGroup
+	errc := make(chan error, len(a.sources)+1)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for _, s := range a.sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Run(runCtx); err != nil {
+				errc <- err
+				cancel()
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := a.uplink.Run(runCtx); err != nil {
+			errc <- err
+			cancel()
+		}
+	}()
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	if err := a.spool.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	a.logger.Info("agent stopped")
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	return nil
+}

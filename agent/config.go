@@ -1,0 +1,394 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// Config is a validated agent configuration.
+type Config struct {
+	ID           string
+	Organization string
+	Hostname     string
+	DataDir      string
+	// Mediators is the ordered list: position is priority.
+	Mediators []string
+	Insecure  bool
+	LogLevel  string
+
+	HeartbeatInterval time.Duration
+	// FailbackDelay and LoadBalanceDelay are 0 when disabled.
+	FailbackDelay    time.Duration
+	LoadBalanceDelay time.Duration
+	HandshakeTimeout time.Duration
+	AckTimeout       time.Duration
+	// ReconnectJitter spreads reconnects after a lost session.
+	ReconnectJitter time.Duration
+
+	MaxLineBytes int
+	BatchEntries int
+	BatchBytes   int
+	// Window is how many batches may be in flight unacknowledged.
+	Window int
+
+	Sources []SourceConfig
+}
+
+// SourceConfig is one `source "KIND" "ID" {}` block.
+type SourceConfig struct {
+	Kind          string
+	ID            string
+	LogSourceType string
+	Paths         []string
+	Exclude       []string
+	// StartAtEnd skips what files hold when first seen (default: read them
+	// from the beginning, so nothing is missed).
+	StartAtEnd   bool
+	PollInterval time.Duration
+	MaxLineBytes int
+}
+
+// Defaults.
+const (
+	DefaultDataDir           = "/var/lib/sluice/agent"
+	DefaultHeartbeatInterval = 30 * time.Second
+	DefaultFailbackMinutes   = 60
+	DefaultLoadBalanceMins   = 4320
+	DefaultMaxLineBytes      = 64 << 10
+	DefaultBatchEntries      = 2000
+	DefaultBatchBytes        = 1 << 20
+	DefaultWindow            = 8
+	DefaultPollInterval      = 250 * time.Millisecond
+)
+
+type fileSchema struct {
+	Agent   *agentBlock   `hcl:"agent,block"`
+	Sources []sourceBlock `hcl:"source,block"`
+}
+
+type agentBlock struct {
+	ID                string   `hcl:"id,optional"`
+	Organization      string   `hcl:"organization,optional"`
+	Hostname          string   `hcl:"hostname,optional"`
+	DataDir           string   `hcl:"data_dir,optional"`
+	Mediators         []string `hcl:"mediators"`
+	Insecure          bool     `hcl:"insecure,optional"`
+	LogLevel          string   `hcl:"log_level,optional"`
+	HeartbeatInterval string   `hcl:"heartbeat_interval,optional"`
+	FailbackDelay     *int     `hcl:"failback_delay,optional"`
+	LoadBalanceDelay  *int     `hcl:"load_balance_delay,optional"`
+	HandshakeTimeout  string   `hcl:"handshake_timeout,optional"`
+	AckTimeout        string   `hcl:"ack_timeout,optional"`
+	ReconnectJitter   string   `hcl:"reconnect_jitter,optional"`
+	MaxLineBytes      *int     `hcl:"max_line_bytes,optional"`
+	BatchEntries      *int     `hcl:"batch_entries,optional"`
+	BatchBytes        *int     `hcl:"batch_bytes,optional"`
+	Window            *int     `hcl:"window,optional"`
+
+	DefRange               hcl.Range `hcl:",def_range"`
+	MediatorsRange         hcl.Range `hcl:"mediators,attr_range"`
+	LogLevelRange          hcl.Range `hcl:"log_level,attr_range"`
+	HeartbeatIntervalRange hcl.Range `hcl:"heartbeat_interval,attr_range"`
+	FailbackDelayRange     hcl.Range `hcl:"failback_delay,attr_range"`
+	LoadBalanceDelayRange  hcl.Range `hcl:"load_balance_delay,attr_range"`
+	HandshakeTimeoutRange  hcl.Range `hcl:"handshake_timeout,attr_range"`
+	AckTimeoutRange        hcl.Range `hcl:"ack_timeout,attr_range"`
+	ReconnectJitterRange   hcl.Range `hcl:"reconnect_jitter,attr_range"`
+	MaxLineBytesRange      hcl.Range `hcl:"max_line_bytes,attr_range"`
+	BatchEntriesRange      hcl.Range `hcl:"batch_entries,attr_range"`
+	BatchBytesRange        hcl.Range `hcl:"batch_bytes,attr_range"`
+	WindowRange            hcl.Range `hcl:"window,attr_range"`
+}
+
+type sourceBlock struct {
+	Kind          string   `hcl:"kind,label"`
+	ID            string   `hcl:"id,label"`
+	LogSourceType string   `hcl:"log_source_type"`
+	Paths         []string `hcl:"paths,optional"`
+	Exclude       []string `hcl:"exclude,optional"`
+	StartAt       string   `hcl:"start_at,optional"`
+	PollInterval  string   `hcl:"poll_interval,optional"`
+	MaxLineBytes  *int     `hcl:"max_line_bytes,optional"`
+
+	DefRange          hcl.Range `hcl:",def_range"`
+	KindRange         hcl.Range `hcl:"kind,label_range"`
+	PathsRange        hcl.Range `hcl:"paths,attr_range"`
+	StartAtRange      hcl.Range `hcl:"start_at,attr_range"`
+	PollIntervalRange hcl.Range `hcl:"poll_interval,attr_range"`
+	MaxLineBytesRange hcl.Range `hcl:"max_line_bytes,attr_range"`
+	LogSourceTypeRng  hcl.Range `hcl:"log_source_type,attr_range"`
+}
+
+// LoadConfig reads, decodes and validates an agent config file, then
+// applies SLUICE_* environment overrides. Errors name file:line:col.
+func LoadConfig(path string) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read agent config: %w", err)
+	}
+	return ParseConfig(src, path)
+}
+
+// ParseConfig is LoadConfig on bytes; filename is used in errors.
+func ParseConfig(src []byte, filename string) (*Config, error) {
+	f, err := hclconf.ParseBytes(src, filename)
+	if err != nil {
+		return nil, err
+	}
+	var fs fileSchema
+	if diags := gohcl.DecodeBody(f.Body, nil, &fs); diags.HasErrors() {
+		return nil, hclconf.FromDiagnostics(diags)
+	}
+	if fs.Agent == nil {
+		return nil, &hclconf.Error{File: filename, Line: 1, Col: 1, Msg: `missing "agent" block`}
+	}
+	cfg, errs := fs.toConfig()
+	applyEnv(cfg)
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
+	var errs hclconf.Errors
+	a := fs.Agent
+	cfg := &Config{
+		ID:           a.ID,
+		Organization: a.Organization,
+		Hostname:     a.Hostname,
+		DataDir:      a.DataDir,
+		Insecure:     a.Insecure,
+		LogLevel:     a.LogLevel,
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname, _ = os.Hostname()
+	}
+	if cfg.ID == "" {
+		cfg.ID = cfg.Hostname
+	}
+	if cfg.Organization == "" {
+		cfg.Organization = event.DefaultOrganization
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	switch a.LogLevel {
+	case "", "trace", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, hclconf.Errorf(a.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
+	}
+
+	if len(a.Mediators) == 0 {
+		errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators must list at least one mediator address (host:port)"))
+	}
+	seen := map[string]bool{}
+	for _, m := range a.Mediators {
+		if err := checkAddress(m); err != nil {
+			errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators: %q: %v", m, err))
+			continue
+		}
+		if seen[m] {
+			errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators: %q is listed twice", m))
+			continue
+		}
+		seen[m] = true
+		cfg.Mediators = append(cfg.Mediators, m)
+	}
+
+	durations := []struct {
+		name string
+		val  string
+		rng  hcl.Range
+		def  time.Duration
+		min  time.Duration
+		dst  *time.Duration
+	}{
+		{"heartbeat_interval", a.HeartbeatInterval, a.HeartbeatIntervalRange, DefaultHeartbeatInterval, time.Second, &cfg.HeartbeatInterval},
+		{"handshake_timeout", a.HandshakeTimeout, a.HandshakeTimeoutRange, 10 * time.Second, 100 * time.Millisecond, &cfg.HandshakeTimeout},
+		{"ack_timeout", a.AckTimeout, a.AckTimeoutRange, 60 * time.Second, time.Second, &cfg.AckTimeout},
+		{"reconnect_jitter", a.ReconnectJitter, a.ReconnectJitterRange, 2 * time.Second, 0, &cfg.ReconnectJitter},
+	}
+	for _, d := range durations {
+		*d.dst = d.def
+		if d.val == "" {
+			continue
+		}
+		v, e := hclconf.Duration(d.val, d.name, d.rng)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		if v < d.min {
+			errs = append(errs, hclconf.Errorf(d.rng, "%s must be at least %s", d.name, d.min))
+			continue
+		}
+		*d.dst = v
+	}
+
+	cfg.FailbackDelay = DefaultFailbackMinutes * time.Minute
+	if a.FailbackDelay != nil {
+		v := *a.FailbackDelay
+		if v != 0 && (v < 1 || v > 3600) {
+			errs = append(errs, hclconf.Errorf(a.FailbackDelayRange, "failback_delay must be 0 (disabled) or 1–3600 minutes, not %d", v))
+		}
+		cfg.FailbackDelay = time.Duration(v) * time.Minute
+	}
+	cfg.LoadBalanceDelay = DefaultLoadBalanceMins * time.Minute
+	if a.LoadBalanceDelay != nil {
+		v := *a.LoadBalanceDelay
+		if v != 0 && (v < 60 || v > 10080) {
+			errs = append(errs, hclconf.Errorf(a.LoadBalanceDelayRange, "load_balance_delay must be 0 (disabled) or 60–10080 minutes, not %d", v))
+		}
+		cfg.LoadBalanceDelay = time.Duration(v) * time.Minute
+	}
+
+	ints := []struct {
+		name     string
+		val      *int
+		rng      hcl.Range
+		def, min int
+		max      int
+		dst      *int
+	}{
+		{"max_line_bytes", a.MaxLineBytes, a.MaxLineBytesRange, DefaultMaxLineBytes, 256, 16 << 20, &cfg.MaxLineBytes},
+		{"batch_entries", a.BatchEntries, a.BatchEntriesRange, DefaultBatchEntries, 1, 100000, &cfg.BatchEntries},
+		{"batch_bytes", a.BatchBytes, a.BatchBytesRange, DefaultBatchBytes, 1 << 10, 64 << 20, &cfg.BatchBytes},
+		{"window", a.Window, a.WindowRange, DefaultWindow, 1, 1024, &cfg.Window},
+	}
+	for _, n := range ints {
+		*n.dst = n.def
+		if n.val == nil {
+			continue
+		}
+		if *n.val < n.min || *n.val > n.max {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
+			continue
+		}
+		*n.dst = *n.val
+	}
+
+	ids := map[string]bool{}
+	for _, sb := range fs.Sources {
+		sc, serrs := sb.toConfig(cfg.MaxLineBytes)
+		errs = append(errs, serrs...)
+		if ids[sb.ID] {
+			errs = append(errs, hclconf.Errorf(sb.DefRange, "source %q is defined twice", sb.ID))
+		}
+		ids[sb.ID] = true
+		cfg.Sources = append(cfg.Sources, sc)
+	}
+	return cfg, errs
+}
+
+func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
+	var errs hclconf.Errors
+	sc := SourceConfig{
+		Kind:          sb.Kind,
+		ID:            sb.ID,
+		LogSourceType: sb.LogSourceType,
+		Paths:         sb.Paths,
+		Exclude:       sb.Exclude,
+		PollInterval:  DefaultPollInterval,
+		MaxLineBytes:  maxLine,
+	}
+	switch sb.Kind {
+	case "file":
+	default:
+		errs = append(errs, hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: file)", sb.Kind))
+	}
+	if sb.ID == "" {
+		errs = append(errs, hclconf.Errorf(sb.DefRange, "source id (the second label) must not be empty"))
+	}
+	if sb.LogSourceType == "" {
+		errs = append(errs, hclconf.Errorf(sb.LogSourceTypeRng, "log_source_type must not be empty"))
+	}
+	if sb.Kind == "file" {
+		if len(sb.Paths) == 0 {
+			errs = append(errs, hclconf.Errorf(sb.DefRange, "file source %q needs paths (globs of files to tail)", sb.ID))
+		}
+		for _, p := range append(append([]string(nil), sb.Paths...), sb.Exclude...) {
+			if _, err := filepath.Match(p, ""); err != nil {
+				errs = append(errs, hclconf.Errorf(sb.PathsRange, "bad glob %q: %v", p, err))
+			}
+		}
+	}
+	switch sb.StartAt {
+	case "", "beginning":
+	case "end":
+		sc.StartAtEnd = true
+	default:
+		errs = append(errs, hclconf.Errorf(sb.StartAtRange, `start_at must be "beginning" or "end"`))
+	}
+	if sb.PollInterval != "" {
+		d, e := hclconf.Duration(sb.PollInterval, "poll_interval", sb.PollIntervalRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case d < 10*time.Millisecond:
+			errs = append(errs, hclconf.Errorf(sb.PollIntervalRange, "poll_interval must be at least 10ms"))
+		default:
+			sc.PollInterval = d
+		}
+	}
+	if sb.MaxLineBytes != nil {
+		if *sb.MaxLineBytes < 256 || *sb.MaxLineBytes > 16<<20 {
+			errs = append(errs, hclconf.Errorf(sb.MaxLineBytesRange, "max_line_bytes must be between 256 and %d", 16<<20))
+		} else {
+			sc.MaxLineBytes = *sb.MaxLineBytes
+		}
+	}
+	return sc, errs
+}
+
+// checkAddress validates a mediator address: host:port with a numeric port
+// and a host that resolves.
+func checkAddress(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("not host:port: %w", err)
+	}
+	if host == "" {
+		return fmt.Errorf("missing host")
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("port %q is not a number between 1 and 65535", port)
+	}
+	if net.ParseIP(host) != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if _, err := net.DefaultResolver.LookupHost(ctx, host); err != nil {
+		return fmt.Errorf("host %q does not resolve: %v", host, err)
+	}
+	return nil
+}
+
+// applyEnv applies the SLUICE_* overrides operators use.
+func applyEnv(cfg *Config) {
+	if v, ok := hclconf.EnvString("SLUICE_AGENT_ID"); ok {
+		cfg.ID = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_AGENT_DATA_DIR"); ok {
+		cfg.DataDir = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_AGENT_MEDIATORS"); ok {
+		cfg.Mediators = strings.Split(v, ",")
+	}
+	if v, ok := hclconf.EnvString("SLUICE_LOG_LEVEL"); ok {
+		cfg.LogLevel = v
+	}
+}

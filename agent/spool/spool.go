@@ -1,0 +1,169 @@
+// Package spool is the agent's durable buffer: collected lines wait here,
+// in a Badger queue, until a mediator acknowledged them. A batch of lines
+// and the checkpoint of the source that read them are committed in one
+// transaction, so after a crash a source neither re-reads what it spooled
+// nor skips what it did not.
+package spool
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/pkg/queue"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+const checkpointPrefix = "cp/"
+
+// Spool is the agent's queue of unacknowledged entries.
+type Spool struct {
+	q      *queue.Queue
+	logger hclog.Logger
+}
+
+// Options configure a spool.
+type Options struct {
+	Dir    string
+	Logger hclog.Logger
+	// NoSync disables fsync (benchmarks only).
+	NoSync bool
+	// Now is the clock used to seed the sequence of a new spool.
+	Now func() time.Time
+}
+
+// Open opens or creates the spool.
+func Open(opts Options) (*Spool, error) {
+	if opts.Logger == nil {
+		opts.Logger = hclog.NewNullLogger()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	q, err := queue.Open(queue.Options{
+		Dir:    opts.Dir,
+		Logger: opts.Logger.Named("badger"),
+		NoSync: opts.NoSync,
+		// A new spool numbers its entries from the current time in
+		// microseconds: a spool that is deleted and re-created never
+		// reuses a sequence, so it never reuses a document id.
+		FirstSeq: uint64(opts.Now().UnixMicro()),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open spool: %w", err)
+	}
+	return &Spool{q: q, logger: opts.Logger}, nil
+}
+
+// Commit implements tail.Store: the lines become entries and the checkpoint
+// is stored with them, in one durable transaction.
+func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
+	vals := make([][]byte, 0, len(b.Lines))
+	ts := timestamppb.New(b.Collected)
+	for _, l := range b.Lines {
+		e := &sluicev1.LogEntry{
+			SourceId:    b.SourceID,
+			SourceType:  b.LogSourceType,
+			CollectedAt: ts,
+			Raw:         l.Raw,
+			Truncated:   l.Truncated,
+		}
+		if l.Truncated {
+			e.OriginalLength = uint32(min(l.Length, 1<<32-1))
+		}
+		v, err := proto.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("encode entry: %w", err)
+		}
+		vals = append(vals, v)
+	}
+	cp, err := json.Marshal(b.Checkpoint)
+	if err != nil {
+		return fmt.Errorf("encode checkpoint: %w", err)
+	}
+	_, err = s.q.Append(vals, queue.KV{Key: checkpointKey(b.SourceID, b.Checkpoint.Key()), Value: cp})
+	return err
+}
+
+// Checkpoints implements tail.Store.
+func (s *Spool) Checkpoints(sourceID string) ([]tail.Checkpoint, error) {
+	var out []tail.Checkpoint
+	err := s.q.MetaPrefix(checkpointPrefix+sourceID+"/", func(key string, val []byte) error {
+		var cp tail.Checkpoint
+		if err := json.Unmarshal(val, &cp); err != nil {
+			return fmt.Errorf("checkpoint %s: %w", key, err)
+		}
+		out = append(out, cp)
+		return nil
+	})
+	return out, err
+}
+
+// ForgetCheckpoint implements tail.Store.
+func (s *Spool) ForgetCheckpoint(sourceID, key string) error {
+	return s.q.SetMeta(queue.KV{Key: checkpointKey(sourceID, key)})
+}
+
+func checkpointKey(sourceID, fileKey string) string {
+	return checkpointPrefix + strings.ReplaceAll(sourceID, "/", "_") + "/" + fileKey
+}
+
+// Read returns up to max entries (about maxBytes) with seq >= from, decoded
+// with their sequence numbers filled in.
+func (s *Spool) Read(from uint64, max, maxBytes int) ([]*sluicev1.LogEntry, error) {
+	items, err := s.q.Read(from, max, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*sluicev1.LogEntry, 0, len(items))
+	for _, it := range items {
+		e := &sluicev1.LogEntry{}
+		if err := proto.Unmarshal(it.Value, e); err != nil {
+			// A damaged entry must not stall the spool forever: send it
+			// on as what we have, flagged by its empty type.
+			s.logger.Error("undecodable spool entry; sending its bytes raw", "seq", it.Seq, "error", err)
+			e = &sluicev1.LogEntry{Raw: it.Value, SourceType: "unknown", Truncated: false}
+		}
+		e.Seq = it.Seq
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Ack forgets every entry with seq <= through.
+func (s *Spool) Ack(through uint64) error {
+	_, err := s.q.DeleteThrough(through)
+	return err
+}
+
+// Notify signals appends.
+func (s *Spool) Notify() <-chan struct{} { return s.q.Notify() }
+
+// Depth is the number of unacknowledged entries.
+func (s *Spool) Depth() int64 { return s.q.Len() }
+
+// Bytes is the approximate size of unacknowledged entries.
+func (s *Spool) Bytes() int64 { return s.q.Bytes() }
+
+// NextSeq is the sequence the next spooled entry gets.
+func (s *Spool) NextSeq() uint64 { return s.q.NextSeq() }
+
+// FirstSeq is the oldest unacknowledged sequence, 0 when the spool is
+// empty.
+func (s *Spool) FirstSeq() uint64 {
+	seq, ok, err := s.q.First()
+	if err != nil || !ok {
+		return 0
+	}
+	return seq
+}
+
+// Close closes the spool.
+func (s *Spool) Close() error { return s.q.Close() }

@@ -1,0 +1,534 @@
+// Package uplink streams the agent's spool to a mediator over one gRPC
+// bidirectional stream, keeps a window of batches in flight, and removes
+// entries from the spool only when the mediator acknowledged them. It picks
+// the mediator from the ordered list and moves on when one fails, refuses,
+// suspends or shuts down.
+package uplink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/sluicehq/sluice/agent/failover"
+	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/refusal"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// Sentinel errors describing why a session ended; callers branch on them
+// with errors.Is.
+var (
+	ErrMaxAgents        = errors.New("mediator refused: max agents reached")
+	ErrSuspense         = errors.New("mediator in suspense")
+	ErrShutdown         = errors.New("mediator shutting down")
+	ErrAuth             = errors.New("mediator refused our credentials")
+	ErrHandshakeTimeout = errors.New("mediator did not answer the handshake in time")
+	ErrAckTimeout       = errors.New("mediator did not acknowledge in time")
+)
+
+// Spool is what the uplink needs of the agent's spool.
+type Spool interface {
+	Read(from uint64, max, maxBytes int) ([]*sluicev1.LogEntry, error)
+	Ack(through uint64) error
+	Notify() <-chan struct{}
+	Depth() int64
+	NextSeq() uint64
+	// FirstSeq is the oldest unacknowledged sequence (0 when empty).
+	FirstSeq() uint64
+}
+
+// Config configures the uplink.
+type Config struct {
+	AgentID      string
+	Organization string
+	Hostname     string
+	Version      string
+	// Mediators is the ordered list of mediator addresses.
+	Mediators []string
+
+	BatchEntries      int
+	BatchBytes        int
+	Window            int
+	HeartbeatInterval time.Duration
+	HandshakeTimeout  time.Duration
+	AckTimeout        time.Duration
+	// Backoff spaces out full rounds of failed attempts.
+	Backoff backoff.Policy
+	// FailbackDelay, LoadBalanceDelay: 0 disables (DESIGN.md §3).
+	FailbackDelay    time.Duration
+	LoadBalanceDelay time.Duration
+	// FailbackJitter and LoadBalanceJitter bound the random extra wait
+	// before a probe; zero values mean LogRhythm's 1–30 s and 1–30 min.
+	FailbackJitter    [2]time.Duration
+	LoadBalanceJitter [2]time.Duration
+	// ReconnectJitter bounds the random wait after a session is lost.
+	ReconnectJitter time.Duration
+	// DrainTimeout bounds how long a switch waits for in-flight batches
+	// to be acknowledged by the mediator being left.
+	DrainTimeout time.Duration
+	// DialOptions carry transport credentials; plaintext when empty.
+	DialOptions []grpc.DialOption
+}
+
+// Status is the uplink's view of where it sends.
+type Status struct {
+	// Current is the mediator the agent is connected to ("" when none).
+	Current string
+	// Last is the last mediator that accepted the agent (LogRhythm's
+	// "Last Data Processor").
+	Last string
+	// Connected is when the current session was accepted.
+	Connected time.Time
+	// LastAck is when the last acknowledgement arrived.
+	LastAck time.Time
+}
+
+// Uplink delivers the spool to mediators.
+type Uplink struct {
+	cfg    Config
+	spool  Spool
+	logger hclog.Logger
+
+	mu     sync.Mutex
+	status Status
+	conns  map[string]*grpc.ClientConn
+}
+
+// New makes an uplink.
+func New(cfg Config, spool Spool, logger hclog.Logger) (*Uplink, error) {
+	if len(cfg.Mediators) == 0 {
+		return nil, errors.New("uplink: no mediators configured")
+	}
+	if cfg.BatchEntries <= 0 {
+		cfg.BatchEntries = 2000
+	}
+	if cfg.BatchBytes <= 0 {
+		cfg.BatchBytes = 1 << 20
+	}
+	if cfg.Window <= 0 {
+		cfg.Window = 8
+	}
+	if cfg.HeartbeatInterval <= 0 {
+		cfg.HeartbeatInterval = 30 * time.Second
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = 10 * time.Second
+	}
+	if cfg.AckTimeout <= 0 {
+		cfg.AckTimeout = 60 * time.Second
+	}
+	if cfg.Backoff == (backoff.Policy{}) {
+		cfg.Backoff = backoff.Default
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 5 * time.Second
+	}
+	return &Uplink{cfg: cfg, spool: spool, logger: logger, conns: map[string]*grpc.ClientConn{}}, nil
+}
+
+// Status reports the current and last mediator.
+func (u *Uplink) Status() Status {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.status
+}
+
+// Run delivers until ctx is done, moving between mediators as the
+// failover selector decides.
+func (u *Uplink) Run(ctx context.Context) error {
+	defer u.closeConns()
+	fc := failover.DefaultConfig(len(u.cfg.Mediators))
+	fc.FailbackDelay = u.cfg.FailbackDelay
+	fc.LoadBalanceDelay = u.cfg.LoadBalanceDelay
+	fc.Backoff = u.cfg.Backoff
+	fc.ReconnectJitter = u.cfg.ReconnectJitter
+	if u.cfg.FailbackJitter != [2]time.Duration{} {
+		fc.FailbackJitter = u.cfg.FailbackJitter
+	}
+	if u.cfg.LoadBalanceJitter != [2]time.Duration{} {
+		fc.LoadBalanceJitter = u.cfg.LoadBalanceJitter
+	}
+	sel := failover.New(fc)
+	for ctx.Err() == nil {
+		idx, wait := sel.Next()
+		if wait > 0 {
+			u.logger.Debug("waiting before the next connection attempt", "delay", wait.String(), "mediator", u.cfg.Mediators[idx])
+			if !sleep(ctx, wait) {
+				return nil
+			}
+		}
+		c, err := u.open(ctx, u.cfg.Mediators[idx])
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			u.logger.Warn("mediator did not accept us; trying the next in order", "mediator", u.cfg.Mediators[idx], "reason", err)
+			sel.Failed(idx, outcome(err))
+			continue
+		}
+		for c != nil {
+			sel.Connected(idx, time.Now())
+			u.setStatus(c.addr)
+			next, nextIdx, err := u.serve(ctx, c, sel)
+			if next == nil {
+				u.setStatus("")
+				if ctx.Err() != nil {
+					return nil
+				}
+				u.logger.Warn("mediator session ended; failing over", "mediator", c.addr, "reason", err)
+				sel.Lost(idx, outcome(err))
+				break
+			}
+			c, idx = next, nextIdx
+		}
+	}
+	return nil
+}
+
+// outcome maps a session error to what the selector needs to know.
+func outcome(err error) failover.Outcome {
+	switch {
+	case errors.Is(err, ErrMaxAgents):
+		return failover.MaxAgents
+	case errors.Is(err, ErrSuspense):
+		return failover.Suspense
+	case errors.Is(err, ErrShutdown):
+		return failover.Shutdown
+	case errors.Is(err, ErrAuth):
+		return failover.Refused
+	}
+	return failover.Unreachable
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (u *Uplink) conn(addr string) (*grpc.ClientConn, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if c, ok := u.conns[addr]; ok {
+		return c, nil
+	}
+	opts := []grpc.DialOption{
+		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 20 * time.Second, Timeout: 10 * time.Second}),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16 << 20)),
+	}
+	if len(u.cfg.DialOptions) == 0 {
+		opts = append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	}
+	opts = append(opts, u.cfg.DialOptions...)
+	c, err := grpc.NewClient(addr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	u.conns[addr] = c
+	return c, nil
+}
+
+func (u *Uplink) closeConns() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for a, c := range u.conns {
+		_ = c.Close()
+		delete(u.conns, a)
+	}
+}
+
+func (u *Uplink) setStatus(current string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if current != "" {
+		if u.status.Last != current {
+			u.logger.Info("data processor changed", "last_mediator", u.status.Last, "current_mediator", current)
+		}
+		u.status.Last = current
+		u.status.Connected = time.Now()
+	}
+	u.status.Current = current
+}
+
+// mconn is an accepted stream to one mediator.
+type mconn struct {
+	addr    string
+	stream  sluicev1.MediatorService_ConnectClient
+	ctx     context.Context
+	cancel  context.CancelFunc
+	welcome *sluicev1.Welcome
+}
+
+// open connects to addr and completes the handshake.
+func (u *Uplink) open(ctx context.Context, addr string) (*mconn, error) {
+	conn, err := u.conn(addr)
+	if err != nil {
+		return nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(sctx)
+	if err != nil {
+		cancel()
+		return nil, classify(err)
+	}
+	welcome, err := u.handshake(sctx, cancel, stream)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	u.logger.Info("connected to mediator", "mediator", addr, "mediator_id", welcome.GetMediatorId(), "held_through", welcome.GetHeldThroughSeq(), "spool_depth", u.spool.Depth())
+	return &mconn{addr: addr, stream: stream, ctx: sctx, cancel: cancel, welcome: welcome}, nil
+}
+
+func (u *Uplink) handshake(ctx context.Context, cancel context.CancelFunc, stream sluicev1.MediatorService_ConnectClient) (*sluicev1.Welcome, error) {
+	timer := time.AfterFunc(u.cfg.HandshakeTimeout, cancel)
+	defer timer.Stop()
+	err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{
+		AgentId:      u.cfg.AgentID,
+		Organization: u.cfg.Organization,
+		Hostname:     u.cfg.Hostname,
+		Version:      u.cfg.Version,
+		ResumeSeq:    u.spool.FirstSeq(),
+	}}})
+	if err == nil {
+		var resp *sluicev1.ConnectResponse
+		resp, err = stream.Recv()
+		if err == nil {
+			if w := resp.GetWelcome(); w != nil {
+				return w, nil
+			}
+			return nil, fmt.Errorf("mediator answered the hello with %T, not a welcome", resp.GetMsg())
+		}
+	}
+	if !timer.Stop() && ctx.Err() != nil {
+		return nil, ErrHandshakeTimeout
+	}
+	return nil, classify(err)
+}
+
+// classify maps a stream error to a sentinel where the mediator said why.
+func classify(err error) error {
+	code, reason := refusal.Reason(err)
+	switch {
+	case reason == refusal.MaxAgents:
+		return fmt.Errorf("%w (%v)", ErrMaxAgents, err)
+	case reason == refusal.Suspense:
+		return fmt.Errorf("%w (%v)", ErrSuspense, err)
+	case reason == refusal.Shutdown:
+		return fmt.Errorf("%w (%v)", ErrShutdown, err)
+	case code == codes.Unauthenticated || code == codes.PermissionDenied:
+		return fmt.Errorf("%w (%v)", ErrAuth, err)
+	}
+	return err
+}
+
+type inflight struct {
+	last   uint64
+	sentAt time.Time
+}
+
+// serve sends batches from the spool on c, keeps up to Window
+// unacknowledged, and applies acknowledgements. It returns when the
+// session fails (next == nil, with the reason) or when a failback or
+// load-balancing probe found a better mediator (next is the accepted
+// stream there, after the in-flight batches were acknowledged here).
+func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (next *mconn, nextIdx int, err error) {
+	defer c.cancel()
+	stream := c.stream
+	held := c.welcome.GetHeldThroughSeq()
+	nextSeq := u.spool.NextSeq()
+	if held > 0 {
+		if held >= nextSeq {
+			u.logger.Warn("mediator claims to hold entries this agent never spooled; ignoring (was the spool replaced?)", "held_through", held, "next_seq", nextSeq)
+			held = 0
+		} else if err := u.spool.Ack(held); err != nil {
+			return nil, 0, fmt.Errorf("apply welcome ack: %w", err)
+		}
+	}
+	// Entries at or below held are gone from the spool; Read seeks to the
+	// first one above. (Deriving the start from NextSeq and Depth would race
+	// with an append in flight and skip it.)
+	cursor := held + 1
+
+	acks := make(chan uint64, u.cfg.Window+1)
+	errc := make(chan error, 1)
+	go func() { errc <- u.receive(c.ctx, stream, acks) }()
+
+	var window []inflight
+	hb := time.NewTicker(u.cfg.HeartbeatInterval)
+	defer hb.Stop()
+	ackCheck := time.NewTicker(min(u.cfg.AckTimeout/4, time.Second))
+	defer ackCheck.Stop()
+	probe := sel.NextProbe()
+	probeTimer := time.NewTimer(time.Hour)
+	defer probeTimer.Stop()
+	armProbe := func() {
+		probeTimer.Stop()
+		if probe != nil {
+			probeTimer.Reset(max(time.Until(probe.At), 0))
+		}
+	}
+	armProbe()
+	if err := u.sendHeartbeat(stream); err != nil {
+		return nil, 0, err
+	}
+	for {
+		// Fill the window.
+		for len(window) < u.cfg.Window {
+			entries, err := u.spool.Read(cursor, u.cfg.BatchEntries, u.cfg.BatchBytes)
+			if err != nil {
+				return nil, 0, fmt.Errorf("read spool: %w", err)
+			}
+			if len(entries) == 0 {
+				break
+			}
+			last := entries[len(entries)-1].Seq
+			if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: entries}}}); err != nil {
+				return nil, 0, fmt.Errorf("send batch: %w", err)
+			}
+			window = append(window, inflight{last: last, sentAt: time.Now()})
+			cursor = last + 1
+		}
+		select {
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		case err := <-errc:
+			return nil, 0, err
+		case through := <-acks:
+			window = ackWindow(window, through)
+		case <-hb.C:
+			if err := u.sendHeartbeat(stream); err != nil {
+				return nil, 0, err
+			}
+		case <-u.spool.Notify():
+		case <-ackCheck.C:
+			if len(window) > 0 && time.Since(window[0].sentAt) > u.cfg.AckTimeout {
+				return nil, 0, fmt.Errorf("%w: oldest batch sent %s ago", ErrAckTimeout, time.Since(window[0].sentAt).Round(time.Second))
+			}
+		case <-probeTimer.C:
+			if probe == nil {
+				continue
+			}
+			nc, idx := u.runProbe(ctx, probe, sel)
+			if nc == nil {
+				sel.ProbeFailed(probe, time.Now())
+				probe = sel.NextProbe()
+				armProbe()
+				continue
+			}
+			// Let the mediator we leave acknowledge what it has, so the
+			// switch resends (and duplicates) as little as possible.
+			window, err = u.drain(ctx, window, acks, errc)
+			if err != nil {
+				u.logger.Debug("mediator left before draining", "mediator", c.addr, "error", err)
+			}
+			u.logger.Info("switched mediator", "reason", probe.Kind, "from", c.addr, "to", nc.addr, "unacknowledged", len(window))
+			return nc, idx, nil
+		}
+	}
+}
+
+// runProbe tries the probe's candidates in order and returns the first
+// accepted stream.
+func (u *Uplink) runProbe(ctx context.Context, p *failover.Probe, sel *failover.Selector) (*mconn, int) {
+	for _, idx := range p.Candidates {
+		addr := u.cfg.Mediators[idx]
+		nc, err := u.open(ctx, addr)
+		if err == nil {
+			return nc, idx
+		}
+		sel.ProbeRefused(outcome(err))
+		u.logger.Info("probe: mediator did not accept us; staying", "kind", p.Kind, "mediator", addr, "reason", err)
+	}
+	return nil, 0
+}
+
+// drain waits (up to DrainTimeout) for the in-flight batches' acks.
+func (u *Uplink) drain(ctx context.Context, window []inflight, acks <-chan uint64, errc <-chan error) ([]inflight, error) {
+	t := time.NewTimer(u.cfg.DrainTimeout)
+	defer t.Stop()
+	for len(window) > 0 {
+		select {
+		case <-ctx.Done():
+			return window, ctx.Err()
+		case err := <-errc:
+			return window, err
+		case through := <-acks:
+			window = ackWindow(window, through)
+		case <-t.C:
+			return window, ErrAckTimeout
+		}
+	}
+	return window, nil
+}
+
+func ackWindow(window []inflight, through uint64) []inflight {
+	for len(window) > 0 && window[0].last <= through {
+		window = window[1:]
+	}
+	return window
+}
+
+// receive applies acknowledgements and turns Suspend/Shutdown into errors.
+func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectClient, acks chan<- uint64) error {
+	for {
+		resp, err := stream.Recv()
+		if err != nil {
+			return classify(err)
+		}
+		switch m := resp.GetMsg().(type) {
+		case *sluicev1.ConnectResponse_Ack:
+			through := m.Ack.GetThroughSeq()
+			if err := u.spool.Ack(through); err != nil {
+				return fmt.Errorf("apply ack: %w", err)
+			}
+			u.mu.Lock()
+			u.status.LastAck = time.Now()
+			u.mu.Unlock()
+			select {
+			case acks <- through:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case *sluicev1.ConnectResponse_Suspend:
+			return fmt.Errorf("%w: %s", ErrSuspense, m.Suspend.GetReason())
+		case *sluicev1.ConnectResponse_Shutdown:
+			return fmt.Errorf("%w: %s", ErrShutdown, m.Shutdown.GetReason())
+		case *sluicev1.ConnectResponse_Heartbeat:
+			u.logger.Trace("mediator heartbeat", "mediator", m.Heartbeat.GetComponentId())
+		}
+	}
+}
+
+func (u *Uplink) sendHeartbeat(stream sluicev1.MediatorService_ConnectClient) error {
+	st := u.Status()
+	err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Heartbeat{Heartbeat: &sluicev1.Heartbeat{
+		Time:            timestamppb.Now(),
+		ComponentId:     u.cfg.AgentID,
+		Hostname:        u.cfg.Hostname,
+		Version:         u.cfg.Version,
+		Organization:    u.cfg.Organization,
+		CurrentMediator: st.Current,
+		LastMediator:    st.Last,
+		SpoolDepth:      uint64(max(u.spool.Depth(), 0)),
+	}}})
+	if err != nil {
+		return fmt.Errorf("send heartbeat: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/sluicehq/sluice/agent"
+	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/pkg/logging"
+)
+
+func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice agent", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "/etc/sluice/agent.hcl", "agent config file (HCL)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := agent.LoadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	logger := logging.New("agent", cfg.LogLevel, stderr)
+	a, err := agent.New(cfg, agent.Deps{Logger: logger, Version: version})
+	if err != nil {
+		logger.Error("cannot start agent", "error", err)
+		return 1
+	}
+	if err := a.Run(ctx); err != nil {
+		logger.Error("agent failed", "error", err)
+		return 1
+	}
+	return 0
+}
+
+func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice mediator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "/etc/sluice/mediator.hcl", "mediator config file (HCL)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := mediator.LoadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	logger := logging.New("mediator", cfg.LogLevel, stderr)
+	m, err := mediator.New(cfg, mediator.Deps{Logger: logger, Version: version})
+	if err != nil {
+		logger.Error("cannot start mediator", "error", err)
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if err := m.Run(ctx); err != nil {
+		logger.Error("mediator failed", "error", err)
+		return 1
+	}
+	return 0
+}

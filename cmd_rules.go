@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/sluicehq/sluice/mpe"
+)
+
+func cmdRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: sluice rules test PATH...")
+		fmt.Fprintln(stderr, "       sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
+		return 2
+	}
+	switch args[0] {
+	case "test":
+		return rulesTest(args[1:], stdout, stderr)
+	case "parse":
+		return rulesParse(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "sluice rules: unknown subcommand %q (test, parse)\n", args[0])
+	return 2
+}
+
+// rulesTest runs every test block and ends with "N passed, N failed".
+func rulesTest(paths []string, stdout, stderr io.Writer) int {
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "usage: sluice rules test PATH...")
+		return 2
+	}
+	rs, err := mpe.Load(paths)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	rep := rs.RunTests()
+	for _, f := range rep.Failures {
+		fmt.Fprintln(stdout, f.String())
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", rep.Passed, rep.Failed)
+	if rep.Failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// rulesParse prints one ECS JSON event per input line, in input order.
+func rulesParse(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice rules parse", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rulesPath := fs.String("rules", "configs/rules", "rule file or folder")
+	typ := fs.String("type", "", "log source type of the lines (required)")
+	maxLine := fs.Int("max-line-bytes", 64<<10, "cut longer lines, as the agent does")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *typ == "" || fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "usage: sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
+		return 2
+	}
+	rs, err := mpe.Load([]string{*rulesPath})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	in := io.Reader(os.Stdin)
+	if fs.NArg() == 1 {
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			fmt.Fprintln(stderr, "sluice rules parse:", err)
+			return 1
+		}
+		defer f.Close()
+		in = f
+	}
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	now := time.Now()
+	var buf []byte
+	for n := uint64(1); sc.Scan(); n++ {
+		line := sc.Bytes()
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		e := &mpe.Entry{Raw: line, LogSourceType: *typ, LogSource: "stdin", Collected: now, Seq: n}
+		if len(line) > *maxLine {
+			e.Raw, e.Truncated, e.OriginalLength = line[:*maxLine], true, len(line)
+		}
+		buf = rs.Parse(e).AppendJSON(buf[:0])
+		buf = append(buf, '\n')
+		if _, err := out.Write(buf); err != nil {
+			return 1
+		}
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintln(stderr, "sluice rules parse:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/sluicehq/sluice/agent"
+	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/logging"
+)
+
+// cmdRun runs a mediator and an agent in one process: the demo of `make
+// run`, and a small single-host deployment.
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	medPath := fs.String("mediator", "configs/demo/mediator.hcl", "mediator config file")
+	agentPath := fs.String("agent", "configs/demo/agent.hcl", "agent config file")
+	quiet := fs.Bool("quiet", false, "do not print events as they are indexed")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	mcfg, err := mediator.LoadConfig(*medPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	acfg, err := agent.LoadConfig(*agentPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
+
+	var observers []mediator.Observer
+	if !*quiet {
+		var mu sync.Mutex
+		observers = append(observers, func(events []*event.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, e := range events {
+				fmt.Fprintln(stdout, eventLine(e))
+			}
+		})
+	}
+	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger.Named("mediator"), Version: version, Observers: observers})
+	if err != nil {
+		fmt.Fprintln(stderr, "cannot start mediator:", err)
+		return 1
+	}
+	a, err := agent.New(acfg, agent.Deps{Logger: logger.Named("agent"), Version: version})
+	if err != nil {
+		fmt.Fprintln(stderr, "cannot start agent:", err)
+		return 1
+	}
+	var paths []string
+	for _, s := range acfg.Sources {
+		paths = append(paths, s.Paths...)
+	}
+	fmt.Fprintf(stdout, "Sluice %s all-in-one: mediator %s on %s, agent %s tailing %s\n", version, mcfg.ID, m.Addr(), acfg.ID, strings.Join(paths, ", "))
+	fmt.Fprintf(stdout, "Search from another terminal:  bin/sluice search -addr http://%s 'sluice.common_event:\"User Logon\"'\n", m.HTTPAddr())
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+	fmt.Fprintln(stdout)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Add(2)
+	go func() { defer wg.Done(); errs[0] = m.Run(ctx) }()
+	go func() { defer wg.Done(); errs[1] = a.Run(ctx) }()
+	wg.Wait()
+	code := 0
+	for _, err := range errs {
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			code = 1
+		}
+	}
+	return code
+}
+
+// eventLine is the one-line, human-readable form of an event.
+func eventLine(e *event.Event) string {
+	ce := e.GetString(event.FieldCommonEvent)
+	if ce == "" {
+		ce = e.GetString(event.FieldClassification)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s  %-14s %-34s", e.Timestamp.UTC().Format("Jan 02 15:04:05"), clip(e.GetString(event.FieldHostname), 14), clip(ce, 34))
+	if u := e.GetString("user.name"); u != "" {
+		fmt.Fprintf(&b, " user=%s", u)
+	}
+	if ip := e.GetString("source.ip"); ip != "" {
+		fmt.Fprintf(&b, " src=%s", ip)
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n-1] + "…"
+	}
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

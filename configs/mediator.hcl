@@ -1,0 +1,15 @@
+# Example mediator configuration. Every setting, with its default:
+mediator {
+  id          = "dp-01"
+  listen      = "127.0.0.1:7400"             # gRPC for agents
+  http        = "127.0.0.1:7480"             # JSON API: search, count, status
+  data_dir    = "/var/lib/sluice/mediator"   # state (Badger) and the embedded index
+  rules       = ["configs/rules"]            # files or folders of *.hcl rules
+  insecure    = true
+  max_agents  = 2000
+  workers     = 2                            # MPE workers; default: number of CPUs
+  index_batch = 10000                        # events per index write
+  index_flush = "250ms"                      # longest wait before a write
+}
+
+indexer "embedded" {}                        # default dir: <data_dir>/index

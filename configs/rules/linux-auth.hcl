@@ -1,0 +1,905 @@
+# Linux authentication: sshd, PAM, sudo, su, shadow-utils (useradd and
+# friends), systemd-logind and the older services that log to the auth
+# facility (ftpd, klogind, login, gdm).
+#
+# Patterns match anywhere in the line, after the syslog header has been
+# read (host.hostname, process.name, process.pid, @timestamp come from the
+# header), so most rules match on the message alone and work for every
+# program name a distribution uses (sshd[42]:, sshd(pam_unix)[42]:, …).
+#
+# Test lines are made up: documentation addresses (RFC 5737) and invented
+# hosts and users.
+
+log_source_type "linux-auth" {
+  header   = "syslog"
+  timezone = "UTC"
+}
+
+log_source_type "syslog" {
+  header   = "syslog"
+  timezone = "UTC"
+}
+
+# ---------------------------------------------------------------- sshd logons
+
+rule "sshd-accepted" {
+  description      = "sshd accepted a logon (password, publickey, keyboard-interactive, …)"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 100
+  pattern          = `Accepted <method> for <login> from <sip> port <sport>`
+  classification   = "Authentication Success"
+  common_event     = "User Logon"
+  risk             = 3
+  fields = {
+    "event.outcome"  = "success"
+    "event.category" = ["authentication", "session"]
+    "event.action"   = "ssh_login"
+  }
+
+  sub_rule "root" {
+    when         = `event.login == "root"`
+    common_event = "Root Logon"
+    risk         = 7
+  }
+
+  test {
+    log       = "Mar  3 08:15:02 bastion1 sshd[4117]: Accepted publickey for alice from 192.0.2.44 port 50122 ssh2: ED25519 SHA256:q5WcPEXAMPLEKEYFINGERPRINT0000000000000000"
+    collected = "2024-03-03T08:15:03Z"
+    expect = {
+      login           = "alice"
+      sip             = "192.0.2.44"
+      sport           = "50122"
+      method          = "publickey"
+      process         = "sshd"
+      pid             = "4117"
+      hostname        = "bastion1"
+      common_event    = "User Logon"
+      "event.outcome" = "success"
+      "@timestamp"    = "2024-03-03T08:15:02Z"
+    }
+  }
+  test {
+    log    = "Mar  3 08:20:41 bastion1 sshd[4188]: Accepted password for root from 198.51.100.7 port 40022 ssh2"
+    expect = { login = "root", common_event = "Root Logon", risk = 7, sub_rule = "root" }
+  }
+}
+
+rule "sshd-failed-repeated" {
+  description      = "syslog folded repeated failed logons into one line"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 105
+  pattern          = `message repeated (?P<repeat_count>\d+) times: \[ Failed <method> for (?:invalid user )?<login> from <sip> port <sport>`
+  classification   = "Authentication Failure"
+  common_event     = "Repeated User Logon Failure"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Apr 11 02:01:19 web-02 sshd[9921]: message repeated 4 times: [ Failed password for root from 203.0.113.90 port 58122 ssh2]"
+    expect = { login = "root", sip = "203.0.113.90", sport = "58122", repeat_count = "4", classification = "Authentication Failure" }
+  }
+}
+
+# The user name of an invalid user is whatever the client sent: it may be
+# empty or hold spaces, so these rules take everything up to " from <sip>".
+rule "sshd-failed-invalid-user" {
+  description      = "failed logon for a user that does not exist"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 110
+  pattern          = `Failed <method> for invalid user (?P<login>.*?) ?from <sip> port <sport>`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Apr 11 02:03:55 web-02 sshd[9940]: Failed password for invalid user oracle from 203.0.113.91 port 33710 ssh2"
+    expect = { login = "oracle", sip = "203.0.113.91", sport = "33710", method = "password", "event.outcome" = "failure" }
+  }
+  test {
+    log    = "Apr 11 02:03:58 web-02 sshd[9941]: Failed none for invalid user 12345 from 203.0.113.91 port 33712 ssh2"
+    expect = { login = "12345", method = "none" }
+  }
+  test {
+    log    = "Apr 11 02:04:01 web-02 sshd[9942]: Failed password for invalid user john doe from 203.0.113.91 port 33714 ssh2"
+    expect = { login = "john doe", sport = "33714" }
+  }
+}
+
+rule "sshd-failed" {
+  description      = "failed logon (wrong password, rejected key, …)"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 115
+  pattern          = `Failed <method> for <login> from <sip> port <sport>`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  sub_rule "root" {
+    when         = `event.login == "root"`
+    common_event = "Root Logon Failure"
+    risk         = 5
+  }
+
+  test {
+    log       = "Dec 30 23:59:58 db3 sshd[2210]: Failed password for root from 198.51.100.23 port 61011 ssh2"
+    collected = "2025-01-02T00:00:00Z"
+    expect = {
+      login        = "root"
+      sip          = "198.51.100.23"
+      sport        = "61011"
+      common_event = "Root Logon Failure"
+      "@timestamp" = "2024-12-30T23:59:58Z"
+    }
+  }
+  test {
+    log    = "Dec 30 23:59:59 db3 sshd[2211]: Failed publickey for deploy from 2001:db8::17 port 52000 ssh2"
+    expect = { login = "deploy", sip = "2001:db8::17", common_event = "User Logon Failure" }
+  }
+}
+
+rule "sshd-invalid-user" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 120
+  pattern          = `Invalid user (?P<login>.*?) ?from <sip>(?: port <sport>)?`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Jul  4 17:42:10 gw sshd[31337]: Invalid user ftpadmin from 192.0.2.201"
+    expect = { login = "ftpadmin", sip = "192.0.2.201", pid = "31337" }
+  }
+  test {
+    log    = "Jul  4 17:42:11 gw sshd[31338]: Invalid user  from 192.0.2.202 port 40400"
+    expect = { sip = "192.0.2.202", sport = "40400", login = "" }
+  }
+  test {
+    log    = "Jul  4 17:42:12 gw sshd[31339]: Invalid user  9999 from 192.0.2.203"
+    expect = { sip = "192.0.2.203", login = "9999" }
+  }
+}
+
+rule "sshd-userauth-invalid-user" {
+  description      = "the preauth half of an invalid-user attempt"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 125
+  pattern          = `input_userauth_request: invalid user <login>?(?: \[preauth\])?`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Jul  4 17:42:10 gw sshd[31337]: input_userauth_request: invalid user ftpadmin [preauth]"
+    expect = { login = "ftpadmin" }
+  }
+}
+
+rule "sshd-pam-user-not-known" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 130
+  pattern          = `PAM: User not known to the underlying authentication module for (?:illegal |invalid )?user <login> from <shost>`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Oct  9 12:00:01 mail-1 sshd[777]: error: PAM: User not known to the underlying authentication module for illegal user guest from scanner.example.net"
+    expect = { login = "guest", "source.domain" = "scanner.example.net", "source.address" = "scanner.example.net" }
+  }
+  test {
+    log    = "Oct  9 12:00:02 mail-1 sshd[778]: error: PAM: User not known to the underlying authentication module for illegal user guest from 203.0.113.5"
+    expect = { "source.ip" = "203.0.113.5" }
+  }
+}
+
+rule "sshd-too-many-failures" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 140
+  pattern          = `Disconnecting(?: (?:authenticating|invalid) user <login> <sip> port <sport>)?: Too many authentication failures(?: for (?:invalid user )?<login>)?`
+  classification   = "Authentication Failure"
+  common_event     = "Too Many Authentication Failures"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Feb  2 04:44:44 gw sshd[5150]: Disconnecting: Too many authentication failures for admin [preauth]"
+    expect = { login = "admin" }
+  }
+  test {
+    log    = "Feb  2 04:45:10 gw sshd[5151]: Disconnecting authenticating user root 198.51.100.66 port 41234: Too many authentication failures [preauth]"
+    expect = { login = "root", sip = "198.51.100.66", sport = "41234" }
+  }
+}
+
+rule "sshd-max-auth-attempts" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 142
+  pattern          = `maximum authentication attempts exceeded for (?:invalid user )?<login> from <sip> port <sport>`
+  classification   = "Authentication Failure"
+  common_event     = "Too Many Authentication Failures"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Feb  2 04:46:00 gw sshd[5160]: error: maximum authentication attempts exceeded for invalid user pi from 198.51.100.67 port 41300 ssh2 [preauth]"
+    expect = { login = "pi", sip = "198.51.100.67", sport = "41300" }
+  }
+}
+
+rule "sshd-max-retries" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 145
+  pattern          = `PAM service\((?P<service__name>[\w-]+)\) ignoring max retries; (?P<attempts>\d+) > (?P<max_attempts>\d+)`
+  classification   = "Authentication Failure"
+  common_event     = "Too Many Authentication Failures"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Feb  2 04:45:11 gw sshd[5151]: PAM service(sshd) ignoring max retries; 7 > 3"
+    expect = { "service.name" = "sshd", attempts = "7", max_attempts = "3" }
+  }
+}
+
+# ---------------------------------------------------------------- PAM
+
+rule "pam-more-failures" {
+  description      = "PAM summarising further failures of one attempt"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 150
+  pattern          = `PAM (?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Sep 19 21:10:05 web-02 sshd[1200]: PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.140  user=root"
+    expect = { attempts = "2", login = "root", "source.ip" = "198.51.100.140" }
+  }
+  test {
+    log    = "Sep 19 21:10:06 web-02 sshd[1201]: PAM 1 more authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=host-7.example.org"
+    expect = { attempts = "1", "source.domain" = "host-7.example.org" }
+  }
+}
+
+rule "pam-auth-failure" {
+  description      = "pam_unix (or an older pam module) rejected a password; user= is the account tried"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 160
+  pattern          = `authentication failure; logname=\S* uid=\d* euid=\d* tty=<tty>? ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Sep 19 21:10:01 web-02 sshd[1200]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.140  user=root"
+    expect = { login = "root", "source.ip" = "198.51.100.140", tty = "ssh", process = "sshd" }
+  }
+  test {
+    log    = "Jun  1 10:00:00 oldbox sshd(pam_unix)[811]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=dsl-203-0-113-9.example.com"
+    expect = { "source.domain" = "dsl-203-0-113-9.example.com", process = "sshd", pid = "811" }
+  }
+  test {
+    log    = "Jun  1 10:05:00 oldbox gdm(pam_unix)[900]: authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost= "
+    expect = { tty = ":0", process = "gdm", "source.address" = "" }
+  }
+}
+
+rule "pam-check-pass-user-unknown" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 170
+  pattern          = `check pass; user unknown`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Jul  4 17:42:10 gw sshd[31337]: pam_unix(sshd:auth): check pass; user unknown"
+    expect = { process = "sshd", classification = "Authentication Failure" }
+  }
+}
+
+# ---------------------------------------------------------------- sshd connections
+
+rule "sshd-received-disconnect" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 200
+  pattern          = `Received disconnect from <sip>(?: port <sport>)?: ?(?P<disconnect_code>\d+): (?P<reason>.*?)(?: \[preauth\])?\s*$`
+  classification   = "Information"
+  common_event     = "SSH Disconnect"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  sub_rule "logoff" {
+    when           = `event.reason == "disconnected by user"`
+    classification = "Other Audit Success"
+    common_event   = "User Logoff"
+    fields         = { "event.outcome" = "success", "event.category" = ["session"] }
+  }
+
+  test {
+    log    = "Aug 14 06:00:00 gw sshd[1312]: Received disconnect from 198.51.100.3: 11: Bye Bye [preauth]"
+    expect = { sip = "198.51.100.3", disconnect_code = "11", reason = "Bye Bye", common_event = "SSH Disconnect" }
+  }
+  test {
+    log    = "Aug 14 06:00:01 gw sshd[1313]: Received disconnect from 198.51.100.4 port 50500:11: disconnected by user"
+    expect = { sport = "50500", reason = "disconnected by user", common_event = "User Logoff", "event.outcome" = "success" }
+  }
+  test {
+    log    = "Aug 14 06:00:02 gw sshd[1314]: error: Received disconnect from 198.51.100.5: 14: No supported authentication methods available [preauth]"
+    expect = { disconnect_code = "14", reason = "No supported authentication methods available" }
+  }
+}
+
+rule "sshd-disconnected" {
+  description      = "OpenSSH 7+ logs who a closed connection belonged to"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 205
+  pattern          = `Disconnected from (?:(?:authenticating |invalid )?user <login> )?<sip> port <sport>`
+  classification   = "Information"
+  common_event     = "SSH Disconnect"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Aug 14 06:10:00 gw sshd[1400]: Disconnected from user alice 192.0.2.44 port 50122"
+    expect = { login = "alice", sip = "192.0.2.44", sport = "50122" }
+  }
+  test {
+    log    = "Aug 14 06:10:01 gw sshd[1401]: Disconnected from invalid user test 203.0.113.77 port 41000 [preauth]"
+    expect = { login = "test", sip = "203.0.113.77" }
+  }
+}
+
+rule "sshd-connection-closed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 210
+  pattern          = `Connection (?:closed|reset) by (?:(?:authenticating|invalid) user <login> )?<sip>(?: port <sport>)?`
+  classification   = "Information"
+  common_event     = "SSH Connection Closed"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Aug 14 06:20:00 gw sshd[1500]: Connection closed by 203.0.113.200 [preauth]"
+    expect = { sip = "203.0.113.200" }
+  }
+  test {
+    log    = "Aug 14 06:20:01 gw sshd[1501]: Connection closed by authenticating user root 203.0.113.201 port 60001 [preauth]"
+    expect = { login = "root", sip = "203.0.113.201", sport = "60001" }
+  }
+}
+
+rule "sshd-no-identification" {
+  description      = "a client connected and sent nothing: typically a port scan"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 220
+  pattern          = `Did not receive identification string from <sip>(?: port <sport>)?`
+  classification   = "Reconnaissance"
+  common_event     = "SSH Probe: No Identification"
+  risk             = 3
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Nov 21 03:03:03 gw sshd[6001]: Did not receive identification string from 192.0.2.99"
+    expect = { sip = "192.0.2.99", classification = "Reconnaissance" }
+  }
+}
+
+rule "sshd-reverse-mapping" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 230
+  pattern          = `reverse mapping checking getaddrinfo for <sname> \[<sip>\] failed`
+  classification   = "Suspicious"
+  common_event     = "Reverse DNS Mismatch"
+  risk             = 3
+
+  test {
+    log    = "Nov 21 03:04:00 gw sshd[6002]: reverse mapping checking getaddrinfo for relay.example.com [198.51.100.250] failed - POSSIBLE BREAK-IN ATTEMPT!"
+    expect = { sname = "relay.example.com", sip = "198.51.100.250" }
+  }
+}
+
+rule "sshd-address-maps" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 231
+  pattern          = `Address <sip> maps to <sname>, but this does not map back to the address`
+  classification   = "Suspicious"
+  common_event     = "Reverse DNS Mismatch"
+  risk             = 3
+
+  test {
+    log    = "Nov 21 03:05:00 gw sshd[6003]: Address 198.51.100.251 maps to mx.example.com, but this does not map back to the address - POSSIBLE BREAK-IN ATTEMPT!"
+    expect = { sname = "mx.example.com", sip = "198.51.100.251" }
+  }
+}
+
+rule "sshd-fatal" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 240
+  pattern          = `sshd(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$`
+  classification   = "Error"
+  common_event     = "SSH Error"
+  risk             = 1
+
+  test {
+    log    = "Nov 21 03:06:00 gw sshd[6004]: fatal: Write failed: Connection reset by peer [preauth]"
+    expect = { reason = "Write failed: Connection reset by peer", pid = "6004" }
+  }
+}
+
+rule "sshd-listening" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 250
+  pattern          = `Server listening on <dip> port <dport>`
+  classification   = "Startup and Shutdown"
+  common_event     = "SSH Server Started"
+  risk             = 1
+
+  test {
+    log    = "Jan  5 00:00:01 gw sshd[600]: Server listening on 0.0.0.0 port 22."
+    expect = { dip = "0.0.0.0", dport = "22" }
+  }
+}
+
+rule "sshd-terminating" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 251
+  pattern          = `sshd(?:\[<pid>\])?: Received signal (?P<signal>\d+); terminating`
+  classification   = "Startup and Shutdown"
+  common_event     = "SSH Server Stopped"
+  risk             = 1
+
+  test {
+    log    = "Jan  5 00:00:02 gw sshd[600]: Received signal 15; terminating."
+    expect = { signal = "15" }
+  }
+}
+
+# ---------------------------------------------------------------- sessions
+
+rule "su-session-opened" {
+  description      = "su or sudo opened a session as another user: account is the target, login the caller"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 290
+  pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session opened for user (?P<account>[^\s(]+)(?:\(uid=\d+\))? by <login>?\(uid=\d+\)`
+  classification   = "Authentication Success"
+  common_event     = "Session Opened As Another User"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["session"] }
+
+  sub_rule "root" {
+    when         = `event.account == "root"`
+    common_event = "Session Opened As Root"
+    risk         = 4
+  }
+
+  test {
+    log    = "May  9 14:02:00 app1 su: pam_unix(su-l:session): session opened for user root(uid=0) by carol(uid=1001)"
+    expect = { account = "root", login = "carol", common_event = "Session Opened As Root" }
+  }
+  test {
+    log    = "May  9 04:02:00 oldbox su(pam_unix)[4242]: session opened for user backup by (uid=0)"
+    expect = { account = "backup", login = "", process = "su", pid = "4242" }
+  }
+}
+
+rule "su-session-closed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 291
+  pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session closed for user (?P<account>[^\s(]+)`
+  classification   = "Other Audit Success"
+  common_event     = "Session Closed"
+  risk             = 1
+  fields           = { "event.category" = ["session"] }
+
+  test {
+    log    = "May  9 04:02:01 oldbox su(pam_unix)[4242]: session closed for user backup"
+    expect = { account = "backup" }
+  }
+}
+
+rule "pam-session-opened" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 300
+  pattern          = `session opened for user (?P<login>[^\s(]+)(?:\(uid=\d+\))?(?: by \S*\(uid=\d+\))?`
+  classification   = "Other Audit Success"
+  common_event     = "Session Opened"
+  risk             = 1
+  fields           = { "event.outcome" = "success", "event.category" = ["session"] }
+
+  test {
+    log    = "Mar  3 08:15:02 bastion1 sshd[4117]: pam_unix(sshd:session): session opened for user alice by (uid=0)"
+    expect = { login = "alice", process = "sshd" }
+  }
+  test {
+    log    = "Mar  3 08:17:00 bastion1 CRON[5001]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)"
+    expect = { login = "root", process = "CRON" }
+  }
+  test {
+    log    = "Jul  7 08:00:00 oldbox login(pam_unix)[300]: session opened for user root by LOGIN(uid=0)"
+    expect = { login = "root", process = "login" }
+  }
+}
+
+rule "pam-session-closed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 310
+  pattern          = `session closed for user (?P<login>[^\s(]+)`
+  classification   = "Other Audit Success"
+  common_event     = "Session Closed"
+  risk             = 1
+  fields           = { "event.category" = ["session"] }
+
+  test {
+    log    = "Mar  3 09:00:00 bastion1 sshd[4117]: pam_unix(sshd:session): session closed for user alice"
+    expect = { login = "alice" }
+  }
+}
+
+rule "logind-new-session" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 320
+  pattern          = `New session (?P<session_id>\S+) of user (?P<login>[^\s.]+)`
+  classification   = "Other Audit Success"
+  common_event     = "Session Opened"
+  risk             = 1
+  fields           = { "event.category" = ["session"] }
+
+  test {
+    log    = "Mar  3 08:15:02 bastion1 systemd-logind[512]: New session 42 of user alice."
+    expect = { login = "alice", session_id = "42", process = "systemd-logind" }
+  }
+}
+
+rule "logind-removed-session" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 321
+  pattern          = `Removed session (?P<session_id>[^\s.]+)`
+  classification   = "Other Audit Success"
+  common_event     = "Session Closed"
+  risk             = 1
+  fields           = { "event.category" = ["session"] }
+
+  test {
+    log    = "Mar  3 09:00:00 bastion1 systemd-logind[512]: Removed session 42."
+    expect = { session_id = "42" }
+  }
+}
+
+# ---------------------------------------------------------------- sudo
+
+rule "sudo-denied" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 400
+  pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  classification   = "Access Failure"
+  common_event     = "Sudo Denied"
+  risk             = 6
+  fields           = { "event.outcome" = "failure", "event.category" = ["process"] }
+
+  test {
+    log    = "Jan 15 16:30:00 app1 sudo:     dave : user NOT in sudoers ; TTY=pts/3 ; PWD=/home/dave ; USER=root ; COMMAND=/usr/bin/id"
+    expect = { login = "dave", runas = "root", command = "/usr/bin/id", reason = "user NOT in sudoers", cwd = "/home/dave", tty = "pts/3" }
+  }
+}
+
+rule "sudo-incorrect-password" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 405
+  pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  classification   = "Authentication Failure"
+  common_event     = "Sudo Authentication Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Jan 15 16:31:00 app1 sudo:     dave : 3 incorrect password attempts ; TTY=pts/3 ; PWD=/home/dave ; USER=root ; COMMAND=/bin/bash"
+    expect = { login = "dave", attempts = "3", command = "/bin/bash" }
+  }
+}
+
+rule "sudo-command" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 410
+  pattern          = `sudo(?:\[<pid>\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  classification   = "Other Audit Success"
+  common_event     = "Sudo Command"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["process"] }
+
+  sub_rule "as-root" {
+    when         = `event.runas == "root"`
+    common_event = "Sudo Command As Root"
+    risk         = 3
+  }
+
+  test {
+    log    = "Jan 15 16:35:12 app1 sudo:    erin : TTY=pts/0 ; PWD=/srv/app ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx"
+    expect = { login = "erin", runas = "root", command = "/usr/bin/systemctl restart nginx", cwd = "/srv/app", common_event = "Sudo Command As Root" }
+  }
+  test {
+    log    = "Jan 15 16:36:00 app1 sudo[7711]: erin : TTY=pts/0 ; PWD=/srv/app ; USER=www-data ; COMMAND=/usr/bin/touch /srv/app/.reload"
+    expect = { runas = "www-data", pid = "7711", common_event = "Sudo Command" }
+  }
+}
+
+# ---------------------------------------------------------------- su
+
+rule "su-success" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 500
+  pattern          = `Successful su for <account> by <login>`
+  classification   = "Authentication Success"
+  common_event     = "Su Success"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  9 14:01:59 app1 su[3030]: Successful su for root by carol"
+    expect = { account = "root", login = "carol" }
+  }
+}
+
+rule "su-to" {
+  description      = "the RHEL form of a successful su"
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 501
+  pattern          = `su(?:\[<pid>\])?: \(to <account>\) <login> on <tty>`
+  classification   = "Authentication Success"
+  common_event     = "Su Success"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  9 14:01:59 app1 su: (to root) carol on pts/2"
+    expect = { account = "root", login = "carol", tty = "pts/2" }
+  }
+}
+
+rule "su-failure" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 510
+  pattern          = `FAILED (?:su for <account> by <login>|SU \(to <account>\) <login> on <tty>)`
+  classification   = "Authentication Failure"
+  common_event     = "Su Failure"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  9 14:03:10 app1 su[3044]: FAILED su for root by mallory"
+    expect = { account = "root", login = "mallory" }
+  }
+  test {
+    log    = "May  9 14:03:11 app1 su: FAILED SU (to root) mallory on pts/4"
+    expect = { account = "root", login = "mallory", tty = "pts/4" }
+  }
+}
+
+# ---------------------------------------------------------------- accounts
+
+rule "useradd" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 600
+  pattern          = `new user: name=(?P<account>[^\s,]+), UID=(?P<user__target__id>\d+), GID=<gid>(?:, home=(?P<home>[^,]*))?(?:, shell=(?P<shell>[^,\s]*))?`
+  classification   = "Account Created"
+  common_event     = "User Account Created"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["user", "creation"] }
+
+  test {
+    log    = "Jun 20 11:00:00 app1 useradd[8001]: new user: name=svc-report, UID=997, GID=995, home=/var/lib/report, shell=/usr/sbin/nologin, from=/dev/pts/1"
+    expect = { account = "svc-report", "user.target.id" = "997", gid = "995", home = "/var/lib/report", shell = "/usr/sbin/nologin", process = "useradd" }
+  }
+}
+
+rule "groupadd" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 610
+  pattern          = `(?:new group|group added to \S+): name=(?P<group>[^\s,]+)(?:, GID=<gid>)?`
+  classification   = "Account Created"
+  common_event     = "Group Created"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["group", "creation"] }
+
+  test {
+    log    = "Jun 20 11:00:00 app1 groupadd[8000]: new group: name=svc-report, GID=995"
+    expect = { group = "svc-report", gid = "995" }
+  }
+  test {
+    log    = "Jun 20 11:00:00 app1 groupadd[8000]: group added to /etc/gshadow: name=svc-report"
+    expect = { group = "svc-report" }
+  }
+}
+
+rule "userdel" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 620
+  pattern          = `delete user '(?P<account>[^']+)'`
+  classification   = "Account Deleted"
+  common_event     = "User Account Deleted"
+  risk             = 4
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["user", "deletion"] }
+
+  test {
+    log    = "Jun 21 09:00:00 app1 userdel[8100]: delete user 'svc-report'"
+    expect = { account = "svc-report" }
+  }
+}
+
+rule "groupdel" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 621
+  pattern          = `(?:removed group '(?P<group>[^']+)' owned by '(?P<account>[^']+)'|group '(?P<group>[^']+)' removed)`
+  classification   = "Account Deleted"
+  common_event     = "Group Deleted"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["group", "deletion"] }
+
+  test {
+    log    = "Jun 21 09:00:00 app1 userdel[8100]: removed group 'svc-report' owned by 'svc-report'"
+    expect = { group = "svc-report", account = "svc-report" }
+  }
+  test {
+    log    = "Jun 21 09:05:00 app1 groupdel[8200]: group 'legacy' removed"
+    expect = { group = "legacy" }
+  }
+}
+
+rule "usermod-group" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 630
+  pattern          = `add '(?P<account>[^']+)' to (?:shadow )?group '(?P<group>[^']+)'`
+  classification   = "Account Modified"
+  common_event     = "User Added To Group"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["group", "change"] }
+
+  sub_rule "admin-group" {
+    when         = `event.group in ["wheel", "sudo", "admin", "root"]`
+    common_event = "User Added To Admin Group"
+    risk         = 6
+  }
+
+  test {
+    log    = "Jun 22 10:00:00 app1 usermod[8300]: add 'carol' to group 'wheel'"
+    expect = { account = "carol", group = "wheel", common_event = "User Added To Admin Group", risk = 6 }
+  }
+  test {
+    log    = "Jun 22 10:00:01 app1 usermod[8300]: add 'carol' to shadow group 'docker'"
+    expect = { group = "docker", common_event = "User Added To Group" }
+  }
+}
+
+rule "password-changed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 640
+  pattern          = `password changed for (?P<account>\S+)`
+  classification   = "Account Modified"
+  common_event     = "Password Changed"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["user", "change"] }
+
+  test {
+    log    = "Jun 22 10:05:00 app1 passwd[8400]: pam_unix(passwd:chauthtok): password changed for carol"
+    expect = { account = "carol", process = "passwd" }
+  }
+}
+
+# ---------------------------------------------------------------- older services
+
+rule "ftpd-connection" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 700
+  pattern          = `ftpd\[<pid>\]: connection from <sip> \((?:<sname>)?\)`
+  classification   = "Network Allow"
+  common_event     = "FTP Connection"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Mar  2 19:41:05 oldbox ftpd[2950]: connection from 192.0.2.130 (client-130.example.net) at Thu Mar  2 19:41:05 2006 "
+    expect = { sip = "192.0.2.130", sname = "client-130.example.net" }
+  }
+  test {
+    log    = "Mar  2 19:41:09 oldbox ftpd[2951]: connection from 192.0.2.131 () at Thu Mar  2 19:41:09 2006"
+    expect = { sip = "192.0.2.131" }
+  }
+}
+
+rule "ftpd-anonymous-login" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 710
+  pattern          = `ANONYMOUS FTP LOGIN FROM <sip>, +\((?P<anonymous_id>[^)]*)\)`
+  classification   = "Authentication Success"
+  common_event     = "Anonymous FTP Logon"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"], "user.name" = "anonymous" }
+
+  test {
+    log    = "Mar  2 19:42:30 oldbox ftpd[2952]: ANONYMOUS FTP LOGIN FROM 198.51.100.12,  (guest@example.org)"
+    expect = { sip = "198.51.100.12", login = "anonymous", anonymous_id = "guest@example.org" }
+  }
+}
+
+rule "ftpd-timeout" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 720
+  pattern          = `ftpd\[<pid>\]: User \S+ timed out after (?P<timeout_seconds>\d+) seconds`
+  classification   = "Information"
+  common_event     = "FTP Session Timeout"
+  risk             = 1
+
+  test {
+    log    = "Mar  2 19:51:09 oldbox ftpd[2951]: User unknown timed out after 600 seconds at Thu Mar  2 19:51:09 2006"
+    expect = { timeout_seconds = "600" }
+  }
+}
+
+rule "klogind-auth-failed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 730
+  pattern          = `Authentication failed from <sip> \([^)]*\): (?P<reason>.+?)\s*$`
+  classification   = "Authentication Failure"
+  common_event     = "Remote Logon Failure"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Mar  3 07:12:44 oldbox klogind[4410]: Authentication failed from 203.0.113.39 (ws-39.example.org): Permission denied in replay cache code "
+    expect = { sip = "203.0.113.39", reason = "Permission denied in replay cache code" }
+  }
+}
+
+rule "kerberos-auth-failed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 731
+  pattern          = `Kerberos authentication failed`
+  classification   = "Authentication Failure"
+  common_event     = "Kerberos Logon Failure"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Mar  3 07:12:44 oldbox klogind[4410]: Kerberos authentication failed"
+    expect = { process = "klogind" }
+  }
+}
+
+rule "root-console-login" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 740
+  pattern          = `ROOT LOGIN +ON <tty>(?: FROM <shost>)?`
+  classification   = "Authentication Success"
+  common_event     = "Root Logon"
+  risk             = 6
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"], "user.name" = "root" }
+
+  test {
+    log    = "Mar  3 06:58:20 oldbox login[1998]: ROOT LOGIN ON tty1"
+    expect = { tty = "tty1", login = "root" }
+  }
+}
+
+rule "gdm-auth-failed" {
+  log_source_types = ["linux-auth", "syslog"]
+  sort_order       = 750
+  pattern          = `Couldn't authenticate user`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Mar  3 09:14:51 oldbox gdm-binary[3170]: Couldn't authenticate user"
+    expect = { process = "gdm-binary" }
+  }
+}

@@ -1,0 +1,148 @@
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/pkg/event"
+)
+
+const (
+	benchEvents = 300_000
+	benchBatch  = 10_000
+)
+
+// benchStart puts the 300k events (one every 20 ms, 100 minutes) inside
+// one UTC day, as a day's traffic of a small site would be.
+var benchStart = time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC)
+
+// BenchmarkWrite measures ingest: 300,000 events in batches of 10,000 into
+// a fresh index, full-text index included, Close (final checkpoint)
+// included.
+func BenchmarkWrite(b *testing.B) {
+	expNoTs = os.Getenv("EXP_NOTS") != ""
+	expNoFTS = os.Getenv("EXP_NOFTS") != ""
+	if v, ok := os.LookupEnv("EXP_FTSOPTS"); ok {
+		expFTSOpts = v
+	}
+	expExtra = os.Getenv("EXP_EXTRA")
+	cfg := Config{}
+	fmt.Sscan(os.Getenv("EXP_PAGE"), &cfg.PageSize)
+	fmt.Sscan(os.Getenv("EXP_CACHE"), &cfg.CacheSizeKiB)
+	fmt.Sscan(os.Getenv("EXP_CKPT"), &cfg.WALAutocheckpoint)
+	events := genEvents("acme", 1, benchEvents, benchStart, 20*time.Millisecond)
+	var size int
+	for _, e := range events[:1000] {
+		size += len(e.AppendJSON(nil))
+	}
+	b.ReportMetric(float64(size)/1000, "B/doc")
+	ctx := context.Background()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	var n int
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		b.StartTimer()
+		cfg.Dir = dir
+		x, err := Open(cfg, hclog.NewNullLogger())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < len(events); i += benchBatch {
+			if err := x.Write(ctx, events[i:min(i+benchBatch, len(events))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := x.Close(); err != nil {
+			b.Fatal(err)
+		}
+		n += len(events)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+	// The machine may be shared: CPU time per event is the steadier
+	// figure.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n), "cpu-µs/event")
+}
+
+// cpuTime is the CPU time (user and system) used by this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchIndex is an index holding the 300k events, shared by the query
+// benchmarks.
+func benchIndex(b *testing.B) (*Index, []*event.Event) {
+	b.Helper()
+	events := genEvents("acme", 1, benchEvents, benchStart, 20*time.Millisecond)
+	x, err := Open(Config{Dir: b.TempDir()}, hclog.NewNullLogger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = x.Close() })
+	for i := 0; i < len(events); i += benchBatch {
+		if err := x.Write(context.Background(), events[i:min(i+benchBatch, len(events))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return x, events
+}
+
+// BenchmarkQuery measures Count and Search (limit 100) on 300k events.
+func BenchmarkQuery(b *testing.B) {
+	x, events := benchIndex(b)
+	last := events[len(events)-1].Timestamp
+	hourAgo := last.Add(-time.Hour).Format(time.RFC3339)
+	queries := []struct{ name, q string }{
+		{"all", "*"},
+		{"field", `user.name:mallory`},
+		{"and2", `event.outcome:failure AND host.hostname:web1`},
+		{"fts-word", `password`},
+		{"fts-rare", `shadow`},
+		{"fts-phrase", `"invalid user admin"`},
+		{"json-field", `url.path:"/wp-login.php"`},
+		{"wildcard", `user.name:adm*`},
+		{"range-port", `source.port:[1024 TO 2048]`},
+		{"last-hour", `@timestamp:>=` + hourAgo},
+		{"last-hour-and-fts", `@timestamp:>=` + hourAgo + ` AND sudo`},
+	}
+	ctx := context.Background()
+	for _, q := range queries {
+		b.Run("count/"+q.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := x.Count(ctx, indexer.SearchRequest{Query: q.q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("search/"+q.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := x.Search(ctx, indexer.SearchRequest{Query: q.q, Limit: 100}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestDocSize(t *testing.T) {
+	events := genEvents("acme", 1, 1000, benchStart, 20*time.Millisecond)
+	var size, msg int
+	for _, e := range events {
+		size += len(e.AppendJSON(nil))
+		msg += len(e.Message)
+	}
+	t.Logf("doc %d B, message %d B", size/1000, msg/1000)
+	t.Logf("%s", events[0].AppendJSON(nil))
+}

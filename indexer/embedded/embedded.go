@@ -1,0 +1,318 @@
+// Package embedded is Sluice's default event index: SQLite files on local
+// disk, no server needed.
+//
+// Events are stored in one database file per organization and UTC day of
+// their @timestamp, <Dir>/<org>/<YYYY-MM-DD>.db, so retention is deleting
+// files and a query for the last hour opens one file. Each file holds an
+// events table (typed columns for the common ECS fields and the whole event
+// as JSON) and a contentless FTS5 index of the message. Files are in WAL
+// mode: searches, and other processes such as the sqlite3 shell, read while
+// the writer writes.
+//
+// Building requires cgo and the sqlite_fts5 build tag.
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/pkg/event"
+)
+
+var _ indexer.Index = (*Index)(nil)
+
+// Config configures the embedded index. Zero values take the defaults.
+type Config struct {
+	// Dir is the root directory of the index files. Required.
+	Dir string
+
+	// MaxOpenWriters is how many day files are kept open for writing
+	// (default 4): today, yesterday and late stragglers for a few
+	// organizations. The least recently used one is closed beyond it.
+	MaxOpenWriters int
+	// MaxOpenReaders is how many day files are kept open for searching
+	// (default 32).
+	MaxOpenReaders int
+	// ReadConns is the number of read connections per day file (default 4).
+	ReadConns int
+	// IdleTimeout closes files unused for this long (default 2m).
+	IdleTimeout time.Duration
+	// CacheSizeKiB is SQLite's page cache of each writer connection
+	// (default 65536, 64 MiB). Readers use a quarter of it.
+	CacheSizeKiB int
+	// PageSize is the page size of new files in bytes (default 4096).
+	PageSize int
+	// WALAutocheckpoint is the WAL size in pages that triggers a
+	// checkpoint (default 10000). Larger means fewer, longer checkpoints.
+	WALAutocheckpoint int
+	// JournalSizeLimit caps the WAL file left on disk after a checkpoint,
+	// in bytes (default 64 MiB).
+	JournalSizeLimit int64
+	// SyncFull makes each commit survive a power failure (synchronous=FULL)
+	// instead of only a crash of the process (NORMAL, the default).
+	SyncFull bool
+	// MaxLimit caps SearchRequest.Limit (default 10000).
+	MaxLimit int
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxOpenWriters    = 4
+	DefaultMaxOpenReaders    = 32
+	DefaultReadConns         = 4
+	DefaultIdleTimeout       = 2 * time.Minute
+	DefaultCacheSizeKiB      = 64 << 10
+	DefaultPageSize          = 4096
+	DefaultWALAutocheckpoint = 10000
+	DefaultJournalSizeLimit  = 64 << 20
+	DefaultSearchLimit       = 100
+	DefaultMaxLimit          = 10000
+)
+
+func (c *Config) setDefaults() {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.MaxOpenWriters, DefaultMaxOpenWriters)
+	def(&c.MaxOpenReaders, DefaultMaxOpenReaders)
+	def(&c.ReadConns, DefaultReadConns)
+	def(&c.CacheSizeKiB, DefaultCacheSizeKiB)
+	def(&c.PageSize, DefaultPageSize)
+	def(&c.WALAutocheckpoint, DefaultWALAutocheckpoint)
+	def(&c.MaxLimit, DefaultMaxLimit)
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.JournalSizeLimit <= 0 {
+		c.JournalSizeLimit = DefaultJournalSizeLimit
+	}
+}
+
+// Index is the embedded event index.
+//
+// Concurrency: all methods are safe for concurrent use. Writes are
+// serialized (one writer connection per file, and SQLite allows one writer
+// at a time anyway); Search and Count run in parallel with each other and
+// with a Write, each on read-only connections that see the last committed
+// state.
+type Index struct {
+	cfg    Config
+	logger hclog.Logger
+
+	// mu serializes Write and guards writers and closed.
+	mu      sync.Mutex
+	writers map[string]*writer
+	closed  bool
+
+	// rmu guards readers and rclosed.
+	rmu     sync.Mutex
+	readers map[string]*reader
+	rclosed bool
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Open opens the index rooted at cfg.Dir, creating the directory if needed.
+// Day files are opened as they are needed.
+func Open(cfg Config, logger hclog.Logger) (*Index, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("embedded index: no directory configured")
+	}
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	cfg.setDefaults()
+	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create index directory: %w", err)
+	}
+	x := &Index{
+		cfg:     cfg,
+		logger:  logger,
+		writers: map[string]*writer{},
+		readers: map[string]*reader{},
+		stop:    make(chan struct{}),
+	}
+	x.wg.Add(1)
+	go x.janitor()
+	logger.Debug("embedded index open", "dir", cfg.Dir)
+	return x, nil
+}
+
+// Write stores events, grouped by organization and day, one transaction per
+// day file. It returns nil only when every transaction has committed.
+// Events whose id is already stored are skipped, so a retried batch adds
+// nothing. On error some day files may have committed: writing the whole
+// batch again is safe.
+func (x *Index) Write(ctx context.Context, events []*event.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	// Encode before taking the lock: a second Write can encode while the
+	// first one is in SQLite.
+	rows := prepareRows(events, time.Now())
+	groups := groupRows(rows)
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return errors.New("embedded index: closed")
+	}
+	for _, g := range groups {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path := filepath.Join(x.cfg.Dir, g.org, dayName(g.day)+fileExt)
+		w, err := x.writer(path)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		n, err := w.write(ctx, g.rows)
+		if err != nil {
+			// The connection may be in a bad state: reopen next time.
+			x.closeWriter(path)
+			return fmt.Errorf("write %d events to %s: %w", len(g.rows), path, err)
+		}
+		x.logger.Trace("wrote events", "file", path, "events", len(g.rows), "new", n, "duration", time.Since(start))
+	}
+	return nil
+}
+
+type rowGroup struct {
+	org  string
+	day  int64
+	rows []row
+}
+
+// groupRows splits rows by (organization, day), keeping their order.
+func groupRows(rows []row) []rowGroup {
+	type key struct {
+		org string
+		day int64
+	}
+	same := true
+	for i := range rows {
+		if rows[i].org != rows[0].org || rows[i].day != rows[0].day {
+			same = false
+			break
+		}
+	}
+	if same {
+		return []rowGroup{{org: rows[0].org, day: rows[0].day, rows: rows}}
+	}
+	idx := map[key]int{}
+	var groups []rowGroup
+	for i := range rows {
+		k := key{rows[i].org, rows[i].day}
+		g, ok := idx[k]
+		if !ok {
+			g = len(groups)
+			idx[k] = g
+			groups = append(groups, rowGroup{org: k.org, day: k.day})
+		}
+		groups[g].rows = append(groups[g].rows, rows[i])
+	}
+	slices.SortFunc(groups, func(a, b rowGroup) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.org, b.org))
+	})
+	return groups
+}
+
+// writer returns the open writer of path, opening it (and closing the
+// least recently used one beyond MaxOpenWriters) if needed. x.mu is held.
+func (x *Index) writer(path string) (*writer, error) {
+	if w, ok := x.writers[path]; ok {
+		return w, nil
+	}
+	for len(x.writers) >= x.cfg.MaxOpenWriters {
+		var oldest *writer
+		for _, w := range x.writers {
+			if oldest == nil || w.lastUsed.Before(oldest.lastUsed) {
+				oldest = w
+			}
+		}
+		x.closeWriter(oldest.path)
+	}
+	w, err := openWriter(path, &x.cfg)
+	if err != nil {
+		return nil, err
+	}
+	x.logger.Debug("opened day file for writing", "file", path)
+	x.writers[path] = w
+	return w, nil
+}
+
+// closeWriter closes and forgets the writer of path. x.mu is held.
+func (x *Index) closeWriter(path string) {
+	w, ok := x.writers[path]
+	if !ok {
+		return
+	}
+	delete(x.writers, path)
+	if err := w.close(); err != nil {
+		x.logger.Warn("closing day file failed", "file", path, "error", err)
+		return
+	}
+	x.logger.Debug("closed day file", "file", path)
+}
+
+// janitor closes files that have not been used for IdleTimeout, so that
+// yesterday's file is checkpointed and released.
+func (x *Index) janitor() {
+	defer x.wg.Done()
+	tick := time.NewTicker(max(x.cfg.IdleTimeout/4, time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-x.stop:
+			return
+		case <-tick.C:
+		}
+		cutoff := time.Now().Add(-x.cfg.IdleTimeout)
+		x.mu.Lock()
+		for path, w := range x.writers {
+			if w.lastUsed.Before(cutoff) {
+				x.closeWriter(path)
+			}
+		}
+		x.mu.Unlock()
+		x.closeIdleReaders(cutoff)
+	}
+}
+
+// Close closes every file. Writes and searches after Close fail; Close
+// waits for running ones.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	if x.closed {
+		x.mu.Unlock()
+		return nil
+	}
+	x.closed = true
+	close(x.stop)
+	var errs []error
+	for path, w := range x.writers {
+		delete(x.writers, path)
+		if err := w.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	x.mu.Unlock()
+	x.wg.Wait()
+	errs = append(errs, x.closeReaders())
+	x.logger.Debug("embedded index closed")
+	return errors.Join(errs...)
+}

@@ -1,0 +1,278 @@
+package embedded
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/indexer/query"
+)
+
+// reader is a pool of read-only connections to one day file.
+type reader struct {
+	path     string
+	db       *sql.DB
+	refs     int
+	lastUsed time.Time
+	// evicted readers are closed by their last release.
+	evicted bool
+}
+
+// acquireReader returns the reader of path; the caller must release it.
+func (x *Index) acquireReader(path string) (*reader, error) {
+	x.rmu.Lock()
+	defer x.rmu.Unlock()
+	if x.rclosed {
+		return nil, errors.New("embedded index: closed")
+	}
+	if r, ok := x.readers[path]; ok {
+		r.refs++
+		r.lastUsed = time.Now()
+		return r, nil
+	}
+	if len(x.readers) >= x.cfg.MaxOpenReaders {
+		var oldest *reader
+		for _, r := range x.readers {
+			if oldest == nil || r.lastUsed.Before(oldest.lastUsed) {
+				oldest = r
+			}
+		}
+		x.evictReader(oldest)
+	}
+	// mode=ro: searches can never write, and opening does not create a
+	// missing file. Readers of a WAL file never block the writer.
+	dsn := sqliteURI(path, fmt.Sprintf("mode=ro&_busy_timeout=5000&_cache_size=%d", -max(x.cfg.CacheSizeKiB/4, 2048)))
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	db.SetMaxOpenConns(x.cfg.ReadConns)
+	db.SetMaxIdleConns(x.cfg.ReadConns)
+	db.SetConnMaxIdleTime(x.cfg.IdleTimeout)
+	r := &reader{path: path, db: db, refs: 1, lastUsed: time.Now()}
+	x.readers[path] = r
+	return r, nil
+}
+
+func (x *Index) releaseReader(r *reader) {
+	x.rmu.Lock()
+	defer x.rmu.Unlock()
+	r.refs--
+	if r.evicted && r.refs == 0 {
+		x.closeReaderDB(r)
+	}
+}
+
+// evictReader forgets r and closes it now or, if in use, on its last
+// release. x.rmu is held.
+func (x *Index) evictReader(r *reader) {
+	delete(x.readers, r.path)
+	r.evicted = true
+	if r.refs == 0 {
+		x.closeReaderDB(r)
+	}
+}
+
+func (x *Index) closeReaderDB(r *reader) {
+	if err := r.db.Close(); err != nil {
+		x.logger.Warn("closing day file reader failed", "file", r.path, "error", err)
+	}
+}
+
+func (x *Index) closeIdleReaders(cutoff time.Time) {
+	x.rmu.Lock()
+	defer x.rmu.Unlock()
+	for _, r := range x.readers {
+		if r.refs == 0 && r.lastUsed.Before(cutoff) {
+			x.evictReader(r)
+		}
+	}
+}
+
+func (x *Index) closeReaders() error {
+	x.rmu.Lock()
+	defer x.rmu.Unlock()
+	x.rclosed = true
+	for _, r := range x.readers {
+		x.evictReader(r)
+	}
+	return nil
+}
+
+// plan is a parsed request: the WHERE clause and the files to visit.
+type plan struct {
+	where    string
+	args     []any
+	from, to int64 // [from, to) of ts, math.MinInt64/MaxInt64 when open
+	parts    []partition
+}
+
+func (x *Index) plan(req indexer.SearchRequest) (*plan, error) {
+	ast, err := query.Parse(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	where, args, err := translate(ast)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{where: where, args: args}
+	p.from, p.to = query.TimeBounds(ast)
+	if !req.Since.IsZero() {
+		p.from = max(p.from, req.Since.UnixNano())
+	}
+	if !req.Until.IsZero() {
+		p.to = min(p.to, req.Until.UnixNano())
+	}
+	var orgs []string
+	if req.Organization != "" {
+		orgs = []string{orgDir(req.Organization)}
+	}
+	p.parts, err = listPartitions(x.cfg.Dir, orgs, p.from, p.to)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// sql returns the statement for one day file: the query's clause plus the
+// time bounds that the day does not already satisfy.
+func (p *plan) sql(head string, part partition, tail string, extra ...any) (string, []any) {
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString(" FROM events WHERE ")
+	b.WriteString(p.where)
+	args := slices.Clip(p.args)
+	dayStart := part.day * nanosPerDay
+	if p.from > dayStart {
+		b.WriteString(" AND ts >= ?")
+		args = append(args, p.from)
+	}
+	if p.to < dayStart+nanosPerDay {
+		b.WriteString(" AND ts < ?")
+		args = append(args, p.to)
+	}
+	b.WriteString(tail)
+	return b.String(), append(args, extra...)
+}
+
+// Search returns the events matching req as their stored JSON documents,
+// newest first: at most req.Limit (default 100, at most Config.MaxLimit).
+// Since is inclusive, Until exclusive. Query errors wrap
+// indexer.ErrBadQuery.
+func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.RawMessage, error) {
+	p, err := x.plan(req)
+	if err != nil {
+		return nil, err
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	limit = min(limit, x.cfg.MaxLimit)
+
+	type hit struct {
+		ts  int64
+		doc json.RawMessage
+	}
+	var out []json.RawMessage
+	// Days are disjoint in time: visit them newest first and stop once
+	// the limit is reached. Files of the same day (one per organization)
+	// are merged by time.
+	for i := 0; i < len(p.parts) && len(out) < limit; {
+		j := i
+		for j < len(p.parts) && p.parts[j].day == p.parts[i].day {
+			j++
+		}
+		want := limit - len(out)
+		var hits []hit
+		for _, part := range p.parts[i:j] {
+			q, args := p.sql("SELECT ts, doc", part, " ORDER BY ts DESC, rowid DESC LIMIT ?", want)
+			err := x.query(ctx, part, q, args, func(rows *sql.Rows) error {
+				var h hit
+				var doc []byte
+				if err := rows.Scan(&h.ts, &doc); err != nil {
+					return err
+				}
+				h.doc = json.RawMessage(doc)
+				hits = append(hits, h)
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.ts, a.ts) })
+		for _, h := range hits[:min(len(hits), want)] {
+			out = append(out, h.doc)
+		}
+		i = j
+	}
+	return out, nil
+}
+
+// Count returns the number of events matching req, summed over the day
+// files that can hold them.
+func (x *Index) Count(ctx context.Context, req indexer.SearchRequest) (int64, error) {
+	p, err := x.plan(req)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, part := range p.parts {
+		q, args := p.sql("SELECT count(*)", part, "")
+		err := x.query(ctx, part, q, args, func(rows *sql.Rows) error {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			total += n
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
+}
+
+// query runs q on the day file of part and calls fn for each row. A file
+// that another process created but has not initialized yet counts as
+// empty.
+func (x *Index) query(ctx context.Context, part partition, q string, args []any, fn func(*sql.Rows) error) error {
+	r, err := x.acquireReader(part.path)
+	if err != nil {
+		return err
+	}
+	defer x.releaseReader(r)
+	rows, err := r.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if strings.Contains(err.Error(), "no such table") {
+			return nil
+		}
+		return fmt.Errorf("search %s: %w", part.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return fmt.Errorf("search %s: %w", part.path, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return fmt.Errorf("search %s: %w", part.path, err)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package mediator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/sluicehq/sluice/indexer"
+)
+
+// SearchResponse is the body of GET /v1/search.
+type SearchResponse struct {
+	Events []json.RawMessage `json:"events"`
+}
+
+// CountResponse is the body of GET /v1/count.
+type CountResponse struct {
+	Count int64 `json:"count"`
+}
+
+// StatusResponse is the body of GET /v1/status.
+type StatusResponse struct {
+	ID         string `json:"id"`
+	Version    string `json:"version"`
+	Agents     int    `json:"agents"`
+	MaxAgents  int    `json:"max_agents"`
+	StateDepth int64  `json:"state_depth"`
+	Received   uint64 `json:"received"`
+	Indexed    uint64 `json:"indexed"`
+	Errors     uint64 `json:"errors"`
+	Rules      int    `json:"rules"`
+	IndexRetry bool   `json:"index_retrying"`
+	Suspense   string `json:"suspense,omitempty"`
+	LastError  string `json:"last_index_error,omitempty"`
+}
+
+// maxSearchLimit caps how many events one search returns.
+const maxSearchLimit = 100000
+
+type errorResponse struct {
+	Error string `json:"error"`
+}
+
+func (m *Mediator) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/search", m.handleSearch)
+	mux.HandleFunc("GET /v1/count", m.handleCount)
+	mux.HandleFunc("GET /v1/status", m.handleStatus)
+	mux.HandleFunc("GET /v1/agents", m.handleAgents)
+	return mux
+}
+
+// searchRequest reads q, since (a duration back from now or RFC 3339),
+// until, org and limit from the query string.
+func searchRequest(r *http.Request) (indexer.SearchRequest, error) {
+	v := r.URL.Query()
+	req := indexer.SearchRequest{Query: v.Get("q"), Organization: v.Get("org"), Limit: 100}
+	var err error
+	if req.Since, err = parseWhen(v.Get("since")); err != nil {
+		return req, errors.New("since: " + err.Error())
+	}
+	if req.Until, err = parseWhen(v.Get("until")); err != nil {
+		return req, errors.New("until: " + err.Error())
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxSearchLimit {
+			return req, fmt.Errorf("limit must be an integer between 1 and %d", maxSearchLimit)
+		}
+		req.Limit = n
+	}
+	return req, nil
+}
+
+// parseWhen accepts "" (open), a duration meaning that long ago ("15m"),
+// or an RFC 3339 time.
+func parseWhen(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return time.Now().Add(-d), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, errors.New("want a duration such as 15m or an RFC 3339 time")
+	}
+	return t, nil
+}
+
+func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
+	req, err := searchRequest(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
+		return
+	}
+	events, err := m.index.Search(r.Context(), req)
+	if err != nil {
+		writeQueryError(w, err)
+		return
+	}
+	if events == nil {
+		events = []json.RawMessage{}
+	}
+	writeJSON(w, http.StatusOK, SearchResponse{Events: events})
+}
+
+func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
+	req, err := searchRequest(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
+		return
+	}
+	n, err := m.index.Count(r.Context(), req)
+	if err != nil {
+		writeQueryError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, CountResponse{Count: n})
+}
+
+func (m *Mediator) handleStatus(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, m.Status())
+}
+
+func (m *Mediator) handleAgents(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, m.registry.list())
+}
+
+func writeQueryError(w http.ResponseWriter, err error) {
+	code := http.StatusInternalServerError
+	if errors.Is(err, indexer.ErrBadQuery) {
+		code = http.StatusBadRequest
+	}
+	writeJSON(w, code, errorResponse{err.Error()})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}

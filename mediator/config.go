@@ -1,0 +1,305 @@
+package mediator
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// Config is a validated mediator configuration.
+type Config struct {
+	ID       string
+	Listen   string
+	HTTP     string
+	DataDir  string
+	Rules    []string
+	Insecure bool
+	LogLevel string
+
+	// MaxAgents is how many agents may be connected at once; 0 refuses all.
+	MaxAgents int
+	// Workers is the number of MPE workers.
+	Workers int
+	// IndexBatch and IndexFlush bound how long events wait to be written.
+	IndexBatch int
+	IndexFlush time.Duration
+	// HandshakeTimeout bounds how long an agent may take to say Hello.
+	HandshakeTimeout time.Duration
+	// SuspenseBacklog is the state backlog (entries) over which the
+	// mediator enters its suspense condition; it clears below
+	// SuspenseResume. 0 disables the backlog check.
+	SuspenseBacklog int
+	SuspenseResume  int
+	// SuspenseMinFree is the free disk space (bytes) in data_dir under
+	// which the mediator enters suspense; 0 disables the check.
+	SuspenseMinFree int64
+
+	Indexer IndexerConfig
+}
+
+// IndexerConfig is the `indexer "KIND" {}` block.
+type IndexerConfig struct {
+	Kind string
+	// Dir is the embedded index's directory.
+	Dir string
+}
+
+// Defaults.
+const (
+	DefaultListen     = "127.0.0.1:7400"
+	DefaultHTTP       = "127.0.0.1:7480"
+	DefaultDataDir    = "/var/lib/sluice/mediator"
+	DefaultMaxAgents  = 2000
+	DefaultIndexBatch = 10000
+	DefaultIndexFlush = 250 * time.Millisecond
+	// DefaultSuspenseBacklog is about 1 GB of typical lines waiting.
+	DefaultSuspenseBacklog = 5000000
+	DefaultSuspenseMinFree = 512 << 20
+)
+
+type fileSchema struct {
+	Mediator *mediatorBlock `hcl:"mediator,block"`
+	Indexer  []indexerBlock `hcl:"indexer,block"`
+}
+
+type mediatorBlock struct {
+	ID               string   `hcl:"id,optional"`
+	Listen           string   `hcl:"listen,optional"`
+	HTTP             string   `hcl:"http,optional"`
+	DataDir          string   `hcl:"data_dir,optional"`
+	Rules            []string `hcl:"rules,optional"`
+	Insecure         bool     `hcl:"insecure,optional"`
+	LogLevel         string   `hcl:"log_level,optional"`
+	MaxAgents        *int     `hcl:"max_agents,optional"`
+	Workers          *int     `hcl:"workers,optional"`
+	IndexBatch       *int     `hcl:"index_batch,optional"`
+	IndexFlush       string   `hcl:"index_flush,optional"`
+	HandshakeTimeout string   `hcl:"handshake_timeout,optional"`
+	SuspenseBacklog  *int     `hcl:"suspense_backlog,optional"`
+	SuspenseMinFree  string   `hcl:"suspense_min_free,optional"`
+
+	DefRange              hcl.Range `hcl:",def_range"`
+	ListenRange           hcl.Range `hcl:"listen,attr_range"`
+	HTTPRange             hcl.Range `hcl:"http,attr_range"`
+	LogLevelRange         hcl.Range `hcl:"log_level,attr_range"`
+	MaxAgentsRange        hcl.Range `hcl:"max_agents,attr_range"`
+	WorkersRange          hcl.Range `hcl:"workers,attr_range"`
+	IndexBatchRange       hcl.Range `hcl:"index_batch,attr_range"`
+	IndexFlushRange       hcl.Range `hcl:"index_flush,attr_range"`
+	HandshakeTimeoutRange hcl.Range `hcl:"handshake_timeout,attr_range"`
+	SuspenseBacklogRange  hcl.Range `hcl:"suspense_backlog,attr_range"`
+	SuspenseMinFreeRange  hcl.Range `hcl:"suspense_min_free,attr_range"`
+}
+
+type indexerBlock struct {
+	Kind string `hcl:"kind,label"`
+	Dir  string `hcl:"dir,optional"`
+
+	DefRange  hcl.Range `hcl:",def_range"`
+	KindRange hcl.Range `hcl:"kind,label_range"`
+}
+
+// LoadConfig reads, decodes and validates a mediator config file, then
+// applies SLUICE_* environment overrides.
+func LoadConfig(path string) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read mediator config: %w", err)
+	}
+	return ParseConfig(src, path)
+}
+
+// ParseConfig is LoadConfig on bytes; filename is used in errors. Relative
+// rule paths are taken relative to the working directory, as typed.
+func ParseConfig(src []byte, filename string) (*Config, error) {
+	f, err := hclconf.ParseBytes(src, filename)
+	if err != nil {
+		return nil, err
+	}
+	var fs fileSchema
+	if diags := gohcl.DecodeBody(f.Body, nil, &fs); diags.HasErrors() {
+		return nil, hclconf.FromDiagnostics(diags)
+	}
+	if fs.Mediator == nil {
+		return nil, &hclconf.Error{File: filename, Line: 1, Col: 1, Msg: `missing "mediator" block`}
+	}
+	cfg, errs := fs.toConfig()
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, err
+	}
+	if err := applyEnv(cfg); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
+	var errs hclconf.Errors
+	m := fs.Mediator
+	cfg := &Config{
+		ID:       m.ID,
+		Listen:   m.Listen,
+		HTTP:     m.HTTP,
+		DataDir:  m.DataDir,
+		Rules:    m.Rules,
+		Insecure: m.Insecure,
+		LogLevel: m.LogLevel,
+	}
+	if cfg.ID == "" {
+		cfg.ID, _ = os.Hostname()
+	}
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.HTTP == "" {
+		cfg.HTTP = DefaultHTTP
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = DefaultDataDir
+	}
+	for _, a := range []struct {
+		name, val string
+		rng       hcl.Range
+	}{{"listen", cfg.Listen, m.ListenRange}, {"http", cfg.HTTP, m.HTTPRange}} {
+		if err := checkListen(a.val); err != nil {
+			errs = append(errs, hclconf.Errorf(a.rng, "%s: %q: %v", a.name, a.val, err))
+		}
+	}
+	switch m.LogLevel {
+	case "", "trace", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, hclconf.Errorf(m.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
+	}
+
+	ints := []struct {
+		name          string
+		val           *int
+		rng           hcl.Range
+		def, min, max int
+		dst           *int
+	}{
+		{"max_agents", m.MaxAgents, m.MaxAgentsRange, DefaultMaxAgents, 0, 1000000, &cfg.MaxAgents},
+		{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 1, 256, &cfg.Workers},
+		{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
+		{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
+	}
+	for _, n := range ints {
+		*n.dst = n.def
+		if n.val == nil {
+			continue
+		}
+		if *n.val < n.min || *n.val > n.max {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
+			continue
+		}
+		*n.dst = *n.val
+	}
+
+	durations := []struct {
+		name string
+		val  string
+		rng  hcl.Range
+		def  time.Duration
+		dst  *time.Duration
+	}{
+		{"index_flush", m.IndexFlush, m.IndexFlushRange, DefaultIndexFlush, &cfg.IndexFlush},
+		{"handshake_timeout", m.HandshakeTimeout, m.HandshakeTimeoutRange, 10 * time.Second, &cfg.HandshakeTimeout},
+	}
+	for _, d := range durations {
+		*d.dst = d.def
+		if d.val == "" {
+			continue
+		}
+		v, e := hclconf.Duration(d.val, d.name, d.rng)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		if v <= 0 {
+			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
+			continue
+		}
+		*d.dst = v
+	}
+
+	// Resume below 80% of the limit, so the condition does not flap.
+	cfg.SuspenseResume = cfg.SuspenseBacklog / 5 * 4
+	cfg.SuspenseMinFree = DefaultSuspenseMinFree
+	if m.SuspenseMinFree != "" {
+		v, e := hclconf.Size(m.SuspenseMinFree, "suspense_min_free", m.SuspenseMinFreeRange)
+		if e != nil {
+			errs = append(errs, e)
+		} else {
+			cfg.SuspenseMinFree = v
+		}
+	}
+
+	cfg.Indexer = IndexerConfig{Kind: "embedded"}
+	switch len(fs.Indexer) {
+	case 0:
+	case 1:
+		ib := fs.Indexer[0]
+		switch ib.Kind {
+		case "embedded":
+			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Dir: ib.Dir}
+		default:
+			errs = append(errs, hclconf.Errorf(ib.KindRange, "unknown indexer %q (supported: embedded)", ib.Kind))
+		}
+	default:
+		errs = append(errs, hclconf.Errorf(fs.Indexer[1].DefRange, "only one indexer block is allowed"))
+	}
+	if cfg.Indexer.Dir == "" {
+		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
+	}
+	return cfg, errs
+}
+
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("not host:port: %w", err)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
+	}
+	return nil
+}
+
+// applyEnv applies SLUICE_* overrides for the settings operators tune.
+func applyEnv(cfg *Config) error {
+	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_ID"); ok {
+		cfg.ID = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_LISTEN"); ok {
+		cfg.Listen = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_HTTP"); ok {
+		cfg.HTTP = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_LOG_LEVEL"); ok {
+		cfg.LogLevel = v
+	}
+	for _, e := range []struct {
+		name string
+		dst  *int
+		min  int
+	}{{"SLUICE_MPE_WORKERS", &cfg.Workers, 1}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1}} {
+		if v, ok := hclconf.EnvString(e.name); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < e.min {
+				return fmt.Errorf("%s=%q: want an integer >= %d", e.name, v, e.min)
+			}
+			*e.dst = n
+		}
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package mediator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/refusal"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+var errReplaced = errors.New("replaced by a newer stream of the same agent")
+
+// validID is what agent ids and organizations may look like: they end up
+// in document ids and file names.
+var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$`)
+
+// intake is the gRPC MediatorService: it authenticates the agent's Hello,
+// stores each batch in state and only then acknowledges it.
+type intake struct {
+	sluicev1.UnimplementedMediatorServiceServer
+
+	id               string
+	state            *state
+	registry         *registry
+	handshakeTimeout time.Duration
+	logger           hclog.Logger
+	draining         atomic.Bool
+	suspense         *suspense
+	received         atomic.Uint64
+}
+
+var _ sluicev1.MediatorServiceServer = (*intake)(nil)
+
+// streamBuffer is how many batches a stream may queue between receiving
+// and committing. The agent's window (at most this many unacknowledged
+// batches) means receiving never blocks on data, so heartbeats are read
+// as they arrive.
+const streamBuffer = 64
+
+// Connect serves one agent stream.
+func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
+	ctx, cancel := context.WithCancelCause(stream.Context())
+	defer cancel(nil)
+	peerAddr := ""
+	if p, ok := peer.FromContext(ctx); ok {
+		peerAddr = p.Addr.String()
+	}
+	log := in.logger.With("peer", peerAddr)
+
+	hello, err := in.receiveHello(ctx, stream)
+	if err != nil {
+		log.Warn("agent refused: bad handshake", "error", err)
+		return err
+	}
+	org := hello.GetOrganization()
+	if org == "" {
+		org = event.DefaultOrganization
+	}
+	log = log.With("agent", hello.GetAgentId(), "organization", org)
+	if in.draining.Load() {
+		log.Info("agent refused: mediator is shutting down")
+		return refusal.Error(codes.Unavailable, refusal.Shutdown, "mediator is shutting down")
+	}
+	if why := in.suspense.reason(); why != "" {
+		log.Warn("agent refused: mediator in suspense", "reason", why)
+		return refusal.Error(codes.Unavailable, refusal.Suspense, "mediator in suspense: "+why)
+	}
+	sess := &session{
+		info: AgentInfo{
+			ID:           hello.GetAgentId(),
+			Organization: org,
+			Hostname:     hello.GetHostname(),
+			Version:      hello.GetVersion(),
+			Peer:         peerAddr,
+			Connected:    time.Now(),
+		},
+		cancel: cancel,
+		kick:   make(chan kick, 1),
+	}
+	if err := in.registry.add(sess); err != nil {
+		log.Warn("agent refused: max agents reached", "max_agents", in.registry.max)
+		return err
+	}
+	defer in.registry.remove(sess)
+
+	var sendMu sync.Mutex
+	send := func(r *sluicev1.ConnectResponse) error {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		return stream.Send(r)
+	}
+	held := in.state.highWater(org, sess.info.ID)
+	if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Welcome{Welcome: &sluicev1.Welcome{MediatorId: in.id, HeldThroughSeq: held}}}); err != nil {
+		return err
+	}
+	log.Info("agent connected", "hostname", sess.info.Hostname, "version", sess.info.Version, "held_through", held, "resume_seq", hello.GetResumeSeq())
+
+	batches := make(chan *sluicev1.LogBatch, streamBuffer)
+	recvErr := make(chan error, 1)
+	go func() { recvErr <- in.receive(ctx, stream, sess, batches, send) }()
+
+	for {
+		select {
+		case <-ctx.Done():
+			cause := context.Cause(ctx)
+			if errors.Is(cause, errReplaced) {
+				log.Info("agent stream replaced by a newer one")
+				return status.Error(codes.Aborted, cause.Error())
+			}
+			return status.FromContextError(ctx.Err()).Err()
+		case k := <-sess.kick:
+			if k.suspend {
+				log.Warn("suspending agent: it fails over", "reason", k.reason)
+				_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Suspend{Suspend: &sluicev1.Suspend{Reason: k.reason, RetryAfter: durationpb.New(suspendRetryAfter)}}})
+				return refusal.Error(codes.Unavailable, refusal.Suspense, k.reason)
+			}
+			log.Info("sending shutdown to agent", "reason", k.reason)
+			_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Shutdown{Shutdown: &sluicev1.Shutdown{Reason: k.reason}}})
+			return refusal.Error(codes.Unavailable, refusal.Shutdown, k.reason)
+		case err := <-recvErr:
+			if err != nil {
+				log.Info("agent stream ended", "reason", err)
+			}
+			return err
+		case b := <-batches:
+			entries := b.GetEntries()
+			if len(entries) == 0 {
+				continue
+			}
+			stored, err := in.state.append(org, sess.info.ID, entries)
+			if err != nil {
+				log.Error("cannot store batch; ending stream so the agent resends elsewhere", "error", err)
+				return status.Error(codes.Internal, "mediator cannot store the batch")
+			}
+			in.received.Add(uint64(stored))
+			in.registry.update(sess, func(ai *AgentInfo) { ai.Received += uint64(stored) })
+			through := entries[len(entries)-1].GetSeq()
+			if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: through}}}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// receiveHello waits for the first message, which must be a valid Hello,
+// for at most the handshake timeout.
+func (in *intake) receiveHello(ctx context.Context, stream sluicev1.MediatorService_ConnectServer) (*sluicev1.Hello, error) {
+	type result struct {
+		req *sluicev1.ConnectRequest
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		req, err := stream.Recv()
+		ch <- result{req, err}
+	}()
+	t := time.NewTimer(in.handshakeTimeout)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return nil, status.Error(codes.DeadlineExceeded, "no hello within the handshake timeout")
+	case r := <-ch:
+		if r.err != nil {
+			return nil, r.err
+		}
+		h := r.req.GetHello()
+		if h == nil {
+			return nil, refusal.Error(codes.InvalidArgument, refusal.BadHello, "the first message must be a hello")
+		}
+		if !validID.MatchString(h.GetAgentId()) {
+			return nil, refusal.Error(codes.InvalidArgument, refusal.BadHello, fmt.Sprintf("invalid agent id %q", h.GetAgentId()))
+		}
+		if h.GetOrganization() != "" && !validID.MatchString(h.GetOrganization()) {
+			return nil, refusal.Error(codes.InvalidArgument, refusal.BadHello, fmt.Sprintf("invalid organization %q", h.GetOrganization()))
+		}
+		return h, nil
+	}
+}
+
+// receive reads the stream: batches go to the committer, heartbeats are
+// applied at once (they never wait behind data).
+func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectServer, sess *session, batches chan<- *sluicev1.LogBatch, send func(*sluicev1.ConnectResponse) error) error {
+	for {
+		req, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		switch m := req.GetMsg().(type) {
+		case *sluicev1.ConnectRequest_Batch:
+			select {
+			case batches <- m.Batch:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case *sluicev1.ConnectRequest_Heartbeat:
+			hb := m.Heartbeat
+			in.registry.update(sess, func(ai *AgentInfo) {
+				ai.LastHeartbeat = time.Now()
+				ai.CurrentMediator = hb.GetCurrentMediator()
+				ai.LastMediator = hb.GetLastMediator()
+				ai.SpoolDepth = hb.GetSpoolDepth()
+			})
+			_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Heartbeat{Heartbeat: &sluicev1.Heartbeat{Time: timestamppb.Now(), ComponentId: in.id}}})
+		case *sluicev1.ConnectRequest_Hello:
+			return refusal.Error(codes.InvalidArgument, refusal.BadHello, "hello sent twice")
+		}
+	}
+}

@@ -1,0 +1,273 @@
+// Package mediator is the Sluice mediator daemon (LogRhythm's Data
+// Processor): it accepts agent streams, stores batches durably in its state
+// before acknowledging them, parses entries with the MPE and writes events
+// to the indexer, removing entries from state only once indexed.
+package mediator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/mpe"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// Deps are the mediator's injected dependencies.
+type Deps struct {
+	Logger  hclog.Logger
+	Version string
+	// Index overrides the configured indexer (tests share one index
+	// between mediators). The mediator does not close an injected index.
+	Index indexer.Index
+	// Observers are told about indexed events.
+	Observers []Observer
+	// ServerOptions carry transport credentials (TLS).
+	ServerOptions []grpc.ServerOption
+}
+
+// Mediator is the mediator daemon.
+type Mediator struct {
+	cfg       *Config
+	logger    hclog.Logger
+	version   string
+	state     *state
+	index     indexer.Index
+	ownsIndex bool
+	rules     atomic.Pointer[mpe.RuleSet]
+	registry  *registry
+	suspense  *suspense
+	intake    *intake
+	pipeline  *pipeline
+
+	grpcLis net.Listener
+	httpLis net.Listener
+	grpc    *grpc.Server
+	http    *http.Server
+
+	abort     chan struct{}
+	abortOnce sync.Once
+}
+
+// Abort stops the mediator the way a crash would look to its agents:
+// connections are dropped without a Shutdown message. Run then returns.
+// Fault tests use it; operators stop a mediator with a signal.
+func (m *Mediator) Abort() {
+	m.abortOnce.Do(func() { close(m.abort) })
+}
+
+// New loads the rules, opens state and index and binds the listeners. A
+// rule set that does not load is an error: the mediator does not start
+// without its rules.
+func New(cfg *Config, deps Deps) (*Mediator, error) {
+	logger := deps.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	rs, err := mpe.Load(cfg.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("load rules: %w", err)
+	}
+	m.rules.Store(rs)
+
+	var cleanup []func()
+	fail := func(err error) (*Mediator, error) {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+		return nil, err
+	}
+	m.state, err = openState(filepath.Join(cfg.DataDir, "state"), logger.Named("state"))
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, func() { _ = m.state.close() })
+
+	if deps.Index != nil {
+		m.index = deps.Index
+	} else {
+		idx, err := embedded.Open(embedded.Config{Dir: cfg.Indexer.Dir, MaxLimit: maxSearchLimit}, logger.Named("index"))
+		if err != nil {
+			return fail(fmt.Errorf("open index: %w", err))
+		}
+		m.index, m.ownsIndex = idx, true
+		cleanup = append(cleanup, func() { _ = idx.Close() })
+	}
+
+	m.grpcLis, err = net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fail(fmt.Errorf("listen for agents on %s: %w", cfg.Listen, err))
+	}
+	cleanup = append(cleanup, func() { _ = m.grpcLis.Close() })
+	m.httpLis, err = net.Listen("tcp", cfg.HTTP)
+	if err != nil {
+		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
+	}
+
+	m.suspense = &suspense{
+		backlogMax:    int64(cfg.SuspenseBacklog),
+		backlogResume: int64(cfg.SuspenseResume),
+		minFree:       cfg.SuspenseMinFree,
+		dir:           cfg.DataDir,
+		backlog:       m.state.q.Len,
+		freeBytes:     diskFree,
+		registry:      m.registry,
+		logger:        logger.Named("suspense"),
+	}
+	m.intake = &intake{
+		suspense:         m.suspense,
+		id:               cfg.ID,
+		state:            m.state,
+		registry:         m.registry,
+		handshakeTimeout: cfg.HandshakeTimeout,
+		logger:           logger.Named("intake"),
+	}
+	opts := append([]grpc.ServerOption{
+		grpc.MaxRecvMsgSize(80 << 20),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
+	}, deps.ServerOptions...)
+	m.grpc = grpc.NewServer(opts...)
+	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)
+	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 10 * time.Second}
+
+	m.pipeline = &pipeline{
+		mediatorID: cfg.ID,
+		state:      m.state,
+		rules:      &m.rules,
+		sink:       m.index,
+		workers:    cfg.Workers,
+		batch:      cfg.IndexBatch,
+		flush:      cfg.IndexFlush,
+		observers:  deps.Observers,
+		logger:     logger.Named("pipeline"),
+	}
+	return m, nil
+}
+
+// Addr is the agents' gRPC address the mediator listens on.
+func (m *Mediator) Addr() string { return m.grpcLis.Addr().String() }
+
+// HTTPAddr is the JSON API's address.
+func (m *Mediator) HTTPAddr() string { return m.httpLis.Addr().String() }
+
+// Index is the index events go to (and searches read).
+func (m *Mediator) Index() indexer.Index { return m.index }
+
+// Agents lists the connected agents.
+func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
+
+// Status reports counters for /v1/status.
+func (m *Mediator) Status() StatusResponse {
+	le, _ := m.pipeline.lastError.Load().(string)
+	return StatusResponse{
+		ID:         m.cfg.ID,
+		Version:    m.version,
+		Agents:     m.registry.count(),
+		MaxAgents:  m.cfg.MaxAgents,
+		StateDepth: m.state.q.Len(),
+		Received:   m.intake.received.Load(),
+		Indexed:    m.pipeline.indexed.Load(),
+		Errors:     m.pipeline.errors.Load(),
+		Rules:      m.rules.Load().Len(),
+		IndexRetry: m.pipeline.retrying.Load(),
+		Suspense:   m.suspense.reason(),
+		LastError:  le,
+	}
+}
+
+// Run serves agents and the API and runs the pipeline until ctx is done.
+// On shutdown it tells every agent to fail over (Shutdown) before closing.
+func (m *Mediator) Run(ctx context.Context) error {
+	m.logger.Info("mediator starting", "id", m.cfg.ID, "listen", m.Addr(), "http", m.HTTPAddr(), "rules", m.rules.Load().Len(), "state_depth", m.state.q.Len())
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		if err := m.grpc.Serve(m.grpcLis); err != nil {
+			errc <- fmt.Errorf("grpc server: %w", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := m.http.Serve(m.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("http server: %w", err)
+		}
+	}()
+	pctx, stopPipeline := context.WithCancel(context.Background())
+	go func() {
+		defer wg.Done()
+		m.pipeline.run(pctx)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.suspense.run(pctx, 500*time.Millisecond)
+	}()
+
+	var runErr error
+	aborted := false
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	case <-m.abort:
+		aborted = true
+	}
+	m.intake.draining.Store(true)
+	if aborted {
+		m.logger.Warn("mediator aborting: dropping agent connections")
+		m.grpc.Stop()
+	} else {
+		m.logger.Info("mediator stopping: telling agents to fail over")
+		m.registry.kickAll(kick{reason: "mediator shutting down"})
+		stopped := make(chan struct{})
+		go func() {
+			m.grpc.GracefulStop()
+			close(stopped)
+		}()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			m.grpc.Stop()
+			<-stopped
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = m.http.Shutdown(shutdownCtx)
+	cancel()
+	// Let the pipeline finish what it holds for a moment; what it does
+	// not finish stays in state for the next start.
+	drainCtx, cancelDrain := context.WithTimeout(context.Background(), 2*time.Second)
+	m.pipeline.drain(drainCtx)
+	cancelDrain()
+	stopPipeline()
+	wg.Wait()
+	var errs []error
+	if runErr != nil {
+		errs = append(errs, runErr)
+	}
+	if m.ownsIndex {
+		if err := m.index.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close index: %w", err))
+		}
+	}
+	if err := m.state.close(); err != nil {
+		errs = append(errs, err)
+	}
+	m.logger.Info("mediator stopped")
+	return errors.Join(errs...)
+}

@@ -1,0 +1,265 @@
+package mediator
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/queue"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// chunkEntries is how many state entries a worker takes at a time.
+const chunkEntries = 1000
+
+// Observer is told about events once they are indexed (the all-in-one
+// demo prints them). It must not block for long.
+type Observer func(events []*event.Event)
+
+// pipeline moves entries from state through the MPE into the index, and
+// removes them from state once the index confirmed them.
+type pipeline struct {
+	mediatorID string
+	state      *state
+	rules      *atomic.Pointer[mpe.RuleSet]
+	sink       indexer.Sink
+	workers    int
+	batch      int
+	flush      time.Duration
+	observers  []Observer
+	logger     hclog.Logger
+
+	indexed   atomic.Uint64
+	errors    atomic.Uint64
+	retrying  atomic.Bool
+	lastError atomic.Value // string
+}
+
+type chunk struct {
+	items  []queue.Item
+	events []*event.Event
+}
+
+// run processes until ctx is done. Entries read but not yet indexed when it
+// stops stay in state and are processed after a restart.
+func (p *pipeline) run(ctx context.Context) {
+	// slots bounds how many chunks are between state and index, so a
+	// slow index holds entries in state (on disk), not in memory.
+	slots := make(chan struct{}, p.batch/chunkEntries+2*p.workers+2)
+	work := make(chan *chunk, p.workers)
+	done := make(chan *chunk, p.workers)
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(work)
+		p.dispatch(ctx, slots, work)
+	}()
+	var workers sync.WaitGroup
+	for range p.workers {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for c := range work {
+				p.parse(c)
+				done <- c
+			}
+		}()
+	}
+	go func() {
+		workers.Wait()
+		close(done)
+	}()
+	p.feed(ctx, slots, done)
+	wg.Wait()
+}
+
+// dispatch reads state in sequence order and hands chunks to workers.
+func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<- *chunk) {
+	var cursor uint64
+	for {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		items, err := p.state.q.Read(cursor, chunkEntries, 8<<20)
+		if err != nil {
+			p.logger.Error("read state", "error", err)
+		}
+		if len(items) == 0 {
+			<-slots
+			select {
+			case <-ctx.Done():
+				return
+			case <-p.state.q.Notify():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		cursor = items[len(items)-1].Seq + 1
+		select {
+		case work <- &chunk{items: items}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// parse turns a chunk's entries into events with the current rule set.
+func (p *pipeline) parse(c *chunk) {
+	rs := p.rules.Load()
+	c.events = make([]*event.Event, len(c.items))
+	for i, it := range c.items {
+		c.events[i] = p.parseOne(rs, it)
+	}
+}
+
+func (p *pipeline) parseOne(rs *mpe.RuleSet, it queue.Item) (ev *event.Event) {
+	var se sluicev1.StoredEntry
+	if err := proto.Unmarshal(it.Value, &se); err != nil {
+		p.errors.Add(1)
+		ev = &event.Event{
+			ID:           fmt.Sprintf("%s-state-%016x", p.mediatorID, it.Seq),
+			Organization: event.DefaultOrganization,
+			Timestamp:    time.Now(),
+			Message:      string(it.Value),
+		}
+		ev.Set(event.FieldClassification, event.ClassificationUnknown)
+		ev.AddFlag(event.FlagError)
+		ev.Set("error.message", "undecodable state entry: "+err.Error())
+		return ev
+	}
+	e := se.GetEntry()
+	in := &mpe.Entry{
+		Raw:            e.GetRaw(),
+		LogSourceType:  e.GetSourceType(),
+		LogSource:      e.GetSourceId(),
+		Agent:          se.GetAgentId(),
+		Organization:   se.GetOrganization(),
+		Mediator:       p.mediatorID,
+		Seq:            e.GetSeq(),
+		Collected:      e.GetCollectedAt().AsTime(),
+		Truncated:      e.GetTruncated(),
+		OriginalLength: int(e.GetOriginalLength()),
+	}
+	defer func() {
+		// The MPE promises not to panic; if it does anyway, the entry is
+		// kept as an error event rather than lost or retried forever.
+		if r := recover(); r != nil {
+			p.errors.Add(1)
+			p.logger.Error("MPE panicked on an entry; keeping it as an error event", "agent", in.Agent, "seq", in.Seq, "panic", r)
+			ev = &event.Event{
+				ID:           event.DocID(in.Agent, in.Seq),
+				Organization: in.Organization,
+				Timestamp:    in.Collected,
+				Message:      string(in.Raw),
+			}
+			ev.Set(event.FieldClassification, event.ClassificationUnknown)
+			ev.Set(event.FieldAgent, in.Agent)
+			ev.AddFlag(event.FlagError)
+			ev.Set("error.message", fmt.Sprint("panic: ", r))
+		}
+	}()
+	return rs.Parse(in)
+}
+
+// feed collects parsed chunks into index batches, writes them, and then
+// deletes their entries from state.
+func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *chunk) {
+	var pending []*chunk
+	n := 0
+	timer := time.NewTimer(p.flush)
+	defer timer.Stop()
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		p.write(ctx, pending, n)
+		for range pending {
+			<-slots
+		}
+		pending, n = nil, 0
+	}
+	for {
+		select {
+		case c, ok := <-done:
+			if !ok {
+				flush()
+				return
+			}
+			if len(pending) == 0 {
+				timer.Reset(p.flush)
+			}
+			pending = append(pending, c)
+			n += len(c.events)
+			if n >= p.batch {
+				flush()
+			}
+		case <-timer.C:
+			flush()
+		}
+	}
+}
+
+// write indexes the chunks' events, retrying with backoff until the index
+// takes them or ctx ends, then removes the entries from state.
+func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
+	events := make([]*event.Event, 0, n)
+	var items []queue.Item
+	for _, c := range chunks {
+		events = append(events, c.events...)
+		items = append(items, c.items...)
+	}
+	for attempt := 0; ; attempt++ {
+		err := p.sink.Write(ctx, events)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return // still in state; indexed after restart
+		}
+		p.retrying.Store(true)
+		p.lastError.Store(err.Error())
+		d := backoff.Default.Delay(attempt)
+		p.logger.Error("index write failed; entries stay in state and are retried", "events", len(events), "retry_in", d, "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+		}
+	}
+	p.retrying.Store(false)
+	if err := p.state.q.Delete(items); err != nil {
+		// They are indexed; leaving them in state only means they are
+		// indexed again (idempotently) after a restart.
+		p.logger.Error("cannot remove indexed entries from state", "error", err)
+	}
+	p.indexed.Add(uint64(len(events)))
+	for _, o := range p.observers {
+		o(events)
+	}
+}
+
+// drain waits until state is empty or ctx ends.
+func (p *pipeline) drain(ctx context.Context) {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for p.state.q.Len() > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package mpe
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// fuzzLines are lines every loaded rule set is tried on.
+var fuzzLines = []string{
+	"Mar 10 11:00:00 h sshd[1]: Accepted password for bob from 192.0.2.5 port 22 ssh2",
+	"<13>1 2024-03-10T11:00:00Z h app 1 - - hello",
+	"",
+	"\xff\xfe",
+}
+
+func FuzzLoadBytes(f *testing.F) {
+	// Seeds are the starter rules one at a time: small inputs keep the
+	// fuzzer's mutation and minimisation fast.
+	files, _ := filepath.Glob("../configs/rules/*.hcl")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for i, block := range strings.Split(string(b), "\nrule ") {
+			if i > 0 {
+				f.Add([]byte(decl + "log_source_type \"syslog\" {}\nrule " + block))
+			}
+		}
+	}
+	f.Add([]byte(engineRules))
+	f.Add([]byte(decl + okRule("r", "  sub_rule \"s\" {\n    when = `event.login in [\"a\"] && !has(event.dip)`\n  }\n")))
+	f.Add([]byte("rule \"r\" {\n  pattern = `(<sip>`\n}\n"))
+	f.Add([]byte("tag \"t\" { pattern = \"`\" field = \"a.b\" }"))
+	f.Add([]byte("v = <<EOT\n`\nEOT\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		rs, err := LoadBytes("fuzz.hcl", src)
+		if err != nil {
+			var errs hclconf.Errors
+			if !errors.As(err, &errs) || len(errs) == 0 {
+				t.Fatalf("error %T is not a non-empty hclconf.Errors: %v", err, err)
+			}
+			return
+		}
+		for _, typ := range append(rs.Types(), "") {
+			for _, l := range fuzzLines {
+				checkEvent(t, rs.Parse(&Entry{Raw: []byte(l), LogSourceType: typ}))
+			}
+		}
+		rs.RunTests()
+	})
+}
+
+func FuzzParse(f *testing.F) {
+	rs, err := Load([]string{"../configs/rules"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, l := range fuzzLines {
+		f.Add([]byte(l), uint8(0), false)
+	}
+	f.Add([]byte("<999>Feb 29 24:61:61 - x[: y"), uint8(1), true)
+	f.Add([]byte("<13>1 - - - - - [a x=\"\\]"), uint8(2), false)
+	f.Add([]byte("Jan  1 00:00:00 h sudo:   u : TTY=a ; PWD=b ; USER=c ; COMMAND="), uint8(0), false)
+	types := append(rs.Types(), "undeclared")
+	f.Fuzz(func(t *testing.T, raw []byte, typ uint8, truncated bool) {
+		e := &Entry{
+			Raw:           raw,
+			LogSourceType: types[int(typ)%len(types)],
+			Agent:         "fuzz",
+			Collected:     time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+			Truncated:     truncated,
+		}
+		checkEvent(t, rs.Parse(e))
+	})
+}
+
+func checkEvent(t *testing.T, ev *event.Event) {
+	t.Helper()
+	if ev == nil {
+		t.Fatal("nil event")
+	}
+	if !utf8.ValidString(ev.Message) {
+		t.Fatalf("message is not valid UTF-8: %q", ev.Message)
+	}
+	if js := ev.AppendJSON(nil); !json.Valid(js) {
+		t.Fatalf("invalid JSON: %s", js)
+	}
+	if ev.GetString(event.FieldClassification) == "" {
+		t.Fatal("no classification")
+	}
+	if _, ok := ev.Get(event.FieldFlags); ok {
+		for _, fl := range ev.Fields() {
+			if fl.Key == event.FieldFlags {
+				for _, s := range fl.Value.([]string) {
+					if s == event.FlagError {
+						t.Fatalf("parse recovered from a panic: %s", ev.GetString("error.message"))
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package mpe
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// Load reads rule files: each path is a file, or a folder searched
+// recursively for *.hcl files. All files form one rule set (a rule may use
+// a tag or log source type another file defines). Any error in any file
+// fails the whole load; the error is an hclconf.Errors listing every
+// problem as file:line:col: message.
+func Load(paths []string) (*RuleSet, error) {
+	var files []string
+	var errs hclconf.Errors
+	seen := map[string]bool{}
+	addFile := func(p string) {
+		if c := filepath.Clean(p); !seen[c] {
+			seen[c] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, &hclconf.Error{File: p, Msg: fmt.Sprintf("read rules: %v", err)})
+			continue
+		}
+		if !info.IsDir() {
+			addFile(p)
+			continue
+		}
+		n := len(files)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(d.Name(), ".hcl") {
+				addFile(path)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, &hclconf.Error{File: p, Msg: fmt.Sprintf("read rules: %v", err)})
+		} else if len(files) == n {
+			errs = append(errs, &hclconf.Error{File: p, Msg: "no rule files (*.hcl) in this folder"})
+		}
+	}
+	if len(paths) == 0 {
+		errs = append(errs, &hclconf.Error{Msg: "no rule files given"})
+	}
+	l := newLoader()
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, &hclconf.Error{File: f, Msg: fmt.Sprintf("read rules: %v", err)})
+			continue
+		}
+		l.addFile(f, src)
+	}
+	if len(errs) > 0 {
+		return nil, append(errs, l.errs...)
+	}
+	return l.finish()
+}
+
+// LoadBytes loads one rule file from memory; name is used in errors.
+func LoadBytes(name string, src []byte) (*RuleSet, error) {
+	l := newLoader()
+	l.addFile(name, src)
+	return l.finish()
+}
+
+// loader collects the blocks of all files, then compiles them together.
+type loader struct {
+	types []declared[*typeBlock]
+	tags  []declared[*tagBlock]
+	rules []declared[*ruleBlock]
+	errs  hclconf.Errors
+}
+
+type declared[T any] struct {
+	src   *source
+	block T
+}
+
+func newLoader() *loader { return &loader{} }
+
+// addFile parses one file and decodes its blocks. A block that does not
+// decode is reported and left out; the others still go on.
+func (l *loader) addFile(name string, data []byte) {
+	src, e := newSource(name, data)
+	if e != nil {
+		l.errs = append(l.errs, e)
+		return
+	}
+	f, diags := hclsyntax.ParseConfig(src.text, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		l.errs = append(l.errs, src.diags(diags)...)
+		return
+	}
+	content, diags := f.Body.Content(fileSchema)
+	l.errs = append(l.errs, src.diags(diags)...)
+	for _, b := range content.Blocks {
+		label, labelRange := "", b.DefRange
+		if len(b.Labels) > 0 {
+			label, labelRange = b.Labels[0], b.LabelRanges[0]
+		}
+		switch b.Type {
+		case "log_source_type":
+			tb := &typeBlock{Name: label, NameRange: labelRange}
+			if l.decode(src, b, tb) {
+				l.types = append(l.types, declared[*typeBlock]{src, tb})
+			}
+		case "tag":
+			tb := &tagBlock{Name: label, NameRange: labelRange}
+			if l.decode(src, b, tb) {
+				l.tags = append(l.tags, declared[*tagBlock]{src, tb})
+			}
+		case "rule":
+			rb := &ruleBlock{Name: label, NameRange: labelRange, DefRange: b.DefRange}
+			if l.decode(src, b, rb) {
+				l.rules = append(l.rules, declared[*ruleBlock]{src, rb})
+			}
+		}
+	}
+}
+
+func (l *loader) decode(src *source, b *hcl.Block, into any) bool {
+	diags := gohcl.DecodeBody(b.Body, nil, into)
+	if diags.HasErrors() {
+		l.errs = append(l.errs, src.diags(diags)...)
+		return false
+	}
+	return true
+}
+
+// finish compiles what addFile collected: log source types and tags
+// first, since rules in any file may use them.
+func (l *loader) finish() (*RuleSet, error) {
+	errs := l.errs
+	types := map[string]*logSourceType{}
+	typeAt := map[string]string{}
+	for _, d := range l.types {
+		t, es := compileType(d.src, d.block)
+		errs = append(errs, es...)
+		where := d.src.rng(d.block.NameRange)
+		if prev, dup := typeAt[t.name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "log_source_type %q is already declared at %s", t.name, prev))
+			continue
+		}
+		typeAt[t.name] = posString(where)
+		types[t.name] = t
+	}
+
+	lib := newTagLibrary()
+	tagAt := map[string]string{}
+	for _, d := range l.tags {
+		t, es := compileTag(d.src, d.block, lib)
+		errs = append(errs, es...)
+		where := d.src.rng(d.block.NameRange)
+		if prev, dup := tagAt[t.name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "tag %q is already defined at %s", t.name, prev))
+			continue
+		}
+		tagAt[t.name] = posString(where)
+		if len(es) == 0 {
+			lib[t.name] = t
+		}
+	}
+
+	rs := &RuleSet{types: types}
+	ruleAt := map[string]string{}
+	for _, d := range l.rules {
+		r, es := compileRule(d.src, d.block, lib, types)
+		errs = append(errs, es...)
+		where := d.src.rng(d.block.NameRange)
+		if prev, dup := ruleAt[r.name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "rule %q is already defined at %s", r.name, prev))
+			continue
+		}
+		ruleAt[r.name] = posString(where)
+		rs.rules = append(rs.rules, r)
+	}
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(a, b *hclconf.Error) int {
+			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+		})
+		return nil, errs
+	}
+
+	for _, r := range rs.rules {
+		for _, name := range r.types {
+			types[name].policy = append(types[name].policy, r)
+		}
+	}
+	for _, t := range types {
+		slices.SortStableFunc(t.policy, func(a, b *rule) int {
+			return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.name, b.name))
+		})
+		t.selector = newSelector(t.policy)
+	}
+	return rs, nil
+}
+
+func posString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}

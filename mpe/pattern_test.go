@@ -1,0 +1,157 @@
+package mpe
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"testing"
+)
+
+func TestExpandTags(t *testing.T) {
+	lib := newTagLibrary()
+	cases := []struct {
+		pattern, want string
+		errAt         int // -1: no error
+	}{
+		{`sshd\[<pid>\]`, `sshd\[(?P<pid>\d+)\]`, -1},
+		{`port <sport>`, `port (?P<sport>` + portPattern + `)`, -1},
+		{`<login>@<domain>`, `(?P<login>\S+)@(?P<domain>[^\s\\/@]+)`, -1},
+		// Not tags: escaped, in a class, a group name, not an identifier.
+		{`\<html\>`, `\<html\>`, -1},
+		{`[<login>]`, `[<login>]`, -1},
+		{`[]<login>]`, `[]<login>]`, -1},
+		{`[^]<x>]`, `[^]<x>]`, -1},
+		{`[[:alpha:]<x>]`, `[[:alpha:]<x>]`, -1},
+		{`(?P<login>\w+)`, `(?P<login>\w+)`, -1},
+		{`(?<login>\w+)`, `(?<login>\w+)`, -1},
+		{`a <= b < c`, `a <= b < c`, -1},
+		{`<1x>`, `<1x>`, -1},
+		{`<>`, `<>`, -1},
+		{`x<`, `x<`, -1},
+		{`trailing \`, `trailing \`, -1},
+		// A tag after a class is a tag again.
+		{`[a]<pid>`, `[a](?P<pid>\d+)`, -1},
+		{`from <nosuchtag>`, ``, 5},
+	}
+	for _, c := range cases {
+		got, _, err := expandTags(c.pattern, lib)
+		if c.errAt >= 0 {
+			pe, ok := err.(*patternError)
+			if !ok || pe.off != c.errAt {
+				t.Errorf("expandTags(%q): error %v, want one at offset %d", c.pattern, err, c.errAt)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("expandTags(%q) = %q, %v; want %q", c.pattern, got, err, c.want)
+		}
+	}
+}
+
+func TestOriginalOffsets(t *testing.T) {
+	pattern := `a<pid>b<sport>c`
+	expanded, exps, err := expandTags(pattern, newTagLibrary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		in   string // a piece of expanded that maps back
+		orig int
+	}{{"a", 0}, {"b", 6}, {"c", 14}} {
+		i := indexAfterTags(expanded, c.in)
+		if got := originalOffset(i, exps); got != c.orig {
+			t.Errorf("offset of %q: %d, want %d", c.in, got, c.orig)
+		}
+	}
+	if got := originalOffset(3, exps); got != 1 {
+		t.Errorf("an offset inside <pid>'s expansion maps to %d, want 1", got)
+	}
+	if got := originalEnd(len(expanded), exps); got != len(pattern) {
+		t.Errorf("end maps to %d, want %d", got, len(pattern))
+	}
+}
+
+// indexAfterTags finds a single-letter literal outside tag expansions.
+func indexAfterTags(expanded, lit string) int {
+	for i := range len(expanded) {
+		if expanded[i:i+1] == lit && (i == 0 || expanded[i-1] == ')') {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestBuiltinTagPatterns(t *testing.T) {
+	lib := newTagLibrary()
+	for _, name := range lib.names() {
+		tg := lib[name]
+		re, err := regexp.Compile(tg.pattern)
+		if err != nil {
+			t.Errorf("tag %s: %v", name, err)
+			continue
+		}
+		if len(re.SubexpNames()) > 1 && slices.ContainsFunc(re.SubexpNames(), func(s string) bool { return s != "" }) {
+			t.Errorf("tag %s has a named group", name)
+		}
+		if err := checkPath(tg.field); err != nil || reserved(tg.field) != "" {
+			t.Errorf("tag %s writes %q", name, tg.field)
+		}
+	}
+	full := func(name, s string) bool {
+		return regexp.MustCompile(`^(?:` + lib[name].pattern + `)$`).MatchString(s)
+	}
+	for _, c := range []struct {
+		tag, s string
+		ok     bool
+	}{
+		{"sip", "192.0.2.1", true},
+		{"sip", "2001:db8::1", true},
+		{"sip", "::ffff:192.0.2.1", true},
+		{"sip", "::", true},
+		{"sip", "host.example.com", false},
+		{"shost", "5.36.59.76.dsl.example.net", true},
+		{"shost", "2001:db8::1", true},
+		{"shost", "192.0.2.1", true},
+		{"sport", "65535", true},
+		{"sport", "123456", false},
+		{"smac", "00:1a:2b:3c:4d:5e", true},
+		{"hostname", "web-01.example.com", true},
+		{"hostname", "-bad", false},
+	} {
+		if got := full(c.tag, c.s); got != c.ok {
+			t.Errorf("<%s> on %q: %v, want %v", c.tag, c.s, got, c.ok)
+		}
+	}
+}
+
+func TestRequiredLiterals(t *testing.T) {
+	cases := []struct {
+		re   string
+		want []string
+	}{
+		{`Accepted (?P<m>\S+) for`, []string{"Accepted ", " for"}},
+		{`sshd\[(?P<pid>\d+)\]: x`, []string{"sshd[", "]: x"}},
+		{`(?P<x>foo)bar`, []string{"foobar"}},
+		{`a(?:b|c)d`, []string{"a", "d"}},
+		{`(?:abc)+x`, []string{"abc", "x"}},
+		{`(?:abc)+\d`, []string{"abc"}},
+		{`(?:abc)?\d`, nil},
+		{`(?i)accepted`, nil},
+		{`x{2,}y`, []string{"x", "y"}},
+		{`.*`, nil},
+		{`[a]b`, []string{"ab"}},
+	}
+	for _, c := range cases {
+		re, err := syntax.Parse(c.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := requiredLiterals(re)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("requiredLiterals(%q) = %q, want %q", c.re, got, c.want)
+		}
+	}
+	if got := longest([]string{"ab", "abc", "x"}); got != "abc" {
+		t.Errorf("longest = %q", got)
+	}
+}

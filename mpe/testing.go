@@ -1,0 +1,183 @@
+package mpe
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// TestReport is the outcome of running every test block of a rule set.
+type TestReport struct {
+	Passed, Failed int
+	Failures       []TestFailure
+}
+
+// TestFailure is one way a test block did not hold. A failed test may
+// have several (one per wrong field).
+type TestFailure struct {
+	File string
+	Line int
+	Rule string
+	Msg  string
+}
+
+// String renders the failure as
+// `file:line: rule "x": test 2: field login: want "bob", got "alice"`.
+func (f TestFailure) String() string {
+	return fmt.Sprintf("%s:%d: rule %q: %s", f.File, f.Line, f.Rule, f.Msg)
+}
+
+// ruleTest is a compiled test block.
+type ruleTest struct {
+	n         int // 1-based, within its rule
+	line      int
+	log       string
+	typ       string
+	collected time.Time // zero: the time the test runs
+	expect    []expectation
+}
+
+// expectation is one key of a test's expect map.
+type expectation struct {
+	key  string // as written
+	path string
+	want string
+	line int
+}
+
+func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*ruleTest, hclconf.Errors) {
+	var errs hclconf.Errors
+	t := &ruleTest{n: n, line: src.pos(tb.DefRange.Start).Line, log: tb.Log}
+	if len(r.types) > 0 {
+		t.typ = r.types[0]
+	}
+	if tb.LogSourceType != nil {
+		t.typ = *tb.LogSourceType
+		if !slices.Contains(r.types, t.typ) {
+			errs = append(errs, src.errorf(tb.LogSourceTypeRange, "test %d: rule %q does not apply to log source type %q", n, r.name, t.typ))
+		}
+	}
+	if tb.Collected != nil {
+		c, err := time.Parse(time.RFC3339, *tb.Collected)
+		if err != nil {
+			errs = append(errs, src.errorf(tb.CollectedRange, "test %d: collected must be an RFC 3339 time such as \"2024-03-01T12:00:00Z\"", n))
+		}
+		t.collected = c
+	}
+	if tb.Log == "" {
+		errs = append(errs, src.errorf(tb.LogRange, "test %d: log must not be empty", n))
+	}
+
+	pairs, diags := hcl.ExprMap(tb.Expect)
+	if diags.HasErrors() {
+		return nil, append(errs, src.diags(diags)...)
+	}
+	if len(pairs) == 0 {
+		errs = append(errs, src.errorf(tb.Expect.Range(), "test %d: expect must name at least one field", n))
+	}
+	for _, kv := range pairs {
+		key, ok := keyString(kv.Key)
+		if !ok {
+			errs = append(errs, src.errorf(kv.Key.Range(), "test %d: an expect key must be a field name", n))
+			continue
+		}
+		path, _ := resolveName(key, lib)
+		v, diags := kv.Value.Value(nil)
+		if diags.HasErrors() {
+			errs = append(errs, src.diags(diags)...)
+			continue
+		}
+		want, err := stringValue(v)
+		if err != nil {
+			errs = append(errs, src.errorf(kv.Value.Range(), "test %d: expect %s: %v", n, key, err))
+			continue
+		}
+		// An empty want asserts that the field is absent, which any
+		// rule can assert.
+		if want != "" && !r.canSet[path] {
+			errs = append(errs, src.errorf(kv.Key.Range(), "test %d: expect key %q (%s) is never set by rule %q; it sets %s",
+				n, key, path, r.name, strings.Join(settable(r), ", ")))
+			continue
+		}
+		t.expect = append(t.expect, expectation{key: key, path: path, want: want, line: src.pos(kv.Key.Range().Start).Line})
+	}
+	return t, errs
+}
+
+// settable lists the fields a rule sets from its line (not the engine's
+// metadata), for error messages.
+func settable(r *rule) []string {
+	var out []string
+	for f := range r.canSet {
+		if !strings.HasPrefix(f, "sluice.") && f != event.FieldMessage && f != event.FieldTimestamp {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// RunTests runs every test block: each log line is parsed with the whole
+// rule set under the test's log source type (the rule's first, unless the
+// test names one), so a test also fails when an earlier rule of the policy
+// shadows its rule. Then every expected field is compared as a string.
+func (rs *RuleSet) RunTests() TestReport {
+	var rep TestReport
+	if rs == nil {
+		return rep
+	}
+	for _, r := range rs.rules {
+		for _, t := range r.tests {
+			fails := rs.runTest(r, t)
+			if len(fails) == 0 {
+				rep.Passed++
+				continue
+			}
+			rep.Failed++
+			rep.Failures = append(rep.Failures, fails...)
+		}
+	}
+	return rep
+}
+
+func (rs *RuleSet) runTest(r *rule, t *ruleTest) []TestFailure {
+	collected := t.collected
+	if collected.IsZero() {
+		collected = time.Now()
+	}
+	ev := rs.Parse(&Entry{
+		Raw:           []byte(t.log),
+		LogSourceType: t.typ,
+		LogSource:     "test",
+		Agent:         "test",
+		Seq:           uint64(t.n),
+		Collected:     collected,
+	})
+	fail := func(line int, format string, args ...any) TestFailure {
+		return TestFailure{File: r.file, Line: line, Rule: r.name, Msg: fmt.Sprintf("test %d: ", t.n) + fmt.Sprintf(format, args...)}
+	}
+	if got := ev.GetString(event.FieldRule); got != r.name {
+		if got == "" {
+			return []TestFailure{fail(t.line, "no rule matched the log line (classification %s)", ev.GetString(event.FieldClassification))}
+		}
+		return []TestFailure{fail(t.line, "the log line matched rule %q, which comes first in the %s policy", got, t.typ)}
+	}
+	var out []TestFailure
+	for _, x := range t.expect {
+		got, ok := ev.Get(x.path)
+		switch {
+		case !ok && x.want == "":
+		case !ok:
+			out = append(out, fail(x.line, "field %s: want %q, not set", x.key, x.want))
+		case event.FormatValue(got) != x.want:
+			out = append(out, fail(x.line, "field %s: want %q, got %q", x.key, x.want, event.FormatValue(got)))
+		}
+	}
+	return out
+}

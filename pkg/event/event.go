@@ -1,0 +1,207 @@
+// Package event defines the parsed event that flows from the MPE to the
+// indexers: Elastic Common Schema fields addressed by dotted paths, plus the
+// LogRhythm metadata Sluice keeps under "sluice.*".
+package event
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Well-known field paths. ECS names where ECS has one, sluice.* for the
+// LogRhythm metadata.
+const (
+	FieldTimestamp      = "@timestamp"
+	FieldMessage        = "message"
+	FieldClassification = "sluice.classification"
+	FieldCommonEvent    = "sluice.common_event"
+	FieldRisk           = "sluice.risk"
+	FieldRule           = "sluice.rule"
+	FieldLogSourceType  = "sluice.log_source_type"
+	FieldLogSource      = "sluice.log_source"
+	FieldAgent          = "sluice.agent"
+	FieldMediator       = "sluice.mediator"
+	FieldOrganization   = "sluice.organization"
+	FieldSeq            = "sluice.seq"
+	FieldFlags          = "sluice.flags"
+	FieldCollected      = "sluice.collected"
+	FieldOriginalLength = "sluice.original_length"
+	FieldHostname       = "host.hostname"
+	FieldOutcome        = "event.outcome"
+	FieldKind           = "event.kind"
+)
+
+// Flags recorded in sluice.flags when a line needed care.
+const (
+	FlagTruncated   = "truncated"
+	FlagInvalidUTF8 = "invalid_utf8"
+	FlagError       = "processing_error"
+)
+
+// ClassificationUnknown is the classification of a line no rule matched.
+const ClassificationUnknown = "Unknown"
+
+// DefaultOrganization is used when an agent does not name one.
+const DefaultOrganization = "default"
+
+// Field is one dotted-path field of an event. Value is one of string, int64,
+// float64, bool or []string.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Event is one parsed log entry, ready to be indexed.
+type Event struct {
+	// ID is the deterministic document id (see DocID): a resend of the same
+	// entry produces the same id, so indexing is idempotent.
+	ID string
+	// Organization selects the index partition.
+	Organization string
+	// Timestamp is @timestamp: parsed from the line where possible, the
+	// collection time otherwise.
+	Timestamp time.Time
+	// Message is the raw line (valid UTF-8; see FlagInvalidUTF8).
+	Message string
+
+	fields []Field
+}
+
+// DocID is the document id of the entry seq of agentID. It sorts by
+// sequence within an agent, which keeps index B-tree inserts local.
+func DocID(agentID string, seq uint64) string {
+	var b strings.Builder
+	b.Grow(len(agentID) + 17)
+	b.WriteString(agentID)
+	b.WriteByte('-')
+	h := strconv.FormatUint(seq, 16)
+	for i := len(h); i < 16; i++ {
+		b.WriteByte('0')
+	}
+	b.WriteString(h)
+	return b.String()
+}
+
+// Set sets the field key to v, replacing an existing value. A nil v, an
+// empty string or an empty slice removes the field.
+func (e *Event) Set(key string, v any) {
+	if isEmpty(v) {
+		e.Delete(key)
+		return
+	}
+	for i := range e.fields {
+		if e.fields[i].Key == key {
+			e.fields[i].Value = v
+			return
+		}
+	}
+	e.fields = append(e.fields, Field{Key: key, Value: v})
+}
+
+// SetDefault sets key to v only if the event has no value for it yet.
+func (e *Event) SetDefault(key string, v any) {
+	if _, ok := e.Get(key); !ok {
+		e.Set(key, v)
+	}
+}
+
+// Delete removes the field key.
+func (e *Event) Delete(key string) {
+	for i := range e.fields {
+		if e.fields[i].Key == key {
+			e.fields = append(e.fields[:i], e.fields[i+1:]...)
+			return
+		}
+	}
+}
+
+// Get returns the value of key. @timestamp and message are served from the
+// struct fields.
+func (e *Event) Get(key string) (any, bool) {
+	switch key {
+	case FieldTimestamp:
+		if e.Timestamp.IsZero() {
+			return nil, false
+		}
+		return e.Timestamp, true
+	case FieldMessage:
+		return e.Message, true
+	}
+	for i := range e.fields {
+		if e.fields[i].Key == key {
+			return e.fields[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// GetString returns the value of key formatted as a string ("" if unset).
+func (e *Event) GetString(key string) string {
+	v, ok := e.Get(key)
+	if !ok {
+		return ""
+	}
+	return FormatValue(v)
+}
+
+// AddFlag appends flag to sluice.flags once.
+func (e *Event) AddFlag(flag string) {
+	v, _ := e.Get(FieldFlags)
+	flags, _ := v.([]string)
+	for _, f := range flags {
+		if f == flag {
+			return
+		}
+	}
+	e.Set(FieldFlags, append(append([]string(nil), flags...), flag))
+}
+
+// Fields returns the event's fields other than @timestamp and message, in
+// the order they were set. The slice must not be modified.
+func (e *Event) Fields() []Field { return e.fields }
+
+// Clone returns a deep-enough copy: the field slice is copied, values are
+// immutable by convention.
+func (e *Event) Clone() *Event {
+	c := *e
+	c.fields = append([]Field(nil), e.fields...)
+	return &c
+}
+
+// FormatValue renders a field value as a string, the way conditions and
+// templates see it.
+func FormatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case []string:
+		return strings.Join(x, ",")
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case nil:
+		return ""
+	default:
+		return ""
+	}
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []string:
+		return len(x) == 0
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package event
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestAppendJSONNests(t *testing.T) {
+	e := &Event{ID: "a-1", Timestamp: time.Date(2026, 1, 10, 10, 0, 0, 5e6, time.UTC), Message: "line \"x\"\n\x01"}
+	e.Set("source.ip", "10.0.0.5")
+	e.Set("source.port", int64(51234))
+	e.Set("user.name", "bob")
+	e.Set(FieldRisk, int64(3))
+	e.Set(FieldClassification, "Authentication Success")
+	e.Set("event.outcome", "success")
+	e.AddFlag(FlagTruncated)
+	e.AddFlag(FlagTruncated)
+
+	var got map[string]any
+	if err := json.Unmarshal(e.AppendJSON(nil), &got); err != nil {
+		t.Fatalf("invalid JSON %s: %v", e.AppendJSON(nil), err)
+	}
+	want := map[string]any{
+		"@timestamp": "2026-01-10T10:00:00.005Z",
+		"message":    "line \"x\"\n\x01",
+		"source":     map[string]any{"ip": "10.0.0.5", "port": float64(51234)},
+		"user":       map[string]any{"name": "bob"},
+		"event":      map[string]any{"outcome": "success"},
+		"sluice": map[string]any{
+			"risk":           float64(3),
+			"classification": "Authentication Success",
+			"flags":          []any{"truncated"},
+		},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got  %v\nwant %v", got, want)
+	}
+}
+
+func TestAppendJSONLeafAndBranchConflict(t *testing.T) {
+	e := &Event{Message: "m"}
+	e.Set("a", "leaf")
+	e.Set("a.b", "below")
+	var got map[string]any
+	if err := json.Unmarshal(e.AppendJSON(nil), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != "leaf" || got["a.b"] != "below" {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestAppendJSONStringInvalidUTF8(t *testing.T) {
+	out := AppendJSONString(nil, "ok\xffé\u2028")
+	var s string
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if s != "ok\ufffdé\u2028" {
+		t.Fatalf("got %q", s)
+	}
+}
+
+func TestSetGetDelete(t *testing.T) {
+	var e Event
+	e.Set("x", "1")
+	e.Set("x", "2")
+	if v := e.GetString("x"); v != "2" {
+		t.Fatalf("got %q", v)
+	}
+	e.Set("x", "")
+	if _, ok := e.Get("x"); ok {
+		t.Fatal("empty string should delete")
+	}
+	e.SetDefault("y", int64(1))
+	e.SetDefault("y", int64(2))
+	if v := e.GetString("y"); v != "1" {
+		t.Fatalf("got %q", v)
+	}
+}
+
+func TestDocIDSortsBySeq(t *testing.T) {
+	a, b := DocID("web-01", 9), DocID("web-01", 10)
+	if !(a < b) {
+		t.Fatalf("%s should sort before %s", a, b)
+	}
+	if a != "web-01-0000000000000009" {
+		t.Fatalf("got %s", a)
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	f.Add("plain")
+	f.Add("\x00\xff\"\\\u2029")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := AppendJSONString(nil, s)
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON for %q: %s", s, out)
+		}
+	})
+}

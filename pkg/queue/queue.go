@@ -1,0 +1,485 @@
+// Package queue is a durable FIFO of opaque entries on Badger, keyed by a
+// monotonic sequence number. The agent's spool and the mediator's state are
+// both queues: entries are appended (together with metadata such as a file
+// checkpoint, in the same transaction), read in order, and deleted once the
+// next hop confirmed them.
+package queue
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/hashicorp/go-hclog"
+)
+
+// ErrClosed is returned by operations on a closed queue.
+var ErrClosed = errors.New("queue closed")
+
+// ErrCorrupt wraps errors opening a directory that is not a readable queue.
+var ErrCorrupt = errors.New("queue directory unreadable")
+
+const (
+	prefixEntry = 'e'
+	prefixMeta  = 'm'
+	metaNext    = "\x00next"
+)
+
+// Options configure a queue.
+type Options struct {
+	// Dir is the Badger directory; created if missing.
+	Dir string
+	// Logger receives Badger's messages at debug/warn level.
+	Logger hclog.Logger
+	// FirstSeq is the sequence of the first entry of a new queue (ignored
+	// when the queue already exists). The agent starts its sequence at the
+	// spool's creation time so a re-created spool never reuses document ids.
+	FirstSeq uint64
+	// NoSync turns off fsync per commit. Only for benchmarks and tests that
+	// measure what durability costs.
+	NoSync bool
+	// MemTableSize bounds Badger's memory; the largest transaction is about
+	// 15% of it. Default 16 MiB.
+	MemTableSize int64
+	// GCInterval is how often value-log GC runs. Default 1 minute.
+	GCInterval time.Duration
+}
+
+// Item is one queued entry.
+type Item struct {
+	Seq   uint64
+	Value []byte
+}
+
+// KV is a metadata key/value written with an append.
+type KV struct {
+	Key   string
+	Value []byte
+}
+
+// Queue is a durable FIFO. It is safe for concurrent use.
+type Queue struct {
+	db     *badger.DB
+	logger hclog.Logger
+
+	mu     sync.Mutex    // orders sequence assignment with commit order
+	next   uint64        // next sequence to assign
+	head   atomic.Uint64 // every entry below head is deleted: scans start here
+	length atomic.Int64
+	bytes  atomic.Int64 // approximate bytes of queued values
+
+	notify chan struct{}
+	stop   chan struct{}
+	done   chan struct{}
+	closed atomic.Bool
+}
+
+// Open opens or creates the queue in opts.Dir.
+func Open(opts Options) (*Queue, error) {
+	if opts.Logger == nil {
+		opts.Logger = hclog.NewNullLogger()
+	}
+	if opts.MemTableSize == 0 {
+		opts.MemTableSize = 16 << 20
+	}
+	if opts.GCInterval == 0 {
+		opts.GCInterval = time.Minute
+	}
+	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create queue directory: %w", err)
+	}
+	bopts := badger.DefaultOptions(opts.Dir).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithSyncWrites(!opts.NoSync).
+		WithMemTableSize(opts.MemTableSize).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithNumCompactors(2).
+		WithBlockCacheSize(8 << 20).
+		WithValueLogFileSize(64 << 20).
+		WithMetricsEnabled(false).
+		WithDetectConflicts(false)
+	db, err := badger.Open(bopts)
+	if err != nil {
+		if isCorrupt(err) {
+			return nil, fmt.Errorf("%w: %s: %v (it may be damaged or not a Sluice queue; move it aside to start empty, but know that entries queued in it are then not delivered)", ErrCorrupt, opts.Dir, err)
+		}
+		return nil, fmt.Errorf("open queue %s: %w", opts.Dir, err)
+	}
+	q := &Queue{
+		db:     db,
+		logger: opts.Logger,
+		notify: make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	if err := q.load(opts.FirstSeq); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	go q.gcLoop(opts.GCInterval)
+	return q, nil
+}
+
+func isCorrupt(err error) bool {
+	s := err.Error()
+	for _, m := range []string{"checksum", "corrupt", "MANIFEST", "manifest", "unexpected EOF", "Invalid", "invalid"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// load restores next, length and bytes from disk.
+func (q *Queue) load(firstSeq uint64) error {
+	return q.db.View(func(txn *badger.Txn) error {
+		var next uint64
+		item, err := txn.Get(metaKey(metaNext))
+		switch {
+		case err == nil:
+			if err := item.Value(func(v []byte) error {
+				if len(v) != 8 {
+					return fmt.Errorf("%w: %s: bad sequence record", ErrCorrupt, q.db.Opts().Dir)
+				}
+				next = binary.BigEndian.Uint64(v)
+				return nil
+			}); err != nil {
+				return err
+			}
+		case errors.Is(err, badger.ErrKeyNotFound):
+			next = firstSeq
+			if next == 0 {
+				next = 1
+			}
+		default:
+			return fmt.Errorf("read queue sequence: %w", err)
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
+		defer it.Close()
+		var n, size int64
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+			size += it.Item().ValueSize()
+			if s := seqOf(it.Item().Key()); s >= next {
+				next = s + 1
+			}
+		}
+		q.next = next
+		q.length.Store(n)
+		q.bytes.Store(size)
+		return nil
+	})
+}
+
+// Append stores vals as consecutive entries, plus the metadata in meta, in
+// one durable transaction. It returns the sequence of the first entry.
+// Concurrent appends are committed together (group commit) while keeping
+// sequence order equal to commit order, so readers never see a gap fill in
+// later.
+func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
+	if q.closed.Load() {
+		return 0, ErrClosed
+	}
+	var size int64
+	errc := make(chan error, 1)
+	q.mu.Lock()
+	first := q.next
+	txn := q.db.NewTransaction(true)
+	for i, v := range vals {
+		size += int64(len(v))
+		if err := txn.Set(entryKey(first+uint64(i)), v); err != nil {
+			txn.Discard()
+			q.mu.Unlock()
+			return 0, fmt.Errorf("queue append: %w", err)
+		}
+	}
+	next := first + uint64(len(vals))
+	var nb [8]byte
+	binary.BigEndian.PutUint64(nb[:], next)
+	if err := txn.Set(metaKey(metaNext), nb[:]); err != nil {
+		txn.Discard()
+		q.mu.Unlock()
+		return 0, fmt.Errorf("queue append: %w", err)
+	}
+	for _, kv := range meta {
+		var err error
+		if kv.Value == nil {
+			err = txn.Delete(metaKey(kv.Key))
+		} else {
+			err = txn.Set(metaKey(kv.Key), kv.Value)
+		}
+		if err != nil {
+			txn.Discard()
+			q.mu.Unlock()
+			return 0, fmt.Errorf("queue append: %w", err)
+		}
+	}
+	// CommitWith assigns the commit timestamp before returning; doing it
+	// under mu keeps sequence order and commit order the same.
+	txn.CommitWith(func(err error) { errc <- err })
+	q.next = next
+	q.mu.Unlock()
+	if err := <-errc; err != nil {
+		// The sequence numbers are burnt; that leaves a gap, never a reuse.
+		return 0, fmt.Errorf("queue commit: %w", err)
+	}
+	q.length.Add(int64(len(vals)))
+	q.bytes.Add(size)
+	select {
+	case q.notify <- struct{}{}:
+	default:
+	}
+	return first, nil
+}
+
+// SetMeta stores metadata values alone, durably.
+func (q *Queue) SetMeta(meta ...KV) error {
+	_, err := q.Append(nil, meta...)
+	return err
+}
+
+// Meta returns the metadata value of key, or nil if unset.
+func (q *Queue) Meta(key string) ([]byte, error) {
+	var out []byte
+	err := q.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(metaKey(key))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		out, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue meta %q: %w", key, err)
+	}
+	return out, nil
+}
+
+// MetaPrefix calls fn for each metadata key starting with prefix.
+func (q *Queue) MetaPrefix(prefix string, fn func(key string, val []byte) error) error {
+	return q.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: metaKey(prefix)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if err := fn(string(it.Item().Key()[1:]), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Read returns entries with seq >= from, in order, up to max entries and
+// about maxBytes of values (at least one entry if any is there).
+func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Item, error) {
+	if q.closed.Load() {
+		return nil, ErrClosed
+	}
+	var out []Item
+	err := q.db.View(func(txn *badger.Txn) error {
+		opts := badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: []byte{prefixEntry}}
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		size := 0
+		for it.Seek(entryKey(from)); it.Valid() && len(out) < max; it.Next() {
+			item := it.Item()
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if len(out) > 0 && size+len(v) > maxBytes {
+				break
+			}
+			size += len(v)
+			out = append(out, Item{Seq: seqOf(item.Key()), Value: v})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue read: %w", err)
+	}
+	return out, nil
+}
+
+// First returns the lowest queued sequence, or (0, false) when empty.
+func (q *Queue) First() (uint64, bool, error) {
+	items, err := q.Read(0, 1, 1)
+	if err != nil || len(items) == 0 {
+		return 0, false, err
+	}
+	return items[0].Seq, true, nil
+}
+
+// DeleteThrough removes every entry with seq <= through, in one durable
+// transaction together with meta. It returns how many entries it removed.
+func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int, error) {
+	var seqs []uint64
+	var size int64
+	err := q.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
+		defer it.Close()
+		for it.Seek(entryKey(q.head.Load())); it.Valid(); it.Next() {
+			s := seqOf(it.Item().Key())
+			if s > through {
+				break
+			}
+			seqs = append(seqs, s)
+			size += it.Item().ValueSize()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("queue delete: %w", err)
+	}
+	if len(seqs) == 0 && len(meta) == 0 {
+		return 0, nil
+	}
+	if err := q.delete(seqs, size, meta); err != nil {
+		return 0, err
+	}
+	for {
+		h := q.head.Load()
+		if through < h || q.head.CompareAndSwap(h, through+1) {
+			break
+		}
+	}
+	return len(seqs), nil
+}
+
+// Delete removes the given entries (which must exist) durably.
+func (q *Queue) Delete(items []Item) error {
+	seqs := make([]uint64, len(items))
+	var size int64
+	for i, it := range items {
+		seqs[i] = it.Seq
+		size += int64(len(it.Value))
+	}
+	return q.delete(seqs, size, nil)
+}
+
+func (q *Queue) delete(seqs []uint64, size int64, meta []KV) error {
+	if q.closed.Load() {
+		return ErrClosed
+	}
+	wb := q.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, s := range seqs {
+		if err := wb.Delete(entryKey(s)); err != nil {
+			return fmt.Errorf("queue delete: %w", err)
+		}
+	}
+	for _, kv := range meta {
+		var err error
+		if kv.Value == nil {
+			err = wb.Delete(metaKey(kv.Key))
+		} else {
+			err = wb.Set(metaKey(kv.Key), kv.Value)
+		}
+		if err != nil {
+			return fmt.Errorf("queue delete: %w", err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("queue delete: %w", err)
+	}
+	q.length.Add(-int64(len(seqs)))
+	q.bytes.Add(-size)
+	return nil
+}
+
+// Len is the number of queued entries.
+func (q *Queue) Len() int64 { return q.length.Load() }
+
+// Bytes is the approximate size of the queued values.
+func (q *Queue) Bytes() int64 { return q.bytes.Load() }
+
+// NextSeq is the sequence the next appended entry will get.
+func (q *Queue) NextSeq() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.next
+}
+
+// DiskSize is the size of the queue's files on disk.
+func (q *Queue) DiskSize() int64 {
+	lsm, vlog := q.db.Size()
+	return lsm + vlog
+}
+
+// Notify returns a channel that receives after appends; one signal may
+// stand for several appends.
+func (q *Queue) Notify() <-chan struct{} { return q.notify }
+
+// Close stops the GC loop and closes the database.
+func (q *Queue) Close() error {
+	if !q.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	close(q.stop)
+	<-q.done
+	if err := q.db.Close(); err != nil {
+		return fmt.Errorf("close queue: %w", err)
+	}
+	return nil
+}
+
+// gcLoop reclaims value-log space left by deleted entries, so a queue that
+// drains does not keep growing on disk.
+func (q *Queue) gcLoop(every time.Duration) {
+	defer close(q.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-q.stop:
+			return
+		case <-t.C:
+			for q.db.RunValueLogGC(0.5) == nil {
+				select {
+				case <-q.stop:
+					return
+				default:
+				}
+			}
+		}
+	}
+}
+
+// Dir reports the queue directory.
+func (q *Queue) Dir() string { return filepath.Clean(q.db.Opts().Dir) }
+
+func entryKey(seq uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixEntry
+	binary.BigEndian.PutUint64(k[1:], seq)
+	return k
+}
+
+func seqOf(key []byte) uint64 { return binary.BigEndian.Uint64(key[1:]) }
+
+func metaKey(name string) []byte { return append([]byte{prefixMeta}, name...) }
+
+// badgerLogger routes Badger's log through hclog; Badger's info chatter
+// goes to debug.
+type badgerLogger struct{ l hclog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (b badgerLogger) Infof(f string, a ...any)    { b.l.Debug(strings.TrimSpace(fmt.Sprintf(f, a...))) }
+func (b badgerLogger) Debugf(f string, a ...any)   { b.l.Trace(strings.TrimSpace(fmt.Sprintf(f, a...))) }
