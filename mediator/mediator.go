@@ -77,12 +77,18 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		logger = hclog.NewNullLogger()
 	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
-	rs, err := mpe.Load(cfg.Rules)
-	if err != nil {
-		return nil, fmt.Errorf("load rules: %w", err)
+	var rs *mpe.RuleSet // nil parses every entry as Unknown
+	if len(cfg.Rules) == 0 {
+		logger.Warn("no rules configured: every entry is kept as an Unknown event")
+	} else {
+		var err error
+		if rs, err = mpe.Load(cfg.Rules); err != nil {
+			return nil, fmt.Errorf("load rules: %w", err)
+		}
 	}
 	m.rules.Store(rs)
 
+	var err error
 	var cleanup []func()
 	fail := func(err error) (*Mediator, error) {
 		for i := len(cleanup) - 1; i >= 0; i-- {

@@ -281,12 +281,16 @@ func (u *Uplink) open(ctx context.Context, addr string) (*mconn, error) {
 		return nil, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
-	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(sctx)
-	if err != nil {
+	// The timeout covers opening the stream too: a peer that accepts TCP
+	// but never speaks HTTP/2 would otherwise hold Connect forever.
+	timedOut := make(chan struct{})
+	timer := time.AfterFunc(u.cfg.HandshakeTimeout, func() { close(timedOut); cancel() })
+	welcome, stream, err := u.handshake(sctx, conn)
+	if !timer.Stop() {
+		<-timedOut
 		cancel()
-		return nil, classify(err)
+		return nil, fmt.Errorf("%w (%s)", ErrHandshakeTimeout, u.cfg.HandshakeTimeout)
 	}
-	welcome, err := u.handshake(sctx, cancel, stream)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -295,30 +299,33 @@ func (u *Uplink) open(ctx context.Context, addr string) (*mconn, error) {
 	return &mconn{addr: addr, stream: stream, ctx: sctx, cancel: cancel, welcome: welcome}, nil
 }
 
-func (u *Uplink) handshake(ctx context.Context, cancel context.CancelFunc, stream sluicev1.MediatorService_ConnectClient) (*sluicev1.Welcome, error) {
-	timer := time.AfterFunc(u.cfg.HandshakeTimeout, cancel)
-	defer timer.Stop()
-	err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{
+// handshake opens the stream, says Hello and waits for the Welcome.
+func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn) (*sluicev1.Welcome, sluicev1.MediatorService_ConnectClient, error) {
+	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(ctx)
+	if err != nil {
+		return nil, nil, classify(err)
+	}
+	err = stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{
 		AgentId:      u.cfg.AgentID,
 		Organization: u.cfg.Organization,
 		Hostname:     u.cfg.Hostname,
 		Version:      u.cfg.Version,
 		ResumeSeq:    u.spool.FirstSeq(),
 	}}})
-	if err == nil {
-		var resp *sluicev1.ConnectResponse
-		resp, err = stream.Recv()
-		if err == nil {
-			if w := resp.GetWelcome(); w != nil {
-				return w, nil
-			}
-			return nil, fmt.Errorf("mediator answered the hello with %T, not a welcome", resp.GetMsg())
-		}
+	if err != nil {
+		// Send reports io.EOF when the stream ended; Recv gives the status.
+		_, err = stream.Recv()
+		return nil, nil, classify(err)
 	}
-	if !timer.Stop() && ctx.Err() != nil {
-		return nil, ErrHandshakeTimeout
+	resp, err := stream.Recv()
+	if err != nil {
+		return nil, nil, classify(err)
 	}
-	return nil, classify(err)
+	w := resp.GetWelcome()
+	if w == nil {
+		return nil, nil, fmt.Errorf("mediator answered the hello with %T, not a welcome", resp.GetMsg())
+	}
+	return w, stream, nil
 }
 
 // classify maps a stream error to a sentinel where the mediator said why.

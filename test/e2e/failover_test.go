@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent"
+	"github.com/sluicehq/sluice/agent/uplink"
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator"
@@ -246,4 +248,47 @@ func TestReconnectStormIsSpread(t *testing.T) {
 	cancel()
 	wg.Wait()
 	_ = os.Remove(c.dir)
+}
+
+// TestSilentMediatorAbandoned: a mediator that accepts TCP connections but
+// never answers the handshake is given up after the handshake timeout.
+func TestSilentMediatorAbandoned(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold it open, say nothing
+		}
+	}()
+	c := newCluster(t, 1)
+	up, err := uplink.New(uplink.Config{
+		AgentID:          "patient",
+		Mediators:        []string{silent.Addr().String(), c.addrs[0]},
+		HandshakeTimeout: 300 * time.Millisecond,
+	}, &emptySpool{notify: make(chan struct{})}, logger("uplink"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = up.Run(ctx) }()
+	start := time.Now()
+	for up.Status().Current != c.addrs[0] {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("agent never left the silent mediator")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("moved on after %v: it should have waited for the handshake timeout", d)
+	}
+	cancel()
+	<-done
 }
