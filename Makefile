@@ -19,7 +19,7 @@ STATICCHECK_VERSION        := v0.8.2
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-go proto proto-check lint check-deps bench tools clean
+.PHONY: help build run test test-deps test-go proto proto-check lint check-deps bench chaos tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,11 +31,18 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps test-go ## everything CI checks
+test: proto-check lint check-deps test-deps test-go ## everything CI checks
 	bin/sluice rules test configs/rules
 
+# What the tests need from Debian: headless Chromium for the dashboard's
+# browser test.
+test-deps:
+	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+# SLUICE_REQUIRE_BROWSER makes the browser test fail, not skip, without chromium.
 test-go: build
-	$(GO) test -race -timeout 20m ./...
+	SLUICE_REQUIRE_BROWSER=1 $(GO) test -race -timeout 20m ./...
 
 # Tools are installed at pinned versions into .tools/bin; a stamp file per
 # version makes a version bump reinstall.
@@ -79,6 +86,9 @@ check-deps: ## enforce the import direction of DESIGN.md section 7
 
 bench: build ## benchmarks: MPE, embedded index, end to end (events/s)
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./... | tee /dev/stderr | grep -E 'Benchmark|ok|FAIL' >/dev/null
+
+chaos: build ## long fault run: 1,000,000 lines and 50 kill -9 of agent and mediator per scenario
+	$(GO) test -count=1 -v -timeout 90m -run TestChaos ./test/chaos -args -lines 1000000 -kills 50 | grep -E '^(chaos:|---|ok|FAIL|PASS)'
 
 clean: ## remove build output and demo state
 	rm -rf bin .sluice

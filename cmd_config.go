@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"os"
+	"path/filepath"
+	"regexp"
 
 	"github.com/sluicehq/sluice/agent"
+	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/hclconf"
@@ -36,26 +38,28 @@ func cmdConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// topBlock finds a file's first top-level block keyword. Rule files are
+// not plain HCL (patterns may be `raw strings`), so kinds are told apart
+// by a scan of the text rather than a parse.
+var topBlock = regexp.MustCompile(`(?m)^(agent|source|mediator|indexer|arm|override|rule|log_source_type|tag|intel_list|event_rule)\b`)
+
 // validateFile checks one file; its kind follows from its top-level blocks.
 func validateFile(path string) (string, error) {
-	f, err := hclconf.ParseFile(path)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
 	}
 	kind := ""
-	if body, ok := f.Body.(*hclsyntax.Body); ok {
-		for _, b := range body.Blocks {
-			switch b.Type {
-			case "agent", "source":
-				kind = "agent"
-			case "mediator", "indexer":
-				kind = "mediator"
-			case "rule", "log_source_type", "tag":
-				kind = "rules"
-			}
-			if kind != "" {
-				break
-			}
+	if m := topBlock.FindSubmatch(src); m != nil {
+		switch string(m[1]) {
+		case "agent", "source":
+			kind = "agent"
+		case "mediator", "indexer":
+			kind = "mediator"
+		case "arm", "override":
+			kind = "arm"
+		default:
+			kind = "rules"
 		}
 	}
 	switch kind {
@@ -63,17 +67,19 @@ func validateFile(path string) (string, error) {
 		_, err = agent.LoadConfig(path)
 	case "mediator":
 		_, err = mediator.LoadConfig(path)
+	case "arm":
+		_, err = arm.LoadConfig(path)
 	case "rules":
+		// A rule file is checked as part of its folder's rule set: rules
+		// use log source types and tags declared in sibling files.
 		var rs *mpe.RuleSet
-		rs, err = mpe.Load([]string{path})
+		dir := filepath.Dir(path)
+		rs, err = mpe.Load([]string{dir})
 		if err == nil {
-			kind = fmt.Sprintf("rules: %d rules", rs.Len())
+			return fmt.Sprintf("rules; the set in %s has %d rules", dir, rs.Len()), nil
 		}
 	default:
-		return "", &hclconf.Error{File: path, Line: 1, Col: 1, Msg: "not a Sluice config: expected an agent, mediator or rule file"}
+		return "", &hclconf.Error{File: path, Line: 1, Col: 1, Msg: "not a Sluice config: expected an agent, mediator, ARM or rule file"}
 	}
-	if kind == "agent" || kind == "mediator" {
-		kind += " config"
-	}
-	return kind, err
+	return kind + " config", err
 }

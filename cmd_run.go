@@ -7,8 +7,10 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sluicehq/sluice/agent"
+	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/logging"
@@ -21,6 +23,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	medPath := fs.String("mediator", "configs/demo/mediator.hcl", "mediator config file")
 	agentPath := fs.String("agent", "configs/demo/agent.hcl", "agent config file")
+	armPath := fs.String("arm", "configs/demo/arm.hcl", "ARM config file (\"\" runs without ARM)")
+	gridEvery := fs.Duration("grid", 30*time.Second, "how often to print the heartbeat grid (0: never)")
 	quiet := fs.Bool("quiet", false, "do not print events as they are indexed")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -36,6 +40,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
+
+	var a *arm.ARM
+	if *armPath != "" {
+		acfg, err := arm.LoadConfig(*armPath)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if a, err = arm.New(acfg, arm.Deps{Logger: logger.Named("arm"), Version: version}); err != nil {
+			fmt.Fprintln(stderr, "cannot start ARM:", err)
+			return 1
+		}
+		if mcfg.ARM == "" {
+			mcfg.ARM = a.Addr()
+		}
+	}
 
 	var observers []mediator.Observer
 	if !*quiet {
@@ -53,7 +73,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cannot start mediator:", err)
 		return 1
 	}
-	a, err := agent.New(acfg, agent.Deps{Logger: logger.Named("agent"), Version: version})
+	ag, err := agent.New(acfg, agent.Deps{Logger: logger.Named("agent"), Version: version})
 	if err != nil {
 		fmt.Fprintln(stderr, "cannot start agent:", err)
 		return 1
@@ -64,14 +84,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Sluice %s all-in-one: mediator %s on %s, agent %s tailing %s\n", version, mcfg.ID, m.Addr(), acfg.ID, strings.Join(paths, ", "))
 	fmt.Fprintf(stdout, "Search from another terminal:  bin/sluice search -addr http://%s 'sluice.common_event:\"User Logon\"'\n", m.HTTPAddr())
+	if a != nil {
+		fmt.Fprintf(stdout, "Heartbeat dashboard:           http://%s/   (or: bin/sluice heartbeats -addr http://%s)\n", a.HTTPAddr(), a.HTTPAddr())
+	}
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	fmt.Fprintln(stdout)
 
 	var wg sync.WaitGroup
-	errs := make([]error, 2)
+	errs := make([]error, 3)
 	wg.Add(2)
 	go func() { defer wg.Done(); errs[0] = m.Run(ctx) }()
-	go func() { defer wg.Done(); errs[1] = a.Run(ctx) }()
+	go func() { defer wg.Done(); errs[1] = ag.Run(ctx) }()
+	if a != nil {
+		wg.Add(2)
+		go func() { defer wg.Done(); errs[2] = a.Run(ctx) }()
+		go func() { defer wg.Done(); printGrid(ctx, a, *gridEvery, stdout) }()
+	}
 	wg.Wait()
 	code := 0
 	for _, err := range errs {
@@ -81,6 +109,27 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// printGrid prints ARM's heartbeat grid a few seconds after start, once
+// the first heartbeats are in, and then every `every`.
+func printGrid(ctx context.Context, a *arm.ARM, every time.Duration, w io.Writer) {
+	if every <= 0 {
+		return
+	}
+	wait := 7 * time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		var b strings.Builder
+		fmt.Fprintln(&b, "\nHeartbeat grid (System Monitors and Data Processors):")
+		_ = arm.WriteTable(&b, a.Components(arm.Filter{}), time.Now())
+		fmt.Fprintln(w, b.String())
+		wait = every
+	}
 }
 
 // eventLine is the one-line, human-readable form of an event.

@@ -30,6 +30,9 @@ var commands = map[string]command{
 	"search":   {"search or count events through a mediator's API", cmdSearch},
 	"config":   {"check configuration files (config validate FILE...)", cmdConfig},
 	"version":  {"print the version", cmdVersion},
+
+	"arm":        {"run ARM, the heartbeat service (warnings, dashboard)", cmdArm},
+	"heartbeats": {"show ARM's heartbeat grid (heartbeats [-status red] [-json] [ID])", cmdHeartbeats},
 }
 
 func main() {

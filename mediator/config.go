@@ -43,6 +43,11 @@ type Config struct {
 	// which the mediator enters suspense; 0 disables the check.
 	SuspenseMinFree int64
 
+	// ARM is the heartbeat service's gRPC address ("" = none).
+	ARM string
+	// ARMInterval is how often the mediator reports heartbeats to ARM.
+	ARMInterval time.Duration
+
 	Indexer IndexerConfig
 }
 
@@ -86,6 +91,8 @@ type mediatorBlock struct {
 	HandshakeTimeout string   `hcl:"handshake_timeout,optional"`
 	SuspenseBacklog  *int     `hcl:"suspense_backlog,optional"`
 	SuspenseMinFree  string   `hcl:"suspense_min_free,optional"`
+	ARM              string   `hcl:"arm,optional"`
+	ARMInterval      string   `hcl:"arm_interval,optional"`
 
 	DefRange              hcl.Range `hcl:",def_range"`
 	ListenRange           hcl.Range `hcl:"listen,attr_range"`
@@ -98,6 +105,8 @@ type mediatorBlock struct {
 	HandshakeTimeoutRange hcl.Range `hcl:"handshake_timeout,attr_range"`
 	SuspenseBacklogRange  hcl.Range `hcl:"suspense_backlog,attr_range"`
 	SuspenseMinFreeRange  hcl.Range `hcl:"suspense_min_free,attr_range"`
+	ARMRange              hcl.Range `hcl:"arm,attr_range"`
+	ARMIntervalRange      hcl.Range `hcl:"arm_interval,attr_range"`
 }
 
 type indexerBlock struct {
@@ -153,6 +162,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		Rules:    m.Rules,
 		Insecure: m.Insecure,
 		LogLevel: m.LogLevel,
+		ARM:      m.ARM,
 	}
 	if cfg.ID == "" {
 		cfg.ID, _ = os.Hostname()
@@ -172,6 +182,11 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	}{{"listen", cfg.Listen, m.ListenRange}, {"http", cfg.HTTP, m.HTTPRange}} {
 		if err := checkListen(a.val); err != nil {
 			errs = append(errs, hclconf.Errorf(a.rng, "%s: %q: %v", a.name, a.val, err))
+		}
+	}
+	if cfg.ARM != "" {
+		if err := checkListen(cfg.ARM); err != nil {
+			errs = append(errs, hclconf.Errorf(m.ARMRange, "arm: %q: %v", cfg.ARM, err))
 		}
 	}
 	switch m.LogLevel {
@@ -213,6 +228,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	}{
 		{"index_flush", m.IndexFlush, m.IndexFlushRange, DefaultIndexFlush, &cfg.IndexFlush},
 		{"handshake_timeout", m.HandshakeTimeout, m.HandshakeTimeoutRange, 10 * time.Second, &cfg.HandshakeTimeout},
+		{"arm_interval", m.ARMInterval, m.ARMIntervalRange, 5 * time.Second, &cfg.ARMInterval},
 	}
 	for _, d := range durations {
 		*d.dst = d.def
@@ -287,6 +303,9 @@ func applyEnv(cfg *Config) error {
 	}
 	if v, ok := hclconf.EnvString("SLUICE_LOG_LEVEL"); ok {
 		cfg.LogLevel = v
+	}
+	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_ARM"); ok {
+		cfg.ARM = v
 	}
 	for _, e := range []struct {
 		name string

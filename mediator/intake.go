@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -39,10 +40,17 @@ type intake struct {
 	logger           hclog.Logger
 	draining         atomic.Bool
 	suspense         *suspense
-	received         atomic.Uint64
+	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
+	heartbeats heartbeatSink
+	received   atomic.Uint64
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)
+
+// heartbeatSink takes agent heartbeats; it must not block.
+type heartbeatSink interface {
+	Heartbeat(hb *sluicev1.Heartbeat)
+}
 
 // streamBuffer is how many batches a stream may queue between receiving
 // and committing. The agent's window (at most this many unacknowledged
@@ -215,6 +223,15 @@ func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_C
 				ai.LastMediator = hb.GetLastMediator()
 				ai.SpoolDepth = hb.GetSpoolDepth()
 			})
+			if in.heartbeats != nil {
+				// The stream's identity wins over what the message says.
+				fwd := proto.Clone(hb).(*sluicev1.Heartbeat)
+				fwd.ComponentId, fwd.Organization = sess.info.ID, sess.info.Organization
+				if fwd.GetHostname() == "" {
+					fwd.Hostname = sess.info.Hostname
+				}
+				in.heartbeats.Heartbeat(fwd)
+			}
 			_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Heartbeat{Heartbeat: &sluicev1.Heartbeat{Time: timestamppb.Now(), ComponentId: in.id}}})
 		case *sluicev1.ConnectRequest_Hello:
 			return refusal.Error(codes.InvalidArgument, refusal.BadHello, "hello sent twice")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -36,6 +38,8 @@ type Deps struct {
 	Observers []Observer
 	// ServerOptions carry transport credentials (TLS).
 	ServerOptions []grpc.ServerOption
+	// ARMDialOptions carry transport credentials to ARM (TLS).
+	ARMDialOptions []grpc.DialOption
 }
 
 // Mediator is the mediator daemon.
@@ -50,6 +54,7 @@ type Mediator struct {
 	registry  *registry
 	suspense  *suspense
 	intake    *intake
+	arm       *armlink.Reporter // nil without ARM
 	pipeline  *pipeline
 
 	grpcLis net.Listener
@@ -133,6 +138,23 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		registry:      m.registry,
 		logger:        logger.Named("suspense"),
 	}
+	if cfg.ARM != "" {
+		host, _ := os.Hostname()
+		m.arm = armlink.NewReporter(armlink.ReporterConfig{
+			Addr:        cfg.ARM,
+			MediatorID:  cfg.ID,
+			Hostname:    host,
+			Version:     deps.Version,
+			Interval:    cfg.ARMInterval,
+			DialOptions: deps.ARMDialOptions,
+			// ARM's own events enter state like any entry: durable,
+			// parsed by the sluice-arm policy, indexed exactly once.
+			EventSink: func(_ context.Context, agentID, org string, entries []*sluicev1.LogEntry) error {
+				_, err := m.state.append(org, agentID, entries)
+				return err
+			},
+		}, logger.Named("arm"))
+	}
 	m.intake = &intake{
 		suspense:         m.suspense,
 		id:               cfg.ID,
@@ -140,6 +162,9 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		registry:         m.registry,
 		handshakeTimeout: cfg.HandshakeTimeout,
 		logger:           logger.Named("intake"),
+	}
+	if m.arm != nil {
+		m.intake.heartbeats = m.arm
 	}
 	opts := append([]grpc.ServerOption{
 		grpc.MaxRecvMsgSize(80 << 20),
@@ -224,6 +249,13 @@ func (m *Mediator) Run(ctx context.Context) error {
 		defer wg.Done()
 		m.suspense.run(pctx, 500*time.Millisecond)
 	}()
+	if m.arm != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = m.arm.Run(pctx)
+		}()
+	}
 
 	var runErr error
 	aborted := false

@@ -87,6 +87,9 @@ type Status struct {
 	// Last is the last mediator that accepted the agent (LogRhythm's
 	// "Last Data Processor").
 	Last string
+	// CurrentID and LastID are those mediators' ids (from their Welcome);
+	// heartbeats carry these names.
+	CurrentID, LastID string
 	// Connected is when the current session was accepted.
 	Connected time.Time
 	// LastAck is when the last acknowledgement arrived.
@@ -178,10 +181,10 @@ func (u *Uplink) Run(ctx context.Context) error {
 		}
 		for c != nil {
 			sel.Connected(idx, time.Now())
-			u.setStatus(c.addr)
+			u.setStatus(c.addr, c.welcome.GetMediatorId())
 			next, nextIdx, err := u.serve(ctx, c, sel)
 			if next == nil {
-				u.setStatus("")
+				u.setStatus("", "")
 				if ctx.Err() != nil {
 					return nil
 				}
@@ -252,14 +255,18 @@ func (u *Uplink) closeConns() {
 	}
 }
 
-func (u *Uplink) setStatus(current string) {
+func (u *Uplink) setStatus(current, id string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if id == "" {
+		id = current
+	}
+	u.status.CurrentID = id
 	if current != "" {
 		if u.status.Last != current {
-			u.logger.Info("data processor changed", "last_mediator", u.status.Last, "current_mediator", current)
+			u.logger.Info("data processor changed", "last_mediator", u.status.LastID, "current_mediator", id, "address", current)
 		}
-		u.status.Last = current
+		u.status.Last, u.status.LastID = current, id
 		u.status.Connected = time.Now()
 	}
 	u.status.Current = current
@@ -530,8 +537,8 @@ func (u *Uplink) sendHeartbeat(stream sluicev1.MediatorService_ConnectClient) er
 		Hostname:        u.cfg.Hostname,
 		Version:         u.cfg.Version,
 		Organization:    u.cfg.Organization,
-		CurrentMediator: st.Current,
-		LastMediator:    st.Last,
+		CurrentMediator: st.CurrentID,
+		LastMediator:    st.LastID,
 		SpoolDepth:      uint64(max(u.spool.Depth(), 0)),
 	}}})
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/arm"
-	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/mediator/armlink"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -83,7 +83,7 @@ arm {
 	waitHTTP(t, httpAddr, 15*time.Second)
 
 	events := &eventLog{seen: map[string]bool{}}
-	rep := arm.NewReporter(arm.ReporterConfig{
+	rep := armlink.NewReporter(armlink.ReporterConfig{
 		Addr: listen, MediatorID: "dp-it", Hostname: "dp-it.example.net", Version: "it",
 		Interval: time.Second, Timeout: 2 * time.Second, EventSink: events.sink,
 	}, hclog.New(&hclog.LoggerOptions{Name: "dp-it.arm", Level: hclog.Warn}))
@@ -192,13 +192,8 @@ func runTable(t *testing.T, httpAddr string) string {
 }
 
 // TestAgentKilledThroughRealMediator is the whole path with real
-// processes: sluice arm, sluice mediator (arm = ...) and sluice agent. It
-// needs the mediator to be wired to ARM; until it accepts `arm` in its
-// config it is skipped, loudly.
+// processes: sluice arm, sluice mediator (arm = ...) and sluice agent.
 func TestAgentKilledThroughRealMediator(t *testing.T) {
-	if _, err := mediator.ParseConfig([]byte("mediator {\n  arm = \"127.0.0.1:7500\"\n}\n"), "probe.hcl"); err != nil {
-		t.Skipf("*** mediator does not accept `arm = ...` yet (%v): the real-process mediator test did not run ***", err)
-	}
 	dir := t.TempDir()
 	armListen, armHTTP := freeAddr(t), freeAddr(t)
 	medListen, medHTTP := freeAddr(t), freeAddr(t)

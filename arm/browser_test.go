@@ -1,0 +1,157 @@
+package arm
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the path of a Chromium or Chrome binary, or "".
+// SLUICE_CHROMIUM names one explicitly (and only that one is tried).
+func findChromium() string {
+	if p := os.Getenv("SLUICE_CHROMIUM"); p != "" {
+		if p, err := exec.LookPath(p); err == nil {
+			return p
+		}
+		return ""
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// requireBrowser returns the browser to test with. Without one, the test
+// fails in CI (CI or SLUICE_REQUIRE_BROWSER=1 set) and skips loudly
+// elsewhere: a browser test that skips silently in CI proves nothing.
+func requireBrowser(t *testing.T) string {
+	t.Helper()
+	p := findChromium()
+	if p != "" {
+		return p
+	}
+	const msg = "headless Chromium not found (apt-get install -y chromium, or set SLUICE_CHROMIUM): the dashboard browser test did not run"
+	if os.Getenv("CI") != "" || os.Getenv("SLUICE_REQUIRE_BROWSER") == "1" {
+		t.Fatal(msg)
+	}
+	fmt.Fprintln(os.Stderr, "\n*** SKIPPED: "+msg+" ***")
+	t.Skip(msg)
+	return ""
+}
+
+// pageRow is what the browser shows for one row.
+type pageRow struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	BadgeText string `json:"badge"`
+	BadgeBG   string `json:"bg"`
+	RowBG     string `json:"rowbg"`
+	DP        string `json:"dp"`
+	Last      string `json:"last"`
+}
+
+// TestBrowserShowsRedAgentRed loads the dashboard in headless Chromium and
+// checks that a red agent is shown red, a green one green, and that the
+// filter box filters.
+func TestBrowserShowsRedAgentRed(t *testing.T) {
+	browser := requireBrowser(t)
+
+	clock := newFakeClock(time.Now().Add(-time.Hour))
+	cfg := testConfig(t, t.TempDir())
+	cfg.CheckInterval = time.Hour
+	a := newARM(t, cfg, clock)
+	runARM(t, a)
+	seedGrid(t, a, clock)
+	clock.Set(time.Now())
+
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+
+	url := "http://" + a.HTTPAddr() + "/"
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"] tr[data-id="web-01"] .badge`)),
+	); err != nil {
+		t.Fatalf("load %s in %s: %v", url, browser, err)
+	}
+
+	rowsJS := `Array.from(document.querySelectorAll("#rows tr")).filter(r => r.offsetParent !== null).map(r => {
+		const b = r.querySelector(".status .badge");
+		return {id: r.dataset.id, status: r.dataset.status, badge: b.textContent,
+			bg: getComputedStyle(b).backgroundColor, rowbg: getComputedStyle(r.querySelector("td")).backgroundColor,
+			dp: r.querySelector(".dp").textContent, last: r.querySelector(".last").textContent};
+	})`
+	rows, err := chromedp.Run(bctx, chromedp.Evaluate[[]pageRow](rowsJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]pageRow{}
+	for _, r := range rows {
+		if r.Status == "" {
+			continue
+		}
+		byID[r.ID+"/"+r.Status] = r
+	}
+	web, ok := byID["web-01/red"]
+	if !ok {
+		t.Fatalf("web-01 not shown red: %+v", rows)
+	}
+	if web.BadgeBG != "rgb(198, 40, 40)" || web.BadgeText != "red" {
+		t.Errorf("red agent badge: %+v", web)
+	}
+	if web.RowBG == "rgba(0, 0, 0, 0)" || web.DP != "dp-01" || web.Last == "" {
+		t.Errorf("red agent row: %+v", web)
+	}
+	if app, ok := byID["app-01/green"]; !ok || app.BadgeBG != "rgb(46, 125, 50)" {
+		t.Errorf("green agent: %+v (rows %+v)", app, rows)
+	}
+	if db, ok := byID["db-01/yellow"]; !ok || db.BadgeBG != "rgb(249, 168, 37)" {
+		t.Errorf("yellow agent: %+v", db)
+	}
+	if len(rows) != 6 {
+		t.Errorf("%d rows, want 6", len(rows))
+	}
+
+	// Red comes first, and the counts say 2 red.
+	first, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("#rows tr").dataset.status`))
+	if err != nil || first != "red" {
+		t.Errorf("first row %q, %v", first, err)
+	}
+	counts, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("count-red").textContent`))
+	if err != nil || counts != "2 red" {
+		t.Errorf("red count %q, %v", counts, err)
+	}
+
+	// The filter box narrows the grid.
+	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("#filter"), "web")); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows tr").length`))
+	if err != nil || n != 1 {
+		t.Errorf("rows after filtering for web: %d, %v", n, err)
+	}
+}

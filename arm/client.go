@@ -1,0 +1,138 @@
+package arm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Client reads ARM's dashboard API (what `sluice heartbeats` uses).
+type Client struct {
+	// Base is ARM's HTTP address, "http://host:port" (a bare host:port
+	// is taken as http).
+	Base string
+	HTTP *http.Client
+}
+
+// NewClient returns a client for the ARM dashboard at addr.
+func NewClient(addr string) *Client {
+	if !strings.Contains(addr, "://") {
+		addr = "http://" + addr
+	}
+	return &Client{Base: strings.TrimRight(addr, "/"), HTTP: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// List returns the components f selects, sorted as the API sorts them.
+func (c *Client) List(ctx context.Context, f Filter) (*ListResponse, error) {
+	v := url.Values{}
+	for _, s := range f.Statuses {
+		v.Add("status", string(s))
+	}
+	for _, k := range f.Kinds {
+		v.Add("kind", string(k))
+	}
+	if f.Organization != "" {
+		v.Set("organization", f.Organization)
+	}
+	if f.Mediator != "" {
+		v.Set("mediator", f.Mediator)
+	}
+	u := c.Base + "/v1/heartbeats"
+	if len(v) > 0 {
+		u += "?" + v.Encode()
+	}
+	var out ListResponse
+	if err := c.get(ctx, u, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Get returns one component with its history; kind may be "".
+func (c *Client) Get(ctx context.Context, id string, kind Kind) (*Component, error) {
+	u := c.Base + "/v1/heartbeats/" + url.PathEscape(id)
+	if kind != "" {
+		u += "?kind=" + url.QueryEscape(string(kind))
+	}
+	var out Component
+	if err := c.get(ctx, u, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (c *Client) get(ctx context.Context, u string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach ARM at %s: %w", c.Base, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return fmt.Errorf("read ARM response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e errorResponse
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			return fmt.Errorf("ARM: %s", e.Error)
+		}
+		return fmt.Errorf("ARM: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("decode ARM response: %w", err)
+	}
+	return nil
+}
+
+// WriteTable prints components as an aligned table with the grid's
+// columns; ages are computed against now (ARM's clock).
+func WriteTable(w io.Writer, cs []Component, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKIND\tHOST\tORGANIZATION\tSTATUS\tLAST HEARTBEAT\tLAST DATA PROCESSOR")
+	for i := range cs {
+		c := &cs[i]
+		dp := c.LastDataProcessor()
+		if c.Kind == KindMediator || dp == "" {
+			dp = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Kind, dash(c.Hostname), dash(c.Organization),
+			strings.ToUpper(string(c.Status)), Age(now.Sub(c.LastHeartbeat))+" ago", dp)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Age renders a duration the way the grid does: "45s", "12m30s",
+// "3h05m", "2d04h".
+func Age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int64(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	case s < 86400:
+		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	default:
+		return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
+	}
+}

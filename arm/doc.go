@@ -1,0 +1,55 @@
+// Package arm is ARM, Sluice's heartbeat service (DESIGN.md §6, LogRhythm's
+// Missing Heartbeat Detection).
+//
+// # What it does
+//
+// Mediators call ArmService.Report every few seconds (mediator/armlink does
+// it)
+// with their own heartbeat and the latest heartbeat of each of their agents.
+// ARM keeps the last heartbeat of every component (agent or mediator) and
+// its status:
+//
+//   - green: heard from within its warning interval;
+//   - yellow: one full warning interval without a heartbeat;
+//   - red: two or more.
+//
+// Each full interval without a heartbeat raises a Missing Heartbeat Warning;
+// the first heartbeat after one raises Heartbeat Returned. The warning
+// interval is per kind (agent_warning_interval, mediator_warning_interval)
+// and per component (override blocks, by id or glob).
+//
+// # Time
+//
+// A heartbeat is dated by ARM's clock: the report's arrival minus the age
+// the mediator measured for it. Components' clocks are never compared with
+// ARM's, except to refuse a heartbeat whose own time is more than
+// max_clock_skew ahead (a broken clock). A heartbeat delivered late (the
+// mediator could not reach ARM) says when the component was last alive but
+// does not bring it back. Missed intervals are counted only while ARM runs:
+// after a restart, the next one ends one interval after the restart at the
+// earliest, and statuses and counts from before are kept.
+//
+// # Events
+//
+// Warnings and returns become ECS events (event.kind "alert",
+// sluice.common_event, sluice.classification, sluice.risk, observer.* and
+// host.* naming the component, sluice.arm.*) in a durable outbox, written in
+// the same Badger transaction as the component's new status. A Report's
+// response leases the oldest pending events to that mediator, which stores
+// them in its state as log entries of agent EventAgentID(arm id), log source
+// type "sluice-arm", seq = outbox sequence, and acknowledges them in its next
+// Report (ack_through). A lease not acknowledged within a minute passes to
+// the next mediator that reports. Outbox sequences start at the creation
+// time in microseconds, so document ids (agent id, seq) are never reused,
+// and a redelivered event is the same document.
+//
+// # Files
+//
+// One job each: config.go (arm.hcl), component.go (what ARM knows of a
+// component), tracker.go (the state machine, with an injected clock),
+// events.go (ECS events), store.go (Badger), outbox.go (leases), service.go
+// (the gRPC Report handler), http.go and page.go (the dashboard: JSON API
+// and the embedded web page ui/index.html), arm.go (the daemon) and
+// client.go (the dashboard client behind `sluice heartbeats`). The client a
+// mediator runs is mediator/armlink.
+package arm

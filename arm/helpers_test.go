@@ -1,0 +1,186 @@
+package arm
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// t0 is an arbitrary start for fake clocks.
+var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+// fakeClock is a clock tests move by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// testLogger logs to stderr at debug level when SLUICE_TEST_LOG is set.
+func testLogger(name string) hclog.Logger {
+	level := hclog.Warn
+	if os.Getenv("SLUICE_TEST_LOG") != "" {
+		level = hclog.Debug
+	}
+	return hclog.New(&hclog.LoggerOptions{Name: name, Level: level, Output: os.Stderr})
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testConfig is a configuration for tests: any ports, state in a temp dir.
+func testConfig(t testing.TB, dir string) *Config {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.ID = "arm-test"
+	cfg.Listen = "127.0.0.1:0"
+	cfg.HTTP = "127.0.0.1:0"
+	cfg.DataDir = dir
+	return cfg
+}
+
+// newARM opens an ARM without running it: tests drive it through its
+// service, check and flush, with a fake clock.
+func newARM(t testing.TB, cfg *Config, clock *fakeClock) *ARM {
+	t.Helper()
+	a, err := New(cfg, Deps{Logger: testLogger("arm"), Version: "test", Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// closeARM closes an ARM that was not Run, the way Run ends.
+func closeARM(t testing.TB, a *ARM) {
+	t.Helper()
+	a.grpc.Stop()
+	_ = a.grpcLis.Close()
+	_ = a.httpLis.Close()
+	if err := a.save(true); err != nil {
+		t.Error(err)
+	}
+	if err := a.store.close(); err != nil {
+		t.Error(err)
+	}
+}
+
+// runARM runs a in the background and stops it at cleanup.
+func runARM(t testing.TB, a *ARM) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("ARM stopped with error: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Error("ARM did not stop within 30s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// dial returns an ArmService client for addr.
+func dial(t testing.TB, addr string) sluicev1.ArmServiceClient {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return sluicev1.NewArmServiceClient(conn)
+}
+
+// agentHB is an agent heartbeat as the agent sends it.
+func agentHB(id, org, mediator string, at time.Time) *sluicev1.Heartbeat {
+	return &sluicev1.Heartbeat{
+		Time:            timestamppb.New(at),
+		ComponentId:     id,
+		Hostname:        id + ".example.net",
+		Version:         "1.2.3",
+		Organization:    org,
+		CurrentMediator: mediator,
+		LastMediator:    mediator,
+		SpoolDepth:      7,
+	}
+}
+
+// report sends one report of mediator with agents (received now, age 0)
+// directly to the service, bypassing gRPC.
+func report(t testing.TB, a *ARM, mediator string, ack uint64, agents ...*sluicev1.Heartbeat) *sluicev1.ReportResponse {
+	t.Helper()
+	req := &sluicev1.ReportRequest{
+		Mediator:   &sluicev1.Heartbeat{Time: timestamppb.New(a.now()), ComponentId: mediator, Hostname: mediator + ".example.net", Version: "1.0.0"},
+		AckThrough: ack,
+	}
+	for _, hb := range agents {
+		req.Agents = append(req.Agents, &sluicev1.AgentHeartbeat{Heartbeat: hb})
+	}
+	resp, err := (&service{arm: a, logger: testLogger("report")}).Report(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// mustGet returns a component or fails.
+func mustGet(t testing.TB, a *ARM, kind Kind, id string) Component {
+	t.Helper()
+	c, ok := a.tracker.Get(kind, id)
+	if !ok {
+		t.Fatalf("no %s %q", kind, id)
+	}
+	return c
+}

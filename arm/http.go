@@ -1,0 +1,188 @@
+package arm
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ListResponse is the body of GET /v1/heartbeats.
+type ListResponse struct {
+	// Time is ARM's clock: ages in the page are computed against it.
+	Time time.Time `json:"time"`
+	// Counts is the number of listed components per status.
+	Counts     map[Status]int `json:"counts"`
+	Heartbeats []Component    `json:"heartbeats"`
+}
+
+// StatusResponse is the body of GET /v1/status: ARM's own health.
+type StatusResponse struct {
+	ID         string         `json:"id"`
+	Version    string         `json:"version"`
+	Started    time.Time      `json:"started"`
+	Time       time.Time      `json:"time"`
+	Components int            `json:"components"`
+	Counts     map[Status]int `json:"counts"`
+	// Reports and Heartbeats count what mediators delivered.
+	Reports    uint64 `json:"reports"`
+	Heartbeats uint64 `json:"heartbeats"`
+	// Ignored* count heartbeats that were refused.
+	IgnoredFuture  uint64 `json:"ignored_future"`
+	IgnoredOrg     uint64 `json:"ignored_unknown_organization"`
+	IgnoredInvalid uint64 `json:"ignored_invalid"`
+	// Events counts ARM events written; OutboxDepth is how many wait for
+	// a mediator to store them; LeaseHolder is the mediator holding them.
+	Events        uint64 `json:"events"`
+	EventsDropped uint64 `json:"events_dropped"`
+	OutboxDepth   int64  `json:"outbox_depth"`
+	LeaseHolder   string `json:"lease_holder,omitempty"`
+	SaveErrors    uint64 `json:"save_errors"`
+}
+
+type errorResponse struct {
+	Error string `json:"error"`
+}
+
+func (a *ARM) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", servePage)
+	mux.HandleFunc("GET /v1/heartbeats", a.handleList)
+	mux.HandleFunc("GET /v1/heartbeats/{id}", a.handleGet)
+	mux.HandleFunc("DELETE /v1/heartbeats/{id}", a.handleForget)
+	mux.HandleFunc("GET /v1/status", a.handleStatus)
+	return mux
+}
+
+// parseFilter reads status, kind, organization and mediator from the
+// query string; status and kind take comma-separated lists.
+func parseFilter(r *http.Request) (Filter, error) {
+	q := r.URL.Query()
+	var f Filter
+	for _, s := range splitList(q["status"]) {
+		st := Status(strings.ToLower(s))
+		switch st {
+		case StatusGreen, StatusYellow, StatusRed:
+			f.Statuses = append(f.Statuses, st)
+		default:
+			return f, fmt.Errorf("status %q: want green, yellow or red", s)
+		}
+	}
+	for _, s := range splitList(q["kind"]) {
+		k := Kind(strings.ToLower(s))
+		switch k {
+		case KindAgent, KindMediator:
+			f.Kinds = append(f.Kinds, k)
+		default:
+			return f, fmt.Errorf("kind %q: want agent or mediator", s)
+		}
+	}
+	f.Organization = q.Get("organization")
+	f.Mediator = q.Get("mediator")
+	return f, nil
+}
+
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilter(r)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorResponse{Error: err.Error()})
+		return
+	}
+	list := a.tracker.List(f)
+	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
+	for i := range list {
+		counts[list[i].Status]++
+	}
+	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Heartbeats: list})
+}
+
+// component finds the component named in the path; ?kind= picks one when
+// an agent and a mediator share the id.
+func (a *ARM) component(w http.ResponseWriter, r *http.Request) (Component, bool) {
+	id := r.PathValue("id")
+	matches := a.tracker.Lookup(id)
+	if k := Kind(r.URL.Query().Get("kind")); k != "" {
+		var only []Component
+		for _, c := range matches {
+			if c.Kind == k {
+				only = append(only, c)
+			}
+		}
+		matches = only
+	}
+	switch len(matches) {
+	case 0:
+		writeJSON(w, http.StatusNotFound, errorResponse{Error: fmt.Sprintf("no component %q", id)})
+		return Component{}, false
+	case 1:
+		return matches[0], true
+	default:
+		writeJSON(w, http.StatusConflict, errorResponse{Error: fmt.Sprintf("%q is both an agent and a mediator: add ?kind=agent or ?kind=mediator", id)})
+		return Component{}, false
+	}
+}
+
+func (a *ARM) handleGet(w http.ResponseWriter, r *http.Request) {
+	if c, ok := a.component(w, r); ok {
+		writeJSON(w, http.StatusOK, c)
+	}
+}
+
+func (a *ARM) handleForget(w http.ResponseWriter, r *http.Request) {
+	c, ok := a.component(w, r)
+	if !ok {
+		return
+	}
+	if _, err := a.forget(c.Kind, c.ID); err != nil {
+		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: err.Error()})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *ARM) handleStatus(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, a.Status())
+}
+
+// Status reports ARM's own counters.
+func (a *ARM) Status() StatusResponse {
+	return StatusResponse{
+		ID:             a.cfg.ID,
+		Version:        a.version,
+		Started:        a.started.UTC(),
+		Time:           a.now().UTC(),
+		Components:     a.tracker.Len(),
+		Counts:         a.tracker.Counts(),
+		Reports:        a.stats.reports.Load(),
+		Heartbeats:     a.stats.heartbeats.Load(),
+		IgnoredFuture:  a.stats.ignoredFuture.Load(),
+		IgnoredOrg:     a.stats.ignoredOrg.Load(),
+		IgnoredInvalid: a.stats.ignoredInvalid.Load(),
+		Events:         a.stats.events.Load(),
+		EventsDropped:  a.stats.eventsDropped.Load(),
+		OutboxDepth:    a.outbox.depth(),
+		LeaseHolder:    a.outbox.holder(),
+		SaveErrors:     a.stats.saveErrors.Load(),
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	_ = enc.Encode(v)
+}

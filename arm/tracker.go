@@ -1,0 +1,520 @@
+package arm
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// Tracker is ARM's state machine: the last heartbeat, status and recent
+// history of every component, and the deadline at which each one misses its
+// next warning interval. It does no I/O and reads time only from its
+// injected clock, so its timing is tested with a fake clock; the daemon
+// persists what it returns.
+//
+// A component's deadlines are kept in a min-heap (Nomad keeps a timer per
+// node; a heap checked once a second costs less with 10,000 components and
+// does not depend on timers firing on time).
+type Tracker struct {
+	now        func() time.Time
+	interval   func(Kind, string) time.Duration
+	historyLen int
+
+	mu sync.Mutex
+	// started is when this tracker started counting: no interval that
+	// began before it counts as missed (ARM's own downtime is not the
+	// components' fault).
+	started time.Time
+	comps   map[string]*tracked
+	due     dueHeap
+	// dirty maps the components changed since they were last saved to
+	// whether the change matters on its own (new component, status or
+	// history) or is only a newer heartbeat time, which is saved less
+	// often: after a restart, intervals count from ARM's start anyway.
+	dirty map[string]bool
+}
+
+// TrackerConfig configures a Tracker.
+type TrackerConfig struct {
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Interval returns the warning interval of a component.
+	Interval func(kind Kind, id string) time.Duration
+	// HistoryLen is how many status changes are kept per component.
+	HistoryLen int
+}
+
+// tracked is one component and its place in the deadline heap.
+type tracked struct {
+	c Component
+	// next is when the component misses its next warning interval.
+	next  time.Time
+	index int
+	// historyDirty is set when History changed since the last save.
+	historyDirty bool
+}
+
+// Observation is one heartbeat as ARM received it.
+type Observation struct {
+	Kind      Kind
+	Heartbeat *sluicev1.Heartbeat
+	// Seen is when the heartbeat was sent, by ARM's clock.
+	Seen time.Time
+	// ReportedBy is the mediator that delivered it.
+	ReportedBy string
+}
+
+// TransitionKind says what a Transition is.
+type TransitionKind string
+
+// Transition kinds: they become the Missing Heartbeat Warning and
+// Heartbeat Returned events.
+const (
+	TransitionMissing  TransitionKind = "missing"
+	TransitionReturned TransitionKind = "returned"
+)
+
+// Transition is a change that raises an ARM event.
+type Transition struct {
+	Kind TransitionKind
+	// Time is when it happened: the deadline that passed, or when the
+	// returning heartbeat was sent.
+	Time time.Time
+	// Component is the component after the change, with its history.
+	Component Component
+	// Silence is how long the component had been silent: until Time for
+	// a warning, the whole gap for a return.
+	Silence time.Duration
+}
+
+// Record is a component to persist. History is nil when it did not change
+// since the last save.
+type Record struct {
+	Component Component
+	History   []Change
+}
+
+// NewTracker returns an empty tracker whose intervals start now.
+func NewTracker(cfg TrackerConfig) *Tracker {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.HistoryLen <= 0 {
+		cfg.HistoryLen = DefaultHistoryLen
+	}
+	return &Tracker{
+		now:        cfg.Now,
+		interval:   cfg.Interval,
+		historyLen: cfg.HistoryLen,
+		started:    cfg.Now(),
+		comps:      map[string]*tracked{},
+		dirty:      map[string]bool{},
+	}
+}
+
+// Restore loads components saved by an earlier run. Their warning
+// intervals come from the current configuration; their missed-interval
+// counts and statuses are kept (a red component stays red), and the next
+// missed interval is counted from this tracker's start at the earliest, so
+// ARM's own downtime raises no warning.
+func (t *Tracker) Restore(cs []Component) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, c := range cs {
+		c.WarningInterval = Duration(t.intervalOf(c.Kind, c.ID))
+		c.Status = statusFor(c.MissedIntervals)
+		tr := &tracked{c: c}
+		tr.next = t.nextDeadline(&tr.c)
+		t.comps[c.Key()] = tr
+		heap.Push(&t.due, tr)
+	}
+}
+
+// intervalOf returns a component's warning interval, never below the
+// minimum (a zero one would make every check a warning).
+func (t *Tracker) intervalOf(kind Kind, id string) time.Duration {
+	iv := DefaultAgentWarningInterval
+	if t.interval != nil {
+		iv = t.interval(kind, id)
+	}
+	return max(iv, MinWarningInterval)
+}
+
+// nextDeadline is when c misses its next interval, given its missed count.
+func (t *Tracker) nextDeadline(c *Component) time.Time {
+	iv := time.Duration(c.WarningInterval)
+	next := c.LastHeartbeat.Add(time.Duration(c.MissedIntervals+1) * iv)
+	if floor := t.started.Add(iv); next.Before(floor) {
+		next = floor
+	}
+	return next
+}
+
+// Observe applies a heartbeat. It returns a Heartbeat Returned transition
+// when the heartbeat brings a yellow or red component back.
+func (t *Tracker) Observe(o Observation) (Transition, bool) {
+	now := t.now()
+	seen := o.Seen
+	if seen.After(now) {
+		seen = now
+	}
+	id := o.Heartbeat.GetComponentId()
+	k := key(o.Kind, id)
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr := t.comps[k]
+	if tr == nil {
+		tr = &tracked{c: Component{
+			ID:              id,
+			Kind:            o.Kind,
+			Status:          StatusGreen,
+			StatusSince:     now,
+			FirstSeen:       now,
+			WarningInterval: Duration(t.intervalOf(o.Kind, id)),
+		}}
+		applyHeartbeat(&tr.c, o, seen)
+		t.addChange(tr, now, StatusGreen, "first heartbeat")
+		tr.next = t.nextDeadline(&tr.c)
+		t.comps[k] = tr
+		heap.Push(&t.due, tr)
+		t.dirty[k] = true
+		return Transition{}, false
+	}
+	if !seen.After(tr.c.LastHeartbeat) {
+		// Not newer than the one held: a report retried after a lost
+		// response, or heartbeats overtaking each other via two mediators.
+		return Transition{}, false
+	}
+	prev := tr.c.LastHeartbeat
+	applyHeartbeat(&tr.c, o, seen)
+	if _, ok := t.dirty[k]; !ok {
+		t.dirty[k] = false
+	}
+	iv := time.Duration(tr.c.WarningInterval)
+	if now.Sub(seen) >= iv {
+		// Delivered late (the mediator could not reach ARM): it says when
+		// the component was last alive, but does not bring it back.
+		tr.next = t.nextDeadline(&tr.c)
+		heap.Fix(&t.due, tr.index)
+		return Transition{}, false
+	}
+	if tr.c.MissedIntervals == 0 {
+		tr.next = t.nextDeadline(&tr.c)
+		heap.Fix(&t.due, tr.index)
+		return Transition{}, false
+	}
+	silence := seen.Sub(prev)
+	tr.c.MissedIntervals = 0
+	t.setStatus(tr, now, StatusGreen, "heartbeat returned after "+roundDuration(silence).String())
+	t.dirty[k] = true
+	tr.next = t.nextDeadline(&tr.c)
+	heap.Fix(&t.due, tr.index)
+	return Transition{Kind: TransitionReturned, Time: seen, Component: t.snapshot(tr), Silence: silence}, true
+}
+
+// applyHeartbeat copies what a heartbeat says into c.
+func applyHeartbeat(c *Component, o Observation, seen time.Time) {
+	hb := o.Heartbeat
+	c.LastHeartbeat = seen
+	if ts := hb.GetTime(); ts != nil && ts.IsValid() {
+		c.HeartbeatTime = ts.AsTime()
+	}
+	if hb.GetHostname() != "" {
+		c.Hostname = hb.GetHostname()
+	}
+	c.Organization = hb.GetOrganization()
+	if c.Organization == "" {
+		c.Organization = defaultOrganization
+	}
+	if hb.GetVersion() != "" {
+		c.Version = hb.GetVersion()
+	}
+	c.ReportedBy = o.ReportedBy
+	c.SpoolDepth = hb.GetSpoolDepth()
+	if o.Kind == KindAgent {
+		c.CurrentMediator = hb.GetCurrentMediator()
+		switch {
+		case hb.GetLastMediator() != "":
+			c.LastMediator = hb.GetLastMediator()
+		case hb.GetCurrentMediator() != "":
+			c.LastMediator = hb.GetCurrentMediator()
+		case o.ReportedBy != "":
+			c.LastMediator = o.ReportedBy
+		}
+	}
+}
+
+// Advance counts the warning intervals that passed by now and returns a
+// Missing Heartbeat Warning for each component that missed one. When
+// several intervals of one component passed at once (ARM was stalled),
+// they make one warning carrying the new count.
+func (t *Tracker) Advance() []Transition {
+	now := t.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Transition
+	for len(t.due) > 0 && !t.due[0].next.After(now) {
+		tr := t.due[0]
+		iv := time.Duration(tr.c.WarningInterval)
+		n := 1 + int(now.Sub(tr.next)/iv)
+		at := tr.next.Add(time.Duration(n-1) * iv)
+		tr.c.MissedIntervals += n
+		if st := statusFor(tr.c.MissedIntervals); st != tr.c.Status {
+			t.setStatus(tr, at, st, fmt.Sprintf("no heartbeat for %d warning interval(s) of %s", tr.c.MissedIntervals, iv))
+		}
+		tr.next = at.Add(iv)
+		heap.Fix(&t.due, 0)
+		t.dirty[tr.c.Key()] = true
+		out = append(out, Transition{Kind: TransitionMissing, Time: at, Component: t.snapshot(tr), Silence: at.Sub(tr.c.LastHeartbeat)})
+	}
+	return out
+}
+
+// NextDeadline is the earliest time a component misses an interval (zero
+// when there are no components).
+func (t *Tracker) NextDeadline() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.due) == 0 {
+		return time.Time{}
+	}
+	return t.due[0].next
+}
+
+func (t *Tracker) setStatus(tr *tracked, at time.Time, st Status, reason string) {
+	tr.c.Status = st
+	tr.c.StatusSince = at
+	t.addChange(tr, at, st, reason)
+}
+
+func (t *Tracker) addChange(tr *tracked, at time.Time, to Status, reason string) {
+	var from Status
+	if n := len(tr.c.History); n > 0 {
+		from = tr.c.History[n-1].To
+	}
+	tr.c.History = append(tr.c.History, Change{Time: at, From: from, To: to, Reason: reason})
+	if over := len(tr.c.History) - t.historyLen; over > 0 {
+		tr.c.History = slices.Delete(tr.c.History, 0, over)
+	}
+	tr.historyDirty = true
+}
+
+// snapshot copies a component with its history.
+func (t *Tracker) snapshot(tr *tracked) Component {
+	c := tr.c
+	c.History = slices.Clone(tr.c.History)
+	return c
+}
+
+// Get returns the component of kind with id, with its history.
+func (t *Tracker) Get(kind Kind, id string) (Component, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr := t.comps[key(kind, id)]
+	if tr == nil {
+		return Component{}, false
+	}
+	return t.snapshot(tr), true
+}
+
+// Lookup returns every component with id (an agent and a mediator may
+// share one), with history.
+func (t *Tracker) Lookup(id string) []Component {
+	var out []Component
+	for _, k := range []Kind{KindAgent, KindMediator} {
+		if c, ok := t.Get(k, id); ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Forget removes a component (a decommissioned host). It comes back if it
+// sends another heartbeat.
+func (t *Tracker) Forget(kind Kind, id string) bool {
+	k := key(kind, id)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr := t.comps[k]
+	if tr == nil {
+		return false
+	}
+	heap.Remove(&t.due, tr.index)
+	delete(t.comps, k)
+	delete(t.dirty, k)
+	return true
+}
+
+// Filter selects components for List. Empty fields match everything.
+type Filter struct {
+	Statuses     []Status
+	Kinds        []Kind
+	Organization string
+	// Mediator selects that mediator and the agents whose last or
+	// current data processor it is.
+	Mediator string
+}
+
+func (f *Filter) match(c *Component) bool {
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
+		return false
+	}
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind) {
+		return false
+	}
+	if f.Organization != "" && f.Organization != c.Organization {
+		return false
+	}
+	if f.Mediator != "" && c.LastMediator != f.Mediator && c.CurrentMediator != f.Mediator &&
+		(c.Kind != KindMediator || c.ID != f.Mediator) {
+		return false
+	}
+	return true
+}
+
+// List returns the components f selects, without history, sorted by
+// status (red first), then kind (mediators first), then id.
+func (t *Tracker) List(f Filter) []Component {
+	t.mu.Lock()
+	out := make([]Component, 0, len(t.comps))
+	for _, tr := range t.comps {
+		if f.match(&tr.c) {
+			c := tr.c
+			c.History = nil
+			out = append(out, c)
+		}
+	}
+	t.mu.Unlock()
+	slices.SortFunc(out, compareComponents)
+	return out
+}
+
+func compareComponents(a, b Component) int {
+	if d := b.Status.severity() - a.Status.severity(); d != 0 {
+		return d
+	}
+	if a.Kind != b.Kind {
+		if a.Kind == KindMediator {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// Counts returns the number of components per status.
+func (t *Tracker) Counts() map[Status]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
+	for _, tr := range t.comps {
+		out[tr.c.Status]++
+	}
+	return out
+}
+
+// Len is the number of components.
+func (t *Tracker) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.comps)
+}
+
+// TakeDirty returns the components to save, and forgets that they
+// changed: those with changes that matter, and with all also those whose
+// only change is a newer heartbeat time.
+func (t *Tracker) TakeDirty(all bool) []Record {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Record
+	for k, important := range t.dirty {
+		if !important && !all {
+			continue
+		}
+		if tr := t.comps[k]; tr != nil {
+			out = append(out, t.recordLocked(tr))
+		}
+		delete(t.dirty, k)
+	}
+	return out
+}
+
+// MarkDirty asks for records to be saved again (after a failed save).
+func (t *Tracker) MarkDirty(rs []Record) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range rs {
+		k := r.Component.Key()
+		if tr := t.comps[k]; tr != nil {
+			t.dirty[k] = true
+			if r.History != nil {
+				tr.historyDirty = true
+			}
+		}
+	}
+}
+
+// RecordOf returns the record to save with a transition of c, and takes c
+// off the dirty list: the caller saves it together with the event.
+func (t *Tracker) RecordOf(c Component) (Record, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tr := t.comps[c.Key()]
+	if tr == nil {
+		return Record{}, false
+	}
+	delete(t.dirty, c.Key())
+	return t.recordLocked(tr), true
+}
+
+func (t *Tracker) recordLocked(tr *tracked) Record {
+	r := Record{Component: tr.c}
+	r.Component.History = nil
+	if tr.historyDirty {
+		r.History = slices.Clone(tr.c.History)
+		tr.historyDirty = false
+	}
+	return r
+}
+
+// roundDuration rounds d for messages: to the second, or the minute
+// beyond an hour.
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Hour {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
+}
+
+// dueHeap orders components by their next deadline.
+type dueHeap []*tracked
+
+func (h dueHeap) Len() int           { return len(h) }
+func (h dueHeap) Less(i, j int) bool { return h[i].next.Before(h[j].next) }
+func (h dueHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+
+func (h *dueHeap) Push(x any) {
+	tr := x.(*tracked)
+	tr.index = len(*h)
+	*h = append(*h, tr)
+}
+
+func (h *dueHeap) Pop() any {
+	old := *h
+	n := len(old)
+	tr := old[n-1]
+	old[n-1] = nil
+	tr.index = -1
+	*h = old[:n-1]
+	return tr
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/pkg/logging"
+)
+
+// cmdArm runs ARM, the heartbeat service. It lives here, not in
+// cmd_arm.go: a file name ending in _arm.go only builds for GOARCH=arm.
+func cmdArm(ctx context.Context, args []string, _, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice arm", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "/etc/sluice/arm.hcl", "ARM config file (HCL)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := arm.LoadConfig(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	logger := logging.New("arm", cfg.LogLevel, stderr)
+	a, err := arm.New(cfg, arm.Deps{Logger: logger, Version: version})
+	if err != nil {
+		logger.Error("cannot start ARM", "error", err)
+		return 1
+	}
+	if err := a.Run(ctx); err != nil {
+		logger.Error("ARM failed", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// cmdHeartbeats prints ARM's heartbeat grid, or one component's history.
+func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sluice heartbeats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defAddr := "http://127.0.0.1:7580"
+	if v := os.Getenv("SLUICE_ARM_ADDR"); v != "" {
+		defAddr = v
+	}
+	addr := fs.String("addr", defAddr, "ARM dashboard address (env SLUICE_ARM_ADDR)")
+	status := fs.String("status", "", "only these statuses: green, yellow, red (comma-separated)")
+	kind := fs.String("kind", "", "only agent or mediator")
+	org := fs.String("organization", "", "only this organization")
+	mediator := fs.String("mediator", "", "only this mediator and the agents it serves")
+	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: sluice heartbeats [flags] [ID]")
+		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	c := arm.NewClient(*addr)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+
+	if fs.NArg() > 0 {
+		comp, err := c.Get(ctx, fs.Arg(0), arm.Kind(*kind))
+		if err != nil {
+			fmt.Fprintln(stderr, "sluice heartbeats:", err)
+			return 1
+		}
+		if *asJSON {
+			return printJSON(stdout, stderr, comp)
+		}
+		now := time.Now()
+		_ = arm.WriteTable(stdout, []arm.Component{*comp}, now)
+		fmt.Fprintf(stdout, "\nwarning interval %s, missed intervals %d, status since %s\n",
+			time.Duration(comp.WarningInterval), comp.MissedIntervals, comp.StatusSince.UTC().Format(time.RFC3339))
+		for _, h := range comp.History {
+			fmt.Fprintf(stdout, "  %s  %-6s -> %-6s  %s\n", h.Time.UTC().Format(time.RFC3339), h.From, h.To, h.Reason)
+		}
+		return 0
+	}
+
+	var f arm.Filter
+	for _, s := range strings.Split(*status, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			f.Statuses = append(f.Statuses, arm.Status(s))
+		}
+	}
+	if *kind != "" {
+		f.Kinds = []arm.Kind{arm.Kind(*kind)}
+	}
+	f.Organization, f.Mediator = *org, *mediator
+	list, err := c.List(ctx, f)
+	if err != nil {
+		fmt.Fprintln(stderr, "sluice heartbeats:", err)
+		return 1
+	}
+	if *asJSON {
+		return printJSON(stdout, stderr, list.Heartbeats)
+	}
+	if err := arm.WriteTable(stdout, list.Heartbeats, list.Time); err != nil {
+		fmt.Fprintln(stderr, "sluice heartbeats:", err)
+		return 1
+	}
+	return 0
+}
+
+func printJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintln(stderr, "sluice heartbeats:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,487 @@
+// Package chaos is the fault-test harness: it runs the real bin/sluice agent
+// and mediator as separate processes on loopback, writes lines with rename
+// rotation and copytruncate, kill -9's both at random moments, restarts
+// them, and checks that the index holds every line exactly once.
+//
+// `make test` runs a short pass; `make chaos` runs the long one:
+//
+//	go test ./test/chaos -run TestChaos -timeout 60m -args -lines 1000000 -kills 50
+package chaos
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // reads the index files to check them
+)
+
+var (
+	flagLines = flag.Int("lines", 50000, "lines written per scenario")
+	flagKills = flag.Int("kills", 5, "kill -9's of each process per scenario")
+	flagBin   = flag.String("bin", "../../bin/sluice", "the sluice binary under test")
+)
+
+// scenario is one chaos run.
+type scenario struct {
+	name string
+	// rotate is how the writer rotates app.log: "rename" or "copytruncate".
+	rotate string
+}
+
+func TestChaos(t *testing.T) {
+	bin, err := filepath.Abs(*flagBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("the chaos harness runs the real binary: %v (run `make build` first)", err)
+	}
+	for _, sc := range []scenario{
+		{name: "rename-rotation", rotate: "rename"},
+		{name: "copytruncate", rotate: "copytruncate"},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			r := newRun(t, bin, sc)
+			r.run(*flagLines, *flagKills)
+		})
+	}
+}
+
+// proc is a sluice process the harness can kill and restart.
+type proc struct {
+	name string
+	args []string
+	log  *os.File
+
+	mu    sync.Mutex
+	cmd   *exec.Cmd
+	kills int
+}
+
+func (p *proc) start(t *testing.T, bin string) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd := exec.Command(bin, p.args...)
+	cmd.Stdout, cmd.Stderr = p.log, p.log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", p.name, err)
+	}
+	p.cmd = cmd
+}
+
+// kill9 kills the process without warning and reaps it.
+func (p *proc) kill9() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	_ = p.cmd.Wait()
+	p.cmd = nil
+	p.kills++
+}
+
+// stop ends the process gracefully.
+func (p *proc) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+	}
+	p.cmd = nil
+}
+
+type run struct {
+	t        *testing.T
+	bin      string
+	sc       scenario
+	dir      string
+	logDir   string
+	httpAddr string
+	agent    *proc
+	mediator *proc
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func newRun(t *testing.T, bin string, sc scenario) *run {
+	dir := t.TempDir()
+	r := &run{t: t, bin: bin, sc: sc, dir: dir, logDir: filepath.Join(dir, "logs")}
+	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	grpcAddr, httpAddr := freePort(t), freePort(t)
+	r.httpAddr = httpAddr
+	rules, err := filepath.Abs("../../configs/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	medCfg := write("mediator.hcl", fmt.Sprintf(`
+mediator {
+  id          = "dp-chaos"
+  listen      = %q
+  http        = %q
+  data_dir    = %q
+  rules       = [%q]
+  insecure    = true
+  index_flush = "100ms"
+  log_level   = "warn"
+}
+`, grpcAddr, httpAddr, filepath.Join(dir, "mediator"), rules))
+	agentCfg := write("agent.hcl", fmt.Sprintf(`
+agent {
+  id                 = "chaos-agent"
+  data_dir           = %q
+  mediators          = [%q]
+  insecure           = true
+  reconnect_jitter   = "200ms"
+  handshake_timeout  = "3s"
+  log_level          = "warn"
+}
+source "file" "app" {
+  paths           = [%q]
+  log_source_type = "linux-auth"
+  poll_interval   = "50ms"
+}
+`, filepath.Join(dir, "agent"), grpcAddr, filepath.Join(r.logDir, "app.log*")))
+	open := func(name string) *os.File {
+		f, err := os.Create(filepath.Join(dir, name+".log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = f.Close() })
+		return f
+	}
+	r.mediator = &proc{name: "mediator", args: []string{"mediator", "-config", medCfg}, log: open("mediator")}
+	r.agent = &proc{name: "agent", args: []string{"agent", "-config", agentCfg}, log: open("agent")}
+	t.Cleanup(func() {
+		r.agent.kill9()
+		r.mediator.kill9()
+		if t.Failed() {
+			for _, n := range []string{"mediator", "agent"} {
+				b, _ := os.ReadFile(filepath.Join(dir, n+".log"))
+				t.Logf("%s log (tail):\n%s", n, tail(string(b), 3000))
+			}
+		}
+	})
+	return r
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// line is the i-th line of the run: unique, and parsed by the starter rules.
+func line(i int) string {
+	return fmt.Sprintf("Nov 20 10:%02d:%02d chaos-%d sshd[%d]: Failed password for user%d from 198.51.100.%d port %d ssh2",
+		(i/60)%60, i%60, i%5, 2000+i%3000, i, i%200+1, 1024+i%60000)
+}
+
+// writer appends lines and rotates app.log now and then.
+type writer struct {
+	dir     string
+	rotate  string
+	f       *os.File
+	size    int64
+	rotated int
+}
+
+func (w *writer) open() error {
+	f, err := os.OpenFile(filepath.Join(w.dir, "app.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	w.f = f
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	w.size = st.Size()
+	return nil
+}
+
+func (w *writer) write(from, to int) error {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		b.WriteString(line(i))
+		b.WriteByte('\n')
+	}
+	n, err := w.f.WriteString(b.String())
+	w.size += int64(n)
+	return err
+}
+
+// rotateNow rotates app.log. Rotated files are kept (never deleted), so
+// any loss would be the pipeline's, not the test's.
+func (w *writer) rotateNow() error {
+	w.rotated++
+	cur := filepath.Join(w.dir, "app.log")
+	next := filepath.Join(w.dir, fmt.Sprintf("app.log.%d", w.rotated))
+	switch w.rotate {
+	case "rename":
+		if err := w.f.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(cur, next); err != nil {
+			return err
+		}
+		return w.open()
+	case "copytruncate":
+		// The writer is the only one writing, so nothing lands between the
+		// copy and the truncation (logrotate's own race is not ours).
+		src, err := os.Open(cur)
+		if err != nil {
+			return err
+		}
+		dst, err := os.Create(next)
+		if err != nil {
+			_ = src.Close()
+			return err
+		}
+		_, err = io.Copy(dst, src)
+		_ = src.Close()
+		if cerr := dst.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.f.Truncate(0); err != nil {
+			return err
+		}
+		w.size = 0
+		return nil
+	}
+	return nil
+}
+
+func (r *run) run(total, kills int) {
+	t := r.t
+	start := time.Now()
+	r.mediator.start(t, r.bin)
+	r.agent.start(t, r.bin)
+
+	w := &writer{dir: r.logDir, rotate: r.sc.rotate}
+	if err := w.open(); err != nil {
+		t.Fatal(err)
+	}
+	var written atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	writeDone := make(chan error, 1)
+	// Pace the writer so lines keep flowing through all the kills (about
+	// 0.75 s apart on average).
+	const chunk = 500
+	pause := time.Duration(kills) * 750 * time.Millisecond / time.Duration(total/chunk+1)
+	go func() {
+		for i := 0; i < total; i += chunk {
+			if err := w.write(i, min(i+chunk, total)); err != nil {
+				writeDone <- err
+				return
+			}
+			written.Store(int64(min(i+chunk, total)))
+			if w.size > 2<<20 {
+				if err := w.rotateNow(); err != nil {
+					writeDone <- err
+					return
+				}
+			}
+			select {
+			case <-ctx.Done():
+				writeDone <- ctx.Err()
+				return
+			case <-time.After(pause/2 + time.Duration(rand.Int64N(int64(pause)+1))):
+			}
+		}
+		writeDone <- w.f.Close()
+	}()
+
+	// Kill each process at random moments while lines flow, and once more
+	// after the writer is done if it finished early.
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	for r.agent.kills < kills || r.mediator.kills < kills {
+		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
+		victims := []*proc{r.agent, r.mediator}
+		if rng.IntN(4) == 0 {
+			victims = victims[rng.IntN(2):][:1]
+		} else if rng.IntN(2) == 0 {
+			victims = []*proc{r.mediator, r.agent}
+		}
+		for _, p := range victims {
+			if p.kills >= kills && rng.IntN(3) != 0 {
+				continue
+			}
+			p.kill9()
+		}
+		time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+		for _, p := range victims {
+			p.mu.Lock()
+			dead := p.cmd == nil
+			p.mu.Unlock()
+			if dead {
+				p.start(t, r.bin)
+			}
+		}
+	}
+	if err := <-writeDone; err != nil {
+		t.Fatalf("writer: %v", err)
+	}
+
+	// Let everything arrive, then stop both and read the index files.
+	n := r.waitIndexed(int64(total), 3*time.Minute)
+	r.agent.stop()
+	r.mediator.stop()
+	ids, lost, dups, invented := r.verify(total)
+	t.Logf("scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s",
+		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("chaos: scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s\n",
+		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	if n != int64(total) || lost != 0 || dups != 0 || invented != 0 {
+		t.Fatalf("index count %d, lost %d, duplicated %d, invented %d of %d lines", n, lost, dups, invented, total)
+	}
+}
+
+// waitIndexed polls the mediator's count until it reaches want and stays.
+func (r *run) waitIndexed(want int64, timeout time.Duration) int64 {
+	deadline := time.Now().Add(timeout)
+	var n int64
+	stable := 0
+	for time.Now().Before(deadline) {
+		c, err := r.count()
+		if err == nil {
+			if c == n && c >= want {
+				stable++
+				if stable >= 3 {
+					return c
+				}
+			} else {
+				stable = 0
+			}
+			n = c
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return n
+}
+
+func (r *run) count() (int64, error) {
+	resp, err := http.Get("http://" + r.httpAddr + "/v1/count?q=*")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var c struct {
+		Count int64 `json:"count"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
+		return 0, err
+	}
+	return c.Count, nil
+}
+
+// verify reads every event's id and message from the SQLite files.
+func (r *run) verify(total int) (indexed, lost, dups, invented int) {
+	t := r.t
+	files, err := filepath.Glob(filepath.Join(r.dir, "mediator", "index", "*", "*.db"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no index files (%v)", err)
+	}
+	want := make(map[string]int, total)
+	for i := range total {
+		want[line(i)] = 0
+	}
+	ids := map[string]bool{}
+	for _, f := range files {
+		db, err := sql.Open("sqlite3", "file:"+f+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT id, json_extract(doc, '$.message') FROM events`)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for rows.Next() {
+			var id, msg string
+			if err := rows.Scan(&id, &msg); err != nil {
+				t.Fatal(err)
+			}
+			indexed++
+			if ids[id] {
+				dups++
+			}
+			ids[id] = true
+			c, ok := want[msg]
+			if !ok {
+				invented++
+				continue
+			}
+			if c > 0 {
+				dups++
+			}
+			want[msg] = c + 1
+		}
+		_ = rows.Close()
+		_ = db.Close()
+	}
+	var missing []int
+	for i := range total {
+		if want[line(i)] == 0 {
+			lost++
+			if len(missing) < 10 {
+				missing = append(missing, i)
+			}
+		}
+	}
+	if lost > 0 {
+		sort.Ints(missing)
+		t.Logf("first missing lines: %v", missing)
+	}
+	return indexed, lost, dups, invented
+}
