@@ -15,6 +15,7 @@ BUF_VERSION                := v1.75.0
 PROTOC_GEN_GO_VERSION      := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
 STATICCHECK_VERSION        := v0.8.2
+TOXIPROXY_VERSION          := v2.12.0
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
@@ -34,11 +35,17 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 test: proto-check lint check-deps test-deps test-go ## everything CI checks
 	bin/sluice rules test configs/rules
 
-# What the tests need from Debian: headless Chromium for the dashboard's
-# browser test.
-test-deps:
+# What the tests need: headless Chromium from Debian for the dashboard's
+# browser test, and toxiproxy (network faults between agent and mediator).
+test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION)
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+$(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION):
+	@mkdir -p $(TOOLS)/toxiproxy
+	GOBIN=$(TOOLS)/toxiproxy GOFLAGS= $(GO) install github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION)
+	mv $(TOOLS)/toxiproxy/server $(TOOLS)/toxiproxy-server
+	@touch $@
 
 # SLUICE_REQUIRE_BROWSER makes the browser test fail, not skip, without chromium.
 test-go: build

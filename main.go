@@ -23,13 +23,14 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"agent":    {"run the agent (collect and forward logs)", cmdAgent},
-	"mediator": {"run the mediator (receive, parse, index)", cmdMediator},
-	"run":      {"run an all-in-one mediator and agent (the demo of make run)", cmdRun},
-	"rules":    {"test rules and parse lines offline (rules test|parse)", cmdRules},
-	"search":   {"search or count events through a mediator's API", cmdSearch},
-	"config":   {"check configuration files (config validate FILE...)", cmdConfig},
-	"version":  {"print the version", cmdVersion},
+	"agent":      {"run the agent (collect and forward logs)", cmdAgent},
+	"mediator":   {"run the mediator (receive, parse, index)", cmdMediator},
+	"run":        {"run an all-in-one mediator and agent (the demo of make run)", cmdRun},
+	"rules":      {"test rules and parse lines offline (rules test|parse)", cmdRules},
+	"search":     {"search or count events through a mediator's API", cmdSearch},
+	"config":     {"check configuration files (config validate FILE...)", cmdConfig},
+	"deadletter": {"list and replay events the index refused (deadletter list|replay)", cmdDeadLetter},
+	"version":    {"print the version", cmdVersion},
 
 	"arm":        {"run ARM, the heartbeat service (warnings, dashboard)", cmdArm},
 	"heartbeats": {"show ARM's heartbeat grid (heartbeats [-status red] [-json] [ID])", cmdHeartbeats},

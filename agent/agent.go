@@ -43,7 +43,12 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	sp, err := spool.Open(spool.Options{Dir: filepath.Join(cfg.DataDir, "spool"), Logger: logger.Named("spool")})
+	sp, err := spool.Open(spool.Options{
+		Dir:      filepath.Join(cfg.DataDir, "spool"),
+		Logger:   logger.Named("spool"),
+		MaxBytes: cfg.MaxSpoolBytes,
+		MinFree:  cfg.MinFreeDisk,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +86,8 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			MaxLineBytes:  sc.MaxLineBytes,
 			BatchLines:    cfg.BatchEntries,
 			BatchBytes:    cfg.BatchBytes,
+
+			PartialLineTimeout: sc.PartialLineTimeout,
 		}, sp, logger.Named("source").With("source", sc.ID))
 		if err != nil {
 			_ = sp.Close()

@@ -38,8 +38,12 @@ type Config struct {
 	ReconnectJitter time.Duration
 
 	MaxLineBytes int
-	BatchEntries int
-	BatchBytes   int
+	// MaxSpoolBytes and MinFreeDisk bound the spool: when reached, sources
+	// stop reading until acknowledgements make room (0 disables).
+	MaxSpoolBytes int64
+	MinFreeDisk   int64
+	BatchEntries  int
+	BatchBytes    int
 	// Window is how many batches may be in flight unacknowledged.
 	Window int
 
@@ -58,6 +62,9 @@ type SourceConfig struct {
 	StartAtEnd   bool
 	PollInterval time.Duration
 	MaxLineBytes int
+	// PartialLineTimeout: a last line without newline is emitted after
+	// the file stayed unchanged this long.
+	PartialLineTimeout time.Duration
 }
 
 // Defaults.
@@ -71,6 +78,8 @@ const (
 	DefaultBatchBytes        = 1 << 20
 	DefaultWindow            = 8
 	DefaultPollInterval      = 250 * time.Millisecond
+	DefaultMaxSpoolBytes     = 1 << 30
+	DefaultMinFreeDisk       = 256 << 20
 )
 
 type fileSchema struct {
@@ -96,6 +105,8 @@ type agentBlock struct {
 	BatchEntries      *int     `hcl:"batch_entries,optional"`
 	BatchBytes        *int     `hcl:"batch_bytes,optional"`
 	Window            *int     `hcl:"window,optional"`
+	MaxSpoolBytes     string   `hcl:"max_spool_bytes,optional"`
+	MinFreeDisk       string   `hcl:"min_free_disk,optional"`
 
 	DefRange               hcl.Range `hcl:",def_range"`
 	MediatorsRange         hcl.Range `hcl:"mediators,attr_range"`
@@ -110,6 +121,8 @@ type agentBlock struct {
 	BatchEntriesRange      hcl.Range `hcl:"batch_entries,attr_range"`
 	BatchBytesRange        hcl.Range `hcl:"batch_bytes,attr_range"`
 	WindowRange            hcl.Range `hcl:"window,attr_range"`
+	MaxSpoolBytesRange     hcl.Range `hcl:"max_spool_bytes,attr_range"`
+	MinFreeDiskRange       hcl.Range `hcl:"min_free_disk,attr_range"`
 }
 
 type sourceBlock struct {
@@ -121,6 +134,7 @@ type sourceBlock struct {
 	StartAt       string   `hcl:"start_at,optional"`
 	PollInterval  string   `hcl:"poll_interval,optional"`
 	MaxLineBytes  *int     `hcl:"max_line_bytes,optional"`
+	PartialLine   string   `hcl:"partial_line_timeout,optional"`
 
 	DefRange          hcl.Range `hcl:",def_range"`
 	KindRange         hcl.Range `hcl:"kind,label_range"`
@@ -129,6 +143,7 @@ type sourceBlock struct {
 	PollIntervalRange hcl.Range `hcl:"poll_interval,attr_range"`
 	MaxLineBytesRange hcl.Range `hcl:"max_line_bytes,attr_range"`
 	LogSourceTypeRng  hcl.Range `hcl:"log_source_type,attr_range"`
+	PartialLineRange  hcl.Range `hcl:"partial_line_timeout,attr_range"`
 }
 
 // LoadConfig reads, decodes and validates an agent config file, then
@@ -280,6 +295,29 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		*n.dst = *n.val
 	}
 
+	sizes := []struct {
+		name string
+		val  string
+		rng  hcl.Range
+		def  int64
+		dst  *int64
+	}{
+		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, &cfg.MaxSpoolBytes},
+		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, &cfg.MinFreeDisk},
+	}
+	for _, z := range sizes {
+		*z.dst = z.def
+		if z.val == "" {
+			continue
+		}
+		v, e := hclconf.Size(z.val, z.name, z.rng)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		*z.dst = v
+	}
+
 	ids := map[string]bool{}
 	for _, sb := range fs.Sources {
 		sc, serrs := sb.toConfig(cfg.MaxLineBytes)
@@ -303,6 +341,9 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 		Exclude:       sb.Exclude,
 		PollInterval:  DefaultPollInterval,
 		MaxLineBytes:  maxLine,
+		// Writers finish a line in microseconds; 5 s without a newline
+		// means the writer died or does not end its lines.
+		PartialLineTimeout: 5 * time.Second,
 	}
 	switch sb.Kind {
 	case "file":
@@ -341,6 +382,17 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 			errs = append(errs, hclconf.Errorf(sb.PollIntervalRange, "poll_interval must be at least 10ms"))
 		default:
 			sc.PollInterval = d
+		}
+	}
+	if sb.PartialLine != "" {
+		d, e := hclconf.Duration(sb.PartialLine, "partial_line_timeout", sb.PartialLineRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case d < 100*time.Millisecond:
+			errs = append(errs, hclconf.Errorf(sb.PartialLineRange, "partial_line_timeout must be at least 100ms"))
+		default:
+			sc.PartialLineTimeout = d
 		}
 	}
 	if sb.MaxLineBytes != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/sluicehq/sluice/pkg/event"
@@ -50,4 +51,21 @@ type Searcher interface {
 type Index interface {
 	Sink
 	Searcher
+}
+
+// RejectedError is returned by Write when the index refused some events
+// permanently (a mapping conflict, a document too large): retrying cannot
+// help, so the caller moves them to its dead-letter store. Every event not
+// listed was stored.
+type RejectedError struct {
+	// Reasons maps an event's position in the written slice to why the
+	// index refused it.
+	Reasons map[int]string
+}
+
+func (e *RejectedError) Error() string {
+	for _, r := range e.Reasons {
+		return fmt.Sprintf("index rejected %d event(s) permanently, e.g.: %s", len(e.Reasons), r)
+	}
+	return "index rejected events permanently"
 }

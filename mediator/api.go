@@ -34,6 +34,7 @@ type StatusResponse struct {
 	Rules      int    `json:"rules"`
 	IndexRetry bool   `json:"index_retrying"`
 	Suspense   string `json:"suspense,omitempty"`
+	DeadLetter int64  `json:"dead_letters"`
 	LastError  string `json:"last_index_error,omitempty"`
 }
 
@@ -50,6 +51,8 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("GET /v1/count", m.handleCount)
 	mux.HandleFunc("GET /v1/status", m.handleStatus)
 	mux.HandleFunc("GET /v1/agents", m.handleAgents)
+	mux.HandleFunc("GET /v1/deadletter", m.handleDeadLetterList)
+	mux.HandleFunc("POST /v1/deadletter/replay", m.handleDeadLetterReplay)
 	return mux
 }
 
@@ -128,6 +131,40 @@ func (m *Mediator) handleStatus(w http.ResponseWriter, _ *http.Request) {
 
 func (m *Mediator) handleAgents(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, m.registry.list())
+}
+
+// ReplayResponse is the body of POST /v1/deadletter/replay.
+type ReplayResponse struct {
+	Indexed   int `json:"indexed"`
+	Remaining int `json:"remaining"`
+}
+
+func (m *Mediator) handleDeadLetterList(w http.ResponseWriter, r *http.Request) {
+	limit := 1000
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			writeJSON(w, http.StatusBadRequest, errorResponse{"limit must be a positive integer"})
+			return
+		}
+		limit = n
+	}
+	list, err := m.dead.list(limit)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
+}
+
+func (m *Mediator) handleDeadLetterReplay(w http.ResponseWriter, r *http.Request) {
+	indexed, remaining, err := m.pipeline.replay(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusBadGateway, errorResponse{err.Error()})
+		return
+	}
+	m.logger.Info("dead letters replayed", "indexed", indexed, "remaining", remaining)
+	writeJSON(w, http.StatusOK, ReplayResponse{Indexed: indexed, Remaining: remaining})
 }
 
 func writeQueryError(w http.ResponseWriter, err error) {

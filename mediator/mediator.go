@@ -48,6 +48,7 @@ type Mediator struct {
 	logger    hclog.Logger
 	version   string
 	state     *state
+	dead      *deadLetters
 	index     indexer.Index
 	ownsIndex bool
 	rules     atomic.Pointer[mpe.RuleSet]
@@ -106,6 +107,11 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		return fail(err)
 	}
 	cleanup = append(cleanup, func() { _ = m.state.close() })
+	m.dead, err = openDeadLetters(filepath.Join(cfg.DataDir, "deadletter"), logger.Named("deadletter"))
+	if err != nil {
+		return fail(err)
+	}
+	cleanup = append(cleanup, func() { _ = m.dead.close() })
 
 	if deps.Index != nil {
 		m.index = deps.Index
@@ -184,6 +190,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		batch:      cfg.IndexBatch,
 		flush:      cfg.IndexFlush,
 		observers:  deps.Observers,
+		dead:       m.dead,
 		logger:     logger.Named("pipeline"),
 	}
 	return m, nil
@@ -216,6 +223,7 @@ func (m *Mediator) Status() StatusResponse {
 		Rules:      m.rules.Load().Len(),
 		IndexRetry: m.pipeline.retrying.Load(),
 		Suspense:   m.suspense.reason(),
+		DeadLetter: m.dead.len(),
 		LastError:  le,
 	}
 }
@@ -304,6 +312,9 @@ func (m *Mediator) Run(ctx context.Context) error {
 		}
 	}
 	if err := m.state.close(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := m.dead.close(); err != nil {
 		errs = append(errs, err)
 	}
 	m.logger.Info("mediator stopped")

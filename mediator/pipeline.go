@@ -2,6 +2,7 @@ package mediator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -36,10 +37,12 @@ type pipeline struct {
 	batch      int
 	flush      time.Duration
 	observers  []Observer
+	dead       *deadLetters
 	logger     hclog.Logger
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
+	rejected  atomic.Uint64
 	retrying  atomic.Bool
 	lastError atomic.Value // string
 }
@@ -213,7 +216,8 @@ func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *c
 }
 
 // write indexes the chunks' events, retrying with backoff until the index
-// takes them or ctx ends, then removes the entries from state.
+// takes them or ctx ends, then removes the entries from state. Events the
+// index refuses permanently go to the dead-letter store first.
 func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 	events := make([]*event.Event, 0, n)
 	var items []queue.Item
@@ -221,9 +225,13 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 		events = append(events, c.events...)
 		items = append(items, c.items...)
 	}
+	var rejected *indexer.RejectedError
 	for attempt := 0; ; attempt++ {
 		err := p.sink.Write(ctx, events)
 		if err == nil {
+			break
+		}
+		if errors.As(err, &rejected) {
 			break
 		}
 		if ctx.Err() != nil {
@@ -240,14 +248,94 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 		}
 	}
 	p.retrying.Store(false)
+	stored := events
+	if rejected != nil && len(rejected.Reasons) > 0 {
+		if err := p.deadLetter(items, rejected); err != nil {
+			// Leave everything in state: it is indexed again (the stored
+			// part idempotently) until the dead letters can be kept.
+			p.logger.Error("cannot store dead letters; entries stay in state", "error", err)
+			return
+		}
+		stored = make([]*event.Event, 0, len(events))
+		for i, e := range events {
+			if _, bad := rejected.Reasons[i]; !bad {
+				stored = append(stored, e)
+			}
+		}
+	}
 	if err := p.state.q.Delete(items); err != nil {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
 	}
-	p.indexed.Add(uint64(len(events)))
+	p.indexed.Add(uint64(len(stored)))
 	for _, o := range p.observers {
-		o(events)
+		o(stored)
+	}
+}
+
+// deadLetter keeps the entries behind the rejected events.
+func (p *pipeline) deadLetter(items []queue.Item, rej *indexer.RejectedError) error {
+	var vals [][]byte
+	var reasons []string
+	for i, reason := range rej.Reasons {
+		if i < 0 || i >= len(items) {
+			continue
+		}
+		vals = append(vals, items[i].Value)
+		reasons = append(reasons, reason)
+	}
+	if err := p.dead.add(vals, reasons, time.Now()); err != nil {
+		return err
+	}
+	p.rejected.Add(uint64(len(vals)))
+	p.logger.Warn("index rejected events permanently; kept in the dead-letter store", "count", len(vals), "example_reason", reasons[0])
+	return nil
+}
+
+// replay parses the dead letters again with the current rules and writes
+// them to the index; those it takes leave the store, those it still
+// refuses stay. It returns how many were indexed and how many remain.
+func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err error) {
+	var from uint64
+	rs := p.rules.Load()
+	for {
+		items, err := p.dead.q.Read(from, 1000, 32<<20)
+		if err != nil {
+			return indexed, remaining, err
+		}
+		if len(items) == 0 {
+			return indexed, remaining, nil
+		}
+		from = items[len(items)-1].Seq + 1
+		events := make([]*event.Event, len(items))
+		for i, it := range items {
+			dl, _, derr := decodeDeadLetter(it.Value)
+			if derr != nil {
+				return indexed, remaining, fmt.Errorf("dead letter %d: %w", it.Seq, derr)
+			}
+			events[i] = p.parseOne(rs, queue.Item{Seq: it.Seq, Value: dl.Entry})
+		}
+		var rejected *indexer.RejectedError
+		werr := p.sink.Write(ctx, events)
+		if werr != nil && !errors.As(werr, &rejected) {
+			return indexed, remaining, fmt.Errorf("replay: %w", werr)
+		}
+		var done []queue.Item
+		for i, it := range items {
+			if rejected != nil {
+				if _, bad := rejected.Reasons[i]; bad {
+					remaining++
+					continue
+				}
+			}
+			done = append(done, it)
+		}
+		if err := p.dead.q.Delete(done); err != nil {
+			return indexed, remaining, err
+		}
+		indexed += len(done)
+		p.indexed.Add(uint64(len(done)))
 	}
 }
 

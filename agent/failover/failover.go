@@ -67,6 +67,10 @@ type Config struct {
 	// session, so agents of a mediator that died do not all reconnect in
 	// the same instant.
 	ReconnectJitter time.Duration
+	// StableAfter is how long a session must last to count as working: a
+	// mediator that accepts and then drops the agent again and again is
+	// backed off like one that refuses.
+	StableAfter time.Duration
 	// Rand draws a duration in [lo, hi]; backoff.Uniform when nil. Tests
 	// pin it to check the bounds.
 	Rand func(lo, hi time.Duration) time.Duration
@@ -82,6 +86,7 @@ func DefaultConfig(n int) Config {
 		LoadBalanceJitter: [2]time.Duration{time.Minute, 30 * time.Minute},
 		Backoff:           backoff.Default,
 		ReconnectJitter:   2 * time.Second,
+		StableAfter:       5 * time.Second,
 	}
 }
 
@@ -114,9 +119,10 @@ type Selector struct {
 	sawMaxAgents bool // a max-agents refusal since the last established session
 	lostSession  bool // the last event was an established session ending
 
-	current int       // connected mediator, -1 when none
-	fbDue   time.Time // failback due (zero: not armed)
-	lbDue   time.Time // load balancing due (zero: not armed)
+	current     int       // connected mediator, -1 when none
+	connectedAt time.Time // when the current session was accepted
+	fbDue       time.Time // failback due (zero: not armed)
+	lbDue       time.Time // load balancing due (zero: not armed)
 }
 
 // New makes a selector starting at the primary.
@@ -161,8 +167,7 @@ func (s *Selector) Failed(idx int, why Outcome) {
 // (when not on the primary) and load balancing (when the agent got here
 // after a max-agents refusal).
 func (s *Selector) Connected(idx int, now time.Time) {
-	s.current = idx
-	s.failures, s.rounds = 0, 0
+	s.current, s.connectedAt = idx, now
 	s.fbDue, s.lbDue = time.Time{}, time.Time{}
 	if idx != 0 && s.cfg.FailbackDelay > 0 {
 		s.armFailback(now)
@@ -173,13 +178,22 @@ func (s *Selector) Connected(idx int, now time.Time) {
 	s.sawMaxAgents = false
 }
 
-// Lost reports that the session on idx ended.
-func (s *Selector) Lost(idx int, why Outcome) {
+// Lost reports that the session on idx ended at now. A session that
+// lasted StableAfter resets the backoff; a shorter one counts as a failed
+// attempt, so a flapping mediator is backed off, not hammered.
+func (s *Selector) Lost(idx int, why Outcome, now time.Time) {
+	if now.Sub(s.connectedAt) >= s.cfg.StableAfter {
+		s.failures, s.rounds = 0, 0
+	}
 	s.current = -1
 	s.fbDue, s.lbDue = time.Time{}, time.Time{}
 	s.lostSession = true
 	if why == MaxAgents {
 		s.sawMaxAgents = true
+	}
+	s.failures++
+	if s.failures%s.cfg.Mediators == 0 {
+		s.rounds++
 	}
 	s.next = (idx + 1) % s.cfg.Mediators
 }

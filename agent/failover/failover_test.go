@@ -261,8 +261,9 @@ func TestLostSessionGoesToNextWithJitter(t *testing.T) {
 	cfg := DefaultConfig(3)
 	cfg.Rand = func(_, hi time.Duration) time.Duration { return hi }
 	s := New(cfg)
-	s.Connected(0, time.Now())
-	s.Lost(0, Shutdown)
+	t0 := time.Now()
+	s.Connected(0, t0)
+	s.Lost(0, Shutdown, t0.Add(time.Hour))
 	idx, wait := s.Next()
 	if idx != 1 || wait != cfg.ReconnectJitter {
 		t.Fatalf("next %d after %v", idx, wait)
@@ -272,5 +273,37 @@ func TestLostSessionGoesToNextWithJitter(t *testing.T) {
 	idx, wait = s.Next()
 	if idx != 2 || wait != 0 {
 		t.Fatalf("next %d after %v", idx, wait)
+	}
+}
+
+// A mediator that accepts and drops the agent at once, again and again,
+// is backed off like one that refuses.
+func TestFlappingSessionsBackOff(t *testing.T) {
+	cfg := DefaultConfig(1)
+	cfg.Backoff = backoff.Policy{Base: time.Second, Max: 8 * time.Second}
+	cfg.ReconnectJitter = 0
+	s := New(cfg)
+	now := time.Now()
+	var waits []time.Duration
+	for range 4 {
+		idx, wait := s.Next()
+		waits = append(waits, wait)
+		now = now.Add(wait)
+		s.Connected(idx, now)
+		now = now.Add(100 * time.Millisecond)
+		s.Lost(idx, Unreachable, now)
+	}
+	want := []time.Duration{0, time.Second, 2 * time.Second, 4 * time.Second}
+	for i := range want {
+		if waits[i] != want[i] {
+			t.Fatalf("waits %v, want %v", waits, want)
+		}
+	}
+	// A session that held resets it.
+	idx, _ := s.Next()
+	s.Connected(idx, now)
+	s.Lost(idx, Unreachable, now.Add(time.Minute))
+	if _, wait := s.Next(); wait != time.Second {
+		t.Fatalf("after a stable session: wait %v", wait)
 	}
 }

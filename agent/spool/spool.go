@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -23,10 +25,23 @@ import (
 
 const checkpointPrefix = "cp/"
 
+// ErrFull is returned (wrapping tail.ErrBackpressure) when the spool has
+// reached max_spool_bytes or its disk is under the free-space floor: the
+// source stops reading and tries again later, so nothing is lost.
+var ErrFull = fmt.Errorf("spool full: %w", tail.ErrBackpressure)
+
 // Spool is the agent's queue of unacknowledged entries.
 type Spool struct {
-	q      *queue.Queue
-	logger hclog.Logger
+	q       *queue.Queue
+	logger  hclog.Logger
+	dir     string
+	maxSize int64
+	minFree int64
+	free    func(dir string) (int64, error)
+
+	mu        sync.Mutex
+	freeAt    time.Time // when free was last measured
+	freeBytes int64
 }
 
 // Options configure a spool.
@@ -37,6 +52,14 @@ type Options struct {
 	NoSync bool
 	// Now is the clock used to seed the sequence of a new spool.
 	Now func() time.Time
+	// MaxBytes caps the spooled entries' size (0: no cap).
+	MaxBytes int64
+	// MinFree is the free disk space below which nothing more is spooled
+	// (0: no floor). Badger dies with SIGBUS when its disk fills up, so
+	// the floor must stay well above what it maps ahead of writing.
+	MinFree int64
+	// FreeBytes measures free space; DiskFree when nil (tests fake it).
+	FreeBytes func(dir string) (int64, error)
 }
 
 // Open opens or creates the spool.
@@ -59,12 +82,60 @@ func Open(opts Options) (*Spool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open spool: %w", err)
 	}
-	return &Spool{q: q, logger: opts.Logger}, nil
+	if opts.FreeBytes == nil {
+		opts.FreeBytes = DiskFree
+	}
+	return &Spool{q: q, logger: opts.Logger, dir: opts.Dir, maxSize: opts.MaxBytes, minFree: opts.MinFree, free: opts.FreeBytes}, nil
+}
+
+// DiskFree is the space available to unprivileged writers in dir.
+func DiskFree(dir string) (int64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, fmt.Errorf("statfs %s: %w", dir, err)
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil
+}
+
+// room checks the size cap and the disk floor before an append of n bytes.
+// Free space is measured at most every 250ms.
+func (s *Spool) room(n int64) error {
+	// An empty spool takes any batch, so one batch larger than the cap
+	// cannot stall a source forever.
+	if s.maxSize > 0 && s.q.Bytes() > 0 && s.q.Bytes()+n > s.maxSize {
+		return fmt.Errorf("%w (%d bytes spooled, max_spool_bytes %d)", ErrFull, s.q.Bytes(), s.maxSize)
+	}
+	if s.minFree <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.freeAt) > 250*time.Millisecond {
+		free, err := s.free(s.dir)
+		if err != nil {
+			return nil // cannot tell: do not stop collecting over it
+		}
+		s.freeAt, s.freeBytes = time.Now(), free
+	}
+	if s.freeBytes-n < s.minFree {
+		return fmt.Errorf("%w (%d MiB free in %s, min_free_disk %d MiB)", ErrFull, s.freeBytes>>20, s.dir, s.minFree>>20)
+	}
+	s.freeBytes -= n
+	return nil
 }
 
 // Commit implements tail.Store: the lines become entries and the checkpoint
 // is stored with them, in one durable transaction.
 func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
+	var size int64
+	for _, l := range b.Lines {
+		size += int64(len(l.Raw)) + 64
+	}
+	if len(b.Lines) > 0 {
+		if err := s.room(size); err != nil {
+			return err
+		}
+	}
 	vals := make([][]byte, 0, len(b.Lines))
 	ts := timestamppb.New(b.Collected)
 	for _, l := range b.Lines {
@@ -84,11 +155,15 @@ func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
 		}
 		vals = append(vals, v)
 	}
-	cp, err := json.Marshal(b.Checkpoint)
-	if err != nil {
-		return fmt.Errorf("encode checkpoint: %w", err)
+	meta := make([]queue.KV, 0, 1+len(b.Also))
+	for _, c := range append([]tail.Checkpoint{b.Checkpoint}, b.Also...) {
+		v, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode checkpoint: %w", err)
+		}
+		meta = append(meta, queue.KV{Key: checkpointKey(b.SourceID, c.Key()), Value: v})
 	}
-	_, err = s.q.Append(vals, queue.KV{Key: checkpointKey(b.SourceID, b.Checkpoint.Key()), Value: cp})
+	_, err := s.q.Append(vals, meta...)
 	return err
 }
 

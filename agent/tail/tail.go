@@ -24,12 +24,20 @@ import (
 // copytruncate rotation makes from a new file.
 const fingerprintMax = 1024
 
+// ErrBackpressure is wrapped by Store.Commit errors that mean "not now":
+// the store is full. The source keeps its position and tries again at the
+// next poll, logging the pause once instead of at every poll.
+var ErrBackpressure = errors.New("store cannot take more now")
+
 // Checkpoint is how far a file was read, and which file that was.
 type Checkpoint struct {
 	Dev    uint64 `json:"dev"`
 	Ino    uint64 `json:"ino"`
 	Path   string `json:"path"`
 	Offset int64  `json:"offset"`
+	// Ahead marks an offset beyond the file's end: a copy still being
+	// written, whose first Offset bytes were read from its original.
+	Ahead bool `json:"ahead,omitempty"`
 	// FPLen and FP fingerprint the file's first FPLen bytes (FNV-64a).
 	FPLen int    `json:"fp_len"`
 	FP    uint64 `json:"fp"`
@@ -45,7 +53,10 @@ type Batch struct {
 	LogSourceType string
 	Lines         []Line
 	Checkpoint    Checkpoint
-	Collected     time.Time
+	// Also are checkpoints of other files that must move in the same
+	// transaction (a copytruncate copy and its original).
+	Also      []Checkpoint
+	Collected time.Time
 }
 
 // Store persists batches. Commit must store the lines and the checkpoint
@@ -67,6 +78,9 @@ type Config struct {
 	MaxLineBytes  int
 	BatchLines    int
 	BatchBytes    int
+	// PartialLineTimeout is how long a last line without its newline is
+	// held for the writer to finish it; then it is emitted as it is, once.
+	PartialLineTimeout time.Duration
 	// Now is the clock for collection times; time.Now when nil.
 	Now func() time.Time
 }
@@ -81,6 +95,22 @@ type Source struct {
 	cps      map[string]Checkpoint // last committed checkpoint per key
 	firstRun bool
 	readBuf  []byte
+	paused   bool // the store pushed back; logged once
+	// claims are, per original file, the end of what a copytruncate copy
+	// found in this poll holds: those bytes are read from the copy, so
+	// the original skips them.
+	claims map[string]int64
+	// settling are copies seen still changing size, by key, with their
+	// size: a copy is opened once copying is over, and its original is
+	// not read meanwhile (held), so no byte is read from both.
+	settling map[string]settle
+	held     map[string]bool
+}
+
+// settle is a copy waiting for its copying to end, and what it copies.
+type settle struct {
+	size int64
+	src  Checkpoint
 }
 
 type tracked struct {
@@ -89,6 +119,9 @@ type tracked struct {
 	split Splitter
 	gone  bool // no longer matched by the globs: read to EOF, then close
 	idle  int  // polls in a row that found nothing new
+	// grew is when the file last had new bytes: a partial last line is
+	// flushed once the file stayed still for PartialLineTimeout.
+	grew time.Time
 }
 
 // New makes a file source.
@@ -107,6 +140,9 @@ func New(cfg Config, store Store, logger hclog.Logger) (*Source, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.PartialLineTimeout <= 0 {
+		cfg.PartialLineTimeout = 5 * time.Second
 	}
 	for _, p := range append(append([]string(nil), cfg.Paths...), cfg.Exclude...) {
 		if _, err := filepath.Match(p, ""); err != nil {
@@ -137,11 +173,20 @@ func (s *Source) Run(ctx context.Context) error {
 	t := time.NewTicker(s.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := s.Poll(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
+		err := s.Poll(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrBackpressure):
+			if !s.paused {
+				s.paused = true
+				s.logger.Warn("spool cannot take more: reading paused (nothing is lost; files are read on when there is room)", "reason", err)
 			}
+		case err != nil:
 			s.logger.Error("poll failed; retrying", "error", err)
+		case s.paused:
+			s.paused = false
+			s.logger.Info("spool has room again: reading resumed")
 		}
 		select {
 		case <-ctx.Done():
@@ -170,21 +215,36 @@ func (s *Source) Poll(ctx context.Context) error {
 			f.gone = true
 		}
 	}
+	if s.firstRun {
+		s.recoverRotated(found, prior)
+	}
+	// Files we have a checkpoint for open first: a file new to us is then
+	// compared with them all, to tell a copy (copytruncate) from a new log.
 	keys := make([]string, 0, len(found))
 	for k := range found {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool {
+		_, ki := prior[keys[i]]
+		_, kj := prior[keys[j]]
+		if ki != kj {
+			return ki
+		}
+		return keys[i] < keys[j]
+	})
 	for _, key := range keys {
 		if _, ok := s.files[key]; ok {
 			continue
 		}
-		if err := s.open(found[key], prior); err != nil {
+		if err := s.open(ctx, found[key], prior); err != nil {
 			s.logger.Warn("cannot open file", "path", found[key], "error", err)
 		}
 	}
 	var firstErr error
 	for key, f := range s.files {
+		if s.held[key] {
+			continue
+		}
 		if err := s.read(ctx, f); err != nil {
 			if firstErr == nil {
 				firstErr = err
@@ -201,6 +261,8 @@ func (s *Source) Poll(ctx context.Context) error {
 			}
 		}
 	}
+	s.claims = nil
+	s.held = nil
 	if s.firstRun && firstErr == nil {
 		s.firstRun = false
 		// Checkpoints of files that no longer exist only mattered for
@@ -213,6 +275,68 @@ func (s *Source) Poll(ctx context.Context) error {
 		}
 	}
 	return firstErr
+}
+
+// recoverRotated finds, at start, files that rotated out of the globs while
+// the agent was down, so the lines written to them before the rotation are
+// still read: a file renamed in its directory (same inode), or the copy a
+// copytruncate left (same leading bytes) when the original now holds other
+// content. Such files are read to their end and then let go.
+func (s *Source) recoverRotated(found map[string]string, prior map[string]Checkpoint) {
+	keys := make([]string, 0, len(prior))
+	for k := range prior {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		cp := prior[key]
+		if cp.Path == "" || cp.FPLen == 0 {
+			continue
+		}
+		path, ok := found[key]
+		if ok {
+			if intact(path, cp) {
+				continue // still the same content: nothing rotated away
+			}
+		}
+		entries, err := os.ReadDir(filepath.Dir(cp.Path))
+		if err != nil {
+			continue
+		}
+		for _, de := range entries {
+			p := filepath.Join(filepath.Dir(cp.Path), de.Name())
+			fi, err := os.Stat(p)
+			if err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			dev, ino := identity(fi)
+			k := Checkpoint{Dev: dev, Ino: ino}.Key()
+			if _, tracked := found[k]; tracked {
+				continue
+			}
+			if _, open := s.files[k]; open {
+				continue
+			}
+			if (k == key && intact(p, cp)) || (k != key && fi.Size() >= cp.Offset && intact(p, cp)) {
+				s.logger.Info("found a file rotated while the agent was down; reading what is left of it", "path", p, "was", cp.Path)
+				if err := s.open(context.Background(), p, prior); err != nil {
+					s.logger.Warn("cannot open rotated file", "path", p, "error", err)
+				}
+				break
+			}
+		}
+	}
+}
+
+// intact reports whether the file at path starts with the bytes the
+// checkpoint fingerprinted.
+func intact(path string, cp Checkpoint) bool {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	return matches(fh, cp.FPLen, cp.FP)
 }
 
 // discover returns the regular files the globs match, by identity.
@@ -251,7 +375,7 @@ func (s *Source) excluded(p string) bool {
 	return false
 }
 
-func (s *Source) open(path string, prior map[string]Checkpoint) error {
+func (s *Source) open(ctx context.Context, path string, prior map[string]Checkpoint) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return err
@@ -270,14 +394,45 @@ func (s *Source) open(path string, prior map[string]Checkpoint) error {
 	}
 	size := fi.Size()
 	start, why := int64(0), "new file"
+	var also []Checkpoint
+	record := false // commit the starting checkpoint at once
 	if old, ok := prior[key]; ok {
-		if old.FPLen > 0 && old.Offset <= size && matches(fh, old.FPLen, old.FP) {
+		if old.FPLen > 0 && (old.Offset <= size || old.Ahead) && matches(fh, old.FPLen, old.FP) {
 			start, why = old.Offset, "resuming at checkpoint"
+			if claim, ok := s.claims[key]; ok && claim > start && claim <= size {
+				start, why, record = claim, "resuming after what its copytruncate copy holds", true
+			}
 		} else {
 			why = "file at a known inode has other content (truncated or inode reused); reading from the start"
 		}
-	} else if src, ok := copySource(fh, size, prior); ok {
-		start, why = min(src.Offset, size), "copy of "+src.Path+" (copytruncate); skipping what was read there"
+	} else if src, orig, ok := s.copyOf(key, fh, size, prior); ok {
+		if orig != nil && s.stillCopying(key, size, src) {
+			// Look again next poll; until then the original waits too.
+			if s.held == nil {
+				s.held = map[string]bool{}
+			}
+			s.held[src.Key()] = true
+			_ = fh.Close()
+			return nil
+		}
+		// A copytruncate copy holds the original's [0, size): the part not
+		// read yet is read from the copy, and the original, if it still
+		// holds those bytes, skips them, so they are read once. Both
+		// checkpoints move together, before any byte is read.
+		// The copy may still be being written: what was read of the
+		// original is skipped even if the copy does not reach that far yet.
+		start, why, record = src.Offset, "copy of "+src.Path+" (copytruncate); skipping what was read there", true
+		if s.claims == nil {
+			s.claims = map[string]int64{}
+		}
+		s.claims[src.Key()] = max(s.claims[src.Key()], size)
+		if orig != nil {
+			if adv, ok := skipTo(orig, fh, size); ok {
+				s.cps[src.Key()] = adv
+				also = append(also, adv)
+			}
+		}
+
 	} else if s.firstRun && s.cfg.StartAtEnd {
 		start, why = size, "start_at = end"
 	}
@@ -286,13 +441,67 @@ func (s *Source) open(path string, prior map[string]Checkpoint) error {
 		return err
 	}
 	cp.Offset = start
+	cp.Ahead = start > size
 	cp.FPLen, cp.FP = fingerprint(fh, size)
 	t := &tracked{fh: fh, cp: cp, split: Splitter{Max: s.cfg.MaxLineBytes}}
 	t.split.Reset(start)
+	if record {
+		err := s.store.Commit(ctx, Batch{SourceID: s.cfg.SourceID, LogSourceType: s.cfg.LogSourceType, Checkpoint: cp, Also: also, Collected: s.cfg.Now()})
+		if err != nil {
+			_ = fh.Close()
+			return fmt.Errorf("record checkpoint of %s: %w", path, err)
+		}
+	}
 	s.files[key] = t
 	s.cps[key] = cp
 	s.logger.Info("following file", "path", path, "offset", start, "reason", why)
 	return nil
+}
+
+// stillCopying reports whether a copy is still growing: a first sighting,
+// or a size other than at the last poll.
+func (s *Source) stillCopying(key string, size int64, src Checkpoint) bool {
+	if s.settling == nil {
+		s.settling = map[string]settle{}
+	}
+	last, seen := s.settling[key]
+	if seen && last.size == size {
+		delete(s.settling, key)
+		return false
+	}
+	s.settling[key] = settle{size: size, src: src}
+	return true
+}
+
+// copyOf is copySource, except that a copy already waiting for its copying
+// to end keeps the original it was matched to then: the original may have
+// been truncated and reopened since, and its checkpoint with it.
+func (s *Source) copyOf(key string, fh *os.File, size int64, prior map[string]Checkpoint) (Checkpoint, *tracked, bool) {
+	if st, ok := s.settling[key]; ok && st.src.FPLen > 0 && int64(st.src.FPLen) <= size && matches(fh, st.src.FPLen, st.src.FP) {
+		return st.src, s.files[st.src.Key()], true
+	}
+	return s.copySource(fh, size, prior)
+}
+
+// skipTo moves an open original past the bytes its copy holds, if it still
+// holds the same bytes itself (not truncated yet) and has not read that far.
+func skipTo(orig *tracked, copy *os.File, end int64) (Checkpoint, bool) {
+	fi, err := orig.fh.Stat()
+	if err != nil || fi.Size() < end || !sameBytes(orig.fh, copy, end) {
+		return Checkpoint{}, false
+	}
+	if matches(orig.fh, orig.cp.FPLen, orig.cp.FP) && orig.split.Consumed() >= end {
+		return Checkpoint{}, false // already read past the copy's end
+	}
+	// Either it read less of these same bytes, or it was rewritten with
+	// what the copy holds: both ways it goes on after them.
+	if _, err := orig.fh.Seek(end, io.SeekStart); err != nil {
+		return Checkpoint{}, false
+	}
+	orig.split.Reset(end)
+	orig.cp.Offset = end
+	orig.cp.FPLen, orig.cp.FP = fingerprint(orig.fh, fi.Size())
+	return orig.cp, true
 }
 
 // read reads everything new in f, committing batches as they fill.
@@ -302,26 +511,36 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 		return err
 	}
 	pos := f.split.Consumed() + int64(f.split.Pending())
-	if fi.Size() < pos || (f.cp.FPLen > 0 && !matches(f.fh, f.cp.FPLen, f.cp.FP)) {
+	if f.cp.Ahead && fi.Size() >= pos {
+		f.cp.Ahead = false // the copy caught up
+	}
+	if (fi.Size() < pos && !f.cp.Ahead) || (f.cp.FPLen > 0 && !matches(f.fh, f.cp.FPLen, f.cp.FP)) {
 		s.logger.Warn("file truncated or rewritten; reading it from the start", "path", f.cp.Path, "size", fi.Size(), "offset", pos)
 		if _, err := f.fh.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
 		f.split.Reset(0)
-		f.cp.Offset = 0
+		f.cp.Offset, f.cp.Ahead = 0, false
 		f.cp.FPLen, f.cp.FP = fingerprint(f.fh, fi.Size())
 		// Record the reset now, so a crash before the next line does
 		// not resume at the stale offset.
-		if err := s.commit(ctx, f, nil); err != nil {
+		if err := s.commit(ctx, f, nil, 0); err != nil {
 			return err
 		}
 		pos = 0
 	}
 	if fi.Size() == pos {
 		f.idle++
+		if f.split.Pending() > 0 && s.cfg.Now().Sub(f.grew) >= s.cfg.PartialLineTimeout {
+			var lines []Line
+			f.split.Flush(func(l Line) { lines = append(lines, l) })
+			s.logger.Debug("emitting a last line that stayed without newline", "path", f.cp.Path, "bytes", f.split.Consumed()-f.cp.Offset)
+			return s.commit(ctx, f, lines, f.split.Consumed())
+		}
 		return nil
 	}
 	f.idle = 0
+	f.grew = s.cfg.Now()
 	var lines []Line
 	batchBytes := 0
 	for {
@@ -331,11 +550,18 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 				lines = append(lines, l)
 				batchBytes += len(l.Raw)
 			})
-			if len(lines) >= s.cfg.BatchLines || batchBytes >= s.cfg.BatchBytes {
-				if err := s.commit(ctx, f, lines); err != nil {
+			// One read can complete many lines: commit them in batches
+			// of at most BatchLines / about BatchBytes.
+			for len(lines) >= s.cfg.BatchLines || batchBytes >= s.cfg.BatchBytes {
+				cut, size := 0, 0
+				for cut < len(lines) && cut < s.cfg.BatchLines && (cut == 0 || size+len(lines[cut].Raw) <= s.cfg.BatchBytes) {
+					size += len(lines[cut].Raw)
+					cut++
+				}
+				if err := s.commit(ctx, f, lines[:cut], lines[cut-1].End); err != nil {
 					return err
 				}
-				lines, batchBytes = nil, 0
+				lines, batchBytes = lines[cut:], batchBytes-size
 			}
 		}
 		if rerr == io.EOF || n == 0 {
@@ -346,17 +572,17 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 		}
 	}
 	if len(lines) > 0 || f.split.Consumed() != f.cp.Offset {
-		return s.commit(ctx, f, lines)
+		return s.commit(ctx, f, lines, f.split.Consumed())
 	}
 	return nil
 }
 
-// commit hands lines and the checkpoint after them to the store. On error
-// the file position is rewound to the last committed checkpoint, so the
-// lines are read again on the next poll: nothing is skipped.
-func (s *Source) commit(ctx context.Context, f *tracked, lines []Line) error {
+// commit hands lines and the checkpoint after them (offset) to the store.
+// On error the file position is rewound to the last committed checkpoint,
+// so the lines are read again on the next poll: nothing is skipped.
+func (s *Source) commit(ctx context.Context, f *tracked, lines []Line, offset int64) error {
 	cp := f.cp
-	cp.Offset = f.split.Consumed()
+	cp.Offset = offset
 	if cp.FPLen < fingerprintMax {
 		if fi, err := f.fh.Stat(); err == nil {
 			cp.FPLen, cp.FP = fingerprint(f.fh, fi.Size())
@@ -388,24 +614,78 @@ func (s *Source) closeAll() {
 	}
 }
 
-// copySource finds the checkpoint of a file whose content fh starts with:
-// a copytruncate rotation copies the file we were reading to a new name.
-func copySource(fh *os.File, size int64, prior map[string]Checkpoint) (Checkpoint, bool) {
-	keys := make([]string, 0, len(prior))
+// minCopyPrint is the least fingerprint length that can make a file a
+// copy of another: a few bytes in common prove nothing.
+const minCopyPrint = 32
+
+// copySource finds what the new file fh (size bytes) is a copy of, as a
+// copytruncate rotation (or any copy) makes: a file we follow whose content
+// fh starts with — then orig is that file — or, on the first poll after a
+// restart, a checkpoint from before whose file may already have been
+// truncated (orig is nil).
+func (s *Source) copySource(fh *os.File, size int64, prior map[string]Checkpoint) (cp Checkpoint, orig *tracked, ok bool) {
+	keys := make([]string, 0, len(s.files))
+	for k := range s.files {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t := s.files[k]
+		c := t.cp
+		fi, err := t.fh.Stat()
+		if err != nil {
+			continue
+		}
+		// A copy holds the same bytes as its original, as far as both go.
+		n := min(size, fi.Size())
+		if n == 0 || (n < minCopyPrint && n < fi.Size()) || !sameBytes(t.fh, fh, n) {
+			continue
+		}
+		if c.FPLen == 0 || matches(t.fh, c.FPLen, c.FP) {
+			// What was read of the original is in the copy too (or will
+			// be, when the copy is still being written).
+			return c, t, true
+		}
+		// The original was rewritten since we last read it (truncated and
+		// written again) and then copied: the copy holds new content we
+		// have not read any of.
+		return Checkpoint{Dev: c.Dev, Ino: c.Ino, Path: c.Path}, t, true
+	}
+	// Checkpoints as they were before this poll: the original may have
+	// been truncated (and reopened from 0) since.
+	keys = keys[:0]
 	for k := range prior {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		cp := prior[k]
-		if cp.FPLen == 0 || int64(cp.FPLen) > size || cp.Offset == 0 {
+		c := prior[k]
+		// A short fingerprint is enough when it covers all that was read:
+		// what the copy then skips is exactly those bytes.
+		short := c.FPLen < minCopyPrint && int64(c.FPLen) < c.Offset
+		if c.FPLen == 0 || short || int64(c.FPLen) > size || c.Offset == 0 {
 			continue
 		}
-		if matches(fh, cp.FPLen, cp.FP) {
-			return cp, true
+		if matches(fh, c.FPLen, c.FP) {
+			return c, s.files[k], true
 		}
 	}
-	return Checkpoint{}, false
+	return Checkpoint{}, nil, false
+}
+
+// sameBytes reports whether a and b hold the same first n bytes.
+func sameBytes(a, b *os.File, n int64) bool {
+	const chunk = 64 << 10
+	ba, bb := make([]byte, chunk), make([]byte, chunk)
+	for off := int64(0); off < n; off += chunk {
+		m := int(min(chunk, n-off))
+		ra, _ := a.ReadAt(ba[:m], off)
+		rb, _ := b.ReadAt(bb[:m], off)
+		if ra != m || rb != m || string(ba[:m]) != string(bb[:m]) {
+			return false
+		}
+	}
+	return true
 }
 
 // fingerprint hashes the first min(size, fingerprintMax) bytes.

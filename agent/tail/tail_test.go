@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -41,7 +42,7 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.sp = sp
-	src, err := tail.New(tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}, sp, hclog.NewNullLogger())
+	src, err := tail.New(tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}, sp, testLogger())
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -258,4 +259,194 @@ func TestDeletedFileReadToEndThenClosed(t *testing.T) {
 	}
 	h.poll()
 	expect(t, h.drain(), lines("a", 3, 5))
+}
+
+// The agent is down while the file is renamed away (the glob names only
+// app.log): the lines written before the rename are still read, once.
+func TestRenameRotationWhileDown(t *testing.T) {
+	h := newHarness(t, "app.log")
+	h.write("app.log", lines("a", 0, 10))
+	h.poll()
+	expect(t, h.drain(), lines("a", 0, 10))
+	_ = h.sp.Close()
+	h.write("app.log", lines("a", 10, 15))
+	if err := os.Rename(filepath.Join(h.dir, "app.log"), filepath.Join(h.dir, "app.log.1")); err != nil {
+		t.Fatal(err)
+	}
+	h.write("app.log", lines("b", 0, 3))
+	h.open()
+	defer h.sp.Close()
+	h.poll()
+	h.poll()
+	got := h.drain()
+	sort.Strings(got)
+	expect(t, got, lines("a", 10, 15)+lines("b", 0, 3))
+	for range 3 {
+		h.poll()
+	}
+	expect(t, h.drain(), "")
+}
+
+// copytruncate while the agent is down, the copy outside the glob: the
+// copy's unread tail and the truncated file's new lines are read once.
+func TestCopyTruncateWhileDown(t *testing.T) {
+	h := newHarness(t, "app.log")
+	h.write("app.log", lines("a", 0, 30))
+	h.poll()
+	expect(t, h.drain(), lines("a", 0, 30))
+	_ = h.sp.Close()
+	h.write("app.log", lines("a", 30, 33))
+	data, err := os.ReadFile(filepath.Join(h.dir, "app.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(h.dir, "app.log.1"), data, 0o644)
+	_ = os.Truncate(filepath.Join(h.dir, "app.log"), 0)
+	h.write("app.log", lines("c", 0, 2))
+	h.open()
+	defer h.sp.Close()
+	h.poll()
+	h.poll()
+	got := h.drain()
+	sort.Strings(got)
+	expect(t, got, lines("a", 30, 33)+lines("c", 0, 2))
+}
+
+// The file at the known inode now holds other content, longer than the
+// old offset (inode reuse, or a rewrite while down): read from its start.
+func TestInodeReuseReadsNewContentFromStart(t *testing.T) {
+	h := newHarness(t, "app.log")
+	h.write("app.log", lines("a", 0, 10))
+	h.poll()
+	h.drain()
+	_ = h.sp.Close()
+	if err := os.WriteFile(filepath.Join(h.dir, "app.log"), []byte(lines("z", 0, 20)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.open()
+	defer h.sp.Close()
+	h.poll()
+	expect(t, h.drain(), lines("z", 0, 20))
+}
+
+// A last line without newline is held, then emitted once after the file
+// stayed still for the partial-line timeout.
+func TestPartialLineFlushedAfterTimeout(t *testing.T) {
+	dir := t.TempDir()
+	sp, err := spool.Open(spool.Options{Dir: filepath.Join(dir, "spool")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	path := filepath.Join(dir, "app.log")
+	src, err := tail.New(tail.Config{
+		SourceID: "s", LogSourceType: "t", Paths: []string{path},
+		PartialLineTimeout: 5 * time.Second,
+		Now:                func() time.Time { return now },
+	}, sp, hclog.NewNullLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, dir: dir, sp: sp, src: src}
+	h.write("app.log", "done\nhalf a li")
+	h.poll()
+	expect(t, h.drain(), "done\n")
+	now = now.Add(3 * time.Second)
+	h.poll()
+	expect(t, h.drain(), "")
+	now = now.Add(3 * time.Second)
+	h.poll()
+	expect(t, h.drain(), "half a li\n")
+	h.poll()
+	expect(t, h.drain(), "")
+	h.write("app.log", "ne\nnext\n")
+	h.poll()
+	expect(t, h.drain(), "ne\nnext\n")
+}
+
+// The poll that finds the copy can come before the truncation: the
+// unread lines are then in both files, and must be read once.
+func TestCopyFoundBeforeTruncateNoDuplicates(t *testing.T) {
+	h := newHarness(t, "app.log*")
+	defer h.sp.Close()
+	h.write("app.log", lines("a", 0, 30))
+	h.poll()
+	expect(t, h.drain(), lines("a", 0, 30))
+	h.write("app.log", lines("a", 30, 33))
+	data, err := os.ReadFile(filepath.Join(h.dir, "app.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(h.dir, "app.log.1"), data, 0o644)
+	h.poll() // copy found, original not truncated yet
+	got := h.drain()
+	_ = os.Truncate(filepath.Join(h.dir, "app.log"), 0)
+	h.write("app.log", lines("c", 0, 2))
+	h.poll()
+	h.poll()
+	got = append(got, h.drain()...)
+	sort.Strings(got)
+	expect(t, got, lines("a", 30, 33)+lines("c", 0, 2))
+}
+
+// The same race across a restart: the agent died after the copy was made
+// but before the truncation.
+func TestCopyBeforeTruncateWhileDown(t *testing.T) {
+	h := newHarness(t, "app.log*")
+	h.write("app.log", lines("a", 0, 30))
+	h.poll()
+	expect(t, h.drain(), lines("a", 0, 30))
+	_ = h.sp.Close()
+	h.write("app.log", lines("a", 30, 33))
+	data, err := os.ReadFile(filepath.Join(h.dir, "app.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join(h.dir, "app.log.1"), data, 0o644)
+	h.open()
+	defer h.sp.Close()
+	h.poll()
+	got := h.drain()
+	_ = os.Truncate(filepath.Join(h.dir, "app.log"), 0)
+	h.write("app.log", lines("c", 0, 2))
+	h.poll()
+	got = append(got, h.drain()...)
+	sort.Strings(got)
+	expect(t, got, lines("a", 30, 33)+lines("c", 0, 2))
+}
+
+// testLogger logs at debug level when STRESS_SEED or SLUICE_TEST_LOG is set.
+func testLogger() hclog.Logger {
+	if os.Getenv("STRESS_SEED") == "" && os.Getenv("SLUICE_TEST_LOG") == "" {
+		return hclog.NewNullLogger()
+	}
+	return hclog.New(&hclog.LoggerOptions{Level: hclog.Debug, Output: os.Stderr})
+}
+
+// The agent can see the copy while copytruncate is still writing it: what
+// was read of the original is skipped once the copy reaches that far.
+func TestCopyStillBeingWritten(t *testing.T) {
+	h := newHarness(t, "app.log*")
+	defer h.sp.Close()
+	h.write("app.log", lines("a", 0, 40))
+	h.poll()
+	expect(t, h.drain(), lines("a", 0, 40))
+	h.write("app.log", lines("a", 40, 44))
+	data, err := os.ReadFile(filepath.Join(h.dir, "app.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(h.dir, "app.log.1")
+	_ = os.WriteFile(copyPath, data[:len(data)/3], 0o644) // the copy so far
+	h.poll()
+	got := h.drain()
+	_ = os.WriteFile(copyPath, data, 0o644) // the copy completes
+	_ = os.Truncate(filepath.Join(h.dir, "app.log"), 0)
+	h.write("app.log", lines("c", 0, 2))
+	h.poll()
+	h.poll()
+	got = append(got, h.drain()...)
+	sort.Strings(got)
+	expect(t, got, lines("a", 40, 44)+lines("c", 0, 2))
 }

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -189,7 +191,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 					return nil
 				}
 				u.logger.Warn("mediator session ended; failing over", "mediator", c.addr, "reason", err)
-				sel.Lost(idx, outcome(err))
+				sel.Lost(idx, outcome(err), time.Now())
 				break
 			}
 			c, idx = next, nextIdx
@@ -381,7 +383,13 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 
 	acks := make(chan uint64, u.cfg.Window+1)
 	errc := make(chan error, 1)
-	go func() { errc <- u.receive(c.ctx, stream, acks) }()
+	var lastRecv atomic.Int64 // unix nanos of the last message from the mediator
+	lastRecv.Store(time.Now().UnixNano())
+	go func() { errc <- u.receive(c.ctx, stream, acks, &lastRecv) }()
+	// The mediator answers every heartbeat, so a stream that stays silent
+	// longer than this is dead even when nothing is in flight (a
+	// half-open connection, a blackholed route).
+	silenceLimit := max(u.cfg.AckTimeout, u.cfg.HeartbeatInterval*5/2)
 
 	var window []inflight
 	hb := time.NewTicker(u.cfg.HeartbeatInterval)
@@ -413,7 +421,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			}
 			last := entries[len(entries)-1].Seq
 			if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: entries}}}); err != nil {
-				return nil, 0, fmt.Errorf("send batch: %w", err)
+				return nil, 0, streamError(err, errc)
 			}
 			window = append(window, inflight{last: last, sentAt: time.Now()})
 			cursor = last + 1
@@ -433,6 +441,9 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 		case <-ackCheck.C:
 			if len(window) > 0 && time.Since(window[0].sentAt) > u.cfg.AckTimeout {
 				return nil, 0, fmt.Errorf("%w: oldest batch sent %s ago", ErrAckTimeout, time.Since(window[0].sentAt).Round(time.Second))
+			}
+			if quiet := time.Since(time.Unix(0, lastRecv.Load())); quiet > silenceLimit {
+				return nil, 0, fmt.Errorf("%w: nothing heard from the mediator for %s", ErrAckTimeout, quiet.Round(time.Second))
 			}
 		case <-probeTimer.C:
 			if probe == nil {
@@ -455,6 +466,19 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			return nc, idx, nil
 		}
 	}
+}
+
+// streamError explains a failed Send: gRPC reports only io.EOF there, and
+// the stream's real end (a status, a Shutdown) arrives on the receive side.
+func streamError(err error, errc <-chan error) error {
+	if errors.Is(err, io.EOF) {
+		select {
+		case rerr := <-errc:
+			return rerr
+		case <-time.After(time.Second):
+		}
+	}
+	return fmt.Errorf("send batch: %w", err)
 }
 
 // runProbe tries the probe's candidates in order and returns the first
@@ -499,12 +523,13 @@ func ackWindow(window []inflight, through uint64) []inflight {
 }
 
 // receive applies acknowledgements and turns Suspend/Shutdown into errors.
-func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectClient, acks chan<- uint64) error {
+func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectClient, acks chan<- uint64, lastRecv *atomic.Int64) error {
 	for {
 		resp, err := stream.Recv()
 		if err != nil {
 			return classify(err)
 		}
+		lastRecv.Store(time.Now().UnixNano())
 		switch m := resp.GetMsg().(type) {
 		case *sluicev1.ConnectResponse_Ack:
 			through := m.Ack.GetThroughSeq()

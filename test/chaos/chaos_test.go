@@ -45,7 +45,8 @@ type scenario struct {
 	rotate string
 }
 
-func TestChaos(t *testing.T) {
+func sluiceBin(t *testing.T) string {
+	t.Helper()
 	bin, err := filepath.Abs(*flagBin)
 	if err != nil {
 		t.Fatal(err)
@@ -53,12 +54,17 @@ func TestChaos(t *testing.T) {
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("the chaos harness runs the real binary: %v (run `make build` first)", err)
 	}
+	return bin
+}
+
+func TestChaos(t *testing.T) {
+	bin := sluiceBin(t)
 	for _, sc := range []scenario{
 		{name: "rename-rotation", rotate: "rename"},
 		{name: "copytruncate", rotate: "copytruncate"},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			r := newRun(t, bin, sc)
+			r := newRun(t, bin, sc, runOpts{})
 			r.run(*flagLines, *flagKills)
 		})
 	}
@@ -125,6 +131,7 @@ type run struct {
 	bin      string
 	sc       scenario
 	dir      string
+	dataDir  string
 	logDir   string
 	httpAddr string
 	agent    *proc
@@ -141,9 +148,20 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func newRun(t *testing.T, bin string, sc scenario) *run {
+// runOpts adjust a run: where the daemons keep their data, and extra
+// config lines.
+type runOpts struct {
+	dataDir       string // default: the run's temp dir
+	agentExtra    string
+	mediatorExtra string
+}
+
+func newRun(t *testing.T, bin string, sc scenario, opts runOpts) *run {
 	dir := t.TempDir()
-	r := &run{t: t, bin: bin, sc: sc, dir: dir, logDir: filepath.Join(dir, "logs")}
+	if opts.dataDir == "" {
+		opts.dataDir = dir
+	}
+	r := &run{t: t, bin: bin, sc: sc, dir: dir, dataDir: opts.dataDir, logDir: filepath.Join(dir, "logs")}
 	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -170,8 +188,9 @@ mediator {
   insecure    = true
   index_flush = "100ms"
   log_level   = "warn"
+  %s
 }
-`, grpcAddr, httpAddr, filepath.Join(dir, "mediator"), rules))
+`, grpcAddr, httpAddr, filepath.Join(opts.dataDir, "mediator"), rules, opts.mediatorExtra))
 	agentCfg := write("agent.hcl", fmt.Sprintf(`
 agent {
   id                 = "chaos-agent"
@@ -181,13 +200,14 @@ agent {
   reconnect_jitter   = "200ms"
   handshake_timeout  = "3s"
   log_level          = "warn"
+  %s
 }
 source "file" "app" {
   paths           = [%q]
   log_source_type = "linux-auth"
   poll_interval   = "50ms"
 }
-`, filepath.Join(dir, "agent"), grpcAddr, filepath.Join(r.logDir, "app.log*")))
+`, filepath.Join(opts.dataDir, "agent"), grpcAddr, opts.agentExtra, filepath.Join(r.logDir, "app.log*")))
 	open := func(name string) *os.File {
 		f, err := os.Create(filepath.Join(dir, name+".log"))
 		if err != nil {
@@ -429,9 +449,10 @@ func (r *run) count() (int64, error) {
 // verify reads every event's id and message from the SQLite files.
 func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 	t := r.t
-	files, err := filepath.Glob(filepath.Join(r.dir, "mediator", "index", "*", "*.db"))
+	files, err := filepath.Glob(filepath.Join(r.dataDir, "mediator", "index", "*", "*.db"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no index files (%v)", err)
+		out, _ := exec.Command("find", r.dataDir, "-maxdepth", "4").CombinedOutput()
+		t.Fatalf("no index files (%v) in:\n%s", err, out)
 	}
 	want := make(map[string]int, total)
 	for i := range total {
@@ -484,4 +505,23 @@ func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 		t.Logf("first missing lines: %v", missing)
 	}
 	return indexed, lost, dups, invented
+}
+
+// alive reports an error if the process has exited.
+func (p *proc) alive() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return fmt.Errorf("not running")
+	}
+	// Signal 0 checks existence; an exited child that was not reaped yet
+	// is a zombie and still "exists", so look at its state too.
+	if err := p.cmd.Process.Signal(syscall.Signal(0)); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err == nil && strings.Contains(string(b), ") Z ") {
+		return fmt.Errorf("exited (zombie)")
+	}
+	return nil
 }

@@ -88,6 +88,12 @@ indexer "embedded" {}
 
 func startAgent(t testing.TB, dataDir, mediatorAddr, glob string) *daemon {
 	t.Helper()
+	return startAgentWith(t, dataDir, mediatorAddr, glob, "")
+}
+
+// startAgentWith starts the e2e agent with extra lines in its agent block.
+func startAgentWith(t testing.TB, dataDir, mediatorAddr, glob, extra string) *daemon {
+	t.Helper()
 	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
 agent {
   id        = "e2e-agent"
@@ -95,13 +101,14 @@ agent {
   mediators = [%q]
   insecure  = true
   heartbeat_interval = "1s"
+  %s
 }
 source "file" "auth" {
   paths           = [%q]
   log_source_type = "linux-auth"
   poll_interval   = "20ms"
 }
-`, dataDir, mediatorAddr, glob)), "agent.hcl")
+`, dataDir, mediatorAddr, extra, glob)), "agent.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}

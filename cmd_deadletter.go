@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sluicehq/sluice/mediator"
+)
+
+// cmdDeadLetter lists and replays the events a mediator's index refused.
+func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "replay") {
+		fmt.Fprintln(stderr, "usage: sluice deadletter list [-addr URL] [-json] [-limit N]")
+		fmt.Fprintln(stderr, "       sluice deadletter replay [-addr URL]")
+		fmt.Fprintln(stderr, "\nDead letters are entries whose events the index refused permanently (e.g. a")
+		fmt.Fprintln(stderr, "mapping conflict). replay parses them again with the current rules and indexes")
+		fmt.Fprintln(stderr, "them; those still refused stay.")
+		return 2
+	}
+	fs := flag.NewFlagSet("sluice deadletter "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "http://127.0.0.1:7480", "mediator HTTP API address")
+	asJSON := fs.Bool("json", false, "print JSON")
+	limit := fs.Int("limit", 1000, "at most this many (list)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	base := strings.TrimRight(*addr, "/")
+	if args[0] == "replay" {
+		var rr mediator.ReplayResponse
+		if err := callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", &rr); err != nil {
+			fmt.Fprintln(stderr, "sluice deadletter replay:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "replayed: %d indexed, %d still refused\n", rr.Indexed, rr.Remaining)
+		if rr.Remaining > 0 {
+			return 1
+		}
+		return 0
+	}
+	var list []mediator.DeadLetter
+	if err := callJSON(ctx, http.MethodGet, fmt.Sprintf("%s/v1/deadletter?limit=%d", base, *limit), &list); err != nil {
+		fmt.Fprintln(stderr, "sluice deadletter list:", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(list)
+		return 0
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTIME\tAGENT\tSEQ\tREASON\tMESSAGE")
+	for _, d := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Time.UTC().Format(time.RFC3339), d.Agent, d.Seq, clip(d.Reason, 60), clip(d.Message, 60))
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(stdout, "%d dead letter(s)\n", len(list))
+	return 0
+}
+
+// callJSON calls the mediator API and decodes its JSON answer; an error
+// answer becomes an error with the server's message.
+func callJSON(ctx context.Context, method, url string, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the mediator: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			return fmt.Errorf("%s: %s", resp.Status, e.Error)
+		}
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	return json.Unmarshal(body, out)
+}

@@ -1,0 +1,106 @@
+package mediator
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/sluicehq/sluice/pkg/queue"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// deadLetters keeps the entries whose events the index refused
+// permanently, with the reason, until an admin replays them (after fixing
+// the mapping or the rule) — LogRhythm never drops a log it cannot
+// index, and neither do we. It holds the original entry, not the event, so
+// a replay parses it again with the rules in force then.
+type deadLetters struct {
+	q *queue.Queue
+}
+
+// deadLetter is one stored record.
+type deadLetter struct {
+	Reason string    `json:"reason"`
+	Time   time.Time `json:"time"`
+	Entry  []byte    `json:"entry"` // a StoredEntry, protobuf-encoded
+}
+
+// DeadLetter is a dead letter as the API lists it.
+type DeadLetter struct {
+	ID           uint64    `json:"id"`
+	Time         time.Time `json:"time"`
+	Reason       string    `json:"reason"`
+	Agent        string    `json:"agent"`
+	Organization string    `json:"organization"`
+	Seq          uint64    `json:"seq"`
+	SourceType   string    `json:"log_source_type"`
+	Message      string    `json:"message"`
+}
+
+func openDeadLetters(dir string, logger hclog.Logger) (*deadLetters, error) {
+	q, err := queue.Open(queue.Options{Dir: dir, Logger: logger.Named("badger"), MemTableSize: 8 << 20})
+	if err != nil {
+		return nil, fmt.Errorf("open dead-letter store: %w", err)
+	}
+	return &deadLetters{q: q}, nil
+}
+
+// add stores entries (StoredEntry encodings) with the index's reasons.
+func (d *deadLetters) add(entries [][]byte, reasons []string, now time.Time) error {
+	vals := make([][]byte, len(entries))
+	for i, e := range entries {
+		v, err := json.Marshal(deadLetter{Reason: reasons[i], Time: now, Entry: e})
+		if err != nil {
+			return err
+		}
+		vals[i] = v
+	}
+	_, err := d.q.Append(vals)
+	return err
+}
+
+// list returns up to limit dead letters, oldest first.
+func (d *deadLetters) list(limit int) ([]DeadLetter, error) {
+	items, err := d.q.Read(0, limit, 64<<20)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DeadLetter, 0, len(items))
+	for _, it := range items {
+		dl, se, err := decodeDeadLetter(it.Value)
+		if err != nil {
+			out = append(out, DeadLetter{ID: it.Seq, Reason: "undecodable dead letter: " + err.Error()})
+			continue
+		}
+		out = append(out, DeadLetter{
+			ID:           it.Seq,
+			Time:         dl.Time,
+			Reason:       dl.Reason,
+			Agent:        se.GetAgentId(),
+			Organization: se.GetOrganization(),
+			Seq:          se.GetEntry().GetSeq(),
+			SourceType:   se.GetEntry().GetSourceType(),
+			Message:      string(se.GetEntry().GetRaw()),
+		})
+	}
+	return out, nil
+}
+
+func decodeDeadLetter(v []byte) (deadLetter, *sluicev1.StoredEntry, error) {
+	var dl deadLetter
+	if err := json.Unmarshal(v, &dl); err != nil {
+		return dl, nil, err
+	}
+	var se sluicev1.StoredEntry
+	if err := proto.Unmarshal(dl.Entry, &se); err != nil {
+		return dl, nil, err
+	}
+	return dl, &se, nil
+}
+
+func (d *deadLetters) len() int64 { return d.q.Len() }
+
+func (d *deadLetters) close() error { return d.q.Close() }
