@@ -20,7 +20,7 @@ TOXIPROXY_VERSION          := v2.12.0
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-deps test-go proto proto-check lint check-deps bench chaos tools clean
+.PHONY: help build run test test-deps test-go fuzz fuzz-short proto proto-check lint check-deps bench chaos tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps test-deps test-go ## everything CI checks
+test: proto-check lint check-deps test-deps test-go fuzz-short ## everything CI checks
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
@@ -93,6 +93,12 @@ check-deps: ## enforce the import direction of DESIGN.md section 7
 
 bench: build ## benchmarks: MPE, embedded index, end to end (events/s)
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./... | tee /dev/stderr | grep -E 'Benchmark|ok|FAIL' >/dev/null
+
+fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
+	@scripts/fuzz.sh
+
+fuzz-short:
+	@FUZZTIME=2s scripts/fuzz.sh
 
 chaos: build ## long fault run: 1,000,000 lines and 50 kill -9 of agent and mediator per scenario
 	$(GO) test -count=1 -v -timeout 90m -run TestChaos ./test/chaos -args -lines 1000000 -kills 50 | grep -E '^(chaos:|---|ok|FAIL|PASS)'

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,7 +30,13 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	addr := fs.String("addr", "http://127.0.0.1:7480", "mediator HTTP API address")
 	asJSON := fs.Bool("json", false, "print JSON")
 	limit := fs.Int("limit", 1000, "at most this many (list)")
+	tokenFile := fs.String("token-file", "", "file with the mediator's admin bearer token (or env SLUICE_ADMIN_TOKEN)")
 	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	token, err := adminToken(*tokenFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "sluice deadletter:", err)
 		return 2
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -37,7 +44,7 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	base := strings.TrimRight(*addr, "/")
 	if args[0] == "replay" {
 		var rr mediator.ReplayResponse
-		if err := callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", &rr); err != nil {
+		if err := callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", token, &rr); err != nil {
 			fmt.Fprintln(stderr, "sluice deadletter replay:", err)
 			return 1
 		}
@@ -48,7 +55,7 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 0
 	}
 	var list []mediator.DeadLetter
-	if err := callJSON(ctx, http.MethodGet, fmt.Sprintf("%s/v1/deadletter?limit=%d", base, *limit), &list); err != nil {
+	if err := callJSON(ctx, http.MethodGet, fmt.Sprintf("%s/v1/deadletter?limit=%d", base, *limit), token, &list); err != nil {
 		fmt.Fprintln(stderr, "sluice deadletter list:", err)
 		return 1
 	}
@@ -68,12 +75,29 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return 0
 }
 
+// adminToken reads the bearer token for admin endpoints from a file, or
+// from SLUICE_ADMIN_TOKEN; "" when neither is given (loopback mediators
+// without a token accept that).
+func adminToken(file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]), nil
+	}
+	return os.Getenv("SLUICE_ADMIN_TOKEN"), nil
+}
+
 // callJSON calls the mediator API and decodes its JSON answer; an error
 // answer becomes an error with the server's message.
-func callJSON(ctx context.Context, method, url string, out any) error {
+func callJSON(ctx context.Context, method, url, token string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/logging"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // cmdRun runs a mediator and an agent in one process: the demo of `make
@@ -40,6 +43,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
+	if err := demoCertificates(mcfg, acfg, stdout); err != nil {
+		fmt.Fprintln(stderr, "cannot create the demo's certificates:", err)
+		return 1
+	}
 
 	var a *arm.ARM
 	if *armPath != "" {
@@ -109,6 +116,39 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// demoCertificates creates, on first start, the CA and certificates the
+// all-in-one configs name when none of their files exist yet: the CA in
+// the directory of the mediator's ca_file, certificates named after the
+// mediator and agent ids. Existing files are never touched.
+func demoCertificates(m *mediator.Config, a *agent.Config, stdout io.Writer) error {
+	if m.TLS == nil || a.TLS == nil {
+		return nil
+	}
+	dir := filepath.Dir(m.TLS.CA)
+	want := []string{m.TLS.CA, m.TLS.Cert, m.TLS.Key, a.TLS.CA, a.TLS.Cert, a.TLS.Key}
+	for _, p := range want {
+		if _, err := os.Stat(p); err == nil {
+			return nil // someone made them: use what is there
+		}
+	}
+	if err := pki.NewCA(dir, "Sluice demo CA", time.Now()); err != nil {
+		return err
+	}
+	if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindMediator, ID: m.ID}, Hosts: []string{"localhost", "127.0.0.1", "::1"}}); err != nil {
+		return err
+	}
+	if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindAgent, ID: a.ID, Organization: a.Organization}}); err != nil {
+		return err
+	}
+	for _, p := range want {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("the demo configs name %s, which the generated set does not have", p)
+		}
+	}
+	fmt.Fprintf(stdout, "Created a CA and certificates for mutual TLS in %s\n", dir)
+	return nil
 }
 
 // printGrid prints ARM's heartbeat grid a few seconds after start, once

@@ -25,13 +25,14 @@ type command struct {
 var commands = map[string]command{
 	"agent":      {"run the agent (collect and forward logs)", cmdAgent},
 	"mediator":   {"run the mediator (receive, parse, index)", cmdMediator},
-	"run":        {"run an all-in-one mediator and agent (the demo of make run)", cmdRun},
+	"run":        {"run an all-in-one mediator, ARM and agent (the demo of make run)", cmdRun},
 	"rules":      {"test rules and parse lines offline (rules test|parse)", cmdRules},
 	"search":     {"search or count events through a mediator's API", cmdSearch},
 	"config":     {"check configuration files (config validate FILE...)", cmdConfig},
 	"deadletter": {"list and replay events the index refused (deadletter list|replay)", cmdDeadLetter},
 	"version":    {"print the version", cmdVersion},
-
+	"tls":        {"make a CA and certificates for mutual TLS (tls ca|cert)", cmdTLS},
+	"agents":     {"list a mediator's agents, accept or reject pending ones (agents list|accept|reject)", cmdAgents},
 	"arm":        {"run ARM, the heartbeat service (warnings, dashboard)", cmdArm},
 	"heartbeats": {"show ARM's heartbeat grid (heartbeats [-status red] [-json] [ID])", cmdHeartbeats},
 }

@@ -14,10 +14,13 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/agent/uplink"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Deps are the agent's injected dependencies.
@@ -53,6 +56,22 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{cfg: cfg, logger: logger, spool: sp}
+	dial := deps.DialOptions
+	if cfg.TLS != nil {
+		tc, err := pki.ClientConfig(*cfg.TLS, logger.Named("tls"))
+		if err != nil {
+			_ = sp.Close()
+			return nil, fmt.Errorf("agent tls: %w", err)
+		}
+		dial = append([]grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(tc))}, dial...)
+	} else {
+		for _, m := range cfg.Mediators {
+			if !hclconf.AddrIsLoopback(m) {
+				logger.Warn("INSECURE: logs go to mediators in plaintext, unauthenticated (insecure = true); configure a tls block", "mediator", m)
+				break
+			}
+		}
+	}
 	up, err := uplink.New(uplink.Config{
 		AgentID:           cfg.ID,
 		Organization:      cfg.Organization,
@@ -68,7 +87,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		FailbackDelay:     cfg.FailbackDelay,
 		LoadBalanceDelay:  cfg.LoadBalanceDelay,
 		ReconnectJitter:   cfg.ReconnectJitter,
-		DialOptions:       deps.DialOptions,
+		DialOptions:       dial,
 	}, sp, logger.Named("uplink"))
 	if err != nil {
 		_ = sp.Close()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Config is a validated agent configuration.
@@ -26,7 +27,10 @@ type Config struct {
 	// Mediators is the ordered list: position is priority.
 	Mediators []string
 	Insecure  bool
-	LogLevel  string
+	// TLS is the agent's mutual-TLS identity (nil: plaintext, allowed to
+	// loopback mediators or with insecure = true).
+	TLS      *pki.Files
+	LogLevel string
 
 	HeartbeatInterval time.Duration
 	// FailbackDelay and LoadBalanceDelay are 0 when disabled.
@@ -105,11 +109,14 @@ type agentBlock struct {
 	BatchEntries      *int     `hcl:"batch_entries,optional"`
 	BatchBytes        *int     `hcl:"batch_bytes,optional"`
 	Window            *int     `hcl:"window,optional"`
-	MaxSpoolBytes     string   `hcl:"max_spool_bytes,optional"`
-	MinFreeDisk       string   `hcl:"min_free_disk,optional"`
+
+	TLS           *hclconf.TLSBlock `hcl:"tls,block"`
+	MaxSpoolBytes string            `hcl:"max_spool_bytes,optional"`
+	MinFreeDisk   string            `hcl:"min_free_disk,optional"`
 
 	DefRange               hcl.Range `hcl:",def_range"`
 	MediatorsRange         hcl.Range `hcl:"mediators,attr_range"`
+	InsecureRange          hcl.Range `hcl:"insecure,attr_range"`
 	LogLevelRange          hcl.Range `hcl:"log_level,attr_range"`
 	HeartbeatIntervalRange hcl.Range `hcl:"heartbeat_interval,attr_range"`
 	FailbackDelayRange     hcl.Range `hcl:"failback_delay,attr_range"`
@@ -221,6 +228,20 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		}
 		seen[m] = true
 		cfg.Mediators = append(cfg.Mediators, m)
+	}
+
+	if a.TLS != nil {
+		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
+		if a.Insecure {
+			errs = append(errs, hclconf.Errorf(a.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
+		}
+	} else if !a.Insecure {
+		for _, m := range cfg.Mediators {
+			if !hclconf.AddrIsLoopback(m) {
+				errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediator %q is not on this machine: configure a tls { ca_file, cert_file, key_file } block, or set insecure = true to send logs in plaintext", m))
+				break
+			}
+		}
 	}
 
 	durations := []struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/pkg/event"
 )
 
 // SearchResponse is the body of GET /v1/search.
@@ -51,8 +52,10 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("GET /v1/count", m.handleCount)
 	mux.HandleFunc("GET /v1/status", m.handleStatus)
 	mux.HandleFunc("GET /v1/agents", m.handleAgents)
+	mux.HandleFunc("POST /v1/agents/{id}/accept", m.adminOnly(m.handleDecide(StateAccepted)))
+	mux.HandleFunc("POST /v1/agents/{id}/reject", m.adminOnly(m.handleDecide(StateRejected)))
 	mux.HandleFunc("GET /v1/deadletter", m.handleDeadLetterList)
-	mux.HandleFunc("POST /v1/deadletter/replay", m.handleDeadLetterReplay)
+	mux.HandleFunc("POST /v1/deadletter/replay", m.adminOnly(m.handleDeadLetterReplay))
 	return mux
 }
 
@@ -129,8 +132,40 @@ func (m *Mediator) handleStatus(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, m.Status())
 }
 
+// AgentsResponse is the body of GET /v1/agents: who is connected, and the
+// acceptance state of every agent id the mediator has seen.
+type AgentsResponse struct {
+	Connected []AgentInfo  `json:"connected"`
+	Known     []Acceptance `json:"known"`
+	Accept    string       `json:"accept"`
+}
+
 func (m *Mediator) handleAgents(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, m.registry.list())
+	writeJSON(w, http.StatusOK, AgentsResponse{Connected: m.registry.list(), Known: m.accept.list(), Accept: m.cfg.Accept})
+}
+
+func (m *Mediator) handleDecide(state string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		org := r.URL.Query().Get("org")
+		if org == "" {
+			org = event.DefaultOrganization
+		}
+		if !validID.MatchString(id) || !validID.MatchString(org) {
+			writeJSON(w, http.StatusBadRequest, errorResponse{"invalid agent id or organization"})
+			return
+		}
+		rec, err := m.accept.decide(org, id, state)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
+			return
+		}
+		if state == StateRejected {
+			m.registry.kickOne(org, id, kick{revoked: true, reason: "agent rejected"})
+		}
+		m.logger.Info("agent acceptance decided", "agent", id, "organization", org, "state", state, "remote", r.RemoteAddr)
+		writeJSON(w, http.StatusOK, rec)
+	}
 }
 
 // ReplayResponse is the body of POST /v1/deadletter/replay.

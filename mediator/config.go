@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Config is a validated mediator configuration.
@@ -43,6 +44,32 @@ type Config struct {
 	// which the mediator enters suspense; 0 disables the check.
 	SuspenseMinFree int64
 
+	// TLS is the mediator's mutual-TLS identity (nil: plaintext, allowed
+	// on loopback or with insecure = true).
+	TLS *pki.Files
+	// HTTPTLS serves the JSON API over HTTPS (nil: plain HTTP).
+	HTTPTLS *pki.Files
+	// AdminTokenFile holds the bearer token the API's write and admin
+	// endpoints require ("" = no token, loopback only).
+	AdminTokenFile string
+	// Accept is "auto" (every authenticated agent) or "manual" (new agent
+	// ids wait as pending until an admin accepts them).
+	Accept string
+	// Revoked are agent ids cut off at once; RevokedFile adds one id per
+	// line, re-read when it changes.
+	Revoked     []string
+	RevokedFile string
+	// MaxConnectionAge makes agents reconnect (and re-handshake)
+	// periodically, so a revoked certificate does not stay connected.
+	MaxConnectionAge time.Duration
+	// Per-agent limits: entries and bytes per second (0: none), batch
+	// size, concurrent streams.
+	AgentRateEntries int
+	AgentRateBytes   int64
+	MaxBatchEntries  int
+	MaxBatchBytes    int64
+	MaxStreams       int
+
 	// ARM is the heartbeat service's gRPC address ("" = none).
 	ARM string
 	// ARMInterval is how often the mediator reports heartbeats to ARM.
@@ -69,6 +96,13 @@ const (
 	// DefaultSuspenseBacklog is about 1 GB of typical lines waiting.
 	DefaultSuspenseBacklog = 5000000
 	DefaultSuspenseMinFree = 512 << 20
+
+	DefaultMaxConnectionAge = time.Hour
+	DefaultAgentRateEntries = 100000
+	DefaultAgentRateBytes   = 100 << 20
+	DefaultMaxBatchEntries  = 20000
+	DefaultMaxBatchBytes    = 32 << 20
+	DefaultMaxStreams       = 10000
 )
 
 type fileSchema struct {
@@ -93,6 +127,18 @@ type mediatorBlock struct {
 	SuspenseMinFree  string   `hcl:"suspense_min_free,optional"`
 	ARM              string   `hcl:"arm,optional"`
 	ARMInterval      string   `hcl:"arm_interval,optional"`
+	Accept           string   `hcl:"accept,optional"`
+	Revoked          []string `hcl:"revoked,optional"`
+	RevokedFile      string   `hcl:"revoked_file,optional"`
+	MaxConnAge       string   `hcl:"max_connection_age,optional"`
+	MaxBatchEntries  *int     `hcl:"max_batch_entries,optional"`
+	MaxBatchBytes    string   `hcl:"max_batch_bytes,optional"`
+	MaxStreams       *int     `hcl:"max_streams,optional"`
+	AdminTokenFile   string   `hcl:"admin_token_file,optional"`
+
+	TLS       *hclconf.TLSBlock `hcl:"tls,block"`
+	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
+	RateLimit *rateLimitBlock   `hcl:"rate_limit,block"`
 
 	DefRange              hcl.Range `hcl:",def_range"`
 	ListenRange           hcl.Range `hcl:"listen,attr_range"`
@@ -107,6 +153,25 @@ type mediatorBlock struct {
 	SuspenseMinFreeRange  hcl.Range `hcl:"suspense_min_free,attr_range"`
 	ARMRange              hcl.Range `hcl:"arm,attr_range"`
 	ARMIntervalRange      hcl.Range `hcl:"arm_interval,attr_range"`
+	InsecureRange         hcl.Range `hcl:"insecure,attr_range"`
+	AcceptRange           hcl.Range `hcl:"accept,attr_range"`
+	MaxConnAgeRange       hcl.Range `hcl:"max_connection_age,attr_range"`
+	MaxBatchEntriesRange  hcl.Range `hcl:"max_batch_entries,attr_range"`
+	MaxBatchBytesRange    hcl.Range `hcl:"max_batch_bytes,attr_range"`
+	MaxStreamsRange       hcl.Range `hcl:"max_streams,attr_range"`
+}
+
+type httpTLSBlock struct {
+	CertFile string `hcl:"cert_file"`
+	KeyFile  string `hcl:"key_file"`
+}
+
+type rateLimitBlock struct {
+	EntriesPerSecond *int   `hcl:"entries_per_second,optional"`
+	BytesPerSecond   string `hcl:"bytes_per_second,optional"`
+
+	EntriesRange hcl.Range `hcl:"entries_per_second,attr_range"`
+	BytesRange   hcl.Range `hcl:"bytes_per_second,attr_range"`
 }
 
 type indexerBlock struct {
@@ -189,6 +254,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			errs = append(errs, hclconf.Errorf(m.ARMRange, "arm: %q: %v", cfg.ARM, err))
 		}
 	}
+	errs = append(errs, m.security(cfg)...)
 	switch m.LogLevel {
 	case "", "trace", "debug", "info", "warn", "error":
 	default:
@@ -277,6 +343,83 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
 	}
 	return cfg, errs
+}
+
+// security reads the TLS, acceptance, revocation and limit settings.
+func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	if m.TLS != nil {
+		cfg.TLS = &pki.Files{CA: m.TLS.CAFile, Cert: m.TLS.CertFile, Key: m.TLS.KeyFile}
+		if m.Insecure {
+			errs = append(errs, hclconf.Errorf(m.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
+		}
+	} else if !m.Insecure && !hclconf.AddrIsLoopback(cfg.Listen) {
+		errs = append(errs, hclconf.Errorf(m.ListenRange, "listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS, or set insecure = true to accept plaintext agents from the network", cfg.Listen))
+	}
+	if m.HTTPTLS != nil {
+		cfg.HTTPTLS = &pki.Files{Cert: m.HTTPTLS.CertFile, Key: m.HTTPTLS.KeyFile}
+	}
+	cfg.AdminTokenFile = m.AdminTokenFile
+	switch m.Accept {
+	case "", "auto":
+		cfg.Accept = "auto"
+	case "manual":
+		cfg.Accept = "manual"
+	default:
+		errs = append(errs, hclconf.Errorf(m.AcceptRange, `accept must be "auto" or "manual"`))
+	}
+	cfg.Revoked, cfg.RevokedFile = m.Revoked, m.RevokedFile
+	cfg.MaxConnectionAge = DefaultMaxConnectionAge
+	if m.MaxConnAge != "" {
+		d, e := hclconf.Duration(m.MaxConnAge, "max_connection_age", m.MaxConnAgeRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case d < time.Second:
+			errs = append(errs, hclconf.Errorf(m.MaxConnAgeRange, "max_connection_age must be at least 1s"))
+		default:
+			cfg.MaxConnectionAge = d
+		}
+	}
+	cfg.AgentRateEntries, cfg.AgentRateBytes = DefaultAgentRateEntries, DefaultAgentRateBytes
+	if r := m.RateLimit; r != nil {
+		if r.EntriesPerSecond != nil {
+			if *r.EntriesPerSecond < 0 {
+				errs = append(errs, hclconf.Errorf(r.EntriesRange, "entries_per_second must be 0 (no limit) or positive"))
+			}
+			cfg.AgentRateEntries = *r.EntriesPerSecond
+		}
+		if r.BytesPerSecond != "" {
+			v, e := hclconf.Size(r.BytesPerSecond, "bytes_per_second", r.BytesRange)
+			if e != nil {
+				errs = append(errs, e)
+			}
+			cfg.AgentRateBytes = v
+		}
+	}
+	cfg.MaxBatchEntries, cfg.MaxBatchBytes, cfg.MaxStreams = DefaultMaxBatchEntries, DefaultMaxBatchBytes, DefaultMaxStreams
+	if m.MaxBatchEntries != nil {
+		if *m.MaxBatchEntries < 1 {
+			errs = append(errs, hclconf.Errorf(m.MaxBatchEntriesRange, "max_batch_entries must be positive"))
+		}
+		cfg.MaxBatchEntries = *m.MaxBatchEntries
+	}
+	if m.MaxBatchBytes != "" {
+		v, e := hclconf.Size(m.MaxBatchBytes, "max_batch_bytes", m.MaxBatchBytesRange)
+		if e != nil {
+			errs = append(errs, e)
+		} else if v < 64<<10 {
+			errs = append(errs, hclconf.Errorf(m.MaxBatchBytesRange, "max_batch_bytes must be at least 64KiB"))
+		}
+		cfg.MaxBatchBytes = v
+	}
+	if m.MaxStreams != nil {
+		if *m.MaxStreams < 1 {
+			errs = append(errs, hclconf.Errorf(m.MaxStreamsRange, "max_streams must be positive"))
+		}
+		cfg.MaxStreams = *m.MaxStreams
+	}
+	return errs
 }
 
 func checkListen(addr string) error {

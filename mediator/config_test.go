@@ -53,3 +53,20 @@ func TestEnvOverrideWorkers(t *testing.T) {
 		t.Fatalf("want env error, got %v", err)
 	}
 }
+
+// FuzzParseConfig: any input gives a config or an error with a position,
+// never a panic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte("mediator {\n  id = \"dp-01\"\n  rules = [\"r\"]\n}\nindexer \"embedded\" {}\n"))
+	f.Add([]byte("mediator {\n  listen = \"0.0.0.0:1\"\n  tls {\n    ca_file = \"a\"\n    cert_file = \"b\"\n    key_file = \"c\"\n  }\n  rate_limit { entries_per_second = 10 }\n}\n"))
+	f.Add([]byte("mediator { max_agents = \"x\" }"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		cfg, err := ParseConfig(src, "f.hcl")
+		if err == nil && cfg == nil {
+			t.Fatal("nil config without error")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "f.hcl") && !strings.HasPrefix(err.Error(), "SLUICE_") {
+			t.Fatalf("error without position: %v", err)
+		}
+	})
+}

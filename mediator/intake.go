@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/pki"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -40,6 +41,9 @@ type intake struct {
 	logger           hclog.Logger
 	draining         atomic.Bool
 	suspense         *suspense
+	accept           *acceptance  // nil: every authenticated agent
+	revoked          *revocations // nil: none
+	limits           limits
 	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
 	heartbeats heartbeatSink
 	received   atomic.Uint64
@@ -74,10 +78,37 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 		return err
 	}
 	org := hello.GetOrganization()
+	id, tlsStream, err := peerIdentity(ctx)
+	switch {
+	case err != nil:
+		log.Warn("agent refused: its certificate names no agent", "error", err)
+		return refusal.Error(codes.PermissionDenied, refusal.Identity, "client certificate names no sluice agent")
+	case tlsStream && id.Kind != pki.KindAgent:
+		log.Warn("agent refused: certificate is not an agent certificate", "kind", id.Kind, "id", id.ID)
+		return refusal.Error(codes.PermissionDenied, refusal.Identity, "client certificate is not an agent certificate")
+	case tlsStream && (id.ID != hello.GetAgentId() || (org != "" && org != id.Organization)):
+		// The certificate is who the agent is; a hello claiming someone
+		// else is refused, never corrected.
+		log.Warn("agent refused: hello claims another identity than its certificate", "certificate_agent", id.ID, "certificate_organization", id.Organization, "hello_agent", hello.GetAgentId(), "hello_organization", org)
+		return refusal.Error(codes.PermissionDenied, refusal.Identity, fmt.Sprintf("certificate is for %s/%s, hello claims %s/%s", id.Organization, id.ID, org, hello.GetAgentId()))
+	case tlsStream:
+		org = id.Organization
+	}
 	if org == "" {
 		org = event.DefaultOrganization
 	}
 	log = log.With("agent", hello.GetAgentId(), "organization", org)
+	if in.revoked != nil && in.revoked.revoked(hello.GetAgentId()) {
+		log.Warn("agent refused: revoked")
+		return refusal.Error(codes.PermissionDenied, refusal.Rejected, "agent is revoked")
+	}
+	if in.accept != nil {
+		if err := in.accept.admit(org, hello.GetAgentId(), hello.GetHostname(), peerAddr, time.Now()); err != nil {
+			_, reason := refusal.Reason(err)
+			log.Warn("agent refused: not accepted on this mediator", "state", reason)
+			return err
+		}
+	}
 	if in.draining.Load() {
 		log.Info("agent refused: mediator is shutting down")
 		return refusal.Error(codes.Unavailable, refusal.Shutdown, "mediator is shutting down")
@@ -95,8 +126,9 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			Peer:         peerAddr,
 			Connected:    time.Now(),
 		},
-		cancel: cancel,
-		kick:   make(chan kick, 1),
+		cancel:  cancel,
+		kick:    make(chan kick, 1),
+		limiter: in.limits.newSession(),
 	}
 	if err := in.registry.add(sess); err != nil {
 		log.Warn("agent refused: max agents reached", "max_agents", in.registry.max)
@@ -130,6 +162,10 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			}
 			return status.FromContextError(ctx.Err()).Err()
 		case k := <-sess.kick:
+			if k.revoked {
+				log.Warn("ending the stream of a revoked agent")
+				return refusal.Error(codes.PermissionDenied, refusal.Rejected, k.reason)
+			}
 			if k.suspend {
 				log.Warn("suspending agent: it fails over", "reason", k.reason)
 				_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Suspend{Suspend: &sluicev1.Suspend{Reason: k.reason, RetryAfter: durationpb.New(suspendRetryAfter)}}})
@@ -147,6 +183,13 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			entries := b.GetEntries()
 			if len(entries) == 0 {
 				continue
+			}
+			if len(entries) > in.limits.maxBatchEntries {
+				log.Warn("agent refused: batch over max_batch_entries", "entries", len(entries), "max_batch_entries", in.limits.maxBatchEntries)
+				return status.Errorf(codes.InvalidArgument, "batch of %d entries is over the mediator's max_batch_entries %d", len(entries), in.limits.maxBatchEntries)
+			}
+			if err := in.limits.wait(ctx, sess, entries, log); err != nil {
+				return status.FromContextError(err).Err()
 			}
 			stored, err := in.state.append(org, sess.info.ID, entries)
 			if err != nil {

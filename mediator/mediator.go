@@ -18,12 +18,15 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -54,9 +57,14 @@ type Mediator struct {
 	rules     atomic.Pointer[mpe.RuleSet]
 	registry  *registry
 	suspense  *suspense
+	accept    *acceptance
+	revoked   *revocations
 	intake    *intake
-	arm       *armlink.Reporter // nil without ARM
-	pipeline  *pipeline
+	// adminToken guards the API's write and admin endpoints ("" = loopback
+	// callers only).
+	adminToken string
+	arm        *armlink.Reporter // nil without ARM
+	pipeline   *pipeline
 
 	grpcLis net.Listener
 	httpLis net.Listener
@@ -161,25 +169,68 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 			},
 		}, logger.Named("arm"))
 	}
+	m.accept, err = newAcceptance(cfg.Accept, m.state.q)
+	if err != nil {
+		return fail(fmt.Errorf("load agent acceptance: %w", err))
+	}
+	m.revoked, err = newRevocations(cfg.Revoked, cfg.RevokedFile, logger.Named("revocation"))
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.AdminTokenFile != "" {
+		if m.adminToken, err = readToken(cfg.AdminTokenFile); err != nil {
+			return fail(err)
+		}
+	}
 	m.intake = &intake{
 		suspense:         m.suspense,
+		accept:           m.accept,
+		revoked:          m.revoked,
 		id:               cfg.ID,
 		state:            m.state,
 		registry:         m.registry,
 		handshakeTimeout: cfg.HandshakeTimeout,
 		logger:           logger.Named("intake"),
+		limits: limits{
+			entriesPerSec:   cfg.AgentRateEntries,
+			bytesPerSec:     cfg.AgentRateBytes,
+			maxBatchEntries: cfg.MaxBatchEntries,
+			maxBatchBytes:   cfg.MaxBatchBytes,
+		},
 	}
 	if m.arm != nil {
 		m.intake.heartbeats = m.arm
 	}
-	opts := append([]grpc.ServerOption{
-		grpc.MaxRecvMsgSize(80 << 20),
+	opts := []grpc.ServerOption{
+		// A batch's size is bounded at the transport, before it is decoded.
+		grpc.MaxRecvMsgSize(int(cfg.MaxBatchBytes) + 1<<20),
+		grpc.MaxConcurrentStreams(uint32(cfg.MaxStreams)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
-		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
-	}, deps.ServerOptions...)
+		// MaxConnectionAge makes every agent reconnect, and re-handshake,
+		// periodically: a revoked or expired certificate does not stay
+		// connected.
+		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second, MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: 30 * time.Second}),
+	}
+	if cfg.TLS != nil {
+		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: m.revoked.check, Logger: logger.Named("tls")})
+		if err != nil {
+			return fail(fmt.Errorf("mediator tls: %w", err))
+		}
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tc)))
+	} else if !hclconf.AddrIsLoopback(cfg.Listen) {
+		logger.Warn("INSECURE: agents connect over plaintext from the network, unauthenticated (insecure = true); configure a tls block", "listen", cfg.Listen)
+	}
+	opts = append(opts, deps.ServerOptions...)
 	m.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)
 	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 10 * time.Second}
+	if cfg.HTTPTLS != nil {
+		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
+		if err != nil {
+			return fail(fmt.Errorf("mediator http_tls: %w", err))
+		}
+		m.http.TLSConfig = tc
+	}
 
 	m.pipeline = &pipeline{
 		mediatorID: cfg.ID,
@@ -243,7 +294,11 @@ func (m *Mediator) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer wg.Done()
-		if err := m.http.Serve(m.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serve := m.http.Serve
+		if m.http.TLSConfig != nil {
+			serve = func(l net.Listener) error { return m.http.ServeTLS(l, "", "") }
+		}
+		if err := serve(m.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http server: %w", err)
 		}
 	}()
@@ -252,10 +307,14 @@ func (m *Mediator) Run(ctx context.Context) error {
 		defer wg.Done()
 		m.pipeline.run(pctx)
 	}()
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		m.suspense.run(pctx, 500*time.Millisecond)
+	}()
+	go func() {
+		defer wg.Done()
+		m.revoked.watch(pctx, m.registry, 5*time.Second)
 	}()
 	if m.arm != nil {
 		wg.Add(1)

@@ -40,11 +40,14 @@ type session struct {
 	cancel context.CancelCauseFunc
 	// kick tells the stream to send Shutdown or Suspend and end.
 	kick chan kick
+	// limiter holds the stream's rate limits (nil: none).
+	limiter *sessionLimiter
 }
 
 // kick is an order to end a stream, telling the agent why.
 type kick struct {
 	suspend bool // Suspend (come back later) rather than Shutdown
+	revoked bool // end with PERMISSION_DENIED: the agent may not come back
 	reason  string
 }
 
@@ -100,6 +103,22 @@ func (r *registry) list() []AgentInfo {
 	r.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// kickOne tells the stream of one agent to end with k; false if the agent
+// is not connected.
+func (r *registry) kickOne(org, id string, k kick) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.agents[agentKey(org, id)]
+	if !ok {
+		return false
+	}
+	select {
+	case s.kick <- k:
+	default:
+	}
+	return true
 }
 
 // kickAll tells every stream to end with k.

@@ -1,9 +1,15 @@
-# The all-in-one demo's agent (make run): tails the sample auth log.
+# The all-in-one demo's agent (make run): tails the sample auth log over
+# mutual TLS (sluice run creates the certificates on first start).
 agent {
   id        = "demo-agent"
   data_dir  = ".sluice/demo/agent"
   mediators = ["127.0.0.1:7400"]
-  insecure  = true
+
+  tls {
+    ca_file   = ".sluice/demo/tls/ca.pem"
+    cert_file = ".sluice/demo/tls/demo-agent.pem"
+    key_file  = ".sluice/demo/tls/demo-agent-key.pem"
+  }
 }
 
 source "file" "auth" {

@@ -1,0 +1,291 @@
+package mediator
+
+import (
+	"bufio"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/peer"
+
+	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/queue"
+	"github.com/sluicehq/sluice/pkg/refusal"
+)
+
+// Acceptance states of an agent id (LogRhythm's pending/accepted/rejected).
+const (
+	StatePending  = "pending"
+	StateAccepted = "accepted"
+	StateRejected = "rejected"
+)
+
+// Acceptance is what the mediator records of an agent id.
+type Acceptance struct {
+	ID           string    `json:"id"`
+	Organization string    `json:"organization"`
+	State        string    `json:"state"`
+	FirstSeen    time.Time `json:"first_seen"`
+	LastSeen     time.Time `json:"last_seen"`
+	Hostname     string    `json:"hostname,omitempty"`
+	Peer         string    `json:"peer,omitempty"`
+}
+
+// acceptance keeps the agents' acceptance states in the state store, so a
+// decision survives restarts.
+type acceptance struct {
+	mode string // "auto" or "manual"
+	q    *queue.Queue
+
+	mu    sync.Mutex
+	cache map[string]Acceptance
+}
+
+func newAcceptance(mode string, q *queue.Queue) (*acceptance, error) {
+	a := &acceptance{mode: mode, q: q, cache: map[string]Acceptance{}}
+	err := q.MetaPrefix("acc/", func(_ string, v []byte) error {
+		var rec Acceptance
+		if err := json.Unmarshal(v, &rec); err == nil {
+			a.cache[agentKey(rec.Organization, rec.ID)] = rec
+		}
+		return nil
+	})
+	return a, err
+}
+
+func (a *acceptance) save(rec Acceptance) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := a.q.SetMeta(queue.KV{Key: "acc/" + agentKey(rec.Organization, rec.ID), Value: v}); err != nil {
+		return err
+	}
+	a.cache[agentKey(rec.Organization, rec.ID)] = rec
+	return nil
+}
+
+// admit records the agent's visit and returns nil if it may send data, or
+// the refusal to answer with.
+func (a *acceptance) admit(org, id, hostname, peerAddr string, now time.Time) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec, known := a.cache[agentKey(org, id)]
+	if !known {
+		rec = Acceptance{ID: id, Organization: org, FirstSeen: now, State: StatePending}
+		if a.mode == "auto" {
+			rec.State = StateAccepted
+		}
+	}
+	// Only the first visit and state changes are written: a reconnecting
+	// agent costs no disk write.
+	write := !known
+	rec.LastSeen, rec.Hostname, rec.Peer = now, hostname, peerAddr
+	if write {
+		if err := a.save(rec); err != nil {
+			return refusal.Error(codes.Unavailable, refusal.Suspense, "mediator cannot record the agent")
+		}
+	} else {
+		a.cache[agentKey(org, id)] = rec
+	}
+	switch rec.State {
+	case StateAccepted:
+		return nil
+	case StateRejected:
+		return refusal.Error(codes.PermissionDenied, refusal.Rejected, fmt.Sprintf("agent %s/%s was rejected on this mediator", org, id))
+	}
+	return refusal.Error(codes.PermissionDenied, refusal.Pending, fmt.Sprintf("agent %s/%s is pending acceptance: an admin runs `sluice agents accept %s`", org, id, id))
+}
+
+// decide sets an agent's state (accept or reject).
+func (a *acceptance) decide(org, id, state string) (Acceptance, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec, known := a.cache[agentKey(org, id)]
+	if !known {
+		rec = Acceptance{ID: id, Organization: org, FirstSeen: time.Now()}
+	}
+	rec.State = state
+	return rec, a.save(rec)
+}
+
+func (a *acceptance) list() []Acceptance {
+	a.mu.Lock()
+	out := make([]Acceptance, 0, len(a.cache))
+	for _, r := range a.cache {
+		out = append(out, r)
+	}
+	a.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Organization != out[j].Organization {
+			return out[i].Organization < out[j].Organization
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// revocations is the set of revoked agent ids: from the config, and from a
+// file (one id per line, # comments) re-read when it changes.
+type revocations struct {
+	static []string
+	file   string
+	logger hclog.Logger
+
+	mu    sync.RWMutex
+	ids   map[string]bool
+	mtime time.Time
+}
+
+func newRevocations(ids []string, file string, logger hclog.Logger) (*revocations, error) {
+	r := &revocations{static: ids, file: file, logger: logger}
+	if err := r.reload(true); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// reload re-reads the file if it changed. At start a missing or unreadable
+// file is an error; later the previous list stays in force.
+func (r *revocations) reload(first bool) error {
+	ids := map[string]bool{}
+	for _, id := range r.static {
+		ids[id] = true
+	}
+	var mtime time.Time
+	if r.file != "" {
+		fi, err := os.Stat(r.file)
+		if err != nil {
+			if first {
+				return fmt.Errorf("revoked_file: %w", err)
+			}
+			r.logger.Error("cannot read revoked_file; keeping the previous list", "error", err)
+			return nil
+		}
+		mtime = fi.ModTime()
+		r.mu.RLock()
+		same := !first && mtime.Equal(r.mtime)
+		r.mu.RUnlock()
+		if same {
+			return nil
+		}
+		f, err := os.Open(r.file)
+		if err != nil {
+			return fmt.Errorf("revoked_file: %w", err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if line != "" && !strings.HasPrefix(line, "#") {
+				ids[line] = true
+			}
+		}
+		_ = f.Close()
+		if !first {
+			r.logger.Info("revocation list reloaded", "file", r.file, "revoked", len(ids))
+		}
+	}
+	r.mu.Lock()
+	r.ids, r.mtime = ids, mtime
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *revocations) revoked(id string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.ids[id]
+}
+
+// check is the TLS handshake hook: a revoked agent cannot even connect.
+func (r *revocations) check(id pki.Identity) error {
+	if id.Kind == pki.KindAgent && r.revoked(id.ID) {
+		return fmt.Errorf("agent %s is revoked", id.ID)
+	}
+	return nil
+}
+
+// watch reloads the file and cuts off streams of revoked agents, every
+// interval until ctx ends.
+func (r *revocations) watch(ctx context.Context, reg *registry, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		_ = r.reload(false)
+		for _, ai := range reg.list() {
+			if r.revoked(ai.ID) && reg.kickOne(ai.Organization, ai.ID, kick{revoked: true, reason: "agent revoked"}) {
+				r.logger.Warn("revoked agent cut off", "agent", ai.ID, "organization", ai.Organization)
+			}
+		}
+	}
+}
+
+// peerIdentity is the identity in the client certificate of a TLS stream
+// (ok false on a plaintext stream).
+func peerIdentity(ctx context.Context) (pki.Identity, bool, error) {
+	p, ok := peer.FromContext(ctx)
+	if !ok || p.AuthInfo == nil {
+		return pki.Identity{}, false, nil
+	}
+	ti, ok := p.AuthInfo.(credentials.TLSInfo)
+	if !ok {
+		return pki.Identity{}, false, nil
+	}
+	if len(ti.State.PeerCertificates) == 0 {
+		return pki.Identity{}, true, pki.ErrNoIdentity
+	}
+	id, err := pki.IdentityOf(ti.State.PeerCertificates[0])
+	return id, true, err
+}
+
+// adminOnly guards write and admin endpoints: a bearer token compared in
+// constant time when one is configured, else callers on loopback only.
+func (m *Mediator) adminOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if m.adminToken == "" {
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				writeJSON(w, http.StatusForbidden, errorResponse{"admin endpoints answer loopback callers only unless admin_token_file is configured"})
+				return
+			}
+			next(w, r)
+			return
+		}
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(m.adminToken)) != 1 {
+			m.logger.Warn("admin request refused: bad or missing bearer token", "path", r.URL.Path, "remote", r.RemoteAddr)
+			writeJSON(w, http.StatusUnauthorized, errorResponse{"missing or wrong bearer token"})
+			return
+		}
+		next(w, r)
+	}
+}
+
+// readToken reads a bearer token file (first line, trimmed).
+func readToken(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("admin_token_file: %w", err)
+	}
+	tok := strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+	if len(tok) < 16 {
+		return "", fmt.Errorf("admin_token_file %s: the token must be at least 16 characters", path)
+	}
+	return tok, nil
+}

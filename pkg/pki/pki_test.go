@@ -1,0 +1,175 @@
+package pki
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustCA(t *testing.T, dir string) {
+	t.Helper()
+	if err := NewCA(dir, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustIssue(t *testing.T, dir string, opts IssueOptions) Files {
+	t.Helper()
+	if err := Issue(dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	cert, key := CertPaths(dir, opts.Identity.ID)
+	return Files{CA: filepath.Join(dir, "ca.pem"), Cert: cert, Key: key}
+}
+
+func TestIssueAndIdentity(t *testing.T) {
+	dir := t.TempDir()
+	mustCA(t, dir)
+	if err := NewCA(dir, "", time.Now()); err == nil {
+		t.Fatal("a second NewCA must refuse to overwrite")
+	}
+	f := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "web-01", Organization: "acme"}})
+	b, _ := os.ReadFile(f.Cert)
+	blk, _ := pem.Decode(b)
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := IdentityOf(cert)
+	if err != nil || id != (Identity{Kind: KindAgent, ID: "web-01", Organization: "acme"}) {
+		t.Fatalf("identity %+v %v", id, err)
+	}
+	if fi, _ := os.Stat(f.Key); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key mode %v", fi.Mode())
+	}
+	if err := Issue(dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "../evil", Organization: "x"}}); err == nil {
+		t.Fatal("a path in an id must be refused")
+	}
+}
+
+// handshake runs a TLS handshake between server and client configs over
+// loopback and returns the server's and the client's errors.
+func handshake(t *testing.T, server, client *tls.Config) (error, error) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	srvErr := make(chan error, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			srvErr <- err
+			return
+		}
+		defer c.Close()
+		tc := tls.Server(c, server)
+		err = tc.Handshake()
+		if err == nil {
+			// TLS 1.3 client certificates are checked after the client's
+			// handshake returns: read to see the outcome.
+			_, err = tc.Read(make([]byte, 1))
+		}
+		srvErr <- err
+	}()
+	c, err := tls.Dial("tcp", l.Addr().String(), client)
+	var cliErr error
+	if err != nil {
+		cliErr = err
+	} else {
+		_, cliErr = c.Write([]byte("x"))
+		if cliErr == nil {
+			_, cliErr = c.Read(make([]byte, 1))
+		}
+		c.Close()
+	}
+	return <-srvErr, cliErr
+}
+
+func TestMutualTLS(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	mustCA(t, dir)
+	mustCA(t, other)
+	srvFiles := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindMediator, ID: "dp-01"}, Hosts: []string{"127.0.0.1", "localhost"}})
+	good := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "web-01", Organization: "acme"}})
+	foreign := mustIssue(t, other, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "web-02", Organization: "acme"}})
+	foreign.CA = good.CA // trusts our CA, presents the other's certificate
+	expired := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "old-01", Organization: "acme"}, Now: time.Now().Add(-2 * CertLifetime)})
+	revoked := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "bad-01", Organization: "acme"}})
+
+	var seen []Identity
+	server, err := ServerConfig(srvFiles, ServerOptions{Check: func(id Identity) error {
+		seen = append(seen, id)
+		if id.ID == "bad-01" {
+			return errors.New("revoked")
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(f Files) *tls.Config {
+		c, err := ClientConfig(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ServerName = "127.0.0.1"
+		return c
+	}
+
+	if se, ce := handshake(t, server, client(good)); se != nil && !strings.Contains(se.Error(), "EOF") || ce != nil && !strings.Contains(ce.Error(), "EOF") {
+		t.Fatalf("good agent: server %v, client %v", se, ce)
+	}
+	for name, f := range map[string]Files{"foreign CA": foreign, "expired": expired, "revoked": revoked} {
+		se, _ := handshake(t, server, client(f))
+		if se == nil || strings.Contains(se.Error(), "EOF") {
+			t.Fatalf("%s: server accepted (%v)", name, se)
+		}
+	}
+	noCert := &tls.Config{MinVersion: tls.VersionTLS13, RootCAs: x509.NewCertPool(), InsecureSkipVerify: true}
+	if se, _ := handshake(t, server, noCert); se == nil {
+		t.Fatal("no client certificate: accepted")
+	}
+	// The client refuses a server whose name does not match.
+	wrong := client(good)
+	wrong.ServerName = "elsewhere.example"
+	if _, ce := handshake(t, server, wrong); ce == nil || !strings.Contains(ce.Error(), "certificate") {
+		t.Fatalf("wrong server name: %v", ce)
+	}
+	if len(seen) == 0 || seen[0].ID != "web-01" {
+		t.Fatalf("identities seen %v", seen)
+	}
+}
+
+func TestReloadOnChange(t *testing.T) {
+	dir := t.TempDir()
+	mustCA(t, dir)
+	f := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "web-01", Organization: "acme"}})
+	k, err := newKeyring(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := k.current()
+	time.Sleep(10 * time.Millisecond)
+	mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindAgent, ID: "web-01", Organization: "acme"}})
+	k.checked = time.Time{} // skip the once-a-second throttle
+	second, _ := k.current()
+	if string(first.Certificate[0]) == string(second.Certificate[0]) {
+		t.Fatal("certificate not reloaded after the file changed")
+	}
+	// A broken file keeps the previous certificate.
+	_ = os.WriteFile(f.Cert, []byte("garbage"), 0o644)
+	k.checked = time.Time{}
+	third, _ := k.current()
+	if string(third.Certificate[0]) != string(second.Certificate[0]) {
+		t.Fatal("a broken file replaced the certificate")
+	}
+}
