@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/mediator"
@@ -55,9 +58,35 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	stopHUP := reloadOnHUP(ctx, m)
+	defer stopHUP()
 	if err := m.Run(ctx); err != nil {
 		logger.Error("mediator failed", "error", err)
 		return 1
 	}
 	return 0
+}
+
+// reloadOnHUP reloads the mediator's rules on SIGHUP until ctx ends or
+// the returned stop is called.
+func reloadOnHUP(ctx context.Context, m *mediator.Mediator) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+				return
+			case <-hup:
+				_ = m.Reload() // logged by the mediator either way
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(done)
+	}
 }

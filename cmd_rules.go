@@ -14,8 +14,7 @@ import (
 
 func cmdRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sluice rules test PATH...")
-		fmt.Fprintln(stderr, "       sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
+		rulesUsage(stderr)
 		return 2
 	}
 	switch args[0] {
@@ -23,15 +22,54 @@ func cmdRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return rulesTest(args[1:], stdout, stderr)
 	case "parse":
 		return rulesParse(args[1:], stdout, stderr)
+	case "check":
+		return rulesCheck(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "sluice rules: unknown subcommand %q (test, parse)\n", args[0])
+	fmt.Fprintf(stderr, "sluice rules: unknown subcommand %q (test, parse, check)\n", args[0])
 	return 2
+}
+
+func rulesUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: sluice rules test PATH...        run every test block; ends with \"N passed, N failed\"")
+	fmt.Fprintln(w, "       sluice rules check PATH...       load and validate; list what the set holds and the files it reads")
+	fmt.Fprintln(w, "       sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
+	fmt.Fprintln(w, "                                        one ECS JSON event per input line, in order")
+}
+
+// rulesCheck loads a rule set, reports every load error with
+// file:line:col, and describes what loaded. Exit status 1 on errors.
+func rulesCheck(paths []string, stdout, stderr io.Writer) int {
+	if len(paths) == 0 {
+		rulesUsage(stderr)
+		return 2
+	}
+	rs, err := mpe.Load(paths)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%d rules, %d event rules, %d log source types with a policy\n", rs.Len(), rs.EventRules(), len(rs.Types()))
+	for _, ts := range rs.TypeStats() {
+		if ts.Rules == 0 {
+			continue
+		}
+		sort := ""
+		if ts.AutoSort {
+			sort = " (automatic sort)"
+		}
+		fmt.Fprintf(stdout, "  %-22s %4d rules%s\n", ts.LogSourceType, ts.Rules, sort)
+	}
+	fmt.Fprintf(stdout, "files read (a change to any reloads the set):\n")
+	for _, f := range rs.Files() {
+		fmt.Fprintf(stdout, "  %s\n", f)
+	}
+	return 0
 }
 
 // rulesTest runs every test block and ends with "N passed, N failed".
 func rulesTest(paths []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
-		fmt.Fprintln(stderr, "usage: sluice rules test PATH...")
+		rulesUsage(stderr)
 		return 2
 	}
 	rs, err := mpe.Load(paths)

@@ -97,6 +97,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	fmt.Fprintln(stdout)
 
+	stopHUP := reloadOnHUP(ctx, m)
+	defer stopHUP()
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Add(2)

@@ -170,12 +170,12 @@ func (s *store) readEvents(from uint64, max, maxBytes int) ([]*sluicev1.ArmEvent
 	for _, it := range items {
 		e := &sluicev1.ArmEvent{}
 		if err := proto.Unmarshal(it.Value, e); err != nil {
-			return nil, fmt.Errorf("decode ARM event %d: %w", it.Seq, err)
+			return nil, fmt.Errorf("decode ARM event %d: %w", it.First, err)
 		}
 		if e.Entry == nil {
 			e.Entry = &sluicev1.LogEntry{}
 		}
-		e.Entry.Seq = it.Seq
+		e.Entry.Seq = it.First
 		out = append(out, e)
 	}
 	return out, nil

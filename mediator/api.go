@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -33,6 +34,7 @@ type StatusResponse struct {
 	Indexed    uint64 `json:"indexed"`
 	Errors     uint64 `json:"errors"`
 	Rules      int    `json:"rules"`
+	RulesError string `json:"rules_error,omitempty"`
 	IndexRetry bool   `json:"index_retrying"`
 	Suspense   string `json:"suspense,omitempty"`
 	DeadLetter int64  `json:"dead_letters"`
@@ -54,6 +56,8 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("GET /v1/agents", m.handleAgents)
 	mux.HandleFunc("POST /v1/agents/{id}/accept", m.adminOnly(m.handleDecide(StateAccepted)))
 	mux.HandleFunc("POST /v1/agents/{id}/reject", m.adminOnly(m.handleDecide(StateRejected)))
+	mux.HandleFunc("GET /v1/rules/stats", m.handleRuleStats)
+	mux.HandleFunc("POST /v1/rules/reload", m.adminOnly(m.handleReload))
 	mux.HandleFunc("GET /v1/deadletter", m.handleDeadLetterList)
 	mux.HandleFunc("POST /v1/deadletter/replay", m.adminOnly(m.handleDeadLetterReplay))
 	return mux
@@ -166,6 +170,37 @@ func (m *Mediator) handleDecide(state string) http.HandlerFunc {
 		m.logger.Info("agent acceptance decided", "agent", id, "organization", org, "state", state, "remote", r.RemoteAddr)
 		writeJSON(w, http.StatusOK, rec)
 	}
+}
+
+// RuleStatsResponse is the body of GET /v1/rules/stats: LogRhythm's LPS
+// report, per rule and per log source type.
+type RuleStatsResponse struct {
+	Rules    []mpe.RuleStats  `json:"rules"`
+	Types    []mpe.TypeStats  `json:"types"`
+	Totals   mpe.EngineStats  `json:"totals"`
+	Webhooks mpe.WebhookStats `json:"webhooks"`
+	Reloads  uint64           `json:"reloads"`
+	Error    string           `json:"last_reload_error,omitempty"`
+}
+
+func (m *Mediator) handleRuleStats(w http.ResponseWriter, _ *http.Request) {
+	rs := m.rules.current.Load()
+	writeJSON(w, http.StatusOK, RuleStatsResponse{
+		Rules:    rs.Stats(),
+		Types:    rs.TypeStats(),
+		Totals:   rs.Totals(),
+		Webhooks: m.webhooks.Stats(),
+		Reloads:  m.rules.reloads.Load(),
+		Error:    m.rules.lastError.Load().(string),
+	})
+}
+
+func (m *Mediator) handleReload(w http.ResponseWriter, _ *http.Request) {
+	if err := m.Reload(); err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, errorResponse{err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"rules": m.rules.current.Load().Len()})
 }
 
 // ReplayResponse is the body of POST /v1/deadletter/replay.

@@ -72,11 +72,11 @@ func (d *deadLetters) list(limit int) ([]DeadLetter, error) {
 	for _, it := range items {
 		dl, se, err := decodeDeadLetter(it.Value)
 		if err != nil {
-			out = append(out, DeadLetter{ID: it.Seq, Reason: "undecodable dead letter: " + err.Error()})
+			out = append(out, DeadLetter{ID: it.First, Reason: "undecodable dead letter: " + err.Error()})
 			continue
 		}
 		out = append(out, DeadLetter{
-			ID:           it.Seq,
+			ID:           it.First,
 			Time:         dl.Time,
 			Reason:       dl.Reason,
 			Agent:        se.GetAgentId(),

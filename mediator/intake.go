@@ -180,30 +180,49 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			}
 			return err
 		case b := <-batches:
-			entries := b.GetEntries()
-			if len(entries) == 0 {
+			n, size := batchSize(b)
+			if n == 0 {
 				continue
 			}
-			if len(entries) > in.limits.maxBatchEntries {
-				log.Warn("agent refused: batch over max_batch_entries", "entries", len(entries), "max_batch_entries", in.limits.maxBatchEntries)
-				return status.Errorf(codes.InvalidArgument, "batch of %d entries is over the mediator's max_batch_entries %d", len(entries), in.limits.maxBatchEntries)
+			if n > in.limits.maxBatchEntries {
+				log.Warn("agent refused: batch over max_batch_entries", "entries", n, "max_batch_entries", in.limits.maxBatchEntries)
+				return status.Errorf(codes.InvalidArgument, "batch of %d entries is over the mediator's max_batch_entries %d", n, in.limits.maxBatchEntries)
 			}
-			if err := in.limits.wait(ctx, sess, entries, log); err != nil {
+			if err := in.limits.wait(ctx, sess, n, size, log); err != nil {
 				return status.FromContextError(err).Err()
 			}
-			stored, err := in.state.append(org, sess.info.ID, entries)
+			stored, through, err := in.state.appendBatch(org, sess.info.ID, b)
+			if errors.Is(err, errBadBatch) {
+				log.Warn("agent sent a malformed batch; ending its stream", "error", err)
+				return status.Error(codes.InvalidArgument, err.Error())
+			}
 			if err != nil {
 				log.Error("cannot store batch; ending stream so the agent resends elsewhere", "error", err)
 				return status.Error(codes.Internal, "mediator cannot store the batch")
 			}
 			in.received.Add(uint64(stored))
 			in.registry.update(sess, func(ai *AgentInfo) { ai.Received += uint64(stored) })
-			through := entries[len(entries)-1].GetSeq()
 			if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: through}}}); err != nil {
 				return err
 			}
 		}
 	}
+}
+
+// batchSize is a batch's entry count and raw size, from its header when
+// packed (it is not decoded here).
+func batchSize(b *sluicev1.LogBatch) (int, int) {
+	if p := b.GetPacked(); p != nil {
+		if b.GetLastSeq() < b.GetFirstSeq() {
+			return 1, len(p) // malformed: appendBatch refuses it
+		}
+		return int(min(b.GetLastSeq()-b.GetFirstSeq()+1, 1<<31)), len(p)
+	}
+	n := 0
+	for _, e := range b.GetEntries() {
+		n += len(e.GetRaw())
+	}
+	return len(b.GetEntries()), n
 }
 
 // receiveHello waits for the first message, which must be a valid Hello,

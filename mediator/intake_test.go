@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -250,4 +251,27 @@ func TestResendIsAcknowledgedNotStoredTwice(t *testing.T) {
 	if got := m.intake.received.Load(); got != 15 {
 		t.Fatalf("stored %d entries, want 15", got)
 	}
+}
+
+// startWithLogs runs a mediator whose log goes to logs.
+func startWithLogs(t *testing.T, cfg *Config, logs *logBuffer) *Mediator {
+	t.Helper()
+	m, err := New(cfg, Deps{Logger: hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Info})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return m
+}
+
+func count(t *testing.T, m *Mediator, q string) int64 {
+	t.Helper()
+	n, err := m.Index().Count(context.Background(), indexer.SearchRequest{Query: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

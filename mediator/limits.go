@@ -7,8 +7,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"golang.org/x/time/rate"
-
-	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // limits are the per-agent limits of the intake. An agent over its rate
@@ -45,7 +43,7 @@ func (l limits) newSession() *sessionLimiter {
 }
 
 // wait delays until the session may store entries.
-func (l limits) wait(ctx context.Context, s *session, entries []*sluicev1.LogEntry, log hclog.Logger) error {
+func (l limits) wait(ctx context.Context, s *session, entries, size int, log hclog.Logger) error {
 	sl := s.limiter
 	if sl == nil || (sl.entries == nil && sl.bytes == nil) {
 		return nil
@@ -53,14 +51,10 @@ func (l limits) wait(ctx context.Context, s *session, entries []*sluicev1.LogEnt
 	now := time.Now()
 	var delay time.Duration
 	if sl.entries != nil {
-		delay = max(delay, sl.entries.ReserveN(now, min(len(entries), sl.entries.Burst())).DelayFrom(now))
+		delay = max(delay, sl.entries.ReserveN(now, min(entries, sl.entries.Burst())).DelayFrom(now))
 	}
 	if sl.bytes != nil {
-		n := 0
-		for _, e := range entries {
-			n += len(e.GetRaw())
-		}
-		delay = max(delay, sl.bytes.ReserveN(now, min(n, sl.bytes.Burst())).DelayFrom(now))
+		delay = max(delay, sl.bytes.ReserveN(now, min(size, sl.bytes.Burst())).DelayFrom(now))
 	}
 	if delay <= 0 {
 		return nil

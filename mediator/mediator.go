@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -54,7 +53,8 @@ type Mediator struct {
 	dead      *deadLetters
 	index     indexer.Index
 	ownsIndex bool
-	rules     atomic.Pointer[mpe.RuleSet]
+	rules     *ruleKeeper
+	webhooks  *mpe.WebhookRunner
 	registry  *registry
 	suspense  *suspense
 	accept    *acceptance
@@ -91,18 +91,12 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		logger = hclog.NewNullLogger()
 	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
-	var rs *mpe.RuleSet // nil parses every entry as Unknown
-	if len(cfg.Rules) == 0 {
-		logger.Warn("no rules configured: every entry is kept as an Unknown event")
-	} else {
-		var err error
-		if rs, err = mpe.Load(cfg.Rules); err != nil {
-			return nil, fmt.Errorf("load rules: %w", err)
-		}
+	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
+	rules, err := newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules"))
+	if err != nil {
+		return nil, err
 	}
-	m.rules.Store(rs)
-
-	var err error
+	m.rules = rules
 	var cleanup []func()
 	fail := func(err error) (*Mediator, error) {
 		for i := len(cleanup) - 1; i >= 0; i-- {
@@ -235,7 +229,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	m.pipeline = &pipeline{
 		mediatorID: cfg.ID,
 		state:      m.state,
-		rules:      &m.rules,
+		rules:      &m.rules.current,
 		sink:       m.index,
 		workers:    cfg.Workers,
 		batch:      cfg.IndexBatch,
@@ -256,6 +250,11 @@ func (m *Mediator) HTTPAddr() string { return m.httpLis.Addr().String() }
 // Index is the index events go to (and searches read).
 func (m *Mediator) Index() indexer.Index { return m.index }
 
+// Reload compiles the rule files again and swaps them in if they load and
+// their tests pass (SIGHUP does this); the previous rules stay in force
+// otherwise. No agent is disconnected.
+func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
+
 // Agents lists the connected agents.
 func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
 
@@ -271,7 +270,8 @@ func (m *Mediator) Status() StatusResponse {
 		Received:   m.intake.received.Load(),
 		Indexed:    m.pipeline.indexed.Load(),
 		Errors:     m.pipeline.errors.Load(),
-		Rules:      m.rules.Load().Len(),
+		Rules:      m.rules.current.Load().Len(),
+		RulesError: m.rules.lastError.Load().(string),
 		IndexRetry: m.pipeline.retrying.Load(),
 		Suspense:   m.suspense.reason(),
 		DeadLetter: m.dead.len(),
@@ -282,7 +282,7 @@ func (m *Mediator) Status() StatusResponse {
 // Run serves agents and the API and runs the pipeline until ctx is done.
 // On shutdown it tells every agent to fail over (Shutdown) before closing.
 func (m *Mediator) Run(ctx context.Context) error {
-	m.logger.Info("mediator starting", "id", m.cfg.ID, "listen", m.Addr(), "http", m.HTTPAddr(), "rules", m.rules.Load().Len(), "state_depth", m.state.q.Len())
+	m.logger.Info("mediator starting", "id", m.cfg.ID, "listen", m.Addr(), "http", m.HTTPAddr(), "rules", m.rules.current.Load().Len(), "state_depth", m.state.q.Len())
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
 	wg.Add(3)
@@ -315,6 +315,15 @@ func (m *Mediator) Run(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		m.revoked.watch(pctx, m.registry, 5*time.Second)
+	}()
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		m.rules.watch(pctx, 2*time.Second)
+	}()
+	go func() {
+		defer wg.Done()
+		_ = m.webhooks.Run(pctx)
 	}()
 	if m.arm != nil {
 		wg.Add(1)

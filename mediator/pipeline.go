@@ -19,8 +19,9 @@ import (
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
-// chunkEntries is how many state entries a worker takes at a time.
-const chunkEntries = 1000
+// chunkEntries is about how many state entries a worker takes at a time:
+// state records (one per received batch) are handed out whole.
+const chunkEntries = 2000
 
 // Observer is told about events once they are indexed (the all-in-one
 // demo prints them). It must not block for long.
@@ -47,9 +48,18 @@ type pipeline struct {
 	lastError atomic.Value // string
 }
 
+// chunk is state records on their way to the index.
 type chunk struct {
-	items  []queue.Item
-	events []*event.Event
+	records []queue.Record
+	events  []*event.Event
+	// from[i] is the entry events[i] came from (for dead letters).
+	from []origin
+}
+
+// origin is the entry behind an event.
+type origin struct {
+	agent, org string
+	entry      *sluicev1.LogEntry
 }
 
 // run processes until ctx is done. Entries read but not yet indexed when it
@@ -73,8 +83,9 @@ func (p *pipeline) run(ctx context.Context) {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
+			var buf []*event.Event
 			for c := range work {
-				p.parse(c)
+				buf = p.parse(c, buf)
 				done <- c
 			}
 		}()
@@ -96,11 +107,20 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 		case <-ctx.Done():
 			return
 		}
-		items, err := p.state.q.Read(cursor, chunkEntries, 8<<20)
+		recs, err := p.state.q.Read(cursor, 64, 8<<20)
 		if err != nil {
 			p.logger.Error("read state", "error", err)
 		}
-		if len(items) == 0 {
+		// About chunkEntries per chunk, whole records.
+		n := int64(0)
+		for i, r := range recs {
+			n += r.Entries()
+			if n >= chunkEntries {
+				recs = recs[:i+1]
+				break
+			}
+		}
+		if len(recs) == 0 {
 			<-slots
 			select {
 			case <-ctx.Done():
@@ -110,46 +130,61 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 			}
 			continue
 		}
-		cursor = items[len(items)-1].Seq + 1
+		cursor = recs[len(recs)-1].Last + 1
 		select {
-		case work <- &chunk{items: items}:
+		case work <- &chunk{records: recs}:
 		case <-ctx.Done():
 			return
 		}
 	}
 }
 
-// parse turns a chunk's entries into events with the current rule set.
-func (p *pipeline) parse(c *chunk) {
+// parse turns a chunk's entries into events with the current rule set:
+// 0 events for an entry an event rule dropped, more for alarms. buf is
+// scratch space the worker reuses.
+func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	rs := p.rules.Load()
-	c.events = make([]*event.Event, len(c.items))
-	for i, it := range c.items {
-		c.events[i] = p.parseOne(rs, it)
+	for _, r := range c.records {
+		var sb sluicev1.StoredBatch
+		var batch sluicev1.LogBatch
+		err := proto.Unmarshal(r.Value, &sb)
+		if err == nil {
+			err = proto.Unmarshal(sb.GetPacked(), &batch)
+		}
+		if err != nil {
+			p.errors.Add(1)
+			ev := &event.Event{
+				ID:           fmt.Sprintf("%s-state-%016x", p.mediatorID, r.First),
+				Organization: event.DefaultOrganization,
+				Timestamp:    time.Now(),
+				Message:      string(r.Value),
+			}
+			ev.Set(event.FieldClassification, event.ClassificationUnknown)
+			ev.AddFlag(event.FlagError)
+			ev.Set("error.message", "undecodable state record: "+err.Error())
+			c.events = append(c.events, ev)
+			c.from = append(c.from, origin{})
+			continue
+		}
+		for _, e := range batch.GetEntries() {
+			buf = p.process(rs, sb.GetAgentId(), sb.GetOrganization(), e, buf[:0])
+			for _, ev := range buf {
+				c.events = append(c.events, ev)
+				c.from = append(c.from, origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), entry: e})
+			}
+		}
 	}
+	return buf
 }
 
-func (p *pipeline) parseOne(rs *mpe.RuleSet, it queue.Item) (ev *event.Event) {
-	var se sluicev1.StoredEntry
-	if err := proto.Unmarshal(it.Value, &se); err != nil {
-		p.errors.Add(1)
-		ev = &event.Event{
-			ID:           fmt.Sprintf("%s-state-%016x", p.mediatorID, it.Seq),
-			Organization: event.DefaultOrganization,
-			Timestamp:    time.Now(),
-			Message:      string(it.Value),
-		}
-		ev.Set(event.FieldClassification, event.ClassificationUnknown)
-		ev.AddFlag(event.FlagError)
-		ev.Set("error.message", "undecodable state entry: "+err.Error())
-		return ev
-	}
-	e := se.GetEntry()
+// process runs one entry through the MPE.
+func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
 	in := &mpe.Entry{
 		Raw:            e.GetRaw(),
 		LogSourceType:  e.GetSourceType(),
 		LogSource:      e.GetSourceId(),
-		Agent:          se.GetAgentId(),
-		Organization:   se.GetOrganization(),
+		Agent:          agent,
+		Organization:   org,
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
 		Collected:      e.GetCollectedAt().AsTime(),
@@ -157,12 +192,12 @@ func (p *pipeline) parseOne(rs *mpe.RuleSet, it queue.Item) (ev *event.Event) {
 		OriginalLength: int(e.GetOriginalLength()),
 	}
 	defer func() {
-		// The MPE promises not to panic; if it does anyway, the entry is
-		// kept as an error event rather than lost or retried forever.
+		// The MPE recovers its own panics; this is the backstop, so an
+		// entry is never lost or retried forever.
 		if r := recover(); r != nil {
 			p.errors.Add(1)
 			p.logger.Error("MPE panicked on an entry; keeping it as an error event", "agent", in.Agent, "seq", in.Seq, "panic", r)
-			ev = &event.Event{
+			ev := &event.Event{
 				ID:           event.DocID(in.Agent, in.Seq),
 				Organization: in.Organization,
 				Timestamp:    in.Collected,
@@ -172,13 +207,14 @@ func (p *pipeline) parseOne(rs *mpe.RuleSet, it queue.Item) (ev *event.Event) {
 			ev.Set(event.FieldAgent, in.Agent)
 			ev.AddFlag(event.FlagError)
 			ev.Set("error.message", fmt.Sprint("panic: ", r))
+			res = append(out[:0], ev)
 		}
 	}()
-	return rs.Parse(in)
+	return rs.Process(in, out)
 }
 
 // feed collects parsed chunks into index batches, writes them, and then
-// deletes their entries from state.
+// deletes their records from state.
 func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *chunk) {
 	var pending []*chunk
 	n := 0
@@ -216,17 +252,19 @@ func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *c
 }
 
 // write indexes the chunks' events, retrying with backoff until the index
-// takes them or ctx ends, then removes the entries from state. Events the
-// index refuses permanently go to the dead-letter store first.
+// takes them or ctx ends, then removes their records from state. Events
+// the index refuses permanently go to the dead-letter store first.
 func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 	events := make([]*event.Event, 0, n)
-	var items []queue.Item
+	var from []origin
+	var records []queue.Record
 	for _, c := range chunks {
 		events = append(events, c.events...)
-		items = append(items, c.items...)
+		from = append(from, c.from...)
+		records = append(records, c.records...)
 	}
 	var rejected *indexer.RejectedError
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; len(events) > 0; attempt++ {
 		err := p.sink.Write(ctx, events)
 		if err == nil {
 			break
@@ -250,7 +288,7 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 	p.retrying.Store(false)
 	stored := events
 	if rejected != nil && len(rejected.Reasons) > 0 {
-		if err := p.deadLetter(items, rejected); err != nil {
+		if err := p.deadLetter(from, rejected); err != nil {
 			// Leave everything in state: it is indexed again (the stored
 			// part idempotently) until the dead letters can be kept.
 			p.logger.Error("cannot store dead letters; entries stay in state", "error", err)
@@ -263,7 +301,7 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 			}
 		}
 	}
-	if err := p.state.q.Delete(items); err != nil {
+	if err := p.state.q.Delete(records); err != nil {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
@@ -274,16 +312,26 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 	}
 }
 
-// deadLetter keeps the entries behind the rejected events.
-func (p *pipeline) deadLetter(items []queue.Item, rej *indexer.RejectedError) error {
+// deadLetter keeps the entries behind the rejected events (once per entry,
+// whichever of its events the index refused).
+func (p *pipeline) deadLetter(from []origin, rej *indexer.RejectedError) error {
 	var vals [][]byte
 	var reasons []string
+	seen := map[*sluicev1.LogEntry]bool{}
 	for i, reason := range rej.Reasons {
-		if i < 0 || i >= len(items) {
+		if i < 0 || i >= len(from) || from[i].entry == nil || seen[from[i].entry] {
 			continue
 		}
-		vals = append(vals, items[i].Value)
+		seen[from[i].entry] = true
+		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: from[i].agent, Organization: from[i].org, Entry: from[i].entry})
+		if err != nil {
+			return err
+		}
+		vals = append(vals, v)
 		reasons = append(reasons, reason)
+	}
+	if len(vals) == 0 {
+		return nil
 	}
 	if err := p.dead.add(vals, reasons, time.Now()); err != nil {
 		return err
@@ -300,36 +348,46 @@ func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err erro
 	var from uint64
 	rs := p.rules.Load()
 	for {
-		items, err := p.dead.q.Read(from, 1000, 32<<20)
+		recs, err := p.dead.q.Read(from, 1000, 32<<20)
 		if err != nil {
 			return indexed, remaining, err
 		}
-		if len(items) == 0 {
+		if len(recs) == 0 {
 			return indexed, remaining, nil
 		}
-		from = items[len(items)-1].Seq + 1
-		events := make([]*event.Event, len(items))
-		for i, it := range items {
-			dl, _, derr := decodeDeadLetter(it.Value)
+		from = recs[len(recs)-1].Last + 1
+		var events []*event.Event
+		var owner []int // owner[i] is the record events[i] came from
+		for i, r := range recs {
+			_, se, derr := decodeDeadLetter(r.Value)
 			if derr != nil {
-				return indexed, remaining, fmt.Errorf("dead letter %d: %w", it.Seq, derr)
+				return indexed, remaining, fmt.Errorf("dead letter %d: %w", r.First, derr)
 			}
-			events[i] = p.parseOne(rs, queue.Item{Seq: it.Seq, Value: dl.Entry})
+			for _, ev := range p.process(rs, se.GetAgentId(), se.GetOrganization(), se.GetEntry(), nil) {
+				events = append(events, ev)
+				owner = append(owner, i)
+			}
 		}
 		var rejected *indexer.RejectedError
 		werr := p.sink.Write(ctx, events)
 		if werr != nil && !errors.As(werr, &rejected) {
 			return indexed, remaining, fmt.Errorf("replay: %w", werr)
 		}
-		var done []queue.Item
-		for i, it := range items {
-			if rejected != nil {
-				if _, bad := rejected.Reasons[i]; bad {
-					remaining++
-					continue
+		refused := map[int]bool{}
+		if rejected != nil {
+			for i := range rejected.Reasons {
+				if i >= 0 && i < len(owner) {
+					refused[owner[i]] = true
 				}
 			}
-			done = append(done, it)
+		}
+		var done []queue.Record
+		for i, r := range recs {
+			if refused[i] {
+				remaining++
+				continue
+			}
+			done = append(done, r)
 		}
 		if err := p.dead.q.Delete(done); err != nil {
 			return indexed, remaining, err

@@ -2,6 +2,7 @@ package mediator
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -51,39 +52,82 @@ func (s *state) highWater(org, agent string) uint64 {
 	return s.hwm[agentKey(org, agent)]
 }
 
-// append stores the entries of one agent with a sequence above its high
-// water mark, and the new mark, in one durable transaction. It returns the
-// number of entries stored (the rest were already held). Calls for the
-// same agent must not run concurrently (one stream per agent).
+// append stores entries of one agent (see appendBatch).
 func (s *state) append(org, agent string, entries []*sluicev1.LogEntry) (int, error) {
+	n, _, err := s.appendBatch(org, agent, &sluicev1.LogBatch{Entries: entries})
+	return n, err
+}
+
+// errBadBatch is wrapped for batches that contradict themselves.
+var errBadBatch = errors.New("malformed batch")
+
+// appendBatch stores the part of one agent's batch above its high-water
+// mark, and the new mark, in one durable transaction: one record per
+// batch. A packed batch is stored as the agent sent it, without decoding
+// it; only a batch that overlaps what is held is decoded and trimmed.
+// It returns how many entries it stored and the batch's last sequence (to
+// acknowledge). Calls for the same agent must not run concurrently (one
+// stream per agent).
+func (s *state) appendBatch(org, agent string, b *sluicev1.LogBatch) (int, uint64, error) {
+	first, last, packed := b.GetFirstSeq(), b.GetLastSeq(), b.GetPacked()
+	var entries []*sluicev1.LogEntry
+	if packed == nil {
+		entries = b.GetEntries()
+		if len(entries) == 0 {
+			return 0, 0, nil
+		}
+		first, last = entries[0].GetSeq(), entries[0].GetSeq()
+		for _, e := range entries {
+			first, last = min(first, e.GetSeq()), max(last, e.GetSeq())
+		}
+	}
+	if last < first || last == 0 {
+		return 0, 0, fmt.Errorf("%w: sequences %d..%d", errBadBatch, first, last)
+	}
 	key := agentKey(org, agent)
 	hw := s.highWater(org, agent)
-	vals := make([][]byte, 0, len(entries))
-	for _, e := range entries {
-		if e.GetSeq() <= hw {
-			continue // a resend of what we hold
-		}
-		hw = e.GetSeq()
-		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: agent, Organization: org, Entry: e})
-		if err != nil {
-			return 0, fmt.Errorf("encode entry: %w", err)
-		}
-		vals = append(vals, v)
+	if last <= hw {
+		return 0, last, nil // a resend of what we hold
 	}
-	if len(vals) == 0 {
-		return 0, nil
+	count := int(last - first + 1)
+	if packed == nil || first <= hw {
+		if packed != nil {
+			var full sluicev1.LogBatch
+			if err := proto.Unmarshal(packed, &full); err != nil {
+				return 0, 0, fmt.Errorf("%w: %v", errBadBatch, err)
+			}
+			entries = full.GetEntries()
+		}
+		keep := make([]*sluicev1.LogEntry, 0, len(entries))
+		for _, e := range entries {
+			if e.GetSeq() > hw {
+				keep = append(keep, e)
+			}
+		}
+		var err error
+		if packed, err = proto.Marshal(&sluicev1.LogBatch{Entries: keep}); err != nil {
+			return 0, 0, fmt.Errorf("encode batch: %w", err)
+		}
+		count = len(keep)
+	}
+	if count == 0 {
+		return 0, last, nil
+	}
+	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: agent, Organization: org, Packed: packed})
+	if err != nil {
+		return 0, 0, fmt.Errorf("encode batch: %w", err)
 	}
 	var hb [8]byte
-	binary.BigEndian.PutUint64(hb[:], hw)
-	if _, err := s.q.Append(vals, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
-		return 0, err
+	binary.BigEndian.PutUint64(hb[:], last)
+	if _, err := s.q.AppendRecord(count, func(uint64) ([]byte, error) { return value, nil }, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
+		return 0, 0, err
 	}
 	s.mu.Lock()
-	if hw > s.hwm[key] {
-		s.hwm[key] = hw
+	if last > s.hwm[key] {
+		s.hwm[key] = last
 	}
 	s.mu.Unlock()
-	return len(vals), nil
+	return count, last, nil
 }
 
 func (s *state) close() error { return s.q.Close() }

@@ -3,7 +3,6 @@ package mpe
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"math/big"
 	"regexp"
 	"regexp/syntax"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/cel-go/common/types"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
@@ -25,9 +25,18 @@ func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 	if b.Name == "" {
 		errs = append(errs, src.errorf(b.NameRange, "log_source_type needs a name"))
 	}
+	if b.Format != nil {
+		if f, ok := formatKinds[*b.Format]; !ok {
+			errs = append(errs, src.errorf(b.FormatRange, "unknown format %q; use %s", *b.Format, quotedList(sortedKeys(formatKinds))))
+		} else {
+			t.format = f
+		}
+	}
 	if b.Header != nil {
 		if k, ok := headerKinds[*b.Header]; !ok {
 			errs = append(errs, src.errorf(b.HeaderRange, "unknown header %q; use %s", *b.Header, quotedList(sortedKeys(headerKinds))))
+		} else if t.format == formatJSON {
+			errs = append(errs, src.errorf(b.HeaderRange, "a JSON log source type has no header; leave header out"))
 		} else {
 			t.header = k
 		}
@@ -39,6 +48,31 @@ func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 		} else {
 			t.loc = loc
 		}
+	}
+	if b.Sort != nil && *b.Sort != "static" && *b.Sort != "auto" {
+		errs = append(errs, src.errorf(b.SortRange, "unknown sort %q; use \"static\" (by sort_order) or \"auto\" (by match rate within a sort_order)", *b.Sort))
+	}
+	if b.Sort != nil && *b.Sort == "auto" {
+		t.auto = &autoSort{} // replaced once the policy is known
+	}
+	if b.KeepOriginal != nil {
+		if t.format != formatJSON {
+			errs = append(errs, src.errorf(b.NameRange, "keep_original is for JSON log source types (a text event's message is its line)"))
+		}
+		t.keepOriginal = *b.KeepOriginal
+	}
+	if len(b.TimestampFields) > 0 {
+		if t.format != formatJSON {
+			errs = append(errs, src.errorf(b.TSRange, "timestamp_fields is for JSON log source types (format = \"json\")"))
+		}
+		for _, f := range b.TimestampFields {
+			if err := checkPath(f); err != nil {
+				errs = append(errs, src.errorf(b.TSRange, "timestamp_fields: %v", err))
+			}
+		}
+		t.tsFields = b.TimestampFields
+	} else if t.format == formatJSON {
+		t.tsFields = jsonTimestampDefault
 	}
 	return t, errs
 }
@@ -65,9 +99,10 @@ func compileTag(src *source, b *tagBlock, lib tagLibrary) (*tag, hclconf.Errors)
 	if b.Pattern == "" {
 		errs = append(errs, src.errorf(b.PatternRange, "tag pattern must not be empty"))
 	}
+	isTime := b.Type != nil && *b.Type == "time"
 	if err := checkPath(b.Field); err != nil {
 		errs = append(errs, src.errorf(b.FieldRange, "%v", err))
-	} else if why := reserved(b.Field); why != "" {
+	} else if why := reserved(b.Field); why != "" && !(isTime && b.Field == event.FieldTimestamp) {
 		errs = append(errs, src.errorf(b.FieldRange, "a tag cannot write %s: %s", b.Field, why))
 	}
 	if b.Type != nil {
@@ -77,8 +112,30 @@ func compileTag(src *source, b *tagBlock, lib tagLibrary) (*tag, hclconf.Errors)
 			errs = append(errs, src.errorf(b.TypeRange, "unknown type %q; use %s", *b.Type, quotedList(sortedKeys(valueTypeNames))))
 		case typ == typeAddress && !strings.HasSuffix(b.Field, ".address"):
 			errs = append(errs, src.errorf(b.FieldRange, "an address tag's field must end in .address (such as source.address)"))
+		case typ == typeURL && !strings.HasSuffix(b.Field, ".original"):
+			errs = append(errs, src.errorf(b.FieldRange, "a url tag's field must end in .original (such as url.original)"))
 		default:
 			t.typ = typ
+		}
+	}
+	switch {
+	case isTime && (b.Layout == nil || *b.Layout == ""):
+		errs = append(errs, src.errorf(b.TypeRange, "a time tag needs a layout: the reference time Mon Jan 2 15:04:05 MST 2006 written as the log writes it, such as \"02/Jan/2006:15:04:05 -0700\""))
+	case isTime:
+		if _, err := time.Parse(*b.Layout, time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC).Format(*b.Layout)); err != nil {
+			errs = append(errs, src.errorf(b.LayoutRange, "layout %q does not parse its own output: %v", *b.Layout, err))
+		}
+		t.layout = *b.Layout
+	case b.Layout != nil:
+		errs = append(errs, src.errorf(b.LayoutRange, "layout is for tags of type \"time\""))
+	}
+	if len(b.Values) > 0 {
+		if t.typ != typeString {
+			errs = append(errs, src.errorf(b.ValuesRange, "values (a lookup table) is for string tags"))
+		}
+		t.values = make(map[string]any, len(b.Values))
+		for k, v := range b.Values {
+			t.values[k] = v
 		}
 	}
 	t.lower = b.Lowercase != nil && *b.Lowercase
@@ -86,8 +143,8 @@ func compileTag(src *source, b *tagBlock, lib tagLibrary) (*tag, hclconf.Errors)
 }
 
 // compileRule checks a rule block and builds the rule. types are the
-// declared log source types.
-func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*logSourceType) (*rule, hclconf.Errors) {
+// declared log source types; intel says whether intel lists exist.
+func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*logSourceType, intel bool) (*rule, hclconf.Errors) {
 	var errs hclconf.Errors
 	add := func(e ...*hclconf.Error) { errs = append(errs, e...) }
 	r := &rule{
@@ -95,6 +152,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*lo
 		file:           src.name,
 		line:           src.pos(b.DefRange.Start).Line,
 		classification: b.Classification,
+		weight:         classificationWeight(b.Classification),
 	}
 	if b.Name == "" {
 		add(src.errorf(b.NameRange, "rule needs a name"))
@@ -104,15 +162,22 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*lo
 		add(src.errorf(b.TypesRange, "log_source_types must list at least one log source type"))
 	}
 	seen := map[string]bool{}
+	formats := map[formatKind]bool{}
 	for _, name := range b.LogSourceTypes {
 		switch {
 		case seen[name]:
 			add(src.errorf(b.TypesRange, "log source type %q is listed twice", name))
-		case types[name] == nil:
+		case decl[name] == nil:
 			add(src.errorf(b.TypesRange, "log source type %q is not declared; add a log_source_type %q block", name, name))
+		default:
+			formats[decl[name].format] = true
 		}
 		seen[name] = true
 	}
+	if len(formats) > 1 {
+		add(src.errorf(b.TypesRange, "a rule cannot apply to both text and JSON log source types; write one rule for each"))
+	}
+	isJSON := formats[formatJSON]
 	r.types = b.LogSourceTypes
 	if b.SortOrder != nil {
 		r.order = *b.SortOrder
@@ -131,49 +196,109 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*lo
 		r.risk = int64(*b.Risk)
 	}
 
-	if es := compilePattern(src, b, lib, r); len(es) > 0 {
-		// Without the pattern's groups, every check of what the rule
-		// sets would only add noise.
-		return r, append(errs, es...)
-	}
-
-	canSet := map[string]bool{}
-	for _, f := range engineFields {
-		canSet[f] = true
-	}
-	for _, f := range []string{event.FieldCommonEvent, event.FieldRisk, event.FieldRule} {
-		canSet[f] = true
+	// What the event holds before the rule runs: the engine's fields and
+	// what the header (or JSON document) gave.
+	sch := newSchema(lib, "this rule")
+	for f, t := range engineFields {
+		sch.add(f, t)
 	}
 	for _, name := range b.LogSourceTypes {
-		if t := types[name]; t != nil {
-			for _, f := range headerFields[t.header] {
-				canSet[f] = true
+		if t := decl[name]; t != nil && t.format == formatText {
+			addHeaderFields(sch, t)
+		}
+	}
+	if isJSON {
+		sch.open = true
+		for f, t := range jsonFields {
+			sch.add(f, t)
+		}
+	}
+
+	switch {
+	case isJSON && b.Pattern != nil:
+		add(src.errorf(b.PatternRange, "a rule of a JSON log source type matches with when (a condition over the document's fields), not pattern"))
+	case isJSON && b.When == nil:
+		add(src.errorf(b.MissingRange, "The argument \"when\" is required: a rule of a JSON log source type matches with a condition over the document's fields, such as when = `event.winlog.event_id == 4624`"))
+	case isJSON:
+		c, err := compileCondition(*b.When, sch)
+		if err != nil {
+			add(condErrorAt(src, b.WhenRange, *b.When, err))
+		} else {
+			r.when = c
+			r.literals = c.lits
+		}
+	case b.When != nil:
+		add(src.errorf(b.WhenRange, "when on a rule is for JSON log source types; on a text type, match with pattern and refine with a sub_rule's when"))
+	case b.Pattern == nil:
+		add(src.errorf(b.MissingRange, "The argument \"pattern\" is required: the regular expression the rule matches lines with"))
+	default:
+		if es := compilePattern(src, b, lib, r); len(es) > 0 {
+			// Without the pattern's groups, every check of what the rule
+			// sets would only add noise.
+			return r, append(errs, es...)
+		}
+	}
+	if len(errs) > 0 && r.re == nil && r.when == nil {
+		return r, errs
+	}
+
+	for f, t := range matchedFields {
+		sch.add(f, t)
+	}
+	for _, c := range r.caps {
+		for i, f := range fieldsOf(c.name, c.field, c.typ) {
+			if c.typ == typeURL && strings.HasSuffix(f, ".port") {
+				sch.add(f, types.IntType)
+				continue
+			}
+			if i == 0 {
+				sch.add(f, valueCELType(c.typ))
+				if c.values != nil {
+					sch.add(f, types.StringType)
+				}
+			} else {
+				sch.add(f, types.StringType)
 			}
 		}
 	}
-	for _, c := range r.caps {
-		for _, f := range fieldsOf(c.name, c.field, c.typ) {
-			canSet[f] = true
+	maps, es := compileMaps(src, b.Map, lib)
+	add(es...)
+	r.maps = maps
+	for _, m := range maps {
+		t := types.DynType
+		for _, from := range m.from {
+			if ft, ok := sch.fields[from]; ok {
+				t = ft
+			}
 		}
+		sch.add(m.to, t)
 	}
 
 	fields, es := compileFields(src, b.Fields, lib)
 	add(es...)
 	r.fields = fields
 	for _, f := range fields {
-		canSet[f.path] = true
+		sch.add(f.path, celTypeOf(f.value))
+	}
+	if intel {
+		for f, t := range intelFieldTypes {
+			sch.add(f, t)
+		}
 	}
 
-	// Conditions see the event as the base rule left it, so they may
-	// refer only to what the base rule sets; tests see sub-rules' fields too.
-	baseSet := maps.Clone(canSet)
+	// Conditions see the event as the base rule and intel lists left it;
+	// tests see sub-rules' fields too.
+	canSet := map[string]bool{}
+	for f := range sch.fields {
+		canSet[f] = true
+	}
 	subNames := map[string]bool{}
 	for _, sb := range b.SubRules {
 		if subNames[sb.Name] {
 			add(src.errorf(sb.NameRange, "sub_rule %q is defined twice in rule %q", sb.Name, b.Name))
 		}
 		subNames[sb.Name] = true
-		s, es := compileSubRule(src, sb, lib, baseSet)
+		s, es := compileSubRule(src, sb, lib, sch)
 		add(es...)
 		r.subs = append(r.subs, s)
 		canSet[FieldSubRule] = true
@@ -182,6 +307,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*lo
 		}
 	}
 	r.canSet = canSet
+	r.schema = sch
 	r.meta = newRuleMeta(r.name, r.classification, r.commonEvent)
 
 	for i, tb := range b.Tests {
@@ -194,19 +320,121 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, types map[string]*lo
 	return r, errs
 }
 
-// compilePattern expands tags, compiles the regular expression, maps its
-// groups to fields and extracts the required literals.
-func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.Errors {
-	if b.Pattern == "" {
-		return hclconf.Errors{src.errorf(b.PatternRange, "pattern must not be empty")}
+// addHeaderFields adds to sch what t's header parser (or header_pattern)
+// may set.
+func addHeaderFields(sch *schema, t *logSourceType) {
+	for f, ft := range headerFields[t.header] {
+		sch.add(f, ft)
 	}
-	expanded, exps, err := expandTags(b.Pattern, lib)
+	for _, c := range t.headerCaps {
+		for i, f := range fieldsOf(c.name, c.field, c.typ) {
+			if i == 0 {
+				sch.add(f, valueCELType(c.typ))
+				if c.values != nil {
+					sch.add(f, types.StringType)
+				}
+			} else {
+				sch.add(f, types.StringType)
+			}
+		}
+	}
+}
+
+// condErrorAt places a condition error within the attribute at rng.
+func condErrorAt(src *source, rng hcl.Range, expr string, err error) *hclconf.Error {
+	var ce *condError
+	if errors.As(err, &ce) {
+		return src.errorWithin(rng, expr, ce.off, "when: %s", ce.msg)
+	}
+	return src.errorf(rng, "when: %v", err)
+}
+
+// compileMaps reads a `map = { "user.name" = "winlog.event_data.TargetUserName" }`
+// attribute: each key is a field (resolved like capture group names), each
+// value the field to copy from, or a list of them (the first present wins).
+func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, hclconf.Errors) {
+	if expr == nil {
+		return nil, nil
+	}
+	if v, diags := expr.Value(nil); !diags.HasErrors() && v.IsNull() {
+		return nil, nil
+	}
+	pairs, diags := hcl.ExprMap(expr)
+	if diags.HasErrors() {
+		return nil, src.diags(diags)
+	}
+	var errs hclconf.Errors
+	var out []fieldMap
+	for _, kv := range pairs {
+		name, ok := keyString(kv.Key)
+		if !ok {
+			errs = append(errs, src.errorf(kv.Key.Range(), "map: a key must be a field name, such as \"user.name\""))
+			continue
+		}
+		to, _ := resolveName(name, lib)
+		if err := checkPath(to); err != nil {
+			errs = append(errs, src.errorf(kv.Key.Range(), "map: %v", err))
+			continue
+		}
+		if why := reserved(to); why != "" {
+			errs = append(errs, src.errorf(kv.Key.Range(), "map cannot set %s: %s", to, why))
+			continue
+		}
+		v, diags := kv.Value.Value(nil)
+		if diags.HasErrors() {
+			errs = append(errs, src.diags(diags)...)
+			continue
+		}
+		x, err := staticValue(v)
+		var from []string
+		switch y := x.(type) {
+		case string:
+			from = []string{y}
+		case []string:
+			from = y
+		default:
+			if err == nil {
+				err = fmt.Errorf("the value must be the field to copy from, or a list of them")
+			}
+		}
+		if err != nil {
+			errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
+			continue
+		}
+		for i, f := range from {
+			p, _ := resolveName(f, lib)
+			if err := checkPath(p); err != nil {
+				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
+			}
+			from[i] = p
+		}
+		out = append(out, fieldMap{to: to, from: from})
+	}
+	return out, errs
+}
+
+// compilePattern expands tags, compiles the rule's regular expression,
+// maps its groups to fields and extracts the required literals.
+func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.Errors {
+	re, caps, lits, errs := compileRegex(src, *b.Pattern, b.PatternRange, lib)
+	r.re, r.caps, r.literals = re, caps, lits
+	return errs
+}
+
+// compileRegex compiles a pattern as written in a rule file (tags, raw
+// named groups) at rng: the regular expression, where each group's value
+// goes, and the literals every match contains.
+func compileRegex(src *source, pattern string, rng hcl.Range, lib tagLibrary) (*regexp.Regexp, []capture, [][]string, hclconf.Errors) {
+	if pattern == "" {
+		return nil, nil, nil, hclconf.Errors{src.errorf(rng, "pattern must not be empty")}
+	}
+	expanded, exps, err := expandTags(pattern, lib)
 	if err != nil {
 		var pe *patternError
 		if errors.As(err, &pe) {
-			return hclconf.Errors{src.errorWithin(b.PatternRange, b.Pattern, pe.off, "pattern: %s", pe.msg)}
+			return nil, nil, nil, hclconf.Errors{src.errorWithin(rng, pattern, pe.off, "pattern: %s", pe.msg)}
 		}
-		return hclconf.Errors{src.errorf(b.PatternRange, "pattern: %v", err)}
+		return nil, nil, nil, hclconf.Errors{src.errorf(rng, "pattern: %v", err)}
 	}
 	re, err := regexp.Compile(expanded)
 	if err != nil {
@@ -217,22 +445,23 @@ func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.
 				// Quote what the author wrote, not the tag expansion.
 				off = originalOffset(i, exps)
 				end := originalEnd(i+len(se.Expr), exps)
-				msg = fmt.Sprintf("%s: `%s`", se.Code, b.Pattern[off:max(off, min(end, len(b.Pattern)))])
+				msg = fmt.Sprintf("%s: `%s`", se.Code, pattern[off:max(off, min(end, len(pattern)))])
 			}
 			if se.Code == syntax.ErrMissingParen {
 				// The error quotes the whole expression; point at the
 				// parenthesis left open instead.
-				off = max(off, unclosedParen(b.Pattern))
+				off = max(off, unclosedParen(pattern))
 			}
 		}
-		return hclconf.Errors{src.errorWithin(b.PatternRange, b.Pattern, off, "pattern is not a valid regular expression: %s", msg)}
+		return nil, nil, nil, hclconf.Errors{src.errorWithin(rng, pattern, off, "pattern is not a valid regular expression: %s", msg)}
 	}
-	r.re = re
+	var lits [][]string
 	if parsed, err := syntax.Parse(expanded, syntax.Perl); err == nil {
-		r.literals = requiredLiterals(parsed)
+		lits = requiredLiterals(parsed)
 	}
 
 	var errs hclconf.Errors
+	var caps []capture
 	firstGroup := map[string][]int{} // field → groups writing it so far
 	for i, name := range re.SubexpNames() {
 		if i == 0 || name == "" {
@@ -240,28 +469,70 @@ func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.
 		}
 		path, t := resolveName(name, lib)
 		at := func() hcl.Range {
-			off := strings.Index(b.Pattern, "(?P<"+name+">")
+			off := strings.Index(pattern, "(?P<"+name+">")
 			if off < 0 {
-				off = strings.Index(b.Pattern, "(?<"+name+">")
+				off = strings.Index(pattern, "(?<"+name+">")
 			}
-			return src.within(b.PatternRange, b.Pattern, max(0, off))
+			return src.within(rng, pattern, max(0, off))
 		}
 		if err := checkPath(path); err != nil {
 			errs = append(errs, hclconf.Errorf(at(), "group %q: %v", name, err))
 			continue
 		}
-		if why := reserved(path); why != "" {
+		c := capture{group: i, name: name, field: path, shadow: firstGroup[path]}
+		if t != nil {
+			c.typ, c.lower, c.layout, c.values = t.typ, t.lower, t.layout, t.values
+		}
+		if why := reserved(path); why != "" && !(c.typ == typeTime && path == event.FieldTimestamp) {
 			errs = append(errs, hclconf.Errorf(at(), "group %q would write %s: %s", name, path, why))
 			continue
 		}
-		c := capture{group: i, name: name, field: path, shadow: firstGroup[path]}
-		if t != nil {
-			c.typ, c.lower = t.typ, t.lower
-		}
 		firstGroup[path] = append(firstGroup[path], i)
-		r.caps = append(r.caps, c)
+		caps = append(caps, c)
 	}
-	return errs
+	return re, caps, lits, errs
+}
+
+// compileHeaderPattern compiles a log source type's header_pattern: a
+// regular expression, anchored at the start of the line, whose groups are
+// the header's fields.
+func compileHeaderPattern(src *source, b *typeBlock, t *logSourceType, lib tagLibrary) hclconf.Errors {
+	if b.HeaderFormat != nil {
+		switch {
+		case b.HeaderPattern != nil:
+			return hclconf.Errors{src.errorf(b.HeaderFormatRange, "give header_format or header_pattern, not both")}
+		case t.format == formatJSON:
+			return hclconf.Errors{src.errorf(b.HeaderFormatRange, "a JSON log source type has no header; leave header_format out")}
+		}
+		d, errs := compileHeaderFormat(src, *b.HeaderFormat, b.HeaderFormatRange, lib)
+		if len(errs) > 0 {
+			return errs
+		}
+		t.dissect, t.header = d, headerNone
+		for _, tok := range d.tokens {
+			if tok.cap.field != "" {
+				t.headerCaps = append(t.headerCaps, tok.cap)
+			}
+		}
+		return nil
+	}
+	if b.HeaderPattern == nil {
+		return nil
+	}
+	if t.format == formatJSON {
+		return hclconf.Errors{src.errorf(b.HeaderPatternRange, "a JSON log source type has no header; leave header_pattern out")}
+	}
+	p := *b.HeaderPattern
+	if !strings.HasPrefix(p, "^") {
+		p = "^(?:" + p + ")"
+	}
+	re, caps, _, errs := compileRegex(src, p, b.HeaderPatternRange, lib)
+	if len(errs) > 0 {
+		return errs
+	}
+	t.headerRE, t.headerCaps = re, caps
+	t.header = headerNone
+	return nil
 }
 
 // regexpMessage renders a regexp error for a rule author: what is wrong
@@ -296,26 +567,15 @@ func checkRisk(src *source, risk int, rng hcl.Range) *hclconf.Error {
 	return nil
 }
 
-func compileSubRule(src *source, sb *subRuleBlock, lib tagLibrary, canSet map[string]bool) (*subRule, hclconf.Errors) {
+func compileSubRule(src *source, sb *subRuleBlock, lib tagLibrary, sch *schema) (*subRule, hclconf.Errors) {
 	var errs hclconf.Errors
 	s := &subRule{name: sb.Name, risk: -1}
 	if sb.Name == "" {
 		errs = append(errs, src.errorf(sb.NameRange, "sub_rule needs a name"))
 	}
-	cond, err := compileCondition(sb.When, func(name string) (string, error) {
-		path, _ := resolveName(name, lib)
-		if !canSet[path] {
-			return "", fmt.Errorf("event.%s (%s) is never set by this rule", name, path)
-		}
-		return path, nil
-	})
+	cond, err := compileCondition(sb.When, sch)
 	if err != nil {
-		var ce *condError
-		if errors.As(err, &ce) {
-			errs = append(errs, src.errorWithin(sb.WhenRange, sb.When, ce.off, "when: %s", ce.msg))
-		} else {
-			errs = append(errs, src.errorf(sb.WhenRange, "when: %v", err))
-		}
+		errs = append(errs, condErrorAt(src, sb.WhenRange, sb.When, err))
 	}
 	s.when = cond
 	if sb.Classification != nil {
@@ -323,6 +583,7 @@ func compileSubRule(src *source, sb *subRuleBlock, lib tagLibrary, canSet map[st
 			errs = append(errs, e)
 		}
 		s.classification = *sb.Classification
+		s.weight = classificationWeight(s.classification)
 	}
 	if sb.CommonEvent != nil {
 		s.commonEvent = *sb.CommonEvent

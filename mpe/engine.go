@@ -1,7 +1,6 @@
 package mpe
 
 import (
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,58 +22,130 @@ type Entry struct {
 	OriginalLength int       // length before truncation
 }
 
-// undeclared is the log source type used for entries whose type has no
-// log_source_type block: syslog header, UTC, no rules.
-var undeclared = &logSourceType{header: headerSyslog, loc: time.UTC, selector: &selector{}}
+// noPolicy is the log source type of entries a nil RuleSet parses:
+// syslog header, UTC, no rules.
+var noPolicy = newUndeclared()
 
-// Parse turns an entry into an event. It never returns nil and never
-// panics, whatever the bytes: a line no rule matches, or of a type without
-// a policy, is kept as an event with classification "Unknown" and its
-// header fields. A nil RuleSet parses every entry that way. Parse is safe
-// for concurrent use.
+func newUndeclared() *logSourceType {
+	return &logSourceType{header: headerSyslog, loc: time.UTC, selector: newSelector(nil)}
+}
+
+// pass is one entry's trip through the engine. It lives on the caller's
+// stack and says what is being evaluated, so that a panic can name the
+// rule it happened in.
+type pass struct {
+	e *Entry
+	t *logSourceType
+	// stage and name say what is being evaluated: stage "rule" and the
+	// rule's name, "event_rule" and its name, "header", "intel". Set
+	// without allocating; put together only when a panic needs them.
+	stage string
+	name  string
+	timed bool
+	now   int64 // unix nanoseconds, read once when first needed
+	// fired, when set, collects the event rules that fired (tests), and
+	// noHooks keeps webhooks from being called.
+	fired   *[]string
+	noHooks bool
+}
+
+func (p *pass) clock() int64 {
+	if p.now == 0 {
+		p.now = time.Now().UnixNano()
+	}
+	return p.now
+}
+
+// typeOf returns the log source type an entry is parsed as.
+func (rs *RuleSet) typeOf(name string) *logSourceType {
+	if rs == nil {
+		return noPolicy
+	}
+	if t := rs.types[name]; t != nil {
+		return t
+	}
+	return rs.types[undeclaredKey]
+}
+
+// undeclaredKey holds, in RuleSet.types, the type of entries whose type
+// has no log_source_type block. No declared name can collide with it.
+const undeclaredKey = "\x00undeclared"
+
+// Parse turns an entry into exactly one event: header, rules, sub-rules,
+// intel lists, priority, and the `set` actions of matching event rules
+// (not alarms, webhooks or drops: that is Process). It never returns nil
+// and never panics, whatever the bytes: a line no rule matches, or of a
+// type without a policy, is kept as an event with classification
+// "Unknown" and its header fields. A nil RuleSet parses every entry that
+// way. Parse is safe for concurrent use; `sluice rules parse` and rule
+// tests use it.
 func (rs *RuleSet) Parse(e *Entry) (ev *event.Event) {
 	if e == nil {
 		e = &Entry{}
 	}
+	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header"}
 	defer func() {
-		// Parse is written not to panic; this is the guarantee should a
-		// bug slip through: the entry is kept, flagged, never lost.
 		if r := recover(); r != nil {
-			ev = &event.Event{ID: docID(e), Organization: organization(e), Timestamp: collected(e), Message: message(e.Raw)}
-			ev.Set(event.FieldClassification, event.ClassificationUnknown)
-			ev.Set(event.FieldLogSourceType, e.LogSourceType)
-			ev.Set(event.FieldAgent, e.Agent)
-			ev.AddFlag(event.FlagError)
-			ev.Set("error.message", fmt.Sprint("mpe: panic: ", r))
+			ev = rs.panicked(&p, r)
 		}
 	}()
-
-	t := undeclared
+	ev = rs.parse(&p)
 	if rs != nil {
-		if lt := rs.types[e.LogSourceType]; lt != nil {
-			t = lt
-		}
+		rs.runEventRules(ev, &p, nil, false)
 	}
+	return ev
+}
+
+// parse runs everything up to (not including) event rules.
+func (rs *RuleSet) parse(p *pass) *event.Event {
+	e, t := p.e, p.t
+	p.timed = sampled()
+	t.stats.lines.Add(1)
 
 	msg, valid := normalize(e.Raw)
-	ev = &event.Event{ID: docID(e), Organization: organization(e), Message: msg}
+	ev := &event.Event{ID: docID(e), Organization: organization(e), Message: msg}
+	ev.Grow(32)
 	if !valid {
 		ev.AddFlag(event.FlagInvalidUTF8)
 	}
+	if t.format == formatJSON {
+		decodeJSON(ev, msg, t)
+	}
 	setMeta(ev, e, t)
-
-	var h header
-	parseHeader(t.header, msg, t.loc, e.Collected, &h)
-	applyHeader(ev, &h)
+	if t.format == formatText {
+		var h header
+		parseHeader(t.header, msg, t.loc, e.Collected, &h)
+		applyHeader(ev, &h)
+		if t.dissect != nil {
+			t.dissect.parse(ev, msg, t.loc, e.Collected)
+		}
+		if t.headerRE != nil {
+			if m := t.headerRE.FindStringSubmatchIndex(msg); m != nil {
+				extractCaps(ev, t.headerCaps, msg, m, t.loc, e.Collected)
+			}
+		}
+	}
 	if ev.Timestamp.IsZero() {
 		ev.Timestamp = collected(e)
 	}
 
-	if r, m := t.match(msg); r != nil {
-		r.apply(ev, msg, m)
-	} else {
+	r, m := t.match(msg, ev, p)
+	if r == nil {
+		t.stats.unmatched.Add(1)
 		ev.Set(event.FieldClassification, unknown)
+		p.stage, p.name = "intel", ""
+		hits := rs.tagIntel(ev)
+		setPriority(ev, 0, unknownWeight, hits)
+		return ev
 	}
+	r.stats.match(p.clock())
+	p.stage, p.name = "rule", r.name
+	r.extract(ev, msg, m, t.loc, e.Collected)
+	p.stage, p.name = "intel", ""
+	hits := rs.tagIntel(ev)
+	p.stage, p.name = "rule", r.name
+	risk, weight := r.refine(ev)
+	setPriority(ev, risk, weight, hits)
 	return ev
 }
 
@@ -89,9 +160,16 @@ func setMeta(ev *event.Event, e *Entry, t *logSourceType) {
 	} else {
 		ev.Set(event.FieldLogSourceType, e.LogSourceType)
 	}
-	ev.Set(event.FieldLogSource, e.LogSource)
-	ev.Set(event.FieldAgent, e.Agent)
-	ev.Set(event.FieldMediator, e.Mediator)
+	// An empty value sets nothing, but costs a search: skip it.
+	if e.LogSource != "" {
+		ev.Set(event.FieldLogSource, e.LogSource)
+	}
+	if e.Agent != "" {
+		ev.Set(event.FieldAgent, e.Agent)
+	}
+	if e.Mediator != "" {
+		ev.Set(event.FieldMediator, e.Mediator)
+	}
 	if e.Organization == "" {
 		ev.Set(event.FieldOrganization, defaultOrganization)
 	} else {
@@ -109,37 +187,60 @@ var (
 	defaultOrganization any = event.DefaultOrganization
 )
 
-// match runs the policy on line and returns the first rule that matches,
-// with its submatch offsets.
-func (t *logSourceType) match(line string) (*rule, []int) {
-	cands := t.selector.scan(line)
-	for i, r := range t.policy {
-		if !cands.has(i) {
-			continue
-		}
-		if m := r.re.FindStringSubmatchIndex(line); m != nil {
+// match runs the policy on a line and returns the first rule that
+// matches, with its submatch offsets (nil for JSON rules).
+func (t *logSourceType) match(line string, ev *event.Event, p *pass) (*rule, []int) {
+	if len(t.policy) == 0 {
+		return nil, nil
+	}
+	sc := t.selector.scan(line)
+	defer t.selector.done(sc)
+	if t.auto != nil {
+		return t.auto.match(t, sc, line, ev, p)
+	}
+	for i := sc.next(0); i >= 0; i = sc.next(i + 1) {
+		r := t.policy[i]
+		if m, ok := r.try(line, ev, p); ok {
 			return r, m
 		}
 	}
 	return nil, nil
 }
 
-// apply writes what rule r extracted from line (with submatches m) into
-// ev, then lets the first sub-rule whose condition holds refine it.
-func (r *rule) apply(ev *event.Event, line string, m []int) {
-	for _, c := range r.caps {
-		lo, hi := m[2*c.group], m[2*c.group+1]
-		if lo < 0 || c.shadowed(m) {
-			continue
+// try runs one rule on a line (text) or event (JSON).
+func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
+	p.stage, p.name = "rule", r.name
+	var start time.Time
+	if p.timed {
+		r.stats.tried.Add(timingSample)
+		start = time.Now()
+	}
+	var m []int
+	ok := false
+	if r.re != nil {
+		m = r.re.FindStringSubmatchIndex(line)
+		ok = m != nil
+	} else {
+		ok = r.when.holds(ev)
+	}
+	if p.timed {
+		r.stats.nanos.Add(int64(time.Since(start)) * timingSample)
+	}
+	return m, ok
+}
+
+// extract writes what rule r took from the line (submatches m) and its
+// constant fields into ev. loc and ref date captured times.
+func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time) {
+	extractCaps(ev, r.caps, line, m, loc, ref)
+	for _, mp := range r.maps {
+		for _, from := range mp.from {
+			// "-" is how Windows, Apache and many others write "none".
+			if v, ok := ev.Get(from); ok && v != "-" {
+				ev.Set(mp.to, v)
+				break
+			}
 		}
-		v := strings.TrimSpace(line[lo:hi])
-		if v == "" {
-			continue
-		}
-		if c.lower {
-			v = strings.ToLower(v)
-		}
-		setValue(ev, c.name, c.field, c.typ, v)
 	}
 	for _, f := range r.fields {
 		ev.Set(f.path, f.value)
@@ -147,28 +248,54 @@ func (r *rule) apply(ev *event.Event, line string, m []int) {
 	ev.Set(event.FieldRule, r.meta.name)
 	ev.Set(event.FieldClassification, r.meta.classification)
 	ev.Set(event.FieldCommonEvent, r.meta.commonEvent)
-	ev.Set(event.FieldRisk, r.risk)
-	// Conditions see the event as the base rule left it; the first
-	// sub-rule that holds wins.
+}
+
+// extractCaps stores the values of the groups caps of a match m.
+func extractCaps(ev *event.Event, caps []capture, line string, m []int, loc *time.Location, ref time.Time) {
+	for i := range caps {
+		c := &caps[i]
+		lo, hi := m[2*c.group], m[2*c.group+1]
+		if lo < 0 || c.shadowed(m) {
+			continue
+		}
+		v := strings.TrimSpace(line[lo:hi])
+		if v == "" || v == "-" && c.typ != typeString {
+			continue
+		}
+		if c.lower {
+			v = strings.ToLower(v)
+		}
+		setValue(ev, c, v, loc, ref)
+	}
+}
+
+// refine lets the first sub-rule whose condition holds refine the event,
+// and returns the event's risk and classification weight. Conditions see
+// the event as the base rule (and intel lists) left it.
+func (r *rule) refine(ev *event.Event) (int64, float64) {
+	risk, weight := r.risk, r.weight
 	for _, s := range r.subs {
-		if !holds(s.when, ev) {
+		if !s.when.holds(ev) {
 			continue
 		}
 		ev.Set(FieldSubRule, s.meta.name)
 		if s.classification != "" {
 			ev.Set(event.FieldClassification, s.meta.classification)
+			weight = s.weight
 		}
 		if s.commonEvent != "" {
 			ev.Set(event.FieldCommonEvent, s.meta.commonEvent)
 		}
 		if s.risk >= 0 {
-			ev.Set(event.FieldRisk, s.risk)
+			risk = s.risk
 		}
 		for _, f := range s.fields {
 			ev.Set(f.path, f.value)
 		}
 		break
 	}
+	ev.Set(event.FieldRisk, risk)
+	return risk, weight
 }
 
 // shadowed reports whether an earlier group writing the same field took

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -18,15 +20,60 @@ var metaNames = map[string]string{
 	"risk":           event.FieldRisk,
 	"rule":           event.FieldRule,
 	"sub_rule":       FieldSubRule,
+	"priority":       FieldPriority,
+	"intel":          FieldIntel,
 }
 
 // engineFields are set by the engine on every event (or may be: flags and
-// original length depend on the entry).
-var engineFields = []string{
-	event.FieldTimestamp, event.FieldMessage,
-	event.FieldLogSourceType, event.FieldLogSource, event.FieldAgent, event.FieldMediator,
-	event.FieldOrganization, event.FieldSeq, event.FieldCollected, event.FieldFlags,
-	event.FieldOriginalLength, event.FieldClassification,
+// original length depend on the entry), with their CEL types.
+var engineFields = map[string]*types.Type{
+	event.FieldTimestamp:      types.TimestampType,
+	event.FieldMessage:        types.StringType,
+	event.FieldLogSourceType:  types.StringType,
+	event.FieldLogSource:      types.StringType,
+	event.FieldAgent:          types.StringType,
+	event.FieldMediator:       types.StringType,
+	event.FieldOrganization:   types.StringType,
+	event.FieldSeq:            types.IntType,
+	event.FieldCollected:      types.TimestampType,
+	event.FieldFlags:          types.NewListType(types.StringType),
+	event.FieldOriginalLength: types.IntType,
+	event.FieldClassification: types.StringType,
+	FieldPriority:             types.IntType,
+}
+
+// matchedFields are set on every event a rule matched.
+var matchedFields = map[string]*types.Type{
+	event.FieldCommonEvent: types.StringType,
+	event.FieldRisk:        types.IntType,
+	event.FieldRule:        types.StringType,
+}
+
+// intelFieldTypes are what intel tagging sets.
+var intelFieldTypes = map[string]*types.Type{
+	FieldIntel:            types.NewListType(types.StringType),
+	fieldIndicatorType:    types.StringType,
+	fieldIndicatorValue:   types.StringType,
+	fieldIndicatorField:   types.StringType,
+	fieldIndicatorFeed:    types.StringType,
+	fieldIndicatorMatched: types.StringType,
+}
+
+// jsonFields are what JSON decoding may set besides the document's fields.
+var jsonFields = map[string]*types.Type{
+	fieldOriginal: types.StringType,
+	fieldCreated:  types.StringType,
+}
+
+// valueCELType is the CEL type of values a capture of type t stores.
+func valueCELType(t valueType) *types.Type {
+	switch t {
+	case typeInt, typePort:
+		return types.IntType
+	case typeTime:
+		return types.TimestampType
+	}
+	return types.StringType
 }
 
 // resolveName maps a name as a rule author writes it (a capture group, an

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
@@ -18,6 +20,7 @@ import (
 var fuzzLines = []string{
 	"Mar 10 11:00:00 h sshd[1]: Accepted password for bob from 192.0.2.5 port 22 ssh2",
 	"<13>1 2024-03-10T11:00:00Z h app 1 - - hello",
+	`{"winlog":{"event_id":4624,"event_data":{"TargetUserName":"bob"}},"@timestamp":"2024-03-10T11:00:00Z"}`,
 	"",
 	"\xff\xfe",
 }
@@ -42,6 +45,8 @@ func FuzzLoadBytes(f *testing.F) {
 	f.Add([]byte("rule \"r\" {\n  pattern = `(<sip>`\n}\n"))
 	f.Add([]byte("tag \"t\" { pattern = \"`\" field = \"a.b\" }"))
 	f.Add([]byte("v = <<EOT\n`\nEOT\n"))
+	f.Add([]byte("log_source_type \"j\" { format = \"json\" }\nrule \"r\" {\n  log_source_types = [\"j\"]\n  when = `event.winlog.event_id == 4624`\n  classification = \"Information\"\n  map = { login = \"winlog.event_data.TargetUserName\" }\n}\n"))
+	f.Add([]byte(decl + okRule("r", "") + "event_rule \"e\" {\n  when = `event.login == \"root\"`\n  set = { \"labels.x\" = \"y\" }\n  alarm {\n    message = \"${event.login}\"\n  }\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rs, err := LoadBytes("fuzz.hcl", src)
 		if err != nil {
@@ -54,6 +59,9 @@ func FuzzLoadBytes(f *testing.F) {
 		for _, typ := range append(rs.Types(), "") {
 			for _, l := range fuzzLines {
 				checkEvent(t, rs.Parse(&Entry{Raw: []byte(l), LogSourceType: typ}))
+				for _, ev := range rs.Process(&Entry{Raw: []byte(l), LogSourceType: typ}, nil) {
+					checkEvent(t, ev)
+				}
 			}
 		}
 		rs.RunTests()
@@ -71,6 +79,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("<999>Feb 29 24:61:61 - x[: y"), uint8(1), true)
 	f.Add([]byte("<13>1 - - - - - [a x=\"\\]"), uint8(2), false)
 	f.Add([]byte("Jan  1 00:00:00 h sudo:   u : TTY=a ; PWD=b ; USER=c ; COMMAND="), uint8(0), false)
+	f.Add([]byte(`{"winlog":{"event_id":"4740","event_data":{"TargetUserName":"x"}},"sluice":{"rule":"y"}}`), uint8(0), false)
+	f.Add([]byte(`{"a":[{"b":1}],"message":7,"@timestamp":"not a time"}`), uint8(0), false)
+	f.Add([]byte(`[1,2,3]`), uint8(0), false)
+	f.Add([]byte("Oct 10 2018 12:34:56 fw : %ASA-6-302013: Built inbound TCP connection 1 for a:b/1 (c) to d:e/2 (f)"), uint8(0), false)
 	types := append(rs.Types(), "undeclared")
 	f.Fuzz(func(t *testing.T, raw []byte, typ uint8, truncated bool) {
 		e := &Entry{
@@ -81,6 +93,54 @@ func FuzzParse(f *testing.F) {
 			Truncated:     truncated,
 		}
 		checkEvent(t, rs.Parse(e))
+		for _, ev := range rs.Process(e, nil) {
+			checkEvent(t, ev)
+		}
+	})
+}
+
+// FuzzCondition compiles arbitrary conditions; those that compile are
+// evaluated on an event both ways (fast path and cel-go), which must agree
+// and not panic.
+func FuzzCondition(f *testing.F) {
+	for _, c := range []string{
+		`event.login == "root"`, `event.sport > 20 && has(event.dip)`, `"a" in event.event.category`,
+		`string(event.sport) == "22" || event.login.startsWith("r")`, `!(event.ok) || event.login in ["a", "b"]`,
+		`event.login.matches("^r.*t$")`, `int(event.login) == 3`, `event.sport == 22.0`,
+	} {
+		f.Add(c, true)
+		f.Add(c, false)
+	}
+	ev := &event.Event{}
+	ev.Set("user.name", "root")
+	ev.Set("source.port", int64(22))
+	ev.Set("event.category", []string{"a", "b"})
+	ev.Set("labels.ok", true)
+	f.Fuzz(func(t *testing.T, src string, open bool) {
+		s := testSchema()
+		s.add("labels.ok", types.BoolType)
+		s.open = open
+		c, err := compileCondition(src, s)
+		if err != nil {
+			var ce *condError
+			if !errors.As(err, &ce) && !strings.Contains(err.Error(), "condition") {
+				t.Fatalf("error %T: %v", err, err)
+			}
+			return
+		}
+		want := c.celHolds(ev)
+		if c.fast != nil {
+			switch c.fast(ev) {
+			case triTrue:
+				if !want {
+					t.Fatalf("%s: fast true, cel-go false", src)
+				}
+			case triFalse, triError:
+				if want {
+					t.Fatalf("%s: fast false, cel-go true", src)
+				}
+			}
+		}
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -27,12 +29,14 @@ type headerKind uint8
 const (
 	headerSyslog headerKind = iota
 	headerNone
+	headerCisco
 )
 
 // headerKinds maps the header attribute's values to parsers.
 var headerKinds = map[string]headerKind{
 	"syslog": headerSyslog,
 	"none":   headerNone,
+	"cisco":  headerCisco,
 }
 
 // parseHeader extracts header fields from a line. It never fails: what it
@@ -43,6 +47,8 @@ func parseHeader(kind headerKind, line string, loc *time.Location, ref time.Time
 	switch kind {
 	case headerSyslog:
 		parseSyslog(line, loc, ref, h)
+	case headerCisco:
+		parseCisco(line, loc, ref, h)
 	}
 }
 
@@ -57,10 +63,15 @@ const (
 )
 
 // headerFields lists, per header parser, the fields it may set.
-var headerFields = map[headerKind][]string{
+var headerFields = map[headerKind]map[string]*types.Type{
 	headerSyslog: {
-		event.FieldHostname, fieldProcessName, fieldProcessPID,
-		fieldSyslogPriority, fieldSyslogFacility, fieldSyslogSeverity, fieldSyslogMsgID,
+		event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
+		fieldSyslogPriority: types.IntType, fieldSyslogFacility: types.IntType, fieldSyslogSeverity: types.IntType,
+		fieldSyslogMsgID: types.StringType,
+	},
+	headerCisco: {
+		event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
+		fieldSyslogPriority: types.IntType, fieldSyslogFacility: types.IntType, fieldSyslogSeverity: types.IntType,
 	},
 }
 
@@ -140,6 +151,9 @@ func parseTag(s string) (prog, pid string, n int) {
 	if j == 0 || j >= len(s) {
 		return "", "", 0
 	}
+	if s[j] == ' ' || s[j] == '\t' {
+		return parseSpacedTag(s)
+	}
 	prog = s[:j]
 	if s[j] == '[' {
 		k := strings.IndexByte(s[j:], ']')
@@ -150,12 +164,36 @@ func parseTag(s string) (prog, pid string, n int) {
 		j += k + 1
 	}
 	if j >= len(s) || s[j] != ':' {
-		return "", "", 0
+		return parseSpacedTag(s)
 	}
 	if k := strings.IndexByte(prog, '('); k > 0 && strings.HasSuffix(prog, ")") {
 		prog = prog[:k]
 	}
 	return prog, pid, j + 1
+}
+
+// parseSpacedTag reads the tags macOS writes, with spaces in them:
+// "Google Chrome[85294]:" and "com.apple.xpc.launchd[1] (com.apple.x[21498]):".
+// The tag runs to the first ": "; it is taken only when it has a '[' or
+// '(' in it, so that a message without a tag is not mistaken for one.
+func parseSpacedTag(s string) (prog, pid string, n int) {
+	limit := min(len(s), 96)
+	end := strings.Index(s[:limit], ": ")
+	if end < 0 && strings.HasSuffix(s[:limit], ":") && limit == len(s) {
+		end = len(s) - 1
+	}
+	if end <= 0 || !strings.ContainsAny(s[:end], "[(") {
+		return "", "", 0
+	}
+	prog = s[:end]
+	if strings.HasSuffix(prog, "]") {
+		if k := strings.LastIndexByte(prog, '['); k > 0 {
+			if _, ok := pidValue(prog[k+1 : len(prog)-1]); ok {
+				prog, pid = prog[:k], prog[k+1:len(prog)-1]
+			}
+		}
+	}
+	return prog, pid, end + 1
 }
 
 // parse5424 reads the rest of an RFC 5424 header from offset i:
@@ -290,6 +328,11 @@ func parse3164(s string, loc *time.Location, ref time.Time) (time.Time, int, boo
 		return time.Time{}, 0, false
 	}
 	i++
+	// Cisco devices write the year after the day: "Oct 10 2018 12:34:56".
+	year := 0
+	if y, j, ok := digits(s, i, 4, 4); ok && j < len(s) && s[j] == ' ' {
+		year, i = y, j+1
+	}
 	hh, i, ok1 := digits(s, i, 2, 2)
 	if !ok1 || i >= len(s) || s[i] != ':' {
 		return time.Time{}, 0, false
@@ -311,6 +354,9 @@ func parse3164(s string, loc *time.Location, ref time.Time) (time.Time, int, boo
 			scale /= 10
 		}
 		i = j
+	}
+	if year > 0 {
+		return time.Date(year, time.Month(month), day, hh, mm, ss, ns, loc), i, true
 	}
 	return inferYear(time.Month(month), day, hh, mm, ss, ns, loc, ref), i, true
 }

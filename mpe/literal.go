@@ -5,26 +5,30 @@ import (
 	"strings"
 )
 
-// requiredLiterals returns strings that every match of re contains: the
-// runs of literal text of its top-level concatenation and, recursively, of
-// the parts every match must go through (groups, x+, x{n,} with n ≥ 1).
-// Alternations and optional parts contribute nothing, and neither do
-// case-insensitive literals, so the result is always safe to filter on:
-// a line that lacks one of them cannot match.
-//
-// The engine filters on the longest of them; the full MPE feeds all of
-// them to one Aho-Corasick scan per line.
-func requiredLiterals(re *syntax.Regexp) []string {
-	var out []string
+// requiredLiterals returns what every match of re must contain, as groups:
+// each group is a set of strings of which a match contains at least one
+// (a group of one is a plain required literal). They come from the runs of
+// literal text of the expression's top-level concatenation and,
+// recursively, of the parts every match goes through (groups, x+, x{n,}
+// with n ≥ 1); an alternation gives a group when each of its branches has
+// a required literal of its own. Optional parts and case-insensitive text
+// give nothing, so the result is always safe to filter on: a line that has
+// no member of some group cannot match.
+func requiredLiterals(re *syntax.Regexp) [][]string {
+	var out [][]string
 	collectLiterals(re, &out)
 	return out
 }
 
-func collectLiterals(re *syntax.Regexp, out *[]string) {
+// maxAlternatives caps the size of a group: an alternation of more
+// branches than this is not worth selecting on.
+const maxAlternatives = 16
+
+func collectLiterals(re *syntax.Regexp, out *[][]string) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if s, ok := exactString(re); ok && s != "" {
-			*out = append(*out, s)
+			*out = append(*out, []string{s})
 		}
 	case syntax.OpCapture, syntax.OpPlus:
 		collectLiterals(re.Sub[0], out)
@@ -38,7 +42,7 @@ func collectLiterals(re *syntax.Regexp, out *[]string) {
 		var run strings.Builder
 		flush := func() {
 			if run.Len() > 0 {
-				*out = append(*out, run.String())
+				*out = append(*out, []string{run.String()})
 				run.Reset()
 			}
 		}
@@ -51,7 +55,58 @@ func collectLiterals(re *syntax.Regexp, out *[]string) {
 			collectLiterals(sub, out)
 		}
 		flush()
+	case syntax.OpAlternate:
+		if len(re.Sub) > maxAlternatives {
+			return
+		}
+		// Each branch contributes its best group: the alternation
+		// requires some branch, so some member of the union. A branch
+		// with nothing to offer makes the whole alternation useless.
+		var group []string
+		for _, sub := range re.Sub {
+			var branch [][]string
+			if s, ok := exactString(sub); ok {
+				if s == "" {
+					return
+				}
+				branch = [][]string{{s}}
+			} else {
+				collectLiterals(sub, &branch)
+			}
+			best := bestGroup(branch)
+			if best == nil {
+				return
+			}
+			group = append(group, best...)
+		}
+		if len(group) > 0 && len(group) <= maxAlternatives {
+			*out = append(*out, group)
+		}
 	}
+}
+
+// bestGroup returns the most selective of groups: the one whose shortest
+// member is longest (a long plain literal beats a set of short
+// alternatives). Nil when there is none.
+func bestGroup(groups [][]string) []string {
+	var best []string
+	bestLen := 0
+	for _, g := range groups {
+		if l := shortest(g); l > bestLen || l == bestLen && len(g) < len(best) {
+			best, bestLen = g, l
+		}
+	}
+	return best
+}
+
+func shortest(g []string) int {
+	n := -1
+	for _, s := range g {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return max(n, 0)
 }
 
 // exactString returns the one string re matches, if it matches exactly
@@ -83,15 +138,4 @@ func exactString(re *syntax.Regexp) (string, bool) {
 		return b.String(), true
 	}
 	return "", false
-}
-
-// longest returns the longest of ss ("" for none).
-func longest(ss []string) string {
-	best := ""
-	for _, s := range ss {
-		if len(s) > len(best) {
-			best = s
-		}
-	}
-	return best
 }

@@ -16,12 +16,36 @@ import (
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
 
+// LoadOptions connects a rule set to what outlives it: the mediator keeps
+// one webhook runner and hands it to every set it loads, and passes the
+// set in force so statistics carry over a reload.
+type LoadOptions struct {
+	// Webhooks receives the calls of event rules' webhook actions. Nil
+	// drops them (counted in Totals().Webhooks all the same): `sluice rules`
+	// commands and tests load without one.
+	Webhooks *WebhookRunner
+	// Previous, when set, is the rule set being replaced: rules and event
+	// rules of the same name keep counting into the same statistics.
+	Previous *RuleSet
+	// OnPanic, when set, is told about every panic Process or Parse
+	// recovered from (the entry is kept as an error event either way). It
+	// must be safe for concurrent use.
+	OnPanic func(PanicInfo)
+}
+
 // Load reads rule files: each path is a file, or a folder searched
 // recursively for *.hcl files. All files form one rule set (a rule may use
 // a tag or log source type another file defines). Any error in any file
 // fails the whole load; the error is an hclconf.Errors listing every
 // problem as file:line:col: message.
 func Load(paths []string) (*RuleSet, error) {
+	return LoadWith(paths, LoadOptions{})
+}
+
+// LoadWith is Load with options. Loading is cheap enough to call on every
+// change of a watched file: the mediator compiles the new set beside the
+// old one, runs its tests, and swaps.
+func LoadWith(paths []string, opts LoadOptions) (*RuleSet, error) {
 	var files []string
 	var errs hclconf.Errors
 	seen := map[string]bool{}
@@ -60,7 +84,7 @@ func Load(paths []string) (*RuleSet, error) {
 	if len(paths) == 0 {
 		errs = append(errs, &hclconf.Error{Msg: "no rule files given"})
 	}
-	l := newLoader()
+	l := newLoader(opts)
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
@@ -75,19 +99,24 @@ func Load(paths []string) (*RuleSet, error) {
 	return l.finish()
 }
 
-// LoadBytes loads one rule file from memory; name is used in errors.
+// LoadBytes loads one rule file from memory; name is used in errors and
+// intel list files are found relative to it.
 func LoadBytes(name string, src []byte) (*RuleSet, error) {
-	l := newLoader()
+	l := newLoader(LoadOptions{})
 	l.addFile(name, src)
 	return l.finish()
 }
 
 // loader collects the blocks of all files, then compiles them together.
 type loader struct {
-	types []declared[*typeBlock]
-	tags  []declared[*tagBlock]
-	rules []declared[*ruleBlock]
-	errs  hclconf.Errors
+	opts   LoadOptions
+	files  []string
+	types  []declared[*typeBlock]
+	tags   []declared[*tagBlock]
+	rules  []declared[*ruleBlock]
+	intel  []declared[*intelBlock]
+	events []declared[*eventRuleBlock]
+	errs   hclconf.Errors
 }
 
 type declared[T any] struct {
@@ -95,11 +124,12 @@ type declared[T any] struct {
 	block T
 }
 
-func newLoader() *loader { return &loader{} }
+func newLoader(opts LoadOptions) *loader { return &loader{opts: opts} }
 
 // addFile parses one file and decodes its blocks. A block that does not
 // decode is reported and left out; the others still go on.
 func (l *loader) addFile(name string, data []byte) {
+	l.files = append(l.files, name)
 	src, e := newSource(name, data)
 	if e != nil {
 		l.errs = append(l.errs, e)
@@ -129,9 +159,19 @@ func (l *loader) addFile(name string, data []byte) {
 				l.tags = append(l.tags, declared[*tagBlock]{src, tb})
 			}
 		case "rule":
-			rb := &ruleBlock{Name: label, NameRange: labelRange, DefRange: b.DefRange}
+			rb := &ruleBlock{Name: label, NameRange: labelRange, DefRange: b.DefRange, MissingRange: b.Body.MissingItemRange()}
 			if l.decode(src, b, rb) {
 				l.rules = append(l.rules, declared[*ruleBlock]{src, rb})
+			}
+		case "intel_list":
+			ib := &intelBlock{Name: label, NameRange: labelRange}
+			if l.decode(src, b, ib) {
+				l.intel = append(l.intel, declared[*intelBlock]{src, ib})
+			}
+		case "event_rule":
+			eb := &eventRuleBlock{Name: label, NameRange: labelRange, DefRange: b.DefRange}
+			if l.decode(src, b, eb) {
+				l.events = append(l.events, declared[*eventRuleBlock]{src, eb})
 			}
 		}
 	}
@@ -179,11 +219,34 @@ func (l *loader) finish() (*RuleSet, error) {
 			lib[t.name] = t
 		}
 	}
+	for _, d := range l.types {
+		if t := types[d.block.Name]; t != nil {
+			errs = append(errs, compileHeaderPattern(d.src, d.block, t, lib)...)
+		}
+	}
 
-	rs := &RuleSet{types: types}
+	rs := &RuleSet{types: types, webhooks: l.opts.Webhooks, onPanic: l.opts.OnPanic}
+	files := slices.Clone(l.files)
+
+	intelAt := map[string]string{}
+	for _, d := range l.intel {
+		il, es := compileIntel(d.src, d.block, lib)
+		errs = append(errs, es...)
+		where := d.src.rng(d.block.NameRange)
+		if prev, dup := intelAt[d.block.Name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "intel_list %q is already defined at %s", d.block.Name, prev))
+			continue
+		}
+		intelAt[d.block.Name] = posString(where)
+		if il != nil {
+			rs.intel = append(rs.intel, il)
+			files = append(files, il.file)
+		}
+	}
+
 	ruleAt := map[string]string{}
 	for _, d := range l.rules {
-		r, es := compileRule(d.src, d.block, lib, types)
+		r, es := compileRule(d.src, d.block, lib, types, len(l.intel) > 0)
 		errs = append(errs, es...)
 		where := d.src.rng(d.block.NameRange)
 		if prev, dup := ruleAt[r.name]; dup {
@@ -193,6 +256,25 @@ func (l *loader) finish() (*RuleSet, error) {
 		ruleAt[r.name] = posString(where)
 		rs.rules = append(rs.rules, r)
 	}
+
+	// Event rules see what any rule of their types may set.
+	eventAt := map[string]string{}
+	for _, d := range l.events {
+		er, es := compileEventRule(d.src, d.block, lib, types, rs.rules, l.events, len(l.intel) > 0)
+		errs = append(errs, es...)
+		where := d.src.rng(d.block.NameRange)
+		if prev, dup := eventAt[er.name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "event_rule %q is already defined at %s", er.name, prev))
+			continue
+		}
+		if prev, dup := ruleAt[er.name]; dup {
+			errs = append(errs, hclconf.Errorf(where, "event_rule %q has the name of the rule at %s; names are shared by rules and event rules (statistics, alarms)", er.name, prev))
+			continue
+		}
+		eventAt[er.name] = posString(where)
+		rs.eventRules = append(rs.eventRules, er)
+	}
+
 	if len(errs) > 0 {
 		slices.SortStableFunc(errs, func(a, b *hclconf.Error) int {
 			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
@@ -200,18 +282,58 @@ func (l *loader) finish() (*RuleSet, error) {
 		return nil, errs
 	}
 
+	l.carryStats(rs)
 	for _, r := range rs.rules {
 		for _, name := range r.types {
 			types[name].policy = append(types[name].policy, r)
 		}
 	}
-	for _, t := range types {
+	slices.SortStableFunc(rs.eventRules, func(a, b *eventRule) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.name, b.name))
+	})
+	undeclared := newUndeclared()
+	types[undeclaredKey] = undeclared
+	for name, t := range types {
 		slices.SortStableFunc(t.policy, func(a, b *rule) int {
 			return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.name, b.name))
 		})
 		t.selector = newSelector(t.policy)
+		if t.auto != nil {
+			t.auto = newAutoSort(t.policy)
+		}
+		for _, er := range rs.eventRules {
+			if er.appliesTo(name) {
+				t.events = append(t.events, er)
+			}
+		}
 	}
+	slices.Sort(files)
+	rs.files = slices.Compact(files)
 	return rs, nil
+}
+
+// carryStats gives rules and event rules the counters of the same-named
+// ones of the previous set, or new ones.
+func (l *loader) carryStats(rs *RuleSet) {
+	prev := map[string]*counters{}
+	if p := l.opts.Previous; p != nil {
+		for _, r := range p.rules {
+			prev["rule\x00"+r.name] = r.stats
+		}
+		for _, er := range p.eventRules {
+			prev["event\x00"+er.name] = er.stats
+		}
+	}
+	for _, r := range rs.rules {
+		if r.stats = prev["rule\x00"+r.name]; r.stats == nil {
+			r.stats = &counters{}
+		}
+	}
+	for _, er := range rs.eventRules {
+		if er.stats = prev["event\x00"+er.name]; er.stats == nil {
+			er.stats = &counters{}
+		}
+	}
 }
 
 func posString(r hcl.Range) string {

@@ -76,7 +76,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "unknown header",
 			src:  `log_source_type "linux-auth" { header = ` + marker + `"rfc9999" }` + "\n",
-			msg:  `unknown header "rfc9999"; use "none" or "syslog"`,
+			msg:  `unknown header "rfc9999"; use "cisco", "none" or "syslog"`,
 		},
 		{
 			name: "expect key never set",
@@ -306,5 +306,128 @@ rule "c" {
 	}
 	if ev := rs.Parse(&Entry{Raw: []byte("x"), LogSourceType: "linux-auth"}); ev.GetString("sluice.rule") != "c" {
 		t.Errorf("matched %q, want c", ev.GetString("sluice.rule"))
+	}
+}
+
+// TestLoadErrorsFullMPE covers the load errors of conditions, JSON
+// sources, event rules, templates, intel lists and tags: each points at
+// file:line:col with a message a rule author understands.
+func TestLoadErrorsFullMPE(t *testing.T) {
+	bt := "`"
+	jsonDecl := "log_source_type \"win\" { format = \"json\" }\n"
+	cases := []struct {
+		name string
+		src  string
+		msg  string
+	}{
+		{
+			name: "CEL type error",
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+"event.sport "+marker+"== \"22\""+bt+"\n  }\n"),
+			msg:  `when: found no matching overload for '_==_' applied to '(int, string)'`,
+		},
+		{
+			name: "CEL syntax error",
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+"event.login == "+marker+")"+bt+"\n  }\n"),
+			msg:  `when: mismatched input ')'`,
+		},
+		{
+			name: "condition that is not a bool",
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+marker+"event.login"+bt+"\n  }\n"),
+			msg:  `it must be true or false`,
+		},
+		{
+			name: "event rule condition on a field no rule sets",
+			src:  decl + okRule("r", "") + "event_rule \"e\" {\n  when = " + bt + "event." + marker + "dip == \"192.0.2.1\"" + bt + "\n  drop = true\n}\n",
+			msg:  `event.dip (destination.ip) is never set by any rule of the event rule's log source types`,
+		},
+		{
+			name: "event rule that does nothing",
+			src:  decl + "event_rule " + marker + "\"e\" {\n  when = " + bt + "true" + bt + "\n}\n",
+			msg:  `does nothing`,
+		},
+		{
+			name: "duplicate event rule",
+			src:  decl + "event_rule \"e\" {\n  when = \"true\"\n  drop = true\n}\nevent_rule " + marker + "\"e\" {\n  when = \"true\"\n  drop = true\n}\n",
+			msg:  `event_rule "e" is already defined at x.hcl:2:12`,
+		},
+		{
+			name: "event rule test expects a field no rule sets",
+			src:  decl + okRule("r", "") + "event_rule \"e\" {\n  when = \"true\"\n  drop = true\n  test {\n    log = \"x\"\n    log_source_type = \"linux-auth\"\n    expect = { " + marker + "dip = \"192.0.2.1\" }\n  }\n}\n",
+			msg:  `expect key "dip" (destination.ip) is never set by any rule of event rule "e"'s log source types`,
+		},
+		{
+			name: "alarm template on a field no rule sets",
+			src:  decl + okRule("r", "") + "event_rule \"e\" {\n  when = \"true\"\n  alarm {\n    message = \"x ${" + marker + "event.dip}\"\n  }\n}\n",
+			msg:  `placeholder ${event.dip}: destination.ip is never set`,
+		},
+		{
+			name: "unknown alarm severity",
+			src:  decl + "event_rule \"e\" {\n  when = \"true\"\n  alarm {\n    severity = " + marker + "\"urgent\"\n  }\n}\n",
+			msg:  `unknown severity "urgent"`,
+		},
+		{
+			name: "webhook URL",
+			src:  decl + "event_rule \"e\" {\n  when = \"true\"\n  webhook {\n    url = " + marker + "\"ftp://example.com/x\"\n  }\n}\n",
+			msg:  `webhook url must be an http:// or https:// URL`,
+		},
+		{
+			name: "intel file that does not exist",
+			src:  "intel_list \"l\" {\n  file   = " + marker + "\"no-such-list.txt\"\n  type   = \"ip\"\n  fields = [\"source.ip\"]\n}\n",
+			msg:  `no-such-list.txt does not exist`,
+		},
+		{
+			name: "intel list type",
+			src:  "intel_list \"l\" {\n  file   = \"x\"\n  type   = " + marker + "\"ipv4\"\n  fields = [\"source.ip\"]\n}\n",
+			msg:  `unknown intel list type "ipv4"`,
+		},
+		{
+			name: "JSON rule with a pattern",
+			src:  jsonDecl + "rule \"r\" {\n  log_source_types = [\"win\"]\n  pattern = " + marker + "\"x\"\n  classification = \"Information\"\n}\n",
+			msg:  `matches with when`,
+		},
+		{
+			name: "text rule with when",
+			src:  decl + "rule \"r\" {\n  log_source_types = [\"linux-auth\"]\n  pattern = \"x\"\n  when = " + marker + "\"true\"\n  classification = \"Information\"\n}\n",
+			msg:  `when on a rule is for JSON log source types`,
+		},
+		{
+			name: "rule for text and JSON types",
+			src:  decl + jsonDecl + "rule \"r\" {\n  log_source_types = " + marker + "[\"linux-auth\", \"win\"]\n  pattern = \"x\"\n  classification = \"Information\"\n}\n",
+			msg:  `cannot apply to both text and JSON`,
+		},
+		{
+			name: "time tag without a layout",
+			src:  "tag \"t\" {\n  pattern = \"x\"\n  field = \"@timestamp\"\n  type = " + marker + "\"time\"\n}\n",
+			msg:  `a time tag needs a layout`,
+		},
+		{
+			name: "header_pattern that does not compile",
+			src:  "log_source_type \"t\" {\n  header_pattern = " + bt + "^" + marker + "(x" + bt + "\n}\n",
+			msg:  `missing closing )`,
+		},
+		{
+			name: "header_pattern with an unknown tag",
+			src:  "log_source_type \"t\" {\n  header_pattern = " + bt + "^x " + marker + "<nope>" + bt + "\n}\n",
+			msg:  `unknown tag <nope>`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src, at := withMarker(t, "x.hcl", c.src)
+			rs, err := LoadBytes("x.hcl", []byte(src))
+			if err == nil {
+				t.Fatalf("loaded %d rules; want an error at %s", rs.Len(), at)
+			}
+			var errs hclconf.Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("error is %T, not hclconf.Errors: %v", err, err)
+			}
+			for _, e := range errs {
+				if strings.HasPrefix(e.Error(), at+": ") && strings.Contains(e.Msg, c.msg) {
+					return
+				}
+			}
+			t.Errorf("want an error at %s containing %q; got:\n%v", at, c.msg, err)
+		})
 	}
 }

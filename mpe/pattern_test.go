@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -127,31 +128,36 @@ func TestBuiltinTagPatterns(t *testing.T) {
 func TestRequiredLiterals(t *testing.T) {
 	cases := []struct {
 		re   string
-		want []string
+		want string // groups joined by "; ", members by "|"
 	}{
-		{`Accepted (?P<m>\S+) for`, []string{"Accepted ", " for"}},
-		{`sshd\[(?P<pid>\d+)\]: x`, []string{"sshd[", "]: x"}},
-		{`(?P<x>foo)bar`, []string{"foobar"}},
-		{`a(?:b|c)d`, []string{"a", "d"}},
-		{`(?:abc)+x`, []string{"abc", "x"}},
-		{`(?:abc)+\d`, []string{"abc"}},
-		{`(?:abc)?\d`, nil},
-		{`(?i)accepted`, nil},
-		{`x{2,}y`, []string{"x", "y"}},
-		{`.*`, nil},
-		{`[a]b`, []string{"ab"}},
+		{`Accepted (?P<m>\S+) for`, "Accepted ;  for"},
+		{`sshd\[(?P<pid>\d+)\]: x`, "sshd[; ]: x"},
+		{`(?P<x>foo)bar`, "foobar"},
+		{`a(?:b|c)d`, "a; d"},
+		{`(?:abc)+x`, "abc; x"},
+		{`(?:abc)+\d`, "abc"},
+		{`(?:abc)?\d`, ""},
+		{`(?i)accepted`, ""},
+		{`x{2,}y`, "x; y"},
+		{`.*`, ""},
+		{`[a]b`, "ab"},
+		// Alternations give groups: one of the branches' literals.
+		{`(?:Accepted \S+|Failed \S+) for`, "Accepted |Failed ;  for"},
+		{`(?:open(?:ed|ing) \d+|clos(?:ed|ing))`, "open|clos"},
+		{`(?:foo|\d+)`, ""},
+		{`(?:x(?:aaa|bbb)|yyy)`, "aaa|bbb|yyy"},
 	}
 	for _, c := range cases {
 		re, err := syntax.Parse(c.re, syntax.Perl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := requiredLiterals(re)
-		if !slices.Equal(got, c.want) {
+		var parts []string
+		for _, g := range requiredLiterals(re) {
+			parts = append(parts, strings.Join(g, "|"))
+		}
+		if got := strings.Join(parts, "; "); got != c.want {
 			t.Errorf("requiredLiterals(%q) = %q, want %q", c.re, got, c.want)
 		}
-	}
-	if got := longest([]string{"ab", "abc", "x"}); got != "abc" {
-		t.Errorf("longest = %q", got)
 	}
 }

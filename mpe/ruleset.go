@@ -2,29 +2,73 @@ package mpe
 
 import (
 	"regexp"
+	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 )
 
-// RuleSet is a loaded, validated set of rules. It is immutable: Parse and
+// RuleSet is a loaded, validated set of rules, event rules and intel
+// lists. It is immutable apart from its statistics: Parse, Process and
 // RunTests may be called from any number of goroutines. To change rules,
 // Load a new RuleSet and swap it in (an atomic.Pointer); a load that fails
 // leaves the previous set in force.
 type RuleSet struct {
-	types map[string]*logSourceType
-	rules []*rule // in load order
+	types      map[string]*logSourceType
+	rules      []*rule      // in load order
+	eventRules []*eventRule // in load order
+	intel      []*intelList
+	// files is every file the set was read from: rule files and intel
+	// lists, for the mediator's change detection.
+	files []string
+
+	webhooks *WebhookRunner
+	onPanic  func(PanicInfo)
+	panics   atomic.Uint64
+	dropped  atomic.Uint64
+	alarms   atomic.Uint64
+	hooks    atomic.Uint64
 }
+
+// formatKind is how the lines of a log source type are read.
+type formatKind uint8
+
+const (
+	formatText formatKind = iota // a line: header parser, then rules' patterns
+	formatJSON                   // one JSON object per line: rules' conditions over its fields
+)
+
+var formatKinds = map[string]formatKind{"text": formatText, "json": formatJSON}
 
 // logSourceType is a declared log source type and its policy.
 type logSourceType struct {
 	name      string
 	boxedName any // name as an interface value, for event.Set
+	format    formatKind
 	header    headerKind
-	loc       *time.Location
+	// headerRE, when set, is the type's header_pattern: read before the
+	// rules, its groups set header fields.
+	headerRE   *regexp.Regexp
+	headerCaps []capture
+	// dissect, when set, is the type's header_format.
+	dissect *dissectHeader
+	loc     *time.Location
+	// tsFields are the JSON fields that may hold the event time, in
+	// order of preference (JSON types only).
+	tsFields []string
+	// keepOriginal keeps a JSON line in event.original when the
+	// document's own message becomes the event's message.
+	keepOriginal bool
 	// policy is the rules listing this type, by sort order then name.
 	policy []*rule
 	// selector picks the rules of policy worth trying on a line.
 	selector *selector
+	// events are the event rules that apply to this type, in order.
+	events []*eventRule
+	// auto, when set, re-sorts rules of equal sort_order by how often
+	// they match (LogRhythm's automatic sort).
+	auto  *autoSort
+	stats typeCounters
 }
 
 // rule is a compiled rule.
@@ -35,14 +79,17 @@ type rule struct {
 	types []string
 	order int
 
-	re       *regexp.Regexp
-	literals []string // every match contains all of these
+	re       *regexp.Regexp // text types
+	when     *condition     // JSON types: the condition that selects the rule
+	literals [][]string     // every line the rule matches has a member of each group
 	caps     []capture
 
 	classification string
 	commonEvent    string
 	risk           int64
+	weight         float64 // classification weight, for the priority
 	fields         []staticField
+	maps           []fieldMap
 	subs           []*subRule
 	tests          []*ruleTest
 
@@ -53,15 +100,21 @@ type rule struct {
 	// canSet is every field an event this rule matched may have; it
 	// catches expect keys and conditions that can never hold.
 	canSet map[string]bool
+	// schema types those fields for sub-rule conditions.
+	schema *schema
+
+	stats *counters
 }
 
 // capture says where one capture group's value goes.
 type capture struct {
-	group int    // submatch index
-	name  string // group name, for the labels.<name> fallback
-	field string
-	typ   valueType
-	lower bool
+	group  int    // submatch index
+	name   string // group name, for the labels.<name> fallback
+	field  string
+	typ    valueType
+	lower  bool
+	layout string         // typeTime
+	values map[string]any // a lookup table, from the tag
 	// shadow lists earlier groups writing the same field: when one of
 	// them took part in the match, this one is ignored (a tag used
 	// twice, typically in alternatives, takes its leftmost value).
@@ -72,6 +125,12 @@ type capture struct {
 type staticField struct {
 	path  string
 	value any // string, int64, float64, bool or []string
+}
+
+// fieldMap copies the first present of from to the field to.
+type fieldMap struct {
+	to   string
+	from []string
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.
@@ -86,10 +145,11 @@ func newRuleMeta(name, classification, commonEvent string) ruleMeta {
 // subRule refines an event its rule matched.
 type subRule struct {
 	name           string
-	when           condition
+	when           *condition
 	classification string // "" keeps the rule's
 	commonEvent    string
-	risk           int64 // -1 keeps the rule's
+	risk           int64   // -1 keeps the rule's
+	weight         float64 // of classification, when set
 	fields         []staticField
 	meta           ruleMeta
 }
@@ -110,10 +170,27 @@ func (rs *RuleSet) Types() []string {
 	return out
 }
 
-// Len returns the number of rules.
+// Len returns the number of rules (not counting event rules).
 func (rs *RuleSet) Len() int {
 	if rs == nil {
 		return 0
 	}
 	return len(rs.rules)
+}
+
+// EventRules returns the number of event rules.
+func (rs *RuleSet) EventRules() int {
+	if rs == nil {
+		return 0
+	}
+	return len(rs.eventRules)
+}
+
+// Files returns every file the set was loaded from, rule files and intel
+// lists, sorted: the mediator watches them and reloads when one changes.
+func (rs *RuleSet) Files() []string {
+	if rs == nil {
+		return nil
+	}
+	return slices.Clone(rs.files)
 }

@@ -1,40 +1,201 @@
 package mpe
 
-import "strings"
+import (
+	"math/bits"
+	"sort"
+	"sync"
 
-// selector picks, for one line, the rules of a policy worth running: a rule
-// whose required literal the line lacks cannot match, so its regular
-// expression is never run.
-//
-// This first version tests each rule's longest required literal with
-// strings.Contains (a SIMD-assisted search) lazily, rule by rule. The full
-// MPE replaces scan with one Aho-Corasick pass over the line that marks
-// every rule whose literals all occur; the engine's loop does not change.
+	"github.com/sluicehq/sluice/mpe/acscan"
+)
+
+// Candidate selection. A rule whose required literals a line lacks cannot
+// match it, so its regular expression is never run. At load, the literals
+// of every rule of a policy go into one Aho–Corasick automaton (package
+// acscan); per line, one pass over the line finds every literal it
+// contains. A rule's requirements are groups of literals (a plain literal,
+// or the alternatives of an alternation); it is a candidate when each of
+// its selected groups has a member in the line. Rules without a usable
+// literal are always candidates.
+
+const (
+	// minLiteral is the shortest literal worth selecting on: shorter ones
+	// (": ", "[") are in nearly every line and only cost automaton hits.
+	minLiteral = 3
+	// maxLiteral caps a literal's length (any part of a required literal
+	// is required too): long literals only grow the automaton.
+	maxLiteral = 24
+	// maxGroupsPerRule is how many of a rule's groups are used, the most
+	// selective first.
+	maxGroupsPerRule = 3
+)
+
+// selector picks, for one line, the rules of a policy worth trying.
 type selector struct {
-	lits []string // lits[i] is policy[i]'s longest required literal, "" for none
+	n     int // rules in the policy
+	ac    *acscan.Matcher
+	slots [][]int32 // literal id → the group slots it satisfies
+	// slotRule[slot] is the policy index of the rule owning the slot.
+	slotRule []int32
+	need     []uint8  // policy index → groups it needs (0: always a candidate)
+	always   []uint64 // bitset of rules that are always candidates
+	pool     sync.Pool
+}
+
+// scan is the per-line scratch of a selector.
+type scan struct {
+	cands []uint64 // bitset over policy indexes
+	seen  []uint64 // bitset over group slots
+	count []uint8  // policy index → groups satisfied so far
+	sel   *selector
 }
 
 func newSelector(policy []*rule) *selector {
-	s := &selector{lits: make([]string, len(policy))}
+	s := &selector{n: len(policy), need: make([]uint8, len(policy)), always: make([]uint64, words(len(policy)))}
+	ids := map[string]int32{}
+	var lits []string
 	for i, r := range policy {
-		s.lits[i] = longest(r.literals)
+		groups := selectGroups(r.literals)
+		if len(groups) == 0 {
+			s.always[i/64] |= 1 << (i % 64)
+			continue
+		}
+		s.need[i] = uint8(len(groups))
+		for _, g := range groups {
+			slot := int32(len(s.slotRule))
+			s.slotRule = append(s.slotRule, int32(i))
+			for _, l := range g {
+				id, ok := ids[l]
+				if !ok {
+					id = int32(len(lits))
+					ids[l] = id
+					lits = append(lits, l)
+					s.slots = append(s.slots, nil)
+				}
+				s.slots[id] = append(s.slots[id], slot)
+			}
+		}
+	}
+	if len(lits) > 0 {
+		s.ac = acscan.New(lits)
+	}
+	nslots := len(s.slotRule)
+	s.pool.New = func() any {
+		return &scan{cands: make([]uint64, words(s.n)), seen: make([]uint64, words(nslots)), count: make([]uint8, s.n), sel: s}
 	}
 	return s
 }
 
-// scan returns the candidate rules of line.
-func (s *selector) scan(line string) candidates {
-	return candidates{sel: s, line: line}
+func words(n int) int { return (n + 63) / 64 }
+
+// selectGroups picks the groups a rule is selected on: members cut to
+// maxLiteral bytes, groups with a member shorter than minLiteral dropped
+// (they would select nearly every line), the most selective first, at most
+// maxGroupsPerRule, and none implied by another (a literal inside a
+// longer one adds nothing).
+func selectGroups(groups [][]string) [][]string {
+	var out [][]string
+	for _, g := range groups {
+		var cut []string
+		ok := true
+		for _, l := range g {
+			if len(l) > maxLiteral {
+				l = l[:maxLiteral]
+			}
+			if len(l) < minLiteral {
+				ok = false
+				break
+			}
+			cut = append(cut, l)
+		}
+		if ok && len(cut) > 0 {
+			out = append(out, cut)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		si, sj := shortest(out[i]), shortest(out[j])
+		if si != sj {
+			return si > sj
+		}
+		return len(out[i]) < len(out[j])
+	})
+	var kept [][]string
+	for _, g := range out {
+		if len(g) == 1 && impliedBy(g[0], kept) {
+			continue
+		}
+		kept = append(kept, g)
+		if len(kept) == maxGroupsPerRule {
+			break
+		}
+	}
+	return kept
 }
 
-// candidates is the set of rules a line may match.
-type candidates struct {
-	sel  *selector
-	line string
+// impliedBy reports whether a plain group kept already contains l.
+func impliedBy(l string, kept [][]string) bool {
+	for _, k := range kept {
+		if len(k) == 1 && len(k[0]) >= len(l) && contains(k[0], l) {
+			return true
+		}
+	}
+	return false
 }
 
-// has reports whether policy rule i may match.
-func (c candidates) has(i int) bool {
-	lit := c.sel.lits[i]
-	return lit == "" || strings.Contains(c.line, lit)
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// scan returns the candidate rules of line; release it with done.
+func (s *selector) scan(line string) *scan {
+	sc := s.pool.Get().(*scan)
+	copy(sc.cands, s.always)
+	if s.ac == nil {
+		return sc
+	}
+	clear(sc.seen)
+	clear(sc.count)
+	s.ac.Scan(line, sc.found)
+	return sc
+}
+
+// found records that literal lit occurs in the line.
+func (sc *scan) found(lit int) {
+	s := sc.sel
+	for _, slot := range s.slots[lit] {
+		w, bit := slot/64, uint64(1)<<(slot%64)
+		if sc.seen[w]&bit != 0 {
+			continue
+		}
+		sc.seen[w] |= bit
+		i := s.slotRule[slot]
+		sc.count[i]++
+		if sc.count[i] == s.need[i] {
+			sc.cands[i/64] |= 1 << (i % 64)
+		}
+	}
+}
+
+func (s *selector) done(sc *scan) { s.pool.Put(sc) }
+
+// next returns the first candidate at or after policy index i, or -1.
+func (sc *scan) next(i int) int {
+	w := i / 64
+	if w >= len(sc.cands) {
+		return -1
+	}
+	word := sc.cands[w] >> (i % 64)
+	if word != 0 {
+		return i + bits.TrailingZeros64(word)
+	}
+	for w++; w < len(sc.cands); w++ {
+		if sc.cands[w] != 0 {
+			return w*64 + bits.TrailingZeros64(sc.cands[w])
+		}
+	}
+	return -1
 }

@@ -2,9 +2,11 @@ package mpe
 
 import (
 	"net/netip"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sluicehq/sluice/pkg/event"
 )
@@ -18,6 +20,8 @@ const (
 	typePort                     // int64 in 0..65535
 	typeIP                       // an IP address, stored as written (without an IPv6 zone)
 	typeAddress                  // an IP or a host name: <base>.address plus <base>.ip or <base>.domain
+	typeTime                     // a time in the tag's layout; @timestamp or a time field
+	typeURL                      // a URL or request target: <base>.original plus path, query, domain, …
 )
 
 var valueTypeNames = map[string]valueType{
@@ -26,6 +30,8 @@ var valueTypeNames = map[string]valueType{
 	"port":    typePort,
 	"ip":      typeIP,
 	"address": typeAddress,
+	"time":    typeTime,
+	"url":     typeURL,
 }
 
 // tag is one entry of the tag library: a LogRhythm-style name that a
@@ -38,6 +44,8 @@ type tag struct {
 	typ     valueType
 	lower   bool // value is lower-cased (protocol names arrive as TCP, tcp, Tcp)
 	builtin bool
+	layout  string         // typeTime: the Go time layout
+	values  map[string]any // a lookup table: captured text → stored value
 }
 
 // Reusable tag patterns.
@@ -98,12 +106,13 @@ var builtinTags = []tag{
 
 	// Hosts, requests, outcome.
 	{name: "hostname", pattern: hostPattern, field: "host.hostname"},
-	{name: "url", pattern: `\S+`, field: "url.original"},
+	{name: "url", pattern: `\S+`, field: "url.original", typ: typeURL},
 	{name: "httpmethod", pattern: `[A-Z]+`, field: "http.request.method"},
 	{name: "status", pattern: `\d{3}`, field: "http.response.status_code", typ: typeInt},
 	{name: "useragent", pattern: `[^"]+`, field: "user_agent.original"},
 	{name: "method", pattern: `\S+`, field: "labels.method"},
 	{name: "severity", pattern: `\w+`, field: "log.level"},
+	{name: "logger", pattern: `[\w.$-]+`, field: "log.logger"},
 	{name: "action", pattern: `\S+`, field: "event.action"},
 	{name: "reason", pattern: `.+`, field: "event.reason"},
 }
@@ -136,10 +145,12 @@ func (lib tagLibrary) names() []string {
 // as a string, in labels.<group name>.
 const FlagInvalidField = "invalid_field"
 
-// setValue stores v, captured for a group named name, into field of ev,
-// checked and converted as typ says.
-func setValue(ev *event.Event, name, field string, typ valueType, v string) {
-	switch typ {
+// setValue stores v, captured by c, into c's field of ev, checked and
+// converted as c's type says. loc and ref date times without a zone or a
+// year.
+func setValue(ev *event.Event, c *capture, v string, loc *time.Location, ref time.Time) {
+	field := c.field
+	switch c.typ {
 	case typeInt:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			ev.Set(field, n)
@@ -166,12 +177,75 @@ func setValue(ev *event.Event, name, field string, typ valueType, v string) {
 			ev.Set(base+".domain", v)
 		}
 		return
+	case typeURL:
+		ev.Set(field, v)
+		setURLParts(ev, strings.TrimSuffix(field, ".original"), v)
+		return
+	case typeTime:
+		if t, ok := parseTime(c.layout, v, loc, ref); ok {
+			if field == event.FieldTimestamp {
+				ev.Timestamp = t
+			} else {
+				ev.Set(field, t)
+			}
+			return
+		}
 	default:
+		if c.values != nil {
+			if x, ok := c.values[v]; ok {
+				ev.Set(field, x)
+				return
+			}
+		}
 		ev.Set(field, v)
 		return
 	}
-	ev.Set("labels."+name, v)
+	ev.Set("labels."+c.name, v)
 	ev.AddFlag(FlagInvalidField)
+}
+
+// urlParts are the fields setURLParts may set below a url base.
+var urlParts = []string{"path", "query", "domain", "scheme", "port", "fragment"}
+
+// setURLParts sets ECS url.path, url.query, url.domain, url.scheme,
+// url.port and url.fragment from a URL or a request target ("/a?b=c").
+// What does not parse sets nothing more.
+func setURLParts(ev *event.Event, base, v string) {
+	u, err := url.Parse(v)
+	if err != nil {
+		return
+	}
+	if u.Path != "" {
+		ev.Set(base+".path", u.Path)
+	}
+	if u.RawQuery != "" {
+		ev.Set(base+".query", u.RawQuery)
+	}
+	if u.Fragment != "" {
+		ev.Set(base+".fragment", u.Fragment)
+	}
+	if u.Host != "" {
+		ev.Set(base+".domain", u.Hostname())
+		if p, err := strconv.ParseInt(u.Port(), 10, 64); err == nil {
+			ev.Set(base+".port", p)
+		}
+	}
+	if u.Scheme != "" {
+		ev.Set(base+".scheme", u.Scheme)
+	}
+}
+
+// parseTime parses v in layout; a layout without a zone is read in loc,
+// one without a year gets the year inferred from ref as for syslog.
+func parseTime(layout, v string, loc *time.Location, ref time.Time) (time.Time, bool) {
+	t, err := time.ParseInLocation(layout, v, loc)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if t.Year() == 0 {
+		t = inferYear(t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location(), ref)
+	}
+	return t, true
 }
 
 // parseIP checks that s is an IP address and returns it without an IPv6
@@ -193,6 +267,12 @@ func fieldsOf(name, field string, typ valueType) []string {
 	case typeAddress:
 		base := strings.TrimSuffix(field, ".address")
 		out = append(out, base+".ip", base+".domain")
+	case typeURL:
+		base := strings.TrimSuffix(field, ".original")
+		for _, p := range urlParts {
+			out = append(out, base+"."+p)
+		}
+		return out
 	case typeString:
 		return out
 	}

@@ -74,13 +74,36 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 		errs = append(errs, src.errorf(tb.LogRange, "test %d: log must not be empty", n))
 	}
 
-	pairs, diags := hcl.ExprMap(tb.Expect)
+	exp, es := compileExpect(src, tb.Expect, n, func(path string) bool { return r.canSet[path] || (r.schema != nil && r.schema.open) }, lib, fmt.Sprintf("rule %q", r.name))
+	if len(es) > 0 && len(exp) < len(es) {
+		// Say what the rule does set, once.
+		for _, e := range es {
+			if strings.Contains(e.Msg, "is never set by") {
+				e.Msg += "; it sets " + strings.Join(settable(r), ", ")
+				break
+			}
+		}
+	}
+	errs = append(errs, es...)
+	t.expect = exp
+	return t, errs
+}
+
+// compileExpect reads an expect map. canSet says whether a field may be
+// set at all; what names the setter in messages.
+func compileExpect(src *source, expr hcl.Expression, n int, canSet func(string) bool, lib tagLibrary, what string) ([]expectation, hclconf.Errors) {
+	if !present(expr) {
+		return nil, nil
+	}
+	var errs hclconf.Errors
+	pairs, diags := hcl.ExprMap(expr)
 	if diags.HasErrors() {
-		return nil, append(errs, src.diags(diags)...)
+		return nil, src.diags(diags)
 	}
 	if len(pairs) == 0 {
-		errs = append(errs, src.errorf(tb.Expect.Range(), "test %d: expect must name at least one field", n))
+		errs = append(errs, src.errorf(expr.Range(), "test %d: expect must name at least one field", n))
 	}
+	var out []expectation
 	for _, kv := range pairs {
 		key, ok := keyString(kv.Key)
 		if !ok {
@@ -100,14 +123,38 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 		}
 		// An empty want asserts that the field is absent, which any
 		// rule can assert.
-		if want != "" && !r.canSet[path] {
-			errs = append(errs, src.errorf(kv.Key.Range(), "test %d: expect key %q (%s) is never set by rule %q; it sets %s",
-				n, key, path, r.name, strings.Join(settable(r), ", ")))
+		if want != "" && !canSet(path) {
+			errs = append(errs, src.errorf(kv.Key.Range(), "test %d: expect key %q (%s) is never set by %s", n, key, path, what))
 			continue
 		}
-		t.expect = append(t.expect, expectation{key: key, path: path, want: want, line: src.pos(kv.Key.Range().Start).Line})
+		out = append(out, expectation{key: key, path: path, want: want, line: src.pos(kv.Key.Range().Start).Line})
 	}
-	return t, errs
+	return out, errs
+}
+
+// checkExpect compares an event with expectations.
+func checkExpect(ev *event.Event, exp []expectation, fail func(line int, format string, args ...any) TestFailure) []TestFailure {
+	var out []TestFailure
+	for _, x := range exp {
+		got, ok := ev.Get(x.path)
+		switch {
+		case !ok && x.want == "":
+		case !ok:
+			out = append(out, fail(x.line, "field %s: want %q, not set", x.key, x.want))
+		case formatExpect(got) != x.want:
+			out = append(out, fail(x.line, "field %s: want %q, got %q", x.key, x.want, formatExpect(got)))
+		}
+	}
+	return out
+}
+
+// formatExpect renders a value as tests compare it: @timestamp as RFC 3339
+// UTC.
+func formatExpect(v any) string {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return event.FormatValue(v)
 }
 
 // settable lists the fields a rule sets from its line (not the engine's
@@ -123,6 +170,16 @@ func settable(r *rule) []string {
 	return out
 }
 
+// ruleNamed returns the rule called name, or nil.
+func (rs *RuleSet) ruleNamed(name string) *rule {
+	for _, r := range rs.rules {
+		if r.name == name {
+			return r
+		}
+	}
+	return nil
+}
+
 // RunTests runs every test block: each log line is parsed with the whole
 // rule set under the test's log source type (the rule's first, unless the
 // test names one), so a test also fails when an earlier rule of the policy
@@ -134,16 +191,24 @@ func (rs *RuleSet) RunTests() TestReport {
 	}
 	for _, r := range rs.rules {
 		for _, t := range r.tests {
-			fails := rs.runTest(r, t)
-			if len(fails) == 0 {
-				rep.Passed++
-				continue
-			}
-			rep.Failed++
-			rep.Failures = append(rep.Failures, fails...)
+			rep.add(rs.runTest(r, t))
+		}
+	}
+	for _, er := range rs.eventRules {
+		for _, t := range er.tests {
+			rep.add(rs.runEventTest(er, t))
 		}
 	}
 	return rep
+}
+
+func (rep *TestReport) add(fails []TestFailure) {
+	if len(fails) == 0 {
+		rep.Passed++
+		return
+	}
+	rep.Failed++
+	rep.Failures = append(rep.Failures, fails...)
 }
 
 func (rs *RuleSet) runTest(r *rule, t *ruleTest) []TestFailure {
@@ -166,18 +231,10 @@ func (rs *RuleSet) runTest(r *rule, t *ruleTest) []TestFailure {
 		if got == "" {
 			return []TestFailure{fail(t.line, "no rule matched the log line (classification %s)", ev.GetString(event.FieldClassification))}
 		}
+		if other := rs.ruleNamed(got); other != nil && (other.order > r.order || other.order == r.order && other.name > r.name) {
+			return []TestFailure{fail(t.line, "the rule's pattern did not match the log line; it fell through to rule %q", got)}
+		}
 		return []TestFailure{fail(t.line, "the log line matched rule %q, which comes first in the %s policy", got, t.typ)}
 	}
-	var out []TestFailure
-	for _, x := range t.expect {
-		got, ok := ev.Get(x.path)
-		switch {
-		case !ok && x.want == "":
-		case !ok:
-			out = append(out, fail(x.line, "field %s: want %q, not set", x.key, x.want))
-		case event.FormatValue(got) != x.want:
-			out = append(out, fail(x.line, "field %s: want %q, got %q", x.key, x.want, event.FormatValue(got)))
-		}
-	}
-	return out
+	return checkExpect(ev, t.expect, fail)
 }

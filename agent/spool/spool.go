@@ -11,12 +11,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/pkg/queue"
@@ -42,6 +42,7 @@ type Spool struct {
 	mu        sync.Mutex
 	freeAt    time.Time // when free was last measured
 	freeBytes int64
+	acked     atomic.Uint64 // highest acknowledged sequence seen
 }
 
 // Options configure a spool.
@@ -136,25 +137,6 @@ func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
 			return err
 		}
 	}
-	vals := make([][]byte, 0, len(b.Lines))
-	ts := timestamppb.New(b.Collected)
-	for _, l := range b.Lines {
-		e := &sluicev1.LogEntry{
-			SourceId:    b.SourceID,
-			SourceType:  b.LogSourceType,
-			CollectedAt: ts,
-			Raw:         l.Raw,
-			Truncated:   l.Truncated,
-		}
-		if l.Truncated {
-			e.OriginalLength = uint32(min(l.Length, 1<<32-1))
-		}
-		v, err := proto.Marshal(e)
-		if err != nil {
-			return fmt.Errorf("encode entry: %w", err)
-		}
-		vals = append(vals, v)
-	}
 	meta := make([]queue.KV, 0, 1+len(b.Also))
 	for _, c := range append([]tail.Checkpoint{b.Checkpoint}, b.Also...) {
 		v, err := json.Marshal(c)
@@ -163,7 +145,12 @@ func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
 		}
 		meta = append(meta, queue.KV{Key: checkpointKey(b.SourceID, c.Key()), Value: v})
 	}
-	_, err := s.q.Append(vals, meta...)
+	// One record per batch, encoded once as the LogBatch the uplink sends
+	// and the mediator stores: no entry is encoded or decoded again before
+	// the MPE reads it.
+	_, err := s.q.AppendRecord(len(b.Lines), func(first uint64) ([]byte, error) {
+		return encodeBatch(b, first), nil
+	}, meta...)
 	return err
 }
 
@@ -190,30 +177,43 @@ func checkpointKey(sourceID, fileKey string) string {
 	return checkpointPrefix + strings.ReplaceAll(sourceID, "/", "_") + "/" + fileKey
 }
 
-// Read returns up to max entries (about maxBytes) with seq >= from, decoded
-// with their sequence numbers filled in.
+// ReadRecords returns spooled records (each an encoded LogBatch) holding
+// entries with seq >= from; the first may start before from.
+func (s *Spool) ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error) {
+	return s.q.Read(from, max, maxBytes)
+}
+
+// Read returns up to max decoded entries with seq >= from (tests and tools;
+// the uplink sends records as they are).
 func (s *Spool) Read(from uint64, max, maxBytes int) ([]*sluicev1.LogEntry, error) {
-	items, err := s.q.Read(from, max, maxBytes)
+	recs, err := s.q.Read(from, max, maxBytes)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*sluicev1.LogEntry, 0, len(items))
-	for _, it := range items {
-		e := &sluicev1.LogEntry{}
-		if err := proto.Unmarshal(it.Value, e); err != nil {
-			// A damaged entry must not stall the spool forever: send it
-			// on as what we have, flagged by its empty type.
-			s.logger.Error("undecodable spool entry; sending its bytes raw", "seq", it.Seq, "error", err)
-			e = &sluicev1.LogEntry{Raw: it.Value, SourceType: "unknown", Truncated: false}
+	var out []*sluicev1.LogEntry
+	for _, r := range recs {
+		var b sluicev1.LogBatch
+		if err := proto.Unmarshal(r.Value, &b); err != nil {
+			return nil, fmt.Errorf("spool record %d-%d: %w", r.First, r.Last, err)
 		}
-		e.Seq = it.Seq
-		out = append(out, e)
+		for _, e := range b.GetEntries() {
+			if e.GetSeq() >= from && len(out) < max {
+				out = append(out, e)
+			}
+		}
 	}
 	return out, nil
 }
 
-// Ack forgets every entry with seq <= through.
+// Ack forgets every entry with seq <= through (whole records only: a
+// record partly acknowledged stays until the rest is).
 func (s *Spool) Ack(through uint64) error {
+	for {
+		old := s.acked.Load()
+		if through <= old || s.acked.CompareAndSwap(old, through) {
+			break
+		}
+	}
 	_, err := s.q.DeleteThrough(through)
 	return err
 }
@@ -237,7 +237,7 @@ func (s *Spool) FirstSeq() uint64 {
 	if err != nil || !ok {
 		return 0
 	}
-	return seq
+	return max(seq, s.acked.Load()+1)
 }
 
 // Close closes the spool.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/failover"
 	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -38,9 +39,10 @@ var (
 	ErrAckTimeout       = errors.New("mediator did not acknowledge in time")
 )
 
-// Spool is what the uplink needs of the agent's spool.
+// Spool is what the uplink needs of the agent's spool. Records are
+// encoded LogBatches, sent as they are (LogBatch.packed).
 type Spool interface {
-	Read(from uint64, max, maxBytes int) ([]*sluicev1.LogEntry, error)
+	ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error)
 	Ack(through uint64) error
 	Notify() <-chan struct{}
 	Depth() int64
@@ -410,21 +412,21 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 		return nil, 0, err
 	}
 	for {
-		// Fill the window.
-		for len(window) < u.cfg.Window {
-			entries, err := u.spool.Read(cursor, u.cfg.BatchEntries, u.cfg.BatchBytes)
+		// Fill the window: one spool record (one batch as the source
+		// read it) per message, sent without decoding it.
+		if room := u.cfg.Window - len(window); room > 0 {
+			recs, err := u.spool.ReadRecords(cursor, room, u.cfg.BatchBytes*room)
 			if err != nil {
 				return nil, 0, fmt.Errorf("read spool: %w", err)
 			}
-			if len(entries) == 0 {
-				break
+			for _, r := range recs {
+				b := &sluicev1.LogBatch{Packed: r.Value, FirstSeq: r.First, LastSeq: r.Last}
+				if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: b}}); err != nil {
+					return nil, 0, streamError(err, errc)
+				}
+				window = append(window, inflight{last: r.Last, sentAt: time.Now()})
+				cursor = r.Last + 1
 			}
-			last := entries[len(entries)-1].Seq
-			if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: entries}}}); err != nil {
-				return nil, 0, streamError(err, errc)
-			}
-			window = append(window, inflight{last: last, sentAt: time.Now()})
-			cursor = last + 1
 		}
 		select {
 		case <-ctx.Done():

@@ -20,11 +20,23 @@ log_source_type "syslog" {
   timezone = "UTC"
 }
 
+# Loghub's Linux and OpenSSH data sets are syslog files: the same rules
+# apply under these names.
+log_source_type "loghub-linux" {
+  header   = "syslog"
+  timezone = "UTC"
+}
+
+log_source_type "loghub-openssh" {
+  header   = "syslog"
+  timezone = "UTC"
+}
+
 # ---------------------------------------------------------------- sshd logons
 
 rule "sshd-accepted" {
   description      = "sshd accepted a logon (password, publickey, keyboard-interactive, …)"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 100
   pattern          = `Accepted <method> for <login> from <sip> port <sport>`
   classification   = "Authentication Success"
@@ -66,7 +78,7 @@ rule "sshd-accepted" {
 
 rule "sshd-failed-repeated" {
   description      = "syslog folded repeated failed logons into one line"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 105
   pattern          = `message repeated (?P<repeat_count>\d+) times: \[ Failed <method> for (?:invalid user )?<login> from <sip> port <sport>`
   classification   = "Authentication Failure"
@@ -84,7 +96,7 @@ rule "sshd-failed-repeated" {
 # empty or hold spaces, so these rules take everything up to " from <sip>".
 rule "sshd-failed-invalid-user" {
   description      = "failed logon for a user that does not exist"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 110
   pattern          = `Failed <method> for invalid user (?P<login>.*?) ?from <sip> port <sport>`
   classification   = "Authentication Failure"
@@ -108,7 +120,7 @@ rule "sshd-failed-invalid-user" {
 
 rule "sshd-failed" {
   description      = "failed logon (wrong password, rejected key, …)"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 115
   pattern          = `Failed <method> for <login> from <sip> port <sport>`
   classification   = "Authentication Failure"
@@ -140,7 +152,7 @@ rule "sshd-failed" {
 }
 
 rule "sshd-invalid-user" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 120
   pattern          = `Invalid user (?P<login>.*?) ?from <sip>(?: port <sport>)?`
   classification   = "Authentication Failure"
@@ -164,7 +176,7 @@ rule "sshd-invalid-user" {
 
 rule "sshd-userauth-invalid-user" {
   description      = "the preauth half of an invalid-user attempt"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 125
   pattern          = `input_userauth_request: invalid user <login>?(?: \[preauth\])?`
   classification   = "Authentication Failure"
@@ -179,7 +191,7 @@ rule "sshd-userauth-invalid-user" {
 }
 
 rule "sshd-pam-user-not-known" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 130
   pattern          = `PAM: User not known to the underlying authentication module for (?:illegal |invalid )?user <login> from <shost>`
   classification   = "Authentication Failure"
@@ -198,7 +210,7 @@ rule "sshd-pam-user-not-known" {
 }
 
 rule "sshd-too-many-failures" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 140
   pattern          = `Disconnecting(?: (?:authenticating|invalid) user <login> <sip> port <sport>)?: Too many authentication failures(?: for (?:invalid user )?<login>)?`
   classification   = "Authentication Failure"
@@ -217,7 +229,7 @@ rule "sshd-too-many-failures" {
 }
 
 rule "sshd-max-auth-attempts" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 142
   pattern          = `maximum authentication attempts exceeded for (?:invalid user )?<login> from <sip> port <sport>`
   classification   = "Authentication Failure"
@@ -232,7 +244,7 @@ rule "sshd-max-auth-attempts" {
 }
 
 rule "sshd-max-retries" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 145
   pattern          = `PAM service\((?P<service__name>[\w-]+)\) ignoring max retries; (?P<attempts>\d+) > (?P<max_attempts>\d+)`
   classification   = "Authentication Failure"
@@ -250,7 +262,7 @@ rule "sshd-max-retries" {
 
 rule "pam-more-failures" {
   description      = "PAM summarising further failures of one attempt"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 150
   pattern          = `PAM (?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
   classification   = "Authentication Failure"
@@ -270,7 +282,7 @@ rule "pam-more-failures" {
 
 rule "pam-auth-failure" {
   description      = "pam_unix (or an older pam module) rejected a password; user= is the account tried"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 160
   pattern          = `authentication failure; logname=\S* uid=\d* euid=\d* tty=<tty>? ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
   classification   = "Authentication Failure"
@@ -293,7 +305,7 @@ rule "pam-auth-failure" {
 }
 
 rule "pam-check-pass-user-unknown" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 170
   pattern          = `check pass; user unknown`
   classification   = "Authentication Failure"
@@ -310,7 +322,7 @@ rule "pam-check-pass-user-unknown" {
 # ---------------------------------------------------------------- sshd connections
 
 rule "sshd-received-disconnect" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 200
   pattern          = `Received disconnect from <sip>(?: port <sport>)?: ?(?P<disconnect_code>\d+): (?P<reason>.*?)(?: \[preauth\])?\s*$`
   classification   = "Information"
@@ -341,7 +353,7 @@ rule "sshd-received-disconnect" {
 
 rule "sshd-disconnected" {
   description      = "OpenSSH 7+ logs who a closed connection belonged to"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 205
   pattern          = `Disconnected from (?:(?:authenticating |invalid )?user <login> )?<sip> port <sport>`
   classification   = "Information"
@@ -360,7 +372,7 @@ rule "sshd-disconnected" {
 }
 
 rule "sshd-connection-closed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 210
   pattern          = `Connection (?:closed|reset) by (?:(?:authenticating|invalid) user <login> )?<sip>(?: port <sport>)?`
   classification   = "Information"
@@ -380,7 +392,7 @@ rule "sshd-connection-closed" {
 
 rule "sshd-no-identification" {
   description      = "a client connected and sent nothing: typically a port scan"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 220
   pattern          = `Did not receive identification string from <sip>(?: port <sport>)?`
   classification   = "Reconnaissance"
@@ -395,7 +407,7 @@ rule "sshd-no-identification" {
 }
 
 rule "sshd-reverse-mapping" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 230
   pattern          = `reverse mapping checking getaddrinfo for <sname> \[<sip>\] failed`
   classification   = "Suspicious"
@@ -409,7 +421,7 @@ rule "sshd-reverse-mapping" {
 }
 
 rule "sshd-address-maps" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 231
   pattern          = `Address <sip> maps to <sname>, but this does not map back to the address`
   classification   = "Suspicious"
@@ -423,7 +435,7 @@ rule "sshd-address-maps" {
 }
 
 rule "sshd-fatal" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 240
   pattern          = `sshd(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$`
   classification   = "Error"
@@ -437,7 +449,7 @@ rule "sshd-fatal" {
 }
 
 rule "sshd-listening" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 250
   pattern          = `Server listening on <dip> port <dport>`
   classification   = "Startup and Shutdown"
@@ -451,7 +463,7 @@ rule "sshd-listening" {
 }
 
 rule "sshd-terminating" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 251
   pattern          = `sshd(?:\[<pid>\])?: Received signal (?P<signal>\d+); terminating`
   classification   = "Startup and Shutdown"
@@ -468,7 +480,7 @@ rule "sshd-terminating" {
 
 rule "su-session-opened" {
   description      = "su or sudo opened a session as another user: account is the target, login the caller"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 290
   pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session opened for user (?P<account>[^\s(]+)(?:\(uid=\d+\))? by <login>?\(uid=\d+\)`
   classification   = "Authentication Success"
@@ -493,7 +505,7 @@ rule "su-session-opened" {
 }
 
 rule "su-session-closed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 291
   pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session closed for user (?P<account>[^\s(]+)`
   classification   = "Other Audit Success"
@@ -508,7 +520,7 @@ rule "su-session-closed" {
 }
 
 rule "pam-session-opened" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 300
   pattern          = `session opened for user (?P<login>[^\s(]+)(?:\(uid=\d+\))?(?: by \S*\(uid=\d+\))?`
   classification   = "Other Audit Success"
@@ -531,7 +543,7 @@ rule "pam-session-opened" {
 }
 
 rule "pam-session-closed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 310
   pattern          = `session closed for user (?P<login>[^\s(]+)`
   classification   = "Other Audit Success"
@@ -546,7 +558,7 @@ rule "pam-session-closed" {
 }
 
 rule "logind-new-session" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 320
   pattern          = `New session (?P<session_id>\S+) of user (?P<login>[^\s.]+)`
   classification   = "Other Audit Success"
@@ -561,7 +573,7 @@ rule "logind-new-session" {
 }
 
 rule "logind-removed-session" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 321
   pattern          = `Removed session (?P<session_id>[^\s.]+)`
   classification   = "Other Audit Success"
@@ -578,7 +590,7 @@ rule "logind-removed-session" {
 # ---------------------------------------------------------------- sudo
 
 rule "sudo-denied" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 400
   pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
   classification   = "Access Failure"
@@ -593,7 +605,7 @@ rule "sudo-denied" {
 }
 
 rule "sudo-incorrect-password" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 405
   pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
   classification   = "Authentication Failure"
@@ -608,7 +620,7 @@ rule "sudo-incorrect-password" {
 }
 
 rule "sudo-command" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 410
   pattern          = `sudo(?:\[<pid>\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
   classification   = "Other Audit Success"
@@ -635,7 +647,7 @@ rule "sudo-command" {
 # ---------------------------------------------------------------- su
 
 rule "su-success" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 500
   pattern          = `Successful su for <account> by <login>`
   classification   = "Authentication Success"
@@ -651,7 +663,7 @@ rule "su-success" {
 
 rule "su-to" {
   description      = "the RHEL form of a successful su"
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 501
   pattern          = `su(?:\[<pid>\])?: \(to <account>\) <login> on <tty>`
   classification   = "Authentication Success"
@@ -666,7 +678,7 @@ rule "su-to" {
 }
 
 rule "su-failure" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 510
   pattern          = `FAILED (?:su for <account> by <login>|SU \(to <account>\) <login> on <tty>)`
   classification   = "Authentication Failure"
@@ -687,7 +699,7 @@ rule "su-failure" {
 # ---------------------------------------------------------------- accounts
 
 rule "useradd" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 600
   pattern          = `new user: name=(?P<account>[^\s,]+), UID=(?P<user__target__id>\d+), GID=<gid>(?:, home=(?P<home>[^,]*))?(?:, shell=(?P<shell>[^,\s]*))?`
   classification   = "Account Created"
@@ -702,7 +714,7 @@ rule "useradd" {
 }
 
 rule "groupadd" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 610
   pattern          = `(?:new group|group added to \S+): name=(?P<group>[^\s,]+)(?:, GID=<gid>)?`
   classification   = "Account Created"
@@ -721,7 +733,7 @@ rule "groupadd" {
 }
 
 rule "userdel" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 620
   pattern          = `delete user '(?P<account>[^']+)'`
   classification   = "Account Deleted"
@@ -736,7 +748,7 @@ rule "userdel" {
 }
 
 rule "groupdel" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 621
   pattern          = `(?:removed group '(?P<group>[^']+)' owned by '(?P<account>[^']+)'|group '(?P<group>[^']+)' removed)`
   classification   = "Account Deleted"
@@ -755,7 +767,7 @@ rule "groupdel" {
 }
 
 rule "usermod-group" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 630
   pattern          = `add '(?P<account>[^']+)' to (?:shadow )?group '(?P<group>[^']+)'`
   classification   = "Account Modified"
@@ -780,7 +792,7 @@ rule "usermod-group" {
 }
 
 rule "password-changed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 640
   pattern          = `password changed for (?P<account>\S+)`
   classification   = "Account Modified"
@@ -797,7 +809,7 @@ rule "password-changed" {
 # ---------------------------------------------------------------- older services
 
 rule "ftpd-connection" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 700
   pattern          = `ftpd\[<pid>\]: connection from <sip> \((?:<sname>)?\)`
   classification   = "Network Allow"
@@ -816,7 +828,7 @@ rule "ftpd-connection" {
 }
 
 rule "ftpd-anonymous-login" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 710
   pattern          = `ANONYMOUS FTP LOGIN FROM <sip>, +\((?P<anonymous_id>[^)]*)\)`
   classification   = "Authentication Success"
@@ -831,7 +843,7 @@ rule "ftpd-anonymous-login" {
 }
 
 rule "ftpd-timeout" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 720
   pattern          = `ftpd\[<pid>\]: User \S+ timed out after (?P<timeout_seconds>\d+) seconds`
   classification   = "Information"
@@ -845,7 +857,7 @@ rule "ftpd-timeout" {
 }
 
 rule "klogind-auth-failed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 730
   pattern          = `Authentication failed from <sip> \([^)]*\): (?P<reason>.+?)\s*$`
   classification   = "Authentication Failure"
@@ -860,7 +872,7 @@ rule "klogind-auth-failed" {
 }
 
 rule "kerberos-auth-failed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 731
   pattern          = `Kerberos authentication failed`
   classification   = "Authentication Failure"
@@ -875,7 +887,7 @@ rule "kerberos-auth-failed" {
 }
 
 rule "root-console-login" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 740
   pattern          = `ROOT LOGIN +ON <tty>(?: FROM <shost>)?`
   classification   = "Authentication Success"
@@ -890,7 +902,7 @@ rule "root-console-login" {
 }
 
 rule "gdm-auth-failed" {
-  log_source_types = ["linux-auth", "syslog"]
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 750
   pattern          = `Couldn't authenticate user`
   classification   = "Authentication Failure"

@@ -12,7 +12,7 @@ tag "exitcode" {
 }
 
 rule "service-start-stop" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1000
   pattern          = `(?P<service__name>[\w.-]+) (?P<action>startup|shutdown) succeeded`
   classification   = "Startup and Shutdown"
@@ -35,7 +35,7 @@ rule "service-start-stop" {
 }
 
 rule "init-step-succeeded" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1010
   pattern          = `: (?P<reason>[A-Z][^:]*?): +succeeded`
   classification   = "Startup and Shutdown"
@@ -49,7 +49,7 @@ rule "init-step-succeeded" {
 }
 
 rule "syslogd-restart" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1020
   pattern          = `syslogd(?: [\d.]+)?: restart`
   classification   = "Startup and Shutdown"
@@ -63,7 +63,7 @@ rule "syslogd-restart" {
 }
 
 rule "logrotate-failed" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1030
   pattern          = `logrotate: ALERT exited abnormally with \[<exitcode>\]`
   classification   = "Error"
@@ -77,7 +77,7 @@ rule "logrotate-failed" {
 }
 
 rule "udev-device-node" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1040
   pattern          = `(?P<action>creating|removing) device node '(?P<object>[^']+)'`
   classification   = "Information"
@@ -91,7 +91,7 @@ rule "udev-device-node" {
 }
 
 rule "snmp-packet" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1050
   pattern          = `Received SNMP packet\(s\) from <sip>`
   classification   = "Network Traffic"
@@ -105,7 +105,7 @@ rule "snmp-packet" {
 }
 
 rule "client-address-lost" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1060
   pattern          = `(?:can't get client address|getpeername \(\w+\)): (?P<reason>.+?)\s*$`
   classification   = "Warning"
@@ -123,7 +123,7 @@ rule "client-address-lost" {
 }
 
 rule "named-notify-no-soa" {
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1070
   pattern          = `named(?:\[<pid>\])?: notify question section contains no SOA`
   classification   = "Warning"
@@ -136,9 +136,84 @@ rule "named-notify-no-soa" {
   }
 }
 
+rule "kernel-boot" {
+  description      = "the kernel describing the machine as it boots: memory map, CPU, buses, subsystems"
+  log_source_types = ["syslog", "loghub-linux"]
+  sort_order       = 8000
+  pattern          = `kernel: (?:BIOS-e820:|BIOS-provided physical RAM map|\d+MB (?:HIGH|LOW)MEM available|zapping low mappings|On node \d+ totalpages|(?:DMA|DMA32|Normal|HighMem) zone:|DMI [\d.]+ present|ACPI[: ]|You can enable it with acpi|Built \d+ zonelists|Kernel command line:|mapped \S+ trampoline|Initializing CPU#|CPU[\d ]*:|CPU \d+ irqstacks|PID hash table entries|Detected [\d.]+ MHz processor|Using \w+ for high-res timesource|Console: |Memory: |Calibrating delay loop|Security Scaffold|SELinux: |There is already a security framework|Failure registering capabilities|selinux_register_security|Capability LSM|(?:Dentry|Inode|Mount|Dquot)-cache hash table entries|Intel machine check|Enabling (?:fast FPU|unmasked SIMD)|Checking '\w+' instruction|POSIX conformance testing|NET: Registered protocol family|PCI: |mtrr: |Linux (?:version|Plug and Play Support|agpgart interface)|usbcore: registered new (?:driver|interface driver)|Transparent bridge|apm: BIOS version|audit(?:: initializing|\(\d)|Total HugeTLB memory|VFS: Disk quotas|Initializing Cryptographic API|pci_hotplug: |isapnp: |Real Time Clock Driver|klogd [\d.]+, log source|Freeing unused kernel memory|Serial: |RAMDISK: |Uniform Multi-Platform E-IDE|ide\d: |hd[a-z]: |SCSI subsystem|Dentry cache|smpboot|Brought up \d+ CPUs)`
+  classification   = "Startup and Shutdown"
+  common_event     = "Kernel Boot Message"
+  risk             = 0
+
+  sub_rule "problem" {
+    when           = `event.message.contains("ailure") || event.message.contains("failed") || event.message.contains("Invalid") || event.message.contains("disabled because")`
+    classification = "Warning"
+    common_event   = "Kernel Boot Warning"
+    risk           = 1
+  }
+
+  test {
+    log    = "Oct  2 03:28:00 fileserver kernel: Calibrating delay loop... 1445.88 BogoMIPS"
+    expect = { common_event = "Kernel Boot Message", process = "kernel" }
+  }
+  test {
+    log    = "Oct  2 03:28:00 fileserver kernel: PCI: Invalid ACPI-PCI IRQ routing table"
+    expect = { common_event = "Kernel Boot Warning" }
+  }
+}
+
+rule "daemon-version-started" {
+  description      = "a daemon announcing its version as it starts"
+  log_source_types = ["syslog", "loghub-linux"]
+  sort_order       = 1080
+  pattern          = `: (?:[\w.-]+ ){0,3}(?:[Vv]ersion|ver|v) ?(?P<service__version>\d+(?:\.\d+)+)(?:\S*)? (?:[Ss]tarting|started)`
+  classification   = "Startup and Shutdown"
+  common_event     = "Service Started"
+  risk             = 1
+
+  test {
+    log    = "Oct  2 03:30:00 fileserver rpc.statd[1636]: Version 1.0.6 Starting"
+    expect = { "service.version" = "1.0.6", process = "rpc.statd" }
+  }
+  test {
+    log    = "Oct  2 03:30:01 fileserver hcid[1690]: HCI daemon ver 2.4 started"
+    expect = { "service.version" = "2.4" }
+  }
+}
+
+rule "gpm-mouse" {
+  description      = "the console mouse server detecting its device"
+  log_source_types = ["syslog", "loghub-linux"]
+  sort_order       = 1090
+  pattern          = `gpm\[\d+\]: (?:\*\*\* (?:info|warning|err)|imps2: |Detected )`
+  classification   = "Information"
+  common_event     = "Mouse Device Detected"
+  risk             = 0
+
+  test {
+    log    = "Oct  2 03:30:02 fileserver gpm[1722]: imps2: Auto-detected intellimouse PS/2"
+    expect = { process = "gpm" }
+  }
+}
+
+rule "sysctl-setting" {
+  description      = "a kernel parameter set at boot"
+  log_source_types = ["syslog", "loghub-linux"]
+  sort_order       = 1095
+  pattern          = `sysctl(?:\[\d+\])?: (?P<labels__key>[a-z][\w.]+) = (?P<labels__value>.+)`
+  classification   = "Policy"
+  common_event     = "Kernel Parameter Set"
+  risk             = 1
+
+  test {
+    log    = "Oct  2 03:30:03 fileserver sysctl: kernel.core_uses_pid = 1"
+    expect = { "labels.key" = "kernel.core_uses_pid", "labels.value" = "1" }
+  }
+}
+
 rule "kernel-message" {
   description      = "any other kernel message: kept as an operations event rather than Unknown"
-  log_source_types = ["syslog"]
+  log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 9000
   pattern          = `kernel: `
   classification   = "Information"

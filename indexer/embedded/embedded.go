@@ -1,25 +1,48 @@
 // Package embedded is Sluice's default event index: SQLite files on local
 // disk, no server needed.
 //
-// Events are stored in one database file per organization and UTC day of
-// their @timestamp, <Dir>/<org>/<YYYY-MM-DD>.db, so retention is deleting
-// files and a query for the last hour opens one file. Each file holds an
-// events table (typed columns for the common ECS fields and the whole event
-// as JSON) and a contentless FTS5 index of the message. Files are in WAL
-// mode: searches, and other processes such as the sqlite3 shell, read while
-// the writer writes.
+// Events are stored per organization and UTC day of their @timestamp:
+//
+//	<Dir>/<org>/<YYYY-MM-DD>.db      events (typed columns for the common
+//	                                 ECS fields) and docs (each event's JSON)
+//	<Dir>/<org>/<YYYY-MM-DD>.fts.db  contentless FTS5 index of the messages
+//
+// so that retention is deleting a day's files (DeleteBefore) and a query
+// for the last hour opens one file. The full-text index has its own file
+// so that a second connection fills it on a second core while the first
+// inserts the events; a crash between the two commits is repaired when the
+// day is next opened for writing. Files are in WAL mode: searches, and
+// other processes such as another Sluice or the sqlite3 shell, read while
+// the writer writes:
+//
+//	sqlite3 -readonly acme/2026-01-10.db \
+//	  "ATTACH 'acme/2026-01-10.fts.db' AS f;
+//	   SELECT doc FROM docs WHERE rowid IN (SELECT rowid FROM f.fts WHERE fts MATCH 'sudo') LIMIT 5"
+//
+// Queries (package query) translate to SQL with bound parameters only:
+//
+//   - words and "phrases" without a field (or on message) match the
+//     message through FTS5: case- and accent-insensitive, a phrase's words
+//     in order; word* is a prefix match; other wildcards, and terms without
+//     letters or digits ("->"), scan the messages (LIKE, substring);
+//   - field:value is exact, case-sensitive equality on a typed column
+//     (host.hostname, source.ip, user.name, …) or, for any other field,
+//     on the value (or an array element) in the JSON document; wildcards
+//     use GLOB; field:* means the field exists;
+//   - ranges work on @timestamp (the ts column, in nanoseconds), on the
+//     numeric columns (ports, pid, sluice.risk) and on numbers or times in
+//     the document; a day bound (2026-01-10) stands for the whole day.
 //
 // Building requires cgo and the sqlite_fts5 build tag.
 package embedded
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +62,8 @@ type Config struct {
 	// MaxOpenWriters is how many day files are kept open for writing
 	// (default 4): today, yesterday and late stragglers for a few
 	// organizations. The least recently used one is closed beyond it.
+	// Each holds four connections: events, full text and a checkpointer
+	// for each.
 	MaxOpenWriters int
 	// MaxOpenReaders is how many day files are kept open for searching
 	// (default 32).
@@ -52,8 +77,9 @@ type Config struct {
 	CacheSizeKiB int
 	// PageSize is the page size of new files in bytes (default 4096).
 	PageSize int
-	// WALAutocheckpoint is the WAL size in pages that triggers a
-	// checkpoint (default 10000). Larger means fewer, longer checkpoints.
+	// WALAutocheckpoint is the WAL size in pages beyond which a
+	// background checkpoint copies the WAL back into the database
+	// (default 10000, 40 MB with 4 KiB pages).
 	WALAutocheckpoint int
 	// JournalSizeLimit caps the WAL file left on disk after a checkpoint,
 	// in bytes (default 64 MiB).
@@ -106,7 +132,8 @@ func (c *Config) setDefaults() {
 // serialized (one writer connection per file, and SQLite allows one writer
 // at a time anyway); Search and Count run in parallel with each other and
 // with a Write, each on read-only connections that see the last committed
-// state.
+// state. Only one process may write to a directory at a time (the
+// full-text bookkeeping assumes it); any number may read.
 type Index struct {
 	cfg    Config
 	logger hclog.Logger
@@ -135,6 +162,9 @@ func Open(cfg Config, logger hclog.Logger) (*Index, error) {
 		logger = hclog.NewNullLogger()
 	}
 	cfg.setDefaults()
+	if cfg.PageSize < 512 || cfg.PageSize > 65536 || cfg.PageSize&(cfg.PageSize-1) != 0 {
+		return nil, fmt.Errorf("embedded index: page size %d is not a power of two between 512 and 65536", cfg.PageSize)
+	}
 	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
@@ -160,10 +190,8 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	// Encode before taking the lock: a second Write can encode while the
-	// first one is in SQLite.
-	rows := prepareRows(events, time.Now())
-	groups := groupRows(rows)
+	now := time.Now()
+	groups := groupEvents(events, now)
 
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -180,55 +208,17 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 			return err
 		}
 		start := time.Now()
-		n, err := w.write(ctx, g.rows)
+		chunks, stop := encodeAsync(g.events, now)
+		n, err := w.write(ctx, chunks)
+		stop()
 		if err != nil {
 			// The connection may be in a bad state: reopen next time.
 			x.closeWriter(path)
-			return fmt.Errorf("write %d events to %s: %w", len(g.rows), path, err)
+			return fmt.Errorf("write %d events to %s: %w", len(g.events), path, err)
 		}
-		x.logger.Trace("wrote events", "file", path, "events", len(g.rows), "new", n, "duration", time.Since(start))
+		x.logger.Trace("wrote events", "file", path, "events", len(g.events), "new", n, "duration", time.Since(start))
 	}
 	return nil
-}
-
-type rowGroup struct {
-	org  string
-	day  int64
-	rows []row
-}
-
-// groupRows splits rows by (organization, day), keeping their order.
-func groupRows(rows []row) []rowGroup {
-	type key struct {
-		org string
-		day int64
-	}
-	same := true
-	for i := range rows {
-		if rows[i].org != rows[0].org || rows[i].day != rows[0].day {
-			same = false
-			break
-		}
-	}
-	if same {
-		return []rowGroup{{org: rows[0].org, day: rows[0].day, rows: rows}}
-	}
-	idx := map[key]int{}
-	var groups []rowGroup
-	for i := range rows {
-		k := key{rows[i].org, rows[i].day}
-		g, ok := idx[k]
-		if !ok {
-			g = len(groups)
-			idx[k] = g
-			groups = append(groups, rowGroup{org: k.org, day: k.day})
-		}
-		groups[g].rows = append(groups[g].rows, rows[i])
-	}
-	slices.SortFunc(groups, func(a, b rowGroup) int {
-		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.org, b.org))
-	})
-	return groups
 }
 
 // writer returns the open writer of path, opening it (and closing the
@@ -246,7 +236,7 @@ func (x *Index) writer(path string) (*writer, error) {
 		}
 		x.closeWriter(oldest.path)
 	}
-	w, err := openWriter(path, &x.cfg)
+	w, err := openWriter(path, &x.cfg, x.logger)
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +257,59 @@ func (x *Index) closeWriter(path string) {
 		return
 	}
 	x.logger.Debug("closed day file", "file", path)
+}
+
+// DeleteBefore deletes the day files (events and full text) of every
+// organization for the UTC days that end at or before t: retention is
+// deleting files. Open handles to those files are closed first; a search
+// that is reading one finishes on the deleted file. It returns the number
+// of day files deleted. Events written later for such a day create a new
+// file.
+func (x *Index) DeleteBefore(t time.Time) (int, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return 0, errors.New("embedded index: closed")
+	}
+	if t.Year() < 1678 { // before any day a file can hold
+		return 0, nil
+	}
+	end := int64(math.MaxInt64)
+	if t.Year() <= 2261 {
+		end = dayOf(t.UnixNano()) * nanosPerDay
+	}
+	parts, err := listPartitions(x.cfg.Dir, nil, math.MinInt64, end)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	deleted := 0
+	for _, p := range parts {
+		x.closeWriter(p.path)
+		x.rmu.Lock()
+		if r, ok := x.readers[p.path]; ok {
+			x.evictReader(r)
+		}
+		x.rmu.Unlock()
+		var fileErrs []error
+		for _, f := range []string{p.path, ftsPathOf(p.path)} {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(f + suffix); err != nil && !os.IsNotExist(err) {
+					fileErrs = append(fileErrs, err)
+				}
+			}
+		}
+		if len(fileErrs) > 0 {
+			errs = append(errs, fileErrs...)
+			continue
+		}
+		deleted++
+		x.logger.Info("deleted day file", "file", p.path)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return deleted, fmt.Errorf("retention: %w", err)
+	}
+	return deleted, nil
 }
 
 // janitor closes files that have not been used for IdleTimeout, so that

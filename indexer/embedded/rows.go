@@ -1,68 +1,128 @@
 package embedded
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"math"
-	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
-// row is an event turned into the values of one events row.
+// row is an event turned into the values of one events row, one docs row
+// and one full-text entry. Values are boxed as driver.Value by the encoder
+// goroutine, so that the SQLite goroutines only copy them.
 type row struct {
-	id      string
-	ts      int64
-	vals    [numTyped]driver.Value
-	doc     string
-	message string
-	org     string // escaped directory name
-	day     int64
+	id string
+	// vals are the events columns: id, ts and the typed columns.
+	vals    [numCols]driver.Value
+	doc     driver.Value
+	message driver.Value
 }
 
 const numTyped = 15
 
 func init() {
-	if len(columns) != numTyped {
+	if len(columns) != numTyped || numCols != numTyped+2 {
 		panic("embedded: numTyped does not match columns")
 	}
 }
 
 func (r *row) bind(args []driver.NamedValue) {
-	args[0].Value = r.id
-	args[1].Value = r.ts
 	for i := range r.vals {
-		args[2+i].Value = r.vals[i]
+		args[i].Value = r.vals[i]
 	}
-	args[numCols-1].Value = r.doc
 }
 
-// minParallelEncode is the batch size below which encoding in one
-// goroutine is cheaper than starting more.
-const minParallelEncode = 2000
-
-// prepareRows encodes events into rows: the JSON document, the typed
-// columns, the partition. Encoding is pure Go and runs on all CPUs, so that
-// the single SQLite writer thread spends its time in SQLite.
-func prepareRows(events []*event.Event, now time.Time) []row {
-	rows := make([]row, len(events))
-	workers := min(runtime.GOMAXPROCS(0), len(events)/minParallelEncode)
-	if workers <= 1 {
-		encodeRows(events, rows, now)
-		return rows
-	}
-	var wg sync.WaitGroup
-	per := (len(events) + workers - 1) / workers
-	for lo := 0; lo < len(events); lo += per {
-		hi := min(lo+per, len(events))
-		wg.Go(func() { encodeRows(events[lo:hi], rows[lo:hi], now) })
-	}
-	wg.Wait()
-	return rows
+// eventGroup is the events of one (organization, day) file, in batch
+// order.
+type eventGroup struct {
+	org    string // escaped directory name
+	day    int64
+	events []*event.Event
 }
 
+// groupEvents splits a batch by organization and day of @timestamp,
+// keeping the order of events within each group. Groups are sorted by day
+// and organization.
+func groupEvents(events []*event.Event, now time.Time) []eventGroup {
+	type key struct {
+		org string
+		day int64
+	}
+	dirs := map[string]string{}
+	keyOf := func(e *event.Event) key {
+		dir, ok := dirs[e.Organization]
+		if !ok {
+			dir = orgDir(e.Organization)
+			dirs[e.Organization] = dir
+		}
+		return key{dir, dayOf(eventTime(e.Timestamp, now))}
+	}
+	first := keyOf(events[0])
+	same := true
+	for _, e := range events[1:] {
+		if keyOf(e) != first {
+			same = false
+			break
+		}
+	}
+	if same {
+		return []eventGroup{{org: first.org, day: first.day, events: events}}
+	}
+	idx := map[key]int{}
+	var groups []eventGroup
+	for _, e := range events {
+		k := keyOf(e)
+		g, ok := idx[k]
+		if !ok {
+			g = len(groups)
+			idx[k] = g
+			groups = append(groups, eventGroup{org: k.org, day: k.day})
+		}
+		groups[g].events = append(groups[g].events, e)
+	}
+	slices.SortFunc(groups, func(a, b eventGroup) int {
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.org, b.org))
+	})
+	return groups
+}
+
+// encodeAsync encodes events into chunks of rows on another goroutine,
+// a few chunks ahead of the consumer, so that the JSON encoding of the
+// next chunk overlaps the SQLite inserts of this one. stop ends the
+// goroutine early and waits for it; call it in every case.
+func encodeAsync(events []*event.Event, now time.Time) (chunks <-chan []row, stop func()) {
+	ch := make(chan []row, 2)
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(ch)
+		for lo := 0; lo < len(events); lo += rowsPerChunk {
+			part := events[lo:min(lo+rowsPerChunk, len(events))]
+			rows := make([]row, len(part))
+			encodeRows(part, rows, now)
+			select {
+			case ch <- rows:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
+}
+
+// encodeRows fills rows from events: the JSON document, the typed columns
+// and the id, time and message.
 func encodeRows(events []*event.Event, rows []row, now time.Time) {
 	// All documents of the chunk share one buffer and one string: one
 	// allocation instead of one per event.
@@ -79,24 +139,19 @@ func encodeRows(events []*event.Event, rows []row, now time.Time) {
 			buf = grown
 		}
 	}
-	docs := string(buf)
-	orgs := map[string]string{}
+	// buf is not written after this point, so the string can share its
+	// memory instead of copying 600 bytes per event.
+	docs := unsafe.String(unsafe.SliceData(buf), len(buf))
 	for i, ev := range events {
 		r := &rows[i]
 		r.id = ev.ID
+		r.vals[0] = ev.ID
+		r.vals[1] = eventTime(ev.Timestamp, now)
 		r.doc = docs[offs[i]:offs[i+1]]
 		r.message = ev.Message
-		r.ts = eventTime(ev.Timestamp, now)
-		r.day = dayOf(r.ts)
-		dir, ok := orgs[ev.Organization]
-		if !ok {
-			dir = orgDir(ev.Organization)
-			orgs[ev.Organization] = dir
-		}
-		r.org = dir
 		for _, f := range ev.Fields() {
 			if c, ok := columnIndex[f.Key]; ok {
-				r.vals[c] = columnValue(columns[c].kind, f.Value)
+				r.vals[2+c] = columnValue(columns[c].kind, f.Value)
 			}
 		}
 	}
@@ -119,7 +174,7 @@ func columnValue(kind colKind, v any) driver.Value {
 	if kind == colInt {
 		switch x := v.(type) {
 		case int64:
-			return x
+			return v // already boxed: no new allocation
 		case int:
 			return int64(x)
 		case float64:
@@ -133,12 +188,12 @@ func columnValue(kind colKind, v any) driver.Value {
 			}
 			return int64(0)
 		case string:
-			return x
+			return v
 		}
 	}
 	switch x := v.(type) {
 	case string:
-		return x
+		return v
 	case []string:
 		return strings.Join(x, ",")
 	case nil:

@@ -4,12 +4,16 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/query"
@@ -46,13 +50,7 @@ func (x *Index) acquireReader(path string) (*reader, error) {
 		}
 		x.evictReader(oldest)
 	}
-	// mode=ro: searches can never write, and opening does not create a
-	// missing file. Readers of a WAL file never block the writer.
-	dsn := sqliteURI(path, fmt.Sprintf("mode=ro&_busy_timeout=5000&_cache_size=%d", -max(x.cfg.CacheSizeKiB/4, 2048)))
-	db, err := sql.Open("sqlite3", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open %s for reading: %w", path, err)
-	}
+	db := sql.OpenDB(newReadConnector(path, max(x.cfg.CacheSizeKiB/4, 2048)))
 	db.SetMaxOpenConns(x.cfg.ReadConns)
 	db.SetMaxIdleConns(x.cfg.ReadConns)
 	db.SetConnMaxIdleTime(x.cfg.IdleTimeout)
@@ -106,10 +104,61 @@ func (x *Index) closeReaders() error {
 	return nil
 }
 
+// readerMmapSize is how much of a day file a read connection maps into
+// memory.
+const readerMmapSize = 1 << 30
+
+// ftsSchemaName is the name under which read connections attach the
+// full-text file of a day file.
+const ftsSchemaName = "ftsdb"
+
+// readConnector opens read-only connections to a day file with its
+// full-text file attached.
+type readConnector struct {
+	dsn string
+	drv *sqlite3.SQLiteDriver
+}
+
+func newReadConnector(path string, cacheKiB int) *readConnector {
+	ftsPath := ftsPathOf(path)
+	attach := "ATTACH DATABASE '" + strings.ReplaceAll(sqliteURI(ftsPath, "mode=ro"), "'", "''") + "' AS " + ftsSchemaName
+	return &readConnector{
+		// mode=ro: searches never write, and opening never creates a
+		// missing file. Readers of WAL files do not block the writer,
+		// nor does it block them.
+		dsn: sqliteURI(path, fmt.Sprintf("mode=ro&_busy_timeout=5000&_cache_size=%d", -cacheKiB)),
+		drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			// Memory-mapped reads spare a pread and a copy per page
+			// when a query scans a file.
+			if _, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", readerMmapSize), nil); err != nil {
+				return fmt.Errorf("set mmap_size on %s: %w", path, err)
+			}
+			if _, err := os.Stat(ftsPath); err != nil {
+				// Only full-text queries need it; they fail with "no
+				// such table", which reads as no match.
+				return nil
+			}
+			if _, err := c.Exec(attach, nil); err != nil {
+				return fmt.Errorf("attach %s: %w", ftsPath, err)
+			}
+			return nil
+		}},
+	}
+}
+
+// Connect implements driver.Connector.
+func (c *readConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+
+// Driver implements driver.Connector.
+func (c *readConnector) Driver() driver.Driver { return c.drv }
+
 // plan is a parsed request: the WHERE clause and the files to visit.
 type plan struct {
-	where    string
-	args     []any
+	ast query.Node
+	w   *where
+	// wPlus is w with its root full-text match written +rowid, built when
+	// a search needs it.
+	wPlus    *where
 	from, to int64 // [from, to) of ts, math.MinInt64/MaxInt64 when open
 	parts    []partition
 }
@@ -119,11 +168,11 @@ func (x *Index) plan(req indexer.SearchRequest) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	where, args, err := translate(ast)
+	w, err := translate(ast, false)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{where: where, args: args}
+	p := &plan{ast: ast, w: w}
 	p.from, p.to = query.TimeBounds(ast)
 	if !req.Since.IsZero() {
 		p.from = max(p.from, req.Since.UnixNano())
@@ -142,14 +191,28 @@ func (x *Index) plan(req indexer.SearchRequest) (*plan, error) {
 	return p, nil
 }
 
-// sql returns the statement for one day file: the query's clause plus the
-// time bounds that the day does not already satisfy.
-func (p *plan) sql(head string, part partition, tail string, extra ...any) (string, []any) {
+// covers reports whether the request's time bounds include all of part's
+// day, so that the statement needs no ts condition.
+func (p *plan) covers(part partition) bool {
+	dayStart := part.day * nanosPerDay
+	return p.from <= dayStart && p.to >= dayStart+nanosPerDay
+}
+
+// sql returns the statement for one day file: head (the select list),
+// the query's clause plus the time bounds that the day does not already
+// satisfy, and tail.
+func (p *plan) sql(w *where, head string, needDoc bool, part partition, tail string, extra ...any) (string, []any) {
 	var b strings.Builder
 	b.WriteString(head)
-	b.WriteString(" FROM events WHERE ")
-	b.WriteString(p.where)
-	args := slices.Clip(p.args)
+	b.WriteString(" FROM events")
+	if needDoc || w.usesDoc {
+		// Documents live in their own table, so that scans of the typed
+		// columns read a third of the pages.
+		b.WriteString(" JOIN docs ON docs.rowid = events.rowid")
+	}
+	b.WriteString(" WHERE ")
+	b.WriteString(w.sql)
+	args := slices.Clip(w.args)
 	dayStart := part.day * nanosPerDay
 	if p.from > dayStart {
 		b.WriteString(" AND ts >= ?")
@@ -161,6 +224,35 @@ func (p *plan) sql(head string, part partition, tail string, extra ...any) (stri
 	}
 	b.WriteString(tail)
 	return b.String(), append(args, extra...)
+}
+
+// manyMatches is the number of full-text hits above which a search scans
+// events newest first and checks each against the hits, instead of
+// reading every hit and sorting them by time. Counting up to it costs
+// well under a millisecond.
+const manyMatches = 1000
+
+// searchWhere picks the clause for searching part. SQLite drives a query
+// with a full-text condition by the matching rowids: fast for rare words,
+// but for a word in half of the events it reads and sorts them all to
+// return the newest 100 (about 300 ms on 300k events, against 17 ms when
+// it walks the time index instead).
+func (x *Index) searchWhere(ctx context.Context, p *plan, part partition) (*where, error) {
+	if p.w.match == "" {
+		return p.w, nil
+	}
+	var hits int64
+	err := x.query(ctx, part, "SELECT count(*) FROM (SELECT 1 FROM "+ftsSchemaName+".fts WHERE fts MATCH ? LIMIT ?)",
+		[]any{p.w.match, manyMatches}, func(rows *sql.Rows) error { return rows.Scan(&hits) })
+	if err != nil || hits < manyMatches {
+		return p.w, err
+	}
+	if p.wPlus == nil {
+		if p.wPlus, err = translate(p.ast, true); err != nil {
+			return nil, err
+		}
+	}
+	return p.wPlus, nil
 }
 
 // Search returns the events matching req as their stored JSON documents,
@@ -194,8 +286,12 @@ func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.R
 		want := limit - len(out)
 		var hits []hit
 		for _, part := range p.parts[i:j] {
-			q, args := p.sql("SELECT ts, doc", part, " ORDER BY ts DESC, rowid DESC LIMIT ?", want)
-			err := x.query(ctx, part, q, args, func(rows *sql.Rows) error {
+			w, err := x.searchWhere(ctx, p, part)
+			if err != nil {
+				return nil, err
+			}
+			q, args := p.sql(w, "SELECT ts, docs.doc", true, part, " ORDER BY ts DESC, events.rowid DESC LIMIT ?", want)
+			err = x.query(ctx, part, q, args, func(rows *sql.Rows) error {
 				var h hit
 				var doc []byte
 				if err := rows.Scan(&h.ts, &doc); err != nil {
@@ -227,7 +323,11 @@ func (x *Index) Count(ctx context.Context, req indexer.SearchRequest) (int64, er
 	}
 	var total int64
 	for _, part := range p.parts {
-		q, args := p.sql("SELECT count(*)", part, "")
+		q, args := p.sql(p.w, "SELECT count(*)", false, part, "")
+		if p.w.onlyMatch && p.covers(part) {
+			// The full-text index alone knows the answer.
+			q, args = "SELECT count(*) FROM "+ftsSchemaName+".fts WHERE fts MATCH ?", []any{p.w.match}
+		}
 		err := x.query(ctx, part, q, args, func(rows *sql.Rows) error {
 			var n int64
 			if err := rows.Scan(&n); err != nil {

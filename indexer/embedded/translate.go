@@ -25,25 +25,41 @@ var safeField = regexp.MustCompile(`^[@A-Za-z0-9_.]+$`)
 // fieldIDName addresses the document id.
 const fieldIDName = "_id"
 
-// messageExpr reads the message out of the stored document; the full-text
-// index has no copy of it.
-const messageExpr = "(doc ->> '$.message')"
-
-// translator turns a query AST into a WHERE clause. Every expression it
-// writes is TRUE or FALSE, never NULL, so that NOT of a predicate on a
+// translator turns a query AST into a WHERE clause over events (and docs,
+// joined on rowid, when the clause needs the document). Every expression
+// it writes is TRUE or FALSE, never NULL, so that NOT of a predicate on a
 // missing field matches the events without that field, as in Lucene.
 type translator struct {
-	b    strings.Builder
-	args []any
+	b     strings.Builder
+	args  []any
+	depth int
+	// plusRowid writes the root full-text match as +events.rowid IN (…),
+	// which keeps SQLite from driving the query by the match's rowids.
+	plusRowid bool
+	w         *where
 }
 
-// translate returns the WHERE expression of n and its arguments.
-func translate(n query.Node) (string, []any, error) {
-	var t translator
+// where is a translated query.
+type where struct {
+	sql  string
+	args []any
+	// usesDoc is true when sql reads docs.doc.
+	usesDoc bool
+	// match is the FTS5 query that every result matches (the full-text
+	// terms of the root conjunction), "" if there is none.
+	match string
+	// onlyMatch is true when the query is that match and nothing else.
+	onlyMatch bool
+}
+
+// translate returns the WHERE clause of n.
+func translate(n query.Node, plusRowid bool) (*where, error) {
+	t := translator{plusRowid: plusRowid, w: &where{}}
 	if err := t.node(n); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	return t.b.String(), t.args, nil
+	t.w.sql, t.w.args = t.b.String(), t.args
+	return t.w, nil
 }
 
 func badQuery(format string, args ...any) error {
@@ -54,7 +70,19 @@ func (t *translator) arg(v any) {
 	t.args = append(t.args, v)
 }
 
+// doc returns the document column, noting that the query needs it.
+func (t *translator) doc() string {
+	t.w.usesDoc = true
+	return "docs.doc"
+}
+
+func (t *translator) messageExpr() string {
+	return "(" + t.doc() + " ->> '$.message')"
+}
+
 func (t *translator) node(n query.Node) error {
+	t.depth++
+	defer func() { t.depth-- }()
 	switch x := n.(type) {
 	case query.MatchAll:
 		t.b.WriteString("1")
@@ -110,6 +138,9 @@ func (t *translator) and(x *query.And) error {
 	t.b.WriteByte('(')
 	if len(fts) > 0 {
 		t.match(strings.Join(fts, " AND "))
+		if t.depth == 1 {
+			t.w.onlyMatch = len(rest) == 0
+		}
 	}
 	for i, c := range rest {
 		if i > 0 || len(fts) > 0 {
@@ -123,8 +154,18 @@ func (t *translator) and(x *query.And) error {
 	return nil
 }
 
+// match writes a full-text match. At the root it is also recorded in
+// t.w.match, and written as the caller asked (plusRowid).
 func (t *translator) match(expr string) {
-	t.b.WriteString("rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+	lhs := "events.rowid"
+	if t.depth == 1 {
+		t.w.match = expr
+		t.w.onlyMatch = true
+		if t.plusRowid {
+			lhs = "+events.rowid"
+		}
+	}
+	t.b.WriteString(lhs + " IN (SELECT rowid FROM " + ftsSchemaName + ".fts WHERE fts MATCH ?)")
 	t.arg(expr)
 }
 
@@ -217,7 +258,7 @@ func (t *translator) term(x *query.Term) error {
 		}
 		// Punctuation only: FTS5 has no word to look up, so look for
 		// the text itself.
-		t.b.WriteString("coalesce(instr(" + messageExpr + ", ?) > 0, 0)")
+		t.b.WriteString("coalesce(instr(" + t.messageExpr() + ", ?) > 0, 0)")
 		t.arg(x.Value)
 	case fieldColumn, fieldID:
 		// IS is = that never yields NULL; column affinity makes "22"
@@ -226,7 +267,7 @@ func (t *translator) term(x *query.Term) error {
 		t.arg(x.Value)
 	case fieldJSON:
 		// json_each visits the value, or each element of an array.
-		t.b.WriteString("EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE ")
+		t.b.WriteString("EXISTS (SELECT 1 FROM json_each(" + t.doc() + ", ?) WHERE ")
 		t.arg(jsonPath(x.Field))
 		switch {
 		case x.Value == "true" || x.Value == "false":
@@ -266,8 +307,15 @@ func (t *translator) wildcard(x *query.Wildcard) error {
 			return nil
 		}
 		// FTS5 only knows prefixes; other patterns scan the messages,
-		// case-insensitively like the full-text index.
-		t.b.WriteString("coalesce(" + messageExpr + ` LIKE ? ESCAPE '\', 0)`)
+		// case-insensitively like the full-text index. A leading literal
+		// narrows the scan to messages with a word that starts with it.
+		t.b.WriteByte('(')
+		if segs := x.Segments(); segs[0].Wild == 0 && hasWordChars(segs[0].Literal) {
+			t.match(ftsQuote(segs[0].Literal) + "*")
+			t.w.onlyMatch = false
+			t.b.WriteString(" AND ")
+		}
+		t.b.WriteString("coalesce(" + t.messageExpr() + ` LIKE ? ESCAPE '\', 0))`)
 		t.arg("%" + likePattern(x) + "%")
 	case fieldColumn, fieldID:
 		if exists {
@@ -278,11 +326,11 @@ func (t *translator) wildcard(x *query.Wildcard) error {
 		t.arg(globPattern(x))
 	case fieldJSON:
 		if exists {
-			t.b.WriteString("json_type(doc, ?) IS NOT NULL")
+			t.b.WriteString("json_type(" + t.doc() + ", ?) IS NOT NULL")
 			t.arg(jsonPath(x.Field))
 			return nil
 		}
-		t.b.WriteString("EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE value GLOB ?)")
+		t.b.WriteString("EXISTS (SELECT 1 FROM json_each(" + t.doc() + ", ?) WHERE value GLOB ?)")
 		t.arg(jsonPath(x.Field))
 		t.arg(globPattern(x))
 	case fieldTimestamp:
@@ -374,7 +422,7 @@ func (t *translator) rangeNode(x *query.Range) error {
 		return nil
 	}
 	// A field inside the document.
-	t.b.WriteString("EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE ")
+	t.b.WriteString("EXISTS (SELECT 1 FROM json_each(" + t.doc() + ", ?) WHERE ")
 	t.arg(jsonPath(x.Field))
 	if numericBounds(x) {
 		t.b.WriteString("type IN ('integer','real')")

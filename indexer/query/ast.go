@@ -21,6 +21,14 @@
 // next character in words and phrases. A word with an unescaped * or ? is a
 // wildcard. A word or phrase without a field matches the message as full
 // text; message:… does the same.
+//
+// Field names are dotted paths of letters, digits, _ and @ (source.ip,
+// @timestamp, sluice.common_event); anything else before a ':' is an error,
+// so "10:00" must be quoted. Range bounds are numbers or times: RFC 3339
+// (2026-01-10T10:00:00Z, UTC when the zone is left out) or a day
+// (2026-01-10, the whole UTC day); @timestamp takes times only, and
+// @timestamp:2026-01-10 is the range of that day. Errors are *Error, with
+// the byte position, and wrap indexer.ErrBadQuery.
 package query
 
 import (

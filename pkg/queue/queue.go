@@ -1,8 +1,11 @@
-// Package queue is a durable FIFO of opaque entries on Badger, keyed by a
-// monotonic sequence number. The agent's spool and the mediator's state are
-// both queues: entries are appended (together with metadata such as a file
-// checkpoint, in the same transaction), read in order, and deleted once the
-// next hop confirmed them.
+// Package queue is a durable FIFO on Badger. Entries are numbered with a
+// monotonic sequence and stored in records: one record holds a run of
+// consecutive entries (a batch), encoded by the caller as one value, so
+// Badger does one write and one delete per batch, not per line. The agent's
+// spool and the mediator's state are both queues: records are appended
+// (together with metadata such as a file checkpoint, in the same
+// transaction), read in order, and deleted once the next hop confirmed
+// them.
 package queue
 
 import (
@@ -52,11 +55,14 @@ type Options struct {
 	GCInterval time.Duration
 }
 
-// Item is one queued entry.
-type Item struct {
-	Seq   uint64
-	Value []byte
+// Record is a run of consecutive entries First..Last stored as one value.
+type Record struct {
+	First, Last uint64
+	Value       []byte
 }
+
+// Entries is how many entries the record holds.
+func (r Record) Entries() int64 { return int64(r.Last - r.First + 1) }
 
 // KV is a metadata key/value written with an append.
 type KV struct {
@@ -166,37 +172,114 @@ func (q *Queue) load(firstSeq uint64) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
 		defer it.Close()
 		var n, size int64
+		head := uint64(0)
 		for it.Rewind(); it.Valid(); it.Next() {
-			n++
+			first, last := rangeOf(it.Item().Key())
+			if head == 0 {
+				head = first
+			}
+			n += int64(last - first + 1)
 			size += it.Item().ValueSize()
-			if s := seqOf(it.Item().Key()); s >= next {
-				next = s + 1
+			if last >= next {
+				next = last + 1
 			}
 		}
 		q.next = next
+		q.head.Store(head)
 		q.length.Store(n)
 		q.bytes.Store(size)
 		return nil
 	})
 }
 
-// Append stores vals as consecutive entries, plus the metadata in meta, in
-// one durable transaction. It returns the sequence of the first entry.
+// AppendRecord stores a record of n consecutive entries, and the metadata
+// in meta, in one durable transaction. encode is called with the first
+// sequence of the record (under the queue's lock, keep it cheap) and
+// returns the record's value, so entries can carry their sequences.
 // Concurrent appends are committed together (group commit) while keeping
 // sequence order equal to commit order, so readers never see a gap fill in
-// later.
+// later. With n == 0 only the metadata is written.
+func (q *Queue) AppendRecord(n int, encode func(first uint64) ([]byte, error), meta ...KV) (Record, error) {
+	if q.closed.Load() {
+		return Record{}, ErrClosed
+	}
+	errc := make(chan error, 1)
+	q.mu.Lock()
+	first := q.next
+	rec := Record{First: first, Last: first + uint64(n) - 1}
+	txn := q.db.NewTransaction(true)
+	fail := func(err error) (Record, error) {
+		txn.Discard()
+		q.mu.Unlock()
+		return Record{}, fmt.Errorf("queue append: %w", err)
+	}
+	if n > 0 {
+		v, err := encode(first)
+		if err != nil {
+			return fail(err)
+		}
+		rec.Value = v
+		if err := txn.Set(recordKey(rec.First, rec.Last), v); err != nil {
+			return fail(err)
+		}
+	}
+	next := first + uint64(n)
+	var nb [8]byte
+	binary.BigEndian.PutUint64(nb[:], next)
+	if err := txn.Set(metaKey(metaNext), nb[:]); err != nil {
+		return fail(err)
+	}
+	for _, kv := range meta {
+		var err error
+		if kv.Value == nil {
+			err = txn.Delete(metaKey(kv.Key))
+		} else {
+			err = txn.Set(metaKey(kv.Key), kv.Value)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	// CommitWith assigns the commit timestamp before returning; doing it
+	// under mu keeps sequence order and commit order the same.
+	txn.CommitWith(func(err error) { errc <- err })
+	q.next = next
+	q.mu.Unlock()
+	if err := <-errc; err != nil {
+		// The sequence numbers are burnt; that leaves a gap, never a reuse.
+		return Record{}, fmt.Errorf("queue commit: %w", err)
+	}
+	if n > 0 {
+		q.length.Add(int64(n))
+		q.bytes.Add(int64(len(rec.Value)))
+		q.head.CompareAndSwap(0, rec.First)
+		select {
+		case q.notify <- struct{}{}:
+		default:
+		}
+	}
+	return rec, nil
+}
+
+// Append stores each value as a record of one entry, all in one durable
+// transaction, and returns the first sequence.
 func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
+	if len(vals) <= 1 {
+		rec, err := q.AppendRecord(len(vals), func(uint64) ([]byte, error) { return vals[0], nil }, meta...)
+		return rec.First, err
+	}
 	if q.closed.Load() {
 		return 0, ErrClosed
 	}
-	var size int64
 	errc := make(chan error, 1)
 	q.mu.Lock()
 	first := q.next
 	txn := q.db.NewTransaction(true)
+	var size int64
 	for i, v := range vals {
 		size += int64(len(v))
-		if err := txn.Set(entryKey(first+uint64(i)), v); err != nil {
+		s := first + uint64(i)
+		if err := txn.Set(recordKey(s, s), v); err != nil {
 			txn.Discard()
 			q.mu.Unlock()
 			return 0, fmt.Errorf("queue append: %w", err)
@@ -223,17 +306,15 @@ func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
 			return 0, fmt.Errorf("queue append: %w", err)
 		}
 	}
-	// CommitWith assigns the commit timestamp before returning; doing it
-	// under mu keeps sequence order and commit order the same.
 	txn.CommitWith(func(err error) { errc <- err })
 	q.next = next
 	q.mu.Unlock()
 	if err := <-errc; err != nil {
-		// The sequence numbers are burnt; that leaves a gap, never a reuse.
 		return 0, fmt.Errorf("queue commit: %w", err)
 	}
 	q.length.Add(int64(len(vals)))
 	q.bytes.Add(size)
+	q.head.CompareAndSwap(0, first)
 	select {
 	case q.notify <- struct{}{}:
 	default:
@@ -243,7 +324,7 @@ func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
 
 // SetMeta stores metadata values alone, durably.
 func (q *Queue) SetMeta(meta ...KV) error {
-	_, err := q.Append(nil, meta...)
+	_, err := q.AppendRecord(0, nil, meta...)
 	return err
 }
 
@@ -285,20 +366,28 @@ func (q *Queue) MetaPrefix(prefix string, fn func(key string, val []byte) error)
 	})
 }
 
-// Read returns entries with seq >= from, in order, up to max entries and
-// about maxBytes of values (at least one entry if any is there).
-func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Item, error) {
+// Read returns the records holding entries with seq >= from, in order, up
+// to max records and about maxBytes of values (at least one record if any
+// is there). The first record may start before from.
+func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Record, error) {
 	if q.closed.Load() {
 		return nil, ErrClosed
 	}
-	var out []Item
+	var out []Record
 	err := q.db.View(func(txn *badger.Txn) error {
-		opts := badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: []byte{prefixEntry}}
+		opts := badger.IteratorOptions{PrefetchValues: false, Prefix: []byte{prefixEntry}}
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		size := 0
-		for it.Seek(entryKey(from)); it.Valid() && len(out) < max; it.Next() {
+		// Records are ordered by their first sequence; one that started
+		// before from may still hold entries at or after it, so the scan
+		// starts at the oldest record (acknowledged ones are gone).
+		for it.Seek(recordKey(q.head.Load(), 0)); it.Valid() && len(out) < max; it.Next() {
 			item := it.Item()
+			first, last := rangeOf(item.Key())
+			if last < from {
+				continue
+			}
 			v, err := item.ValueCopy(nil)
 			if err != nil {
 				return err
@@ -307,7 +396,7 @@ func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Item, error) {
 				break
 			}
 			size += len(v)
-			out = append(out, Item{Seq: seqOf(item.Key()), Value: v})
+			out = append(out, Record{First: first, Last: last, Value: v})
 		}
 		return nil
 	})
@@ -319,70 +408,62 @@ func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Item, error) {
 
 // First returns the lowest queued sequence, or (0, false) when empty.
 func (q *Queue) First() (uint64, bool, error) {
-	items, err := q.Read(0, 1, 1)
-	if err != nil || len(items) == 0 {
+	recs, err := q.Read(0, 1, 1)
+	if err != nil || len(recs) == 0 {
 		return 0, false, err
 	}
-	return items[0].Seq, true, nil
+	return recs[0].First, true, nil
 }
 
-// DeleteThrough removes every entry with seq <= through, in one durable
-// transaction together with meta. It returns how many entries it removed.
-func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int, error) {
-	var seqs []uint64
-	var size int64
+// DeleteThrough removes every record whose entries all have seq <=
+// through, in one durable transaction together with meta. It returns how
+// many entries it removed.
+func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int64, error) {
+	var recs []Record
 	err := q.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
 		defer it.Close()
-		for it.Seek(entryKey(q.head.Load())); it.Valid(); it.Next() {
-			s := seqOf(it.Item().Key())
-			if s > through {
+		for it.Seek(recordKey(q.head.Load(), 0)); it.Valid(); it.Next() {
+			first, last := rangeOf(it.Item().Key())
+			if last > through {
 				break
 			}
-			seqs = append(seqs, s)
-			size += it.Item().ValueSize()
+			recs = append(recs, Record{First: first, Last: last, Value: make([]byte, it.Item().ValueSize())})
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("queue delete: %w", err)
 	}
-	if len(seqs) == 0 && len(meta) == 0 {
+	if len(recs) == 0 && len(meta) == 0 {
 		return 0, nil
 	}
-	if err := q.delete(seqs, size, meta); err != nil {
+	n, err := q.delete(recs, meta)
+	if err != nil {
 		return 0, err
 	}
-	for {
-		h := q.head.Load()
-		if through < h || q.head.CompareAndSwap(h, through+1) {
-			break
-		}
-	}
-	return len(seqs), nil
+	return n, nil
 }
 
-// Delete removes the given entries (which must exist) durably.
-func (q *Queue) Delete(items []Item) error {
-	seqs := make([]uint64, len(items))
-	var size int64
-	for i, it := range items {
-		seqs[i] = it.Seq
-		size += int64(len(it.Value))
-	}
-	return q.delete(seqs, size, nil)
+// Delete removes the given records (which must exist) durably.
+func (q *Queue) Delete(recs []Record) error {
+	_, err := q.delete(recs, nil)
+	return err
 }
 
-func (q *Queue) delete(seqs []uint64, size int64, meta []KV) error {
+func (q *Queue) delete(recs []Record, meta []KV) (int64, error) {
 	if q.closed.Load() {
-		return ErrClosed
+		return 0, ErrClosed
 	}
 	wb := q.db.NewWriteBatch()
 	defer wb.Cancel()
-	for _, s := range seqs {
-		if err := wb.Delete(entryKey(s)); err != nil {
-			return fmt.Errorf("queue delete: %w", err)
+	var n, size int64
+	for _, r := range recs {
+		if err := wb.Delete(recordKey(r.First, r.Last)); err != nil {
+			return 0, fmt.Errorf("queue delete: %w", err)
 		}
+		n += r.Entries()
+		size += int64(len(r.Value))
 	}
 	for _, kv := range meta {
 		var err error
@@ -392,15 +473,34 @@ func (q *Queue) delete(seqs []uint64, size int64, meta []KV) error {
 			err = wb.Set(metaKey(kv.Key), kv.Value)
 		}
 		if err != nil {
-			return fmt.Errorf("queue delete: %w", err)
+			return 0, fmt.Errorf("queue delete: %w", err)
 		}
 	}
 	if err := wb.Flush(); err != nil {
-		return fmt.Errorf("queue delete: %w", err)
+		return 0, fmt.Errorf("queue delete: %w", err)
 	}
-	q.length.Add(-int64(len(seqs)))
+	q.length.Add(-n)
 	q.bytes.Add(-size)
-	return nil
+	q.advanceHead(recs)
+	return n, nil
+}
+
+// advanceHead moves head past deleted records that were at the front.
+func (q *Queue) advanceHead(recs []Record) {
+	h := q.head.Load()
+	for _, r := range recs {
+		if r.First == h {
+			// Seek from the next possible record; Read and DeleteThrough
+			// skip forward from there.
+			h = r.Last + 1
+		}
+	}
+	for {
+		old := q.head.Load()
+		if h <= old || q.head.CompareAndSwap(old, h) {
+			return
+		}
+	}
 }
 
 // Len is the number of queued entries.
@@ -464,14 +564,22 @@ func (q *Queue) gcLoop(every time.Duration) {
 // Dir reports the queue directory.
 func (q *Queue) Dir() string { return filepath.Clean(q.db.Opts().Dir) }
 
-func entryKey(seq uint64) []byte {
-	k := make([]byte, 9)
+// recordKey is 'e', first, last: records sort by their first sequence,
+// and a key alone tells what a record holds.
+func recordKey(first, last uint64) []byte {
+	k := make([]byte, 17)
 	k[0] = prefixEntry
-	binary.BigEndian.PutUint64(k[1:], seq)
+	binary.BigEndian.PutUint64(k[1:], first)
+	binary.BigEndian.PutUint64(k[9:], last)
 	return k
 }
 
-func seqOf(key []byte) uint64 { return binary.BigEndian.Uint64(key[1:]) }
+func rangeOf(key []byte) (first, last uint64) {
+	if len(key) < 17 {
+		return 0, 0
+	}
+	return binary.BigEndian.Uint64(key[1:]), binary.BigEndian.Uint64(key[9:])
+}
 
 func metaKey(name string) []byte { return append([]byte{prefixMeta}, name...) }
 

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"testing"
@@ -23,49 +24,93 @@ func vals(n int, prefix string) [][]byte {
 	return out
 }
 
-func TestAppendReadDeleteReopen(t *testing.T) {
-	dir := t.TempDir()
-	q := openT(t, dir, 100)
-	first, err := q.Append(vals(10, "a"), KV{Key: "cp", Value: []byte("x")})
+// appendRun appends a record of n entries whose value lists their
+// sequences.
+func appendRun(t *testing.T, q *Queue, n int, meta ...KV) Record {
+	t.Helper()
+	rec, err := q.AppendRecord(n, func(first uint64) ([]byte, error) {
+		v := make([]byte, 8*n)
+		for i := range n {
+			binary.BigEndian.PutUint64(v[8*i:], first+uint64(i))
+		}
+		return v, nil
+	}, meta...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first != 100 {
-		t.Fatalf("first seq %d, want 100", first)
+	return rec
+}
+
+func TestRecordsAppendReadDeleteReopen(t *testing.T) {
+	dir := t.TempDir()
+	q := openT(t, dir, 100)
+	r1 := appendRun(t, q, 10, KV{Key: "cp", Value: []byte("x")})
+	r2 := appendRun(t, q, 5)
+	if r1.First != 100 || r1.Last != 109 || r2.First != 110 || r2.Last != 114 {
+		t.Fatalf("records %v %v", r1, r2)
 	}
-	items, err := q.Read(0, 4, 1<<20)
-	if err != nil || len(items) != 4 || items[0].Seq != 100 || string(items[3].Value) != "a-3" {
-		t.Fatalf("read %v %v", items, err)
+	if binary.BigEndian.Uint64(r2.Value) != 110 {
+		t.Fatal("encode did not see the record's first sequence")
 	}
-	n, err := q.DeleteThrough(104)
-	if err != nil || n != 5 {
+	if q.Len() != 15 {
+		t.Fatalf("len %d", q.Len())
+	}
+	// A read from the middle of a record returns that record.
+	recs, err := q.Read(105, 10, 1<<20)
+	if err != nil || len(recs) != 2 || recs[0].First != 100 {
+		t.Fatalf("read %v %v", recs, err)
+	}
+	// Deleting through the middle of a record keeps it.
+	if n, err := q.DeleteThrough(105); err != nil || n != 0 {
 		t.Fatalf("deleted %d %v", n, err)
 	}
-	if q.Len() != 5 {
-		t.Fatalf("len %d", q.Len())
+	if n, err := q.DeleteThrough(109); err != nil || n != 10 {
+		t.Fatalf("deleted %d %v", n, err)
 	}
 	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
-
 	q = openT(t, dir, 1)
 	defer q.Close()
-	if q.Len() != 5 || q.NextSeq() != 110 {
+	if q.Len() != 5 || q.NextSeq() != 115 {
 		t.Fatalf("after reopen len %d next %d", q.Len(), q.NextSeq())
 	}
 	if v, _ := q.Meta("cp"); string(v) != "x" {
 		t.Fatalf("meta %q", v)
 	}
-	items, _ = q.Read(0, 100, 1<<20)
-	if len(items) != 5 || items[0].Seq != 105 {
-		t.Fatalf("items %v", items)
+	recs, _ = q.Read(0, 100, 1<<20)
+	if len(recs) != 1 || recs[0].First != 110 {
+		t.Fatalf("records %v", recs)
 	}
-	if err := q.Delete(items[1:3]); err != nil {
+	if err := q.Delete(recs); err != nil {
 		t.Fatal(err)
 	}
-	items, _ = q.Read(0, 100, 1<<20)
-	if len(items) != 3 || items[1].Seq != 108 {
-		t.Fatalf("after delete %v", items)
+	if q.Len() != 0 {
+		t.Fatalf("len %d", q.Len())
+	}
+}
+
+func TestAppendOneRecordPerValue(t *testing.T) {
+	q := openT(t, t.TempDir(), 1)
+	defer q.Close()
+	first, err := q.Append(vals(3, "a"))
+	if err != nil || first != 1 {
+		t.Fatal(first, err)
+	}
+	recs, _ := q.Read(0, 10, 1<<20)
+	if len(recs) != 3 || recs[2].First != 3 || recs[2].Last != 3 || string(recs[2].Value) != "a-2" {
+		t.Fatalf("records %v", recs)
+	}
+	// Out-of-order deletes (the mediator's pipeline does that).
+	if err := q.Delete(recs[1:2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Delete(recs[0:1]); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ = q.Read(0, 10, 1<<20)
+	if len(recs) != 1 || recs[0].First != 3 {
+		t.Fatalf("after deletes %v", recs)
 	}
 }
 
@@ -73,29 +118,28 @@ func TestAppendReadDeleteReopen(t *testing.T) {
 func TestSequenceNeverReused(t *testing.T) {
 	dir := t.TempDir()
 	q := openT(t, dir, 1)
-	_, _ = q.Append(vals(3, "a"))
+	appendRun(t, q, 3)
 	_, _ = q.DeleteThrough(3)
 	_ = q.Close()
 	q = openT(t, dir, 1)
 	defer q.Close()
-	first, err := q.Append(vals(1, "b"))
-	if err != nil || first != 4 {
-		t.Fatalf("first %d %v", first, err)
+	if r := appendRun(t, q, 1); r.First != 4 {
+		t.Fatalf("first %d", r.First)
 	}
 }
 
-// Concurrent appenders commit together, and a reader that sees an entry
-// sees every entry before it.
+// Concurrent appenders commit together, and a reader that sees a record
+// sees every record before it.
 func TestConcurrentAppendsKeepOrder(t *testing.T) {
 	q := openT(t, t.TempDir(), 1)
 	defer q.Close()
 	var wg sync.WaitGroup
-	for g := range 8 {
+	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range 50 {
-				if _, err := q.Append(vals(10, fmt.Sprintf("g%d-%d", g, i))); err != nil {
+			for range 50 {
+				if _, err := q.AppendRecord(10, func(uint64) ([]byte, error) { return []byte("v"), nil }); err != nil {
 					t.Error(err)
 					return
 				}
@@ -103,18 +147,18 @@ func TestConcurrentAppendsKeepOrder(t *testing.T) {
 		}()
 	}
 	var cursor uint64
-	seen := 0
+	seen := int64(0)
 	for seen < 8*50*10 {
-		items, err := q.Read(cursor, 1000, 1<<30)
+		recs, err := q.Read(cursor, 1000, 1<<30)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, it := range items {
-			if cursor != 0 && it.Seq != cursor {
-				t.Fatalf("gap: got seq %d, expected %d", it.Seq, cursor)
+		for _, r := range recs {
+			if cursor != 0 && r.First != cursor {
+				t.Fatalf("gap: got record at %d, expected %d", r.First, cursor)
 			}
-			cursor = it.Seq + 1
-			seen++
+			cursor = r.Last + 1
+			seen += r.Entries()
 		}
 	}
 	wg.Wait()

@@ -449,7 +449,7 @@ func (r *run) count() (int64, error) {
 // verify reads every event's id and message from the SQLite files.
 func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 	t := r.t
-	files, err := filepath.Glob(filepath.Join(r.dataDir, "mediator", "index", "*", "*.db"))
+	files, err := filepath.Glob(filepath.Join(r.dataDir, "mediator", "index", "*", "[0-9]*[0-9].db"))
 	if err != nil || len(files) == 0 {
 		out, _ := exec.Command("find", r.dataDir, "-maxdepth", "4").CombinedOutput()
 		t.Fatalf("no index files (%v) in:\n%s", err, out)
@@ -464,7 +464,7 @@ func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.Query(`SELECT id, json_extract(doc, '$.message') FROM events`)
+		rows, err := db.Query(`SELECT e.id, json_extract(d.doc, '$.message') FROM events e JOIN docs d ON d.rowid = e.rowid`)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}

@@ -485,10 +485,18 @@ func (x *LogEntry) GetOriginalLength() uint32 {
 	return 0
 }
 
-// LogBatch carries consecutive entries.
+// LogBatch carries consecutive entries: either as entries, or packed.
 type LogBatch struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Entries       []*LogEntry            `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Entries []*LogEntry            `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	// packed is an encoded LogBatch holding the entries in its entries
+	// field: a batch exactly as the agent spooled it, so neither the agent
+	// nor the mediator decodes and encodes it again on the way to storage.
+	Packed []byte `protobuf:"bytes,2,opt,name=packed,proto3" json:"packed,omitempty"`
+	// first_seq and last_seq are the first and last sequence in the batch
+	// (required with packed).
+	FirstSeq      uint64 `protobuf:"varint,3,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
+	LastSeq       uint64 `protobuf:"varint,4,opt,name=last_seq,json=lastSeq,proto3" json:"last_seq,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -528,6 +536,27 @@ func (x *LogBatch) GetEntries() []*LogEntry {
 		return x.Entries
 	}
 	return nil
+}
+
+func (x *LogBatch) GetPacked() []byte {
+	if x != nil {
+		return x.Packed
+	}
+	return nil
+}
+
+func (x *LogBatch) GetFirstSeq() uint64 {
+	if x != nil {
+		return x.FirstSeq
+	}
+	return 0
+}
+
+func (x *LogBatch) GetLastSeq() uint64 {
+	if x != nil {
+		return x.LastSeq
+	}
+	return 0
 }
 
 // Ack acknowledges every entry with seq <= through_seq: the mediator holds
@@ -811,9 +840,12 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\fcollected_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vcollectedAt\x12\x10\n" +
 	"\x03raw\x18\x05 \x01(\fR\x03raw\x12\x1c\n" +
 	"\ttruncated\x18\x06 \x01(\bR\ttruncated\x12'\n" +
-	"\x0foriginal_length\x18\a \x01(\rR\x0eoriginalLength\"9\n" +
+	"\x0foriginal_length\x18\a \x01(\rR\x0eoriginalLength\"\x89\x01\n" +
 	"\bLogBatch\x12-\n" +
-	"\aentries\x18\x01 \x03(\v2\x13.sluice.v1.LogEntryR\aentries\"&\n" +
+	"\aentries\x18\x01 \x03(\v2\x13.sluice.v1.LogEntryR\aentries\x12\x16\n" +
+	"\x06packed\x18\x02 \x01(\fR\x06packed\x12\x1b\n" +
+	"\tfirst_seq\x18\x03 \x01(\x04R\bfirstSeq\x12\x19\n" +
+	"\blast_seq\x18\x04 \x01(\x04R\alastSeq\"&\n" +
 	"\x03Ack\x12\x1f\n" +
 	"\vthrough_seq\x18\x01 \x01(\x04R\n" +
 	"throughSeq\"\xa9\x02\n" +

@@ -83,6 +83,68 @@ func (x *StoredEntry) GetEntry() *LogEntry {
 	return nil
 }
 
+// StoredBatch is a batch as the mediator keeps it in its state until
+// indexed: the packed entries (an encoded LogBatch) plus who sent them.
+type StoredBatch struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AgentId       string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
+	Organization  string                 `protobuf:"bytes,2,opt,name=organization,proto3" json:"organization,omitempty"`
+	Packed        []byte                 `protobuf:"bytes,3,opt,name=packed,proto3" json:"packed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StoredBatch) Reset() {
+	*x = StoredBatch{}
+	mi := &file_sluice_v1_storage_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StoredBatch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StoredBatch) ProtoMessage() {}
+
+func (x *StoredBatch) ProtoReflect() protoreflect.Message {
+	mi := &file_sluice_v1_storage_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StoredBatch.ProtoReflect.Descriptor instead.
+func (*StoredBatch) Descriptor() ([]byte, []int) {
+	return file_sluice_v1_storage_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *StoredBatch) GetAgentId() string {
+	if x != nil {
+		return x.AgentId
+	}
+	return ""
+}
+
+func (x *StoredBatch) GetOrganization() string {
+	if x != nil {
+		return x.Organization
+	}
+	return ""
+}
+
+func (x *StoredBatch) GetPacked() []byte {
+	if x != nil {
+		return x.Packed
+	}
+	return nil
+}
+
 var File_sluice_v1_storage_proto protoreflect.FileDescriptor
 
 const file_sluice_v1_storage_proto_rawDesc = "" +
@@ -91,7 +153,11 @@ const file_sluice_v1_storage_proto_rawDesc = "" +
 	"\vStoredEntry\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12)\n" +
-	"\x05entry\x18\x03 \x01(\v2\x13.sluice.v1.LogEntryR\x05entryB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
+	"\x05entry\x18\x03 \x01(\v2\x13.sluice.v1.LogEntryR\x05entry\"d\n" +
+	"\vStoredBatch\x12\x19\n" +
+	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
+	"\forganization\x18\x02 \x01(\tR\forganization\x12\x16\n" +
+	"\x06packed\x18\x03 \x01(\fR\x06packedB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
 
 var (
 	file_sluice_v1_storage_proto_rawDescOnce sync.Once
@@ -105,13 +171,14 @@ func file_sluice_v1_storage_proto_rawDescGZIP() []byte {
 	return file_sluice_v1_storage_proto_rawDescData
 }
 
-var file_sluice_v1_storage_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_sluice_v1_storage_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_sluice_v1_storage_proto_goTypes = []any{
 	(*StoredEntry)(nil), // 0: sluice.v1.StoredEntry
-	(*LogEntry)(nil),    // 1: sluice.v1.LogEntry
+	(*StoredBatch)(nil), // 1: sluice.v1.StoredBatch
+	(*LogEntry)(nil),    // 2: sluice.v1.LogEntry
 }
 var file_sluice_v1_storage_proto_depIdxs = []int32{
-	1, // 0: sluice.v1.StoredEntry.entry:type_name -> sluice.v1.LogEntry
+	2, // 0: sluice.v1.StoredEntry.entry:type_name -> sluice.v1.LogEntry
 	1, // [1:1] is the sub-list for method output_type
 	1, // [1:1] is the sub-list for method input_type
 	1, // [1:1] is the sub-list for extension type_name
@@ -131,7 +198,7 @@ func file_sluice_v1_storage_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sluice_v1_storage_proto_rawDesc), len(file_sluice_v1_storage_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

