@@ -20,7 +20,7 @@ TOXIPROXY_VERSION          := v2.12.0
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-deps test-go fuzz fuzz-short proto proto-check lint check-deps bench chaos tools clean
+.PHONY: help build run test test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke proto proto-check lint check-deps bench chaos tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps test-deps test-go fuzz-short ## everything CI checks
+test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke ## everything CI checks
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
@@ -91,14 +91,24 @@ lint: $(TOOLS)/.staticcheck-$(STATICCHECK_VERSION) ## go vet + staticcheck + gof
 check-deps: ## enforce the import direction of DESIGN.md section 7
 	@scripts/check-deps.sh
 
-bench: build ## benchmarks: MPE, embedded index, end to end (events/s)
-	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./... | tee /dev/stderr | grep -E 'Benchmark|ok|FAIL' >/dev/null
+bench: build ## benchmark suite: per stage events/s, MB/s, CPU-s per million, peak RSS, latency -> bench/results/latest.json
+	$(GO) run ./bench
+	$(GO) test -run '^$$' -bench 'Failover' -benchtime 1x ./test/e2e | grep -E 'Benchmark|failover over'
+
+bench-peers: build ## Sluice and rsyslog on the same file, A/B/A/B; ends with the ratio line
+	@command -v rsyslogd >/dev/null || { echo "installing rsyslog"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog) >/dev/null; }
+	$(GO) run ./bench -peers -rounds 3
+
+# A smoke run of the suite in make test: seconds, no speed asserted.
+bench-smoke: build
+	$(GO) run ./bench -quick -out bench/results/smoke.json >/dev/null
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s) each
 	@scripts/fuzz.sh
 
 fuzz-short:
-	@FUZZTIME=2s scripts/fuzz.sh
+	@FUZZTIME=500x scripts/fuzz.sh
 
 chaos: build ## long fault run: 1,000,000 lines and 50 kill -9 of agent and mediator per scenario
 	$(GO) test -count=1 -v -timeout 90m -run TestChaos ./test/chaos -args -lines 1000000 -kills 50 | grep -E '^(chaos:|---|ok|FAIL|PASS)'

@@ -43,6 +43,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
+	tuneGC()
 	if err := demoCertificates(mcfg, acfg, stdout); err != nil {
 		fmt.Fprintln(stderr, "cannot create the demo's certificates:", err)
 		return 1

@@ -28,7 +28,8 @@ type Config struct {
 
 	// MaxAgents is how many agents may be connected at once; 0 refuses all.
 	MaxAgents int
-	// Workers is the number of MPE workers.
+	// Workers is the number of MPE workers. 0 stores entries without
+	// processing them (they wait in state: a maintenance mode).
 	Workers int
 	// IndexBatch and IndexFlush bound how long events wait to be written.
 	IndexBatch int
@@ -269,7 +270,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		dst           *int
 	}{
 		{"max_agents", m.MaxAgents, m.MaxAgentsRange, DefaultMaxAgents, 0, 1000000, &cfg.MaxAgents},
-		{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 1, 256, &cfg.Workers},
+		{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 0, 256, &cfg.Workers},
 		{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
 		{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
 	}
@@ -454,7 +455,7 @@ func applyEnv(cfg *Config) error {
 		name string
 		dst  *int
 		min  int
-	}{{"SLUICE_MPE_WORKERS", &cfg.Workers, 1}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1}} {
+	}{{"SLUICE_MPE_WORKERS", &cfg.Workers, 0}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1}} {
 		if v, ok := hclconf.EnvString(e.name); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < e.min {

@@ -255,6 +255,9 @@ func (m *Mediator) Index() indexer.Index { return m.index }
 // otherwise. No agent is disconnected.
 func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
 
+// HighWater is the highest sequence of an agent the mediator holds.
+func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.highWater(org, agent) }
+
 // Agents lists the connected agents.
 func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
 
@@ -305,6 +308,11 @@ func (m *Mediator) Run(ctx context.Context) error {
 	pctx, stopPipeline := context.WithCancel(context.Background())
 	go func() {
 		defer wg.Done()
+		if m.cfg.Workers == 0 {
+			m.logger.Warn("workers = 0: entries are stored but not processed; they wait in state")
+			<-pctx.Done()
+			return
+		}
 		m.pipeline.run(pctx)
 	}()
 	wg.Add(2)
@@ -365,7 +373,11 @@ func (m *Mediator) Run(ctx context.Context) error {
 	cancel()
 	// Let the pipeline finish what it holds for a moment; what it does
 	// not finish stays in state for the next start.
-	drainCtx, cancelDrain := context.WithTimeout(context.Background(), 2*time.Second)
+	drainFor := 2 * time.Second
+	if m.cfg.Workers == 0 {
+		drainFor = 0
+	}
+	drainCtx, cancelDrain := context.WithTimeout(context.Background(), drainFor)
 	m.pipeline.drain(drainCtx)
 	cancelDrain()
 	stopPipeline()

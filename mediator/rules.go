@@ -47,12 +47,12 @@ func newRuleKeeper(paths []string, webhooks *mpe.WebhookRunner, logger hclog.Log
 		logger.Warn("no rules configured: every entry is kept as an Unknown event")
 		return k, nil
 	}
-	rs, sig, err := k.compile(nil)
+	rs, _, err := k.compile(nil)
 	if err != nil {
 		return nil, err
 	}
 	k.current.Store(rs)
-	k.signature = sig
+	k.signature = k.fileSignature(rs) // with the intel lists it read
 	return k, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sluicehq/sluice/pkg/event"
@@ -185,30 +186,64 @@ func (rs *RuleSet) tagIntel(ev *event.Event) int {
 	if rs == nil || len(rs.intel) == 0 {
 		return 0
 	}
-	var hit []string
-	for _, l := range rs.intel {
-		for _, f := range l.fields {
-			v, ok := ev.Get(f)
-			if !ok {
+	rs.intelOnce.Do(func() {
+		rs.intelFields = map[string][]int{}
+		for i, l := range rs.intel {
+			for _, f := range l.fields {
+				rs.intelFields[f] = append(rs.intelFields[f], i)
+			}
+		}
+	})
+	// matched[i] is the field and value list i hit first (in its own
+	// field order), as looking the lists up one by one would find.
+	type match struct {
+		rank  int
+		field string
+		value string
+	}
+	var matched map[int]match
+	for _, fl := range ev.Fields() {
+		lists, ok := rs.intelFields[fl.Key]
+		if !ok {
+			continue
+		}
+		s, ok := fl.Value.(string)
+		if !ok {
+			continue
+		}
+		for _, i := range lists {
+			l := rs.intel[i]
+			if !l.has(s) {
 				continue
 			}
-			s, ok := v.(string)
-			if !ok || !l.has(s) {
+			rank := slices.Index(l.fields, fl.Key)
+			if m, seen := matched[i]; seen && m.rank <= rank {
 				continue
 			}
-			if len(hit) == 0 {
-				ev.Set(fieldIndicatorType, l.ecsType)
-				ev.Set(fieldIndicatorValue, s)
-				ev.Set(fieldIndicatorMatched, s)
-				ev.Set(fieldIndicatorField, f)
-				ev.Set(fieldIndicatorFeed, l.boxed)
+			if matched == nil {
+				matched = map[int]match{}
 			}
-			hit = append(hit, l.name)
-			break
+			matched[i] = match{rank: rank, field: fl.Key, value: s}
 		}
 	}
-	if len(hit) == 0 {
+	if len(matched) == 0 {
 		return 0
+	}
+	idx := make([]int, 0, len(matched))
+	for i := range matched {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	first := matched[idx[0]]
+	l := rs.intel[idx[0]]
+	ev.Set(fieldIndicatorType, l.ecsType)
+	ev.Set(fieldIndicatorValue, first.value)
+	ev.Set(fieldIndicatorMatched, first.value)
+	ev.Set(fieldIndicatorField, first.field)
+	ev.Set(fieldIndicatorFeed, l.boxed)
+	hit := make([]string, len(idx))
+	for j, i := range idx {
+		hit[j] = rs.intel[i].name
 	}
 	ev.Set(FieldIntel, hit)
 	return len(hit)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -18,6 +19,11 @@ type RuleSet struct {
 	rules      []*rule      // in load order
 	eventRules []*eventRule // in load order
 	intel      []*intelList
+	// intelFields maps an event field to the intel lists that check it
+	// (indexes into intel), built once: tagging then walks the event's
+	// fields once instead of looking each list's fields up.
+	intelOnce   sync.Once
+	intelFields map[string][]int
 	// files is every file the set was read from: rule files and intel
 	// lists, for the mediator's change detection.
 	files []string

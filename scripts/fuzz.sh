@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every go test -fuzz target of the project for FUZZTIME each
-# (default 30s): `make fuzz` for a real pass, FUZZTIME=2s in `make test`
+# (default 30s): `make fuzz` for a real pass, FUZZTIME=500x (runs, not
+# seconds: a time limit can expire mid-run and fail) in `make test`
 # for a short one that keeps the targets working.
 set -euo pipefail
 fuzztime=${FUZZTIME:-30s}
