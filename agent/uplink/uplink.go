@@ -193,6 +193,12 @@ func (u *Uplink) Run(ctx context.Context) error {
 					return nil
 				}
 				u.logger.Warn("mediator session ended; failing over", "mediator", c.addr, "reason", err)
+				if errors.Is(err, ErrAckTimeout) {
+					// The connection under a dead stream is dead too (a
+					// half-open TCP connection): dial afresh rather than
+					// open the next stream on it.
+					u.dropConn(c.addr)
+				}
 				sel.Lost(idx, outcome(err), time.Now())
 				break
 			}
@@ -250,6 +256,17 @@ func (u *Uplink) conn(addr string) (*grpc.ClientConn, error) {
 	return c, nil
 }
 
+// dropConn closes and forgets the connection to addr, so the next attempt
+// dials a new one.
+func (u *Uplink) dropConn(addr string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if c, ok := u.conns[addr]; ok {
+		_ = c.Close()
+		delete(u.conns, addr)
+	}
+}
+
 func (u *Uplink) closeConns() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -300,6 +317,7 @@ func (u *Uplink) open(ctx context.Context, addr string) (*mconn, error) {
 	if !timer.Stop() {
 		<-timedOut
 		cancel()
+		u.dropConn(addr)
 		return nil, fmt.Errorf("%w (%s)", ErrHandshakeTimeout, u.cfg.HandshakeTimeout)
 	}
 	if err != nil {
@@ -392,12 +410,30 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	// longer than this is dead even when nothing is in flight (a
 	// half-open connection, a blackholed route).
 	silenceLimit := max(u.cfg.AckTimeout, u.cfg.HeartbeatInterval*5/2)
+	var oldestSent atomic.Int64 // unix nanos the oldest unacknowledged batch was sent; 0 when none
+	dead := make(chan error, 1)
+	go u.watch(c, &lastRecv, &oldestSent, silenceLimit, dead)
+	// ended prefers the watchdog's verdict: the error that cancelling the
+	// stream caused says less.
+	ended := func(err error) error {
+		select {
+		case d := <-dead:
+			return d
+		default:
+			return err
+		}
+	}
 
 	var window []inflight
+	setOldest := func() {
+		if len(window) > 0 {
+			oldestSent.Store(window[0].sentAt.UnixNano())
+		} else {
+			oldestSent.Store(0)
+		}
+	}
 	hb := time.NewTicker(u.cfg.HeartbeatInterval)
 	defer hb.Stop()
-	ackCheck := time.NewTicker(min(u.cfg.AckTimeout/4, time.Second))
-	defer ackCheck.Stop()
 	probe := sel.NextProbe()
 	probeTimer := time.NewTimer(time.Hour)
 	defer probeTimer.Stop()
@@ -409,7 +445,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	}
 	armProbe()
 	if err := u.sendHeartbeat(stream); err != nil {
-		return nil, 0, err
+		return nil, 0, ended(err)
 	}
 	for {
 		// Fill the window: one spool record (one batch as the source
@@ -422,31 +458,30 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			for _, r := range recs {
 				b := &sluicev1.LogBatch{Packed: r.Value, FirstSeq: r.First, LastSeq: r.Last}
 				if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: b}}); err != nil {
-					return nil, 0, streamError(err, errc)
+					return nil, 0, ended(streamError(err, errc))
 				}
 				window = append(window, inflight{last: r.Last, sentAt: time.Now()})
 				cursor = r.Last + 1
+				if len(window) == 1 {
+					setOldest()
+				}
 			}
 		}
 		select {
 		case <-ctx.Done():
 			return nil, 0, ctx.Err()
 		case err := <-errc:
+			return nil, 0, ended(err)
+		case err := <-dead:
 			return nil, 0, err
 		case through := <-acks:
 			window = ackWindow(window, through)
+			setOldest()
 		case <-hb.C:
 			if err := u.sendHeartbeat(stream); err != nil {
-				return nil, 0, err
+				return nil, 0, ended(err)
 			}
 		case <-u.spool.Notify():
-		case <-ackCheck.C:
-			if len(window) > 0 && time.Since(window[0].sentAt) > u.cfg.AckTimeout {
-				return nil, 0, fmt.Errorf("%w: oldest batch sent %s ago", ErrAckTimeout, time.Since(window[0].sentAt).Round(time.Second))
-			}
-			if quiet := time.Since(time.Unix(0, lastRecv.Load())); quiet > silenceLimit {
-				return nil, 0, fmt.Errorf("%w: nothing heard from the mediator for %s", ErrAckTimeout, quiet.Round(time.Second))
-			}
 		case <-probeTimer.C:
 			if probe == nil {
 				continue
@@ -466,6 +501,35 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			}
 			u.logger.Info("switched mediator", "reason", probe.Kind, "from", c.addr, "to", nc.addr, "unacknowledged", len(window))
 			return nc, idx, nil
+		}
+	}
+}
+
+// watch ends the session when its stream is dead: the oldest batch went
+// unacknowledged for AckTimeout, or nothing at all came from the mediator
+// for silenceLimit. It reports why on dead, then cancels the stream. It runs
+// beside serve's loop because that loop can be stuck in Send: once HTTP/2
+// flow control runs out (the peer reads nothing, as on a half-open or
+// blackholed connection) a Send blocks until the stream is cancelled.
+func (u *Uplink) watch(c *mconn, lastRecv, oldestSent *atomic.Int64, silenceLimit time.Duration, dead chan<- error) {
+	t := time.NewTicker(min(u.cfg.AckTimeout/4, time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+		}
+		var err error
+		if o := oldestSent.Load(); o != 0 && time.Since(time.Unix(0, o)) > u.cfg.AckTimeout {
+			err = fmt.Errorf("%w: oldest batch sent %s ago", ErrAckTimeout, time.Since(time.Unix(0, o)).Round(time.Second))
+		} else if quiet := time.Since(time.Unix(0, lastRecv.Load())); quiet > silenceLimit {
+			err = fmt.Errorf("%w: nothing heard from the mediator for %s", ErrAckTimeout, quiet.Round(time.Second))
+		}
+		if err != nil {
+			dead <- err
+			c.cancel()
+			return
 		}
 	}
 }

@@ -98,8 +98,8 @@ func Open(opts Options) (*Queue, error) {
 	if opts.GCInterval == 0 {
 		opts.GCInterval = time.Minute
 	}
-	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("create queue directory: %w", err)
+	if err := checkDir(opts.Dir); err != nil {
+		return nil, err
 	}
 	bopts := badger.DefaultOptions(opts.Dir).
 		WithLogger(badgerLogger{opts.Logger}).
@@ -115,10 +115,13 @@ func Open(opts Options) (*Queue, error) {
 		WithDetectConflicts(false)
 	db, err := badger.Open(bopts)
 	if err != nil {
-		if isCorrupt(err) {
-			return nil, fmt.Errorf("%w: %s: %v (it may be damaged or not a Sluice queue; move it aside to start empty, but know that entries queued in it are then not delivered)", ErrCorrupt, opts.Dir, err)
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			// Not damage: another process (a second agent or mediator
+			// on the same directory) holds it. Moving it aside would
+			// take the queue from under that process.
+			return nil, fmt.Errorf("open queue %s: the directory is in use by another process (stop it, or give this one its own directory): %w", opts.Dir, err)
 		}
-		return nil, fmt.Errorf("open queue %s: %w", opts.Dir, err)
+		return nil, corruptErr(opts.Dir, err)
 	}
 	q := &Queue{
 		db:     db,
@@ -129,20 +132,86 @@ func Open(opts Options) (*Queue, error) {
 	}
 	if err := q.load(opts.FirstSeq); err != nil {
 		_ = db.Close()
-		return nil, err
+		return nil, corruptErr(opts.Dir, err)
 	}
 	go q.gcLoop(opts.GCInterval)
 	return q, nil
 }
 
-func isCorrupt(err error) bool {
-	s := err.Error()
-	for _, m := range []string{"checksum", "corrupt", "MANIFEST", "manifest", "unexpected EOF", "Invalid", "invalid"} {
-		if strings.Contains(s, m) {
-			return true
+// corruptErr is the error for a directory Open will not use: it names the
+// directory and says how to recover.
+func corruptErr(dir string, cause error) error {
+	return fmt.Errorf("%w: %s: %v; it is damaged or not a Sluice queue. "+
+		"To recover, stop this process, move it aside "+
+		"(e.g. mv %s %s.broken) and restart to begin with an empty queue; "+
+		"entries still queued in the old directory are then not delivered, so keep it for inspection",
+		ErrCorrupt, dir, cause, filepath.Clean(dir), filepath.Clean(dir))
+}
+
+// errNoManifest is the cause reported for Badger data files without the
+// MANIFEST that lists them.
+var errNoManifest = errors.New("it holds Badger data files but no MANIFEST")
+
+// checkDir makes sure dir is a directory Open may hand to Badger: missing
+// (it is created), empty, or a Badger directory with its MANIFEST. Badger
+// itself treats data files without a MANIFEST as leftovers: it writes a new
+// empty MANIFEST and deletes the tables, which silently drops every queued
+// entry. Badger creates the MANIFEST before any other data file, so data
+// files without one never come from a crash of a fresh queue: the MANIFEST
+// was removed or the directory is something else.
+func checkDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("create queue directory %s: %w", dir, err)
+		}
+		return nil
+	case err != nil:
+		return corruptErr(dir, err)
+	case !fi.IsDir():
+		return corruptErr(dir, fmt.Errorf("it is a %s, not a directory", fileKind(fi.Mode())))
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return corruptErr(dir, err)
+	}
+	var data []string
+	manifest := false
+	for _, e := range ents {
+		name := e.Name()
+		switch {
+		case name == "MANIFEST":
+			manifest = true
+		case name == "KEYREGISTRY", name == "REWRITE-KEYREGISTRY", name == "DISCARD",
+			strings.HasSuffix(name, ".sst"), strings.HasSuffix(name, ".vlog"), strings.HasSuffix(name, ".mem"):
+			data = append(data, name)
 		}
 	}
-	return false
+	if !manifest && len(data) > 0 {
+		if len(data) > 5 {
+			data = append(data[:5:5], "…")
+		}
+		return corruptErr(dir, fmt.Errorf("%w (found %s)", errNoManifest, strings.Join(data, ", ")))
+	}
+	return nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "regular file"
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeDevice != 0:
+		return "device"
+	default:
+		return "non-directory"
+	}
 }
 
 // load restores next, length and bytes from disk.
@@ -154,7 +223,7 @@ func (q *Queue) load(firstSeq uint64) error {
 		case err == nil:
 			if err := item.Value(func(v []byte) error {
 				if len(v) != 8 {
-					return fmt.Errorf("%w: %s: bad sequence record", ErrCorrupt, q.db.Opts().Dir)
+					return fmt.Errorf("bad sequence record (%d bytes)", len(v))
 				}
 				next = binary.BigEndian.Uint64(v)
 				return nil
@@ -168,6 +237,9 @@ func (q *Queue) load(firstSeq uint64) error {
 			}
 		default:
 			return fmt.Errorf("read queue sequence: %w", err)
+		}
+		if err := foreignKeys(txn); err != nil {
+			return err
 		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
 		defer it.Close()
@@ -190,6 +262,33 @@ func (q *Queue) load(firstSeq uint64) error {
 		q.bytes.Store(size)
 		return nil
 	})
+}
+
+// foreignKeys fails when the database holds a key a queue never writes: a
+// valid Badger directory of another program.
+func foreignKeys(txn *badger.Txn) error {
+	it := txn.NewIterator(badger.IteratorOptions{})
+	defer it.Close()
+	// Keys sort bytewise; a queue has only prefixEntry ('e') and
+	// prefixMeta ('m') keys, so look below, between and above them.
+	for _, r := range []struct{ from, below byte }{{0, prefixEntry}, {prefixEntry + 1, prefixMeta}, {prefixMeta + 1, 0}} {
+		it.Seek([]byte{r.from})
+		if !it.Valid() {
+			continue
+		}
+		k := it.Item().Key()
+		if len(k) == 0 || r.below == 0 || k[0] < r.below {
+			return fmt.Errorf("it holds keys a Sluice queue never writes (e.g. %q)", truncKey(k))
+		}
+	}
+	return nil
+}
+
+func truncKey(k []byte) []byte {
+	if len(k) > 32 {
+		return k[:32]
+	}
+	return k
 }
 
 // AppendRecord stores a record of n consecutive entries, and the metadata

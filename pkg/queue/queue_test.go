@@ -1,10 +1,17 @@
 package queue
 
 import (
+	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/dgraph-io/badger/v4"
 )
 
 func openT(t *testing.T, dir string, first uint64) *Queue {
@@ -176,14 +183,223 @@ func TestMetaPrefix(t *testing.T) {
 	}
 }
 
+// A directory Open must not use gives an error naming it and saying how to
+// recover, and Open leaves what is there in place: never a silent reset
+// that drops queued entries.
 func TestOpenForeignDirectory(t *testing.T) {
+	// filled makes a queue holding 5000 entries and closes it.
+	filled := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "spool")
+		q := openT(t, dir, 1)
+		for range 50 {
+			appendRun(t, q, 100)
+		}
+		if err := q.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	cases := []struct {
+		name string
+		// setup returns the queue directory; files named in keep must
+		// still be there after the refused Open.
+		setup func(t *testing.T) (dir string, keep []string)
+	}{
+		{"bogus MANIFEST", func(t *testing.T) (string, []string) {
+			dir := t.TempDir()
+			if err := writeFile(filepath.Join(dir, "MANIFEST"), "this is not badger"); err != nil {
+				t.Fatal(err)
+			}
+			return dir, []string{"MANIFEST"}
+		}},
+		{"empty MANIFEST", func(t *testing.T) (string, []string) {
+			dir := filled(t)
+			if err := os.Truncate(filepath.Join(dir, "MANIFEST"), 0); err != nil {
+				t.Fatal(err)
+			}
+			return dir, dataFiles(t, dir)
+		}},
+		{"missing MANIFEST with data", func(t *testing.T) (string, []string) {
+			dir := filled(t)
+			keep := dataFiles(t, dir)
+			if err := os.Remove(filepath.Join(dir, "MANIFEST")); err != nil {
+				t.Fatal(err)
+			}
+			return dir, keep
+		}},
+		{"stray sst without MANIFEST", func(t *testing.T) (string, []string) {
+			dir := t.TempDir()
+			b := make([]byte, 4096)
+			_, _ = rand.Read(b)
+			if err := os.WriteFile(filepath.Join(dir, "000001.sst"), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return dir, []string{"000001.sst"}
+		}},
+		{"stray vlog without MANIFEST", func(t *testing.T) (string, []string) {
+			dir := t.TempDir()
+			if err := writeFile(filepath.Join(dir, "000001.vlog"), "x"); err != nil {
+				t.Fatal(err)
+			}
+			return dir, []string{"000001.vlog"}
+		}},
+		{"corrupt KEYREGISTRY", func(t *testing.T) (string, []string) {
+			dir := filled(t)
+			if err := os.Truncate(filepath.Join(dir, "KEYREGISTRY"), 0); err != nil {
+				t.Fatal(err)
+			}
+			return dir, dataFiles(t, dir)
+		}},
+		{"garbage KEYREGISTRY", func(t *testing.T) (string, []string) {
+			dir := filled(t)
+			if err := writeFile(filepath.Join(dir, "KEYREGISTRY"), "garbage garbage garbage garbage"); err != nil {
+				t.Fatal(err)
+			}
+			return dir, dataFiles(t, dir)
+		}},
+		{"regular file instead of directory", func(t *testing.T) (string, []string) {
+			path := filepath.Join(t.TempDir(), "spool")
+			if err := writeFile(path, "not a directory"); err != nil {
+				t.Fatal(err)
+			}
+			return path, nil
+		}},
+		{"Badger database of another program", func(t *testing.T) (string, []string) {
+			dir := t.TempDir()
+			db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("user/42"), []byte("{}")) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return dir, dataFiles(t, dir)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir, keep := c.setup(t)
+			q, err := Open(Options{Dir: dir})
+			if err == nil {
+				n := q.Len()
+				_ = q.Close()
+				t.Fatalf("Open succeeded (length %d); it must refuse", n)
+			}
+			t.Log(err)
+			msg := err.Error()
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("error does not wrap ErrCorrupt: %v", err)
+			}
+			if !strings.Contains(msg, dir) {
+				t.Errorf("error does not name the directory %s: %v", dir, err)
+			}
+			if !strings.Contains(msg, "move it aside") {
+				t.Errorf("error does not say to move it aside: %v", err)
+			}
+			for _, f := range keep {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Errorf("Open removed %s: %v", f, err)
+				}
+			}
+		})
+	}
+}
+
+// A refused Open leaves the data alone: put the MANIFEST back and every
+// entry is there.
+func TestMissingManifestKeepsData(t *testing.T) {
 	dir := t.TempDir()
-	if err := writeFile(dir+"/MANIFEST", "this is not badger"); err != nil {
+	q := openT(t, dir, 1)
+	for range 50 {
+		appendRun(t, q, 100)
+	}
+	if err := q.Close(); err != nil {
 		t.Fatal(err)
 	}
+	m := filepath.Join(dir, "MANIFEST")
+	saved := filepath.Join(t.TempDir(), "MANIFEST")
+	if err := os.Rename(m, saved); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a restart loop must not wear it down either
+		if _, err := Open(Options{Dir: dir}); err == nil {
+			t.Fatal("Open without MANIFEST succeeded")
+		}
+	}
+	if err := os.Rename(saved, m); err != nil {
+		t.Fatal(err)
+	}
+	q = openT(t, dir, 1)
+	defer q.Close()
+	if q.Len() != 5000 {
+		t.Fatalf("length %d after restoring the MANIFEST, want 5000", q.Len())
+	}
+}
+
+// Fresh directories work: missing (created), empty, or holding files that
+// are not Badger's (a mount point's lost+found, say).
+func TestOpenFreshDirectory(t *testing.T) {
+	base := t.TempDir()
+	other := filepath.Join(base, "other")
+	if err := os.MkdirAll(filepath.Join(other, "lost+found"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(filepath.Join(other, "README"), "spool lives here"); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(base, "empty")
+	if err := os.Mkdir(empty, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(base, "a", "b", "new"), empty, other} {
+		q := openT(t, dir, 7)
+		appendRun(t, q, 3)
+		if err := q.Close(); err != nil {
+			t.Fatal(err)
+		}
+		q = openT(t, dir, 1)
+		if q.Len() != 3 || q.NextSeq() != 10 {
+			t.Errorf("%s: length %d next %d after reopen", dir, q.Len(), q.NextSeq())
+		}
+		_ = q.Close()
+	}
+}
+
+// A directory another process holds is not called damaged.
+func TestOpenLockedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	q := openT(t, dir, 1)
+	defer q.Close()
 	_, err := Open(Options{Dir: dir})
 	if err == nil {
-		t.Fatal("opening a foreign directory should fail")
+		t.Fatal("second Open of the same directory succeeded")
 	}
 	t.Log(err)
+	if errors.Is(err, ErrCorrupt) || strings.Contains(err.Error(), "move it aside") {
+		t.Errorf("a locked directory is reported as damaged: %v", err)
+	}
+	if !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "another process") {
+		t.Errorf("error does not name the directory and the cause: %v", err)
+	}
+}
+
+func dataFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		if n := e.Name(); strings.HasSuffix(n, ".sst") || strings.HasSuffix(n, ".vlog") {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no data files in %s", dir)
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package chaos
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,9 +70,30 @@ func TestDiskFull(t *testing.T) {
 	}
 	t.Logf("disk filled: %d MiB free", free()>>20)
 	before, _ := r.count()
+	filled := time.Now()
+	agentLog := filepath.Join(r.dir, "agent.log")
 	for range 20 {
 		write(1000)
 		time.Sleep(100 * time.Millisecond)
+	}
+	// Back-pressure must engage on both sides: the mediator goes into
+	// suspense (GET /v1/status says why) and the agent's file source
+	// stops reading (it logs the pause once).
+	var suspense string
+	paused := false
+	for deadline := time.Now().Add(20 * time.Second); suspense == "" || !paused; {
+		if time.Now().After(deadline) {
+			t.Fatalf("back-pressure did not engage within 20s of filling the disk: mediator suspense %q, agent paused reading: %v", suspense, paused)
+		}
+		if st, err := r.status(); err == nil {
+			suspense = st.Suspense
+		}
+		paused = logHas(t, agentLog, "reading paused")
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("back-pressure engaged %s after filling: mediator suspense %q; agent paused reading", time.Since(filled).Round(time.Millisecond), suspense)
+	if !strings.Contains(suspense, "suspense_min_free") {
+		t.Errorf("mediator is in suspense for another reason than its disk floor: %q", suspense)
 	}
 	time.Sleep(2 * time.Second)
 	for _, p := range []*proc{r.agent, r.mediator} {
@@ -83,11 +106,29 @@ func TestDiskFull(t *testing.T) {
 	if free() < 50<<20 {
 		t.Fatalf("the daemons kept writing into a full disk: %d MiB free", free()>>20)
 	}
+	if during >= int64(next) {
+		t.Fatalf("every line written while the disk was full was indexed (%d of %d): nothing was held back", during, next)
+	}
+	if st, err := r.status(); err != nil || st.Suspense == "" {
+		t.Fatalf("the mediator left suspense while the disk was still full (status %+v, %v)", st, err)
+	}
 
 	// Space comes back: everything arrives, once.
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
+	freed := time.Now()
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		st, err := r.status()
+		if err == nil && st.Suspense == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the mediator is still in suspense 30s after space was freed (%d MiB free): %+v %v", free()>>20, st, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("suspense cleared %s after space was freed", time.Since(freed).Round(time.Millisecond))
 	write(total - next)
 	if err := w.f.Close(); err != nil {
 		t.Fatal(err)
@@ -100,6 +141,35 @@ func TestDiskFull(t *testing.T) {
 	if n != total || lost != 0 || dups != 0 || invented != 0 {
 		t.Fatalf("count %d, lost %d, duplicated %d, invented %d", n, lost, dups, invented)
 	}
+}
+
+// mediatorStatus is the part of GET /v1/status the test reads.
+type mediatorStatus struct {
+	StateDepth int64  `json:"state_depth"`
+	Suspense   string `json:"suspense"`
+}
+
+func (r *run) status() (mediatorStatus, error) {
+	var st mediatorStatus
+	resp, err := http.Get("http://" + r.httpAddr + "/v1/status")
+	if err != nil {
+		return st, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return st, fmt.Errorf("GET /v1/status: %s", resp.Status)
+	}
+	return st, json.NewDecoder(resp.Body).Decode(&st)
+}
+
+// logHas reports whether a daemon's log file contains s.
+func logHas(t *testing.T, path, s string) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Contains(string(b), s)
 }
 
 // fillFile writes size bytes of zeros (tmpfs has no holes to cheat with).
