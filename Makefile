@@ -20,7 +20,7 @@ TOXIPROXY_VERSION          := v2.12.0
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke proto proto-check lint check-deps bench chaos tools clean
+.PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke proto proto-check lint check-deps bench chaos tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -36,10 +36,16 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke ## ev
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
-# browser test, and toxiproxy (network faults between agent and mediator).
-test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION)
+# browser test, toxiproxy (network faults between agent and mediator), and
+# the Elasticsearch-API test server (ZincSearch) for the indexer tests.
+test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
+
+bin/zincsearch: tools/zincsearch/go.mod tools/zincsearch/go.sum tools/zincsearch/main.go scripts/build-zincsearch.sh
+	scripts/build-zincsearch.sh
 
 $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION):
 	@mkdir -p $(TOOLS)/toxiproxy
@@ -47,9 +53,10 @@ $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION):
 	mv $(TOOLS)/toxiproxy/server $(TOOLS)/toxiproxy-server
 	@touch $@
 
-# SLUICE_REQUIRE_BROWSER makes the browser test fail, not skip, without chromium.
+# SLUICE_REQUIRE_BROWSER and SLUICE_REQUIRE_ZINCSEARCH make the browser and
+# Elasticsearch-API tests fail, not skip, without their servers.
 test-go: build
-	SLUICE_REQUIRE_BROWSER=1 $(GO) test -race -timeout 20m ./...
+	SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_ZINCSEARCH=1 $(GO) test -race -timeout 20m ./...
 
 # Tools are installed at pinned versions into .tools/bin; a stamp file per
 # version makes a version bump reinstall.

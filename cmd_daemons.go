@@ -54,7 +54,13 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	logger := logging.New("mediator", cfg.LogLevel, stderr)
 	tuneGC()
-	m, err := mediator.New(cfg, mediator.Deps{Logger: logger, Version: version})
+	armDial, err := mediator.ARMDialOptions(cfg, logger.Named("arm"))
+	if err != nil {
+		logger.Error("cannot start mediator", "error", err)
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	m, err := mediator.New(cfg, mediator.Deps{Logger: logger, Version: version, ARMDialOptions: armDial})
 	if err != nil {
 		logger.Error("cannot start mediator", "error", err)
 		fmt.Fprintln(stderr, err)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -55,8 +58,12 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 	org := fs.String("organization", "", "only this organization")
 	mediator := fs.String("mediator", "", "only this mediator and the agents it serves")
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	caFile := fs.String("ca", "", "CA certificate (PEM) to verify an https:// ARM with, beside the system's")
+	forget := fs.Bool("forget", false, "forget component ID (decommissioned): an admin request")
+	tokenFile := fs.String("token-file", "", "file with ARM's admin bearer token, for -forget (or env SLUICE_ADMIN_TOKEN)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sluice heartbeats [flags] [ID]")
+		fmt.Fprintln(stderr, "       sluice heartbeats -forget [-token-file F] [-kind K] ID")
 		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes.")
 		fs.PrintDefaults()
 	}
@@ -64,8 +71,35 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 2
 	}
 	c := arm.NewClient(*addr)
+	if *caFile != "" {
+		tc, err := caTrust(*caFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "sluice heartbeats:", err)
+			return 2
+		}
+		c.HTTP.Transport = &http.Transport{TLSClientConfig: tc, Proxy: http.ProxyFromEnvironment}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+
+	if *forget {
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return 2
+		}
+		tok, err := adminToken(*tokenFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "sluice heartbeats:", err)
+			return 2
+		}
+		c.Token = tok
+		if err := c.Forget(ctx, fs.Arg(0), arm.Kind(*kind)); err != nil {
+			fmt.Fprintln(stderr, "sluice heartbeats -forget:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "forgot %s\n", fs.Arg(0))
+		return 0
+	}
 
 	if fs.NArg() > 0 {
 		comp, err := c.Get(ctx, fs.Arg(0), arm.Kind(*kind))
@@ -109,6 +143,23 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	return 0
+}
+
+// caTrust is a TLS client config that trusts the system's CAs and the
+// one in file (Sluice's private CA, which signs http_tls certificates).
+func caTrust(file string) (*tls.Config, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}, nil
 }
 
 func printJSON(stdout, stderr io.Writer, v any) int {

@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/mediator"
@@ -42,27 +45,31 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	var rcfg *arm.Config
+	if *armPath != "" {
+		if rcfg, err = arm.LoadConfig(*armPath); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
 	tuneGC()
-	if err := demoCertificates(mcfg, acfg, stdout); err != nil {
+	if err := demoCertificates(mcfg, acfg, rcfg, stdout); err != nil {
 		fmt.Fprintln(stderr, "cannot create the demo's certificates:", err)
 		return 1
 	}
 
 	var a *arm.ARM
-	if *armPath != "" {
-		acfg, err := arm.LoadConfig(*armPath)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		if a, err = arm.New(acfg, arm.Deps{Logger: logger.Named("arm"), Version: version}); err != nil {
+	if rcfg != nil {
+		if a, err = arm.New(rcfg, arm.Deps{Logger: logger.Named("arm"), Version: version}); err != nil {
 			fmt.Fprintln(stderr, "cannot start ARM:", err)
 			return 1
 		}
-		if mcfg.ARM == "" {
-			mcfg.ARM = a.Addr()
-		}
+	}
+	armDial, err := embeddedARMDialOptions(mcfg, rcfg, a, logger.Named("mediator.arm"))
+	if err != nil {
+		fmt.Fprintln(stderr, "cannot report to ARM:", err)
+		return 1
 	}
 
 	var observers []mediator.Observer
@@ -76,7 +83,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		})
 	}
-	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger.Named("mediator"), Version: version, Observers: observers})
+	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger.Named("mediator"), Version: version, Observers: observers, ARMDialOptions: armDial})
 	if err != nil {
 		fmt.Fprintln(stderr, "cannot start mediator:", err)
 		return 1
@@ -93,7 +100,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "Sluice %s all-in-one: mediator %s on %s, agent %s tailing %s\n", version, mcfg.ID, m.Addr(), acfg.ID, strings.Join(paths, ", "))
 	fmt.Fprintf(stdout, "Search from another terminal:  bin/sluice search -addr http://%s 'sluice.common_event:\"User Logon\"'\n", m.HTTPAddr())
 	if a != nil {
-		fmt.Fprintf(stdout, "Heartbeat dashboard:           http://%s/   (or: bin/sluice heartbeats -addr http://%s)\n", a.HTTPAddr(), a.HTTPAddr())
+		dash := "http://" + a.HTTPAddr()
+		if rcfg.HTTPTLS != nil {
+			dash = "https://" + a.HTTPAddr()
+		}
+		fmt.Fprintf(stdout, "Heartbeat dashboard:           %s/   (or: bin/sluice heartbeats -addr %s)\n", dash, dash)
 	}
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	fmt.Fprintln(stdout)
@@ -124,34 +135,82 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // demoCertificates creates, on first start, the CA and certificates the
 // all-in-one configs name when none of their files exist yet: the CA in
 // the directory of the mediator's ca_file, certificates named after the
-// mediator and agent ids. Existing files are never touched.
-func demoCertificates(m *mediator.Config, a *agent.Config, stdout io.Writer) error {
+// mediator, agent and ARM ids. Existing files are never touched; an ARM
+// certificate missing beside an existing demo CA (a state folder from
+// before ARM had TLS) is issued from that CA.
+func demoCertificates(m *mediator.Config, a *agent.Config, r *arm.Config, stdout io.Writer) error {
 	if m.TLS == nil || a.TLS == nil {
 		return nil
 	}
 	dir := filepath.Dir(m.TLS.CA)
+	localhost := []string{"localhost", "127.0.0.1", "::1"}
 	want := []string{m.TLS.CA, m.TLS.Cert, m.TLS.Key, a.TLS.CA, a.TLS.Cert, a.TLS.Key}
-	for _, p := range want {
-		if _, err := os.Stat(p); err == nil {
-			return nil // someone made them: use what is there
+	var made []string
+	if noneExist(want) {
+		if err := pki.NewCA(dir, "Sluice demo CA", time.Now()); err != nil {
+			return err
 		}
+		if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindMediator, ID: m.ID}, Hosts: localhost}); err != nil {
+			return err
+		}
+		if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindAgent, ID: a.ID, Organization: a.Organization}}); err != nil {
+			return err
+		}
+		made = append(made, "a CA", "certificates for mediator "+m.ID, "agent "+a.ID)
 	}
-	if err := pki.NewCA(dir, "Sluice demo CA", time.Now()); err != nil {
-		return err
+	if r != nil && r.TLS != nil {
+		armFiles := []string{r.TLS.Cert, r.TLS.Key}
+		if _, err := os.Stat(filepath.Join(dir, "ca-key.pem")); err == nil && noneExist(armFiles) {
+			if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindARM, ID: r.ID}, Hosts: localhost}); err != nil {
+				return err
+			}
+			if len(made) == 0 {
+				made = append(made, "a certificate for ARM "+r.ID)
+			} else {
+				made = append(made, "ARM "+r.ID)
+			}
+		}
+		want = append(want, r.TLS.CA, r.TLS.Cert, r.TLS.Key)
 	}
-	if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindMediator, ID: m.ID}, Hosts: []string{"localhost", "127.0.0.1", "::1"}}); err != nil {
-		return err
-	}
-	if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindAgent, ID: a.ID, Organization: a.Organization}}); err != nil {
-		return err
+	if len(made) == 0 {
+		return nil // someone made them: use what is there
 	}
 	for _, p := range want {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("the demo configs name %s, which the generated set does not have", p)
 		}
 	}
-	fmt.Fprintf(stdout, "Created a CA and certificates for mutual TLS in %s\n", dir)
+	fmt.Fprintf(stdout, "Created %s for mutual TLS in %s\n", strings.Join(made, ", "), dir)
 	return nil
+}
+
+func noneExist(paths []string) bool {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// embeddedARMDialOptions are the mediator's dial options to ARM in `sluice
+// run`. When it reports to the embedded ARM (arm unset in its config, or
+// set to the embedded ARM's listen address), the embedded ARM's config
+// decides: mutual TLS with the mediator's certificate if ARM has a tls
+// block, plaintext on loopback otherwise. Any other ARM is dialed as
+// `sluice mediator` would.
+func embeddedARMDialOptions(m *mediator.Config, r *arm.Config, a *arm.ARM, logger hclog.Logger) ([]grpc.DialOption, error) {
+	if a == nil || (m.ARM != "" && m.ARM != r.Listen && m.ARM != a.Addr()) {
+		return mediator.ARMDialOptions(m, logger)
+	}
+	m.ARM = a.Addr()
+	if r.TLS == nil {
+		return nil, nil // in-process, on loopback (ARM refuses a plaintext network listen)
+	}
+	if m.TLS == nil {
+		return nil, fmt.Errorf("the embedded ARM takes mutual TLS only (its tls block), and the mediator has no tls block: no certificate to present")
+	}
+	return mediator.ARMDialOptions(m, logger)
 }
 
 // printGrid prints ARM's heartbeat grid a few seconds after start, once

@@ -26,9 +26,12 @@ func cmdTLS(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sluice tls ca   -dir D [-name NAME]")
 		fmt.Fprintln(stderr, "       sluice tls cert -dir D -agent ID [-org ORG] [-days N]")
 		fmt.Fprintln(stderr, "       sluice tls cert -dir D -mediator ID [-host NAME_OR_IP]... [-days N]")
+		fmt.Fprintln(stderr, "       sluice tls cert -dir D -arm ID [-host NAME_OR_IP]... [-days N]")
 		fmt.Fprintln(stderr, "\nWrites D/ca.pem and D/ca-key.pem, or D/ID.pem and D/ID-key.pem signed by D's CA.")
 		fmt.Fprintln(stderr, "An agent certificate carries the agent's id and organization: the mediator")
-		fmt.Fprintln(stderr, "takes them from it and refuses a hello that claims another id.")
+		fmt.Fprintln(stderr, "takes them from it and refuses a hello that claims another id. A mediator")
+		fmt.Fprintln(stderr, "certificate is also its client certificate towards ARM; an ARM certificate")
+		fmt.Fprintln(stderr, "only serves (mediators check it against the address they dial).")
 		return 2
 	}
 	if len(args) == 0 {
@@ -53,10 +56,20 @@ func cmdTLS(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		agentID := fs.String("agent", "", "issue an agent certificate for this id")
 		org := fs.String("org", event.DefaultOrganization, "the agent's organization")
 		medID := fs.String("mediator", "", "issue a mediator certificate for this id")
+		armID := fs.String("arm", "", "issue an ARM (heartbeat service) certificate for this id")
 		days := fs.Int("days", int(pki.CertLifetime/(24*time.Hour)), "lifetime in days")
 		var hosts hostList
-		fs.Var(&hosts, "host", "a DNS name or IP the mediator is reached at (repeatable; default: localhost, 127.0.0.1, ::1 and the hostname)")
-		if err := fs.Parse(args[1:]); err != nil || *dir == "" || (*agentID == "") == (*medID == "") {
+		fs.Var(&hosts, "host", "a DNS name or IP the mediator or ARM is reached at (repeatable; default: localhost, 127.0.0.1, ::1 and the hostname)")
+		if err := fs.Parse(args[1:]); err != nil || *dir == "" {
+			return usage()
+		}
+		kinds := 0
+		for _, v := range []string{*agentID, *medID, *armID} {
+			if v != "" {
+				kinds++
+			}
+		}
+		if kinds != 1 {
 			return usage()
 		}
 		opts := pki.IssueOptions{Lifetime: time.Duration(*days) * 24 * time.Hour}
@@ -64,6 +77,9 @@ func cmdTLS(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			opts.Identity = pki.Identity{Kind: pki.KindAgent, ID: *agentID, Organization: *org}
 		} else {
 			opts.Identity = pki.Identity{Kind: pki.KindMediator, ID: *medID}
+			if *armID != "" {
+				opts.Identity = pki.Identity{Kind: pki.KindARM, ID: *armID}
+			}
 			if len(hosts) == 0 {
 				hosts = hostList{"localhost", "127.0.0.1", "::1"}
 				if h, err := os.Hostname(); err == nil {

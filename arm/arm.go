@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -13,9 +14,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -25,7 +29,8 @@ type Deps struct {
 	Version string
 	// Now is the clock (time.Now when nil). Tests inject a fake one.
 	Now func() time.Time
-	// ServerOptions carry transport credentials (TLS) for the gRPC server.
+	// ServerOptions are added to the gRPC server's (the tls block makes
+	// its transport credentials).
 	ServerOptions []grpc.ServerOption
 }
 
@@ -51,6 +56,10 @@ type ARM struct {
 	// the check loop retries them.
 	unsaved []Transition
 
+	// adminToken guards the API's write and admin endpoints ("" =
+	// loopback callers only). It is never logged.
+	adminToken string
+
 	grpcLis net.Listener
 	httpLis net.Listener
 	grpc    *grpc.Server
@@ -64,9 +73,12 @@ type stats struct {
 	ignoredFuture  atomic.Uint64
 	ignoredOrg     atomic.Uint64
 	ignoredInvalid atomic.Uint64
-	events         atomic.Uint64
-	eventsDropped  atomic.Uint64
-	saveErrors     atomic.Uint64
+	// refusedIdentity counts reports whose mediator id is not the one
+	// in the client certificate.
+	refusedIdentity atomic.Uint64
+	events          atomic.Uint64
+	eventsDropped   atomic.Uint64
+	saveErrors      atomic.Uint64
 }
 
 // maxOutbox bounds the outbox: when no mediator collects ARM events (ARM
@@ -87,6 +99,41 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 		now = time.Now
 	}
 	a := &ARM{cfg: cfg, logger: logger, version: deps.Version, now: now, started: now()}
+
+	// Transport security is settled before anything is opened: a refusal
+	// leaves no state behind.
+	if err := cfg.checkTransport(); err != nil {
+		return nil, err
+	}
+	opts := []grpc.ServerOption{
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+	}
+	if cfg.TLS != nil {
+		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: mediatorsOnly, Logger: logger.Named("tls")})
+		if err != nil {
+			return nil, fmt.Errorf("ARM tls: %w", err)
+		}
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tc)),
+			// Mediators reconnect, and re-handshake, at least hourly: a
+			// rotated CA or an expired certificate does not stay connected.
+			grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Hour, MaxConnectionAgeGrace: 30 * time.Second}))
+	}
+	opts = append(opts, deps.ServerOptions...)
+	var httpTLS *tls.Config
+	if cfg.HTTPTLS != nil {
+		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
+		if err != nil {
+			return nil, fmt.Errorf("ARM http_tls: %w", err)
+		}
+		httpTLS = tc
+	}
+	if cfg.AdminTokenFile != "" {
+		tok, err := readToken(cfg.AdminTokenFile)
+		if err != nil {
+			return nil, err
+		}
+		a.adminToken = tok
+	}
 
 	var err error
 	a.store, err = openStore(filepath.Join(cfg.DataDir, "state"), a.started, logger.Named("badger"))
@@ -117,16 +164,32 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 	if err != nil {
 		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
 	}
-	opts := append([]grpc.ServerOption{
-		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
-	}, deps.ServerOptions...)
 	a.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterArmServiceServer(a.grpc, &service{arm: a, logger: logger.Named("report")})
-	a.http = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
+	a.http = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS,
+		// TLS handshake failures and the like go to ARM's log, not stderr.
+		ErrorLog: logger.Named("http").StandardLogger(&hclog.StandardLoggerOptions{ForceLevel: hclog.Info})}
 	if len(comps) > 0 {
 		logger.Info("restored components; intervals count from now", "components", len(comps), "outbox", a.outbox.depth())
 	}
 	return a, nil
+}
+
+// warnInsecure says loudly what is exposed without protection.
+func (a *ARM) warnInsecure() {
+	if a.cfg.TLS == nil && !hclconf.AddrIsLoopback(a.cfg.Listen) {
+		a.logger.Warn("INSECURE: mediators report over plaintext from the network, unauthenticated: anyone who reaches this port can forge heartbeats and take ARM's events (insecure = true); configure a tls block",
+			"listen", a.Addr())
+	}
+	if hclconf.AddrIsLoopback(a.cfg.HTTP) {
+		return
+	}
+	if a.cfg.HTTPTLS == nil {
+		a.logger.Warn("the dashboard and JSON API are served over plain HTTP on a network address; configure http_tls to serve HTTPS", "http", a.HTTPAddr())
+	}
+	if a.adminToken == "" {
+		a.logger.Warn("no admin_token_file: write and admin endpoints (DELETE /v1/heartbeats/{id}) answer loopback callers only", "http", a.HTTPAddr())
+	}
 }
 
 // Addr is the gRPC address mediators report to.
@@ -142,8 +205,10 @@ func (a *ARM) Components(f Filter) []Component { return a.tracker.List(f) }
 // done, then stops the servers, saves what changed, and closes the state.
 func (a *ARM) Run(ctx context.Context) error {
 	a.logger.Info("ARM starting", "id", a.cfg.ID, "listen", a.Addr(), "http", a.HTTPAddr(),
+		"tls", a.cfg.TLS != nil, "http_tls", a.cfg.HTTPTLS != nil, "admin_token", a.adminToken != "",
 		"agent_warning_interval", a.cfg.AgentWarningInterval, "mediator_warning_interval", a.cfg.MediatorWarningInterval,
 		"components", a.tracker.Len())
+	a.warnInsecure()
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
 	wg.Add(2)
@@ -155,7 +220,11 @@ func (a *ARM) Run(ctx context.Context) error {
 	}()
 	go func() {
 		defer wg.Done()
-		if err := a.http.Serve(a.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serve := a.http.Serve
+		if a.http.TLSConfig != nil {
+			serve = func(l net.Listener) error { return a.http.ServeTLS(l, "", "") }
+		}
+		if err := serve(a.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("http server: %w", err)
 		}
 	}()

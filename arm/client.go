@@ -18,6 +18,9 @@ type Client struct {
 	// is taken as http).
 	Base string
 	HTTP *http.Client
+	// Token is the admin bearer token sent with write requests (Forget);
+	// "" sends none, which a loopback ARM without admin_token_file accepts.
+	Token string
 }
 
 // NewClient returns a client for the ARM dashboard at addr.
@@ -67,10 +70,27 @@ func (c *Client) Get(ctx context.Context, id string, kind Kind) (*Component, err
 	return &out, nil
 }
 
+// Forget removes a decommissioned component from ARM (DELETE
+// /v1/heartbeats/{id}, an admin endpoint); kind may be "".
+func (c *Client) Forget(ctx context.Context, id string, kind Kind) error {
+	u := c.Base + "/v1/heartbeats/" + url.PathEscape(id)
+	if kind != "" {
+		u += "?kind=" + url.QueryEscape(string(kind))
+	}
+	return c.do(ctx, http.MethodDelete, u, http.StatusNoContent, nil)
+}
+
 func (c *Client) get(ctx context.Context, u string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	return c.do(ctx, http.MethodGet, u, http.StatusOK, out)
+}
+
+func (c *Client) do(ctx context.Context, method, u string, want int, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
 		return err
+	}
+	if c.Token != "" && method != http.MethodGet {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
@@ -81,12 +101,15 @@ func (c *Client) get(ctx context.Context, u string, out any) error {
 	if err != nil {
 		return fmt.Errorf("read ARM response: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != want {
 		var e errorResponse
 		if json.Unmarshal(body, &e) == nil && e.Error != "" {
 			return fmt.Errorf("ARM: %s", e.Error)
 		}
 		return fmt.Errorf("ARM: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	if out == nil {
+		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("decode ARM response: %w", err)

@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Config is a validated ARM configuration.
@@ -37,6 +39,18 @@ type Config struct {
 	// MaxClockSkew is how far ahead of ARM's clock a heartbeat's own time
 	// may be before the heartbeat is counted and ignored.
 	MaxClockSkew time.Duration
+
+	// TLS is ARM's mutual-TLS identity for the gRPC listener: mediators
+	// must present a certificate of the CA (nil: plaintext, allowed on a
+	// loopback listen or with Insecure).
+	TLS *pki.Files
+	// Insecure accepts plaintext reports on a non-loopback listen.
+	Insecure bool
+	// HTTPTLS serves the dashboard and JSON API over HTTPS (nil: HTTP).
+	HTTPTLS *pki.Files
+	// AdminTokenFile holds the bearer token the API's write and admin
+	// endpoints require ("" = no token: loopback callers only).
+	AdminTokenFile string
 
 	// The settings below are not in the file: they have sensible values
 	// and tests shorten them.
@@ -164,6 +178,11 @@ type armBlock struct {
 	MediatorWarningInterval string   `hcl:"mediator_warning_interval,optional"`
 	Organizations           []string `hcl:"organizations,optional"`
 	MaxClockSkew            string   `hcl:"max_clock_skew,optional"`
+	Insecure                bool     `hcl:"insecure,optional"`
+	AdminTokenFile          string   `hcl:"admin_token_file,optional"`
+
+	TLS     *hclconf.TLSBlock `hcl:"tls,block"`
+	HTTPTLS *httpTLSBlock     `hcl:"http_tls,block"`
 
 	ListenRange                  hcl.Range `hcl:"listen,attr_range"`
 	HTTPRange                    hcl.Range `hcl:"http,attr_range"`
@@ -172,6 +191,17 @@ type armBlock struct {
 	MediatorWarningIntervalRange hcl.Range `hcl:"mediator_warning_interval,attr_range"`
 	MaxClockSkewRange            hcl.Range `hcl:"max_clock_skew,attr_range"`
 	IDRange                      hcl.Range `hcl:"id,attr_range"`
+	InsecureRange                hcl.Range `hcl:"insecure,attr_range"`
+	AdminTokenFileRange          hcl.Range `hcl:"admin_token_file,attr_range"`
+}
+
+// httpTLSBlock is `http_tls { cert_file, key_file }`: HTTPS for the
+// dashboard (browsers do not present client certificates).
+type httpTLSBlock struct {
+	CertFile string `hcl:"cert_file"`
+	KeyFile  string `hcl:"key_file"`
+
+	DefRange hcl.Range `hcl:",def_range"`
 }
 
 type overrideBlock struct {
@@ -242,6 +272,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			errs = append(errs, hclconf.Errorf(l.rng, "%s: %q: %v", l.name, l.val, err))
 		}
 	}
+	errs = append(errs, a.security(cfg)...)
 	switch a.LogLevel {
 	case "", "trace", "debug", "info", "warn", "error":
 	default:
@@ -298,6 +329,45 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	return cfg, errs
 }
 
+// security reads the tls, insecure, http_tls and admin_token_file
+// settings: the same rules as the mediator's.
+func (a *armBlock) security(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	cfg.Insecure = a.Insecure
+	if a.TLS != nil {
+		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
+		for _, f := range []struct{ name, val string }{{"ca_file", a.TLS.CAFile}, {"cert_file", a.TLS.CertFile}, {"key_file", a.TLS.KeyFile}} {
+			if f.val == "" {
+				errs = append(errs, hclconf.Errorf(a.TLS.DefRange, "tls: %s must not be empty", f.name))
+			}
+		}
+		if a.Insecure {
+			errs = append(errs, hclconf.Errorf(a.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
+		}
+	} else if !a.Insecure && checkListen(cfg.Listen) == nil && !hclconf.AddrIsLoopback(cfg.Listen) {
+		errs = append(errs, hclconf.Errorf(a.ListenRange, "%s", errPlaintextListen(cfg.Listen)))
+	}
+	if a.HTTPTLS != nil {
+		cfg.HTTPTLS = &pki.Files{Cert: a.HTTPTLS.CertFile, Key: a.HTTPTLS.KeyFile}
+		if a.HTTPTLS.CertFile == "" || a.HTTPTLS.KeyFile == "" {
+			errs = append(errs, hclconf.Errorf(a.HTTPTLS.DefRange, "http_tls: cert_file and key_file must not be empty"))
+		}
+	}
+	if a.AdminTokenFile != "" || a.AdminTokenFileRange.Filename != "" {
+		if a.AdminTokenFile == "" {
+			errs = append(errs, hclconf.Errorf(a.AdminTokenFileRange, "admin_token_file must not be empty (remove it to allow loopback callers only)"))
+		}
+		cfg.AdminTokenFile = a.AdminTokenFile
+	}
+	return errs
+}
+
+// errPlaintextListen is the refusal of a plaintext gRPC listener on the
+// network.
+func errPlaintextListen(listen string) string {
+	return fmt.Sprintf("listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS with the mediators, or set insecure = true to accept plaintext reports from the network", listen)
+}
+
 // warningInterval parses and bounds-checks one warning interval.
 func warningInterval(name, val string, rng hcl.Range) (time.Duration, *hclconf.Error) {
 	v, e := hclconf.Duration(val, name, rng)
@@ -308,6 +378,16 @@ func warningInterval(name, val string, rng hcl.Range) (time.Duration, *hclconf.E
 		return 0, hclconf.Errorf(rng, "%s must be between %s and %s, not %s", name, MinWarningInterval, MaxWarningInterval, v)
 	}
 	return v, nil
+}
+
+// checkTransport refuses a plaintext gRPC listener on a network address
+// unless Insecure says so. The file is checked with positions; this
+// catches an environment override and configurations built in code.
+func (c *Config) checkTransport() error {
+	if c.TLS == nil && !c.Insecure && !hclconf.AddrIsLoopback(c.Listen) {
+		return errors.New(errPlaintextListen(c.Listen))
+	}
+	return nil
 }
 
 func checkListen(addr string) error {
@@ -347,6 +427,9 @@ func applyEnv(cfg *Config) error {
 		if err := checkListen(*e.dst); err != nil {
 			return fmt.Errorf("%s=%q: %w", e.name, *e.dst, err)
 		}
+	}
+	if err := cfg.checkTransport(); err != nil {
+		return fmt.Errorf("SLUICE_ARM_LISTEN=%q: %w", cfg.Listen, err)
 	}
 	for _, e := range []struct {
 		name string

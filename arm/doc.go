@@ -48,7 +48,8 @@
 // One job each: config.go (arm.hcl), component.go (what ARM knows of a
 // component), tracker.go (the state machine, with an injected clock),
 // events.go (ECS events), store.go (Badger), outbox.go (leases), service.go
-// (the gRPC Report handler), http.go and page.go (the dashboard: JSON API
+// (the gRPC Report handler), security.go (who may report over mutual TLS,
+// and the admin bearer token of the write endpoints), http.go and page.go (the dashboard: JSON API
 // and the embedded web page ui/index.html), arm.go (the daemon) and
 // client.go (the dashboard client behind `sluice heartbeats`). The client a
 // mediator runs is mediator/armlink.

@@ -32,6 +32,9 @@ type StatusResponse struct {
 	IgnoredFuture  uint64 `json:"ignored_future"`
 	IgnoredOrg     uint64 `json:"ignored_unknown_organization"`
 	IgnoredInvalid uint64 `json:"ignored_invalid"`
+	// RefusedIdentity counts reports refused because the mediator id
+	// was not the one in its TLS certificate.
+	RefusedIdentity uint64 `json:"refused_identity"`
 	// Events counts ARM events written; OutboxDepth is how many wait for
 	// a mediator to store them; LeaseHolder is the mediator holding them.
 	Events        uint64 `json:"events"`
@@ -50,7 +53,9 @@ func (a *ARM) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", servePage)
 	mux.HandleFunc("GET /v1/heartbeats", a.handleList)
 	mux.HandleFunc("GET /v1/heartbeats/{id}", a.handleGet)
-	mux.HandleFunc("DELETE /v1/heartbeats/{id}", a.handleForget)
+	// Write and admin endpoints go through adminOnly; reads stay open
+	// (the page is what operators look at).
+	mux.HandleFunc("DELETE /v1/heartbeats/{id}", a.adminOnly(a.handleForget))
 	mux.HandleFunc("GET /v1/status", a.handleStatus)
 	return mux
 }
@@ -160,22 +165,23 @@ func (a *ARM) handleStatus(w http.ResponseWriter, _ *http.Request) {
 // Status reports ARM's own counters.
 func (a *ARM) Status() StatusResponse {
 	return StatusResponse{
-		ID:             a.cfg.ID,
-		Version:        a.version,
-		Started:        a.started.UTC(),
-		Time:           a.now().UTC(),
-		Components:     a.tracker.Len(),
-		Counts:         a.tracker.Counts(),
-		Reports:        a.stats.reports.Load(),
-		Heartbeats:     a.stats.heartbeats.Load(),
-		IgnoredFuture:  a.stats.ignoredFuture.Load(),
-		IgnoredOrg:     a.stats.ignoredOrg.Load(),
-		IgnoredInvalid: a.stats.ignoredInvalid.Load(),
-		Events:         a.stats.events.Load(),
-		EventsDropped:  a.stats.eventsDropped.Load(),
-		OutboxDepth:    a.outbox.depth(),
-		LeaseHolder:    a.outbox.holder(),
-		SaveErrors:     a.stats.saveErrors.Load(),
+		ID:              a.cfg.ID,
+		Version:         a.version,
+		Started:         a.started.UTC(),
+		Time:            a.now().UTC(),
+		Components:      a.tracker.Len(),
+		Counts:          a.tracker.Counts(),
+		Reports:         a.stats.reports.Load(),
+		Heartbeats:      a.stats.heartbeats.Load(),
+		IgnoredFuture:   a.stats.ignoredFuture.Load(),
+		IgnoredOrg:      a.stats.ignoredOrg.Load(),
+		IgnoredInvalid:  a.stats.ignoredInvalid.Load(),
+		RefusedIdentity: a.stats.refusedIdentity.Load(),
+		Events:          a.stats.events.Load(),
+		EventsDropped:   a.stats.eventsDropped.Load(),
+		OutboxDepth:     a.outbox.depth(),
+		LeaseHolder:     a.outbox.holder(),
+		SaveErrors:      a.stats.saveErrors.Load(),
 	}
 }
 

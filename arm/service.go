@@ -24,15 +24,22 @@ var _ sluicev1.ArmServiceServer = (*service)(nil)
 
 // Report applies a mediator's heartbeats, then exchanges ARM events with
 // it: its acknowledgement in, the events it should store out.
-func (s *service) Report(_ context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
+func (s *service) Report(ctx context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
 	a := s.arm
 	med := req.GetMediator()
 	mid := med.GetComponentId()
 	if !validID.MatchString(mid) {
 		return nil, status.Errorf(codes.InvalidArgument, "report: mediator heartbeat with a valid component_id is required, got %q", mid)
 	}
-	a.stats.reports.Add(1)
 	now := a.now()
+	// Over mutual TLS a mediator reports as the id in its certificate: it
+	// cannot speak (or take ARM's events) for another mediator.
+	if certID, isTLS := peerMediator(ctx); isTLS && certID != mid {
+		a.stats.refusedIdentity.Add(1)
+		s.noisy(now, "identity/"+certID, "report refused: the mediator claims another id than its certificate's", "certificate_id", certID, "claimed_id", mid)
+		return nil, status.Errorf(codes.PermissionDenied, "report: the certificate is mediator %q's, the report claims %q", certID, mid)
+	}
+	a.stats.reports.Add(1)
 
 	var trs []Transition
 	if s.accept(KindMediator, med, now, mid) {

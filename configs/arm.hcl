@@ -24,6 +24,26 @@ arm {
   max_clock_skew = "5m"
 
   log_level = "info"
+
+  # Security (docs/security.md). A listen address that is not loopback
+  # needs a tls block, or insecure = true (plaintext, with a loud warning).
+  # tls is mutual TLS 1.3: mediators present their `sluice tls cert
+  # -mediator ID` certificate (signed by ca_file) and report as that id.
+  # tls {
+  #   ca_file   = "/etc/sluice/pki/ca.pem"
+  #   cert_file = "/etc/sluice/pki/arm-01.pem"       # sluice tls cert -arm arm-01 -host arm.example.net
+  #   key_file  = "/etc/sluice/pki/arm-01-key.pem"
+  # }
+  # insecure = false
+  #
+  # HTTPS for the dashboard and JSON API, and the bearer token its write
+  # endpoints (DELETE /v1/heartbeats/ID) require; without a token file
+  # they answer loopback callers only. Reads stay open.
+  # http_tls {
+  #   cert_file = "/etc/sluice/pki/arm-01.pem"
+  #   key_file  = "/etc/sluice/pki/arm-01-key.pem"
+  # }
+  # admin_token_file = "/etc/sluice/arm.token"       # first line, at least 16 characters
 }
 
 # Per-component warning intervals, by id or glob (* ? [a-z]). An exact id

@@ -3,15 +3,18 @@ package mediator
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/sluicehq/sluice/indexer/elastic"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -81,9 +84,12 @@ type Config struct {
 
 // IndexerConfig is the `indexer "KIND" {}` block.
 type IndexerConfig struct {
+	// Kind is "embedded" or "elasticsearch".
 	Kind string
 	// Dir is the embedded index's directory.
 	Dir string
+	// Elastic configures the Elasticsearch backend (Kind "elasticsearch").
+	Elastic elastic.Config
 }
 
 // Defaults.
@@ -179,8 +185,33 @@ type indexerBlock struct {
 	Kind string `hcl:"kind,label"`
 	Dir  string `hcl:"dir,optional"`
 
-	DefRange  hcl.Range `hcl:",def_range"`
-	KindRange hcl.Range `hcl:"kind,label_range"`
+	// Elasticsearch.
+	Addresses     []string `hcl:"addresses,optional"`
+	Username      string   `hcl:"username,optional"`
+	Password      string   `hcl:"password,optional"`
+	APIKey        string   `hcl:"api_key,optional"`
+	CAFile        string   `hcl:"ca_file,optional"`
+	IndexPrefix   string   `hcl:"index_prefix,optional"`
+	BulkActions   *int     `hcl:"bulk_actions,optional"`
+	BulkBytes     string   `hcl:"bulk_bytes,optional"`
+	FlushInterval string   `hcl:"flush_interval,optional"`
+	Workers       *int     `hcl:"workers,optional"`
+	RetryFor      string   `hcl:"retry_for,optional"`
+	Timeout       string   `hcl:"timeout,optional"`
+
+	DefRange           hcl.Range `hcl:",def_range"`
+	KindRange          hcl.Range `hcl:"kind,label_range"`
+	DirRange           hcl.Range `hcl:"dir,attr_range"`
+	AddressesRange     hcl.Range `hcl:"addresses,attr_range"`
+	PasswordRange      hcl.Range `hcl:"password,attr_range"`
+	APIKeyRange        hcl.Range `hcl:"api_key,attr_range"`
+	IndexPrefixRange   hcl.Range `hcl:"index_prefix,attr_range"`
+	BulkActionsRange   hcl.Range `hcl:"bulk_actions,attr_range"`
+	BulkBytesRange     hcl.Range `hcl:"bulk_bytes,attr_range"`
+	FlushIntervalRange hcl.Range `hcl:"flush_interval,attr_range"`
+	WorkersRange       hcl.Range `hcl:"workers,attr_range"`
+	RetryForRange      hcl.Range `hcl:"retry_for,attr_range"`
+	TimeoutRange       hcl.Range `hcl:"timeout,attr_range"`
 }
 
 // LoadConfig reads, decodes and validates a mediator config file, then
@@ -334,8 +365,18 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		switch ib.Kind {
 		case "embedded":
 			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Dir: ib.Dir}
+			if len(ib.Addresses) > 0 {
+				errs = append(errs, hclconf.Errorf(ib.AddressesRange, `addresses belongs in an indexer "elasticsearch" block`))
+			}
+		case "elasticsearch":
+			ec, e := ib.elastic()
+			errs = append(errs, e...)
+			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Elastic: ec}
+			if ib.FlushInterval != "" {
+				cfg.IndexFlush = ec.FlushInterval
+			}
 		default:
-			errs = append(errs, hclconf.Errorf(ib.KindRange, "unknown indexer %q (supported: embedded)", ib.Kind))
+			errs = append(errs, hclconf.Errorf(ib.KindRange, "unknown indexer %q (supported: embedded, elasticsearch)", ib.Kind))
 		}
 	default:
 		errs = append(errs, hclconf.Errorf(fs.Indexer[1].DefRange, "only one indexer block is allowed"))
@@ -344,6 +385,97 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
 	}
 	return cfg, errs
+}
+
+// elastic reads an `indexer "elasticsearch"` block.
+func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
+	var errs hclconf.Errors
+	ec := elastic.Config{
+		Addresses:   ib.Addresses,
+		Username:    ib.Username,
+		Password:    ib.Password,
+		APIKey:      ib.APIKey,
+		CAFile:      ib.CAFile,
+		IndexPrefix: ib.IndexPrefix,
+	}
+	if len(ec.Addresses) == 0 {
+		errs = append(errs, hclconf.Errorf(ib.DefRange, `indexer "elasticsearch" needs addresses = ["http://host:9200", ...]`))
+	}
+	for _, a := range ec.Addresses {
+		u, err := url.Parse(a)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, hclconf.Errorf(ib.AddressesRange, "addresses: %q is not an http:// or https:// URL", a))
+		}
+	}
+	if ec.APIKey != "" && (ec.Username != "" || ec.Password != "") {
+		errs = append(errs, hclconf.Errorf(ib.APIKeyRange, "use either api_key or username/password, not both"))
+	}
+	if (ec.Username == "") != (ec.Password == "") {
+		errs = append(errs, hclconf.Errorf(ib.PasswordRange, "username and password go together"))
+	}
+	if ib.Dir != "" {
+		errs = append(errs, hclconf.Errorf(ib.DirRange, `dir belongs in an indexer "embedded" block`))
+	}
+	if ec.IndexPrefix != "" {
+		if _, err := elastic.Open(elastic.Config{Addresses: []string{"http://x"}, IndexPrefix: ec.IndexPrefix}, nil); err != nil {
+			errs = append(errs, hclconf.Errorf(ib.IndexPrefixRange, "%v", err))
+		}
+	}
+	for _, n := range []struct {
+		name     string
+		val      *int
+		rng      hcl.Range
+		min, max int
+		dst      *int
+	}{
+		{"bulk_actions", ib.BulkActions, ib.BulkActionsRange, 1, 100000, &ec.BulkActions},
+		{"workers", ib.Workers, ib.WorkersRange, 1, 64, &ec.Workers},
+	} {
+		if n.val == nil {
+			continue
+		}
+		if *n.val < n.min || *n.val > n.max {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
+			continue
+		}
+		*n.dst = *n.val
+	}
+	if ib.BulkBytes != "" {
+		v, e := hclconf.Size(ib.BulkBytes, "bulk_bytes", ib.BulkBytesRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v < 64<<10 || v > 1<<30:
+			errs = append(errs, hclconf.Errorf(ib.BulkBytesRange, "bulk_bytes must be between 64KiB and 1GiB"))
+		default:
+			ec.BulkBytes = int(v)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		val  string
+		rng  hcl.Range
+		dst  *time.Duration
+	}{
+		{"flush_interval", ib.FlushInterval, ib.FlushIntervalRange, &ec.FlushInterval},
+		{"retry_for", ib.RetryFor, ib.RetryForRange, &ec.RetryFor},
+		{"timeout", ib.Timeout, ib.TimeoutRange, &ec.Timeout},
+	} {
+		if d.val == "" {
+			continue
+		}
+		v, e := hclconf.Duration(d.val, d.name, d.rng)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		if v <= 0 {
+			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
+			continue
+		}
+		*d.dst = v
+	}
+	return ec, errs
 }
 
 // security reads the TLS, acceptance, revocation and limit settings.
@@ -356,6 +488,11 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		}
 	} else if !m.Insecure && !hclconf.AddrIsLoopback(cfg.Listen) {
 		errs = append(errs, hclconf.Errorf(m.ListenRange, "listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS, or set insecure = true to accept plaintext agents from the network", cfg.Listen))
+	}
+	// ARM is dialed with the tls identity (ARMDialOptions); without one,
+	// only an ARM on this machine, unless insecure = true.
+	if m.TLS == nil && !m.Insecure && cfg.ARM != "" && checkListen(cfg.ARM) == nil && !hclconf.AddrIsLoopback(cfg.ARM) {
+		errs = append(errs, hclconf.Errorf(m.ARMRange, "%s", errPlaintextARM(cfg.ARM)))
 	}
 	if m.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: m.HTTPTLS.CertFile, Key: m.HTTPTLS.KeyFile}
@@ -451,17 +588,60 @@ func applyEnv(cfg *Config) error {
 	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_ARM"); ok {
 		cfg.ARM = v
 	}
+	ec := &cfg.Indexer.Elastic
 	for _, e := range []struct {
 		name string
 		dst  *int
 		min  int
-	}{{"SLUICE_MPE_WORKERS", &cfg.Workers, 0}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1}} {
+	}{
+		{"SLUICE_MPE_WORKERS", &cfg.Workers, 0}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1},
+		{"SLUICE_ES_BULK_ACTIONS", &ec.BulkActions, 1}, {"SLUICE_ES_WORKERS", &ec.Workers, 1},
+	} {
 		if v, ok := hclconf.EnvString(e.name); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < e.min {
 				return fmt.Errorf("%s=%q: want an integer >= %d", e.name, v, e.min)
 			}
 			*e.dst = n
+		}
+	}
+	return applyElasticEnv(cfg)
+}
+
+// applyElasticEnv applies the SLUICE_ES_* overrides (like ReflexSOAR's
+// REFLEX_EVENT_PROCESSOR_ES_BULK_SIZE): the settings an operator tunes on
+// a running deployment, and credentials kept out of files.
+func applyElasticEnv(cfg *Config) error {
+	ec := &cfg.Indexer.Elastic
+	if v, ok := hclconf.EnvString("SLUICE_ES_ADDRESSES"); ok {
+		ec.Addresses = strings.Split(v, ",")
+	}
+	for _, e := range []struct {
+		name string
+		dst  *string
+	}{
+		{"SLUICE_ES_USERNAME", &ec.Username}, {"SLUICE_ES_PASSWORD", &ec.Password},
+		{"SLUICE_ES_API_KEY", &ec.APIKey}, {"SLUICE_ES_INDEX_PREFIX", &ec.IndexPrefix},
+	} {
+		if v, ok := hclconf.EnvString(e.name); ok {
+			*e.dst = v
+		}
+	}
+	if v, ok := hclconf.EnvString("SLUICE_ES_BULK_BYTES"); ok {
+		n, err := hclconf.ParseSize(v)
+		if err != nil || n < 64<<10 {
+			return fmt.Errorf("SLUICE_ES_BULK_BYTES=%q: want a size of at least 64KiB", v)
+		}
+		ec.BulkBytes = int(n)
+	}
+	if v, ok := hclconf.EnvString("SLUICE_ES_FLUSH_INTERVAL"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("SLUICE_ES_FLUSH_INTERVAL=%q: want a positive duration such as 1s", v)
+		}
+		ec.FlushInterval = d
+		if cfg.Indexer.Kind == "elasticsearch" {
+			cfg.IndexFlush = d
 		}
 	}
 	return nil

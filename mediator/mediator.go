@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/keepalive"
 
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/indexer/elastic"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
@@ -118,7 +119,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if deps.Index != nil {
 		m.index = deps.Index
 	} else {
-		idx, err := embedded.Open(embedded.Config{Dir: cfg.Indexer.Dir, MaxLimit: maxSearchLimit}, logger.Named("index"))
+		idx, err := openIndex(cfg.Indexer, logger.Named("index"))
 		if err != nil {
 			return fail(fmt.Errorf("open index: %w", err))
 		}
@@ -399,4 +400,26 @@ func (m *Mediator) Run(ctx context.Context) error {
 	}
 	m.logger.Info("mediator stopped")
 	return errors.Join(errs...)
+}
+
+// openIndex opens the configured backend. An Elasticsearch cluster that
+// cannot be used yet (down, wrong credentials, not Elasticsearch) is one
+// clear error in the log, not a failed start: the mediator keeps accepting
+// into its state, and the pipeline retries until the cluster answers.
+func openIndex(cfg IndexerConfig, logger hclog.Logger) (indexer.Index, error) {
+	switch cfg.Kind {
+	case "elasticsearch":
+		idx, err := elastic.Open(cfg.Elastic, logger)
+		if err != nil {
+			return nil, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := idx.Check(ctx); err != nil {
+			logger.Error("the Elasticsearch cluster cannot be used yet; entries stay queued in state and are retried", "error", err)
+		}
+		return idx, nil
+	default:
+		return embedded.Open(embedded.Config{Dir: cfg.Dir, MaxLimit: maxSearchLimit}, logger)
+	}
 }

@@ -1,6 +1,7 @@
 // Package pki makes and checks the certificates Sluice's components
-// authenticate each other with: a private CA, mediator server certificates,
-// and agent client certificates that carry the agent's id and organization,
+// authenticate each other with: a private CA, mediator certificates (server
+// for agents, client of ARM), ARM server certificates, and agent client
+// certificates that carry the agent's id and organization,
 // so a mediator knows who is on the other end of a stream without trusting
 // what the agent says about itself.
 package pki
@@ -34,6 +35,9 @@ const (
 const (
 	KindAgent    = "agent"
 	KindMediator = "mediator"
+	// KindARM is the heartbeat service: a server only (mediators report
+	// to it), so its certificate cannot be used to log in anywhere.
+	KindARM = "arm"
 )
 
 // ErrNoIdentity is returned for a certificate that names no Sluice
@@ -52,7 +56,7 @@ type Identity struct {
 }
 
 // URI is the identity as the certificate's URI SAN:
-// sluice://agent/<org>/<id> or sluice://mediator/<id>.
+// sluice://agent/<org>/<id>, sluice://mediator/<id> or sluice://arm/<id>.
 func (id Identity) URI() *url.URL {
 	if id.Kind == KindAgent {
 		return &url.URL{Scheme: "sluice", Host: KindAgent, Path: "/" + id.Organization + "/" + id.ID}
@@ -71,8 +75,8 @@ func IdentityOf(cert *x509.Certificate) (Identity, error) {
 		switch {
 		case u.Host == KindAgent && len(parts) == 2:
 			id = Identity{Kind: KindAgent, Organization: parts[0], ID: parts[1]}
-		case u.Host == KindMediator && len(parts) == 1:
-			id = Identity{Kind: KindMediator, ID: parts[0]}
+		case (u.Host == KindMediator || u.Host == KindARM) && len(parts) == 1:
+			id = Identity{Kind: u.Host, ID: parts[0]}
 		default:
 			continue
 		}
@@ -131,7 +135,8 @@ func NewCA(dir, name string, now time.Time) error {
 // IssueOptions describe a certificate to issue.
 type IssueOptions struct {
 	Identity Identity
-	// Hosts are the DNS names and IP addresses a mediator serves on.
+	// Hosts are the DNS names and IP addresses a mediator or ARM serves
+	// on: clients check the address they dial against them.
 	Hosts []string
 	// Lifetime defaults to CertLifetime.
 	Lifetime time.Duration
@@ -177,9 +182,12 @@ func Issue(dir string, opts IssueOptions) error {
 	switch id.Kind {
 	case KindAgent:
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	case KindMediator:
-		// Mediators serve agents and are clients of ARM.
+	case KindMediator, KindARM:
+		// Mediators serve agents and are clients of ARM; ARM only serves.
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+		if id.Kind == KindARM {
+			tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+		}
 		for _, h := range opts.Hosts {
 			if ip := net.ParseIP(h); ip != nil {
 				tmpl.IPAddresses = append(tmpl.IPAddresses, ip)

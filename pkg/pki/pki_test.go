@@ -173,3 +173,51 @@ func TestReloadOnChange(t *testing.T) {
 		t.Fatal("a broken file replaced the certificate")
 	}
 }
+
+// TestARMAndMediatorKeyUsages: a mediator certificate is both a server
+// (for agents) and a client (of ARM); an ARM certificate only serves, so
+// it cannot be presented as a client anywhere.
+func TestARMAndMediatorKeyUsages(t *testing.T) {
+	dir := t.TempDir()
+	mustCA(t, dir)
+	armFiles := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindARM, ID: "arm-01"}, Hosts: []string{"127.0.0.1"}})
+	med := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindMediator, ID: "dp-01"}, Hosts: []string{"127.0.0.1"}})
+
+	b, _ := os.ReadFile(armFiles.Cert)
+	blk, _ := pem.Decode(b)
+	cert, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := IdentityOf(cert); err != nil || id != (Identity{Kind: KindARM, ID: "arm-01"}) {
+		t.Fatalf("ARM identity %+v %v", id, err)
+	}
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageServerAuth {
+		t.Fatalf("ARM key usages %v", cert.ExtKeyUsage)
+	}
+
+	var seen []Identity
+	server, err := ServerConfig(armFiles, ServerOptions{Check: func(id Identity) error { seen = append(seen, id); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := func(f Files) *tls.Config {
+		c, err := ClientConfig(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.ServerName = "127.0.0.1"
+		return c
+	}
+	if se, ce := handshake(t, server, client(med)); se != nil && !strings.Contains(se.Error(), "EOF") || ce != nil && !strings.Contains(ce.Error(), "EOF") {
+		t.Fatalf("mediator as ARM's client: server %v, client %v", se, ce)
+	}
+	if len(seen) != 1 || seen[0] != (Identity{Kind: KindMediator, ID: "dp-01"}) {
+		t.Fatalf("identities seen %v", seen)
+	}
+	// An ARM certificate presented as a client certificate is refused.
+	otherARM := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindARM, ID: "arm-02"}})
+	if se, _ := handshake(t, server, client(otherARM)); se == nil || !strings.Contains(se.Error(), "usage") {
+		t.Fatalf("ARM certificate as a client: %v", se)
+	}
+}

@@ -1,0 +1,284 @@
+package elastic
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/pkg/event"
+)
+
+// item is one event as a bulk create action and its document.
+type item struct {
+	pos  int    // position in the slice given to Write
+	body []byte // action line + document line, both ending in \n
+}
+
+// outcome of one bulk request for its items.
+type outcome struct {
+	retry    []item
+	rejected map[int]string
+	// err is why items are retried (the last one seen).
+	err error
+}
+
+// Write creates the events' documents, each under its deterministic id, in
+// the daily index of its organization. It returns nil once every event is
+// stored (created now, or 409: already there), a *indexer.RejectedError for
+// events the cluster refused permanently (the rest are stored), or an error
+// when retryable failures (429, 5xx, connection) outlasted RetryFor.
+//
+// Organizations are written concurrently and retried independently: a
+// failing one does not hold back what the others send.
+func (x *Index) Write(ctx context.Context, events []*event.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	if err := x.isReady(ctx); err != nil {
+		return err
+	}
+	byOrg := map[string][]item{}
+	var buf []byte
+	for i, ev := range events {
+		buf = x.appendCreate(buf[:0], ev)
+		org := ev.Organization
+		byOrg[org] = append(byOrg[org], item{pos: i, body: append([]byte(nil), buf...)})
+	}
+	orgs := make([]string, 0, len(byOrg))
+	for org := range byOrg {
+		orgs = append(orgs, org)
+	}
+	sort.Strings(orgs)
+
+	type result struct {
+		rejected map[int]string
+		err      error
+	}
+	results := make([]result, len(orgs))
+	var wg sync.WaitGroup
+	for i, org := range orgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rej, err := x.writeOrg(ctx, byOrg[org])
+			if err != nil {
+				err = fmt.Errorf("organization %q: %w", org, err)
+			}
+			results[i] = result{rej, err}
+		}()
+	}
+	wg.Wait()
+
+	rejected := map[int]string{}
+	var errs []error
+	for _, r := range results {
+		for p, why := range r.rejected {
+			rejected[p] = why
+		}
+		if r.err != nil {
+			errs = append(errs, r.err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if len(rejected) > 0 {
+		return &indexer.RejectedError{Reasons: rejected}
+	}
+	return nil
+}
+
+// appendCreate appends the bulk lines that create ev.
+func (x *Index) appendCreate(buf []byte, ev *event.Event) []byte {
+	buf = append(buf, `{"create":{"_index":`...)
+	buf = event.AppendJSONString(buf, x.indexName(ev.Organization, ev.Timestamp))
+	buf = append(buf, `,"_id":`...)
+	buf = event.AppendJSONString(buf, ev.ID)
+	buf = append(buf, "}}\n"...)
+	buf = ev.AppendJSON(buf)
+	return append(buf, '\n')
+}
+
+// writeOrg sends one organization's items until each is stored or refused,
+// retrying what failed with backoff for up to RetryFor.
+func (x *Index) writeOrg(ctx context.Context, items []item) (map[int]string, error) {
+	rejected := map[int]string{}
+	deadline := time.Now().Add(x.cfg.RetryFor)
+	for attempt := 0; ; attempt++ {
+		out := x.sendAll(ctx, items)
+		for p, why := range out.rejected {
+			rejected[p] = why
+		}
+		if len(out.retry) == 0 {
+			return rejected, nil
+		}
+		items = out.retry
+		d := x.cfg.Backoff.Delay(attempt)
+		if ctx.Err() != nil || time.Now().Add(d).After(deadline) {
+			return rejected, fmt.Errorf("%d document(s) not stored after %d attempt(s): %w", len(items), attempt+1, out.err)
+		}
+		x.logger.Warn("bulk write incomplete; retrying", "documents", len(items), "retry_in", d, "error", out.err)
+		select {
+		case <-ctx.Done():
+			return rejected, ctx.Err()
+		case <-time.After(d):
+		}
+	}
+}
+
+// sendAll splits items into bulk requests of at most BulkActions actions and
+// BulkBytes bytes, sends them (Workers at a time) and merges the outcomes.
+func (x *Index) sendAll(ctx context.Context, items []item) outcome {
+	var groups [][]item
+	start, size := 0, 0
+	for i, it := range items {
+		if i > start && (i-start >= x.cfg.BulkActions || size+len(it.body) > x.cfg.BulkBytes) {
+			groups = append(groups, items[start:i])
+			start, size = i, 0
+		}
+		size += len(it.body)
+	}
+	groups = append(groups, items[start:])
+
+	outs := make([]outcome, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		select {
+		case x.sem <- struct{}{}:
+		case <-ctx.Done():
+			outs[i] = outcome{retry: g, err: ctx.Err()}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-x.sem }()
+			outs[i] = x.send(ctx, g)
+		}()
+	}
+	wg.Wait()
+	all := outcome{rejected: map[int]string{}}
+	for _, o := range outs {
+		all.retry = append(all.retry, o.retry...)
+		for p, why := range o.rejected {
+			all.rejected[p] = why
+		}
+		if o.err != nil {
+			all.err = o.err
+		}
+	}
+	return all
+}
+
+// bulkResponse is the part of a bulk answer we read.
+type bulkResponse struct {
+	Errors bool                         `json:"errors"`
+	Items  []map[string]bulkItemOutcome `json:"items"`
+}
+
+type bulkItemOutcome struct {
+	Status int `json:"status"`
+	Error  *struct {
+		Type   string `json:"type"`
+		Reason string `json:"reason"`
+	} `json:"error"`
+}
+
+// send is one bulk request. A 413 splits it in halves; a request-level
+// 400 is split too, to find the document at fault.
+func (x *Index) send(ctx context.Context, items []item) outcome {
+	var body []byte
+	for _, it := range items {
+		body = append(body, it.body...)
+	}
+	status, resp, err := x.do(ctx, http.MethodPost, "/_bulk", body, nil)
+	switch {
+	case err != nil:
+		return outcome{retry: items, err: fmt.Errorf("bulk request: %w", err)}
+	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
+		if len(items) == 1 {
+			why := fmt.Sprintf("HTTP %d: %s", status, errorReason(resp))
+			if status == http.StatusRequestEntityTooLarge {
+				why = "document too large for the cluster (HTTP 413)"
+			}
+			return outcome{rejected: map[int]string{items[0].pos: why}}
+		}
+		h := len(items) / 2
+		a, b := x.send(ctx, items[:h]), x.send(ctx, items[h:])
+		return merge(a, b)
+	case status == http.StatusTooManyRequests || status >= 500:
+		return outcome{retry: items, err: fmt.Errorf("bulk request: HTTP %d: %s", status, errorReason(resp))}
+	case status >= 300:
+		// 401, 403, 404…: nothing about the documents themselves, so
+		// they wait for the cluster or the operator to fix it.
+		return outcome{retry: items, err: fmt.Errorf("bulk request: HTTP %d: %s", status, errorReason(resp))}
+	}
+	var br bulkResponse
+	if err := json.Unmarshal(resp, &br); err != nil {
+		return outcome{retry: items, err: fmt.Errorf("bulk response: %w", err)}
+	}
+	if len(br.Items) != len(items) {
+		return outcome{retry: items, err: fmt.Errorf("bulk response holds %d items for %d actions", len(br.Items), len(items))}
+	}
+	out := outcome{rejected: map[int]string{}}
+	for i, m := range br.Items {
+		var r bulkItemOutcome
+		for _, v := range m { // one key: "create" (or "index" from look-alikes)
+			r = v
+		}
+		switch {
+		case r.Status >= 200 && r.Status < 300, r.Status == http.StatusConflict:
+			// Stored now, or already stored by an earlier attempt.
+		case r.Status == http.StatusTooManyRequests || r.Status >= 500 || r.Status == 0:
+			out.retry = append(out.retry, items[i])
+			out.err = fmt.Errorf("document %s: HTTP %d: %s", items[i].id(), r.Status, r.reason())
+		default:
+			out.rejected[items[i].pos] = fmt.Sprintf("HTTP %d: %s", r.Status, r.reason())
+		}
+	}
+	return out
+}
+
+func (r bulkItemOutcome) reason() string {
+	if r.Error == nil {
+		return "no reason given"
+	}
+	return r.Error.Type + ": " + r.Error.Reason
+}
+
+// id reads the document id back from the action line (for messages).
+func (it item) id() string {
+	var a map[string]struct {
+		ID string `json:"_id"`
+	}
+	end := 0
+	for end < len(it.body) && it.body[end] != '\n' {
+		end++
+	}
+	if json.Unmarshal(it.body[:end], &a) == nil {
+		for _, v := range a {
+			return v.ID
+		}
+	}
+	return "?"
+}
+
+func merge(a, b outcome) outcome {
+	out := outcome{retry: append(a.retry, b.retry...), rejected: map[int]string{}, err: a.err}
+	if b.err != nil {
+		out.err = b.err
+	}
+	for p, why := range a.rejected {
+		out.rejected[p] = why
+	}
+	for p, why := range b.rejected {
+		out.rejected[p] = why
+	}
+	return out
+}
