@@ -98,7 +98,7 @@ lint: $(TOOLS)/.staticcheck-$(STATICCHECK_VERSION) ## go vet + staticcheck + gof
 check-deps: ## enforce the import direction of DESIGN.md section 7
 	@scripts/check-deps.sh
 
-bench: build ## benchmark suite: per stage events/s, MB/s, CPU-s per million, peak RSS, latency -> bench/results/latest.json
+bench: build test-server ## benchmark suite: per stage events/s, MB/s, CPU-s per million, peak RSS, latency -> bench/results/latest.json
 	$(GO) run ./bench
 	$(GO) test -run '^$$' -bench 'Failover' -benchtime 1x ./test/e2e | grep -E 'Benchmark|failover over'
 

@@ -13,3 +13,16 @@ mediator {
 }
 
 indexer "embedded" {}                        # default dir: <data_dir>/index
+
+# Or, instead of the embedded index, an Elasticsearch cluster:
+# indexer "elasticsearch" {
+#   addresses      = ["https://es-1.example.net:9200"]
+#   username       = "sluice"               # or api_key = "…"; SLUICE_ES_PASSWORD keeps it out of the file
+#   password       = "…"
+#   ca_file        = "/etc/sluice/pki/es-ca.pem"
+#   index_prefix   = "sluice"               # <prefix>-<org>-YYYY.MM.DD
+#   bulk_actions   = 5000
+#   bulk_bytes     = "10MiB"
+#   flush_interval = "1s"
+#   workers        = 2
+# }

@@ -28,6 +28,16 @@ func TestParseConfigErrors(t *testing.T) {
 		{"negative max agents", "mediator {\n  max_agents = -1\n}\n", "m.hcl:2:3: max_agents must be between 0"},
 		{"bad duration", "mediator {\n  index_flush = \"fast\"\n}\n", `m.hcl:2:3: index_flush: "fast" is not a duration`},
 		{"missing block", "indexer \"embedded\" {}\n", `m.hcl:1:1: missing "mediator" block`},
+		{"es without addresses", "mediator {}\nindexer \"elasticsearch\" {}\n", `m.hcl:2:1: indexer "elasticsearch" needs addresses`},
+		{"es bad url", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"es:9200\"]\n}\n", `m.hcl:3:3: addresses: "es:9200" is not an http:// or https:// URL`},
+		{"es key and password", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  username = \"u\"\n  password = \"p\"\n  api_key = \"k\"\n}\n", `m.hcl:6:3: use either api_key or username/password`},
+		{"es user without password", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  username = \"u\"\n}\n", `username and password go together`},
+		{"es bulk actions", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  bulk_actions = 0\n}\n", `m.hcl:4:3: bulk_actions must be between 1 and 100000`},
+		{"es bulk bytes", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  bulk_bytes = \"1KiB\"\n}\n", `m.hcl:4:3: bulk_bytes must be between 64KiB and 1GiB`},
+		{"es flush", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  flush_interval = \"soon\"\n}\n", `m.hcl:4:3: flush_interval: "soon" is not a duration`},
+		{"es prefix", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  index_prefix = \"Logs\"\n}\n", `m.hcl:4:3: elasticsearch: index_prefix "Logs"`},
+		{"es dir", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  dir = \"/x\"\n}\n", `m.hcl:4:3: dir belongs in an indexer "embedded" block`},
+		{"embedded addresses", "mediator {}\nindexer \"embedded\" {\n  addresses = [\"http://es:9200\"]\n}\n", `m.hcl:3:3: addresses belongs in an indexer "elasticsearch" block`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +46,46 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseConfigElasticsearch(t *testing.T) {
+	src := `mediator {}
+indexer "elasticsearch" {
+  addresses      = ["http://127.0.0.1:9200/es"]
+  username       = "sluice"
+  password       = "from-file"
+  index_prefix   = "logs"
+  bulk_actions   = 1500
+  bulk_bytes     = "2MiB"
+  flush_interval = "2s"
+  workers        = 3
+}
+`
+	t.Setenv("SLUICE_ES_PASSWORD", "from-env")
+	t.Setenv("SLUICE_ES_BULK_ACTIONS", "2500")
+	t.Setenv("SLUICE_ES_WORKERS", "4")
+	cfg, err := ParseConfig([]byte(src), "m.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec := cfg.Indexer.Elastic
+	if cfg.Indexer.Kind != "elasticsearch" || ec.Addresses[0] != "http://127.0.0.1:9200/es" || ec.Username != "sluice" || ec.IndexPrefix != "logs" || ec.BulkBytes != 2<<20 {
+		t.Fatalf("indexer %+v", cfg.Indexer)
+	}
+	if ec.Password != "from-env" || ec.BulkActions != 2500 || ec.Workers != 4 {
+		t.Errorf("SLUICE_ES_* overrides not applied: %+v", ec)
+	}
+	if cfg.IndexFlush != 2*time.Second {
+		t.Errorf("flush_interval should set the mediator's flush: %v", cfg.IndexFlush)
+	}
+	t.Setenv("SLUICE_ES_FLUSH_INTERVAL", "500ms")
+	if cfg, err = ParseConfig([]byte(src), "m.hcl"); err != nil || cfg.IndexFlush != 500*time.Millisecond {
+		t.Errorf("SLUICE_ES_FLUSH_INTERVAL: %v %v", cfg.IndexFlush, err)
+	}
+	t.Setenv("SLUICE_ES_BULK_BYTES", "tiny")
+	if _, err := ParseConfig([]byte(src), "m.hcl"); err == nil || !strings.Contains(err.Error(), "SLUICE_ES_BULK_BYTES") {
+		t.Errorf("bad SLUICE_ES_BULK_BYTES: %v", err)
 	}
 }
 
@@ -60,6 +110,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("mediator {\n  id = \"dp-01\"\n  rules = [\"r\"]\n}\nindexer \"embedded\" {}\n"))
 	f.Add([]byte("mediator {\n  listen = \"0.0.0.0:1\"\n  tls {\n    ca_file = \"a\"\n    cert_file = \"b\"\n    key_file = \"c\"\n  }\n  rate_limit { entries_per_second = 10 }\n}\n"))
 	f.Add([]byte("mediator { max_agents = \"x\" }"))
+	f.Add([]byte("mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  bulk_bytes = \"1MiB\"\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		cfg, err := ParseConfig(src, "f.hcl")
 		if err == nil && cfg == nil {

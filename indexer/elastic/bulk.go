@@ -26,13 +26,17 @@ type outcome struct {
 	rejected map[int]string
 	// err is why items are retried (the last one seen).
 	err error
+	// down is set when the cluster itself failed (connection, 5xx or auth
+	// on the whole request): Write returns at once so the mediator reports
+	// the outage and retries on its own schedule, instead of waiting here.
+	down bool
 }
 
 // Write creates the events' documents, each under its deterministic id, in
 // the daily index of its organization. It returns nil once every event is
 // stored (created now, or 409: already there), a *indexer.RejectedError for
 // events the cluster refused permanently (the rest are stored), or an error
-// when retryable failures (429, 5xx, connection) outlasted RetryFor.
+// when the cluster is down or its push-back (429) outlasted RetryFor.
 //
 // Organizations are written concurrently and retried independently: a
 // failing one does not hold back what the others send.
@@ -120,10 +124,10 @@ func (x *Index) writeOrg(ctx context.Context, items []item) (map[int]string, err
 		}
 		items = out.retry
 		d := x.cfg.Backoff.Delay(attempt)
-		if ctx.Err() != nil || time.Now().Add(d).After(deadline) {
+		if out.down || ctx.Err() != nil || time.Now().Add(d).After(deadline) {
 			return rejected, fmt.Errorf("%d document(s) not stored after %d attempt(s): %w", len(items), attempt+1, out.err)
 		}
-		x.logger.Warn("bulk write incomplete; retrying", "documents", len(items), "retry_in", d, "error", out.err)
+		x.logger.Debug("bulk write incomplete; retrying", "documents", len(items), "retry_in", d, "error", out.err)
 		select {
 		case <-ctx.Done():
 			return rejected, ctx.Err()
@@ -172,6 +176,7 @@ func (x *Index) sendAll(ctx context.Context, items []item) outcome {
 		if o.err != nil {
 			all.err = o.err
 		}
+		all.down = all.down || o.down
 	}
 	return all
 }
@@ -200,7 +205,7 @@ func (x *Index) send(ctx context.Context, items []item) outcome {
 	status, resp, err := x.do(ctx, http.MethodPost, "/_bulk", body, nil)
 	switch {
 	case err != nil:
-		return outcome{retry: items, err: fmt.Errorf("bulk request: %w", err)}
+		return outcome{retry: items, err: fmt.Errorf("bulk request: %w", err), down: true}
 	case status == http.StatusRequestEntityTooLarge || status == http.StatusBadRequest:
 		if len(items) == 1 {
 			why := fmt.Sprintf("HTTP %d: %s", status, errorReason(resp))
@@ -212,12 +217,13 @@ func (x *Index) send(ctx context.Context, items []item) outcome {
 		h := len(items) / 2
 		a, b := x.send(ctx, items[:h]), x.send(ctx, items[h:])
 		return merge(a, b)
-	case status == http.StatusTooManyRequests || status >= 500:
+	case status == http.StatusTooManyRequests:
+		// The cluster is alive and pushes back: retried here, briefly.
 		return outcome{retry: items, err: fmt.Errorf("bulk request: HTTP %d: %s", status, errorReason(resp))}
 	case status >= 300:
-		// 401, 403, 404…: nothing about the documents themselves, so
-		// they wait for the cluster or the operator to fix it.
-		return outcome{retry: items, err: fmt.Errorf("bulk request: HTTP %d: %s", status, errorReason(resp))}
+		// 5xx, 401, 403, 404…: nothing about the documents themselves,
+		// so they wait for the cluster or the operator to fix it.
+		return outcome{retry: items, err: fmt.Errorf("bulk request: HTTP %d: %s", status, errorReason(resp)), down: true}
 	}
 	var br bulkResponse
 	if err := json.Unmarshal(resp, &br); err != nil {
@@ -270,7 +276,7 @@ func (it item) id() string {
 }
 
 func merge(a, b outcome) outcome {
-	out := outcome{retry: append(a.retry, b.retry...), rejected: map[int]string{}, err: a.err}
+	out := outcome{retry: append(a.retry, b.retry...), rejected: map[int]string{}, err: a.err, down: a.down || b.down}
 	if b.err != nil {
 		out.err = b.err
 	}

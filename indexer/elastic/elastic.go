@@ -65,9 +65,11 @@ type Config struct {
 	FlushInterval time.Duration
 	// Workers is how many bulk requests are in flight at once.
 	Workers int
-	// RetryFor is how long Write retries retryable failures (429, 5xx,
-	// connection errors) before it gives up and returns the error; the
-	// mediator then retries the whole batch later, entries kept in state.
+	// RetryFor is how long Write retries what the cluster pushed back
+	// (429, per-document 5xx) before it returns the error. A failure of
+	// the cluster itself (connection, 5xx or auth on the whole request)
+	// returns at once. Either way the mediator retries the batch later
+	// with its own backoff, entries kept in state.
 	RetryFor time.Duration
 	// Timeout bounds one request to the cluster.
 	Timeout time.Duration

@@ -176,6 +176,9 @@ func TestWriteOutcomes(t *testing.T) {
 		rejected []int // positions
 		stored   int
 		minBulks int
+		// for wantErr: the status the error names, the most requests
+		maxBulks   int
+		wantStatus string
 	}{
 		{name: "all created", stored: 10, minBulks: 1},
 		{name: "409 counts as stored", item: func(id string, _ int) int {
@@ -202,12 +205,7 @@ func TestWriteOutcomes(t *testing.T) {
 			}
 			return 0
 		}, stored: 10},
-		{name: "whole request 502 then ok", request: func(_, call int) int {
-			if call == 1 {
-				return http.StatusBadGateway
-			}
-			return 0
-		}, stored: 10},
+		{name: "whole request 502 returns at once", request: func(_, _ int) int { return http.StatusBadGateway }, wantErr: true, wantStatus: "502", maxBulks: 1},
 		{name: "413 splits the batch", request: func(n, _ int) int {
 			if n > 3 {
 				return http.StatusRequestEntityTooLarge
@@ -215,7 +213,7 @@ func TestWriteOutcomes(t *testing.T) {
 			return 0
 		}, stored: 10, minBulks: 5},
 		{name: "bulk_actions splits requests", bulk: 3, stored: 10, minBulks: 4},
-		{name: "failures outlasting retry_for are an error", request: func(_, _ int) int { return http.StatusServiceUnavailable }, wantErr: true},
+		{name: "429 outlasting retry_for is an error", request: func(_, _ int) int { return http.StatusTooManyRequests }, wantErr: true, wantStatus: "429"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -228,6 +226,7 @@ func TestWriteOutcomes(t *testing.T) {
 				if tt.wantErr {
 					c.RetryFor = 50 * time.Millisecond
 				}
+				c.Backoff = backoff.Policy{Base: time.Millisecond, Max: 5 * time.Millisecond}
 			})
 			if tt.name == "409 counts as stored" {
 				// The poison id is "already there": stored by an
@@ -241,8 +240,13 @@ func TestWriteOutcomes(t *testing.T) {
 				if err == nil || errors.As(err, &rej) {
 					t.Fatalf("want a retryable error, got %v", err)
 				}
-				if !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), `"acme"`) {
-					t.Errorf("error should name the status and the organization: %v", err)
+				if !strings.Contains(err.Error(), tt.wantStatus) || !strings.Contains(err.Error(), `"acme"`) {
+					t.Errorf("error should name the status %s and the organization: %v", tt.wantStatus, err)
+				}
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				if tt.maxBulks > 0 && len(f.bulks) > tt.maxBulks {
+					t.Errorf("%d bulk requests; a cluster failure should return after %d", len(f.bulks), tt.maxBulks)
 				}
 				return
 			case len(tt.rejected) > 0:

@@ -79,6 +79,13 @@ func (x *Index) search(ctx context.Context, req indexer.SearchRequest, body map[
 		return fmt.Errorf("elasticsearch search: %w", err)
 	}
 	if status >= 300 {
+		if reason := errorReason(resp); status == http.StatusNotFound && strings.Contains(reason, "index_not_found") ||
+			strings.Contains(reason, "no index found") {
+			// No index yet (nothing written for that organization):
+			// Elasticsearch honors allow_no_indices, look-alikes answer
+			// this instead. Either way nothing matches.
+			return json.Unmarshal([]byte(`{"hits":{"total":{"value":0},"hits":[]}}`), into)
+		}
 		if status == http.StatusBadRequest {
 			return fmt.Errorf("%w: elasticsearch: %s", indexer.ErrBadQuery, errorReason(resp))
 		}

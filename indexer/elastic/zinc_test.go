@@ -87,6 +87,7 @@ func TestZincSearchRoundTrip(t *testing.T) {
 		{indexer.SearchRequest{Query: ""}, 3000},
 		{indexer.SearchRequest{Query: "user.name:root"}, 300},
 		{indexer.SearchRequest{Query: "user.name:root", Organization: "globex"}, 100},
+		{indexer.SearchRequest{Query: "*", Organization: "nobody"}, 0}, // no index yet
 		{indexer.SearchRequest{Query: `"password for root"`}, 300},
 		{indexer.SearchRequest{Query: `sluice.common_event:"User Logon" AND source.port:[1024 TO 1123]`}, 100},
 		{indexer.SearchRequest{Query: "user.name:bob OR user.name:root"}, 3000},

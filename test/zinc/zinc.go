@@ -28,7 +28,11 @@ const (
 type Server struct {
 	// URL is the Elasticsearch-API base URL: http://127.0.0.1:PORT/es.
 	URL string
-	cmd *exec.Cmd
+
+	bin, dir string
+	port     int
+	cmd      *exec.Cmd
+	log      *os.File
 }
 
 // Binary returns the path of bin/zincsearch at the repository root.
@@ -55,12 +59,32 @@ func Start(t testing.TB) *Server {
 		t.Skip("SKIPPING: " + msg)
 	}
 	port := freePort(t)
-	dir := t.TempDir()
-	cmd := exec.Command(bin)
+	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d/es", port), bin: bin, port: port, dir: t.TempDir()}
+	t.Cleanup(s.Stop)
+	s.Restart(t)
+	return s
+}
+
+// Stop kills the server (kill -9: an outage, not a shutdown).
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd = nil
+	s.log.Close()
+}
+
+// Restart starts the server again on the same port and data (after Stop),
+// and waits until it answers.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	cmd := exec.Command(s.bin)
 	cmd.Env = append(os.Environ(),
-		"ZINC_DATA_PATH="+dir,
+		"ZINC_DATA_PATH="+filepath.Join(s.dir, "data"),
 		"ZINC_SERVER_ADDRESS=127.0.0.1",
-		"ZINC_SERVER_PORT="+strconv.Itoa(port),
+		"ZINC_SERVER_PORT="+strconv.Itoa(s.port),
 		"ZINC_FIRST_ADMIN_USER="+User,
 		"ZINC_FIRST_ADMIN_PASSWORD="+Password,
 		"ZINC_TELEMETRY=false",
@@ -68,24 +92,19 @@ func Start(t testing.TB) *Server {
 		"ZINC_PROMETHEUS_ENABLE=false",
 		"GIN_MODE=release",
 	)
-	logf, err := os.Create(filepath.Join(dir, "zincsearch.log"))
+	logf, err := os.OpenFile(filepath.Join(s.dir, "zincsearch.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		t.Fatalf("start %s: %v", s.bin, err)
 	}
-	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d/es", port), cmd: cmd}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		logf.Close()
-	})
+	s.cmd, s.log = cmd, logf
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if code, _, err := s.Do(http.MethodGet, "/", nil); err == nil && code == http.StatusOK {
-			return s
+			return
 		}
 		if time.Now().After(deadline) {
 			log, _ := os.ReadFile(logf.Name())
