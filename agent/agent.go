@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
@@ -29,6 +30,13 @@ type Deps struct {
 	Version string
 	// DialOptions carry transport credentials to the uplink (TLS).
 	DialOptions []grpc.DialOption
+	// FailbackJitter and LoadBalanceJitter bound the random extra wait
+	// before a failback or load-balancing try. The configuration does not
+	// expose them (LogRhythm fixes them at 1–30 s and 1–30 min, the zero
+	// value here); tests that scale failback_delay and load_balance_delay
+	// down scale these with them.
+	FailbackJitter    [2]time.Duration
+	LoadBalanceJitter [2]time.Duration
 }
 
 // Agent collects and forwards logs.
@@ -87,6 +95,8 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		FailbackDelay:     cfg.FailbackDelay,
 		LoadBalanceDelay:  cfg.LoadBalanceDelay,
 		ReconnectJitter:   cfg.ReconnectJitter,
+		FailbackJitter:    deps.FailbackJitter,
+		LoadBalanceJitter: deps.LoadBalanceJitter,
 		DialOptions:       dial,
 	}, sp, logger.Named("uplink"))
 	if err != nil {

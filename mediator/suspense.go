@@ -1,8 +1,10 @@
 package mediator
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -14,11 +16,25 @@ import (
 // coming back to this mediator.
 const suspendRetryAfter = 30 * time.Second
 
+// reshedAfter is how long a shed is given to show in the backlog (or the
+// disk) before the mediator, still over its limit and under more pressure
+// than when it last shed, suspends more agents.
+const reshedAfter = 5 * time.Second
+
 // suspense is the mediator's suspense condition (LogRhythm): when its
 // state backlog or its disk is over the limit it refuses new agents and
-// sends Suspend to connected ones, so they fail over to another mediator
-// instead of piling more onto this one. It clears when the backlog has
-// drained below the low-water mark and the disk has room again.
+// sends Suspend to the connected ones beyond what it can hold, so they fail
+// over to another mediator instead of piling more onto this one; the rest
+// stay connected. It clears when the backlog has drained below the
+// low-water mark and the disk has room again.
+//
+// What it can hold: the share of the agents' input it keeps taking is its
+// headroom — the low-water mark over the backlog (the state must drain
+// back to that mark), or the free disk over suspense_min_free, whichever is
+// smaller. It suspends agents, biggest producers first, until what the
+// remaining agents sent since the previous check is within that share (see
+// pickSuspend). While the condition holds and the pressure keeps growing,
+// it sheds again every reshedAfter, in proportion to the growth.
 type suspense struct {
 	backlogMax    int64
 	backlogResume int64
@@ -31,6 +47,17 @@ type suspense struct {
 
 	mu  sync.Mutex
 	why string
+	// seen is each connected session's Received count at the previous
+	// check: the difference is what it sent since, which weighs it when
+	// the mediator sheds.
+	seen map[*session]uint64
+	// told are the sessions already sent a Suspend whose streams have
+	// not ended yet: a later shed does not count them again.
+	told map[*session]bool
+	// shedShare and shedAt are the share kept at, and the time of, the
+	// last shed.
+	shedShare float64
+	shedAt    time.Time
 }
 
 // reason is why the mediator is in suspense, "" when it is not.
@@ -48,27 +75,170 @@ func (s *suspense) check() {
 	backlog := s.backlog()
 	free, ferr := s.freeBytes(s.dir)
 	s.mu.Lock()
+	loads := s.snapshot()
 	was := s.why
 	why := ""
-	switch {
-	case s.backlogMax > 0 && backlog > s.backlogMax:
+	share := 1.0 // of the current input the mediator can keep taking
+	overBacklog := s.backlogMax > 0 && backlog > s.backlogMax
+	lowDisk := s.minFree > 0 && ferr == nil && free < s.minFree
+	if overBacklog {
 		why = fmt.Sprintf("state backlog %d entries over suspense_backlog %d", backlog, s.backlogMax)
-	case s.minFree > 0 && ferr == nil && free < s.minFree:
-		why = fmt.Sprintf("free disk %d MiB in %s under suspense_min_free %d MiB", free>>20, s.dir, s.minFree>>20)
+		share = min(share, ratio(s.backlogResume, backlog))
+	}
+	if lowDisk {
+		if why == "" {
+			why = fmt.Sprintf("free disk %d MiB in %s under suspense_min_free %d MiB", free>>20, s.dir, s.minFree>>20)
+		}
+		share = min(share, ratio(free, s.minFree))
+	}
+	switch {
+	case why != "":
 	case was != "" && s.backlogMax > 0 && backlog > s.backlogResume:
 		why = was // hold until the backlog is under the low-water mark
 	case was != "" && s.minFree > 0 && ferr == nil && free < s.minFree+s.minFree/10:
 		why = was
 	}
+	entering := was == "" && why != ""
+	var victims []*session
+	keep := share
+	switch {
+	case entering:
+		victims = pickSuspend(loads, share)
+		s.shedShare, s.shedAt = share, time.Now()
+	case why != "" && (overBacklog || lowDisk) && share < s.shedShare && time.Since(s.shedAt) >= reshedAfter:
+		// Still over the limit, and worse than at the last shed: what
+		// is left is still too much. Shed in proportion to the growth.
+		keep = share / s.shedShare
+		victims = pickSuspend(loads, keep)
+		s.shedShare, s.shedAt = share, time.Now()
+	}
+	for _, v := range victims {
+		s.told[v] = true
+	}
 	s.why = why
 	s.mu.Unlock()
+
+	n := s.registry.suspend(victims, kick{suspend: true, reason: why})
 	switch {
-	case was == "" && why != "":
-		n := s.registry.kickAll(kick{suspend: true, reason: why})
-		s.logger.Warn("entering suspense: refusing agents and suspending connected ones", "reason", why, "agents_suspended", n)
+	case entering:
+		s.logger.Warn("entering suspense: refusing new agents and suspending the connected ones beyond what it can hold",
+			"reason", why, "connected", len(loads), "agents_suspended", n, "agents_kept", len(loads)-n, "input_share_kept", fmt.Sprintf("%.2f", keep))
+	case len(victims) > 0:
+		s.logger.Warn("still in suspense and under growing pressure: suspending more agents",
+			"reason", why, "connected", len(loads), "agents_suspended", n, "agents_kept", len(loads)-n, "input_share_kept", fmt.Sprintf("%.2f", keep))
 	case was != "" && why == "":
 		s.logger.Info("suspense cleared: accepting agents again", "backlog", backlog)
 	}
+}
+
+// ratio is num/den clamped to [0, 1].
+func ratio(num, den int64) float64 {
+	if den <= 0 || num <= 0 {
+		return 0
+	}
+	return min(float64(num)/float64(den), 1)
+}
+
+// agentLoad is a connected session and what it sent since the previous
+// check.
+type agentLoad struct {
+	s         *session
+	id        string
+	connected time.Time
+	recent    uint64
+}
+
+// snapshot reads the connected sessions not yet told to go, and what each
+// sent since the previous check, and remembers their counters for the next
+// one. The caller holds s.mu.
+func (s *suspense) snapshot() []agentLoad {
+	if s.registry == nil || (s.backlogMax <= 0 && s.minFree <= 0) {
+		return nil
+	}
+	r := s.registry
+	r.mu.Lock()
+	loads := make([]agentLoad, 0, len(r.agents))
+	seen := make(map[*session]uint64, len(r.agents))
+	told := make(map[*session]bool, len(s.told))
+	for _, sess := range r.agents {
+		got := sess.info.Received
+		seen[sess] = got
+		if s.told[sess] {
+			told[sess] = true
+			continue
+		}
+		loads = append(loads, agentLoad{s: sess, id: agentKey(sess.info.Organization, sess.info.ID), connected: sess.info.Connected, recent: got - min(s.seen[sess], got)})
+	}
+	r.mu.Unlock()
+	s.seen, s.told = seen, told
+	return loads
+}
+
+// pickSuspend chooses the agents to suspend so that the input the mediator
+// keeps taking is at most share of what it takes now.
+//
+// Agents weigh what they sent since the previous check, and the heaviest
+// go first: suspending the biggest producers relieves the mediator most
+// while moving the fewest agents. Among equals (every agent idle, say) the
+// newest-connected go first: they have been here the least, often just
+// failed over from elsewhere, and the long-standing sessions stay put.
+// When nobody sent anything, every agent weighs the same, so the number
+// kept is share of the agents. At least one agent is suspended when any is
+// connected (the condition must relieve something), and all of them when
+// there is no headroom at all.
+func pickSuspend(loads []agentLoad, share float64) []*session {
+	if len(loads) == 0 {
+		return nil
+	}
+	var total uint64
+	for _, l := range loads {
+		total += l.recent
+	}
+	weight := func(l agentLoad) float64 {
+		if total == 0 {
+			return 1
+		}
+		return float64(l.recent)
+	}
+	sorted := slices.Clone(loads)
+	slices.SortFunc(sorted, func(a, b agentLoad) int {
+		return cmp.Or(
+			cmp.Compare(b.recent, a.recent),
+			b.connected.Compare(a.connected),
+			cmp.Compare(a.id, b.id),
+		)
+	})
+	remaining := 0.0
+	for _, l := range sorted {
+		remaining += weight(l)
+	}
+	keep := share * remaining
+	var out []*session
+	for _, l := range sorted {
+		if len(out) > 0 && share > 0 && remaining <= keep {
+			break
+		}
+		out = append(out, l.s)
+		remaining -= weight(l)
+	}
+	return out
+}
+
+// suspend tells the given streams to end with k (a Suspend); it returns
+// how many were told.
+func (r *registry) suspend(victims []*session, k kick) int {
+	if r == nil || len(victims) == 0 {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range victims {
+		select {
+		case s.kick <- k:
+		default:
+		}
+	}
+	return len(victims)
 }
 
 // run checks every interval until ctx is done.

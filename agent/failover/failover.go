@@ -114,8 +114,9 @@ type Selector struct {
 	cfg Config
 
 	next         int  // the mediator to try next
-	failures     int  // failed attempts since the last established session
-	rounds       int  // full rounds failed in a row
+	tried        int  // failed attempts in the current round
+	rounds       int  // full rounds failed in a row (the backoff grows with them)
+	roundOver    bool // the last failure completed a round: back off before the next
 	sawMaxAgents bool // a max-agents refusal since the last established session
 	lostSession  bool // the last event was an established session ending
 
@@ -137,6 +138,13 @@ func New(cfg Config) *Selector {
 }
 
 // Next returns the mediator to try and how long to wait before trying.
+//
+// Moving on to the next mediator in order is immediate (after a lost
+// session, only the reconnect jitter); the backoff applies between full
+// rounds, once every mediator of the list failed in turn, and grows with
+// each full round that fails. A round is counted from where the agent
+// started trying (after a stable session, or where a probe moved it), so
+// the wait never falls before a mediator of the round not yet tried.
 func (s *Selector) Next() (idx int, wait time.Duration) {
 	if s.lostSession {
 		s.lostSession = false
@@ -144,8 +152,8 @@ func (s *Selector) Next() (idx int, wait time.Duration) {
 			wait = s.cfg.Rand(0, s.cfg.ReconnectJitter)
 		}
 	}
-	if s.failures > 0 && s.failures%s.cfg.Mediators == 0 {
-		// A full round failed: back off before starting the next.
+	if s.roundOver {
+		s.roundOver = false
 		wait = max(wait, s.cfg.Backoff.Delay(s.rounds-1))
 	}
 	return s.next, wait
@@ -156,17 +164,41 @@ func (s *Selector) Failed(idx int, why Outcome) {
 	if why == MaxAgents {
 		s.sawMaxAgents = true
 	}
-	s.failures++
-	if s.failures%s.cfg.Mediators == 0 {
+	s.failed(idx)
+}
+
+// failed counts a failed attempt (or a session too short to count as
+// working) on idx in the current round, and moves on to the next in order.
+func (s *Selector) failed(idx int) {
+	s.tried++
+	if s.tried >= s.cfg.Mediators {
+		// Every mediator failed in turn: a full round.
+		s.tried = 0
 		s.rounds++
+		s.roundOver = true
 	}
 	s.next = (idx + 1) % s.cfg.Mediators
 }
 
+// stable forgets the failures: a session that lasted StableAfter shows
+// the agent can deliver.
+func (s *Selector) stable() {
+	s.tried, s.rounds, s.roundOver = 0, 0, false
+}
+
 // Connected reports that idx accepted the agent at now, and arms failback
 // (when not on the primary) and load balancing (when the agent got here
-// after a max-agents refusal).
+// after a max-agents refusal). When the agent was connected already (a
+// failback or load-balancing probe moved it), the session it left counts
+// like one that ended: a stable one forgets the failures, and a new round
+// starts at idx either way.
 func (s *Selector) Connected(idx int, now time.Time) {
+	if s.current >= 0 {
+		if now.Sub(s.connectedAt) >= s.cfg.StableAfter {
+			s.stable()
+		}
+		s.tried, s.roundOver = 0, false
+	}
 	s.current, s.connectedAt = idx, now
 	s.fbDue, s.lbDue = time.Time{}, time.Time{}
 	if idx != 0 && s.cfg.FailbackDelay > 0 {
@@ -180,10 +212,12 @@ func (s *Selector) Connected(idx int, now time.Time) {
 
 // Lost reports that the session on idx ended at now. A session that
 // lasted StableAfter resets the backoff; a shorter one counts as a failed
-// attempt, so a flapping mediator is backed off, not hammered.
+// attempt of the round, so a list of flapping mediators is backed off, not
+// hammered. Either way the next mediator in order is tried at once, unless
+// this loss completed a full round of failures.
 func (s *Selector) Lost(idx int, why Outcome, now time.Time) {
 	if now.Sub(s.connectedAt) >= s.cfg.StableAfter {
-		s.failures, s.rounds = 0, 0
+		s.stable()
 	}
 	s.current = -1
 	s.fbDue, s.lbDue = time.Time{}, time.Time{}
@@ -191,11 +225,7 @@ func (s *Selector) Lost(idx int, why Outcome, now time.Time) {
 	if why == MaxAgents {
 		s.sawMaxAgents = true
 	}
-	s.failures++
-	if s.failures%s.cfg.Mediators == 0 {
-		s.rounds++
-	}
-	s.next = (idx + 1) % s.cfg.Mediators
+	s.failed(idx)
 }
 
 // NextProbe returns the earliest probe armed while connected, or nil.

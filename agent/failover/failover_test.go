@@ -1,6 +1,7 @@
 package failover
 
 import (
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -305,5 +306,115 @@ func TestFlappingSessionsBackOff(t *testing.T) {
 	s.Lost(idx, Unreachable, now.Add(time.Minute))
 	if _, wait := s.Next(); wait != time.Second {
 		t.Fatalf("after a stable session: wait %v", wait)
+	}
+}
+
+// The agent spent a long outage failing over both mediators (the backoff
+// at its 30-s cap), then settled on the secondary for hours and failed
+// back to the primary. The primary dies 3 s later: the agent tries the
+// secondary at once, not after the outage's backoff. Its hours on the
+// secondary were a working session, and the round started anew where the
+// failback moved it.
+func TestShortSessionAfterFailbackMovesOnAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cfg := DefaultConfig(2)
+		cfg.ReconnectJitter = 0
+		w := newWorld(t, cfg, Unreachable, Unreachable)
+		for range 24 { // 12 failed rounds
+			idx, wait := w.sel.Next()
+			time.Sleep(wait)
+			w.sel.Failed(idx, Unreachable)
+		}
+		if _, wait := w.sel.Next(); wait < 15*time.Second {
+			t.Fatalf("after 12 failed rounds the backoff is %v, want near its 30-s cap", wait)
+		}
+		w.accept[1] = accepts
+		if got := w.connect(); got != 1 {
+			t.Fatalf("connected to %d, want the secondary", got)
+		}
+		w.accept[0] = accepts
+		if p, moved := w.waitProbe(); p.Kind != KindFailback || !moved || w.cur != 0 {
+			t.Fatalf("probe %+v moved=%v cur=%d", p, moved, w.cur)
+		}
+		time.Sleep(3 * time.Second)
+		w.sel.Lost(0, Unreachable, time.Now())
+		if idx, wait := w.sel.Next(); idx != 1 || wait != 0 {
+			t.Fatalf("after a 3-s session on the primary: next %d after %v, want the secondary at once", idx, wait)
+		}
+		// The secondary drops the agent within seconds too: that ends a
+		// round in which both failed, and only now does the backoff
+		// start, from its base.
+		w.sel.Connected(1, time.Now())
+		time.Sleep(3 * time.Second)
+		w.sel.Lost(1, Unreachable, time.Now())
+		idx, wait := w.sel.Next()
+		between(t, "backoff after the first failed round", wait, backoff.Default.Base/2, backoff.Default.Base)
+		if idx != 0 {
+			t.Fatalf("next %d, want the primary", idx)
+		}
+	})
+}
+
+// Sessions too short to count as working are failed attempts of the
+// round, but moving on to the next mediator is still immediate: the
+// backoff falls between full rounds only, and grows with each.
+func TestShortSessionsBackOffBetweenFullRoundsOnly(t *testing.T) {
+	cfg := DefaultConfig(3)
+	cfg.Backoff = backoff.Policy{Base: time.Second, Max: 8 * time.Second}
+	cfg.ReconnectJitter = 0
+	s := New(cfg)
+	now := time.Now()
+	var order []int
+	var waits []time.Duration
+	for attempt := range 9 {
+		idx, wait := s.Next()
+		order, waits = append(order, idx), append(waits, wait)
+		now = now.Add(wait)
+		if attempt == 4 { // the secondary refuses once
+			s.Failed(idx, Suspense)
+			continue
+		}
+		s.Connected(idx, now)
+		now = now.Add(3 * time.Second)
+		s.Lost(idx, Unreachable, now)
+	}
+	wantOrder := []int{0, 1, 2, 0, 1, 2, 0, 1, 2}
+	wantWaits := []time.Duration{0, 0, 0, time.Second, 0, 0, 2 * time.Second, 0, 0}
+	if !slices.Equal(order, wantOrder) || !slices.Equal(waits, wantWaits) {
+		t.Fatalf("order %v waits %v, want %v %v", order, waits, wantOrder, wantWaits)
+	}
+}
+
+// A probe that moves the agent starts a new round where it lands, so a
+// later round of failures backs off only once every mediator was tried.
+func TestProbeMoveStartsANewRound(t *testing.T) {
+	cfg := DefaultConfig(3)
+	cfg.FailbackDelay = time.Second // shorter than StableAfter
+	cfg.FailbackJitter = [2]time.Duration{0, 0}
+	cfg.Backoff = backoff.Policy{Base: time.Second, Max: 8 * time.Second}
+	cfg.ReconnectJitter = 0
+	s := New(cfg)
+	now := time.Now()
+	s.Failed(0, Unreachable) // the primary is down at start
+	if idx, _ := s.Next(); idx != 1 {
+		t.Fatalf("next %d", idx)
+	}
+	s.Connected(1, now)
+	p := s.NextProbe()
+	now = p.At
+	s.Connected(0, now) // failback: the primary is back
+	now = now.Add(100 * time.Millisecond)
+	s.Lost(0, Unreachable, now) // ...and gone again
+	idx, wait := s.Next()
+	if idx != 1 || wait != 0 {
+		t.Fatalf("next %d after %v", idx, wait)
+	}
+	s.Failed(1, Suspense)
+	if idx, wait := s.Next(); idx != 2 || wait != 0 {
+		t.Fatalf("next %d after %v: the tertiary is not tried yet this round", idx, wait)
+	}
+	s.Failed(2, Unreachable)
+	if idx, wait := s.Next(); idx != 0 || wait != time.Second {
+		t.Fatalf("next %d after %v, want the primary after the base backoff", idx, wait)
 	}
 }
