@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/sluicehq/sluice/mpe"
@@ -89,8 +90,64 @@ func generatedRules(n int) string {
 func stageMPEStarter(e *stageEnv) Result { return mpeStage(e, 0) }
 func stageMPE500(e *stageEnv) Result     { return mpeStage(e, 500) }
 
-// mpeStage parses the corpus on one goroutine for a few seconds: lines per
-// CPU-second is lines per core.
+// MPEFigures are what an MPE stage measured: the engine (a literal scan
+// selects the candidate rules) against naive sequential evaluation (every
+// rule of the policy tried in order, mpe.RuleSet.Sequential), on the same
+// rule set and corpus, in the same process.
+type MPEFigures struct {
+	Rules int `json:"rules"`
+	// EngineLinesPerCore and NaiveLinesPerCore are lines per CPU-second
+	// of one goroutine: lines/s per core.
+	EngineLinesPerCore float64 `json:"engine_lines_per_core"`
+	NaiveLinesPerCore  float64 `json:"naive_lines_per_core"`
+	// Ratio is EngineLinesPerCore / NaiveLinesPerCore.
+	Ratio float64 `json:"engine_vs_naive"`
+	// EngineLines and NaiveLines are how many lines each was timed on.
+	EngineLines int64 `json:"engine_lines"`
+	NaiveLines  int64 `json:"naive_lines"`
+}
+
+// meter accumulates one evaluation's timed chunks.
+type meter struct {
+	lines, bytes int64
+	cpu, wall    float64
+}
+
+// chunk runs rs on entries from *next on, every step-th entry (wrapping),
+// for about d, checking the clock every check lines, and adds what it did
+// to m.
+func (m *meter) chunk(rs *mpe.RuleSet, entries []mpe.Entry, next *int, step, check int, d time.Duration, out *[]*event.Event) {
+	t0, c0 := time.Now(), cpuSeconds()
+	var n, bytes int64
+	for time.Since(t0) < d {
+		for range check {
+			e := &entries[*next]
+			*out = rs.Process(e, (*out)[:0])
+			bytes += int64(len(e.Raw))
+			*next = (*next + step) % len(entries)
+		}
+		n += int64(check)
+	}
+	m.cpu += cpuSeconds() - c0
+	m.wall += time.Since(t0).Seconds()
+	m.lines += n
+	m.bytes += bytes
+}
+
+func (m *meter) perCore() float64 {
+	if m.cpu <= 0 {
+		return 0
+	}
+	return float64(m.lines) / m.cpu
+}
+
+// mpeStage parses the corpus on one goroutine with the engine and with
+// naive sequential evaluation, alternating chunks of each so that both see
+// the same machine (it is shared): lines per CPU-second is lines per core.
+// The engine runs over the corpus in order, as log sources deliver it;
+// naive evaluation, tens of times slower with many rules, runs over a
+// spread of it (every stride-th line) so that the lines it has time for
+// are a sample of all the log source types, not the first file's.
 func mpeStage(e *stageEnv, extra int) Result {
 	paths := []string{*flagRules}
 	if extra > 0 {
@@ -104,36 +161,91 @@ func mpeStage(e *stageEnv, extra int) Result {
 	if err != nil {
 		fatalf("load rules: %v", err)
 	}
+	nv := rs.Sequential()
 	// As the mediator runs it (cmd_daemons.go: tuneGC).
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	entries, size := corpusEntries()
+	entries, _ := corpusEntries()
 	if len(entries) == 0 {
 		return Result{Skipped: "corpus not found at " + *flagCorpus}
 	}
-	d := 3 * time.Second
+	total, slice := 3*time.Second, 100*time.Millisecond
 	if *flagQuick {
-		d = 300 * time.Millisecond
+		total, slice = 300*time.Millisecond, 50*time.Millisecond
 	}
+	stride := spreadStride(len(entries))
 	var out []*event.Event
-	// Warm up (compiled regexps' caches, the first allocations).
+	// Warm up (compiled regexps' caches, the first allocations): the
+	// engine on the whole corpus, naive evaluation on a slice of time.
 	for i := range entries {
 		out = rs.Process(&entries[i], out[:0])
 	}
-	t0, c0 := time.Now(), cpuSeconds()
-	n, bytes := int64(0), int64(0)
-	for time.Since(t0) < d {
-		for i := range entries {
-			out = rs.Process(&entries[i], out[:0])
-		}
-		n += int64(len(entries))
-		bytes += size
+	var warm meter
+	i, j := 0, 0
+	warm.chunk(nv, entries, &j, stride, 16, slice, &out)
+
+	var eng, naive meter
+	for eng.wall < total.Seconds() || naive.wall < total.Seconds() {
+		eng.chunk(rs, entries, &i, 1, 256, slice, &out)
+		naive.chunk(nv, entries, &j, stride, 16, slice, &out)
 	}
-	var r Result
-	measure(&r, n, bytes, t0, c0)
-	// One goroutine: events per CPU-second is events per core.
-	r.EventsPerSec = float64(n) / (cpuSeconds() - c0)
-	r.Note = fmt.Sprintf("%d rules, %d corpus lines of %d log source types; events/s is per core (per CPU-second)", rs.Len(), len(entries), len(corpusSources))
+	f := &MPEFigures{
+		Rules:              rs.Len(),
+		EngineLinesPerCore: eng.perCore(),
+		NaiveLinesPerCore:  naive.perCore(),
+		EngineLines:        eng.lines,
+		NaiveLines:         naive.lines,
+	}
+	if f.NaiveLinesPerCore > 0 {
+		f.Ratio = f.EngineLinesPerCore / f.NaiveLinesPerCore
+	}
+	r := Result{
+		Events:        eng.lines,
+		Seconds:       eng.wall,
+		EventsPerSec:  f.EngineLinesPerCore,
+		MBPerSec:      float64(eng.bytes) / 1e6 / eng.wall,
+		CPUPerMillion: eng.cpu / (float64(eng.lines) / 1e6),
+		MPE:           f,
+	}
+	r.Note = fmt.Sprintf("%d rules, %d corpus lines of %d log source types; events/s is the engine's per core (per CPU-second); naive sequential evaluation %.0f lines/s per core (%d lines), engine/naive %.1f×",
+		rs.Len(), len(entries), len(corpusSources), f.NaiveLinesPerCore, f.NaiveLines, f.Ratio)
 	return r
+}
+
+// spreadStride is a step through n entries that visits every one (it is
+// prime to n) and jumps far between neighbours.
+func spreadStride(n int) int {
+	s := 7919 // a prime
+	for n > 1 && gcd(s%n, n) != 1 {
+		s += 2
+	}
+	return s % max(n, 1)
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// printMPETable prints the MPE stages' engine and naive figures.
+func printMPETable(results []Result) {
+	var rows []Result
+	for _, r := range results {
+		if r.MPE != nil && r.Skipped == "" {
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Println("\nMPE, lines/s per core: the engine against naive sequential evaluation")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\trules\tengine\tnaive\tengine/naive\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.1f×\t\n", r.Stage, r.MPE.Rules, r.MPE.EngineLinesPerCore, r.MPE.NaiveLinesPerCore, r.MPE.Ratio)
+	}
+	_ = tw.Flush()
 }

@@ -132,27 +132,7 @@ func loadBenchRules(b *testing.B, n int) *RuleSet {
 
 // naive returns a copy of rs that tries every rule of a policy, in order:
 // no candidate selection.
-func naive(rs *RuleSet) *RuleSet {
-	n := &RuleSet{rules: rs.rules, eventRules: rs.eventRules, intel: rs.intel, types: map[string]*logSourceType{}}
-	for name, t := range rs.types {
-		c := &logSourceType{
-			name: t.name, boxedName: t.boxedName, format: t.format, header: t.header,
-			headerRE: t.headerRE, headerCaps: t.headerCaps, dissect: t.dissect, loc: t.loc, tsFields: t.tsFields,
-			keepOriginal: t.keepOriginal, policy: t.policy, events: t.events,
-		}
-		// A selector without literals: every rule is a candidate.
-		lits := make([][][]string, len(t.policy))
-		for i, r := range t.policy {
-			lits[i], r.literals = r.literals, nil
-		}
-		c.selector = newSelector(t.policy)
-		for i, r := range t.policy {
-			r.literals = lits[i]
-		}
-		n.types[name] = c
-	}
-	return n
-}
+func naive(rs *RuleSet) *RuleSet { return rs.Sequential() }
 
 // cpuTime is the CPU time the process has used, all threads (the garbage
 // collector's included). On a shared machine, lines per CPU second is the

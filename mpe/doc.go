@@ -434,7 +434,12 @@
 //
 // Per rule and event rule: lines tried (the candidates the literal scan let
 // through), matches, time spent and last match; per log source type: lines
-// and unmatched lines. Counters are atomics on their own cache lines;
-// timing is sampled (one line in 16, scaled). LoadOptions.Previous carries
-// the counters of same-named rules over a reload.
+// and unmatched lines. Counters are atomics on their own cache lines.
+// Matches, last match and lines are exact; time and failed tries are
+// sampled (one line in 16, scaled by 16), and tried is reported as matches
+// plus the sampled failed tries, so it never falls below matches. Only
+// traffic counts: the test blocks RunTests runs at load and before every
+// swap leave the counters alone (they also call no webhook).
+// LoadOptions.Previous carries the counters of same-named rules over a
+// reload.
 package mpe

@@ -47,6 +47,10 @@ type pass struct {
 	// noHooks keeps webhooks from being called.
 	fired   *[]string
 	noHooks bool
+	// quiet keeps the pass out of the statistics: rule tests run at load
+	// (RunTests) are not traffic, and must not show as matches, lines or
+	// time in the LPS report nor steer the automatic sort.
+	quiet bool
 }
 
 func (p *pass) clock() int64 {
@@ -79,11 +83,17 @@ const undeclaredKey = "\x00undeclared"
 // "Unknown" and its header fields. A nil RuleSet parses every entry that
 // way. Parse is safe for concurrent use; `sluice rules parse` and rule
 // tests use it.
-func (rs *RuleSet) Parse(e *Entry) (ev *event.Event) {
+func (rs *RuleSet) Parse(e *Entry) *event.Event {
+	return rs.parseEntry(e, false)
+}
+
+// parseEntry is Parse; quiet (rule tests) counts nothing in the
+// statistics.
+func (rs *RuleSet) parseEntry(e *Entry, quiet bool) (ev *event.Event) {
 	if e == nil {
 		e = &Entry{}
 	}
-	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header"}
+	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header", quiet: quiet}
 	defer func() {
 		if r := recover(); r != nil {
 			ev = rs.panicked(&p, r)
@@ -99,8 +109,10 @@ func (rs *RuleSet) Parse(e *Entry) (ev *event.Event) {
 // parse runs everything up to (not including) event rules.
 func (rs *RuleSet) parse(p *pass) *event.Event {
 	e, t := p.e, p.t
-	p.timed = sampled()
-	t.stats.lines.Add(1)
+	p.timed = !p.quiet && sampled()
+	if !p.quiet {
+		t.stats.lines.Add(1)
+	}
 
 	msg, valid := normalize(e.Raw)
 	ev := &event.Event{ID: docID(e), Organization: organization(e), Message: msg}
@@ -131,14 +143,18 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 
 	r, m := t.match(msg, ev, p)
 	if r == nil {
-		t.stats.unmatched.Add(1)
+		if !p.quiet {
+			t.stats.unmatched.Add(1)
+		}
 		ev.Set(event.FieldClassification, unknown)
 		p.stage, p.name = "intel", ""
 		hits := rs.tagIntel(ev)
 		setPriority(ev, 0, unknownWeight, hits)
 		return ev
 	}
-	r.stats.match(p.clock())
+	if !p.quiet {
+		r.stats.match(p.clock())
+	}
 	p.stage, p.name = "rule", r.name
 	r.extract(ev, msg, m, t.loc, e.Collected)
 	p.stage, p.name = "intel", ""
@@ -212,7 +228,6 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 	p.stage, p.name = "rule", r.name
 	var start time.Time
 	if p.timed {
-		r.stats.tried.Add(timingSample)
 		start = time.Now()
 	}
 	var m []int
@@ -224,7 +239,7 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 		ok = r.when.holds(ev)
 	}
 	if p.timed {
-		r.stats.nanos.Add(int64(time.Since(start)) * timingSample)
+		r.stats.sample(ok, time.Since(start))
 	}
 	return m, ok
 }

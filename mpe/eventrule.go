@@ -66,17 +66,18 @@ func (rs *RuleSet) runEventRules(ev *event.Event, p *pass, out *[]*event.Event, 
 		p.stage, p.name = "event_rule", er.name
 		var start time.Time
 		if p.timed {
-			er.stats.tried.Add(timingSample)
 			start = time.Now()
 		}
 		ok := er.when.holds(ev)
 		if p.timed {
-			er.stats.nanos.Add(int64(time.Since(start)) * timingSample)
+			er.stats.sample(ok, time.Since(start))
 		}
 		if !ok {
 			continue
 		}
-		er.stats.match(p.clock())
+		if !p.quiet {
+			er.stats.match(p.clock())
+		}
 		if p.fired != nil {
 			*p.fired = append(*p.fired, er.name)
 		}
@@ -86,7 +87,9 @@ func (rs *RuleSet) runEventRules(ev *event.Event, p *pass, out *[]*event.Event, 
 		if full {
 			if er.alarm != nil {
 				*out = append(*out, er.alarm.build(ev, er))
-				rs.alarms.Add(1)
+				if !p.quiet {
+					rs.alarms.Add(1)
+				}
 			}
 			if er.hook != nil && !p.noHooks {
 				rs.hooks.Add(1)
@@ -291,7 +294,7 @@ func (rs *RuleSet) runEventTest(er *eventRule, t *eventTest) []TestFailure {
 	}
 	e := &Entry{Raw: []byte(t.log), LogSourceType: t.typ, LogSource: "test", Agent: "test", Seq: uint64(t.n), Collected: collected}
 	var fired []string
-	out := rs.process(e, nil, &fired)
+	out := rs.process(e, nil, &fired) // quiet: a test is not traffic
 	fail := func(line int, format string, args ...any) TestFailure {
 		return TestFailure{File: er.file, Line: line, Rule: er.name, Msg: fmt.Sprintf("test %d: ", t.n) + fmt.Sprintf(format, args...)}
 	}
@@ -318,7 +321,7 @@ func (rs *RuleSet) runEventTest(er *eventRule, t *eventTest) []TestFailure {
 	if len(t.expect) > 0 {
 		if parsed == nil {
 			// Dropped: check the fields on a parse of the same line.
-			parsed = rs.Parse(e)
+			parsed = rs.parseEntry(e, true)
 		}
 		fails = append(fails, checkExpect(parsed, t.expect, fail)...)
 	}

@@ -35,12 +35,13 @@ func (rs *RuleSet) Process(e *Entry, out []*event.Event) []*event.Event {
 }
 
 // process is Process; with fired set (rule tests), it records the names
-// of the event rules that fired and calls no webhook.
+// of the event rules that fired, calls no webhook and counts nothing in
+// the statistics.
 func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) (res []*event.Event) {
 	if e == nil {
 		e = &Entry{}
 	}
-	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header", fired: fired, noHooks: fired != nil}
+	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header", fired: fired, noHooks: fired != nil, quiet: fired != nil}
 	n := len(out)
 	defer func() {
 		if r := recover(); r != nil {
@@ -55,7 +56,9 @@ func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) (res [
 	// it, it is taken out again below.
 	out = append(out, ev)
 	if drop := rs.runEventRules(ev, &p, &out, true); drop {
-		rs.dropped.Add(1)
+		if !p.quiet {
+			rs.dropped.Add(1)
+		}
 		out = append(out[:n], out[n+1:]...)
 	}
 	return out

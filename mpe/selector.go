@@ -50,11 +50,24 @@ type scan struct {
 }
 
 func newSelector(policy []*rule) *selector {
-	s := &selector{n: len(policy), need: make([]uint8, len(policy)), always: make([]uint64, words(len(policy)))}
+	return buildSelector(len(policy), func(i int) [][]string { return policy[i].literals })
+}
+
+// newSequentialSelector returns a selector that makes every one of n rules
+// a candidate on every line: naive sequential evaluation (see
+// RuleSet.Sequential).
+func newSequentialSelector(n int) *selector {
+	return buildSelector(n, func(int) [][]string { return nil })
+}
+
+// buildSelector builds the selector of n rules whose literal groups
+// literals returns.
+func buildSelector(n int, literals func(i int) [][]string) *selector {
+	s := &selector{n: n, need: make([]uint8, n), always: make([]uint64, words(n))}
 	ids := map[string]int32{}
 	var lits []string
-	for i, r := range policy {
-		groups := selectGroups(r.literals)
+	for i := range n {
+		groups := selectGroups(literals(i))
 		if len(groups) == 0 {
 			s.always[i/64] |= 1 << (i % 64)
 			continue

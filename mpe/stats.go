@@ -9,9 +9,18 @@ import (
 
 // Per-rule statistics, like LogRhythm's Log Processing (LPS) report: how
 // often each rule was tried and matched, the time spent in it, and its
-// last match. The counters are atomics written from every MPE worker;
-// timing is sampled (one line in timingSample) because reading the clock
-// around every regular expression would cost more than some of them.
+// last match. The counters are atomics written from every MPE worker.
+// Matches (and lines per type) are exact. Tries that fail and time are
+// sampled (one line in timingSample, scaled up): reading the clock around
+// every regular expression would cost more than some of them, and a
+// shared counter bumped on every try of a popular rule would bounce its
+// cache line between workers. Tried is reported as matches plus the
+// sampled failed tries, so it is never below Matches (a rule that matched
+// a handful of lines does not show tried=0) and is an unbiased estimate
+// of the true count.
+//
+// Only traffic counts: the test blocks RunTests runs at load (and on every
+// reload, before the swap) leave every counter alone.
 
 // timingSample is 1 in how many lines are timed; sampled times are scaled
 // up by it.
@@ -20,8 +29,9 @@ const timingSample = 16
 // counters are one rule's statistics. They sit on their own cache lines,
 // so workers counting different rules do not contend.
 type counters struct {
-	_         [64]byte
-	tried     atomic.Uint64
+	_ [64]byte
+	// missed is the sampled, scaled count of tries that did not match.
+	missed    atomic.Uint64
 	matched   atomic.Uint64
 	nanos     atomic.Int64 // sampled, already scaled
 	lastMatch atomic.Int64 // unix nanoseconds
@@ -31,6 +41,15 @@ type counters struct {
 func (c *counters) match(now int64) {
 	c.matched.Add(1)
 	c.lastMatch.Store(now)
+}
+
+// sample records a timed try: its time, and the try itself when it
+// failed (matches are counted exactly, by match).
+func (c *counters) sample(ok bool, d time.Duration) {
+	if !ok {
+		c.missed.Add(timingSample)
+	}
+	c.nanos.Add(int64(d) * timingSample)
 }
 
 // typeCounters are one log source type's statistics.
@@ -54,12 +73,16 @@ type RuleStats struct {
 	Kind           string   `json:"kind"`
 	LogSourceTypes []string `json:"log_source_types,omitempty"`
 	SortOrder      int      `json:"sort_order"`
-	// Tried counts lines the rule's pattern (or condition) ran on: the
-	// candidates the literal scan let through.
+	// Tried estimates the lines the rule's pattern (or condition) ran on:
+	// the candidates the literal scan let through. It is Matches plus the
+	// failed tries of one line in 16, scaled by 16: never below Matches,
+	// exact for a rule that never fails, an estimate otherwise (over few
+	// lines, a multiple of 16 above Matches).
 	Tried uint64 `json:"tried"`
-	// Matches counts lines the rule matched.
+	// Matches counts lines the rule matched, exactly.
 	Matches uint64 `json:"matches"`
-	// Time is the estimated time spent running the rule (sampled).
+	// Time is the estimated time spent running the rule (one line in 16
+	// is timed): zero until a sampled line reached the rule.
 	Time time.Duration `json:"time_ns"`
 	// LastMatch is when it last matched; zero if never.
 	LastMatch time.Time `json:"last_match,omitzero"`
@@ -117,13 +140,16 @@ func (rs *RuleSet) Stats() []RuleStats {
 }
 
 func ruleStats(name, kind string, types []string, order int, c *counters) RuleStats {
+	// Tried is the exact matches plus the sampled failed tries, from the
+	// same reading of matched, so it is never below Matches.
+	matched := c.matched.Load()
 	s := RuleStats{
 		Rule:           name,
 		Kind:           kind,
 		LogSourceTypes: types,
 		SortOrder:      order,
-		Tried:          c.tried.Load(),
-		Matches:        c.matched.Load(),
+		Tried:          matched + c.missed.Load(),
+		Matches:        matched,
 		Time:           time.Duration(c.nanos.Load()),
 	}
 	if t := c.lastMatch.Load(); t != 0 {
