@@ -39,6 +39,8 @@ type Result struct {
 	LatencyWhat   string  `json:"latency_what,omitempty"`
 	Note          string  `json:"note,omitempty"`
 	Skipped       string  `json:"skipped,omitempty"`
+	// MPE is set by the MPE stages: the engine against naive evaluation.
+	MPE *MPEFigures `json:"mpe,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -76,6 +78,7 @@ var stages = []stage{
 	{"mpe-starter", "MPE: lines per core, starter rule set", stageMPEStarter},
 	{"mpe-500", "MPE: lines per core, starter set + 500 generated rules", stageMPE500},
 	{"index-embedded", "indexer: embedded SQLite with full text", stageIndexEmbedded},
+	{"index-elastic", "indexer: Elasticsearch API (ZincSearch test server), bulk create", stageIndexElastic},
 	{"end-to-end", "end to end: file → searchable in the embedded index", stageEndToEnd},
 	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS", stageAgentFootprint},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
@@ -96,7 +99,9 @@ func main() {
 				res := st.run(env)
 				env.cleanup()
 				res.Stage, res.Description = st.name, st.desc
-				res.PeakRSSMiB = peakRSS()
+				if res.PeakRSSMiB == 0 {
+					res.PeakRSSMiB = peakRSS()
+				}
 				_ = json.NewEncoder(os.Stdout).Encode(res)
 				return
 			}
@@ -195,6 +200,7 @@ func printTable(results []Result) {
 	for _, n := range notes {
 		fmt.Println("  " + n)
 	}
+	printMPETable(results)
 }
 
 func writeJSON(path string, v any) error {

@@ -238,6 +238,8 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		observers:  deps.Observers,
 		dead:       m.dead,
 		logger:     logger.Named("pipeline"),
+		gate:       newOrgGate(parkBackoff),
+		parkAfter:  defaultParkAfter,
 	}
 	return m, nil
 }

@@ -40,6 +40,10 @@ type pipeline struct {
 	observers  []Observer
 	dead       *deadLetters
 	logger     hclog.Logger
+	// gate parks an organization whose writes keep failing; parkAfter is
+	// how long one write is retried before its organization is parked.
+	gate      *orgGate
+	parkAfter time.Duration
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
@@ -51,7 +55,11 @@ type pipeline struct {
 // chunk is state records on their way to the index.
 type chunk struct {
 	records []queue.Record
-	events  []*event.Event
+	// orgs[i] is the organization of records[i]; ends[i] is the end of
+	// its events in events.
+	orgs   []string
+	ends   []int
+	events []*event.Event
 	// from[i] is the entry events[i] came from (for dead letters).
 	from []origin
 }
@@ -98,30 +106,48 @@ func (p *pipeline) run(ctx context.Context) {
 	wg.Wait()
 }
 
-// dispatch reads state in sequence order and hands chunks to workers.
+// rescan is a second pass over state for one organization that was
+// parked: its records in [from, to) that the dispatcher passed over.
+type rescan struct {
+	org      string
+	from, to uint64
+}
+
+// dispatch reads state in sequence order and hands chunks to workers. It
+// passes over the records of parked organizations and rescans for them
+// once their park expires.
 func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<- *chunk) {
 	var cursor uint64
+	var rescans []rescan
 	for {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return
 		}
-		recs, err := p.state.q.Read(cursor, 64, 8<<20)
-		if err != nil {
-			p.logger.Error("read state", "error", err)
-		}
-		// About chunkEntries per chunk, whole records.
-		n := int64(0)
-		for i, r := range recs {
-			n += r.Entries()
-			if n >= chunkEntries {
-				recs = recs[:i+1]
+		for {
+			org, from, ok := p.gate.due()
+			if !ok {
 				break
 			}
+			p.logger.Info("retrying a parked organization's entries", "organization", org)
+			rescans = append(rescans, rescan{org: org, from: from, to: cursor})
 		}
-		if len(recs) == 0 {
+		c := &chunk{}
+		var read int
+		if len(rescans) > 0 {
+			read = p.fillRescan(c, &rescans[0])
+			if read == 0 || rescans[0].from >= rescans[0].to {
+				rescans = rescans[1:]
+			}
+		} else {
+			read = p.fill(c, &cursor)
+		}
+		if len(c.records) == 0 {
 			<-slots
+			if read > 0 || len(rescans) > 0 {
+				continue // passed over parked records; read on
+			}
 			select {
 			case <-ctx.Done():
 				return
@@ -130,13 +156,68 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 			}
 			continue
 		}
-		cursor = recs[len(recs)-1].Last + 1
+		for i, r := range c.records {
+			p.gate.dispatched(c.orgs[i], int(r.Entries()))
+		}
 		select {
-		case work <- &chunk{records: recs}:
+		case work <- c:
 		case <-ctx.Done():
 			return
 		}
 	}
+}
+
+// fill reads state from cursor into c: about chunkEntries, whole records,
+// passing over those of parked organizations. It returns how many records
+// it read.
+func (p *pipeline) fill(c *chunk, cursor *uint64) int {
+	recs, err := p.state.q.Read(*cursor, 64, 8<<20)
+	if err != nil {
+		p.logger.Error("read state", "error", err)
+	}
+	n := int64(0)
+	for i, r := range recs {
+		*cursor = r.Last + 1
+		org := recordOrg(r.Value)
+		if p.gate.leftBehind(org, r.First) {
+			continue
+		}
+		c.records = append(c.records, r)
+		c.orgs = append(c.orgs, org)
+		if n += r.Entries(); n >= chunkEntries {
+			return i + 1
+		}
+	}
+	return len(recs)
+}
+
+// fillRescan is fill for a rescan: only rs.org's records below rs.to.
+func (p *pipeline) fillRescan(c *chunk, rs *rescan) int {
+	recs, err := p.state.q.Read(rs.from, 64, 8<<20)
+	if err != nil {
+		p.logger.Error("read state", "error", err)
+	}
+	n := int64(0)
+	for i, r := range recs {
+		if r.First >= rs.to {
+			rs.from = rs.to
+			return i + 1
+		}
+		rs.from = r.Last + 1
+		if org := recordOrg(r.Value); org == rs.org {
+			if p.gate.leftBehind(org, r.First) {
+				// Parked again meanwhile: the next rescan starts here.
+				rs.from = rs.to
+				return i + 1
+			}
+			c.records = append(c.records, r)
+			c.orgs = append(c.orgs, org)
+			if n += r.Entries(); n >= chunkEntries {
+				return i + 1
+			}
+		}
+	}
+	return len(recs)
 }
 
 // parse turns a chunk's entries into events with the current rule set:
@@ -164,6 +245,7 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 			ev.Set("error.message", "undecodable state record: "+err.Error())
 			c.events = append(c.events, ev)
 			c.from = append(c.from, origin{})
+			c.ends = append(c.ends, len(c.events))
 			continue
 		}
 		for _, e := range batch.GetEntries() {
@@ -173,6 +255,7 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 				c.from = append(c.from, origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), entry: e})
 			}
 		}
+		c.ends = append(c.ends, len(c.events))
 	}
 	return buf
 }
@@ -251,21 +334,75 @@ func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *c
 	}
 }
 
-// write indexes the chunks' events, retrying with backoff until the index
-// takes them or ctx ends, then removes their records from state. Events
-// the index refuses permanently go to the dead-letter store first.
+// lane is one organization's share of an index batch.
+type lane struct {
+	org     string
+	events  []*event.Event
+	from    []origin
+	records []queue.Record
+	entries int
+}
+
+// write indexes the chunks' events, one organization at a time and all
+// organizations at once, and removes each organization's records from
+// state once the index confirmed its events.
 func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
-	events := make([]*event.Event, 0, n)
-	var from []origin
-	var records []queue.Record
+	lanes := map[string]*lane{}
+	var order []*lane
 	for _, c := range chunks {
-		events = append(events, c.events...)
-		from = append(from, c.from...)
-		records = append(records, c.records...)
+		start := 0
+		for i, r := range c.records {
+			org := c.orgs[i]
+			l := lanes[org]
+			if l == nil {
+				l = &lane{org: org, events: make([]*event.Event, 0, n)}
+				lanes[org] = l
+				order = append(order, l)
+			}
+			end := c.ends[i]
+			l.events = append(l.events, c.events[start:end]...)
+			l.from = append(l.from, c.from[start:end]...)
+			l.records = append(l.records, r)
+			l.entries += int(r.Entries())
+			start = end
+		}
+	}
+	if len(order) == 1 {
+		p.writeLane(ctx, order[0])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, l := range order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.writeLane(ctx, l)
+		}()
+	}
+	wg.Wait()
+}
+
+// writeLane indexes one organization's events, retrying with backoff, then
+// removes their records from state. Events the index refuses permanently
+// go to the dead-letter store first. When the index keeps failing for
+// longer than parkAfter, the organization is parked: its records stay in
+// state and are retried later, and the other organizations go on.
+func (p *pipeline) writeLane(ctx context.Context, l *lane) {
+	defer p.gate.finished(l.org, l.entries)
+	defer func() { p.retrying.Store(p.gate.trouble()) }()
+	lowest := l.records[0].First
+	for _, r := range l.records {
+		lowest = min(lowest, r.First)
+	}
+	if p.gate.isParked(l.org) {
+		// Dispatched before its organization was parked.
+		p.gate.park(l.org, lowest)
+		return
 	}
 	var rejected *indexer.RejectedError
-	for attempt := 0; len(events) > 0; attempt++ {
-		err := p.sink.Write(ctx, events)
+	started := time.Now()
+	for attempt := 0; len(l.events) > 0; attempt++ {
+		err := p.sink.Write(ctx, l.events)
 		if err == nil {
 			break
 		}
@@ -275,33 +412,41 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 		if ctx.Err() != nil {
 			return // still in state; indexed after restart
 		}
+		p.gate.failed(l.org)
 		p.retrying.Store(true)
 		p.lastError.Store(err.Error())
 		d := backoff.Default.Delay(attempt)
-		p.logger.Error("index write failed; entries stay in state and are retried", "events", len(events), "retry_in", d, "error", err)
+		if time.Since(started)+d > p.parkAfter {
+			wait := p.gate.park(l.org, lowest)
+			p.logger.Error("index write keeps failing; the organization's entries stay in state and are retried later, other organizations go on",
+				"organization", l.org, "entries", l.entries, "retry_in", wait.Round(time.Millisecond), "error", err)
+			return
+		}
+		p.logger.Error("index write failed; entries stay in state and are retried", "organization", l.org, "events", len(l.events), "retry_in", d, "error", err)
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(d):
 		}
 	}
-	p.retrying.Store(false)
-	stored := events
+	p.gate.succeeded(l.org)
+	stored := l.events
 	if rejected != nil && len(rejected.Reasons) > 0 {
-		if err := p.deadLetter(from, rejected); err != nil {
+		if err := p.deadLetter(l.from, rejected); err != nil {
 			// Leave everything in state: it is indexed again (the stored
 			// part idempotently) until the dead letters can be kept.
 			p.logger.Error("cannot store dead letters; entries stay in state", "error", err)
+			p.gate.park(l.org, lowest)
 			return
 		}
-		stored = make([]*event.Event, 0, len(events))
-		for i, e := range events {
+		stored = make([]*event.Event, 0, len(l.events))
+		for i, e := range l.events {
 			if _, bad := rejected.Reasons[i]; !bad {
 				stored = append(stored, e)
 			}
 		}
 	}
-	if err := p.state.q.Delete(records); err != nil {
+	if err := p.state.q.Delete(l.records); err != nil {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
