@@ -72,6 +72,9 @@ type Component struct {
 	// CurrentMediator is the mediator the agent is connected to, as the
 	// agent reported it ("" when it was between mediators).
 	CurrentMediator string `json:"current_mediator,omitempty"`
+	// PreviousMediator is the mediator the agent was on before its
+	// current one ("" until it has moved).
+	PreviousMediator string `json:"previous_mediator,omitempty"`
 	// ReportedBy is the mediator that forwarded the latest heartbeat.
 	ReportedBy string `json:"reported_by,omitempty"`
 	SpoolDepth uint64 `json:"spool_depth,omitempty"`

@@ -239,13 +239,19 @@ func applyHeartbeat(c *Component, o Observation, seen time.Time) {
 	c.SpoolDepth = hb.GetSpoolDepth()
 	if o.Kind == KindAgent {
 		c.CurrentMediator = hb.GetCurrentMediator()
+		if hb.GetLastMediator() != "" {
+			c.PreviousMediator = hb.GetLastMediator()
+		}
+		// The Last Data Processor is where the agent last sent data: the
+		// mediator it is on while connected (the heartbeat's
+		// last_mediator is the one before that).
 		switch {
-		case hb.GetLastMediator() != "":
-			c.LastMediator = hb.GetLastMediator()
 		case hb.GetCurrentMediator() != "":
 			c.LastMediator = hb.GetCurrentMediator()
 		case o.ReportedBy != "":
 			c.LastMediator = o.ReportedBy
+		case hb.GetLastMediator() != "":
+			c.LastMediator = hb.GetLastMediator()
 		}
 	}
 }

@@ -380,3 +380,24 @@ func TestLoopTimingSynctest(t *testing.T) {
 		<-done
 	})
 }
+
+// The grid's Last Data Processor is where the agent last sent data (its
+// current mediator); the heartbeat's last_mediator is the one before.
+func TestTrackerLastDataProcessorAfterSwitch(t *testing.T) {
+	clock := newFakeClock(t0)
+	tr := newTestTracker(clock)
+	hb := agentHB("web-07", "acme", "dp-01", clock.Now())
+	hb.LastMediator = ""
+	tr.Observe(Observation{Kind: KindAgent, Heartbeat: hb, Seen: clock.Now(), ReportedBy: "dp-01"})
+	if c := statusOf(t, tr, KindAgent, "web-07"); c.LastMediator != "dp-01" || c.LastDataProcessor() != "dp-01" || c.PreviousMediator != "" {
+		t.Fatalf("before a switch: last %q previous %q", c.LastMediator, c.PreviousMediator)
+	}
+	clock.Advance(time.Second)
+	hb = agentHB("web-07", "acme", "dp-02", clock.Now())
+	hb.LastMediator = "dp-01"
+	tr.Observe(Observation{Kind: KindAgent, Heartbeat: hb, Seen: clock.Now(), ReportedBy: "dp-02"})
+	c := statusOf(t, tr, KindAgent, "web-07")
+	if c.LastMediator != "dp-02" || c.CurrentMediator != "dp-02" || c.PreviousMediator != "dp-01" || c.LastDataProcessor() != "dp-02" {
+		t.Fatalf("after a switch: last %q current %q previous %q", c.LastMediator, c.CurrentMediator, c.PreviousMediator)
+	}
+}

@@ -47,6 +47,9 @@ type intake struct {
 	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
 	heartbeats heartbeatSink
 	received   atomic.Uint64
+	// throttled counts batches refused for an agent's rate limit;
+	// discarded counts batches dropped unanswered behind such a refusal.
+	throttled, discarded atomic.Uint64
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)
@@ -128,8 +131,9 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 		},
 		cancel:  cancel,
 		kick:    make(chan kick, 1),
-		limiter: in.limits.newSession(),
+		limiter: in.limits.acquire(org, hello.GetAgentId()),
 	}
+	defer in.limits.release(sess.limiter)
 	if err := in.registry.add(sess); err != nil {
 		log.Warn("agent refused: max agents reached", "max_agents", in.registry.max)
 		return err
@@ -151,6 +155,11 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	batches := make(chan *sluicev1.LogBatch, streamBuffer)
 	recvErr := make(chan error, 1)
 	go func() { recvErr <- in.receive(ctx, stream, sess, batches, send) }()
+	// After refusing a batch for the rate limit, the batches behind it
+	// (already sent, with first sequences above resumeSeq) are discarded
+	// until the agent resends from resumeSeq: storing them would leave a
+	// gap the high-water mark then hides.
+	throttled, resumeSeq := false, uint64(0)
 
 	for {
 		select {
@@ -184,12 +193,36 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			if n == 0 {
 				continue
 			}
+			first, last := batchRange(b)
+			if throttled && first > resumeSeq {
+				in.discarded.Add(1)
+				continue
+			}
 			if n > in.limits.maxBatchEntries {
 				log.Warn("agent refused: batch over max_batch_entries", "entries", n, "max_batch_entries", in.limits.maxBatchEntries)
 				return status.Errorf(codes.InvalidArgument, "batch of %d entries is over the mediator's max_batch_entries %d", n, in.limits.maxBatchEntries)
 			}
-			if err := in.limits.wait(ctx, sess, n, size, log); err != nil {
-				return status.FromContextError(err).Err()
+			if th, ok := sess.limiter.admit(n, size, time.Now()); !ok {
+				if !throttled || first < resumeSeq {
+					resumeSeq = first
+				}
+				throttled = true
+				in.throttled.Add(1)
+				in.limits.logThrottle(sess.limiter, th, log)
+				if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Throttle{Throttle: &sluicev1.Throttle{
+					ResumeSeq:        resumeSeq,
+					RetryAfter:       durationpb.New(th.retryAfter),
+					Reason:           refusal.RateLimit,
+					Limit:            th.limit,
+					EntriesPerSecond: uint64(max(in.limits.entriesPerSec, 0)),
+					BytesPerSecond:   uint64(max(in.limits.bytesPerSec, 0)),
+				}}}); err != nil {
+					return err
+				}
+				continue
+			}
+			if throttled && last >= resumeSeq {
+				throttled = false
 			}
 			stored, through, err := in.state.appendBatch(org, sess.info.ID, b)
 			if errors.Is(err, errBadBatch) {
@@ -223,6 +256,21 @@ func batchSize(b *sluicev1.LogBatch) (int, int) {
 		n += len(e.GetRaw())
 	}
 	return len(b.GetEntries()), n
+}
+
+// batchRange is a batch's first and last sequence, from its header when
+// packed.
+func batchRange(b *sluicev1.LogBatch) (first, last uint64) {
+	if b.GetPacked() != nil {
+		return b.GetFirstSeq(), b.GetLastSeq()
+	}
+	for i, e := range b.GetEntries() {
+		if i == 0 {
+			first, last = e.GetSeq(), e.GetSeq()
+		}
+		first, last = min(first, e.GetSeq()), max(last, e.GetSeq())
+	}
+	return first, last
 }
 
 // receiveHello waits for the first message, which must be a valid Hello,

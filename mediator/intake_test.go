@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,14 +13,23 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/sluicehq/sluice/agent/uplink"
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // testMediator starts a mediator on loopback with extra config lines.
 func testMediator(t *testing.T, extra string) *Mediator {
+	t.Helper()
+	return testMediatorLog(t, extra, hclog.NewNullLogger())
+}
+
+// testMediatorLog is testMediator logging to logger.
+func testMediatorLog(t *testing.T, extra string, logger hclog.Logger) *Mediator {
 	t.Helper()
 	dir := t.TempDir()
 	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
@@ -34,7 +45,7 @@ mediator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := New(cfg, Deps{Logger: hclog.NewNullLogger()})
+	m, err := New(cfg, Deps{Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,4 +285,311 @@ func count(t *testing.T, m *Mediator, q string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// entriesBatch is a batch of entries from..to.
+func entriesBatch(from, to uint64) *sluicev1.ConnectRequest {
+	var es []*sluicev1.LogEntry
+	for s := from; s <= to; s++ {
+		es = append(es, &sluicev1.LogEntry{Seq: s, SourceType: "linux-auth", Raw: []byte(fmt.Sprintf("line %d", s))})
+	}
+	return &sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: es}}}
+}
+
+// nextData is the next Ack or Throttle on stream.
+func nextData(t *testing.T, stream sluicev1.MediatorService_ConnectClient) *sluicev1.ConnectResponse {
+	t.Helper()
+	for {
+		resp, err := stream.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.GetAck() != nil || resp.GetThrottle() != nil {
+			return resp
+		}
+	}
+}
+
+// A batch over the agent's budget is refused with a Throttle (reason
+// rate_limit, a retry-after), not stored; the batches behind it are
+// discarded until the agent resends from resume_seq on the same stream.
+func TestRateLimitThrottlesWithoutDisconnecting(t *testing.T) {
+	for _, tc := range []struct{ name, block, limit string }{
+		{"entries", "entries_per_second = 100", "entries_per_second"},
+		{"bytes", `bytes_per_second = "800"`, "bytes_per_second"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logs := &logBuffer{}
+			m := testMediatorLog(t, "rate_limit {\n"+tc.block+"\n}\n", hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Info}))
+			stream, _, err := dialAgent(t, m.Addr(), "hasty")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// "line 1".."line 100" is 792 bytes: within both budgets.
+			_ = stream.Send(entriesBatch(1, 100))
+			if a := nextData(t, stream).GetAck(); a.GetThroughSeq() != 100 {
+				t.Fatalf("first batch: %v", a)
+			}
+			_ = stream.Send(entriesBatch(101, 150))
+			_ = stream.Send(entriesBatch(151, 160)) // in flight behind the refused one
+			th := nextData(t, stream).GetThrottle()
+			if th.GetResumeSeq() != 101 || th.GetReason() != refusal.RateLimit || th.GetLimit() != tc.limit {
+				t.Fatalf("throttle %v", th)
+			}
+			retry := th.GetRetryAfter().AsDuration()
+			if retry < 300*time.Millisecond || retry > time.Second {
+				t.Fatalf("retry_after %v for 50 entries at 100/s", retry)
+			}
+			// Resending before retry_after is refused again, resume_seq
+			// unchanged.
+			_ = stream.Send(entriesBatch(101, 150))
+			th = nextData(t, stream).GetThrottle()
+			if th.GetResumeSeq() != 101 || th.GetRetryAfter().AsDuration() <= 0 {
+				t.Fatalf("early resend: %v", th)
+			}
+			// Its retry_after counts from when the mediator refused, a
+			// little before we got it.
+			time.Sleep(th.GetRetryAfter().AsDuration())
+			_ = stream.Send(entriesBatch(101, 150))
+			if a := nextData(t, stream).GetAck(); a.GetThroughSeq() != 150 {
+				t.Fatalf("resend after retry_after: %v", a)
+			}
+			if got := m.intake.received.Load(); got != 150 {
+				t.Fatalf("stored %d entries, want 150", got)
+			}
+			if d := m.intake.discarded.Load(); d != 1 {
+				t.Fatalf("discarded %d batches, want 1", d)
+			}
+			if n := strings.Count(logs.String(), "agent over its rate limit"); n != 1 {
+				t.Fatalf("%d log lines for %d throttles, want 1:\n%s", n, m.intake.throttled.Load(), logs.String())
+			}
+			if a := m.Agents(); len(a) != 1 || a[0].ID != "hasty" {
+				t.Fatalf("agents %v: the stream must stay up", a)
+			}
+		})
+	}
+}
+
+// The budget is the agent's, not the stream's: reconnecting does not
+// refill it.
+func TestRateLimitSurvivesReconnect(t *testing.T) {
+	m := testMediator(t, "rate_limit {\n entries_per_second = 100\n}\n")
+	stream, _, err := dialAgent(t, m.Addr(), "again")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = stream.Send(entriesBatch(1, 100))
+	if a := nextData(t, stream).GetAck(); a.GetThroughSeq() != 100 {
+		t.Fatalf("%v", a)
+	}
+	stream, _, err = dialAgent(t, m.Addr(), "again")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = stream.Send(entriesBatch(101, 200))
+	if th := nextData(t, stream).GetThrottle(); th == nil {
+		t.Fatal("a new stream got a fresh budget")
+	}
+}
+
+// memSpool is an in-memory agent spool of packed records.
+type memSpool struct {
+	mu     sync.Mutex
+	recs   []queue.Record
+	added  []time.Time // when each of recs was spooled
+	next   uint64
+	notify chan struct{}
+	// onAck, when set, is told of each record acknowledged and when it
+	// was spooled.
+	onAck func(r queue.Record, added time.Time)
+}
+
+func newMemSpool() *memSpool { return &memSpool{next: 1, notify: make(chan struct{}, 1)} }
+
+// add spools a record of n entries.
+func (s *memSpool) add(n int) {
+	s.mu.Lock()
+	es := make([]*sluicev1.LogEntry, n)
+	for i := range es {
+		seq := s.next + uint64(i)
+		es[i] = &sluicev1.LogEntry{Seq: seq, SourceType: "linux-auth", Raw: fmt.Appendf(nil, "Nov 20 08:15:02 web-01 sshd[31]: Failed password for root from 203.0.113.9 port %d ssh2", seq)}
+	}
+	v, err := proto.Marshal(&sluicev1.LogBatch{Entries: es})
+	if err != nil {
+		panic(err)
+	}
+	s.recs = append(s.recs, queue.Record{First: s.next, Last: s.next + uint64(n) - 1, Value: v})
+	s.added = append(s.added, time.Now())
+	s.next += uint64(n)
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (s *memSpool) ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []queue.Record
+	size := 0
+	for _, r := range s.recs {
+		if r.Last < from {
+			continue
+		}
+		if len(out) == max || (len(out) > 0 && size+len(r.Value) > maxBytes) {
+			break
+		}
+		size += len(r.Value)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (s *memSpool) Ack(through uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.recs) > 0 && s.recs[0].Last <= through {
+		if s.onAck != nil {
+			s.onAck(s.recs[0], s.added[0])
+		}
+		s.recs, s.added = s.recs[1:], s.added[1:]
+	}
+	return nil
+}
+
+func (s *memSpool) Notify() <-chan struct{} { return s.notify }
+func (s *memSpool) NextSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.next
+}
+
+func (s *memSpool) Depth() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := int64(0)
+	for _, r := range s.recs {
+		n += int64(r.Last - r.First + 1)
+	}
+	return n
+}
+
+func (s *memSpool) FirstSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.recs) == 0 {
+		return 0
+	}
+	return s.recs[0].First
+}
+
+// A real agent three times over its budget delivers everything, once, at
+// the limit, on one stream: throttled, never disconnected or failed over.
+func TestRateLimitedAgentDeliversEverythingOnce(t *testing.T) {
+	const limit, total = 2000, 6000
+	m := testMediator(t, fmt.Sprintf("rate_limit {\n entries_per_second = %d\n}\n", limit))
+	sp := newMemSpool()
+	for range total / 100 {
+		sp.add(100)
+	}
+	agentLogs := &logBuffer{}
+	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, AckTimeout: 5 * time.Second},
+		sp, hclog.New(&hclog.LoggerOptions{Output: agentLogs, Level: hclog.Info}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	start := time.Now()
+	go func() { defer close(done); _ = up.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for sp.Depth() > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("spool still holds %d entries", sp.Depth())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	took := time.Since(start)
+	t.Logf("%d entries through a %d/s limit in %v: %d batches throttled, %d discarded behind them", total, limit, took.Round(time.Millisecond), m.intake.throttled.Load(), m.intake.discarded.Load())
+	if got := m.intake.received.Load(); got != total {
+		t.Fatalf("stored %d entries, want %d", got, total)
+	}
+	// The first second's worth is a burst; the rest comes at the limit.
+	if min := time.Duration(float64(total-limit) / limit * float64(time.Second)); took < min*9/10 {
+		t.Fatalf("took %v: faster than the limit allows (%v)", took, min)
+	}
+	if m.intake.throttled.Load() == 0 {
+		t.Fatal("never throttled")
+	}
+	// After its first Throttle the agent paces itself to the budget it
+	// announced, rather than sending windows of batches to be refused
+	// (without pacing it sends about four times what gets stored).
+	if d := m.intake.discarded.Load(); d >= total/100 {
+		t.Fatalf("%d batches discarded for %d stored: the agent does not pace itself", d, total/100)
+	}
+	if n := strings.Count(agentLogs.String(), "connected to mediator"); n != 1 {
+		t.Fatalf("agent connected %d times:\n%s", n, agentLogs.String())
+	}
+	if n := strings.Count(agentLogs.String(), "rate limits this agent"); n != 1 {
+		t.Fatalf("agent logged throttling %d times, want once:\n%s", n, agentLogs.String())
+	}
+}
+
+func TestRateLimitBucket(t *testing.T) {
+	l := &limits{entriesPerSec: 100, bytesPerSec: 1000}
+	sl := l.acquire("acme", "a1")
+	if again := l.acquire("acme", "a1"); again != sl {
+		t.Fatal("a second stream of the agent got its own budget")
+	}
+	t0 := sl.entries.at
+	admit := func(n, size int, at time.Duration) (throttle, bool) { return sl.admit(n, size, t0.Add(at)) }
+	if _, ok := admit(100, 500, 0); !ok {
+		t.Fatal("a full bucket refused a second's worth")
+	}
+	th, ok := admit(50, 10, 0)
+	if ok || th.limit != "entries_per_second" || th.retryAfter != 500*time.Millisecond {
+		t.Fatalf("got %+v %v, want a refusal for 500ms", th, ok)
+	}
+	if _, ok := admit(50, 10, 499*time.Millisecond); ok {
+		t.Fatal("admitted before retry_after")
+	}
+	if _, ok := admit(50, 10, 500*time.Millisecond); !ok {
+		t.Fatal("refused at retry_after")
+	}
+	// Bytes: 400 left after 600 taken; 600 more wait for 200 to refill.
+	if th, ok := admit(1, 600, 10*time.Second); !ok {
+		t.Fatalf("refused %+v", th)
+	}
+	th, ok = admit(1, 600, 10*time.Second)
+	if ok || th.limit != "bytes_per_second" || th.retryAfter != 200*time.Millisecond {
+		t.Fatalf("got %+v %v", th, ok)
+	}
+	// A batch over a second's worth is admitted from a full bucket and
+	// leaves it in debt: the long-run rate holds.
+	if _, ok := admit(300, 1, 20*time.Second); !ok {
+		t.Fatal("a batch over the burst is never admitted")
+	}
+	if th, ok := admit(10, 1, 20*time.Second); ok || th.retryAfter != 2100*time.Millisecond {
+		t.Fatalf("got %+v %v, want 2.1s of debt and need", th, ok)
+	}
+	// An idle budget no stream holds is dropped once it has refilled.
+	l.release(sl)
+	l.release(sl)
+	l.prunedAt = time.Time{}
+	other := l.acquire("acme", "a2")
+	defer l.release(other)
+	if _, kept := l.agents[agentKey("acme", "a1")]; !kept {
+		t.Fatal("a budget in debt was dropped")
+	}
+	sl.entries.at, sl.bytes.at = sl.entries.at.Add(-time.Hour), sl.bytes.at.Add(-time.Hour)
+	l.prunedAt = time.Time{}
+	l.release(l.acquire("acme", "a3"))
+	if _, kept := l.agents[agentKey("acme", "a1")]; kept {
+		t.Fatal("a full, unused budget was kept")
+	}
+	if (&limits{}).acquire("acme", "a1") != nil {
+		t.Fatal("a budget without limits")
+	}
 }

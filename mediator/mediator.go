@@ -215,6 +215,16 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	} else if !hclconf.AddrIsLoopback(cfg.Listen) {
 		logger.Warn("INSECURE: agents connect over plaintext from the network, unauthenticated (insecure = true); configure a tls block", "listen", cfg.Listen)
 	}
+	if !hclconf.AddrIsLoopback(cfg.HTTP) {
+		// Searches return every event of every organization: say so when
+		// they cross the network in the clear or to anyone.
+		if cfg.HTTPTLS == nil {
+			logger.Warn("the JSON API (searches, status) is served over plaintext HTTP on a network address; configure http_tls", "http", cfg.HTTP)
+		}
+		if cfg.AdminTokenFile == "" {
+			logger.Warn("no admin_token_file: admin endpoints answer loopback callers only, reads are open to the network", "http", cfg.HTTP)
+		}
+	}
 	opts = append(opts, deps.ServerOptions...)
 	m.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,14 +86,28 @@ type Config struct {
 }
 
 // Status is the uplink's view of where it sends.
+//
+// Current is where the agent sends now. Last is the mediator it was on
+// before that one, so after a failover, failback or load-balancing move
+// the pair says where the agent came from and where it went. A reconnect
+// to the same mediator is no move and leaves Last alone; while between
+// sessions Current is empty and Last still names the mediator before the
+// one just lost (the log line of the loss names that one).
+//
+// LogRhythm's "Last Data Processor" column shows the data processor the
+// agent last sent data to. That is Current here while connected, and
+// heartbeats are only sent while connected, so ARM shows a heartbeat's
+// current_mediator (kept after the agent goes silent) in that column and
+// last_mediator as the previous one.
 type Status struct {
 	// Current is the mediator the agent is connected to ("" when none).
 	Current string
-	// Last is the last mediator that accepted the agent (LogRhythm's
-	// "Last Data Processor").
+	// Last is the mediator the agent was connected to before Current (""
+	// until the agent has moved once).
 	Last string
 	// CurrentID and LastID are those mediators' ids (from their Welcome);
-	// heartbeats carry these names.
+	// heartbeats carry these names (current_mediator, last_mediator) and
+	// the "data processor changed" log line the same.
 	CurrentID, LastID string
 	// Connected is when the current session was accepted.
 	Connected time.Time
@@ -108,7 +123,11 @@ type Uplink struct {
 
 	mu     sync.Mutex
 	status Status
-	conns  map[string]*grpc.ClientConn
+	// recent and recentID are the mediator of the latest session, kept
+	// across a disconnection: the Last of the next switch.
+	recent, recentID string
+	throttleLog      throttleLog
+	conns            map[string]*grpc.ClientConn
 }
 
 // New makes an uplink.
@@ -276,21 +295,29 @@ func (u *Uplink) closeConns() {
 	}
 }
 
+// setStatus records the mediator of a new session (current is its
+// address, id its Welcome's mediator id), or none ("").
 func (u *Uplink) setStatus(current, id string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if current == "" {
+		u.status.Current, u.status.CurrentID = "", ""
+		return
+	}
 	if id == "" {
 		id = current
 	}
-	u.status.CurrentID = id
-	if current != "" {
-		if u.status.Last != current {
-			u.logger.Info("data processor changed", "last_mediator", u.status.LastID, "current_mediator", id, "address", current)
-		}
-		u.status.Last, u.status.LastID = current, id
-		u.status.Connected = time.Now()
+	// Mediators are told apart by id (what heartbeats carry); two
+	// addresses of one mediator are no move.
+	if u.recentID != "" && u.recentID != id {
+		u.status.Last, u.status.LastID = u.recent, u.recentID
+		u.logger.Info("data processor changed", "last_mediator", u.status.LastID, "current_mediator", id, "address", current, "last_address", u.status.Last)
+	} else if u.recentID == "" {
+		u.logger.Info("data processor", "current_mediator", id, "address", current)
 	}
-	u.status.Current = current
+	u.recent, u.recentID = current, id
+	u.status.Current, u.status.CurrentID = current, id
+	u.status.Connected = time.Now()
 }
 
 // mconn is an accepted stream to one mediator.
@@ -374,8 +401,136 @@ func classify(err error) error {
 }
 
 type inflight struct {
-	last   uint64
-	sentAt time.Time
+	first, last uint64
+	size        int // bytes (the packed record)
+	sentAt      time.Time
+}
+
+// down is what the receive side hands serve, in stream order: an
+// acknowledgement, or a Throttle (a batch refused for the rate limit).
+type down struct {
+	through  uint64
+	throttle *sluicev1.Throttle
+}
+
+// maxRetryAfter caps a Throttle's retry_after: after it the agent offers
+// the batch again (and is throttled again if still over its budget).
+const maxRetryAfter = time.Minute
+
+// throttled applies a Throttle: the mediator stored nothing from
+// resume_seq on and discards the batches behind it that are on their way,
+// so they leave the window (they stay in the spool) and the cursor goes
+// back to resume_seq. It returns the window, the cursor, how long to wait
+// before sending again, and the refused batch (zero if not in the window).
+func throttled(window []inflight, cursor uint64, th *sluicev1.Throttle) ([]inflight, uint64, time.Duration, inflight) {
+	from := th.GetResumeSeq()
+	var refused inflight
+	keep := window[:0]
+	for _, f := range window {
+		if f.first < from {
+			keep = append(keep, f)
+		} else if f.first == from {
+			refused = f
+		}
+	}
+	wait := min(max(th.GetRetryAfter().AsDuration(), 0), maxRetryAfter)
+	return keep, min(cursor, from), wait, refused
+}
+
+// paceHeadroom is the share of its budget an agent paces itself to, so
+// that batches arriving a little early (network jitter) are not refused.
+const paceHeadroom = 0.95
+
+// pacer keeps the agent within the budget a Throttle announced: it sends
+// what the mediator will take instead of a window of batches to be
+// refused and resent. It mirrors the mediator's token buckets (one
+// second's worth; a larger batch goes into debt).
+type pacer struct {
+	entries, bytes paceBucket
+}
+
+type paceBucket struct {
+	rate, burst, tokens float64
+	at                  time.Time
+}
+
+// newPacer starts at `from` (when the refused batch may be resent) with
+// what the mediator's bucket will hold then: enough for that batch.
+func newPacer(th *sluicev1.Throttle, refused inflight, from time.Time) *pacer {
+	if th.GetEntriesPerSecond() == 0 && th.GetBytesPerSecond() == 0 {
+		return nil
+	}
+	mk := func(perSec uint64, n int) paceBucket {
+		if perSec == 0 {
+			return paceBucket{}
+		}
+		r := float64(perSec) * paceHeadroom
+		return paceBucket{rate: r, burst: r, tokens: min(float64(n), r), at: from}
+	}
+	n := int(refused.last - refused.first + 1)
+	if refused.last < refused.first {
+		n = 0
+	}
+	return &pacer{entries: mk(th.GetEntriesPerSecond(), n), bytes: mk(th.GetBytesPerSecond(), refused.size)}
+}
+
+func (b *paceBucket) wait(n float64, now time.Time) time.Duration {
+	if b.rate <= 0 {
+		return 0
+	}
+	if now.After(b.at) {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.at).Seconds()*b.rate)
+		b.at = now
+	}
+	deficit := max(min(n, b.burst)-b.tokens, 0)
+	// The bucket may start in the future (at the end of a retry_after).
+	return max(b.at.Sub(now)+time.Duration(math.Ceil(deficit/b.rate*float64(time.Second))), 0)
+}
+
+// wait is how long until a batch of n entries and size bytes fits (0:
+// now, and it is taken from the budget).
+func (p *pacer) wait(n, size int, now time.Time) time.Duration {
+	if p == nil {
+		return 0
+	}
+	if w := max(p.entries.wait(float64(n), now), p.bytes.wait(float64(size), now)); w > 0 {
+		return w
+	}
+	if p.entries.rate > 0 {
+		p.entries.tokens -= float64(n)
+	}
+	if p.bytes.rate > 0 {
+		p.bytes.tokens -= float64(size)
+	}
+	return 0
+}
+
+// throttleLog logs rate limiting when it starts and then at most once a
+// minute with a count, never once per batch.
+type throttleLog struct {
+	at    time.Time
+	count int
+}
+
+func (u *Uplink) logThrottle(addr string, th *sluicev1.Throttle, wait time.Duration) {
+	now := time.Now()
+	u.mu.Lock()
+	tl := &u.throttleLog
+	tl.count++
+	if !tl.at.IsZero() && now.Sub(tl.at) < time.Minute {
+		u.mu.Unlock()
+		return
+	}
+	first := tl.at.IsZero() || now.Sub(tl.at) > 2*time.Minute
+	count, since := tl.count, now.Sub(tl.at)
+	tl.at, tl.count = now, 0
+	u.mu.Unlock()
+	args := []any{"mediator", addr, "limit", th.GetLimit(), "reason", th.GetReason(), "retry_after", wait.Round(time.Millisecond), "resume_seq", th.GetResumeSeq()}
+	if first {
+		u.logger.Warn("mediator rate limits this agent (RESOURCE_EXHAUSTED): keeping the refused batches in the spool and resending them after retry_after on the same stream", args...)
+		return
+	}
+	u.logger.Warn("mediator still rate limits this agent", append(args, "throttled_batches", count, "since", since.Round(time.Second))...)
 }
 
 // serve sends batches from the spool on c, keeps up to Window
@@ -401,7 +556,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	// with an append in flight and skip it.)
 	cursor := held + 1
 
-	acks := make(chan uint64, u.cfg.Window+1)
+	acks := make(chan down, u.cfg.Window+1)
 	errc := make(chan error, 1)
 	var lastRecv atomic.Int64 // unix nanos of the last message from the mediator
 	lastRecv.Store(time.Now().UnixNano())
@@ -444,23 +599,38 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 		}
 	}
 	armProbe()
+	// After a Throttle nothing is sent until pausedUntil; resume wakes
+	// the loop then. From the first Throttle on, pace keeps the agent
+	// within the budget the mediator announced.
+	var pausedUntil time.Time
+	var pace *pacer
+	resume := time.NewTimer(time.Hour)
+	resume.Stop()
+	defer resume.Stop()
 	if err := u.sendHeartbeat(stream); err != nil {
 		return nil, 0, ended(err)
 	}
 	for {
 		// Fill the window: one spool record (one batch as the source
 		// read it) per message, sent without decoding it.
-		if room := u.cfg.Window - len(window); room > 0 {
+		if room := u.cfg.Window - len(window); room > 0 && !time.Now().Before(pausedUntil) {
 			recs, err := u.spool.ReadRecords(cursor, room, u.cfg.BatchBytes*room)
 			if err != nil {
 				return nil, 0, fmt.Errorf("read spool: %w", err)
 			}
 			for _, r := range recs {
+				if w := pace.wait(int(r.Last-r.First+1), len(r.Value), time.Now()); w > 0 {
+					// Over the budget the mediator announced: wait
+					// rather than send a batch it would refuse.
+					pausedUntil = time.Now().Add(w)
+					resume.Reset(w)
+					break
+				}
 				b := &sluicev1.LogBatch{Packed: r.Value, FirstSeq: r.First, LastSeq: r.Last}
 				if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: b}}); err != nil {
 					return nil, 0, ended(streamError(err, errc))
 				}
-				window = append(window, inflight{last: r.Last, sentAt: time.Now()})
+				window = append(window, inflight{first: r.First, last: r.Last, size: len(r.Value), sentAt: time.Now()})
 				cursor = r.Last + 1
 				if len(window) == 1 {
 					setOldest()
@@ -474,9 +644,20 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			return nil, 0, ended(err)
 		case err := <-dead:
 			return nil, 0, err
-		case through := <-acks:
-			window = ackWindow(window, through)
+		case d := <-acks:
+			if th := d.throttle; th != nil {
+				var wait time.Duration
+				var refused inflight
+				window, cursor, wait, refused = throttled(window, cursor, th)
+				u.logThrottle(c.addr, th, wait)
+				pausedUntil = time.Now().Add(wait)
+				pace = newPacer(th, refused, pausedUntil)
+				resume.Reset(wait)
+			} else {
+				window = ackWindow(window, d.through)
+			}
 			setOldest()
+		case <-resume.C:
 		case <-hb.C:
 			if err := u.sendHeartbeat(stream); err != nil {
 				return nil, 0, ended(err)
@@ -563,7 +744,7 @@ func (u *Uplink) runProbe(ctx context.Context, p *failover.Probe, sel *failover.
 }
 
 // drain waits (up to DrainTimeout) for the in-flight batches' acks.
-func (u *Uplink) drain(ctx context.Context, window []inflight, acks <-chan uint64, errc <-chan error) ([]inflight, error) {
+func (u *Uplink) drain(ctx context.Context, window []inflight, acks <-chan down, errc <-chan error) ([]inflight, error) {
 	t := time.NewTimer(u.cfg.DrainTimeout)
 	defer t.Stop()
 	for len(window) > 0 {
@@ -572,8 +753,13 @@ func (u *Uplink) drain(ctx context.Context, window []inflight, acks <-chan uint6
 			return window, ctx.Err()
 		case err := <-errc:
 			return window, err
-		case through := <-acks:
-			window = ackWindow(window, through)
+		case d := <-acks:
+			if d.throttle != nil {
+				// The rest will not be acknowledged here: it goes to
+				// the next mediator.
+				return window, nil
+			}
+			window = ackWindow(window, d.through)
 		case <-t.C:
 			return window, ErrAckTimeout
 		}
@@ -588,8 +774,9 @@ func ackWindow(window []inflight, through uint64) []inflight {
 	return window
 }
 
-// receive applies acknowledgements and turns Suspend/Shutdown into errors.
-func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectClient, acks chan<- uint64, lastRecv *atomic.Int64) error {
+// receive applies acknowledgements, passes them and Throttles on in stream
+// order, and turns Suspend/Shutdown into errors.
+func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectClient, acks chan<- down, lastRecv *atomic.Int64) error {
 	for {
 		resp, err := stream.Recv()
 		if err != nil {
@@ -606,7 +793,13 @@ func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_Co
 			u.status.LastAck = time.Now()
 			u.mu.Unlock()
 			select {
-			case acks <- through:
+			case acks <- down{through: through}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		case *sluicev1.ConnectResponse_Throttle:
+			select {
+			case acks <- down{throttle: m.Throttle}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}

@@ -132,6 +132,7 @@ type ConnectResponse struct {
 	//	*ConnectResponse_Heartbeat
 	//	*ConnectResponse_Suspend
 	//	*ConnectResponse_Shutdown
+	//	*ConnectResponse_Throttle
 	Msg           isConnectResponse_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -219,6 +220,15 @@ func (x *ConnectResponse) GetShutdown() *Shutdown {
 	return nil
 }
 
+func (x *ConnectResponse) GetThrottle() *Throttle {
+	if x != nil {
+		if x, ok := x.Msg.(*ConnectResponse_Throttle); ok {
+			return x.Throttle
+		}
+	}
+	return nil
+}
+
 type isConnectResponse_Msg interface {
 	isConnectResponse_Msg()
 }
@@ -243,6 +253,10 @@ type ConnectResponse_Shutdown struct {
 	Shutdown *Shutdown `protobuf:"bytes,5,opt,name=shutdown,proto3,oneof"`
 }
 
+type ConnectResponse_Throttle struct {
+	Throttle *Throttle `protobuf:"bytes,6,opt,name=throttle,proto3,oneof"`
+}
+
 func (*ConnectResponse_Welcome) isConnectResponse_Msg() {}
 
 func (*ConnectResponse_Ack) isConnectResponse_Msg() {}
@@ -252,6 +266,8 @@ func (*ConnectResponse_Heartbeat) isConnectResponse_Msg() {}
 func (*ConnectResponse_Suspend) isConnectResponse_Msg() {}
 
 func (*ConnectResponse_Shutdown) isConnectResponse_Msg() {}
+
+func (*ConnectResponse_Throttle) isConnectResponse_Msg() {}
 
 // Hello opens a stream.
 type Hello struct {
@@ -804,6 +820,108 @@ func (x *Shutdown) GetReason() string {
 	return ""
 }
 
+// Throttle refuses a batch because the agent is over its rate limit
+// (entries or bytes per second): RESOURCE_EXHAUSTED with a retry-after for
+// that batch, not for the stream, which stays up. The mediator did not
+// store the batch starting at resume_seq, and it discards unanswered every
+// later batch already on its way, until a batch starting at or before
+// resume_seq arrives. The agent keeps them all unacknowledged in its spool,
+// waits retry_after, and resends from resume_seq on the same stream: no
+// reconnect, no failover, nothing lost, nothing stored twice.
+type Throttle struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// resume_seq is the first sequence the mediator did not store (the
+	// refused batch's first_seq).
+	ResumeSeq uint64 `protobuf:"varint,1,opt,name=resume_seq,json=resumeSeq,proto3" json:"resume_seq,omitempty"`
+	// retry_after is when the agent's budget covers the refused batch again.
+	RetryAfter *durationpb.Duration `protobuf:"bytes,2,opt,name=retry_after,json=retryAfter,proto3" json:"retry_after,omitempty"`
+	// reason is "rate_limit".
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// limit names the exhausted budget: "entries_per_second" or
+	// "bytes_per_second".
+	Limit string `protobuf:"bytes,4,opt,name=limit,proto3" json:"limit,omitempty"`
+	// entries_per_second and bytes_per_second are the agent's budget (0 =
+	// none). It refills at these rates and holds one second's worth; an
+	// agent paces itself with it so that it sends what the mediator takes
+	// rather than batches to be refused.
+	EntriesPerSecond uint64 `protobuf:"varint,5,opt,name=entries_per_second,json=entriesPerSecond,proto3" json:"entries_per_second,omitempty"`
+	BytesPerSecond   uint64 `protobuf:"varint,6,opt,name=bytes_per_second,json=bytesPerSecond,proto3" json:"bytes_per_second,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *Throttle) Reset() {
+	*x = Throttle{}
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Throttle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Throttle) ProtoMessage() {}
+
+func (x *Throttle) ProtoReflect() protoreflect.Message {
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Throttle.ProtoReflect.Descriptor instead.
+func (*Throttle) Descriptor() ([]byte, []int) {
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Throttle) GetResumeSeq() uint64 {
+	if x != nil {
+		return x.ResumeSeq
+	}
+	return 0
+}
+
+func (x *Throttle) GetRetryAfter() *durationpb.Duration {
+	if x != nil {
+		return x.RetryAfter
+	}
+	return nil
+}
+
+func (x *Throttle) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Throttle) GetLimit() string {
+	if x != nil {
+		return x.Limit
+	}
+	return ""
+}
+
+func (x *Throttle) GetEntriesPerSecond() uint64 {
+	if x != nil {
+		return x.EntriesPerSecond
+	}
+	return 0
+}
+
+func (x *Throttle) GetBytesPerSecond() uint64 {
+	if x != nil {
+		return x.BytesPerSecond
+	}
+	return 0
+}
+
 var File_sluice_v1_mediator_proto protoreflect.FileDescriptor
 
 const file_sluice_v1_mediator_proto_rawDesc = "" +
@@ -813,13 +931,14 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\x05hello\x18\x01 \x01(\v2\x10.sluice.v1.HelloH\x00R\x05hello\x12+\n" +
 	"\x05batch\x18\x02 \x01(\v2\x13.sluice.v1.LogBatchH\x00R\x05batch\x124\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x14.sluice.v1.HeartbeatH\x00R\theartbeatB\x05\n" +
-	"\x03msg\"\x85\x02\n" +
+	"\x03msg\"\xb8\x02\n" +
 	"\x0fConnectResponse\x12.\n" +
 	"\awelcome\x18\x01 \x01(\v2\x12.sluice.v1.WelcomeH\x00R\awelcome\x12\"\n" +
 	"\x03ack\x18\x02 \x01(\v2\x0e.sluice.v1.AckH\x00R\x03ack\x124\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x14.sluice.v1.HeartbeatH\x00R\theartbeat\x12.\n" +
 	"\asuspend\x18\x04 \x01(\v2\x12.sluice.v1.SuspendH\x00R\asuspend\x121\n" +
-	"\bshutdown\x18\x05 \x01(\v2\x13.sluice.v1.ShutdownH\x00R\bshutdownB\x05\n" +
+	"\bshutdown\x18\x05 \x01(\v2\x13.sluice.v1.ShutdownH\x00R\bshutdown\x121\n" +
+	"\bthrottle\x18\x06 \x01(\v2\x13.sluice.v1.ThrottleH\x00R\bthrottleB\x05\n" +
 	"\x03msg\"\x9b\x01\n" +
 	"\x05Hello\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
@@ -864,7 +983,16 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\vretry_after\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\n" +
 	"retryAfter\"\"\n" +
 	"\bShutdown\x12\x16\n" +
-	"\x06reason\x18\x01 \x01(\tR\x06reason2W\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\xeb\x01\n" +
+	"\bThrottle\x12\x1d\n" +
+	"\n" +
+	"resume_seq\x18\x01 \x01(\x04R\tresumeSeq\x12:\n" +
+	"\vretry_after\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\n" +
+	"retryAfter\x12\x16\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
+	"\x05limit\x18\x04 \x01(\tR\x05limit\x12,\n" +
+	"\x12entries_per_second\x18\x05 \x01(\x04R\x10entriesPerSecond\x12(\n" +
+	"\x10bytes_per_second\x18\x06 \x01(\x04R\x0ebytesPerSecond2W\n" +
 	"\x0fMediatorService\x12D\n" +
 	"\aConnect\x12\x19.sluice.v1.ConnectRequest\x1a\x1a.sluice.v1.ConnectResponse(\x010\x01B5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
 
@@ -880,7 +1008,7 @@ func file_sluice_v1_mediator_proto_rawDescGZIP() []byte {
 	return file_sluice_v1_mediator_proto_rawDescData
 }
 
-var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*ConnectRequest)(nil),        // 0: sluice.v1.ConnectRequest
 	(*ConnectResponse)(nil),       // 1: sluice.v1.ConnectResponse
@@ -892,8 +1020,9 @@ var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*Heartbeat)(nil),             // 7: sluice.v1.Heartbeat
 	(*Suspend)(nil),               // 8: sluice.v1.Suspend
 	(*Shutdown)(nil),              // 9: sluice.v1.Shutdown
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 11: google.protobuf.Duration
+	(*Throttle)(nil),              // 10: sluice.v1.Throttle
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 12: google.protobuf.Duration
 }
 var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	2,  // 0: sluice.v1.ConnectRequest.hello:type_name -> sluice.v1.Hello
@@ -904,17 +1033,19 @@ var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	7,  // 5: sluice.v1.ConnectResponse.heartbeat:type_name -> sluice.v1.Heartbeat
 	8,  // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
 	9,  // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
-	10, // 8: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
-	4,  // 9: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
-	10, // 10: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
-	11, // 11: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
-	0,  // 12: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
-	1,  // 13: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
-	13, // [13:14] is the sub-list for method output_type
-	12, // [12:13] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	10, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
+	11, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
+	4,  // 10: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
+	11, // 11: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	12, // 12: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
+	12, // 13: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
+	0,  // 14: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
+	1,  // 15: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
+	15, // [15:16] is the sub-list for method output_type
+	14, // [14:15] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_sluice_v1_mediator_proto_init() }
@@ -933,6 +1064,7 @@ func file_sluice_v1_mediator_proto_init() {
 		(*ConnectResponse_Heartbeat)(nil),
 		(*ConnectResponse_Suspend)(nil),
 		(*ConnectResponse_Shutdown)(nil),
+		(*ConnectResponse_Throttle)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -940,7 +1072,7 @@ func file_sluice_v1_mediator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sluice_v1_mediator_proto_rawDesc), len(file_sluice_v1_mediator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

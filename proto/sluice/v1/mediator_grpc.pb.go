@@ -33,6 +33,9 @@ type MediatorServiceClient interface {
 	// the mediator answers Welcome or ends the stream with a status:
 	// RESOURCE_EXHAUSTED (reason max_agents), UNAVAILABLE (reason suspense),
 	// UNAUTHENTICATED or PERMISSION_DENIED.
+	// Mid-stream the mediator may answer a batch with Throttle (over the
+	// agent's rate limit: resend it later on this same stream) and may send
+	// Suspend or Shutdown (fail over).
 	Connect(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConnectRequest, ConnectResponse], error)
 }
 
@@ -68,6 +71,9 @@ type MediatorServiceServer interface {
 	// the mediator answers Welcome or ends the stream with a status:
 	// RESOURCE_EXHAUSTED (reason max_agents), UNAVAILABLE (reason suspense),
 	// UNAUTHENTICATED or PERMISSION_DENIED.
+	// Mid-stream the mediator may answer a batch with Throttle (over the
+	// agent's rate limit: resend it later on this same stream) and may send
+	// Suspend or Shutdown (fail over).
 	Connect(grpc.BidiStreamingServer[ConnectRequest, ConnectResponse]) error
 	mustEmbedUnimplementedMediatorServiceServer()
 }

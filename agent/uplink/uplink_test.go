@@ -1,0 +1,446 @@
+package uplink
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/sluicehq/sluice/pkg/queue"
+	"github.com/sluicehq/sluice/pkg/refusal"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
+)
+
+// memSpool is an in-memory Spool: records of consecutive entries.
+type memSpool struct {
+	mu     sync.Mutex
+	recs   []queue.Record
+	next   uint64
+	notify chan struct{}
+}
+
+func newMemSpool() *memSpool { return &memSpool{next: 1, notify: make(chan struct{}, 1)} }
+
+// add spools a record of n entries.
+func (s *memSpool) add(n int) {
+	s.mu.Lock()
+	first := s.next
+	es := make([]*sluicev1.LogEntry, n)
+	for i := range es {
+		es[i] = &sluicev1.LogEntry{Seq: first + uint64(i), SourceType: "test", Raw: fmt.Appendf(nil, "line %d", first+uint64(i))}
+	}
+	v, _ := proto.Marshal(&sluicev1.LogBatch{Entries: es})
+	s.recs = append(s.recs, queue.Record{First: first, Last: first + uint64(n) - 1, Value: v})
+	s.next += uint64(n)
+	s.mu.Unlock()
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (s *memSpool) ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []queue.Record
+	size := 0
+	for _, r := range s.recs {
+		if r.Last < from {
+			continue
+		}
+		if len(out) == max || (len(out) > 0 && size+len(r.Value) > maxBytes) {
+			break
+		}
+		size += len(r.Value)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (s *memSpool) Ack(through uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.recs) > 0 && s.recs[0].Last <= through {
+		s.recs = s.recs[1:]
+	}
+	return nil
+}
+
+func (s *memSpool) Notify() <-chan struct{} { return s.notify }
+
+func (s *memSpool) Depth() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := int64(0)
+	for _, r := range s.recs {
+		n += int64(r.Last - r.First + 1)
+	}
+	return n
+}
+
+func (s *memSpool) NextSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.next
+}
+
+func (s *memSpool) FirstSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.recs) == 0 {
+		return 0
+	}
+	return s.recs[0].First
+}
+
+// fakeMediator is a MediatorService that welcomes every agent as id,
+// records heartbeats and stores batches by sequence. onBatch, when set,
+// decides each batch's answer instead of a plain ack.
+type fakeMediator struct {
+	sluicev1.UnimplementedMediatorServiceServer
+	id   string
+	addr string
+
+	mu      sync.Mutex
+	streams int
+	stored  map[uint64]int // seq -> times stored
+	hbs     []*sluicev1.Heartbeat
+	// onBatch returns the response to a batch (nil: discard it
+	// unanswered) and whether to store it.
+	onBatch func(b *sluicev1.LogBatch) (*sluicev1.ConnectResponse, bool)
+	kick    chan string // a reason ends the current stream with Shutdown
+}
+
+func startFake(t *testing.T, id string) *fakeMediator {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeMediator{id: id, addr: lis.Addr().String(), stored: map[uint64]int{}, kick: make(chan string, 1)}
+	srv := grpc.NewServer()
+	sluicev1.RegisterMediatorServiceServer(srv, f)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	return f
+}
+
+func (f *fakeMediator) Connect(stream sluicev1.MediatorService_ConnectServer) error {
+	if _, err := stream.Recv(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.streams++
+	f.mu.Unlock()
+	var sendMu sync.Mutex
+	send := func(r *sluicev1.ConnectResponse) error {
+		sendMu.Lock()
+		defer sendMu.Unlock()
+		return stream.Send(r)
+	}
+	if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Welcome{Welcome: &sluicev1.Welcome{MediatorId: f.id}}}); err != nil {
+		return err
+	}
+	reqs := make(chan *sluicev1.ConnectRequest)
+	errc := make(chan error, 1)
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case reqs <- req:
+			case <-stream.Context().Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case reason := <-f.kick:
+			_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Shutdown{Shutdown: &sluicev1.Shutdown{Reason: reason}}})
+			return nil
+		case err := <-errc:
+			return err
+		case req := <-reqs:
+			switch m := req.GetMsg().(type) {
+			case *sluicev1.ConnectRequest_Heartbeat:
+				f.mu.Lock()
+				f.hbs = append(f.hbs, m.Heartbeat)
+				f.mu.Unlock()
+				_ = send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Heartbeat{Heartbeat: &sluicev1.Heartbeat{ComponentId: f.id}}})
+			case *sluicev1.ConnectRequest_Batch:
+				b := m.Batch
+				resp, store := &sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: b.GetLastSeq()}}}, true
+				if f.onBatch != nil {
+					resp, store = f.onBatch(b)
+				}
+				if store {
+					f.mu.Lock()
+					for s := b.GetFirstSeq(); s <= b.GetLastSeq(); s++ {
+						f.stored[s]++
+					}
+					f.mu.Unlock()
+				}
+				if resp != nil {
+					if err := send(resp); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+}
+
+// lastHeartbeat is the latest heartbeat received, or nil.
+func (f *fakeMediator) lastHeartbeat() *sluicev1.Heartbeat {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.hbs) == 0 {
+		return nil
+	}
+	return f.hbs[len(f.hbs)-1]
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) lines(substr string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for l := range strings.SplitSeq(s.b.String(), "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func runUplink(t *testing.T, cfg Config, sp Spool, logs *syncBuffer) *Uplink {
+	t.Helper()
+	cfg.AgentID = "web-01"
+	if cfg.HeartbeatInterval == 0 {
+		cfg.HeartbeatInterval = 20 * time.Millisecond
+	}
+	cfg.ReconnectJitter = time.Millisecond
+	u, err := New(cfg, sp, hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Info}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = u.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return u
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// After a switch, the heartbeat says where the agent is (current) and
+// where it was before (last), and the log line says the same.
+func TestHeartbeatCarriesCurrentAndLastMediator(t *testing.T) {
+	a, b := startFake(t, "dp-a"), startFake(t, "dp-b")
+	logs := &syncBuffer{}
+	u := runUplink(t, Config{Mediators: []string{a.addr, b.addr}}, newMemSpool(), logs)
+
+	heartbeat := func(f *fakeMediator, current, last string) {
+		t.Helper()
+		waitFor(t, fmt.Sprintf("a heartbeat on %s with current %q, last %q", f.id, current, last), func() bool {
+			hb := f.lastHeartbeat()
+			return hb != nil && hb.GetCurrentMediator() == current && hb.GetLastMediator() == last
+		})
+	}
+	// First connection: there is no previous mediator.
+	heartbeat(a, "dp-a", "")
+	if hb := a.lastHeartbeat(); hb.GetLastMediator() != "" {
+		t.Fatalf("first session: last_mediator %q, want none", hb.GetLastMediator())
+	}
+	// dp-a shuts down: the agent fails over to dp-b.
+	a.kick <- "test"
+	heartbeat(b, "dp-b", "dp-a")
+	if st := u.Status(); st.Current != b.addr || st.CurrentID != "dp-b" || st.Last != a.addr || st.LastID != "dp-a" {
+		t.Fatalf("status %+v", st)
+	}
+	if l := logs.lines("data processor changed"); len(l) != 1 || !strings.Contains(l[0], "last_mediator=dp-a") || !strings.Contains(l[0], "current_mediator=dp-b") {
+		t.Fatalf("log lines %q", l)
+	}
+	// And back: dp-b shuts down, the list wraps around to dp-a.
+	b.kick <- "test"
+	heartbeat(a, "dp-a", "dp-b")
+	if l := logs.lines("data processor changed"); len(l) != 2 || !strings.Contains(l[1], "last_mediator=dp-b") || !strings.Contains(l[1], "current_mediator=dp-a") {
+		t.Fatalf("log lines %q", l)
+	}
+}
+
+// A reconnect to the same mediator is no move: last stays what it was.
+func TestReconnectToSameMediatorKeepsLast(t *testing.T) {
+	a := startFake(t, "dp-a")
+	logs := &syncBuffer{}
+	runUplink(t, Config{Mediators: []string{a.addr}}, newMemSpool(), logs)
+	waitFor(t, "a heartbeat", func() bool { return a.lastHeartbeat() != nil })
+	a.kick <- "test"
+	waitFor(t, "the second stream", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.streams == 2
+	})
+	a.mu.Lock()
+	n := len(a.hbs)
+	a.mu.Unlock()
+	waitFor(t, "a heartbeat on the second stream", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return len(a.hbs) > n
+	})
+	if hb := a.lastHeartbeat(); hb.GetCurrentMediator() != "dp-a" || hb.GetLastMediator() != "" {
+		t.Fatalf("heartbeat %v", hb)
+	}
+	if l := logs.lines("data processor changed"); len(l) != 0 {
+		t.Fatalf("log lines %q", l)
+	}
+}
+
+// A Throttle refuses a batch without ending the stream: the agent keeps
+// the refused batch and those behind it, waits retry_after, and resends
+// them on the same stream. Nothing is lost, nothing stored twice, and the
+// log says so once, not per batch.
+func TestThrottleResendsOnSameStreamAfterRetryAfter(t *testing.T) {
+	const retryAfter = 150 * time.Millisecond
+	m := startFake(t, "dp-a")
+	var (
+		mu          sync.Mutex
+		throttles   int
+		throttledAt time.Time
+		resumeSeq   uint64 // 0: not throttled
+		resentAfter []time.Duration
+	)
+	// Every 4th batch is refused once; those behind it are discarded
+	// until it comes back, as the mediator does.
+	seen := map[uint64]bool{}
+	m.onBatch = func(b *sluicev1.LogBatch) (*sluicev1.ConnectResponse, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		first := b.GetFirstSeq()
+		if resumeSeq != 0 {
+			if first > resumeSeq {
+				return nil, false
+			}
+			resentAfter = append(resentAfter, time.Since(throttledAt))
+			resumeSeq = 0
+		} else if !seen[first] && (first/10)%4 == 3 {
+			seen[first] = true
+			throttles++
+			throttledAt, resumeSeq = time.Now(), first
+			return &sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Throttle{Throttle: &sluicev1.Throttle{
+				ResumeSeq: first, RetryAfter: durationpb.New(retryAfter), Reason: refusal.RateLimit, Limit: "entries_per_second",
+			}}}, false
+		}
+		return &sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: b.GetLastSeq()}}}, true
+	}
+	sp := newMemSpool()
+	for range 40 {
+		sp.add(10)
+	}
+	logs := &syncBuffer{}
+	u := runUplink(t, Config{Mediators: []string{m.addr}, Window: 8, AckTimeout: 2 * time.Second}, sp, logs)
+	waitFor(t, "the spool to drain", func() bool { return sp.Depth() == 0 })
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	if m.streams != 1 {
+		t.Fatalf("%d streams: a throttle must not end the stream", m.streams)
+	}
+	for s := uint64(1); s <= 400; s++ {
+		if m.stored[s] != 1 {
+			t.Fatalf("seq %d stored %d times", s, m.stored[s])
+		}
+	}
+	if throttles != 10 || len(resentAfter) != 10 {
+		t.Fatalf("%d throttles, %d resends", throttles, len(resentAfter))
+	}
+	for _, d := range resentAfter {
+		if d < retryAfter {
+			t.Fatalf("resent %v after the throttle, before its retry_after %v", d, retryAfter)
+		}
+	}
+	if l := logs.lines("rate limits this agent"); len(l) != 1 {
+		t.Fatalf("want one log line for %d throttles, got %q", throttles, l)
+	}
+	if l := logs.lines("session ended"); len(l) != 0 {
+		t.Fatalf("log lines %q", l)
+	}
+	if st := u.Status(); st.Current != m.addr {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+func TestThrottledWindow(t *testing.T) {
+	w := []inflight{{first: 1, last: 10}, {first: 11, last: 20}, {first: 21, last: 30}, {first: 31, last: 40}}
+	th := &sluicev1.Throttle{ResumeSeq: 21, RetryAfter: durationpb.New(time.Hour)}
+	got, cursor, wait, refused := throttled(w, 41, th)
+	if len(got) != 2 || got[1].last != 20 || cursor != 21 || wait != maxRetryAfter || refused.last != 30 {
+		t.Fatalf("window %v cursor %d wait %v", got, cursor, wait)
+	}
+	// A resume beyond what was sent moves nothing back.
+	got, cursor, wait, _ = throttled([]inflight{{first: 1, last: 10}}, 11, &sluicev1.Throttle{ResumeSeq: 50})
+	if len(got) != 1 || cursor != 11 || wait != 0 {
+		t.Fatalf("window %v cursor %d wait %v", got, cursor, wait)
+	}
+}
+
+func TestPacer(t *testing.T) {
+	from := time.Now().Add(100 * time.Millisecond)
+	th := &sluicev1.Throttle{ResumeSeq: 101, EntriesPerSecond: 1000}
+	p := newPacer(th, inflight{first: 101, last: 200, size: 5000}, from)
+	// Nothing before the retry_after is over.
+	if w := p.wait(100, 5000, from.Add(-50*time.Millisecond)); w != 50*time.Millisecond {
+		t.Fatalf("wait %v before retry_after", w)
+	}
+	// Then the refused batch goes at once, and the next one when the
+	// budget (at 95% of the limit) has refilled for it.
+	if w := p.wait(100, 5000, from); w != 0 {
+		t.Fatalf("refused batch waits %v at retry_after", w)
+	}
+	w := p.wait(95, 5000, from)
+	if w < 99*time.Millisecond || w > 101*time.Millisecond {
+		t.Fatalf("next batch waits %v, want 100ms", w)
+	}
+	if w := p.wait(95, 5000, from.Add(w)); w != 0 {
+		t.Fatalf("still waits %v", w)
+	}
+	if newPacer(&sluicev1.Throttle{ResumeSeq: 1}, inflight{}, from) != nil {
+		t.Fatal("a pacer without a budget")
+	}
+}
