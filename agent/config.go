@@ -86,6 +86,14 @@ const (
 	DefaultMinFreeDisk       = 256 << 20
 )
 
+// MaxWindow is the largest window. A mediator reads each stream into
+// a buffer of 64 batches (streamBuffer in mediator/intake.go) while it
+// commits them one at a time; with more than that unacknowledged its
+// reader blocks, HTTP/2 flow control then blocks the agent's sends,
+// and a heartbeat behind the batches waits for up to window − 65 commits:
+// seconds under a flood (DESIGN.md §6, Wazuh #17706).
+const MaxWindow = 64
+
 type fileSchema struct {
 	Agent   *agentBlock   `hcl:"agent,block"`
 	Sources []sourceBlock `hcl:"source,block"`
@@ -302,7 +310,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		{"max_line_bytes", a.MaxLineBytes, a.MaxLineBytesRange, DefaultMaxLineBytes, 256, 16 << 20, &cfg.MaxLineBytes},
 		{"batch_entries", a.BatchEntries, a.BatchEntriesRange, DefaultBatchEntries, 1, 100000, &cfg.BatchEntries},
 		{"batch_bytes", a.BatchBytes, a.BatchBytesRange, DefaultBatchBytes, 1 << 10, 64 << 20, &cfg.BatchBytes},
-		{"window", a.Window, a.WindowRange, DefaultWindow, 1, 1024, &cfg.Window},
+		{"window", a.Window, a.WindowRange, DefaultWindow, 1, MaxWindow, &cfg.Window},
 	}
 	for _, n := range ints {
 		*n.dst = n.def
@@ -310,7 +318,11 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			continue
 		}
 		if *n.val < n.min || *n.val > n.max {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
+			why := ""
+			if n.name == "window" && *n.val > n.max {
+				why = ": a mediator buffers 64 batches per stream, and a larger window would hold heartbeats behind data"
+			}
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d%s", n.name, n.min, n.max, *n.val, why))
 			continue
 		}
 		*n.dst = *n.val

@@ -60,6 +60,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"syntax error", "agent {\n  mediators = [\"127.0.0.1:1\"\n}\n", `agent.hcl:3:1: Missing item separator`},
 		{"missing agent block", "source \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:1:1: missing "agent" block`},
 		{"max_line_bytes range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_line_bytes = 10\n}\n", `agent.hcl:3:3: max_line_bytes must be between 256`},
+		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},
 		{"start_at", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  start_at = \"middle\"\n}\n", `agent.hcl:7:3: start_at must be "beginning" or "end"`},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,8 @@
 # ARM writes each as one ECS JSON object. Their fields are kept as they
 # are; these rules set classification, common event and risk from them, so
 # they can be searched, prioritised and alarmed on like any other event.
+# The event rule "component-silent" at the end raises an alarm when a
+# mediator misses a heartbeat warning interval or any component turns red.
 #
 # Test lines are made up.
 
@@ -66,5 +68,50 @@ rule "arm-event" {
   test {
     log    = `{"event":{"action":"something-new"},"sluice":{"arm":{"component_kind":"agent"}}}`
     expect = { common_event = "ARM Event" }
+  }
+}
+
+# A silent mediator strands every agent that sends to it, so its first
+# missed interval is worth an alarm; an agent is alarmed on once it is red
+# (two intervals: one missed heartbeat window can be a reboot). Add a
+# webhook block here to page someone; the fields of the ARM event
+# (sluice.arm.*, host.hostname, observer.type) are there for its payload.
+event_rule "component-silent" {
+  description      = "a mediator missed a heartbeat warning interval, or an agent or mediator turned red"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 40
+  when             = `event.common_event == "Missing Heartbeat Warning" && (event.sluice.arm.component_kind == "mediator" || event.sluice.arm.status == "red")`
+
+  alarm {
+    name     = "Component Silent"
+    severity = "high"
+    message  = "${event.sluice.arm.component_kind} ${event.sluice.arm.component_id} (host ${event.host.hostname}) sent no heartbeat for ${event.sluice.arm.silence_seconds}s, ${event.sluice.arm.missed_intervals} warning interval(s); status ${event.sluice.arm.status}"
+  }
+
+  # A mediator's first missed interval (yellow).
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:05:00.000Z","message":"Missing Heartbeat Warning: mediator dp-2 (host dp-2.example.net) has sent no heartbeat for 5m0s (1 warning interval(s) of 5m0s); status yellow","event":{"action":"heartbeat-missing","kind":"alert","severity":6,"category":["host"],"module":"sluice","dataset":"sluice.arm","provider":"arm-arm-1"},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","hostname":"dp-2.example.net","type":"mediator","version":"1.0.0"},"sluice":{"organization":"default","log_source_type":"sluice-arm","common_event":"Missing Heartbeat Warning","classification":"Warning","risk":6,"arm":{"id":"arm-1","component_id":"dp-2","component_kind":"mediator","status":"yellow","missed_intervals":1,"warning_interval_seconds":300,"silence_seconds":300,"last_heartbeat":"2024-03-12T10:00:00Z","last_mediator":""}}}`
+    log_source_type = "sluice-arm"
+    alarm           = true
+    expect          = { common_event = "Missing Heartbeat Warning", "sluice.arm.component_kind" = "mediator", risk = "6" }
+  }
+  # An agent that turned red.
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:20:00.000Z","message":"Missing Heartbeat Warning: agent web-7 (host web-7.example.net) has sent no heartbeat for 20m0s (2 warning interval(s) of 10m0s); status red","event":{"action":"heartbeat-missing","category":["host"],"dataset":"sluice.arm","kind":"alert","module":"sluice","provider":"arm-arm-1","severity":6},"host":{"hostname":"web-7.example.net","name":"web-7"},"observer":{"hostname":"web-7.example.net","name":"web-7","type":"agent","version":"1.0.0"},"sluice":{"arm":{"component_id":"web-7","component_kind":"agent","id":"arm-1","last_heartbeat":"2024-03-12T10:00:00.000Z","last_mediator":"dp-1","missed_intervals":2,"silence_seconds":1200,"status":"red","warning_interval_seconds":600},"classification":"Warning","common_event":"Missing Heartbeat Warning","log_source_type":"sluice-arm","organization":"acme","risk":6}}`
+    log_source_type = "sluice-arm"
+    alarm           = true
+    expect          = { "sluice.arm.status" = "red", risk = "6", hostname = "web-7.example.net" }
+  }
+  # An agent's first missed interval: a warning event, no alarm yet.
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:10:00.000Z","message":"Missing Heartbeat Warning: agent web-7 has sent no heartbeat for 10m0s (1 warning interval(s) of 10m0s); status yellow","event":{"action":"heartbeat-missing","kind":"alert","severity":4},"host":{"hostname":"web-7","name":"web-7"},"observer":{"name":"web-7","type":"agent"},"sluice":{"arm":{"component_id":"web-7","component_kind":"agent","status":"yellow","missed_intervals":1}}}`
+    log_source_type = "sluice-arm"
+    alarm           = false
+  }
+  # The mediator is back: no alarm.
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:07:00.000Z","message":"Heartbeat Returned: mediator dp-2 (host dp-2.example.net) is sending heartbeats again after 7m0s without","event":{"action":"heartbeat-returned","kind":"alert","severity":1},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","type":"mediator"},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","missed_intervals":0}}}`
+    log_source_type = "sluice-arm"
+    alarm           = false
   }
 }
