@@ -64,6 +64,13 @@ func logger(name string) hclog.Logger {
 // a restart passes the first one's Addr to keep the agents' address).
 func startMediator(t testing.TB, dataDir, listen string) (*mediator.Mediator, *daemon) {
 	t.Helper()
+	return startMediatorConfig(t, dataDir, listen, `index_flush = "50ms"`, `indexer "embedded" {}`)
+}
+
+// startMediatorConfig starts the e2e mediator with extra lines in its
+// mediator block and the given indexer block.
+func startMediatorConfig(t testing.TB, dataDir, listen, extra, indexerBlock string) (*mediator.Mediator, *daemon) {
+	t.Helper()
 	cfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
 mediator {
   id       = "dp-test"
@@ -72,10 +79,10 @@ mediator {
   data_dir = %q
   rules    = [%q]
   insecure = true
-  index_flush = "50ms"
+  %s
 }
-indexer "embedded" {}
-`, listen, dataDir, rulesDir)), "mediator.hcl")
+%s
+`, listen, dataDir, rulesDir, extra, indexerBlock)), "mediator.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}

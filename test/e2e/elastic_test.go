@@ -18,31 +18,13 @@ import (
 // Elasticsearch-API server at url.
 func startElasticMediator(t testing.TB, dataDir, listen, url string) (*mediator.Mediator, *daemon) {
 	t.Helper()
-	cfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
-mediator {
-  id       = "dp-es"
-  listen   = %q
-  http     = "127.0.0.1:0"
-  data_dir = %q
-  rules    = [%q]
-  insecure = true
-}
-indexer "elasticsearch" {
+	return startMediatorConfig(t, dataDir, listen, "", fmt.Sprintf(`indexer "elasticsearch" {
   addresses      = [%q]
   username       = %q
   password       = %q
   bulk_actions   = 1000
   flush_interval = "100ms"
-}
-`, listen, dataDir, rulesDir, url, zinc.User, zinc.Password)), "mediator.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mediator.New(cfg, mediator.Deps{Logger: logger("mediator"), Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, start(t, m.Run)
+}`, url, zinc.User, zinc.Password))
 }
 
 // sluiceCount runs `sluice search -count` against a mediator's API, as a

@@ -14,27 +14,7 @@ import (
 // startMediatorWith is startMediator with extra lines in the mediator block.
 func startMediatorWith(t testing.TB, dataDir, extra string) (*mediator.Mediator, *daemon) {
 	t.Helper()
-	cfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
-mediator {
-  id       = "dp-test"
-  listen   = "127.0.0.1:0"
-  http     = "127.0.0.1:0"
-  data_dir = %q
-  rules    = [%q]
-  insecure = true
-  index_flush = "50ms"
-  %s
-}
-indexer "embedded" {}
-`, dataDir, rulesDir, extra)), "mediator.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := mediator.New(cfg, mediator.Deps{Logger: logger("mediator"), Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m, start(t, m.Run)
+	return startMediatorConfig(t, dataDir, "127.0.0.1:0", `index_flush = "50ms"`+"\n"+extra, `indexer "embedded" {}`)
 }
 
 // TestHeartbeatsNotStuckBehindFlood is DESIGN.md §6 / issue 5 item 2:
