@@ -73,6 +73,9 @@ type Config struct {
 	MaxBatchEntries  int
 	MaxBatchBytes    int64
 	MaxStreams       int
+	// MaxLineBytes cuts longer lines at the mediator (flagged truncated,
+	// kept), whatever the agent sent.
+	MaxLineBytes int64
 
 	// ARM is the heartbeat service's gRPC address ("" = none).
 	ARM string
@@ -110,6 +113,10 @@ const (
 	DefaultMaxBatchEntries  = 20000
 	DefaultMaxBatchBytes    = 32 << 20
 	DefaultMaxStreams       = 10000
+	// DefaultMaxLineBytes is above the agents' default (64 KiB) so that
+	// raising it there needs no change here, and bounds what one hostile
+	// line costs the MPE.
+	DefaultMaxLineBytes = 1 << 20
 )
 
 type fileSchema struct {
@@ -142,6 +149,7 @@ type mediatorBlock struct {
 	MaxBatchBytes    string   `hcl:"max_batch_bytes,optional"`
 	MaxStreams       *int     `hcl:"max_streams,optional"`
 	AdminTokenFile   string   `hcl:"admin_token_file,optional"`
+	MaxLineBytes     string   `hcl:"max_line_bytes,optional"`
 
 	TLS       *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
@@ -166,6 +174,7 @@ type mediatorBlock struct {
 	MaxBatchEntriesRange  hcl.Range `hcl:"max_batch_entries,attr_range"`
 	MaxBatchBytesRange    hcl.Range `hcl:"max_batch_bytes,attr_range"`
 	MaxStreamsRange       hcl.Range `hcl:"max_streams,attr_range"`
+	MaxLineBytesRange     hcl.Range `hcl:"max_line_bytes,attr_range"`
 }
 
 type httpTLSBlock struct {
@@ -550,6 +559,18 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 			errs = append(errs, hclconf.Errorf(m.MaxBatchBytesRange, "max_batch_bytes must be at least 64KiB"))
 		}
 		cfg.MaxBatchBytes = v
+	}
+	cfg.MaxLineBytes = DefaultMaxLineBytes
+	if m.MaxLineBytes != "" {
+		v, e := hclconf.Size(m.MaxLineBytes, "max_line_bytes", m.MaxLineBytesRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v < 1<<10 || v > 16<<20:
+			errs = append(errs, hclconf.Errorf(m.MaxLineBytesRange, "max_line_bytes must be between 1KiB and 16MiB"))
+		default:
+			cfg.MaxLineBytes = v
+		}
 	}
 	if m.MaxStreams != nil {
 		if *m.MaxStreams < 1 {

@@ -200,6 +200,9 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		// A batch's size is bounded at the transport, before it is decoded.
 		grpc.MaxRecvMsgSize(int(cfg.MaxBatchBytes) + 1<<20),
 		grpc.MaxConcurrentStreams(uint32(cfg.MaxStreams)),
+		// A client that opens TCP but never finishes the TLS handshake is
+		// dropped, not held for gRPC's default 120 s.
+		grpc.ConnectionTimeout(cfg.HandshakeTimeout),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		// MaxConnectionAge makes every agent reconnect, and re-handshake,
 		// periodically: a revoked or expired certificate does not stay
@@ -249,6 +252,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		dead:       m.dead,
 		logger:     logger.Named("pipeline"),
 		gate:       newOrgGate(parkBackoff),
+		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
 	}
 	return m, nil

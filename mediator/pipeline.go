@@ -44,6 +44,9 @@ type pipeline struct {
 	// how long one write is retried before its organization is parked.
 	gate      *orgGate
 	parkAfter time.Duration
+	// maxLine cuts longer lines (the agent's own limit can be raised or
+	// bypassed by a hostile sender); 0 = no limit.
+	maxLine int
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
@@ -262,8 +265,15 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 
 // process runs one entry through the MPE.
 func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
+	raw, truncated, origLen := e.GetRaw(), e.GetTruncated(), int(e.GetOriginalLength())
+	if p.maxLine > 0 && len(raw) > p.maxLine {
+		if !truncated {
+			origLen = len(raw)
+		}
+		raw, truncated = raw[:p.maxLine], true
+	}
 	in := &mpe.Entry{
-		Raw:            e.GetRaw(),
+		Raw:            raw,
 		LogSourceType:  e.GetSourceType(),
 		LogSource:      e.GetSourceId(),
 		Agent:          agent,
@@ -271,8 +281,8 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
 		Collected:      e.GetCollectedAt().AsTime(),
-		Truncated:      e.GetTruncated(),
-		OriginalLength: int(e.GetOriginalLength()),
+		Truncated:      truncated,
+		OriginalLength: origLen,
 	}
 	defer func() {
 		// The MPE recovers its own panics; this is the backstop, so an
