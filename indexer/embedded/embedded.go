@@ -4,7 +4,9 @@
 // Events are stored per organization and UTC day of their @timestamp:
 //
 //	<Dir>/<org>/<YYYY-MM-DD>.db      events (typed columns for the common
-//	                                 ECS fields) and docs (each event's JSON)
+//	                                 ECS fields), docs (each event's JSON)
+//	                                 and counts of events per minute
+//	                                 (minute_totals, minute_counts…)
 //	<Dir>/<org>/<YYYY-MM-DD>.fts.db  contentless FTS5 index of the messages
 //
 // so that retention is deleting a day's files (DeleteBefore) and a query
@@ -150,6 +152,9 @@ type Index struct {
 
 	stop chan struct{}
 	wg   sync.WaitGroup
+
+	// noCounts makes Count ignore the rollup tables (tests compare).
+	noCounts bool
 }
 
 // Open opens the index rooted at cfg.Dir, creating the directory if needed.

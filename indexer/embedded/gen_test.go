@@ -107,3 +107,24 @@ func genEvents(org string, seq uint64, n int, start time.Time, step time.Duratio
 	}
 	return out
 }
+
+// varyEvents spreads events over many more hosts (and their agents), user
+// names and source addresses, drawn at random: a larger site than
+// genEvents', and one where minute_counts holds many more combinations
+// per minute.
+func varyEvents(events []*event.Event, hosts, users, ips int) []*event.Event {
+	rng := rand.New(rand.NewPCG(7, 42))
+	for _, e := range events {
+		host := fmt.Sprintf("host-%04d", rng.IntN(hosts))
+		e.Set(event.FieldHostname, host)
+		e.Set(event.FieldAgent, "agent-"+host)
+		if _, ok := e.Get("user.name"); ok {
+			e.Set("user.name", fmt.Sprintf("user%05d", rng.IntN(users)))
+		}
+		if _, ok := e.Get("source.ip"); ok {
+			n := rng.IntN(ips)
+			e.Set("source.ip", fmt.Sprintf("198.%d.%d.%d", n>>16&255, n>>8&255, n&255))
+		}
+	}
+	return events
+}

@@ -181,6 +181,12 @@ func columnValue(kind colKind, v any) driver.Value {
 			if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
 				return int64(x)
 			}
+			if math.IsNaN(x) {
+				// SQLite stores NaN as NULL; nil also keeps NaN out of
+				// the keys of counter's maps, where it never equals
+				// itself.
+				return nil
+			}
 			return x
 		case bool:
 			if x {

@@ -158,7 +158,10 @@ type plan struct {
 	w   *where
 	// wPlus is w with its root full-text match written +rowid, built when
 	// a search needs it.
-	wPlus    *where
+	wPlus *where
+	// wCounts is the clause over the rollup tables (translateCounts),
+	// nil when counts cannot use them; built by Count.
+	wCounts  *where
 	from, to int64 // [from, to) of ts, math.MinInt64/MaxInt64 when open
 	parts    []partition
 }
@@ -315,28 +318,47 @@ func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.R
 }
 
 // Count returns the number of events matching req, summed over the day
-// files that can hold them.
+// files that can hold them. A query that reads only counted columns and
+// time is counted from the rollup tables (see rollup) where the files
+// have them.
 func (x *Index) Count(ctx context.Context, req indexer.SearchRequest) (int64, error) {
 	p, err := x.plan(req)
 	if err != nil {
 		return 0, err
 	}
+	if !x.noCounts {
+		if p.wCounts, err = translateCounts(p.ast); err != nil {
+			return 0, err
+		}
+	}
 	var total int64
+	scan := func(rows *sql.Rows) error {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		total += n
+		return nil
+	}
 	for _, part := range p.parts {
+		if p.wCounts != nil {
+			// The filter only reads counted columns.
+			if q, args, ok := p.countSQL(part); ok {
+				err := x.query(ctx, part, q, args, scan)
+				if err == nil {
+					continue
+				}
+				if !errors.Is(err, errNoCounts) {
+					return 0, err
+				}
+			}
+		}
 		q, args := p.sql(p.w, "SELECT count(*)", false, part, "")
 		if p.w.onlyMatch && p.covers(part) {
 			// The full-text index alone knows the answer.
 			q, args = "SELECT count(*) FROM "+ftsSchemaName+".fts WHERE fts MATCH ?", []any{p.w.match}
 		}
-		err := x.query(ctx, part, q, args, func(rows *sql.Rows) error {
-			var n int64
-			if err := rows.Scan(&n); err != nil {
-				return err
-			}
-			total += n
-			return nil
-		})
-		if err != nil {
+		if err := x.query(ctx, part, q, args, scan); err != nil {
 			return 0, err
 		}
 	}
@@ -358,6 +380,9 @@ func (x *Index) query(ctx context.Context, part partition, q string, args []any,
 			return ctxErr
 		}
 		if strings.Contains(err.Error(), "no such table") {
+			if strings.Contains(err.Error(), "minute_") {
+				return errNoCounts
+			}
 			return nil
 		}
 		return fmt.Errorf("search %s: %w", part.path, err)

@@ -37,6 +37,15 @@ type translator struct {
 	// which keeps SQLite from driving the query by the match's rowids.
 	plusRowid bool
 	w         *where
+	// counts translates for the rollup tables instead of events: the
+	// @timestamp ranges of the root conjunction are written as 1 (the
+	// plan's bounds hold them), and reading anything but a counted column
+	// sets notCounted.
+	counts     bool
+	notCounted bool
+	// rootConj is true while the node being translated is the root or
+	// in a conjunction of conjunctions from it.
+	rootConj bool
 }
 
 // where is a translated query.
@@ -50,16 +59,42 @@ type where struct {
 	match string
 	// onlyMatch is true when the query is that match and nothing else.
 	onlyMatch bool
+	// cols is the column.bit of the counted columns sql reads.
+	cols uint32
 }
 
 // translate returns the WHERE clause of n.
 func translate(n query.Node, plusRowid bool) (*where, error) {
-	t := translator{plusRowid: plusRowid, w: &where{}}
+	t := translator{plusRowid: plusRowid, w: &where{}, rootConj: true}
 	if err := t.node(n); err != nil {
 		return nil, err
 	}
 	t.w.sql, t.w.args = t.b.String(), t.args
 	return t.w, nil
+}
+
+// translateCounts returns the WHERE clause of n over the rollup tables
+// (see rollup), with the @timestamp ranges of the root conjunction left
+// out (they are the plan's time bounds), or nil if n reads anything but
+// the counted columns: full text, the document, other columns, or
+// @timestamp inside OR or NOT.
+func translateCounts(n query.Node) (*where, error) {
+	t := translator{counts: true, w: &where{}, rootConj: true}
+	if err := t.node(n); err != nil || t.notCounted {
+		return nil, err
+	}
+	t.w.sql, t.w.args = t.b.String(), t.args
+	return t.w, nil
+}
+
+// column returns the name of col in the SQL, noting whether the rollup
+// tables have it.
+func (t *translator) column(col *column) string {
+	if !col.counted {
+		t.notCounted = true
+	}
+	t.w.cols |= col.bit
+	return col.name
 }
 
 func badQuery(format string, args ...any) error {
@@ -73,6 +108,7 @@ func (t *translator) arg(v any) {
 // doc returns the document column, noting that the query needs it.
 func (t *translator) doc() string {
 	t.w.usesDoc = true
+	t.notCounted = true
 	return "docs.doc"
 }
 
@@ -89,8 +125,12 @@ func (t *translator) node(n query.Node) error {
 	case *query.And:
 		return t.and(x)
 	case *query.Or:
+		defer func(v bool) { t.rootConj = v }(t.rootConj)
+		t.rootConj = false
 		return t.list(x.Nodes, " OR ")
 	case *query.Not:
+		defer func(v bool) { t.rootConj = v }(t.rootConj)
+		t.rootConj = false
 		t.b.WriteString("NOT ")
 		t.b.WriteByte('(')
 		if err := t.node(x.Node); err != nil {
@@ -157,6 +197,7 @@ func (t *translator) and(x *query.And) error {
 // match writes a full-text match. At the root it is also recorded in
 // t.w.match, and written as the caller asked (plusRowid).
 func (t *translator) match(expr string) {
+	t.notCounted = true
 	lhs := "events.rowid"
 	if t.depth == 1 {
 		t.w.match = expr
@@ -263,7 +304,7 @@ func (t *translator) term(x *query.Term) error {
 	case fieldColumn, fieldID:
 		// IS is = that never yields NULL; column affinity makes "22"
 		// equal to the integer 22 in integer columns.
-		t.b.WriteString(col.name + " IS ?")
+		t.b.WriteString(t.column(col) + " IS ?")
 		t.arg(x.Value)
 	case fieldJSON:
 		// json_each visits the value, or each element of an array.
@@ -319,10 +360,10 @@ func (t *translator) wildcard(x *query.Wildcard) error {
 		t.arg("%" + likePattern(x) + "%")
 	case fieldColumn, fieldID:
 		if exists {
-			t.b.WriteString(col.name + " IS NOT NULL")
+			t.b.WriteString(t.column(col) + " IS NOT NULL")
 			return nil
 		}
-		t.b.WriteString("coalesce(" + col.name + " GLOB ?, 0)")
+		t.b.WriteString("coalesce(" + t.column(col) + " GLOB ?, 0)")
 		t.arg(globPattern(x))
 	case fieldJSON:
 		if exists {
@@ -405,6 +446,13 @@ func (t *translator) rangeNode(x *query.Range) error {
 		if !ok {
 			return badQuery("%s ranges need times", x.Field)
 		}
+		if t.counts {
+			if t.rootConj {
+				t.b.WriteString("1")
+				return nil
+			}
+			t.notCounted = true
+		}
 		t.nanosRange("ts", from, to)
 		return nil
 	case fieldColumn:
@@ -416,8 +464,9 @@ func (t *translator) rangeNode(x *query.Range) error {
 		}
 		// Text that an integer column kept as text sorts above every
 		// number in SQLite: compare numbers only.
-		t.b.WriteString("(typeof(" + col.name + ") IN ('integer','real')")
-		t.bounds(col.name, x)
+		name := t.column(col)
+		t.b.WriteString("(typeof(" + name + ") IN ('integer','real')")
+		t.bounds(name, x)
 		t.b.WriteByte(')')
 		return nil
 	}

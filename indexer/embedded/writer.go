@@ -94,24 +94,44 @@ func (c *conn) exec(query string) error {
 	return err
 }
 
-// migrate runs schema in a transaction unless user_version is current.
-func (c *conn) migrate(schema string) error {
+// migration is a step of a schema: SQL, then fill if set.
+type migration struct {
+	sql  string
+	fill func(*conn) error
+}
+
+// migrate brings the file's schema to version len(steps): it runs, in one
+// transaction, the steps after the version in user_version (steps[0]
+// makes version 1). It returns the version the file had.
+func (c *conn) migrate(steps []migration) (int64, error) {
 	var version int64
 	if err := c.queryInt("PRAGMA user_version", &version); err != nil {
-		return err
+		return 0, err
 	}
-	if version > schemaVersion {
-		return fmt.Errorf("%s: schema version %d is newer than this Sluice knows (%d)", c.path, version, schemaVersion)
+	latest := int64(len(steps))
+	if version > latest {
+		return version, fmt.Errorf("%s: schema version %d is newer than this Sluice knows (%d)", c.path, version, latest)
 	}
-	if version == schemaVersion {
-		return nil
+	if version == latest {
+		return version, nil
 	}
-	q := "BEGIN IMMEDIATE;\n" + schema + fmt.Sprintf("PRAGMA user_version = %d;\nCOMMIT;", schemaVersion)
-	if err := c.exec(q); err != nil {
-		_ = c.exec("ROLLBACK")
-		return fmt.Errorf("create schema in %s: %w", c.path, err)
+	err := c.exec("BEGIN IMMEDIATE")
+	for _, m := range steps[version:] {
+		if err == nil {
+			err = c.exec(m.sql)
+		}
+		if err == nil && m.fill != nil {
+			err = m.fill(c)
+		}
 	}
-	return nil
+	if err == nil {
+		err = c.exec(fmt.Sprintf("PRAGMA user_version = %d; COMMIT", latest))
+	}
+	if err != nil {
+		_ = c.rollback()
+		return version, fmt.Errorf("migrate %s from schema version %d to %d: %w", c.path, version, latest, err)
+	}
+	return version, nil
 }
 
 // queryInt reads one integer (NULL reads as 0).
@@ -210,12 +230,15 @@ func (b *batchStmt) close() {
 // writer owns the read-write connections to one day file and its
 // full-text file. It is used by one goroutine at a time (Index.mu).
 type writer struct {
-	path     string
-	ev, fts  *conn
-	ckpts    []*checkpointer
-	ins      *batchStmt
-	docIns   *batchStmt
-	ftsIns   *batchStmt
+	path    string
+	ev, fts *conn
+	ckpts   []*checkpointer
+	ins     *batchStmt
+	docIns  *batchStmt
+	ftsIns  *batchStmt
+	// counts aggregates the transaction's new rows for the rollup
+	// tables.
+	counts   *counter
 	lastUsed time.Time
 }
 
@@ -243,7 +266,7 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.fts, err = openConn(ftsPathOf(path), cfg); err != nil {
 		return nil, err
 	}
-	if err = w.fts.migrate(ftsSchema); err != nil {
+	if _, err = w.fts.migrate(ftsMigrations()); err != nil {
 		if strings.Contains(err.Error(), "no such module: fts5") {
 			err = fmt.Errorf("%w (this binary was built without the sqlite_fts5 build tag)", err)
 		}
@@ -252,8 +275,15 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.ev, err = openConn(path, cfg); err != nil {
 		return nil, err
 	}
-	if err = w.ev.migrate(eventsSchema()); err != nil {
+	start := time.Now()
+	from, err := w.ev.migrate(eventsMigrations())
+	if err != nil {
 		return nil, err
+	}
+	if from > 0 && from < int64(len(eventsMigrations())) {
+		// Filling the rollup tables reads every event of the file: seconds
+		// for a few million.
+		logger.Info("upgraded day file", "file", path, "from_version", from, "duration", time.Since(start))
 	}
 	if w.ins, err = w.ev.prepareBatch(insertSQL, numCols); err != nil {
 		return nil, err
@@ -262,6 +292,9 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 		return nil, err
 	}
 	if w.ftsIns, err = w.fts.prepareBatch(ftsInsertSQL, 2); err != nil {
+		return nil, err
+	}
+	if w.counts, err = newCounter(w.ev); err != nil {
 		return nil, err
 	}
 	if err = w.catchUp(logger); err != nil {
@@ -465,13 +498,15 @@ func (w *writer) indexFTSState(through int64) error {
 	return nil
 }
 
-// insertEvents inserts the chunks of rows and sends each chunk's new rows
-// to chunks. *through ends as the largest rowid in the table.
+// insertEvents inserts the chunks of rows, sends each chunk's new rows to
+// chunks and counts them in the rollup tables. *through ends as the
+// largest rowid in the table.
 func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks chan<- []ftsRow, through *int64) (int, error) {
 	var last int64
 	if err := w.ev.queryInt("SELECT max(rowid) FROM events", &last); err != nil {
 		return 0, err
 	}
+	w.counts.reset() // what a failed transaction left
 	total := 0
 	for chunk := range rows {
 		if err := ctx.Err(); err != nil {
@@ -492,6 +527,7 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 			fts = make([]ftsRow, len(chunk))
 			for i := range chunk {
 				fts[i] = ftsRow{rowid: last + 1 + int64(i), message: chunk[i].message, doc: chunk[i].doc}
+				w.counts.add(&chunk[i])
 			}
 		case changes > 0:
 			if fts, err = w.newRows(chunk, last); err != nil {
@@ -509,6 +545,9 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 			chunks <- fts
 		}
 		total += int(changes)
+	}
+	if err := w.counts.flush(); err != nil {
+		return 0, err
 	}
 	*through = last
 	return total, nil
@@ -548,6 +587,7 @@ func (w *writer) newRows(chunk []row, last int64) ([]ftsRow, error) {
 		}
 		i := byID[id]
 		out = append(out, ftsRow{rowid: rowid, message: chunk[i].message, doc: chunk[i].doc})
+		w.counts.add(&chunk[i])
 	}
 }
 
@@ -564,6 +604,9 @@ func (w *writer) close() error {
 		if b != nil {
 			b.close()
 		}
+	}
+	if w.counts != nil {
+		w.counts.close()
 	}
 	for _, c := range []*conn{w.ev, w.fts} {
 		if c != nil {
