@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sluicehq/sluice/agent/uplink"
+	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -32,8 +33,8 @@ type ackSample struct {
 // to record. When the process was stalled the source skips the slots it
 // missed rather than spooling them at once.
 func steadyAgent(ctx context.Context, t *testing.T, addr, id string, n int, every time.Duration, record func(ackSample)) *uplink.Uplink {
-	sp := newMemSpool()
-	sp.onAck = func(r queue.Record, added time.Time) {
+	sp := uplinktest.NewMemSpool()
+	sp.OnAck = func(r queue.Record, added time.Time) {
 		record(ackSample{sent: added, latency: time.Since(added)})
 	}
 	up, err := uplink.New(uplink.Config{AgentID: id, Mediators: []string{addr}, Window: 8}, sp, hclog.NewNullLogger())
@@ -53,7 +54,7 @@ func steadyAgent(ctx context.Context, t *testing.T, addr, id string, n int, ever
 				return
 			case <-time.After(time.Until(next)):
 			}
-			sp.add(n)
+			sp.Add(n)
 		}
 	}()
 	return up

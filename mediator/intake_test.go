@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,11 +12,10 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/sluicehq/sluice/agent/uplink"
+	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
 	"github.com/sluicehq/sluice/indexer"
-	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -392,106 +390,14 @@ func TestRateLimitSurvivesReconnect(t *testing.T) {
 	}
 }
 
-// memSpool is an in-memory agent spool of packed records.
-type memSpool struct {
-	mu     sync.Mutex
-	recs   []queue.Record
-	added  []time.Time // when each of recs was spooled
-	next   uint64
-	notify chan struct{}
-	// onAck, when set, is told of each record acknowledged and when it
-	// was spooled.
-	onAck func(r queue.Record, added time.Time)
-}
-
-func newMemSpool() *memSpool { return &memSpool{next: 1, notify: make(chan struct{}, 1)} }
-
-// add spools a record of n entries.
-func (s *memSpool) add(n int) {
-	s.mu.Lock()
-	es := make([]*sluicev1.LogEntry, n)
-	for i := range es {
-		seq := s.next + uint64(i)
-		es[i] = &sluicev1.LogEntry{Seq: seq, SourceType: "linux-auth", Raw: fmt.Appendf(nil, "Nov 20 08:15:02 web-01 sshd[31]: Failed password for root from 203.0.113.9 port %d ssh2", seq)}
-	}
-	v, err := proto.Marshal(&sluicev1.LogBatch{Entries: es})
-	if err != nil {
-		panic(err)
-	}
-	s.recs = append(s.recs, queue.Record{First: s.next, Last: s.next + uint64(n) - 1, Value: v})
-	s.added = append(s.added, time.Now())
-	s.next += uint64(n)
-	s.mu.Unlock()
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
-}
-
-func (s *memSpool) ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []queue.Record
-	size := 0
-	for _, r := range s.recs {
-		if r.Last < from {
-			continue
-		}
-		if len(out) == max || (len(out) > 0 && size+len(r.Value) > maxBytes) {
-			break
-		}
-		size += len(r.Value)
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-func (s *memSpool) Ack(through uint64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.recs) > 0 && s.recs[0].Last <= through {
-		if s.onAck != nil {
-			s.onAck(s.recs[0], s.added[0])
-		}
-		s.recs, s.added = s.recs[1:], s.added[1:]
-	}
-	return nil
-}
-
-func (s *memSpool) Notify() <-chan struct{} { return s.notify }
-func (s *memSpool) NextSeq() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.next
-}
-
-func (s *memSpool) Depth() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := int64(0)
-	for _, r := range s.recs {
-		n += int64(r.Last - r.First + 1)
-	}
-	return n
-}
-
-func (s *memSpool) FirstSeq() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.recs) == 0 {
-		return 0
-	}
-	return s.recs[0].First
-}
-
 // A real agent three times over its budget delivers everything, once, at
 // the limit, on one stream: throttled, never disconnected or failed over.
 func TestRateLimitedAgentDeliversEverythingOnce(t *testing.T) {
 	const limit, total = 2000, 6000
 	m := testMediator(t, fmt.Sprintf("rate_limit {\n entries_per_second = %d\n}\n", limit))
-	sp := newMemSpool()
+	sp := uplinktest.NewMemSpool()
 	for range total / 100 {
-		sp.add(100)
+		sp.Add(100)
 	}
 	agentLogs := &logBuffer{}
 	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, AckTimeout: 5 * time.Second},

@@ -12,95 +12,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/sluicehq/sluice/pkg/queue"
+	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
-
-// memSpool is an in-memory Spool: records of consecutive entries.
-type memSpool struct {
-	mu     sync.Mutex
-	recs   []queue.Record
-	next   uint64
-	notify chan struct{}
-}
-
-func newMemSpool() *memSpool { return &memSpool{next: 1, notify: make(chan struct{}, 1)} }
-
-// add spools a record of n entries.
-func (s *memSpool) add(n int) {
-	s.mu.Lock()
-	first := s.next
-	es := make([]*sluicev1.LogEntry, n)
-	for i := range es {
-		es[i] = &sluicev1.LogEntry{Seq: first + uint64(i), SourceType: "test", Raw: fmt.Appendf(nil, "line %d", first+uint64(i))}
-	}
-	v, _ := proto.Marshal(&sluicev1.LogBatch{Entries: es})
-	s.recs = append(s.recs, queue.Record{First: first, Last: first + uint64(n) - 1, Value: v})
-	s.next += uint64(n)
-	s.mu.Unlock()
-	select {
-	case s.notify <- struct{}{}:
-	default:
-	}
-}
-
-func (s *memSpool) ReadRecords(from uint64, max, maxBytes int) ([]queue.Record, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []queue.Record
-	size := 0
-	for _, r := range s.recs {
-		if r.Last < from {
-			continue
-		}
-		if len(out) == max || (len(out) > 0 && size+len(r.Value) > maxBytes) {
-			break
-		}
-		size += len(r.Value)
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-func (s *memSpool) Ack(through uint64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.recs) > 0 && s.recs[0].Last <= through {
-		s.recs = s.recs[1:]
-	}
-	return nil
-}
-
-func (s *memSpool) Notify() <-chan struct{} { return s.notify }
-
-func (s *memSpool) Depth() int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := int64(0)
-	for _, r := range s.recs {
-		n += int64(r.Last - r.First + 1)
-	}
-	return n
-}
-
-func (s *memSpool) NextSeq() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.next
-}
-
-func (s *memSpool) FirstSeq() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.recs) == 0 {
-		return 0
-	}
-	return s.recs[0].First
-}
 
 // fakeMediator is a MediatorService that welcomes every agent as id,
 // records heartbeats and stores batches by sequence. onBatch, when set,
@@ -271,7 +188,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestHeartbeatCarriesCurrentAndLastMediator(t *testing.T) {
 	a, b := startFake(t, "dp-a"), startFake(t, "dp-b")
 	logs := &syncBuffer{}
-	u := runUplink(t, Config{Mediators: []string{a.addr, b.addr}}, newMemSpool(), logs)
+	u := runUplink(t, Config{Mediators: []string{a.addr, b.addr}}, uplinktest.NewMemSpool(), logs)
 
 	heartbeat := func(f *fakeMediator, current, last string) {
 		t.Helper()
@@ -306,7 +223,7 @@ func TestHeartbeatCarriesCurrentAndLastMediator(t *testing.T) {
 func TestReconnectToSameMediatorKeepsLast(t *testing.T) {
 	a := startFake(t, "dp-a")
 	logs := &syncBuffer{}
-	runUplink(t, Config{Mediators: []string{a.addr}}, newMemSpool(), logs)
+	runUplink(t, Config{Mediators: []string{a.addr}}, uplinktest.NewMemSpool(), logs)
 	waitFor(t, "a heartbeat", func() bool { return a.lastHeartbeat() != nil })
 	a.kick <- "test"
 	waitFor(t, "the second stream", func() bool {
@@ -367,9 +284,9 @@ func TestThrottleResendsOnSameStreamAfterRetryAfter(t *testing.T) {
 		}
 		return &sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: b.GetLastSeq()}}}, true
 	}
-	sp := newMemSpool()
+	sp := uplinktest.NewMemSpool()
 	for range 40 {
-		sp.add(10)
+		sp.Add(10)
 	}
 	logs := &syncBuffer{}
 	u := runUplink(t, Config{Mediators: []string{m.addr}, Window: 8, AckTimeout: 2 * time.Second}, sp, logs)
