@@ -302,57 +302,18 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		errs = append(errs, hclconf.Errorf(m.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
 	}
 
-	ints := []struct {
-		name          string
-		val           *int
-		rng           hcl.Range
-		def, min, max int
-		dst           *int
-	}{
-		{"max_agents", m.MaxAgents, m.MaxAgentsRange, DefaultMaxAgents, 0, 1000000, &cfg.MaxAgents},
-		{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 0, 256, &cfg.Workers},
-		{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
-		{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
-	}
-	for _, n := range ints {
-		*n.dst = n.def
-		if n.val == nil {
-			continue
-		}
-		if *n.val < n.min || *n.val > n.max {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
-			continue
-		}
-		*n.dst = *n.val
-	}
+	errs = append(errs, intSettings(
+		intSetting{"max_agents", m.MaxAgents, m.MaxAgentsRange, DefaultMaxAgents, 0, 1000000, &cfg.MaxAgents},
+		intSetting{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 0, 256, &cfg.Workers},
+		intSetting{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
+		intSetting{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
+	)...)
 
-	durations := []struct {
-		name string
-		val  string
-		rng  hcl.Range
-		def  time.Duration
-		dst  *time.Duration
-	}{
-		{"index_flush", m.IndexFlush, m.IndexFlushRange, DefaultIndexFlush, &cfg.IndexFlush},
-		{"handshake_timeout", m.HandshakeTimeout, m.HandshakeTimeoutRange, 10 * time.Second, &cfg.HandshakeTimeout},
-		{"arm_interval", m.ARMInterval, m.ARMIntervalRange, 5 * time.Second, &cfg.ARMInterval},
-	}
-	for _, d := range durations {
-		*d.dst = d.def
-		if d.val == "" {
-			continue
-		}
-		v, e := hclconf.Duration(d.val, d.name, d.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		if v <= 0 {
-			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
-			continue
-		}
-		*d.dst = v
-	}
+	errs = append(errs, durationSettings(
+		durationSetting{"index_flush", m.IndexFlush, m.IndexFlushRange, DefaultIndexFlush, &cfg.IndexFlush},
+		durationSetting{"handshake_timeout", m.HandshakeTimeout, m.HandshakeTimeoutRange, 10 * time.Second, &cfg.HandshakeTimeout},
+		durationSetting{"arm_interval", m.ARMInterval, m.ARMIntervalRange, 5 * time.Second, &cfg.ARMInterval},
+	)...)
 
 	// Resume below 80% of the limit, so the condition does not flap.
 	cfg.SuspenseResume = cfg.SuspenseBacklog / 5 * 4
@@ -396,6 +357,63 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	return cfg, errs
 }
 
+// intSetting is an optional integer attribute with its default and range.
+type intSetting struct {
+	name          string
+	val           *int
+	rng           hcl.Range
+	def, min, max int
+	dst           *int
+}
+
+// intSettings stores each setting's value, or its default, in dst.
+func intSettings(settings ...intSetting) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, n := range settings {
+		*n.dst = n.def
+		if n.val == nil {
+			continue
+		}
+		if *n.val < n.min || *n.val > n.max {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
+			continue
+		}
+		*n.dst = *n.val
+	}
+	return errs
+}
+
+// durationSetting is an optional positive duration attribute.
+type durationSetting struct {
+	name string
+	val  string
+	rng  hcl.Range
+	def  time.Duration
+	dst  *time.Duration
+}
+
+// durationSettings stores each setting's value, or its default, in dst.
+func durationSettings(settings ...durationSetting) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, d := range settings {
+		*d.dst = d.def
+		if d.val == "" {
+			continue
+		}
+		v, e := hclconf.Duration(d.val, d.name, d.rng)
+		if e != nil {
+			errs = append(errs, e)
+			continue
+		}
+		if v <= 0 {
+			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
+			continue
+		}
+		*d.dst = v
+	}
+	return errs
+}
+
 // elastic reads an `indexer "elasticsearch"` block.
 func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
 	var errs hclconf.Errors
@@ -426,29 +444,14 @@ func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
 		errs = append(errs, hclconf.Errorf(ib.DirRange, `dir belongs in an indexer "embedded" block`))
 	}
 	if ec.IndexPrefix != "" {
-		if _, err := elastic.Open(elastic.Config{Addresses: []string{"http://x"}, IndexPrefix: ec.IndexPrefix}, nil); err != nil {
+		if err := elastic.ValidIndexPrefix(ec.IndexPrefix); err != nil {
 			errs = append(errs, hclconf.Errorf(ib.IndexPrefixRange, "%v", err))
 		}
 	}
-	for _, n := range []struct {
-		name     string
-		val      *int
-		rng      hcl.Range
-		min, max int
-		dst      *int
-	}{
-		{"bulk_actions", ib.BulkActions, ib.BulkActionsRange, 1, 100000, &ec.BulkActions},
-		{"workers", ib.Workers, ib.WorkersRange, 1, 64, &ec.Workers},
-	} {
-		if n.val == nil {
-			continue
-		}
-		if *n.val < n.min || *n.val > n.max {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
-			continue
-		}
-		*n.dst = *n.val
-	}
+	errs = append(errs, intSettings(
+		intSetting{"bulk_actions", ib.BulkActions, ib.BulkActionsRange, 0, 1, 100000, &ec.BulkActions},
+		intSetting{"workers", ib.Workers, ib.WorkersRange, 0, 1, 64, &ec.Workers},
+	)...)
 	if ib.BulkBytes != "" {
 		v, e := hclconf.Size(ib.BulkBytes, "bulk_bytes", ib.BulkBytesRange)
 		switch {
@@ -460,30 +463,12 @@ func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
 			ec.BulkBytes = int(v)
 		}
 	}
-	for _, d := range []struct {
-		name string
-		val  string
-		rng  hcl.Range
-		dst  *time.Duration
-	}{
-		{"flush_interval", ib.FlushInterval, ib.FlushIntervalRange, &ec.FlushInterval},
-		{"retry_for", ib.RetryFor, ib.RetryForRange, &ec.RetryFor},
-		{"timeout", ib.Timeout, ib.TimeoutRange, &ec.Timeout},
-	} {
-		if d.val == "" {
-			continue
-		}
-		v, e := hclconf.Duration(d.val, d.name, d.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		if v <= 0 {
-			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
-			continue
-		}
-		*d.dst = v
-	}
+	// 0 leaves the backend's defaults.
+	errs = append(errs, durationSettings(
+		durationSetting{"flush_interval", ib.FlushInterval, ib.FlushIntervalRange, 0, &ec.FlushInterval},
+		durationSetting{"retry_for", ib.RetryFor, ib.RetryForRange, 0, &ec.RetryFor},
+		durationSetting{"timeout", ib.Timeout, ib.TimeoutRange, 0, &ec.Timeout},
+	)...)
 	return ec, errs
 }
 

@@ -17,6 +17,7 @@ import (
 // item is one event as a bulk create action and its document.
 type item struct {
 	pos  int    // position in the slice given to Write
+	id   string // document id (for messages)
 	body []byte // action line + document line, both ending in \n
 }
 
@@ -47,12 +48,19 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 	if err := x.isReady(ctx); err != nil {
 		return err
 	}
-	byOrg := map[string][]item{}
+	// One buffer for every body: items slice into it.
 	var buf []byte
+	ends := make([]int, len(events))
 	for i, ev := range events {
-		buf = x.appendCreate(buf[:0], ev)
+		buf = x.appendCreate(buf, ev)
+		ends[i] = len(buf)
+	}
+	byOrg := map[string][]item{}
+	start := 0
+	for i, ev := range events {
 		org := ev.Organization
-		byOrg[org] = append(byOrg[org], item{pos: i, body: append([]byte(nil), buf...)})
+		byOrg[org] = append(byOrg[org], item{pos: i, id: ev.ID, body: buf[start:ends[i]:ends[i]]})
+		start = ends[i]
 	}
 	orgs := make([]string, 0, len(byOrg))
 	for org := range byOrg {
@@ -243,7 +251,7 @@ func (x *Index) send(ctx context.Context, items []item) outcome {
 			// Stored now, or already stored by an earlier attempt.
 		case r.Status == http.StatusTooManyRequests || r.Status >= 500 || r.Status == 0:
 			out.retry = append(out.retry, items[i])
-			out.err = fmt.Errorf("document %s: HTTP %d: %s", items[i].id(), r.Status, r.reason())
+			out.err = fmt.Errorf("document %s: HTTP %d: %s", items[i].id, r.Status, r.reason())
 		default:
 			out.rejected[items[i].pos] = fmt.Sprintf("HTTP %d: %s", r.Status, r.reason())
 		}
@@ -256,23 +264,6 @@ func (r bulkItemOutcome) reason() string {
 		return "no reason given"
 	}
 	return r.Error.Type + ": " + r.Error.Reason
-}
-
-// id reads the document id back from the action line (for messages).
-func (it item) id() string {
-	var a map[string]struct {
-		ID string `json:"_id"`
-	}
-	end := 0
-	for end < len(it.body) && it.body[end] != '\n' {
-		end++
-	}
-	if json.Unmarshal(it.body[:end], &a) == nil {
-		for _, v := range a {
-			return v.ID
-		}
-	}
-	return "?"
 }
 
 func merge(a, b outcome) outcome {

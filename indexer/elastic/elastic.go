@@ -142,7 +142,7 @@ func Open(cfg Config, logger hclog.Logger) (*Index, error) {
 		logger = hclog.NewNullLogger()
 	}
 	cfg.setDefaults()
-	if err := validPrefix(cfg.IndexPrefix); err != nil {
+	if err := ValidIndexPrefix(cfg.IndexPrefix); err != nil {
 		return nil, err
 	}
 	tr := cfg.Transport

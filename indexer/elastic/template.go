@@ -105,9 +105,7 @@ func indexSafe(org string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(org) {
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.', r == '+':
-			b.WriteRune(r)
-		case r == '-':
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '.', r == '+', r == '-':
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
@@ -116,9 +114,9 @@ func indexSafe(org string) string {
 	return b.String()
 }
 
-// validPrefix checks the index prefix: what Elasticsearch accepts at the
-// start of an index name, and no "-" confusion with the org.
-func validPrefix(p string) error {
+// ValidIndexPrefix checks an index prefix: what Elasticsearch accepts at
+// the start of an index name.
+func ValidIndexPrefix(p string) error {
 	if p != indexSafe(p) || strings.ContainsAny(p, "*") || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "_") || strings.HasPrefix(p, "+") || strings.HasPrefix(p, ".") {
 		return fmt.Errorf("elasticsearch: index_prefix %q: use lowercase letters, digits, _ and -, and do not start with - _ + or a dot", p)
 	}
