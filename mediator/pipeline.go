@@ -139,12 +139,13 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 		c := &chunk{}
 		var read int
 		if len(rescans) > 0 {
-			read = p.fillRescan(c, &rescans[0])
+			rs := &rescans[0]
+			read = p.fill(c, &rs.from, rs)
 			if read == 0 || rescans[0].from >= rescans[0].to {
 				rescans = rescans[1:]
 			}
 		} else {
-			read = p.fill(c, &cursor)
+			read = p.fill(c, &cursor, nil)
 		}
 		if len(c.records) == 0 {
 			<-slots
@@ -170,54 +171,38 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 	}
 }
 
-// fill reads state from cursor into c: about chunkEntries, whole records,
-// passing over those of parked organizations. It returns how many records
-// it read.
-func (p *pipeline) fill(c *chunk, cursor *uint64) int {
-	recs, err := p.state.q.Read(*cursor, 64, 8<<20)
+// fill reads state from *from into c: about chunkEntries, whole records,
+// passing over those of parked organizations. For a rescan (scan != nil)
+// it takes only scan.org's records below scan.to, and stops when that
+// organization is parked again. It returns how many records it read.
+func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) int {
+	recs, err := p.state.q.Read(*from, 64, 8<<20)
 	if err != nil {
 		p.logger.Error("read state", "error", err)
 	}
 	n := int64(0)
 	for i, r := range recs {
-		*cursor = r.Last + 1
+		if scan != nil && r.First >= scan.to {
+			*from = scan.to
+			return i + 1
+		}
+		*from = r.Last + 1
 		org := recordOrg(r.Value)
+		if scan != nil && org != scan.org {
+			continue
+		}
 		if p.gate.leftBehind(org, r.First) {
+			if scan != nil {
+				// Parked again meanwhile: the next rescan starts here.
+				*from = scan.to
+				return i + 1
+			}
 			continue
 		}
 		c.records = append(c.records, r)
 		c.orgs = append(c.orgs, org)
 		if n += r.Entries(); n >= chunkEntries {
 			return i + 1
-		}
-	}
-	return len(recs)
-}
-
-// fillRescan is fill for a rescan: only rs.org's records below rs.to.
-func (p *pipeline) fillRescan(c *chunk, rs *rescan) int {
-	recs, err := p.state.q.Read(rs.from, 64, 8<<20)
-	if err != nil {
-		p.logger.Error("read state", "error", err)
-	}
-	n := int64(0)
-	for i, r := range recs {
-		if r.First >= rs.to {
-			rs.from = rs.to
-			return i + 1
-		}
-		rs.from = r.Last + 1
-		if org := recordOrg(r.Value); org == rs.org {
-			if p.gate.leftBehind(org, r.First) {
-				// Parked again meanwhile: the next rescan starts here.
-				rs.from = rs.to
-				return i + 1
-			}
-			c.records = append(c.records, r)
-			c.orgs = append(c.orgs, org)
-			if n += r.Entries(); n >= chunkEntries {
-				return i + 1
-			}
 		}
 	}
 	return len(recs)
