@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/indexer/elastic"
+	"github.com/sluicehq/sluice/test/zinc"
 )
 
 var flagZinc = "bin/zincsearch"
@@ -36,11 +37,8 @@ func stageIndexElastic(e *stageEnv) Result {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	for k, v := range map[string]string{
-		"ZINC_DATA_PATH": e.path("zinc"), "ZINC_SERVER_ADDRESS": "127.0.0.1", "ZINC_SERVER_PORT": fmt.Sprint(port),
-		"ZINC_FIRST_ADMIN_USER": "admin", "ZINC_FIRST_ADMIN_PASSWORD": "Bench-pass-1", "ZINC_TELEMETRY": "false",
-		"ZINC_SENTRY": "false", "GIN_MODE": "release",
-	} {
+	for _, kv := range zinc.Env(e.path("zinc"), port) {
+		k, v, _ := strings.Cut(kv, "=")
 		os.Setenv(k, v)
 	}
 	zp := startProc(flagZinc, nil, filepath.Join(e.dir, "zinc.out"))
@@ -58,7 +56,7 @@ func stageIndexElastic(e *stageEnv) Result {
 	var best Result
 	var notes []string
 	for _, bulk := range sizes {
-		x, err := elastic.Open(elastic.Config{Addresses: []string{url}, Username: "admin", Password: "Bench-pass-1",
+		x, err := elastic.Open(elastic.Config{Addresses: []string{url}, Username: zinc.User, Password: zinc.Password,
 			BulkActions: bulk, IndexPrefix: fmt.Sprintf("bench%d", bulk), Workers: 2}, quiet())
 		if err != nil {
 			fatalf("%v", err)

@@ -81,17 +81,7 @@ func (s *Server) Stop() {
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	cmd := exec.Command(s.bin)
-	cmd.Env = append(os.Environ(),
-		"ZINC_DATA_PATH="+filepath.Join(s.dir, "data"),
-		"ZINC_SERVER_ADDRESS=127.0.0.1",
-		"ZINC_SERVER_PORT="+strconv.Itoa(s.port),
-		"ZINC_FIRST_ADMIN_USER="+User,
-		"ZINC_FIRST_ADMIN_PASSWORD="+Password,
-		"ZINC_TELEMETRY=false",
-		"ZINC_SENTRY=false",
-		"ZINC_PROMETHEUS_ENABLE=false",
-		"GIN_MODE=release",
-	)
+	cmd.Env = append(os.Environ(), Env(filepath.Join(s.dir, "data"), s.port)...)
 	logf, err := os.OpenFile(filepath.Join(s.dir, "zincsearch.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +101,22 @@ func (s *Server) Restart(t testing.TB) {
 			t.Fatalf("zincsearch did not answer within 30s; its log:\n%s", log)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Env is the environment that runs the server on 127.0.0.1:port with its
+// data in dir and the User/Password admin, offline (no telemetry).
+func Env(dir string, port int) []string {
+	return []string{
+		"ZINC_DATA_PATH=" + dir,
+		"ZINC_SERVER_ADDRESS=127.0.0.1",
+		"ZINC_SERVER_PORT=" + strconv.Itoa(port),
+		"ZINC_FIRST_ADMIN_USER=" + User,
+		"ZINC_FIRST_ADMIN_PASSWORD=" + Password,
+		"ZINC_TELEMETRY=false",
+		"ZINC_SENTRY=false",
+		"ZINC_PROMETHEUS_ENABLE=false",
+		"GIN_MODE=release",
 	}
 }
 
