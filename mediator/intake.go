@@ -193,7 +193,10 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			if n == 0 {
 				continue
 			}
-			first, last := batchRange(b)
+			var first, last uint64
+			if sess.limiter != nil { // only the rate limit needs the range
+				first, last = batchRange(b)
+			}
 			if throttled && first > resumeSeq {
 				in.discarded.Add(1)
 				continue

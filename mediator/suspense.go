@@ -200,7 +200,7 @@ func pickSuspend(loads []agentLoad, share float64) []*session {
 		}
 		return float64(l.recent)
 	}
-	sorted := slices.Clone(loads)
+	sorted := loads // a fresh slice from snapshot: sorted in place
 	slices.SortFunc(sorted, func(a, b agentLoad) int {
 		return cmp.Or(
 			cmp.Compare(b.recent, a.recent),
@@ -208,9 +208,9 @@ func pickSuspend(loads []agentLoad, share float64) []*session {
 			cmp.Compare(a.id, b.id),
 		)
 	})
-	remaining := 0.0
-	for _, l := range sorted {
-		remaining += weight(l)
+	remaining := float64(total)
+	if total == 0 {
+		remaining = float64(len(sorted)) // idle agents weigh 1 each
 	}
 	keep := share * remaining
 	var out []*session

@@ -604,6 +604,9 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	// within the budget the mediator announced.
 	var pausedUntil time.Time
 	var pace *pacer
+	// pending are records read from the spool, from cursor on, that the
+	// pacer held back: sent first instead of reading them again.
+	var pending []queue.Record
 	resume := time.NewTimer(time.Hour)
 	resume.Stop()
 	defer resume.Stop()
@@ -614,14 +617,23 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 		// Fill the window: one spool record (one batch as the source
 		// read it) per message, sent without decoding it.
 		if room := u.cfg.Window - len(window); room > 0 && !time.Now().Before(pausedUntil) {
-			recs, err := u.spool.ReadRecords(cursor, room, u.cfg.BatchBytes*room)
-			if err != nil {
-				return nil, 0, fmt.Errorf("read spool: %w", err)
+			recs := pending
+			if len(recs) > room {
+				recs = recs[:room]
 			}
-			for _, r := range recs {
+			if len(recs) == 0 {
+				var err error
+				if recs, err = u.spool.ReadRecords(cursor, room, u.cfg.BatchBytes*room); err != nil {
+					return nil, 0, fmt.Errorf("read spool: %w", err)
+				}
+			}
+			pending = nil
+			for i, r := range recs {
 				if w := pace.wait(int(r.Last-r.First+1), len(r.Value), time.Now()); w > 0 {
 					// Over the budget the mediator announced: wait
-					// rather than send a batch it would refuse.
+					// rather than send a batch it would refuse, and
+					// keep what was read for then.
+					pending = recs[i:]
 					pausedUntil = time.Now().Add(w)
 					resume.Reset(w)
 					break
@@ -649,6 +661,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 				var wait time.Duration
 				var refused inflight
 				window, cursor, wait, refused = throttled(window, cursor, th)
+				pending = nil // cursor moved back: read again from there
 				u.logThrottle(c.addr, th, wait)
 				pausedUntil = time.Now().Add(wait)
 				pace = newPacer(th, refused, pausedUntil)

@@ -236,6 +236,8 @@ type counter struct {
 	many, one, find []driver.Stmt
 	args            []driver.NamedValue
 	ups             []countUpsert
+	// coarse is scratch for the coarser rollups' rows, reused per flush.
+	coarse map[countKey]int64
 }
 
 func newCounter(c *conn) (*counter, error) {
@@ -318,7 +320,11 @@ func (ct *counter) flush() error {
 	for n, r := range rollups {
 		rows := ct.rows
 		if n != finest {
-			rows = make(map[countKey]int64)
+			if ct.coarse == nil {
+				ct.coarse = map[countKey]int64{}
+			}
+			clear(ct.coarse)
+			rows = ct.coarse
 			for k, c := range ct.rows {
 				p := countKey{minute: k.minute}
 				for j, i := range r.proj {

@@ -276,11 +276,12 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 		return nil, err
 	}
 	start := time.Now()
-	from, err := w.ev.migrate(eventsMigrations())
+	migrations := eventsMigrations()
+	from, err := w.ev.migrate(migrations)
 	if err != nil {
 		return nil, err
 	}
-	if from > 0 && from < int64(len(eventsMigrations())) {
+	if from > 0 && from < int64(len(migrations)) {
 		// Filling the rollup tables reads every event of the file: seconds
 		// for a few million.
 		logger.Info("upgraded day file", "file", path, "from_version", from, "duration", time.Since(start))

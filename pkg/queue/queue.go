@@ -12,11 +12,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -120,6 +122,11 @@ func Open(opts Options) (*Queue, error) {
 			// on the same directory) holds it. Moving it aside would
 			// take the queue from under that process.
 			return nil, fmt.Errorf("open queue %s: the directory is in use by another process (stop it, or give this one its own directory): %w", opts.Dir, err)
+		}
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.ENOSPC) {
+			// Not damage either: moving the directory aside would
+			// abandon entries that are fine once access or space is back.
+			return nil, fmt.Errorf("open queue %s: %w", opts.Dir, err)
 		}
 		return nil, corruptErr(opts.Dir, err)
 	}
