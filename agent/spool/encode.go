@@ -3,7 +3,7 @@ package spool
 import (
 	"google.golang.org/protobuf/encoding/protowire"
 
-	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/agent/source"
 )
 
 // Field numbers of sluice.v1.LogBatch and LogEntry (mediator.proto) and
@@ -27,7 +27,7 @@ const (
 
 // encodeBatch encodes b's lines as a LogBatch whose entries have the
 // sequences first, first+1, ….
-func encodeBatch(b tail.Batch, first uint64) []byte {
+func encodeBatch(b source.Batch, first uint64) []byte {
 	// What every entry of the batch shares, encoded once.
 	var common []byte
 	common = protowire.AppendTag(common, entrySourceID, protowire.BytesType)
@@ -76,4 +76,4 @@ func encodeBatch(b tail.Batch, first uint64) []byte {
 	return out
 }
 
-func origLength(l tail.Line) uint64 { return uint64(min(l.Length, 1<<32-1)) }
+func origLength(l source.Line) uint64 { return uint64(min(l.Length, 1<<32-1)) }

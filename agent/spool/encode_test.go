@@ -8,17 +8,17 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/agent/source"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 func TestEncodeBatchMatchesProto(t *testing.T) {
 	for _, collected := range []time.Time{time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.UTC), time.Unix(0, 0), time.Unix(1700000000, 0)} {
-		b := tail.Batch{
+		b := source.Batch{
 			SourceID:      "auth",
 			LogSourceType: "linux-auth",
 			Collected:     collected,
-			Lines: []tail.Line{
+			Lines: []source.Line{
 				{Raw: []byte("first line")},
 				{Raw: []byte(strings.Repeat("x", 300)), Truncated: true, Length: 100000},
 				{Raw: []byte("\xff\x00 bytes")},
@@ -44,11 +44,11 @@ func TestEncodeBatchMatchesProto(t *testing.T) {
 }
 
 func BenchmarkEncodeBatch(b *testing.B) {
-	lines := make([]tail.Line, 2000)
+	lines := make([]source.Line, 2000)
 	for i := range lines {
-		lines[i] = tail.Line{Raw: []byte("Nov 20 08:15:02 web-01 sshd[3107]: Failed password for invalid user admin from 203.0.113.77 port 41230 ssh2")}
+		lines[i] = source.Line{Raw: []byte("Nov 20 08:15:02 web-01 sshd[3107]: Failed password for invalid user admin from 203.0.113.77 port 41230 ssh2")}
 	}
-	batch := tail.Batch{SourceID: "auth", LogSourceType: "linux-auth", Collected: time.Now(), Lines: lines}
+	batch := source.Batch{SourceID: "auth", LogSourceType: "linux-auth", Collected: time.Now(), Lines: lines}
 	b.ResetTimer()
 	for range b.N {
 		encodeBatch(batch, 1)

@@ -18,17 +18,17 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 const checkpointPrefix = "cp/"
 
-// ErrFull is returned (wrapping tail.ErrBackpressure) when the spool has
+// ErrFull is returned (wrapping source.ErrBackpressure) when the spool has
 // reached max_spool_bytes or its disk is under the free-space floor: the
 // source stops reading and tries again later, so nothing is lost.
-var ErrFull = fmt.Errorf("spool full: %w", tail.ErrBackpressure)
+var ErrFull = fmt.Errorf("spool full: %w", source.ErrBackpressure)
 
 // Spool is the agent's queue of unacknowledged entries.
 type Spool struct {
@@ -125,9 +125,9 @@ func (s *Spool) room(n int64) error {
 	return nil
 }
 
-// Commit implements tail.Store: the lines become entries and the checkpoint
-// is stored with them, in one durable transaction.
-func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
+// Commit implements source.Store: the lines become entries and the checkpoint
+// (file sources only) is stored with them, in one durable transaction.
+func (s *Spool) Commit(_ context.Context, b source.Batch) error {
 	var size int64
 	for _, l := range b.Lines {
 		size += int64(len(l.Raw)) + 64
@@ -137,8 +137,12 @@ func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
 			return err
 		}
 	}
-	meta := make([]queue.KV, 0, 1+len(b.Also))
-	for _, c := range append([]tail.Checkpoint{b.Checkpoint}, b.Also...) {
+	cps := b.Also
+	if !b.Checkpoint.IsZero() {
+		cps = append([]source.Checkpoint{b.Checkpoint}, cps...)
+	}
+	meta := make([]queue.KV, 0, len(cps))
+	for _, c := range cps {
 		v, err := json.Marshal(c)
 		if err != nil {
 			return fmt.Errorf("encode checkpoint: %w", err)
@@ -154,11 +158,11 @@ func (s *Spool) Commit(_ context.Context, b tail.Batch) error {
 	return err
 }
 
-// Checkpoints implements tail.Store.
-func (s *Spool) Checkpoints(sourceID string) ([]tail.Checkpoint, error) {
-	var out []tail.Checkpoint
+// Checkpoints implements source.Store.
+func (s *Spool) Checkpoints(sourceID string) ([]source.Checkpoint, error) {
+	var out []source.Checkpoint
 	err := s.q.MetaPrefix(checkpointPrefix+sourceID+"/", func(key string, val []byte) error {
-		var cp tail.Checkpoint
+		var cp source.Checkpoint
 		if err := json.Unmarshal(val, &cp); err != nil {
 			return fmt.Errorf("checkpoint %s: %w", key, err)
 		}
@@ -168,7 +172,7 @@ func (s *Spool) Checkpoints(sourceID string) ([]tail.Checkpoint, error) {
 	return out, err
 }
 
-// ForgetCheckpoint implements tail.Store.
+// ForgetCheckpoint implements source.Store.
 func (s *Spool) ForgetCheckpoint(sourceID, key string) error {
 	return s.q.SetMeta(queue.KV{Key: checkpointKey(sourceID, key)})
 }

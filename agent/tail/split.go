@@ -17,19 +17,6 @@ type Splitter struct {
 	consumed int64  // bytes fed that ended complete lines
 }
 
-// Line is one complete line out of a Splitter.
-type Line struct {
-	// Raw is the line without its newline (and without a trailing \r). It
-	// is a fresh copy the caller owns.
-	Raw []byte
-	// Truncated is set when the line was longer than Max.
-	Truncated bool
-	// Length is the line's full length before truncation.
-	Length int
-	// End is the stream offset just after the line's newline.
-	End int64
-}
-
 // Feed adds data and calls emit for every line it completes, in order.
 func (s *Splitter) Feed(data []byte, emit func(Line)) {
 	for len(data) > 0 {

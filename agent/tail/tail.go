@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/sluicehq/sluice/agent/source"
 )
 
 // fingerprintMax is how many leading bytes identify a file's content. It
@@ -24,48 +26,20 @@ import (
 // copytruncate rotation makes from a new file.
 const fingerprintMax = 1024
 
-// ErrBackpressure is wrapped by Store.Commit errors that mean "not now":
-// the store is full. The source keeps its position and tries again at the
-// next poll, logging the pause once instead of at every poll.
-var ErrBackpressure = errors.New("store cannot take more now")
+// The shared source types, named here so the file source reads as before.
+type (
+	// Checkpoint is source.Checkpoint.
+	Checkpoint = source.Checkpoint
+	// Batch is source.Batch.
+	Batch = source.Batch
+	// Store is source.Store.
+	Store = source.Store
+	// Line is source.Line.
+	Line = source.Line
+)
 
-// Checkpoint is how far a file was read, and which file that was.
-type Checkpoint struct {
-	Dev    uint64 `json:"dev"`
-	Ino    uint64 `json:"ino"`
-	Path   string `json:"path"`
-	Offset int64  `json:"offset"`
-	// Ahead marks an offset beyond the file's end: a copy still being
-	// written, whose first Offset bytes were read from its original.
-	Ahead bool `json:"ahead,omitempty"`
-	// FPLen and FP fingerprint the file's first FPLen bytes (FNV-64a).
-	FPLen int    `json:"fp_len"`
-	FP    uint64 `json:"fp"`
-}
-
-// Key identifies the file a checkpoint belongs to.
-func (c Checkpoint) Key() string { return fmt.Sprintf("%d:%d", c.Dev, c.Ino) }
-
-// Batch is what the source commits: lines read from one file and the
-// checkpoint just after the last of them.
-type Batch struct {
-	SourceID      string
-	LogSourceType string
-	Lines         []Line
-	Checkpoint    Checkpoint
-	// Also are checkpoints of other files that must move in the same
-	// transaction (a copytruncate copy and its original).
-	Also      []Checkpoint
-	Collected time.Time
-}
-
-// Store persists batches. Commit must store the lines and the checkpoint
-// atomically and durably: a checkpoint never gets ahead of its lines.
-type Store interface {
-	Commit(ctx context.Context, b Batch) error
-	Checkpoints(sourceID string) ([]Checkpoint, error)
-	ForgetCheckpoint(sourceID, key string) error
-}
+// ErrBackpressure is source.ErrBackpressure.
+var ErrBackpressure = source.ErrBackpressure
 
 // Config configures a file source.
 type Config struct {

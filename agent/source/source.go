@@ -1,0 +1,74 @@
+// Package source holds what every agent source shares with the spool: the
+// line, the batch a source commits, the store it commits to, and the
+// back-pressure signal. The file source (tail), the network sources
+// (syslog) and the HTTP intake (webhook) all commit through it, so the
+// spool depends on none of them.
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrBackpressure is wrapped by Store.Commit errors that mean "not now":
+// the store is full. A file source keeps its position and tries again at
+// the next poll; a TCP source stops reading its sockets; a UDP source
+// counts what it drops; the HTTP intake answers 503 with Retry-After.
+var ErrBackpressure = errors.New("store cannot take more now")
+
+// Line is one line a source read.
+type Line struct {
+	// Raw is the line without its terminator. The store may keep it.
+	Raw []byte
+	// Truncated is set when the line was longer than the source's limit.
+	Truncated bool
+	// Length is the line's full length before truncation.
+	Length int
+	// End is the stream offset just after the line (file sources).
+	End int64
+}
+
+// Checkpoint is how far a file was read, and which file that was.
+type Checkpoint struct {
+	Dev    uint64 `json:"dev"`
+	Ino    uint64 `json:"ino"`
+	Path   string `json:"path"`
+	Offset int64  `json:"offset"`
+	// Ahead marks an offset beyond the file's end: a copy still being
+	// written, whose first Offset bytes were read from its original.
+	Ahead bool `json:"ahead,omitempty"`
+	// FPLen and FP fingerprint the file's first FPLen bytes (FNV-64a).
+	FPLen int    `json:"fp_len"`
+	FP    uint64 `json:"fp"`
+}
+
+// Key identifies the file a checkpoint belongs to.
+func (c Checkpoint) Key() string { return fmt.Sprintf("%d:%d", c.Dev, c.Ino) }
+
+// IsZero reports a batch without a checkpoint (network sources).
+func (c Checkpoint) IsZero() bool { return c == Checkpoint{} }
+
+// Batch is what a source commits: lines, and for a file source the
+// checkpoint just after the last of them.
+type Batch struct {
+	SourceID      string
+	LogSourceType string
+	Lines         []Line
+	// Checkpoint is zero for sources that have none (syslog, webhook).
+	Checkpoint Checkpoint
+	// Also are checkpoints of other files that must move in the same
+	// transaction (a copytruncate copy and its original).
+	Also      []Checkpoint
+	Collected time.Time
+}
+
+// Store persists batches. Commit must store the lines and the checkpoint
+// atomically and durably before it returns: a checkpoint never gets ahead
+// of its lines, and a network source may tell its sender "accepted".
+type Store interface {
+	Commit(ctx context.Context, b Batch) error
+	Checkpoints(sourceID string) ([]Checkpoint, error)
+	ForgetCheckpoint(sourceID, key string) error
+}
