@@ -33,6 +33,7 @@ func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
 		logger.Error("cannot start agent", "error", err)
 		return 1
 	}
+	defer startProfile("agent", stderr)()
 	if err := a.Run(ctx); err != nil {
 		logger.Error("agent failed", "error", err)
 		return 1
@@ -68,6 +69,7 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	stopHUP := reloadOnHUP(ctx, m)
 	defer stopHUP()
+	defer startProfile("mediator", stderr)()
 	if err := m.Run(ctx); err != nil {
 		logger.Error("mediator failed", "error", err)
 		return 1

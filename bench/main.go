@@ -54,16 +54,18 @@ type Report struct {
 }
 
 var (
-	flagQuick  = flag.Bool("quick", false, "small sizes: a smoke run that keeps the suite working")
-	flagStage  = flag.String("run-stage", "", "run one stage in this process and print its result (internal)")
-	flagStages = flag.String("stages", "", "comma-separated stages to run (default: all)")
-	flagOut    = flag.String("out", "bench/results/latest.json", "where to write the results")
-	flagPeers  = flag.Bool("peers", false, "compare with rsyslog instead of running the suite")
-	flagRounds = flag.Int("rounds", 3, "A/B rounds for -peers")
-	flagLines  = flag.Int("lines", 0, "lines per run (default: 1,000,000; -quick: 20,000)")
-	flagBin    = flag.String("bin", "bin/sluice", "the sluice binary (stages that run real processes)")
-	flagRules  = flag.String("rules", "configs/rules", "rule set for the MPE stages")
-	flagCorpus = flag.String("corpus", "../shared/corpus", "the shared corpus (MPE input)")
+	flagQuick   = flag.Bool("quick", false, "small sizes: a smoke run that keeps the suite working")
+	flagStage   = flag.String("run-stage", "", "run one stage in this process and print its result (internal)")
+	flagStages  = flag.String("stages", "", "comma-separated stages to run (default: all)")
+	flagOut     = flag.String("out", "bench/results/latest.json", "where to write the results")
+	flagPeers   = flag.Bool("peers", false, "compare with rsyslog instead of running the suite")
+	flagRounds  = flag.Int("rounds", 3, "A/B rounds for -peers")
+	flagLines   = flag.Int("lines", 0, "lines per run (default: 1,000,000; -quick: 20,000)")
+	flagProfile = flag.String("profile", "", "directory for CPU profiles of the sluice processes (SLUICE_CPUPROFILE)")
+	flagSystems = flag.String("systems", "", "comma-separated systems for -peers (default: all)")
+	flagBin     = flag.String("bin", "bin/sluice", "the sluice binary (stages that run real processes)")
+	flagRules   = flag.String("rules", "configs/rules", "rule set for the MPE stages")
+	flagCorpus  = flag.String("corpus", "../shared/corpus", "the shared corpus (MPE input)")
 )
 
 // stage is one benchmark.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -20,6 +22,12 @@ type peerRun struct {
 	seconds float64
 	cpu     float64 // CPU seconds of the system's processes
 	senders float64 // CPU seconds of the sending side only
+}
+
+// peerSystem is one system -peers compares.
+type peerSystem struct {
+	name string
+	run  func(round int) peerRun
 }
 
 // runPeers runs rsyslog and Sluice on the same generated file, interleaved
@@ -39,14 +47,15 @@ func runPeers() int {
 	file, size := e.genFile("gen.log", n)
 	fmt.Printf("peers: %d lines of ~%d bytes (%.0f MB), %d rounds, same file for every run\n", n, size/int64(n), float64(size)/1e6, *flagRounds)
 
-	systems := []struct {
-		name string
-		run  func(round int) peerRun
-	}{
+	systems := []peerSystem{
 		{"rsyslog", func(r int) peerRun { return runRsyslog(e, file, n, r, "") }},
 		{"sluice", func(r int) peerRun { return runSluice(e, file, n, r) }},
 		{"rsyslog-da-queue", func(r int) peerRun { return runRsyslog(e, file, n, r, "da") }},
 		{"rsyslog-disk-queue", func(r int) peerRun { return runRsyslog(e, file, n, r, "disk") }},
+	}
+	if *flagSystems != "" {
+		want := strings.Split(*flagSystems, ",")
+		systems = slices.DeleteFunc(systems, func(s peerSystem) bool { return !slices.Contains(want, s.name) })
 	}
 	runs := map[string][]peerRun{}
 	for round := range *flagRounds {
@@ -60,6 +69,9 @@ func runPeers() int {
 		var v []float64
 		for _, r := range runs[name] {
 			v = append(v, f(r))
+		}
+		if len(v) == 0 {
+			return math.NaN() // not run (-systems)
 		}
 		slices.Sort(v)
 		return v[len(v)/2]

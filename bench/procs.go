@@ -28,6 +28,10 @@ func startProc(name string, args []string, logPath string) *proc {
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if *flagProfile != "" {
+		// The daemon writes DIR/<run>.<command>.pprof when it stops.
+		cmd.Env = append(os.Environ(), "SLUICE_CPUPROFILE="+filepath.Join(*flagProfile, filepath.Base(filepath.Dir(logPath))))
+	}
 	if err := cmd.Start(); err != nil {
 		fatalf("start %s: %v", name, err)
 	}

@@ -136,10 +136,10 @@ func New(cfg Config, spool Spool, logger hclog.Logger) (*Uplink, error) {
 		return nil, errors.New("uplink: no mediators configured")
 	}
 	if cfg.BatchEntries <= 0 {
-		cfg.BatchEntries = 2000
+		cfg.BatchEntries = 8000
 	}
 	if cfg.BatchBytes <= 0 {
-		cfg.BatchBytes = 1 << 20
+		cfg.BatchBytes = 4 << 20
 	}
 	if cfg.Window <= 0 {
 		cfg.Window = 8

@@ -77,11 +77,19 @@ type Queue struct {
 	db     *badger.DB
 	logger hclog.Logger
 
-	mu     sync.Mutex    // orders sequence assignment with commit order
-	next   uint64        // next sequence to assign
-	head   atomic.Uint64 // every entry below head is deleted: scans start here
-	length atomic.Int64
-	bytes  atomic.Int64 // approximate bytes of queued values
+	segs *segments
+
+	mu      sync.Mutex // orders sequence assignment, segment writes and tickets
+	next    uint64     // next sequence to assign
+	tickets uint64     // appends started; each commits in its turn
+	// orderMu guards turn: the ticket whose transaction goes to Badger
+	// next.
+	orderMu   sync.Mutex
+	orderCond *sync.Cond
+	turn      uint64
+	head      atomic.Uint64 // every entry below head is deleted: scans start here
+	length    atomic.Int64
+	bytes     atomic.Int64 // approximate bytes of queued values
 
 	notify chan struct{}
 	stop   chan struct{}
@@ -137,7 +145,13 @@ func Open(opts Options) (*Queue, error) {
 		stop:   make(chan struct{}),
 		done:   make(chan struct{}),
 	}
-	if err := q.load(opts.FirstSeq); err != nil {
+	q.orderCond = sync.NewCond(&q.orderMu)
+	live, err := q.load(opts.FirstSeq)
+	if err != nil {
+		_ = db.Close()
+		return nil, corruptErr(opts.Dir, err)
+	}
+	if q.segs, err = openSegments(opts.Dir, opts.NoSync, live); err != nil {
 		_ = db.Close()
 		return nil, corruptErr(opts.Dir, err)
 	}
@@ -221,9 +235,11 @@ func fileKind(m os.FileMode) string {
 	}
 }
 
-// load restores next, length and bytes from disk.
-func (q *Queue) load(firstSeq uint64) error {
-	return q.db.View(func(txn *badger.Txn) error {
+// load restores next, length and bytes from disk, and counts the records
+// in each segment.
+func (q *Queue) load(firstSeq uint64) (map[uint32]int, error) {
+	live := map[uint32]int{}
+	return live, q.db.View(func(txn *badger.Txn) error {
 		var next uint64
 		item, err := txn.Get(metaKey(metaNext))
 		switch {
@@ -258,7 +274,16 @@ func (q *Queue) load(firstSeq uint64) error {
 				head = first
 			}
 			n += int64(last - first + 1)
-			size += it.Item().ValueSize()
+			p, isPtr, err := itemPointer(it.Item())
+			if err != nil {
+				return err
+			}
+			if isPtr {
+				live[p.seg]++
+				size += int64(p.length)
+			} else {
+				size += it.Item().ValueSize()
+			}
 			if last >= next {
 				next = last + 1
 			}
@@ -302,67 +327,22 @@ func truncKey(k []byte) []byte {
 // in meta, in one durable transaction. encode is called with the first
 // sequence of the record (under the queue's lock, keep it cheap) and
 // returns the record's value, so entries can carry their sequences.
-// Concurrent appends are committed together (group commit) while keeping
-// sequence order equal to commit order, so readers never see a gap fill in
-// later. With n == 0 only the metadata is written.
+// Concurrent appends share fsyncs (group commit) while keeping sequence
+// order equal to commit order, so readers never see a gap fill in later.
+// With n == 0 only the metadata is written.
 func (q *Queue) AppendRecord(n int, encode func(first uint64) ([]byte, error), meta ...KV) (Record, error) {
-	if q.closed.Load() {
-		return Record{}, ErrClosed
-	}
-	errc := make(chan error, 1)
-	q.mu.Lock()
-	first := q.next
-	rec := Record{First: first, Last: first + uint64(n) - 1}
-	txn := q.db.NewTransaction(true)
-	fail := func(err error) (Record, error) {
-		txn.Discard()
-		q.mu.Unlock()
-		return Record{}, fmt.Errorf("queue append: %w", err)
-	}
-	if n > 0 {
+	var rec Record
+	err := q.append(uint64(n), func(first uint64) ([]pendingValue, error) {
+		rec = Record{First: first, Last: first + uint64(n) - 1}
+		if n == 0 {
+			return nil, nil
+		}
 		v, err := encode(first)
-		if err != nil {
-			return fail(err)
-		}
 		rec.Value = v
-		if err := txn.Set(recordKey(rec.First, rec.Last), v); err != nil {
-			return fail(err)
-		}
-	}
-	next := first + uint64(n)
-	var nb [8]byte
-	binary.BigEndian.PutUint64(nb[:], next)
-	if err := txn.Set(metaKey(metaNext), nb[:]); err != nil {
-		return fail(err)
-	}
-	for _, kv := range meta {
-		var err error
-		if kv.Value == nil {
-			err = txn.Delete(metaKey(kv.Key))
-		} else {
-			err = txn.Set(metaKey(kv.Key), kv.Value)
-		}
-		if err != nil {
-			return fail(err)
-		}
-	}
-	// CommitWith assigns the commit timestamp before returning; doing it
-	// under mu keeps sequence order and commit order the same.
-	txn.CommitWith(func(err error) { errc <- err })
-	q.next = next
-	q.mu.Unlock()
-	if err := <-errc; err != nil {
-		// The sequence numbers are burnt; that leaves a gap, never a reuse.
-		return Record{}, fmt.Errorf("queue commit: %w", err)
-	}
-	if n > 0 {
-		q.length.Add(int64(n))
-		q.bytes.Add(int64(len(rec.Value)))
-		q.head.CompareAndSwap(0, rec.First)
-		select {
-		case q.notify <- struct{}{}:
-		default:
-		}
+		return []pendingValue{{first: rec.First, last: rec.Last, value: v}}, err
+	}, meta)
+	if err != nil {
+		return Record{}, err
 	}
 	return rec, nil
 }
@@ -370,34 +350,110 @@ func (q *Queue) AppendRecord(n int, encode func(first uint64) ([]byte, error), m
 // Append stores each value as a record of one entry, all in one durable
 // transaction, and returns the first sequence.
 func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
-	if len(vals) <= 1 {
-		rec, err := q.AppendRecord(len(vals), func(uint64) ([]byte, error) { return vals[0], nil }, meta...)
-		return rec.First, err
-	}
+	var first uint64
+	err := q.append(uint64(len(vals)), func(f uint64) ([]pendingValue, error) {
+		first = f
+		out := make([]pendingValue, len(vals))
+		for i, v := range vals {
+			out[i] = pendingValue{first: f + uint64(i), last: f + uint64(i), value: v}
+		}
+		return out, nil
+	}, meta)
+	return first, err
+}
+
+// pendingValue is a record on its way into the queue.
+type pendingValue struct {
+	first, last uint64
+	value       []byte
+	ptr         *pointer // where value went, when it went to a segment
+}
+
+// append assigns n sequences, has build make the records, writes large
+// values to their segment, and commits. The steps that must follow
+// sequence order (assignment, segment writes, handing the transaction to
+// Badger) are ordered; the fsyncs between them are shared.
+func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error), meta []KV) error {
 	if q.closed.Load() {
-		return 0, ErrClosed
+		return ErrClosed
 	}
-	errc := make(chan error, 1)
 	q.mu.Lock()
 	first := q.next
-	txn := q.db.NewTransaction(true)
+	recs, err := build(first)
+	if err != nil {
+		q.mu.Unlock()
+		return fmt.Errorf("queue append: %w", err)
+	}
 	var size int64
-	for i, v := range vals {
-		size += int64(len(v))
-		s := first + uint64(i)
-		if err := txn.Set(recordKey(s, s), v); err != nil {
-			txn.Discard()
+	for i := range recs {
+		r := &recs[i]
+		size += int64(len(r.value))
+		if len(r.value) < segmentMin {
+			continue
+		}
+		p, err := q.segs.write(r.value)
+		if err != nil {
 			q.mu.Unlock()
-			return 0, fmt.Errorf("queue append: %w", err)
+			q.unwrite(recs)
+			return fmt.Errorf("queue append: %w", err)
+		}
+		r.ptr = &p
+	}
+	q.next = first + n
+	ticket := q.tickets
+	q.tickets++
+	writes := q.segs.writes()
+	q.mu.Unlock()
+
+	// The values are durable before the transaction that points to them.
+	syncErr := q.segs.syncThrough(writes)
+
+	errc := make(chan error, 1)
+	q.inOrder(ticket, func() {
+		if syncErr != nil {
+			errc <- syncErr
+			return
+		}
+		txn := q.db.NewTransaction(true)
+		if err := q.stage(txn, recs, first+n, meta); err != nil {
+			txn.Discard()
+			errc <- err
+			return
+		}
+		txn.CommitWith(func(err error) { errc <- err })
+	})
+	if err := <-errc; err != nil {
+		// The sequence numbers are burnt; that leaves a gap, never a reuse.
+		q.unwrite(recs)
+		return fmt.Errorf("queue commit: %w", err)
+	}
+	if n > 0 {
+		q.length.Add(int64(n))
+		q.bytes.Add(size)
+		q.head.CompareAndSwap(0, first)
+		select {
+		case q.notify <- struct{}{}:
+		default:
 		}
 	}
-	next := first + uint64(len(vals))
+	return nil
+}
+
+// stage puts records, the next sequence and meta into txn.
+func (q *Queue) stage(txn *badger.Txn, recs []pendingValue, next uint64, meta []KV) error {
+	for _, r := range recs {
+		v := r.value
+		if r.ptr != nil {
+			v = r.ptr.encode()
+		}
+		if err := txn.Set(recordKey(r.first, r.last), v); err != nil {
+			return err
+		}
+	}
 	var nb [8]byte
 	binary.BigEndian.PutUint64(nb[:], next)
 	if err := txn.Set(metaKey(metaNext), nb[:]); err != nil {
-		txn.Discard()
-		q.mu.Unlock()
-		return 0, fmt.Errorf("queue append: %w", err)
+		return err
 	}
 	for _, kv := range meta {
 		var err error
@@ -407,25 +463,32 @@ func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
 			err = txn.Set(metaKey(kv.Key), kv.Value)
 		}
 		if err != nil {
-			txn.Discard()
-			q.mu.Unlock()
-			return 0, fmt.Errorf("queue append: %w", err)
+			return err
 		}
 	}
-	txn.CommitWith(func(err error) { errc <- err })
-	q.next = next
-	q.mu.Unlock()
-	if err := <-errc; err != nil {
-		return 0, fmt.Errorf("queue commit: %w", err)
+	return nil
+}
+
+func (q *Queue) unwrite(recs []pendingValue) {
+	for _, r := range recs {
+		if r.ptr != nil {
+			q.segs.unwrite(*r.ptr)
+		}
 	}
-	q.length.Add(int64(len(vals)))
-	q.bytes.Add(size)
-	q.head.CompareAndSwap(0, first)
-	select {
-	case q.notify <- struct{}{}:
-	default:
+}
+
+// inOrder runs f once every ticket before this one has run its f: Badger
+// assigns commit timestamps when a transaction is handed over, so handing
+// them over in ticket order keeps commit order equal to sequence order.
+func (q *Queue) inOrder(ticket uint64, f func()) {
+	q.orderMu.Lock()
+	for q.turn != ticket {
+		q.orderCond.Wait()
 	}
-	return first, nil
+	f()
+	q.turn++
+	q.orderCond.Broadcast()
+	q.orderMu.Unlock()
 }
 
 // SetMeta stores metadata values alone, durably.
@@ -494,7 +557,22 @@ func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Record, error) {
 			if last < from {
 				continue
 			}
-			v, err := item.ValueCopy(nil)
+			p, isPtr, err := itemPointer(item)
+			if err != nil {
+				return err
+			}
+			var v []byte
+			if isPtr {
+				if len(out) > 0 && size+int(p.length) > maxBytes {
+					break
+				}
+				v, err = q.segs.read(p)
+				if errors.Is(err, errSegmentGone) {
+					continue // deleted since this snapshot was taken
+				}
+			} else {
+				v, err = item.ValueCopy(nil)
+			}
 			if err != nil {
 				return err
 			}
@@ -534,7 +612,7 @@ func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int64, error) {
 			if last > through {
 				break
 			}
-			recs = append(recs, Record{First: first, Last: last, Value: make([]byte, it.Item().ValueSize())})
+			recs = append(recs, Record{First: first, Last: last})
 		}
 		return nil
 	})
@@ -561,15 +639,42 @@ func (q *Queue) delete(recs []Record, meta []KV) (int64, error) {
 	if q.closed.Load() {
 		return 0, ErrClosed
 	}
+	// What the records take and where their values are: looked up
+	// rather than taken from recs, which may be copies.
+	var n, size int64
+	var ptrs []pointer
+	err := q.db.View(func(txn *badger.Txn) error {
+		for _, r := range recs {
+			item, err := txn.Get(recordKey(r.First, r.Last))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			p, isPtr, err := itemPointer(item)
+			if err != nil {
+				return err
+			}
+			if isPtr {
+				ptrs = append(ptrs, p)
+				size += int64(p.length)
+			} else {
+				size += item.ValueSize()
+			}
+			n += r.Entries()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("queue delete: %w", err)
+	}
 	wb := q.db.NewWriteBatch()
 	defer wb.Cancel()
-	var n, size int64
 	for _, r := range recs {
 		if err := wb.Delete(recordKey(r.First, r.Last)); err != nil {
 			return 0, fmt.Errorf("queue delete: %w", err)
 		}
-		n += r.Entries()
-		size += int64(len(r.Value))
 	}
 	for _, kv := range meta {
 		var err error
@@ -587,6 +692,7 @@ func (q *Queue) delete(recs []Record, meta []KV) (int64, error) {
 	}
 	q.length.Add(-n)
 	q.bytes.Add(-size)
+	q.segs.release(ptrs)
 	q.advanceHead(recs)
 	return n, nil
 }
@@ -625,7 +731,7 @@ func (q *Queue) NextSeq() uint64 {
 // DiskSize is the size of the queue's files on disk.
 func (q *Queue) DiskSize() int64 {
 	lsm, vlog := q.db.Size()
-	return lsm + vlog
+	return lsm + vlog + q.segs.diskSize()
 }
 
 // Notify returns a channel that receives after appends; one signal may
@@ -639,7 +745,8 @@ func (q *Queue) Close() error {
 	}
 	close(q.stop)
 	<-q.done
-	if err := q.db.Close(); err != nil {
+	err := errors.Join(q.db.Close(), q.segs.close())
+	if err != nil {
 		return fmt.Errorf("close queue: %w", err)
 	}
 	return nil
@@ -669,6 +776,20 @@ func (q *Queue) gcLoop(every time.Duration) {
 
 // Dir reports the queue directory.
 func (q *Queue) Dir() string { return filepath.Clean(q.db.Opts().Dir) }
+
+// itemPointer reads a record's pointer, if its value is one.
+func itemPointer(item *badger.Item) (pointer, bool, error) {
+	if item.ValueSize() != pointerLen {
+		return pointer{}, false, nil
+	}
+	var p pointer
+	var ok bool
+	err := item.Value(func(v []byte) error {
+		p, ok = decodePointer(v)
+		return nil
+	})
+	return p, ok, err
+}
 
 // recordKey is 'e', first, last: records sort by their first sequence,
 // and a key alone tells what a record holds.

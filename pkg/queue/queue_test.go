@@ -5,11 +5,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -402,4 +404,59 @@ func dataFiles(t *testing.T, dir string) []string {
 		t.Fatalf("no data files in %s", dir)
 	}
 	return out
+}
+
+// TestDiskBoundedOnceDrained streams far more than the value log keeps in
+// one file through a queue that is drained as it goes: value-log GC must
+// give the space back, so a spool or state that keeps up never grows.
+func TestDiskBoundedOnceDrained(t *testing.T) {
+	q, err := Open(Options{Dir: t.TempDir(), NoSync: true, GCInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = q.Close() })
+	val := make([]byte, 256<<10)
+	const total = 1 << 30 // 16 value-log files' worth
+	var peak int64
+	for i := 0; i < total/len(val); i++ {
+		rec, err := q.AppendRecord(100, func(uint64) ([]byte, error) { return val, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := q.DeleteThrough(rec.Last); err != nil {
+			t.Fatal(err)
+		}
+		if i%256 == 0 {
+			peak = max(peak, dirSize(t, q.Dir()))
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for dirSize(t, q.Dir()) > 256<<20 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("streamed %d MiB, peak on disk %d MiB, now %d MiB", total>>20, peak>>20, dirSize(t, q.Dir())>>20)
+	if size := dirSize(t, q.Dir()); size > 256<<20 {
+		t.Fatalf("queue holds nothing but takes %d MiB on disk after streaming %d MiB: value-log GC does not reclaim", size>>20, total>>20)
+	}
+}
+
+// dirSize is what the files in dir take (Badger's own Size is refreshed
+// only once a minute).
+func dirSize(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err == nil {
+			n += fi.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
