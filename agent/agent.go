@@ -18,8 +18,10 @@ import (
 	"google.golang.org/grpc/credentials"
 
 	"github.com/sluicehq/sluice/agent/spool"
+	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/agent/uplink"
+	"github.com/sluicehq/sluice/agent/webhook"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -39,13 +41,19 @@ type Deps struct {
 	LoadBalanceJitter [2]time.Duration
 }
 
+// runner is a source: it reads until its context is done.
+type runner interface {
+	Run(ctx context.Context) error
+}
+
 // Agent collects and forwards logs.
 type Agent struct {
 	cfg     *Config
 	logger  hclog.Logger
 	spool   *spool.Spool
 	uplink  *uplink.Uplink
-	sources []*tail.Source
+	sources []runner
+	syslogs []*syslog.Source
 }
 
 // New opens the spool and builds sources and uplink. Call Run to start.
@@ -105,6 +113,21 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	}
 	a.uplink = up
 	for _, sc := range cfg.Sources {
+		src, err := a.newSource(sc)
+		if err != nil {
+			_ = sp.Close()
+			return nil, err
+		}
+		a.sources = append(a.sources, src)
+	}
+	return a, nil
+}
+
+// newSource builds the source of one `source "KIND" "ID"` block.
+func (a *Agent) newSource(sc SourceConfig) (runner, error) {
+	logger := a.logger.Named("source").With("source", sc.ID, "kind", sc.Kind)
+	switch sc.Kind {
+	case "file":
 		src, err := tail.New(tail.Config{
 			SourceID:      sc.ID,
 			LogSourceType: sc.LogSourceType,
@@ -113,18 +136,57 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			StartAtEnd:    sc.StartAtEnd,
 			PollInterval:  sc.PollInterval,
 			MaxLineBytes:  sc.MaxLineBytes,
-			BatchLines:    cfg.BatchEntries,
-			BatchBytes:    cfg.BatchBytes,
+			BatchLines:    a.cfg.BatchEntries,
+			BatchBytes:    a.cfg.BatchBytes,
 
 			PartialLineTimeout: sc.PartialLineTimeout,
-		}, sp, logger.Named("source").With("source", sc.ID))
+		}, a.spool, logger)
 		if err != nil {
-			_ = sp.Close()
 			return nil, err
 		}
-		a.sources = append(a.sources, src)
+		return src, nil
+	case "syslog":
+		src, err := syslog.New(syslog.Config{
+			SourceID:       sc.ID,
+			LogSourceType:  sc.LogSourceType,
+			Listen:         sc.Listen,
+			TLS:            sc.TLS,
+			Framing:        sc.Framing,
+			MaxLineBytes:   sc.MaxLineBytes,
+			MaxConnections: sc.MaxConnections,
+			IdleTimeout:    sc.IdleTimeout,
+			UDPBuffer:      sc.UDPBuffer,
+			BatchLines:     a.cfg.BatchEntries,
+			BatchBytes:     a.cfg.BatchBytes,
+		}, a.spool, logger)
+		if err != nil {
+			return nil, err
+		}
+		a.syslogs = append(a.syslogs, src)
+		return src, nil
+	case "webhook":
+		return webhook.New(webhook.Config{
+			SourceID:           sc.ID,
+			LogSourceType:      sc.LogSourceType,
+			Listen:             sc.Listen,
+			Tokens:             sc.Tokens,
+			Path:               sc.Path,
+			MaxLineBytes:       sc.MaxLineBytes,
+			MaxBodyBytes:       sc.MaxBodyBytes,
+			MaxLinesPerRequest: sc.MaxLines,
+			TLS:                sc.TLS,
+		}, a.spool, logger)
 	}
-	return a, nil
+	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)
+}
+
+// SyslogStats are the counters of the syslog sources, by source id.
+func (a *Agent) SyslogStats() map[string]syslog.Stats {
+	out := make(map[string]syslog.Stats, len(a.syslogs))
+	for _, s := range a.syslogs {
+		out[s.ID()] = s.Stats()
+	}
+	return out
 }
 
 // Uplink exposes the uplink's status (current and last mediator).

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/agent/webhook"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -69,6 +71,28 @@ type SourceConfig struct {
 	// PartialLineTimeout: a last line without newline is emitted after
 	// the file stayed unchanged this long.
 	PartialLineTimeout time.Duration
+
+	// Syslog sources.
+
+	// Listen is udp://, tcp:// or tls://host:port.
+	Listen         string
+	Framing        syslog.Framing
+	MaxConnections int
+	IdleTimeout    time.Duration
+	// UDPBuffer is the socket receive buffer to request (0: the system's).
+	UDPBuffer int
+	// TLS is the server identity of a tls:// listener (syslog) or of the
+	// HTTPS intake (webhook); CA, when set, is the CA client certificates
+	// must be signed by.
+	TLS *pki.Files
+
+	// Webhook sources (Listen and TLS too).
+
+	// Tokens are the accepted bearer tokens (from tokens and tokens_file).
+	Tokens       []string
+	Path         string
+	MaxBodyBytes int64
+	MaxLines     int
 }
 
 // Defaults.
@@ -78,8 +102,8 @@ const (
 	DefaultFailbackMinutes   = 60
 	DefaultLoadBalanceMins   = 4320
 	DefaultMaxLineBytes      = 64 << 10
-	DefaultBatchEntries      = 2000
-	DefaultBatchBytes        = 1 << 20
+	DefaultBatchEntries      = 8000
+	DefaultBatchBytes        = 4 << 20
 	DefaultWindow            = 8
 	DefaultPollInterval      = 250 * time.Millisecond
 	DefaultMaxSpoolBytes     = 1 << 30
@@ -151,6 +175,19 @@ type sourceBlock struct {
 	MaxLineBytes  *int     `hcl:"max_line_bytes,optional"`
 	PartialLine   string   `hcl:"partial_line_timeout,optional"`
 
+	Listen         string          `hcl:"listen,optional"`
+	Framing        string          `hcl:"framing,optional"`
+	MaxConnections *int            `hcl:"max_connections,optional"`
+	IdleTimeout    string          `hcl:"idle_timeout,optional"`
+	UDPBuffer      string          `hcl:"udp_buffer,optional"`
+	TLS            *sourceTLSBlock `hcl:"tls,block"`
+
+	Tokens       []string `hcl:"tokens,optional"`
+	TokensFile   string   `hcl:"tokens_file,optional"`
+	Path         string   `hcl:"path,optional"`
+	MaxBodyBytes string   `hcl:"max_body_bytes,optional"`
+	MaxLines     *int     `hcl:"max_lines,optional"`
+
 	DefRange          hcl.Range `hcl:",def_range"`
 	KindRange         hcl.Range `hcl:"kind,label_range"`
 	PathsRange        hcl.Range `hcl:"paths,attr_range"`
@@ -159,6 +196,28 @@ type sourceBlock struct {
 	MaxLineBytesRange hcl.Range `hcl:"max_line_bytes,attr_range"`
 	LogSourceTypeRng  hcl.Range `hcl:"log_source_type,attr_range"`
 	PartialLineRange  hcl.Range `hcl:"partial_line_timeout,attr_range"`
+	ExcludeRange      hcl.Range `hcl:"exclude,attr_range"`
+	ListenRange       hcl.Range `hcl:"listen,attr_range"`
+	FramingRange      hcl.Range `hcl:"framing,attr_range"`
+	MaxConnsRange     hcl.Range `hcl:"max_connections,attr_range"`
+	IdleTimeoutRange  hcl.Range `hcl:"idle_timeout,attr_range"`
+	UDPBufferRange    hcl.Range `hcl:"udp_buffer,attr_range"`
+	TokensRange       hcl.Range `hcl:"tokens,attr_range"`
+	TokensFileRange   hcl.Range `hcl:"tokens_file,attr_range"`
+	PathRange         hcl.Range `hcl:"path,attr_range"`
+	MaxBodyBytesRange hcl.Range `hcl:"max_body_bytes,attr_range"`
+	MaxLinesRange     hcl.Range `hcl:"max_lines,attr_range"`
+}
+
+// sourceTLSBlock is a network source's server identity. Unlike the
+// agent's own tls block, ca_file is optional: without it any client may
+// connect, with it clients must present a certificate it signed.
+type sourceTLSBlock struct {
+	CAFile   string `hcl:"ca_file,optional"`
+	CertFile string `hcl:"cert_file"`
+	KeyFile  string `hcl:"key_file"`
+
+	DefRange hcl.Range `hcl:",def_range"`
 }
 
 // LoadConfig reads, decodes and validates an agent config file, then
@@ -380,8 +439,19 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 	}
 	switch sb.Kind {
 	case "file":
+		errs = append(errs, sb.notFor(sb.networkOnly())...)
+		errs = append(errs, sb.notFor(sb.syslogOnly())...)
+		errs = append(errs, sb.notFor(sb.webhookOnly())...)
+	case "syslog":
+		errs = append(errs, sb.notFor(sb.fileOnly())...)
+		errs = append(errs, sb.notFor(sb.webhookOnly())...)
+		errs = append(errs, sb.syslogConfig(&sc)...)
+	case "webhook":
+		errs = append(errs, sb.notFor(sb.fileOnly())...)
+		errs = append(errs, sb.notFor(sb.syslogOnly())...)
+		errs = append(errs, sb.webhookConfig(&sc)...)
 	default:
-		errs = append(errs, hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: file)", sb.Kind))
+		errs = append(errs, hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: %s)", sb.Kind, strings.Join(sourceKinds, ", ")))
 	}
 	if sb.ID == "" {
 		errs = append(errs, hclconf.Errorf(sb.DefRange, "source id (the second label) must not be empty"))
@@ -436,6 +506,201 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 		}
 	}
 	return sc, errs
+}
+
+// sourceKinds are the kinds of `source "KIND" "ID"` blocks.
+var sourceKinds = []string{"file", "syslog", "webhook"}
+
+// setAttr is an attribute a source block sets, for kind checks.
+type setAttr struct {
+	name string
+	set  bool
+	rng  hcl.Range
+}
+
+func (sb *sourceBlock) fileOnly() []setAttr {
+	return []setAttr{
+		{"paths", len(sb.Paths) > 0, sb.PathsRange},
+		{"exclude", len(sb.Exclude) > 0, sb.ExcludeRange},
+		{"start_at", sb.StartAt != "", sb.StartAtRange},
+		{"poll_interval", sb.PollInterval != "", sb.PollIntervalRange},
+		{"partial_line_timeout", sb.PartialLine != "", sb.PartialLineRange},
+	}
+}
+
+// networkOnly are the settings of sources that listen (syslog, webhook).
+func (sb *sourceBlock) networkOnly() []setAttr {
+	a := []setAttr{{"listen", sb.Listen != "", sb.ListenRange}}
+	if sb.TLS != nil {
+		a = append(a, setAttr{"tls", true, sb.TLS.DefRange})
+	}
+	return a
+}
+
+func (sb *sourceBlock) syslogOnly() []setAttr {
+	return []setAttr{
+		{"framing", sb.Framing != "", sb.FramingRange},
+		{"max_connections", sb.MaxConnections != nil, sb.MaxConnsRange},
+		{"idle_timeout", sb.IdleTimeout != "", sb.IdleTimeoutRange},
+		{"udp_buffer", sb.UDPBuffer != "", sb.UDPBufferRange},
+	}
+}
+
+func (sb *sourceBlock) webhookOnly() []setAttr {
+	return []setAttr{
+		{"tokens", len(sb.Tokens) > 0, sb.TokensRange},
+		{"tokens_file", sb.TokensFile != "", sb.TokensFileRange},
+		{"path", sb.Path != "", sb.PathRange},
+		{"max_body_bytes", sb.MaxBodyBytes != "", sb.MaxBodyBytesRange},
+		{"max_lines", sb.MaxLines != nil, sb.MaxLinesRange},
+	}
+}
+
+// webhookConfig validates the settings of a webhook source into sc. The
+// tokens themselves are never part of an error message.
+func (sb *sourceBlock) webhookConfig(sc *SourceConfig) hclconf.Errors {
+	var errs hclconf.Errors
+	sc.Path = webhook.DefaultPath
+	sc.MaxBodyBytes = webhook.DefaultMaxBodyBytes
+	sc.MaxLines = webhook.DefaultMaxLinesPerRequest
+	if sb.Listen == "" {
+		errs = append(errs, hclconf.Errorf(sb.DefRange, `webhook source %q needs listen ("host:port", e.g. "0.0.0.0:8514")`, sb.ID))
+	} else if _, _, err := net.SplitHostPort(sb.Listen); err != nil {
+		errs = append(errs, hclconf.Errorf(sb.ListenRange, "listen %q: %v (want host:port)", sb.Listen, err))
+	} else {
+		sc.Listen = sb.Listen
+	}
+	if sb.TLS != nil {
+		sc.TLS = &pki.Files{CA: sb.TLS.CAFile, Cert: sb.TLS.CertFile, Key: sb.TLS.KeyFile}
+	}
+	sc.Tokens = append(sc.Tokens, sb.Tokens...)
+	if sb.TokensFile != "" {
+		b, err := os.ReadFile(sb.TokensFile)
+		if err != nil {
+			errs = append(errs, hclconf.Errorf(sb.TokensFileRange, "tokens_file: %v", err))
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+				sc.Tokens = append(sc.Tokens, t)
+			}
+		}
+	}
+	rng := sb.TokensRange
+	if len(sb.Tokens) == 0 {
+		rng = sb.TokensFileRange
+	}
+	switch {
+	case len(sc.Tokens) == 0 && sb.TokensFile == "":
+		errs = append(errs, hclconf.Errorf(sb.DefRange, "webhook source %q needs tokens (or tokens_file): the intake never accepts unauthenticated senders", sb.ID))
+	case len(sc.Tokens) == 0:
+		errs = append(errs, hclconf.Errorf(sb.TokensFileRange, "tokens_file %s holds no token", sb.TokensFile))
+	}
+	for i, t := range sc.Tokens {
+		if len(t) < webhook.MinTokenBytes || strings.ContainsAny(t, " \t\r\n") {
+			errs = append(errs, hclconf.Errorf(rng, "token %d is shorter than %d bytes or holds whitespace (e.g. openssl rand -hex 24 makes a good one)", i+1, webhook.MinTokenBytes))
+		}
+	}
+	if sb.Path != "" {
+		if !strings.HasPrefix(sb.Path, "/") {
+			errs = append(errs, hclconf.Errorf(sb.PathRange, "path must start with /"))
+		}
+		sc.Path = sb.Path
+	}
+	if sb.MaxBodyBytes != "" {
+		v, e := hclconf.Size(sb.MaxBodyBytes, "max_body_bytes", sb.MaxBodyBytesRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v < 1<<10 || v > webhook.MaxBodyBytesLimit:
+			errs = append(errs, hclconf.Errorf(sb.MaxBodyBytesRange, "max_body_bytes must be between 1KiB and %dMiB", webhook.MaxBodyBytesLimit>>20))
+		default:
+			sc.MaxBodyBytes = v
+		}
+	}
+	if sb.MaxLines != nil {
+		if *sb.MaxLines < 1 || *sb.MaxLines > webhook.MaxLinesLimit {
+			errs = append(errs, hclconf.Errorf(sb.MaxLinesRange, "max_lines must be between 1 and %d", webhook.MaxLinesLimit))
+		} else {
+			sc.MaxLines = *sb.MaxLines
+		}
+	}
+	return errs
+}
+
+// notFor reports settings that do nothing for this source's kind: a
+// mistake the operator wants to hear about, not a silent no-op.
+func (sb *sourceBlock) notFor(attrs []setAttr) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, a := range attrs {
+		if a.set {
+			errs = append(errs, hclconf.Errorf(a.rng, "%s does not apply to %s sources", a.name, sb.Kind))
+		}
+	}
+	return errs
+}
+
+// syslogConfig validates the settings of a syslog source into sc.
+func (sb *sourceBlock) syslogConfig(sc *SourceConfig) hclconf.Errors {
+	var errs hclconf.Errors
+	sc.MaxConnections = syslog.DefaultMaxConnections
+	sc.IdleTimeout = syslog.DefaultIdleTimeout
+	scheme := ""
+	if sb.Listen == "" {
+		errs = append(errs, hclconf.Errorf(sb.DefRange, `syslog source %q needs listen ("udp://host:port", "tcp://host:port" or "tls://host:port")`, sb.ID))
+	} else if sch, _, err := syslog.ParseListen(sb.Listen); err != nil {
+		errs = append(errs, hclconf.Errorf(sb.ListenRange, "%v", err))
+	} else {
+		scheme = sch
+		sc.Listen = sb.Listen
+	}
+	switch {
+	case scheme == "tls" && sb.TLS == nil:
+		errs = append(errs, hclconf.Errorf(sb.ListenRange, "listen %q needs a tls { cert_file, key_file } block in the source (ca_file too, to require client certificates)", sb.Listen))
+	case scheme != "" && scheme != "tls" && sb.TLS != nil:
+		errs = append(errs, hclconf.Errorf(sb.TLS.DefRange, "a tls block needs listen = \"tls://host:port\", not %q", sb.Listen))
+	case sb.TLS != nil:
+		sc.TLS = &pki.Files{CA: sb.TLS.CAFile, Cert: sb.TLS.CertFile, Key: sb.TLS.KeyFile}
+	}
+	if f, err := syslog.ParseFraming(sb.Framing); err != nil {
+		errs = append(errs, hclconf.Errorf(sb.FramingRange, "%v", err))
+	} else {
+		sc.Framing = f
+		if sb.Framing != "" && scheme == "udp" {
+			errs = append(errs, hclconf.Errorf(sb.FramingRange, "framing applies to tcp:// and tls://: a UDP datagram is one message"))
+		}
+	}
+	if sb.MaxConnections != nil {
+		if *sb.MaxConnections < 1 || *sb.MaxConnections > 1<<20 {
+			errs = append(errs, hclconf.Errorf(sb.MaxConnsRange, "max_connections must be between 1 and %d", 1<<20))
+		} else {
+			sc.MaxConnections = *sb.MaxConnections
+		}
+	}
+	if sb.IdleTimeout != "" {
+		d, e := hclconf.Duration(sb.IdleTimeout, "idle_timeout", sb.IdleTimeoutRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case d < time.Second:
+			errs = append(errs, hclconf.Errorf(sb.IdleTimeoutRange, "idle_timeout must be at least 1s"))
+		default:
+			sc.IdleTimeout = d
+		}
+	}
+	if sb.UDPBuffer != "" {
+		v, e := hclconf.Size(sb.UDPBuffer, "udp_buffer", sb.UDPBufferRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case scheme != "" && scheme != "udp":
+			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer applies to udp:// only"))
+		case v < 4<<10 || v > 1<<30:
+			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer must be between 4KiB and 1GiB"))
+		default:
+			sc.UDPBuffer = int(v)
+		}
+	}
+	return errs
 }
 
 // checkAddress validates a mediator address: host:port with a numeric port

@@ -1,9 +1,17 @@
 package agent
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 func TestParseConfigDefaults(t *testing.T) {
@@ -53,7 +61,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate mediator", "agent {\n  mediators = [\"127.0.0.1:1\", \"127.0.0.1:1\"]\n}\n", `agent.hcl:2:3: mediators: "127.0.0.1:1" is listed twice`},
 		{"bad address", "agent {\n  mediators = [\"nohostport\"]\n}\n", `agent.hcl:2:3: mediators: "nohostport": not host:port`},
 		{"unresolvable", "agent {\n  mediators = [\"no-such-host.invalid:7400\"]\n}\n", `agent.hcl:2:3: mediators: "no-such-host.invalid:7400": host "no-such-host.invalid" does not resolve`},
-		{"unknown source kind", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"carrier-pigeon\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:8: unknown source kind "carrier-pigeon"`},
+		{"unknown source kind", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"carrier-pigeon\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:8: unknown source kind "carrier-pigeon" (supported: file, syslog, webhook)`},
 		{"file source without paths", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:1: file source "x" needs paths`},
 		{"bad glob", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/var/[log\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:5:3: bad glob`},
 		{"duplicate source", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n}\nsource \"file\" \"x\" {\n  paths = [\"/b\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:8:1: source "x" is defined twice`},
@@ -62,6 +70,29 @@ func TestParseConfigErrors(t *testing.T) {
 		{"max_line_bytes range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_line_bytes = 10\n}\n", `agent.hcl:3:3: max_line_bytes must be between 256`},
 		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},
 		{"start_at", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  start_at = \"middle\"\n}\n", `agent.hcl:7:3: start_at must be "beginning" or "end"`},
+		{"syslog without listen", syslogSrc(``), `agent.hcl:4:1: syslog source "x" needs listen`},
+		{"syslog bad listen scheme", syslogSrc(`listen = "ftp://0.0.0.0:514"`), `agent.hcl:6:3: listen "ftp://0.0.0.0:514": scheme "ftp" is not udp, tcp or tls`},
+		{"syslog listen without scheme", syslogSrc(`listen = "0.0.0.0:514"`), `agent.hcl:6:3: listen "0.0.0.0:514" must be udp://host:port`},
+		{"syslog listen without port", syslogSrc(`listen = "tcp://0.0.0.0"`), `agent.hcl:6:3: listen "tcp://0.0.0.0": not host:port`},
+		{"syslog tls without tls block", syslogSrc(`listen = "tls://0.0.0.0:6514"`), `agent.hcl:6:3: listen "tls://0.0.0.0:6514" needs a tls { cert_file, key_file } block`},
+		{"syslog tls block on udp", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  tls {\n    cert_file = \"c\"\n    key_file = \"k\"\n  }"), `agent.hcl:7:3: a tls block needs listen = "tls://host:port"`},
+		{"syslog tls block without key", syslogSrc("listen = \"tls://0.0.0.0:6514\"\n  tls {\n    cert_file = \"c\"\n  }"), `agent.hcl:7:7: Missing required argument`},
+		{"syslog bad framing", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  framing = \"xml\""), `agent.hcl:7:3: framing must be "auto", "lf" or "octet-counted", not "xml"`},
+		{"syslog framing on udp", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  framing = \"lf\""), `agent.hcl:7:3: framing applies to tcp:// and tls://`},
+		{"syslog max_connections", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  max_connections = 0"), `agent.hcl:7:3: max_connections must be between 1 and`},
+		{"syslog idle_timeout", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  idle_timeout = \"10ms\""), `agent.hcl:7:3: idle_timeout must be at least 1s`},
+		{"syslog udp_buffer on tcp", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  udp_buffer = \"4MiB\""), `agent.hcl:7:3: udp_buffer applies to udp:// only`},
+		{"syslog udp_buffer not a size", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  udp_buffer = \"lots\""), `agent.hcl:7:3: udp_buffer`},
+		{"syslog with paths", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  paths = [\"/var/log/x\"]"), `agent.hcl:7:3: paths does not apply to syslog sources`},
+		{"webhook without listen", webhookSrc(`tokens = ["0123456789abcdef0123"]`), `agent.hcl:4:1: webhook source "x" needs listen`},
+		{"webhook without tokens", webhookSrc(`listen = "127.0.0.1:8514"`), `agent.hcl:4:1: webhook source "x" needs tokens (or tokens_file)`},
+		{"webhook short token", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"secret\"]"), `agent.hcl:7:3: token 1 is shorter than 16 bytes`},
+		{"webhook missing tokens_file", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens_file = \"/nonexistent/tokens\""), `agent.hcl:7:3: tokens_file: open /nonexistent/tokens`},
+		{"webhook bad listen", webhookSrc("listen = \"tcp://0.0.0.0:8514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:6:3: listen "tcp://0.0.0.0:8514"`},
+		{"webhook max_lines", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  max_lines = 50000"), `agent.hcl:8:3: max_lines must be between 1 and 20000`},
+		{"webhook with framing", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  framing = \"lf\""), `agent.hcl:8:3: framing does not apply to webhook sources`},
+		{"syslog with tokens", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:7:3: tokens does not apply to syslog sources`},
+		{"file with listen", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  listen = \"udp://0.0.0.0:514\"\n}\n", `agent.hcl:7:3: listen does not apply to file sources`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,6 +104,102 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Fatalf("error %q does not contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// syslogSrc is an agent config with one syslog source "x" whose body,
+// from line 6 on, is body.
+func syslogSrc(body string) string {
+	return "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"syslog\" \"x\" {\n  log_source_type = \"syslog\"\n  " + body + "\n}\n"
+}
+
+// webhookSrc is syslogSrc for a webhook source.
+func webhookSrc(body string) string {
+	return "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"webhook\" \"x\" {\n  log_source_type = \"webhook\"\n  " + body + "\n}\n"
+}
+
+// Tokens come from the config and from tokens_file (comments and blank
+// lines skipped), and an error never shows a token.
+func TestParseConfigWebhook(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(file, []byte("# rotated 2026-12\nfedcba9876543210fedc\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig([]byte(webhookSrc(fmt.Sprintf("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  tokens_file = %q\n  max_body_bytes = \"1MiB\"", file))), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := cfg.Sources[0]
+	if sc.Kind != "webhook" || sc.Listen != "127.0.0.1:8514" || sc.Path != "/v1/logs" || sc.MaxBodyBytes != 1<<20 || sc.MaxLines != 10000 {
+		t.Fatalf("webhook source %+v", sc)
+	}
+	if want := []string{"0123456789abcdef0123", "fedcba9876543210fedc"}; !slices.Equal(sc.Tokens, want) {
+		t.Fatalf("tokens %q, want %q", sc.Tokens, want)
+	}
+	_, err = ParseConfig([]byte(webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\", \"has space in it..\"]")), "agent.hcl")
+	if err == nil || strings.Contains(err.Error(), "0123456789abcdef0123") || strings.Contains(err.Error(), "has space") {
+		t.Fatalf("error %v: want one that names the bad token by position, never by value", err)
+	}
+}
+
+func TestParseConfigSyslog(t *testing.T) {
+	cfg, err := ParseConfig([]byte(`
+agent {
+  mediators      = ["127.0.0.1:7400"]
+  max_line_bytes = 8192
+}
+source "syslog" "udp" {
+  log_source_type = "syslog"
+  listen          = "udp://0.0.0.0:514"
+  udp_buffer      = "4MiB"
+}
+source "syslog" "tcp" {
+  log_source_type = "syslog"
+  listen          = "tcp://:1514"
+  framing         = "octet-counted"
+  max_connections = 10
+  idle_timeout    = "30s"
+  max_line_bytes  = 1024
+}
+source "syslog" "tls" {
+  log_source_type = "syslog"
+  listen          = "tls://[::]:6514"
+  tls {
+    cert_file = "/etc/sluice/syslog.pem"
+    key_file  = "/etc/sluice/syslog-key.pem"
+    ca_file   = "/etc/sluice/clients-ca.pem"
+  }
+}
+source "syslog" "tls-open" {
+  log_source_type = "syslog"
+  listen          = "tls://127.0.0.1:6515"
+  tls {
+    cert_file = "c.pem"
+    key_file  = "k.pem"
+  }
+}
+`), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []SourceConfig{
+		{Kind: "syslog", ID: "udp", LogSourceType: "syslog", Listen: "udp://0.0.0.0:514", UDPBuffer: 4 << 20, MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute},
+		{Kind: "syslog", ID: "tcp", LogSourceType: "syslog", Listen: "tcp://:1514", Framing: syslog.FramingOctetCounted, MaxLineBytes: 1024, MaxConnections: 10, IdleTimeout: 30 * time.Second},
+		{Kind: "syslog", ID: "tls", LogSourceType: "syslog", Listen: "tls://[::]:6514", MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute,
+			TLS: &pki.Files{CA: "/etc/sluice/clients-ca.pem", Cert: "/etc/sluice/syslog.pem", Key: "/etc/sluice/syslog-key.pem"}},
+		{Kind: "syslog", ID: "tls-open", LogSourceType: "syslog", Listen: "tls://127.0.0.1:6515", MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute,
+			TLS: &pki.Files{Cert: "c.pem", Key: "k.pem"}},
+	}
+	if len(cfg.Sources) != len(want) {
+		t.Fatalf("%d sources", len(cfg.Sources))
+	}
+	for i, w := range want {
+		got := cfg.Sources[i]
+		// File-source defaults are filled for every kind; not compared.
+		got.PollInterval, got.PartialLineTimeout = 0, 0
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("source %d:\n got %+v\nwant %+v", i, got, w)
+		}
 	}
 }
 
@@ -94,6 +221,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("agent {\n  mediators = [\"127.0.0.1:1\"]\n}\n"))
 	f.Add([]byte("agent {\n  mediators = [\"127.0.0.1:1\"]\n  failback_delay = 5000\n}\nsource \"file\" \"x\" { paths = [\"/a\"] log_source_type = \"t\" }\n"))
 	f.Add([]byte("agent { mediators = \"x\" }"))
+	f.Add([]byte("agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"syslog\" \"s\" {\n  log_source_type = \"t\"\n  listen = \"tls://:6514\"\n  tls {\n    cert_file = \"c\"\n    key_file = \"k\"\n  }\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		cfg, err := ParseConfig(src, "f.hcl")
 		if err == nil && cfg == nil {

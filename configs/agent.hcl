@@ -9,8 +9,8 @@ agent {
   failback_delay     = 60                        # minutes; 0 disables failback
   load_balance_delay = 4320                      # minutes; 0 disables load balancing
   max_line_bytes     = 65536                     # longer lines are cut and flagged
-  batch_entries      = 2000
-  batch_bytes        = 1048576
+  batch_entries      = 8000
+  batch_bytes        = 4194304
   window             = 8                         # unacknowledged batches in flight
 }
 
@@ -21,3 +21,16 @@ source "file" "auth" {
   start_at        = "beginning"                  # or "end" for files seen the first time
   poll_interval   = "250ms"
 }
+
+# Syslog over the network (RFC 3164 and 5424; LF or octet-counted framing).
+# source "syslog" "net" {
+#   log_source_type = "syslog"
+#   listen          = "tcp://0.0.0.0:514"          # udp://, tcp:// or tls:// (with a tls block)
+# }
+
+# HTTP intake: POST lines with a bearer token; 200 once they are spooled.
+# source "webhook" "hooks" {
+#   log_source_type = "webhook"
+#   listen          = "0.0.0.0:8514"
+#   tokens_file     = "/etc/sluice/webhook-tokens"  # one token per line
+# }
