@@ -154,6 +154,8 @@ type runOpts struct {
 	dataDir       string // default: the run's temp dir
 	agentExtra    string
 	mediatorExtra string
+	// agentSources are source blocks added after the file source.
+	agentSources string
 }
 
 func newRun(t *testing.T, bin string, sc scenario, opts runOpts) *run {
@@ -207,7 +209,8 @@ source "file" "app" {
   log_source_type = "linux-auth"
   poll_interval   = "50ms"
 }
-`, filepath.Join(opts.dataDir, "agent"), grpcAddr, opts.agentExtra, filepath.Join(r.logDir, "app.log*")))
+%s
+`, filepath.Join(opts.dataDir, "agent"), grpcAddr, opts.agentExtra, filepath.Join(r.logDir, "app.log*"), opts.agentSources))
 	open := func(name string) *os.File {
 		f, err := os.Create(filepath.Join(dir, name+".log"))
 		if err != nil {
@@ -365,6 +368,30 @@ func (r *run) run(total, kills int) {
 
 	// Kill each process at random moments while lines flow, and once more
 	// after the writer is done if it finished early.
+	r.killLoop(kills)
+	if err := <-writeDone; err != nil {
+		t.Fatalf("writer: %v", err)
+	}
+
+	// Let everything arrive, then stop both and read the index files.
+	n := r.waitIndexed(int64(total), 3*time.Minute)
+	r.agent.stop()
+	r.mediator.stop()
+	ids, lost, dups, invented := r.verify(total)
+	t.Logf("scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s",
+		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("chaos: scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s\n",
+		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	if n != int64(total) || lost != 0 || dups != 0 || invented != 0 {
+		t.Fatalf("index count %d, lost %d, duplicated %d, invented %d of %d lines", n, lost, dups, invented, total)
+	}
+}
+
+// killLoop kill -9's the agent and the mediator at random moments, alone
+// or both in either order, and restarts them, until each was killed kills
+// times.
+func (r *run) killLoop(kills int) {
+	t := r.t
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	for r.agent.kills < kills || r.mediator.kills < kills {
 		time.Sleep(time.Duration(300+rng.IntN(900)) * time.Millisecond)
@@ -389,22 +416,6 @@ func (r *run) run(total, kills int) {
 				p.start(t, r.bin)
 			}
 		}
-	}
-	if err := <-writeDone; err != nil {
-		t.Fatalf("writer: %v", err)
-	}
-
-	// Let everything arrive, then stop both and read the index files.
-	n := r.waitIndexed(int64(total), 3*time.Minute)
-	r.agent.stop()
-	r.mediator.stop()
-	ids, lost, dups, invented := r.verify(total)
-	t.Logf("scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s",
-		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
-	fmt.Printf("chaos: scenario=%s lines_written=%d lines_indexed=%d lost=%d duplicated=%d invented=%d agent_kills=%d mediator_kills=%d wall=%s\n",
-		r.sc.name, total, ids, lost, dups, invented, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
-	if n != int64(total) || lost != 0 || dups != 0 || invented != 0 {
-		t.Fatalf("index count %d, lost %d, duplicated %d, invented %d of %d lines", n, lost, dups, invented, total)
 	}
 }
 
@@ -449,48 +460,27 @@ func (r *run) count() (int64, error) {
 // verify reads every event's id and message from the SQLite files.
 func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 	t := r.t
-	files, err := filepath.Glob(filepath.Join(r.dataDir, "mediator", "index", "*", "[0-9]*[0-9].db"))
-	if err != nil || len(files) == 0 {
-		out, _ := exec.Command("find", r.dataDir, "-maxdepth", "4").CombinedOutput()
-		t.Fatalf("no index files (%v) in:\n%s", err, out)
-	}
 	want := make(map[string]int, total)
 	for i := range total {
 		want[line(i)] = 0
 	}
 	ids := map[string]bool{}
-	for _, f := range files {
-		db, err := sql.Open("sqlite3", "file:"+f+"?mode=ro")
-		if err != nil {
-			t.Fatal(err)
+	r.scanIndex(func(id, msg string) {
+		indexed++
+		if ids[id] {
+			dups++
 		}
-		rows, err := db.Query(`SELECT e.id, json_extract(d.doc, '$.message') FROM events e JOIN docs d ON d.rowid = e.rowid`)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
+		ids[id] = true
+		c, ok := want[msg]
+		if !ok {
+			invented++
+			return
 		}
-		for rows.Next() {
-			var id, msg string
-			if err := rows.Scan(&id, &msg); err != nil {
-				t.Fatal(err)
-			}
-			indexed++
-			if ids[id] {
-				dups++
-			}
-			ids[id] = true
-			c, ok := want[msg]
-			if !ok {
-				invented++
-				continue
-			}
-			if c > 0 {
-				dups++
-			}
-			want[msg] = c + 1
+		if c > 0 {
+			dups++
 		}
-		_ = rows.Close()
-		_ = db.Close()
-	}
+		want[msg] = c + 1
+	})
 	var missing []int
 	for i := range total {
 		if want[line(i)] == 0 {
@@ -505,6 +495,39 @@ func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 		t.Logf("first missing lines: %v", missing)
 	}
 	return indexed, lost, dups, invented
+}
+
+// scanIndex calls fn with every indexed event's id and message, read from
+// the embedded index's SQLite files.
+func (r *run) scanIndex(fn func(id, msg string)) {
+	t := r.t
+	files, err := filepath.Glob(filepath.Join(r.dataDir, "mediator", "index", "*", "[0-9]*[0-9].db"))
+	if err != nil || len(files) == 0 {
+		out, _ := exec.Command("find", r.dataDir, "-maxdepth", "4").CombinedOutput()
+		t.Fatalf("no index files (%v) in:\n%s", err, out)
+	}
+	for _, f := range files {
+		db, err := sql.Open("sqlite3", "file:"+f+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(`SELECT e.id, json_extract(d.doc, '$.message') FROM events e JOIN docs d ON d.rowid = e.rowid`)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for rows.Next() {
+			var id, msg string
+			if err := rows.Scan(&id, &msg); err != nil {
+				t.Fatal(err)
+			}
+			fn(id, msg)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		_ = rows.Close()
+		_ = db.Close()
+	}
 }
 
 // alive reports an error if the process has exited.

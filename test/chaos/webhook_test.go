@@ -1,0 +1,331 @@
+package chaos
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const (
+	// webhookToken is the intake's bearer token (at least 24 characters).
+	webhookToken = "chaos-webhook-token-5f2c9a71d4e8b036"
+	// webhookBase numbers the webhook lines apart from the file lines.
+	webhookBase = 100_000_000
+	// linesPerRequest is how many unique lines one POST carries.
+	linesPerRequest = 50
+	// webhookSenders is how many requests are in flight at once, so kills
+	// find some mid-way.
+	webhookSenders = 4
+)
+
+// webhookLine is the i-th line the sender POSTs: unique, and parsed by the
+// starter rules like the file lines.
+func webhookLine(i int) string { return line(webhookBase + i) }
+
+// whRequest is one request of the sender and what its attempts met.
+type whRequest struct {
+	first, n int // its lines: webhookLine(first) .. webhookLine(first+n-1)
+	// ambiguous counts attempts that failed after the whole request was
+	// written (reset, EOF, timeout): the agent may have committed it and
+	// died before its 200 reached us, so each may have added one copy.
+	ambiguous int
+	// refused counts attempts that clearly kept nothing: connection
+	// refused, a write that failed before the body was out, 503, 500.
+	refused  int
+	accepted bool
+}
+
+// outcome is how one attempt ended.
+type outcome int
+
+const (
+	accepted outcome = iota
+	refused
+	ambiguous
+)
+
+// TestChaosWebhook runs the agent with a `source "webhook"` intake and
+// POSTs requests of unique lines to it while kill -9'ing the agent and the
+// mediator. Each request is retried, same lines, until it gets 200. Then
+// every line of every accepted request must be indexed; a line may be there
+// more than once only if its request had attempts with an ambiguous outcome
+// (the agent committed and died before answering), at most once per such
+// attempt on top of the accepted one; nothing else may appear.
+func TestChaosWebhook(t *testing.T) {
+	bin := sluiceBin(t)
+	listen := freePort(t)
+	r := newRun(t, bin, scenario{name: "webhook"}, runOpts{agentSources: fmt.Sprintf(`
+source "webhook" "hook" {
+  log_source_type = "linux-auth"
+  listen          = %q
+  tokens          = [%q]
+}
+`, listen, webhookToken)})
+	url := "http://" + listen + "/v1/logs"
+	total, kills := *flagLines, *flagKills
+
+	reqs := make([]*whRequest, 0, total/linesPerRequest+1)
+	for i := 0; i < total; i += linesPerRequest {
+		reqs = append(reqs, &whRequest{first: i, n: min(linesPerRequest, total-i)})
+	}
+
+	start := time.Now()
+	r.mediator.start(t, r.bin)
+	r.agent.start(t, r.bin)
+
+	// A fresh connection per attempt: the transport then never retries a
+	// POST on its own, so every attempt is one we see and classify.
+	client := &http.Client{
+		Transport: &http.Transport{DisableKeepAlives: true},
+		Timeout:   15 * time.Second,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	// Pace the senders so requests keep flowing through all the kills
+	// (the kill loop takes about a second per kill).
+	pause := time.Duration(kills) * time.Second * webhookSenders / time.Duration(len(reqs)+1)
+	jobs := make(chan *whRequest)
+	errc := make(chan error, webhookSenders)
+	var inFlight sync.WaitGroup
+	var attempts atomic.Int64
+	for range webhookSenders {
+		inFlight.Add(1)
+		go func() {
+			defer inFlight.Done()
+			for req := range jobs {
+				if err := sendUntilAccepted(ctx, client, url, req, &attempts); err != nil {
+					errc <- err
+					cancel()
+					return
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(pause/2 + rand.N(pause+1)):
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, req := range reqs {
+			select {
+			case jobs <- req:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	r.killLoop(kills)
+	inFlight.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatalf("sender: %v", err)
+	}
+
+	var linesAccepted, ambiguousAttempts, refusedAttempts int
+	for _, req := range reqs {
+		if !req.accepted {
+			t.Fatalf("request of lines %d..%d was never accepted", req.first, req.first+req.n-1)
+		}
+		linesAccepted += req.n
+		ambiguousAttempts += req.ambiguous
+		refusedAttempts += req.refused
+	}
+
+	// Let everything arrive: the count includes any duplicates, so it is
+	// only a floor; then wait until it stops moving for a while.
+	n := r.waitIndexed(int64(linesAccepted), 3*time.Minute)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		time.Sleep(time.Second)
+		c, err := r.count()
+		if err == nil && c == n {
+			break
+		}
+		n = c
+	}
+	r.agent.stop()
+	r.mediator.stop()
+
+	v := r.verifyWebhook(reqs, linesAccepted)
+	summary := fmt.Sprintf("scenario=webhook requests=%d lines_accepted=%d lines_indexed=%d lost=%d duplicated_ambiguous=%d duplicated_other=%d invented=%d torn=%d attempts=%d ambiguous_attempts=%d refused_attempts=%d agent_kills=%d mediator_kills=%d wall=%s",
+		len(reqs), linesAccepted, v.indexed, v.lost, v.dupAmbiguous, v.dupOther, v.invented, v.torn,
+		attempts.Load(), ambiguousAttempts, refusedAttempts, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	t.Log(summary)
+	fmt.Println("chaos: " + summary)
+	if v.lost != 0 || v.invented != 0 || v.dupOther != 0 || v.torn != 0 {
+		t.Fatalf("lost %d, invented %d, duplicated without an ambiguous attempt (or more often than those) %d, torn requests %d", v.lost, v.invented, v.dupOther, v.torn)
+	}
+}
+
+// sendUntilAccepted POSTs req until the intake answers 200, counting the
+// attempts that failed clearly and those whose outcome is unknown.
+func sendUntilAccepted(ctx context.Context, client *http.Client, url string, req *whRequest, attempts *atomic.Int64) error {
+	var body strings.Builder
+	for i := req.first; i < req.first+req.n; i++ {
+		body.WriteString(webhookLine(i))
+		body.WriteByte('\n')
+	}
+	for {
+		attempts.Add(1)
+		out, wait, err := postOnce(ctx, client, url, body.String(), req.n)
+		if err != nil {
+			return fmt.Errorf("lines %d..%d: %w", req.first, req.first+req.n-1, err)
+		}
+		switch out {
+		case accepted:
+			req.accepted = true
+			return nil
+		case ambiguous:
+			req.ambiguous++
+		case refused:
+			req.refused++
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("lines %d..%d not accepted after %d ambiguous and %d refused attempts: %w", req.first, req.first+req.n-1, req.ambiguous, req.refused, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// postOnce makes one attempt. An error is an answer no retry can fix (the
+// harness or the intake is wrong), not a failed attempt.
+func postOnce(ctx context.Context, client *http.Client, url, body string, n int) (outcome, time.Duration, error) {
+	const retry = 50 * time.Millisecond
+	// wrote is set once the whole request is out: only from then on can
+	// the agent have committed it.
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			wrote.Store(true)
+		}
+	}}
+	hreq, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	hreq.Header.Set("Authorization", "Bearer "+webhookToken)
+	hreq.Header.Set("Content-Type", "text/plain")
+	resp, err := client.Do(hreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, 0, ctx.Err()
+		}
+		if wrote.Load() {
+			return ambiguous, retry, nil
+		}
+		return refused, retry, nil
+	}
+	b, rerr := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+		// The status line is the commit's answer; a body cut off after it
+		// changes nothing.
+		if rerr == nil {
+			var a struct {
+				Accepted int `json:"accepted"`
+			}
+			if err := json.Unmarshal(b, &a); err != nil {
+				return 0, 0, fmt.Errorf("200 with body %q: %v", b, err)
+			}
+			if a.Accepted != n {
+				return 0, 0, fmt.Errorf("200 accepted %d of %d lines", a.Accepted, n)
+			}
+		}
+		return accepted, 0, nil
+	case http.StatusServiceUnavailable, http.StatusInternalServerError:
+		// Nothing was kept (README). Retry-After is whole seconds; the
+		// harness retries sooner to keep the run short.
+		return refused, 2 * retry, nil
+	}
+	return 0, 0, errors.New("unexpected answer " + resp.Status + ": " + strings.TrimSpace(string(b)))
+}
+
+// webhookVerdict is what verifyWebhook found in the index.
+type webhookVerdict struct {
+	indexed int
+	// lost is accepted lines not indexed; invented is indexed lines never
+	// sent (or indexed under an id seen before).
+	lost, invented int
+	// dupAmbiguous is extra copies allowed by their request's ambiguous
+	// attempts; dupOther is any other extra copy.
+	dupAmbiguous, dupOther int
+	// torn is requests whose lines are not all indexed equally often: a
+	// request is one spool commit, all of it or nothing.
+	torn int
+}
+
+// verifyWebhook reads the index files and checks every request's lines.
+func (r *run) verifyWebhook(reqs []*whRequest, lines int) webhookVerdict {
+	t := r.t
+	num := make(map[string]int, lines)
+	for _, req := range reqs {
+		for i := req.first; i < req.first+req.n; i++ {
+			num[webhookLine(i)] = i
+		}
+	}
+	counts := make([]int, lines)
+	var v webhookVerdict
+	ids := map[string]bool{}
+	r.scanIndex(func(id, msg string) {
+		v.indexed++
+		if ids[id] {
+			// One event indexed twice is the pipeline's duplicate, not a
+			// second commit of the sender's lines (that has new ids).
+			v.dupOther++
+			return
+		}
+		ids[id] = true
+		i, ok := num[msg]
+		if !ok {
+			v.invented++
+			return
+		}
+		counts[i]++
+	})
+	var missing []int
+	for _, req := range reqs {
+		first := counts[req.first]
+		for i := req.first; i < req.first+req.n; i++ {
+			c := counts[i]
+			if c != first {
+				v.torn++
+				t.Logf("request of lines %d..%d is torn: line %d indexed %d times, line %d %d times", req.first, req.first+req.n-1, req.first, first, i, c)
+				break
+			}
+		}
+		for i := req.first; i < req.first+req.n; i++ {
+			switch c := counts[i]; {
+			case c == 0:
+				v.lost++
+				if len(missing) < 10 {
+					missing = append(missing, i)
+				}
+			case c > 1 && req.ambiguous > 0 && c <= req.ambiguous+1:
+				v.dupAmbiguous += c - 1
+			case c > 1:
+				v.dupOther += c - 1
+				if v.dupOther <= 10 {
+					t.Logf("line %d indexed %d times; its request had %d ambiguous attempts", i, c, req.ambiguous)
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Logf("first missing lines: %v", missing)
+	}
+	return v
+}
