@@ -79,6 +79,11 @@ func Open(opts Options) (*Spool, error) {
 		// microseconds: a spool that is deleted and re-created never
 		// reuses a sequence, so it never reuses a document id.
 		FirstSeq: uint64(opts.Now().UnixMicro()),
+		// Batches live in segment files; Badger's tree holds pointers
+		// and checkpoints only, so a small memtable does (it is most of
+		// the agent's resident memory: 67 → 47–53 MiB at 10,000 lines/s;
+		// 4 MiB cost 10–20% of throughput in rotating its write-ahead file).
+		MemTableSize: 8 << 20,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open spool: %w", err)

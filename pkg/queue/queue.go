@@ -121,6 +121,10 @@ func Open(opts Options) (*Queue, error) {
 		WithNumCompactors(2).
 		WithBlockCacheSize(8 << 20).
 		WithValueLogFileSize(64 << 20).
+		// Values this large go to segment files, never to Badger, so
+		// nothing needs its value log; the threshold also lets a small
+		// memtable pass Badger's checks.
+		WithValueThreshold(segmentMin).
 		WithMetricsEnabled(false).
 		WithDetectConflicts(false)
 	db, err := badger.Open(bopts)
