@@ -14,13 +14,7 @@ import (
 // A syslog source in the config is built and run by the agent: what it
 // receives lands in the agent's spool, and the agent stops on cancel.
 func TestAgentRunsSyslogSource(t *testing.T) {
-	// Pick a free port; the agent binds it again at Run.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := freeAddr(t)
 	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
 agent {
   id        = "a1"
@@ -35,24 +29,7 @@ source "syslog" "net" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(cfg, Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("agent did not stop")
-		}
-	}()
+	a := runAgent(t, cfg)
 
 	var c net.Conn
 	for deadline := time.Now().Add(10 * time.Second); ; {
@@ -82,12 +59,7 @@ source "syslog" "net" {
 // A webhook source in the config is built and run by the agent: a POST
 // with a configured token is answered 200 once its lines are in the spool.
 func TestAgentRunsWebhookSource(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
+	addr := freeAddr(t)
 	const token = "0123456789abcdef0123"
 	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
 agent {
@@ -104,24 +76,7 @@ source "webhook" "hook" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(cfg, Deps{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("agent did not stop")
-		}
-	}()
+	a := runAgent(t, cfg)
 	post := func(tok string) *http.Response {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); ; {
@@ -148,4 +103,41 @@ source "webhook" "hook" {
 	if d := a.Spool().Depth(); d != 2 {
 		t.Fatalf("spool holds %d entries after a 200 for 2 lines", d)
 	}
+}
+
+// freeAddr is a loopback address with a port free now; the agent binds it
+// again at Run.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// runAgent runs an agent of cfg until the test ends, then checks that it
+// stopped cleanly.
+func runAgent(t *testing.T, cfg *Config) *Agent {
+	t.Helper()
+	a, err := New(cfg, Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("agent did not stop")
+		}
+	})
+	return a
 }

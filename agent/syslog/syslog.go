@@ -12,11 +12,9 @@ package syslog
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,7 +158,7 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	case scheme != "tls" && cfg.TLS != nil:
 		return nil, fmt.Errorf("syslog source %s: TLS files given for %s://: use tls://", cfg.SourceID, scheme)
 	case scheme == "tls":
-		s.tls, err = serverTLS(*cfg.TLS, logger.Named("tls"))
+		s.tls, err = pki.ListenerConfig(*cfg.TLS, logger.Named("tls"))
 		if err != nil {
 			return nil, fmt.Errorf("syslog source %s: %w", cfg.SourceID, err)
 		}
@@ -189,30 +187,6 @@ func ParseListen(listen string) (scheme, addr string, err error) {
 		return "", "", fmt.Errorf("listen %q: port %q is not a number between 0 and 65535", listen, port)
 	}
 	return scheme, addr, nil
-}
-
-// serverTLS is TLS 1.2+ with a certificate re-read when its files change
-// (pki), and client certificates required when a CA is given. Syslog
-// clients are not Sluice components: any certificate the CA signed will
-// do, whatever identity it carries.
-func serverTLS(f pki.Files, logger hclog.Logger) (*tls.Config, error) {
-	cfg, err := pki.ServerOnlyConfig(f.Cert, f.Key, logger)
-	if err != nil {
-		return nil, err
-	}
-	if f.CA != "" {
-		pem, err := os.ReadFile(f.CA)
-		if err != nil {
-			return nil, fmt.Errorf("read CA %s: %w", f.CA, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s holds no PEM certificate", f.CA)
-		}
-		cfg.ClientCAs = pool
-		cfg.ClientAuth = tls.RequireAndVerifyClientCert
-	}
-	return cfg, nil
 }
 
 // Listen binds the address. Run calls it when it was not called before;

@@ -13,14 +13,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -219,7 +217,7 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.TLS != nil {
-		tc, err := serverTLS(*cfg.TLS, logger.Named("tls"))
+		tc, err := pki.ListenerConfig(*cfg.TLS, logger.Named("tls"))
 		if err != nil {
 			return fail("tls: %w", err)
 		}
@@ -229,34 +227,6 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	s.authLog.every = 10 * time.Second
 	s.busyLog.every = 10 * time.Second
 	return s, nil
-}
-
-// serverTLS is the HTTPS configuration: the certificate from pki (reloaded
-// when its files change) and, with a CA, required client certificates of
-// that CA. pki.ServerConfig is not used for the latter because it wants a
-// Sluice identity in the certificate, which third-party senders lack.
-func serverTLS(f pki.Files, logger hclog.Logger) (*tls.Config, error) {
-	if f.Cert == "" || f.Key == "" {
-		return nil, errors.New("cert and key files required")
-	}
-	tc, err := pki.ServerOnlyConfig(f.Cert, f.Key, logger)
-	if err != nil {
-		return nil, err
-	}
-	if f.CA == "" {
-		return tc, nil
-	}
-	caPEM, err := os.ReadFile(f.CA)
-	if err != nil {
-		return nil, fmt.Errorf("read CA: %w", err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(caPEM) {
-		return nil, fmt.Errorf("%s holds no PEM certificate", f.CA)
-	}
-	tc.ClientCAs = pool
-	tc.ClientAuth = tls.RequireAndVerifyClientCert
-	return tc, nil
 }
 
 // Listen binds cfg.Listen, so Addr is known before Run (tests use port

@@ -209,3 +209,32 @@ func ServerOnlyConfig(certFile, keyFile string, logger hclog.Logger) (*tls.Confi
 		},
 	}, nil
 }
+
+// ListenerConfig is ServerOnlyConfig for a source that third parties send
+// to (syslog over TLS, the HTTP intake): with f.CA set, clients must
+// present a certificate that CA signed, whatever identity it carries —
+// syslog daemons and webhook senders have no Sluice identity. The CA file
+// is read once.
+func ListenerConfig(f Files, logger hclog.Logger) (*tls.Config, error) {
+	if f.Cert == "" || f.Key == "" {
+		return nil, errors.New("cert and key files required")
+	}
+	tc, err := ServerOnlyConfig(f.Cert, f.Key, logger)
+	if err != nil {
+		return nil, err
+	}
+	if f.CA == "" {
+		return tc, nil
+	}
+	caPEM, err := os.ReadFile(f.CA)
+	if err != nil {
+		return nil, fmt.Errorf("read CA %s: %w", f.CA, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", f.CA)
+	}
+	tc.ClientCAs = pool
+	tc.ClientAuth = tls.RequireAndVerifyClientCert
+	return tc, nil
+}
