@@ -65,7 +65,7 @@ func (a *autoSort) resort(policy []*rule) {
 }
 
 // match tries the candidates of sc in the current automatic order.
-func (a *autoSort) match(t *logSourceType, sc *scan, line string, ev *event.Event, p *pass) (*rule, []int) {
+func (a *autoSort) match(t *logSourceType, sc *scan, line string, ev *event.Event, p *pass) (int, []int) {
 	if p.timed && a.lines.Add(1)%resortEvery == 0 {
 		a.resort(t.policy)
 	}
@@ -77,10 +77,9 @@ func (a *autoSort) match(t *logSourceType, sc *scan, line string, ev *event.Even
 	}
 	slices.SortFunc(cands, func(x, y int) int { return int(rank[x]) - int(rank[y]) })
 	for _, i := range cands {
-		r := t.policy[i]
-		if m, ok := r.try(line, ev, p); ok {
-			return r, m
+		if m, ok := t.policy[i].try(line, ev, p); ok {
+			return i, m
 		}
 	}
-	return nil, nil
+	return -1, nil
 }

@@ -418,6 +418,9 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.Errors {
 	re, caps, lits, errs := compileRegex(src, *b.Pattern, b.PatternRange, lib)
 	r.re, r.caps, r.literals = re, caps, lits
+	if re != nil {
+		r.starts = leadingLiterals(re)
+	}
 	return errs
 }
 
@@ -479,10 +482,8 @@ func compileRegex(src *source, pattern string, rng hcl.Range, lib tagLibrary) (*
 			errs = append(errs, hclconf.Errorf(at(), "group %q: %v", name, err))
 			continue
 		}
-		c := capture{group: i, name: name, field: path, shadow: firstGroup[path]}
-		if t != nil {
-			c.typ, c.lower, c.layout, c.values = t.typ, t.lower, t.layout, t.values
-		}
+		c := newCapture(i, name, path, t)
+		c.shadow = firstGroup[path]
 		if why := reserved(path); why != "" && !(c.typ == typeTime && path == event.FieldTimestamp) {
 			errs = append(errs, hclconf.Errorf(at(), "group %q would write %s: %s", name, path, why))
 			continue

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/ext"
@@ -35,6 +37,9 @@ type condition struct {
 	// hold; only filled in for JSON log source types, where the event's
 	// fields come from the line itself (see conditionLiterals).
 	lits [][]string
+	// requires are fields without which the condition cannot hold (see
+	// requiredFields).
+	requires []string
 }
 
 // holds reports whether c is true for ev. A nil condition always holds.
@@ -196,11 +201,37 @@ func compileCondition(src string, s *schema) (*condition, error) {
 	if err != nil {
 		return nil, &condError{off: 0, msg: err.Error()}
 	}
-	c := &condition{src: src, prg: prg, fast: compileFast(checked.NativeRep().Expr(), w.refs)}
+	c := &condition{src: src, prg: prg, fast: compileFast(checked.NativeRep().Expr(), w.refs), requires: requiredFields(checked.NativeRep().Expr(), w.refs)}
 	if s.open {
 		c.lits = conditionLiterals(native.Expr())
 	}
 	return c, nil
+}
+
+// requiredFields returns the fields a condition cannot hold without: those
+// of the has(event.<field>) tests it is a conjunction of. When the event
+// has neither the field nor one below it, that has() is false, and so is
+// the && it is part of, whatever the rest evaluates to.
+func requiredFields(e ast.Expr, refs []fieldRef) []string {
+	switch e.Kind() {
+	case ast.SelectKind:
+		if e.AsSelect().IsTestOnly() {
+			for _, r := range refs {
+				if r.id == e.ID() {
+					return []string{r.path}
+				}
+			}
+		}
+	case ast.CallKind:
+		if c := e.AsCall(); c.FunctionName() == operators.LogicalAnd {
+			var out []string
+			for _, a := range c.Args() {
+				out = append(out, requiredFields(a, refs)...)
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // celIssue turns the first CEL issue into a condError at its offset.

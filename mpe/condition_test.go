@@ -242,3 +242,59 @@ func TestFastConditionsAgree(t *testing.T) {
 	}
 	t.Logf("%d events × %d conditions; the fast path passed %d evaluations to cel-go", len(events), fast, unknown)
 }
+
+func TestRequiredFields(t *testing.T) {
+	for expr, want := range map[string]string{
+		`has(event.user.name)`:                                      "user.name",
+		`has(event.user.name) && event.source.port == 22`:           "user.name",
+		`event.source.port == 22 && (has(event.source.ip) && true)`: "source.ip",
+		`has(event.user.name) && has(event.source.ip)`:              "user.name,source.ip",
+		`has(event.user.name) || has(event.source.ip)`:              "",
+		`!has(event.user.name)`:                                     "",
+		`event.user.name == "root"`:                                 "",
+	} {
+		c, err := compileCondition(expr, testSchema())
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got := strings.Join(c.requires, ","); got != want {
+			t.Errorf("%s: requires %q, want %q", expr, got, want)
+		}
+	}
+}
+
+// Event rules that need sluice.intel are skipped on text events no intel
+// list hit: on those events, their conditions must indeed never hold.
+func TestNeedsIntelSkipsOnlyWhatCannotHold(t *testing.T) {
+	rs := starterRules(t)
+	needs := 0
+	for _, er := range rs.eventRules {
+		if er.needsIntel {
+			needs++
+		}
+	}
+	if needs == 0 {
+		t.Fatal("no event rule of the starter set needs intel; the test tests nothing")
+	}
+	checked := 0
+	for _, s := range benchSources {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+		for _, f := range files {
+			for _, l := range corpusLines(t, f) {
+				e := &Entry{Raw: l, LogSourceType: s.typ, Agent: "a", Collected: collectedAt}
+				p := pass{e: e, t: rs.typeOf(e.LogSourceType), quiet: true}
+				ev := rs.parse(&p)
+				if !p.noIntel {
+					continue
+				}
+				for _, er := range p.t.events {
+					if er.needsIntel && er.when.holds(ev) {
+						t.Fatalf("%s holds on %s, which has no intel", er.name, ev.AppendJSON(nil))
+					}
+				}
+				checked++
+			}
+		}
+	}
+	t.Logf("%d events without intel, %d event rules that need it", checked, needs)
+}

@@ -77,10 +77,7 @@ func compileHeaderFormat(src *source, format string, rng hcl.Range, lib tagLibra
 			if err := checkPath(path); err != nil {
 				return nil, errAt(at, "%v", err)
 			}
-			tok.cap = capture{name: name, field: path}
-			if t != nil {
-				tok.cap.typ, tok.cap.lower, tok.cap.layout, tok.cap.values = t.typ, t.lower, t.layout, t.values
-			}
+			tok.cap = newCapture(0, name, path, t)
 			if why := reserved(path); why != "" && !(tok.cap.typ == typeTime && path == event.FieldTimestamp) {
 				return nil, errAt(at, "<%s> would write %s: %s", name, path, why)
 			}
@@ -109,8 +106,8 @@ func compileHeaderFormat(src *source, format string, rng hcl.Range, lib tagLibra
 }
 
 // parse reads the header of line into ev; a line that does not fit sets
-// nothing.
-func (d *dissectHeader) parse(ev *event.Event, line string, loc *time.Location, ref time.Time) {
+// nothing. boxes[i] boxes the values of token i.
+func (d *dissectHeader) parse(ev *event.Event, line string, loc *time.Location, ref time.Time, boxes []lastString) {
 	if !strings.HasPrefix(line, d.prefix) {
 		return
 	}
@@ -138,7 +135,7 @@ func (d *dissectHeader) parse(ev *event.Event, line string, loc *time.Location, 
 		if t.cap.lower {
 			v = strings.ToLower(v)
 		}
-		setValue(ev, &t.cap, v, loc, ref)
+		setValue(ev, &t.cap, v, loc, ref, &boxes[i])
 	}
 }
 

@@ -51,6 +51,10 @@ type pass struct {
 	// (RunTests) are not traffic, and must not show as matches, lines or
 	// time in the LPS report nor steer the automatic sort.
 	quiet bool
+	// noIntel is set when the event has no sluice.intel and nothing below
+	// it: a text event no intel list hit (nothing but intel tagging sets
+	// sluice.intel there; a JSON document may hold anything).
+	noIntel bool
 }
 
 func (p *pass) clock() int64 {
@@ -103,6 +107,7 @@ func (rs *RuleSet) parseEntry(e *Entry, quiet bool) (ev *event.Event) {
 	if rs != nil {
 		rs.runEventRules(ev, &p, nil, false)
 	}
+	p.t.sawFields(len(ev.Fields()))
 	return ev
 }
 
@@ -114,26 +119,29 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		t.stats.lines.Add(1)
 	}
 
-	msg, valid := normalize(e.Raw)
-	ev := &event.Event{ID: docID(e), Organization: organization(e), Message: msg}
-	ev.Grow(32)
+	sc := t.selector.get()
+	defer t.selector.done(sc)
+
+	id, msg, valid := idAndMessage(e)
+	ev := &event.Event{ID: id, Organization: organization(e), Message: msg}
+	ev.Grow(t.fieldsHint())
 	if !valid {
 		ev.AddFlag(event.FlagInvalidUTF8)
 	}
 	if t.format == formatJSON {
 		decodeJSON(ev, msg, t)
 	}
-	setMeta(ev, e, t)
+	setMeta(ev, e, t, &sc.boxes)
 	if t.format == formatText {
 		var h header
 		parseHeader(t.header, msg, t.loc, e.Collected, &h)
-		applyHeader(ev, &h)
+		applyHeader(ev, &h, &sc.boxes)
 		if t.dissect != nil {
-			t.dissect.parse(ev, msg, t.loc, e.Collected)
+			t.dissect.parse(ev, msg, t.loc, e.Collected, sc.headerBoxes(len(t.dissect.tokens)))
 		}
 		if t.headerRE != nil {
 			if m := t.headerRE.FindStringSubmatchIndex(msg); m != nil {
-				extractCaps(ev, t.headerCaps, msg, m, t.loc, e.Collected)
+				extractCaps(ev, t.headerCaps, msg, m, t.loc, e.Collected, sc.headerBoxes(len(t.headerCaps)))
 			}
 		}
 	}
@@ -141,59 +149,63 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		ev.Timestamp = collected(e)
 	}
 
-	r, m := t.match(msg, ev, p)
-	if r == nil {
+	i, m := t.match(msg, ev, p, sc)
+	if i < 0 {
 		if !p.quiet {
 			t.stats.unmatched.Add(1)
 		}
 		ev.Set(event.FieldClassification, unknown)
 		p.stage, p.name = "intel", ""
 		hits := rs.tagIntel(ev)
+		p.noIntel = hits == 0 && t.format == formatText
 		setPriority(ev, 0, unknownWeight, hits)
 		return ev
 	}
+	r := t.policy[i]
 	if !p.quiet {
 		r.stats.match(p.clock())
 	}
 	p.stage, p.name = "rule", r.name
-	r.extract(ev, msg, m, t.loc, e.Collected)
+	r.extract(ev, msg, m, t.loc, e.Collected, sc.ruleBoxes(i, len(r.caps)))
 	p.stage, p.name = "intel", ""
 	hits := rs.tagIntel(ev)
+	p.noIntel = hits == 0 && t.format == formatText
 	p.stage, p.name = "rule", r.name
 	risk, weight := r.refine(ev)
 	setPriority(ev, risk, weight, hits)
 	return ev
 }
 
-// setMeta records where the entry came from.
-func setMeta(ev *event.Event, e *Entry, t *logSourceType) {
+// setMeta records where the entry came from. b boxes the values that
+// repeat from entry to entry.
+func setMeta(ev *event.Event, e *Entry, t *logSourceType, b *boxes) {
 	if e.Truncated {
 		ev.AddFlag(event.FlagTruncated)
 		ev.Set(event.FieldOriginalLength, int64(e.OriginalLength))
 	}
 	if t.boxedName != nil {
 		ev.Set(event.FieldLogSourceType, t.boxedName)
-	} else {
-		ev.Set(event.FieldLogSourceType, e.LogSourceType)
+	} else if e.LogSourceType != "" {
+		ev.Set(event.FieldLogSourceType, b.logSourceType.box(e.LogSourceType))
 	}
 	// An empty value sets nothing, but costs a search: skip it.
 	if e.LogSource != "" {
-		ev.Set(event.FieldLogSource, e.LogSource)
+		ev.Set(event.FieldLogSource, b.logSource.box(e.LogSource))
 	}
 	if e.Agent != "" {
-		ev.Set(event.FieldAgent, e.Agent)
+		ev.Set(event.FieldAgent, b.agent.box(e.Agent))
 	}
 	if e.Mediator != "" {
-		ev.Set(event.FieldMediator, e.Mediator)
+		ev.Set(event.FieldMediator, b.mediator.box(e.Mediator))
 	}
 	if e.Organization == "" {
 		ev.Set(event.FieldOrganization, defaultOrganization)
 	} else {
-		ev.Set(event.FieldOrganization, e.Organization)
+		ev.Set(event.FieldOrganization, b.organization.box(e.Organization))
 	}
 	ev.Set(event.FieldSeq, int64(e.Seq))
 	if !e.Collected.IsZero() {
-		ev.Set(event.FieldCollected, e.Collected)
+		ev.Set(event.FieldCollected, b.collected.box(e.Collected))
 	}
 }
 
@@ -203,24 +215,23 @@ var (
 	defaultOrganization any = event.DefaultOrganization
 )
 
-// match runs the policy on a line and returns the first rule that
-// matches, with its submatch offsets (nil for JSON rules).
-func (t *logSourceType) match(line string, ev *event.Event, p *pass) (*rule, []int) {
+// match runs the policy on a line and returns the policy index of the
+// first rule that matches (-1 if none), with its submatch offsets (nil
+// for JSON rules).
+func (t *logSourceType) match(line string, ev *event.Event, p *pass, sc *scan) (int, []int) {
 	if len(t.policy) == 0 {
-		return nil, nil
+		return -1, nil
 	}
-	sc := t.selector.scan(line)
-	defer t.selector.done(sc)
+	sc.run(line)
 	if t.auto != nil {
 		return t.auto.match(t, sc, line, ev, p)
 	}
 	for i := sc.next(0); i >= 0; i = sc.next(i + 1) {
-		r := t.policy[i]
-		if m, ok := r.try(line, ev, p); ok {
-			return r, m
+		if m, ok := t.policy[i].try(line, ev, p); ok {
+			return i, m
 		}
 	}
-	return nil, nil
+	return -1, nil
 }
 
 // try runs one rule on a line (text) or event (JSON).
@@ -233,7 +244,7 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 	var m []int
 	ok := false
 	if r.re != nil {
-		m = r.re.FindStringSubmatchIndex(line)
+		m = r.find(line)
 		ok = m != nil
 	} else {
 		ok = r.when.holds(ev)
@@ -244,10 +255,38 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 	return m, ok
 }
 
+// find is r.re.FindStringSubmatchIndex(line). Go's regexp tries a match
+// at every position of the line, or skips to its literal prefix when it
+// has one; a match that starts with one of several literals (a pattern
+// beginning with an alternation) cannot start before the first of them in
+// the line, so the search starts there (see leadingLiterals).
+func (r *rule) find(line string) []int {
+	if r.starts == nil {
+		return r.re.FindStringSubmatchIndex(line)
+	}
+	k := -1
+	for _, s := range r.starts {
+		if i := strings.Index(line, s); i >= 0 && (k < 0 || i < k) {
+			k = i
+		}
+	}
+	if k < 0 {
+		return nil
+	}
+	m := r.re.FindStringSubmatchIndex(line[k:])
+	for i := range m {
+		if m[i] >= 0 {
+			m[i] += k
+		}
+	}
+	return m
+}
+
 // extract writes what rule r took from the line (submatches m) and its
-// constant fields into ev. loc and ref date captured times.
-func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time) {
-	extractCaps(ev, r.caps, line, m, loc, ref)
+// constant fields into ev. loc and ref date captured times; boxes, one
+// per capture, box their values.
+func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString) {
+	extractCaps(ev, r.caps, line, m, loc, ref, boxes)
 	for _, mp := range r.maps {
 		for _, from := range mp.from {
 			// "-" is how Windows, Apache and many others write "none".
@@ -265,8 +304,9 @@ func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location
 	ev.Set(event.FieldCommonEvent, r.meta.commonEvent)
 }
 
-// extractCaps stores the values of the groups caps of a match m.
-func extractCaps(ev *event.Event, caps []capture, line string, m []int, loc *time.Location, ref time.Time) {
+// extractCaps stores the values of the groups caps of a match m; boxes[i]
+// boxes the values of caps[i].
+func extractCaps(ev *event.Event, caps []capture, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString) {
 	for i := range caps {
 		c := &caps[i]
 		lo, hi := m[2*c.group], m[2*c.group+1]
@@ -280,7 +320,7 @@ func extractCaps(ev *event.Event, caps []capture, line string, m []int, loc *tim
 		if c.lower {
 			v = strings.ToLower(v)
 		}
-		setValue(ev, c, v, loc, ref)
+		setValue(ev, c, v, loc, ref, &boxes[i])
 	}
 }
 
@@ -324,16 +364,17 @@ func (c *capture) shadowed(m []int) bool {
 	return false
 }
 
-// applyHeader copies what the header parser found into ev.
-func applyHeader(ev *event.Event, h *header) {
+// applyHeader copies what the header parser found into ev. b boxes the
+// values that repeat from line to line.
+func applyHeader(ev *event.Event, h *header, b *boxes) {
 	if !h.ts.IsZero() {
 		ev.Timestamp = h.ts
 	}
 	if h.hostname != "" {
-		ev.Set(event.FieldHostname, h.hostname)
+		ev.Set(event.FieldHostname, b.hostname.box(h.hostname))
 	}
 	if h.program != "" {
-		ev.Set(fieldProcessName, h.program)
+		ev.Set(fieldProcessName, b.program.box(h.program))
 	}
 	if pid, ok := pidValue(h.pid); ok {
 		ev.Set(fieldProcessPID, pid)
@@ -348,16 +389,42 @@ func applyHeader(ev *event.Event, h *header) {
 	}
 }
 
+// idAndMessage returns the entry's document id (docID) and its line as
+// valid UTF-8 without its line terminator (normalize), and whether the
+// line was valid UTF-8 already. A valid line and the id share one
+// allocation: they live as long as the event, and a line's allocations
+// are a good part of its cost.
+func idAndMessage(e *Entry) (id, msg string, valid bool) {
+	raw := trimEOL(e.Raw)
+	if e.Agent == "" || !utf8.Valid(raw) {
+		msg, valid = normalize(raw)
+		return docID(e), msg, valid
+	}
+	var b strings.Builder
+	n := docIDLen(e)
+	b.Grow(n + len(raw))
+	writeDocID(&b, e)
+	b.Write(raw)
+	s := b.String()
+	return s[:n], s[n:], true
+}
+
 // normalize returns the line as valid UTF-8 without its line terminator,
 // and whether it was valid UTF-8 already.
 func normalize(raw []byte) (string, bool) {
-	for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
-		raw = raw[:len(raw)-1]
-	}
+	raw = trimEOL(raw)
 	if utf8.Valid(raw) {
 		return string(raw), true
 	}
 	return strings.ToValidUTF8(string(raw), "\uFFFD"), false
+}
+
+// trimEOL drops the line terminators at the end of raw.
+func trimEOL(raw []byte) []byte {
+	for len(raw) > 0 && (raw[len(raw)-1] == '\n' || raw[len(raw)-1] == '\r') {
+		raw = raw[:len(raw)-1]
+	}
+	return raw
 }
 
 // message is normalize without the validity flag.
@@ -366,11 +433,32 @@ func message(raw []byte) string {
 	return s
 }
 
+// docID is event.DocID(e.Agent, e.Seq), the sequence in 16 hex digits,
+// built with one allocation where event.DocID makes two
+// (strconv.FormatUint's string, then the id); TestDocIDIsEventDocID
+// keeps the two the same.
 func docID(e *Entry) string {
 	if e.Agent == "" {
 		return ""
 	}
-	return event.DocID(e.Agent, e.Seq)
+	var b strings.Builder
+	b.Grow(docIDLen(e))
+	writeDocID(&b, e)
+	return b.String()
+}
+
+// docIDLen is the length of e's document id.
+func docIDLen(e *Entry) int { return len(e.Agent) + 17 }
+
+// writeDocID writes e's document id (of an entry with an agent) to b.
+func writeDocID(b *strings.Builder, e *Entry) {
+	var hex [16]byte
+	for i, seq := len(hex)-1, e.Seq; i >= 0; i, seq = i-1, seq>>4 {
+		hex[i] = "0123456789abcdef"[seq&15]
+	}
+	b.WriteString(e.Agent)
+	b.WriteByte('-')
+	b.Write(hex[:])
 }
 
 func organization(e *Entry) string {

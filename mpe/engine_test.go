@@ -278,3 +278,71 @@ func TestParseConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// docID builds the id itself, with one allocation: it must stay
+// event.DocID's.
+func TestDocIDIsEventDocID(t *testing.T) {
+	for _, seq := range []uint64{0, 1, 15, 16, 255, 1 << 20, 1<<63 + 12345, ^uint64(0)} {
+		for _, agent := range []string{"a", "agent-7", "édge"} {
+			e := &Entry{Agent: agent, Seq: seq}
+			if got, want := docID(e), event.DocID(agent, seq); got != want {
+				t.Errorf("docID(%q, %d) = %q, event.DocID says %q", agent, seq, got, want)
+			}
+		}
+	}
+	if got := docID(&Entry{Seq: 3}); got != "" {
+		t.Errorf("docID without an agent = %q, want empty", got)
+	}
+	// idAndMessage is docID and normalize in one allocation.
+	for _, agent := range []string{"", "a1"} {
+		for _, raw := range []string{"", "\r\n", "line", "line\n", "line\r\n", "bad \xff byte\n", "é\n\n"} {
+			e := &Entry{Agent: agent, Seq: 42, Raw: []byte(raw)}
+			id, msg, valid := idAndMessage(e)
+			wantMsg, wantValid := normalize(e.Raw)
+			if id != docID(e) || msg != wantMsg || valid != wantValid {
+				t.Errorf("idAndMessage(%q, %q) = %q, %q, %v; want %q, %q, %v", agent, raw, id, msg, valid, docID(e), wantMsg, wantValid)
+			}
+		}
+	}
+}
+
+// The boxes a pass reuses must never hand out another value than the one
+// asked for, and events must not share what they should not: entries that
+// differ in agent, source, collection time or host each get their own.
+func TestBoxedValuesFollowTheEntry(t *testing.T) {
+	rs := loadEngineRules(t)
+	t0 := time.Date(2024, 1, 10, 10, 0, 1, 0, time.UTC)
+	inZone := t0.In(time.FixedZone("X", 3600)) // Equal to t0, but not the same value
+	entries := []Entry{
+		{Raw: []byte("Jan 10 10:00:00 web1 sshd[1]: Accepted password for bob from 192.0.2.5 port 1 ssh2"), LogSourceType: "linux-auth", Agent: "a1", LogSource: "s1", Mediator: "m", Organization: "o1", Collected: t0},
+		{Raw: []byte("Jan 10 10:00:00 web1 sshd[1]: Accepted password for bob from 192.0.2.5 port 1 ssh2"), LogSourceType: "linux-auth", Agent: "a1", LogSource: "s1", Mediator: "m", Organization: "o1", Collected: t0},
+		{Raw: []byte("Jan 10 10:00:00 web2 cron[1]: Accepted password for bob from 192.0.2.5 port 1 ssh2"), LogSourceType: "linux-auth", Agent: "a2", LogSource: "s2", Mediator: "n", Organization: "o2", Collected: inZone},
+		{Raw: []byte("Jan 10 10:00:00 web1 sshd[1]: x"), LogSourceType: "undeclared-1", Agent: "a1", LogSource: "s1", Collected: t0},
+		{Raw: []byte("Jan 10 10:00:00 web1 sshd[1]: x"), LogSourceType: "undeclared-2", Agent: "a1", LogSource: "s1", Collected: t0},
+	}
+	for round := range 3 {
+		for i := range entries {
+			e := &entries[i]
+			ev := rs.Parse(e)
+			want := map[string]any{
+				event.FieldLogSourceType: e.LogSourceType, event.FieldAgent: e.Agent,
+				event.FieldLogSource: e.LogSource, event.FieldCollected: e.Collected,
+			}
+			if e.Mediator != "" {
+				want[event.FieldMediator] = e.Mediator
+			}
+			if e.Organization != "" {
+				want[event.FieldOrganization] = e.Organization
+			}
+			for k, w := range want {
+				if got, _ := ev.Get(k); got != w {
+					t.Errorf("round %d entry %d: %s = %#v, want %#v", round, i, k, got, w)
+				}
+			}
+			host := string(e.Raw[16:20])
+			if got := ev.GetString(event.FieldHostname); got != host {
+				t.Errorf("round %d entry %d: host %q, want %q", round, i, got, host)
+			}
+		}
+	}
+}

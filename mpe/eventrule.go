@@ -49,6 +49,10 @@ type eventRule struct {
 	hook  *webhookSpec
 	tests []*eventTest
 	stats *counters
+	// needsIntel is set when the condition cannot hold on an event
+	// without sluice.intel: most event rules are about intel hits, most
+	// events have none, and telling so costs nothing (see pass.noIntel).
+	needsIntel bool
 }
 
 // appliesTo reports whether the event rule runs on events of type name.
@@ -68,7 +72,10 @@ func (rs *RuleSet) runEventRules(ev *event.Event, p *pass, out *[]*event.Event, 
 		if p.timed {
 			start = time.Now()
 		}
-		ok := er.when.holds(ev)
+		ok := false
+		if !er.needsIntel || !p.noIntel {
+			ok = er.when.holds(ev)
+		}
 		if p.timed {
 			er.stats.sample(ok, time.Since(start))
 		}
@@ -152,6 +159,7 @@ func compileEventRule(src *source, b *eventRuleBlock, lib tagLibrary, decl map[s
 		add(condErrorAt(src, b.WhenRange, b.When, err))
 	}
 	er.when = cond
+	er.needsIntel = cond != nil && slices.Contains(cond.requires, FieldIntel)
 
 	if b.Alarm != nil {
 		a, es := compileAlarm(src, b.Alarm, er.name, sch)

@@ -56,7 +56,12 @@ type intelList struct {
 	ecsType  any
 	ips      map[netip.Addr]bool
 	prefixes map[int]map[netip.Prefix]bool // by prefix length
-	values   map[string]bool
+	// bits4 and bits6 are the prefix lengths of prefixes, ascending, that
+	// an IPv4 (at most 32) and an IPv6 address can have: has tries only
+	// those (Addr.Prefix of an IPv4 address and a longer length fails,
+	// and allocates its error).
+	bits4, bits6 []int
+	values       map[string]bool
 }
 
 // loadIntel reads an intel list file. Errors name the file and line.
@@ -110,6 +115,10 @@ func (l *intelList) add(v string) error {
 			p = p.Masked()
 			if l.prefixes[p.Bits()] == nil {
 				l.prefixes[p.Bits()] = map[netip.Prefix]bool{}
+				l.bits6 = insertSorted(l.bits6, p.Bits())
+				if p.Bits() <= 32 {
+					l.bits4 = insertSorted(l.bits4, p.Bits())
+				}
 			}
 			l.prefixes[p.Bits()][p] = true
 			return nil
@@ -146,8 +155,12 @@ func (l *intelList) has(v string) bool {
 		if l.ips[a] {
 			return true
 		}
-		for bits, set := range l.prefixes {
-			if p, err := a.Prefix(bits); err == nil && set[p] {
+		lengths := l.bits6
+		if a.Is4() {
+			lengths = l.bits4
+		}
+		for _, bits := range lengths {
+			if p, err := a.Prefix(bits); err == nil && l.prefixes[bits][p] {
 				return true
 			}
 		}
@@ -169,6 +182,12 @@ func (l *intelList) has(v string) bool {
 	return false
 }
 
+// insertSorted inserts n into the ascending list s.
+func insertSorted(s []int, n int) []int {
+	i, _ := slices.BinarySearch(s, n)
+	return slices.Insert(s, i, n)
+}
+
 // lowerIfNeeded lower-cases v only when it has upper-case letters, so the
 // common case does not allocate.
 func lowerIfNeeded(v string) string {
@@ -180,20 +199,59 @@ func lowerIfNeeded(v string) string {
 	return v
 }
 
+// intelFieldIndex maps an event field to the intel lists that check it
+// (indexes into RuleSet.intel). It is a table by key length rather than a
+// map: every field of every event is looked up, hardly any is an intel
+// field, and telling so from the length and one string comparison costs
+// a fraction of hashing the key.
+type intelFieldIndex [][]intelField
+
+type intelField struct {
+	key   string
+	lists []int
+}
+
+func newIntelFieldIndex(lists []*intelList) intelFieldIndex {
+	var idx intelFieldIndex
+	for i, l := range lists {
+		for _, f := range l.fields {
+			if len(f) >= len(idx) {
+				idx = append(idx, make(intelFieldIndex, len(f)+1-len(idx))...)
+			}
+			byLen := idx[len(f)]
+			j := slices.IndexFunc(byLen, func(x intelField) bool { return x.key == f })
+			if j < 0 {
+				j = len(byLen)
+				byLen = append(byLen, intelField{key: f})
+			}
+			byLen[j].lists = append(byLen[j].lists, i)
+			idx[len(f)] = byLen
+		}
+	}
+	return idx
+}
+
+// lookup returns the lists that check field key, or nil.
+func (idx intelFieldIndex) lookup(key string) []int {
+	if len(key) >= len(idx) {
+		return nil
+	}
+	byLen := idx[len(key)]
+	for i := range byLen {
+		if byLen[i].key == key {
+			return byLen[i].lists
+		}
+	}
+	return nil
+}
+
 // tagIntel looks the event's fields up in every list and records the hits.
 // It returns the number of lists hit.
 func (rs *RuleSet) tagIntel(ev *event.Event) int {
 	if rs == nil || len(rs.intel) == 0 {
 		return 0
 	}
-	rs.intelOnce.Do(func() {
-		rs.intelFields = map[string][]int{}
-		for i, l := range rs.intel {
-			for _, f := range l.fields {
-				rs.intelFields[f] = append(rs.intelFields[f], i)
-			}
-		}
-	})
+	rs.intelOnce.Do(func() { rs.intelFields = newIntelFieldIndex(rs.intel) })
 	// matched[i] is the field and value list i hit first (in its own
 	// field order), as looking the lists up one by one would find.
 	type match struct {
@@ -202,9 +260,11 @@ func (rs *RuleSet) tagIntel(ev *event.Event) int {
 		value string
 	}
 	var matched map[int]match
-	for _, fl := range ev.Fields() {
-		lists, ok := rs.intelFields[fl.Key]
-		if !ok {
+	fields := ev.Fields()
+	for j := range fields {
+		fl := &fields[j]
+		lists := rs.intelFields.lookup(fl.Key)
+		if lists == nil {
 			continue
 		}
 		s, ok := fl.Value.(string)

@@ -1,6 +1,7 @@
 package mpe
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -138,4 +139,64 @@ func exactString(re *syntax.Regexp) (string, bool) {
 		return b.String(), true
 	}
 	return "", false
+}
+
+// maxLeading caps the literals leadingLiterals returns: each is looked for
+// in the line before the regular expression runs.
+const maxLeading = 8
+
+// leadingLiterals returns strings one of which every match of re starts
+// with, when there are several: re begins (possibly inside groups) with
+// an alternation whose branches all begin with literal text. A search for
+// re may then start at the first of them in the line. Since every path
+// through re reads one of those literals first, no assertion (^, \b) is
+// evaluated where the search starts, and the search of the rest of the
+// line finds what a search of the whole line would. Nil when re has a
+// literal prefix (Go's regexp skips to it itself), is case-insensitive
+// there, or begins otherwise.
+func leadingLiterals(re *regexp.Regexp) []string {
+	if prefix, _ := re.LiteralPrefix(); prefix != "" {
+		return nil
+	}
+	parsed, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lits := leading(parsed)
+	if len(lits) < 2 || len(lits) > maxLeading {
+		return nil
+	}
+	return lits
+}
+
+// leading returns the literals one of which every match of re starts
+// with, or nil.
+func leading(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpCapture:
+		return leading(re.Sub[0])
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return leading(re.Sub[0])
+		}
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase == 0 && len(re.Rune) > 0 {
+			return []string{string(re.Rune)}
+		}
+	case syntax.OpCharClass:
+		if len(re.Rune) == 2 && re.Rune[0] == re.Rune[1] {
+			return []string{string(re.Rune[0])}
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l := leading(sub)
+			if l == nil {
+				return nil
+			}
+			out = append(out, l...)
+		}
+		return out
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package mpe
 
 import (
+	"path/filepath"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -160,4 +161,63 @@ func TestRequiredLiterals(t *testing.T) {
 			t.Errorf("requiredLiterals(%q) = %q, want %q", c.re, got, c.want)
 		}
 	}
+}
+
+func TestLeadingLiterals(t *testing.T) {
+	for expr, want := range map[string]string{
+		`(?:Expecting attribute|Failed to open) (\w+)`: "Expecting attribute,Failed to open",
+		`(?P<x>error|warning): .*`:                     "error,warning",
+		`(?:(?:ab|cd)|ef)x`:                            "ab,cd,ef",
+		`(?:EXT[234]-fs error|XFS \()`:                 "EXT,XFS (",
+		`sshd\[\d+\]: (?:a|b)`:                         "", // a literal prefix: regexp skips to it
+		`(?:\bab|cd)`:                                  "", // an assertion first
+		`(?i:abc|def)`:                                 "",
+		`(?:ab|cd)?x`:                                  "",
+		`^(?:ab|cd)`:                                   "",
+		`(?:ab|\d+)`:                                   "",
+		`(?:ab|)x`:                                     "",
+	} {
+		if got := strings.Join(leadingLiterals(regexp.MustCompile(expr)), ","); got != want {
+			t.Errorf("%s: leading literals %q, want %q", expr, got, want)
+		}
+	}
+}
+
+// A rule's search that starts at its leading literals finds what a search
+// of the whole line does, on every corpus and test line.
+func TestFindStartsWhereRegexpWould(t *testing.T) {
+	rs := starterRules(t)
+	var lines []string
+	for _, s := range benchSources {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+		for _, f := range files {
+			for _, l := range corpusLines(t, f) {
+				lines = append(lines, string(l))
+			}
+		}
+	}
+	starts := 0
+	for _, r := range rs.rules {
+		for _, tc := range r.tests {
+			lines = append(lines, tc.log)
+		}
+	}
+	for _, r := range rs.rules {
+		if r.re == nil || r.starts == nil {
+			continue
+		}
+		starts++
+		for i, l := range lines {
+			if i%4 != 0 && !slices.ContainsFunc(r.starts, func(s string) bool { return strings.Contains(l, s) }) {
+				continue // a sample of the lines it cannot match keeps the test quick
+			}
+			if got, want := r.find(l), r.re.FindStringSubmatchIndex(l); !slices.Equal(got, want) {
+				t.Fatalf("rule %s on %q: %v, regexp finds %v", r.name, l, got, want)
+			}
+		}
+	}
+	if starts == 0 {
+		t.Fatal("no rule of the starter set has leading literals; the test tests nothing")
+	}
+	t.Logf("%d rules × %d lines", starts, len(lines))
 }

@@ -55,7 +55,9 @@ func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) (res [
 	// The event goes first; alarms follow it. Should an event rule drop
 	// it, it is taken out again below.
 	out = append(out, ev)
-	if drop := rs.runEventRules(ev, &p, &out, true); drop {
+	drop := rs.runEventRules(ev, &p, &out, true)
+	p.t.sawFields(len(ev.Fields()))
+	if drop {
 		if !p.quiet {
 			rs.dropped.Add(1)
 		}

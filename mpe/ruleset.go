@@ -19,11 +19,12 @@ type RuleSet struct {
 	rules      []*rule      // in load order
 	eventRules []*eventRule // in load order
 	intel      []*intelList
-	// intelFields maps an event field to the intel lists that check it
-	// (indexes into intel), built once: tagging then walks the event's
-	// fields once instead of looking each list's fields up.
+	// intelFields are the event fields intel lists check, with the lists
+	// that check each (see intelFieldIndex), built once: tagging then
+	// walks the event's fields once instead of looking each list's
+	// fields up.
 	intelOnce   sync.Once
-	intelFields map[string][]int
+	intelFields intelFieldIndex
 	// files is every file the set was read from: rule files and intel
 	// lists, for the mediator's change detection.
 	files []string
@@ -73,8 +74,36 @@ type logSourceType struct {
 	events []*eventRule
 	// auto, when set, re-sorts rules of equal sort_order by how often
 	// they match (LogRhythm's automatic sort).
-	auto  *autoSort
-	stats typeCounters
+	auto *autoSort
+	// fields is the most fields an event of the type has had (see
+	// fieldsHint).
+	fields atomic.Int32
+	stats  typeCounters
+}
+
+// Sizes of an event's field slice: a first guess, and a cap on what is
+// reserved whatever one event had.
+const (
+	minFields = 16
+	maxFields = 64
+)
+
+// fieldsHint is how many fields to make room for in a new event of the
+// type: as many as its events have had, so that the slice is allocated
+// once at the size it will reach. Reserving a fixed 32 was most of the
+// bytes the engine allocated per line (a field is 32 bytes), and
+// collecting them a good part of its time.
+func (t *logSourceType) fieldsHint() int { return max(int(t.fields.Load()), minFields) }
+
+// sawFields records that an event of the type got n fields.
+func (t *logSourceType) sawFields(n int) {
+	n = min(n, maxFields)
+	for {
+		cur := t.fields.Load()
+		if int(cur) >= n || t.fields.CompareAndSwap(cur, int32(n)) {
+			return
+		}
+	}
 }
 
 // rule is a compiled rule.
@@ -86,6 +115,7 @@ type rule struct {
 	order int
 
 	re       *regexp.Regexp // text types
+	starts   []string       // strings one of which every match of re starts with (see leadingLiterals)
 	when     *condition     // JSON types: the condition that selects the rule
 	literals [][]string     // every line the rule matches has a member of each group
 	caps     []capture
@@ -125,6 +155,27 @@ type capture struct {
 	// them took part in the match, this one is ignored (a tag used
 	// twice, typically in alternatives, takes its leftmost value).
 	shadow []int
+	// siblings names the other fields an address or url value sets.
+	siblings *siblingFields
+	// numeric reads times of a fixed-width numeric layout quickly.
+	numeric *numericLayout
+	// label is labels.<name>, where a value that does not fit the type
+	// goes.
+	label string
+}
+
+// newCapture describes group (of a pattern; 0 for a header_format value)
+// named name, which writes path with the type of tag t (nil: a string).
+func newCapture(group int, name, path string, t *tag) capture {
+	c := capture{group: group, name: name, field: path, label: "labels." + name}
+	if t != nil {
+		c.typ, c.lower, c.layout, c.values = t.typ, t.lower, t.layout, t.values
+	}
+	c.siblings = newSiblingFields(path, c.typ)
+	if c.typ == typeTime {
+		c.numeric = compileNumericLayout(c.layout)
+	}
+	return c
 }
 
 // staticField is a field a rule or sub-rule sets to a constant.

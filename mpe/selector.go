@@ -27,6 +27,12 @@ const (
 	// maxGroupsPerRule is how many of a rule's groups are used, the most
 	// selective first.
 	maxGroupsPerRule = 3
+	// maxShared is how many rules may select on one literal before it is
+	// used only by rules that have nothing better. Every occurrence of a
+	// literal in a line visits each rule selecting on it: with 500 rules
+	// written in a few shapes, " from " and "opened|closed" were shared
+	// by hundreds, and those visits cost more than the rest of the scan.
+	maxShared = 16
 )
 
 // selector picks, for one line, the rules of a policy worth trying.
@@ -41,12 +47,38 @@ type selector struct {
 	pool     sync.Pool
 }
 
-// scan is the per-line scratch of a selector.
+// scan is the per-line scratch of a selector. A pass takes one for its
+// whole length (get, done): it also holds the values the pass boxes.
 type scan struct {
 	cands []uint64 // bitset over policy indexes
 	seen  []uint64 // bitset over group slots
 	count []uint8  // policy index → groups satisfied so far
 	sel   *selector
+	boxes boxes
+	// header and rules box captured values: header[i] those of the
+	// type's header capture i, rules[r][i] those of capture i of policy
+	// rule r, made when r first matches.
+	header []lastString
+	rules  [][]lastString
+}
+
+// headerBoxes returns the boxes of the type's n header captures.
+func (sc *scan) headerBoxes(n int) []lastString {
+	if len(sc.header) < n {
+		sc.header = make([]lastString, n)
+	}
+	return sc.header
+}
+
+// ruleBoxes returns the boxes of the n captures of policy rule i.
+func (sc *scan) ruleBoxes(i, n int) []lastString {
+	if sc.rules == nil {
+		sc.rules = make([][]lastString, sc.sel.n)
+	}
+	if len(sc.rules[i]) < n {
+		sc.rules[i] = make([]lastString, n)
+	}
+	return sc.rules[i]
 }
 
 func newSelector(policy []*rule) *selector {
@@ -66,8 +98,22 @@ func buildSelector(n int, literals func(i int) [][]string) *selector {
 	s := &selector{n: n, need: make([]uint8, n), always: make([]uint64, words(n))}
 	ids := map[string]int32{}
 	var lits []string
+	usable := make([][][]string, n)
+	users := map[string]int{} // literal → rules that could select on it
 	for i := range n {
-		groups := selectGroups(literals(i))
+		usable[i] = selectGroups(literals(i))
+		seen := map[string]bool{}
+		for _, g := range usable[i] {
+			for _, l := range g {
+				if !seen[l] {
+					seen[l] = true
+					users[l]++
+				}
+			}
+		}
+	}
+	for i := range n {
+		groups := pickGroups(usable[i], users)
 		if len(groups) == 0 {
 			s.always[i/64] |= 1 << (i % 64)
 			continue
@@ -100,11 +146,11 @@ func buildSelector(n int, literals func(i int) [][]string) *selector {
 
 func words(n int) int { return (n + 63) / 64 }
 
-// selectGroups picks the groups a rule is selected on: members cut to
-// maxLiteral bytes, groups with a member shorter than minLiteral dropped
-// (they would select nearly every line), the most selective first, at most
-// maxGroupsPerRule, and none implied by another (a literal inside a
-// longer one adds nothing).
+// selectGroups returns the groups a rule could be selected on: members
+// cut to maxLiteral bytes, groups with a member shorter than minLiteral
+// dropped (they would select nearly every line), the most selective first,
+// and none implied by another (a literal inside a longer one adds
+// nothing).
 func selectGroups(groups [][]string) [][]string {
 	var out [][]string
 	for _, g := range groups {
@@ -137,9 +183,38 @@ func selectGroups(groups [][]string) [][]string {
 			continue
 		}
 		kept = append(kept, g)
-		if len(kept) == maxGroupsPerRule {
-			break
+	}
+	return kept
+}
+
+// pickGroups picks, of a rule's usable groups (most selective first), the
+// ones it is selected on: at most maxGroupsPerRule of those whose literals
+// no more than maxShared rules could select on; if there is none, the
+// least shared group. users counts, per literal, the rules that could
+// select on it. Any subset of the groups is a correct filter: the choice
+// only trades scan work against regular expressions run.
+func pickGroups(usable [][]string, users map[string]int) [][]string {
+	shared := func(g []string) int {
+		n := 0
+		for _, l := range g {
+			n = max(n, users[l])
 		}
+		return n
+	}
+	var kept [][]string
+	least := -1
+	for i, g := range usable {
+		if s := shared(g); s <= maxShared {
+			kept = append(kept, g)
+			if len(kept) == maxGroupsPerRule {
+				break
+			}
+		} else if least < 0 || s < shared(usable[least]) {
+			least = i
+		}
+	}
+	if len(kept) == 0 && least >= 0 {
+		kept = append(kept, usable[least])
 	}
 	return kept
 }
@@ -163,17 +238,19 @@ func contains(s, sub string) bool {
 	return false
 }
 
-// scan returns the candidate rules of line; release it with done.
-func (s *selector) scan(line string) *scan {
-	sc := s.pool.Get().(*scan)
+// get returns a scratch; release it with done.
+func (s *selector) get() *scan { return s.pool.Get().(*scan) }
+
+// run sets sc's candidates to the rules worth trying on line.
+func (sc *scan) run(line string) {
+	s := sc.sel
 	copy(sc.cands, s.always)
 	if s.ac == nil {
-		return sc
+		return
 	}
 	clear(sc.seen)
 	clear(sc.count)
 	s.ac.Scan(line, sc.found)
-	return sc
 }
 
 // found records that literal lit occurs in the line.

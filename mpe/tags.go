@@ -147,8 +147,8 @@ const FlagInvalidField = "invalid_field"
 
 // setValue stores v, captured by c, into c's field of ev, checked and
 // converted as c's type says. loc and ref date times without a zone or a
-// year.
-func setValue(ev *event.Event, c *capture, v string, loc *time.Location, ref time.Time) {
+// year; b boxes the strings stored (see boxes.go).
+func setValue(ev *event.Event, c *capture, v string, loc *time.Location, ref time.Time, b *lastString) {
 	field := c.field
 	switch c.typ {
 	case typeInt:
@@ -163,26 +163,26 @@ func setValue(ev *event.Event, c *capture, v string, loc *time.Location, ref tim
 		}
 	case typeIP:
 		if ip, ok := parseIP(v); ok {
-			ev.Set(field, ip)
+			ev.Set(field, b.box(ip))
 			return
 		}
 	case typeAddress:
 		// ECS: "address" holds what the log said; the same value is
 		// copied to .ip or .domain depending on what it is.
-		base := strings.TrimSuffix(field, ".address")
-		ev.Set(field, v)
+		boxed := b.box(v)
+		ev.Set(field, boxed)
 		if ip, ok := parseIP(v); ok {
-			ev.Set(base+".ip", ip)
+			ev.Set(c.siblings.ip, b.box(ip))
 		} else {
-			ev.Set(base+".domain", v)
+			ev.Set(c.siblings.domain, boxed)
 		}
 		return
 	case typeURL:
-		ev.Set(field, v)
-		setURLParts(ev, strings.TrimSuffix(field, ".original"), v)
+		ev.Set(field, b.box(v))
+		setURLParts(ev, c.siblings, v)
 		return
 	case typeTime:
-		if t, ok := parseTime(c.layout, v, loc, ref); ok {
+		if t, ok := parseTime(c, v, loc, ref); ok {
 			if field == event.FieldTimestamp {
 				ev.Timestamp = t
 			} else {
@@ -197,50 +197,81 @@ func setValue(ev *event.Event, c *capture, v string, loc *time.Location, ref tim
 				return
 			}
 		}
-		ev.Set(field, v)
+		ev.Set(field, b.box(v))
 		return
 	}
-	ev.Set("labels."+c.name, v)
+	ev.Set(c.label, v)
 	ev.AddFlag(FlagInvalidField)
 }
 
 // urlParts are the fields setURLParts may set below a url base.
 var urlParts = []string{"path", "query", "domain", "scheme", "port", "fragment"}
 
+// siblingFields are the fields an address or url capture sets besides its
+// own, named once at load: putting the names together per value would
+// allocate a string per event.
+type siblingFields struct {
+	ip, domain                          string // address: <base>.ip or <base>.domain; url: domain
+	path, query, fragment, port, scheme string // url
+}
+
+// newSiblingFields names the siblings of field for a value of type typ,
+// or returns nil for types that have none.
+func newSiblingFields(field string, typ valueType) *siblingFields {
+	switch typ {
+	case typeAddress:
+		base := strings.TrimSuffix(field, ".address")
+		return &siblingFields{ip: base + ".ip", domain: base + ".domain"}
+	case typeURL:
+		base := strings.TrimSuffix(field, ".original")
+		return &siblingFields{
+			domain: base + ".domain", path: base + ".path", query: base + ".query",
+			fragment: base + ".fragment", port: base + ".port", scheme: base + ".scheme",
+		}
+	}
+	return nil
+}
+
 // setURLParts sets ECS url.path, url.query, url.domain, url.scheme,
-// url.port and url.fragment from a URL or a request target ("/a?b=c").
-// What does not parse sets nothing more.
-func setURLParts(ev *event.Event, base, v string) {
+// url.port and url.fragment (the fields f names) from a URL or a request
+// target ("/a?b=c"). What does not parse sets nothing more.
+func setURLParts(ev *event.Event, f *siblingFields, v string) {
 	u, err := url.Parse(v)
 	if err != nil {
 		return
 	}
 	if u.Path != "" {
-		ev.Set(base+".path", u.Path)
+		ev.Set(f.path, u.Path)
 	}
 	if u.RawQuery != "" {
-		ev.Set(base+".query", u.RawQuery)
+		ev.Set(f.query, u.RawQuery)
 	}
 	if u.Fragment != "" {
-		ev.Set(base+".fragment", u.Fragment)
+		ev.Set(f.fragment, u.Fragment)
 	}
 	if u.Host != "" {
-		ev.Set(base+".domain", u.Hostname())
+		ev.Set(f.domain, u.Hostname())
 		if p, err := strconv.ParseInt(u.Port(), 10, 64); err == nil {
-			ev.Set(base+".port", p)
+			ev.Set(f.port, p)
 		}
 	}
 	if u.Scheme != "" {
-		ev.Set(base+".scheme", u.Scheme)
+		ev.Set(f.scheme, u.Scheme)
 	}
 }
 
-// parseTime parses v in layout; a layout without a zone is read in loc,
-// one without a year gets the year inferred from ref as for syslog.
-func parseTime(layout, v string, loc *time.Location, ref time.Time) (time.Time, bool) {
-	t, err := time.ParseInLocation(layout, v, loc)
-	if err != nil {
-		return time.Time{}, false
+// parseTime parses v in c's layout; a layout without a zone is read in
+// loc, one without a year gets the year inferred from ref as for syslog.
+func parseTime(c *capture, v string, loc *time.Location, ref time.Time) (time.Time, bool) {
+	t, ok := time.Time{}, false
+	if c.numeric != nil {
+		t, ok = c.numeric.parse(v, loc)
+	}
+	if !ok {
+		var err error
+		if t, err = time.ParseInLocation(c.layout, v, loc); err != nil {
+			return time.Time{}, false
+		}
 	}
 	if t.Year() == 0 {
 		t = inferYear(t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location(), ref)

@@ -95,3 +95,41 @@ func BenchmarkScanBobuSumisu(b *testing.B) {
 		tr.Walk(text, func(_, _, _ int64) bool { return true })
 	}
 }
+
+// TestEveryOccurrenceOnce checks that each occurrence is reported exactly
+// once, on texts long enough for the scan to be split in two walks, with
+// multi-byte UTF-8 characters (patterns and texts are bytes).
+func TestEveryOccurrenceOnce(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"a", "b", "c", "a", "b", " ", "c", ":", "é", "\xa9", "€"}
+	word := func(n int) string {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	for round := range 500 {
+		var pats []string
+		for range 1 + r.IntN(20) {
+			pats = append(pats, word(1+r.IntN(12)))
+		}
+		m := New(pats)
+		for range 20 {
+			text := word(r.IntN(300))
+			got := make([]int, len(pats))
+			m.Scan(text, func(p int) { got[p]++ })
+			for i, p := range pats {
+				want := 0
+				for j := 0; j+len(p) <= len(text); j++ {
+					if text[j:j+len(p)] == p {
+						want++
+					}
+				}
+				if got[i] != want {
+					t.Fatalf("round %d: pattern %q in %q: reported %d times, occurs %d", round, p, text, got[i], want)
+				}
+			}
+		}
+	}
+}
