@@ -157,8 +157,10 @@
 // contains one. Per log source type, the literals of all its rules go into
 // one Aho–Corasick automaton (package acscan); per line, one pass over the
 // line finds which literals occur, and only rules whose literal groups are
-// all present run their regular expression, in sort order. A rule without
-// a literal of three bytes or more is always a candidate. The rules of
+// all present run their regular expression, in sort order. A literal
+// that more than 16 rules could select on is used only by those with
+// nothing better. A rule without a literal of three bytes or more is
+// always a candidate. The rules of
 // JSON types are selected the same way on the constants their `when`
 // compares fields with. Patterns with specific words are cheap; `\S+ .*`
 // is not.
