@@ -607,7 +607,7 @@ func (q *Queue) First() (uint64, bool, error) {
 // through, in one durable transaction together with meta. It returns how
 // many entries it removed.
 func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int64, error) {
-	var recs []Record
+	var d doomed
 	err := q.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
 		defer it.Close()
@@ -616,37 +616,26 @@ func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int64, error) {
 			if last > through {
 				break
 			}
-			recs = append(recs, Record{First: first, Last: last})
+			if err := d.add(Record{First: first, Last: last}, it.Item()); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("queue delete: %w", err)
 	}
-	if len(recs) == 0 && len(meta) == 0 {
+	if len(d.recs) == 0 && len(meta) == 0 {
 		return 0, nil
 	}
-	n, err := q.delete(recs, meta)
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return q.remove(d, meta)
 }
 
 // Delete removes the given records (which must exist) durably.
 func (q *Queue) Delete(recs []Record) error {
-	_, err := q.delete(recs, nil)
-	return err
-}
-
-func (q *Queue) delete(recs []Record, meta []KV) (int64, error) {
-	if q.closed.Load() {
-		return 0, ErrClosed
-	}
 	// What the records take and where their values are: looked up
 	// rather than taken from recs, which may be copies.
-	var n, size int64
-	var ptrs []pointer
+	var d doomed
 	err := q.db.View(func(txn *badger.Txn) error {
 		for _, r := range recs {
 			item, err := txn.Get(recordKey(r.First, r.Last))
@@ -656,23 +645,50 @@ func (q *Queue) delete(recs []Record, meta []KV) (int64, error) {
 			if err != nil {
 				return err
 			}
-			p, isPtr, err := itemPointer(item)
-			if err != nil {
+			if err := d.add(r, item); err != nil {
 				return err
 			}
-			if isPtr {
-				ptrs = append(ptrs, p)
-				size += int64(p.length)
-			} else {
-				size += item.ValueSize()
-			}
-			n += r.Entries()
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("queue delete: %w", err)
+		return fmt.Errorf("queue delete: %w", err)
 	}
+	_, err = q.remove(d, nil)
+	return err
+}
+
+// doomed are records about to be deleted, with what they take and the
+// segment values they hold.
+type doomed struct {
+	recs    []Record
+	ptrs    []pointer
+	n, size int64
+}
+
+func (d *doomed) add(r Record, item *badger.Item) error {
+	p, isPtr, err := itemPointer(item)
+	if err != nil {
+		return err
+	}
+	if isPtr {
+		d.ptrs = append(d.ptrs, p)
+		d.size += int64(p.length)
+	} else {
+		d.size += item.ValueSize()
+	}
+	d.recs = append(d.recs, r)
+	d.n += r.Entries()
+	return nil
+}
+
+// remove deletes d's records and writes meta in one durable batch, then
+// lets their segments go.
+func (q *Queue) remove(d doomed, meta []KV) (int64, error) {
+	if q.closed.Load() {
+		return 0, ErrClosed
+	}
+	recs, n, size, ptrs := d.recs, d.n, d.size, d.ptrs
 	wb := q.db.NewWriteBatch()
 	defer wb.Cancel()
 	for _, r := range recs {
