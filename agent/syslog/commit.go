@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/source"
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // queue holds lines read but not committed yet, bounded in lines and
@@ -143,7 +144,7 @@ func (s *Source) commitLoop(ctx context.Context, readersDone <-chan struct{}) {
 // so connections stop reading and the UDP reader drops.
 func (s *Source) commit(ctx context.Context, lines []source.Line) error {
 	b := source.Batch{SourceID: s.cfg.SourceID, LogSourceType: s.cfg.LogSourceType, Lines: lines, Collected: s.cfg.Now()}
-	var lastLog time.Time
+	failLog := logging.Limiter{Every: time.Minute}
 	for attempt := 0; ; attempt++ {
 		err := s.store.Commit(ctx, b)
 		if err == nil {
@@ -163,11 +164,12 @@ func (s *Source) commit(ctx context.Context, lines []source.Line) error {
 				s.paused = true
 				s.logger.Warn("spool cannot take more: syslog reading paused (TCP senders are held back, UDP datagrams are dropped and counted)", "reason", err)
 			}
-		case time.Since(lastLog) >= time.Minute:
+		default:
 			// Not a "full" spool but a failing one: say so, not every retry.
-			lastLog = time.Now()
 			s.paused = true
-			s.logger.Error("cannot commit syslog lines; retrying (nothing read is dropped)", "lines", len(lines), "error", err)
+			if n := failLog.Allow(time.Now()); n >= 0 {
+				s.logger.Error("cannot commit syslog lines; retrying (nothing read is dropped)", logging.Suppressed([]any{"lines", len(lines), "error", err}, n)...)
+			}
 		}
 		timer := time.NewTimer(s.cfg.Retry.Delay(attempt))
 		select {

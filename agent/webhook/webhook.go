@@ -29,6 +29,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -146,8 +147,8 @@ type Source struct {
 	accepted, lines, truncated   atomic.Uint64
 	unauthorized, tooLarge, busy atomic.Uint64
 	badRequest, failed           atomic.Uint64
-	authLog                      logLimiter
-	busyLog                      logLimiter
+	authLog                      logging.Limiter
+	busyLog                      logging.Limiter
 }
 
 // New checks cfg, fills its defaults and loads its TLS files. It does not
@@ -224,8 +225,8 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 		s.tlsCfg = tc
 	}
 	s.cfg = cfg
-	s.authLog.every = 10 * time.Second
-	s.busyLog.every = 10 * time.Second
+	s.authLog.Every = 10 * time.Second
+	s.busyLog.Every = 10 * time.Second
 	return s, nil
 }
 
@@ -386,8 +387,8 @@ func (s *Source) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.unauthorized.Add(1)
 		// The token sent is never logged: it may be a valid token of
 		// another source, or one a sender is about to be given.
-		if n := s.authLog.allow(time.Now()); n >= 0 {
-			log.Warn("webhook request refused: "+reason, suppressed([]any{"user_agent", r.UserAgent()}, n)...)
+		if n := s.authLog.Allow(time.Now()); n >= 0 {
+			log.Warn("webhook request refused: "+reason, logging.Suppressed([]any{"user_agent", r.UserAgent()}, n)...)
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sluice"`)
 		s.reply(w, http.StatusUnauthorized, errorBody("%s", reason))
@@ -439,8 +440,8 @@ func (s *Source) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, source.ErrBackpressure):
 		s.busy.Add(1)
-		if n := s.busyLog.allow(time.Now()); n >= 0 {
-			log.Warn("spool full: webhook request refused with 503 and Retry-After (nothing of it was kept; the sender must retry)", suppressed([]any{"reason", err}, n)...)
+		if n := s.busyLog.Allow(time.Now()); n >= 0 {
+			log.Warn("spool full: webhook request refused with 503 and Retry-After (nothing of it was kept; the sender must retry)", logging.Suppressed([]any{"reason", err}, n)...)
 		}
 		secs := max(1, int((s.cfg.RetryAfter+time.Second-1)/time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
@@ -573,36 +574,4 @@ func (s *Source) reply(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// logLimiter lets a warning through at most once per interval, so a
-// misconfigured sender retrying fast (or a scanner) cannot flood the log.
-type logLimiter struct {
-	every time.Duration
-
-	mu         sync.Mutex
-	last       time.Time
-	suppressed int
-}
-
-// suppressed adds to kv how many messages the limiter dropped, if any.
-func suppressed(kv []any, n int) []any {
-	if n > 0 {
-		kv = append(kv, "suppressed", n)
-	}
-	return kv
-}
-
-// allow reports -1 when the message is to be dropped, or else how many
-// were dropped since the last one let through.
-func (l *logLimiter) allow(now time.Time) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.last.IsZero() && now.Sub(l.last) < l.every {
-		l.suppressed++
-		return -1
-	}
-	n := l.suppressed
-	l.last, l.suppressed = now, 0
-	return n
 }
