@@ -345,7 +345,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	upgraded := 0
 	for _, p := range paths {
 		if strings.HasSuffix(p, ftsSuffix) {
-			if !strings.HasPrefix(schemaOf(p), "version 1\n") {
+			if want := fmt.Sprintf("version %d\n", len(ftsMigrations())); !strings.HasPrefix(schemaOf(p), want) {
 				t.Errorf("full-text file %s: %s", p, schemaOf(p))
 			}
 			continue

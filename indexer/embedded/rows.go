@@ -10,18 +10,19 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/sluicehq/sluice/indexer/embedded/rowpack"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
 // row is an event turned into the values of one events row, one docs row
-// and one full-text entry. Values are boxed as driver.Value by the encoder
-// goroutine, so that the SQLite goroutines only copy them.
+// and one full-text entry. The typed columns are driver.Values: the
+// rollup counts key on them too.
 type row struct {
 	id string
 	// vals are the events columns: id, ts and the typed columns.
 	vals    [numCols]driver.Value
-	doc     driver.Value
-	message driver.Value
+	doc     string
+	message string
 }
 
 const numTyped = 15
@@ -32,10 +33,14 @@ func init() {
 	}
 }
 
-func (r *row) bind(args []driver.NamedValue) {
-	for i := range r.vals {
-		args[i].Value = r.vals[i]
+// pack adds the events row's values to p.
+func (r *row) pack(p *rowpack.Pack) error {
+	for _, v := range r.vals {
+		if err := p.Add(v); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // eventGroup is the events of one (organization, day) file, in batch

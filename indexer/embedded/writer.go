@@ -13,6 +13,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/sluicehq/sluice/indexer/embedded/rowpack"
 )
 
 const (
@@ -53,6 +55,9 @@ func sqliteURI(path, params string) string {
 // openConn opens path read-write, creating it, in WAL mode with cfg's
 // tuning.
 func openConn(path string, cfg *Config) (*conn, error) {
+	if err := rowpack.Register(); err != nil {
+		return nil, err
+	}
 	c, err := (&sqlite3.SQLiteDriver{}).Open(sqliteURI(path, "_busy_timeout=10000"))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -166,18 +171,23 @@ func (c *conn) rollback() error {
 }
 
 // batchStmt is a prepared multi-row INSERT and its single-row twin for the
-// tail of a batch, with a reusable argument slice.
+// tail of a batch. Each statement takes its rows' values in one pack (see
+// rowpack), bound as one blob: one cgo call per statement instead of one
+// per value.
 type batchStmt struct {
 	many, one driver.StmtExecContext
 	stmts     []driver.Stmt
 	perRow    int
+	pack      rowpack.Pack
 	args      []driver.NamedValue
 }
 
-func (c *conn) prepareBatch(sqlOf func(n int) string, perRow int) (*batchStmt, error) {
-	b := &batchStmt{perRow: perRow}
+// prepareBatch prepares head (an INSERT up to its VALUES) for rows of
+// perRow values.
+func (c *conn) prepareBatch(head string, perRow int) (*batchStmt, error) {
+	b := &batchStmt{perRow: perRow, args: []driver.NamedValue{{Ordinal: 1}}}
 	for _, n := range []int{rowsPerInsert, 1} {
-		s, err := c.c.Prepare(sqlOf(n))
+		s, err := c.c.Prepare(head + rowpack.ValuesSQL(n, perRow, "?1"))
 		if err != nil {
 			b.close()
 			return nil, fmt.Errorf("prepare statement on %s: %w", c.path, err)
@@ -186,37 +196,33 @@ func (c *conn) prepareBatch(sqlOf func(n int) string, perRow int) (*batchStmt, e
 	}
 	b.many = b.stmts[0].(driver.StmtExecContext)
 	b.one = b.stmts[1].(driver.StmtExecContext)
-	b.args = make([]driver.NamedValue, rowsPerInsert*perRow)
-	for i := range b.args {
-		b.args[i].Ordinal = i + 1
-	}
 	return b, nil
 }
 
-// run inserts n rows, calling fill for each to set its arguments, and
-// returns the number of rows SQLite actually inserted.
-func (b *batchStmt) run(n int, fill func(i int, args []driver.NamedValue)) (int64, error) {
+// run inserts n rows, calling fill for each to add its perRow values to
+// the pack, and returns the number of rows SQLite actually inserted.
+func (b *batchStmt) run(n int, fill func(i int, p *rowpack.Pack) error) (int64, error) {
 	var changes int64
 	for i := 0; i < n; {
 		k, stmt := rowsPerInsert, b.many
 		if n-i < rowsPerInsert {
 			k, stmt = 1, b.one
 		}
-		args := b.args[:k*b.perRow]
+		b.pack.Reset(k, b.perRow)
 		for j := range k {
-			fill(i+j, args[j*b.perRow:(j+1)*b.perRow])
+			if err := fill(i+j, &b.pack); err != nil {
+				return changes, err
+			}
 		}
-		res, err := stmt.ExecContext(context.Background(), args)
+		b.args[0].Value = b.pack.Bytes()
+		res, err := stmt.ExecContext(context.Background(), b.args)
+		b.args[0].Value = nil
 		if err != nil {
 			return changes, err
 		}
 		c, _ := res.RowsAffected()
 		changes += c
 		i += k
-	}
-	// Drop the references to this batch's strings; keep the ordinals.
-	for i := range b.args {
-		b.args[i].Value = nil
 	}
 	return changes, nil
 }
@@ -244,8 +250,17 @@ type writer struct {
 
 type ftsRow struct {
 	rowid   int64
-	message driver.Value // string
-	doc     driver.Value // string
+	message string
+	doc     string
+}
+
+// ftsValues adds the values of rows[i] to a full-text insert.
+func ftsValues(rows []ftsRow) func(int, *rowpack.Pack) error {
+	return func(i int, p *rowpack.Pack) error {
+		p.Int(rows[i].rowid)
+		p.Text(rows[i].message)
+		return nil
+	}
 }
 
 // openWriter opens (creating if needed) the day file at path and its
@@ -286,13 +301,13 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 		// for a few million.
 		logger.Info("upgraded day file", "file", path, "from_version", from, "duration", time.Since(start))
 	}
-	if w.ins, err = w.ev.prepareBatch(insertSQL, numCols); err != nil {
+	if w.ins, err = w.ev.prepareBatch(eventsInsertHead(), numCols); err != nil {
 		return nil, err
 	}
-	if w.docIns, err = w.ev.prepareBatch(docInsertSQL, 2); err != nil {
+	if w.docIns, err = w.ev.prepareBatch("INSERT INTO docs (rowid, doc) ", 2); err != nil {
 		return nil, err
 	}
-	if w.ftsIns, err = w.fts.prepareBatch(ftsInsertSQL, 2); err != nil {
+	if w.ftsIns, err = w.fts.prepareBatch("INSERT INTO fts (rowid, message) ", 2); err != nil {
 		return nil, err
 	}
 	if w.counts, err = newCounter(w.ev); err != nil {
@@ -399,10 +414,7 @@ func (w *writer) unindexed(after int64, limit int) ([]ftsRow, error) {
 // indexFTS inserts full-text entries and records through; the full-text
 // transaction is open.
 func (w *writer) indexFTS(rows []ftsRow, through int64) error {
-	_, err := w.ftsIns.run(len(rows), func(i int, args []driver.NamedValue) {
-		args[0].Value = rows[i].rowid
-		args[1].Value = rows[i].message
-	})
+	_, err := w.ftsIns.run(len(rows), ftsValues(rows))
 	if err != nil {
 		return fmt.Errorf("index messages in %s: %w", w.fts.path, err)
 	}
@@ -438,10 +450,7 @@ func (w *writer) write(ctx context.Context, rows <-chan []row) (inserted int, er
 			if err != nil {
 				continue // drain, so that the events side never blocks
 			}
-			_, err = w.ftsIns.run(len(c), func(i int, args []driver.NamedValue) {
-				args[0].Value = c[i].rowid
-				args[1].Value = c[i].message
-			})
+			_, err = w.ftsIns.run(len(c), ftsValues(c))
 			if err != nil {
 				err = fmt.Errorf("index messages in %s: %w", w.fts.path, err)
 			}
@@ -513,8 +522,8 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		changes, err := w.ins.run(len(chunk), func(i int, args []driver.NamedValue) {
-			chunk[i].bind(args)
+		changes, err := w.ins.run(len(chunk), func(i int, p *rowpack.Pack) error {
+			return chunk[i].pack(p)
 		})
 		if err != nil {
 			return 0, fmt.Errorf("insert events into %s: %w", w.ev.path, err)
@@ -536,9 +545,10 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 			}
 		}
 		if len(fts) > 0 {
-			if _, err := w.docIns.run(len(fts), func(i int, args []driver.NamedValue) {
-				args[0].Value = fts[i].rowid
-				args[1].Value = fts[i].doc
+			if _, err := w.docIns.run(len(fts), func(i int, p *rowpack.Pack) error {
+				p.Int(fts[i].rowid)
+				p.Text(fts[i].doc)
+				return nil
 			}); err != nil {
 				return 0, fmt.Errorf("insert documents into %s: %w", w.ev.path, err)
 			}
