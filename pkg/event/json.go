@@ -26,7 +26,7 @@ func (e *Event) AppendJSON(buf []byte) []byte {
 	first := true
 	if !e.Timestamp.IsZero() {
 		buf = append(buf, `"@timestamp":"`...)
-		buf = e.Timestamp.UTC().AppendFormat(buf, TimeFormat)
+		buf = appendTimestamp(buf, e.Timestamp)
 		buf = append(buf, '"')
 		first = false
 	}
@@ -37,9 +37,11 @@ func (e *Event) AppendJSON(buf []byte) []byte {
 	buf = AppendJSONString(buf, e.Message)
 
 	if len(e.fields) > 0 {
-		sorted := make([]Field, len(e.fields))
-		copy(sorted, e.fields)
-		slices.SortFunc(sorted, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
+		// Events have ~20 fields: sorting a copy on the stack spares an
+		// allocation per document.
+		var stack [32]Field
+		sorted := append(stack[:0], e.fields...)
+		sortFields(sorted)
 		buf = append(buf, ',')
 		buf = appendObjectBody(buf, sorted, 0)
 	}
@@ -63,7 +65,7 @@ func appendObjectBody(buf []byte, fields []Field, depth int) []byte {
 			i++
 			// Paths that continue below a leaf of the same name cannot
 			// nest under it; they are written flat with their dotted key.
-			for i < len(fields) && strings.HasPrefix(fields[i].Key[depth:], seg+".") {
+			for i < len(fields) && isBelow(fields[i].Key[depth:], seg) {
 				buf = append(buf, ',')
 				buf = AppendJSONString(buf, fields[i].Key[depth:])
 				buf = append(buf, ':')
@@ -87,6 +89,29 @@ func appendObjectBody(buf []byte, fields []Field, depth int) []byte {
 		i = j
 	}
 	return buf
+}
+
+// sortFields sorts fields by key. Insertion sort: for the ~20 fields of
+// an event it makes fewer comparisons, each inlined, than slices.SortFunc
+// (a quarter of the cost of a document went to sorting).
+func sortFields(fields []Field) {
+	if len(fields) > 48 {
+		slices.SortFunc(fields, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
+		return
+	}
+	for i := 1; i < len(fields); i++ {
+		f := fields[i]
+		j := i
+		for ; j > 0 && f.Key < fields[j-1].Key; j-- {
+			fields[j] = fields[j-1]
+		}
+		fields[j] = f
+	}
+}
+
+// isBelow reports whether path continues below seg: "seg.…".
+func isBelow(path, seg string) bool {
+	return len(path) > len(seg) && path[len(seg)] == '.' && path[:len(seg)] == seg
 }
 
 func segment(path string) (seg string, more bool) {
@@ -122,11 +147,32 @@ func appendValue(buf []byte, v any) []byte {
 		return append(buf, ']')
 	case time.Time:
 		buf = append(buf, '"')
-		buf = x.UTC().AppendFormat(buf, TimeFormat)
+		buf = appendTimestamp(buf, x)
 		return append(buf, '"')
 	default:
 		return append(buf, "null"...)
 	}
+}
+
+// appendTimestamp appends t in UTC as TimeFormat does, without
+// time.Time.AppendFormat's parsing of the layout on every call (a fifth of
+// the cost of a document); years outside 0–9999 take AppendFormat.
+func appendTimestamp(buf []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(buf, TimeFormat)
+	}
+	hour, minute, sec := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(buf,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':',
+		byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }
 
 const hexDigits = "0123456789abcdef"
@@ -137,6 +183,21 @@ func AppendJSONString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time (SWAR) while none needs escaping: no
+		// byte from 0x80, none below 0x20, no '"' and no '\\'.
+		if i+8 <= len(s) {
+			const ones, highs = 0x0101010101010101, 0x8080808080808080
+			w := s[i : i+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			q, bs := x^(ones*'"'), x^(ones*'\\')
+			// x - 0x20s sets the high bit of a byte below 0x20 (x's own
+			// high bits are tested first); (y - 1s) &^ y of a zero byte.
+			if (x|(x-ones*0x20)|(q-ones)&^q|(bs-ones)&^bs)&highs == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
