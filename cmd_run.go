@@ -54,6 +54,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
 	tuneGC()
+	limitMemory(mcfg.MemoryLimit)
 	if err := demoCertificates(mcfg, acfg, rcfg, stdout); err != nil {
 		fmt.Fprintln(stderr, "cannot create the demo's certificates:", err)
 		return 1

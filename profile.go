@@ -1,33 +1,86 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"sync"
+	"syscall"
 )
 
 // startProfile writes a CPU profile of the daemon to $SLUICE_CPUPROFILE
 // (suffixed with the command name) until the returned stop is called.
 // It is how the benchmark suite profiles the real processes (bench
 // -profile DIR); unset, it costs nothing.
+//
+// With $SLUICE_MEMPROFILE set, the daemon also writes heap profiles:
+// PATH.<command>.<n>.heap.pprof each time it gets SIGUSR1 (to see what
+// holds memory while it is under load), and PATH.<command>.exit.heap.pprof
+// when it stops.
 func startProfile(name string, stderr io.Writer) (stop func()) {
+	stopMem := startMemProfile(name, stderr)
 	path := os.Getenv("SLUICE_CPUPROFILE")
 	if path == "" {
-		return func() {}
+		return stopMem
 	}
 	f, err := os.Create(path + "." + name + ".pprof")
 	if err != nil {
 		fmt.Fprintln(stderr, "SLUICE_CPUPROFILE:", err)
-		return func() {}
+		return stopMem
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		fmt.Fprintln(stderr, "SLUICE_CPUPROFILE:", err)
 		_ = f.Close()
-		return func() {}
+		return stopMem
 	}
 	return func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+		stopMem()
+	}
+}
+
+// startMemProfile is the $SLUICE_MEMPROFILE part of startProfile.
+func startMemProfile(name string, stderr io.Writer) (stop func()) {
+	path := os.Getenv("SLUICE_MEMPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	write := func(suffix string) {
+		f, err := os.Create(fmt.Sprintf("%s.%s.%s.heap.pprof", path, name, suffix))
+		if err == nil {
+			// The profile is as of the last GC; that is what the heap
+			// held live, which is what to look at.
+			err = pprof.Lookup("heap").WriteTo(f, 0)
+			err = errors.Join(err, f.Close())
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "SLUICE_MEMPROFILE:", err)
+		}
+	}
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-usr1:
+				write(fmt.Sprint(n))
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(usr1)
+		close(done)
+		wg.Wait()
+		write("exit")
 	}
 }

@@ -73,9 +73,17 @@ type Config struct {
 	MaxBatchEntries  int
 	MaxBatchBytes    int64
 	MaxStreams       int
+	// MaxInflightBytes bounds the received batches held in memory, across
+	// all streams, until they are stored; beyond it the mediator stops
+	// reading its streams until stores catch up.
+	MaxInflightBytes int64
 	// MaxLineBytes cuts longer lines at the mediator (flagged truncated,
 	// kept), whatever the agent sent.
 	MaxLineBytes int64
+
+	// MemoryLimit is the Go runtime's soft memory limit for the mediator
+	// daemon (0: none); see limitMemory in the sluice command.
+	MemoryLimit int64
 
 	// ARM is the heartbeat service's gRPC address ("" = none).
 	ARM string
@@ -113,6 +121,14 @@ const (
 	DefaultMaxBatchEntries  = 20000
 	DefaultMaxBatchBytes    = 32 << 20
 	DefaultMaxStreams       = 10000
+	// DefaultMaxInflightBytes is a few dozen typical batches: room for
+	// every window of a handful of fast agents, so it only holds back a
+	// flood of them.
+	DefaultMaxInflightBytes = 64 << 20
+	// DefaultMemoryLimit is well above what the mediator holds live under
+	// overload (about 100 MiB with the defaults), so it only bounds the
+	// garbage GOGC=400 lets pile up.
+	DefaultMemoryLimit = 256 << 20
 	// DefaultMaxLineBytes is above the agents' default (64 KiB) so that
 	// raising it there needs no change here, and bounds what one hostile
 	// line costs the MPE.
@@ -148,6 +164,8 @@ type mediatorBlock struct {
 	MaxBatchEntries  *int     `hcl:"max_batch_entries,optional"`
 	MaxBatchBytes    string   `hcl:"max_batch_bytes,optional"`
 	MaxStreams       *int     `hcl:"max_streams,optional"`
+	MaxInflightBytes string   `hcl:"max_inflight_bytes,optional"`
+	MemoryLimit      string   `hcl:"memory_limit,optional"`
 	AdminTokenFile   string   `hcl:"admin_token_file,optional"`
 	MaxLineBytes     string   `hcl:"max_line_bytes,optional"`
 
@@ -174,6 +192,8 @@ type mediatorBlock struct {
 	MaxBatchEntriesRange  hcl.Range `hcl:"max_batch_entries,attr_range"`
 	MaxBatchBytesRange    hcl.Range `hcl:"max_batch_bytes,attr_range"`
 	MaxStreamsRange       hcl.Range `hcl:"max_streams,attr_range"`
+	MaxInflightBytesRange hcl.Range `hcl:"max_inflight_bytes,attr_range"`
+	MemoryLimitRange      hcl.Range `hcl:"memory_limit,attr_range"`
 	MaxLineBytesRange     hcl.Range `hcl:"max_line_bytes,attr_range"`
 }
 
@@ -324,6 +344,19 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			errs = append(errs, e)
 		} else {
 			cfg.SuspenseMinFree = v
+		}
+	}
+
+	cfg.MemoryLimit = DefaultMemoryLimit
+	if m.MemoryLimit != "" {
+		v, e := hclconf.Size(m.MemoryLimit, "memory_limit", m.MemoryLimitRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v != 0 && v < 64<<20:
+			errs = append(errs, hclconf.Errorf(m.MemoryLimitRange, "memory_limit must be 0 (no limit) or at least 64MiB"))
+		default:
+			cfg.MemoryLimit = v
 		}
 	}
 
@@ -544,6 +577,18 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 			errs = append(errs, hclconf.Errorf(m.MaxBatchBytesRange, "max_batch_bytes must be at least 64KiB"))
 		}
 		cfg.MaxBatchBytes = v
+	}
+	cfg.MaxInflightBytes = DefaultMaxInflightBytes
+	if m.MaxInflightBytes != "" {
+		v, e := hclconf.Size(m.MaxInflightBytes, "max_inflight_bytes", m.MaxInflightBytesRange)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v < 1<<20:
+			errs = append(errs, hclconf.Errorf(m.MaxInflightBytesRange, "max_inflight_bytes must be at least 1MiB"))
+		default:
+			cfg.MaxInflightBytes = v
+		}
 	}
 	cfg.MaxLineBytes = DefaultMaxLineBytes
 	if m.MaxLineBytes != "" {

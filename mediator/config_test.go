@@ -17,6 +17,22 @@ func TestParseConfigDefaults(t *testing.T) {
 	if cfg.Indexer.Kind != "embedded" || cfg.Indexer.Dir != DefaultDataDir+"/index" {
 		t.Fatalf("indexer %+v", cfg.Indexer)
 	}
+	if cfg.MaxInflightBytes != DefaultMaxInflightBytes || cfg.MemoryLimit != DefaultMemoryLimit {
+		t.Fatalf("max_inflight_bytes %d, memory_limit %d", cfg.MaxInflightBytes, cfg.MemoryLimit)
+	}
+}
+
+func TestParseConfigMemorySettings(t *testing.T) {
+	cfg, err := ParseConfig([]byte("mediator {\n  max_inflight_bytes = \"16MiB\"\n  memory_limit = \"1GiB\"\n}\n"), "m.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxInflightBytes != 16<<20 || cfg.MemoryLimit != 1<<30 {
+		t.Fatalf("max_inflight_bytes %d, memory_limit %d", cfg.MaxInflightBytes, cfg.MemoryLimit)
+	}
+	if cfg, err = ParseConfig([]byte("mediator {\n  memory_limit = \"0\"\n}\n"), "m.hcl"); err != nil || cfg.MemoryLimit != 0 {
+		t.Fatalf("memory_limit 0: %v %v", cfg, err)
+	}
 }
 
 func TestParseConfigErrors(t *testing.T) {
@@ -37,6 +53,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"es flush", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  flush_interval = \"soon\"\n}\n", `m.hcl:4:3: flush_interval: "soon" is not a duration`},
 		{"es prefix", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  index_prefix = \"Logs\"\n}\n", `m.hcl:4:3: elasticsearch: index_prefix "Logs"`},
 		{"es dir", "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n  dir = \"/x\"\n}\n", `m.hcl:4:3: dir belongs in an indexer "embedded" block`},
+		{"small max_inflight_bytes", "mediator {\n  max_inflight_bytes = \"64KiB\"\n}\n", "m.hcl:2:3: max_inflight_bytes must be at least 1MiB"},
+		{"bad max_inflight_bytes", "mediator {\n  max_inflight_bytes = \"lots\"\n}\n", `m.hcl:2:3: max_inflight_bytes: "lots" is not a size`},
+		{"small memory_limit", "mediator {\n  memory_limit = \"1MiB\"\n}\n", "m.hcl:2:3: memory_limit must be 0 (no limit) or at least 64MiB"},
 		{"embedded addresses", "mediator {}\nindexer \"embedded\" {\n  addresses = [\"http://es:9200\"]\n}\n", `m.hcl:3:3: addresses belongs in an indexer "elasticsearch" block`},
 	}
 	for _, tt := range tests {

@@ -44,6 +44,9 @@ type intake struct {
 	accept           *acceptance  // nil: every authenticated agent
 	revoked          *revocations // nil: none
 	limits           limits
+	// inflight bounds the received batches held in memory, across all
+	// streams, until they are stored (nil: no bound).
+	inflight *byteBudget
 	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
 	heartbeats heartbeatSink
 	received   atomic.Uint64
@@ -61,8 +64,9 @@ type heartbeatSink interface {
 
 // streamBuffer is how many batches a stream may queue between receiving
 // and committing. The agent's window (at most this many unacknowledged
-// batches) means receiving never blocks on data, so heartbeats are read
-// as they arrive.
+// batches) means receiving never blocks on the queue, so heartbeats are
+// read as they arrive; it waits only when all streams together hold
+// max_inflight_bytes (intake.inflight).
 const streamBuffer = 64
 
 // Connect serves one agent stream.
@@ -152,9 +156,31 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	}
 	log.Info("agent connected", "hostname", sess.info.Hostname, "version", sess.info.Version, "held_through", held, "resume_seq", hello.GetResumeSeq())
 
-	batches := make(chan *sluicev1.LogBatch, streamBuffer)
+	batches := make(chan received, streamBuffer)
 	recvErr := make(chan error, 1)
-	go func() { recvErr <- in.receive(ctx, stream, sess, batches, send) }()
+	recvDone := make(chan struct{})
+	go func() {
+		defer close(recvDone)
+		recvErr <- in.receive(ctx, stream, sess, batches, send)
+	}()
+	// A batch's share of the in-flight budget is given back once it is
+	// handled (at the next turn of the loop), and those still queued when
+	// the stream ends once the receiver has stopped adding to the queue.
+	var holding int64
+	defer func() {
+		in.inflight.release(holding)
+		go func() {
+			<-recvDone
+			for {
+				select {
+				case r := <-batches:
+					in.inflight.release(r.size)
+				default:
+					return
+				}
+			}
+		}()
+	}()
 	// After refusing a batch for the rate limit, the batches behind it
 	// (already sent, with first sequences above resumeSeq) are discarded
 	// until the agent resends from resumeSeq: storing them would leave a
@@ -162,6 +188,8 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	throttled, resumeSeq := false, uint64(0)
 
 	for {
+		in.inflight.release(holding)
+		holding = 0
 		select {
 		case <-ctx.Done():
 			cause := context.Cause(ctx)
@@ -188,7 +216,9 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 				log.Info("agent stream ended", "reason", err)
 			}
 			return err
-		case b := <-batches:
+		case r := <-batches:
+			b := r.batch
+			holding = r.size
 			n, size := batchSize(b)
 			if n == 0 {
 				continue
@@ -313,9 +343,17 @@ func (in *intake) receiveHello(ctx context.Context, stream sluicev1.MediatorServ
 	}
 }
 
+// received is a batch on its way from the receiver to the committer,
+// with its share of the in-flight budget.
+type received struct {
+	batch *sluicev1.LogBatch
+	size  int64
+}
+
 // receive reads the stream: batches go to the committer, heartbeats are
-// applied at once (they never wait behind data).
-func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectServer, sess *session, batches chan<- *sluicev1.LogBatch, send func(*sluicev1.ConnectResponse) error) error {
+// applied at once. They never wait behind data, only, while the mediator
+// holds max_inflight_bytes of batches, behind the wait for room.
+func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_ConnectServer, sess *session, batches chan<- received, send func(*sluicev1.ConnectResponse) error) error {
 	for {
 		req, err := stream.Recv()
 		if err != nil {
@@ -323,9 +361,17 @@ func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_C
 		}
 		switch m := req.GetMsg().(type) {
 		case *sluicev1.ConnectRequest_Batch:
+			// Not reading on until there is room holds the agent back
+			// through gRPC's flow control: the batches a flood of agents
+			// has sent wait in their spools, not in this process.
+			r := received{batch: m.Batch, size: int64(proto.Size(m.Batch))}
+			if err := in.inflight.acquire(ctx, r.size); err != nil {
+				return err
+			}
 			select {
-			case batches <- m.Batch:
+			case batches <- r:
 			case <-ctx.Done():
+				in.inflight.release(r.size)
 				return ctx.Err()
 			}
 		case *sluicev1.ConnectRequest_Heartbeat:

@@ -1,6 +1,7 @@
 package mediator
 
 import (
+	"context"
 	"math"
 	"sync"
 	"time"
@@ -195,4 +196,66 @@ func (l *limits) logThrottle(sl *sessionLimiter, th throttle, log hclog.Logger) 
 		return
 	}
 	log.Warn("agent still over its rate limit", append(args, "refused_batches", refused, "since", since.Round(time.Second))...)
+}
+
+// byteBudget bounds the bytes of received batches the mediator holds in
+// memory across all streams (max_inflight_bytes). A receiver waits while
+// the budget is used up and then takes its batch whole, so the budget is
+// exceeded by at most one batch and a batch larger than it still passes.
+// A nil budget bounds nothing.
+type byteBudget struct {
+	limit int64
+
+	mu      sync.Mutex
+	used    int64
+	waiting int
+	freed   chan struct{} // closed, and replaced, when bytes come back to waiters
+}
+
+func newByteBudget(limit int64) *byteBudget {
+	if limit <= 0 {
+		return nil
+	}
+	return &byteBudget{limit: limit, freed: make(chan struct{})}
+}
+
+// acquire takes n bytes once the budget is not used up, or fails when ctx
+// ends first.
+func (b *byteBudget) acquire(ctx context.Context, n int64) error {
+	if b == nil {
+		return nil
+	}
+	b.mu.Lock()
+	for b.used >= b.limit {
+		freed := b.freed
+		b.waiting++
+		b.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			b.mu.Lock()
+			b.waiting--
+			b.mu.Unlock()
+			return ctx.Err()
+		}
+		b.mu.Lock()
+		b.waiting--
+	}
+	b.used += n
+	b.mu.Unlock()
+	return nil
+}
+
+// release gives back n bytes taken by acquire.
+func (b *byteBudget) release(n int64) {
+	if b == nil || n == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	if b.waiting > 0 && b.used < b.limit {
+		close(b.freed)
+		b.freed = make(chan struct{})
+	}
 }

@@ -186,6 +186,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		registry:         m.registry,
 		handshakeTimeout: cfg.HandshakeTimeout,
 		logger:           logger.Named("intake"),
+		inflight:         newByteBudget(cfg.MaxInflightBytes),
 		limits: limits{
 			entriesPerSec:   cfg.AgentRateEntries,
 			bytesPerSec:     cfg.AgentRateBytes,

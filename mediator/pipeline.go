@@ -58,6 +58,9 @@ type pipeline struct {
 // chunk is state records on their way to the index.
 type chunk struct {
 	records []queue.Record
+	// entries is how many entries the records hold: what the chunk
+	// takes of the pipeline's bound.
+	entries int
 	// orgs[i] is the organization of records[i]; ends[i] is the end of
 	// its events in events.
 	orgs   []string
@@ -76,9 +79,13 @@ type origin struct {
 // run processes until ctx is done. Entries read but not yet indexed when it
 // stops stay in state and are processed after a restart.
 func (p *pipeline) run(ctx context.Context) {
-	// slots bounds how many chunks are between state and index, so a
-	// slow index holds entries in state (on disk), not in memory.
-	slots := make(chan struct{}, p.batch/chunkEntries+2*p.workers+2)
+	// slots bounds the entries between state and index, so a slow index
+	// holds entries in state (on disk), not in memory: the index batch
+	// being written, the next one being parsed, and a chunk per worker
+	// waiting and in work. Counted in entries, not chunks: a chunk is
+	// whole records, and with the agents' 8,000-entry batches a bound of
+	// nine chunks was 72,000 entries in memory.
+	slots := newSlots(2*p.batch + (2*p.workers+2)*chunkEntries)
 	work := make(chan *chunk, p.workers)
 	done := make(chan *chunk, p.workers)
 
@@ -109,6 +116,56 @@ func (p *pipeline) run(ctx context.Context) {
 	wg.Wait()
 }
 
+// slots bounds the entries in the pipeline. The dispatcher (its only
+// taker) waits until the count is under the limit and then takes a whole
+// chunk, so it goes over by at most one chunk: a record larger than the
+// bound still passes, and a chunk can be parsed while the previous index
+// batch is written.
+type slots struct {
+	limit int
+	mu    sync.Mutex
+	used  int
+	freed chan struct{} // signalled when entries are given back
+}
+
+func newSlots(limit int) *slots {
+	return &slots{limit: limit, freed: make(chan struct{}, 1)}
+}
+
+// wait reports, once the pipeline holds fewer entries than its limit,
+// true; false if ctx ended first.
+func (s *slots) wait(ctx context.Context) bool {
+	for {
+		s.mu.Lock()
+		room := s.used < s.limit
+		s.mu.Unlock()
+		if room {
+			return true
+		}
+		select {
+		case <-s.freed:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+func (s *slots) take(n int) {
+	s.mu.Lock()
+	s.used += n
+	s.mu.Unlock()
+}
+
+func (s *slots) give(n int) {
+	s.mu.Lock()
+	s.used -= n
+	s.mu.Unlock()
+	select {
+	case s.freed <- struct{}{}:
+	default:
+	}
+}
+
 // rescan is a second pass over state for one organization that was
 // parked: its records in [from, to) that the dispatcher passed over.
 type rescan struct {
@@ -119,13 +176,11 @@ type rescan struct {
 // dispatch reads state in sequence order and hands chunks to workers. It
 // passes over the records of parked organizations and rescans for them
 // once their park expires.
-func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<- *chunk) {
+func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chunk) {
 	var cursor uint64
 	var rescans []rescan
 	for {
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+		if !slots.wait(ctx) {
 			return
 		}
 		for {
@@ -148,7 +203,6 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 			read = p.fill(c, &cursor, nil)
 		}
 		if len(c.records) == 0 {
-			<-slots
 			if read > 0 || len(rescans) > 0 {
 				continue // passed over parked records; read on
 			}
@@ -162,7 +216,9 @@ func (p *pipeline) dispatch(ctx context.Context, slots chan struct{}, work chan<
 		}
 		for i, r := range c.records {
 			p.gate.dispatched(c.orgs[i], int(r.Entries()))
+			c.entries += int(r.Entries())
 		}
+		slots.take(c.entries)
 		select {
 		case work <- c:
 		case <-ctx.Done():
@@ -213,13 +269,16 @@ func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) int {
 // scratch space the worker reuses.
 func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	rs := p.rules.Load()
-	for _, r := range c.records {
+	for i, r := range c.records {
 		var sb sluicev1.StoredBatch
 		var batch sluicev1.LogBatch
 		err := proto.Unmarshal(r.Value, &sb)
 		if err == nil {
 			err = proto.Unmarshal(sb.GetPacked(), &batch)
 		}
+		// Decoded: only the record's range is needed from here on (to
+		// delete it), so its bytes need not wait for the index.
+		c.records[i].Value = nil
 		if err != nil {
 			p.errors.Add(1)
 			ev := &event.Event{
@@ -293,7 +352,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 
 // feed collects parsed chunks into index batches, writes them, and then
 // deletes their records from state.
-func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *chunk) {
+func (p *pipeline) feed(ctx context.Context, slots *slots, done <-chan *chunk) {
 	var pending []*chunk
 	n := 0
 	timer := time.NewTimer(p.flush)
@@ -303,8 +362,8 @@ func (p *pipeline) feed(ctx context.Context, slots chan struct{}, done <-chan *c
 			return
 		}
 		p.write(ctx, pending, n)
-		for range pending {
-			<-slots
+		for _, c := range pending {
+			slots.give(c.entries)
 		}
 		pending, n = nil, 0
 	}
