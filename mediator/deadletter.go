@@ -48,17 +48,39 @@ func openDeadLetters(dir string, logger hclog.Logger) (*deadLetters, error) {
 	return &deadLetters{q: q}, nil
 }
 
-// add stores entries (StoredEntry encodings) with the index's reasons.
+// Dead letters are appended in groups of at most deadLetterGroup entries
+// and deadLetterGroupBytes: one Badger transaction of the store's 8 MiB
+// memtable holds about 1.2 MiB, less than an index batch of rejections
+// (10,000 entries of a few hundred bytes).
+const (
+	deadLetterGroup      = 1000
+	deadLetterGroupBytes = 256 << 10
+)
+
+// add stores entries (StoredEntry encodings) with the index's reasons. If
+// it fails part way, the groups before stay stored; the caller keeps the
+// entries in state, so they are not lost, and may be kept twice.
 func (d *deadLetters) add(entries [][]byte, reasons []string, now time.Time) error {
-	vals := make([][]byte, len(entries))
+	var group [][]byte
+	size := 0
 	for i, e := range entries {
 		v, err := json.Marshal(deadLetter{Reason: reasons[i], Time: now, Entry: e})
 		if err != nil {
 			return err
 		}
-		vals[i] = v
+		if len(group) > 0 && (len(group) == deadLetterGroup || size+len(v) > deadLetterGroupBytes) {
+			if _, err := d.q.Append(group); err != nil {
+				return err
+			}
+			group, size = nil, 0
+		}
+		group = append(group, v)
+		size += len(v)
 	}
-	_, err := d.q.Append(vals)
+	if len(group) == 0 {
+		return nil
+	}
+	_, err := d.q.Append(group)
 	return err
 }
 
