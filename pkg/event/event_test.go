@@ -2,7 +2,9 @@ package event
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -78,6 +80,45 @@ func TestSetGetDelete(t *testing.T) {
 	e.SetDefault("y", int64(2))
 	if v := e.GetString("y"); v != "1" {
 		t.Fatalf("got %q", v)
+	}
+}
+
+// TestSetGetDeleteManyKeys checks the key filter against a map, with more
+// keys than it has bits: colliding keys must still be told apart, and a
+// key set again after it was deleted goes last.
+func TestSetGetDeleteManyKeys(t *testing.T) {
+	var e Event
+	want := map[string]string{}
+	var order []string
+	key := func(i int) string { return fmt.Sprintf("k%d.%c", i%97, 'a'+i%26) }
+	for i := range 600 {
+		k := key(i * 7 % 150)
+		if i%5 == 3 {
+			e.Delete(k)
+			delete(want, k)
+			order = slices.DeleteFunc(order, func(o string) bool { return o == k })
+			continue
+		}
+		v := fmt.Sprint(i)
+		e.Set(k, v)
+		if _, ok := want[k]; !ok {
+			order = append(order, k)
+		}
+		want[k] = v
+	}
+	for i := range 200 {
+		k := key(i)
+		v, ok := e.Get(k)
+		if w, wok := want[k]; ok != wok || ok && v != w {
+			t.Fatalf("%s: got %v %v, want %v %v", k, v, ok, w, wok)
+		}
+	}
+	var got []string
+	for _, f := range e.Fields() {
+		got = append(got, f.Key)
+	}
+	if !slices.Equal(got, order) {
+		t.Fatalf("fields %v\nwant   %v", got, order)
 	}
 }
 
