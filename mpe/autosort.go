@@ -77,7 +77,7 @@ func (a *autoSort) match(t *logSourceType, sc *scan, line string, ev *event.Even
 	}
 	slices.SortFunc(cands, func(x, y int) int { return int(rank[x]) - int(rank[y]) })
 	for _, i := range cands {
-		if m, ok := t.policy[i].try(line, ev, p); ok {
+		if m, ok := t.policy[i].try(line, ev, p, sc); ok {
 			return i, m
 		}
 	}

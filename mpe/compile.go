@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/sluicehq/sluice/mpe/rematch"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
@@ -419,6 +420,7 @@ func compilePattern(src *source, b *ruleBlock, lib tagLibrary, r *rule) hclconf.
 	re, caps, lits, errs := compileRegex(src, *b.Pattern, b.PatternRange, lib)
 	r.re, r.caps, r.literals = re, caps, lits
 	if re != nil {
+		r.m = rematch.New(re)
 		r.starts = leadingLiterals(re)
 	}
 	return errs
@@ -531,7 +533,7 @@ func compileHeaderPattern(src *source, b *typeBlock, t *logSourceType, lib tagLi
 	if len(errs) > 0 {
 		return errs
 	}
-	t.headerRE, t.headerCaps = re, caps
+	t.headerRE, t.headerM, t.headerCaps = re, rematch.New(re), caps
 	t.header = headerNone
 	return nil
 }

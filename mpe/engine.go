@@ -139,8 +139,9 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		if t.dissect != nil {
 			t.dissect.parse(ev, msg, t.loc, e.Collected, sc.headerBoxes(len(t.dissect.tokens)))
 		}
-		if t.headerRE != nil {
-			if m := t.headerRE.FindStringSubmatchIndex(msg); m != nil {
+		if t.headerM != nil {
+			if m := t.headerM.FindStringSubmatchIndex(msg, sc.subs); m != nil {
+				sc.subs = m
 				extractCaps(ev, t.headerCaps, msg, m, t.loc, e.Collected, sc.headerBoxes(len(t.headerCaps)))
 			}
 		}
@@ -227,15 +228,16 @@ func (t *logSourceType) match(line string, ev *event.Event, p *pass, sc *scan) (
 		return t.auto.match(t, sc, line, ev, p)
 	}
 	for i := sc.next(0); i >= 0; i = sc.next(i + 1) {
-		if m, ok := t.policy[i].try(line, ev, p); ok {
+		if m, ok := t.policy[i].try(line, ev, p, sc); ok {
 			return i, m
 		}
 	}
 	return -1, nil
 }
 
-// try runs one rule on a line (text) or event (JSON).
-func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
+// try runs one rule on a line (text) or event (JSON). The submatches of
+// a text rule's match are in sc.subs, valid until the next search.
+func (r *rule) try(line string, ev *event.Event, p *pass, sc *scan) ([]int, bool) {
 	p.stage, p.name = "rule", r.name
 	var start time.Time
 	if p.timed {
@@ -244,8 +246,10 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 	var m []int
 	ok := false
 	if r.re != nil {
-		m = r.find(line)
-		ok = m != nil
+		m = r.find(line, sc.subs)
+		if ok = m != nil; ok {
+			sc.subs = m
+		}
 	} else {
 		ok = r.when.holds(ev)
 	}
@@ -255,14 +259,15 @@ func (r *rule) try(line string, ev *event.Event, p *pass) ([]int, bool) {
 	return m, ok
 }
 
-// find is r.re.FindStringSubmatchIndex(line). Go's regexp tries a match
-// at every position of the line, or skips to its literal prefix when it
-// has one; a match that starts with one of several literals (a pattern
-// beginning with an alternation) cannot start before the first of them in
-// the line, so the search starts there (see leadingLiterals).
-func (r *rule) find(line string) []int {
+// find is r.re.FindStringSubmatchIndex(line), appended to dst[:0]. A
+// search tries a match at every position of the line, or skips to its
+// literal prefix when it has one; a match that starts with one of several
+// literals (a pattern beginning with an alternation) cannot start before
+// the first of them in the line, so the search starts there (see
+// leadingLiterals).
+func (r *rule) find(line string, dst []int) []int {
 	if r.starts == nil {
-		return r.re.FindStringSubmatchIndex(line)
+		return r.m.FindStringSubmatchIndex(line, dst)
 	}
 	k := -1
 	for _, s := range r.starts {
@@ -273,7 +278,7 @@ func (r *rule) find(line string) []int {
 	if k < 0 {
 		return nil
 	}
-	m := r.re.FindStringSubmatchIndex(line[k:])
+	m := r.m.FindStringSubmatchIndex(line[k:], dst)
 	for i := range m {
 		if m[i] >= 0 {
 			m[i] += k

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sluicehq/sluice/mpe/rematch"
 )
 
 func TestExpandTags(t *testing.T) {
@@ -211,7 +213,7 @@ func TestFindStartsWhereRegexpWould(t *testing.T) {
 			if i%4 != 0 && !slices.ContainsFunc(r.starts, func(s string) bool { return strings.Contains(l, s) }) {
 				continue // a sample of the lines it cannot match keeps the test quick
 			}
-			if got, want := r.find(l), r.re.FindStringSubmatchIndex(l); !slices.Equal(got, want) {
+			if got, want := r.find(l, nil), r.re.FindStringSubmatchIndex(l); !slices.Equal(got, want) {
 				t.Fatalf("rule %s on %q: %v, regexp finds %v", r.name, l, got, want)
 			}
 		}
@@ -220,4 +222,69 @@ func TestFindStartsWhereRegexpWould(t *testing.T) {
 		t.Fatal("no rule of the starter set has leading literals; the test tests nothing")
 	}
 	t.Logf("%d rules × %d lines", starts, len(lines))
+}
+
+// The engine's searches (package rematch) find what regexp finds, for
+// every rule and header pattern of the starter set, on samples of the
+// corpus lines of the rule's types and of the other lines and test lines
+// (all of them take a minute under the race detector).
+func TestSearchesAsRegexpDoes(t *testing.T) {
+	rs := starterRules(t)
+	byType := map[string][]string{}
+	var all []string
+	for _, s := range benchSources {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+		for _, f := range files {
+			for _, l := range corpusLines(t, f) {
+				byType[s.typ] = append(byType[s.typ], string(l))
+				all = append(all, string(l))
+			}
+		}
+	}
+	for _, r := range rs.rules {
+		for _, tc := range r.tests {
+			all = append(all, tc.log)
+		}
+	}
+	var dst []int
+	check := func(what string, m *rematch.Regexp, re *regexp.Regexp, l string) {
+		t.Helper()
+		got, want := m.FindStringSubmatchIndex(l, dst), re.FindStringSubmatchIndex(l)
+		if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("%s on %q: %v, regexp finds %v", what, l, got, want)
+		}
+		if got != nil {
+			dst = got
+		}
+	}
+	searched := 0
+	for _, r := range rs.rules {
+		if r.re == nil {
+			continue
+		}
+		for _, typ := range r.types {
+			for i := len(r.name) % 5; i < len(byType[typ]); i += 5 {
+				check("rule "+r.name, r.m, r.re, byType[typ][i])
+				searched++
+			}
+		}
+		for i := len(r.name) % 64; i < len(all); i += 64 {
+			check("rule "+r.name, r.m, r.re, all[i])
+			searched++
+		}
+	}
+	for name, typ := range rs.types {
+		if typ.headerRE == nil {
+			continue
+		}
+		for _, l := range byType[name] {
+			check("header_pattern of "+name, typ.headerM, typ.headerRE, l)
+			searched++
+		}
+		for i := 0; i < len(all); i += 8 {
+			check("header_pattern of "+name, typ.headerM, typ.headerRE, all[i])
+			searched++
+		}
+	}
+	t.Logf("%d searches", searched)
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sluicehq/sluice/mpe/rematch"
 )
 
 // RuleSet is a loaded, validated set of rules, event rules and intel
@@ -56,6 +58,7 @@ type logSourceType struct {
 	// headerRE, when set, is the type's header_pattern: read before the
 	// rules, its groups set header fields.
 	headerRE   *regexp.Regexp
+	headerM    *rematch.Regexp // headerRE, as the engine runs it
 	headerCaps []capture
 	// dissect, when set, is the type's header_format.
 	dissect *dissectHeader
@@ -114,10 +117,11 @@ type rule struct {
 	types []string
 	order int
 
-	re       *regexp.Regexp // text types
-	starts   []string       // strings one of which every match of re starts with (see leadingLiterals)
-	when     *condition     // JSON types: the condition that selects the rule
-	literals [][]string     // every line the rule matches has a member of each group
+	re       *regexp.Regexp  // text types
+	m        *rematch.Regexp // re, as the engine runs it
+	starts   []string        // strings one of which every match of re starts with (see leadingLiterals)
+	when     *condition      // JSON types: the condition that selects the rule
+	literals [][]string      // every line the rule matches has a member of each group
 	caps     []capture
 
 	classification string

@@ -60,6 +60,9 @@ type scan struct {
 	// rule r, made when r first matches.
 	header []lastString
 	rules  [][]lastString
+	// subs holds the submatches of the pass's last match (see
+	// rule.try): one slice, reused from line to line.
+	subs []int
 }
 
 // headerBoxes returns the boxes of the type's n header captures.
