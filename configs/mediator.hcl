@@ -8,7 +8,7 @@ mediator {
   insecure    = true
   max_agents  = 2000
   workers     = 2                            # MPE workers; default: number of CPUs
-  index_batch = 10000                        # events per index write
+  index_batch = 20000                        # events per index write
   index_flush = "250ms"                      # longest wait before a write
 }
 

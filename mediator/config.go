@@ -105,11 +105,15 @@ type IndexerConfig struct {
 
 // Defaults.
 const (
-	DefaultListen     = "127.0.0.1:7400"
-	DefaultHTTP       = "127.0.0.1:7480"
-	DefaultDataDir    = "/var/lib/sluice/mediator"
-	DefaultMaxAgents  = 2000
-	DefaultIndexBatch = 10000
+	DefaultListen    = "127.0.0.1:7400"
+	DefaultHTTP      = "127.0.0.1:7480"
+	DefaultDataDir   = "/var/lib/sluice/mediator"
+	DefaultMaxAgents = 2000
+	// DefaultIndexBatch is one embedded-index transaction: end to end
+	// (file → searchable), 20,000 gave 55–61k events/s against 47–49k
+	// with 10,000 (fewer commits, larger full-text segments). Below
+	// that rate index_flush decides how long events wait.
+	DefaultIndexBatch = 20000
 	DefaultIndexFlush = 250 * time.Millisecond
 	// DefaultSuspenseBacklog is about 1 GB of typical lines waiting.
 	DefaultSuspenseBacklog = 5000000
