@@ -351,18 +351,9 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		}
 	}
 
-	cfg.MemoryLimit = DefaultMemoryLimit
-	if m.MemoryLimit != "" {
-		v, e := hclconf.Size(m.MemoryLimit, "memory_limit", m.MemoryLimitRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v != 0 && v < 64<<20:
-			errs = append(errs, hclconf.Errorf(m.MemoryLimitRange, "memory_limit must be 0 (no limit) or at least 64MiB"))
-		default:
-			cfg.MemoryLimit = v
-		}
-	}
+	errs = append(errs, sizeSettings(
+		sizeSetting{name: "memory_limit", val: m.MemoryLimit, rng: m.MemoryLimitRange, def: DefaultMemoryLimit, min: 64 << 20, zeroOff: true, dst: &cfg.MemoryLimit},
+	)...)
 
 	cfg.Indexer = IndexerConfig{Kind: "embedded"}
 	switch len(fs.Indexer) {
@@ -449,6 +440,58 @@ func durationSettings(settings ...durationSetting) hclconf.Errors {
 		*d.dst = v
 	}
 	return errs
+}
+
+// sizeSetting is an optional byte-size attribute ("64MiB") with its
+// default and bounds (max 0: none). With zeroOff, 0 is allowed and turns
+// the feature off.
+type sizeSetting struct {
+	name, val string
+	rng       hcl.Range
+	def       int64
+	min, max  int64
+	zeroOff   bool
+	dst       *int64
+}
+
+// sizeSettings stores each setting's value, or its default, in dst.
+func sizeSettings(settings ...sizeSetting) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, s := range settings {
+		*s.dst = s.def
+		if s.val == "" {
+			continue
+		}
+		v, e := hclconf.Size(s.val, s.name, s.rng)
+		switch {
+		case e != nil:
+			errs = append(errs, e)
+		case v == 0 && s.zeroOff:
+			*s.dst = 0
+		case s.max > 0 && (v < s.min || v > s.max):
+			errs = append(errs, hclconf.Errorf(s.rng, "%s must be between %s and %s", s.name, sizeText(s.min), sizeText(s.max)))
+		case v < s.min && s.zeroOff:
+			errs = append(errs, hclconf.Errorf(s.rng, "%s must be 0 (no limit) or at least %s", s.name, sizeText(s.min)))
+		case v < s.min:
+			errs = append(errs, hclconf.Errorf(s.rng, "%s must be at least %s", s.name, sizeText(s.min)))
+		default:
+			*s.dst = v
+		}
+	}
+	return errs
+}
+
+// sizeText writes a bound as the configs do: 64KiB, 16MiB.
+func sizeText(v int64) string {
+	for _, u := range []struct {
+		unit  string
+		shift uint
+	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+		if v >= 1<<u.shift && v%(1<<u.shift) == 0 {
+			return fmt.Sprintf("%d%s", v>>u.shift, u.unit)
+		}
+	}
+	return fmt.Sprintf("%dB", v)
 }
 
 // elastic reads an `indexer "elasticsearch"` block.
@@ -573,39 +616,11 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		}
 		cfg.MaxBatchEntries = *m.MaxBatchEntries
 	}
-	if m.MaxBatchBytes != "" {
-		v, e := hclconf.Size(m.MaxBatchBytes, "max_batch_bytes", m.MaxBatchBytesRange)
-		if e != nil {
-			errs = append(errs, e)
-		} else if v < 64<<10 {
-			errs = append(errs, hclconf.Errorf(m.MaxBatchBytesRange, "max_batch_bytes must be at least 64KiB"))
-		}
-		cfg.MaxBatchBytes = v
-	}
-	cfg.MaxInflightBytes = DefaultMaxInflightBytes
-	if m.MaxInflightBytes != "" {
-		v, e := hclconf.Size(m.MaxInflightBytes, "max_inflight_bytes", m.MaxInflightBytesRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v < 1<<20:
-			errs = append(errs, hclconf.Errorf(m.MaxInflightBytesRange, "max_inflight_bytes must be at least 1MiB"))
-		default:
-			cfg.MaxInflightBytes = v
-		}
-	}
-	cfg.MaxLineBytes = DefaultMaxLineBytes
-	if m.MaxLineBytes != "" {
-		v, e := hclconf.Size(m.MaxLineBytes, "max_line_bytes", m.MaxLineBytesRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v < 1<<10 || v > 16<<20:
-			errs = append(errs, hclconf.Errorf(m.MaxLineBytesRange, "max_line_bytes must be between 1KiB and 16MiB"))
-		default:
-			cfg.MaxLineBytes = v
-		}
-	}
+	errs = append(errs, sizeSettings(
+		sizeSetting{name: "max_batch_bytes", val: m.MaxBatchBytes, rng: m.MaxBatchBytesRange, def: DefaultMaxBatchBytes, min: 64 << 10, dst: &cfg.MaxBatchBytes},
+		sizeSetting{name: "max_inflight_bytes", val: m.MaxInflightBytes, rng: m.MaxInflightBytesRange, def: DefaultMaxInflightBytes, min: 1 << 20, dst: &cfg.MaxInflightBytes},
+		sizeSetting{name: "max_line_bytes", val: m.MaxLineBytes, rng: m.MaxLineBytesRange, def: DefaultMaxLineBytes, min: 1 << 10, max: 16 << 20, dst: &cfg.MaxLineBytes},
+	)...)
 	if m.MaxStreams != nil {
 		if *m.MaxStreams < 1 {
 			errs = append(errs, hclconf.Errorf(m.MaxStreamsRange, "max_streams must be positive"))

@@ -56,6 +56,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"small max_inflight_bytes", "mediator {\n  max_inflight_bytes = \"64KiB\"\n}\n", "m.hcl:2:3: max_inflight_bytes must be at least 1MiB"},
 		{"bad max_inflight_bytes", "mediator {\n  max_inflight_bytes = \"lots\"\n}\n", `m.hcl:2:3: max_inflight_bytes: "lots" is not a size`},
 		{"small memory_limit", "mediator {\n  memory_limit = \"1MiB\"\n}\n", "m.hcl:2:3: memory_limit must be 0 (no limit) or at least 64MiB"},
+		{"huge max_line_bytes", "mediator {\n  max_line_bytes = \"32MiB\"\n}\n", "m.hcl:2:3: max_line_bytes must be between 1KiB and 16MiB"},
+		{"small max_batch_bytes", "mediator {\n  max_batch_bytes = \"1KiB\"\n}\n", "m.hcl:2:3: max_batch_bytes must be at least 64KiB"},
 		{"embedded addresses", "mediator {}\nindexer \"embedded\" {\n  addresses = [\"http://es:9200\"]\n}\n", `m.hcl:3:3: addresses belongs in an indexer "elasticsearch" block`},
 	}
 	for _, tt := range tests {
