@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,6 +287,8 @@ func waitFor(cond func() bool, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
+			// What every goroutine waits on is what a stall needs.
+			_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
 			fatalf("timed out after %v", timeout)
 		}
 		time.Sleep(2 * time.Millisecond)
