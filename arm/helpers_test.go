@@ -1,7 +1,6 @@
 package arm
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"sync"
@@ -52,24 +51,6 @@ func testLogger(name string) hclog.Logger {
 		level = hclog.Debug
 	}
 	return hclog.New(&hclog.LoggerOptions{Name: name, Level: level, Output: os.Stderr})
-}
-
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // testConfig is a configuration for tests: any ports, state in a temp dir.

@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"github.com/sluicehq/sluice/pkg/logging"
 	"net"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func freeAddr(t *testing.T) string {
 func TestReporterKeepsLatestWhileARMDown(t *testing.T) {
 	clock := newFakeClock(t0)
 	addr := freeAddr(t)
-	var logs syncBuffer
+	var logs logging.Buffer
 	logger := hclog.New(&hclog.LoggerOptions{Name: "mediator.arm", Output: &logs, Level: hclog.Info})
 	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: addr, MediatorID: "dp-01", Hostname: "dp-01.example.net", Now: clock.Now, Timeout: 100 * time.Millisecond}, logger)
 	client := dial(t, addr)

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/mediator/armlink"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -28,9 +29,9 @@ import (
 const testToken = "s3cret-arm-admin-token-0123456789"
 
 // bufferedARM opens an ARM whose log goes to the returned buffer.
-func bufferedARM(t *testing.T, cfg *Config, clock *fakeClock) (*ARM, *syncBuffer) {
+func bufferedARM(t *testing.T, cfg *Config, clock *fakeClock) (*ARM, *logging.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logging.Buffer{}
 	a, err := New(cfg, Deps{Logger: hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Debug}), Version: "test", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +271,7 @@ func TestHTTPTLS(t *testing.T) {
 }
 
 // tlsARM runs an ARM with mutual TLS on 127.0.0.1:0.
-func tlsARM(t *testing.T, p *armPKI) (*ARM, *syncBuffer) {
+func tlsARM(t *testing.T, p *armPKI) (*ARM, *logging.Buffer) {
 	t.Helper()
 	cfg := testConfig(t, t.TempDir())
 	cfg.TLS = &p.arm
@@ -281,7 +282,7 @@ func tlsARM(t *testing.T, p *armPKI) (*ARM, *syncBuffer) {
 }
 
 // waitLog waits for a line with all of parts.
-func waitLog(t *testing.T, logs *syncBuffer, parts ...string) {
+func waitLog(t *testing.T, logs *logging.Buffer, parts ...string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -33,24 +34,6 @@ const (
 )
 
 var collected = time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)
-
-// syncBuffer is a log sink the server's goroutines write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeStore records commits and fails them with err while it is set.
 type fakeStore struct {
@@ -109,7 +92,7 @@ func (*fakeStore) ForgetCheckpoint(string, string) error           { return nil 
 type server struct {
 	src  *Source
 	url  string
-	logs *syncBuffer
+	logs *logging.Buffer
 	done chan error
 	stop context.CancelFunc
 }
@@ -132,7 +115,7 @@ func startServer(t *testing.T, cfg Config, store source.Store) *server {
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return collected }
 	}
-	logs := &syncBuffer{}
+	logs := &logging.Buffer{}
 	logger := hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Trace})
 	src, err := New(cfg, store, logger)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/pkg/logging"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -66,7 +67,7 @@ func (f *fakeARM) last() *sluicev1.ReportRequest {
 // down, and acknowledges events only once the sink stored them.
 func TestReporterRunSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var logs syncBuffer
+		var logs logging.Buffer
 		logger := hclog.New(&hclog.LoggerOptions{Output: &logs, Level: hclog.Info})
 		var mu sync.Mutex
 		var stored []uint64

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/agent/uplink"
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // toxiproxy drives a real toxiproxy server (installed by `make test-deps`)
@@ -107,7 +107,7 @@ func (tp *toxiproxy) remove(proxy, name string) {
 // startFaultAgent starts the e2e agent like startAgentWith, but returns
 // the agent (so the test can watch its uplink sessions) and copies the
 // agent's log into logs.
-func startFaultAgent(t *testing.T, dataDir, mediatorAddr, glob, extra string, logs *lockedBuffer) *agent.Agent {
+func startFaultAgent(t *testing.T, dataDir, mediatorAddr, glob, extra string, logs *logging.Buffer) *agent.Agent {
 	t.Helper()
 	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
 agent {
@@ -140,23 +140,6 @@ source "file" "auth" {
 	return a
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestNetworkFaults streams through a real toxiproxy between agent and
 // mediator while it adds latency, throttles bandwidth, resets connections
 // mid-batch and blackholes them (half-open): the agent notices dead
@@ -172,7 +155,7 @@ func TestNetworkFaults(t *testing.T) {
 	logPath := filepath.Join(dir, "auth.log")
 	m, _ := startMediator(t, filepath.Join(dir, "mediator"), "127.0.0.1:0")
 	via := tp.proxy("mediator", m.Addr())
-	var logs lockedBuffer
+	var logs logging.Buffer
 	a := startFaultAgent(t, filepath.Join(dir, "agent"), via, logPath, `
   ack_timeout       = "3s"
   handshake_timeout = "2s"
