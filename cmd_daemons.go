@@ -15,6 +15,7 @@ import (
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/logging"
+	"github.com/sluicehq/sluice/pkg/profiling"
 )
 
 func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
@@ -35,7 +36,7 @@ func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
 		logger.Error("cannot start agent", "error", err)
 		return 1
 	}
-	defer startProfile("agent", stderr)()
+	defer profiling.Start("agent", stderr)()
 	if err := a.Run(ctx); err != nil {
 		logger.Error("agent failed", "error", err)
 		return 1
@@ -72,7 +73,7 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	stopHUP := reloadOnHUP(ctx, m)
 	defer stopHUP()
-	defer startProfile("mediator", stderr)()
+	defer profiling.Start("mediator", stderr)()
 	if err := m.Run(ctx); err != nil {
 		logger.Error("mediator failed", "error", err)
 		return 1

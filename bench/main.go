@@ -16,12 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/sluicehq/sluice/pkg/profiling"
 )
 
 // Result is one stage's figures.
@@ -99,7 +100,7 @@ func main() {
 		for _, st := range stages {
 			if st.name == *flagStage {
 				env := newStageEnv()
-				stop := profileStage(st.name)
+				stop := profiling.Start(st.name, os.Stderr)
 				res := st.run(env)
 				stop()
 				env.cleanup()
@@ -238,22 +239,4 @@ func peakRSS() float64 {
 func fatalf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 	os.Exit(2)
-}
-
-// profileStage writes a CPU profile of an in-process stage to
-// $SLUICE_CPUPROFILE.<stage>.pprof when that is set (the stages that run
-// real processes pass it on to them instead).
-func profileStage(name string) (stop func()) {
-	prefix := os.Getenv("SLUICE_CPUPROFILE")
-	if prefix == "" {
-		return func() {}
-	}
-	f, err := os.Create(prefix + "." + name + ".pprof")
-	if err != nil {
-		fatalf("%v", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		fatalf("%v", err)
-	}
-	return func() { pprof.StopCPUProfile(); _ = f.Close() }
 }

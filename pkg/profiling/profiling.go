@@ -1,4 +1,7 @@
-package main
+// Package profiling writes CPU and heap profiles of a process when the
+// environment asks for them (SLUICE_CPUPROFILE, SLUICE_MEMPROFILE): how the
+// benchmark suite profiles the daemons and its own in-process stages.
+package profiling
 
 import (
 	"errors"
@@ -11,16 +14,16 @@ import (
 	"syscall"
 )
 
-// startProfile writes a CPU profile of the daemon to $SLUICE_CPUPROFILE
-// (suffixed with the command name) until the returned stop is called.
+// Start writes a CPU profile to $SLUICE_CPUPROFILE (suffixed with name:
+// PATH.<name>.pprof) until the returned stop is called.
 // It is how the benchmark suite profiles the real processes (bench
 // -profile DIR); unset, it costs nothing.
 //
-// With $SLUICE_MEMPROFILE set, the daemon also writes heap profiles:
-// PATH.<command>.<n>.heap.pprof each time it gets SIGUSR1 (to see what
-// holds memory while it is under load), and PATH.<command>.exit.heap.pprof
-// when it stops.
-func startProfile(name string, stderr io.Writer) (stop func()) {
+// With $SLUICE_MEMPROFILE set, it also writes heap profiles:
+// PATH.<name>.<n>.heap.pprof each time the process gets SIGUSR1 (to see
+// what holds memory while it is under load), and PATH.<name>.exit.heap.pprof
+// at stop.
+func Start(name string, stderr io.Writer) (stop func()) {
 	stopMem := startMemProfile(name, stderr)
 	path := os.Getenv("SLUICE_CPUPROFILE")
 	if path == "" {
@@ -43,7 +46,7 @@ func startProfile(name string, stderr io.Writer) (stop func()) {
 	}
 }
 
-// startMemProfile is the $SLUICE_MEMPROFILE part of startProfile.
+// startMemProfile is the $SLUICE_MEMPROFILE part of Start.
 func startMemProfile(name string, stderr io.Writer) (stop func()) {
 	path := os.Getenv("SLUICE_MEMPROFILE")
 	if path == "" {
