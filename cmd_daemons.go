@@ -7,13 +7,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"syscall"
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/pkg/gctune"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/profiling"
 )
@@ -57,8 +55,8 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 1
 	}
 	logger := logging.New("mediator", cfg.LogLevel, stderr)
-	tuneGC()
-	limitMemory(cfg.MemoryLimit)
+	gctune.Tune()
+	gctune.Limit(cfg.MemoryLimit)
 	armDial, err := mediator.ARMDialOptions(cfg, logger.Named("arm"))
 	if err != nil {
 		logger.Error("cannot start mediator", "error", err)
@@ -80,50 +78,6 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	return 0
 }
-
-// tuneGC trades memory for CPU in the mediator: parsing allocates a
-// little per line, and at the default GOGC=100 the collector takes about a
-// seventh of the MPE's time. GOGC=400 gives that back (≈10% more lines
-// per core, measured). It multiplies whatever the heap holds live,
-// though, so the mediator daemon bounds it with limitMemory. An explicit
-// GOGC in the environment wins.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-}
-
-// limitMemory bounds the memory GOGC=400 trades for CPU: a soft limit
-// (memory_limit) makes the collector run more often as the heap nears
-// it, so a mediator under overload does not hold five times its live
-// heap. The limit is raised to 2.5 times the live heap after each
-// collection when that is more, so a large live heap (many agents) is
-// collected no more often than at GOGC=100 instead of continuously. An
-// explicit GOMEMLIMIT in the environment wins; 0 sets no limit.
-func limitMemory(limit int64) {
-	if limit <= 0 || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetMemoryLimit(limit)
-	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	var watch func()
-	watch = func() {
-		// The cleanup runs once the collection that finds the sentinel
-		// unreachable is over: once per cycle.
-		runtime.AddCleanup(&gcSentinel{}, func(struct{}) {
-			metrics.Read(live)
-			if live[0].Value.Kind() == metrics.KindUint64 {
-				debug.SetMemoryLimit(max(limit, int64(live[0].Value.Uint64())*5/2))
-			}
-			watch()
-		}, struct{}{})
-	}
-	watch()
-}
-
-// gcSentinel holds a pointer so that it is not a tiny allocation, whose
-// cleanups may never run.
-type gcSentinel struct{ _ *int }
 
 // reloadOnHUP reloads the mediator's rules on SIGHUP until ctx ends or
 // the returned stop is called.

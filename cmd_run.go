@@ -18,6 +18,7 @@ import (
 	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/gctune"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -53,8 +54,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
-	tuneGC()
-	limitMemory(mcfg.MemoryLimit)
+	gctune.Tune()
+	gctune.Limit(mcfg.MemoryLimit)
 	if err := demoCertificates(mcfg, acfg, rcfg, stdout); err != nil {
 		fmt.Fprintln(stderr, "cannot create the demo's certificates:", err)
 		return 1

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/gctune"
 )
 
 // corpusSources are the corpus files the MPE stages parse, with their log
@@ -162,10 +162,7 @@ func mpeStage(e *stageEnv, extra int) Result {
 		fatalf("load rules: %v", err)
 	}
 	nv := rs.Sequential()
-	// As the mediator runs it (cmd_daemons.go: tuneGC).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	gctune.Tune() // as the mediator runs it
 	entries, _ := corpusEntries()
 	if len(entries) == 0 {
 		return Result{Skipped: "corpus not found at " + *flagCorpus}

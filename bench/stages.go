@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/gctune"
 )
 
 // stageEnv is a stage's scratch space.
@@ -117,9 +117,7 @@ func stageAgentSpool(e *stageEnv) Result {
 
 // startMediator runs an in-process mediator on loopback.
 func startMediator(e *stageEnv, extra string, deps mediator.Deps) (*mediator.Mediator, func()) {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400) // as `sluice mediator` runs
-	}
+	gctune.Tune() // as `sluice mediator` runs
 	cfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
 mediator {
   id       = "dp-bench"

@@ -82,7 +82,7 @@ type Config struct {
 	MaxLineBytes int64
 
 	// MemoryLimit is the Go runtime's soft memory limit for the mediator
-	// daemon (0: none); see limitMemory in the sluice command.
+	// daemon (0: none); see gctune.Limit.
 	MemoryLimit int64
 
 	// ARM is the heartbeat service's gRPC address ("" = none).

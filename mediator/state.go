@@ -28,7 +28,7 @@ func openState(dir string, logger hclog.Logger) (*state, error) {
 	// Batches live in segment files and Badger's tree holds a pointer
 	// per batch, so a small memtable does, as in the agent's spool. Its
 	// arena is allocated whole and counts as live heap: 64 MiB made
-	// 83 MiB that the GC multiplied by GOGC (tuneGC), hundreds of MiB
+	// 83 MiB that the GC multiplied by GOGC (gctune.Tune), hundreds of MiB
 	// of resident memory for a tree of a few KiB.
 	q, err := queue.Open(queue.Options{Dir: dir, Logger: logger.Named("badger"), MemTableSize: 8 << 20})
 	if err != nil {
