@@ -84,12 +84,14 @@ type Queue struct {
 	tickets uint64     // appends started; each commits in its turn
 	// orderMu guards turn: the ticket whose transaction goes to Badger
 	// next.
-	orderMu   sync.Mutex
-	orderCond *sync.Cond
-	turn      uint64
-	head      atomic.Uint64 // every entry below head is deleted: scans start here
-	length    atomic.Int64
-	bytes     atomic.Int64 // approximate bytes of queued values
+	orderMu sync.Mutex
+	turn    uint64
+	// waiting holds, per ticket, the channel its append waits on for its
+	// turn: a turn wakes only the next ticket, not every waiting append.
+	waiting map[uint64]chan struct{}
+	idx     index // the live records, in sequence order
+	length  atomic.Int64
+	bytes   atomic.Int64 // approximate bytes of queued values
 
 	notify chan struct{}
 	stop   chan struct{}
@@ -143,13 +145,13 @@ func Open(opts Options) (*Queue, error) {
 		return nil, corruptErr(opts.Dir, err)
 	}
 	q := &Queue{
-		db:     db,
-		logger: opts.Logger,
-		notify: make(chan struct{}, 1),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
+		db:      db,
+		logger:  opts.Logger,
+		notify:  make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		waiting: map[uint64]chan struct{}{},
 	}
-	q.orderCond = sync.NewCond(&q.orderMu)
 	live, err := q.load(opts.FirstSeq)
 	if err != nil {
 		_ = db.Close()
@@ -239,8 +241,9 @@ func fileKind(m os.FileMode) string {
 	}
 }
 
-// load restores next, length and bytes from disk, and counts the records
-// in each segment.
+// load restores next, length, bytes and the index of live records from
+// disk, and counts the records in each segment. It is the one walk over
+// Badger's records (and their tombstones).
 func (q *Queue) load(firstSeq uint64) (map[uint32]int, error) {
 	live := map[uint32]int{}
 	return live, q.db.View(func(txn *badger.Txn) error {
@@ -271,29 +274,27 @@ func (q *Queue) load(firstSeq uint64) (map[uint32]int, error) {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
 		defer it.Close()
 		var n, size int64
-		head := uint64(0)
 		for it.Rewind(); it.Valid(); it.Next() {
 			first, last := rangeOf(it.Item().Key())
-			if head == 0 {
-				head = first
-			}
 			n += int64(last - first + 1)
 			p, isPtr, err := itemPointer(it.Item())
 			if err != nil {
 				return err
 			}
+			r := idxRec{first: first, last: last, state: recLive}
 			if isPtr {
 				live[p.seg]++
-				size += int64(p.length)
+				r.ptr, r.inSeg, r.size = p, true, int64(p.length)
 			} else {
-				size += it.Item().ValueSize()
+				r.size = it.Item().ValueSize()
 			}
+			size += r.size
+			q.idx.recs = append(q.idx.recs, r)
 			if last >= next {
 				next = last + 1
 			}
 		}
 		q.next = next
-		q.head.Store(head)
 		q.length.Store(n)
 		q.bytes.Store(size)
 		return nil
@@ -412,8 +413,17 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 	// The values are durable before the transaction that points to them.
 	syncErr := q.segs.syncThrough(writes)
 
+	irecs := make([]idxRec, len(recs))
+	for i, r := range recs {
+		irecs[i] = idxRec{first: r.first, last: r.last, size: int64(len(r.value))}
+		if r.ptr != nil {
+			irecs[i].ptr, irecs[i].inSeg = *r.ptr, true
+		}
+	}
 	errc := make(chan error, 1)
 	q.inOrder(ticket, func() {
+		// Into the index in sequence order, readable once committed.
+		q.idx.add(irecs)
 		if syncErr != nil {
 			errc <- syncErr
 			return
@@ -426,7 +436,11 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 		}
 		txn.CommitWith(func(err error) { errc <- err })
 	})
-	if err := <-errc; err != nil {
+	err = <-errc
+	if len(irecs) > 0 {
+		q.idx.settle(first, first+n-1, err == nil)
+	}
+	if err != nil {
 		// The sequence numbers are burnt; that leaves a gap, never a reuse.
 		q.unwrite(recs)
 		return fmt.Errorf("queue commit: %w", err)
@@ -434,7 +448,6 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 	if n > 0 {
 		q.length.Add(int64(n))
 		q.bytes.Add(size)
-		q.head.CompareAndSwap(0, first)
 		select {
 		case q.notify <- struct{}{}:
 		default:
@@ -484,14 +497,24 @@ func (q *Queue) unwrite(recs []pendingValue) {
 // inOrder runs f once every ticket before this one has run its f: Badger
 // assigns commit timestamps when a transaction is handed over, so handing
 // them over in ticket order keeps commit order equal to sequence order.
+// Each waiting append has its own channel and a turn wakes only the next
+// one: with thousands of agent streams appending at once, a broadcast to
+// all of them on every turn was quadratic.
 func (q *Queue) inOrder(ticket uint64, f func()) {
 	q.orderMu.Lock()
-	for q.turn != ticket {
-		q.orderCond.Wait()
+	if q.turn != ticket {
+		ch := make(chan struct{})
+		q.waiting[ticket] = ch
+		q.orderMu.Unlock()
+		<-ch
+		q.orderMu.Lock()
 	}
 	f()
 	q.turn++
-	q.orderCond.Broadcast()
+	if ch, ok := q.waiting[q.turn]; ok {
+		delete(q.waiting, q.turn)
+		close(ch)
+	}
 	q.orderMu.Unlock()
 }
 
@@ -541,159 +564,117 @@ func (q *Queue) MetaPrefix(prefix string, fn func(key string, val []byte) error)
 
 // Read returns the records holding entries with seq >= from, in order, up
 // to max records and about maxBytes of values (at least one record if any
-// is there). The first record may start before from.
+// is there). The first record may start before from. Its cost depends on
+// the records it returns, not on how many were appended or deleted before
+// them (BenchmarkReadAfterDeletes).
 func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Record, error) {
 	if q.closed.Load() {
 		return nil, ErrClosed
 	}
-	var out []Record
-	err := q.db.View(func(txn *badger.Txn) error {
-		opts := badger.IteratorOptions{PrefetchValues: false, Prefix: []byte{prefixEntry}}
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		size := 0
-		// Records are ordered by their first sequence; one that started
-		// before from may still hold entries at or after it, so the scan
-		// starts at the oldest record (acknowledged ones are gone).
-		for it.Seek(recordKey(q.head.Load(), 0)); it.Valid() && len(out) < max; it.Next() {
-			item := it.Item()
-			first, last := rangeOf(item.Key())
-			if last < from {
-				continue
+	recs := q.idx.readable(from, max)
+	size := int64(0)
+	for i, r := range recs {
+		if i > 0 && size+r.size > int64(maxBytes) {
+			recs = recs[:i]
+			break
+		}
+		size += r.size
+	}
+	out := make([]Record, 0, len(recs))
+	var txn *badger.Txn
+	defer func() {
+		if txn != nil {
+			txn.Discard()
+		}
+	}()
+	for _, r := range recs {
+		var v []byte
+		var err error
+		if r.inSeg {
+			v, err = q.segs.read(r.ptr)
+			if errors.Is(err, errSegmentGone) {
+				continue // deleted since the index was read
 			}
-			p, isPtr, err := itemPointer(item)
-			if err != nil {
-				return err
+		} else {
+			if txn == nil {
+				txn = q.db.NewTransaction(false)
 			}
-			var v []byte
-			if isPtr {
-				if len(out) > 0 && size+int(p.length) > maxBytes {
-					break
-				}
-				v, err = q.segs.read(p)
-				if errors.Is(err, errSegmentGone) {
-					continue // deleted since this snapshot was taken
-				}
-			} else {
+			var item *badger.Item
+			item, err = txn.Get(recordKey(r.first, r.last))
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				continue // deleted since the index was read
+			}
+			if err == nil {
 				v, err = item.ValueCopy(nil)
 			}
-			if err != nil {
-				return err
-			}
-			if len(out) > 0 && size+len(v) > maxBytes {
-				break
-			}
-			size += len(v)
-			out = append(out, Record{First: first, Last: last, Value: v})
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("queue read: %w", err)
+		if err != nil {
+			return nil, fmt.Errorf("queue read: %w", err)
+		}
+		out = append(out, Record{First: r.first, Last: r.last, Value: v})
 	}
 	return out, nil
 }
 
 // First returns the lowest queued sequence, or (0, false) when empty.
 func (q *Queue) First() (uint64, bool, error) {
-	recs, err := q.Read(0, 1, 1)
-	if err != nil || len(recs) == 0 {
-		return 0, false, err
+	if q.closed.Load() {
+		return 0, false, ErrClosed
 	}
-	return recs[0].First, true, nil
+	r, ok := q.idx.first()
+	return r.first, ok, nil
 }
 
 // DeleteThrough removes every record whose entries all have seq <=
 // through, in one durable transaction together with meta. It returns how
 // many entries it removed.
 func (q *Queue) DeleteThrough(through uint64, meta ...KV) (int64, error) {
-	var d doomed
-	err := q.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEntry}})
-		defer it.Close()
-		for it.Seek(recordKey(q.head.Load(), 0)); it.Valid(); it.Next() {
-			first, last := rangeOf(it.Item().Key())
-			if last > through {
-				break
-			}
-			if err := d.add(Record{First: first, Last: last}, it.Item()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("queue delete: %w", err)
-	}
-	if len(d.recs) == 0 && len(meta) == 0 {
-		return 0, nil
-	}
-	return q.remove(d, meta)
-}
-
-// Delete removes the given records (which must exist) durably.
-func (q *Queue) Delete(recs []Record) error {
-	// What the records take and where their values are: looked up
-	// rather than taken from recs, which may be copies.
-	var d doomed
-	err := q.db.View(func(txn *badger.Txn) error {
-		for _, r := range recs {
-			item, err := txn.Get(recordKey(r.First, r.Last))
-			if errors.Is(err, badger.ErrKeyNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if err := d.add(r, item); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("queue delete: %w", err)
-	}
-	_, err = q.remove(d, nil)
-	return err
-}
-
-// doomed are records about to be deleted, with what they take and the
-// segment values they hold.
-type doomed struct {
-	recs    []Record
-	ptrs    []pointer
-	n, size int64
-}
-
-func (d *doomed) add(r Record, item *badger.Item) error {
-	p, isPtr, err := itemPointer(item)
-	if err != nil {
-		return err
-	}
-	if isPtr {
-		d.ptrs = append(d.ptrs, p)
-		d.size += int64(p.length)
-	} else {
-		d.size += item.ValueSize()
-	}
-	d.recs = append(d.recs, r)
-	d.n += r.Entries()
-	return nil
-}
-
-// remove deletes d's records and writes meta in one durable batch, then
-// lets their segments go.
-func (q *Queue) remove(d doomed, meta []KV) (int64, error) {
 	if q.closed.Load() {
 		return 0, ErrClosed
 	}
-	recs, n, size, ptrs := d.recs, d.n, d.size, d.ptrs
+	recs := q.idx.claimThrough(through)
+	if len(recs) == 0 && len(meta) == 0 {
+		return 0, nil
+	}
+	return q.remove(recs, meta)
+}
+
+// Delete removes the given records durably; those not queued (deleted
+// already) are passed over.
+func (q *Queue) Delete(recs []Record) error {
+	if q.closed.Load() {
+		return ErrClosed
+	}
+	// What the records take and where their values are: taken from the
+	// index rather than from recs, which may be copies.
+	claimed := q.idx.claim(recs)
+	if len(claimed) == 0 {
+		return nil
+	}
+	_, err := q.remove(claimed, nil)
+	return err
+}
+
+// remove deletes records claimed in the index and writes meta in one
+// durable batch, then lets their segments go. It returns how many entries
+// it removed.
+func (q *Queue) remove(recs []idxRec, meta []KV) (n int64, err error) {
+	defer func() { q.idx.release(recs, err == nil) }()
+	if q.closed.Load() {
+		return 0, ErrClosed
+	}
 	wb := q.db.NewWriteBatch()
 	defer wb.Cancel()
+	var size int64
+	var ptrs []pointer
 	for _, r := range recs {
-		if err := wb.Delete(recordKey(r.First, r.Last)); err != nil {
+		if err := wb.Delete(recordKey(r.first, r.last)); err != nil {
 			return 0, fmt.Errorf("queue delete: %w", err)
+		}
+		n += int64(r.last - r.first + 1)
+		size += r.size
+		if r.inSeg {
+			ptrs = append(ptrs, r.ptr)
 		}
 	}
 	for _, kv := range meta {
@@ -713,26 +694,7 @@ func (q *Queue) remove(d doomed, meta []KV) (int64, error) {
 	q.length.Add(-n)
 	q.bytes.Add(-size)
 	q.segs.release(ptrs)
-	q.advanceHead(recs)
 	return n, nil
-}
-
-// advanceHead moves head past deleted records that were at the front.
-func (q *Queue) advanceHead(recs []Record) {
-	h := q.head.Load()
-	for _, r := range recs {
-		if r.First == h {
-			// Seek from the next possible record; Read and DeleteThrough
-			// skip forward from there.
-			h = r.Last + 1
-		}
-	}
-	for {
-		old := q.head.Load()
-		if h <= old || q.head.CompareAndSwap(old, h) {
-			return
-		}
-	}
 }
 
 // Len is the number of queued entries.
