@@ -47,8 +47,6 @@ type idxRec struct {
 	state       uint8
 }
 
-func (r *idxRec) record() Record { return Record{First: r.first, Last: r.last} }
-
 // find returns the position of the first record in recs[start:] whose
 // last sequence is >= seq (len(recs) if none). Records never overlap, so
 // last sequences are sorted too.

@@ -82,16 +82,16 @@ type Queue struct {
 	mu      sync.Mutex // orders sequence assignment, segment writes and tickets
 	next    uint64     // next sequence to assign
 	tickets uint64     // appends started; each commits in its turn
-	// orderMu guards turn: the ticket whose transaction goes to Badger
-	// next.
-	orderMu sync.Mutex
-	turn    uint64
-	// waiting holds, per ticket, the channel its append waits on for its
-	// turn: a turn wakes only the next ticket, not every waiting append.
-	waiting map[uint64]chan struct{}
-	idx     index // the live records, in sequence order
-	length  atomic.Int64
-	bytes   atomic.Int64 // approximate bytes of queued values
+	// appends counts appends under way: Close waits for them.
+	appends sync.WaitGroup
+	// commits carries appends to commitLoop (commit.go), which commits
+	// them in ticket order, those waiting together in one transaction.
+	commits    chan *commitReq
+	commitStop chan struct{}
+	commitDone chan struct{}
+	idx        index // the live records, in sequence order
+	length     atomic.Int64
+	bytes      atomic.Int64 // approximate bytes of queued values
 
 	notify chan struct{}
 	stop   chan struct{}
@@ -145,12 +145,14 @@ func Open(opts Options) (*Queue, error) {
 		return nil, corruptErr(opts.Dir, err)
 	}
 	q := &Queue{
-		db:      db,
-		logger:  opts.Logger,
-		notify:  make(chan struct{}, 1),
-		stop:    make(chan struct{}),
-		done:    make(chan struct{}),
-		waiting: map[uint64]chan struct{}{},
+		db:         db,
+		logger:     opts.Logger,
+		notify:     make(chan struct{}, 1),
+		stop:       make(chan struct{}),
+		done:       make(chan struct{}),
+		commits:    make(chan *commitReq, 256),
+		commitStop: make(chan struct{}),
+		commitDone: make(chan struct{}),
 	}
 	live, err := q.load(opts.FirstSeq)
 	if err != nil {
@@ -162,6 +164,7 @@ func Open(opts Options) (*Queue, error) {
 		return nil, corruptErr(opts.Dir, err)
 	}
 	go q.gcLoop(opts.GCInterval)
+	go q.commitLoop()
 	return q, nil
 }
 
@@ -377,12 +380,16 @@ type pendingValue struct {
 // append assigns n sequences, has build make the records, writes large
 // values to their segment, and commits. The steps that must follow
 // sequence order (assignment, segment writes, handing the transaction to
-// Badger) are ordered; the fsyncs between them are shared.
+// Badger) are ordered; the fsyncs between them, and the transactions of
+// appends waiting together, are shared.
 func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error), meta []KV) error {
+	q.mu.Lock()
 	if q.closed.Load() {
+		q.mu.Unlock()
 		return ErrClosed
 	}
-	q.mu.Lock()
+	q.appends.Add(1)
+	defer q.appends.Done()
 	first := q.next
 	recs, err := build(first)
 	if err != nil {
@@ -410,34 +417,24 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 	writes := q.segs.writes()
 	q.mu.Unlock()
 
-	// The values are durable before the transaction that points to them.
-	syncErr := q.segs.syncThrough(writes)
-
-	irecs := make([]idxRec, len(recs))
+	req := &commitReq{ticket: ticket, recs: recs, next: first + n, meta: meta, done: make(chan error, 1)}
+	req.irecs = make([]idxRec, len(recs))
+	wroteSegment := false
 	for i, r := range recs {
-		irecs[i] = idxRec{first: r.first, last: r.last, size: int64(len(r.value))}
+		req.irecs[i] = idxRec{first: r.first, last: r.last, size: int64(len(r.value))}
 		if r.ptr != nil {
-			irecs[i].ptr, irecs[i].inSeg = *r.ptr, true
+			req.irecs[i].ptr, req.irecs[i].inSeg = *r.ptr, true
+			wroteSegment = true
 		}
 	}
-	errc := make(chan error, 1)
-	q.inOrder(ticket, func() {
-		// Into the index in sequence order, readable once committed.
-		q.idx.add(irecs)
-		if syncErr != nil {
-			errc <- syncErr
-			return
-		}
-		txn := q.db.NewTransaction(true)
-		if err := q.stage(txn, recs, first+n, meta); err != nil {
-			txn.Discard()
-			errc <- err
-			return
-		}
-		txn.CommitWith(func(err error) { errc <- err })
-	})
-	err = <-errc
-	if len(irecs) > 0 {
+	if wroteSegment {
+		// The values are durable before the transaction that points
+		// to them.
+		req.failed = q.segs.syncThrough(writes)
+	}
+	q.commits <- req
+	err = <-req.done
+	if len(recs) > 0 {
 		q.idx.settle(first, first+n-1, err == nil)
 	}
 	if err != nil {
@@ -492,30 +489,6 @@ func (q *Queue) unwrite(recs []pendingValue) {
 			q.segs.unwrite(*r.ptr)
 		}
 	}
-}
-
-// inOrder runs f once every ticket before this one has run its f: Badger
-// assigns commit timestamps when a transaction is handed over, so handing
-// them over in ticket order keeps commit order equal to sequence order.
-// Each waiting append has its own channel and a turn wakes only the next
-// one: with thousands of agent streams appending at once, a broadcast to
-// all of them on every turn was quadratic.
-func (q *Queue) inOrder(ticket uint64, f func()) {
-	q.orderMu.Lock()
-	if q.turn != ticket {
-		ch := make(chan struct{})
-		q.waiting[ticket] = ch
-		q.orderMu.Unlock()
-		<-ch
-		q.orderMu.Lock()
-	}
-	f()
-	q.turn++
-	if ch, ok := q.waiting[q.turn]; ok {
-		delete(q.waiting, q.turn)
-		close(ch)
-	}
-	q.orderMu.Unlock()
 }
 
 // SetMeta stores metadata values alone, durably.
@@ -720,11 +693,20 @@ func (q *Queue) DiskSize() int64 {
 // stand for several appends.
 func (q *Queue) Notify() <-chan struct{} { return q.notify }
 
-// Close stops the GC loop and closes the database.
+// Close waits for appends under way, stops the GC loop and closes the
+// database.
 func (q *Queue) Close() error {
-	if !q.closed.CompareAndSwap(false, true) {
+	q.mu.Lock()
+	first := q.closed.CompareAndSwap(false, true)
+	q.mu.Unlock()
+	if !first {
 		return nil
 	}
+	// No append starts now (append checks closed under mu); those that
+	// did are committed before the committer stops.
+	q.appends.Wait()
+	close(q.commitStop)
+	<-q.commitDone
 	close(q.stop)
 	<-q.done
 	err := errors.Join(q.db.Close(), q.segs.close())
