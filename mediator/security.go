@@ -43,17 +43,27 @@ type Acceptance struct {
 }
 
 // acceptance keeps the agents' acceptance states in the state store, so a
-// decision survives restarts.
+// decision survives restarts. Admitting a known agent touches memory only;
+// the first visit of a new one is written to disk without holding the
+// lock every other admission needs (a connect storm of thousands of new
+// agents queued on it behind one disk write each), and the queue's group
+// commit shares the fsyncs of those written at once.
 type acceptance struct {
 	mode string // "auto" or "manual"
 	q    *queue.Queue
 
 	mu    sync.Mutex
 	cache map[string]Acceptance
+	// saving holds, per agent being written, a channel closed when the
+	// write is over: later visits of that agent wait for it.
+	saving map[string]chan struct{}
+	// store writes a record durably (write; tests hold it up).
+	store func(Acceptance) error
 }
 
 func newAcceptance(mode string, q *queue.Queue) (*acceptance, error) {
-	a := &acceptance{mode: mode, q: q, cache: map[string]Acceptance{}}
+	a := &acceptance{mode: mode, q: q, cache: map[string]Acceptance{}, saving: map[string]chan struct{}{}}
+	a.store = a.write
 	err := q.MetaPrefix("acc/", func(_ string, v []byte) error {
 		var rec Acceptance
 		if err := json.Unmarshal(v, &rec); err == nil {
@@ -64,60 +74,92 @@ func newAcceptance(mode string, q *queue.Queue) (*acceptance, error) {
 	return a, err
 }
 
-func (a *acceptance) save(rec Acceptance) error {
+func (a *acceptance) write(rec Acceptance) error {
 	v, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	if err := a.q.SetMeta(queue.KV{Key: "acc/" + agentKey(rec.Organization, rec.ID), Value: v}); err != nil {
-		return err
+	return a.q.SetMeta(queue.KV{Key: "acc/" + agentKey(rec.Organization, rec.ID), Value: v})
+}
+
+// lockIdle takes mu once no write of key is under way.
+func (a *acceptance) lockIdle(key string) {
+	for {
+		a.mu.Lock()
+		wait, busy := a.saving[key]
+		if !busy {
+			return
+		}
+		a.mu.Unlock()
+		<-wait
 	}
-	a.cache[agentKey(rec.Organization, rec.ID)] = rec
-	return nil
 }
 
 // admit records the agent's visit and returns nil if it may send data, or
 // the refusal to answer with.
 func (a *acceptance) admit(org, id, hostname, peerAddr string, now time.Time) error {
+	key := agentKey(org, id)
+	a.lockIdle(key)
+	rec, known := a.cache[key]
+	if known {
+		// Only the first visit and state changes are written: a
+		// reconnecting agent costs no disk write.
+		rec.LastSeen, rec.Hostname, rec.Peer = now, hostname, peerAddr
+		a.cache[key] = rec
+		a.mu.Unlock()
+		return verdict(rec)
+	}
+	rec = Acceptance{ID: id, Organization: org, FirstSeen: now, LastSeen: now, Hostname: hostname, Peer: peerAddr, State: StatePending}
+	if a.mode == "auto" {
+		rec.State = StateAccepted
+	}
+	done := make(chan struct{})
+	a.saving[key] = done
+	a.mu.Unlock()
+
+	err := a.store(rec)
+
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	rec, known := a.cache[agentKey(org, id)]
-	if !known {
-		rec = Acceptance{ID: id, Organization: org, FirstSeen: now, State: StatePending}
-		if a.mode == "auto" {
-			rec.State = StateAccepted
-		}
+	delete(a.saving, key)
+	close(done)
+	if err == nil {
+		a.cache[key] = rec
 	}
-	// Only the first visit and state changes are written: a reconnecting
-	// agent costs no disk write.
-	write := !known
-	rec.LastSeen, rec.Hostname, rec.Peer = now, hostname, peerAddr
-	if write {
-		if err := a.save(rec); err != nil {
-			return refusal.Error(codes.Unavailable, refusal.Suspense, "mediator cannot record the agent")
-		}
-	} else {
-		a.cache[agentKey(org, id)] = rec
+	a.mu.Unlock()
+	if err != nil {
+		return refusal.Error(codes.Unavailable, refusal.Suspense, "mediator cannot record the agent")
 	}
+	return verdict(rec)
+}
+
+// verdict is admit's answer for an agent in rec's state.
+func verdict(rec Acceptance) error {
 	switch rec.State {
 	case StateAccepted:
 		return nil
 	case StateRejected:
-		return refusal.Error(codes.PermissionDenied, refusal.Rejected, fmt.Sprintf("agent %s/%s was rejected on this mediator", org, id))
+		return refusal.Error(codes.PermissionDenied, refusal.Rejected, fmt.Sprintf("agent %s/%s was rejected on this mediator", rec.Organization, rec.ID))
 	}
-	return refusal.Error(codes.PermissionDenied, refusal.Pending, fmt.Sprintf("agent %s/%s is pending acceptance: an admin runs `sluice agents accept %s`", org, id, id))
+	return refusal.Error(codes.PermissionDenied, refusal.Pending, fmt.Sprintf("agent %s/%s is pending acceptance: an admin runs `sluice agents accept %s`", rec.Organization, rec.ID, rec.ID))
 }
 
-// decide sets an agent's state (accept or reject).
+// decide sets an agent's state (accept or reject). An admin's decision is
+// rare: it holds the lock across its write, after any first visit of the
+// same agent being written.
 func (a *acceptance) decide(org, id, state string) (Acceptance, error) {
-	a.mu.Lock()
+	key := agentKey(org, id)
+	a.lockIdle(key)
 	defer a.mu.Unlock()
-	rec, known := a.cache[agentKey(org, id)]
+	rec, known := a.cache[key]
 	if !known {
 		rec = Acceptance{ID: id, Organization: org, FirstSeen: time.Now()}
 	}
 	rec.State = state
-	return rec, a.save(rec)
+	if err := a.store(rec); err != nil {
+		return rec, err
+	}
+	a.cache[key] = rec
+	return rec, nil
 }
 
 func (a *acceptance) list() []Acceptance {

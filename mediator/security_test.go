@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -299,5 +301,82 @@ func TestPlaintextOnNetworkNeedsInsecure(t *testing.T) {
 	}
 	if _, err := ParseConfig([]byte("mediator {\n  listen = \"0.0.0.0:7400\"\n  insecure = true\n}\n"), "m.hcl"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAdmissionNotSerializedOnDisk holds up the disk write of one new
+// agent and checks that other new agents, and a known one, are admitted
+// meanwhile, while a second visit of the agent being written waits for
+// that write and gets its outcome. Then many new agents at once.
+func TestAdmissionNotSerializedOnDisk(t *testing.T) {
+	q, err := queue.Open(queue.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	a, err := newAcceptance("auto", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := a.admit("o", "known", "h", "p", now); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	slowWriting := make(chan struct{})
+	a.store = func(rec Acceptance) error {
+		if rec.ID == "slow" {
+			close(slowWriting)
+			<-release
+		}
+		return a.write(rec)
+	}
+	slowDone := make(chan error, 2)
+	go func() { slowDone <- a.admit("o", "slow", "h", "p", now) }()
+	<-slowWriting
+	go func() { slowDone <- a.admit("o", "slow", "h", "p2", now) }()
+	for _, id := range []string{"known", "new-1", "new-2"} {
+		done := make(chan error, 1)
+		go func() { done <- a.admit("o", id, "h", "p", now) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("admit %s: %v", id, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("admitting %s waited for another agent's disk write", id)
+		}
+	}
+	select {
+	case err := <-slowDone:
+		t.Fatalf("a visit of the agent being written returned before its write: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	for range 2 {
+		if err := <-slowDone; err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.store = a.write
+
+	var wg sync.WaitGroup
+	for i := range 500 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.admit("o", fmt.Sprintf("storm-%d", i), "h", "p", now); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	b, err := newAcceptance("auto", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// known, slow, new-1, new-2 and the storm.
+	if got, want := len(b.list()), 4+500; got != want {
+		t.Fatalf("%d agents recorded on disk, want %d", got, want)
 	}
 }
