@@ -97,6 +97,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		BatchEntries:      cfg.BatchEntries,
 		BatchBytes:        cfg.BatchBytes,
 		Window:            cfg.Window,
+		BatchLinger:       cfg.BatchLinger,
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		HandshakeTimeout:  cfg.HandshakeTimeout,
 		AckTimeout:        cfg.AckTimeout,

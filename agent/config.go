@@ -52,6 +52,10 @@ type Config struct {
 	BatchBytes    int
 	// Window is how many batches may be in flight unacknowledged.
 	Window int
+	// BatchLinger is how long after one small batch the next small one
+	// waits, so that what arrives meanwhile goes in one message (0: send
+	// at once).
+	BatchLinger time.Duration
 
 	Sources []SourceConfig
 }
@@ -105,10 +109,14 @@ const (
 	DefaultBatchEntries      = 8000
 	DefaultBatchBytes        = 4 << 20
 	DefaultWindow            = 8
+	DefaultBatchLinger       = 200 * time.Millisecond
 	DefaultPollInterval      = 250 * time.Millisecond
 	DefaultMaxSpoolBytes     = 1 << 30
 	DefaultMinFreeDisk       = 256 << 20
 )
+
+// maxBatchLinger bounds batch_linger.
+const maxBatchLinger = 5 * time.Second
 
 // MaxWindow is the largest window. A mediator reads each stream into
 // a buffer of 64 batches (streamBuffer in mediator/intake.go) while it
@@ -137,6 +145,7 @@ type agentBlock struct {
 	HandshakeTimeout  string   `hcl:"handshake_timeout,optional"`
 	AckTimeout        string   `hcl:"ack_timeout,optional"`
 	ReconnectJitter   string   `hcl:"reconnect_jitter,optional"`
+	BatchLinger       string   `hcl:"batch_linger,optional"`
 	MaxLineBytes      *int     `hcl:"max_line_bytes,optional"`
 	BatchEntries      *int     `hcl:"batch_entries,optional"`
 	BatchBytes        *int     `hcl:"batch_bytes,optional"`
@@ -156,6 +165,7 @@ type agentBlock struct {
 	HandshakeTimeoutRange  hcl.Range `hcl:"handshake_timeout,attr_range"`
 	AckTimeoutRange        hcl.Range `hcl:"ack_timeout,attr_range"`
 	ReconnectJitterRange   hcl.Range `hcl:"reconnect_jitter,attr_range"`
+	BatchLingerRange       hcl.Range `hcl:"batch_linger,attr_range"`
 	MaxLineBytesRange      hcl.Range `hcl:"max_line_bytes,attr_range"`
 	BatchEntriesRange      hcl.Range `hcl:"batch_entries,attr_range"`
 	BatchBytesRange        hcl.Range `hcl:"batch_bytes,attr_range"`
@@ -323,6 +333,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		{"handshake_timeout", a.HandshakeTimeout, a.HandshakeTimeoutRange, 10 * time.Second, 100 * time.Millisecond, &cfg.HandshakeTimeout},
 		{"ack_timeout", a.AckTimeout, a.AckTimeoutRange, 60 * time.Second, time.Second, &cfg.AckTimeout},
 		{"reconnect_jitter", a.ReconnectJitter, a.ReconnectJitterRange, 2 * time.Second, 0, &cfg.ReconnectJitter},
+		{"batch_linger", a.BatchLinger, a.BatchLingerRange, DefaultBatchLinger, 0, &cfg.BatchLinger},
 	}
 	for _, d := range durations {
 		*d.dst = d.def
@@ -339,6 +350,9 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			continue
 		}
 		*d.dst = v
+	}
+	if cfg.BatchLinger > maxBatchLinger {
+		errs = append(errs, hclconf.Errorf(a.BatchLingerRange, "batch_linger must be at most %s: it delays small batches, and longer only adds latency", maxBatchLinger))
 	}
 
 	cfg.FailbackDelay = DefaultFailbackMinutes * time.Minute

@@ -400,7 +400,10 @@ func TestRateLimitedAgentDeliversEverythingOnce(t *testing.T) {
 		sp.Add(100)
 	}
 	agentLogs := &logBuffer{}
-	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, AckTimeout: 5 * time.Second},
+	// Batches of 100: a batch over the limit's one second goes in debt,
+	// so batches as large as the agent's default (8,000) would pass
+	// whole and show no throttling in a run this short.
+	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, BatchEntries: 100, AckTimeout: 5 * time.Second},
 		sp, hclog.New(&hclog.LoggerOptions{Output: agentLogs, Level: hclog.Info}))
 	if err != nil {
 		t.Fatal(err)

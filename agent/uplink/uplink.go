@@ -61,9 +61,17 @@ type Config struct {
 	// Mediators is the ordered list of mediator addresses.
 	Mediators []string
 
-	BatchEntries      int
-	BatchBytes        int
-	Window            int
+	// BatchEntries and BatchBytes bound one message: consecutive spool
+	// records are sent together up to them.
+	BatchEntries int
+	BatchBytes   int
+	Window       int
+	// BatchLinger is how long after a small batch the next small batch
+	// waits, gathering what arrives meanwhile (0: send at once). A host
+	// with several quiet sources then sends a few messages a second, not
+	// one per source poll, and the mediator pays its per-batch cost
+	// (a commit, an acknowledgement) that much less often.
+	BatchLinger       time.Duration
 	HeartbeatInterval time.Duration
 	HandshakeTimeout  time.Duration
 	AckTimeout        time.Duration
@@ -400,6 +408,69 @@ func classify(err error) error {
 	return err
 }
 
+// maxCoalesce is how many spool records one message may gather.
+const maxCoalesce = 256
+
+// outBatch is consecutive spool records on their way as one message.
+type outBatch struct {
+	first, last uint64
+	recs        []queue.Record
+	size        int
+}
+
+func (b *outBatch) entries() int { return int(b.last - b.first + 1) }
+
+// packed is the message's payload. A record is an encoded LogBatch of
+// entries only, and protobuf decodes concatenated messages as one whose
+// repeated fields are concatenated: the records' bytes joined are the
+// batch of all their entries, in order.
+func (b *outBatch) packed() []byte {
+	if len(b.recs) == 1 {
+		return b.recs[0].Value
+	}
+	out := make([]byte, 0, b.size)
+	for _, r := range b.recs {
+		out = append(out, r.Value...)
+	}
+	return out
+}
+
+// coalesce groups consecutive records (no gap in their sequences) into
+// batches of at most maxEntries entries and maxBytes bytes; a record larger
+// than either goes alone.
+func coalesce(recs []queue.Record, maxEntries, maxBytes int) []outBatch {
+	var out []outBatch
+	for _, r := range recs {
+		n := int(r.Last - r.First + 1)
+		if k := len(out) - 1; k >= 0 {
+			b := &out[k]
+			if r.First == b.last+1 && b.entries()+n <= maxEntries && b.size+len(r.Value) <= maxBytes && len(b.recs) < maxCoalesce {
+				b.recs = append(b.recs, r)
+				b.last = r.Last
+				b.size += len(r.Value)
+				continue
+			}
+		}
+		out = append(out, outBatch{first: r.First, last: r.Last, recs: []queue.Record{r}, size: len(r.Value)})
+	}
+	return out
+}
+
+// recordsOf is the records of batches, in order.
+func recordsOf(batches []outBatch) []queue.Record {
+	var out []queue.Record
+	for _, b := range batches {
+		out = append(out, b.recs...)
+	}
+	return out
+}
+
+// small reports whether a batch is small enough to linger for more: under
+// a quarter of both of a message's bounds.
+func (u *Uplink) small(b outBatch) bool {
+	return b.entries() < u.cfg.BatchEntries/4 && b.size < u.cfg.BatchBytes/4
+}
+
 type inflight struct {
 	first, last uint64
 	size        int // bytes (the packed record)
@@ -610,40 +681,59 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	resume := time.NewTimer(time.Hour)
 	resume.Stop()
 	defer resume.Stop()
+	// A small batch sent less than BatchLinger after the previous one
+	// waits for the rest of that time (linger wakes the loop then), and
+	// goes with whatever arrived meanwhile.
+	var lastSent time.Time
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	defer linger.Stop()
 	if err := u.sendHeartbeat(stream); err != nil {
 		return nil, 0, ended(err)
 	}
 	for {
-		// Fill the window: one spool record (one batch as the source
-		// read it) per message, sent without decoding it.
+		// Fill the window: consecutive spool records (each a batch as
+		// a source read it) go in one message up to BatchEntries and
+		// BatchBytes, sent without decoding them.
 		if room := u.cfg.Window - len(window); room > 0 && !time.Now().Before(pausedUntil) {
 			recs := pending
-			if len(recs) > room {
-				recs = recs[:room]
-			}
+			pending = nil
 			if len(recs) == 0 {
 				var err error
-				if recs, err = u.spool.ReadRecords(cursor, room, u.cfg.BatchBytes*room); err != nil {
+				if recs, err = u.spool.ReadRecords(cursor, room*maxCoalesce, u.cfg.BatchBytes*room); err != nil {
 					return nil, 0, fmt.Errorf("read spool: %w", err)
 				}
 			}
-			pending = nil
-			for i, r := range recs {
-				if w := pace.wait(int(r.Last-r.First+1), len(r.Value), time.Now()); w > 0 {
+			batches := coalesce(recs, u.cfg.BatchEntries, u.cfg.BatchBytes)
+			if len(batches) == 1 && u.small(batches[0]) && u.cfg.BatchLinger > 0 {
+				if wait := time.Until(lastSent.Add(u.cfg.BatchLinger)); wait > 0 {
+					// Read again when the linger ends: more may be
+					// there by then.
+					linger.Reset(wait)
+					batches = nil
+				}
+			}
+			for i, b := range batches {
+				if i == room {
+					pending = recordsOf(batches[i:])
+					break
+				}
+				if w := pace.wait(b.entries(), b.size, time.Now()); w > 0 {
 					// Over the budget the mediator announced: wait
 					// rather than send a batch it would refuse, and
 					// keep what was read for then.
-					pending = recs[i:]
+					pending = recordsOf(batches[i:])
 					pausedUntil = time.Now().Add(w)
 					resume.Reset(w)
 					break
 				}
-				b := &sluicev1.LogBatch{Packed: r.Value, FirstSeq: r.First, LastSeq: r.Last}
-				if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: b}}); err != nil {
+				msg := &sluicev1.LogBatch{Packed: b.packed(), FirstSeq: b.first, LastSeq: b.last}
+				if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: msg}}); err != nil {
 					return nil, 0, ended(streamError(err, errc))
 				}
-				window = append(window, inflight{first: r.First, last: r.Last, size: len(r.Value), sentAt: time.Now()})
-				cursor = r.Last + 1
+				lastSent = time.Now()
+				window = append(window, inflight{first: b.first, last: b.last, size: b.size, sentAt: lastSent})
+				cursor = b.last + 1
 				if len(window) == 1 {
 					setOldest()
 				}
@@ -671,6 +761,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 			}
 			setOldest()
 		case <-resume.C:
+		case <-linger.C:
 		case <-hb.C:
 			if err := u.sendHeartbeat(stream); err != nil {
 				return nil, 0, ended(err)

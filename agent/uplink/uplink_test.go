@@ -289,7 +289,8 @@ func TestThrottleResendsOnSameStreamAfterRetryAfter(t *testing.T) {
 		sp.Add(10)
 	}
 	logs := &syncBuffer{}
-	u := runUplink(t, Config{Mediators: []string{m.addr}, Window: 8, AckTimeout: 2 * time.Second}, sp, logs)
+	// BatchEntries 10: one record per batch, as the mediator above counts.
+	u := runUplink(t, Config{Mediators: []string{m.addr}, Window: 8, BatchEntries: 10, AckTimeout: 2 * time.Second}, sp, logs)
 	waitFor(t, "the spool to drain", func() bool { return sp.Depth() == 0 })
 
 	m.mu.Lock()
