@@ -43,6 +43,8 @@ type Result struct {
 	Skipped       string  `json:"skipped,omitempty"`
 	// MPE is set by the MPE stages: the engine against naive evaluation.
 	MPE *MPEFigures `json:"mpe,omitempty"`
+	// Fleet is set by the fleet stage: one entry per number of agents.
+	Fleet []FleetFigures `json:"fleet,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -86,6 +88,7 @@ var stages = []stage{
 	{"end-to-end", "end to end: file → searchable in the embedded index", stageEndToEnd},
 	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS", stageAgentFootprint},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
+	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},
 }
 
 func main() {
@@ -157,7 +160,8 @@ func runSuite() int {
 
 // runStage runs one stage in a child process of this binary.
 func runStage(name string) (Result, error) {
-	args := []string{"-run-stage", name, "-lines", fmt.Sprint(*flagLines), "-bin", *flagBin, "-rules", *flagRules, "-corpus", *flagCorpus}
+	args := []string{"-run-stage", name, "-lines", fmt.Sprint(*flagLines), "-bin", *flagBin, "-rules", *flagRules, "-corpus", *flagCorpus,
+		"-fleet-agents", *flagFleetAgents, "-fleet-seconds", fmt.Sprint(*flagFleetSeconds), "-profile", *flagProfile}
 	if *flagQuick {
 		args = append(args, "-quick")
 	}
@@ -207,6 +211,7 @@ func printTable(results []Result) {
 		fmt.Println("  " + n)
 	}
 	printMPETable(results)
+	printFleet(results)
 }
 
 func writeJSON(path string, v any) error {

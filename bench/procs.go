@@ -101,10 +101,12 @@ func freeAddr() string {
 
 // status is a mediator's /v1/status, as far as the bench needs it.
 type status struct {
-	Received   uint64 `json:"received"`
-	Indexed    uint64 `json:"indexed"`
-	StateDepth int64  `json:"state_depth"`
-	Suspense   string `json:"suspense"`
+	Agents          int    `json:"agents"`
+	ReceivedBatches uint64 `json:"received_batches"`
+	Received        uint64 `json:"received"`
+	Indexed         uint64 `json:"indexed"`
+	StateDepth      int64  `json:"state_depth"`
+	Suspense        string `json:"suspense"`
 }
 
 func getStatus(httpAddr string) (status, error) {

@@ -31,14 +31,16 @@ type StatusResponse struct {
 	MaxAgents  int    `json:"max_agents"`
 	StateDepth int64  `json:"state_depth"`
 	Received   uint64 `json:"received"`
-	Indexed    uint64 `json:"indexed"`
-	Errors     uint64 `json:"errors"`
-	Rules      int    `json:"rules"`
-	RulesError string `json:"rules_error,omitempty"`
-	IndexRetry bool   `json:"index_retrying"`
-	Suspense   string `json:"suspense,omitempty"`
-	DeadLetter int64  `json:"dead_letters"`
-	LastError  string `json:"last_index_error,omitempty"`
+	// ReceivedBatches counts the batches stored (Received counts entries).
+	ReceivedBatches uint64 `json:"received_batches"`
+	Indexed         uint64 `json:"indexed"`
+	Errors          uint64 `json:"errors"`
+	Rules           int    `json:"rules"`
+	RulesError      string `json:"rules_error,omitempty"`
+	IndexRetry      bool   `json:"index_retrying"`
+	Suspense        string `json:"suspense,omitempty"`
+	DeadLetter      int64  `json:"dead_letters"`
+	LastError       string `json:"last_index_error,omitempty"`
 }
 
 // maxSearchLimit caps how many events one search returns.

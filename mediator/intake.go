@@ -50,6 +50,9 @@ type intake struct {
 	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
 	heartbeats heartbeatSink
 	received   atomic.Uint64
+	// batches counts the batches stored (what the per-batch cost is
+	// measured against).
+	batches atomic.Uint64
 	// throttled counts batches refused for an agent's rate limit;
 	// discarded counts batches dropped unanswered behind such a refusal.
 	throttled, discarded atomic.Uint64
@@ -267,6 +270,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 				return status.Error(codes.Internal, "mediator cannot store the batch")
 			}
 			in.received.Add(uint64(stored))
+			in.batches.Add(1)
 			in.registry.update(sess, func(ai *AgentInfo) { ai.Received += uint64(stored) })
 			if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: through}}}); err != nil {
 				return err

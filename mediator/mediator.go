@@ -283,20 +283,21 @@ func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
 func (m *Mediator) Status() StatusResponse {
 	le, _ := m.pipeline.lastError.Load().(string)
 	return StatusResponse{
-		ID:         m.cfg.ID,
-		Version:    m.version,
-		Agents:     m.registry.count(),
-		MaxAgents:  m.cfg.MaxAgents,
-		StateDepth: m.state.q.Len(),
-		Received:   m.intake.received.Load(),
-		Indexed:    m.pipeline.indexed.Load(),
-		Errors:     m.pipeline.errors.Load(),
-		Rules:      m.rules.current.Load().Len(),
-		RulesError: m.rules.lastError.Load().(string),
-		IndexRetry: m.pipeline.retrying.Load(),
-		Suspense:   m.suspense.reason(),
-		DeadLetter: m.dead.len(),
-		LastError:  le,
+		ID:              m.cfg.ID,
+		Version:         m.version,
+		Agents:          m.registry.count(),
+		MaxAgents:       m.cfg.MaxAgents,
+		StateDepth:      m.state.q.Len(),
+		Received:        m.intake.received.Load(),
+		ReceivedBatches: m.intake.batches.Load(),
+		Indexed:         m.pipeline.indexed.Load(),
+		Errors:          m.pipeline.errors.Load(),
+		Rules:           m.rules.current.Load().Len(),
+		RulesError:      m.rules.lastError.Load().(string),
+		IndexRetry:      m.pipeline.retrying.Load(),
+		Suspense:        m.suspense.reason(),
+		DeadLetter:      m.dead.len(),
+		LastError:       le,
 	}
 }
 
