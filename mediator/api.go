@@ -33,14 +33,16 @@ type StatusResponse struct {
 	Received   uint64 `json:"received"`
 	// ReceivedBatches counts the batches stored (Received counts entries).
 	ReceivedBatches uint64 `json:"received_batches"`
-	Indexed         uint64 `json:"indexed"`
-	Errors          uint64 `json:"errors"`
-	Rules           int    `json:"rules"`
-	RulesError      string `json:"rules_error,omitempty"`
-	IndexRetry      bool   `json:"index_retrying"`
-	Suspense        string `json:"suspense,omitempty"`
-	DeadLetter      int64  `json:"dead_letters"`
-	LastError       string `json:"last_index_error,omitempty"`
+	// Pressure is how far behind acknowledgements and handshakes are.
+	Pressure   Pressure `json:"pressure"`
+	Indexed    uint64   `json:"indexed"`
+	Errors     uint64   `json:"errors"`
+	Rules      int      `json:"rules"`
+	RulesError string   `json:"rules_error,omitempty"`
+	IndexRetry bool     `json:"index_retrying"`
+	Suspense   string   `json:"suspense,omitempty"`
+	DeadLetter int64    `json:"dead_letters"`
+	LastError  string   `json:"last_index_error,omitempty"`
 }
 
 // maxSearchLimit caps how many events one search returns.

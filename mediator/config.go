@@ -47,6 +47,11 @@ type Config struct {
 	// SuspenseMinFree is the free disk space (bytes) in data_dir under
 	// which the mediator enters suspense; 0 disables the check.
 	SuspenseMinFree int64
+	// SuspenseAckLatency is the acknowledgement latency (p99 over the
+	// last 10 s) over which the mediator enters suspense and sheds
+	// agents, before their ack_timeout makes them give up on it; 0
+	// disables the check.
+	SuspenseAckLatency time.Duration
 
 	// TLS is the mediator's mutual-TLS identity (nil: plaintext, allowed
 	// on loopback or with insecure = true).
@@ -118,6 +123,10 @@ const (
 	// DefaultSuspenseBacklog is about 1 GB of typical lines waiting.
 	DefaultSuspenseBacklog = 5000000
 	DefaultSuspenseMinFree = 512 << 20
+	// DefaultSuspenseAckLatency sheds agents well before the agent's
+	// default ack_timeout (60 s) would make them fail over on their own,
+	// each after a minute of waiting.
+	DefaultSuspenseAckLatency = 10 * time.Second
 
 	DefaultMaxConnectionAge = time.Hour
 	DefaultAgentRateEntries = 100000
@@ -145,60 +154,62 @@ type fileSchema struct {
 }
 
 type mediatorBlock struct {
-	ID               string   `hcl:"id,optional"`
-	Listen           string   `hcl:"listen,optional"`
-	HTTP             string   `hcl:"http,optional"`
-	DataDir          string   `hcl:"data_dir,optional"`
-	Rules            []string `hcl:"rules,optional"`
-	Insecure         bool     `hcl:"insecure,optional"`
-	LogLevel         string   `hcl:"log_level,optional"`
-	MaxAgents        *int     `hcl:"max_agents,optional"`
-	Workers          *int     `hcl:"workers,optional"`
-	IndexBatch       *int     `hcl:"index_batch,optional"`
-	IndexFlush       string   `hcl:"index_flush,optional"`
-	HandshakeTimeout string   `hcl:"handshake_timeout,optional"`
-	SuspenseBacklog  *int     `hcl:"suspense_backlog,optional"`
-	SuspenseMinFree  string   `hcl:"suspense_min_free,optional"`
-	ARM              string   `hcl:"arm,optional"`
-	ARMInterval      string   `hcl:"arm_interval,optional"`
-	Accept           string   `hcl:"accept,optional"`
-	Revoked          []string `hcl:"revoked,optional"`
-	RevokedFile      string   `hcl:"revoked_file,optional"`
-	MaxConnAge       string   `hcl:"max_connection_age,optional"`
-	MaxBatchEntries  *int     `hcl:"max_batch_entries,optional"`
-	MaxBatchBytes    string   `hcl:"max_batch_bytes,optional"`
-	MaxStreams       *int     `hcl:"max_streams,optional"`
-	MaxInflightBytes string   `hcl:"max_inflight_bytes,optional"`
-	MemoryLimit      string   `hcl:"memory_limit,optional"`
-	AdminTokenFile   string   `hcl:"admin_token_file,optional"`
-	MaxLineBytes     string   `hcl:"max_line_bytes,optional"`
+	ID                 string   `hcl:"id,optional"`
+	Listen             string   `hcl:"listen,optional"`
+	HTTP               string   `hcl:"http,optional"`
+	DataDir            string   `hcl:"data_dir,optional"`
+	Rules              []string `hcl:"rules,optional"`
+	Insecure           bool     `hcl:"insecure,optional"`
+	LogLevel           string   `hcl:"log_level,optional"`
+	MaxAgents          *int     `hcl:"max_agents,optional"`
+	Workers            *int     `hcl:"workers,optional"`
+	IndexBatch         *int     `hcl:"index_batch,optional"`
+	IndexFlush         string   `hcl:"index_flush,optional"`
+	HandshakeTimeout   string   `hcl:"handshake_timeout,optional"`
+	SuspenseBacklog    *int     `hcl:"suspense_backlog,optional"`
+	SuspenseMinFree    string   `hcl:"suspense_min_free,optional"`
+	SuspenseAckLatency string   `hcl:"suspense_ack_latency,optional"`
+	ARM                string   `hcl:"arm,optional"`
+	ARMInterval        string   `hcl:"arm_interval,optional"`
+	Accept             string   `hcl:"accept,optional"`
+	Revoked            []string `hcl:"revoked,optional"`
+	RevokedFile        string   `hcl:"revoked_file,optional"`
+	MaxConnAge         string   `hcl:"max_connection_age,optional"`
+	MaxBatchEntries    *int     `hcl:"max_batch_entries,optional"`
+	MaxBatchBytes      string   `hcl:"max_batch_bytes,optional"`
+	MaxStreams         *int     `hcl:"max_streams,optional"`
+	MaxInflightBytes   string   `hcl:"max_inflight_bytes,optional"`
+	MemoryLimit        string   `hcl:"memory_limit,optional"`
+	AdminTokenFile     string   `hcl:"admin_token_file,optional"`
+	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
 
 	TLS       *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
 	RateLimit *rateLimitBlock   `hcl:"rate_limit,block"`
 
-	DefRange              hcl.Range `hcl:",def_range"`
-	ListenRange           hcl.Range `hcl:"listen,attr_range"`
-	HTTPRange             hcl.Range `hcl:"http,attr_range"`
-	LogLevelRange         hcl.Range `hcl:"log_level,attr_range"`
-	MaxAgentsRange        hcl.Range `hcl:"max_agents,attr_range"`
-	WorkersRange          hcl.Range `hcl:"workers,attr_range"`
-	IndexBatchRange       hcl.Range `hcl:"index_batch,attr_range"`
-	IndexFlushRange       hcl.Range `hcl:"index_flush,attr_range"`
-	HandshakeTimeoutRange hcl.Range `hcl:"handshake_timeout,attr_range"`
-	SuspenseBacklogRange  hcl.Range `hcl:"suspense_backlog,attr_range"`
-	SuspenseMinFreeRange  hcl.Range `hcl:"suspense_min_free,attr_range"`
-	ARMRange              hcl.Range `hcl:"arm,attr_range"`
-	ARMIntervalRange      hcl.Range `hcl:"arm_interval,attr_range"`
-	InsecureRange         hcl.Range `hcl:"insecure,attr_range"`
-	AcceptRange           hcl.Range `hcl:"accept,attr_range"`
-	MaxConnAgeRange       hcl.Range `hcl:"max_connection_age,attr_range"`
-	MaxBatchEntriesRange  hcl.Range `hcl:"max_batch_entries,attr_range"`
-	MaxBatchBytesRange    hcl.Range `hcl:"max_batch_bytes,attr_range"`
-	MaxStreamsRange       hcl.Range `hcl:"max_streams,attr_range"`
-	MaxInflightBytesRange hcl.Range `hcl:"max_inflight_bytes,attr_range"`
-	MemoryLimitRange      hcl.Range `hcl:"memory_limit,attr_range"`
-	MaxLineBytesRange     hcl.Range `hcl:"max_line_bytes,attr_range"`
+	DefRange                hcl.Range `hcl:",def_range"`
+	ListenRange             hcl.Range `hcl:"listen,attr_range"`
+	HTTPRange               hcl.Range `hcl:"http,attr_range"`
+	LogLevelRange           hcl.Range `hcl:"log_level,attr_range"`
+	MaxAgentsRange          hcl.Range `hcl:"max_agents,attr_range"`
+	WorkersRange            hcl.Range `hcl:"workers,attr_range"`
+	IndexBatchRange         hcl.Range `hcl:"index_batch,attr_range"`
+	IndexFlushRange         hcl.Range `hcl:"index_flush,attr_range"`
+	HandshakeTimeoutRange   hcl.Range `hcl:"handshake_timeout,attr_range"`
+	SuspenseBacklogRange    hcl.Range `hcl:"suspense_backlog,attr_range"`
+	SuspenseMinFreeRange    hcl.Range `hcl:"suspense_min_free,attr_range"`
+	SuspenseAckLatencyRange hcl.Range `hcl:"suspense_ack_latency,attr_range"`
+	ARMRange                hcl.Range `hcl:"arm,attr_range"`
+	ARMIntervalRange        hcl.Range `hcl:"arm_interval,attr_range"`
+	InsecureRange           hcl.Range `hcl:"insecure,attr_range"`
+	AcceptRange             hcl.Range `hcl:"accept,attr_range"`
+	MaxConnAgeRange         hcl.Range `hcl:"max_connection_age,attr_range"`
+	MaxBatchEntriesRange    hcl.Range `hcl:"max_batch_entries,attr_range"`
+	MaxBatchBytesRange      hcl.Range `hcl:"max_batch_bytes,attr_range"`
+	MaxStreamsRange         hcl.Range `hcl:"max_streams,attr_range"`
+	MaxInflightBytesRange   hcl.Range `hcl:"max_inflight_bytes,attr_range"`
+	MemoryLimitRange        hcl.Range `hcl:"memory_limit,attr_range"`
+	MaxLineBytesRange       hcl.Range `hcl:"max_line_bytes,attr_range"`
 }
 
 type httpTLSBlock struct {
@@ -334,9 +345,10 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	)...)
 
 	errs = append(errs, durationSettings(
-		durationSetting{"index_flush", m.IndexFlush, m.IndexFlushRange, DefaultIndexFlush, &cfg.IndexFlush},
-		durationSetting{"handshake_timeout", m.HandshakeTimeout, m.HandshakeTimeoutRange, 10 * time.Second, &cfg.HandshakeTimeout},
-		durationSetting{"arm_interval", m.ARMInterval, m.ARMIntervalRange, 5 * time.Second, &cfg.ARMInterval},
+		durationSetting{name: "index_flush", val: m.IndexFlush, rng: m.IndexFlushRange, def: DefaultIndexFlush, dst: &cfg.IndexFlush},
+		durationSetting{name: "handshake_timeout", val: m.HandshakeTimeout, rng: m.HandshakeTimeoutRange, def: 10 * time.Second, dst: &cfg.HandshakeTimeout},
+		durationSetting{name: "arm_interval", val: m.ARMInterval, rng: m.ARMIntervalRange, def: 5 * time.Second, dst: &cfg.ARMInterval},
+		durationSetting{name: "suspense_ack_latency", val: m.SuspenseAckLatency, rng: m.SuspenseAckLatencyRange, def: DefaultSuspenseAckLatency, dst: &cfg.SuspenseAckLatency, zeroOff: true},
 	)...)
 
 	// Resume below 80% of the limit, so the condition does not flap.
@@ -411,13 +423,15 @@ func intSettings(settings ...intSetting) hclconf.Errors {
 	return errs
 }
 
-// durationSetting is an optional positive duration attribute.
+// durationSetting is an optional positive duration attribute; with
+// zeroOff, "0" is allowed too (the feature is off).
 type durationSetting struct {
-	name string
-	val  string
-	rng  hcl.Range
-	def  time.Duration
-	dst  *time.Duration
+	name    string
+	val     string
+	rng     hcl.Range
+	def     time.Duration
+	dst     *time.Duration
+	zeroOff bool
 }
 
 // durationSettings stores each setting's value, or its default, in dst.
@@ -433,7 +447,7 @@ func durationSettings(settings ...durationSetting) hclconf.Errors {
 			errs = append(errs, e)
 			continue
 		}
-		if v <= 0 {
+		if v < 0 || v == 0 && !d.zeroOff {
 			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
 			continue
 		}
@@ -545,9 +559,9 @@ func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
 	}
 	// 0 leaves the backend's defaults.
 	errs = append(errs, durationSettings(
-		durationSetting{"flush_interval", ib.FlushInterval, ib.FlushIntervalRange, 0, &ec.FlushInterval},
-		durationSetting{"retry_for", ib.RetryFor, ib.RetryForRange, 0, &ec.RetryFor},
-		durationSetting{"timeout", ib.Timeout, ib.TimeoutRange, 0, &ec.Timeout},
+		durationSetting{name: "flush_interval", val: ib.FlushInterval, rng: ib.FlushIntervalRange, def: 0, dst: &ec.FlushInterval},
+		durationSetting{name: "retry_for", val: ib.RetryFor, rng: ib.RetryForRange, def: 0, dst: &ec.RetryFor},
+		durationSetting{name: "timeout", val: ib.Timeout, rng: ib.TimeoutRange, def: 0, dst: &ec.Timeout},
 	)...)
 	return ec, errs
 }

@@ -49,7 +49,10 @@ type intake struct {
 	inflight *byteBudget
 	// heartbeats receives agents' heartbeats for ARM (nil: no ARM).
 	heartbeats heartbeatSink
-	received   atomic.Uint64
+	// pressure measures how far behind acknowledgements and handshakes
+	// are.
+	pressure *pressureGauges
+	received atomic.Uint64
 	// batches counts the batches stored (what the per-batch cost is
 	// measured against).
 	batches atomic.Uint64
@@ -76,6 +79,14 @@ const streamBuffer = 64
 func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	ctx, cancel := context.WithCancelCause(stream.Context())
 	defer cancel(nil)
+	started := time.Now()
+	in.pressure.admitting.Add(1)
+	admitting := true
+	defer func() {
+		if admitting {
+			in.pressure.admitting.Add(-1)
+		}
+	}()
 	peerAddr := ""
 	if p, ok := peer.FromContext(ctx); ok {
 		peerAddr = p.Addr.String()
@@ -157,6 +168,9 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Welcome{Welcome: &sluicev1.Welcome{MediatorId: in.id, HeldThroughSeq: held}}}); err != nil {
 		return err
 	}
+	in.pressure.admitting.Add(-1)
+	admitting = false
+	in.pressure.handshakes.add(time.Since(started))
 	log.Info("agent connected", "hostname", sess.info.Hostname, "version", sess.info.Version, "held_through", held, "resume_seq", hello.GetResumeSeq())
 
 	batches := make(chan received, streamBuffer)
@@ -169,15 +183,26 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	// A batch's share of the in-flight budget is given back once it is
 	// handled (at the next turn of the loop), and those still queued when
 	// the stream ends once the receiver has stopped adding to the queue.
+	// The same for its count in the waiting batches.
 	var holding int64
-	defer func() {
+	var handling bool
+	done := func() {
 		in.inflight.release(holding)
+		holding = 0
+		if handling {
+			in.pressure.waiting.Add(-1)
+			handling = false
+		}
+	}
+	defer func() {
+		done()
 		go func() {
 			<-recvDone
 			for {
 				select {
 				case r := <-batches:
 					in.inflight.release(r.size)
+					in.pressure.waiting.Add(-1)
 				default:
 					return
 				}
@@ -191,8 +216,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	throttled, resumeSeq := false, uint64(0)
 
 	for {
-		in.inflight.release(holding)
-		holding = 0
+		done()
 		select {
 		case <-ctx.Done():
 			cause := context.Cause(ctx)
@@ -221,7 +245,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			return err
 		case r := <-batches:
 			b := r.batch
-			holding = r.size
+			holding, handling = r.size, true
 			n, size := batchSize(b)
 			if n == 0 {
 				continue
@@ -275,6 +299,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Ack{Ack: &sluicev1.Ack{ThroughSeq: through}}}); err != nil {
 				return err
 			}
+			in.pressure.acks.add(time.Since(r.at))
 		}
 	}
 }
@@ -352,6 +377,7 @@ func (in *intake) receiveHello(ctx context.Context, stream sluicev1.MediatorServ
 type received struct {
 	batch *sluicev1.LogBatch
 	size  int64
+	at    time.Time // when it was read off the stream
 }
 
 // receive reads the stream: batches go to the committer, heartbeats are
@@ -368,13 +394,15 @@ func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_C
 			// Not reading on until there is room holds the agent back
 			// through gRPC's flow control: the batches a flood of agents
 			// has sent wait in their spools, not in this process.
-			r := received{batch: m.Batch, size: int64(proto.Size(m.Batch))}
+			r := received{batch: m.Batch, size: int64(proto.Size(m.Batch)), at: time.Now()}
 			if err := in.inflight.acquire(ctx, r.size); err != nil {
 				return err
 			}
+			in.pressure.waiting.Add(1)
 			select {
 			case batches <- r:
 			case <-ctx.Done():
+				in.pressure.waiting.Add(-1)
 				in.inflight.release(r.size)
 				return ctx.Err()
 			}

@@ -400,10 +400,12 @@ func TestRateLimitedAgentDeliversEverythingOnce(t *testing.T) {
 		sp.Add(100)
 	}
 	agentLogs := &logBuffer{}
-	// Batches of 100: a batch over the limit's one second goes in debt,
-	// so batches as large as the agent's default (8,000) would pass
-	// whole and show no throttling in a run this short.
-	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, BatchEntries: 100, AckTimeout: 5 * time.Second},
+	// Batches of 1,000 (the agent gathers ten of its 100-entry records in
+	// one): a batch over the limit's one second goes in debt, so batches
+	// as large as the agent's default (8,000) would pass whole and show
+	// no throttling in a run this short; much smaller ones, on a loaded
+	// machine, come slowly enough to stay under the limit.
+	up, err := uplink.New(uplink.Config{AgentID: "steady", Mediators: []string{m.Addr()}, Window: 8, BatchEntries: 1000, AckTimeout: 5 * time.Second},
 		sp, hclog.New(&hclog.LoggerOptions{Output: agentLogs, Level: hclog.Info}))
 	if err != nil {
 		t.Fatal(err)
@@ -500,5 +502,27 @@ func TestRateLimitBucket(t *testing.T) {
 	}
 	if (&limits{}).acquire("acme", "a1") != nil {
 		t.Fatal("a budget without limits")
+	}
+}
+
+// /v1/status says how far behind acknowledgements and handshakes are.
+func TestStatusReportsPressure(t *testing.T) {
+	m := testMediator(t, "")
+	stream, _, err := dialAgent(t, m.Addr(), "pressed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range uint64(5) {
+		_ = stream.Send(entriesBatch(i*10+1, i*10+10))
+		if a := nextData(t, stream).GetAck(); a.GetThroughSeq() != i*10+10 {
+			t.Fatalf("ack %v", a)
+		}
+	}
+	p := m.Status().Pressure
+	if p.AckP99ms <= 0 || p.AckP50ms <= 0 || p.AckP50ms > p.AckP99ms || p.HandshakeP99ms <= 0 {
+		t.Fatalf("pressure %+v: want acknowledgement and handshake latencies", p)
+	}
+	if p.WaitingBatches != 0 || p.Admitting != 0 {
+		t.Fatalf("pressure %+v: nothing waits at rest", p)
 	}
 }

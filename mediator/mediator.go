@@ -26,6 +26,7 @@ import (
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -144,8 +145,10 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		dir:           cfg.DataDir,
 		backlog:       m.state.q.Len,
 		freeBytes:     diskFree,
+		ackMax:        cfg.SuspenseAckLatency,
 		registry:      m.registry,
 		logger:        logger.Named("suspense"),
+		slowLog:       logging.Limiter{Every: time.Minute},
 	}
 	if cfg.ARM != "" {
 		host, _ := os.Hostname()
@@ -187,6 +190,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		handshakeTimeout: cfg.HandshakeTimeout,
 		logger:           logger.Named("intake"),
 		inflight:         newByteBudget(cfg.MaxInflightBytes),
+		pressure:         newPressureGauges(nil),
 		limits: limits{
 			entriesPerSec:   cfg.AgentRateEntries,
 			bytesPerSec:     cfg.AgentRateBytes,
@@ -194,6 +198,8 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 			maxBatchBytes:   cfg.MaxBatchBytes,
 		},
 	}
+	m.suspense.ackLatency = func() time.Duration { return m.intake.pressure.acks.percentile(99) }
+	m.suspense.pressure = m.intake.pressure.snapshot
 	if m.arm != nil {
 		m.intake.heartbeats = m.arm
 	}
@@ -289,6 +295,7 @@ func (m *Mediator) Status() StatusResponse {
 		MaxAgents:       m.cfg.MaxAgents,
 		StateDepth:      m.state.q.Len(),
 		Received:        m.intake.received.Load(),
+		Pressure:        m.intake.pressure.snapshot(),
 		ReceivedBatches: m.intake.batches.Load(),
 		Indexed:         m.pipeline.indexed.Load(),
 		Errors:          m.pipeline.errors.Load(),

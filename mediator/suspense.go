@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // suspendRetryAfter is what a Suspend asks the agent to wait before
@@ -22,7 +24,10 @@ const suspendRetryAfter = 30 * time.Second
 const reshedAfter = 5 * time.Second
 
 // suspense is the mediator's suspense condition (LogRhythm): when its
-// state backlog or its disk is over the limit it refuses new agents and
+// state backlog or its disk is over the limit, or its acknowledgements
+// take longer than suspense_ack_latency (it is taking more than it can
+// commit: agents would otherwise wait until their ack_timeout), it
+// refuses new agents and
 // sends Suspend to the connected ones beyond what it can hold, so they fail
 // over to another mediator instead of piling more onto this one; the rest
 // stay connected. It clears when the backlog has drained below the
@@ -30,8 +35,9 @@ const reshedAfter = 5 * time.Second
 //
 // What it can hold: the share of the agents' input it keeps taking is its
 // headroom — the low-water mark over the backlog (the state must drain
-// back to that mark), or the free disk over suspense_min_free, whichever is
-// smaller. It suspends agents, biggest producers first, until what the
+// back to that mark), the free disk over suspense_min_free, or the
+// latency limit over the acknowledgement latency, whichever is smaller.
+// It clears once acknowledgements are back under half the limit. It suspends agents, biggest producers first, until what the
 // remaining agents sent since the previous check is within that share (see
 // pickSuspend). While the condition holds and the pressure keeps growing,
 // it sheds again every reshedAfter, in proportion to the growth.
@@ -42,8 +48,16 @@ type suspense struct {
 	dir           string
 	backlog       func() int64
 	freeBytes     func(dir string) (int64, error)
-	registry      *registry
-	logger        hclog.Logger
+	// ackMax is suspense_ack_latency (0: off); ackLatency reports the
+	// acknowledgement latency now (p99 over the last seconds) and
+	// pressure the rest of the intake's figures, for the log.
+	ackMax     time.Duration
+	ackLatency func() time.Duration
+	pressure   func() Pressure
+	registry   *registry
+	logger     hclog.Logger
+	// slowLog limits the warning that acknowledgements fall behind.
+	slowLog logging.Limiter
 
 	mu  sync.Mutex
 	why string
@@ -74,6 +88,10 @@ func (s *suspense) reason() string {
 func (s *suspense) check() {
 	backlog := s.backlog()
 	free, ferr := s.freeBytes(s.dir)
+	var lat time.Duration
+	if s.ackLatency != nil {
+		lat = s.ackLatency()
+	}
 	s.mu.Lock()
 	loads := s.snapshot()
 	was := s.why
@@ -81,6 +99,7 @@ func (s *suspense) check() {
 	share := 1.0 // of the current input the mediator can keep taking
 	overBacklog := s.backlogMax > 0 && backlog > s.backlogMax
 	lowDisk := s.minFree > 0 && ferr == nil && free < s.minFree
+	slowAcks := s.ackMax > 0 && lat > s.ackMax
 	if overBacklog {
 		why = fmt.Sprintf("state backlog %d entries over suspense_backlog %d", backlog, s.backlogMax)
 		share = min(share, ratio(s.backlogResume, backlog))
@@ -91,11 +110,19 @@ func (s *suspense) check() {
 		}
 		share = min(share, ratio(free, s.minFree))
 	}
+	if slowAcks {
+		if why == "" {
+			why = fmt.Sprintf("acknowledgements take %s (p99 over 10 s), over suspense_ack_latency %s", lat.Round(time.Millisecond), s.ackMax)
+		}
+		share = min(share, ratio(int64(s.ackMax), int64(lat)))
+	}
 	switch {
 	case why != "":
 	case was != "" && s.backlogMax > 0 && backlog > s.backlogResume:
 		why = was // hold until the backlog is under the low-water mark
 	case was != "" && s.minFree > 0 && ferr == nil && free < s.minFree+s.minFree/10:
+		why = was
+	case was != "" && s.ackMax > 0 && lat > s.ackMax/2:
 		why = was
 	}
 	entering := was == "" && why != ""
@@ -105,7 +132,7 @@ func (s *suspense) check() {
 	case entering:
 		victims = pickSuspend(loads, share)
 		s.shedShare, s.shedAt = share, time.Now()
-	case why != "" && (overBacklog || lowDisk) && share < s.shedShare && time.Since(s.shedAt) >= reshedAfter:
+	case why != "" && (overBacklog || lowDisk || slowAcks) && share < s.shedShare && time.Since(s.shedAt) >= reshedAfter:
 		// Still over the limit, and worse than at the last shed: what
 		// is left is still too much. Shed in proportion to the growth.
 		keep = share / s.shedShare
@@ -128,6 +155,16 @@ func (s *suspense) check() {
 			"reason", why, "connected", len(loads), "agents_suspended", n, "agents_kept", len(loads)-n, "input_share_kept", fmt.Sprintf("%.2f", keep))
 	case was != "" && why == "":
 		s.logger.Info("suspense cleared: accepting agents again", "backlog", backlog)
+	case why == "" && s.ackMax > 0 && lat > s.ackMax/2:
+		// Not yet in suspense, but on the way: say so while it helps.
+		if n := s.slowLog.Allow(time.Now()); n >= 0 {
+			kv := []any{"ack_p99", lat.Round(time.Millisecond), "suspense_ack_latency", s.ackMax}
+			if s.pressure != nil {
+				p := s.pressure()
+				kv = append(kv, "waiting_batches", p.WaitingBatches, "admitting", p.Admitting, "handshake_p99_ms", p.HandshakeP99ms)
+			}
+			s.logger.Warn("acknowledgements are falling behind: the mediator takes in more than it commits", logging.Suppressed(kv, n)...)
+		}
 	}
 }
 
@@ -152,7 +189,7 @@ type agentLoad struct {
 // sent since the previous check, and remembers their counters for the next
 // one. The caller holds s.mu.
 func (s *suspense) snapshot() []agentLoad {
-	if s.registry == nil || (s.backlogMax <= 0 && s.minFree <= 0) {
+	if s.registry == nil || (s.backlogMax <= 0 && s.minFree <= 0 && s.ackMax <= 0) {
 		return nil
 	}
 	r := s.registry

@@ -276,3 +276,79 @@ func TestSuspenseKeepsSmallProducersConnected(t *testing.T) {
 		t.Fatalf("%d agents connected, want the small ones", n)
 	}
 }
+
+// Acknowledgements at 4× suspense_ack_latency: the mediator keeps a
+// quarter of its input, shedding the biggest producers before their
+// ack_timeout would, and clears once acknowledgements are back under
+// half the limit (not before: no flapping).
+func TestSuspenseOnSlowAcknowledgements(t *testing.T) {
+	w := newShedWorld(t, 0, 0, 0)
+	lat := 100 * time.Millisecond
+	w.s.ackMax = 10 * time.Second
+	w.s.ackLatency = func() time.Duration { return lat }
+	logs := &logBuffer{}
+	w.s.logger = hclog.New(&hclog.LoggerOptions{Output: logs})
+	w.connect("s", 4)
+	w.s.check()
+	w.wantTold("fast acks")
+	lat = 6 * time.Second // over half the limit: a warning, no suspense
+	w.s.check()
+	w.wantTold("slowing acks")
+	if w.s.reason() != "" || !strings.Contains(logs.String(), "acknowledgements are falling behind") {
+		t.Fatalf("reason %q, log %q", w.s.reason(), logs.String())
+	}
+	for i, n := range []uint64{100, 600, 200, 100} {
+		w.send(i, n)
+	}
+	lat = 40 * time.Second
+	w.s.check()
+	if !strings.Contains(w.s.reason(), "acknowledgements take 40s") {
+		t.Fatalf("reason %q", w.s.reason())
+	}
+	// A quarter of 1,000 entries is kept: s-1 (600) and s-2 (200) go.
+	w.wantTold("entering suspense", "s-1", "s-2")
+	lat = 7 * time.Second // under the limit, over half of it: holds
+	w.s.check()
+	if w.s.reason() == "" {
+		t.Fatal("suspense cleared over half the limit")
+	}
+	lat = 4 * time.Second
+	w.s.check()
+	if w.s.reason() != "" {
+		t.Fatalf("still in suspense: %q", w.s.reason())
+	}
+}
+
+func TestLatencyWindow(t *testing.T) {
+	now := time.Unix(1000, 0)
+	w := newLatencyWindow(func() time.Time { return now })
+	if w.percentile(99) != 0 {
+		t.Fatal("empty window has a percentile")
+	}
+	for i := range 100 {
+		w.add(time.Duration(i+1) * time.Millisecond) // 1..100 ms
+	}
+	for _, tc := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50 * time.Millisecond}, {99, 99 * time.Millisecond}, {100, 100 * time.Millisecond}} {
+		got := w.percentile(tc.p)
+		// Buckets are quarter powers of two: at most 19% over.
+		if got < tc.want || got > tc.want*119/100 {
+			t.Fatalf("p%v = %v, want %v (+19%%)", tc.p, got, tc.want)
+		}
+	}
+	now = now.Add(5 * time.Second)
+	w.add(10 * time.Second)
+	if got := w.percentile(100); got < 10*time.Second {
+		t.Fatalf("max = %v after a 10 s latency", got)
+	}
+	now = now.Add(6 * time.Second) // the first second left the window
+	if got := w.percentile(50); got < 10*time.Second {
+		t.Fatalf("p50 = %v: old latencies still counted", got)
+	}
+	now = now.Add(10 * time.Second)
+	if got := w.percentile(99); got != 0 {
+		t.Fatalf("p99 = %v after the window passed", got)
+	}
+}
