@@ -632,8 +632,13 @@ type Heartbeat struct {
 	LastMediator    string                 `protobuf:"bytes,6,opt,name=last_mediator,json=lastMediator,proto3" json:"last_mediator,omitempty"`
 	SpoolDepth      uint64                 `protobuf:"varint,7,opt,name=spool_depth,json=spoolDepth,proto3" json:"spool_depth,omitempty"`
 	Organization    string                 `protobuf:"bytes,8,opt,name=organization,proto3" json:"organization,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// stalled says why the component's pipeline cannot make progress ("" when
+	// it moves): a mediator whose state holds entries that nothing indexes, an
+	// agent whose spool grows while its mediator acknowledges nothing. ARM
+	// raises an event when it becomes set and when it clears.
+	Stalled       string `protobuf:"bytes,9,opt,name=stalled,proto3" json:"stalled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Heartbeat) Reset() {
@@ -718,6 +723,13 @@ func (x *Heartbeat) GetSpoolDepth() uint64 {
 func (x *Heartbeat) GetOrganization() string {
 	if x != nil {
 		return x.Organization
+	}
+	return ""
+}
+
+func (x *Heartbeat) GetStalled() string {
+	if x != nil {
+		return x.Stalled
 	}
 	return ""
 }
@@ -967,7 +979,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\blast_seq\x18\x04 \x01(\x04R\alastSeq\"&\n" +
 	"\x03Ack\x12\x1f\n" +
 	"\vthrough_seq\x18\x01 \x01(\x04R\n" +
-	"throughSeq\"\xa9\x02\n" +
+	"throughSeq\"\xc3\x02\n" +
 	"\tHeartbeat\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12!\n" +
 	"\fcomponent_id\x18\x02 \x01(\tR\vcomponentId\x12\x1a\n" +
@@ -977,7 +989,8 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\rlast_mediator\x18\x06 \x01(\tR\flastMediator\x12\x1f\n" +
 	"\vspool_depth\x18\a \x01(\x04R\n" +
 	"spoolDepth\x12\"\n" +
-	"\forganization\x18\b \x01(\tR\forganization\"]\n" +
+	"\forganization\x18\b \x01(\tR\forganization\x12\x18\n" +
+	"\astalled\x18\t \x01(\tR\astalled\"]\n" +
 	"\aSuspend\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12:\n" +
 	"\vretry_after\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\n" +
