@@ -41,8 +41,15 @@ type StatusResponse struct {
 	RulesError string   `json:"rules_error,omitempty"`
 	IndexRetry bool     `json:"index_retrying"`
 	Suspense   string   `json:"suspense,omitempty"`
-	DeadLetter int64    `json:"dead_letters"`
-	LastError  string   `json:"last_index_error,omitempty"`
+	// Stalled is set while state holds entries that nothing indexes (with
+	// the index healthy) for stall_warning; StalledReason says more, and
+	// Stalls counts the stalls since the start.
+	Stalled       bool          `json:"stalled"`
+	StalledReason string        `json:"stalled_reason,omitempty"`
+	Stalls        uint64        `json:"stalls"`
+	Pipeline      PipelineState `json:"pipeline"`
+	DeadLetter    int64         `json:"dead_letters"`
+	LastError     string        `json:"last_index_error,omitempty"`
 }
 
 // maxSearchLimit caps how many events one search returns.
@@ -57,6 +64,8 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("GET /v1/search", m.handleSearch)
 	mux.HandleFunc("GET /v1/count", m.handleCount)
 	mux.HandleFunc("GET /v1/status", m.handleStatus)
+	mux.HandleFunc("GET /healthz", m.handleHealthz)
+	mux.HandleFunc("GET /readyz", m.handleReadyz)
 	mux.HandleFunc("GET /v1/agents", m.handleAgents)
 	mux.HandleFunc("POST /v1/agents/{id}/accept", m.adminOnly(m.handleDecide(StateAccepted)))
 	mux.HandleFunc("POST /v1/agents/{id}/reject", m.adminOnly(m.handleDecide(StateRejected)))
@@ -146,6 +155,40 @@ type AgentsResponse struct {
 	Connected []AgentInfo  `json:"connected"`
 	Known     []Acceptance `json:"known"`
 	Accept    string       `json:"accept"`
+}
+
+// handleHealthz answers 200 while the process serves HTTP: a liveness
+// probe, never a reason to send it traffic (that is /readyz).
+func (m *Mediator) handleHealthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ReadyResponse is the body of GET /readyz.
+type ReadyResponse struct {
+	Ready   bool     `json:"ready"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// handleReadyz answers 200 when the mediator takes agents and its pipeline
+// moves, 503 with the reasons otherwise (suspense, a stalled pipeline,
+// shutting down), so a load balancer or an orchestrator sends agents
+// elsewhere.
+func (m *Mediator) handleReadyz(w http.ResponseWriter, _ *http.Request) {
+	var why []string
+	if m.intake.draining.Load() {
+		why = append(why, "shutting down")
+	}
+	if s := m.suspense.reason(); s != "" {
+		why = append(why, "suspense: "+s)
+	}
+	if s := m.stall.get(); s != "" {
+		why = append(why, "pipeline stalled: "+s)
+	}
+	if len(why) > 0 {
+		writeJSON(w, http.StatusServiceUnavailable, ReadyResponse{Reasons: why})
+		return
+	}
+	writeJSON(w, http.StatusOK, ReadyResponse{Ready: true})
 }
 
 func (m *Mediator) handleAgents(w http.ResponseWriter, _ *http.Request) {

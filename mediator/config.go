@@ -52,6 +52,10 @@ type Config struct {
 	// agents, before their ack_timeout makes them give up on it; 0
 	// disables the check.
 	SuspenseAckLatency time.Duration
+	// StallWarning is how long entries may wait in state with nothing
+	// indexed (and the index healthy) before the pipeline is reported
+	// stalled; 0 disables the watch.
+	StallWarning time.Duration
 
 	// TLS is the mediator's mutual-TLS identity (nil: plaintext, allowed
 	// on loopback or with insecure = true).
@@ -127,6 +131,9 @@ const (
 	// default ack_timeout (60 s) would make them fail over on their own,
 	// each after a minute of waiting.
 	DefaultSuspenseAckLatency = 10 * time.Second
+	// DefaultStallWarning: a healthy pipeline indexes something every
+	// index_flush (250 ms) while state holds entries.
+	DefaultStallWarning = 60 * time.Second
 
 	DefaultMaxConnectionAge = time.Hour
 	DefaultAgentRateEntries = 100000
@@ -169,6 +176,7 @@ type mediatorBlock struct {
 	SuspenseBacklog    *int     `hcl:"suspense_backlog,optional"`
 	SuspenseMinFree    string   `hcl:"suspense_min_free,optional"`
 	SuspenseAckLatency string   `hcl:"suspense_ack_latency,optional"`
+	StallWarning       string   `hcl:"stall_warning,optional"`
 	ARM                string   `hcl:"arm,optional"`
 	ARMInterval        string   `hcl:"arm_interval,optional"`
 	Accept             string   `hcl:"accept,optional"`
@@ -199,6 +207,7 @@ type mediatorBlock struct {
 	SuspenseBacklogRange    hcl.Range `hcl:"suspense_backlog,attr_range"`
 	SuspenseMinFreeRange    hcl.Range `hcl:"suspense_min_free,attr_range"`
 	SuspenseAckLatencyRange hcl.Range `hcl:"suspense_ack_latency,attr_range"`
+	StallWarningRange       hcl.Range `hcl:"stall_warning,attr_range"`
 	ARMRange                hcl.Range `hcl:"arm,attr_range"`
 	ARMIntervalRange        hcl.Range `hcl:"arm_interval,attr_range"`
 	InsecureRange           hcl.Range `hcl:"insecure,attr_range"`
@@ -349,6 +358,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		durationSetting{name: "handshake_timeout", val: m.HandshakeTimeout, rng: m.HandshakeTimeoutRange, def: 10 * time.Second, dst: &cfg.HandshakeTimeout},
 		durationSetting{name: "arm_interval", val: m.ARMInterval, rng: m.ARMIntervalRange, def: 5 * time.Second, dst: &cfg.ARMInterval},
 		durationSetting{name: "suspense_ack_latency", val: m.SuspenseAckLatency, rng: m.SuspenseAckLatencyRange, def: DefaultSuspenseAckLatency, dst: &cfg.SuspenseAckLatency, zeroOff: true},
+		durationSetting{name: "stall_warning", val: m.StallWarning, rng: m.StallWarningRange, def: DefaultStallWarning, dst: &cfg.StallWarning, zeroOff: true},
 	)...)
 
 	// Resume below 80% of the limit, so the condition does not flap.

@@ -246,6 +246,16 @@ func (b *byteBudget) acquire(ctx context.Context, n int64) error {
 	return nil
 }
 
+// inUse reports the bytes taken and the limit (0, 0 for no budget).
+func (b *byteBudget) inUse() (used, limit int64) {
+	if b == nil {
+		return 0, 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.used, b.limit
+}
+
 // release gives back n bytes taken by acquire.
 func (b *byteBudget) release(n int64) {
 	if b == nil || n == 0 {

@@ -67,6 +67,8 @@ type Mediator struct {
 	adminToken string
 	arm        *armlink.Reporter // nil without ARM
 	pipeline   *pipeline
+	// stall is the pipeline stall watch's verdict.
+	stall stallReport
 
 	grpcLis net.Listener
 	httpLis net.Listener
@@ -287,6 +289,7 @@ func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
 
 // Status reports counters for /v1/status.
 func (m *Mediator) Status() StatusResponse {
+	stalled := m.stall.get()
 	le, _ := m.pipeline.lastError.Load().(string)
 	return StatusResponse{
 		ID:              m.cfg.ID,
@@ -303,6 +306,10 @@ func (m *Mediator) Status() StatusResponse {
 		RulesError:      m.rules.lastError.Load().(string),
 		IndexRetry:      m.pipeline.retrying.Load(),
 		Suspense:        m.suspense.reason(),
+		Stalled:         stalled != "",
+		StalledReason:   stalled,
+		Stalls:          m.stall.count.Load(),
+		Pipeline:        m.pipelineState(),
 		DeadLetter:      m.dead.len(),
 		LastError:       le,
 	}
@@ -346,6 +353,13 @@ func (m *Mediator) Run(ctx context.Context) error {
 		defer wg.Done()
 		m.suspense.run(pctx, 500*time.Millisecond)
 	}()
+	if m.cfg.StallWarning > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.watchPipeline(pctx, min(m.cfg.StallWarning/4, 5*time.Second), time.Now)
+		}()
+	}
 	go func() {
 		defer wg.Done()
 		m.revoked.watch(pctx, m.registry, 5*time.Second)

@@ -1,6 +1,7 @@
 package mediator
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -128,6 +129,22 @@ func (g *orgGate) succeeded(org string) {
 	delete(g.troubled, org)
 	delete(g.parks, org)
 	g.mu.Unlock()
+}
+
+// snapshot reports the entries in flight per organization and the
+// organizations parked now.
+func (g *orgGate) snapshot() (inflight map[string]int, parked []string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	inflight = make(map[string]int, len(g.inflight))
+	for o, n := range g.inflight {
+		inflight[o] = n
+	}
+	for o := range g.parked {
+		parked = append(parked, o)
+	}
+	slices.Sort(parked)
+	return inflight, parked
 }
 
 // trouble reports whether any organization's writes are failing.

@@ -53,7 +53,32 @@ type pipeline struct {
 	rejected  atomic.Uint64
 	retrying  atomic.Bool
 	lastError atomic.Value // string
+	// removed counts entries taken out of state once indexed (or kept
+	// as dead letters): the pipeline's progress, which the stall watch
+	// follows.
+	removed atomic.Uint64
+
+	// What the pipeline is doing, for the stall watch's report: set at
+	// each place a stage waits, so a stalled pipeline says where.
+	slots       atomic.Pointer[slots]
+	dispatching atomic.Pointer[string]
+	cursor      atomic.Uint64
+	writing     atomic.Pointer[string]
+	writeSince  atomic.Int64 // unix nanos the current index write began; 0 when none
+	idleWorkers atomic.Int64
 }
+
+// Where the dispatcher and the writer wait.
+var (
+	phaseRoom     = "waiting for room in the pipeline (slots full)"
+	phaseRead     = "reading state"
+	phaseNew      = "waiting for new entries in state"
+	phaseHand     = "handing a chunk to the workers"
+	phaseCollect  = "collecting parsed chunks"
+	phaseIndex    = "writing to the index"
+	phaseRemove   = "removing indexed entries from state"
+	phaseDeadLtrs = "storing dead letters"
+)
 
 // chunk is state records on their way to the index.
 type chunk struct {
@@ -86,6 +111,7 @@ func (p *pipeline) run(ctx context.Context) {
 	// whole records, and with the agents' 8,000-entry batches a bound of
 	// nine chunks was 72,000 entries in memory.
 	slots := newSlots(2*p.batch + (2*p.workers+2)*chunkEntries)
+	p.slots.Store(slots)
 	work := make(chan *chunk, p.workers)
 	done := make(chan *chunk, p.workers)
 
@@ -102,7 +128,13 @@ func (p *pipeline) run(ctx context.Context) {
 		go func() {
 			defer workers.Done()
 			var buf []*event.Event
-			for c := range work {
+			for {
+				p.idleWorkers.Add(1)
+				c, ok := <-work
+				p.idleWorkers.Add(-1)
+				if !ok {
+					return
+				}
 				buf = p.parse(c, buf)
 				done <- c
 			}
@@ -150,6 +182,16 @@ func (s *slots) wait(ctx context.Context) bool {
 	}
 }
 
+// usage reports the entries in the pipeline and its limit.
+func (s *slots) usage() (used, limit int) {
+	if s == nil {
+		return 0, 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.used, s.limit
+}
+
 func (s *slots) take(n int) {
 	s.mu.Lock()
 	s.used += n
@@ -180,9 +222,12 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 	var cursor uint64
 	var rescans []rescan
 	for {
+		p.dispatching.Store(&phaseRoom)
 		if !slots.wait(ctx) {
 			return
 		}
+		p.dispatching.Store(&phaseRead)
+		p.cursor.Store(cursor)
 		for {
 			org, from, ok := p.gate.due()
 			if !ok {
@@ -206,6 +251,7 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 			if read > 0 || len(rescans) > 0 {
 				continue // passed over parked records; read on
 			}
+			p.dispatching.Store(&phaseNew)
 			select {
 			case <-ctx.Done():
 				return
@@ -219,6 +265,7 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 			c.entries += int(r.Entries())
 		}
 		slots.take(c.entries)
+		p.dispatching.Store(&phaseHand)
 		select {
 		case work <- c:
 		case <-ctx.Done():
@@ -357,11 +404,16 @@ func (p *pipeline) feed(ctx context.Context, slots *slots, done <-chan *chunk) {
 	n := 0
 	timer := time.NewTimer(p.flush)
 	defer timer.Stop()
+	p.writing.Store(&phaseCollect)
 	flush := func() {
 		if len(pending) == 0 {
 			return
 		}
+		p.writing.Store(&phaseIndex)
+		p.writeSince.Store(time.Now().UnixNano())
 		p.write(ctx, pending, n)
+		p.writeSince.Store(0)
+		p.writing.Store(&phaseCollect)
 		for _, c := range pending {
 			slots.give(c.entries)
 		}
@@ -486,6 +538,7 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 	p.gate.succeeded(l.org)
 	stored := l.events
 	if rejected != nil && len(rejected.Reasons) > 0 {
+		p.writing.Store(&phaseDeadLtrs)
 		if err := p.deadLetter(l.from, rejected); err != nil {
 			// Leave everything in state: it is indexed again (the stored
 			// part idempotently) until the dead letters can be kept.
@@ -500,11 +553,13 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 			}
 		}
 	}
+	p.writing.Store(&phaseRemove)
 	if err := p.state.q.Delete(l.records); err != nil {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
 	}
+	p.removed.Add(uint64(l.entries))
 	p.indexed.Add(uint64(len(stored)))
 	for _, o := range p.observers {
 		o(stored)
