@@ -57,15 +57,16 @@ func TestCoalesce(t *testing.T) {
 }
 
 // A host that spools a line every 10 ms sends a few batches a second with
-// a linger, each holding what arrived meanwhile, and every entry arrives
-// once and in order.
+// a linger (at most one per linger, and one more), each holding what
+// arrived meanwhile, and every entry arrives once and in order. Without a
+// linger it sends about one per line (logged, not asserted: on a loaded
+// machine lines pile up and go together anyway).
 func TestSmallBatchesLinger(t *testing.T) {
 	for _, tc := range []struct {
-		linger     time.Duration
-		maxBatches int
+		linger time.Duration
 	}{
-		{200 * time.Millisecond, 12},
-		{0, 1 << 30},
+		{200 * time.Millisecond},
+		{0},
 	} {
 		f := startFake(t, "dp-a")
 		var mu sync.Mutex
@@ -87,11 +88,13 @@ func TestSmallBatchesLinger(t *testing.T) {
 		sp := uplinktest.NewMemSpool()
 		runUplink(t, Config{Mediators: []string{f.addr}, BatchLinger: tc.linger, HeartbeatInterval: time.Second}, sp, &syncBuffer{})
 		const lines = 150
+		start := time.Now()
 		for range lines {
 			sp.Add(1)
 			time.Sleep(10 * time.Millisecond)
 		}
 		waitFor(t, "every line acknowledged", func() bool { return sp.Depth() == 0 })
+		took := time.Since(start)
 		mu.Lock()
 		if len(seqs) != lines {
 			t.Fatalf("linger %v: %d entries arrived, want %d", tc.linger, len(seqs), lines)
@@ -101,9 +104,11 @@ func TestSmallBatchesLinger(t *testing.T) {
 				t.Fatalf("linger %v: entry %d has seq %d", tc.linger, i, s)
 			}
 		}
-		t.Logf("linger %v: %d lines in %d batches", tc.linger, lines, batches)
-		if batches > tc.maxBatches {
-			t.Fatalf("linger %v: %d batches for %d lines over ~1.5 s, want at most %d", tc.linger, batches, lines, tc.maxBatches)
+		t.Logf("linger %v: %d lines in %d batches over %v", tc.linger, lines, batches, took.Round(time.Millisecond))
+		if tc.linger > 0 {
+			if most := int(took/tc.linger) + 2; batches > most {
+				t.Fatalf("linger %v: %d batches for %d lines over %v, want at most %d", tc.linger, batches, lines, took, most)
+			}
 		}
 		mu.Unlock()
 	}
