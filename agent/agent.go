@@ -98,6 +98,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		BatchBytes:        cfg.BatchBytes,
 		Window:            cfg.Window,
 		BatchLinger:       cfg.BatchLinger,
+		StallWarning:      cfg.StallWarning,
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		HandshakeTimeout:  cfg.HandshakeTimeout,
 		AckTimeout:        cfg.AckTimeout,

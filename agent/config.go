@@ -56,6 +56,10 @@ type Config struct {
 	// waits, so that what arrives meanwhile goes in one message (0: send
 	// at once).
 	BatchLinger time.Duration
+	// StallWarning is how long the spool may hold entries, with a
+	// mediator connected, without an acknowledgement before the agent
+	// reports its uplink stalled (0: never).
+	StallWarning time.Duration
 
 	Sources []SourceConfig
 }
@@ -110,6 +114,7 @@ const (
 	DefaultBatchBytes        = 4 << 20
 	DefaultWindow            = 8
 	DefaultBatchLinger       = 200 * time.Millisecond
+	DefaultStallWarning      = 60 * time.Second
 	DefaultPollInterval      = 250 * time.Millisecond
 	DefaultMaxSpoolBytes     = 1 << 30
 	DefaultMinFreeDisk       = 256 << 20
@@ -146,6 +151,7 @@ type agentBlock struct {
 	AckTimeout        string   `hcl:"ack_timeout,optional"`
 	ReconnectJitter   string   `hcl:"reconnect_jitter,optional"`
 	BatchLinger       string   `hcl:"batch_linger,optional"`
+	StallWarning      string   `hcl:"stall_warning,optional"`
 	MaxLineBytes      *int     `hcl:"max_line_bytes,optional"`
 	BatchEntries      *int     `hcl:"batch_entries,optional"`
 	BatchBytes        *int     `hcl:"batch_bytes,optional"`
@@ -166,6 +172,7 @@ type agentBlock struct {
 	AckTimeoutRange        hcl.Range `hcl:"ack_timeout,attr_range"`
 	ReconnectJitterRange   hcl.Range `hcl:"reconnect_jitter,attr_range"`
 	BatchLingerRange       hcl.Range `hcl:"batch_linger,attr_range"`
+	StallWarningRange      hcl.Range `hcl:"stall_warning,attr_range"`
 	MaxLineBytesRange      hcl.Range `hcl:"max_line_bytes,attr_range"`
 	BatchEntriesRange      hcl.Range `hcl:"batch_entries,attr_range"`
 	BatchBytesRange        hcl.Range `hcl:"batch_bytes,attr_range"`
@@ -334,6 +341,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		{"ack_timeout", a.AckTimeout, a.AckTimeoutRange, 60 * time.Second, time.Second, &cfg.AckTimeout},
 		{"reconnect_jitter", a.ReconnectJitter, a.ReconnectJitterRange, 2 * time.Second, 0, &cfg.ReconnectJitter},
 		{"batch_linger", a.BatchLinger, a.BatchLingerRange, DefaultBatchLinger, 0, &cfg.BatchLinger},
+		{"stall_warning", a.StallWarning, a.StallWarningRange, DefaultStallWarning, 0, &cfg.StallWarning},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

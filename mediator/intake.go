@@ -413,6 +413,7 @@ func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_C
 				ai.CurrentMediator = hb.GetCurrentMediator()
 				ai.LastMediator = hb.GetLastMediator()
 				ai.SpoolDepth = hb.GetSpoolDepth()
+				ai.Stalled = hb.GetStalled()
 			})
 			if in.heartbeats != nil {
 				// The stream's identity wins over what the message says.

@@ -23,7 +23,9 @@ type AgentInfo struct {
 	CurrentMediator string    `json:"current_mediator,omitempty"`
 	LastMediator    string    `json:"last_mediator,omitempty"`
 	SpoolDepth      uint64    `json:"spool_depth"`
-	Received        uint64    `json:"received"`
+	// Stalled is the agent's own word that its uplink is stalled.
+	Stalled  string `json:"stalled,omitempty"`
+	Received uint64 `json:"received"`
 }
 
 // registry tracks connected agents and enforces max_agents.

@@ -26,6 +26,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
+	"github.com/sluicehq/sluice/pkg/stall"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -91,6 +92,10 @@ type Config struct {
 	DrainTimeout time.Duration
 	// DialOptions carry transport credentials; plaintext when empty.
 	DialOptions []grpc.DialOption
+	// StallWarning is how long the spool may hold entries, with a
+	// mediator connected, without any being acknowledged before the
+	// uplink reports itself stalled (log, heartbeat); 0 disables.
+	StallWarning time.Duration
 }
 
 // Status is the uplink's view of where it sends.
@@ -136,6 +141,13 @@ type Uplink struct {
 	recent, recentID string
 	throttleLog      throttleLog
 	conns            map[string]*grpc.ClientConn
+
+	// acks counts acknowledgements (the progress the stall watch
+	// follows); inflight is the batches sent and not yet acknowledged;
+	// stalled is why the uplink is stalled (nil while it moves).
+	acks     atomic.Uint64
+	inflight atomic.Int64
+	stalled  atomic.Pointer[string]
 }
 
 // New makes an uplink.
@@ -181,6 +193,15 @@ func (u *Uplink) Status() Status {
 // failover selector decides.
 func (u *Uplink) Run(ctx context.Context) error {
 	defer u.closeConns()
+	if u.cfg.StallWarning > 0 {
+		wctx, stopWatch := context.WithCancel(ctx)
+		watched := make(chan struct{})
+		go func() {
+			defer close(watched)
+			u.watchStall(wctx, min(u.cfg.StallWarning/4, 5*time.Second))
+		}()
+		defer func() { stopWatch(); <-watched }()
+	}
 	fc := failover.DefaultConfig(len(u.cfg.Mediators))
 	fc.FailbackDelay = u.cfg.FailbackDelay
 	fc.LoadBalanceDelay = u.cfg.LoadBalanceDelay
@@ -651,7 +672,9 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 	}
 
 	var window []inflight
+	defer u.inflight.Store(0)
 	setOldest := func() {
+		u.inflight.Store(int64(len(window)))
 		if len(window) > 0 {
 			oldestSent.Store(window[0].sentAt.UnixNano())
 		} else {
@@ -733,6 +756,7 @@ func (u *Uplink) serve(ctx context.Context, c *mconn, sel *failover.Selector) (n
 				}
 				lastSent = time.Now()
 				window = append(window, inflight{first: b.first, last: b.last, size: b.size, sentAt: lastSent})
+				u.inflight.Store(int64(len(window)))
 				cursor = b.last + 1
 				if len(window) == 1 {
 					setOldest()
@@ -893,6 +917,7 @@ func (u *Uplink) receive(ctx context.Context, stream sluicev1.MediatorService_Co
 			if err := u.spool.Ack(through); err != nil {
 				return fmt.Errorf("apply ack: %w", err)
 			}
+			u.acks.Add(1)
 			u.mu.Lock()
 			u.status.LastAck = time.Now()
 			u.mu.Unlock()
@@ -928,9 +953,70 @@ func (u *Uplink) sendHeartbeat(stream sluicev1.MediatorService_ConnectClient) er
 		CurrentMediator: st.CurrentID,
 		LastMediator:    st.LastID,
 		SpoolDepth:      uint64(max(u.spool.Depth(), 0)),
+		Stalled:         u.Stalled(),
 	}}})
 	if err != nil {
 		return fmt.Errorf("send heartbeat: %w", err)
 	}
 	return nil
+}
+
+// Stalled is why the uplink is stalled: its spool holds entries, a
+// mediator is connected, and nothing has been acknowledged for
+// StallWarning. "" while it moves.
+func (u *Uplink) Stalled() string {
+	if s := u.stalled.Load(); s != nil {
+		return *s
+	}
+	return ""
+}
+
+// watchStall checks the uplink every interval until ctx is done.
+func (u *Uplink) watchStall(ctx context.Context, every time.Duration) {
+	w := stall.New(u.cfg.StallWarning)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		u.checkStall(w, time.Now())
+	}
+}
+
+// checkStall makes one observation and acts on a change: a stall is
+// logged with the uplink's state and carried in every heartbeat (to the
+// mediator's agent list and ARM, which raises Agent Stalled) until
+// acknowledgements move again. Between mediators the uplink is not
+// stalled: failing over is its own, logged, story.
+func (u *Uplink) checkStall(w *stall.Watch, now time.Time) {
+	st := u.Status()
+	depth := u.spool.Depth()
+	stalled, changed := w.Observe(stall.Observation{
+		Now:      now,
+		Pending:  depth > 0,
+		Progress: u.acks.Load(),
+		Excused:  st.Current == "",
+	})
+	if !changed {
+		return
+	}
+	quiet := now.Sub(w.Since()).Round(time.Second)
+	if !stalled {
+		u.stalled.Store(nil)
+		u.logger.Info("uplink moving again: the mediator acknowledges", "mediator", st.CurrentID, "stalled_for", quiet)
+		return
+	}
+	reason := fmt.Sprintf("spool holds %d entries and mediator %s has acknowledged none for %s", depth, st.CurrentID, quiet)
+	u.stalled.Store(&reason)
+	lastAck := "never"
+	if !st.LastAck.IsZero() {
+		lastAck = st.LastAck.Format(time.RFC3339)
+	}
+	u.logger.Warn("uplink stalled: entries wait in the spool and the connected mediator acknowledges nothing",
+		"reason", reason, "mediator", st.Current, "mediator_id", st.CurrentID, "connected_since", st.Connected.Format(time.RFC3339),
+		"last_ack", lastAck, "spool_depth", depth, "spool_first_seq", u.spool.FirstSeq(), "spool_next_seq", u.spool.NextSeq(),
+		"batches_in_flight", u.inflight.Load())
 }
