@@ -64,7 +64,7 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sluice heartbeats [flags] [ID]")
 		fmt.Fprintln(stderr, "       sluice heartbeats -forget [-token-file F] [-kind K] ID")
-		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes.")
+		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes and stalls.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -114,6 +114,9 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 		_ = arm.WriteTable(stdout, []arm.Component{*comp}, now)
 		fmt.Fprintf(stdout, "\nwarning interval %s, missed intervals %d, status since %s\n",
 			time.Duration(comp.WarningInterval), comp.MissedIntervals, comp.StatusSince.UTC().Format(time.RFC3339))
+		if comp.Stalled != "" {
+			fmt.Fprintf(stdout, "STALLED since %s: %s\n", comp.StalledSince.UTC().Format(time.RFC3339), comp.Stalled)
+		}
 		for _, h := range comp.History {
 			fmt.Fprintf(stdout, "  %s  %-6s -> %-6s  %s\n", h.Time.UTC().Format(time.RFC3339), h.From, h.To, h.Reason)
 		}

@@ -160,17 +160,7 @@ func TestEventJSON(t *testing.T) {
 	if err := json.Unmarshal(e.GetEntry().GetRaw(), &doc); err != nil {
 		t.Fatalf("raw is not JSON: %v: %s", err, e.GetEntry().GetRaw())
 	}
-	get := func(path string) any {
-		var v any = doc
-		for _, p := range strings.Split(path, ".") {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = m[p]
-		}
-		return v
-	}
+	get := func(path string) any { return docField(doc, path) }
 	for path, want := range map[string]any{
 		"event.kind":                "alert",
 		"event.action":              "heartbeat-missing",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,8 +59,9 @@ type pageRow struct {
 }
 
 // TestBrowserShowsRedAgentRed loads the dashboard in headless Chromium and
-// checks that a red agent is shown red, a green one green, and that the
-// filter box filters.
+// checks that a red agent is shown red, a green one green, a stalled one
+// with its reason (as text, never as markup), and that the filter box
+// filters.
 func TestBrowserShowsRedAgentRed(t *testing.T) {
 	browser := requireBrowser(t)
 
@@ -70,6 +72,11 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	runARM(t, a)
 	seedGrid(t, a, clock)
 	clock.Set(time.Now())
+	// app-01's spool grows; its reason carries markup that must stay text.
+	const reason = `spool grows <img src=x onerror="document.body.dataset.pwned=1"> while dp-01 acknowledges nothing`
+	app := agentHB("app-01", "acme", "dp-01", clock.Now())
+	app.Stalled = reason
+	report(t, a, "dp-01", 0, app)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
@@ -144,6 +151,38 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	counts, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("count-red").textContent`))
 	if err != nil || counts != "2 red" {
 		t.Errorf("red count %q, %v", counts, err)
+	}
+
+	// The stalled agent: a badge beside its green status, with the reason
+	// as text, a marked row, and a count in the header.
+	type stallView struct {
+		Text     string `json:"text"`
+		Title    string `json:"title"`
+		BG       string `json:"bg"`
+		Children int    `json:"children"`
+		Visible  bool   `json:"visible"`
+		Row      string `json:"row"`
+		Others   int    `json:"others"`
+		Count    string `json:"count"`
+		Pwned    bool   `json:"pwned"`
+	}
+	sv, err := chromedp.Run(bctx, chromedp.Evaluate[stallView](`(() => {
+		const r = document.querySelector('#rows tr[data-id="app-01"]');
+		const b = r.querySelector(".status .stall");
+		return {text: b.textContent, title: b.title, bg: getComputedStyle(b).backgroundColor, children: b.children.length,
+			visible: b.offsetWidth > 0 && b.offsetHeight > 0, row: r.dataset.stalled || "",
+			others: document.querySelectorAll("#rows .stall").length, count: document.getElementById("count-stalled").textContent,
+			pwned: document.body.dataset.pwned === "1" || document.querySelector("#rows img") !== null};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.Text != "stalled: "+reason || !strings.Contains(sv.Title, reason) || sv.BG != "rgb(106, 27, 154)" || sv.Children != 0 ||
+		!sv.Visible || sv.Row != "true" || sv.Others != 1 || sv.Count != "1 stalled" || sv.Pwned {
+		t.Errorf("stalled agent: %+v", sv)
+	}
+	if app, ok := byID["app-01/green"]; !ok || app.BadgeText != "green" {
+		t.Errorf("stalled agent's status: %+v", app)
 	}
 
 	// The filter box narrows the grid.

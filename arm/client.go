@@ -118,18 +118,23 @@ func (c *Client) do(ctx context.Context, method, u string, want int, out any) er
 }
 
 // WriteTable prints components as an aligned table with the grid's
-// columns; ages are computed against now (ARM's clock).
+// columns; ages are computed against now (ARM's clock). STALLED is last:
+// a reason has spaces and any length.
 func WriteTable(w io.Writer, cs []Component, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKIND\tHOST\tORGANIZATION\tSTATUS\tLAST HEARTBEAT\tLAST DATA PROCESSOR")
+	fmt.Fprintln(tw, "NAME\tKIND\tHOST\tORGANIZATION\tSTATUS\tLAST HEARTBEAT\tLAST DATA PROCESSOR\tSTALLED")
 	for i := range cs {
 		c := &cs[i]
 		dp := c.LastDataProcessor()
 		if c.Kind == KindMediator || dp == "" {
 			dp = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Kind, dash(c.Hostname), dash(c.Organization),
-			strings.ToUpper(string(c.Status)), Age(now.Sub(c.LastHeartbeat))+" ago", dp)
+		stalled := "-"
+		if c.Stalled != "" {
+			stalled = c.Stalled + " (for " + Age(now.Sub(c.StalledSince)) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Kind, dash(c.Hostname), dash(c.Organization),
+			strings.ToUpper(string(c.Status)), Age(now.Sub(c.LastHeartbeat))+" ago", dp, stalled)
 	}
 	return tw.Flush()
 }

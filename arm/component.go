@@ -78,6 +78,14 @@ type Component struct {
 	// ReportedBy is the mediator that forwarded the latest heartbeat.
 	ReportedBy string `json:"reported_by,omitempty"`
 	SpoolDepth uint64 `json:"spool_depth,omitempty"`
+	// Stalled is why the component's pipeline cannot make progress, as
+	// its latest heartbeat says ("" while it moves): a mediator holding
+	// entries nothing indexes, an agent whose spool grows unacknowledged.
+	// Unlike Status it is the component's own verdict, not ARM's.
+	Stalled string `json:"stalled,omitempty"`
+	// StalledSince is when the heartbeat that first said so was sent (by
+	// ARM's clock); a new wording of the reason keeps it.
+	StalledSince time.Time `json:"stalled_since,omitzero"`
 	// WarningInterval is the component's heartbeat warning interval.
 	WarningInterval Duration `json:"warning_interval"`
 	// MissedIntervals counts full warning intervals without a heartbeat
@@ -85,12 +93,13 @@ type Component struct {
 	MissedIntervals int       `json:"missed_intervals"`
 	StatusSince     time.Time `json:"status_since"`
 	FirstSeen       time.Time `json:"first_seen"`
-	// History is the recent status changes, oldest first. Only the
-	// single-component API returns it.
+	// History is the recent status changes and stalls, oldest first.
+	// Only the single-component API returns it.
 	History []Change `json:"history,omitempty"`
 }
 
-// Change is one status change of a component.
+// Change is one status change of a component, or its pipeline stalling
+// or resuming (then From and To are both the status it kept).
 type Change struct {
 	Time   time.Time `json:"time"`
 	From   Status    `json:"from,omitempty"`

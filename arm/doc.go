@@ -18,6 +18,19 @@
 // interval is per kind (agent_warning_interval, mediator_warning_interval)
 // and per component (override blocks, by id or glob).
 //
+// # Stalls
+//
+// A heartbeat's stalled field is the component's own word that its
+// pipeline cannot make progress, and why (a mediator whose state holds
+// entries nothing indexes, an agent whose spool grows unacknowledged). When
+// it becomes set (after "" or in a first heartbeat), ARM raises Data
+// Processor Stalled (a mediator) or Agent Stalled; when it clears, Data
+// Processor Resumed or Agent Resumed. Repeats and rewordings raise nothing.
+// As for liveness, only a heartbeat newer than the one held counts; a late
+// one counts too, dated when it was sent (a stall is a fact about that
+// moment, and skipping it would leave a Resumed without its Stalled). The
+// stall is saved with its event, so a restart raises no second one.
+//
 // # Time
 //
 // A heartbeat is dated by ARM's clock: the report's arrival minus the age
@@ -31,10 +44,10 @@
 //
 // # Events
 //
-// Warnings and returns become ECS events (event.kind "alert",
+// Warnings, returns, stalls and resumptions become ECS events (event.kind "alert",
 // sluice.common_event, sluice.classification, sluice.risk, observer.* and
 // host.* naming the component, sluice.arm.*) in a durable outbox, written in
-// the same Badger transaction as the component's new status. A Report's
+// the same Badger transaction as the component's new status or stall. A Report's
 // response leases the oldest pending events to that mediator, which stores
 // them in its state as log entries of agent EventAgentID(arm id), log source
 // type "sluice-arm", seq = outbox sequence, and acknowledges them in its next

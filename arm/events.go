@@ -11,6 +11,12 @@ import (
 const (
 	CommonEventMissing  = "Missing Heartbeat Warning"
 	CommonEventReturned = "Heartbeat Returned"
+	// A component's pipeline stalled, or moves again: mediators are
+	// Data Processors, as LogRhythm calls them.
+	CommonEventMediatorStalled = "Data Processor Stalled"
+	CommonEventMediatorResumed = "Data Processor Resumed"
+	CommonEventAgentStalled    = "Agent Stalled"
+	CommonEventAgentResumed    = "Agent Resumed"
 
 	// LogSourceType is the log source type of ARM events in mediator
 	// state: the MPE policy that parses them selects on it.
@@ -20,6 +26,8 @@ const (
 
 	classificationMissing  = "Warning"
 	classificationReturned = "Information"
+	classificationStalled  = "Warning"
+	classificationResumed  = "Information"
 	defaultOrganization    = event.DefaultOrganization
 )
 
@@ -31,7 +39,35 @@ const (
 	riskMediatorYellow = 6
 	riskMediatorRed    = 8
 	riskReturned       = 1
+	// A stalled mediator strands every agent it serves, as a red one
+	// does; a stalled agent loses its host's logs once its spool is full,
+	// as a red one may.
+	riskMediatorStalled = riskMediatorRed
+	riskAgentStalled    = riskAgentRed
+	riskResumed         = 1
 )
+
+// CommonEvent is the name of the event tr raises.
+func (tr *Transition) CommonEvent() string {
+	med := tr.Component.Kind == KindMediator
+	switch tr.Kind {
+	case TransitionMissing:
+		return CommonEventMissing
+	case TransitionReturned:
+		return CommonEventReturned
+	case TransitionStalled:
+		if med {
+			return CommonEventMediatorStalled
+		}
+		return CommonEventAgentStalled
+	case TransitionResumed:
+		if med {
+			return CommonEventMediatorResumed
+		}
+		return CommonEventAgentResumed
+	}
+	return ""
+}
 
 // EventAgentID is the agent id under which mediators store the events of
 // the ARM with id armID; with the outbox sequence it makes the document id.
@@ -57,6 +93,7 @@ func buildEvent(armID string, tr Transition) *event.Event {
 		ev.Set(event.FieldRisk, int64(missingRisk(c)))
 		ev.Set("event.action", "heartbeat-missing")
 		ev.Set("event.severity", int64(missingRisk(c)))
+		ev.Set("sluice.arm.silence_seconds", int64(tr.Silence/time.Second))
 	case TransitionReturned:
 		ev.Message = fmt.Sprintf("%s: %s %s is sending heartbeats again after %s without",
 			CommonEventReturned, c.Kind, name, roundDuration(tr.Silence))
@@ -65,6 +102,31 @@ func buildEvent(armID string, tr Transition) *event.Event {
 		ev.Set(event.FieldRisk, int64(riskReturned))
 		ev.Set("event.action", "heartbeat-returned")
 		ev.Set("event.severity", int64(riskReturned))
+		ev.Set("sluice.arm.silence_seconds", int64(tr.Silence/time.Second))
+	case TransitionStalled:
+		risk := riskAgentStalled
+		if c.Kind == KindMediator {
+			risk = riskMediatorStalled
+		}
+		ce := tr.CommonEvent()
+		ev.Message = fmt.Sprintf("%s: %s %s cannot make progress: %s; status %s", ce, c.Kind, name, tr.Reason, c.Status)
+		ev.Set(event.FieldCommonEvent, ce)
+		ev.Set(event.FieldClassification, classificationStalled)
+		ev.Set(event.FieldRisk, int64(risk))
+		ev.Set("event.action", "pipeline-stalled")
+		ev.Set("event.severity", int64(risk))
+		ev.Set("sluice.arm.stalled_reason", tr.Reason)
+	case TransitionResumed:
+		ce := tr.CommonEvent()
+		ev.Message = fmt.Sprintf("%s: %s %s is making progress again after %s stalled (%s)",
+			ce, c.Kind, name, roundDuration(tr.StalledFor), tr.Reason)
+		ev.Set(event.FieldCommonEvent, ce)
+		ev.Set(event.FieldClassification, classificationResumed)
+		ev.Set(event.FieldRisk, int64(riskResumed))
+		ev.Set("event.action", "pipeline-resumed")
+		ev.Set("event.severity", int64(riskResumed))
+		ev.Set("sluice.arm.stalled_reason", tr.Reason)
+		ev.Set("sluice.arm.stalled_seconds", int64(tr.StalledFor/time.Second))
 	}
 	ev.Set(event.FieldKind, "alert")
 	ev.Set("event.category", []string{"host"})
@@ -85,7 +147,6 @@ func buildEvent(armID string, tr Transition) *event.Event {
 	ev.Set("sluice.arm.status", string(c.Status))
 	ev.Set("sluice.arm.missed_intervals", int64(c.MissedIntervals))
 	ev.Set("sluice.arm.warning_interval_seconds", int64(iv/time.Second))
-	ev.Set("sluice.arm.silence_seconds", int64(tr.Silence/time.Second))
 	ev.Set("sluice.arm.last_heartbeat", c.LastHeartbeat)
 	ev.Set("sluice.arm.last_mediator", c.LastMediator)
 	return ev

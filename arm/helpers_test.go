@@ -2,7 +2,9 @@ package arm
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,18 +144,63 @@ func agentHB(id, org, mediator string, at time.Time) *sluicev1.Heartbeat {
 // directly to the service, bypassing gRPC.
 func report(t testing.TB, a *ARM, mediator string, ack uint64, agents ...*sluicev1.Heartbeat) *sluicev1.ReportResponse {
 	t.Helper()
+	return send(t, &service{arm: a, logger: testLogger("report")}, reportRequest(a, mediator, "", ack, agents...))
+}
+
+// reportRequest is a report of mediator, whose own heartbeat says
+// stalled, with agents received now (age 0).
+func reportRequest(a *ARM, mediator, stalled string, ack uint64, agents ...*sluicev1.Heartbeat) *sluicev1.ReportRequest {
 	req := &sluicev1.ReportRequest{
-		Mediator:   &sluicev1.Heartbeat{Time: timestamppb.New(a.now()), ComponentId: mediator, Hostname: mediator + ".example.net", Version: "1.0.0"},
+		Mediator: &sluicev1.Heartbeat{Time: timestamppb.New(a.now()), ComponentId: mediator, Hostname: mediator + ".example.net", Version: "1.0.0",
+			Stalled: stalled},
 		AckThrough: ack,
 	}
 	for _, hb := range agents {
 		req.Agents = append(req.Agents, &sluicev1.AgentHeartbeat{Heartbeat: hb})
 	}
-	resp, err := (&service{arm: a, logger: testLogger("report")}).Report(context.Background(), req)
+	return req
+}
+
+// send hands req to the service s, bypassing gRPC.
+func send(t testing.TB, s *service, req *sluicev1.ReportRequest) *sluicev1.ReportResponse {
+	t.Helper()
+	resp, err := s.Report(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return resp
+}
+
+// docField returns the value at a dotted path of a decoded JSON document
+// (nil when absent).
+func docField(doc map[string]any, path string) any {
+	var v any = doc
+	for _, p := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}
+
+// outboxDocs returns the ARM events in a's outbox, decoded.
+func outboxDocs(t testing.TB, a *ARM) []map[string]any {
+	t.Helper()
+	evs, err := a.store.readEvents(0, 1000, 16<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]map[string]any, 0, len(evs))
+	for _, e := range evs {
+		var doc map[string]any
+		if err := json.Unmarshal(e.GetEntry().GetRaw(), &doc); err != nil {
+			t.Fatalf("event %d is not JSON: %v: %s", e.GetEntry().GetSeq(), err, e.GetEntry().GetRaw())
+		}
+		out = append(out, doc)
+	}
+	return out
 }
 
 // mustGet returns a component or fails.

@@ -13,8 +13,11 @@ type ListResponse struct {
 	// Time is ARM's clock: ages in the page are computed against it.
 	Time time.Time `json:"time"`
 	// Counts is the number of listed components per status.
-	Counts     map[Status]int `json:"counts"`
-	Heartbeats []Component    `json:"heartbeats"`
+	Counts map[Status]int `json:"counts"`
+	// Stalled is the number of listed components whose pipeline is
+	// stalled, whatever their status.
+	Stalled    int         `json:"stalled"`
+	Heartbeats []Component `json:"heartbeats"`
 }
 
 // StatusResponse is the body of GET /v1/status: ARM's own health.
@@ -25,6 +28,8 @@ type StatusResponse struct {
 	Time       time.Time      `json:"time"`
 	Components int            `json:"components"`
 	Counts     map[Status]int `json:"counts"`
+	// Stalled counts components whose pipeline is stalled.
+	Stalled int `json:"stalled"`
 	// Reports and Heartbeats count what mediators delivered.
 	Reports    uint64 `json:"reports"`
 	Heartbeats uint64 `json:"heartbeats"`
@@ -108,10 +113,14 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	list := a.tracker.List(f)
 	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
+	stalled := 0
 	for i := range list {
 		counts[list[i].Status]++
+		if list[i].Stalled != "" {
+			stalled++
+		}
 	}
-	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Heartbeats: list})
+	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Heartbeats: list})
 }
 
 // component finds the component named in the path; ?kind= picks one when
@@ -171,6 +180,7 @@ func (a *ARM) Status() StatusResponse {
 		Time:            a.now().UTC(),
 		Components:      a.tracker.Len(),
 		Counts:          a.tracker.Counts(),
+		Stalled:         a.tracker.StalledCount(),
 		Reports:         a.stats.reports.Load(),
 		Heartbeats:      a.stats.heartbeats.Load(),
 		IgnoredFuture:   a.stats.ignoredFuture.Load(),

@@ -43,9 +43,7 @@ func (s *service) Report(ctx context.Context, req *sluicev1.ReportRequest) (*slu
 
 	var trs []Transition
 	if s.accept(KindMediator, med, now, mid) {
-		if tr, ok := a.tracker.Observe(Observation{Kind: KindMediator, Heartbeat: med, Seen: now, ReportedBy: mid}); ok {
-			trs = append(trs, tr)
-		}
+		trs = append(trs, a.tracker.Apply(Observation{Kind: KindMediator, Heartbeat: med, Seen: now, ReportedBy: mid})...)
 	}
 	for _, ah := range req.GetAgents() {
 		hb := ah.GetHeartbeat()
@@ -55,13 +53,10 @@ func (s *service) Report(ctx context.Context, req *sluicev1.ReportRequest) (*slu
 		// The age is the mediator's measure of how old the heartbeat is;
 		// a negative one is a bug upstream and counts as fresh.
 		age := max(ah.GetAge().AsDuration(), 0)
-		if tr, ok := a.tracker.Observe(Observation{Kind: KindAgent, Heartbeat: hb, Seen: now.Add(-age), ReportedBy: mid}); ok {
-			trs = append(trs, tr)
-		}
+		trs = append(trs, a.tracker.Apply(Observation{Kind: KindAgent, Heartbeat: hb, Seen: now.Add(-age), ReportedBy: mid})...)
 	}
-	for _, tr := range trs {
-		s.logger.Info(CommonEventReturned, "kind", tr.Component.Kind, "id", tr.Component.ID, "host", tr.Component.Hostname,
-			"silence", roundDuration(tr.Silence), "via", mid)
+	for i := range trs {
+		s.logTransition(&trs[i], mid)
 	}
 	if len(trs) > 0 {
 		a.record(trs)
@@ -80,6 +75,23 @@ func (s *service) Report(ctx context.Context, req *sluicev1.ReportRequest) (*slu
 		More:         more,
 		Time:         timestamppb.New(now),
 	}, nil
+}
+
+// logTransition logs what a heartbeat changed: a stall at warning level,
+// as missing heartbeats are, since someone has to act on it.
+func (s *service) logTransition(tr *Transition, via string) {
+	c := &tr.Component
+	switch tr.Kind {
+	case TransitionReturned:
+		s.logger.Info(CommonEventReturned, "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"silence", roundDuration(tr.Silence), "via", via)
+	case TransitionStalled:
+		s.logger.Warn(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"reason", tr.Reason, "status", c.Status, "via", via)
+	case TransitionResumed:
+		s.logger.Info(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"stalled_for", roundDuration(tr.StalledFor), "reason", tr.Reason, "via", via)
+	}
 }
 
 // accept checks a heartbeat before it is applied: bad ones are counted and

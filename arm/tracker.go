@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -72,11 +74,17 @@ type Observation struct {
 // TransitionKind says what a Transition is.
 type TransitionKind string
 
-// Transition kinds: they become the Missing Heartbeat Warning and
-// Heartbeat Returned events.
+// Transition kinds: each becomes one ARM event.
 const (
+	// TransitionMissing and TransitionReturned are about liveness: the
+	// Missing Heartbeat Warning and Heartbeat Returned events.
 	TransitionMissing  TransitionKind = "missing"
 	TransitionReturned TransitionKind = "returned"
+	// TransitionStalled and TransitionResumed are about progress: a
+	// heartbeat's stalled field became set, or clear (Data Processor or
+	// Agent Stalled, and Resumed).
+	TransitionStalled TransitionKind = "stalled"
+	TransitionResumed TransitionKind = "resumed"
 )
 
 // Transition is a change that raises an ARM event.
@@ -90,6 +98,11 @@ type Transition struct {
 	// Silence is how long the component had been silent: until Time for
 	// a warning, the whole gap for a return.
 	Silence time.Duration
+	// Reason is why the pipeline is stalled: the new reason for a
+	// Stalled, the one that cleared for a Resumed.
+	Reason string
+	// StalledFor is how long the pipeline had been stalled (Resumed).
+	StalledFor time.Duration
 }
 
 // Record is a component to persist. History is nil when it did not change
@@ -155,9 +168,33 @@ func (t *Tracker) nextDeadline(c *Component) time.Time {
 	return next
 }
 
-// Observe applies a heartbeat. It returns a Heartbeat Returned transition
-// when the heartbeat brings a yellow or red component back.
+// Observe applies a heartbeat's liveness. It returns a Heartbeat Returned
+// transition when the heartbeat brings a yellow or red component back. It
+// leaves the component's stalled state alone: Apply applies both and
+// returns every transition, so that no stall is recorded without its
+// event.
 func (t *Tracker) Observe(o Observation) (Transition, bool) {
+	if trs := t.apply(o, false); len(trs) > 0 {
+		return trs[0], true
+	}
+	return Transition{}, false
+}
+
+// Apply applies a heartbeat: its liveness, as Observe does, and its
+// stalled field. It returns the transitions the heartbeat raises, in this
+// order: Heartbeat Returned, then Stalled or Resumed.
+//
+// Only a heartbeat newer than the one held changes anything. A late one
+// (delivered a warning interval or more after it was sent) does not bring
+// the component back, but does change its stalled state, dated when it
+// was sent: a stall is a fact about that moment whenever ARM learns of it,
+// and skipping it would leave a Resumed without its Stalled, or a
+// component shown stalled long after it said it moves.
+func (t *Tracker) Apply(o Observation) []Transition {
+	return t.apply(o, true)
+}
+
+func (t *Tracker) apply(o Observation, withStall bool) []Transition {
 	now := t.now()
 	seen := o.Seen
 	if seen.After(now) {
@@ -168,6 +205,7 @@ func (t *Tracker) Observe(o Observation) (Transition, bool) {
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	var out []Transition
 	tr := t.comps[k]
 	if tr == nil {
 		tr = &tracked{c: Component{
@@ -184,38 +222,94 @@ func (t *Tracker) Observe(o Observation) (Transition, bool) {
 		t.comps[k] = tr
 		heap.Push(&t.due, tr)
 		t.dirty[k] = true
-		return Transition{}, false
-	}
-	if !seen.After(tr.c.LastHeartbeat) {
-		// Not newer than the one held: a report retried after a lost
-		// response, or heartbeats overtaking each other via two mediators.
-		return Transition{}, false
-	}
-	prev := tr.c.LastHeartbeat
-	applyHeartbeat(&tr.c, o, seen)
-	if _, ok := t.dirty[k]; !ok {
-		t.dirty[k] = false
-	}
-	iv := time.Duration(tr.c.WarningInterval)
-	if now.Sub(seen) >= iv {
-		// Delivered late (the mediator could not reach ARM): it says when
-		// the component was last alive, but does not bring it back.
+	} else {
+		if !seen.After(tr.c.LastHeartbeat) {
+			// Not newer than the one held: a report retried after a lost
+			// response, or heartbeats overtaking each other via two
+			// mediators.
+			return nil
+		}
+		prev := tr.c.LastHeartbeat
+		applyHeartbeat(&tr.c, o, seen)
+		if _, ok := t.dirty[k]; !ok {
+			t.dirty[k] = false
+		}
+		// A heartbeat delivered late (the mediator could not reach ARM)
+		// says when the component was last alive, but does not bring it
+		// back.
+		late := now.Sub(seen) >= time.Duration(tr.c.WarningInterval)
+		if tr.c.MissedIntervals > 0 && !late {
+			silence := seen.Sub(prev)
+			tr.c.MissedIntervals = 0
+			t.setStatus(tr, now, StatusGreen, "heartbeat returned after "+roundDuration(silence).String())
+			t.dirty[k] = true
+			out = append(out, Transition{Kind: TransitionReturned, Time: seen, Component: t.snapshot(tr), Silence: silence})
+		}
 		tr.next = t.nextDeadline(&tr.c)
 		heap.Fix(&t.due, tr.index)
-		return Transition{}, false
 	}
-	if tr.c.MissedIntervals == 0 {
-		tr.next = t.nextDeadline(&tr.c)
-		heap.Fix(&t.due, tr.index)
-		return Transition{}, false
+	if withStall {
+		if st, ok := t.stallChange(tr, stalledReason(o.Heartbeat.GetStalled()), seen, now); ok {
+			out = append(out, st)
+		}
 	}
-	silence := seen.Sub(prev)
-	tr.c.MissedIntervals = 0
-	t.setStatus(tr, now, StatusGreen, "heartbeat returned after "+roundDuration(silence).String())
-	t.dirty[k] = true
-	tr.next = t.nextDeadline(&tr.c)
-	heap.Fix(&t.due, tr.index)
-	return Transition{Kind: TransitionReturned, Time: seen, Component: t.snapshot(tr), Silence: silence}, true
+	return out
+}
+
+// stallChange applies the stalled reason of a heartbeat sent at seen. Only
+// its becoming set or clear is a transition: a reason reworded while the
+// pipeline stays stalled (a count that grows) changes what is shown, not
+// the events, and is saved with the next heartbeat time.
+func (t *Tracker) stallChange(tr *tracked, reason string, seen, now time.Time) (Transition, bool) {
+	was := tr.c.Stalled
+	switch {
+	case reason == was:
+		return Transition{}, false
+	case reason != "" && was != "":
+		tr.c.Stalled = reason
+		return Transition{}, false
+	case reason != "":
+		tr.c.Stalled, tr.c.StalledSince = reason, seen
+		// History is dated when ARM learned of it, as status changes
+		// are, so that it stays in order when the heartbeat was late.
+		t.addChange(tr, now, tr.c.Status, "pipeline stalled: "+reason)
+		t.dirty[tr.c.Key()] = true
+		return Transition{Kind: TransitionStalled, Time: seen, Component: t.snapshot(tr), Reason: reason}, true
+	default:
+		stalledFor := max(seen.Sub(tr.c.StalledSince), 0)
+		tr.c.Stalled, tr.c.StalledSince = "", time.Time{}
+		t.addChange(tr, now, tr.c.Status, "pipeline moving again after "+roundDuration(stalledFor).String()+" stalled ("+was+")")
+		t.dirty[tr.c.Key()] = true
+		return Transition{Kind: TransitionResumed, Time: seen, Component: t.snapshot(tr), Reason: was, StalledFor: stalledFor}, true
+	}
+}
+
+// maxStalledReason bounds a stalled reason in bytes: it is stored with
+// the component, sent in events and shown in the grid.
+const maxStalledReason = 256
+
+// stalledReason cleans a heartbeat's stalled field. An agent's reason
+// reaches operators' terminals (`sluice heartbeats`) and log lines, so
+// control characters (escape sequences, newlines) become spaces; a reason
+// of only spaces means not stalled.
+func stalledReason(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, s))
+	if len(s) > maxStalledReason {
+		cut := maxStalledReason
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
 }
 
 // applyHeartbeat copies what a heartbeat says into c.
@@ -385,7 +479,8 @@ func (f *Filter) match(c *Component) bool {
 }
 
 // List returns the components f selects, without history, sorted by
-// status (red first), then kind (mediators first), then id.
+// status (red first), then stalled first, then kind (mediators first),
+// then id: what needs someone comes first.
 func (t *Tracker) List(f Filter) []Component {
 	t.mu.Lock()
 	out := make([]Component, 0, len(t.comps))
@@ -405,6 +500,12 @@ func compareComponents(a, b Component) int {
 	if d := b.Status.severity() - a.Status.severity(); d != 0 {
 		return d
 	}
+	if as, bs := a.Stalled != "", b.Stalled != ""; as != bs {
+		if as {
+			return -1
+		}
+		return 1
+	}
 	if a.Kind != b.Kind {
 		if a.Kind == KindMediator {
 			return -1
@@ -423,6 +524,19 @@ func (t *Tracker) Counts() map[Status]int {
 		out[tr.c.Status]++
 	}
 	return out
+}
+
+// StalledCount is the number of components whose pipeline is stalled.
+func (t *Tracker) StalledCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, tr := range t.comps {
+		if tr.c.Stalled != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // Len is the number of components.

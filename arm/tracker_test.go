@@ -3,6 +3,7 @@ package arm
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -399,5 +400,257 @@ func TestTrackerLastDataProcessorAfterSwitch(t *testing.T) {
 	c := statusOf(t, tr, KindAgent, "web-07")
 	if c.LastMediator != "dp-02" || c.CurrentMediator != "dp-02" || c.PreviousMediator != "dp-01" || c.LastDataProcessor() != "dp-02" {
 		t.Fatalf("after a switch: last %q current %q previous %q", c.LastMediator, c.CurrentMediator, c.PreviousMediator)
+	}
+}
+
+// stallStep is one heartbeat of a stall scenario: sent at (from t0), seen
+// by ARM at now (from t0), saying stalled; and what it should raise.
+type stallStep struct {
+	name string
+	// advance only runs the check for missed intervals at now.
+	advance bool
+	now     time.Duration
+	sent    time.Duration
+	stalled string
+	// want is the kinds of the transitions raised, in order.
+	want []TransitionKind
+	// wantStalled and wantSince are the component's stalled state after.
+	wantStalled string
+	wantSince   time.Duration
+}
+
+// runStallSteps applies steps to component id of kind on a fresh tracker
+// (mediator 5m interval, agent 10m) and checks each step; it returns the
+// tracker and the transitions raised.
+func runStallSteps(t *testing.T, kind Kind, id string, steps []stallStep) (*Tracker, []Transition) {
+	t.Helper()
+	clock := newFakeClock(t0)
+	tr := newTestTracker(clock)
+	var all []Transition
+	for _, s := range steps {
+		clock.Set(t0.Add(s.now))
+		if s.advance {
+			tr.Advance()
+			continue
+		}
+		hb := agentHB(id, "acme", "dp-01", t0.Add(s.sent))
+		hb.Stalled = s.stalled
+		got := tr.Apply(Observation{Kind: kind, Heartbeat: hb, Seen: t0.Add(s.sent), ReportedBy: "dp-01"})
+		var kinds []TransitionKind
+		for _, g := range got {
+			kinds = append(kinds, g.Kind)
+		}
+		if !slices.Equal(kinds, s.want) {
+			t.Fatalf("%s: transitions %v, want %v (%+v)", s.name, kinds, s.want, got)
+		}
+		c := statusOf(t, tr, kind, id)
+		var since time.Time
+		if s.wantStalled != "" {
+			since = t0.Add(s.wantSince)
+		}
+		if c.Stalled != s.wantStalled || !c.StalledSince.Equal(since) {
+			t.Fatalf("%s: stalled %q since %s, want %q since %s", s.name, c.Stalled, c.StalledSince, s.wantStalled, since)
+		}
+		all = append(all, got...)
+	}
+	return tr, all
+}
+
+func TestTrackerStalledResumed(t *testing.T) {
+	const (
+		r1 = "state holds 120 entries that nothing indexes"
+		r2 = "state holds 300 entries that nothing indexes"
+	)
+	stalled, resumed, returned := TransitionStalled, TransitionResumed, TransitionReturned
+	for _, tc := range []struct {
+		name  string
+		kind  Kind
+		steps []stallStep
+		// check looks at the transitions raised.
+		check func(t *testing.T, trs []Transition)
+	}{
+		{
+			name: "mediator stalls once, rewords, resumes",
+			kind: KindMediator,
+			steps: []stallStep{
+				{name: "moving", now: 0, sent: 0},
+				{name: "stalls", now: time.Minute, sent: time.Minute, stalled: r1, want: []TransitionKind{stalled}, wantStalled: r1, wantSince: time.Minute},
+				{name: "still stalled: no new event", now: 2 * time.Minute, sent: 2 * time.Minute, stalled: r1, wantStalled: r1, wantSince: time.Minute},
+				{name: "reworded: shown, no event", now: 3 * time.Minute, sent: 3 * time.Minute, stalled: r2, wantStalled: r2, wantSince: time.Minute},
+				{name: "stale heartbeat saying it moves: ignored", now: 3*time.Minute + time.Second, sent: 150 * time.Second, wantStalled: r2, wantSince: time.Minute},
+				{name: "same heartbeat again: ignored", now: 3*time.Minute + 2*time.Second, sent: 3 * time.Minute, wantStalled: r2, wantSince: time.Minute},
+				{name: "resumes", now: 7 * time.Minute, sent: 7 * time.Minute, want: []TransitionKind{resumed}},
+				{name: "still moving", now: 8 * time.Minute, sent: 8 * time.Minute},
+			},
+			check: func(t *testing.T, trs []Transition) {
+				t.Helper()
+				if s := trs[0]; s.Reason != r1 || !s.Time.Equal(t0.Add(time.Minute)) || s.Component.Stalled != r1 || s.CommonEvent() != CommonEventMediatorStalled {
+					t.Errorf("stalled: %+v", s)
+				}
+				if r := trs[1]; r.Reason != r2 || r.StalledFor != 6*time.Minute || r.Component.Stalled != "" || r.CommonEvent() != CommonEventMediatorResumed {
+					t.Errorf("resumed: %+v", r)
+				}
+			},
+		},
+		{
+			name: "agent stalled from its first heartbeat",
+			kind: KindAgent,
+			steps: []stallStep{
+				{name: "first", stalled: "spool grows", want: []TransitionKind{stalled}, wantStalled: "spool grows"},
+				{name: "resumes", now: time.Minute, sent: time.Minute, want: []TransitionKind{resumed}},
+				{name: "stalls again", now: 2 * time.Minute, sent: 2 * time.Minute, stalled: "spool grows", want: []TransitionKind{stalled}, wantStalled: "spool grows", wantSince: 2 * time.Minute},
+			},
+			check: func(t *testing.T, trs []Transition) {
+				t.Helper()
+				if trs[0].CommonEvent() != CommonEventAgentStalled || trs[1].CommonEvent() != CommonEventAgentResumed || trs[1].StalledFor != time.Minute {
+					t.Errorf("%+v", trs)
+				}
+			},
+		},
+		{
+			// The agent went red; a heartbeat sent 15 minutes ago arrives
+			// late saying it stalled: the stall counts, dated when sent,
+			// but the agent is not back. A current one brings it back,
+			// still stalled: Returned only.
+			name: "late heartbeat: stall counts, return does not",
+			kind: KindAgent,
+			steps: []stallStep{
+				{name: "moving"},
+				{name: "check", advance: true, now: 10 * time.Minute},
+				{name: "check", advance: true, now: 25 * time.Minute},
+				{name: "late, stalled", now: 25 * time.Minute, sent: 10 * time.Minute, stalled: "spool grows", want: []TransitionKind{stalled}, wantStalled: "spool grows", wantSince: 10 * time.Minute},
+				{name: "current, still stalled", now: 26 * time.Minute, sent: 26 * time.Minute, stalled: "spool grows", want: []TransitionKind{returned}, wantStalled: "spool grows", wantSince: 10 * time.Minute},
+				{name: "late, moving", now: 40 * time.Minute, sent: 27 * time.Minute, want: []TransitionKind{resumed}},
+			},
+			check: func(t *testing.T, trs []Transition) {
+				t.Helper()
+				if s := trs[0]; !s.Time.Equal(t0.Add(10*time.Minute)) || s.Component.Status != StatusRed {
+					t.Errorf("late stall: %+v", s)
+				}
+				if r := trs[2]; !r.Time.Equal(t0.Add(27*time.Minute)) || r.StalledFor != 17*time.Minute {
+					t.Errorf("late resume: %+v", r)
+				}
+			},
+		},
+		{
+			name: "returns and resumes in one heartbeat",
+			kind: KindMediator,
+			steps: []stallStep{
+				{name: "stalls", stalled: "index refuses", want: []TransitionKind{stalled}, wantStalled: "index refuses"},
+				{name: "check", advance: true, now: 6 * time.Minute},
+				{name: "back and moving", now: 6 * time.Minute, sent: 6 * time.Minute, want: []TransitionKind{returned, resumed}},
+			},
+		},
+		{
+			name: "spaces and control characters only: not stalled",
+			kind: KindAgent,
+			steps: []stallStep{
+				{name: "blank", stalled: " \t\n "},
+				{name: "escape sequence", now: time.Second, sent: time.Second, stalled: "\x1b[2Jspool\ngrows ", want: []TransitionKind{stalled}, wantStalled: "[2Jspool grows", wantSince: time.Second},
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, trs := runStallSteps(t, tc.kind, "dp-01", tc.steps)
+			if tc.check != nil {
+				tc.check(t, trs)
+			}
+		})
+	}
+}
+
+// Observe follows liveness only: a stall it does not return is not
+// applied either.
+func TestTrackerObserveLeavesStall(t *testing.T) {
+	clock := newFakeClock(t0)
+	tr := newTestTracker(clock)
+	hb := agentHB("db-01", "acme", "dp-01", t0)
+	hb.Stalled = "spool grows"
+	if _, ok := tr.Observe(Observation{Kind: KindAgent, Heartbeat: hb, Seen: t0}); ok {
+		t.Fatal("first heartbeat raised a transition")
+	}
+	if c := statusOf(t, tr, KindAgent, "db-01"); c.Stalled != "" {
+		t.Fatalf("Observe applied a stall: %+v", c)
+	}
+	clock.Advance(time.Second)
+	hb = agentHB("db-01", "acme", "dp-01", clock.Now())
+	hb.Stalled = "spool grows"
+	if got := tr.Apply(Observation{Kind: KindAgent, Heartbeat: hb, Seen: clock.Now()}); len(got) != 1 || got[0].Kind != TransitionStalled {
+		t.Fatalf("Apply: %+v", got)
+	}
+}
+
+// A restarted ARM keeps a component's stall: the same heartbeat raises no
+// second Stalled, and the Resumed counts from the original start.
+func TestTrackerRestoreKeepsStall(t *testing.T) {
+	clock := newFakeClock(t0)
+	tr := newTestTracker(clock)
+	apply := func(tr *Tracker, stalled string) []Transition {
+		hb := agentHB("dp-01", "", "", clock.Now())
+		hb.Stalled = stalled
+		return tr.Apply(Observation{Kind: KindMediator, Heartbeat: hb, Seen: clock.Now(), ReportedBy: "dp-01"})
+	}
+	if got := apply(tr, "index refuses"); len(got) != 1 || got[0].Kind != TransitionStalled {
+		t.Fatalf("%+v", got)
+	}
+	rec, ok := tr.RecordOf(statusOf(t, tr, KindMediator, "dp-01"))
+	if !ok || rec.Component.Stalled != "index refuses" || rec.History == nil {
+		t.Fatalf("record to save with the event: %+v", rec)
+	}
+
+	clock.Advance(time.Hour)
+	tr2 := newTestTracker(clock)
+	tr2.Restore([]Component{statusOf(t, tr, KindMediator, "dp-01")})
+	if c := statusOf(t, tr2, KindMediator, "dp-01"); c.Stalled != "index refuses" || !c.StalledSince.Equal(t0) {
+		t.Fatalf("restored: %+v", c)
+	}
+	if got := apply(tr2, "index refuses"); len(got) != 0 {
+		t.Fatalf("still stalled after a restart raised %+v", got)
+	}
+	clock.Advance(time.Minute)
+	got := apply(tr2, "")
+	if len(got) != 1 || got[0].Kind != TransitionResumed || got[0].StalledFor != time.Hour+time.Minute {
+		t.Fatalf("resumed after restart: %+v", got)
+	}
+	if tr2.StalledCount() != 0 {
+		t.Fatal("still counted stalled")
+	}
+}
+
+func TestStalledReason(t *testing.T) {
+	long := strings.Repeat("é", 200) // 400 bytes
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"  ", ""},
+		{"\r\n", ""},
+		{"state holds 12 entries", "state holds 12 entries"},
+		{"a\x00b\x7fc", "a b c"},
+		{long, strings.Repeat("é", maxStalledReason/2) + "…"},
+		{"x" + long, "x" + strings.Repeat("é", (maxStalledReason-1)/2) + "…"},
+	} {
+		if got := stalledReason(tc.in); got != tc.want {
+			t.Errorf("stalledReason(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Stalled components come first within their status.
+func TestTrackerListStalledFirst(t *testing.T) {
+	clock := newFakeClock(t0)
+	tr := newTestTracker(clock)
+	for _, id := range []string{"a-agent", "b-agent", "c-agent"} {
+		hb := agentHB(id, "acme", "dp-01", t0)
+		if id == "c-agent" {
+			hb.Stalled = "spool grows"
+		}
+		tr.Apply(Observation{Kind: KindAgent, Heartbeat: hb, Seen: t0})
+	}
+	tr.Apply(Observation{Kind: KindMediator, Heartbeat: agentHB("dp-01", "", "", t0), Seen: t0})
+	var ids []string
+	for _, c := range tr.List(Filter{}) {
+		ids = append(ids, c.ID)
+	}
+	if want := []string{"c-agent", "dp-01", "a-agent", "b-agent"}; !slices.Equal(ids, want) {
+		t.Fatalf("order %v, want %v", ids, want)
 	}
 }

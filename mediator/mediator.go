@@ -161,6 +161,8 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 			Version:     deps.Version,
 			Interval:    cfg.ARMInterval,
 			DialOptions: deps.ARMDialOptions,
+			// ARM raises Data Processor Stalled from it.
+			Stalled: m.stall.get,
 			// ARM's own events enter state like any entry: durable,
 			// parsed by the sluice-arm policy, indexed exactly once.
 			EventSink: func(_ context.Context, agentID, org string, entries []*sluicev1.LogEntry) error {

@@ -5,18 +5,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/stall"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // hungIndex is the real embedded index whose writes hang, without an
@@ -213,4 +218,60 @@ func getReady(t *testing.T, m *Mediator) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(b)
+}
+
+// stallArmStub is an ArmService that records what each report's mediator
+// heartbeat says of its pipeline.
+type stallArmStub struct {
+	sluicev1.UnimplementedArmServiceServer
+	mu      sync.Mutex
+	stalled []string
+}
+
+func (s *stallArmStub) Report(_ context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
+	s.mu.Lock()
+	s.stalled = append(s.stalled, req.GetMediator().GetStalled())
+	s.mu.Unlock()
+	return &sluicev1.ReportResponse{ArmId: "stub", EventAgentId: "arm-stub", Time: timestamppb.Now()}, nil
+}
+
+func (s *stallArmStub) last() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.stalled) == 0 {
+		return ""
+	}
+	return s.stalled[len(s.stalled)-1]
+}
+
+// The mediator's heartbeat to ARM carries the stall (ARM raises Data
+// Processor Stalled from it) and stops carrying it once the pipeline moves.
+func TestStallReportedToARM(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := &stallArmStub{}
+	srv := grpc.NewServer()
+	sluicev1.RegisterArmServiceServer(srv, stub)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+
+	m, _, release, entered := startHungMediator(t, fmt.Sprintf("stall_warning = \"1s\"\n arm = %q\n arm_interval = \"100ms\"", lis.Addr().String()), hclog.NewNullLogger())
+	sendBatch(t, m.Addr(), "acme", "web-1", 0, 5)
+	<-entered
+	waitUntil(t, "ARM told of the stall", func() bool { return strings.Contains(stub.last(), "state holds") })
+	release()
+	waitUntil(t, "ARM told the pipeline moves", func() bool { return m.state.q.Len() == 0 && !m.Status().Stalled && stub.last() == "" })
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -1,4 +1,5 @@
-# Sluice's own ARM events (Missing Heartbeat Warning, Heartbeat Returned):
+# Sluice's own ARM events (Missing Heartbeat Warning, Heartbeat Returned,
+# Data Processor / Agent Stalled and Resumed):
 # ARM writes each as one ECS JSON object. Their fields are kept as they
 # are; these rules set classification, common event and risk from them, so
 # they can be searched, prioritised and alarmed on like any other event.
@@ -53,6 +54,54 @@ rule "arm-heartbeat-returned" {
   test {
     log    = `{"@timestamp":"2024-03-12T10:21:12.000Z","message":"Heartbeat Returned: agent web-7 is sending heartbeats again after 20m0s without","event":{"action":"heartbeat-returned","kind":"alert"},"sluice":{"arm":{"component_kind":"agent","status":"green"}}}`
     expect = { common_event = "Heartbeat Returned", classification = "Information", "sluice.arm.status" = "green" }
+  }
+}
+
+rule "arm-pipeline-stalled" {
+  description      = "a component's pipeline stopped: a mediator's state holds entries nothing indexes, or an agent's spool holds entries its mediator acknowledges none of"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 100
+  when             = `event.action == "pipeline-stalled"`
+  classification   = "Warning"
+  common_event     = "Agent Stalled"
+  risk             = 6
+  fields           = { "event.outcome" = "failure" }
+
+  # A stalled mediator strands every agent that sends to it.
+  sub_rule "mediator" {
+    when         = `event.sluice.arm.component_kind == "mediator"`
+    common_event = "Data Processor Stalled"
+    risk         = 8
+  }
+
+  test {
+    log    = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Data Processor Stalled: mediator dp-2 (host dp-2.example.net): state holds 120 entries and none has been indexed for 1m0s, with the index healthy","event":{"action":"pipeline-stalled","kind":"alert","severity":8},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","type":"mediator"},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","stalled_reason":"state holds 120 entries and none has been indexed for 1m0s, with the index healthy"}}}`
+    expect = { common_event = "Data Processor Stalled", classification = "Warning", risk = "8", "sluice.arm.component_kind" = "mediator" }
+  }
+  test {
+    log    = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Agent Stalled: agent web-7: spool holds 40 entries and mediator dp-1 has acknowledged none for 1m0s","event":{"action":"pipeline-stalled","kind":"alert","severity":6},"host":{"hostname":"web-7","name":"web-7"},"sluice":{"arm":{"component_id":"web-7","component_kind":"agent","status":"green","stalled_reason":"spool holds 40 entries and mediator dp-1 has acknowledged none for 1m0s"}}}`
+    expect = { common_event = "Agent Stalled", risk = "6", hostname = "web-7" }
+  }
+}
+
+rule "arm-pipeline-resumed" {
+  description      = "a stalled component's pipeline moves again"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 100
+  when             = `event.action == "pipeline-resumed"`
+  classification   = "Information"
+  common_event     = "Agent Resumed"
+  risk             = 1
+  fields           = { "event.outcome" = "success" }
+
+  sub_rule "mediator" {
+    when         = `event.sluice.arm.component_kind == "mediator"`
+    common_event = "Data Processor Resumed"
+  }
+
+  test {
+    log    = `{"@timestamp":"2024-03-12T10:18:12.000Z","message":"Data Processor Resumed: mediator dp-2 moves again after 7m0s stalled","event":{"action":"pipeline-resumed","kind":"alert","severity":1},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","stalled_seconds":420}}}`
+    expect = { common_event = "Data Processor Resumed", classification = "Information", risk = "1" }
   }
 }
 
@@ -111,6 +160,34 @@ event_rule "component-silent" {
   # The mediator is back: no alarm.
   test {
     log             = `{"@timestamp":"2024-03-12T10:07:00.000Z","message":"Heartbeat Returned: mediator dp-2 (host dp-2.example.net) is sending heartbeats again after 7m0s without","event":{"action":"heartbeat-returned","kind":"alert","severity":1},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","type":"mediator"},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","missed_intervals":0}}}`
+    log_source_type = "sluice-arm"
+    alarm           = false
+  }
+}
+
+# A stalled mediator holds every entry its agents sent it and indexes none:
+# worth an alarm at once. A stalled agent too: its host's logs stop
+# arriving while it looks connected.
+event_rule "pipeline-stalled" {
+  description      = "a mediator's or an agent's pipeline stopped"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 41
+  when             = `event.event.action == "pipeline-stalled"`
+
+  alarm {
+    name     = "Pipeline Stalled"
+    severity = "high"
+    message  = "${event.sluice.arm.component_kind} ${event.sluice.arm.component_id} (host ${event.host.hostname}) stalled: ${event.sluice.arm.stalled_reason}"
+  }
+
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Data Processor Stalled: mediator dp-2","event":{"action":"pipeline-stalled","kind":"alert","severity":8},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","type":"mediator"},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","stalled_reason":"state holds 120 entries"}}}`
+    log_source_type = "sluice-arm"
+    alarm           = true
+    expect          = { common_event = "Data Processor Stalled" }
+  }
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:18:12.000Z","message":"Data Processor Resumed: mediator dp-2","event":{"action":"pipeline-resumed","kind":"alert","severity":1},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green"}}}`
     log_source_type = "sluice-arm"
     alarm           = false
   }

@@ -47,6 +47,12 @@ type ReporterConfig struct {
 	// EventSink stores the ARM events of each response; nil drops them
 	// unacknowledged (ARM keeps them for another mediator).
 	EventSink EventSink
+	// Stalled says why the mediator's pipeline cannot make progress, ""
+	// while it moves; nil: never stalled. It is asked on every report
+	// (outside the reporter's lock, so it may take the mediator's) and
+	// goes in the mediator's own heartbeat, from which ARM raises Data
+	// Processor Stalled and Resumed. It must not block.
+	Stalled func() string
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -110,6 +116,9 @@ func NewReporter(cfg ReporterConfig, logger hclog.Logger) *Reporter {
 
 // Heartbeat records an agent's heartbeat for the next report, replacing
 // an earlier one of the same agent not yet delivered. It never blocks.
+// The heartbeat is forwarded as the agent sent it (its stalled field
+// included: ARM raises Agent Stalled from it), and must not be modified
+// afterwards.
 func (r *Reporter) Heartbeat(hb *sluicev1.Heartbeat) {
 	if hb.GetComponentId() == "" {
 		return
@@ -209,6 +218,10 @@ const maxAgentsPerReport = 5000
 // maxAgentsPerReport) and returns, per agent, the heartbeat it carries,
 // and whether more are pending.
 func (r *Reporter) request(now time.Time) (*sluicev1.ReportRequest, map[string]pendingHeartbeat, bool) {
+	var stalled string
+	if r.cfg.Stalled != nil {
+		stalled = r.cfg.Stalled()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := min(len(r.pending), maxAgentsPerReport)
@@ -218,6 +231,7 @@ func (r *Reporter) request(now time.Time) (*sluicev1.ReportRequest, map[string]p
 			ComponentId: r.cfg.MediatorID,
 			Hostname:    r.cfg.Hostname,
 			Version:     r.cfg.Version,
+			Stalled:     stalled,
 		},
 		Agents:     make([]*sluicev1.AgentHeartbeat, 0, n),
 		AckThrough: r.ackThrough,

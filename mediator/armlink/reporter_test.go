@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/pkg/logging"
@@ -159,5 +160,48 @@ func TestReporterSplitsLargeReports(t *testing.T) {
 	more, err = rep.ReportOnce(t.Context(), fake)
 	if err != nil || more || len(fake.last().GetAgents()) != 10 || rep.Pending() != 0 {
 		t.Fatalf("second: more %v err %v sent %d pending %d", more, err, len(fake.last().GetAgents()), rep.Pending())
+	}
+}
+
+// The mediator's own heartbeat carries what Stalled says at each report;
+// agents' heartbeats, their stalled field included, go as they came.
+func TestReporterStalled(t *testing.T) {
+	var mu sync.Mutex
+	reason := ""
+	setReason := func(s string) { mu.Lock(); reason = s; mu.Unlock() }
+	stalled := func() string { mu.Lock(); defer mu.Unlock(); return reason }
+
+	fake := &fakeARM{}
+	rep := NewReporter(ReporterConfig{MediatorID: "dp-01", Stalled: stalled}, nil)
+	agent := agentHB("web-01", "acme", "dp-01", time.Now())
+	agent.Stalled = "spool grows while dp-01 acknowledges nothing"
+	want := proto.Clone(agent)
+	for _, step := range []struct{ set, want string }{
+		{"", ""},
+		{"state holds 120 entries that nothing indexes", "state holds 120 entries that nothing indexes"},
+		{"state holds 400 entries that nothing indexes", "state holds 400 entries that nothing indexes"},
+		{"", ""},
+	} {
+		setReason(step.set)
+		rep.Heartbeat(agent)
+		if _, err := rep.ReportOnce(t.Context(), fake); err != nil {
+			t.Fatal(err)
+		}
+		req := fake.last()
+		if got := req.GetMediator().GetStalled(); got != step.want {
+			t.Errorf("mediator stalled %q, want %q", got, step.want)
+		}
+		if len(req.GetAgents()) != 1 || !proto.Equal(req.GetAgents()[0].GetHeartbeat(), want) {
+			t.Errorf("agent heartbeat changed on the way: %v", req.GetAgents())
+		}
+	}
+
+	// Without Stalled the mediator is never stalled.
+	plain := NewReporter(ReporterConfig{MediatorID: "dp-02"}, nil)
+	if _, err := plain.ReportOnce(t.Context(), fake); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.last().GetMediator().GetStalled(); got != "" {
+		t.Errorf("no Stalled func, stalled %q", got)
 	}
 }

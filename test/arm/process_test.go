@@ -98,6 +98,7 @@ type heartbeat struct {
 	Status        string    `json:"status"`
 	LastHeartbeat time.Time `json:"last_heartbeat"`
 	LastMediator  string    `json:"last_mediator"`
+	Stalled       string    `json:"stalled"`
 }
 
 // heartbeatsJSON runs `sluice heartbeats -addr URL -json` and decodes it.
