@@ -265,6 +265,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		gate:       newOrgGate(parkBackoff),
 		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
+		readState:  m.state.q.Read,
 	}
 	return m, nil
 }
