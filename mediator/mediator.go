@@ -217,13 +217,10 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		// periodically: a revoked or expired certificate does not stay
 		// connected.
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second, MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: 30 * time.Second}),
-		// Each connection's write buffer is taken from a pool for a write
-		// and given back after it, instead of held for the life of the
-		// connection, and is 8 KiB, not 32: the mediator writes acks and
-		// heartbeats, never more than a few hundred bytes at a time. With
-		// 10,000 agents the buffers were a third of the live heap (issue
-		// 24).
-		grpc.SharedWriteBuffer(true),
+		// A connection's write buffer (taken from a pool per write) is
+		// 8 KiB, not 32: the mediator writes acks and heartbeats, a few
+		// hundred bytes at a time. With 10,000 agents the buffers were a
+		// third of the live heap (issue 24).
 		grpc.WriteBufferSize(8 << 10),
 	}
 	if cfg.TLS != nil {
