@@ -4,6 +4,9 @@
 package event
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -88,12 +91,29 @@ func keyBit(key string) uint64 {
 	return 1 << ((uint(n)*15 + uint(key[n-1])*6 + uint(key[n/2])*13) & 63)
 }
 
-// DocID is the document id of the entry seq of agentID. It sorts by
-// sequence within an agent, which keeps index B-tree inserts local.
+// DocID is the document id of the entry seq of agentID, from a spool
+// without an incarnation (see SpoolDocID). It sorts by sequence within an
+// agent, which keeps index B-tree inserts local.
 func DocID(agentID string, seq uint64) string {
+	return SpoolDocID(agentID, "", seq)
+}
+
+// SpoolDocID is the document id of the entry seq of agentID's spool
+// incarnation: "AGENT:INCARNATION-SEQ" (the sequence in 16 hex digits), or
+// DocID's "AGENT-SEQ" when incarnation is "" (entries spooled before
+// incarnations existed keep the id they always had, so re-indexing them
+// stays idempotent). Two spools of one agent id number their entries from
+// their creation times, which can overlap (two hosts set up in the same
+// second); the incarnation keeps their documents apart. ':' never occurs
+// in an agent id, so the two forms cannot produce the same id.
+func SpoolDocID(agentID, incarnation string, seq uint64) string {
 	var b strings.Builder
-	b.Grow(len(agentID) + 17)
+	b.Grow(len(agentID) + len(incarnation) + 18)
 	b.WriteString(agentID)
+	if incarnation != "" {
+		b.WriteByte(':')
+		b.WriteString(incarnation)
+	}
 	b.WriteByte('-')
 	h := strconv.FormatUint(seq, 16)
 	for i := len(h); i < 16; i++ {
@@ -101,6 +121,33 @@ func DocID(agentID string, seq uint64) string {
 	}
 	b.WriteString(h)
 	return b.String()
+}
+
+// IncarnationLen is the length of a spool incarnation id: 16 lowercase
+// hex digits, 64 random bits.
+const IncarnationLen = 16
+
+// NewIncarnation returns a new random spool incarnation id.
+func NewIncarnation() (string, error) {
+	var b [IncarnationLen / 2]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("spool incarnation: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// ValidIncarnation reports whether s is a spool incarnation id as
+// NewIncarnation makes them. It ends up in document ids.
+func ValidIncarnation(s string) bool {
+	if len(s) != IncarnationLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Grow makes room for n more fields without reallocating: the MPE calls it
