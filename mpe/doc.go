@@ -417,7 +417,7 @@
 //
 // # Events
 //
-// Every event has: ID = event.SpoolDocID(agent, incarnation, seq) (when
+// Every event has: ID = event.SpoolDocID(agent, spool, seq) (when
 // the entry names an agent); Organization (default "default"); Message = the line without its
 // line terminator, as valid UTF-8 (invalid bytes become U+FFFD and the
 // event is flagged invalid_utf8); @timestamp from the header, else the

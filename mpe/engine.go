@@ -14,9 +14,10 @@ type Entry struct {
 	LogSourceType string
 	LogSource     string // source id on the agent, e.g. "auth"
 	Agent         string
-	// Incarnation is the agent's spool incarnation the entry was spooled
-	// under ("" before incarnations): part of its document id.
-	Incarnation    string
+	// Spool is the tag of the agent's spool incarnation the entry was
+	// spooled under (event.SpoolTag; "" before incarnations): part of its
+	// document id.
+	Spool          string
 	Organization   string
 	Mediator       string
 	Seq            uint64
@@ -441,7 +442,7 @@ func message(raw []byte) string {
 	return s
 }
 
-// docID is event.SpoolDocID(e.Agent, e.Incarnation, e.Seq), the sequence
+// docID is event.SpoolDocID(e.Agent, e.Spool, e.Seq), the sequence
 // in 16 hex digits, built with one allocation where event.SpoolDocID makes
 // two (strconv.FormatUint's string, then the id); TestDocIDIsEventDocID
 // keeps the two the same.
@@ -457,8 +458,8 @@ func docID(e *Entry) string {
 
 // docIDLen is the length of e's document id.
 func docIDLen(e *Entry) int {
-	if e.Incarnation != "" {
-		return len(e.Agent) + len(e.Incarnation) + 18
+	if e.Spool != "" {
+		return len(e.Agent) + len(e.Spool) + 18
 	}
 	return len(e.Agent) + 17
 }
@@ -470,9 +471,9 @@ func writeDocID(b *strings.Builder, e *Entry) {
 		hex[i] = "0123456789abcdef"[seq&15]
 	}
 	b.WriteString(e.Agent)
-	if e.Incarnation != "" {
+	if e.Spool != "" {
 		b.WriteByte(':')
-		b.WriteString(e.Incarnation)
+		b.WriteString(e.Spool)
 	}
 	b.WriteByte('-')
 	b.Write(hex[:])

@@ -152,9 +152,9 @@ func (s *Spool) loadIncarnation() error {
 	}
 	s.incarnation, s.since = id, since
 	if since > 0 {
-		s.logger.Info("spool made before incarnations: it has one now; the entries it holds keep their document ids", "incarnation", id, "incarnation_since", since, "spool_depth", s.q.Len())
+		s.logger.Info("spool made before incarnations: it has one now; the entries it holds keep their document ids", "spool", event.SpoolTag(id), "incarnation_since", since, "spool_depth", s.q.Len())
 	} else {
-		s.logger.Info("new spool incarnation", "incarnation", id)
+		s.logger.Info("new spool incarnation", "spool", event.SpoolTag(id))
 	}
 	return nil
 }
@@ -163,7 +163,8 @@ func (s *Spool) loadIncarnation() error {
 // and kept in it) and the first sequence spooled under it (0: every
 // entry). The agent says it in its hello: the mediator acknowledges an
 // entry as held only on the strength of the same incarnation's entries,
-// and refuses a second live stream of the agent id from another one.
+// and refuses a second live stream of the agent id from another one. It
+// is not for showing: logs name the spool by event.SpoolTag.
 func (s *Spool) Incarnation() (id string, since uint64) { return s.incarnation, s.since }
 
 // DiskFree is the space available to unprivileged writers in dir.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/failover"
 	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	"github.com/sluicehq/sluice/pkg/stall"
@@ -67,7 +68,8 @@ type Config struct {
 	// Incarnation and IncarnationSince are the spool's (spool.Incarnation),
 	// said in every hello: the mediator acknowledges entries as held only
 	// on the strength of this spool's, and refuses a second live stream of
-	// the agent id from another spool. "" (tests): none.
+	// the agent id from another spool. "" (tests): none. Logs name the
+	// spool by its tag (event.SpoolTag), never by its incarnation.
 	Incarnation      string
 	IncarnationSince uint64
 	// Mediators is the ordered list of mediator addresses.
@@ -279,7 +281,7 @@ func (u *Uplink) logDuplicate(addr string, err error) {
 	u.logger.Error("DUPLICATE AGENT IDENTITY: the mediator refused this agent: its id is connected there from another spool. "+
 		"Nothing is lost: entries stay in this agent's spool until a mediator acknowledges them, and it keeps retrying (backing off). "+
 		"Give each agent its own id (and certificate)",
-		"mediator", addr, "agent", u.cfg.AgentID, "incarnation", u.cfg.Incarnation,
+		"mediator", addr, "agent", u.cfg.AgentID, "spool", event.SpoolTag(u.cfg.Incarnation),
 		"spool_depth", u.spool.Depth(), "spool_first_seq", u.spool.FirstSeq(), "reason", err)
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
 	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -429,8 +430,8 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 		t.Fatalf("spool holds %d entries while refused, want all 50", got)
 	}
 	errs := logs.lines("DUPLICATE AGENT IDENTITY")
-	if len(errs) == 0 || !strings.Contains(errs[0], "[ERROR]") || !strings.Contains(errs[0], "spool_depth=50") || !strings.Contains(errs[0], "incarnation="+inc) {
-		t.Fatalf("no error-level duplicate identity line with the spool depth and incarnation; got %q", errs)
+	if len(errs) == 0 || !strings.Contains(errs[0], "[ERROR]") || !strings.Contains(errs[0], "spool_depth=50") || !strings.Contains(errs[0], "spool="+event.SpoolTag(inc)) || strings.Contains(errs[0], inc) {
+		t.Fatalf("no error-level duplicate identity line with the spool depth and tag (and not the incarnation); got %q", errs)
 	}
 
 	// The other agent is gone: the mediator lets this one in.

@@ -5,6 +5,7 @@ package event
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -98,21 +99,21 @@ func DocID(agentID string, seq uint64) string {
 	return SpoolDocID(agentID, "", seq)
 }
 
-// SpoolDocID is the document id of the entry seq of agentID's spool
-// incarnation: "AGENT:INCARNATION-SEQ" (the sequence in 16 hex digits), or
-// DocID's "AGENT-SEQ" when incarnation is "" (entries spooled before
+// SpoolDocID is the document id of the entry seq of agentID's spool with
+// tag spool (SpoolTag): "AGENT:SPOOL-SEQ" (the sequence in 16 hex
+// digits), or DocID's "AGENT-SEQ" when spool is "" (entries spooled before
 // incarnations existed keep the id they always had, so re-indexing them
 // stays idempotent). Two spools of one agent id number their entries from
 // their creation times, which can overlap (two hosts set up in the same
-// second); the incarnation keeps their documents apart. ':' never occurs
-// in an agent id, so the two forms cannot produce the same id.
-func SpoolDocID(agentID, incarnation string, seq uint64) string {
+// second); the spool keeps their documents apart. ':' never occurs in an
+// agent id, so the two forms cannot produce the same id.
+func SpoolDocID(agentID, spool string, seq uint64) string {
 	var b strings.Builder
-	b.Grow(len(agentID) + len(incarnation) + 18)
+	b.Grow(len(agentID) + len(spool) + 18)
 	b.WriteString(agentID)
-	if incarnation != "" {
+	if spool != "" {
 		b.WriteByte(':')
-		b.WriteString(incarnation)
+		b.WriteString(spool)
 	}
 	b.WriteByte('-')
 	h := strconv.FormatUint(seq, 16)
@@ -136,8 +137,22 @@ func NewIncarnation() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
+// SpoolTag is the public name of a spool incarnation ("" for none): what
+// document ids, logs, refusals, heartbeats and ARM show, 16 hex digits of
+// a hash of it. The incarnation itself is never shown: whoever presents
+// an agent id with its incarnation shares that spool's resend high-water
+// mark at the mediator, and could have its entries acknowledged and
+// dropped, so it stays in the spool, the hello and the mediator's state.
+func SpoolTag(incarnation string) string {
+	if incarnation == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("sluice spool " + incarnation))
+	return hex.EncodeToString(sum[:IncarnationLen/2])
+}
+
 // ValidIncarnation reports whether s is a spool incarnation id as
-// NewIncarnation makes them. It ends up in document ids.
+// NewIncarnation makes them.
 func ValidIncarnation(s string) bool {
 	if len(s) != IncarnationLen {
 		return false

@@ -284,7 +284,10 @@ type Hello struct {
 	// (organization, agent id, incarnation), so an entry is only ever
 	// acknowledged as held on the strength of its own spool's entries, and
 	// it refuses a second live stream of an agent id from another
-	// incarnation (PERMISSION_DENIED, reason duplicate_identity).
+	// incarnation (PERMISSION_DENIED, reason duplicate_identity). It is
+	// never shown: whoever presents it shares the spool's high-water mark,
+	// so documents, logs and heartbeats name the spool by its tag, a hash
+	// of it (see Heartbeat.spool).
 	Incarnation string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
 	// incarnation_since is the first sequence spooled under incarnation in
 	// a spool that was made before incarnations existed (0: every entry
@@ -665,9 +668,10 @@ type Heartbeat struct {
 	// agent whose spool grows while its mediator acknowledges nothing. ARM
 	// raises an event when it becomes set and when it clears.
 	Stalled string `protobuf:"bytes,9,opt,name=stalled,proto3" json:"stalled,omitempty"`
-	// incarnation is the agent's spool incarnation (see Hello), set by the
-	// mediator that forwards the heartbeat from the stream's hello.
-	Incarnation string `protobuf:"bytes,10,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	// spool is the tag of the agent's spool incarnation (a hash of Hello's
+	// incarnation, 16 hex digits; "" for agents older than incarnations),
+	// set by the mediator that forwards the heartbeat.
+	Spool string `protobuf:"bytes,10,opt,name=spool,proto3" json:"spool,omitempty"`
 	// duplicate_identity, set by the mediator that forwards an agent's
 	// heartbeat, says that another spool presented this agent id while it
 	// had a live stream, and was refused ("" when none did lately). ARM
@@ -770,9 +774,9 @@ func (x *Heartbeat) GetStalled() string {
 	return ""
 }
 
-func (x *Heartbeat) GetIncarnation() string {
+func (x *Heartbeat) GetSpool() string {
 	if x != nil {
-		return x.Incarnation
+		return x.Spool
 	}
 	return ""
 }
@@ -1031,7 +1035,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\blast_seq\x18\x04 \x01(\x04R\alastSeq\"&\n" +
 	"\x03Ack\x12\x1f\n" +
 	"\vthrough_seq\x18\x01 \x01(\x04R\n" +
-	"throughSeq\"\x94\x03\n" +
+	"throughSeq\"\x88\x03\n" +
 	"\tHeartbeat\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12!\n" +
 	"\fcomponent_id\x18\x02 \x01(\tR\vcomponentId\x12\x1a\n" +
@@ -1042,9 +1046,9 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\vspool_depth\x18\a \x01(\x04R\n" +
 	"spoolDepth\x12\"\n" +
 	"\forganization\x18\b \x01(\tR\forganization\x12\x18\n" +
-	"\astalled\x18\t \x01(\tR\astalled\x12 \n" +
-	"\vincarnation\x18\n" +
-	" \x01(\tR\vincarnation\x12-\n" +
+	"\astalled\x18\t \x01(\tR\astalled\x12\x14\n" +
+	"\x05spool\x18\n" +
+	" \x01(\tR\x05spool\x12-\n" +
 	"\x12duplicate_identity\x18\v \x01(\tR\x11duplicateIdentity\"]\n" +
 	"\aSuspend\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12:\n" +
