@@ -16,7 +16,10 @@ type ListResponse struct {
 	Counts map[Status]int `json:"counts"`
 	// Stalled is the number of listed components whose pipeline is
 	// stalled, whatever their status.
-	Stalled    int         `json:"stalled"`
+	Stalled int `json:"stalled"`
+	// Duplicates is the number of listed agents whose id two processes
+	// present.
+	Duplicates int         `json:"duplicate_identities"`
 	Heartbeats []Component `json:"heartbeats"`
 }
 
@@ -30,6 +33,8 @@ type StatusResponse struct {
 	Counts     map[Status]int `json:"counts"`
 	// Stalled counts components whose pipeline is stalled.
 	Stalled int `json:"stalled"`
+	// Duplicates counts agents whose id two processes present.
+	Duplicates int `json:"duplicate_identities"`
 	// Reports and Heartbeats count what mediators delivered.
 	Reports    uint64 `json:"reports"`
 	Heartbeats uint64 `json:"heartbeats"`
@@ -113,14 +118,17 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	list := a.tracker.List(f)
 	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
-	stalled := 0
+	stalled, dups := 0, 0
 	for i := range list {
 		counts[list[i].Status]++
 		if list[i].Stalled != "" {
 			stalled++
 		}
+		if list[i].DuplicateIdentity != "" {
+			dups++
+		}
 	}
-	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Heartbeats: list})
+	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Duplicates: dups, Heartbeats: list})
 }
 
 // component finds the component named in the path; ?kind= picks one when
@@ -181,6 +189,7 @@ func (a *ARM) Status() StatusResponse {
 		Components:      a.tracker.Len(),
 		Counts:          a.tracker.Counts(),
 		Stalled:         a.tracker.StalledCount(),
+		Duplicates:      a.tracker.DuplicateCount(),
 		Reports:         a.stats.reports.Load(),
 		Heartbeats:      a.stats.heartbeats.Load(),
 		IgnoredFuture:   a.stats.ignoredFuture.Load(),
