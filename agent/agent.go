@@ -22,6 +22,7 @@ import (
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/agent/uplink"
 	"github.com/sluicehq/sluice/agent/webhook"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -88,11 +89,14 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			}
 		}
 	}
+	incarnation, since := sp.Incarnation()
 	up, err := uplink.New(uplink.Config{
 		AgentID:           cfg.ID,
 		Organization:      cfg.Organization,
 		Hostname:          cfg.Hostname,
 		Version:           deps.Version,
+		Incarnation:       incarnation,
+		IncarnationSince:  since,
 		Mediators:         cfg.Mediators,
 		BatchEntries:      cfg.BatchEntries,
 		BatchBytes:        cfg.BatchBytes,
@@ -199,7 +203,8 @@ func (a *Agent) Spool() *spool.Spool { return a.spool }
 
 // Run runs sources and uplink until ctx is done, then closes the spool.
 func (a *Agent) Run(ctx context.Context) error {
-	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth())
+	incarnation, _ := a.spool.Incarnation()
+	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
 	var wg sync.WaitGroup
 	errc := make(chan error, len(a.sources)+1)
 	runCtx, cancel := context.WithCancel(ctx)

@@ -51,6 +51,9 @@ type StatusResponse struct {
 	Pipeline      PipelineState `json:"pipeline"`
 	DeadLetter    int64         `json:"dead_letters"`
 	LastError     string        `json:"last_index_error,omitempty"`
+	// RefusedDuplicateIdentity counts the streams refused because their
+	// agent id was connected from another spool.
+	RefusedDuplicateIdentity uint64 `json:"refused_duplicate_identity"`
 }
 
 // maxSearchLimit caps how many events one search returns.

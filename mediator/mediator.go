@@ -289,8 +289,9 @@ func (m *Mediator) Index() indexer.Index { return m.index }
 // otherwise. No agent is disconnected.
 func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
 
-// HighWater is the highest sequence of an agent the mediator holds.
-func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.highWater(org, agent) }
+// HighWater is the highest sequence of an agent the mediator holds, of
+// whichever of its spools got furthest.
+func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.agentHighWater(org, agent) }
 
 // Agents lists the connected agents.
 func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
@@ -320,6 +321,8 @@ func (m *Mediator) Status() StatusResponse {
 		Pipeline:        m.pipelineState(),
 		DeadLetter:      m.dead.len(),
 		LastError:       le,
+
+		RefusedDuplicateIdentity: m.registry.duplicatesRefused(),
 	}
 }
 

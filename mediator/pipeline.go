@@ -100,8 +100,9 @@ type chunk struct {
 
 // origin is the entry behind an event.
 type origin struct {
-	agent, org string
-	entry      *sluicev1.LogEntry
+	// spool is the tag in the entry's document id ("" for none).
+	agent, org, spool string
+	entry             *sluicev1.LogEntry
 }
 
 // run processes until ctx is done. Entries read but not yet indexed when it
@@ -362,10 +363,17 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 			continue
 		}
 		for _, e := range batch.GetEntries() {
-			buf = p.process(rs, sb.GetAgentId(), sb.GetOrganization(), e, buf[:0])
+			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e}
+			if e.GetSeq() < sb.GetIncarnationSince() {
+				// Spooled before its spool had an incarnation: the id
+				// it always had, which an earlier mediator may have
+				// indexed it under.
+				o.spool = ""
+			}
+			buf = p.process(rs, o, buf[:0])
 			for _, ev := range buf {
 				c.events = append(c.events, ev)
-				c.from = append(c.from, origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), entry: e})
+				c.from = append(c.from, o)
 			}
 		}
 		c.ends = append(c.ends, len(c.events))
@@ -374,7 +382,8 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 }
 
 // process runs one entry through the MPE.
-func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
+func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) (res []*event.Event) {
+	e := o.entry
 	raw, truncated, origLen := e.GetRaw(), e.GetTruncated(), int(e.GetOriginalLength())
 	if p.maxLine > 0 && len(raw) > p.maxLine {
 		if !truncated {
@@ -386,8 +395,9 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 		Raw:            raw,
 		LogSourceType:  e.GetSourceType(),
 		LogSource:      e.GetSourceId(),
-		Agent:          agent,
-		Organization:   org,
+		Agent:          o.agent,
+		Spool:          o.spool,
+		Organization:   o.org,
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
 		Collected:      e.GetCollectedAt().AsTime(),
@@ -401,7 +411,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 			p.errors.Add(1)
 			p.logger.Error("MPE panicked on an entry; keeping it as an error event", "agent", in.Agent, "seq", in.Seq, "panic", r)
 			ev := &event.Event{
-				ID:           event.DocID(in.Agent, in.Seq),
+				ID:           event.SpoolDocID(in.Agent, in.Spool, in.Seq),
 				Organization: in.Organization,
 				Timestamp:    in.Collected,
 				Message:      string(in.Raw),
@@ -596,7 +606,7 @@ func (p *pipeline) deadLetter(from []origin, rej *indexer.RejectedError) error {
 			continue
 		}
 		seen[from[i].entry] = true
-		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: from[i].agent, Organization: from[i].org, Entry: from[i].entry})
+		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: from[i].agent, Organization: from[i].org, Spool: from[i].spool, Entry: from[i].entry})
 		if err != nil {
 			return err
 		}
@@ -636,7 +646,8 @@ func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err erro
 			if derr != nil {
 				return indexed, remaining, fmt.Errorf("dead letter %d: %w", r.First, derr)
 			}
-			for _, ev := range p.process(rs, se.GetAgentId(), se.GetOrganization(), se.GetEntry(), nil) {
+			o := origin{agent: se.GetAgentId(), org: se.GetOrganization(), spool: se.GetSpool(), entry: se.GetEntry()}
+			for _, ev := range p.process(rs, o, nil) {
 				events = append(events, ev)
 				owner = append(owner, i)
 			}
