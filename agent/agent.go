@@ -157,9 +157,11 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxLineBytes:   sc.MaxLineBytes,
 			MaxConnections: sc.MaxConnections,
 			IdleTimeout:    sc.IdleTimeout,
-			UDPBuffer:      sc.UDPBuffer,
+			ReadBuffer:     sc.ReadBuffer,
 			BatchLines:     a.cfg.BatchEntries,
 			BatchBytes:     a.cfg.BatchBytes,
+
+			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)
 		if err != nil {
 			return nil, err
@@ -177,6 +179,9 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxBodyBytes:       sc.MaxBodyBytes,
 			MaxLinesPerRequest: sc.MaxLines,
 			TLS:                sc.TLS,
+
+			MaxConnections:           sc.MaxConnections,
+			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)
 	}
 	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)
