@@ -48,17 +48,15 @@ func TestTLSCertCLI(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var code int
-			var stdout, stderr string
 			if tc.args == nil {
-				code, stdout, stderr = run(t, "tls", "ca", "-dir", dir)
+				code, _, stderr := run(t, "tls", "ca", "-dir", dir)
 				if code == 0 || !strings.Contains(stderr, "already exists") {
 					t.Fatalf("a second tls ca: exit %d %s", code, stderr)
 				}
 				intact()
 				return
 			}
-			code, stdout, stderr = run(t, append([]string{"tls", "cert", "-dir", dir}, tc.args...)...)
+			code, stdout, stderr := run(t, append([]string{"tls", "cert", "-dir", dir}, tc.args...)...)
 			out := stderr
 			if tc.code == 0 {
 				out = stdout
@@ -73,5 +71,57 @@ func TestTLSCertCLI(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+}
+
+// config validate checks the files a config names, at their positions,
+// and prints warnings without failing.
+func TestConfigValidateFiles(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "tls", "ca", "-dir", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := run(t, "tls", "cert", "-dir", dir, "-agent", "web-01"); code != 0 {
+		t.Fatal(stderr)
+	}
+	cert, key := filepath.Join(dir, "default", "web-01.pem"), filepath.Join(dir, "default", "web-01-key.pem")
+	write := func(name, body string) string {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	agentConf := func(ca, cert, key string) string {
+		return "agent {\n  mediators = [\"127.0.0.1:7400\"]\n  tls {\n    ca_file   = \"" + ca + "\"\n    cert_file = \"" + cert + "\"\n    key_file  = \"" + key + "\"\n  }\n}\n"
+	}
+	missing := filepath.Join(dir, "missing.pem")
+	token := write("admin.token", "0123456789abcdef0123456789\n")
+	cases := []struct {
+		name, file string
+		code       int
+		want       []string // in stderr
+	}{
+		{"all there", write("agent.hcl", agentConf(filepath.Join(dir, "ca.pem"), cert, key)), 0, nil},
+		{"missing cert", write("agent.hcl", agentConf(filepath.Join(dir, "ca.pem"), missing, key)), 1, []string{":5:5: tls cert_file " + missing + ": no such file or directory"}},
+		{"CA is a directory", write("agent.hcl", agentConf(dir, cert, key)), 1, []string{":4:5: tls ca_file " + dir + ": is a directory, not a file"}},
+		{"mediator token missing", write("mediator.hcl", "mediator {\n  admin_token_file = \""+missing+"\"\n}\n"), 1, []string{"mediator.hcl:2:3: admin_token_file " + missing + ": no such file or directory"}},
+		{"mediator token readable by others", write("mediator.hcl", "mediator {\n  admin_token_file = \""+token+"\"\n}\n"), 0, []string{"warning: ", "mediator.hcl:2:3: admin_token_file " + token + " is readable by group or others (mode 0644)"}},
+		{"ARM http_tls key missing", write("arm.hcl", "arm {\n  http_tls {\n    cert_file = \""+cert+"\"\n    key_file = \""+missing+"\"\n  }\n}\n"), 1, []string{"arm.hcl:4:5: http_tls key_file " + missing}},
+		{"udp_buffer deprecated", write("agent.hcl", "agent {\n  mediators = [\"127.0.0.1:7400\"]\n}\nsource \"syslog\" \"s\" {\n  log_source_type = \"syslog\"\n  listen = \"udp://127.0.0.1:0\"\n  udp_buffer = \"1MiB\"\n}\n"), 0, []string{"warning: ", "agent.hcl:7:3: udp_buffer is deprecated: it is now called read_buffer"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, "config", "validate", tc.file)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Fatalf("stderr %q lacks %q", stderr, w)
+				}
+			}
+		})
 	}
 }
