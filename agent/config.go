@@ -436,15 +436,16 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		*n.dst = *n.val
 	}
 
+	// Upper bounds catch a unit too many: a spool of petabytes is a typo.
 	sizes := []struct {
-		name string
-		val  string
-		rng  hcl.Range
-		def  int64
-		dst  *int64
+		name     string
+		val      string
+		rng      hcl.Range
+		def, max int64
+		dst      *int64
 	}{
-		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, &cfg.MaxSpoolBytes},
-		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, &cfg.MinFreeDisk},
+		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, 16 << 40, &cfg.MaxSpoolBytes},
+		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, 1 << 40, &cfg.MinFreeDisk},
 	}
 	for _, z := range sizes {
 		*z.dst = z.def
@@ -454,6 +455,10 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		v, e := hclconf.Size(z.val, z.name, z.rng)
 		if e != nil {
 			errs = append(errs, e)
+			continue
+		}
+		if v > z.max {
+			errs = append(errs, hclconf.Errorf(z.rng, "%s must be at most %dTiB", z.name, z.max>>40))
 			continue
 		}
 		*z.dst = v
