@@ -244,6 +244,7 @@ type mediatorBlock struct {
 	MaxHTTPConnsRange       hcl.Range `hcl:"max_http_connections,attr_range"`
 	MaxHTTPConnsAddrRange   hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
 	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
+	RevokedFileRange        hcl.Range `hcl:"revoked_file,attr_range"`
 }
 
 type httpTLSBlock struct {
@@ -639,6 +640,8 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		errs = append(errs, hclconf.Errorf(m.AcceptRange, `accept must be "auto" or "manual"`))
 	}
 	cfg.Revoked, cfg.RevokedFile = m.Revoked, m.RevokedFile
+	// The mediator does not start without it; empty is a list of none.
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "revoked_file", Path: m.RevokedFile, Range: m.RevokedFileRange, MayBeEmpty: true})
 	cfg.MaxConnectionAge = DefaultMaxConnectionAge
 	if m.MaxConnAge != "" {
 		d, e := hclconf.Duration(m.MaxConnAge, "max_connection_age", m.MaxConnAgeRange)

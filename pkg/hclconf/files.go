@@ -19,6 +19,9 @@ type FileRef struct {
 	// Secret marks a file that holds a private key or token: it should
 	// be readable by its owner only.
 	Secret bool
+	// MayBeEmpty marks a file whose emptiness means "none" (a revocation
+	// list with no ids yet), not a mistake.
+	MayBeEmpty bool
 }
 
 // CheckFiles reports, at each attribute's position, the files that do not
@@ -33,7 +36,7 @@ func CheckFiles(refs []FileRef) Errors {
 		if r.Path == "" {
 			continue
 		}
-		if err := readable(r.Path); err != nil {
+		if err := readable(r.Path, r.MayBeEmpty); err != nil {
 			errs = append(errs, Errorf(r.Range, "%s %s: %v", r.Setting, r.Path, err))
 		}
 	}
@@ -41,7 +44,7 @@ func CheckFiles(refs []FileRef) Errors {
 }
 
 // readable opens path and reads a byte of it.
-func readable(path string) error {
+func readable(path string, mayBeEmpty bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -61,7 +64,7 @@ func readable(path string) error {
 	if _, err := f.Read(make([]byte, 1)); err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	if fi.Size() == 0 {
+	if fi.Size() == 0 && !mayBeEmpty {
 		return errors.New("is empty")
 	}
 	return nil

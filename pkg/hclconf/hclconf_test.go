@@ -70,6 +70,7 @@ func TestCheckFiles(t *testing.T) {
 		{Setting: "admin_token_file", Path: dir, Range: at(5), Secret: true},
 		{Setting: "tokens_file", Path: empty, Range: at(6), Secret: true},
 		{Setting: "unset", Path: "", Range: at(7)},
+		{Setting: "revoked_file", Path: empty, Range: at(8), MayBeEmpty: true},
 	}
 	got := CheckFiles(refs).Error()
 	for _, want := range []string{
