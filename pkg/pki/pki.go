@@ -180,7 +180,9 @@ func Issue(dir string, opts IssueOptions) error {
 	if !validName.MatchString(id.ID) {
 		return fmt.Errorf("invalid id %q (letters, digits, . _ @ -; at most 128)", id.ID)
 	}
-	if reservedIDs[id.ID] {
+	// Folded: on a case-insensitive file system (macOS, Windows) CA.pem
+	// is ca.pem.
+	if reservedIDs[strings.ToLower(id.ID)] {
 		return fmt.Errorf("id %q is reserved: its files would be the CA's (%s.pem, %s-key.pem)", id.ID, "ca", "ca")
 	}
 	if id.Kind == KindAgent && !validName.MatchString(id.Organization) {

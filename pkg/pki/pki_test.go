@@ -244,6 +244,7 @@ func TestIssueRefusesToOverwrite(t *testing.T) {
 		{name: "agent ca", issue: IssueOptions{Identity: agent("default", "ca")}, want: `id "ca" is reserved`},
 		{name: "mediator ca-key", issue: IssueOptions{Identity: med("ca-key")}, want: `id "ca-key" is reserved`},
 		{name: "arm ca, forced", issue: IssueOptions{Identity: arm("ca"), Force: true}, want: `id "ca" is reserved`},
+		{name: "mediator CA (case-insensitive file systems)", issue: IssueOptions{Identity: med("CA")}, want: `id "CA" is reserved`},
 		{name: "renewal", before: []Identity{med("dp-01")}, issue: IssueOptions{Identity: med("dp-01")}},
 		{name: "same agent id in two organizations", before: []Identity{agent("acme", "web-01")}, issue: IssueOptions{Identity: agent("globex", "web-01")}},
 		{name: "ARM over a mediator of the same id", before: []Identity{med("x-01")}, issue: IssueOptions{Identity: arm("x-01")}, want: "holds the certificate of mediator x-01, not arm x-01: refusing to overwrite it (-force replaces it)"},
