@@ -108,6 +108,8 @@ func TestConfigValidateFiles(t *testing.T) {
 		{"CA is a directory", write("agent.hcl", agentConf(dir, cert, key)), 1, []string{":4:5: tls ca_file " + dir + ": is a directory, not a file"}},
 		{"mediator token missing", write("mediator.hcl", "mediator {\n  admin_token_file = \""+missing+"\"\n}\n"), 1, []string{"mediator.hcl:2:3: admin_token_file " + missing + ": no such file or directory"}},
 		{"mediator token readable by others", write("mediator.hcl", "mediator {\n  admin_token_file = \""+token+"\"\n}\n"), 0, []string{"warning: ", "mediator.hcl:2:3: admin_token_file " + token + " is readable by group or others (mode 0644)"}},
+		{"mediator read_token_file missing", write("mediator.hcl", "mediator {\n  read_token_file = \""+missing+"\"\n}\n"), 1, []string{"mediator.hcl:2:3: read_token_file " + missing + ": no such file or directory"}},
+		{"ARM read_token_file missing", write("arm.hcl", "arm {\n  read_token_file = \""+missing+"\"\n}\n"), 1, []string{"arm.hcl:2:3: read_token_file " + missing + ": no such file or directory"}},
 		{"mediator revoked_file missing", write("mediator.hcl", "mediator {\n  revoked_file = \""+missing+"\"\n}\n"), 1, []string{"mediator.hcl:2:3: revoked_file " + missing + ": no such file or directory"}},
 		{"mediator revoked_file empty", write("mediator.hcl", "mediator {\n  revoked_file = \""+write("revoked", "")+"\"\n}\n"), 0, nil},
 		{"ARM http_tls key missing", write("arm.hcl", "arm {\n  http_tls {\n    cert_file = \""+cert+"\"\n    key_file = \""+missing+"\"\n  }\n}\n"), 1, []string{"arm.hcl:4:5: http_tls key_file " + missing}},

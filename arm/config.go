@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -50,13 +52,21 @@ type Config struct {
 	// HTTPTLS serves the dashboard and JSON API over HTTPS (nil: HTTP).
 	HTTPTLS *pki.Files
 	// AdminTokenFile holds the bearer token the API's write and admin
-	// endpoints require ("" = no token: loopback callers only).
+	// endpoints require ("" = no token: loopback callers only); it reads
+	// everything too.
 	AdminTokenFile string
+	// ReadTokenFile holds read tokens, each for every organization or for
+	// a list of them ("" = none). With any token configured, every read
+	// (the grid's data, a component, ARM's status) needs one.
+	ReadTokenFile string
+	// HTTPHosts are more names (DNS, proxies) the dashboard is reached
+	// by: a request whose Host is not one of its names is refused.
+	HTTPHosts []string
 	// MaxHTTPConnections and MaxHTTPConnectionsPerAddress bound the
 	// dashboard's and JSON API's connections (see pkg/connlimit).
 	MaxHTTPConnections           int
 	MaxHTTPConnectionsPerAddress int
-	// Files are the files the configuration names (TLS, CA, token), for
+	// Files are the files the configuration names (TLS, CA, tokens), for
 	// `sluice config validate` and the start-up permission check.
 	Files []hclconf.FileRef
 
@@ -191,6 +201,8 @@ type armBlock struct {
 	MaxClockSkew            string   `hcl:"max_clock_skew,optional"`
 	Insecure                bool     `hcl:"insecure,optional"`
 	AdminTokenFile          string   `hcl:"admin_token_file,optional"`
+	ReadTokenFile           string   `hcl:"read_token_file,optional"`
+	HTTPHosts               []string `hcl:"http_hosts,optional"`
 	MaxHTTPConns            *int     `hcl:"max_http_connections,optional"`
 	MaxHTTPConnsAddr        *int     `hcl:"max_http_connections_per_address,optional"`
 
@@ -206,6 +218,8 @@ type armBlock struct {
 	IDRange                      hcl.Range `hcl:"id,attr_range"`
 	InsecureRange                hcl.Range `hcl:"insecure,attr_range"`
 	AdminTokenFileRange          hcl.Range `hcl:"admin_token_file,attr_range"`
+	ReadTokenFileRange           hcl.Range `hcl:"read_token_file,attr_range"`
+	HTTPHostsRange               hcl.Range `hcl:"http_hosts,attr_range"`
 	MaxHTTPConnsRange            hcl.Range `hcl:"max_http_connections,attr_range"`
 	MaxHTTPConnsAddrRange        hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
 }
@@ -364,8 +378,9 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	return cfg, errs
 }
 
-// security reads the tls, insecure, http_tls and admin_token_file
-// settings: the same rules as the mediator's.
+// security reads the tls, insecure, http_tls, admin_token_file,
+// read_token_file and http_hosts settings: the same rules as the
+// mediator's.
 func (a *armBlock) security(cfg *Config) hclconf.Errors {
 	var errs hclconf.Errors
 	cfg.Insecure = a.Insecure
@@ -393,12 +408,23 @@ func (a *armBlock) security(cfg *Config) hclconf.Errors {
 		}
 	}
 	if a.AdminTokenFile != "" || a.AdminTokenFileRange.Filename != "" {
-		if a.AdminTokenFile == "" {
+		if strings.TrimSpace(a.AdminTokenFile) == "" {
 			errs = append(errs, hclconf.Errorf(a.AdminTokenFileRange, "admin_token_file must not be empty (remove it to allow loopback callers only)"))
 		}
 		cfg.AdminTokenFile = a.AdminTokenFile
 		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "admin_token_file", Path: a.AdminTokenFile, Range: a.AdminTokenFileRange, Secret: true})
 	}
+	if a.ReadTokenFileRange.Filename != "" && strings.TrimSpace(a.ReadTokenFile) == "" {
+		errs = append(errs, hclconf.Errorf(a.ReadTokenFileRange, "read_token_file must not be empty (remove it to have no read tokens)"))
+	}
+	cfg.ReadTokenFile = a.ReadTokenFile
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "read_token_file", Path: a.ReadTokenFile, Range: a.ReadTokenFileRange, Secret: true})
+	for _, h := range a.HTTPHosts {
+		if err := httpauth.CheckHostName(h); err != nil {
+			errs = append(errs, hclconf.Errorf(a.HTTPHostsRange, "http_hosts: %v", err))
+		}
+	}
+	cfg.HTTPHosts = a.HTTPHosts
 	return errs
 }
 

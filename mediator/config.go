@@ -17,6 +17,7 @@ import (
 	"github.com/sluicehq/sluice/indexer/elastic"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -64,8 +65,16 @@ type Config struct {
 	// HTTPTLS serves the JSON API over HTTPS (nil: plain HTTP).
 	HTTPTLS *pki.Files
 	// AdminTokenFile holds the bearer token the API's write and admin
-	// endpoints require ("" = no token, loopback only).
+	// endpoints require ("" = no token, loopback only); it reads
+	// everything too.
 	AdminTokenFile string
+	// ReadTokenFile holds read tokens, each for every organization or
+	// for a list of them ("" = none). With any token configured, every
+	// read needs one.
+	ReadTokenFile string
+	// HTTPHosts are more names (DNS, proxies) the API is reached by: a
+	// request whose Host is not one of the API's names is refused.
+	HTTPHosts []string
 	// Accept is "auto" (every authenticated agent) or "manual" (new agent
 	// ids wait as pending until an admin accepts them).
 	Accept string
@@ -169,7 +178,10 @@ const (
 // unit too many), and some would overflow what they feed (a gRPC message
 // size is an int32 on the wire).
 const (
-	maxDiskBytes   = 1 << 40  // suspense_min_free
+	// suspense_min_free: a petabyte, not less, since more free disk than
+	// any disk has is how a mediator is put in suspense from its start
+	// (to drain it, or in tests): "1000000GiB".
+	maxDiskBytes   = 1 << 50
 	maxMemoryBytes = 1 << 40  // memory_limit, max_inflight_bytes
 	maxBatchBytes  = 1 << 30  // max_batch_bytes: one gRPC message
 	maxRateBytes   = 64 << 30 // rate_limit bytes_per_second
@@ -209,6 +221,8 @@ type mediatorBlock struct {
 	MaxInflightBytes   string   `hcl:"max_inflight_bytes,optional"`
 	MemoryLimit        string   `hcl:"memory_limit,optional"`
 	AdminTokenFile     string   `hcl:"admin_token_file,optional"`
+	ReadTokenFile      string   `hcl:"read_token_file,optional"`
+	HTTPHosts          []string `hcl:"http_hosts,optional"`
 	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
 	MaxHTTPConns       *int     `hcl:"max_http_connections,optional"`
 	MaxHTTPConnsAddr   *int     `hcl:"max_http_connections_per_address,optional"`
@@ -241,9 +255,11 @@ type mediatorBlock struct {
 	MaxInflightBytesRange   hcl.Range `hcl:"max_inflight_bytes,attr_range"`
 	MemoryLimitRange        hcl.Range `hcl:"memory_limit,attr_range"`
 	MaxLineBytesRange       hcl.Range `hcl:"max_line_bytes,attr_range"`
+	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
+	ReadTokenFileRange      hcl.Range `hcl:"read_token_file,attr_range"`
+	HTTPHostsRange          hcl.Range `hcl:"http_hosts,attr_range"`
 	MaxHTTPConnsRange       hcl.Range `hcl:"max_http_connections,attr_range"`
 	MaxHTTPConnsAddrRange   hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
-	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
 	RevokedFileRange        hcl.Range `hcl:"revoked_file,attr_range"`
 }
 
@@ -629,8 +645,7 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 			hclconf.FileRef{Setting: "http_tls cert_file", Path: m.HTTPTLS.CertFile, Range: m.HTTPTLS.CertFileRange},
 			hclconf.FileRef{Setting: "http_tls key_file", Path: m.HTTPTLS.KeyFile, Range: m.HTTPTLS.KeyFileRange, Secret: true})
 	}
-	cfg.AdminTokenFile = m.AdminTokenFile
-	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "admin_token_file", Path: m.AdminTokenFile, Range: m.AdminTokenFileRange, Secret: true})
+	errs = append(errs, m.access(cfg)...)
 	switch m.Accept {
 	case "", "auto":
 		cfg.Accept = "auto"
@@ -686,6 +701,34 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		}
 		cfg.MaxStreams = *m.MaxStreams
 	}
+	return errs
+}
+
+// access reads the HTTP API's token files and names. An attribute that
+// is written must say something: an empty file name would silently leave
+// the API without the protection it was meant to add.
+func (m *mediatorBlock) access(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, f := range []struct {
+		name, val string
+		rng       hcl.Range
+		dst       *string
+	}{
+		{"admin_token_file", m.AdminTokenFile, m.AdminTokenFileRange, &cfg.AdminTokenFile},
+		{"read_token_file", m.ReadTokenFile, m.ReadTokenFileRange, &cfg.ReadTokenFile},
+	} {
+		if f.rng.Filename != "" && strings.TrimSpace(f.val) == "" {
+			errs = append(errs, hclconf.Errorf(f.rng, "%s must not be empty (remove it to have no such token)", f.name))
+		}
+		*f.dst = f.val
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: f.name, Path: f.val, Range: f.rng, Secret: true})
+	}
+	for _, h := range m.HTTPHosts {
+		if err := httpauth.CheckHostName(h); err != nil {
+			errs = append(errs, hclconf.Errorf(m.HTTPHostsRange, "http_hosts: %v", err))
+		}
+	}
+	cfg.HTTPHosts = m.HTTPHosts
 	return errs
 }
 

@@ -60,7 +60,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"small max_batch_bytes", "mediator {\n  max_batch_bytes = \"1KiB\"\n}\n", "m.hcl:2:3: max_batch_bytes must be between 64KiB and 1GiB"},
 		{"huge max_batch_bytes", "mediator {\n  max_batch_bytes = \"4GiB\"\n}\n", "m.hcl:2:3: max_batch_bytes must be between 64KiB and 1GiB"},
 		{"huge max_inflight_bytes", "mediator {\n  max_inflight_bytes = \"2TiB\"\n}\n", "m.hcl:2:3: max_inflight_bytes must be between 1MiB and 1TiB"},
-		{"huge suspense_min_free", "mediator {\n  suspense_min_free = \"2048GiB\"\n}\n", "m.hcl:2:3: suspense_min_free must be at most 1TiB"},
+		{"huge suspense_min_free", "mediator {\n  suspense_min_free = \"2000TiB\"\n}\n", "m.hcl:2:3: suspense_min_free must be at most 1024TiB"},
 		{"huge memory_limit", "mediator {\n  memory_limit = \"4TiB\"\n}\n", "m.hcl:2:3: memory_limit must be 0 (no limit) or between 64MiB and 1TiB"},
 		{"huge bytes_per_second", "mediator {\n  rate_limit {\n    bytes_per_second = \"1TiB\"\n  }\n}\n", "m.hcl:3:5: bytes_per_second must be at most 64GiB"},
 		{"embedded addresses", "mediator {}\nindexer \"embedded\" {\n  addresses = [\"http://es:9200\"]\n}\n", `m.hcl:3:3: addresses belongs in an indexer "elasticsearch" block`},

@@ -96,8 +96,8 @@ func TestHTTPConnectionSettings(t *testing.T) {
 	}
 }
 
-// A mediator refuses an agent's data directory, and warns at start about
-// an admin token file others can read.
+// A mediator refuses an agent's data directory, and warns at start, once,
+// about an admin token file others can read.
 func TestMediatorStartChecks(t *testing.T) {
 	agentDir := t.TempDir()
 	if err := datadir.Claim(agentDir, datadir.Agent); err != nil {
@@ -124,7 +124,9 @@ func TestMediatorStartChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	startWithLogs(t, cfg, logs)
-	if want := "m.hcl:5:3: admin_token_file " + token + " is readable by group or others (mode 0644)"; !strings.Contains(logs.String(), want) {
-		t.Fatalf("no %q in\n%s", want, logs.String())
+	// Said once: pkg/httpauth warns about the token files it reads, so
+	// the start-up check of the config's files leaves them out.
+	if n := strings.Count(logs.String(), "readable by group or others"); n != 1 || !strings.Contains(logs.String(), token) {
+		t.Fatalf("%d warnings about the token file in\n%s", n, logs.String())
 	}
 }

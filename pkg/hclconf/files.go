@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -90,4 +91,17 @@ func LooseSecrets(refs []FileRef) Errors {
 		}
 	}
 	return errs
+}
+
+// Except returns refs without those of the named settings: a daemon leaves
+// out of its start-up warnings the files a package reads and warns about
+// itself.
+func Except(refs []FileRef, settings ...string) []FileRef {
+	var out []FileRef
+	for _, r := range refs {
+		if !slices.Contains(settings, r.Setting) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
