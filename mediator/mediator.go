@@ -25,6 +25,8 @@ import (
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/connlimit"
+	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
@@ -94,6 +96,13 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
+	if err := datadir.Claim(cfg.DataDir, datadir.Mediator); err != nil {
+		return nil, fmt.Errorf("mediator: %w", err)
+	}
+	// httpauth warns about its token files itself, when it reads them.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
+		logger.Warn("configuration: " + w.Error())
+	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	rules, err := newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules"))
@@ -135,10 +144,16 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		return fail(fmt.Errorf("listen for agents on %s: %w", cfg.Listen, err))
 	}
 	cleanup = append(cleanup, func() { _ = m.grpcLis.Close() })
-	m.httpLis, err = net.Listen("tcp", cfg.HTTP)
+	httpLis, err := net.Listen("tcp", cfg.HTTP)
 	if err != nil {
 		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
 	}
+	httpLimit := connlimit.New(httpLis, connlimit.Config{
+		Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress,
+		MaxSetting: "max_http_connections", PerAddressSetting: "max_http_connections_per_address",
+		Logger: logger.Named("http"),
+	})
+	m.httpLis = httpLimit
 
 	m.suspense = &suspense{
 		backlogMax:    int64(cfg.SuspenseBacklog),
@@ -247,7 +262,17 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	opts = append(opts, deps.ServerOptions...)
 	m.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)
-	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 10 * time.Second}
+	m.http = &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: connlimit.DefaultReadHeaderTimeout,
+		// A request is a URL and at most a small JSON body.
+		ReadTimeout: 30 * time.Second,
+		// No WriteTimeout: a large search answer or a dead-letter replay
+		// may take long; a slow reader holds at most
+		// max_http_connections_per_address connections.
+		IdleTimeout: connlimit.DefaultIdleTimeout,
+		ConnState:   httpLimit.ConnState,
+	}
 	if cfg.HTTPTLS != nil {
 		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
 		if err != nil {
