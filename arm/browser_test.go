@@ -64,6 +64,10 @@ func headless(t *testing.T, browser string) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-extensions", true),
+		// No smooth scrolling: a click computed while the detail panel
+		// still scrolled into view missed its button (the page honours
+		// prefers-reduced-motion).
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
