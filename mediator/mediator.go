@@ -69,6 +69,8 @@ type Mediator struct {
 	pipeline   *pipeline
 	// stall is the pipeline stall watch's verdict.
 	stall stallReport
+	// slowSearches limits the log of searches stopped at search_timeout.
+	slowSearches logging.Limiter
 
 	grpcLis net.Listener
 	httpLis net.Listener
@@ -95,6 +97,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		logger = hclog.NewNullLogger()
 	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	rules, err := newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules"))
 	if err != nil {
