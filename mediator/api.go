@@ -53,6 +53,9 @@ type StatusResponse struct {
 	Pipeline      PipelineState `json:"pipeline"`
 	DeadLetter    int64         `json:"dead_letters"`
 	LastError     string        `json:"last_index_error,omitempty"`
+	// OutOfRange counts events filed under their collection time, their
+	// own being outside max_past_age / max_future_skew.
+	OutOfRange uint64 `json:"timestamps_out_of_range"`
 }
 
 // maxSearchLimit caps how many events one search returns.

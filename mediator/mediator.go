@@ -268,7 +268,9 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		gate:       newOrgGate(parkBackoff),
 		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
+		window:     timeWindow{past: cfg.MaxPastAge, future: cfg.MaxFutureSkew},
 	}
+	m.pipeline.outOfRangeLog.Every = time.Minute
 	return m, nil
 }
 
@@ -316,6 +318,7 @@ func (m *Mediator) Status() StatusResponse {
 		Stalls:          m.stall.count.Load(),
 		Pipeline:        m.pipelineState(),
 		DeadLetter:      m.dead.len(),
+		OutOfRange:      m.pipeline.outOfRange.Load(),
 		LastError:       le,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -47,6 +48,14 @@ type pipeline struct {
 	// maxLine cuts longer lines (the agent's own limit can be raised or
 	// bypassed by a hostile sender); 0 = no limit.
 	maxLine int
+	// window is the range of event times the index files events under;
+	// clock is the time it is measured from (time.Now; tests set it).
+	window timeWindow
+	clock  func() time.Time
+	// outOfRange counts events filed under their collection time;
+	// outOfRangeLog limits the log of them.
+	outOfRange    atomic.Uint64
+	outOfRangeLog logging.Limiter
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
@@ -354,8 +363,34 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	return buf
 }
 
-// process runs one entry through the MPE.
-func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
+// process runs one entry through the MPE and files the events whose time
+// is outside the window under their collection time.
+func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) []*event.Event {
+	res := p.parseEntry(rs, agent, org, e, out)
+	if p.window == (timeWindow{}) {
+		return res
+	}
+	now := time.Now()
+	if p.clock != nil {
+		now = p.clock()
+	}
+	collected := e.GetCollectedAt().AsTime()
+	for _, ev := range res {
+		if !p.window.clamp(ev, collected, now) {
+			continue
+		}
+		p.outOfRange.Add(1)
+		if n := p.outOfRangeLog.Allow(now); n >= 0 {
+			orig, _ := ev.Get(event.FieldOriginalTimestamp)
+			p.logger.Warn("event time outside max_past_age / max_future_skew: filed under its collection time, flagged "+event.FlagTimestampOutOfRange,
+				logging.Suppressed([]any{"agent", agent, "organization", org, "seq", e.GetSeq(), "event_time", orig, "filed_at", ev.Timestamp}, n)...)
+		}
+	}
+	return res
+}
+
+// parseEntry runs one entry through the MPE.
+func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
 	raw, truncated, origLen := e.GetRaw(), e.GetTruncated(), int(e.GetOriginalLength())
 	if p.maxLine > 0 && len(raw) > p.maxLine {
 		if !truncated {
