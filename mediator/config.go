@@ -105,7 +105,7 @@ type Config struct {
 	MaxResultBytes int64
 
 	// The window of event times the index files events under, around
-	// their collection time: an event more than MaxPastAge older or
+	// the mediator's clock: an event more than MaxPastAge older or
 	// MaxFutureSkew newer keeps its time in sluice.original_timestamp,
 	// is flagged and filed under its collection time. 0 turns a side off.
 	MaxPastAge    time.Duration
