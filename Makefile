@@ -20,7 +20,7 @@ TOXIPROXY_VERSION          := v2.12.0
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke proto proto-check lint check-deps bench chaos tools clean
+.PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke soak proto proto-check lint check-deps bench chaos tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -106,6 +106,16 @@ bench-peers: build ## Sluice and rsyslog on the same file, A/B/A/B; ends with th
 	@command -v rsyslogd >/dev/null || { echo "installing rsyslog"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rsyslog) >/dev/null; }
 	$(GO) run ./bench -peers -rounds 3
+
+# RUNS in-process end-to-end stages (1,000,000 lines), each with real
+# agent and mediator processes running beside it, and a watchdog that dumps
+# every goroutine of a run whose indexed count stands still for 60 s (issue
+# 25); DURATION=2h runs for that long instead, SOAK_FLAGS passes more
+# (go run ./bench/soak -h). Ends with "soak runs=N stalls=S slowest_s=T",
+# non-zero when a run stalled.
+RUNS ?= 30
+soak: build ## end-to-end runs in a loop with a stall watchdog (RUNS=30, or DURATION=2h)
+	$(GO) run ./bench/soak $(if $(DURATION),-duration $(DURATION),-runs $(RUNS)) $(SOAK_FLAGS)
 
 # A smoke run of the suite in make test: seconds, no speed asserted.
 bench-smoke: build

@@ -19,7 +19,7 @@ import (
 // pending ones (LogRhythm's agent acceptance).
 func cmdAgents(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "accept" && args[0] != "reject") {
-		fmt.Fprintln(stderr, "usage: sluice agents list   [-addr URL]")
+		fmt.Fprintln(stderr, "usage: sluice agents list   [-addr URL] [-token-file F]")
 		fmt.Fprintln(stderr, "       sluice agents accept [-addr URL] [-org ORG] [-token-file F] ID")
 		fmt.Fprintln(stderr, "       sluice agents reject [-addr URL] [-org ORG] [-token-file F] ID")
 		fmt.Fprintln(stderr, "\nWith accept = \"manual\" a new agent waits as pending, sending nothing, until accepted.")
@@ -29,11 +29,11 @@ func cmdAgents(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "http://127.0.0.1:7480", "mediator HTTP API address")
 	org := fs.String("org", event.DefaultOrganization, "the agent's organization")
-	tokenFile := fs.String("token-file", "", "file with the mediator's admin bearer token (or env SLUICE_ADMIN_TOKEN)")
+	tokenFile := fs.String("token-file", "", tokenFlagHelp)
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	token, err := adminToken(*tokenFile)
+	token, err := apiToken(*tokenFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "sluice agents:", err)
 		return 2
@@ -61,7 +61,7 @@ func cmdAgents(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 0
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "usage: sluice agents %s [-addr URL] [-org ORG] ID\n", args[0])
+		fmt.Fprintf(stderr, "usage: sluice agents %s [-addr URL] [-org ORG] [-token-file F] ID\n", args[0])
 		return 2
 	}
 	id := fs.Arg(0)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,8 +17,8 @@ import (
 // cmdDeadLetter lists and replays the events a mediator's index refused.
 func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "list" && args[0] != "replay") {
-		fmt.Fprintln(stderr, "usage: sluice deadletter list [-addr URL] [-json] [-limit N]")
-		fmt.Fprintln(stderr, "       sluice deadletter replay [-addr URL]")
+		fmt.Fprintln(stderr, "usage: sluice deadletter list [-addr URL] [-token-file F] [-json] [-limit N]")
+		fmt.Fprintln(stderr, "       sluice deadletter replay [-addr URL] [-token-file F]")
 		fmt.Fprintln(stderr, "\nDead letters are entries whose events the index refused permanently (e.g. a")
 		fmt.Fprintln(stderr, "mapping conflict). replay parses them again with the current rules and indexes")
 		fmt.Fprintln(stderr, "them; those still refused stay.")
@@ -29,12 +28,12 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "http://127.0.0.1:7480", "mediator HTTP API address")
 	asJSON := fs.Bool("json", false, "print JSON")
-	limit := fs.Int("limit", 1000, "at most this many (list)")
-	tokenFile := fs.String("token-file", "", "file with the mediator's admin bearer token (or env SLUICE_ADMIN_TOKEN)")
+	limit := fs.Int("limit", 1000, "at most this many (list; at most 10000)")
+	tokenFile := fs.String("token-file", "", tokenFlagHelp)
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	token, err := adminToken(*tokenFile)
+	token, err := apiToken(*tokenFile)
 	if err != nil {
 		fmt.Fprintln(stderr, "sluice deadletter:", err)
 		return 2
@@ -73,20 +72,6 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	_ = tw.Flush()
 	fmt.Fprintf(stdout, "%d dead letter(s)\n", len(list))
 	return 0
-}
-
-// adminToken reads the bearer token for admin endpoints from a file, or
-// from SLUICE_ADMIN_TOKEN; "" when neither is given (loopback mediators
-// without a token accept that).
-func adminToken(file string) (string, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", err
-		}
-		return strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]), nil
-	}
-	return os.Getenv("SLUICE_ADMIN_TOKEN"), nil
 }
 
 // callJSON calls the mediator API and decodes its JSON answer; an error

@@ -60,9 +60,9 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
 	caFile := fs.String("ca", "", "CA certificate (PEM) to verify an https:// ARM with, beside the system's")
 	forget := fs.Bool("forget", false, "forget component ID (decommissioned): an admin request")
-	tokenFile := fs.String("token-file", "", "file with ARM's admin bearer token, for -forget (or env SLUICE_ADMIN_TOKEN)")
+	tokenFile := fs.String("token-file", "", tokenFlagHelp+"; -forget needs the admin token")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: sluice heartbeats [flags] [ID]")
+		fmt.Fprintln(stderr, "usage: sluice heartbeats [-token-file F] [flags] [ID]")
 		fmt.Fprintln(stderr, "       sluice heartbeats -forget [-token-file F] [-kind K] ID")
 		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes and stalls.")
 		fs.PrintDefaults()
@@ -70,7 +70,13 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	tok, err := apiToken(*tokenFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "sluice heartbeats:", err)
+		return 2
+	}
 	c := arm.NewClient(*addr)
+	c.Token = tok
 	if *caFile != "" {
 		tc, err := caTrust(*caFile)
 		if err != nil {
@@ -87,12 +93,6 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 			fs.Usage()
 			return 2
 		}
-		tok, err := adminToken(*tokenFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "sluice heartbeats:", err)
-			return 2
-		}
-		c.Token = tok
 		if err := c.Forget(ctx, fs.Arg(0), arm.Kind(*kind)); err != nil {
 			fmt.Fprintln(stderr, "sluice heartbeats -forget:", err)
 			return 1

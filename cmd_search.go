@@ -24,6 +24,7 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	until := fs.String("until", "", "only events older than this (duration or RFC 3339)")
 	org := fs.String("org", "", "only this organization")
 	limit := fs.Int("limit", 100, "maximum number of events printed")
+	tokenFile := fs.String("token-file", "", tokenFlagHelp)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sluice search [flags] QUERY")
 		fmt.Fprintln(stderr, "\nQUERY: field:value, AND/OR/NOT, \"quoted phrases\", bare words (full text),")
@@ -31,6 +32,11 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	token, err := apiToken(*tokenFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "sluice search:", err)
 		return 2
 	}
 	query := strings.Join(fs.Args(), " ")
@@ -55,6 +61,9 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		fmt.Fprintln(stderr, "sluice search:", err)
 		return 2
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -78,6 +78,7 @@ type deadLetterFixture struct {
 func startDeadLetterMediator(t *testing.T, extra string, total int) *deadLetterFixture {
 	t.Helper()
 	t.Setenv("SLUICE_ADMIN_TOKEN", "") // the CLI must not pick up a token from the environment
+	t.Setenv("SLUICE_TOKEN", "")
 	dir := t.TempDir()
 	idx, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "index")}, hclog.NewNullLogger())
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -56,9 +57,8 @@ type ARM struct {
 	// the check loop retries them.
 	unsaved []Transition
 
-	// adminToken guards the API's write and admin endpoints ("" =
-	// loopback callers only). It is never logged.
-	adminToken string
+	// httpAccess is the HTTP API's access policy: tokens, Host, Origin.
+	httpAccess *httpauth.Guard
 
 	grpcLis net.Listener
 	httpLis net.Listener
@@ -127,15 +127,13 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 		}
 		httpTLS = tc
 	}
-	if cfg.AdminTokenFile != "" {
-		tok, err := readToken(cfg.AdminTokenFile)
-		if err != nil {
-			return nil, err
-		}
-		a.adminToken = tok
+	guard, err := httpauth.New(httpauth.Config{Realm: "sluice-arm", Listen: cfg.HTTP, Hosts: cfg.HTTPHosts,
+		AdminTokenFile: cfg.AdminTokenFile, ReadTokenFile: cfg.ReadTokenFile, Logger: logger.Named("http")})
+	if err != nil {
+		return nil, err
 	}
+	a.httpAccess = guard
 
-	var err error
 	a.store, err = openStore(filepath.Join(cfg.DataDir, "state"), a.started, logger.Named("badger"))
 	if err != nil {
 		return nil, err
@@ -187,7 +185,9 @@ func (a *ARM) warnInsecure() {
 	if a.cfg.HTTPTLS == nil {
 		a.logger.Warn("the dashboard and JSON API are served over plain HTTP on a network address; configure http_tls to serve HTTPS", "http", a.HTTPAddr())
 	}
-	if a.adminToken == "" {
+	if !a.httpAccess.HasTokens() {
+		a.logger.Warn("no read_token_file or admin_token_file: the dashboard's data and the write endpoints (DELETE /v1/heartbeats/{id}) answer loopback callers only", "http", a.HTTPAddr())
+	} else if !a.httpAccess.HasAdminToken() {
 		a.logger.Warn("no admin_token_file: write and admin endpoints (DELETE /v1/heartbeats/{id}) answer loopback callers only", "http", a.HTTPAddr())
 	}
 }
@@ -205,7 +205,7 @@ func (a *ARM) Components(f Filter) []Component { return a.tracker.List(f) }
 // done, then stops the servers, saves what changed, and closes the state.
 func (a *ARM) Run(ctx context.Context) error {
 	a.logger.Info("ARM starting", "id", a.cfg.ID, "listen", a.Addr(), "http", a.HTTPAddr(),
-		"tls", a.cfg.TLS != nil, "http_tls", a.cfg.HTTPTLS != nil, "admin_token", a.adminToken != "",
+		"tls", a.cfg.TLS != nil, "http_tls", a.cfg.HTTPTLS != nil, "admin_token", a.httpAccess.HasAdminToken(), "read_tokens", a.cfg.ReadTokenFile != "",
 		"agent_warning_interval", a.cfg.AgentWarningInterval, "mediator_warning_interval", a.cfg.MediatorWarningInterval,
 		"components", a.tracker.Len())
 	a.warnInsecure()

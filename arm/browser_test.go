@@ -47,6 +47,30 @@ func requireBrowser(t *testing.T) string {
 	return ""
 }
 
+// headless starts a headless Chromium for the test and returns its
+// context; it is closed when the test ends.
+func headless(t *testing.T, browser string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc(); cancel() })
+	return bctx
+}
+
 // pageRow is what the browser shows for one row.
 type pageRow struct {
 	ID        string `json:"id"`
@@ -78,25 +102,7 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	app.Stalled = reason
 	report(t, a, "dp-01", 0, app)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	bctx := headless(t, browser)
 
 	url := "http://" + a.HTTPAddr() + "/"
 	if err := chromedp.Do(bctx,
@@ -192,5 +198,110 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows tr").length`))
 	if err != nil || n != 1 {
 		t.Errorf("rows after filtering for web: %d, %v", n, err)
+	}
+}
+
+// TestBrowserAsksForToken: with a read token configured the page asks for
+// one, keeps it in the tab's session storage (never in the URL), sends it
+// as a Bearer header, shows only the token's organizations, asks again
+// when ARM refuses it, and forgets it on request.
+func TestBrowserAsksForToken(t *testing.T) {
+	browser := requireBrowser(t)
+
+	clock := newFakeClock(time.Now().Add(-time.Hour))
+	cfg := testConfig(t, t.TempDir())
+	cfg.CheckInterval = time.Hour
+	cfg.ReadTokenFile = writeToken(t, readAcmeToken+" acme")
+	a := newARM(t, cfg, clock)
+	runARM(t, a)
+	seedGrid(t, a, clock)
+	clock.Set(time.Now())
+
+	bctx := headless(t, browser)
+	url := "http://" + a.HTTPAddr() + "/"
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-auth="needed"] #login #token`)),
+	); err != nil {
+		t.Fatalf("load %s in %s: no token prompt: %v", url, browser, err)
+	}
+	rows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows tr").length`))
+	if err != nil || rows != 0 {
+		t.Fatalf("rows before a token: %d, %v", rows, err)
+	}
+
+	// A wrong token: refused, asked again, not kept.
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS("#token"), "not-the-token-0123456789"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-auth="needed"] #login`)),
+		chromedp.Poll[chromedp.Void](`document.getElementById("login-error").textContent.includes("refused")`),
+	); err != nil {
+		t.Fatalf("wrong token: %v", err)
+	}
+	if kept, err := chromedp.Run(bctx, chromedp.Evaluate[string](`sessionStorage.getItem("sluice-arm-token") || ""`)); err != nil || kept != "" {
+		t.Fatalf("a refused token is kept: %q, %v", kept, err)
+	}
+
+	// The right token, typed and sent with Enter.
+	if err := chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS("#token"), readAcmeToken+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"] tr[data-id="web-01"] .badge`)),
+	); err != nil {
+		t.Fatalf("with the token: %v", err)
+	}
+	type view struct {
+		IDs     []string `json:"ids"`
+		Stored  string   `json:"stored"`
+		Href    string   `json:"href"`
+		Login   string   `json:"login"`
+		Signout string   `json:"signout"`
+		Input   string   `json:"input"`
+	}
+	state := func() view {
+		t.Helper()
+		v, err := chromedp.Run(bctx, chromedp.Evaluate[view](`({
+			ids: Array.from(document.querySelectorAll("#rows tr")).map(r => r.dataset.kind + "/" + r.dataset.id).sort(),
+			stored: sessionStorage.getItem("sluice-arm-token") || "", href: location.href,
+			login: getComputedStyle(document.getElementById("login")).display,
+			signout: getComputedStyle(document.getElementById("signout")).display,
+			input: document.getElementById("token").value})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := state()
+	if got := strings.Join(v.IDs, " "); got != "agent/app-01 agent/dp-01 agent/web-01" {
+		t.Errorf("acme's token shows %q, want acme's agents only", got)
+	}
+	if v.Stored != readAcmeToken || strings.Contains(v.Href, readAcmeToken[:10]) || v.Login != "none" || v.Signout == "none" || v.Input != "" {
+		t.Errorf("after signing in: %+v", v)
+	}
+
+	// A reload of the tab keeps the token: no prompt, the grid again.
+	if err := chromedp.Do(bctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"] tr[data-id="web-01"]`)),
+	); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	// The detail view is fetched with the token too.
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(`tr[data-id="web-01"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#detail h2`)),
+	); err != nil {
+		t.Fatalf("detail: %v", err)
+	}
+
+	// Forget token: the prompt again, nothing stored, no rows.
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-auth="needed"] #login`)),
+	); err != nil {
+		t.Fatalf("forget token: %v", err)
+	}
+	if v := state(); v.Stored != "" || len(v.IDs) != 0 || v.Signout != "none" {
+		t.Errorf("after forgetting the token: %+v", v)
 	}
 }

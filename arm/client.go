@@ -18,8 +18,9 @@ type Client struct {
 	// is taken as http).
 	Base string
 	HTTP *http.Client
-	// Token is the admin bearer token sent with write requests (Forget);
-	// "" sends none, which a loopback ARM without admin_token_file accepts.
+	// Token is the bearer token sent with every request: a read token
+	// for the grid, the admin token for Forget (it reads too). "" sends
+	// none, which a loopback ARM without token files accepts.
 	Token string
 }
 
@@ -89,7 +90,7 @@ func (c *Client) do(ctx context.Context, method, u string, want int, out any) er
 	if err != nil {
 		return err
 	}
-	if c.Token != "" && method != http.MethodGet {
+	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := c.HTTP.Do(req)

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -49,8 +51,16 @@ type Config struct {
 	// HTTPTLS serves the dashboard and JSON API over HTTPS (nil: HTTP).
 	HTTPTLS *pki.Files
 	// AdminTokenFile holds the bearer token the API's write and admin
-	// endpoints require ("" = no token: loopback callers only).
+	// endpoints require ("" = no token: loopback callers only); it reads
+	// everything too.
 	AdminTokenFile string
+	// ReadTokenFile holds read tokens, each for every organization or for
+	// a list of them ("" = none). With any token configured, every read
+	// (the grid's data, a component, ARM's status) needs one.
+	ReadTokenFile string
+	// HTTPHosts are more names (DNS, proxies) the dashboard is reached
+	// by: a request whose Host is not one of its names is refused.
+	HTTPHosts []string
 
 	// The settings below are not in the file: they have sensible values
 	// and tests shorten them.
@@ -180,6 +190,8 @@ type armBlock struct {
 	MaxClockSkew            string   `hcl:"max_clock_skew,optional"`
 	Insecure                bool     `hcl:"insecure,optional"`
 	AdminTokenFile          string   `hcl:"admin_token_file,optional"`
+	ReadTokenFile           string   `hcl:"read_token_file,optional"`
+	HTTPHosts               []string `hcl:"http_hosts,optional"`
 
 	TLS     *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS *httpTLSBlock     `hcl:"http_tls,block"`
@@ -193,6 +205,8 @@ type armBlock struct {
 	IDRange                      hcl.Range `hcl:"id,attr_range"`
 	InsecureRange                hcl.Range `hcl:"insecure,attr_range"`
 	AdminTokenFileRange          hcl.Range `hcl:"admin_token_file,attr_range"`
+	ReadTokenFileRange           hcl.Range `hcl:"read_token_file,attr_range"`
+	HTTPHostsRange               hcl.Range `hcl:"http_hosts,attr_range"`
 }
 
 // httpTLSBlock is `http_tls { cert_file, key_file }`: HTTPS for the
@@ -329,8 +343,9 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	return cfg, errs
 }
 
-// security reads the tls, insecure, http_tls and admin_token_file
-// settings: the same rules as the mediator's.
+// security reads the tls, insecure, http_tls, admin_token_file,
+// read_token_file and http_hosts settings: the same rules as the
+// mediator's.
 func (a *armBlock) security(cfg *Config) hclconf.Errors {
 	var errs hclconf.Errors
 	cfg.Insecure = a.Insecure
@@ -354,11 +369,21 @@ func (a *armBlock) security(cfg *Config) hclconf.Errors {
 		}
 	}
 	if a.AdminTokenFile != "" || a.AdminTokenFileRange.Filename != "" {
-		if a.AdminTokenFile == "" {
+		if strings.TrimSpace(a.AdminTokenFile) == "" {
 			errs = append(errs, hclconf.Errorf(a.AdminTokenFileRange, "admin_token_file must not be empty (remove it to allow loopback callers only)"))
 		}
 		cfg.AdminTokenFile = a.AdminTokenFile
 	}
+	if a.ReadTokenFileRange.Filename != "" && strings.TrimSpace(a.ReadTokenFile) == "" {
+		errs = append(errs, hclconf.Errorf(a.ReadTokenFileRange, "read_token_file must not be empty (remove it to have no read tokens)"))
+	}
+	cfg.ReadTokenFile = a.ReadTokenFile
+	for _, h := range a.HTTPHosts {
+		if err := httpauth.CheckHostName(h); err != nil {
+			errs = append(errs, hclconf.Errorf(a.HTTPHostsRange, "http_hosts: %v", err))
+		}
+	}
+	cfg.HTTPHosts = a.HTTPHosts
 	return errs
 }
 

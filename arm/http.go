@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/sluicehq/sluice/pkg/httpauth"
 )
 
 // ListResponse is the body of GET /v1/heartbeats.
@@ -53,16 +55,20 @@ type errorResponse struct {
 	Error string `json:"error"`
 }
 
+// routes is the API behind its guard: every request is checked for Host
+// and Origin; reads need a read or admin token once one is configured,
+// the write endpoint the admin token. The page itself holds no data: it
+// is served to anyone who may reach it, and asks for a token when the
+// API wants one.
 func (a *ARM) routes() http.Handler {
+	g := a.httpAccess
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
-	mux.HandleFunc("GET /v1/heartbeats", a.handleList)
-	mux.HandleFunc("GET /v1/heartbeats/{id}", a.handleGet)
-	// Write and admin endpoints go through adminOnly; reads stay open
-	// (the page is what operators look at).
-	mux.HandleFunc("DELETE /v1/heartbeats/{id}", a.adminOnly(a.handleForget))
-	mux.HandleFunc("GET /v1/status", a.handleStatus)
-	return mux
+	mux.HandleFunc("GET /v1/heartbeats", g.Read(a.handleList))
+	mux.HandleFunc("GET /v1/heartbeats/{id}", g.Read(a.handleGet))
+	mux.HandleFunc("DELETE /v1/heartbeats/{id}", g.Admin(a.handleForget))
+	mux.HandleFunc("GET /v1/status", g.Read(a.handleStatus))
+	return g.Handler(mux)
 }
 
 // parseFilter reads status, kind, organization and mediator from the
@@ -111,7 +117,12 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorResponse{Error: err.Error()})
 		return
 	}
-	list := a.tracker.List(f)
+	scope := httpauth.GrantFrom(r.Context()).Scope
+	if f.Organization != "" && !scope.Allows(f.Organization) {
+		writeJSON(w, http.StatusForbidden, errorResponse{Error: fmt.Sprintf("this token may not read organization %q", f.Organization)})
+		return
+	}
+	list := inScope(a.tracker.List(f), scope)
 	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
 	stalled := 0
 	for i := range list {
@@ -123,11 +134,28 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Heartbeats: list})
 }
 
+// inScope keeps the components of the organizations scope covers. A
+// token limited to organizations sees none of the mediators: they serve
+// every organization.
+func inScope(list []Component, scope httpauth.Scope) []Component {
+	if scope.All() {
+		return list
+	}
+	out := list[:0]
+	for _, c := range list {
+		if c.Kind == KindAgent && scope.Allows(c.Organization) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // component finds the component named in the path; ?kind= picks one when
-// an agent and a mediator share the id.
+// an agent and a mediator share the id. One the caller's token may not
+// read is not found.
 func (a *ARM) component(w http.ResponseWriter, r *http.Request) (Component, bool) {
 	id := r.PathValue("id")
-	matches := a.tracker.Lookup(id)
+	matches := inScope(a.tracker.Lookup(id), httpauth.GrantFrom(r.Context()).Scope)
 	if k := Kind(r.URL.Query().Get("kind")); k != "" {
 		var only []Component
 		for _, c := range matches {

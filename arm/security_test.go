@@ -64,7 +64,7 @@ func doDelete(t *testing.T, client *http.Client, url, auth string) int {
 
 // TestAdminTokenRequired: with admin_token_file, DELETE needs the bearer
 // token (even from loopback); a missing or wrong one is 401 and logged
-// without the token; reads stay open.
+// (at a limited rate) without the token; reads need it too.
 func TestAdminTokenRequired(t *testing.T) {
 	clock := newFakeClock(t0)
 	cfg := testConfig(t, t.TempDir())
@@ -89,11 +89,13 @@ func TestAdminTokenRequired(t *testing.T) {
 	if _, ok := a.tracker.Get(KindAgent, "web-01"); !ok {
 		t.Fatal("a refused DELETE forgot the component")
 	}
-	getJSON(t, url, http.StatusOK, nil) // reads need no token
-	if code := doDelete(t, http.DefaultClient, url, "Bearer "+testToken); code != http.StatusNoContent {
+	getJSON(t, url, http.StatusUnauthorized, nil) // a token configured: reads need one
+	if code := doDelete(t, http.DefaultClient, url, "bearer "+testToken); code != http.StatusNoContent {
 		t.Fatalf("DELETE with the token: %d, want 204", code)
 	}
-	getJSON(t, url, http.StatusNotFound, nil)
+	if _, ok := a.tracker.Get(KindAgent, "web-01"); ok {
+		t.Fatal("DELETE with the token did not forget the component")
+	}
 
 	// The client sends the token on writes.
 	report(t, a, "dp-01", 0, agentHB("db-01", "acme", "dp-01", clock.Now()))
@@ -106,9 +108,10 @@ func TestAdminTokenRequired(t *testing.T) {
 		t.Fatalf("Forget with token: %v", err)
 	}
 
+	// Six refusals within RefusalLogEvery: one line.
 	out := logs.String()
-	if strings.Count(out, "admin request refused: bad or missing bearer token") != 6 {
-		t.Fatalf("refusals not logged:\n%s", out)
+	if strings.Count(out, "admin request refused: bad or missing bearer token") != 1 || !strings.Contains(out, "read request refused: bad or missing bearer token") {
+		t.Fatalf("refusals not logged once:\n%s", out)
 	}
 	if strings.Contains(out, testToken[:8]) || strings.Contains(out, "not-the-token") {
 		t.Fatalf("a token appears in the log:\n%s", out)
@@ -137,19 +140,19 @@ func TestAdminLoopbackOnlyWithoutToken(t *testing.T) {
 		{"127.0.0.1:40000", http.StatusNoContent},
 	} {
 		req := httptest.NewRequest(http.MethodDelete, "/v1/heartbeats/web-01", nil)
-		req.RemoteAddr = tc.remote
+		req.Host, req.RemoteAddr = "127.0.0.1:7580", tc.remote
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != tc.want {
 			t.Errorf("DELETE from %s: %d %s, want %d", tc.remote, rec.Code, rec.Body, tc.want)
 		}
 	}
-	// Reads from the network stay open.
+	// Reads from the network are refused too: no token lets anyone in.
 	req := httptest.NewRequest(http.MethodGet, "/v1/heartbeats", nil)
-	req.RemoteAddr = "192.0.2.10:40000"
+	req.Host, req.RemoteAddr = "127.0.0.1:7580", "192.0.2.10:40000"
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
+	if rec.Code != http.StatusForbidden {
 		t.Fatalf("GET from the network: %d", rec.Code)
 	}
 	if !strings.Contains(logs.String(), "answer loopback callers only") && !strings.Contains(logs.String(), "not on loopback") {
@@ -188,7 +191,7 @@ func TestPlaintextNetworkListen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	out := logs.String()
-	for _, want := range []string{"INSECURE: mediators report over plaintext", "served over plain HTTP on a network address", "no admin_token_file: write and admin endpoints"} {
+	for _, want := range []string{"INSECURE: mediators report over plaintext", "served over plain HTTP on a network address", "no read_token_file or admin_token_file: the dashboard's data and the write endpoints"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in:\n%s", want, out)
 		}
@@ -248,11 +251,11 @@ func TestHTTPTLS(t *testing.T) {
 
 	c := NewClient("https://" + a.HTTPAddr())
 	c.HTTP.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: p.pool(t), MinVersion: tls.VersionTLS12}}
+	c.Token = testToken
 	l, err := c.List(t.Context(), Filter{})
 	if err != nil || len(l.Heartbeats) != 2 {
 		t.Fatalf("list over HTTPS: %v %+v", err, l)
 	}
-	c.Token = testToken
 	if err := c.Forget(t.Context(), "web-01", ""); err != nil {
 		t.Fatalf("forget over HTTPS: %v", err)
 	}

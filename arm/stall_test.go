@@ -222,7 +222,11 @@ func findDoc(docs []map[string]any, id, ce string) map[string]any {
 func apiGet(t *testing.T, a *ARM, path string, out any) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	a.routes().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	// httptest's example.com is not one of ARM's names, and its caller
+	// 192.0.2.1 is not on loopback.
+	req.Host, req.RemoteAddr = "127.0.0.1:7580", "127.0.0.1:40000"
+	a.routes().ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
 	}

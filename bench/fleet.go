@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,6 +216,11 @@ func runFleet(e *stageEnv, n int, d time.Duration) FleetFigures {
 	st0, _ := getStatus(httpAddr)
 	c0, cc0 := m.cpu(), cpuSeconds()
 	lost0 := counter.lost.Load()
+	if *flagProfile != "" {
+		// The simulated agents' own profile, beside the mediator's.
+		stop := startCPUProfile(filepath.Join(*flagProfile, fmt.Sprintf("fleet-%d-agents.pprof", n)))
+		defer stop()
+	}
 	measuring.Store(true)
 	start := time.Now()
 	var offered int64
@@ -283,4 +290,20 @@ func printFleet(results []Result) {
 			fmt.Println(f.line())
 		}
 	}
+}
+
+// startCPUProfile profiles this process into path until the returned
+// function is called.
+func startCPUProfile(path string) func() {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		fatalf("%v", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fatalf("cpu profile: %v", err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -286,11 +287,110 @@ func waitFor(cond func() bool, timeout time.Duration) {
 	for !cond() {
 		if time.Now().After(deadline) {
 			// What every goroutine waits on is what a stall needs.
-			_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+			dumpGoroutines(fmt.Sprintf("timed out after %v", timeout))
 			fatalf("timed out after %v", timeout)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// exitStalled is the exit status of a stage whose count stopped moving:
+// bench/soak tells a stall (a dump was written) from a failure by it.
+const exitStalled = 3
+
+// The in-process stall watchdog's settings, from the environment so that
+// bench/soak can set them without a flag every stage would carry.
+const (
+	// envStallDump names the file a stalled stage writes its goroutine
+	// dump to (stderr when unset).
+	envStallDump = "SLUICE_STALL_DUMP"
+	// envStallAfter is how long the count may stand still before it is a
+	// stall (a Go duration, default 60s; "0" turns the watchdog off).
+	envStallAfter = "SLUICE_STALL_AFTER"
+)
+
+// progressEvery is how often waitProgress reports the count on stderr:
+// the soak driver's sign of life from the stage.
+const progressEvery = 5 * time.Second
+
+// stallAfter is the watchdog's limit from envStallAfter.
+func stallAfter() time.Duration {
+	v := os.Getenv(envStallAfter)
+	if v == "" {
+		return 60 * time.Second
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		fatalf("%s=%q: %v", envStallAfter, v, err)
+	}
+	return d
+}
+
+// waitProgress waits until count() reaches target, printing the count to
+// stderr every progressEvery. A count that does not move for stallAfter()
+// is a stall, which nothing else reports (the daemons log to a null
+// logger here, and the stage's 15-minute timeout left nothing to read on
+// 2026-12-02): the stage writes describe() and every goroutine's stack to
+// $SLUICE_STALL_DUMP and exits with exitStalled. timeout still bounds a
+// count that moves too slowly.
+func waitProgress(what string, count func() int64, target int64, timeout time.Duration, describe func() string) {
+	limit := stallAfter()
+	start := time.Now()
+	deadline := start.Add(timeout)
+	last, lastMoved, lastReport := count(), start, start
+	for last < target {
+		time.Sleep(2 * time.Millisecond)
+		now := time.Now()
+		if c := count(); c != last {
+			last, lastMoved = c, now
+			continue
+		}
+		stuck := now.Sub(lastMoved)
+		if now.Sub(lastReport) >= progressEvery {
+			lastReport = now
+			why := ""
+			if stuck >= progressEvery && describe != nil {
+				// A count standing still says why at once (an index
+				// write failing, a full disk), not only in the dump.
+				why = "; " + describe()
+			}
+			fmt.Fprintf(os.Stderr, "bench: progress %s %d of %d (%.0fs)%s\n", what, last, target, now.Sub(start).Seconds(), why)
+		}
+		if limit > 0 && stuck >= limit || now.After(deadline) {
+			why := fmt.Sprintf("%s stuck at %d of %d for %v (%v since the wait began)", what, last, target, stuck.Round(time.Second), now.Sub(start).Round(time.Second))
+			if describe != nil {
+				why += "\n" + describe()
+			}
+			path := dumpGoroutines(why)
+			if !now.After(deadline) {
+				fmt.Fprintf(os.Stderr, "bench: stalled: %s; goroutines in %s\n", why, path)
+				os.Exit(exitStalled)
+			}
+			fatalf("timed out after %v: %s", timeout, why)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: progress %s %d of %d (%.0fs) done\n", what, last, target, time.Since(start).Seconds())
+}
+
+// dumpGoroutines writes why and every goroutine's stack, with how long
+// each has waited (debug=2), to $SLUICE_STALL_DUMP, or to stderr when that
+// is unset or cannot be written, and returns where they went.
+func dumpGoroutines(why string) string {
+	path := os.Getenv(envStallDump)
+	if path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			fmt.Fprintf(f, "%s: %s\n\n", time.Now().Format(time.RFC3339), why)
+			werr := pprof.Lookup("goroutine").WriteTo(f, 2)
+			if cerr := f.Close(); werr == nil && cerr == nil {
+				return path
+			}
+		}
+		fmt.Fprintf(os.Stderr, "bench: cannot write the goroutine dump to %s: %v\n", path, err)
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s\n", why)
+	_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+	return "stderr"
 }
 
 func stageIndexEmbedded(e *stageEnv) Result {
@@ -372,9 +472,17 @@ func stageEndToEnd(e *stageEnv) Result {
 	t0, c0 := time.Now(), cpuSeconds()
 	stopA := startAgent(e, m.Addr(), filepath.Join(e.dir, "*.log"))
 	defer stopA()
+	// What a stall dump needs besides the stacks: where the entries are
+	// (received, in state, indexed) and whether the index is failing.
+	// The scratch directory (state, spool, index) is left in place after
+	// a stall, for inspection: its path says what to delete.
+	describe := func() string {
+		b, _ := json.Marshal(m.Status())
+		return "scratch " + e.dir + "; mediator status: " + string(b)
+	}
 	// The observer hears of every committed write: polling Count
 	// instead cost 3% of the stage's CPU. The index is checked once.
-	waitFor(func() bool { return indexed.Load() >= int64(n) }, 15*time.Minute)
+	waitProgress("indexed", indexed.Load, int64(n), 15*time.Minute, describe)
 	var r Result
 	measure(&r, int64(n), size, t0, c0)
 	if got := count(m.Index()); got < int64(n) {
@@ -400,7 +508,8 @@ func stageEndToEnd(e *stageEnv) Result {
 		time.Sleep(10 * time.Millisecond)
 	}
 	_ = f.Close()
-	waitFor(func() bool { mu.Lock(); defer mu.Unlock(); return len(lat) >= total }, 2*time.Minute)
+	latSeen := func() int64 { mu.Lock(); defer mu.Unlock(); return int64(len(lat)) }
+	waitProgress("latency-lines", latSeen, int64(total), 2*time.Minute, describe)
 	mu.Lock()
 	r.LatencyP50ms, r.LatencyP99ms = percentile(lat, 50), percentile(lat, 99)
 	mu.Unlock()

@@ -36,14 +36,17 @@ arm {
   # }
   # insecure = false
   #
-  # HTTPS for the dashboard and JSON API, and the bearer token its write
-  # endpoints (DELETE /v1/heartbeats/ID) require; without a token file
-  # they answer loopback callers only. Reads stay open.
+  # HTTPS for the dashboard and JSON API, and the bearer tokens: with a
+  # token file every read needs a token (the page asks for one), and the
+  # write endpoint (DELETE /v1/heartbeats/ID) the admin token; without
+  # token files both answer loopback callers only.
   # http_tls {
   #   cert_file = "/etc/sluice/pki/arm-01.pem"
   #   key_file  = "/etc/sluice/pki/arm-01-key.pem"
   # }
-  # admin_token_file = "/etc/sluice/arm.token"       # first line, at least 16 characters
+  # admin_token_file = "/etc/sluice/arm.token"       # at least 16 bytes a token; reads everything too
+  # read_token_file  = "/etc/sluice/arm-read.tokens" # lines: TOKEN | TOKEN * | TOKEN acme,globex
+  # http_hosts       = ["arm.example.net"]           # more names the dashboard is reached by
 }
 
 # Per-component warning intervals, by id or glob (* ? [a-z]). An exact id

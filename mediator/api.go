@@ -11,6 +11,7 @@ import (
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 )
 
 // SearchResponse is the body of GET /v1/search.
@@ -61,25 +62,34 @@ type StatusResponse struct {
 // maxSearchLimit caps how many events one search returns.
 const maxSearchLimit = 100000
 
+// maxDeadLetterLimit caps how many dead letters one listing returns: each
+// holds a raw line of up to max_line_bytes.
+const maxDeadLetterLimit = 10000
+
 type errorResponse struct {
 	Error string `json:"error"`
 }
 
+// routes is the API behind its guard: every request is checked for Host
+// and Origin; reads need a read or admin token once one is configured,
+// admin endpoints the admin token. The probes stay open: they say
+// nothing of the events.
 func (m *Mediator) routes() http.Handler {
+	g := m.httpAccess
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/search", m.handleSearch)
-	mux.HandleFunc("GET /v1/count", m.handleCount)
-	mux.HandleFunc("GET /v1/status", m.handleStatus)
+	mux.HandleFunc("GET /v1/search", g.Read(m.handleSearch))
+	mux.HandleFunc("GET /v1/count", g.Read(m.handleCount))
+	mux.HandleFunc("GET /v1/status", g.Read(m.handleStatus))
 	mux.HandleFunc("GET /healthz", m.handleHealthz)
 	mux.HandleFunc("GET /readyz", m.handleReadyz)
-	mux.HandleFunc("GET /v1/agents", m.handleAgents)
-	mux.HandleFunc("POST /v1/agents/{id}/accept", m.adminOnly(m.handleDecide(StateAccepted)))
-	mux.HandleFunc("POST /v1/agents/{id}/reject", m.adminOnly(m.handleDecide(StateRejected)))
-	mux.HandleFunc("GET /v1/rules/stats", m.handleRuleStats)
-	mux.HandleFunc("POST /v1/rules/reload", m.adminOnly(m.handleReload))
-	mux.HandleFunc("GET /v1/deadletter", m.handleDeadLetterList)
-	mux.HandleFunc("POST /v1/deadletter/replay", m.adminOnly(m.handleDeadLetterReplay))
-	return mux
+	mux.HandleFunc("GET /v1/agents", g.Read(m.handleAgents))
+	mux.HandleFunc("POST /v1/agents/{id}/accept", g.Admin(m.handleDecide(StateAccepted)))
+	mux.HandleFunc("POST /v1/agents/{id}/reject", g.Admin(m.handleDecide(StateRejected)))
+	mux.HandleFunc("GET /v1/rules/stats", g.Read(m.handleRuleStats))
+	mux.HandleFunc("POST /v1/rules/reload", g.Admin(m.handleReload))
+	mux.HandleFunc("GET /v1/deadletter", g.Read(m.handleDeadLetterList))
+	mux.HandleFunc("POST /v1/deadletter/replay", g.Admin(m.handleDeadLetterReplay))
+	return g.Handler(mux)
 }
 
 // searchRequest reads q, since (a duration back from now or RFC 3339),
@@ -126,6 +136,9 @@ func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
+	if !scopeSearch(w, r, &req) {
+		return
+	}
 	m.boundSearch(&req)
 	ctx, cancel := m.searchContext(r)
 	defer cancel()
@@ -150,6 +163,9 @@ func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
+	if !scopeSearch(w, r, &req) {
+		return
+	}
 	m.boundSearch(&req)
 	ctx, cancel := m.searchContext(r)
 	defer cancel()
@@ -161,8 +177,8 @@ func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, CountResponse{Count: n})
 }
 
-func (m *Mediator) handleStatus(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, m.Status())
+func (m *Mediator) handleStatus(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, statusFor(m.Status(), httpauth.GrantFrom(r.Context())))
 }
 
 // AgentsResponse is the body of GET /v1/agents: who is connected, and the
@@ -194,11 +210,12 @@ func (m *Mediator) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	if m.intake.draining.Load() {
 		why = append(why, "shutting down")
 	}
+	// Probes are unauthenticated: no absolute paths in the reasons.
 	if s := m.suspense.reason(); s != "" {
-		why = append(why, "suspense: "+s)
+		why = append(why, "suspense: "+redactPaths(s))
 	}
 	if s := m.stall.get(); s != "" {
-		why = append(why, "pipeline stalled: "+s)
+		why = append(why, "pipeline stalled: "+redactPaths(s))
 	}
 	if len(why) > 0 {
 		writeJSON(w, http.StatusServiceUnavailable, ReadyResponse{Reasons: why})
@@ -207,8 +224,9 @@ func (m *Mediator) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, ReadyResponse{Ready: true})
 }
 
-func (m *Mediator) handleAgents(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, AgentsResponse{Connected: m.registry.list(), Known: m.accept.list(), Accept: m.cfg.Accept})
+func (m *Mediator) handleAgents(w http.ResponseWriter, r *http.Request) {
+	resp := AgentsResponse{Connected: m.registry.list(), Known: m.accept.list(), Accept: m.cfg.Accept}
+	writeJSON(w, http.StatusOK, agentsFor(resp, httpauth.GrantFrom(r.Context()).Scope))
 }
 
 func (m *Mediator) handleDecide(state string) http.HandlerFunc {
@@ -246,7 +264,11 @@ type RuleStatsResponse struct {
 	Error    string           `json:"last_reload_error,omitempty"`
 }
 
-func (m *Mediator) handleRuleStats(w http.ResponseWriter, _ *http.Request) {
+func (m *Mediator) handleRuleStats(w http.ResponseWriter, r *http.Request) {
+	if !httpauth.GrantFrom(r.Context()).Scope.All() {
+		writeJSON(w, http.StatusForbidden, errorResponse{"rule statistics count the events of every organization: they need a token for all of them"})
+		return
+	}
 	rs := m.rules.current.Load()
 	writeJSON(w, http.StatusOK, RuleStatsResponse{
 		Rules:    rs.Stats(),
@@ -276,13 +298,13 @@ func (m *Mediator) handleDeadLetterList(w http.ResponseWriter, r *http.Request) 
 	limit := 1000
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			writeJSON(w, http.StatusBadRequest, errorResponse{"limit must be a positive integer"})
+		if err != nil || n < 1 || n > maxDeadLetterLimit {
+			writeJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("limit must be an integer between 1 and %d", maxDeadLetterLimit)})
 			return
 		}
 		limit = n
 	}
-	list, err := m.dead.list(limit)
+	list, err := m.dead.list(limit, httpauth.GrantFrom(r.Context()).Scope.Allows)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
 		return
@@ -302,6 +324,9 @@ func (m *Mediator) handleDeadLetterReplay(w http.ResponseWriter, r *http.Request
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	// Answers hold events and raw lines of some organizations: no shared
+	// cache may keep them for the next caller.
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
 }

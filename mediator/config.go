@@ -17,6 +17,7 @@ import (
 	"github.com/sluicehq/sluice/indexer/elastic"
 	"github.com/sluicehq/sluice/indexer/query"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -64,8 +65,16 @@ type Config struct {
 	// HTTPTLS serves the JSON API over HTTPS (nil: plain HTTP).
 	HTTPTLS *pki.Files
 	// AdminTokenFile holds the bearer token the API's write and admin
-	// endpoints require ("" = no token, loopback only).
+	// endpoints require ("" = no token, loopback only); it reads
+	// everything too.
 	AdminTokenFile string
+	// ReadTokenFile holds read tokens, each for every organization or
+	// for a list of them ("" = none). With any token configured, every
+	// read needs one.
+	ReadTokenFile string
+	// HTTPHosts are more names (DNS, proxies) the API is reached by: a
+	// request whose Host is not one of the API's names is refused.
+	HTTPHosts []string
 	// Accept is "auto" (every authenticated agent) or "manual" (new agent
 	// ids wait as pending until an admin accepts them).
 	Accept string
@@ -221,6 +230,8 @@ type mediatorBlock struct {
 	MaxInflightBytes   string   `hcl:"max_inflight_bytes,optional"`
 	MemoryLimit        string   `hcl:"memory_limit,optional"`
 	AdminTokenFile     string   `hcl:"admin_token_file,optional"`
+	ReadTokenFile      string   `hcl:"read_token_file,optional"`
+	HTTPHosts          []string `hcl:"http_hosts,optional"`
 	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
 	SearchTimeout      string   `hcl:"search_timeout,optional"`
 	MaxQueryBytes      string   `hcl:"max_query_bytes,optional"`
@@ -257,6 +268,9 @@ type mediatorBlock struct {
 	MaxInflightBytesRange   hcl.Range `hcl:"max_inflight_bytes,attr_range"`
 	MemoryLimitRange        hcl.Range `hcl:"memory_limit,attr_range"`
 	MaxLineBytesRange       hcl.Range `hcl:"max_line_bytes,attr_range"`
+	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
+	ReadTokenFileRange      hcl.Range `hcl:"read_token_file,attr_range"`
+	HTTPHostsRange          hcl.Range `hcl:"http_hosts,attr_range"`
 	SearchTimeoutRange      hcl.Range `hcl:"search_timeout,attr_range"`
 	MaxQueryBytesRange      hcl.Range `hcl:"max_query_bytes,attr_range"`
 	MaxQueryTermsRange      hcl.Range `hcl:"max_query_terms,attr_range"`
@@ -663,7 +677,7 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 	if m.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: m.HTTPTLS.CertFile, Key: m.HTTPTLS.KeyFile}
 	}
-	cfg.AdminTokenFile = m.AdminTokenFile
+	errs = append(errs, m.access(cfg)...)
 	switch m.Accept {
 	case "", "auto":
 		cfg.Accept = "auto"
@@ -719,6 +733,33 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		}
 		cfg.MaxStreams = *m.MaxStreams
 	}
+	return errs
+}
+
+// access reads the HTTP API's token files and names. An attribute that
+// is written must say something: an empty file name would silently leave
+// the API without the protection it was meant to add.
+func (m *mediatorBlock) access(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	for _, f := range []struct {
+		name, val string
+		rng       hcl.Range
+		dst       *string
+	}{
+		{"admin_token_file", m.AdminTokenFile, m.AdminTokenFileRange, &cfg.AdminTokenFile},
+		{"read_token_file", m.ReadTokenFile, m.ReadTokenFileRange, &cfg.ReadTokenFile},
+	} {
+		if f.rng.Filename != "" && strings.TrimSpace(f.val) == "" {
+			errs = append(errs, hclconf.Errorf(f.rng, "%s must not be empty (remove it to have no such token)", f.name))
+		}
+		*f.dst = f.val
+	}
+	for _, h := range m.HTTPHosts {
+		if err := httpauth.CheckHostName(h); err != nil {
+			errs = append(errs, hclconf.Errorf(m.HTTPHostsRange, "http_hosts: %v", err))
+		}
+	}
+	cfg.HTTPHosts = m.HTTPHosts
 	return errs
 }
 

@@ -84,29 +84,55 @@ func (d *deadLetters) add(entries [][]byte, reasons []string, now time.Time) err
 	return err
 }
 
-// list returns up to limit dead letters, oldest first.
-func (d *deadLetters) list(limit int) ([]DeadLetter, error) {
-	items, err := d.q.Read(0, limit, 64<<20)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]DeadLetter, 0, len(items))
-	for _, it := range items {
-		dl, se, err := decodeDeadLetter(it.Value)
+// A listing reads at most deadLetterListBytes of records, and at most
+// deadLetterScan records looking for those of the caller's organizations:
+// a token for one organization cannot make one listing read a whole store
+// of the others'.
+const (
+	deadLetterListBytes = 64 << 20
+	deadLetterScan      = 100000
+)
+
+// list returns up to limit dead letters of the organizations keep accepts,
+// oldest first. An undecodable one has no organization: it is listed to
+// callers that read every organization (keep("") is true).
+func (d *deadLetters) list(limit int, keep func(org string) bool) ([]DeadLetter, error) {
+	out := make([]DeadLetter, 0, min(limit, 1024))
+	var from uint64
+	scanned, size := 0, 0
+	for len(out) < limit && scanned < deadLetterScan && size < deadLetterListBytes {
+		items, err := d.q.Read(from, min(max(limit-len(out), 256), deadLetterScan-scanned), deadLetterListBytes-size)
 		if err != nil {
-			out = append(out, DeadLetter{ID: it.First, Reason: "undecodable dead letter: " + err.Error()})
-			continue
+			return nil, err
 		}
-		out = append(out, DeadLetter{
-			ID:           it.First,
-			Time:         dl.Time,
-			Reason:       dl.Reason,
-			Agent:        se.GetAgentId(),
-			Organization: se.GetOrganization(),
-			Seq:          se.GetEntry().GetSeq(),
-			SourceType:   se.GetEntry().GetSourceType(),
-			Message:      string(se.GetEntry().GetRaw()),
-		})
+		if len(items) == 0 {
+			break
+		}
+		for _, it := range items {
+			scanned++
+			size += len(it.Value)
+			from = it.Last + 1
+			dl, se, err := decodeDeadLetter(it.Value)
+			if err != nil {
+				if keep("") {
+					out = append(out, DeadLetter{ID: it.First, Reason: "undecodable dead letter: " + err.Error()})
+				}
+			} else if keep(se.GetOrganization()) {
+				out = append(out, DeadLetter{
+					ID:           it.First,
+					Time:         dl.Time,
+					Reason:       dl.Reason,
+					Agent:        se.GetAgentId(),
+					Organization: se.GetOrganization(),
+					Seq:          se.GetEntry().GetSeq(),
+					SourceType:   se.GetEntry().GetSourceType(),
+					Message:      string(se.GetEntry().GetRaw()),
+				})
+			}
+			if len(out) == limit {
+				break
+			}
+		}
 	}
 	return out, nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -62,9 +63,8 @@ type Mediator struct {
 	accept    *acceptance
 	revoked   *revocations
 	intake    *intake
-	// adminToken guards the API's write and admin endpoints ("" = loopback
-	// callers only).
-	adminToken string
+	// httpAccess is the HTTP API's access policy: tokens, Host, Origin.
+	httpAccess *httpauth.Guard
 	arm        *armlink.Reporter // nil without ARM
 	pipeline   *pipeline
 	// stall is the pipeline stall watch's verdict.
@@ -182,10 +182,8 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if cfg.AdminTokenFile != "" {
-		if m.adminToken, err = readToken(cfg.AdminTokenFile); err != nil {
-			return fail(err)
-		}
+	if m.httpAccess, err = newGuard(cfg, logger.Named("http")); err != nil {
+		return fail(err)
 	}
 	m.intake = &intake{
 		suspense:         m.suspense,
@@ -222,6 +220,14 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		// periodically: a revoked or expired certificate does not stay
 		// connected.
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second, MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: 30 * time.Second}),
+		// Each connection's write buffer is taken from a pool for a write
+		// and given back after it, instead of held for the life of the
+		// connection, and is 8 KiB, not 32: the mediator writes acks and
+		// heartbeats, never more than a few hundred bytes at a time. With
+		// 10,000 agents the buffers were a third of the live heap (issue
+		// 24).
+		grpc.SharedWriteBuffer(true),
+		grpc.WriteBufferSize(8 << 10),
 	}
 	if cfg.TLS != nil {
 		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: m.revoked.check, Logger: logger.Named("tls")})
@@ -233,13 +239,15 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		logger.Warn("INSECURE: agents connect over plaintext from the network, unauthenticated (insecure = true); configure a tls block", "listen", cfg.Listen)
 	}
 	if !hclconf.AddrIsLoopback(cfg.HTTP) {
-		// Searches return every event of every organization: say so when
-		// they cross the network in the clear or to anyone.
+		// The API returns events and raw lines: say so when they cross
+		// the network in the clear, or when no token lets anyone read.
 		if cfg.HTTPTLS == nil {
 			logger.Warn("the JSON API (searches, status) is served over plaintext HTTP on a network address; configure http_tls", "http", cfg.HTTP)
 		}
-		if cfg.AdminTokenFile == "" {
-			logger.Warn("no admin_token_file: admin endpoints answer loopback callers only, reads are open to the network", "http", cfg.HTTP)
+		if !m.httpAccess.HasTokens() {
+			logger.Warn("no read_token_file or admin_token_file: the API answers loopback callers only", "http", cfg.HTTP)
+		} else if !m.httpAccess.HasAdminToken() {
+			logger.Warn("no admin_token_file: admin endpoints answer loopback callers only", "http", cfg.HTTP)
 		}
 	}
 	opts = append(opts, deps.ServerOptions...)
@@ -269,6 +277,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
 		window:     timeWindow{past: cfg.MaxPastAge, future: cfg.MaxFutureSkew},
+		readState:  m.state.q.Read,
 	}
 	m.pipeline.outOfRangeLog.Every = time.Minute
 	return m, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -166,5 +167,65 @@ func TestRecordOrg(t *testing.T) {
 	}
 	if got := recordOrg([]byte{0xff, 0xff}); got != "" {
 		t.Errorf("garbage: %q", got)
+	}
+}
+
+// A failed state read while a parked organization is rescanned does not
+// end the rescan (issue 25): before, the rescan was dropped, the cursor
+// was already past the organization's records, and they stayed in state,
+// never indexed, until a restart — a silent stall of one organization.
+func TestRescanSurvivesFailedRead(t *testing.T) {
+	dir := t.TempDir()
+	idx, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "index")}, hclog.NewNullLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	door := &orgOutage{Index: idx}
+	door.down.Store("globex")
+	cfg, err := ParseConfig([]byte(fmt.Sprintf("mediator {\n listen = \"127.0.0.1:0\"\n http = \"127.0.0.1:0\"\n data_dir = %q\n insecure = true\n index_flush = \"20ms\"\n}\n", filepath.Join(dir, "m"))), "m.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(cfg, Deps{Logger: hclog.NewNullLogger(), Index: door})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.pipeline.parkAfter = 300 * time.Millisecond
+	// The rescan's reads start below the cursor, at globex's records
+	// (sequences 1..500); the first such read after the index came back
+	// fails once.
+	var failRescan atomic.Bool
+	var failed atomic.Int64
+	read := m.pipeline.readState
+	m.pipeline.readState = func(from uint64, max int, maxBytes int) ([]queue.Record, error) {
+		if from <= 500 && failRescan.CompareAndSwap(true, false) {
+			failed.Add(1)
+			return nil, errors.New("injected: value log read failed")
+		}
+		return read(from, max, maxBytes)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	sendBatch(t, m.Addr(), "globex", "g1", 0, 500)
+	sendBatch(t, m.Addr(), "acme", "a1", 0, 500)
+	// Parked with nothing in flight: globex's entries come back only
+	// through a rescan (not through a write still retrying).
+	waitUntil(t, "acme indexed and globex parked", func() bool {
+		st := m.Status()
+		return st.Indexed == 500 && st.StateDepth == 500 && len(st.Pipeline.Parked) == 1 && len(st.Pipeline.Organizations) == 0
+	})
+	failRescan.Store(true)
+	door.down.Store("")
+	waitUntil(t, "globex's entries indexed after the failed read", func() bool { return m.Status().StateDepth == 0 })
+	if failed.Load() != 1 {
+		t.Fatalf("the injected read failure happened %d times, want 1: the test did not exercise the rescan", failed.Load())
+	}
+	n, err := idx.Count(context.Background(), indexer.SearchRequest{Query: "*", Organization: "globex"})
+	if err != nil || n != 500 {
+		t.Fatalf("globex holds %d events (%v), want 500", n, err)
 	}
 }

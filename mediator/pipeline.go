@@ -56,6 +56,9 @@ type pipeline struct {
 	// outOfRangeLog limits the log of them.
 	outOfRange    atomic.Uint64
 	outOfRangeLog logging.Limiter
+	// readState reads state for the dispatcher (state.q.Read; tests put
+	// a failing read in its place).
+	readState func(from uint64, max int, maxBytes int) ([]queue.Record, error)
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
@@ -247,14 +250,29 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 		}
 		c := &chunk{}
 		var read int
+		var err error
 		if len(rescans) > 0 {
 			rs := &rescans[0]
-			read = p.fill(c, &rs.from, rs)
-			if read == 0 || rescans[0].from >= rescans[0].to {
+			read, err = p.fill(c, &rs.from, rs)
+			if err == nil && (read == 0 || rescans[0].from >= rescans[0].to) {
 				rescans = rescans[1:]
 			}
 		} else {
-			read = p.fill(c, &cursor, nil)
+			read, err = p.fill(c, &cursor, nil)
+		}
+		if err != nil {
+			// Nothing is passed over on a failed read: a rescan dropped
+			// here would leave a parked organization's entries in state,
+			// behind the cursor, until a restart (issue 25). Read again
+			// from the same place after a pause.
+			p.logger.Error("cannot read state; reading again in 1s", "from", cursor, "rescans", len(rescans), "error", err)
+			p.dispatching.Store(&phaseRead)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
+			continue
 		}
 		if len(c.records) == 0 {
 			if read > 0 || len(rescans) > 0 {
@@ -286,17 +304,18 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 // fill reads state from *from into c: about chunkEntries, whole records,
 // passing over those of parked organizations. For a rescan (scan != nil)
 // it takes only scan.org's records below scan.to, and stops when that
-// organization is parked again. It returns how many records it read.
-func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) int {
-	recs, err := p.state.q.Read(*from, 64, 8<<20)
+// organization is parked again. It returns how many records it read, or
+// the read's error (c and *from untouched).
+func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) (int, error) {
+	recs, err := p.readState(*from, 64, 8<<20)
 	if err != nil {
-		p.logger.Error("read state", "error", err)
+		return 0, fmt.Errorf("read state from %d: %w", *from, err)
 	}
 	n := int64(0)
 	for i, r := range recs {
 		if scan != nil && r.First >= scan.to {
 			*from = scan.to
-			return i + 1
+			return i + 1, nil
 		}
 		*from = r.Last + 1
 		org := recordOrg(r.Value)
@@ -307,17 +326,17 @@ func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) int {
 			if scan != nil {
 				// Parked again meanwhile: the next rescan starts here.
 				*from = scan.to
-				return i + 1
+				return i + 1, nil
 			}
 			continue
 		}
 		c.records = append(c.records, r)
 		c.orgs = append(c.orgs, org)
 		if n += r.Entries(); n >= chunkEntries {
-			return i + 1
+			return i + 1, nil
 		}
 	}
-	return len(recs)
+	return len(recs), nil
 }
 
 // parse turns a chunk's entries into events with the current rule set:

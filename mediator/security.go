@@ -3,11 +3,8 @@ package mediator
 import (
 	"bufio"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -294,40 +291,4 @@ func peerIdentity(ctx context.Context) (pki.Identity, bool, error) {
 	}
 	id, err := pki.IdentityOf(ti.State.PeerCertificates[0])
 	return id, true, err
-}
-
-// adminOnly guards write and admin endpoints: a bearer token compared in
-// constant time when one is configured, else callers on loopback only.
-func (m *Mediator) adminOnly(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if m.adminToken == "" {
-			host, _, _ := net.SplitHostPort(r.RemoteAddr)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				writeJSON(w, http.StatusForbidden, errorResponse{"admin endpoints answer loopback callers only unless admin_token_file is configured"})
-				return
-			}
-			next(w, r)
-			return
-		}
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(got), []byte(m.adminToken)) != 1 {
-			m.logger.Warn("admin request refused: bad or missing bearer token", "path", r.URL.Path, "remote", r.RemoteAddr)
-			writeJSON(w, http.StatusUnauthorized, errorResponse{"missing or wrong bearer token"})
-			return
-		}
-		next(w, r)
-	}
-}
-
-// readToken reads a bearer token file (first line, trimmed).
-func readToken(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("admin_token_file: %w", err)
-	}
-	tok := strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
-	if len(tok) < 16 {
-		return "", fmt.Errorf("admin_token_file %s: the token must be at least 16 characters", path)
-	}
-	return tok, nil
 }

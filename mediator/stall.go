@@ -122,8 +122,11 @@ func (m *Mediator) checkPipeline(w *stall.Watch, now time.Time) {
 		Pending:  depth > 0,
 		Progress: p.removed.Load(),
 		// A failing index is retried and reported as index_retrying
-		// (its organizations parked): the entries wait for a reason.
-		Excused: p.retrying.Load() || len(parked) > 0,
+		// (its organizations parked): the entries wait for a reason. Only
+		// while a write is retried or an organization is parked, though:
+		// a failure flag left set with nothing retrying (a rescan lost,
+		// issue 25) is a stall, not an excuse.
+		Excused: len(parked) > 0 || p.retrying.Load() && p.writeSince.Load() != 0,
 	})
 	if !changed {
 		return

@@ -291,6 +291,9 @@ func (u *Uplink) conn(addr string) (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 20 * time.Second, Timeout: 10 * time.Second}),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16 << 20)),
+		// An agent writes a batch now and then: its write buffer comes from
+		// a pool per write instead of staying allocated.
+		grpc.WithSharedWriteBuffer(true),
 	}
 	if len(u.cfg.DialOptions) == 0 {
 		opts = append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))
