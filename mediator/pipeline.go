@@ -393,7 +393,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 	if p.clock != nil {
 		now = p.clock()
 	}
-	collected := e.GetCollectedAt().AsTime()
+	collected := collectedAt(e)
 	for _, ev := range res {
 		if !p.window.clamp(ev, collected, now) {
 			continue
@@ -406,6 +406,16 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 		}
 	}
 	return res
+}
+
+// collectedAt is the entry's collection time, zero when the sender left
+// it out. (The protobuf's own AsTime makes that 1970, which the MPE would
+// take for the line's time and the window would flag.)
+func collectedAt(e *sluicev1.LogEntry) time.Time {
+	if e.GetCollectedAt() == nil {
+		return time.Time{}
+	}
+	return e.GetCollectedAt().AsTime()
 }
 
 // parseEntry runs one entry through the MPE.
@@ -425,7 +435,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.Lo
 		Organization:   org,
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
-		Collected:      e.GetCollectedAt().AsTime(),
+		Collected:      collectedAt(e),
 		Truncated:      truncated,
 		OriginalLength: origLen,
 	}
@@ -435,10 +445,14 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.Lo
 		if r := recover(); r != nil {
 			p.errors.Add(1)
 			p.logger.Error("MPE panicked on an entry; keeping it as an error event", "agent", in.Agent, "seq", in.Seq, "panic", r)
+			ts := in.Collected
+			if ts.IsZero() {
+				ts = time.Now().UTC()
+			}
 			ev := &event.Event{
 				ID:           event.DocID(in.Agent, in.Seq),
 				Organization: in.Organization,
-				Timestamp:    in.Collected,
+				Timestamp:    ts,
 				Message:      string(in.Raw),
 			}
 			ev.Set(event.FieldClassification, event.ClassificationUnknown)

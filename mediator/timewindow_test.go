@@ -2,6 +2,7 @@ package mediator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -239,5 +240,64 @@ func TestDateSprayingSender(t *testing.T) {
 	}
 	if st := m.Status(); st.OutOfRange != 303 {
 		t.Errorf("status timestamps_out_of_range = %d, want 303", st.OutOfRange)
+	}
+}
+
+// TestEntryWithoutCollectionTime checks an entry whose sender left out
+// collected_at: a line with no time of its own is filed under the
+// mediator's clock, unflagged (it was 1970, and then out of the window);
+// a line dated 1999 is filed under the mediator's clock and flagged.
+func TestEntryWithoutCollectionTime(t *testing.T) {
+	m := testMediator(t, `index_flush = "20ms"`)
+	stream, _, err := dialAgent(t, m.Addr(), "no-clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().UTC().Add(-time.Second)
+	es := []*sluicev1.LogEntry{
+		{Seq: 1, SourceType: "x", Raw: []byte("a line with no time")},
+		{Seq: 2, SourceType: "syslog", Raw: []byte("<34>1 1999-10-11T22:14:15Z web-01 app - - - a line from 1999")},
+	}
+	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: es}}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for m.Status().Indexed < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v", m.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	after := time.Now().UTC().Add(time.Second)
+	for _, tc := range []struct {
+		q       string
+		flagged bool
+	}{
+		{q: `"no time"`},
+		{q: `"from 1999"`, flagged: true},
+	} {
+		docs, err := m.Index().Search(context.Background(), indexer.SearchRequest{Query: tc.q})
+		if err != nil || len(docs) != 1 {
+			t.Fatalf("%s: %d docs, %v", tc.q, len(docs), err)
+		}
+		var ev struct {
+			Timestamp time.Time `json:"@timestamp"`
+			Sluice    struct {
+				Flags     []string   `json:"flags"`
+				Collected *time.Time `json:"collected"`
+			} `json:"sluice"`
+		}
+		if err := json.Unmarshal(docs[0], &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Timestamp.Before(before) || ev.Timestamp.After(after) {
+			t.Errorf("%s: filed at %v, want the mediator's clock (%v to %v)", tc.q, ev.Timestamp, before, after)
+		}
+		if got := slices.Contains(ev.Sluice.Flags, event.FlagTimestampOutOfRange); got != tc.flagged {
+			t.Errorf("%s: flags %v, want %s %v", tc.q, ev.Sluice.Flags, event.FlagTimestampOutOfRange, tc.flagged)
+		}
+		if ev.Sluice.Collected != nil {
+			t.Errorf("%s: sluice.collected %v, but none was sent", tc.q, ev.Sluice.Collected)
+		}
 	}
 }
