@@ -64,7 +64,7 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: sluice heartbeats [-token-file F] [flags] [ID]")
 		fmt.Fprintln(stderr, "       sluice heartbeats -forget [-token-file F] [-kind K] ID")
-		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes and stalls.")
+		fmt.Fprintln(stderr, "\nWithout ID: the heartbeat grid. With ID: that component and its recent status changes, stalls and duplicate identities.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -116,6 +116,12 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 			time.Duration(comp.WarningInterval), comp.MissedIntervals, comp.StatusSince.UTC().Format(time.RFC3339))
 		if comp.Stalled != "" {
 			fmt.Fprintf(stdout, "STALLED since %s: %s\n", comp.StalledSince.UTC().Format(time.RFC3339), comp.Stalled)
+		}
+		if comp.DuplicateIdentity != "" {
+			fmt.Fprintf(stdout, "DUPLICATE AGENT IDENTITY since %s: %s\n", comp.DuplicateSince.UTC().Format(time.RFC3339), comp.DuplicateIdentity)
+		}
+		if comp.Spool != "" {
+			fmt.Fprintf(stdout, "spool %s\n", comp.Spool)
 		}
 		for _, h := range comp.History {
 			fmt.Fprintf(stdout, "  %s  %-6s -> %-6s  %s\n", h.Time.UTC().Format(time.RFC3339), h.From, h.To, h.Reason)

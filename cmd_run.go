@@ -138,8 +138,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // all-in-one configs name when none of their files exist yet: the CA in
 // the directory of the mediator's ca_file, certificates named after the
 // mediator, agent and ARM ids. Existing files are never touched; an ARM
-// certificate missing beside an existing demo CA (a state folder from
-// before ARM had TLS) is issued from that CA.
+// or agent certificate missing beside an existing demo CA (a state folder
+// from before ARM had TLS, or before agents' files were named by
+// organization) is issued from that CA.
 func demoCertificates(m *mediator.Config, a *agent.Config, r *arm.Config, stdout io.Writer) error {
 	if m.TLS == nil || a.TLS == nil {
 		return nil
@@ -159,6 +160,13 @@ func demoCertificates(m *mediator.Config, a *agent.Config, r *arm.Config, stdout
 			return err
 		}
 		made = append(made, "a CA", "certificates for mediator "+m.ID, "agent "+a.ID)
+	} else if _, err := os.Stat(filepath.Join(dir, "ca-key.pem")); err == nil && noneExist([]string{a.TLS.Cert, a.TLS.Key}) {
+		// A state folder from before agents' files were named by
+		// organization: issue the agent's where the config names it.
+		if err := pki.Issue(dir, pki.IssueOptions{Identity: pki.Identity{Kind: pki.KindAgent, ID: a.ID, Organization: a.Organization}}); err != nil {
+			return err
+		}
+		made = append(made, "a certificate for agent "+a.ID)
 	}
 	if r != nil && r.TLS != nil {
 		armFiles := []string{r.TLS.Cert, r.TLS.Key}

@@ -16,12 +16,15 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/agent/uplink"
 	"github.com/sluicehq/sluice/agent/webhook"
+	"github.com/sluicehq/sluice/pkg/datadir"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -62,6 +65,15 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
+	if err := datadir.Claim(cfg.DataDir, datadir.Agent); err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration: " + w.Error())
+	}
+	for _, w := range hclconf.LooseSecrets(cfg.Files) {
+		logger.Warn("configuration: " + w.Error())
+	}
 	sp, err := spool.Open(spool.Options{
 		Dir:      filepath.Join(cfg.DataDir, "spool"),
 		Logger:   logger.Named("spool"),
@@ -80,7 +92,13 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			return nil, fmt.Errorf("agent tls: %w", err)
 		}
 		dial = append([]grpc.DialOption{grpc.WithTransportCredentials(credentials.NewTLS(tc))}, dial...)
+		checkCertificate(cfg.TLS.Cert, time.Now(), logger)
 	} else {
+		// First, so the caller's options (tests) win.
+		dial = append([]grpc.DialOption{
+			grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithContextDialer(plaintextDialer),
+		}, dial...)
 		for _, m := range cfg.Mediators {
 			if !hclconf.AddrIsLoopback(m) {
 				logger.Warn("INSECURE: logs go to mediators in plaintext, unauthenticated (insecure = true); configure a tls block", "mediator", m)
@@ -88,11 +106,14 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			}
 		}
 	}
+	incarnation, since := sp.Incarnation()
 	up, err := uplink.New(uplink.Config{
 		AgentID:           cfg.ID,
 		Organization:      cfg.Organization,
 		Hostname:          cfg.Hostname,
 		Version:           deps.Version,
+		Incarnation:       incarnation,
+		IncarnationSince:  since,
 		Mediators:         cfg.Mediators,
 		BatchEntries:      cfg.BatchEntries,
 		BatchBytes:        cfg.BatchBytes,
@@ -123,6 +144,25 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		a.sources = append(a.sources, src)
 	}
 	return a, nil
+}
+
+// certificateWarning is how long before its certificate expires an agent
+// starts saying so at start.
+const certificateWarning = 30 * 24 * time.Hour
+
+// checkCertificate says at start when the agent's own certificate cannot
+// be used (expired, not valid yet) or soon cannot: mediators refuse it,
+// and without this the operator sees only refused handshakes. The agent
+// starts anyway: its sources keep filling the spool, and a certificate
+// written over the file is picked up without a restart.
+func checkCertificate(certFile string, now time.Time, logger hclog.Logger) {
+	if err := pki.Validity(certFile, now); err != nil {
+		logger.Error("the agent's own certificate cannot be used: mediators will refuse this agent until it is replaced (sluice tls cert; the new files are picked up without a restart, and lines wait in the spool meanwhile)", "error", err)
+		return
+	}
+	if left, err := pki.ExpiresIn(certFile, now); err == nil && left < certificateWarning {
+		logger.Warn("the agent's own certificate expires soon: renew it (sluice tls cert)", "cert", certFile, "expires_in", left.Round(time.Hour).String())
+	}
 }
 
 // newSource builds the source of one `source "KIND" "ID"` block.
@@ -157,9 +197,11 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxLineBytes:   sc.MaxLineBytes,
 			MaxConnections: sc.MaxConnections,
 			IdleTimeout:    sc.IdleTimeout,
-			UDPBuffer:      sc.UDPBuffer,
+			ReadBuffer:     sc.ReadBuffer,
 			BatchLines:     a.cfg.BatchEntries,
 			BatchBytes:     a.cfg.BatchBytes,
+
+			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)
 		if err != nil {
 			return nil, err
@@ -177,6 +219,9 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxBodyBytes:       sc.MaxBodyBytes,
 			MaxLinesPerRequest: sc.MaxLines,
 			TLS:                sc.TLS,
+
+			MaxConnections:           sc.MaxConnections,
+			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)
 	}
 	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)
@@ -199,7 +244,8 @@ func (a *Agent) Spool() *spool.Spool { return a.spool }
 
 // Run runs sources and uplink until ctx is done, then closes the spool.
 func (a *Agent) Run(ctx context.Context) error {
-	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth())
+	incarnation, _ := a.spool.Incarnation()
+	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
 	var wg sync.WaitGroup
 	errc := make(chan error, len(a.sources)+1)
 	runCtx, cancel := context.WithCancel(ctx)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/webhook"
+	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -62,6 +63,14 @@ type Config struct {
 	StallWarning time.Duration
 
 	Sources []SourceConfig
+
+	// Warnings are settings that work but should change (a deprecated
+	// name), with their positions: the agent logs them at start and
+	// `sluice config validate` prints them.
+	Warnings hclconf.Errors
+	// Files are the files the configuration names (TLS, CA, tokens), for
+	// `sluice config validate` to check.
+	Files []hclconf.FileRef
 }
 
 // SourceConfig is one `source "KIND" "ID" {}` block.
@@ -83,12 +92,15 @@ type SourceConfig struct {
 	// Syslog sources.
 
 	// Listen is udp://, tcp:// or tls://host:port.
-	Listen         string
-	Framing        syslog.Framing
-	MaxConnections int
-	IdleTimeout    time.Duration
-	// UDPBuffer is the socket receive buffer to request (0: the system's).
-	UDPBuffer int
+	Listen  string
+	Framing syslog.Framing
+	// MaxConnections and MaxConnectionsPerAddress bound a syslog
+	// TCP/TLS listener's or a webhook intake's connections.
+	MaxConnections           int
+	MaxConnectionsPerAddress int
+	IdleTimeout              time.Duration
+	// ReadBuffer is the UDP socket receive buffer to request.
+	ReadBuffer int
 	// TLS is the server identity of a tls:// listener (syslog) or of the
 	// HTTPS intake (webhook); CA, when set, is the CA client certificates
 	// must be signed by.
@@ -192,12 +204,15 @@ type sourceBlock struct {
 	MaxLineBytes  *int     `hcl:"max_line_bytes,optional"`
 	PartialLine   string   `hcl:"partial_line_timeout,optional"`
 
-	Listen         string          `hcl:"listen,optional"`
-	Framing        string          `hcl:"framing,optional"`
-	MaxConnections *int            `hcl:"max_connections,optional"`
-	IdleTimeout    string          `hcl:"idle_timeout,optional"`
-	UDPBuffer      string          `hcl:"udp_buffer,optional"`
-	TLS            *sourceTLSBlock `hcl:"tls,block"`
+	Listen          string `hcl:"listen,optional"`
+	Framing         string `hcl:"framing,optional"`
+	MaxConnections  *int   `hcl:"max_connections,optional"`
+	MaxConnsPerAddr *int   `hcl:"max_connections_per_address,optional"`
+	IdleTimeout     string `hcl:"idle_timeout,optional"`
+	ReadBuffer      string `hcl:"read_buffer,optional"`
+	// UDPBuffer is read_buffer's name before it was renamed.
+	UDPBuffer string          `hcl:"udp_buffer,optional"`
+	TLS       *sourceTLSBlock `hcl:"tls,block"`
 
 	Tokens       []string `hcl:"tokens,optional"`
 	TokensFile   string   `hcl:"tokens_file,optional"`
@@ -217,7 +232,9 @@ type sourceBlock struct {
 	ListenRange       hcl.Range `hcl:"listen,attr_range"`
 	FramingRange      hcl.Range `hcl:"framing,attr_range"`
 	MaxConnsRange     hcl.Range `hcl:"max_connections,attr_range"`
+	MaxConnsAddrRange hcl.Range `hcl:"max_connections_per_address,attr_range"`
 	IdleTimeoutRange  hcl.Range `hcl:"idle_timeout,attr_range"`
+	ReadBufferRange   hcl.Range `hcl:"read_buffer,attr_range"`
 	UDPBufferRange    hcl.Range `hcl:"udp_buffer,attr_range"`
 	TokensRange       hcl.Range `hcl:"tokens,attr_range"`
 	TokensFileRange   hcl.Range `hcl:"tokens_file,attr_range"`
@@ -234,7 +251,16 @@ type sourceTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange hcl.Range `hcl:",def_range"`
+	DefRange      hcl.Range `hcl:",def_range"`
+	CAFileRange   hcl.Range `hcl:"ca_file,attr_range"`
+	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
+	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+}
+
+// files are the block's files, for hclconf.CheckFiles.
+func (b *sourceTLSBlock) files() []hclconf.FileRef {
+	return (&hclconf.TLSBlock{CAFile: b.CAFile, CertFile: b.CertFile, KeyFile: b.KeyFile,
+		CAFileRange: b.CAFileRange, CertFileRange: b.CertFileRange, KeyFileRange: b.KeyFileRange}).Files("tls")
 }
 
 // LoadConfig reads, decodes and validates an agent config file, then
@@ -316,6 +342,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 
 	if a.TLS != nil {
 		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
+		cfg.Files = append(cfg.Files, a.TLS.Files("tls")...)
 		if a.Insecure {
 			errs = append(errs, hclconf.Errorf(a.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
 		}
@@ -409,15 +436,16 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		*n.dst = *n.val
 	}
 
+	// Upper bounds catch a unit too many: a spool of petabytes is a typo.
 	sizes := []struct {
-		name string
-		val  string
-		rng  hcl.Range
-		def  int64
-		dst  *int64
+		name     string
+		val      string
+		rng      hcl.Range
+		def, max int64
+		dst      *int64
 	}{
-		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, &cfg.MaxSpoolBytes},
-		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, &cfg.MinFreeDisk},
+		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, 16 << 40, &cfg.MaxSpoolBytes},
+		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, 1 << 40, &cfg.MinFreeDisk},
 	}
 	for _, z := range sizes {
 		*z.dst = z.def
@@ -429,6 +457,10 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 			errs = append(errs, e)
 			continue
 		}
+		if v > z.max {
+			errs = append(errs, hclconf.Errorf(z.rng, "%s must be at most %dTiB", z.name, z.max>>40))
+			continue
+		}
 		*z.dst = v
 	}
 
@@ -436,6 +468,15 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	for _, sb := range fs.Sources {
 		sc, serrs := sb.toConfig(cfg.MaxLineBytes)
 		errs = append(errs, serrs...)
+		if sb.TLS != nil {
+			cfg.Files = append(cfg.Files, sb.TLS.files()...)
+		}
+		if sb.TokensFile != "" {
+			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "tokens_file", Path: sb.TokensFile, Range: sb.TokensFileRange, Secret: true})
+		}
+		if sb.UDPBuffer != "" && sb.ReadBuffer == "" {
+			cfg.Warnings = append(cfg.Warnings, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer is deprecated: it is now called read_buffer (same meaning)"))
+		}
 		if ids[sb.ID] {
 			errs = append(errs, hclconf.Errorf(sb.DefRange, "source %q is defined twice", sb.ID))
 		}
@@ -552,7 +593,11 @@ func (sb *sourceBlock) fileOnly() []setAttr {
 
 // networkOnly are the settings of sources that listen (syslog, webhook).
 func (sb *sourceBlock) networkOnly() []setAttr {
-	a := []setAttr{{"listen", sb.Listen != "", sb.ListenRange}}
+	a := []setAttr{
+		{"listen", sb.Listen != "", sb.ListenRange},
+		{"max_connections", sb.MaxConnections != nil, sb.MaxConnsRange},
+		{"max_connections_per_address", sb.MaxConnsPerAddr != nil, sb.MaxConnsAddrRange},
+	}
 	if sb.TLS != nil {
 		a = append(a, setAttr{"tls", true, sb.TLS.DefRange})
 	}
@@ -562,8 +607,8 @@ func (sb *sourceBlock) networkOnly() []setAttr {
 func (sb *sourceBlock) syslogOnly() []setAttr {
 	return []setAttr{
 		{"framing", sb.Framing != "", sb.FramingRange},
-		{"max_connections", sb.MaxConnections != nil, sb.MaxConnsRange},
 		{"idle_timeout", sb.IdleTimeout != "", sb.IdleTimeoutRange},
+		{"read_buffer", sb.ReadBuffer != "", sb.ReadBufferRange},
 		{"udp_buffer", sb.UDPBuffer != "", sb.UDPBufferRange},
 	}
 }
@@ -595,6 +640,7 @@ func (sb *sourceBlock) webhookConfig(sc *SourceConfig) hclconf.Errors {
 	if sb.TLS != nil {
 		sc.TLS = &pki.Files{CA: sb.TLS.CAFile, Cert: sb.TLS.CertFile, Key: sb.TLS.KeyFile}
 	}
+	errs = append(errs, sb.connectionLimits(sc, connlimit.DefaultMaxHTTP, connlimit.DefaultMaxHTTPPerAddress)...)
 	sc.Tokens = append(sc.Tokens, sb.Tokens...)
 	if sb.TokensFile != "" {
 		b, err := os.ReadFile(sb.TokensFile)
@@ -664,7 +710,6 @@ func (sb *sourceBlock) notFor(attrs []setAttr) hclconf.Errors {
 // syslogConfig validates the settings of a syslog source into sc.
 func (sb *sourceBlock) syslogConfig(sc *SourceConfig) hclconf.Errors {
 	var errs hclconf.Errors
-	sc.MaxConnections = syslog.DefaultMaxConnections
 	sc.IdleTimeout = syslog.DefaultIdleTimeout
 	scheme := ""
 	if sb.Listen == "" {
@@ -691,13 +736,7 @@ func (sb *sourceBlock) syslogConfig(sc *SourceConfig) hclconf.Errors {
 			errs = append(errs, hclconf.Errorf(sb.FramingRange, "framing applies to tcp:// and tls://: a UDP datagram is one message"))
 		}
 	}
-	if sb.MaxConnections != nil {
-		if *sb.MaxConnections < 1 || *sb.MaxConnections > 1<<20 {
-			errs = append(errs, hclconf.Errorf(sb.MaxConnsRange, "max_connections must be between 1 and %d", 1<<20))
-		} else {
-			sc.MaxConnections = *sb.MaxConnections
-		}
-	}
+	errs = append(errs, sb.connectionLimits(sc, syslog.DefaultMaxConnections, syslog.DefaultMaxConnectionsPerAddress)...)
 	if sb.IdleTimeout != "" {
 		d, e := hclconf.Duration(sb.IdleTimeout, "idle_timeout", sb.IdleTimeoutRange)
 		switch {
@@ -709,18 +748,57 @@ func (sb *sourceBlock) syslogConfig(sc *SourceConfig) hclconf.Errors {
 			sc.IdleTimeout = d
 		}
 	}
+	if scheme == "udp" {
+		sc.ReadBuffer = syslog.DefaultReadBuffer
+	}
+	name, val, rng := "read_buffer", sb.ReadBuffer, sb.ReadBufferRange
 	if sb.UDPBuffer != "" {
-		v, e := hclconf.Size(sb.UDPBuffer, "udp_buffer", sb.UDPBufferRange)
+		if sb.ReadBuffer != "" {
+			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer is the old name of read_buffer: set read_buffer only"))
+		}
+		name, val, rng = "udp_buffer", sb.UDPBuffer, sb.UDPBufferRange
+	}
+	if val != "" {
+		v, e := hclconf.Size(val, name, rng)
 		switch {
 		case e != nil:
 			errs = append(errs, e)
 		case scheme != "" && scheme != "udp":
-			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer applies to udp:// only"))
+			errs = append(errs, hclconf.Errorf(rng, "%s applies to udp:// only", name))
 		case v < 4<<10 || v > 1<<30:
-			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer must be between 4KiB and 1GiB"))
+			errs = append(errs, hclconf.Errorf(rng, "%s must be between 4KiB and 1GiB", name))
 		default:
-			sc.UDPBuffer = int(v)
+			sc.ReadBuffer = int(v)
 		}
+	}
+	return errs
+}
+
+// connectionLimits reads max_connections and max_connections_per_address
+// of a source that accepts connections.
+func (sb *sourceBlock) connectionLimits(sc *SourceConfig, defMax, defPerAddress int) hclconf.Errors {
+	var errs hclconf.Errors
+	sc.MaxConnections, sc.MaxConnectionsPerAddress = defMax, defPerAddress
+	for _, n := range []struct {
+		name string
+		val  *int
+		rng  hcl.Range
+		dst  *int
+	}{
+		{"max_connections", sb.MaxConnections, sb.MaxConnsRange, &sc.MaxConnections},
+		{"max_connections_per_address", sb.MaxConnsPerAddr, sb.MaxConnsAddrRange, &sc.MaxConnectionsPerAddress},
+	} {
+		if n.val == nil {
+			continue
+		}
+		if *n.val < 1 || *n.val > connlimit.MaxLimit {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between 1 and %d", n.name, connlimit.MaxLimit))
+			continue
+		}
+		*n.dst = *n.val
+	}
+	if sb.MaxConnsPerAddr == nil && sc.MaxConnectionsPerAddress > sc.MaxConnections {
+		sc.MaxConnectionsPerAddress = sc.MaxConnections
 	}
 	return errs
 }

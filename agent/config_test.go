@@ -68,6 +68,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"syntax error", "agent {\n  mediators = [\"127.0.0.1:1\"\n}\n", `agent.hcl:3:1: Missing item separator`},
 		{"missing agent block", "source \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:1:1: missing "agent" block`},
 		{"max_line_bytes range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_line_bytes = 10\n}\n", `agent.hcl:3:3: max_line_bytes must be between 256`},
+		{"max_spool_bytes too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_spool_bytes = \"32TiB\"\n}\n", `agent.hcl:3:3: max_spool_bytes must be at most 16TiB`},
+		{"min_free_disk too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  min_free_disk = \"2048GiB\"\n}\n", `agent.hcl:3:3: min_free_disk must be at most 1TiB`},
 		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},
 		{"start_at", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  start_at = \"middle\"\n}\n", `agent.hcl:7:3: start_at must be "beginning" or "end"`},
 		{"syslog without listen", syslogSrc(``), `agent.hcl:4:1: syslog source "x" needs listen`},
@@ -82,6 +84,12 @@ func TestParseConfigErrors(t *testing.T) {
 		{"syslog max_connections", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  max_connections = 0"), `agent.hcl:7:3: max_connections must be between 1 and`},
 		{"syslog idle_timeout", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  idle_timeout = \"10ms\""), `agent.hcl:7:3: idle_timeout must be at least 1s`},
 		{"syslog udp_buffer on tcp", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  udp_buffer = \"4MiB\""), `agent.hcl:7:3: udp_buffer applies to udp:// only`},
+		{"syslog read_buffer on tcp", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  read_buffer = \"4MiB\""), `agent.hcl:7:3: read_buffer applies to udp:// only`},
+		{"syslog read_buffer too large", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  read_buffer = \"2GiB\""), `agent.hcl:7:3: read_buffer must be between 4KiB and 1GiB`},
+		{"syslog read_buffer and udp_buffer", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  read_buffer = \"4MiB\"\n  udp_buffer = \"4MiB\""), `agent.hcl:8:3: udp_buffer is the old name of read_buffer: set read_buffer only`},
+		{"syslog max_connections_per_address", syslogSrc("listen = \"tcp://0.0.0.0:514\"\n  max_connections_per_address = 0"), `agent.hcl:7:3: max_connections_per_address must be between 1 and 1048576`},
+		{"webhook max_connections", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  max_connections = 2000000"), `agent.hcl:8:3: max_connections must be between 1 and 1048576`},
+		{"file with max_connections", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  max_connections_per_address = 3\n}\n", `agent.hcl:7:3: max_connections_per_address does not apply to file sources`},
 		{"syslog udp_buffer not a size", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  udp_buffer = \"lots\""), `agent.hcl:7:3: udp_buffer`},
 		{"syslog with paths", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  paths = [\"/var/log/x\"]"), `agent.hcl:7:3: paths does not apply to syslog sources`},
 		{"webhook without listen", webhookSrc(`tokens = ["0123456789abcdef0123"]`), `agent.hcl:4:1: webhook source "x" needs listen`},
@@ -151,7 +159,7 @@ agent {
 source "syslog" "udp" {
   log_source_type = "syslog"
   listen          = "udp://0.0.0.0:514"
-  udp_buffer      = "4MiB"
+  read_buffer     = "4MiB"
 }
 source "syslog" "tcp" {
   log_source_type = "syslog"
@@ -183,11 +191,11 @@ source "syslog" "tls-open" {
 		t.Fatal(err)
 	}
 	want := []SourceConfig{
-		{Kind: "syslog", ID: "udp", LogSourceType: "syslog", Listen: "udp://0.0.0.0:514", UDPBuffer: 4 << 20, MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute},
-		{Kind: "syslog", ID: "tcp", LogSourceType: "syslog", Listen: "tcp://:1514", Framing: syslog.FramingOctetCounted, MaxLineBytes: 1024, MaxConnections: 10, IdleTimeout: 30 * time.Second},
-		{Kind: "syslog", ID: "tls", LogSourceType: "syslog", Listen: "tls://[::]:6514", MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute,
+		{Kind: "syslog", ID: "udp", LogSourceType: "syslog", Listen: "udp://0.0.0.0:514", ReadBuffer: 4 << 20, MaxLineBytes: 8192, MaxConnections: 1024, MaxConnectionsPerAddress: 128, IdleTimeout: 5 * time.Minute},
+		{Kind: "syslog", ID: "tcp", LogSourceType: "syslog", Listen: "tcp://:1514", Framing: syslog.FramingOctetCounted, MaxLineBytes: 1024, MaxConnections: 10, MaxConnectionsPerAddress: 10, IdleTimeout: 30 * time.Second},
+		{Kind: "syslog", ID: "tls", LogSourceType: "syslog", Listen: "tls://[::]:6514", MaxLineBytes: 8192, MaxConnections: 1024, MaxConnectionsPerAddress: 128, IdleTimeout: 5 * time.Minute,
 			TLS: &pki.Files{CA: "/etc/sluice/clients-ca.pem", Cert: "/etc/sluice/syslog.pem", Key: "/etc/sluice/syslog-key.pem"}},
-		{Kind: "syslog", ID: "tls-open", LogSourceType: "syslog", Listen: "tls://127.0.0.1:6515", MaxLineBytes: 8192, MaxConnections: 1024, IdleTimeout: 5 * time.Minute,
+		{Kind: "syslog", ID: "tls-open", LogSourceType: "syslog", Listen: "tls://127.0.0.1:6515", MaxLineBytes: 8192, MaxConnections: 1024, MaxConnectionsPerAddress: 128, IdleTimeout: 5 * time.Minute,
 			TLS: &pki.Files{Cert: "c.pem", Key: "k.pem"}},
 	}
 	if len(cfg.Sources) != len(want) {
@@ -200,6 +208,49 @@ source "syslog" "tls-open" {
 		if !reflect.DeepEqual(got, w) {
 			t.Errorf("source %d:\n got %+v\nwant %+v", i, got, w)
 		}
+	}
+}
+
+// udp_buffer, read_buffer's old name, still works, with a warning at its
+// position; read_buffer defaults to syslog.DefaultReadBuffer.
+func TestReadBufferOldName(t *testing.T) {
+	cfg, err := ParseConfig([]byte(syslogSrc("listen = \"udp://0.0.0.0:514\"\n  udp_buffer = \"2MiB\"")), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0].ReadBuffer; got != 2<<20 {
+		t.Fatalf("read buffer %d", got)
+	}
+	if len(cfg.Warnings) != 1 || cfg.Warnings[0].Error() != "agent.hcl:7:3: udp_buffer is deprecated: it is now called read_buffer (same meaning)" {
+		t.Fatalf("warnings %v", cfg.Warnings)
+	}
+	cfg, err = ParseConfig([]byte(syslogSrc(`listen = "udp://0.0.0.0:514"`)), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0].ReadBuffer; got != syslog.DefaultReadBuffer || len(cfg.Warnings) != 0 {
+		t.Fatalf("read buffer %d, warnings %v", got, cfg.Warnings)
+	}
+}
+
+// The files a configuration names are listed with their positions, keys
+// and token files marked secret, for config validate and the start-up
+// permission check.
+func TestConfigFiles(t *testing.T) {
+	src := "agent {\n  mediators = [\"127.0.0.1:1\"]\n  tls {\n    ca_file = \"ca.pem\"\n    cert_file = \"a.pem\"\n    key_file = \"a-key.pem\"\n  }\n}\n" +
+		"source \"syslog\" \"s\" {\n  log_source_type = \"t\"\n  listen = \"tls://:6514\"\n  tls {\n    cert_file = \"s.pem\"\n    key_file = \"s-key.pem\"\n  }\n}\n"
+	cfg, err := ParseConfig([]byte(src), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range cfg.Files {
+		got = append(got, fmt.Sprintf("%d:%d %s %s %v", f.Range.Start.Line, f.Range.Start.Column, f.Setting, f.Path, f.Secret))
+	}
+	want := []string{"4:5 tls ca_file ca.pem false", "5:5 tls cert_file a.pem false", "6:5 tls key_file a-key.pem true",
+		"0:0 tls ca_file  false", "13:5 tls cert_file s.pem false", "14:5 tls key_file s-key.pem true"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("files\n%q\nwant\n%q", got, want)
 	}
 }
 

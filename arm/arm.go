@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/pkg/connlimit"
+	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -134,6 +136,13 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 	}
 	a.httpAccess = guard
 
+	if err := datadir.Claim(cfg.DataDir, datadir.ARM); err != nil {
+		return nil, fmt.Errorf("ARM: %w", err)
+	}
+	// httpauth warns about its token files itself, when it reads them.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
+		logger.Warn("configuration: " + w.Error())
+	}
 	a.store, err = openStore(filepath.Join(cfg.DataDir, "state"), a.started, logger.Named("badger"))
 	if err != nil {
 		return nil, err
@@ -158,13 +167,25 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 		return fail(fmt.Errorf("listen for mediators on %s: %w", cfg.Listen, err))
 	}
 	cleanup = append(cleanup, func() { _ = a.grpcLis.Close() })
-	a.httpLis, err = net.Listen("tcp", cfg.HTTP)
+	httpLis, err := net.Listen("tcp", cfg.HTTP)
 	if err != nil {
 		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
 	}
+	httpLimit := connlimit.New(httpLis, connlimit.Config{
+		Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress,
+		MaxSetting: "max_http_connections", PerAddressSetting: "max_http_connections_per_address",
+		Logger: logger.Named("http"),
+	})
+	a.httpLis = httpLimit
 	a.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterArmServiceServer(a.grpc, &service{arm: a, logger: logger.Named("report")})
-	a.http = &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second, TLSConfig: httpTLS,
+	a.http = &http.Server{Handler: a.routes(), TLSConfig: httpTLS,
+		ReadHeaderTimeout: connlimit.DefaultReadHeaderTimeout,
+		// Requests are URLs; answers are the grid, a few MB at most.
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: time.Minute,
+		IdleTimeout:  connlimit.DefaultIdleTimeout,
+		ConnState:    httpLimit.ConnState,
 		// TLS handshake failures and the like go to ARM's log, not stderr.
 		ErrorLog: logger.Named("http").StandardLogger(&hclog.StandardLoggerOptions{ForceLevel: hclog.Info})}
 	if len(comps) > 0 {

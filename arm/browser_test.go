@@ -84,8 +84,8 @@ type pageRow struct {
 
 // TestBrowserShowsRedAgentRed loads the dashboard in headless Chromium and
 // checks that a red agent is shown red, a green one green, a stalled one
-// with its reason (as text, never as markup), and that the filter box
-// filters.
+// with its reason and a duplicate identity with its own (as text, never as
+// markup), and that the filter box filters.
 func TestBrowserShowsRedAgentRed(t *testing.T) {
 	browser := requireBrowser(t)
 
@@ -100,6 +100,9 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	const reason = `spool grows <img src=x onerror="document.body.dataset.pwned=1"> while dp-01 acknowledges nothing`
 	app := agentHB("app-01", "acme", "dp-01", clock.Now())
 	app.Stalled = reason
+	// Its mediator refused another spool presenting its id.
+	const dupReason = `spool 00000000000000bb from <b id="dup-markup">192.0.2.2:1</b> was refused 1 time(s)`
+	app.Spool, app.DuplicateIdentity = "00000000000000aa", dupReason
 	report(t, a, "dp-01", 0, app)
 
 	bctx := headless(t, browser)
@@ -189,6 +192,25 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	}
 	if app, ok := byID["app-01/green"]; !ok || app.BadgeText != "green" {
 		t.Errorf("stalled agent's status: %+v", app)
+	}
+
+	// Its duplicate identity: a badge of its own, as text, a marked row,
+	// a count in the header.
+	dv, err := chromedp.Run(bctx, chromedp.Evaluate[stallView](`(() => {
+		const r = document.querySelector('#rows tr[data-id="app-01"]');
+		const b = r.querySelector(".status .dup");
+		return {text: b.textContent, title: b.title, bg: getComputedStyle(b).backgroundColor, children: b.children.length,
+			visible: b.offsetWidth > 0 && b.offsetHeight > 0, row: r.dataset.duplicate || "",
+			others: document.querySelectorAll("#rows .dup").length, count: document.getElementById("count-duplicate").textContent,
+			pwned: document.getElementById("dup-markup") !== null};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dv.Text != "duplicate identity: "+dupReason || !strings.Contains(dv.Title, "Duplicate Agent Identity") || !strings.Contains(dv.Title, dupReason) ||
+		dv.BG != "rgb(173, 20, 87)" || dv.Children != 0 || !dv.Visible || dv.Row != "true" || dv.Others != 1 ||
+		dv.Count != "1 duplicate identity" || dv.Pwned {
+		t.Errorf("duplicate identity: %+v", dv)
 	}
 
 	// The filter box narrows the grid.

@@ -86,6 +86,18 @@ type Component struct {
 	// StalledSince is when the heartbeat that first said so was sent (by
 	// ARM's clock); a new wording of the reason keeps it.
 	StalledSince time.Time `json:"stalled_since,omitzero"`
+	// Spool is the tag of the agent's spool incarnation, as its mediator
+	// forwarded it ("" for agents older than incarnations, and mediators).
+	Spool string `json:"spool,omitempty"`
+	// DuplicateIdentity says that two agent processes (two spools)
+	// present this agent id: a mediator refused one while the other was
+	// connected, or their heartbeats alternate ("" when not).
+	DuplicateIdentity string `json:"duplicate_identity,omitempty"`
+	// DuplicateSince is when the heartbeat that first said so was sent,
+	// DuplicateSeen the latest that did (both by ARM's clock): the
+	// duplicate identity clears a warning interval after DuplicateSeen.
+	DuplicateSince time.Time `json:"duplicate_since,omitzero"`
+	DuplicateSeen  time.Time `json:"duplicate_seen,omitzero"`
 	// WarningInterval is the component's heartbeat warning interval.
 	WarningInterval Duration `json:"warning_interval"`
 	// MissedIntervals counts full warning intervals without a heartbeat

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -61,6 +62,13 @@ type Config struct {
 	// HTTPHosts are more names (DNS, proxies) the dashboard is reached
 	// by: a request whose Host is not one of its names is refused.
 	HTTPHosts []string
+	// MaxHTTPConnections and MaxHTTPConnectionsPerAddress bound the
+	// dashboard's and JSON API's connections (see pkg/connlimit).
+	MaxHTTPConnections           int
+	MaxHTTPConnectionsPerAddress int
+	// Files are the files the configuration names (TLS, CA, tokens), for
+	// `sluice config validate` and the start-up permission check.
+	Files []hclconf.FileRef
 
 	// The settings below are not in the file: they have sensible values
 	// and tests shorten them.
@@ -136,6 +144,9 @@ func DefaultConfig() *Config {
 		FlushInterval:           DefaultFlushInterval,
 		HeartbeatSaveInterval:   DefaultHeartbeatSaveInterval,
 		CheckInterval:           DefaultCheckInterval,
+
+		MaxHTTPConnections:           connlimit.DefaultMaxHTTP,
+		MaxHTTPConnectionsPerAddress: connlimit.DefaultMaxHTTPPerAddress,
 	}
 }
 
@@ -192,6 +203,8 @@ type armBlock struct {
 	AdminTokenFile          string   `hcl:"admin_token_file,optional"`
 	ReadTokenFile           string   `hcl:"read_token_file,optional"`
 	HTTPHosts               []string `hcl:"http_hosts,optional"`
+	MaxHTTPConns            *int     `hcl:"max_http_connections,optional"`
+	MaxHTTPConnsAddr        *int     `hcl:"max_http_connections_per_address,optional"`
 
 	TLS     *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS *httpTLSBlock     `hcl:"http_tls,block"`
@@ -207,6 +220,8 @@ type armBlock struct {
 	AdminTokenFileRange          hcl.Range `hcl:"admin_token_file,attr_range"`
 	ReadTokenFileRange           hcl.Range `hcl:"read_token_file,attr_range"`
 	HTTPHostsRange               hcl.Range `hcl:"http_hosts,attr_range"`
+	MaxHTTPConnsRange            hcl.Range `hcl:"max_http_connections,attr_range"`
+	MaxHTTPConnsAddrRange        hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
 }
 
 // httpTLSBlock is `http_tls { cert_file, key_file }`: HTTPS for the
@@ -215,7 +230,9 @@ type httpTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange hcl.Range `hcl:",def_range"`
+	DefRange      hcl.Range `hcl:",def_range"`
+	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
+	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
 }
 
 type overrideBlock struct {
@@ -310,6 +327,24 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		}
 		*d.dst = v
 	}
+	for _, n := range []struct {
+		name string
+		val  *int
+		rng  hcl.Range
+		dst  *int
+	}{
+		{"max_http_connections", a.MaxHTTPConns, a.MaxHTTPConnsRange, &cfg.MaxHTTPConnections},
+		{"max_http_connections_per_address", a.MaxHTTPConnsAddr, a.MaxHTTPConnsAddrRange, &cfg.MaxHTTPConnectionsPerAddress},
+	} {
+		if n.val == nil {
+			continue
+		}
+		if *n.val < 1 || *n.val > connlimit.MaxLimit {
+			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between 1 and %d, not %d", n.name, connlimit.MaxLimit, *n.val))
+			continue
+		}
+		*n.dst = *n.val
+	}
 	if a.MaxClockSkew != "" {
 		v, e := hclconf.Duration(a.MaxClockSkew, "max_clock_skew", a.MaxClockSkewRange)
 		switch {
@@ -351,6 +386,7 @@ func (a *armBlock) security(cfg *Config) hclconf.Errors {
 	cfg.Insecure = a.Insecure
 	if a.TLS != nil {
 		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
+		cfg.Files = append(cfg.Files, a.TLS.Files("tls")...)
 		for _, f := range []struct{ name, val string }{{"ca_file", a.TLS.CAFile}, {"cert_file", a.TLS.CertFile}, {"key_file", a.TLS.KeyFile}} {
 			if f.val == "" {
 				errs = append(errs, hclconf.Errorf(a.TLS.DefRange, "tls: %s must not be empty", f.name))
@@ -364,6 +400,9 @@ func (a *armBlock) security(cfg *Config) hclconf.Errors {
 	}
 	if a.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: a.HTTPTLS.CertFile, Key: a.HTTPTLS.KeyFile}
+		cfg.Files = append(cfg.Files,
+			hclconf.FileRef{Setting: "http_tls cert_file", Path: a.HTTPTLS.CertFile, Range: a.HTTPTLS.CertFileRange},
+			hclconf.FileRef{Setting: "http_tls key_file", Path: a.HTTPTLS.KeyFile, Range: a.HTTPTLS.KeyFileRange, Secret: true})
 		if a.HTTPTLS.CertFile == "" || a.HTTPTLS.KeyFile == "" {
 			errs = append(errs, hclconf.Errorf(a.HTTPTLS.DefRange, "http_tls: cert_file and key_file must not be empty"))
 		}
@@ -373,11 +412,13 @@ func (a *armBlock) security(cfg *Config) hclconf.Errors {
 			errs = append(errs, hclconf.Errorf(a.AdminTokenFileRange, "admin_token_file must not be empty (remove it to allow loopback callers only)"))
 		}
 		cfg.AdminTokenFile = a.AdminTokenFile
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "admin_token_file", Path: a.AdminTokenFile, Range: a.AdminTokenFileRange, Secret: true})
 	}
 	if a.ReadTokenFileRange.Filename != "" && strings.TrimSpace(a.ReadTokenFile) == "" {
 		errs = append(errs, hclconf.Errorf(a.ReadTokenFileRange, "read_token_file must not be empty (remove it to have no read tokens)"))
 	}
 	cfg.ReadTokenFile = a.ReadTokenFile
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "read_token_file", Path: a.ReadTokenFile, Range: a.ReadTokenFileRange, Secret: true})
 	for _, h := range a.HTTPHosts {
 		if err := httpauth.CheckHostName(h); err != nil {
 			errs = append(errs, hclconf.Errorf(a.HTTPHostsRange, "http_hosts: %v", err))

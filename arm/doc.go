@@ -31,6 +31,16 @@
 // moment, and skipping it would leave a Resumed without its Stalled). The
 // stall is saved with its event, so a restart raises no second one.
 //
+// # Duplicate agent identities
+//
+// Agents' heartbeats, as their mediator forwards them, carry the tag of the
+// agent's spool and, when that mediator refused another spool presenting
+// the same agent id in the last minutes, duplicate_identity. Either that,
+// or heartbeats of one spool, another, then the first again within a
+// warning interval (two processes, each on its own mediator), raises
+// Duplicate Agent Identity, once: the identity stays duplicate, shown on
+// the dashboard, until a warning interval passes without either sign.
+//
 // # Time
 //
 // A heartbeat is dated by ARM's clock: the report's arrival minus the age
@@ -44,7 +54,8 @@
 //
 // # Events
 //
-// Warnings, returns, stalls and resumptions become ECS events (event.kind "alert",
+// Warnings, returns, stalls, resumptions and duplicate identities become
+// ECS events (event.kind "alert",
 // sluice.common_event, sluice.classification, sluice.risk, observer.* and
 // host.* naming the component, sluice.arm.*) in a durable outbox, written in
 // the same Badger transaction as the component's new status or stall. A Report's

@@ -17,6 +17,9 @@ const (
 	CommonEventMediatorResumed = "Data Processor Resumed"
 	CommonEventAgentStalled    = "Agent Stalled"
 	CommonEventAgentResumed    = "Agent Resumed"
+	// Two agent processes (two spools) present one agent id: a cloned
+	// host or certificate, or a second install beside the first.
+	CommonEventDuplicate = "Duplicate Agent Identity"
 
 	// LogSourceType is the log source type of ARM events in mediator
 	// state: the MPE policy that parses them selects on it.
@@ -28,7 +31,10 @@ const (
 	classificationReturned = "Information"
 	classificationStalled  = "Warning"
 	classificationResumed  = "Information"
-	defaultOrganization    = event.DefaultOrganization
+	// A second process presenting an agent's identity may be a stolen
+	// certificate as well as a cloned host: a security matter.
+	classificationDuplicate = "Suspicious"
+	defaultOrganization     = event.DefaultOrganization
 )
 
 // Risk of the events: a silent mediator strands every agent it serves, so
@@ -45,6 +51,10 @@ const (
 	riskMediatorStalled = riskMediatorRed
 	riskAgentStalled    = riskAgentRed
 	riskResumed         = 1
+	// Nothing is lost (the refused process keeps its spool), but logs of
+	// two hosts arrive under one name, and one of them may be an
+	// impostor.
+	riskDuplicate = 7
 )
 
 // CommonEvent is the name of the event tr raises.
@@ -65,6 +75,8 @@ func (tr *Transition) CommonEvent() string {
 			return CommonEventMediatorResumed
 		}
 		return CommonEventAgentResumed
+	case TransitionDuplicate:
+		return CommonEventDuplicate
 	}
 	return ""
 }
@@ -127,6 +139,16 @@ func buildEvent(armID string, tr Transition) *event.Event {
 		ev.Set("event.severity", int64(riskResumed))
 		ev.Set("sluice.arm.stalled_reason", tr.Reason)
 		ev.Set("sluice.arm.stalled_seconds", int64(tr.StalledFor/time.Second))
+	case TransitionDuplicate:
+		ev.Message = fmt.Sprintf("%s: two agent processes present the id of %s %s: %s; nothing is lost (the one refused keeps its spool), but give each its own id",
+			CommonEventDuplicate, c.Kind, name, tr.Reason)
+		ev.Set(event.FieldCommonEvent, CommonEventDuplicate)
+		ev.Set(event.FieldClassification, classificationDuplicate)
+		ev.Set(event.FieldRisk, int64(riskDuplicate))
+		ev.Set("event.action", "duplicate-identity")
+		ev.Set("event.severity", int64(riskDuplicate))
+		ev.Set("sluice.arm.duplicate_identity", tr.Reason)
+		ev.Set("sluice.arm.spool", c.Spool)
 	}
 	ev.Set(event.FieldKind, "alert")
 	ev.Set("event.category", []string{"host"})

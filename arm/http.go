@@ -18,7 +18,10 @@ type ListResponse struct {
 	Counts map[Status]int `json:"counts"`
 	// Stalled is the number of listed components whose pipeline is
 	// stalled, whatever their status.
-	Stalled    int         `json:"stalled"`
+	Stalled int `json:"stalled"`
+	// Duplicates is the number of listed agents whose id two processes
+	// present.
+	Duplicates int         `json:"duplicate_identities"`
 	Heartbeats []Component `json:"heartbeats"`
 }
 
@@ -32,6 +35,8 @@ type StatusResponse struct {
 	Counts     map[Status]int `json:"counts"`
 	// Stalled counts components whose pipeline is stalled.
 	Stalled int `json:"stalled"`
+	// Duplicates counts agents whose id two processes present.
+	Duplicates int `json:"duplicate_identities"`
 	// Reports and Heartbeats count what mediators delivered.
 	Reports    uint64 `json:"reports"`
 	Heartbeats uint64 `json:"heartbeats"`
@@ -124,14 +129,17 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	list := inScope(a.tracker.List(f), scope)
 	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
-	stalled := 0
+	stalled, dups := 0, 0
 	for i := range list {
 		counts[list[i].Status]++
 		if list[i].Stalled != "" {
 			stalled++
 		}
+		if list[i].DuplicateIdentity != "" {
+			dups++
+		}
 	}
-	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Heartbeats: list})
+	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Duplicates: dups, Heartbeats: list})
 }
 
 // inScope keeps the components of the organizations scope covers. A
@@ -209,6 +217,7 @@ func (a *ARM) Status() StatusResponse {
 		Components:      a.tracker.Len(),
 		Counts:          a.tracker.Counts(),
 		Stalled:         a.tracker.StalledCount(),
+		Duplicates:      a.tracker.DuplicateCount(),
 		Reports:         a.stats.reports.Load(),
 		Heartbeats:      a.stats.heartbeats.Load(),
 		IgnoredFuture:   a.stats.ignoredFuture.Load(),

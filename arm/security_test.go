@@ -223,7 +223,7 @@ func (p *armPKI) issue(t *testing.T, dir string, id pki.Identity, hosts ...strin
 	if err := pki.Issue(dir, pki.IssueOptions{Identity: id, Hosts: hosts}); err != nil {
 		t.Fatal(err)
 	}
-	cert, key := pki.CertPaths(dir, id.ID)
+	cert, key := pki.PathsFor(dir, id)
 	return pki.Files{CA: filepath.Join(p.dir, "ca.pem"), Cert: cert, Key: key}
 }
 

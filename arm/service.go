@@ -77,8 +77,9 @@ func (s *service) Report(ctx context.Context, req *sluicev1.ReportRequest) (*slu
 	}, nil
 }
 
-// logTransition logs what a heartbeat changed: a stall at warning level,
-// as missing heartbeats are, since someone has to act on it.
+// logTransition logs what a heartbeat changed: a stall or a duplicate
+// identity at warning level, as missing heartbeats are, since someone has
+// to act on it.
 func (s *service) logTransition(tr *Transition, via string) {
 	c := &tr.Component
 	switch tr.Kind {
@@ -91,6 +92,9 @@ func (s *service) logTransition(tr *Transition, via string) {
 	case TransitionResumed:
 		s.logger.Info(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
 			"stalled_for", roundDuration(tr.StalledFor), "reason", tr.Reason, "via", via)
+	case TransitionDuplicate:
+		s.logger.Warn(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"reason", tr.Reason, "spool", c.Spool, "via", via)
 	}
 }
 

@@ -59,6 +59,12 @@ type tracked struct {
 	index int
 	// historyDirty is set when History changed since the last save.
 	historyDirty bool
+	// otherSpool is the agent's spool before its current one, and
+	// otherAt its last heartbeat: a heartbeat of otherSpool again within
+	// a warning interval means two spools alternate (not kept across
+	// restarts).
+	otherSpool string
+	otherAt    time.Time
 }
 
 // Observation is one heartbeat as ARM received it.
@@ -85,6 +91,9 @@ const (
 	// Agent Stalled, and Resumed).
 	TransitionStalled TransitionKind = "stalled"
 	TransitionResumed TransitionKind = "resumed"
+	// TransitionDuplicate is about identity: two agent processes (two
+	// spools) present one agent id (Duplicate Agent Identity).
+	TransitionDuplicate TransitionKind = "duplicate_identity"
 )
 
 // Transition is a change that raises an ARM event.
@@ -99,7 +108,8 @@ type Transition struct {
 	// a warning, the whole gap for a return.
 	Silence time.Duration
 	// Reason is why the pipeline is stalled: the new reason for a
-	// Stalled, the one that cleared for a Resumed.
+	// Stalled, the one that cleared for a Resumed; for a Duplicate, what
+	// shows the agent id is presented twice.
 	Reason string
 	// StalledFor is how long the pipeline had been stalled (Resumed).
 	StalledFor time.Duration
@@ -180,9 +190,10 @@ func (t *Tracker) Observe(o Observation) (Transition, bool) {
 	return Transition{}, false
 }
 
-// Apply applies a heartbeat: its liveness, as Observe does, and its
-// stalled field. It returns the transitions the heartbeat raises, in this
-// order: Heartbeat Returned, then Stalled or Resumed.
+// Apply applies a heartbeat: its liveness, as Observe does, its stalled
+// field and (agents) its identity. It returns the transitions the
+// heartbeat raises, in this order: Heartbeat Returned, then Stalled or
+// Resumed, then Duplicate Agent Identity.
 //
 // Only a heartbeat newer than the one held changes anything. A late one
 // (delivered a warning interval or more after it was sent) does not bring
@@ -207,6 +218,12 @@ func (t *Tracker) apply(o Observation, withStall bool) []Transition {
 	defer t.mu.Unlock()
 	var out []Transition
 	tr := t.comps[k]
+	// What the heartbeat before this one said of the agent's spool.
+	var prevSpool string
+	var prevSeen time.Time
+	if tr != nil {
+		prevSpool, prevSeen = tr.c.Spool, tr.c.LastHeartbeat
+	}
 	if tr == nil {
 		tr = &tracked{c: Component{
 			ID:              id,
@@ -252,8 +269,52 @@ func (t *Tracker) apply(o Observation, withStall bool) []Transition {
 		if st, ok := t.stallChange(tr, stalledReason(o.Heartbeat.GetStalled()), seen, now); ok {
 			out = append(out, st)
 		}
+		if o.Kind == KindAgent {
+			if dup, ok := t.duplicateChange(tr, o, prevSpool, prevSeen, seen, now); ok {
+				out = append(out, dup)
+			}
+		}
 	}
 	return out
+}
+
+// duplicateChange applies what an agent's heartbeat sent at seen says of
+// its identity. Two processes presenting one agent id show in two ways:
+// its mediator refused the other one while this one was connected (the
+// heartbeat's duplicate_identity), or, when each is connected to another
+// mediator (which no one mediator sees), heartbeats of one spool, then
+// the other, then the first again within a warning interval. Either
+// raises Duplicate Agent Identity once; the identity stays duplicate
+// until a warning interval passes without either sign, so heartbeats
+// from the two processes in turn (one with the sign, one without) do not
+// raise it again and again.
+func (t *Tracker) duplicateChange(tr *tracked, o Observation, prevSpool string, prevSeen, seen, now time.Time) (Transition, bool) {
+	iv := time.Duration(tr.c.WarningInterval)
+	reason := stalledReason(o.Heartbeat.GetDuplicateIdentity())
+	if s := o.Heartbeat.GetSpool(); s != "" && prevSpool != "" && s != prevSpool {
+		if reason == "" && s == tr.otherSpool && seen.Sub(tr.otherAt) <= iv {
+			reason = stalledReason(fmt.Sprintf("heartbeats alternate between spool %s (via %s) and spool %s (within %s)",
+				s, o.ReportedBy, prevSpool, roundDuration(seen.Sub(tr.otherAt))))
+		}
+		tr.otherSpool, tr.otherAt = prevSpool, prevSeen
+	}
+	was := tr.c.DuplicateIdentity
+	switch {
+	case reason != "" && was != "":
+		// Still duplicate: what is shown follows the latest word.
+		tr.c.DuplicateIdentity, tr.c.DuplicateSeen = reason, seen
+		return Transition{}, false
+	case reason != "":
+		tr.c.DuplicateIdentity, tr.c.DuplicateSince, tr.c.DuplicateSeen = reason, seen, seen
+		t.addChange(tr, now, tr.c.Status, "duplicate agent identity: "+reason)
+		t.dirty[tr.c.Key()] = true
+		return Transition{Kind: TransitionDuplicate, Time: seen, Component: t.snapshot(tr), Reason: reason}, true
+	case was != "" && seen.Sub(tr.c.DuplicateSeen) > iv:
+		tr.c.DuplicateIdentity, tr.c.DuplicateSince, tr.c.DuplicateSeen = "", time.Time{}, time.Time{}
+		t.addChange(tr, now, tr.c.Status, "duplicate agent identity no longer seen for "+roundDuration(iv).String()+" ("+was+")")
+		t.dirty[tr.c.Key()] = true
+	}
+	return Transition{}, false
 }
 
 // stallChange applies the stalled reason of a heartbeat sent at seen. Only
@@ -331,6 +392,7 @@ func applyHeartbeat(c *Component, o Observation, seen time.Time) {
 	}
 	c.ReportedBy = o.ReportedBy
 	c.SpoolDepth = hb.GetSpoolDepth()
+	c.Spool = hb.GetSpool()
 	if o.Kind == KindAgent {
 		c.CurrentMediator = hb.GetCurrentMediator()
 		if hb.GetLastMediator() != "" {
@@ -479,8 +541,8 @@ func (f *Filter) match(c *Component) bool {
 }
 
 // List returns the components f selects, without history, sorted by
-// status (red first), then stalled first, then kind (mediators first),
-// then id: what needs someone comes first.
+// status (red first), then stalled or duplicate identity first, then kind
+// (mediators first), then id: what needs someone comes first.
 func (t *Tracker) List(f Filter) []Component {
 	t.mu.Lock()
 	out := make([]Component, 0, len(t.comps))
@@ -500,7 +562,7 @@ func compareComponents(a, b Component) int {
 	if d := b.Status.severity() - a.Status.severity(); d != 0 {
 		return d
 	}
-	if as, bs := a.Stalled != "", b.Stalled != ""; as != bs {
+	if as, bs := a.Stalled != "" || a.DuplicateIdentity != "", b.Stalled != "" || b.DuplicateIdentity != ""; as != bs {
 		if as {
 			return -1
 		}
@@ -533,6 +595,19 @@ func (t *Tracker) StalledCount() int {
 	n := 0
 	for _, tr := range t.comps {
 		if tr.c.Stalled != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// DuplicateCount is the number of agents whose identity is duplicate.
+func (t *Tracker) DuplicateCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, tr := range t.comps {
+		if tr.c.DuplicateIdentity != "" {
 			n++
 		}
 	}

@@ -54,6 +54,9 @@ type StatusResponse struct {
 	Pipeline      PipelineState `json:"pipeline"`
 	DeadLetter    int64         `json:"dead_letters"`
 	LastError     string        `json:"last_index_error,omitempty"`
+	// RefusedDuplicateIdentity counts the streams refused because their
+	// agent id was connected from another spool.
+	RefusedDuplicateIdentity uint64 `json:"refused_duplicate_identity"`
 	// OutOfRange counts events filed under their collection time, their
 	// own being outside max_past_age / max_future_skew.
 	OutOfRange uint64 `json:"timestamps_out_of_range"`

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer/elastic"
 	"github.com/sluicehq/sluice/indexer/query"
+	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -103,6 +104,15 @@ type Config struct {
 	// MemoryLimit is the Go runtime's soft memory limit for the mediator
 	// daemon (0: none); see gctune.Limit.
 	MemoryLimit int64
+
+	// MaxHTTPConnections and MaxHTTPConnectionsPerAddress bound the JSON
+	// API's connections, in all and from one client address (see
+	// pkg/connlimit).
+	MaxHTTPConnections           int
+	MaxHTTPConnectionsPerAddress int
+	// Files are the files the configuration names (TLS, CA, tokens), for
+	// `sluice config validate` and the start-up permission check.
+	Files []hclconf.FileRef
 
 	// What one search or count of the API may cost: its time (the index
 	// is interrupted at it: 503), its query string's size and terms
@@ -196,6 +206,19 @@ const (
 	DefaultMaxFutureSkew = time.Hour
 )
 
+// Upper bounds of byte-size settings: beyond them a value is a typo (a
+// unit too many), and some would overflow what they feed (a gRPC message
+// size is an int32 on the wire).
+const (
+	// suspense_min_free: a petabyte, not less, since more free disk than
+	// any disk has is how a mediator is put in suspense from its start
+	// (to drain it, or in tests): "1000000GiB".
+	maxDiskBytes   = 1 << 50
+	maxMemoryBytes = 1 << 40  // memory_limit, max_inflight_bytes
+	maxBatchBytes  = 1 << 30  // max_batch_bytes: one gRPC message
+	maxRateBytes   = 64 << 30 // rate_limit bytes_per_second
+)
+
 type fileSchema struct {
 	Mediator *mediatorBlock `hcl:"mediator,block"`
 	Indexer  []indexerBlock `hcl:"indexer,block"`
@@ -233,6 +256,8 @@ type mediatorBlock struct {
 	ReadTokenFile      string   `hcl:"read_token_file,optional"`
 	HTTPHosts          []string `hcl:"http_hosts,optional"`
 	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
+	MaxHTTPConns       *int     `hcl:"max_http_connections,optional"`
+	MaxHTTPConnsAddr   *int     `hcl:"max_http_connections_per_address,optional"`
 	SearchTimeout      string   `hcl:"search_timeout,optional"`
 	MaxQueryBytes      string   `hcl:"max_query_bytes,optional"`
 	MaxQueryTerms      *int     `hcl:"max_query_terms,optional"`
@@ -271,6 +296,9 @@ type mediatorBlock struct {
 	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
 	ReadTokenFileRange      hcl.Range `hcl:"read_token_file,attr_range"`
 	HTTPHostsRange          hcl.Range `hcl:"http_hosts,attr_range"`
+	MaxHTTPConnsRange       hcl.Range `hcl:"max_http_connections,attr_range"`
+	MaxHTTPConnsAddrRange   hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
+	RevokedFileRange        hcl.Range `hcl:"revoked_file,attr_range"`
 	SearchTimeoutRange      hcl.Range `hcl:"search_timeout,attr_range"`
 	MaxQueryBytesRange      hcl.Range `hcl:"max_query_bytes,attr_range"`
 	MaxQueryTermsRange      hcl.Range `hcl:"max_query_terms,attr_range"`
@@ -282,6 +310,9 @@ type mediatorBlock struct {
 type httpTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
+
+	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
+	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
 }
 
 type rateLimitBlock struct {
@@ -323,6 +354,7 @@ type indexerBlock struct {
 	WorkersRange       hcl.Range `hcl:"workers,attr_range"`
 	RetryForRange      hcl.Range `hcl:"retry_for,attr_range"`
 	TimeoutRange       hcl.Range `hcl:"timeout,attr_range"`
+	CAFileRange        hcl.Range `hcl:"ca_file,attr_range"`
 }
 
 // LoadConfig reads, decodes and validates a mediator config file, then
@@ -409,6 +441,8 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		intSetting{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 0, 256, &cfg.Workers},
 		intSetting{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
 		intSetting{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
+		intSetting{"max_http_connections", m.MaxHTTPConns, m.MaxHTTPConnsRange, connlimit.DefaultMaxHTTP, 1, connlimit.MaxLimit, &cfg.MaxHTTPConnections},
+		intSetting{"max_http_connections_per_address", m.MaxHTTPConnsAddr, m.MaxHTTPConnsAddrRange, connlimit.DefaultMaxHTTPPerAddress, 1, connlimit.MaxLimit, &cfg.MaxHTTPConnectionsPerAddress},
 	)...)
 
 	errs = append(errs, durationSettings(
@@ -421,18 +455,9 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 
 	// Resume below 80% of the limit, so the condition does not flap.
 	cfg.SuspenseResume = cfg.SuspenseBacklog / 5 * 4
-	cfg.SuspenseMinFree = DefaultSuspenseMinFree
-	if m.SuspenseMinFree != "" {
-		v, e := hclconf.Size(m.SuspenseMinFree, "suspense_min_free", m.SuspenseMinFreeRange)
-		if e != nil {
-			errs = append(errs, e)
-		} else {
-			cfg.SuspenseMinFree = v
-		}
-	}
-
 	errs = append(errs, sizeSettings(
-		sizeSetting{name: "memory_limit", val: m.MemoryLimit, rng: m.MemoryLimitRange, def: DefaultMemoryLimit, min: 64 << 20, zeroOff: true, dst: &cfg.MemoryLimit},
+		sizeSetting{name: "suspense_min_free", val: m.SuspenseMinFree, rng: m.SuspenseMinFreeRange, def: DefaultSuspenseMinFree, max: maxDiskBytes, dst: &cfg.SuspenseMinFree},
+		sizeSetting{name: "memory_limit", val: m.MemoryLimit, rng: m.MemoryLimitRange, def: DefaultMemoryLimit, min: 64 << 20, max: maxMemoryBytes, zeroOff: true, dst: &cfg.MemoryLimit},
 	)...)
 	errs = append(errs, m.costs(cfg)...)
 
@@ -450,6 +475,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		case "elasticsearch":
 			ec, e := ib.elastic()
 			errs = append(errs, e...)
+			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "ca_file", Path: ib.CAFile, Range: ib.CAFileRange})
 			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Elastic: ec}
 			if ib.FlushInterval != "" {
 				cfg.IndexFlush = ec.FlushInterval
@@ -574,12 +600,18 @@ func sizeSettings(settings ...sizeSetting) hclconf.Errors {
 			errs = append(errs, e)
 		case v == 0 && s.zeroOff:
 			*s.dst = 0
-		case s.max > 0 && (v < s.min || v > s.max):
-			errs = append(errs, hclconf.Errorf(s.rng, "%s must be between %s and %s", s.name, sizeText(s.min), sizeText(s.max)))
-		case v < s.min && s.zeroOff:
-			errs = append(errs, hclconf.Errorf(s.rng, "%s must be 0 (no limit) or at least %s", s.name, sizeText(s.min)))
-		case v < s.min:
-			errs = append(errs, hclconf.Errorf(s.rng, "%s must be at least %s", s.name, sizeText(s.min)))
+		case v < s.min || s.max > 0 && v > s.max:
+			bounds := "at least " + sizeText(s.min)
+			switch {
+			case s.max > 0 && s.min == 0:
+				bounds = "at most " + sizeText(s.max)
+			case s.max > 0:
+				bounds = "between " + sizeText(s.min) + " and " + sizeText(s.max)
+			}
+			if s.zeroOff && s.min > 0 {
+				bounds = "0 (no limit) or " + bounds
+			}
+			errs = append(errs, hclconf.Errorf(s.rng, "%s must be %s", s.name, bounds))
 		default:
 			*s.dst = v
 		}
@@ -592,7 +624,7 @@ func sizeText(v int64) string {
 	for _, u := range []struct {
 		unit  string
 		shift uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
+	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
 		if v >= 1<<u.shift && v%(1<<u.shift) == 0 {
 			return fmt.Sprintf("%d%s", v>>u.shift, u.unit)
 		}
@@ -663,6 +695,7 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 	var errs hclconf.Errors
 	if m.TLS != nil {
 		cfg.TLS = &pki.Files{CA: m.TLS.CAFile, Cert: m.TLS.CertFile, Key: m.TLS.KeyFile}
+		cfg.Files = append(cfg.Files, m.TLS.Files("tls")...)
 		if m.Insecure {
 			errs = append(errs, hclconf.Errorf(m.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
 		}
@@ -676,6 +709,9 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 	}
 	if m.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: m.HTTPTLS.CertFile, Key: m.HTTPTLS.KeyFile}
+		cfg.Files = append(cfg.Files,
+			hclconf.FileRef{Setting: "http_tls cert_file", Path: m.HTTPTLS.CertFile, Range: m.HTTPTLS.CertFileRange},
+			hclconf.FileRef{Setting: "http_tls key_file", Path: m.HTTPTLS.KeyFile, Range: m.HTTPTLS.KeyFileRange, Secret: true})
 	}
 	errs = append(errs, m.access(cfg)...)
 	switch m.Accept {
@@ -687,6 +723,8 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		errs = append(errs, hclconf.Errorf(m.AcceptRange, `accept must be "auto" or "manual"`))
 	}
 	cfg.Revoked, cfg.RevokedFile = m.Revoked, m.RevokedFile
+	// The mediator does not start without it; empty is a list of none.
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "revoked_file", Path: m.RevokedFile, Range: m.RevokedFileRange, MayBeEmpty: true})
 	cfg.MaxConnectionAge = DefaultMaxConnectionAge
 	if m.MaxConnAge != "" {
 		d, e := hclconf.Duration(m.MaxConnAge, "max_connection_age", m.MaxConnAgeRange)
@@ -708,10 +746,8 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 			cfg.AgentRateEntries = *r.EntriesPerSecond
 		}
 		if r.BytesPerSecond != "" {
-			v, e := hclconf.Size(r.BytesPerSecond, "bytes_per_second", r.BytesRange)
-			if e != nil {
-				errs = append(errs, e)
-			}
+			var v int64
+			errs = append(errs, sizeSettings(sizeSetting{name: "bytes_per_second", val: r.BytesPerSecond, rng: r.BytesRange, max: maxRateBytes, zeroOff: true, dst: &v})...)
 			cfg.AgentRateBytes = v
 		}
 	}
@@ -723,8 +759,8 @@ func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
 		cfg.MaxBatchEntries = *m.MaxBatchEntries
 	}
 	errs = append(errs, sizeSettings(
-		sizeSetting{name: "max_batch_bytes", val: m.MaxBatchBytes, rng: m.MaxBatchBytesRange, def: DefaultMaxBatchBytes, min: 64 << 10, dst: &cfg.MaxBatchBytes},
-		sizeSetting{name: "max_inflight_bytes", val: m.MaxInflightBytes, rng: m.MaxInflightBytesRange, def: DefaultMaxInflightBytes, min: 1 << 20, dst: &cfg.MaxInflightBytes},
+		sizeSetting{name: "max_batch_bytes", val: m.MaxBatchBytes, rng: m.MaxBatchBytesRange, def: DefaultMaxBatchBytes, min: 64 << 10, max: maxBatchBytes, dst: &cfg.MaxBatchBytes},
+		sizeSetting{name: "max_inflight_bytes", val: m.MaxInflightBytes, rng: m.MaxInflightBytesRange, def: DefaultMaxInflightBytes, min: 1 << 20, max: maxMemoryBytes, dst: &cfg.MaxInflightBytes},
 		sizeSetting{name: "max_line_bytes", val: m.MaxLineBytes, rng: m.MaxLineBytesRange, def: DefaultMaxLineBytes, min: 1 << 10, max: 16 << 20, dst: &cfg.MaxLineBytes},
 	)...)
 	if m.MaxStreams != nil {
@@ -753,6 +789,7 @@ func (m *mediatorBlock) access(cfg *Config) hclconf.Errors {
 			errs = append(errs, hclconf.Errorf(f.rng, "%s must not be empty (remove it to have no such token)", f.name))
 		}
 		*f.dst = f.val
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: f.name, Path: f.val, Range: f.rng, Secret: true})
 	}
 	for _, h := range m.HTTPHosts {
 		if err := httpauth.CheckHostName(h); err != nil {
@@ -832,8 +869,8 @@ func applyElasticEnv(cfg *Config) error {
 	}
 	if v, ok := hclconf.EnvString("SLUICE_ES_BULK_BYTES"); ok {
 		n, err := hclconf.ParseSize(v)
-		if err != nil || n < 64<<10 {
-			return fmt.Errorf("SLUICE_ES_BULK_BYTES=%q: want a size of at least 64KiB", v)
+		if err != nil || n < 64<<10 || n > 1<<30 {
+			return fmt.Errorf("SLUICE_ES_BULK_BYTES=%q: want a size between 64KiB and 1GiB", v)
 		}
 		ec.BulkBytes = int(n)
 	}

@@ -118,7 +118,11 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 	if org == "" {
 		org = event.DefaultOrganization
 	}
-	log = log.With("agent", hello.GetAgentId(), "organization", org)
+	sp := spool{org: org, agent: hello.GetAgentId(), incarnation: hello.GetIncarnation(), tag: event.SpoolTag(hello.GetIncarnation())}
+	if sp.incarnation != "" {
+		sp.since = hello.GetIncarnationSince()
+	}
+	log = log.With("agent", hello.GetAgentId(), "organization", org, "spool", spoolName(sp.tag))
 	if in.revoked != nil && in.revoked.revoked(hello.GetAgentId()) {
 		log.Warn("agent refused: revoked")
 		return refusal.Error(codes.PermissionDenied, refusal.Rejected, "agent is revoked")
@@ -146,13 +150,26 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			Version:      hello.GetVersion(),
 			Peer:         peerAddr,
 			Connected:    time.Now(),
+			Spool:        sp.tag,
 		},
+		spool:   sp,
 		cancel:  cancel,
 		kick:    make(chan kick, 1),
 		limiter: in.limits.acquire(org, hello.GetAgentId()),
 	}
 	defer in.limits.release(sess.limiter)
 	if err := in.registry.add(sess); err != nil {
+		var dup *duplicateError
+		if errors.As(err, &dup) {
+			// Two processes present one agent id. The one connected
+			// keeps its stream; this one keeps its entries in its spool
+			// and retries: each spool's entries are acknowledged only
+			// on the strength of its own, so neither loses any.
+			log.Warn("agent refused: agent id already connected from another spool (duplicate agent identity: a cloned host or certificate, or a second install)",
+				"connected_peer", dup.connected.Peer, "connected_spool", spoolName(dup.connected.Spool), "connected_since", dup.connected.Connected.UTC().Format(time.RFC3339),
+				"refusals", dup.refusals)
+			return refusal.Error(codes.PermissionDenied, refusal.DuplicateIdentity, dup.Error())
+		}
 		log.Warn("agent refused: max agents reached", "max_agents", in.registry.max)
 		return err
 	}
@@ -164,7 +181,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 		defer sendMu.Unlock()
 		return stream.Send(r)
 	}
-	held := in.state.highWater(org, sess.info.ID)
+	held := in.state.highWater(sp)
 	if err := send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Welcome{Welcome: &sluicev1.Welcome{MediatorId: in.id, HeldThroughSeq: held}}}); err != nil {
 		return err
 	}
@@ -284,7 +301,7 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 			if throttled && last >= resumeSeq {
 				throttled = false
 			}
-			stored, through, err := in.state.appendBatch(org, sess.info.ID, b)
+			stored, through, err := in.state.appendBatch(sp, b)
 			if errors.Is(err, errBadBatch) {
 				log.Warn("agent sent a malformed batch; ending its stream", "error", err)
 				return status.Error(codes.InvalidArgument, err.Error())
@@ -368,6 +385,10 @@ func (in *intake) receiveHello(ctx context.Context, stream sluicev1.MediatorServ
 		if h.GetOrganization() != "" && !validID.MatchString(h.GetOrganization()) {
 			return nil, refusal.Error(codes.InvalidArgument, refusal.BadHello, fmt.Sprintf("invalid organization %q", h.GetOrganization()))
 		}
+		if h.GetIncarnation() != "" && !event.ValidIncarnation(h.GetIncarnation()) {
+			// Not echoed: an incarnation is not for showing.
+			return nil, refusal.Error(codes.InvalidArgument, refusal.BadHello, "invalid spool incarnation (16 lowercase hex digits)")
+		}
 		return h, nil
 	}
 }
@@ -419,6 +440,8 @@ func (in *intake) receive(ctx context.Context, stream sluicev1.MediatorService_C
 				// The stream's identity wins over what the message says.
 				fwd := proto.Clone(hb).(*sluicev1.Heartbeat)
 				fwd.ComponentId, fwd.Organization = sess.info.ID, sess.info.Organization
+				fwd.Spool = sess.info.Spool
+				fwd.DuplicateIdentity = in.registry.duplicate(sess.info.Organization, sess.info.ID)
 				if fwd.GetHostname() == "" {
 					fwd.Hostname = sess.info.Hostname
 				}

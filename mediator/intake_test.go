@@ -62,6 +62,12 @@ mediator {
 // dialAgent opens a raw stream and says hello as agent id.
 func dialAgent(t *testing.T, addr, id string) (sluicev1.MediatorService_ConnectClient, *sluicev1.ConnectResponse, error) {
 	t.Helper()
+	return dialHello(t, addr, &sluicev1.Hello{AgentId: id})
+}
+
+// dialHello opens a raw stream and says hello, and returns the answer.
+func dialHello(t *testing.T, addr string, hello *sluicev1.Hello) (sluicev1.MediatorService_ConnectClient, *sluicev1.ConnectResponse, error) {
+	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +79,7 @@ func dialAgent(t *testing.T, addr, id string) (sluicev1.MediatorService_ConnectC
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{AgentId: id}}}); err != nil {
+	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: hello}}); err != nil {
 		return nil, nil, err
 	}
 	resp, err := stream.Recv()

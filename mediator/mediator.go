@@ -25,6 +25,8 @@ import (
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/connlimit"
+	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
@@ -96,6 +98,13 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
+	if err := datadir.Claim(cfg.DataDir, datadir.Mediator); err != nil {
+		return nil, fmt.Errorf("mediator: %w", err)
+	}
+	// httpauth warns about its token files itself, when it reads them.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
+		logger.Warn("configuration: " + w.Error())
+	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
@@ -138,10 +147,16 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		return fail(fmt.Errorf("listen for agents on %s: %w", cfg.Listen, err))
 	}
 	cleanup = append(cleanup, func() { _ = m.grpcLis.Close() })
-	m.httpLis, err = net.Listen("tcp", cfg.HTTP)
+	httpLis, err := net.Listen("tcp", cfg.HTTP)
 	if err != nil {
 		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
 	}
+	httpLimit := connlimit.New(httpLis, connlimit.Config{
+		Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress,
+		MaxSetting: "max_http_connections", PerAddressSetting: "max_http_connections_per_address",
+		Logger: logger.Named("http"),
+	})
+	m.httpLis = httpLimit
 
 	m.suspense = &suspense{
 		backlogMax:    int64(cfg.SuspenseBacklog),
@@ -220,13 +235,10 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		// periodically: a revoked or expired certificate does not stay
 		// connected.
 		grpc.KeepaliveParams(keepalive.ServerParameters{Time: 30 * time.Second, Timeout: 10 * time.Second, MaxConnectionAge: cfg.MaxConnectionAge, MaxConnectionAgeGrace: 30 * time.Second}),
-		// Each connection's write buffer is taken from a pool for a write
-		// and given back after it, instead of held for the life of the
-		// connection, and is 8 KiB, not 32: the mediator writes acks and
-		// heartbeats, never more than a few hundred bytes at a time. With
-		// 10,000 agents the buffers were a third of the live heap (issue
-		// 24).
-		grpc.SharedWriteBuffer(true),
+		// A connection's write buffer (taken from a pool per write) is
+		// 8 KiB, not 32: the mediator writes acks and heartbeats, a few
+		// hundred bytes at a time. With 10,000 agents the buffers were a
+		// third of the live heap (issue 24).
 		grpc.WriteBufferSize(8 << 10),
 	}
 	if cfg.TLS != nil {
@@ -253,7 +265,17 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	opts = append(opts, deps.ServerOptions...)
 	m.grpc = grpc.NewServer(opts...)
 	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)
-	m.http = &http.Server{Handler: m.routes(), ReadHeaderTimeout: 10 * time.Second}
+	m.http = &http.Server{
+		Handler:           m.routes(),
+		ReadHeaderTimeout: connlimit.DefaultReadHeaderTimeout,
+		// A request is a URL and at most a small JSON body.
+		ReadTimeout: 30 * time.Second,
+		// No WriteTimeout: a large search answer or a dead-letter replay
+		// may take long; a slow reader holds at most
+		// max_http_connections_per_address connections.
+		IdleTimeout: connlimit.DefaultIdleTimeout,
+		ConnState:   httpLimit.ConnState,
+	}
 	if cfg.HTTPTLS != nil {
 		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
 		if err != nil {
@@ -297,8 +319,9 @@ func (m *Mediator) Index() indexer.Index { return m.index }
 // otherwise. No agent is disconnected.
 func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
 
-// HighWater is the highest sequence of an agent the mediator holds.
-func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.highWater(org, agent) }
+// HighWater is the highest sequence of an agent the mediator holds, of
+// whichever of its spools got furthest.
+func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.agentHighWater(org, agent) }
 
 // Agents lists the connected agents.
 func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
@@ -329,6 +352,8 @@ func (m *Mediator) Status() StatusResponse {
 		DeadLetter:      m.dead.len(),
 		OutOfRange:      m.pipeline.outOfRange.Load(),
 		LastError:       le,
+
+		RefusedDuplicateIdentity: m.registry.duplicatesRefused(),
 	}
 }
 

@@ -109,8 +109,9 @@ type chunk struct {
 
 // origin is the entry behind an event.
 type origin struct {
-	agent, org string
-	entry      *sluicev1.LogEntry
+	// spool is the tag in the entry's document id ("" for none).
+	agent, org, spool string
+	entry             *sluicev1.LogEntry
 }
 
 // run processes until ctx is done. Entries read but not yet indexed when it
@@ -371,10 +372,17 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 			continue
 		}
 		for _, e := range batch.GetEntries() {
-			buf = p.process(rs, sb.GetAgentId(), sb.GetOrganization(), e, buf[:0])
+			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e}
+			if e.GetSeq() < sb.GetIncarnationSince() {
+				// Spooled before its spool had an incarnation: the id
+				// it always had, which an earlier mediator may have
+				// indexed it under.
+				o.spool = ""
+			}
+			buf = p.process(rs, o, buf[:0])
 			for _, ev := range buf {
 				c.events = append(c.events, ev)
-				c.from = append(c.from, origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), entry: e})
+				c.from = append(c.from, o)
 			}
 		}
 		c.ends = append(c.ends, len(c.events))
@@ -384,8 +392,8 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 
 // process runs one entry through the MPE and files the events whose time
 // is outside the window under their collection time.
-func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) []*event.Event {
-	res := p.parseEntry(rs, agent, org, e, out)
+func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) []*event.Event {
+	res := p.parseEntry(rs, o, out)
 	if p.window == (timeWindow{}) {
 		return res
 	}
@@ -393,7 +401,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 	if p.clock != nil {
 		now = p.clock()
 	}
-	collected := collectedAt(e)
+	collected := collectedAt(o.entry)
 	for _, ev := range res {
 		if !p.window.clamp(ev, collected, now) {
 			continue
@@ -402,7 +410,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEn
 		if n := p.outOfRangeLog.Allow(now); n >= 0 {
 			orig, _ := ev.Get(event.FieldOriginalTimestamp)
 			p.logger.Warn("event time outside max_past_age / max_future_skew: filed under its collection time, flagged "+event.FlagTimestampOutOfRange,
-				logging.Suppressed([]any{"agent", agent, "organization", org, "seq", e.GetSeq(), "event_time", orig, "filed_at", ev.Timestamp}, n)...)
+				logging.Suppressed([]any{"agent", o.agent, "organization", o.org, "seq", o.entry.GetSeq(), "event_time", orig, "filed_at", ev.Timestamp}, n)...)
 		}
 	}
 	return res
@@ -419,7 +427,8 @@ func collectedAt(e *sluicev1.LogEntry) time.Time {
 }
 
 // parseEntry runs one entry through the MPE.
-func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.LogEntry, out []*event.Event) (res []*event.Event) {
+func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (res []*event.Event) {
+	e := o.entry
 	raw, truncated, origLen := e.GetRaw(), e.GetTruncated(), int(e.GetOriginalLength())
 	if p.maxLine > 0 && len(raw) > p.maxLine {
 		if !truncated {
@@ -431,8 +440,9 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.Lo
 		Raw:            raw,
 		LogSourceType:  e.GetSourceType(),
 		LogSource:      e.GetSourceId(),
-		Agent:          agent,
-		Organization:   org,
+		Agent:          o.agent,
+		Spool:          o.spool,
+		Organization:   o.org,
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
 		Collected:      collectedAt(e),
@@ -450,7 +460,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, agent, org string, e *sluicev1.Lo
 				ts = time.Now().UTC()
 			}
 			ev := &event.Event{
-				ID:           event.DocID(in.Agent, in.Seq),
+				ID:           event.SpoolDocID(in.Agent, in.Spool, in.Seq),
 				Organization: in.Organization,
 				Timestamp:    ts,
 				Message:      string(in.Raw),
@@ -645,7 +655,7 @@ func (p *pipeline) deadLetter(from []origin, rej *indexer.RejectedError) error {
 			continue
 		}
 		seen[from[i].entry] = true
-		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: from[i].agent, Organization: from[i].org, Entry: from[i].entry})
+		v, err := proto.Marshal(&sluicev1.StoredEntry{AgentId: from[i].agent, Organization: from[i].org, Spool: from[i].spool, Entry: from[i].entry})
 		if err != nil {
 			return err
 		}
@@ -685,7 +695,8 @@ func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err erro
 			if derr != nil {
 				return indexed, remaining, fmt.Errorf("dead letter %d: %w", r.First, derr)
 			}
-			for _, ev := range p.process(rs, se.GetAgentId(), se.GetOrganization(), se.GetEntry(), nil) {
+			o := origin{agent: se.GetAgentId(), org: se.GetOrganization(), spool: se.GetSpool(), entry: se.GetEntry()}
+			for _, ev := range p.process(rs, o, nil) {
 				events = append(events, ev)
 				owner = append(owner, i)
 			}

@@ -2,6 +2,7 @@ package mediator
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -26,19 +27,80 @@ type AgentInfo struct {
 	// Stalled is the agent's own word that its uplink is stalled.
 	Stalled  string `json:"stalled,omitempty"`
 	Received uint64 `json:"received"`
+	// Spool is the tag of the agent's spool incarnation ("" for agents
+	// older than incarnations).
+	Spool string `json:"spool,omitempty"`
+	// DuplicateIdentity says that another spool presented this agent id
+	// while it was connected, and was refused ("" when none did in the
+	// last duplicateWindow).
+	DuplicateIdentity string `json:"duplicate_identity,omitempty"`
 }
 
-// registry tracks connected agents and enforces max_agents.
+// registry tracks connected agents, enforces max_agents and one live
+// stream per agent id.
 type registry struct {
 	max int
+	now func() time.Time
 
 	mu     sync.Mutex
 	agents map[string]*session // by agentKey
+	// clashes are the agent ids whose live stream another spool
+	// presented, by agentKey, kept duplicateWindow after the last
+	// refusal.
+	clashes map[string]*clash
+	// duplicates counts the streams refused for it.
+	duplicates uint64
+}
+
+// duplicateWindow is how long after the last refusal of another spool an
+// agent id is said to have a duplicate identity (in its forwarded
+// heartbeats, from which ARM raises Duplicate Agent Identity, and in
+// /v1/agents). A refused agent retries at least every 30 s (its backoff's
+// cap), so while it keeps trying the flag stays up; once it gives up or
+// finds another mediator, the flag falls after this long.
+const duplicateWindow = 5 * time.Minute
+
+// clash is another spool presenting an agent id that had a live stream.
+type clash struct {
+	// refused is the latest refused stream's spool tag and address;
+	// connected the one holding the agent id then.
+	refusedSpool, refusedPeer     string
+	connectedSpool, connectedPeer string
+	first, last                   time.Time
+	refusals                      int
+}
+
+// reason is what the clash says, in heartbeats and /v1/agents.
+func (c *clash) reason() string {
+	return fmt.Sprintf("spool %s from %s was refused %d time(s) since %s: spool %s from %s held the agent id's stream",
+		spoolName(c.refusedSpool), c.refusedPeer, c.refusals, c.first.UTC().Format(time.RFC3339), spoolName(c.connectedSpool), c.connectedPeer)
+}
+
+// spoolName is how a spool tag is shown; agents older than incarnations
+// have none.
+func spoolName(tag string) string {
+	if tag == "" {
+		return "(none: an agent older than spool incarnations)"
+	}
+	return tag
+}
+
+// duplicateError refuses a stream because its agent id has a live stream
+// from another spool.
+type duplicateError struct {
+	connected AgentInfo
+	refusals  int
+}
+
+func (e *duplicateError) Error() string {
+	return fmt.Sprintf("agent id %s already connected from %s, spool %s", e.connected.ID, e.connected.Peer, spoolName(e.connected.Spool))
 }
 
 // session is one connected agent stream.
 type session struct {
-	info   AgentInfo
+	info AgentInfo
+	// spool is where its entries come from (the hello's incarnation).
+	spool  spool
 	cancel context.CancelCauseFunc
 	// kick tells the stream to send Shutdown or Suspend and end.
 	kick chan kick
@@ -54,17 +116,45 @@ type kick struct {
 }
 
 func newRegistry(max int) *registry {
-	return &registry{max: max, agents: map[string]*session{}}
+	return &registry{max: max, now: time.Now, agents: map[string]*session{}, clashes: map[string]*clash{}}
 }
 
-// add registers a session, replacing an older stream of the same agent (the
-// agent reconnected before we noticed the old one died). It refuses with
-// max_agents when full.
+// add registers a session. An agent id has one live stream at a time:
+//   - a stream from the same spool (incarnation) replaces the older one:
+//     the agent reconnected before we noticed the old stream died (a
+//     half-open connection is only found by keepalives, after a minute);
+//   - a stream from another spool is refused with a *duplicateError while
+//     the older one lives: two processes hold the agent id (a cloned host
+//     or certificate, a second install). Letting it in would cut the
+//     other off in turn, and each would end the other's stream over and
+//     over. Its entries wait in its spool until the other stream ends.
+//
+// It refuses with max_agents when full.
 func (r *registry) add(s *session) error {
 	key := agentKey(s.info.Organization, s.info.ID)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old, ok := r.agents[key]; ok {
+		if old.spool.incarnation != s.spool.incarnation {
+			now := r.now()
+			c := r.clashes[key]
+			if c == nil || now.Sub(c.last) > duplicateWindow {
+				// A new clash (rare): forget the ones that are over.
+				for k, old := range r.clashes {
+					if now.Sub(old.last) > duplicateWindow {
+						delete(r.clashes, k)
+					}
+				}
+				c = &clash{first: now}
+				r.clashes[key] = c
+			}
+			c.refusedSpool, c.refusedPeer = s.info.Spool, s.info.Peer
+			c.connectedSpool, c.connectedPeer = old.info.Spool, old.info.Peer
+			c.last = now
+			c.refusals++
+			r.duplicates++
+			return &duplicateError{connected: old.info, refusals: c.refusals}
+		}
 		old.cancel(errReplaced)
 		delete(r.agents, key)
 	}
@@ -96,11 +186,42 @@ func (r *registry) count() int {
 	return len(r.agents)
 }
 
+// duplicate is why the agent id has a duplicate identity: another spool
+// presented it while it had a live stream, less than duplicateWindow ago
+// ("" otherwise).
+func (r *registry) duplicate(org, id string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.duplicateLocked(agentKey(org, id))
+}
+
+func (r *registry) duplicateLocked(key string) string {
+	c := r.clashes[key]
+	if c == nil {
+		return ""
+	}
+	if r.now().Sub(c.last) > duplicateWindow {
+		delete(r.clashes, key)
+		return ""
+	}
+	return c.reason()
+}
+
+// duplicatesRefused counts the streams refused because their agent id
+// was connected from another spool.
+func (r *registry) duplicatesRefused() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.duplicates
+}
+
 func (r *registry) list() []AgentInfo {
 	r.mu.Lock()
 	out := make([]AgentInfo, 0, len(r.agents))
-	for _, s := range r.agents {
-		out = append(out, s.info)
+	for key, s := range r.agents {
+		info := s.info
+		info.DuplicateIdentity = r.duplicateLocked(key)
+		out = append(out, info)
 	}
 	r.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -71,7 +71,7 @@ func (f *pkiFixture) issue(t *testing.T, dir string, opts pki.IssueOptions) pki.
 	if err := pki.Issue(dir, opts); err != nil {
 		t.Fatal(err)
 	}
-	cert, key := pki.CertPaths(dir, opts.Identity.ID)
+	cert, key := pki.PathsFor(dir, opts.Identity)
 	return pki.Files{CA: filepath.Join(f.dir, "ca.pem"), Cert: cert, Key: key}
 }
 

@@ -221,16 +221,20 @@ func getReady(t *testing.T, m *Mediator) (int, string) {
 }
 
 // stallArmStub is an ArmService that records what each report's mediator
-// heartbeat says of its pipeline.
+// heartbeat says of its pipeline, and the agents' heartbeats.
 type stallArmStub struct {
 	sluicev1.UnimplementedArmServiceServer
 	mu      sync.Mutex
 	stalled []string
+	agents  []*sluicev1.Heartbeat
 }
 
 func (s *stallArmStub) Report(_ context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
 	s.mu.Lock()
 	s.stalled = append(s.stalled, req.GetMediator().GetStalled())
+	for _, a := range req.GetAgents() {
+		s.agents = append(s.agents, a.GetHeartbeat())
+	}
 	s.mu.Unlock()
 	return &sluicev1.ReportResponse{ArmId: "stub", EventAgentId: "arm-stub", Time: timestamppb.Now()}, nil
 }

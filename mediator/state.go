@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/go-hclog"
@@ -15,14 +16,42 @@ import (
 
 // state is the mediator's durable store of received entries, waiting to be
 // parsed and indexed (LogRhythm's state directory). It also remembers, per
-// agent, the highest sequence it holds, so a resend after a lost
-// acknowledgement is recognized and not stored twice.
+// agent spool (organization, agent id, incarnation), the highest sequence
+// it holds, so a resend after a lost acknowledgement is recognized and not
+// stored twice, and never on the strength of another spool's entries: two
+// spools of one agent id (a cloned host, a reinstall beside the old
+// install) number their entries independently.
 type state struct {
 	q *queue.Queue
 
 	mu  sync.Mutex
-	hwm map[string]uint64 // by agentKey
+	hwm map[string]uint64 // by spoolKey
 }
+
+// spool is where a stream's entries come from: an agent's spool.
+type spool struct {
+	org, agent string
+	// incarnation is the spool's (the hello's; "" from agents older than
+	// incarnations, whose marks are kept per agent as before), tag its
+	// public name (event.SpoolTag) and since the hello's
+	// incarnation_since.
+	incarnation, tag string
+	since            uint64
+}
+
+// spoolKey is where a spool's high-water mark is kept: "ORG/AGENT" for
+// agents without incarnation (the key state had before incarnations, so
+// a mediator's state from before keeps working: those agents are one
+// incarnation of their own), "ORG/AGENT/INCARNATION" otherwise. Ids and
+// incarnations hold no '/'.
+func spoolKey(org, agent, incarnation string) string {
+	if incarnation == "" {
+		return agentKey(org, agent)
+	}
+	return agentKey(org, agent) + "/" + incarnation
+}
+
+func (s spool) key() string { return spoolKey(s.org, s.agent, s.incarnation) }
 
 func openState(dir string, logger hclog.Logger) (*state, error) {
 	// Batches live in segment files and Badger's tree holds a pointer
@@ -50,30 +79,47 @@ func openState(dir string, logger hclog.Logger) (*state, error) {
 
 func agentKey(org, agent string) string { return org + "/" + agent }
 
-// highWater returns the highest sequence held for the agent (0 = none).
-func (s *state) highWater(org, agent string) uint64 {
+// highWater returns the highest sequence held of the spool (0 = none).
+func (s *state) highWater(sp spool) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.hwm[agentKey(org, agent)]
+	return s.hwm[sp.key()]
 }
 
-// append stores entries of one agent (see appendBatch).
+// agentHighWater returns the highest sequence held of any spool of the
+// agent (tests and benchmarks: how far one agent got).
+func (s *state) agentHighWater(org, agent string) uint64 {
+	legacy := agentKey(org, agent)
+	prefix := legacy + "/"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var hw uint64
+	for k, v := range s.hwm {
+		if k == legacy || strings.HasPrefix(k, prefix) {
+			hw = max(hw, v)
+		}
+	}
+	return hw
+}
+
+// append stores entries of an agent without incarnation (see
+// appendBatch).
 func (s *state) append(org, agent string, entries []*sluicev1.LogEntry) (int, error) {
-	n, _, err := s.appendBatch(org, agent, &sluicev1.LogBatch{Entries: entries})
+	n, _, err := s.appendBatch(spool{org: org, agent: agent}, &sluicev1.LogBatch{Entries: entries})
 	return n, err
 }
 
 // errBadBatch is wrapped for batches that contradict themselves.
 var errBadBatch = errors.New("malformed batch")
 
-// appendBatch stores the part of one agent's batch above its high-water
-// mark, and the new mark, in one durable transaction: one record per
-// batch. A packed batch is stored as the agent sent it, without decoding
-// it; only a batch that overlaps what is held is decoded and trimmed.
-// It returns how many entries it stored and the batch's last sequence (to
-// acknowledge). Calls for the same agent must not run concurrently (one
-// stream per agent).
-func (s *state) appendBatch(org, agent string, b *sluicev1.LogBatch) (int, uint64, error) {
+// appendBatch stores the part of one spool's batch above the spool's
+// high-water mark, and the new mark, in one durable transaction: one
+// record per batch. A packed batch is stored as the agent sent it, without
+// decoding it; only a batch that overlaps what is held is decoded and
+// trimmed. It returns how many entries it stored and the batch's last
+// sequence (to acknowledge). Calls for the same spool must not run
+// concurrently (one stream per agent).
+func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error) {
 	first, last, packed := b.GetFirstSeq(), b.GetLastSeq(), b.GetPacked()
 	var entries []*sluicev1.LogEntry
 	if packed == nil {
@@ -89,8 +135,8 @@ func (s *state) appendBatch(org, agent string, b *sluicev1.LogBatch) (int, uint6
 	if last < first || last == 0 {
 		return 0, 0, fmt.Errorf("%w: sequences %d..%d", errBadBatch, first, last)
 	}
-	key := agentKey(org, agent)
-	hw := s.highWater(org, agent)
+	key := sp.key()
+	hw := s.highWater(sp)
 	if last <= hw {
 		return 0, last, nil // a resend of what we hold
 	}
@@ -118,7 +164,7 @@ func (s *state) appendBatch(org, agent string, b *sluicev1.LogBatch) (int, uint6
 	if count == 0 {
 		return 0, last, nil
 	}
-	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: agent, Organization: org, Packed: packed})
+	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: sp.agent, Organization: sp.org, Packed: packed, Spool: sp.tag, IncarnationSince: sp.since})
 	if err != nil {
 		return 0, 0, fmt.Errorf("encode batch: %w", err)
 	}

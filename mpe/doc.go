@@ -417,8 +417,8 @@
 //
 // # Events
 //
-// Every event has: ID = event.DocID(agent, seq) (when the entry names an
-// agent); Organization (default "default"); Message = the line without its
+// Every event has: ID = event.SpoolDocID(agent, spool, seq) (when
+// the entry names an agent); Organization (default "default"); Message = the line without its
 // line terminator, as valid UTF-8 (invalid bytes become U+FFFD and the
 // event is flagged invalid_utf8); @timestamp from the header, else the
 // collection time; sluice.log_source_type, log_source, agent, mediator,

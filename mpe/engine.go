@@ -10,10 +10,14 @@ import (
 
 // Entry is one raw log entry as the mediator holds it.
 type Entry struct {
-	Raw            []byte
-	LogSourceType  string
-	LogSource      string // source id on the agent, e.g. "auth"
-	Agent          string
+	Raw           []byte
+	LogSourceType string
+	LogSource     string // source id on the agent, e.g. "auth"
+	Agent         string
+	// Spool is the tag of the agent's spool incarnation the entry was
+	// spooled under (event.SpoolTag; "" before incarnations): part of its
+	// document id.
+	Spool          string
 	Organization   string
 	Mediator       string
 	Seq            uint64
@@ -438,9 +442,9 @@ func message(raw []byte) string {
 	return s
 }
 
-// docID is event.DocID(e.Agent, e.Seq), the sequence in 16 hex digits,
-// built with one allocation where event.DocID makes two
-// (strconv.FormatUint's string, then the id); TestDocIDIsEventDocID
+// docID is event.SpoolDocID(e.Agent, e.Spool, e.Seq), the sequence
+// in 16 hex digits, built with one allocation where event.SpoolDocID makes
+// two (strconv.FormatUint's string, then the id); TestDocIDIsEventDocID
 // keeps the two the same.
 func docID(e *Entry) string {
 	if e.Agent == "" {
@@ -453,7 +457,12 @@ func docID(e *Entry) string {
 }
 
 // docIDLen is the length of e's document id.
-func docIDLen(e *Entry) int { return len(e.Agent) + 17 }
+func docIDLen(e *Entry) int {
+	if e.Spool != "" {
+		return len(e.Agent) + len(e.Spool) + 18
+	}
+	return len(e.Agent) + 17
+}
 
 // writeDocID writes e's document id (of an entry with an agent) to b.
 func writeDocID(b *strings.Builder, e *Entry) {
@@ -462,6 +471,10 @@ func writeDocID(b *strings.Builder, e *Entry) {
 		hex[i] = "0123456789abcdef"[seq&15]
 	}
 	b.WriteString(e.Agent)
+	if e.Spool != "" {
+		b.WriteByte(':')
+		b.WriteString(e.Spool)
+	}
 	b.WriteByte('-')
 	b.Write(hex[:])
 }

@@ -284,9 +284,11 @@ func TestParseConcurrent(t *testing.T) {
 func TestDocIDIsEventDocID(t *testing.T) {
 	for _, seq := range []uint64{0, 1, 15, 16, 255, 1 << 20, 1<<63 + 12345, ^uint64(0)} {
 		for _, agent := range []string{"a", "agent-7", "édge"} {
-			e := &Entry{Agent: agent, Seq: seq}
-			if got, want := docID(e), event.DocID(agent, seq); got != want {
-				t.Errorf("docID(%q, %d) = %q, event.DocID says %q", agent, seq, got, want)
+			for _, inc := range []string{"", "0123456789abcdef"} {
+				e := &Entry{Agent: agent, Spool: inc, Seq: seq}
+				if got, want := docID(e), event.SpoolDocID(agent, inc, seq); got != want {
+					t.Errorf("docID(%q, %q, %d) = %q, event.SpoolDocID says %q", agent, inc, seq, got, want)
+				}
 			}
 		}
 	}
@@ -296,7 +298,7 @@ func TestDocIDIsEventDocID(t *testing.T) {
 	// idAndMessage is docID and normalize in one allocation.
 	for _, agent := range []string{"", "a1"} {
 		for _, raw := range []string{"", "\r\n", "line", "line\n", "line\r\n", "bad \xff byte\n", "é\n\n"} {
-			e := &Entry{Agent: agent, Seq: 42, Raw: []byte(raw)}
+			e := &Entry{Agent: agent, Spool: "0123456789abcdef", Seq: 42, Raw: []byte(raw)}
 			id, msg, valid := idAndMessage(e)
 			wantMsg, wantValid := normalize(e.Raw)
 			if id != docID(e) || msg != wantMsg || valid != wantValid {

@@ -64,9 +64,9 @@ func (q *queue) put(ctx context.Context, lines []source.Line) error {
 	}
 }
 
-// offer adds one line if there is room, without waiting.
-func (q *queue) offer(l source.Line) bool {
-	ok, _ := q.add([]source.Line{l})
+// offer adds lines if there is room, without waiting.
+func (q *queue) offer(lines []source.Line) bool {
+	ok, _ := q.add(lines)
 	return ok
 }
 
@@ -117,7 +117,9 @@ func (s *Source) commitLoop(ctx context.Context, readersDone <-chan struct{}) {
 		case <-s.q.ready:
 		case <-t.C:
 			tick = true
+			s.countKernelDrops()
 			s.drops.tick()
+			s.kernelLog.tick()
 		case <-readersDone:
 			s.final(held)
 			return

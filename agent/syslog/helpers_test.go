@@ -184,7 +184,7 @@ func newPKI(t *testing.T) testPKI {
 	}
 	ca := filepath.Join(dir, "ca.pem")
 	cert, key := pki.CertPaths(dir, "syslog-server")
-	ccert, ckey := pki.CertPaths(dir, "client")
+	ccert, ckey := pki.PathsFor(dir, pki.Identity{Kind: pki.KindAgent, ID: "client", Organization: "default"})
 	client, err := tls.LoadX509KeyPair(ccert, ckey)
 	if err != nil {
 		t.Fatal(err)

@@ -25,17 +25,32 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Defaults.
 const (
 	DefaultMaxConnections = 1024
-	DefaultIdleTimeout    = 5 * time.Minute
-	DefaultFlushInterval  = 50 * time.Millisecond
-	// handshakeTimeout bounds a TLS handshake, so a client that connects
-	// and says nothing does not hold a connection slot.
-	handshakeTimeout = 10 * time.Second
+	// DefaultMaxConnectionsPerAddress lets one host hold an eighth of
+	// the slots: room for a relay, or a host whose containers each open
+	// their own connection (Docker's syslog driver does), not for all.
+	DefaultMaxConnectionsPerAddress = 128
+	// DefaultIdleTimeout is for senders: a connection that delivered a
+	// message is closed after this long without another.
+	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultFirstMessageTimeout is what a new connection has to deliver
+	// its first whole message, TLS handshake included (like the
+	// mediator's handshake_timeout): senders write as soon as they
+	// connect.
+	DefaultFirstMessageTimeout = 10 * time.Second
+	DefaultFlushInterval       = 50 * time.Millisecond
+	// DefaultReadBuffer holds about 10,000 typical datagrams (the kernel
+	// charges each its payload and about 700 bytes of bookkeeping):
+	// a burst of a second or two of a busy network while the reader
+	// waits for the spool. Linux's default (rmem_default, 208 KiB) holds
+	// a few hundred.
+	DefaultReadBuffer = 8 << 20
 )
 
 // Config configures one syslog source.
@@ -51,14 +66,26 @@ type Config struct {
 	// Framing applies to TCP and TLS.
 	Framing      Framing
 	MaxLineBytes int
-	// MaxConnections bounds concurrent TCP/TLS connections; more are
-	// closed as they arrive.
-	MaxConnections int
-	// IdleTimeout closes a TCP/TLS connection that sent nothing this long.
-	// Time spent held back by the spool does not count.
+	// MaxConnections bounds concurrent TCP/TLS connections, and
+	// MaxConnectionsPerAddress those from one address (an IPv6 /64).
+	// When one is reached, the connection that has sent no whole message
+	// for the longest is closed to make room; when all are senders the
+	// new connection is closed (see connlimit).
+	MaxConnections           int
+	MaxConnectionsPerAddress int
+	// IdleTimeout closes a TCP/TLS connection that delivered messages
+	// and then sent nothing this long. Time spent held back by the spool
+	// does not count.
 	IdleTimeout time.Duration
-	// UDPBuffer is the socket receive buffer to request (0: the system's).
-	UDPBuffer int
+	// FirstMessageTimeout closes a connection that delivered no whole
+	// message this long after it was accepted (TLS handshake included).
+	FirstMessageTimeout time.Duration
+	// ReadBuffer is the UDP socket receive buffer to ask the kernel for
+	// (DefaultReadBuffer when 0): what a burst may hold while the reader
+	// catches up. The kernel caps it at net.core.rmem_max unless the
+	// agent may exceed it (CAP_NET_ADMIN); the granted size is logged
+	// when smaller, and in Stats.
+	ReadBuffer int
 	// BatchLines and BatchBytes bound one commit.
 	BatchLines int
 	BatchBytes int
@@ -80,12 +107,23 @@ type Stats struct {
 	// DroppedUDP is datagrams dropped because the store could not take
 	// them (spool full, or the spool slower than the senders).
 	DroppedUDP uint64 `json:"dropped_udp"`
+	// DroppedUDPKernel is datagrams the kernel dropped before the source
+	// read them: its receive buffer (ReadBuffer) was full. Sent =
+	// Received + DroppedUDPKernel, for what reached this host. Linux
+	// only (the socket's drop counter); 0 elsewhere.
+	DroppedUDPKernel uint64 `json:"dropped_udp_kernel"`
+	// ReadBuffer is the UDP receive buffer the kernel granted (bytes).
+	ReadBuffer int `json:"read_buffer,omitempty"`
 	// Truncated is messages cut to max_line_bytes.
 	Truncated uint64 `json:"truncated"`
 	// Connections is TCP/TLS connections open now.
 	Connections int64 `json:"connections"`
-	// Rejected is connections closed because max_connections were open.
+	// Rejected is connections closed as they arrived: a connection limit
+	// was reached and every connection in the way was a sender.
 	Rejected uint64 `json:"rejected"`
+	// Reclaimed is connections that had sent no whole message, closed
+	// to make room for new ones at a connection limit.
+	Reclaimed uint64 `json:"reclaimed"`
 }
 
 // Source receives syslog on one address.
@@ -99,12 +137,17 @@ type Source struct {
 	q      *queue
 
 	mu       sync.Mutex
-	listener net.Listener   // tcp, tls
-	packet   net.PacketConn // udp
+	listener *connlimit.Listener // tcp, tls
+	packet   net.PacketConn      // udp
 
-	received, committed, truncated, rejected atomic.Uint64
-	conns                                    atomic.Int64
-	drops                                    dropLog
+	received, committed, truncated atomic.Uint64
+	conns                          atomic.Int64
+	// drops counts datagrams the queue could not take; kernelDrops and
+	// kernelLog those the kernel dropped.
+	drops       dropLog
+	kernelDrops dropCounter
+	kernelLog   dropLog
+	readBuffer  int // granted (udp)
 
 	paused bool // the store refuses commits (committer goroutine only)
 }
@@ -124,8 +167,17 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	if cfg.MaxConnections <= 0 {
 		cfg.MaxConnections = DefaultMaxConnections
 	}
+	if cfg.MaxConnectionsPerAddress <= 0 {
+		cfg.MaxConnectionsPerAddress = DefaultMaxConnectionsPerAddress
+	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.ReadBuffer <= 0 {
+		cfg.ReadBuffer = DefaultReadBuffer
+	}
+	if cfg.FirstMessageTimeout <= 0 {
+		cfg.FirstMessageTimeout = DefaultFirstMessageTimeout
 	}
 	if cfg.BatchLines <= 0 {
 		cfg.BatchLines = 2000
@@ -151,7 +203,10 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 		// Room for two batches: one being committed, the next filling.
 		q: newQueue(2*cfg.BatchLines, 2*cfg.BatchBytes),
 	}
-	s.drops.logger = logger
+	s.drops = dropLog{logger: logger, msg: "spool cannot keep up: dropping UDP datagrams (UDP has no flow control; drops are counted)"}
+	s.kernelLog = dropLog{logger: logger,
+		msg: "the kernel dropped UDP datagrams before the agent read them: the socket's receive buffer was full (raise read_buffer; drops are counted)",
+		kv:  func() []any { return []any{"read_buffer", s.readBuffer} }}
 	switch {
 	case scheme == "tls" && (cfg.TLS == nil || cfg.TLS.Cert == "" || cfg.TLS.Key == ""):
 		return nil, fmt.Errorf("syslog source %s: tls:// needs a certificate and key", cfg.SourceID)
@@ -202,11 +257,15 @@ func (s *Source) Listen() error {
 		if err != nil {
 			return fmt.Errorf("syslog source %s: %w", s.cfg.SourceID, err)
 		}
-		if s.cfg.UDPBuffer > 0 {
-			if uc, ok := pc.(*net.UDPConn); ok {
-				if err := uc.SetReadBuffer(s.cfg.UDPBuffer); err != nil {
-					_ = pc.Close()
-					return fmt.Errorf("syslog source %s: udp_buffer: %w", s.cfg.SourceID, err)
+		if uc, ok := pc.(*net.UDPConn); ok {
+			s.readBuffer, err = s.setReadBuffer(uc, s.cfg.ReadBuffer)
+			if err != nil {
+				_ = pc.Close()
+				return fmt.Errorf("syslog source %s: %w", s.cfg.SourceID, err)
+			}
+			if rc, err := uc.SyscallConn(); err == nil {
+				if err := s.kernelDrops.start(rc); err != nil {
+					s.logger.Warn("cannot read the UDP socket's drop counter: datagrams the kernel drops go uncounted", "error", err)
 				}
 			}
 		}
@@ -217,7 +276,13 @@ func (s *Source) Listen() error {
 	if err != nil {
 		return fmt.Errorf("syslog source %s: %w", s.cfg.SourceID, err)
 	}
-	s.listener = l
+	s.listener = connlimit.New(l, connlimit.Config{
+		Max:               s.cfg.MaxConnections,
+		PerAddress:        s.cfg.MaxConnectionsPerAddress,
+		MaxSetting:        "max_connections",
+		PerAddressSetting: "max_connections_per_address",
+		Logger:            s.logger,
+	})
 	return nil
 }
 
@@ -239,14 +304,23 @@ func (s *Source) ID() string { return s.cfg.SourceID }
 
 // Stats returns the source's counters.
 func (s *Source) Stats() Stats {
-	return Stats{
-		Received:    s.received.Load(),
-		Committed:   s.committed.Load(),
-		DroppedUDP:  s.drops.total.Load(),
-		Truncated:   s.truncated.Load(),
-		Connections: s.conns.Load(),
-		Rejected:    s.rejected.Load(),
+	st := Stats{
+		Received:         s.received.Load(),
+		Committed:        s.committed.Load(),
+		DroppedUDP:       s.drops.total.Load(),
+		DroppedUDPKernel: s.kernelDrops.poll(),
+		Truncated:        s.truncated.Load(),
+		Connections:      s.conns.Load(),
 	}
+	s.mu.Lock()
+	l := s.listener
+	st.ReadBuffer = s.readBuffer
+	s.mu.Unlock()
+	if l != nil {
+		ls := l.Stats()
+		st.Rejected, st.Reclaimed = ls.Refused, ls.Reclaimed
+	}
+	return st
 }
 
 // Run receives until ctx is done, then closes the socket and every
@@ -259,7 +333,12 @@ func (s *Source) Run(ctx context.Context) error {
 	s.mu.Lock()
 	l, pc := s.listener, s.packet
 	s.mu.Unlock()
-	s.logger.Info("syslog source listening", "listen", s.cfg.Listen, "addr", s.Addr().String(), "framing", s.cfg.Framing.String())
+	if pc != nil {
+		s.logger.Info("syslog source listening", "listen", s.cfg.Listen, "addr", s.Addr().String(), "read_buffer", s.readBuffer)
+	} else {
+		s.logger.Info("syslog source listening", "listen", s.cfg.Listen, "addr", s.Addr().String(), "framing", s.cfg.Framing.String(),
+			"max_connections", s.cfg.MaxConnections, "max_connections_per_address", s.cfg.MaxConnectionsPerAddress)
+	}
 
 	// Closing the sockets is what ends blocked Accept and Read calls.
 	stop := context.AfterFunc(ctx, func() {
@@ -267,6 +346,8 @@ func (s *Source) Run(ctx context.Context) error {
 			_ = l.Close()
 		}
 		if pc != nil {
+			// What the kernel dropped up to now is counted first.
+			s.kernelDrops.stop()
 			_ = pc.Close()
 		}
 	})
@@ -285,10 +366,24 @@ func (s *Source) Run(ctx context.Context) error {
 	}
 	close(readersDone)
 	<-committerDone
+	s.countKernelDrops()
 	s.drops.flush()
+	s.kernelLog.flush()
 	st := s.Stats()
-	s.logger.Info("syslog source stopped", "received", st.Received, "committed", st.Committed, "dropped_udp", st.DroppedUDP, "truncated", st.Truncated)
+	kv := []any{"received", st.Received, "committed", st.Committed, "truncated", st.Truncated}
+	if pc != nil {
+		kv = append(kv, "dropped_udp", st.DroppedUDP, "dropped_udp_kernel", st.DroppedUDPKernel, "read_buffer", st.ReadBuffer)
+	} else {
+		kv = append(kv, "rejected", st.Rejected, "reclaimed", st.Reclaimed)
+	}
+	s.logger.Info("syslog source stopped", kv...)
 	return nil
+}
+
+// countKernelDrops logs what the kernel dropped since the last call.
+// The committer calls it every flush tick, Run once at the end.
+func (s *Source) countKernelDrops() {
+	s.kernelLog.add(s.kernelDrops.poll() - s.kernelLog.total.Load())
 }
 
 // count updates the receive counters for lines read.

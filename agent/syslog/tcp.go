@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/source"
+	"github.com/sluicehq/sluice/pkg/connlimit"
 )
 
 // readBufSize is one connection's read buffer. With the framer's buffer
@@ -18,12 +19,11 @@ import (
 const readBufSize = 16 << 10
 
 // serveTCP accepts connections until the listener is closed, and returns
-// once every connection ended.
-func (s *Source) serveTCP(ctx context.Context, l net.Listener) {
+// once every connection ended. The listener (connlimit) enforces
+// max_connections and max_connections_per_address.
+func (s *Source) serveTCP(ctx context.Context, l *connlimit.Listener) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	slots := make(chan struct{}, s.cfg.MaxConnections)
-	var lastReject time.Time
 	for attempt := 0; ; {
 		c, err := l.Accept()
 		if err != nil {
@@ -41,22 +41,10 @@ func (s *Source) serveTCP(ctx context.Context, l net.Listener) {
 			continue
 		}
 		attempt = 0
-		select {
-		case slots <- struct{}{}:
-		default:
-			s.rejected.Add(1)
-			if time.Since(lastReject) >= time.Minute {
-				lastReject = time.Now()
-				s.logger.Warn("max_connections reached: closing new connections", "max_connections", s.cfg.MaxConnections, "remote", c.RemoteAddr().String(), "rejected_total", s.rejected.Load())
-			}
-			_ = c.Close()
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-slots }()
-			s.serveConn(ctx, c)
+			s.serveConn(ctx, l, c)
 		}()
 	}
 }
@@ -64,7 +52,16 @@ func (s *Source) serveTCP(ctx context.Context, l net.Listener) {
 // serveConn reads one connection until it ends, is idle too long, or ctx
 // is done. While the queue is full it does not read, so the socket's
 // buffers fill and TCP flow control holds the sender back.
-func (s *Source) serveConn(ctx context.Context, c net.Conn) {
+//
+// A connection has FirstMessageTimeout from its accept to deliver its
+// first whole message (TLS handshake included), and until then the
+// listener may reclaim it for a newcomer; after that it is a sender,
+// never reclaimed, and closed only when silent for IdleTimeout. So
+// connections that trickle a byte now and then cannot hold the slots,
+// and a sender that went quiet is not cut off early (some senders,
+// rsyslog among them, lose the message they write next on a connection
+// the receiver closed).
+func (s *Source) serveConn(ctx context.Context, l *connlimit.Listener, c net.Conn) {
 	s.conns.Add(1)
 	defer s.conns.Add(-1)
 	defer c.Close()
@@ -72,10 +69,11 @@ func (s *Source) serveConn(ctx context.Context, c net.Conn) {
 	defer stop()
 	logger := s.logger.With("remote", c.RemoteAddr().String())
 
+	silentUntil := time.Now().Add(min(s.cfg.FirstMessageTimeout, s.cfg.IdleTimeout))
 	var conn net.Conn = c
 	if s.tls != nil {
 		tc := tls.Server(c, s.tls)
-		_ = c.SetDeadline(time.Now().Add(handshakeTimeout))
+		_ = c.SetDeadline(silentUntil)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			if ctx.Err() == nil {
 				logger.Warn("TLS handshake failed", "error", err)
@@ -91,8 +89,13 @@ func (s *Source) serveConn(ctx context.Context, c net.Conn) {
 	buf := make([]byte, readBufSize)
 	var lines []source.Line
 	emit := func(l source.Line) { lines = append(lines, l) }
+	sender := false // a whole message arrived
 	for {
-		_ = conn.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
+		if sender {
+			_ = conn.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
+		} else {
+			_ = conn.SetReadDeadline(silentUntil)
+		}
 		n, err := conn.Read(buf)
 		fr.Feed(buf[:n], emit)
 		if err != nil {
@@ -100,6 +103,10 @@ func (s *Source) serveConn(ctx context.Context, c net.Conn) {
 			fr.Flush(emit)
 		}
 		if len(lines) > 0 {
+			if !sender {
+				sender = true
+				l.Busy(c)
+			}
 			s.count(lines)
 			if perr := s.q.put(ctx, lines); perr != nil {
 				return // shutting down
@@ -111,8 +118,12 @@ func (s *Source) serveConn(ctx context.Context, c net.Conn) {
 			case ctx.Err() != nil:
 			case errors.Is(err, io.EOF):
 				logger.Debug("syslog connection closed by the sender")
+			case errors.Is(err, os.ErrDeadlineExceeded) && !sender:
+				logger.Debug("syslog connection sent no whole message in time; closing", "first_message_timeout", s.cfg.FirstMessageTimeout)
 			case errors.Is(err, os.ErrDeadlineExceeded):
 				logger.Debug("syslog connection idle; closing", "idle_timeout", s.cfg.IdleTimeout)
+			case errors.Is(err, net.ErrClosed):
+				logger.Debug("syslog connection closed to make room at a connection limit (it had sent no whole message)")
 			default:
 				logger.Debug("syslog connection failed", "error", err)
 			}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/failover"
 	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	"github.com/sluicehq/sluice/pkg/stall"
@@ -33,12 +34,17 @@ import (
 // Sentinel errors describing why a session ended; callers branch on them
 // with errors.Is.
 var (
-	ErrMaxAgents        = errors.New("mediator refused: max agents reached")
-	ErrSuspense         = errors.New("mediator in suspense")
-	ErrShutdown         = errors.New("mediator shutting down")
-	ErrAuth             = errors.New("mediator refused our credentials")
-	ErrHandshakeTimeout = errors.New("mediator did not answer the handshake in time")
-	ErrAckTimeout       = errors.New("mediator did not acknowledge in time")
+	ErrMaxAgents = errors.New("mediator refused: max agents reached")
+	ErrSuspense  = errors.New("mediator in suspense")
+	ErrShutdown  = errors.New("mediator shutting down")
+	ErrAuth      = errors.New("mediator refused our credentials")
+	// ErrDuplicateIdentity: the mediator serves a live stream of this
+	// agent id from another spool (a cloned host or certificate, a second
+	// install). The entries stay in the spool; the uplink backs off and
+	// retries, and delivers once that stream is gone.
+	ErrDuplicateIdentity = errors.New("mediator refused: this agent id is connected from another spool")
+	ErrHandshakeTimeout  = errors.New("mediator did not answer the handshake in time")
+	ErrAckTimeout        = errors.New("mediator did not acknowledge in time")
 )
 
 // Spool is what the uplink needs of the agent's spool. Records are
@@ -59,6 +65,13 @@ type Config struct {
 	Organization string
 	Hostname     string
 	Version      string
+	// Incarnation and IncarnationSince are the spool's (spool.Incarnation),
+	// said in every hello: the mediator acknowledges entries as held only
+	// on the strength of this spool's, and refuses a second live stream of
+	// the agent id from another spool. "" (tests): none. Logs name the
+	// spool by its tag (event.SpoolTag), never by its incarnation.
+	Incarnation      string
+	IncarnationSince uint64
 	// Mediators is the ordered list of mediator addresses.
 	Mediators []string
 
@@ -227,7 +240,11 @@ func (u *Uplink) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			u.logger.Warn("mediator did not accept us; trying the next in order", "mediator", u.cfg.Mediators[idx], "reason", err)
+			if errors.Is(err, ErrDuplicateIdentity) {
+				u.logDuplicate(u.cfg.Mediators[idx], err)
+			} else {
+				u.logger.Warn("mediator did not accept us; trying the next in order", "mediator", u.cfg.Mediators[idx], "reason", err)
+			}
 			sel.Failed(idx, outcome(err))
 			continue
 		}
@@ -256,6 +273,18 @@ func (u *Uplink) Run(ctx context.Context) error {
 	return nil
 }
 
+// logDuplicate says, at error level, that a mediator refused this agent
+// because its id is connected from another spool: someone must give one
+// of the two hosts its own id. Nothing is lost meanwhile, and the log says
+// so, with what waits.
+func (u *Uplink) logDuplicate(addr string, err error) {
+	u.logger.Error("DUPLICATE AGENT IDENTITY: the mediator refused this agent: its id is connected there from another spool. "+
+		"Nothing is lost: entries stay in this agent's spool until a mediator acknowledges them, and it keeps retrying (backing off). "+
+		"Give each agent its own id (and certificate)",
+		"mediator", addr, "agent", u.cfg.AgentID, "spool", event.SpoolTag(u.cfg.Incarnation),
+		"spool_depth", u.spool.Depth(), "spool_first_seq", u.spool.FirstSeq(), "reason", err)
+}
+
 // outcome maps a session error to what the selector needs to know.
 func outcome(err error) failover.Outcome {
 	switch {
@@ -265,7 +294,7 @@ func outcome(err error) failover.Outcome {
 		return failover.Suspense
 	case errors.Is(err, ErrShutdown):
 		return failover.Shutdown
-	case errors.Is(err, ErrAuth):
+	case errors.Is(err, ErrAuth), errors.Is(err, ErrDuplicateIdentity):
 		return failover.Refused
 	}
 	return failover.Unreachable
@@ -291,9 +320,6 @@ func (u *Uplink) conn(addr string) (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 20 * time.Second, Timeout: 10 * time.Second}),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16 << 20)),
-		// An agent writes a batch now and then: its write buffer comes from
-		// a pool per write instead of staying allocated.
-		grpc.WithSharedWriteBuffer(true),
 	}
 	if len(u.cfg.DialOptions) == 0 {
 		opts = append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -399,6 +425,9 @@ func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn) (*sluicev
 		Hostname:     u.cfg.Hostname,
 		Version:      u.cfg.Version,
 		ResumeSeq:    u.spool.FirstSeq(),
+
+		Incarnation:      u.cfg.Incarnation,
+		IncarnationSince: u.cfg.IncarnationSince,
 	}}})
 	if err != nil {
 		// Send reports io.EOF when the stream ended; Recv gives the status.
@@ -426,6 +455,8 @@ func classify(err error) error {
 		return fmt.Errorf("%w (%v)", ErrSuspense, err)
 	case reason == refusal.Shutdown:
 		return fmt.Errorf("%w (%v)", ErrShutdown, err)
+	case reason == refusal.DuplicateIdentity:
+		return fmt.Errorf("%w (%v)", ErrDuplicateIdentity, err)
 	case code == codes.Unauthenticated || code == codes.PermissionDenied:
 		return fmt.Errorf("%w (%v)", ErrAuth, err)
 	}
@@ -869,6 +900,10 @@ func (u *Uplink) runProbe(ctx context.Context, p *failover.Probe, sel *failover.
 			return nc, idx
 		}
 		sel.ProbeRefused(outcome(err))
+		if errors.Is(err, ErrDuplicateIdentity) {
+			u.logDuplicate(addr, err)
+			continue
+		}
 		u.logger.Info("probe: mediator did not accept us; staying", "kind", p.Kind, "mediator", addr, "reason", err)
 	}
 	return nil, 0

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,9 +13,12 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
+	"github.com/sluicehq/sluice/pkg/backoff"
+	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -35,6 +39,11 @@ type fakeMediator struct {
 	// unanswered) and whether to store it.
 	onBatch func(b *sluicev1.LogBatch) (*sluicev1.ConnectResponse, bool)
 	kick    chan string // a reason ends the current stream with Shutdown
+	// refuse, when set, answers a hello with an error instead of a
+	// Welcome (nil: welcome it); hellos and their times are recorded.
+	refuse   func(h *sluicev1.Hello) error
+	hellos   []*sluicev1.Hello
+	helloAts []time.Time
 }
 
 func startFake(t *testing.T, id string) *fakeMediator {
@@ -52,8 +61,19 @@ func startFake(t *testing.T, id string) *fakeMediator {
 }
 
 func (f *fakeMediator) Connect(stream sluicev1.MediatorService_ConnectServer) error {
-	if _, err := stream.Recv(); err != nil {
+	first, err := stream.Recv()
+	if err != nil {
 		return err
+	}
+	f.mu.Lock()
+	f.hellos = append(f.hellos, first.GetHello())
+	f.helloAts = append(f.helloAts, time.Now())
+	refuse := f.refuse
+	f.mu.Unlock()
+	if refuse != nil {
+		if err := refuse(first.GetHello()); err != nil {
+			return err
+		}
 	}
 	f.mu.Lock()
 	f.streams++
@@ -360,5 +380,68 @@ func TestPacer(t *testing.T) {
 	}
 	if newPacer(&sluicev1.Throttle{ResumeSeq: 1}, inflight{}, from) != nil {
 		t.Fatal("a pacer without a budget")
+	}
+}
+
+// A mediator that refuses the agent because its id is connected from
+// another spool (PERMISSION_DENIED, duplicate_identity): the uplink says
+// so at error level, keeps every entry, backs off between attempts rather
+// than spinning, and delivers everything once the mediator lets it in.
+// Its hello names its spool's incarnation.
+func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
+	med := startFake(t, "dp-a")
+	var refusing sync.Mutex // held: refuse
+	refusing.Lock()
+	med.refuse = func(*sluicev1.Hello) error {
+		if !refusing.TryLock() {
+			return refusal.Error(codes.PermissionDenied, refusal.DuplicateIdentity, "agent id web-01 already connected from 192.0.2.7:40000, spool 00000000000000aa")
+		}
+		refusing.Unlock()
+		return nil
+	}
+	sp := uplinktest.NewMemSpool()
+	sp.Add(50)
+	logs := &syncBuffer{}
+	const inc = "0123456789abcdef"
+	runUplink(t, Config{
+		Mediators:        []string{med.addr},
+		Incarnation:      inc,
+		IncarnationSince: 7,
+		Backoff:          backoff.Policy{Base: 20 * time.Millisecond, Max: 160 * time.Millisecond},
+	}, sp, logs)
+
+	waitFor(t, "six refused attempts", func() bool {
+		med.mu.Lock()
+		defer med.mu.Unlock()
+		return len(med.hellos) >= 6
+	})
+	med.mu.Lock()
+	hello, ats := med.hellos[0], slices.Clone(med.helloAts)
+	med.mu.Unlock()
+	if hello.GetIncarnation() != inc || hello.GetIncarnationSince() != 7 {
+		t.Fatalf("hello says incarnation %q since %d, want %q since 7", hello.GetIncarnation(), hello.GetIncarnationSince(), inc)
+	}
+	// Backed off: the gaps grow to the policy's cap (20, 40, 80, 160 ms),
+	// where a spinning agent would have tried thousands of times.
+	if gap := ats[5].Sub(ats[4]); gap < 120*time.Millisecond {
+		t.Fatalf("refused attempts %v apart after five refusals: not backing off (attempts at %v)", gap, ats)
+	}
+	if got := sp.Depth(); got != 50 {
+		t.Fatalf("spool holds %d entries while refused, want all 50", got)
+	}
+	errs := logs.lines("DUPLICATE AGENT IDENTITY")
+	if len(errs) == 0 || !strings.Contains(errs[0], "[ERROR]") || !strings.Contains(errs[0], "spool_depth=50") || !strings.Contains(errs[0], "spool="+event.SpoolTag(inc)) || strings.Contains(errs[0], inc) {
+		t.Fatalf("no error-level duplicate identity line with the spool depth and tag (and not the incarnation); got %q", errs)
+	}
+
+	// The other agent is gone: the mediator lets this one in.
+	refusing.Unlock()
+	waitFor(t, "every entry delivered", func() bool { return sp.Depth() == 0 })
+	med.mu.Lock()
+	defer med.mu.Unlock()
+	for seq := uint64(1); seq <= 50; seq++ {
+		if med.stored[seq] != 1 {
+			t.Fatalf("entry %d stored %d times", seq, med.stored[seq])
+		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/sluicehq/sluice/agent/source"
+	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -102,6 +103,12 @@ type Config struct {
 	// ShutdownTimeout bounds how long Run waits, once its context is
 	// done, for requests in flight to finish (DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration
+	// MaxConnections and MaxConnectionsPerAddress bound the connections
+	// open at once, in all and from one address (connlimit.DefaultMaxHTTP
+	// and DefaultMaxHTTPPerAddress when 0). Senders that have not sent a
+	// request yet, and idle keep-alives, make room for new ones.
+	MaxConnections           int
+	MaxConnectionsPerAddress int
 	// Now is the clock for the lines' collection time; time.Now when nil.
 	Now func() time.Time
 }
@@ -125,6 +132,12 @@ type Stats struct {
 	// Failed is requests the store failed to commit for another reason
 	// than back-pressure (500).
 	Failed uint64
+	// ConnectionsRefused is connections closed as they arrived because
+	// a connection limit was reached with every connection busy;
+	// ConnectionsReclaimed is connections without a request in progress
+	// closed to make room for new ones.
+	ConnectionsRefused   uint64
+	ConnectionsReclaimed uint64
 }
 
 // Source is an HTTP intake. Make it with New, then call Run.
@@ -136,7 +149,7 @@ type Source struct {
 	tlsCfg *tls.Config
 
 	mu       sync.Mutex
-	ln       net.Listener
+	ln       *connlimit.Listener
 	running  bool
 	stopping bool // Run is waiting for handlers: no new one enters
 
@@ -214,6 +227,12 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = connlimit.DefaultMaxHTTP
+	}
+	if cfg.MaxConnectionsPerAddress <= 0 {
+		cfg.MaxConnectionsPerAddress = connlimit.DefaultMaxHTTPPerAddress
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -242,7 +261,13 @@ func (s *Source) Listen() error {
 	if err != nil {
 		return fmt.Errorf("webhook source %s: listen on %s: %w", s.cfg.SourceID, s.cfg.Listen, err)
 	}
-	s.ln = ln
+	s.ln = connlimit.New(ln, connlimit.Config{
+		Max:               s.cfg.MaxConnections,
+		PerAddress:        s.cfg.MaxConnectionsPerAddress,
+		MaxSetting:        "max_connections",
+		PerAddressSetting: "max_connections_per_address",
+		Logger:            s.logger,
+	})
 	return nil
 }
 
@@ -276,14 +301,17 @@ func (s *Source) Run(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           s,
 		TLSConfig:         s.tlsCfg,
-		ReadHeaderTimeout: min(10*time.Second, s.cfg.ReadTimeout),
+		ReadHeaderTimeout: min(connlimit.DefaultReadHeaderTimeout, s.cfg.ReadTimeout),
 		ReadTimeout:       s.cfg.ReadTimeout,
 		// Counted from the end of the headers, so it covers reading the
 		// body and committing it, with room to spare: a response cut off
 		// after a commit makes the sender retry, and that duplicates.
 		WriteTimeout:   s.cfg.ReadTimeout + 30*time.Second,
-		IdleTimeout:    2 * time.Minute,
+		IdleTimeout:    connlimit.DefaultIdleTimeout,
 		MaxHeaderBytes: 64 << 10,
+		// Connections waiting for a request are what the connection
+		// limits reclaim first.
+		ConnState: ln.ConnState,
 		// TLS handshake failures (a client without certificate) and the
 		// like go to the agent's log, not stderr.
 		ErrorLog: s.logger.Named("http").StandardLogger(&hclog.StandardLoggerOptions{ForceLevel: hclog.Info}),
@@ -349,15 +377,23 @@ func (s *Source) waitHandlers() {
 
 // Stats returns the source's counters.
 func (s *Source) Stats() Stats {
+	var ls connlimit.Stats
+	s.mu.Lock()
+	if s.ln != nil {
+		ls = s.ln.Stats()
+	}
+	s.mu.Unlock()
 	return Stats{
-		Accepted:     s.accepted.Load(),
-		Lines:        s.lines.Load(),
-		Truncated:    s.truncated.Load(),
-		Unauthorized: s.unauthorized.Load(),
-		TooLarge:     s.tooLarge.Load(),
-		Busy:         s.busy.Load(),
-		BadRequest:   s.badRequest.Load(),
-		Failed:       s.failed.Load(),
+		ConnectionsRefused:   ls.Refused,
+		ConnectionsReclaimed: ls.Reclaimed,
+		Accepted:             s.accepted.Load(),
+		Lines:                s.lines.Load(),
+		Truncated:            s.truncated.Load(),
+		Unauthorized:         s.unauthorized.Load(),
+		TooLarge:             s.tooLarge.Load(),
+		Busy:                 s.busy.Load(),
+		BadRequest:           s.badRequest.Load(),
+		Failed:               s.failed.Load(),
 	}
 }
 

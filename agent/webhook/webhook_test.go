@@ -585,7 +585,7 @@ func newTLSFixture(t *testing.T) tlsFixture {
 		if err := pki.Issue(d, pki.IssueOptions{Identity: id, Hosts: hosts}); err != nil {
 			t.Fatal(err)
 		}
-		return pki.CertPaths(d, id.ID)
+		return pki.PathsFor(d, id)
 	}
 	sc, sk := issue(dir, pki.Identity{Kind: pki.KindMediator, ID: "intake"}, "127.0.0.1")
 	cc, ck := issue(dir, pki.Identity{Kind: pki.KindAgent, ID: "sender", Organization: "acme"})

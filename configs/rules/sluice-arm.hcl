@@ -1,5 +1,5 @@
 # Sluice's own ARM events (Missing Heartbeat Warning, Heartbeat Returned,
-# Data Processor / Agent Stalled and Resumed):
+# Data Processor / Agent Stalled and Resumed, Duplicate Agent Identity):
 # ARM writes each as one ECS JSON object. Their fields are kept as they
 # are; these rules set classification, common event and risk from them, so
 # they can be searched, prioritised and alarmed on like any other event.
@@ -105,6 +105,26 @@ rule "arm-pipeline-resumed" {
   }
 }
 
+rule "arm-duplicate-identity" {
+  description      = "two agent processes (two spools) present one agent id: a cloned host or certificate, or a second install beside the first; nothing is lost, but one of them may be an impostor"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 100
+  when             = `event.action == "duplicate-identity"`
+  classification   = "Suspicious"
+  common_event     = "Duplicate Agent Identity"
+  risk             = 7
+  fields           = { "event.outcome" = "failure" }
+
+  test {
+    log    = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Duplicate Agent Identity: two agent processes present the id of agent web-7 (host web-7.example.net): spool 5d41402abc4b2a76 from 10.0.0.9:51234 was refused 3 time(s) since 2024-03-12T10:10:40Z: spool 9e107d9d372bb682 from 10.0.0.7:40112 held the agent id's stream; nothing is lost (the one refused keeps its spool), but give each its own id","event":{"action":"duplicate-identity","kind":"alert","severity":7},"host":{"hostname":"web-7.example.net","name":"web-7"},"observer":{"name":"web-7","type":"agent"},"sluice":{"arm":{"component_id":"web-7","component_kind":"agent","status":"green","spool":"9e107d9d372bb682","duplicate_identity":"spool 5d41402abc4b2a76 from 10.0.0.9:51234 was refused 3 time(s) since 2024-03-12T10:10:40Z: spool 9e107d9d372bb682 from 10.0.0.7:40112 held the agent id's stream"}}}`
+    expect = { common_event = "Duplicate Agent Identity", classification = "Suspicious", risk = "7", hostname = "web-7.example.net", "sluice.arm.spool" = "9e107d9d372bb682" }
+  }
+  test {
+    log    = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Duplicate Agent Identity: two agent processes present the id of agent app-3: heartbeats alternate between spool 5d41402abc4b2a76 (via dp-2) and spool 9e107d9d372bb682 (within 10s)","event":{"action":"duplicate-identity","kind":"alert","severity":7},"sluice":{"arm":{"component_id":"app-3","component_kind":"agent","status":"green","duplicate_identity":"heartbeats alternate between spool 5d41402abc4b2a76 (via dp-2) and spool 9e107d9d372bb682 (within 10s)"}}}`
+    expect = { common_event = "Duplicate Agent Identity", risk = "7" }
+  }
+}
+
 rule "arm-event" {
   description      = "catch-all: any other ARM event"
   log_source_types = ["sluice-arm"]
@@ -190,5 +210,30 @@ event_rule "pipeline-stalled" {
     log             = `{"@timestamp":"2024-03-12T10:18:12.000Z","message":"Data Processor Resumed: mediator dp-2","event":{"action":"pipeline-resumed","kind":"alert","severity":1},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green"}}}`
     log_source_type = "sluice-arm"
     alarm           = false
+  }
+}
+
+# Two processes present one agent id: a host cloned with its certificate,
+# an agent reinstalled beside the old one, or someone else holding the
+# agent's certificate. Nothing is lost (the refused one keeps its spool
+# until the other is gone), but someone has to give each its own id, or
+# find out who the second one is.
+event_rule "duplicate-identity" {
+  description      = "two agent processes present one agent id"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 42
+  when             = `event.event.action == "duplicate-identity"`
+
+  alarm {
+    name     = "Duplicate Agent Identity"
+    severity = "high"
+    message  = "agent id ${event.sluice.arm.component_id} (host ${event.host.hostname}) is presented by two processes: ${event.sluice.arm.duplicate_identity}"
+  }
+
+  test {
+    log             = `{"@timestamp":"2024-03-12T10:11:12.000Z","message":"Duplicate Agent Identity: two agent processes present the id of agent web-7 (host web-7.example.net): spool 5d41402abc4b2a76 from 10.0.0.9:51234 was refused 3 time(s) since 2024-03-12T10:10:40Z: spool 9e107d9d372bb682 from 10.0.0.7:40112 held the agent id's stream; nothing is lost (the one refused keeps its spool), but give each its own id","event":{"action":"duplicate-identity","kind":"alert","severity":7},"host":{"hostname":"web-7.example.net","name":"web-7"},"observer":{"name":"web-7","type":"agent"},"sluice":{"arm":{"component_id":"web-7","component_kind":"agent","status":"green","spool":"9e107d9d372bb682","duplicate_identity":"spool 5d41402abc4b2a76 from 10.0.0.9:51234 was refused 3 time(s) since 2024-03-12T10:10:40Z: spool 9e107d9d372bb682 from 10.0.0.7:40112 held the agent id's stream"}}}`
+    log_source_type = "sluice-arm"
+    alarm           = true
+    expect          = { common_event = "Duplicate Agent Identity" }
   }
 }

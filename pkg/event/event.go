@@ -4,6 +4,10 @@
 package event
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -97,12 +101,29 @@ func keyBit(key string) uint64 {
 	return 1 << ((uint(n)*15 + uint(key[n-1])*6 + uint(key[n/2])*13) & 63)
 }
 
-// DocID is the document id of the entry seq of agentID. It sorts by
-// sequence within an agent, which keeps index B-tree inserts local.
+// DocID is the document id of the entry seq of agentID, from a spool
+// without an incarnation (see SpoolDocID). It sorts by sequence within an
+// agent, which keeps index B-tree inserts local.
 func DocID(agentID string, seq uint64) string {
+	return SpoolDocID(agentID, "", seq)
+}
+
+// SpoolDocID is the document id of the entry seq of agentID's spool with
+// tag spool (SpoolTag): "AGENT:SPOOL-SEQ" (the sequence in 16 hex
+// digits), or DocID's "AGENT-SEQ" when spool is "" (entries spooled before
+// incarnations existed keep the id they always had, so re-indexing them
+// stays idempotent). Two spools of one agent id number their entries from
+// their creation times, which can overlap (two hosts set up in the same
+// second); the spool keeps their documents apart. ':' never occurs in an
+// agent id, so the two forms cannot produce the same id.
+func SpoolDocID(agentID, spool string, seq uint64) string {
 	var b strings.Builder
-	b.Grow(len(agentID) + 17)
+	b.Grow(len(agentID) + len(spool) + 18)
 	b.WriteString(agentID)
+	if spool != "" {
+		b.WriteByte(':')
+		b.WriteString(spool)
+	}
 	b.WriteByte('-')
 	h := strconv.FormatUint(seq, 16)
 	for i := len(h); i < 16; i++ {
@@ -110,6 +131,47 @@ func DocID(agentID string, seq uint64) string {
 	}
 	b.WriteString(h)
 	return b.String()
+}
+
+// IncarnationLen is the length of a spool incarnation id: 16 lowercase
+// hex digits, 64 random bits.
+const IncarnationLen = 16
+
+// NewIncarnation returns a new random spool incarnation id.
+func NewIncarnation() (string, error) {
+	var b [IncarnationLen / 2]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("spool incarnation: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// SpoolTag is the public name of a spool incarnation ("" for none): what
+// document ids, logs, refusals, heartbeats and ARM show, 16 hex digits of
+// a hash of it. The incarnation itself is never shown: whoever presents
+// an agent id with its incarnation shares that spool's resend high-water
+// mark at the mediator, and could have its entries acknowledged and
+// dropped, so it stays in the spool, the hello and the mediator's state.
+func SpoolTag(incarnation string) string {
+	if incarnation == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("sluice spool " + incarnation))
+	return hex.EncodeToString(sum[:IncarnationLen/2])
+}
+
+// ValidIncarnation reports whether s is a spool incarnation id as
+// NewIncarnation makes them.
+func ValidIncarnation(s string) bool {
+	if len(s) != IncarnationLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Grow makes room for n more fields without reallocating: the MPE calls it

@@ -142,3 +142,51 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+func TestSpoolDocID(t *testing.T) {
+	for _, tc := range []struct {
+		agent, spool string
+		seq          uint64
+		want         string
+	}{
+		{"web-01", "", 0x5f3a, "web-01-0000000000005f3a"},
+		{"web-01", "0123456789abcdef", 0x5f3a, "web-01:0123456789abcdef-0000000000005f3a"},
+		{"a", "ffffffffffffffff", 1<<64 - 1, "a:ffffffffffffffff-ffffffffffffffff"},
+	} {
+		if got := SpoolDocID(tc.agent, tc.spool, tc.seq); got != tc.want {
+			t.Errorf("SpoolDocID(%q, %q, %#x) = %q, want %q", tc.agent, tc.spool, tc.seq, got, tc.want)
+		}
+	}
+	if DocID("web-01", 7) != SpoolDocID("web-01", "", 7) {
+		t.Error("DocID is not the id of an entry without incarnation")
+	}
+}
+
+func TestIncarnation(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		inc, err := NewIncarnation()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ValidIncarnation(inc) {
+			t.Fatalf("NewIncarnation made %q, which ValidIncarnation refuses", inc)
+		}
+		if seen[inc] {
+			t.Fatalf("incarnation %q made twice", inc)
+		}
+		seen[inc] = true
+		tag := SpoolTag(inc)
+		if len(tag) != IncarnationLen || tag == inc || !ValidIncarnation(tag) || SpoolTag(inc) != tag {
+			t.Fatalf("SpoolTag(%q) = %q: want 16 hex digits, stable, other than the incarnation", inc, tag)
+		}
+	}
+	if SpoolTag("") != "" {
+		t.Error("SpoolTag of no incarnation is not empty")
+	}
+	for _, bad := range []string{"", "0123456789abcde", "0123456789abcdef0", "0123456789ABCDEF", "0123456789abcdeg", "01234567-9abcdef", "0123456789abcde\n"} {
+		if ValidIncarnation(bad) {
+			t.Errorf("ValidIncarnation(%q) = true", bad)
+		}
+	}
+}

@@ -14,7 +14,19 @@ type TLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange hcl.Range `hcl:",def_range"`
+	DefRange      hcl.Range `hcl:",def_range"`
+	CAFileRange   hcl.Range `hcl:"ca_file,attr_range"`
+	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
+	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+}
+
+// Files are the block's files, for CheckFiles.
+func (b *TLSBlock) Files(block string) []FileRef {
+	return []FileRef{
+		{Setting: block + " ca_file", Path: b.CAFile, Range: b.CAFileRange},
+		{Setting: block + " cert_file", Path: b.CertFile, Range: b.CertFileRange},
+		{Setting: block + " key_file", Path: b.KeyFile, Range: b.KeyFileRange, Secret: true},
+	}
 }
 
 // IsLoopback reports whether host (a name or an address, without port)

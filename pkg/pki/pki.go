@@ -7,6 +7,7 @@
 package pki
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -15,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"net"
 	"net/url"
@@ -93,17 +95,35 @@ func caPaths(dir string) (cert, key string) {
 	return filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem")
 }
 
-// CertPaths are where Issue writes name's certificate and key in dir.
+// CertPaths are the certificate and key files named name in dir: where
+// Issue writes a mediator's or ARM's (PathsFor says where for any kind).
 func CertPaths(dir, name string) (cert, key string) {
 	return filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
 }
+
+// PathsFor are where Issue writes id's certificate and key in dir: an
+// agent's in a folder of its organization (<dir>/<org>/<id>.pem), so the
+// same agent id in two organizations never shares a file; a mediator's
+// and ARM's as <dir>/<id>.pem.
+func PathsFor(dir string, id Identity) (cert, key string) {
+	if id.Kind == KindAgent {
+		return CertPaths(filepath.Join(dir, id.Organization), id.ID)
+	}
+	return CertPaths(dir, id.ID)
+}
+
+// reservedIDs would name the CA's own files (ca.pem, ca-key.pem): a
+// certificate issued under them would overwrite the CA.
+var reservedIDs = map[string]bool{"ca": true, "ca-key": true}
 
 // NewCA creates a CA in dir (ca.pem, ca-key.pem). It refuses to overwrite
 // an existing CA: that would orphan every certificate it issued.
 func NewCA(dir, name string, now time.Time) error {
 	certPath, keyPath := caPaths(dir)
-	if _, err := os.Stat(keyPath); err == nil {
-		return fmt.Errorf("%s already exists: refusing to replace a CA (move it aside first)", keyPath)
+	for _, p := range []string{keyPath, certPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return fmt.Errorf("%s already exists: refusing to replace a CA (move it aside first)", p)
+		}
 	}
 	if name == "" {
 		name = "Sluice CA"
@@ -138,21 +158,38 @@ type IssueOptions struct {
 	// Hosts are the DNS names and IP addresses a mediator or ARM serves
 	// on: clients check the address they dial against them.
 	Hosts []string
-	// Lifetime defaults to CertLifetime.
+	// Lifetime defaults to CertLifetime; it may not be negative, nor
+	// outlast the CA.
 	Lifetime time.Duration
 	// Now is the issue time (tests make expired certificates with it).
 	Now time.Time
+	// Force replaces files that hold another identity's certificate (or
+	// key, or anything else). Without it Issue refuses to write over
+	// them; a certificate of the same identity is replaced either way
+	// (renewal). The CA's files are never replaced.
+	Force bool
 }
 
-// Issue signs a certificate for opts.Identity with the CA in dir and writes
-// it as <dir>/<id>.pem and <dir>/<id>-key.pem.
+// Issue signs a certificate for opts.Identity with the CA in dir and
+// writes it where PathsFor says. It refuses ids that would name the CA's
+// files, and files that hold another identity's certificate or key
+// unless opts.Force; each file is written whole (a temporary file
+// renamed into place).
 func Issue(dir string, opts IssueOptions) error {
 	id := opts.Identity
 	if !validName.MatchString(id.ID) {
 		return fmt.Errorf("invalid id %q (letters, digits, . _ @ -; at most 128)", id.ID)
 	}
+	// Folded: on a case-insensitive file system (macOS, Windows) CA.pem
+	// is ca.pem.
+	if reservedIDs[strings.ToLower(id.ID)] {
+		return fmt.Errorf("id %q is reserved: its files would be the CA's (%s.pem, %s-key.pem)", id.ID, "ca", "ca")
+	}
 	if id.Kind == KindAgent && !validName.MatchString(id.Organization) {
 		return fmt.Errorf("invalid organization %q", id.Organization)
+	}
+	if opts.Lifetime < 0 {
+		return fmt.Errorf("lifetime %s is negative", opts.Lifetime)
 	}
 	caCert, caKey, err := loadCA(dir)
 	if err != nil {
@@ -163,6 +200,14 @@ func Issue(dir string, opts IssueOptions) error {
 	}
 	if opts.Lifetime == 0 {
 		opts.Lifetime = CertLifetime
+	}
+	if end := opts.Now.Add(opts.Lifetime); end.After(caCert.NotAfter) {
+		return fmt.Errorf("the certificate would outlive its CA, which expires on %s (%d days from now): issue it for fewer days, or make a new CA",
+			caCert.NotAfter.Format(time.DateOnly), int(caCert.NotAfter.Sub(opts.Now).Hours()/24))
+	}
+	certPath, keyPath := PathsFor(dir, id)
+	if err := checkTargets(certPath, keyPath, id, caCert, opts.Force); err != nil {
+		return err
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -202,8 +247,127 @@ func Issue(dir string, opts IssueOptions) error {
 	if err != nil {
 		return fmt.Errorf("sign certificate: %w", err)
 	}
-	certPath, keyPath := CertPaths(dir, id.ID)
+	if err := os.MkdirAll(filepath.Dir(certPath), 0o700); err != nil {
+		return err
+	}
 	return writePair(certPath, keyPath, der, key)
+}
+
+// checkTargets refuses to write id's certificate and key over files that
+// are not id's own pair: the CA's (always), and without force another
+// identity's certificate, a key that is not the existing certificate's,
+// or anything else.
+func checkTargets(certPath, keyPath string, id Identity, ca *x509.Certificate, force bool) error {
+	cert, certErr := readCert(certPath)
+	if certErr != nil && !errors.Is(certErr, fs.ErrNotExist) {
+		if !force {
+			return fmt.Errorf("%s exists and is not a certificate (%v): refusing to overwrite it (-force replaces it)", certPath, certErr)
+		}
+	}
+	if cert != nil && cert.IsCA {
+		return fmt.Errorf("%s holds a CA certificate: refusing to overwrite it", certPath)
+	}
+	if key, err := readKey(keyPath); err == nil && publicKeyEqual(key, ca.PublicKey) {
+		return fmt.Errorf("%s holds the CA's private key: refusing to overwrite it", keyPath)
+	}
+	if force {
+		return nil
+	}
+	if cert != nil {
+		had, err := IdentityOf(cert)
+		if err != nil || had != id {
+			return fmt.Errorf("%s holds the certificate of %s, not %s: refusing to overwrite it (-force replaces it)", certPath, describe(had, err), describe(id, nil))
+		}
+	}
+	key, keyErr := readKey(keyPath)
+	switch {
+	case errors.Is(keyErr, fs.ErrNotExist):
+	case keyErr != nil:
+		return fmt.Errorf("%s exists and is not a private key (%v): refusing to overwrite it (-force replaces it)", keyPath, keyErr)
+	case cert == nil || !publicKeyEqual(key, cert.PublicKey):
+		return fmt.Errorf("%s holds a private key that is not the key of %s: refusing to overwrite it (-force replaces it)", keyPath, certPath)
+	}
+	return nil
+}
+
+// describe names an identity for messages: "agent acme/web-01".
+func describe(id Identity, err error) string {
+	switch {
+	case err != nil:
+		return "no Sluice identity"
+	case id.Kind == KindAgent:
+		return "agent " + id.Organization + "/" + id.ID
+	}
+	return id.Kind + " " + id.ID
+}
+
+// readCert reads the first certificate of a PEM file.
+func readCert(path string) (*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil || blk.Type != "CERTIFICATE" {
+		return nil, errors.New("no PEM certificate")
+	}
+	return x509.ParseCertificate(blk.Bytes)
+}
+
+// readKey reads a PEM private key (the EC keys Sluice writes, or PKCS #8).
+func readKey(path string) (crypto.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, errors.New("no PEM block")
+	}
+	if k, err := x509.ParseECPrivateKey(blk.Bytes); err == nil {
+		return k.Public(), nil
+	}
+	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	if err != nil {
+		return nil, errors.New("no private key")
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("no private key")
+	}
+	return signer.Public(), nil
+}
+
+func publicKeyEqual(a, b crypto.PublicKey) bool {
+	x, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && x.Equal(b)
+}
+
+// Validity reports a certificate file that cannot be used at now: expired
+// or not valid yet (a clock far behind, or a certificate issued ahead).
+// A component says so at start, since its peers will refuse it.
+func Validity(certFile string, now time.Time) error {
+	cert, err := readCert(certFile)
+	if err != nil {
+		return fmt.Errorf("read certificate %s: %w", certFile, err)
+	}
+	switch {
+	case now.After(cert.NotAfter):
+		return fmt.Errorf("certificate %s expired on %s (%s ago)", certFile, cert.NotAfter.UTC().Format(time.RFC3339), now.Sub(cert.NotAfter).Round(time.Minute))
+	case now.Before(cert.NotBefore):
+		return fmt.Errorf("certificate %s is not valid until %s (in %s: is this machine's clock right?)", certFile, cert.NotBefore.UTC().Format(time.RFC3339), cert.NotBefore.Sub(now).Round(time.Minute))
+	}
+	return nil
+}
+
+// ExpiresIn is how long a certificate file stays valid from now (negative
+// once expired).
+func ExpiresIn(certFile string, now time.Time) (time.Duration, error) {
+	cert, err := readCert(certFile)
+	if err != nil {
+		return 0, err
+	}
+	return cert.NotAfter.Sub(now), nil
 }
 
 func loadCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
@@ -232,18 +396,46 @@ func loadCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 	return cert, key, nil
 }
 
+// writePair writes the key (0600) and the certificate, each to a
+// temporary file renamed into place: a file is never half written, and
+// a running component that re-reads them sees the old file or the new.
 func writePair(certPath, keyPath string, der []byte, key *ecdsa.PrivateKey) error {
 	kder, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
+	if err := writeFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
 		return fmt.Errorf("write key: %w", err)
 	}
-	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+	if err := writeFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		return fmt.Errorf("write certificate: %w", err)
 	}
 	return nil
+}
+
+func writeFile(path string, data []byte, mode os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful rename: nothing there
+	if err := f.Chmod(mode); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func serial() *big.Int {

@@ -1,10 +1,14 @@
 package pki
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -25,7 +29,7 @@ func mustIssue(t *testing.T, dir string, opts IssueOptions) Files {
 	if err := Issue(dir, opts); err != nil {
 		t.Fatal(err)
 	}
-	cert, key := CertPaths(dir, opts.Identity.ID)
+	cert, key := PathsFor(dir, opts.Identity)
 	return Files{CA: filepath.Join(dir, "ca.pem"), Cert: cert, Key: key}
 }
 
@@ -219,5 +223,143 @@ func TestARMAndMediatorKeyUsages(t *testing.T) {
 	otherARM := mustIssue(t, dir, IssueOptions{Identity: Identity{Kind: KindARM, ID: "arm-02"}})
 	if se, _ := handshake(t, server, client(otherARM)); se == nil || !strings.Contains(se.Error(), "usage") {
 		t.Fatalf("ARM certificate as a client: %v", se)
+	}
+}
+
+// Issue never writes over the CA, nor over another identity's files
+// unless forced; the same identity is replaced (renewal); an agent's
+// files are named by its organization too.
+func TestIssueRefusesToOverwrite(t *testing.T) {
+	agent := func(org, id string) Identity { return Identity{Kind: KindAgent, ID: id, Organization: org} }
+	med := func(id string) Identity { return Identity{Kind: KindMediator, ID: id} }
+	arm := func(id string) Identity { return Identity{Kind: KindARM, ID: id} }
+	cases := []struct {
+		name   string
+		before []Identity // issued first
+		// junk writes these files (relative to the dir) with non-PEM bytes
+		junk  []string
+		issue IssueOptions
+		want  string // "" = success
+	}{
+		{name: "agent ca", issue: IssueOptions{Identity: agent("default", "ca")}, want: `id "ca" is reserved`},
+		{name: "mediator ca-key", issue: IssueOptions{Identity: med("ca-key")}, want: `id "ca-key" is reserved`},
+		{name: "arm ca, forced", issue: IssueOptions{Identity: arm("ca"), Force: true}, want: `id "ca" is reserved`},
+		{name: "mediator CA (case-insensitive file systems)", issue: IssueOptions{Identity: med("CA")}, want: `id "CA" is reserved`},
+		{name: "renewal", before: []Identity{med("dp-01")}, issue: IssueOptions{Identity: med("dp-01")}},
+		{name: "same agent id in two organizations", before: []Identity{agent("acme", "web-01")}, issue: IssueOptions{Identity: agent("globex", "web-01")}},
+		{name: "ARM over a mediator of the same id", before: []Identity{med("x-01")}, issue: IssueOptions{Identity: arm("x-01")}, want: "holds the certificate of mediator x-01, not arm x-01: refusing to overwrite it (-force replaces it)"},
+		{name: "ARM over a mediator, forced", before: []Identity{med("x-01")}, issue: IssueOptions{Identity: arm("x-01"), Force: true}},
+		{name: "a certificate over another's key", before: []Identity{med("foo")}, issue: IssueOptions{Identity: med("foo-key")}, want: "foo-key.pem exists and is not a certificate"},
+		{name: "a key over another's certificate", before: []Identity{med("foo-key")}, issue: IssueOptions{Identity: med("foo")}, want: "foo-key.pem exists and is not a private key"},
+		{name: "over a file that is not a certificate", junk: []string{"dp-02.pem"}, issue: IssueOptions{Identity: med("dp-02")}, want: "dp-02.pem exists and is not a certificate"},
+		{name: "over a key without its certificate", junk: []string{"dp-02-key.pem"}, issue: IssueOptions{Identity: med("dp-02")}, want: "dp-02-key.pem exists and is not a private key"},
+		{name: "over junk, forced", junk: []string{"dp-02.pem", "dp-02-key.pem"}, issue: IssueOptions{Identity: med("dp-02"), Force: true}},
+		{name: "negative lifetime", issue: IssueOptions{Identity: med("dp-03"), Lifetime: -time.Hour}, want: "negative"},
+		{name: "outliving the CA", issue: IssueOptions{Identity: med("dp-03"), Lifetime: CALifetime + 24*time.Hour}, want: "would outlive its CA"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			mustCA(t, dir)
+			caCert, caKey := caPaths(dir)
+			caBytes := [2][]byte{mustRead(t, caCert), mustRead(t, caKey)}
+			for _, id := range tc.before {
+				mustIssue(t, dir, IssueOptions{Identity: id})
+			}
+			for _, j := range tc.junk {
+				if err := os.WriteFile(filepath.Join(dir, j), []byte("not PEM"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			snapshot := files(t, dir)
+			err := Issue(dir, tc.issue)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Issue: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Issue: %v, want an error with %q", err, tc.want)
+			}
+			if !bytes.Equal(mustRead(t, caCert), caBytes[0]) || !bytes.Equal(mustRead(t, caKey), caBytes[1]) {
+				t.Fatal("the CA's files changed")
+			}
+			if tc.want != "" {
+				if after := files(t, dir); !maps.Equal(after, snapshot) {
+					t.Fatal("a refused Issue changed files")
+				}
+				return
+			}
+			// What was issued is a working pair of the identity asked for.
+			cert, key := PathsFor(dir, tc.issue.Identity)
+			pair, err := tls.LoadX509KeyPair(cert, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := IdentityOf(pair.Leaf)
+			if err != nil || id != tc.issue.Identity {
+				t.Fatalf("issued %+v (%v), want %+v", id, err, tc.issue.Identity)
+			}
+			// Earlier identities not replaced are intact.
+			for _, b := range tc.before {
+				if c, _ := PathsFor(dir, b); c != cert {
+					if _, err := tls.LoadX509KeyPair(PathsFor(dir, b)); err != nil {
+						t.Fatalf("%+v damaged: %v", b, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// files maps every file under dir to its contents.
+func files(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		out[p] = string(mustRead(t, p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestValidity(t *testing.T) {
+	dir := t.TempDir()
+	mustCA(t, dir)
+	now := time.Now()
+	cases := []struct {
+		name string
+		opts IssueOptions
+		want string
+	}{
+		{"valid", IssueOptions{Lifetime: 24 * time.Hour}, ""},
+		{"expired", IssueOptions{Now: now.Add(-48 * time.Hour), Lifetime: 24 * time.Hour}, "expired on"},
+		{"not valid yet", IssueOptions{Now: now.Add(72 * time.Hour), Lifetime: 24 * time.Hour}, "is not valid until"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Identity = Identity{Kind: KindAgent, ID: fmt.Sprintf("a%d", i), Organization: "o"}
+			f := mustIssue(t, dir, tc.opts)
+			err := Validity(f.Cert, now)
+			if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("Validity: %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if err := Validity(filepath.Join(dir, "missing.pem"), now); err == nil {
+		t.Fatal("a missing file is valid")
 	}
 }

@@ -21,7 +21,11 @@ const (
 	Pending   = "pending"
 	Rejected  = "rejected"
 	RateLimit = "rate_limit"
-	domain    = "sluice"
+	// DuplicateIdentity: the agent id already has a live stream from
+	// another spool (incarnation); the agent keeps its spool, backs off
+	// and retries.
+	DuplicateIdentity = "duplicate_identity"
+	domain            = "sluice"
 )
 
 // Error returns a gRPC status error with code, reason and message.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -45,6 +46,28 @@ func start(t *testing.T, name string, args ...string) *proc {
 		}
 	})
 	return p
+}
+
+// waitOutput waits until a line of p's output holds every one of parts.
+func waitOutput(t *testing.T, p *proc, within time.Duration, parts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		out := p.out.String()
+		for l := range strings.SplitSeq(out, "\n") {
+			found := true
+			for _, part := range parts {
+				found = found && strings.Contains(l, part)
+			}
+			if found {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s logged no line with %q within %s", p.name, parts, within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // kill is kill -9.
@@ -99,6 +122,8 @@ type heartbeat struct {
 	LastHeartbeat time.Time `json:"last_heartbeat"`
 	LastMediator  string    `json:"last_mediator"`
 	Stalled       string    `json:"stalled"`
+	Spool         string    `json:"spool"`
+	Duplicate     string    `json:"duplicate_identity"`
 }
 
 // heartbeatsJSON runs `sluice heartbeats -addr URL -json` and decodes it.

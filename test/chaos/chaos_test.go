@@ -130,9 +130,11 @@ type run struct {
 	t        *testing.T
 	bin      string
 	sc       scenario
+	opts     runOpts
 	dir      string
 	dataDir  string
 	logDir   string
+	grpcAddr string
 	httpAddr string
 	agent    *proc
 	mediator *proc
@@ -163,24 +165,17 @@ func newRun(t *testing.T, bin string, sc scenario, opts runOpts) *run {
 	if opts.dataDir == "" {
 		opts.dataDir = dir
 	}
-	r := &run{t: t, bin: bin, sc: sc, dir: dir, dataDir: opts.dataDir, logDir: filepath.Join(dir, "logs")}
+	r := &run{t: t, bin: bin, sc: sc, opts: opts, dir: dir, dataDir: opts.dataDir, logDir: filepath.Join(dir, "logs")}
 	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	grpcAddr, httpAddr := freePort(t), freePort(t)
-	r.httpAddr = httpAddr
+	r.grpcAddr, r.httpAddr = grpcAddr, httpAddr
 	rules, err := filepath.Abs("../../configs/rules")
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	medCfg := write("mediator.hcl", fmt.Sprintf(`
+	medCfg := r.writeFile("mediator.hcl", fmt.Sprintf(`
 mediator {
   id          = "dp-chaos"
   listen      = %q
@@ -193,34 +188,8 @@ mediator {
   %s
 }
 `, grpcAddr, httpAddr, filepath.Join(opts.dataDir, "mediator"), rules, opts.mediatorExtra))
-	agentCfg := write("agent.hcl", fmt.Sprintf(`
-agent {
-  id                 = "chaos-agent"
-  data_dir           = %q
-  mediators          = [%q]
-  insecure           = true
-  reconnect_jitter   = "200ms"
-  handshake_timeout  = "3s"
-  log_level          = "warn"
-  %s
-}
-source "file" "app" {
-  paths           = [%q]
-  log_source_type = "linux-auth"
-  poll_interval   = "50ms"
-}
-%s
-`, filepath.Join(opts.dataDir, "agent"), grpcAddr, opts.agentExtra, filepath.Join(r.logDir, "app.log*"), opts.agentSources))
-	open := func(name string) *os.File {
-		f, err := os.Create(filepath.Join(dir, name+".log"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = f.Close() })
-		return f
-	}
-	r.mediator = &proc{name: "mediator", args: []string{"mediator", "-config", medCfg}, log: open("mediator")}
-	r.agent = &proc{name: "agent", args: []string{"agent", "-config", agentCfg}, log: open("agent")}
+	r.mediator = &proc{name: "mediator", args: []string{"mediator", "-config", medCfg}, log: r.procLog("mediator")}
+	r.agent = r.agentProc("agent", filepath.Join(opts.dataDir, "agent"), r.logDir, "")
 	t.Cleanup(func() {
 		r.agent.kill9()
 		r.mediator.kill9()
@@ -232,6 +201,52 @@ source "file" "app" {
 		}
 	})
 	return r
+}
+
+// writeFile writes a file of the run's directory and returns its path.
+func (r *run) writeFile(name, content string) string {
+	p := filepath.Join(r.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	return p
+}
+
+// procLog creates the log file of the process name (name.log).
+func (r *run) procLog(name string) *os.File {
+	f, err := os.Create(filepath.Join(r.dir, name+".log"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+// agentProc makes an agent of id chaos-agent named name (its config
+// name.hcl and log name.log) with its data in dataDir, tailing
+// logDir/app.log*, with extra lines in its agent block. The run's agent is
+// one; a test may add others.
+func (r *run) agentProc(name, dataDir, logDir, extra string) *proc {
+	cfg := r.writeFile(name+".hcl", fmt.Sprintf(`
+agent {
+  id                 = "chaos-agent"
+  data_dir           = %q
+  mediators          = [%q]
+  insecure           = true
+  reconnect_jitter   = "200ms"
+  handshake_timeout  = "3s"
+  log_level          = "warn"
+  %s
+  %s
+}
+source "file" "app" {
+  paths           = [%q]
+  log_source_type = "linux-auth"
+  poll_interval   = "50ms"
+}
+%s
+`, dataDir, r.grpcAddr, r.opts.agentExtra, extra, filepath.Join(logDir, "app.log*"), r.opts.agentSources))
+	return &proc{name: name, args: []string{"agent", "-config", cfg}, log: r.procLog(name)}
 }
 
 func tail(s string, n int) string {
@@ -457,12 +472,24 @@ func (r *run) count() (int64, error) {
 	return c.Count, nil
 }
 
-// verify reads every event's id and message from the SQLite files.
+// verify reads every event's id and message from the SQLite files and
+// checks them against line(0) … line(total-1).
 func (r *run) verify(total int) (indexed, lost, dups, invented int) {
+	lines := make([]string, total)
+	for i := range lines {
+		lines[i] = line(i)
+	}
+	return r.verifyLines(lines)
+}
+
+// verifyLines checks the index against lines: indexed is the number of
+// events, lost the lines not indexed, dups the events whose id or message
+// was seen before, invented the events that are none of lines.
+func (r *run) verifyLines(lines []string) (indexed, lost, dups, invented int) {
 	t := r.t
-	want := make(map[string]int, total)
-	for i := range total {
-		want[line(i)] = 0
+	want := make(map[string]int, len(lines))
+	for _, l := range lines {
+		want[l] = 0
 	}
 	ids := map[string]bool{}
 	r.scanIndex(func(id, msg string) {
@@ -482,8 +509,8 @@ func (r *run) verify(total int) (indexed, lost, dups, invented int) {
 		want[msg] = c + 1
 	})
 	var missing []int
-	for i := range total {
-		if want[line(i)] == 0 {
+	for i, l := range lines {
+		if want[l] == 0 {
 			lost++
 			if len(missing) < 10 {
 				missing = append(missing, i)

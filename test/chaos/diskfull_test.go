@@ -147,6 +147,9 @@ func TestDiskFull(t *testing.T) {
 type mediatorStatus struct {
 	StateDepth int64  `json:"state_depth"`
 	Suspense   string `json:"suspense"`
+	// RefusedDuplicate counts streams refused because their agent id was
+	// connected from another spool.
+	RefusedDuplicate uint64 `json:"refused_duplicate_identity"`
 }
 
 func (r *run) status() (mediatorStatus, error) {

@@ -28,8 +28,8 @@ func TestEndToEndMutualTLS(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tlsBlock := func(name string) string {
-		cert, key := pki.CertPaths(pkiDir, name)
+	tlsBlock := func(id pki.Identity) string {
+		cert, key := pki.PathsFor(pkiDir, id)
 		return fmt.Sprintf("tls {\n ca_file = %q\n cert_file = %q\n key_file = %q\n}", filepath.Join(pkiDir, "ca.pem"), cert, key)
 	}
 	mcfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
@@ -41,7 +41,7 @@ mediator {
   rules       = [%q]
   index_flush = "50ms"
   %s
-}`, filepath.Join(dir, "mediator"), rulesDir, tlsBlock("dp-tls"))), "mediator.hcl")
+}`, filepath.Join(dir, "mediator"), rulesDir, tlsBlock(pki.Identity{Kind: pki.KindMediator, ID: "dp-tls"}))), "mediator.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ source "file" "auth" {
   paths           = [%q]
   log_source_type = "linux-auth"
   poll_interval   = "20ms"
-}`, filepath.Join(dir, "agent"), m.Addr(), tlsBlock("e2e-agent"), logPath)), "agent.hcl")
+}`, filepath.Join(dir, "agent"), m.Addr(), tlsBlock(pki.Identity{Kind: pki.KindAgent, ID: "e2e-agent", Organization: "acme"}), logPath)), "agent.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -277,9 +277,25 @@ type Hello struct {
 	Hostname     string                 `protobuf:"bytes,3,opt,name=hostname,proto3" json:"hostname,omitempty"`
 	Version      string                 `protobuf:"bytes,4,opt,name=version,proto3" json:"version,omitempty"`
 	// resume_seq is the first sequence the agent still holds unacknowledged.
-	ResumeSeq     uint64 `protobuf:"varint,5,opt,name=resume_seq,json=resumeSeq,proto3" json:"resume_seq,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ResumeSeq uint64 `protobuf:"varint,5,opt,name=resume_seq,json=resumeSeq,proto3" json:"resume_seq,omitempty"`
+	// incarnation identifies the agent's spool: 16 lowercase hex digits,
+	// random, made with the spool and kept in it ("" from agents older than
+	// incarnations). The mediator keeps its resend high-water mark per
+	// (organization, agent id, incarnation), so an entry is only ever
+	// acknowledged as held on the strength of its own spool's entries, and
+	// it refuses a second live stream of an agent id from another
+	// incarnation (PERMISSION_DENIED, reason duplicate_identity). It is
+	// never shown: whoever presents it shares the spool's high-water mark,
+	// so documents, logs and heartbeats name the spool by its tag, a hash
+	// of it (see Heartbeat.spool).
+	Incarnation string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	// incarnation_since is the first sequence spooled under incarnation in
+	// a spool that was made before incarnations existed (0: every entry
+	// is the incarnation's). Entries below it keep their old document ids,
+	// so a resend of what an older mediator stored is still idempotent.
+	IncarnationSince uint64 `protobuf:"varint,7,opt,name=incarnation_since,json=incarnationSince,proto3" json:"incarnation_since,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Hello) Reset() {
@@ -347,12 +363,27 @@ func (x *Hello) GetResumeSeq() uint64 {
 	return 0
 }
 
+func (x *Hello) GetIncarnation() string {
+	if x != nil {
+		return x.Incarnation
+	}
+	return ""
+}
+
+func (x *Hello) GetIncarnationSince() uint64 {
+	if x != nil {
+		return x.IncarnationSince
+	}
+	return 0
+}
+
 // Welcome accepts a stream.
 type Welcome struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	MediatorId string                 `protobuf:"bytes,1,opt,name=mediator_id,json=mediatorId,proto3" json:"mediator_id,omitempty"`
-	// held_through_seq is the highest sequence of this agent the mediator
-	// already holds durably (0 = none). The agent treats it as an Ack.
+	// held_through_seq is the highest sequence of this agent's incarnation
+	// (its spool) the mediator already holds durably (0 = none). The agent
+	// treats it as an Ack.
 	HeldThroughSeq uint64 `protobuf:"varint,2,opt,name=held_through_seq,json=heldThroughSeq,proto3" json:"held_through_seq,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
@@ -636,9 +667,18 @@ type Heartbeat struct {
 	// it moves): a mediator whose state holds entries that nothing indexes, an
 	// agent whose spool grows while its mediator acknowledges nothing. ARM
 	// raises an event when it becomes set and when it clears.
-	Stalled       string `protobuf:"bytes,9,opt,name=stalled,proto3" json:"stalled,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Stalled string `protobuf:"bytes,9,opt,name=stalled,proto3" json:"stalled,omitempty"`
+	// spool is the tag of the agent's spool incarnation (a hash of Hello's
+	// incarnation, 16 hex digits; "" for agents older than incarnations),
+	// set by the mediator that forwards the heartbeat.
+	Spool string `protobuf:"bytes,10,opt,name=spool,proto3" json:"spool,omitempty"`
+	// duplicate_identity, set by the mediator that forwards an agent's
+	// heartbeat, says that another spool presented this agent id while it
+	// had a live stream, and was refused ("" when none did lately). ARM
+	// raises Duplicate Agent Identity when it becomes set.
+	DuplicateIdentity string `protobuf:"bytes,11,opt,name=duplicate_identity,json=duplicateIdentity,proto3" json:"duplicate_identity,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Heartbeat) Reset() {
@@ -730,6 +770,20 @@ func (x *Heartbeat) GetOrganization() string {
 func (x *Heartbeat) GetStalled() string {
 	if x != nil {
 		return x.Stalled
+	}
+	return ""
+}
+
+func (x *Heartbeat) GetSpool() string {
+	if x != nil {
+		return x.Spool
+	}
+	return ""
+}
+
+func (x *Heartbeat) GetDuplicateIdentity() string {
+	if x != nil {
+		return x.DuplicateIdentity
 	}
 	return ""
 }
@@ -951,14 +1005,16 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\asuspend\x18\x04 \x01(\v2\x12.sluice.v1.SuspendH\x00R\asuspend\x121\n" +
 	"\bshutdown\x18\x05 \x01(\v2\x13.sluice.v1.ShutdownH\x00R\bshutdown\x121\n" +
 	"\bthrottle\x18\x06 \x01(\v2\x13.sluice.v1.ThrottleH\x00R\bthrottleB\x05\n" +
-	"\x03msg\"\x9b\x01\n" +
+	"\x03msg\"\xea\x01\n" +
 	"\x05Hello\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12\x1a\n" +
 	"\bhostname\x18\x03 \x01(\tR\bhostname\x12\x18\n" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x12\x1d\n" +
 	"\n" +
-	"resume_seq\x18\x05 \x01(\x04R\tresumeSeq\"T\n" +
+	"resume_seq\x18\x05 \x01(\x04R\tresumeSeq\x12 \n" +
+	"\vincarnation\x18\x06 \x01(\tR\vincarnation\x12+\n" +
+	"\x11incarnation_since\x18\a \x01(\x04R\x10incarnationSince\"T\n" +
 	"\aWelcome\x12\x1f\n" +
 	"\vmediator_id\x18\x01 \x01(\tR\n" +
 	"mediatorId\x12(\n" +
@@ -979,7 +1035,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\blast_seq\x18\x04 \x01(\x04R\alastSeq\"&\n" +
 	"\x03Ack\x12\x1f\n" +
 	"\vthrough_seq\x18\x01 \x01(\x04R\n" +
-	"throughSeq\"\xc3\x02\n" +
+	"throughSeq\"\x88\x03\n" +
 	"\tHeartbeat\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12!\n" +
 	"\fcomponent_id\x18\x02 \x01(\tR\vcomponentId\x12\x1a\n" +
@@ -990,7 +1046,10 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\vspool_depth\x18\a \x01(\x04R\n" +
 	"spoolDepth\x12\"\n" +
 	"\forganization\x18\b \x01(\tR\forganization\x12\x18\n" +
-	"\astalled\x18\t \x01(\tR\astalled\"]\n" +
+	"\astalled\x18\t \x01(\tR\astalled\x12\x14\n" +
+	"\x05spool\x18\n" +
+	" \x01(\tR\x05spool\x12-\n" +
+	"\x12duplicate_identity\x18\v \x01(\tR\x11duplicateIdentity\"]\n" +
 	"\aSuspend\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12:\n" +
 	"\vretry_after\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\n" +

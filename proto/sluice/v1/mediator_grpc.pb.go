@@ -32,7 +32,8 @@ type MediatorServiceClient interface {
 	// Connect opens the agent's stream. The first request must be a Hello;
 	// the mediator answers Welcome or ends the stream with a status:
 	// RESOURCE_EXHAUSTED (reason max_agents), UNAVAILABLE (reason suspense),
-	// UNAUTHENTICATED or PERMISSION_DENIED.
+	// UNAUTHENTICATED or PERMISSION_DENIED (reason duplicate_identity: the
+	// agent id has a live stream from another spool; back off and retry).
 	// Mid-stream the mediator may answer a batch with Throttle (over the
 	// agent's rate limit: resend it later on this same stream) and may send
 	// Suspend or Shutdown (fail over).
@@ -70,7 +71,8 @@ type MediatorServiceServer interface {
 	// Connect opens the agent's stream. The first request must be a Hello;
 	// the mediator answers Welcome or ends the stream with a status:
 	// RESOURCE_EXHAUSTED (reason max_agents), UNAVAILABLE (reason suspense),
-	// UNAUTHENTICATED or PERMISSION_DENIED.
+	// UNAUTHENTICATED or PERMISSION_DENIED (reason duplicate_identity: the
+	// agent id has a live stream from another spool; back off and retry).
 	// Mid-stream the mediator may answer a batch with Throttle (over the
 	// agent's rate limit: resend it later on this same stream) and may send
 	// Suspend or Shutdown (fail over).
