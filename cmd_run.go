@@ -250,8 +250,16 @@ func eventLine(e *event.Event) string {
 	if ce == "" {
 		ce = e.GetString(event.FieldClassification)
 	}
+	ts := e.Timestamp
+	if t, ok := e.Get(event.FieldOriginalTimestamp); ok {
+		// Filed under its collection time (the sample's lines are
+		// older than max_past_age): show the line's own time.
+		if t, ok := t.(time.Time); ok {
+			ts = t
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s  %-14s %-34s", e.Timestamp.UTC().Format("Jan 02 15:04:05"), clip(e.GetString(event.FieldHostname), 14), clip(ce, 34))
+	fmt.Fprintf(&b, "%s  %-14s %-34s", ts.UTC().Format("Jan 02 15:04:05"), clip(e.GetString(event.FieldHostname), 14), clip(ce, 34))
 	if u := e.GetString("user.name"); u != "" {
 		fmt.Fprintf(&b, " user=%s", u)
 	}

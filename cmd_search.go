@@ -104,5 +104,8 @@ func cmdSearch(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	for _, e := range s.Events {
 		fmt.Fprintln(stdout, string(e))
 	}
+	if s.Truncated {
+		fmt.Fprintf(stderr, "sluice search: %d events; more may match, but the mediator stops a search's results at max_result_bytes: narrow the query or lower -limit\n", len(s.Events))
+	}
 	return 0
 }

@@ -15,6 +15,18 @@ mediator {
   workers     = 2                            # MPE workers; default: number of CPUs
   index_batch = 20000                        # events per index write
   index_flush = "250ms"                      # longest wait before a write
+
+  # What one search or count of the API may cost:
+  search_timeout   = "10s"                   # then the index is interrupted: 503
+  max_query_bytes  = "16KiB"                 # longer query strings: 400
+  max_query_terms  = 256                     # every word of a phrase counts: 400
+  max_result_bytes = "32MiB"                 # a search's documents stop there ("truncated": true)
+
+  # Events dated more than this before now, or ahead of it, are filed under
+  # their collection time, flagged timestamp_out_of_range; their own time
+  # stays in sluice.original_timestamp. "0" turns a side off.
+  max_past_age    = "720h"
+  max_future_skew = "1h"
 }
 
 indexer "embedded" {}                        # default dir: <data_dir>/index

@@ -37,9 +37,34 @@ type SearchRequest struct {
 	Organization string
 	// Limit caps the number of events returned by Search (newest first).
 	Limit int
+	// MaxBytes caps the documents Search returns, in bytes: it stops
+	// after the document that reaches it (0: no cap), so one search
+	// holds about that much, whatever Limit and the documents' sizes.
+	MaxBytes int64
+	// Limits bound the query string; zero fields take the parser's
+	// defaults.
+	Limits QueryLimits
 }
 
-// Searcher answers queries over stored events.
+// QueryLimits bound what parsing and running one query string may cost.
+// A query over them is refused before any index work with a
+// *query.LimitError, which wraps ErrBadQuery.
+type QueryLimits struct {
+	// MaxBytes is the longest query string accepted.
+	MaxBytes int
+	// MaxTerms is the most terms a query may have. Every word of a
+	// phrase or full-text term counts (the full-text index looks each
+	// one up, and a phrase's cost grows faster than its length), as
+	// does every wildcard character; a field term or a range is one.
+	MaxTerms int
+}
+
+// Searcher answers queries over stored events. Both methods stop when ctx
+// ends: the work in the index is abandoned, not left running, and an
+// expired deadline is returned as an error that wraps
+// context.DeadlineExceeded (the caller's deadline, or the backend's own
+// timeout derived from it), so that callers answer "too slow" rather
+// than "failed".
 type Searcher interface {
 	// Search returns matching events as their JSON documents, newest first.
 	Search(ctx context.Context, req SearchRequest) ([]json.RawMessage, error)

@@ -17,6 +17,9 @@ import (
 // SearchResponse is the body of GET /v1/search.
 type SearchResponse struct {
 	Events []json.RawMessage `json:"events"`
+	// Truncated is set when the events stopped at max_result_bytes
+	// rather than at the limit or the last match.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // CountResponse is the body of GET /v1/count.
@@ -54,6 +57,9 @@ type StatusResponse struct {
 	// RefusedDuplicateIdentity counts the streams refused because their
 	// agent id was connected from another spool.
 	RefusedDuplicateIdentity uint64 `json:"refused_duplicate_identity"`
+	// OutOfRange counts events filed under their collection time, their
+	// own being outside max_past_age / max_future_skew.
+	OutOfRange uint64 `json:"timestamps_out_of_range"`
 }
 
 // maxSearchLimit caps how many events one search returns.
@@ -136,15 +142,22 @@ func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if !scopeSearch(w, r, &req) {
 		return
 	}
-	events, err := m.index.Search(r.Context(), req)
+	m.boundSearch(&req)
+	ctx, cancel := m.searchContext(r)
+	defer cancel()
+	events, err := m.index.Search(ctx, req)
 	if err != nil {
-		writeQueryError(w, err)
+		m.writeSearchError(w, r, err)
 		return
 	}
 	if events == nil {
 		events = []json.RawMessage{}
 	}
-	writeJSON(w, http.StatusOK, SearchResponse{Events: events})
+	var size int64
+	for _, e := range events {
+		size += int64(len(e))
+	}
+	writeJSON(w, http.StatusOK, SearchResponse{Events: events, Truncated: truncated(req, len(events), size)})
 }
 
 func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
@@ -156,9 +169,12 @@ func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 	if !scopeSearch(w, r, &req) {
 		return
 	}
-	n, err := m.index.Count(r.Context(), req)
+	m.boundSearch(&req)
+	ctx, cancel := m.searchContext(r)
+	defer cancel()
+	n, err := m.index.Count(ctx, req)
 	if err != nil {
-		writeQueryError(w, err)
+		m.writeSearchError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, CountResponse{Count: n})
@@ -307,14 +323,6 @@ func (m *Mediator) handleDeadLetterReplay(w http.ResponseWriter, r *http.Request
 	}
 	m.logger.Info("dead letters replayed", "indexed", indexed, "remaining", remaining)
 	writeJSON(w, http.StatusOK, ReplayResponse{Indexed: indexed, Remaining: remaining})
-}
-
-func writeQueryError(w http.ResponseWriter, err error) {
-	code := http.StatusInternalServerError
-	if errors.Is(err, indexer.ErrBadQuery) {
-		code = http.StatusBadRequest
-	}
-	writeJSON(w, code, errorResponse{err.Error()})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/sluicehq/sluice/indexer/elastic"
+	"github.com/sluicehq/sluice/indexer/query"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
@@ -113,6 +114,22 @@ type Config struct {
 	// `sluice config validate` and the start-up permission check.
 	Files []hclconf.FileRef
 
+	// What one search or count of the API may cost: its time (the index
+	// is interrupted at it: 503), its query string's size and terms
+	// (400), and the bytes of the documents a search returns (it stops
+	// there, saying so).
+	SearchTimeout  time.Duration
+	MaxQueryBytes  int
+	MaxQueryTerms  int
+	MaxResultBytes int64
+
+	// The window of event times the index files events under, around
+	// the mediator's clock: an event more than MaxPastAge older or
+	// MaxFutureSkew newer keeps its time in sluice.original_timestamp,
+	// is flagged and filed under its collection time. 0 turns a side off.
+	MaxPastAge    time.Duration
+	MaxFutureSkew time.Duration
+
 	// ARM is the heartbeat service's gRPC address ("" = none).
 	ARM string
 	// ARMInterval is how often the mediator reports heartbeats to ARM.
@@ -172,6 +189,21 @@ const (
 	// raising it there needs no change here, and bounds what one hostile
 	// line costs the MPE.
 	DefaultMaxLineBytes = 1 << 20
+	// DefaultSearchTimeout stops a search well before a person gives up
+	// on it, and before the sluice search client's 60 s.
+	DefaultSearchTimeout = 10 * time.Second
+	// DefaultMaxResultBytes is 60,000 typical documents: far more than a
+	// person reads, a small share of memory_limit even encoded.
+	DefaultMaxResultBytes = 32 << 20
+	// DefaultMaxPastAge files a month of late events under their own
+	// days (an agent that was off for weeks, files read for the first
+	// time); older ones, and a sender spraying dates, would each make a
+	// day file. Until the index has a retention setting this is the
+	// horizon.
+	DefaultMaxPastAge = 30 * 24 * time.Hour
+	// DefaultMaxFutureSkew allows for clocks a little ahead and time
+	// zones written wrong by up to an hour.
+	DefaultMaxFutureSkew = time.Hour
 )
 
 // Upper bounds of byte-size settings: beyond them a value is a typo (a
@@ -226,6 +258,12 @@ type mediatorBlock struct {
 	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
 	MaxHTTPConns       *int     `hcl:"max_http_connections,optional"`
 	MaxHTTPConnsAddr   *int     `hcl:"max_http_connections_per_address,optional"`
+	SearchTimeout      string   `hcl:"search_timeout,optional"`
+	MaxQueryBytes      string   `hcl:"max_query_bytes,optional"`
+	MaxQueryTerms      *int     `hcl:"max_query_terms,optional"`
+	MaxResultBytes     string   `hcl:"max_result_bytes,optional"`
+	MaxPastAge         string   `hcl:"max_past_age,optional"`
+	MaxFutureSkew      string   `hcl:"max_future_skew,optional"`
 
 	TLS       *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
@@ -261,6 +299,12 @@ type mediatorBlock struct {
 	MaxHTTPConnsRange       hcl.Range `hcl:"max_http_connections,attr_range"`
 	MaxHTTPConnsAddrRange   hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
 	RevokedFileRange        hcl.Range `hcl:"revoked_file,attr_range"`
+	SearchTimeoutRange      hcl.Range `hcl:"search_timeout,attr_range"`
+	MaxQueryBytesRange      hcl.Range `hcl:"max_query_bytes,attr_range"`
+	MaxQueryTermsRange      hcl.Range `hcl:"max_query_terms,attr_range"`
+	MaxResultBytesRange     hcl.Range `hcl:"max_result_bytes,attr_range"`
+	MaxPastAgeRange         hcl.Range `hcl:"max_past_age,attr_range"`
+	MaxFutureSkewRange      hcl.Range `hcl:"max_future_skew,attr_range"`
 }
 
 type httpTLSBlock struct {
@@ -415,6 +459,7 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		sizeSetting{name: "suspense_min_free", val: m.SuspenseMinFree, rng: m.SuspenseMinFreeRange, def: DefaultSuspenseMinFree, max: maxDiskBytes, dst: &cfg.SuspenseMinFree},
 		sizeSetting{name: "memory_limit", val: m.MemoryLimit, rng: m.MemoryLimitRange, def: DefaultMemoryLimit, min: 64 << 20, max: maxMemoryBytes, zeroOff: true, dst: &cfg.MemoryLimit},
 	)...)
+	errs = append(errs, m.costs(cfg)...)
 
 	cfg.Indexer = IndexerConfig{Kind: "embedded"}
 	switch len(fs.Indexer) {
@@ -445,6 +490,29 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
 	}
 	return cfg, errs
+}
+
+// costs reads what one search may cost and the window of event times.
+func (m *mediatorBlock) costs(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	errs = append(errs, durationSettings(
+		durationSetting{name: "search_timeout", val: m.SearchTimeout, rng: m.SearchTimeoutRange, def: DefaultSearchTimeout, dst: &cfg.SearchTimeout},
+		durationSetting{name: "max_past_age", val: m.MaxPastAge, rng: m.MaxPastAgeRange, def: DefaultMaxPastAge, dst: &cfg.MaxPastAge, zeroOff: true},
+		durationSetting{name: "max_future_skew", val: m.MaxFutureSkew, rng: m.MaxFutureSkewRange, def: DefaultMaxFutureSkew, dst: &cfg.MaxFutureSkew, zeroOff: true},
+	)...)
+	if m.SearchTimeout != "" && cfg.SearchTimeout > time.Hour {
+		errs = append(errs, hclconf.Errorf(m.SearchTimeoutRange, "search_timeout must be at most 1h"))
+	}
+	var queryBytes int64
+	errs = append(errs, sizeSettings(
+		sizeSetting{name: "max_query_bytes", val: m.MaxQueryBytes, rng: m.MaxQueryBytesRange, def: query.DefaultMaxBytes, min: 1 << 10, max: query.MaxBytesCeiling, dst: &queryBytes},
+		sizeSetting{name: "max_result_bytes", val: m.MaxResultBytes, rng: m.MaxResultBytesRange, def: DefaultMaxResultBytes, min: 64 << 10, max: 1 << 30, dst: &cfg.MaxResultBytes},
+	)...)
+	cfg.MaxQueryBytes = int(queryBytes)
+	errs = append(errs, intSettings(
+		intSetting{"max_query_terms", m.MaxQueryTerms, m.MaxQueryTermsRange, query.DefaultMaxTerms, 1, query.MaxTermsCeiling, &cfg.MaxQueryTerms},
+	)...)
+	return errs
 }
 
 // intSetting is an optional integer attribute with its default and range.

@@ -71,6 +71,8 @@ type Mediator struct {
 	pipeline   *pipeline
 	// stall is the pipeline stall watch's verdict.
 	stall stallReport
+	// slowSearches limits the log of searches stopped at search_timeout.
+	slowSearches logging.Limiter
 
 	grpcLis net.Listener
 	httpLis net.Listener
@@ -104,6 +106,7 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		logger.Warn("configuration: " + w.Error())
 	}
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	rules, err := newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules"))
 	if err != nil {
@@ -295,8 +298,10 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		gate:       newOrgGate(parkBackoff),
 		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
+		window:     timeWindow{past: cfg.MaxPastAge, future: cfg.MaxFutureSkew},
 		readState:  m.state.q.Read,
 	}
+	m.pipeline.outOfRangeLog.Every = time.Minute
 	return m, nil
 }
 
@@ -345,6 +350,7 @@ func (m *Mediator) Status() StatusResponse {
 		Stalls:          m.stall.count.Load(),
 		Pipeline:        m.pipelineState(),
 		DeadLetter:      m.dead.len(),
+		OutOfRange:      m.pipeline.outOfRange.Load(),
 		LastError:       le,
 
 		RefusedDuplicateIdentity: m.registry.duplicatesRefused(),

@@ -15,6 +15,7 @@ import (
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -47,6 +48,14 @@ type pipeline struct {
 	// maxLine cuts longer lines (the agent's own limit can be raised or
 	// bypassed by a hostile sender); 0 = no limit.
 	maxLine int
+	// window is the range of event times the index files events under;
+	// clock is the time it is measured from (time.Now; tests set it).
+	window timeWindow
+	clock  func() time.Time
+	// outOfRange counts events filed under their collection time;
+	// outOfRangeLog limits the log of them.
+	outOfRange    atomic.Uint64
+	outOfRangeLog logging.Limiter
 	// readState reads state for the dispatcher (state.q.Read; tests put
 	// a failing read in its place).
 	readState func(from uint64, max int, maxBytes int) ([]queue.Record, error)
@@ -381,8 +390,44 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	return buf
 }
 
-// process runs one entry through the MPE.
-func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) (res []*event.Event) {
+// process runs one entry through the MPE and files the events whose time
+// is outside the window under their collection time.
+func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) []*event.Event {
+	res := p.parseEntry(rs, o, out)
+	if p.window == (timeWindow{}) {
+		return res
+	}
+	now := time.Now()
+	if p.clock != nil {
+		now = p.clock()
+	}
+	collected := collectedAt(o.entry)
+	for _, ev := range res {
+		if !p.window.clamp(ev, collected, now) {
+			continue
+		}
+		p.outOfRange.Add(1)
+		if n := p.outOfRangeLog.Allow(now); n >= 0 {
+			orig, _ := ev.Get(event.FieldOriginalTimestamp)
+			p.logger.Warn("event time outside max_past_age / max_future_skew: filed under its collection time, flagged "+event.FlagTimestampOutOfRange,
+				logging.Suppressed([]any{"agent", o.agent, "organization", o.org, "seq", o.entry.GetSeq(), "event_time", orig, "filed_at", ev.Timestamp}, n)...)
+		}
+	}
+	return res
+}
+
+// collectedAt is the entry's collection time, zero when the sender left
+// it out. (The protobuf's own AsTime makes that 1970, which the MPE would
+// take for the line's time and the window would flag.)
+func collectedAt(e *sluicev1.LogEntry) time.Time {
+	if e.GetCollectedAt() == nil {
+		return time.Time{}
+	}
+	return e.GetCollectedAt().AsTime()
+}
+
+// parseEntry runs one entry through the MPE.
+func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (res []*event.Event) {
 	e := o.entry
 	raw, truncated, origLen := e.GetRaw(), e.GetTruncated(), int(e.GetOriginalLength())
 	if p.maxLine > 0 && len(raw) > p.maxLine {
@@ -400,7 +445,7 @@ func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) (res [
 		Organization:   o.org,
 		Mediator:       p.mediatorID,
 		Seq:            e.GetSeq(),
-		Collected:      e.GetCollectedAt().AsTime(),
+		Collected:      collectedAt(e),
 		Truncated:      truncated,
 		OriginalLength: origLen,
 	}
@@ -410,10 +455,14 @@ func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) (res [
 		if r := recover(); r != nil {
 			p.errors.Add(1)
 			p.logger.Error("MPE panicked on an entry; keeping it as an error event", "agent", in.Agent, "seq", in.Seq, "panic", r)
+			ts := in.Collected
+			if ts.IsZero() {
+				ts = time.Now().UTC()
+			}
 			ev := &event.Event{
 				ID:           event.SpoolDocID(in.Agent, in.Spool, in.Seq),
 				Organization: in.Organization,
-				Timestamp:    in.Collected,
+				Timestamp:    ts,
 				Message:      string(in.Raw),
 			}
 			ev.Set(event.FieldClassification, event.ClassificationUnknown)

@@ -46,7 +46,7 @@ var engineOwned = map[string]bool{
 	event.FieldLogSourceType: true, event.FieldLogSource: true, event.FieldAgent: true,
 	event.FieldMediator: true, event.FieldOrganization: true, event.FieldSeq: true,
 	event.FieldFlags: true, event.FieldCollected: true, event.FieldOriginalLength: true,
-	FieldPanicRule: true,
+	FieldPanicRule: true, event.FieldOriginalTimestamp: true,
 }
 
 // decodeJSON reads line as a JSON object into ev.

@@ -233,7 +233,7 @@ func TestIntelAndPriority(t *testing.T) {
 
 func TestJSONSource(t *testing.T) {
 	rs, _ := loadProcessRules(t, LoadOptions{})
-	line := `{"@timestamp":"2024-05-01T10:00:00Z","message":"An account was logged on.","winlog":{"event_id":4624,"time_created":"2024-05-01T09:59:58.5Z","event_data":{"TargetUserName":"carol","IpAddress":"-"},"keywords":["Audit Success"],"records":[{"a":1}]},"sluice":{"rule":"forged","arm":{"x":"kept"}},"count":3,"ratio":0.5,"ok":true}`
+	line := `{"@timestamp":"2024-05-01T10:00:00Z","message":"An account was logged on.","winlog":{"event_id":4624,"time_created":"2024-05-01T09:59:58.5Z","event_data":{"TargetUserName":"carol","IpAddress":"-"},"keywords":["Audit Success"],"records":[{"a":1}]},"sluice":{"rule":"forged","original_timestamp":"1999-01-01T00:00:00Z","arm":{"x":"kept"}},"count":3,"ratio":0.5,"ok":true}`
 	ev := rs.Parse(&Entry{Raw: []byte(line), LogSourceType: "json", Agent: "ag", Collected: collectedAt})
 	for k, want := range map[string]string{
 		"user.name":              "carol",
@@ -249,6 +249,9 @@ func TestJSONSource(t *testing.T) {
 		fieldOriginal:            line,
 		"source.ip":              "", // "-" is not copied
 		event.FieldLogSourceType: "json",
+		// Only the mediator sets it (on an event it files under its
+		// collection time): a document cannot forge it.
+		event.FieldOriginalTimestamp: "",
 	} {
 		if got := ev.GetString(k); got != want {
 			t.Errorf("%s = %q, want %q", k, got, want)

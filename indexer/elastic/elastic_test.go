@@ -10,12 +10,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/indexer/query"
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
 )
@@ -438,4 +440,113 @@ func TestIndexNames(t *testing.T) {
 			t.Errorf("prefix %q accepted", bad)
 		}
 	}
+}
+
+// searchServer answers _search with body (after wait), recording the
+// timeout parameter of each request.
+func searchServer(t *testing.T, wait time.Duration, body string) (*httptest.Server, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	var timeouts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/":
+			fmt.Fprint(w, `{"version":{"number":"8.19.0"}}`)
+		case strings.HasPrefix(r.URL.Path, "/_index_template/"):
+			fmt.Fprint(w, `{"acknowledged":true}`)
+		case strings.HasSuffix(r.URL.Path, "/_search"):
+			// Read the body, so that the server notices a client
+			// that gives up.
+			_, _ = io.Copy(io.Discard, r.Body)
+			mu.Lock()
+			timeouts = append(timeouts, r.URL.Query().Get("timeout"))
+			mu.Unlock()
+			select {
+			case <-time.After(wait):
+			case <-r.Context().Done():
+				return
+			}
+			fmt.Fprint(w, body)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &timeouts
+}
+
+// TestSearchCost checks the bounds of one search on Elasticsearch: the
+// caller's deadline is sent as the cluster's search timeout, a search
+// the cluster stopped at it (timed_out) or that outlives it ends with
+// context.DeadlineExceeded, the documents returned stop at MaxBytes, and
+// a query over its limits is refused before anything is sent.
+func TestSearchCost(t *testing.T) {
+	hits := `{"timed_out":false,"hits":{"total":{"value":3},"hits":[{"_source":{"n":"1111111111"}},{"_source":{"n":"2222222222"}},{"_source":{"n":"3333333333"}}]}}`
+	t.Run("deadline becomes the search timeout", func(t *testing.T) {
+		srv, timeouts := searchServer(t, 0, hits)
+		x := openTest(t, srv.URL, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		docs, err := x.Search(ctx, indexer.SearchRequest{Query: "*"})
+		if err != nil || len(docs) != 3 {
+			t.Fatalf("Search = %d documents, %v", len(docs), err)
+		}
+		if _, err := x.Search(context.Background(), indexer.SearchRequest{Query: "*"}); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := strconv.Atoi(strings.TrimSuffix((*timeouts)[0], "ms"))
+		if err != nil || ms <= 9000 || ms > 10000 || (*timeouts)[1] != "" {
+			t.Fatalf("timeout parameters %q, want about 10000ms, then none without a deadline", *timeouts)
+		}
+	})
+	t.Run("timed out on the cluster", func(t *testing.T) {
+		srv, _ := searchServer(t, 0, `{"timed_out":true,"hits":{"total":{"value":1},"hits":[{"_source":{}}]}}`)
+		x := openTest(t, srv.URL, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := x.Search(ctx, indexer.SearchRequest{Query: "*"}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Search = %v, want context.DeadlineExceeded", err)
+		}
+		if _, err := x.Count(ctx, indexer.SearchRequest{Query: "*"}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Count = %v, want context.DeadlineExceeded", err)
+		}
+	})
+	t.Run("cluster slower than the deadline", func(t *testing.T) {
+		srv, _ := searchServer(t, 30*time.Second, hits)
+		x := openTest(t, srv.URL, nil)
+		if err := x.Check(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := x.Search(ctx, indexer.SearchRequest{Query: "*"})
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 10*time.Second {
+			t.Fatalf("Search = %v after %v, want context.DeadlineExceeded at the deadline", err, time.Since(start))
+		}
+	})
+	t.Run("byte budget", func(t *testing.T) {
+		srv, _ := searchServer(t, 0, hits)
+		x := openTest(t, srv.URL, nil)
+		for budget, want := range map[int64]int{0: 3, 1: 1, 18: 1, 19: 2, 36: 2, 37: 3} {
+			docs, err := x.Search(context.Background(), indexer.SearchRequest{Query: "*", MaxBytes: budget})
+			if err != nil || len(docs) != want {
+				t.Errorf("MaxBytes %d: %d documents (%v), want %d", budget, len(docs), err, want)
+			}
+		}
+	})
+	t.Run("query limits", func(t *testing.T) {
+		srv, timeouts := searchServer(t, 0, hits)
+		x := openTest(t, srv.URL, nil)
+		huge := `"` + strings.TrimSpace(strings.Repeat("failed ", 100_000)) + `"`
+		var le *query.LimitError
+		if _, err := x.Search(context.Background(), indexer.SearchRequest{Query: huge}); !errors.As(err, &le) || !errors.Is(err, indexer.ErrBadQuery) {
+			t.Fatalf("Search of a 100,000-word phrase = %v, want a LimitError", err)
+		}
+		if len(*timeouts) != 0 {
+			t.Fatal("the query was sent")
+		}
+	})
 }

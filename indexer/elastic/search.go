@@ -33,8 +33,15 @@ func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.R
 		return nil, err
 	}
 	out := make([]json.RawMessage, 0, len(res.Hits.Hits))
+	var size int64
 	for _, h := range res.Hits.Hits {
+		if req.MaxBytes > 0 && size >= req.MaxBytes {
+			// As the embedded index: the document that reaches the
+			// budget is the last. The response itself was read whole.
+			break
+		}
 		out = append(out, h.Source)
+		size += int64(len(h.Source))
 	}
 	return out, nil
 }
@@ -73,8 +80,15 @@ func (x *Index) search(ctx context.Context, req indexer.SearchRequest, body map[
 	if req.Organization != "" {
 		pattern = x.orgPrefix(req.Organization) + "*"
 	}
-	status, resp, err := x.do(ctx, http.MethodPost, "/"+pattern+"/_search", b,
-		map[string]string{"ignore_unavailable": "true", "allow_no_indices": "true"})
+	params := map[string]string{"ignore_unavailable": "true", "allow_no_indices": "true"}
+	if dl, ok := ctx.Deadline(); ok {
+		// The caller's deadline becomes the cluster's own search timeout,
+		// so the shards stop working on it too instead of only this
+		// client giving up. A URL parameter: servers that speak the API
+		// differ on the body's "timeout" (ZincSearch wants a number).
+		params["timeout"] = fmt.Sprintf("%dms", max(1, time.Until(dl).Milliseconds()))
+	}
+	status, resp, err := x.do(ctx, http.MethodPost, "/"+pattern+"/_search", b, params)
 	if err != nil {
 		return fmt.Errorf("elasticsearch search: %w", err)
 	}
@@ -91,6 +105,14 @@ func (x *Index) search(ctx context.Context, req indexer.SearchRequest, body map[
 		}
 		return fmt.Errorf("elasticsearch search: HTTP %d: %s", status, errorReason(resp))
 	}
+	var timedOut struct {
+		TimedOut bool `json:"timed_out"`
+	}
+	if err := json.Unmarshal(resp, &timedOut); err == nil && timedOut.TimedOut {
+		// Elasticsearch answers with what the shards found in time:
+		// an incomplete answer, reported as the deadline it is.
+		return fmt.Errorf("elasticsearch search: the cluster stopped at its timeout (%s): %w", params["timeout"], context.DeadlineExceeded)
+	}
 	if err := json.Unmarshal(resp, into); err != nil {
 		return fmt.Errorf("elasticsearch search response: %w", err)
 	}
@@ -104,7 +126,7 @@ func (x *Index) search(ctx context.Context, req indexer.SearchRequest, body map[
 // is an exact term, wildcards are wildcard queries, ranges are range
 // queries, and Since/Until filter @timestamp.
 func Query(req indexer.SearchRequest) (map[string]any, error) {
-	n, err := query.Parse(req.Query)
+	n, err := query.ParseLimits(req.Query, req.Limits)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,10 @@ func (x *Index) template() map[string]any {
 						"flags":           kw,
 						"collected":       date,
 						"original_length": long,
+						// Set by the mediator on an event filed under
+						// its collection time (max_past_age,
+						// max_future_skew).
+						"original_timestamp": date,
 					}),
 				},
 			},

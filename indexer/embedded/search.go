@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -167,7 +168,7 @@ type plan struct {
 }
 
 func (x *Index) plan(req indexer.SearchRequest) (*plan, error) {
-	ast, err := query.Parse(req.Query)
+	ast, err := query.ParseLimits(req.Query, req.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -259,9 +260,10 @@ func (x *Index) searchWhere(ctx context.Context, p *plan, part partition) (*wher
 }
 
 // Search returns the events matching req as their stored JSON documents,
-// newest first: at most req.Limit (default 100, at most Config.MaxLimit).
-// Since is inclusive, Until exclusive. Query errors wrap
-// indexer.ErrBadQuery.
+// newest first: at most req.Limit (default 100, at most Config.MaxLimit),
+// and no more once they total req.MaxBytes. Since is inclusive, Until
+// exclusive. Query errors wrap indexer.ErrBadQuery; ctx ending interrupts
+// SQLite and returns ctx.Err().
 func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.RawMessage, error) {
 	p, err := x.plan(req)
 	if err != nil {
@@ -272,49 +274,104 @@ func (x *Index) Search(ctx context.Context, req indexer.SearchRequest) ([]json.R
 		limit = DefaultSearchLimit
 	}
 	limit = min(limit, x.cfg.MaxLimit)
-
-	type hit struct {
-		ts  int64
-		doc json.RawMessage
+	budget := req.MaxBytes
+	if budget <= 0 {
+		budget = math.MaxInt64
 	}
+
 	var out []json.RawMessage
+	var size int64 // of out's documents
 	// Days are disjoint in time: visit them newest first and stop once
-	// the limit is reached. Files of the same day (one per organization)
-	// are merged by time.
-	for i := 0; i < len(p.parts) && len(out) < limit; {
+	// the limit or the byte budget is reached. Files of the same day (one
+	// per organization) are merged by time.
+	for i := 0; i < len(p.parts) && len(out) < limit && size < budget; {
 		j := i
 		for j < len(p.parts) && p.parts[j].day == p.parts[i].day {
 			j++
 		}
-		want := limit - len(out)
-		var hits []hit
+		h := hits{want: limit - len(out), budget: budget - size}
 		for _, part := range p.parts[i:j] {
 			w, err := x.searchWhere(ctx, p, part)
 			if err != nil {
 				return nil, err
 			}
-			q, args := p.sql(w, "SELECT ts, docs.doc", true, part, " ORDER BY ts DESC, events.rowid DESC LIMIT ?", want)
+			q, args := p.sql(w, "SELECT ts, docs.doc", true, part, " ORDER BY ts DESC, events.rowid DESC LIMIT ?", h.want)
+			var read int64 // bytes read from this file
 			err = x.query(ctx, part, q, args, func(rows *sql.Rows) error {
-				var h hit
+				if read >= h.budget {
+					// Rows come newest first: the rest of this
+					// file is older than documents that already
+					// fill the budget.
+					return errEnough
+				}
+				var e hit
 				var doc []byte
-				if err := rows.Scan(&h.ts, &doc); err != nil {
+				if err := rows.Scan(&e.ts, &doc); err != nil {
 					return err
 				}
-				h.doc = json.RawMessage(doc)
-				hits = append(hits, h)
+				e.doc = json.RawMessage(doc)
+				read += int64(len(doc))
+				h.add(e)
 				return nil
 			})
-			if err != nil {
+			if err != nil && !errors.Is(err, errEnough) {
 				return nil, err
 			}
+			h.trim(false)
 		}
-		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(b.ts, a.ts) })
-		for _, h := range hits[:min(len(hits), want)] {
-			out = append(out, h.doc)
+		h.trim(true)
+		for _, e := range h.list {
+			out = append(out, e.doc)
+			size += int64(len(e.doc))
 		}
 		i = j
 	}
 	return out, nil
+}
+
+// errEnough ends reading a file's rows early.
+var errEnough = errors.New("enough rows")
+
+// hit is a search result before the merge.
+type hit struct {
+	ts  int64
+	doc json.RawMessage
+}
+
+// hits collects one day's results from the files of several
+// organizations. Each file gives its newest rows, up to want and budget
+// bytes; keeping them all would hold one budget per organization, so
+// they are cut back to the newest want within budget (the document that
+// reaches the budget included) whenever they hold twice that: what is
+// cut is older than enough kept documents, and no later file can bring
+// it back. One search holds at most about twice its budget.
+type hits struct {
+	want   int
+	budget int64
+	list   []hit
+	bytes  int64
+}
+
+func (h *hits) add(e hit) {
+	h.list = append(h.list, e)
+	h.bytes += int64(len(e.doc))
+}
+
+// trim cuts the list back to what the search can still return, when it
+// holds more than twice that (or always, with final), newest first.
+func (h *hits) trim(final bool) {
+	if !final && len(h.list) <= 2*h.want && h.bytes <= 2*min(h.budget, math.MaxInt64/2) {
+		return
+	}
+	slices.SortStableFunc(h.list, func(a, b hit) int { return cmp.Compare(b.ts, a.ts) })
+	var n int
+	var size int64
+	for n < len(h.list) && n < h.want && size < h.budget {
+		size += int64(len(h.list[n].doc))
+		n++
+	}
+	clear(h.list[n:]) // let the cut documents go
+	h.list, h.bytes = h.list[:n], size
 }
 
 // Count returns the number of events matching req, summed over the day

@@ -34,6 +34,7 @@ package query
 import (
 	"math"
 	"strings"
+	"unicode"
 )
 
 // FieldTimestamp is the field whose ranges are time ranges.
@@ -120,6 +121,67 @@ func (*Not) node()      {}
 func (*Term) node()     {}
 func (*Wildcard) node() {}
 func (*Range) node()    {}
+
+// Terms returns what n costs against indexer.QueryLimits.MaxTerms: a
+// full-text term counts each of its words (as the full-text index splits
+// them: runs of letters and digits) and at least 1, a wildcard each
+// wildcard character and each word (full text) or run of literal text
+// (fields), any other field term or range 1.
+func Terms(n Node) int {
+	switch x := n.(type) {
+	case *And:
+		return sumTerms(x.Nodes)
+	case *Or:
+		return sumTerms(x.Nodes)
+	case *Not:
+		return Terms(x.Node)
+	case *Term:
+		if IsFullText(x.Field) {
+			return max(1, Words(x.Value))
+		}
+		return 1
+	case *Wildcard:
+		n := 0
+		for _, s := range x.Segments() {
+			switch {
+			case s.Wild != 0:
+				n++
+			case IsFullText(x.Field):
+				n += Words(s.Literal)
+			default:
+				n++
+			}
+		}
+		return max(1, n)
+	case *Range:
+		return 1
+	}
+	return 0
+}
+
+func sumTerms(nodes []Node) int {
+	n := 0
+	for _, c := range nodes {
+		n += Terms(c)
+	}
+	return n
+}
+
+// Words counts the words of s as SQLite's unicode61 tokenizer (the
+// embedded index's full text) splits them: maximal runs of letters,
+// numbers and private-use characters.
+func Words(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
 
 // IsFullText reports whether field names the message full text.
 func IsFullText(field string) bool { return field == "" || field == FieldMessage }

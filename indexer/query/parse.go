@@ -20,6 +20,55 @@ const (
 	maxField   = 256
 )
 
+// Defaults and ceilings of indexer.QueryLimits. A zero limit takes the
+// default; configurations may raise a limit up to its ceiling.
+//
+// Terms are what a query costs: the full-text index reads a posting list
+// per word of a phrase, and SQLite's FTS5 evaluates a long phrase in
+// time that grows faster than its length (on 100,000 events, a phrase
+// of 300 common words took 0.9 s of CPU, 1,000 words 6 s, 3,000 words
+// 80 s, and 100,000 words would run for hours). A query typed or pasted
+// by hand has a few dozen.
+const (
+	DefaultMaxBytes = 16 << 10
+	DefaultMaxTerms = 256
+	MaxBytesCeiling = 1 << 20
+	MaxTermsCeiling = 1024
+)
+
+// LimitError is a query over one of its limits (indexer.QueryLimits). It
+// wraps indexer.ErrBadQuery, so that callers answer 400 without knowing
+// this package, and says which limit, so that they can name the setting
+// that raises it.
+type LimitError struct {
+	// Limit is LimitBytes or LimitTerms.
+	Limit string
+	// Max is the limit's value.
+	Max int
+	// Got is the query's size in bytes (LimitBytes), or the terms
+	// counted when parsing stopped, more than Max (LimitTerms).
+	Got int
+	// Pos is the byte offset where the query went over the limit.
+	Pos int
+}
+
+// What a LimitError is about.
+const (
+	LimitBytes = "bytes"
+	LimitTerms = "terms"
+)
+
+// Error implements error.
+func (e *LimitError) Error() string {
+	if e.Limit == LimitBytes {
+		return fmt.Sprintf("%v: query is %d bytes, more than the %d allowed", indexer.ErrBadQuery, e.Got, e.Max)
+	}
+	return fmt.Sprintf("%v: query has more than %d terms (every word of a phrase counts; over at position %d)", indexer.ErrBadQuery, e.Max, e.Pos)
+}
+
+// Unwrap makes errors.Is(err, indexer.ErrBadQuery) true.
+func (e *LimitError) Unwrap() error { return indexer.ErrBadQuery }
+
 // Error is a query that does not parse. It wraps indexer.ErrBadQuery so
 // that callers can answer 400 without knowing this package.
 type Error struct {
@@ -36,10 +85,25 @@ func (e *Error) Error() string {
 // Unwrap makes errors.Is(err, indexer.ErrBadQuery) true.
 func (e *Error) Unwrap() error { return indexer.ErrBadQuery }
 
-// Parse parses a query string. The empty query and "*" give MatchAll.
-// Errors are *Error and wrap indexer.ErrBadQuery.
-func Parse(s string) (Node, error) {
-	p := &parser{s: s}
+// Parse parses a query string within the default limits. The empty query
+// and "*" give MatchAll. Errors are *Error or *LimitError and wrap
+// indexer.ErrBadQuery.
+func Parse(s string) (Node, error) { return ParseLimits(s, indexer.QueryLimits{}) }
+
+// ParseLimits is Parse within lim (zero fields: the defaults). The size
+// is checked before anything else and terms as they are read, so an
+// oversized query costs no more than the limits allow.
+func ParseLimits(s string, lim indexer.QueryLimits) (Node, error) {
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = DefaultMaxBytes
+	}
+	if lim.MaxTerms <= 0 {
+		lim.MaxTerms = DefaultMaxTerms
+	}
+	if len(s) > lim.MaxBytes {
+		return nil, &LimitError{Limit: LimitBytes, Max: lim.MaxBytes, Got: len(s), Pos: lim.MaxBytes}
+	}
+	p := &parser{s: s, maxTerms: lim.MaxTerms}
 	p.skipSpace()
 	if p.eof() {
 		return MatchAll{}, nil
@@ -66,6 +130,8 @@ type parser struct {
 	field   string
 	depth   int
 	clauses int
+	// terms counts what the query will cost (see DefaultMaxTerms).
+	terms, maxTerms int
 }
 
 func (p *parser) errf(pos int, format string, args ...any) error {
@@ -108,9 +174,18 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) clause(pos int) error {
 	p.clauses++
 	if p.clauses > maxClauses {
-		return p.errf(pos, "query has more than %d terms", maxClauses)
+		return p.errf(pos, "query has more than %d clauses", maxClauses)
 	}
 	return nil
+}
+
+// cost counts the terms of a node built from the query at pos.
+func (p *parser) cost(pos int, n Node) (Node, error) {
+	p.terms += Terms(n)
+	if p.terms > p.maxTerms {
+		return nil, &LimitError{Limit: LimitTerms, Max: p.maxTerms, Got: p.terms, Pos: pos}
+	}
+	return n, nil
 }
 
 func (p *parser) parseOr() (Node, error) {
@@ -346,9 +421,9 @@ func (p *parser) term(pos int, field, v string) (Node, error) {
 			return nil, err
 		}
 		to := *b
-		return &Range{Field: field, From: b, To: &to}, nil
+		return p.cost(pos, &Range{Field: field, From: b, To: &to})
 	}
-	return &Term{Field: field, Value: v}, nil
+	return p.cost(pos, &Term{Field: field, Value: v})
 }
 
 func (p *parser) wordNode(pos int, field string, w word) (Node, error) {
@@ -357,7 +432,7 @@ func (p *parser) wordNode(pos int, field string, w word) (Node, error) {
 	}
 	if field == FieldTimestamp {
 		if strings.Trim(w.pattern, "*") == "" {
-			return &Range{Field: field}, nil
+			return p.cost(pos, &Range{Field: field})
 		}
 		return nil, p.errf(pos, "wildcards are not supported on %s; use a range", field)
 	}
@@ -366,9 +441,9 @@ func (p *parser) wordNode(pos int, field string, w word) (Node, error) {
 		if field == "" {
 			return MatchAll{}, nil
 		}
-		return &Wildcard{Field: field, Pattern: "*"}, nil
+		return p.cost(pos, &Wildcard{Field: field, Pattern: "*"})
 	}
-	return &Wildcard{Field: field, Pattern: w.pattern}, nil
+	return p.cost(pos, &Wildcard{Field: field, Pattern: w.pattern})
 }
 
 // parseRange parses [a TO b], {a TO b} and the mixed forms.
@@ -409,11 +484,12 @@ func (p *parser) parseRange(field string) (Node, error) {
 			return nil, err
 		}
 	}
-	return r, nil
+	return p.cost(open, r)
 }
 
 // parseCompare parses >=v, >v, <=v and <v.
 func (p *parser) parseCompare(field string) (Node, error) {
+	open := p.pos
 	greater := p.peek() == '>'
 	p.pos++
 	incl := false
@@ -431,7 +507,7 @@ func (p *parser) parseCompare(field string) (Node, error) {
 	}
 	r := &Range{Field: field}
 	if star {
-		return r, nil
+		return p.cost(open, r)
 	}
 	b, err := p.bound(at, field, v, incl)
 	if err != nil {
@@ -442,7 +518,7 @@ func (p *parser) parseCompare(field string) (Node, error) {
 	} else {
 		r.To = b
 	}
-	return r, nil
+	return p.cost(open, r)
 }
 
 // boundToken reads one range bound: a phrase, or a word that ends at

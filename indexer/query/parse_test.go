@@ -150,11 +150,11 @@ func TestParseErrors(t *testing.T) {
 		{`a\`, 1, "escape character at end"},
 		{strings.Repeat("(", 100) + "a" + strings.Repeat(")", 100), 0, "nested more than"},
 		{strings.Repeat("NOT ", 100) + "a", 0, "nested more than"},
-		{strings.Repeat("a ", 600), 0, "more than 512 terms"},
+		{strings.Repeat("a:b ", 600), 0, "more than 512 clauses"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			n, err := Parse(tt.in)
+			n, err := ParseLimits(tt.in, indexer.QueryLimits{MaxTerms: MaxTermsCeiling})
 			if err == nil {
 				t.Fatalf("Parse(%q) = %v, want error", tt.in, n)
 			}
@@ -248,16 +248,121 @@ func TestWildcardSegments(t *testing.T) {
 	}
 }
 
+func TestParseLimits(t *testing.T) {
+	phrase := func(words int) string {
+		return `"` + strings.TrimSpace(strings.Repeat("failed ", words)) + `"`
+	}
+	tests := []struct {
+		name string
+		in   string
+		lim  indexer.QueryLimits
+		// limit is the LimitError's Limit, "" when the query is within
+		// its limits; terms is then Terms of the result.
+		limit    string
+		pos, got int
+		terms    int
+	}{
+		{name: "empty", in: "", terms: 0},
+		{name: "word", in: "failed", terms: 1},
+		{name: "phrase words each count", in: `"failed password for root"`, terms: 4},
+		{name: "punctuation splits words", in: `10.0.0.5`, terms: 4},
+		{name: "no word is still a term", in: `"->"`, terms: 1},
+		{name: "field term is one", in: `user.name:"bob smith jr"`, terms: 1},
+		{name: "message field is full text", in: `message:"bob smith jr"`, terms: 3},
+		{name: "wildcards count", in: `fail* user.name:a*b?`, terms: 2 + 4},
+		{name: "exists is one", in: `user.name:*`, terms: 1},
+		{name: "match all is free", in: `* AND a`, terms: 1},
+		{name: "ranges are one", in: `source.port:[1 TO 2] sluice.risk:>5 @timestamp:2026-01-10`, terms: 3},
+		{name: "operators are free", in: `NOT (a OR b) AND -c`, terms: 3},
+		{name: "at the term limit", in: phrase(10), lim: indexer.QueryLimits{MaxTerms: 10}, terms: 10},
+		{name: "over the term limit", in: `a ` + phrase(10), lim: indexer.QueryLimits{MaxTerms: 10}, limit: LimitTerms, pos: 2, got: 11},
+		{name: "over in a field group", in: `a b user.name:(c OR d*)`, lim: indexer.QueryLimits{MaxTerms: 4}, limit: LimitTerms, pos: 20, got: 5},
+		{name: "over by a range", in: `a b:[1 TO 2]`, lim: indexer.QueryLimits{MaxTerms: 1}, limit: LimitTerms, pos: 4, got: 2},
+		{name: "over by a comparison", in: `a b:>=1`, lim: indexer.QueryLimits{MaxTerms: 1}, limit: LimitTerms, pos: 4, got: 2},
+		{name: "default term limit", in: phrase(DefaultMaxTerms + 1), limit: LimitTerms, pos: 0, got: DefaultMaxTerms + 1},
+		{name: "at the byte limit", in: strings.Repeat("x", 100), lim: indexer.QueryLimits{MaxBytes: 100}, terms: 1},
+		{name: "over the byte limit", in: strings.Repeat("x", 101), lim: indexer.QueryLimits{MaxBytes: 100}, limit: LimitBytes, pos: 100, got: 101},
+		{name: "default byte limit", in: strings.Repeat("x", DefaultMaxBytes+1), limit: LimitBytes, pos: DefaultMaxBytes, got: DefaultMaxBytes + 1},
+		// The size is checked before the syntax.
+		{name: "size before syntax", in: `"` + strings.Repeat("x", 200), lim: indexer.QueryLimits{MaxBytes: 100}, limit: LimitBytes, pos: 100, got: 201},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := ParseLimits(tt.in, tt.lim)
+			if tt.limit == "" {
+				if err != nil {
+					t.Fatalf("ParseLimits: %v", err)
+				}
+				if got := Terms(n); got != tt.terms {
+					t.Fatalf("Terms = %d, want %d", got, tt.terms)
+				}
+				return
+			}
+			var le *LimitError
+			if !errors.As(err, &le) {
+				t.Fatalf("ParseLimits = %v, %v; want a *LimitError", n, err)
+			}
+			if !errors.Is(err, indexer.ErrBadQuery) {
+				t.Fatalf("%v does not wrap ErrBadQuery", err)
+			}
+			if le.Limit != tt.limit || le.Pos != tt.pos || le.Got != tt.got {
+				t.Fatalf("got %+v, want limit %s at %d, got %d", le, tt.limit, tt.pos, tt.got)
+			}
+		})
+	}
+}
+
+// TestParseHugeQuery is the query of issue 15: one phrase of 100,000
+// words (about 600 KB) took 22 s of CPU and 0.8 GB in the index. It is
+// refused, by size and by terms, having read no more than the limit.
+func TestParseHugeQuery(t *testing.T) {
+	q := `"` + strings.TrimSpace(strings.Repeat("failed ", 100000)) + `"`
+	for _, lim := range []indexer.QueryLimits{{}, {MaxBytes: MaxBytesCeiling, MaxTerms: MaxTermsCeiling}} {
+		allocs := testing.AllocsPerRun(3, func() {
+			_, err := ParseLimits(q, lim)
+			var le *LimitError
+			if !errors.As(err, &le) {
+				t.Fatalf("ParseLimits(%d bytes, %+v) = %v, want a *LimitError", len(q), lim, err)
+			}
+		})
+		// A refusal by size allocates only the error; one by terms
+		// builds the phrase (at most MaxBytesCeiling) once.
+		if allocs > 64 {
+			t.Errorf("refusing the query made %.0f allocations", allocs)
+		}
+	}
+	words := strings.TrimSpace(strings.Repeat("failed ", 200))
+	_, err := ParseLimits(`"`+words+`"`, indexer.QueryLimits{MaxBytes: MaxBytesCeiling, MaxTerms: MaxTermsCeiling})
+	if err != nil {
+		t.Fatalf("200 words within the ceilings: %v", err)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"", "*", "a b", `"x y" OR z`, `user.name:adm*`, `NOT (a OR -b:c)`,
 		`source.port:[1 TO 2}`, `@timestamp:>=2026-01-10T10:00:00Z`, `f:(a OR "b c")`,
 		`a\:b`, `x:"\"\\"`, `sluice.risk:<=-1.5`, `@timestamp:2026-01-10`, `f:>=*`,
+		`"` + strings.Repeat("w ", 300) + `"`, strings.Repeat("a* ", 100),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := Parse(s)
+		// Small limits, so that the fuzzer reaches them: whatever the
+		// input, a query within them costs no more, and one over them is
+		// refused with where it went over.
+		lim := indexer.QueryLimits{MaxBytes: 1 + len(s)%512, MaxTerms: 1 + len(s)%40}
+		if n, err := ParseLimits(s, lim); err == nil {
+			if len(s) > lim.MaxBytes || Terms(n) > lim.MaxTerms {
+				t.Fatalf("ParseLimits(%q, %+v) accepted %d bytes, %d terms", s, lim, len(s), Terms(n))
+			}
+		} else if le := (*LimitError)(nil); errors.As(err, &le) {
+			if le.Pos < 0 || le.Pos > len(s) || le.Got <= le.Max {
+				t.Fatalf("ParseLimits(%q, %+v): bad %+v", s, lim, le)
+			}
+		}
+		unlimited := indexer.QueryLimits{MaxBytes: math.MaxInt, MaxTerms: math.MaxInt}
+		n, err := ParseLimits(s, unlimited)
 		if err != nil {
 			if !errors.Is(err, indexer.ErrBadQuery) {
 				t.Fatalf("Parse(%q): error %v does not wrap ErrBadQuery", s, err)
@@ -269,7 +374,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		str := n.String()
-		again, err := Parse(str)
+		again, err := ParseLimits(str, unlimited)
 		if err != nil {
 			t.Fatalf("Parse(%q) = %q, which does not parse: %v", s, str, err)
 		}

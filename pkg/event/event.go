@@ -43,6 +43,15 @@ const (
 	FlagError       = "processing_error"
 )
 
+// An event whose time is too far in the past or the future for the index
+// to file it under is filed under its collection time instead (the
+// mediator's max_past_age, max_future_skew): FlagTimestampOutOfRange
+// marks it and FieldOriginalTimestamp keeps its own time.
+const (
+	FieldOriginalTimestamp  = "sluice.original_timestamp"
+	FlagTimestampOutOfRange = "timestamp_out_of_range"
+)
+
 // ClassificationUnknown is the classification of a line no rule matched.
 const ClassificationUnknown = "Unknown"
 
