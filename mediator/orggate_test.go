@@ -79,16 +79,17 @@ func sendBatch(t *testing.T, addr, org, agentID string, from, n int) {
 	}
 }
 
-// One organization's failing index does not hold back the others: its
-// entries stay in state, the others are indexed, and when its index comes
-// back its entries are indexed exactly once.
-func TestOrganizationOutageDoesNotBlockOthers(t *testing.T) {
+// newOutageMediator is a mediator on a real embedded index whose writes
+// for globex fail until door.down is cleared; an organization is parked
+// after 300 ms of failing writes.
+func newOutageMediator(t *testing.T) (*Mediator, indexer.Index, *orgOutage) {
+	t.Helper()
 	dir := t.TempDir()
 	idx, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "index")}, hclog.NewNullLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	t.Cleanup(func() { _ = idx.Close() })
 	door := &orgOutage{Index: idx}
 	door.down.Store("globex")
 	cfg, err := ParseConfig([]byte(fmt.Sprintf("mediator {\n listen = \"127.0.0.1:0\"\n http = \"127.0.0.1:0\"\n data_dir = %q\n insecure = true\n index_flush = \"20ms\"\n}\n", filepath.Join(dir, "m"))), "m.hcl")
@@ -100,10 +101,15 @@ func TestOrganizationOutageDoesNotBlockOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.pipeline.parkAfter = 300 * time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	return m, idx, door
+}
+
+// One organization's failing index does not hold back the others: its
+// entries stay in state, the others are indexed, and when its index comes
+// back its entries are indexed exactly once.
+func TestOrganizationOutageDoesNotBlockOthers(t *testing.T) {
+	m, idx, door := newOutageMediator(t)
+	startMediator(t, m)
 
 	count := func(org string) int64 {
 		n, err := idx.Count(context.Background(), indexer.SearchRequest{Query: "*", Organization: org})
@@ -175,23 +181,7 @@ func TestRecordOrg(t *testing.T) {
 // was already past the organization's records, and they stayed in state,
 // never indexed, until a restart — a silent stall of one organization.
 func TestRescanSurvivesFailedRead(t *testing.T) {
-	dir := t.TempDir()
-	idx, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "index")}, hclog.NewNullLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	door := &orgOutage{Index: idx}
-	door.down.Store("globex")
-	cfg, err := ParseConfig([]byte(fmt.Sprintf("mediator {\n listen = \"127.0.0.1:0\"\n http = \"127.0.0.1:0\"\n data_dir = %q\n insecure = true\n index_flush = \"20ms\"\n}\n", filepath.Join(dir, "m"))), "m.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := New(cfg, Deps{Logger: hclog.NewNullLogger(), Index: door})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.pipeline.parkAfter = 300 * time.Millisecond
+	m, idx, door := newOutageMediator(t)
 	// The rescan's reads start below the cursor, at globex's records
 	// (sequences 1..500); the first such read after the index came back
 	// fails once.
@@ -205,10 +195,7 @@ func TestRescanSurvivesFailedRead(t *testing.T) {
 		}
 		return read(from, max, maxBytes)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	startMediator(t, m)
 
 	sendBatch(t, m.Addr(), "globex", "g1", 0, 500)
 	sendBatch(t, m.Addr(), "acme", "a1", 0, 500)
@@ -228,4 +215,13 @@ func TestRescanSurvivesFailedRead(t *testing.T) {
 	if err != nil || n != 500 {
 		t.Fatalf("globex holds %d events (%v), want 500", n, err)
 	}
+}
+
+// startMediator runs m until the test ends.
+func startMediator(t *testing.T, m *Mediator) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
