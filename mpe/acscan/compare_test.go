@@ -11,6 +11,7 @@ package acscan_test
 //
 //	go test -run '^$' -bench . ./mpe/acscan
 //
+// BenchmarkBuild measures building each automaton.
 // TestSameMatchesAsOtherPackages checks, on the same inputs, that every
 // package finds the same literals in a line.
 
@@ -236,6 +237,22 @@ func BenchmarkScanCorpus(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkBuild reports the time and memory each package takes to
+// build the automaton of the largest literal set (all types): what a rule
+// reload costs.
+func BenchmarkBuild(b *testing.B) {
+	ws := loadWorkloads(b)
+	all := ws[len(ws)-1].groups[0].literals
+	for _, impl := range implementations {
+		b.Run(impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				impl.build(all)
+			}
+		})
 	}
 }
 
