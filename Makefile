@@ -95,7 +95,7 @@ lint: $(TOOLS)/.staticcheck-$(STATICCHECK_VERSION) ## go vet + staticcheck + gof
 	$(GO) vet ./...
 	staticcheck ./...
 
-check-deps: ## enforce the import direction of DESIGN.md section 7
+check-deps: ## enforce the import direction of docs/architecture.md
 	@scripts/check-deps.sh
 
 bench: build test-server ## benchmark suite: per stage events/s, MB/s, CPU-s per million, peak RSS, latency -> bench/results/latest.json

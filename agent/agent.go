@@ -1,8 +1,8 @@
 // Package agent is the Sluice agent daemon: sources read lines into the
 // durable spool, and the uplink streams the spool to the mediators.
 //
-// The agent imports only pkg/ and proto/ (DESIGN.md §7), so it stays small
-// enough to install on every host.
+// The agent imports only pkg/ and proto/ (docs/architecture.md, "Dependency
+// direction"), so it stays small enough to install on every host.
 package agent
 
 import (

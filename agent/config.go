@@ -140,7 +140,8 @@ const maxBatchLinger = 5 * time.Second
 // commits them one at a time; with more than that unacknowledged its
 // reader blocks, HTTP/2 flow control then blocks the agent's sends,
 // and a heartbeat behind the batches waits for up to window − 65 commits:
-// seconds under a flood (DESIGN.md §6, Wazuh #17706).
+// seconds under a flood (Wazuh #17706; docs/architecture.md, "Invariants of
+// the data path": heartbeats are never stuck behind data).
 const MaxWindow = 64
 
 type fileSchema struct {

@@ -1,5 +1,5 @@
-// Package arm is ARM, Sluice's heartbeat service (DESIGN.md §6, LogRhythm's
-// Missing Heartbeat Detection).
+// Package arm is ARM, Sluice's heartbeat service (LogRhythm's Missing
+// Heartbeat Detection; docs/architecture.md, "ARM", and docs/arm.md).
 //
 // # What it does
 //

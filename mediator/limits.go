@@ -15,10 +15,11 @@ import (
 // down nor disconnected: the batch that would exceed its budget is refused
 // with a Throttle (RESOURCE_EXHAUSTED for that batch, with a retry-after),
 // not stored, and the stream stays up. The agent keeps the batch in its
-// spool and resends it after the retry-after (DESIGN.md §2). Refusing
-// costs the mediator next to nothing (a packed batch is not even decoded),
-// so a flooding agent cannot make the others wait, and it gets exactly its
-// budget through however much it offers.
+// spool and resends it after the retry-after (docs/architecture.md, "The
+// agent–mediator protocol"). Refusing costs the mediator next to nothing
+// (a packed batch is not even decoded), so a flooding agent cannot make
+// the others wait, and it gets exactly its budget through however much it
+// offers.
 //
 // The budget is a token bucket per agent (organization and id), shared by
 // its successive streams, so reconnecting does not refill it. It holds one

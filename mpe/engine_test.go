@@ -348,3 +348,23 @@ func TestBoxedValuesFollowTheEntry(t *testing.T) {
 		}
 	}
 }
+
+// SelectionLiterals are the patterns of a policy's literal scan.
+func TestSelectionLiterals(t *testing.T) {
+	rs := loadEngineRules(t)
+	if got, want := rs.SelectionLiterals("raw"), []string{"Accepted ", " from ", " port "}; !slices.Equal(got, want) {
+		t.Errorf("raw: %q, want %q", got, want)
+	}
+	if got := rs.SelectionLiterals("linux-auth"); !slices.Contains(got, "proto=") || !slices.Contains(got, " user ") {
+		t.Errorf("linux-auth: %q lacks the other rules' literals", got)
+	}
+	for _, typ := range []string{"declared-only", "never-declared"} {
+		if got := rs.SelectionLiterals(typ); got != nil {
+			t.Errorf("%s: %q, want none", typ, got)
+		}
+	}
+	var nilSet *RuleSet
+	if nilSet.SelectionLiterals("raw") != nil {
+		t.Error("a nil rule set has literals")
+	}
+}

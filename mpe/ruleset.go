@@ -231,6 +231,19 @@ func (rs *RuleSet) Types() []string {
 	return out
 }
 
+// SelectionLiterals returns the literals candidate selection looks for in
+// every line of log source type typ: the patterns of that policy's
+// Aho–Corasick automaton (package acscan), in the order it numbers them.
+// It is nil for a type without a policy, or whose rules have no literal
+// worth selecting on. The acscan benchmarks scan corpus lines for these
+// sets; the engine does not call it.
+func (rs *RuleSet) SelectionLiterals(typ string) []string {
+	if rs == nil || rs.types[typ] == nil || rs.types[typ].selector == nil {
+		return nil
+	}
+	return slices.Clone(rs.types[typ].selector.lits)
+}
+
 // Len returns the number of rules (not counting event rules).
 func (rs *RuleSet) Len() int {
 	if rs == nil {

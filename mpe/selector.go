@@ -39,6 +39,7 @@ const (
 type selector struct {
 	n     int // rules in the policy
 	ac    *acscan.Matcher
+	lits  []string  // the patterns of ac, by literal id
 	slots [][]int32 // literal id → the group slots it satisfies
 	// slotRule[slot] is the policy index of the rule owning the slot.
 	slotRule []int32
@@ -138,7 +139,7 @@ func buildSelector(n int, literals func(i int) [][]string) *selector {
 		}
 	}
 	if len(lits) > 0 {
-		s.ac = acscan.New(lits)
+		s.ac, s.lits = acscan.New(lits), lits
 	}
 	nslots := len(s.slotRule)
 	s.pool.New = func() any {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Enforces the dependency direction of DESIGN.md §7: a lower package never
-# imports a higher one.
+# Enforces the dependency direction of docs/architecture.md ("Dependency
+# direction"): a lower package never imports a higher one.
 set -euo pipefail
 mod=$(go list -m)
 fail=0

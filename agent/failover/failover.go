@@ -1,9 +1,10 @@
 // Package failover decides which mediator an agent talks to, with
-// LogRhythm's semantics (DESIGN.md §3): an ordered list where position is
-// priority; on a failure, the next one in order, wrapping around, with capped
-// exponential backoff between full rounds; failback to the primary after
-// failback_delay; load balancing after load_balance_delay when the agent
-// landed where it is because others were full.
+// LogRhythm's semantics (docs/architecture.md, "Choosing a mediator"): an
+// ordered list where position is priority; on a failure, the next one in
+// order, wrapping around, with capped exponential backoff between full
+// rounds; failback to the primary after failback_delay; load balancing
+// after load_balance_delay when the agent landed where it is because
+// others were full.
 //
 // Selector is a pure state machine: it is told what happened and answers
 // what to do and how long to wait, so its timing is tested without sleeping.

@@ -6,7 +6,8 @@
 // spool pushes back, connections stop reading their sockets, so TCP flow
 // control holds the senders back and nothing read is lost. UDP has no flow
 // control: what arrives while the spool cannot take it is dropped and
-// counted (Stats), never silently (DESIGN.md §1).
+// counted (Stats), never silently (docs/architecture.md, "Invariants of
+// the data path").
 package syslog
 
 import (

@@ -91,7 +91,8 @@ type Config struct {
 	AckTimeout        time.Duration
 	// Backoff spaces out full rounds of failed attempts.
 	Backoff backoff.Policy
-	// FailbackDelay, LoadBalanceDelay: 0 disables (DESIGN.md §3).
+	// FailbackDelay, LoadBalanceDelay: 0 disables (docs/architecture.md,
+	// "Choosing a mediator").
 	FailbackDelay    time.Duration
 	LoadBalanceDelay time.Duration
 	// FailbackJitter and LoadBalanceJitter bound the random extra wait

@@ -1,10 +1,10 @@
 // Package webhook is the agent's HTTP intake source (NetEye Tornado's
 // webhook collector): senders POST log lines with a bearer token, and the
 // intake answers 200 only once the lines are durably in the spool. What
-// it answered 200 for is "accepted" in the sense of DESIGN.md §1: it
-// reaches the index exactly once. Anything else (401, 413, 400, 415, 503,
-// 500) means nothing of the request was kept, and the sender may retry
-// it whole.
+// it answered 200 for is "accepted" in the sense of docs/architecture.md
+// ("Invariants of the data path"): it reaches the index exactly once.
+// Anything else (401, 413, 400, 415, 503, 500) means nothing of the
+// request was kept, and the sender may retry it whole.
 package webhook
 
 import (

@@ -1,7 +1,8 @@
 // Package armlink is the mediator's link to ARM: it reports the mediator's
 // own heartbeat and its agents' latest heartbeats to ARM's gRPC service,
 // and stores the ARM events each answer carries in the mediator's state.
-// The mediator reaches ARM only through this client (DESIGN.md §7).
+// The mediator reaches ARM only through this client (docs/architecture.md,
+// "Dependency direction").
 package armlink
 
 import (

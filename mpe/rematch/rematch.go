@@ -1,3 +1,43 @@
+// Copyright 2015 The Go Authors. All rights reserved.
+// Copyright 2026 The Sluice Authors.
+//
+// This file is derived from Go's regexp/backtrack.go: the backtracking
+// search with its job stack and capture registers, the bit vector of
+// visited states (a bit per state and text position, in 32-bit words,
+// capped so that longer texts go back to regexp), and the loop that tries
+// every start position of an unanchored search without clearing it. Go's
+// code is used under Go's BSD-style license, which follows; this file's
+// changes and additions are under the Apache License 2.0, like the rest
+// of Sluice (LICENSE at the repository root; see NOTICE).
+//
+// Go's license (Copyright 2009 The Go Authors):
+//
+// Redistribution and use in source and binary forms, with or without
+// modification, are permitted provided that the following conditions are
+// met:
+//
+//    * Redistributions of source code must retain the above copyright
+// notice, this list of conditions and the following disclaimer.
+//    * Redistributions in binary form must reproduce the above
+// copyright notice, this list of conditions and the following disclaimer
+// in the documentation and/or other materials provided with the
+// distribution.
+//    * Neither the name of Google LLC nor the names of its
+// contributors may be used to endorse or promote products derived from
+// this software without specific prior written permission.
+//
+// THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS
+// "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT
+// LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR
+// A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT
+// OWNER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
+// SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT
+// LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE,
+// DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
+// THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
+// (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+// OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+
 // Package rematch finds the leftmost match of a regular expression in a
 // string, with its submatches, as regexp.(*Regexp).FindStringSubmatchIndex
 // does, only faster: it is the backtracking search of Go's regexp

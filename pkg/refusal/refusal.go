@@ -1,6 +1,7 @@
 // Package refusal encodes why a mediator refused or ended an agent's
 // stream as a gRPC status with a machine-readable reason, and decodes it on
-// the agent side, so both ends agree on the words (DESIGN.md §2).
+// the agent side, so both ends agree on the words (docs/architecture.md,
+// "The agent–mediator protocol", lists them).
 package refusal
 
 import (

@@ -17,9 +17,10 @@ func startMediatorWith(t testing.TB, dataDir, extra string) (*mediator.Mediator,
 	return startMediatorConfig(t, dataDir, "127.0.0.1:0", `index_flush = "50ms"`+"\n"+extra, `indexer "embedded" {}`)
 }
 
-// TestHeartbeatsNotStuckBehindFlood is DESIGN.md §6 / issue 5 item 2:
-// an agent's heartbeats are never stuck behind its data (Wazuh #17706,
-// where a flood starves the keepalives and the agent shows disconnected).
+// TestHeartbeatsNotStuckBehindFlood is an invariant of the data path
+// (docs/architecture.md) and issue 5 item 2: an agent's heartbeats are
+// never stuck behind its data (Wazuh #17706, where a flood starves the
+// keepalives and the agent shows disconnected).
 //
 // The agent streams a flood of several hundred thousand lines into a
 // mediator with workers = 0, so nothing leaves state and every batch costs

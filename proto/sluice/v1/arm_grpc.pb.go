@@ -26,10 +26,11 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// ArmService is ARM, the heartbeat service (DESIGN.md §6). Every mediator
-// calls Report every few seconds with its own heartbeat and the latest
-// heartbeat of each of its agents; ARM answers with the ARM events (Missing
-// Heartbeat Warning, Heartbeat Returned) the mediator should index.
+// ArmService is ARM, the heartbeat service (docs/architecture.md, "ARM").
+// Every mediator calls Report every few seconds with its own heartbeat and
+// the latest heartbeat of each of its agents; ARM answers with the ARM
+// events (Missing Heartbeat Warning, Heartbeat Returned) the mediator
+// should index.
 type ArmServiceClient interface {
 	// Report delivers heartbeats and acknowledges the ARM events of an
 	// earlier response. It is idempotent: a retried Report is harmless.
@@ -58,10 +59,11 @@ func (c *armServiceClient) Report(ctx context.Context, in *ReportRequest, opts .
 // All implementations must embed UnimplementedArmServiceServer
 // for forward compatibility.
 //
-// ArmService is ARM, the heartbeat service (DESIGN.md §6). Every mediator
-// calls Report every few seconds with its own heartbeat and the latest
-// heartbeat of each of its agents; ARM answers with the ARM events (Missing
-// Heartbeat Warning, Heartbeat Returned) the mediator should index.
+// ArmService is ARM, the heartbeat service (docs/architecture.md, "ARM").
+// Every mediator calls Report every few seconds with its own heartbeat and
+// the latest heartbeat of each of its agents; ARM answers with the ARM
+// events (Missing Heartbeat Warning, Heartbeat Returned) the mediator
+// should index.
 type ArmServiceServer interface {
 	// Report delivers heartbeats and acknowledges the ARM events of an
 	// earlier response. It is idempotent: a retried Report is harmless.

@@ -27,7 +27,8 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // MediatorService is what agents talk to: one bidirectional stream per agent
-// carries log batches up and acknowledgements down (DESIGN.md §2).
+// carries log batches up and acknowledgements down (docs/architecture.md,
+// "The agent–mediator protocol").
 type MediatorServiceClient interface {
 	// Connect opens the agent's stream. The first request must be a Hello;
 	// the mediator answers Welcome or ends the stream with a status:
@@ -66,7 +67,8 @@ type MediatorService_ConnectClient = grpc.BidiStreamingClient[ConnectRequest, Co
 // for forward compatibility.
 //
 // MediatorService is what agents talk to: one bidirectional stream per agent
-// carries log batches up and acknowledgements down (DESIGN.md §2).
+// carries log batches up and acknowledgements down (docs/architecture.md,
+// "The agent–mediator protocol").
 type MediatorServiceServer interface {
 	// Connect opens the agent's stream. The first request must be a Hello;
 	// the mediator answers Welcome or ends the stream with a status:
