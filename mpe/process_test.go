@@ -38,13 +38,13 @@ intel_list "bad-domains" {
 
 rule "accepted" {
   log_source_types = ["auth"]
-  pattern          = ` + "`" + `Accepted <method> for <login> from <shost> port <sport>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <shost> port <sport>"
   classification   = "Authentication Success"
   common_event     = "User Logon"
   risk             = 3
 
   sub_rule "from-bad-ip" {
-    when           = ` + "`" + `has(event.intel) && "bad-ips" in event.intel` + "`" + `
+    when           = "has(event.intel) && \"bad-ips\" in event.intel"
     classification = "Compromise"
     risk           = 9
   }
@@ -52,20 +52,20 @@ rule "accepted" {
 
 rule "logon" {
   log_source_types = ["json"]
-  when             = ` + "`" + `event.winlog.event_id in [4624, "4624"]` + "`" + `
+  when             = "event.winlog.event_id in [4624, \"4624\"]"
   classification   = "Authentication Success"
   map              = { login = ["winlog.event_data.TargetUserName", "winlog.user.name"], sip = "winlog.event_data.IpAddress" }
 }
 
 event_rule "tag-root" {
   sort_order = 1
-  when       = ` + "`" + `has(event.login) && event.login == "root"` + "`" + `
+  when       = "has(event.login) && event.login == \"root\""
   set        = { "labels.watch" = "root" }
 }
 
 event_rule "root-alarm" {
   sort_order = 2
-  when       = ` + "`" + `has(event.labels.watch) && event.labels.watch == "root"` + "`" + `
+  when       = "has(event.labels.watch) && event.labels.watch == \"root\""
   alarm {
     severity = "high"
     message  = "root logon from ${event.source.address} (${event.login})"
@@ -75,20 +75,20 @@ event_rule "root-alarm" {
 event_rule "drop-guest" {
   sort_order = 3
   log_source_types = ["auth"]
-  when       = ` + "`" + `has(event.login) && event.login == "guest"` + "`" + `
+  when       = "has(event.login) && event.login == \"guest\""
   drop       = true
   alarm {}
 }
 
 event_rule "stop" {
   sort_order = 4
-  when       = ` + "`" + `has(event.login) && event.login == "stopper"` + "`" + `
+  when       = "has(event.login) && event.login == \"stopper\""
   continue   = false
 }
 
 event_rule "after-stop" {
   sort_order = 5
-  when       = ` + "`" + `has(event.login) && event.login == "stopper"` + "`" + `
+  when       = "has(event.login) && event.login == \"stopper\""
   set        = { "labels.reached" = "yes" }
 }
 `
@@ -438,11 +438,13 @@ rule "first" {
 
 func TestHeaderPatternTimeURLAndValues(t *testing.T) {
 	src := `log_source_type "app" {
-  header_pattern = ` + "`" + `^<apptime> <lvl> (?P<log__logger>\w+): ` + "`" + `
+  header_pattern = "^<apptime> <lvl> (?P<log__logger>\\w+): "
   timezone       = "Europe/Berlin"
 }
 tag "apptime" {
-  pattern = ` + "`" + `\d\d-\d\d \d\d:\d\d:\d\d` + "`" + `
+  pattern = <<-RE
+    \d\d-\d\d \d\d:\d\d:\d\d
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "01-02 15:04:05"
@@ -453,7 +455,7 @@ tag "lvl" {
   values  = { E = "error", W = "warning", I = "info" }
 }
 tag "link" {
-  pattern = ` + "`" + `\S+` + "`" + `
+  pattern = "\\S+"
   field   = "url.original"
   type    = "url"
 }
@@ -462,7 +464,9 @@ rule "fetch" {
   pattern          = "fetched <link> in (?P<ms>\\d+)ms"
   classification   = "Information"
   sub_rule "error" {
-    when           = ` + "`" + `event.log.level == "error" && event.url.domain == "api.example.com"` + "`" + `
+    when           = <<-CEL
+      event.log.level == "error" && event.url.domain == "api.example.com"
+    CEL
     classification = "Error"
   }
 }
