@@ -68,7 +68,7 @@ event_rule "root-alarm" {
   when       = "has(event.labels.watch) && event.labels.watch == \"root\""
   alarm {
     severity = "high"
-    message  = "root logon from ${event.source.address} (${event.login})"
+    message  = "root logon from ${event.source.address} (${event.login}), $${not.a.field}"
   }
 }
 
@@ -139,7 +139,7 @@ func TestProcessEventRules(t *testing.T) {
 	if ev.GetString("labels.watch") != "root" {
 		t.Errorf("set did not apply: %s", ev.AppendJSON(nil))
 	}
-	if alarm.Message != "root logon from 192.0.2.2 (root)" {
+	if alarm.Message != "root logon from 192.0.2.2 (root), ${not.a.field}" {
 		t.Errorf("alarm message %q", alarm.Message)
 	}
 	for k, want := range map[string]string{"event.kind": "alert", fieldAlarmRule: "root-alarm", fieldAlarmSeverity: "high", "event.severity": "73", fieldParentID: ev.ID, "user.name": "root"} {
