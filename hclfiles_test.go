@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,6 +42,31 @@ func TestShippedHCLIsStandard(t *testing.T) {
 		if f := hclwrite.Format(src); !bytes.Equal(f, src) {
 			t.Errorf("%s is not formatted as hclwrite.Format (hclfmt) writes it; first difference on line %d", path, firstDiffLine(src, f))
 		}
+	}
+}
+
+// TestDocExamplesAreStandardHCL checks the ```hcl examples of the README
+// and docs/ the same way (parsing only: examples keep their comments
+// aligned for reading).
+func TestDocExamplesAreStandardHCL(t *testing.T) {
+	docs, _ := filepath.Glob("docs/*.md")
+	block := regexp.MustCompile("(?s)```hcl\n(.*?)```")
+	n := 0
+	for _, path := range append(docs, "README.md") {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range block.FindAllSubmatchIndex(src, -1) {
+			n++
+			line := bytes.Count(src[:m[2]], []byte("\n")) + 1
+			if _, diags := hclsyntax.ParseConfig(src[m[2]:m[3]], path, hcl.Pos{Line: line, Column: 1}); diags.HasErrors() {
+				t.Errorf("%s", diags)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("found only %d hcl examples", n)
 	}
 }
 
