@@ -43,9 +43,9 @@ func cmdConfig(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// topBlock finds a file's first top-level block keyword. Rule files are
-// not plain HCL (patterns may be `raw strings`), so kinds are told apart
-// by a scan of the text rather than a parse.
+// topBlock finds a file's first top-level block keyword. Kinds are told
+// apart by a scan of the text rather than a parse, so that a file that
+// does not parse still gets its kind's checks and their errors.
 var topBlock = regexp.MustCompile(`(?m)^(agent|source|mediator|indexer|arm|override|rule|log_source_type|tag|intel_list|event_rule)\b`)
 
 // validateFile checks one file; its kind follows from its top-level blocks.

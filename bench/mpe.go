@@ -82,7 +82,7 @@ func generatedRules(n int) string {
 		default:
 			pattern = fmt.Sprintf("(?:error|warning|notice): %s gen%03d from <sip> port <sport>", w, i)
 		}
-		fmt.Fprintf(&b, "rule \"generated-%03d\" {\n  log_source_types = [%s]\n  sort_order = %d\n  pattern = `%s`\n  classification = \"Information\"\n}\n", i, strings.Join(quoted, ", "), 50+i%200, pattern)
+		fmt.Fprintf(&b, "rule \"generated-%03d\" {\n  log_source_types = [%s]\n  sort_order = %d\n  pattern = <<-RE\n    %s\n  RE\n  classification = \"Information\"\n}\n", i, strings.Join(quoted, ", "), 50+i%200, pattern)
 	}
 	return b.String()
 }

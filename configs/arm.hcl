@@ -3,10 +3,10 @@
 # to it; it shows the grid and raises Missing Heartbeat Warning / Heartbeat
 # Returned events. Every setting, with its default:
 arm {
-  id       = "arm-01"                # default: the hostname; events are stored as agent "arm-<id>"
-  listen   = "127.0.0.1:7500"        # gRPC, from mediators (mediator { arm = "127.0.0.1:7500" })
-  http     = "127.0.0.1:7580"        # dashboard page and JSON API
-  data_dir = "/var/lib/sluice/arm"   # Badger: components, history, event outbox
+  id       = "arm-01"              # default: the hostname; events are stored as agent "arm-<id>"
+  listen   = "127.0.0.1:7500"      # gRPC, from mediators (mediator { arm = "127.0.0.1:7500" })
+  http     = "127.0.0.1:7580"      # dashboard page and JSON API
+  data_dir = "/var/lib/sluice/arm" # Badger: components, history, event outbox
 
   # Heartbeat warning interval per kind: yellow after one full interval
   # without a heartbeat, red after two, a Missing Heartbeat Warning at each.

@@ -1,26 +1,26 @@
 # Example mediator configuration. Every setting, with its default:
 mediator {
-  id          = "dp-01"
-  listen      = "127.0.0.1:7400"             # gRPC for agents
-  http        = "127.0.0.1:7480"             # JSON API: search, count, status
+  id     = "dp-01"
+  listen = "127.0.0.1:7400" # gRPC for agents
+  http   = "127.0.0.1:7480" # JSON API: search, count, status
   # With a token file, every read needs a token (Authorization: Bearer …);
   # without one, the API answers loopback callers only.
   # admin_token_file = "/etc/sluice/admin.token"  # admin endpoints; reads everything too
   # read_token_file  = "/etc/sluice/read.tokens"  # lines: TOKEN | TOKEN * | TOKEN acme,globex
   # http_hosts       = ["dp-01.example.net"]      # more names the API is reached by (DNS, proxies)
-  data_dir    = "/var/lib/sluice/mediator"   # state (Badger) and the embedded index
-  rules       = ["configs/rules"]            # files or folders of *.hcl rules
+  data_dir    = "/var/lib/sluice/mediator" # state (Badger) and the embedded index
+  rules       = ["configs/rules"]          # files or folders of *.hcl rules
   insecure    = true
   max_agents  = 2000
-  workers     = 2                            # MPE workers; default: number of CPUs
-  index_batch = 20000                        # events per index write
-  index_flush = "250ms"                      # longest wait before a write
+  workers     = 2       # MPE workers; default: number of CPUs
+  index_batch = 20000   # events per index write
+  index_flush = "250ms" # longest wait before a write
 
   # What one search or count of the API may cost:
-  search_timeout   = "10s"                   # then the index is interrupted: 503
-  max_query_bytes  = "16KiB"                 # longer query strings: 400
-  max_query_terms  = 256                     # every word of a phrase counts: 400
-  max_result_bytes = "32MiB"                 # a search's documents stop there ("truncated": true)
+  search_timeout   = "10s"   # then the index is interrupted: 503
+  max_query_bytes  = "16KiB" # longer query strings: 400
+  max_query_terms  = 256     # every word of a phrase counts: 400
+  max_result_bytes = "32MiB" # a search's documents stop there ("truncated": true)
 
   # Events dated more than this before now, or ahead of it, are filed under
   # their collection time, flagged timestamp_out_of_range; their own time
@@ -29,7 +29,7 @@ mediator {
   max_future_skew = "1h"
 }
 
-indexer "embedded" {}                        # default dir: <data_dir>/index
+indexer "embedded" {} # default dir: <data_dir>/index
 
 # Or, instead of the embedded index, an Elasticsearch cluster:
 # indexer "elasticsearch" {

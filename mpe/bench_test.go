@@ -98,7 +98,7 @@ func generatedRules(n int, types []string) string {
 		fmt.Fprintf(&b, "rule \"generated-%03d\" {\n", i)
 		fmt.Fprintf(&b, "  log_source_types = [%s]\n", strings.Join(quoted, ", "))
 		fmt.Fprintf(&b, "  sort_order       = %d\n", 50+i%200)
-		fmt.Fprintf(&b, "  pattern          = `%s`\n", pattern)
+		fmt.Fprintf(&b, "  pattern          = <<-RE\n    %s\n  RE\n", pattern)
 		fmt.Fprintf(&b, "  classification   = \"Information\"\n}\n")
 	}
 	return b.String()

@@ -151,7 +151,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 	r := &rule{
 		name:           b.Name,
 		file:           src.name,
-		line:           src.pos(b.DefRange.Start).Line,
+		line:           b.DefRange.Start.Line,
 		classification: b.Classification,
 		weight:         classificationWeight(b.Classification),
 	}
@@ -219,7 +219,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 	case isJSON && b.Pattern != nil:
 		add(src.errorf(b.PatternRange, "a rule of a JSON log source type matches with when (a condition over the document's fields), not pattern"))
 	case isJSON && b.When == nil:
-		add(src.errorf(b.MissingRange, "The argument \"when\" is required: a rule of a JSON log source type matches with a condition over the document's fields, such as when = `event.winlog.event_id == 4624`"))
+		add(src.errorf(b.MissingRange, "The argument \"when\" is required: a rule of a JSON log source type matches with a condition over the document's fields, such as when = \"event.winlog.event_id == 4624\""))
 	case isJSON:
 		c, err := compileCondition(*b.When, sch)
 		if err != nil {

@@ -26,10 +26,19 @@
 //
 // A rule set is one or more *.hcl files (Load takes files and folders,
 // searched recursively); blocks in any file may use what another declares.
-// Strings may be written in backquotes, as raw strings that end on the same
-// line: nothing is escaped in them, which keeps regular expressions
-// readable (pattern = `sshd\[<pid>\]`). In "quoted" strings HCL's escapes
-// apply (\\ for a backslash) and ${ starts a template placeholder.
+// Rule files are plain HCL: hclfmt, editors and HCL language servers read
+// them. A string is "quoted", where HCL's escapes apply (\\ for a
+// backslash, \" for a quote, $${ for a literal ${), or a heredoc, whose
+// text is taken as written, which keeps regular expressions readable:
+//
+//	pattern = <<-RE
+//	  sshd\[<pid>\]: Accepted <method> for <login>
+//	RE
+//
+// In rule files a heredoc's last line break is not part of its value (a
+// pattern, a condition or a test's log line is one line), and <<- removes
+// the indentation its lines share, so a value that starts with a space is
+// written quoted. docs/rules.md says when to use which.
 //
 //	log_source_type "linux-auth" {
 //	  header   = "syslog"   # "syslog" (default), "cisco" or "none"
@@ -40,7 +49,7 @@
 //	log_source_type "hdfs" {
 //	  # A header read by a regular expression instead: its groups set
 //	  # fields (tags and named groups, as in patterns).
-//	  header_pattern = `^<hdfstime> (?P<process__thread__id>\d+) <severity> <logger>: `
+//	  header_pattern = "^<hdfstime> (?P<process__thread__id>\\d+) <severity> <logger>: "
 //	}
 //
 //	log_source_type "windows-security" {
@@ -53,7 +62,7 @@
 //	  description      = "optional, for people"
 //	  log_source_types = ["linux-auth", "syslog"]
 //	  sort_order       = 100         # default 0; ties are ordered by name
-//	  pattern          = `Accepted <method> for <login> from <sip> port <sport>`
+//	  pattern          = "Accepted <method> for <login> from <sip> port <sport>"
 //	  classification   = "Authentication Success"
 //	  common_event     = "User Logon"
 //	  risk             = 3           # 0–9, default 0
@@ -64,7 +73,7 @@
 //	  }
 //
 //	  sub_rule "root" {
-//	    when         = `event.login == "root"`
+//	    when         = "event.login == \"root\""
 //	    common_event = "Root Logon"  # classification, common_event, risk, fields
 //	    risk         = 7
 //	  }
@@ -79,13 +88,13 @@
 //
 //	rule "win-logon" {
 //	  log_source_types = ["windows-security"]
-//	  when             = `string(event.winlog.event_id) == "4624"`   # JSON types: a condition
+//	  when             = "string(event.winlog.event_id) == \"4624\""   # JSON types: a condition
 //	  classification   = "Authentication Success"
 //	  map = { login = "winlog.event_data.TargetUserName", sip = "winlog.event_data.IpAddress" }
 //	}
 //
 //	tag "exitcode" {               # adds <exitcode> to the tag library
-//	  pattern   = `-?\d+`          # no named groups
+//	  pattern   = "-?\\d+"          # no named groups
 //	  field     = "process.exit_code"
 //	  type      = "int"            # string (default), int, port, ip, address, url, time
 //	  lowercase = false
@@ -309,7 +318,9 @@
 //	event_rule "root-logon-from-intel" {
 //	  log_source_types = ["linux-auth"]        # optional: default every type
 //	  sort_order       = 10
-//	  when             = `event.login == "root" && has(event.intel)`
+//	  when             = <<-CEL
+//	    event.login == "root" && has(event.intel)
+//	  CEL
 //	  set              = { "labels.escalate" = "yes" }
 //	  alarm {
 //	    name     = "Root logon"                 # default: the event rule's name

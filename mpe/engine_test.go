@@ -24,7 +24,7 @@ tag "vpnproto" {
 
 rule "accepted" {
   log_source_types = ["linux-auth", "raw"]
-  pattern          = ` + "`" + `Accepted <method> for <login> from <sip> port <sport>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Success"
   common_event     = "User Logon"
   risk             = 3
@@ -39,13 +39,13 @@ rule "accepted" {
 
 rule "either-order" {
   log_source_types = ["linux-auth"]
-  pattern          = ` + "`" + `(?:user <login> from <shost>|from <shost> user <login>)$` + "`" + `
+  pattern          = "(?:user <login> from <shost>|from <shost> user <login>)$"
   classification   = "Information"
 }
 
 rule "custom-groups" {
   log_source_types = ["linux-auth"]
-  pattern          = ` + "`" + `proto=<protocol> vpn=<vpnproto> method=(?P<http__request__method>\w+) code=(?P<code>\d+) pid=<pid>` + "`" + `
+  pattern          = "proto=<protocol> vpn=<vpnproto> method=(?P<http__request__method>\\w+) code=(?P<code>\\d+) pid=<pid>"
   classification   = "Information"
 }
 `

@@ -18,7 +18,9 @@ import (
 //	event_rule "root-logon-from-intel" {
 //	  log_source_types = ["linux-auth"]        # optional: default all
 //	  sort_order       = 10
-//	  when             = `event.login == "root" && "tor-exits" in event.intel`
+//	  when             = <<-CEL
+//	    event.login == "root" && "tor-exits" in event.intel
+//	  CEL
 //	  set              = { "labels.escalate" = "yes" }
 //	  alarm {
 //	    severity = "high"                       # low, medium (default), high, critical
@@ -117,7 +119,7 @@ func (rs *RuleSet) runEventRules(ev *event.Event, p *pass, out *[]*event.Event, 
 func compileEventRule(src *source, b *eventRuleBlock, lib tagLibrary, decl map[string]*logSourceType, rules []*rule, all []declared[*eventRuleBlock], intel bool) (*eventRule, hclconf.Errors) {
 	var errs hclconf.Errors
 	add := func(e ...*hclconf.Error) { errs = append(errs, e...) }
-	er := &eventRule{name: b.Name, file: src.name, line: src.pos(b.DefRange.Start).Line, cont: true}
+	er := &eventRule{name: b.Name, file: src.name, line: b.DefRange.Start.Line, cont: true}
 	if b.Name == "" {
 		add(src.errorf(b.NameRange, "event_rule needs a name"))
 	}
@@ -257,7 +259,7 @@ type eventTest struct {
 
 func compileEventTest(src *source, tb *eventTestBlock, n int, er *eventRule, decl map[string]*logSourceType, sch *schema) (*eventTest, hclconf.Errors) {
 	var errs hclconf.Errors
-	t := &eventTest{n: n, line: src.pos(tb.DefRange.Start).Line, log: tb.Log, typ: tb.LogSourceType, alarm: tb.Alarm, dropped: tb.Dropped, webhook: tb.Webhook}
+	t := &eventTest{n: n, line: tb.DefRange.Start.Line, log: tb.Log, typ: tb.LogSourceType, alarm: tb.Alarm, dropped: tb.Dropped, webhook: tb.Webhook}
 	if decl[tb.LogSourceType] == nil {
 		errs = append(errs, src.errorf(tb.LogSourceTypeRange, "test %d: log source type %q is not declared", n, tb.LogSourceType))
 	} else if !er.appliesTo(tb.LogSourceType) {

@@ -41,12 +41,13 @@ func FuzzLoadBytes(f *testing.F) {
 		}
 	}
 	f.Add([]byte(engineRules))
-	f.Add([]byte(decl + okRule("r", "  sub_rule \"s\" {\n    when = `event.login in [\"a\"] && !has(event.dip)`\n  }\n")))
-	f.Add([]byte("rule \"r\" {\n  pattern = `(<sip>`\n}\n"))
+	f.Add([]byte(decl + okRule("r", "  sub_rule \"s\" {\n    when = <<-CEL\n      event.login in [\"a\"] && !has(event.dip)\n    CEL\n  }\n")))
+	f.Add([]byte("rule \"r\" {\n  pattern = \"(<sip>\"\n}\n"))
+	f.Add([]byte("rule \"r\" {\n  pattern = `\\d` # backquotes are not HCL\n}\n"))
 	f.Add([]byte("tag \"t\" { pattern = \"`\" field = \"a.b\" }"))
 	f.Add([]byte("v = <<EOT\n`\nEOT\n"))
-	f.Add([]byte("log_source_type \"j\" { format = \"json\" }\nrule \"r\" {\n  log_source_types = [\"j\"]\n  when = `event.winlog.event_id == 4624`\n  classification = \"Information\"\n  map = { login = \"winlog.event_data.TargetUserName\" }\n}\n"))
-	f.Add([]byte(decl + okRule("r", "") + "event_rule \"e\" {\n  when = `event.login == \"root\"`\n  set = { \"labels.x\" = \"y\" }\n  alarm {\n    message = \"${event.login}\"\n  }\n}\n"))
+	f.Add([]byte("log_source_type \"j\" { format = \"json\" }\nrule \"r\" {\n  log_source_types = [\"j\"]\n  when = \"event.winlog.event_id == 4624\"\n  classification = \"Information\"\n  map = { login = \"winlog.event_data.TargetUserName\" }\n}\n"))
+	f.Add([]byte(decl + okRule("r", "") + "event_rule \"e\" {\n  when = \"event.login == \\\"root\\\"\"\n  set = { \"labels.x\" = \"y\" }\n  alarm {\n    message = \"${event.login}\"\n  }\n}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		rs, err := LoadBytes("fuzz.hcl", src)
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
@@ -130,17 +129,13 @@ func newLoader(opts LoadOptions) *loader { return &loader{opts: opts} }
 // decode is reported and left out; the others still go on.
 func (l *loader) addFile(name string, data []byte) {
 	l.files = append(l.files, name)
-	src, e := newSource(name, data)
-	if e != nil {
-		l.errs = append(l.errs, e)
+	src := newSource(name, data)
+	body, errs := src.parse()
+	if len(errs) > 0 {
+		l.errs = append(l.errs, errs...)
 		return
 	}
-	f, diags := hclsyntax.ParseConfig(src.text, name, hcl.InitialPos)
-	if diags.HasErrors() {
-		l.errs = append(l.errs, src.diags(diags)...)
-		return
-	}
-	content, diags := f.Body.Content(fileSchema)
+	content, diags := body.Content(fileSchema)
 	l.errs = append(l.errs, src.diags(diags)...)
 	for _, b := range content.Blocks {
 		label, labelRange := "", b.DefRange
@@ -195,7 +190,7 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, d := range l.types {
 		t, es := compileType(d.src, d.block)
 		errs = append(errs, es...)
-		where := d.src.rng(d.block.NameRange)
+		where := d.block.NameRange
 		if prev, dup := typeAt[t.name]; dup {
 			errs = append(errs, hclconf.Errorf(where, "log_source_type %q is already declared at %s", t.name, prev))
 			continue
@@ -209,7 +204,7 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, d := range l.tags {
 		t, es := compileTag(d.src, d.block, lib)
 		errs = append(errs, es...)
-		where := d.src.rng(d.block.NameRange)
+		where := d.block.NameRange
 		if prev, dup := tagAt[t.name]; dup {
 			errs = append(errs, hclconf.Errorf(where, "tag %q is already defined at %s", t.name, prev))
 			continue
@@ -232,7 +227,7 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, d := range l.intel {
 		il, es := compileIntel(d.src, d.block, lib)
 		errs = append(errs, es...)
-		where := d.src.rng(d.block.NameRange)
+		where := d.block.NameRange
 		if prev, dup := intelAt[d.block.Name]; dup {
 			errs = append(errs, hclconf.Errorf(where, "intel_list %q is already defined at %s", d.block.Name, prev))
 			continue
@@ -248,7 +243,7 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, d := range l.rules {
 		r, es := compileRule(d.src, d.block, lib, types, len(l.intel) > 0)
 		errs = append(errs, es...)
-		where := d.src.rng(d.block.NameRange)
+		where := d.block.NameRange
 		if prev, dup := ruleAt[r.name]; dup {
 			errs = append(errs, hclconf.Errorf(where, "rule %q is already defined at %s", r.name, prev))
 			continue
@@ -262,7 +257,7 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, d := range l.events {
 		er, es := compileEventRule(d.src, d.block, lib, types, rs.rules, l.events, len(l.intel) > 0)
 		errs = append(errs, es...)
-		where := d.src.rng(d.block.NameRange)
+		where := d.block.NameRange
 		if prev, dup := eventAt[er.name]; dup {
 			errs = append(errs, hclconf.Errorf(where, "event_rule %q is already defined at %s", er.name, prev))
 			continue

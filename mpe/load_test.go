@@ -35,14 +35,15 @@ const decl = "log_source_type \"linux-auth\" {}\n"
 func okRule(name string, extra string) string {
 	return `rule "` + name + `" {
   log_source_types = ["linux-auth"]
-  pattern          = ` + "`" + `sshd\[<pid>\]: Accepted <method> for <login> from <sip> port <sport>` + "`" + `
+  pattern          = <<-RE
+    sshd\[<pid>\]: Accepted <method> for <login> from <sip> port <sport>
+  RE
   classification   = "Authentication Success"
 ` + extra + `}
 `
 }
 
 func TestLoadErrors(t *testing.T) {
-	bt := "`"
 	cases := []struct {
 		name string
 		src  string // with § where the error must point
@@ -50,17 +51,22 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{
 			name: "regexp does not compile",
-			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = ` + bt + `sshd ` + marker + `(<pid>: x` + bt + "\n" + `  classification = "Information"` + "\n}\n",
+			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = <<-RE` + "\n" + `    sshd ` + marker + `(<pid>: x` + "\n  RE\n" + `  classification = "Information"` + "\n}\n",
 			msg:  "missing closing )",
 		},
 		{
 			name: "unknown tag",
-			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = ` + bt + `Accepted ` + marker + `<methd> for <login>` + bt + "\n" + `  classification = "Information"` + "\n}\n",
+			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = <<-RE` + "\n" + `      sshd\[<pid>\]: Accepted ` + marker + `<methd> for <login>` + "\n    RE\n" + `  classification = "Information"` + "\n}\n",
 			msg:  "unknown tag <methd> (did you mean <method>?)",
 		},
 		{
 			name: "unknown tag in a quoted string",
 			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = "user ` + marker + `<logn>"` + "\n" + `  classification = "Information"` + "\n}\n",
+			msg:  "unknown tag <logn>",
+		},
+		{
+			name: "unknown tag after escapes",
+			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = "sshd\\[<pid>\\]: \"user\" ` + marker + `<logn>"` + "\n" + `  classification = "Information"` + "\n}\n",
 			msg:  "unknown tag <logn>",
 		},
 		{
@@ -108,13 +114,13 @@ func TestLoadErrors(t *testing.T) {
 			msg:  "Unclosed configuration block",
 		},
 		{
-			name: "unterminated raw string",
-			src:  decl + `rule "r" {` + "\n" + `  pattern = ` + marker + bt + `sshd` + "\n}\n",
-			msg:  "must be closed with ` on the same line",
+			name: "a backquoted string",
+			src:  decl + `rule "r" {` + "\n" + `  pattern = ` + marker + "`" + `sshd\[<pid>\]` + "`" + "\n}\n",
+			msg:  `HCL has no backquoted strings: write "sshd\\[<pid>\\]" (in quotes \ and " are escaped), or a heredoc, where nothing is: <<-RE`,
 		},
 		{
-			name: "position after a raw string with escapes",
-			src:  decl + `rule "r" {` + "\n" + `  pattern = ` + bt + `a\"b\\c${x}` + bt + ` ` + marker + `oops = 1` + "\n}\n",
+			name: "position after a string with escapes",
+			src:  decl + `rule "r" {` + "\n" + `  pattern = "a\"b\\c$${x}" ` + marker + `oops = 1` + "\n}\n",
 			msg:  "Missing newline after argument",
 		},
 		{
@@ -129,12 +135,12 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name: "when: assignment instead of comparison",
-			src:  decl + okRule("r", "  sub_rule \"root\" {\n    when = "+bt+"event.login "+marker+"= \"root\""+bt+"\n    risk = 7\n  }\n"),
+			src:  decl + okRule("r", "  sub_rule \"root\" {\n    when = \"has(event.login) && event.login "+marker+"= \\\"root\\\"\"\n    risk = 7\n  }\n"),
 			msg:  `when: "=" is not an operator; compare with "=="`,
 		},
 		{
 			name: "when: field the rule never sets",
-			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+"event."+marker+"dip == \"192.0.2.1\""+bt+"\n  }\n"),
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = <<-CEL\n      event.login == \"bob\" || event."+marker+"dip == \"192.0.2.1\"\n    CEL\n  }\n"),
 			msg:  `event.dip (destination.ip) is never set by this rule`,
 		},
 		{
@@ -154,7 +160,7 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name: "group name writes a reserved field",
-			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = ` + bt + `x ` + marker + `(?P<classification>\w+)` + bt + "\n" + `  classification = "Information"` + "\n}\n",
+			src:  decl + `rule "r" {` + "\n" + `  log_source_types = ["linux-auth"]` + "\n" + `  pattern = "\\d ` + marker + `(?P<classification>\\w+)"` + "\n" + `  classification = "Information"` + "\n}\n",
 			msg:  `group "classification" would write sluice.classification`,
 		},
 		{
@@ -236,7 +242,7 @@ func TestLoadFolderWithOneBrokenFile(t *testing.T) {
 	if err == nil {
 		t.Fatalf("loaded %d rules from a folder with a broken file", rs.Len())
 	}
-	want := filepath.Join(sub, "b.hcl") + ":5:10: risk must be between 0 and 9"
+	want := filepath.Join(sub, "b.hcl") + ":7:10: risk must be between 0 and 9"
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
@@ -313,7 +319,6 @@ rule "c" {
 // sources, event rules, templates, intel lists and tags: each points at
 // file:line:col with a message a rule author understands.
 func TestLoadErrorsFullMPE(t *testing.T) {
-	bt := "`"
 	jsonDecl := "log_source_type \"win\" { format = \"json\" }\n"
 	cases := []struct {
 		name string
@@ -322,27 +327,27 @@ func TestLoadErrorsFullMPE(t *testing.T) {
 	}{
 		{
 			name: "CEL type error",
-			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+"event.sport "+marker+"== \"22\""+bt+"\n  }\n"),
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = \"event.login != \\\"\\\" && event.sport "+marker+"== \\\"22\\\"\"\n  }\n"),
 			msg:  `when: found no matching overload for '_==_' applied to '(int, string)'`,
 		},
 		{
 			name: "CEL syntax error",
-			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+"event.login == "+marker+")"+bt+"\n  }\n"),
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = <<-CEL\n      event.login == "+marker+")\n    CEL\n  }\n"),
 			msg:  `when: mismatched input ')'`,
 		},
 		{
 			name: "condition that is not a bool",
-			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = "+bt+marker+"event.login"+bt+"\n  }\n"),
+			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = \""+marker+"event.login\"\n  }\n"),
 			msg:  `it must be true or false`,
 		},
 		{
 			name: "event rule condition on a field no rule sets",
-			src:  decl + okRule("r", "") + "event_rule \"e\" {\n  when = " + bt + "event." + marker + "dip == \"192.0.2.1\"" + bt + "\n  drop = true\n}\n",
+			src:  decl + okRule("r", "") + "event_rule \"e\" {\n  when = <<-CEL\n      event." + marker + "dip == \"192.0.2.1\"\n    CEL\n  drop = true\n}\n",
 			msg:  `event.dip (destination.ip) is never set by any rule of the event rule's log source types`,
 		},
 		{
 			name: "event rule that does nothing",
-			src:  decl + "event_rule " + marker + "\"e\" {\n  when = " + bt + "true" + bt + "\n}\n",
+			src:  decl + "event_rule " + marker + "\"e\" {\n  when = \"true\"\n}\n",
 			msg:  `does nothing`,
 		},
 		{
@@ -402,12 +407,12 @@ func TestLoadErrorsFullMPE(t *testing.T) {
 		},
 		{
 			name: "header_pattern that does not compile",
-			src:  "log_source_type \"t\" {\n  header_pattern = " + bt + "^" + marker + "(x" + bt + "\n}\n",
+			src:  "log_source_type \"t\" {\n  header_pattern = <<-RE\n    ^" + marker + "(x\n  RE\n}\n",
 			msg:  `missing closing )`,
 		},
 		{
 			name: "header_pattern with an unknown tag",
-			src:  "log_source_type \"t\" {\n  header_pattern = " + bt + "^x " + marker + "<nope>" + bt + "\n}\n",
+			src:  "log_source_type \"t\" {\n  header_pattern = \"^\\\\d " + marker + "<nope>\"\n}\n",
 			msg:  `unknown tag <nope>`,
 		},
 	}

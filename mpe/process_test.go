@@ -38,13 +38,13 @@ intel_list "bad-domains" {
 
 rule "accepted" {
   log_source_types = ["auth"]
-  pattern          = ` + "`" + `Accepted <method> for <login> from <shost> port <sport>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <shost> port <sport>"
   classification   = "Authentication Success"
   common_event     = "User Logon"
   risk             = 3
 
   sub_rule "from-bad-ip" {
-    when           = ` + "`" + `has(event.intel) && "bad-ips" in event.intel` + "`" + `
+    when           = "has(event.intel) && \"bad-ips\" in event.intel"
     classification = "Compromise"
     risk           = 9
   }
@@ -52,43 +52,43 @@ rule "accepted" {
 
 rule "logon" {
   log_source_types = ["json"]
-  when             = ` + "`" + `event.winlog.event_id in [4624, "4624"]` + "`" + `
+  when             = "event.winlog.event_id in [4624, \"4624\"]"
   classification   = "Authentication Success"
   map              = { login = ["winlog.event_data.TargetUserName", "winlog.user.name"], sip = "winlog.event_data.IpAddress" }
 }
 
 event_rule "tag-root" {
   sort_order = 1
-  when       = ` + "`" + `has(event.login) && event.login == "root"` + "`" + `
+  when       = "has(event.login) && event.login == \"root\""
   set        = { "labels.watch" = "root" }
 }
 
 event_rule "root-alarm" {
   sort_order = 2
-  when       = ` + "`" + `has(event.labels.watch) && event.labels.watch == "root"` + "`" + `
+  when       = "has(event.labels.watch) && event.labels.watch == \"root\""
   alarm {
     severity = "high"
-    message  = "root logon from ${event.source.address} (${event.login})"
+    message  = "root logon from ${event.source.address} (${event.login}), $${not.a.field}"
   }
 }
 
 event_rule "drop-guest" {
   sort_order = 3
   log_source_types = ["auth"]
-  when       = ` + "`" + `has(event.login) && event.login == "guest"` + "`" + `
+  when       = "has(event.login) && event.login == \"guest\""
   drop       = true
   alarm {}
 }
 
 event_rule "stop" {
   sort_order = 4
-  when       = ` + "`" + `has(event.login) && event.login == "stopper"` + "`" + `
+  when       = "has(event.login) && event.login == \"stopper\""
   continue   = false
 }
 
 event_rule "after-stop" {
   sort_order = 5
-  when       = ` + "`" + `has(event.login) && event.login == "stopper"` + "`" + `
+  when       = "has(event.login) && event.login == \"stopper\""
   set        = { "labels.reached" = "yes" }
 }
 `
@@ -139,7 +139,7 @@ func TestProcessEventRules(t *testing.T) {
 	if ev.GetString("labels.watch") != "root" {
 		t.Errorf("set did not apply: %s", ev.AppendJSON(nil))
 	}
-	if alarm.Message != "root logon from 192.0.2.2 (root)" {
+	if alarm.Message != "root logon from 192.0.2.2 (root), ${not.a.field}" {
 		t.Errorf("alarm message %q", alarm.Message)
 	}
 	for k, want := range map[string]string{"event.kind": "alert", fieldAlarmRule: "root-alarm", fieldAlarmSeverity: "high", "event.severity": "73", fieldParentID: ev.ID, "user.name": "root"} {
@@ -441,11 +441,13 @@ rule "first" {
 
 func TestHeaderPatternTimeURLAndValues(t *testing.T) {
 	src := `log_source_type "app" {
-  header_pattern = ` + "`" + `^<apptime> <lvl> (?P<log__logger>\w+): ` + "`" + `
+  header_pattern = "^<apptime> <lvl> (?P<log__logger>\\w+): "
   timezone       = "Europe/Berlin"
 }
 tag "apptime" {
-  pattern = ` + "`" + `\d\d-\d\d \d\d:\d\d:\d\d` + "`" + `
+  pattern = <<-RE
+    \d\d-\d\d \d\d:\d\d:\d\d
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "01-02 15:04:05"
@@ -456,7 +458,7 @@ tag "lvl" {
   values  = { E = "error", W = "warning", I = "info" }
 }
 tag "link" {
-  pattern = ` + "`" + `\S+` + "`" + `
+  pattern = "\\S+"
   field   = "url.original"
   type    = "url"
 }
@@ -465,7 +467,9 @@ rule "fetch" {
   pattern          = "fetched <link> in (?P<ms>\\d+)ms"
   classification   = "Information"
   sub_rule "error" {
-    when           = ` + "`" + `event.log.level == "error" && event.url.domain == "api.example.com"` + "`" + `
+    when           = <<-CEL
+      event.log.level == "error" && event.url.domain == "api.example.com"
+    CEL
     classification = "Error"
   }
 }

@@ -41,7 +41,7 @@ rule "first" {
 rule "r" {
   log_source_types = ["linux-auth"]
   sort_order       = 2
-  pattern          = ` + "`" + `Accepted <method> for <login> from <sip>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <sip>"
   classification   = "Authentication Success"
   test {
     log    = "Accepted password for alice from 192.0.2.1"

@@ -62,7 +62,7 @@ log_source_type "auth" {}
 
 rule "accepted" {
   log_source_types = ["auth"]
-  pattern          = ` + "`" + `Accepted <method> for <login> from <sip> port <sport>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Success"
 
   test {
@@ -73,12 +73,12 @@ rule "accepted" {
 
 rule "failed" {
   log_source_types = ["auth"]
-  pattern          = ` + "`" + `Failed <method> for <login> from <sip> port <sport>` + "`" + `
+  pattern          = "Failed <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Failure"
 }
 
 event_rule "root" {
-  when = ` + "`" + `has(event.login) && event.login == "root"` + "`" + `
+  when = "has(event.login) && event.login == \"root\""
   alarm {}
 
   test {

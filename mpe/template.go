@@ -16,8 +16,8 @@ import (
 
 // Templates: alarm messages, webhook URLs, headers and payloads are text
 // with ${event.<field>} placeholders, written as HCL templates
-// ("Root logon on ${event.host.hostname}") or, in backquoted raw strings,
-// as the same text. Fields resolve as in conditions (${event.login} is
+// ("Root logon on ${event.host.hostname}", or the same in a heredoc;
+// $${ is a literal "${"). Fields resolve as in conditions (${event.login} is
 // user.name) and must be fields the event can have; an absent field
 // renders as "". In webhook URLs and headers, ${env.NAME} is the
 // environment variable NAME, read at load: the way to keep a token out of
@@ -103,9 +103,6 @@ func (c *tplCompiler) parts(expr hcl.Expression, t *template) hclconf.Errors {
 	case *hclsyntax.ScopeTraversalExpr:
 		return c.traversal(x.Traversal, x.SrcRange, t)
 	case *hclsyntax.LiteralValueExpr:
-		if x.Val.Type() == cty.String {
-			return c.literal(x.Val.AsString(), x.SrcRange, t)
-		}
 		s, err := stringValue(x.Val)
 		if err != nil {
 			return hclconf.Errors{c.src.errorf(x.SrcRange, "%v", err)}
@@ -114,35 +111,6 @@ func (c *tplCompiler) parts(expr hcl.Expression, t *template) hclconf.Errors {
 		return nil
 	}
 	return hclconf.Errors{c.src.errorf(expr.Range(), "only text with ${event.<field>} placeholders is allowed here")}
-}
-
-// literal adds text, in which ${…} placeholders written in a raw string
-// are recognised too.
-func (c *tplCompiler) literal(s string, rng hcl.Range, t *template) hclconf.Errors {
-	var errs hclconf.Errors
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			break
-		}
-		t.parts = append(t.parts, tplPart{lit: s[:i]})
-		ref := strings.TrimSpace(s[i+2 : i+j])
-		trav, diags := hclsyntax.ParseTraversalAbs([]byte(ref), rng.Filename, rng.Start)
-		if diags.HasErrors() {
-			errs = append(errs, c.src.errorf(rng, "placeholder ${%s}: write ${event.<field>}", ref))
-		} else {
-			errs = append(errs, c.traversal(trav, rng, t)...)
-		}
-		s = s[i+j+1:]
-	}
-	if s != "" {
-		t.parts = append(t.parts, tplPart{lit: s})
-	}
-	return errs
 }
 
 // traversal adds a placeholder: event.a.b (a field) or env.NAME.

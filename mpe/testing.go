@@ -53,7 +53,7 @@ type expectation struct {
 
 func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*ruleTest, hclconf.Errors) {
 	var errs hclconf.Errors
-	t := &ruleTest{n: n, line: src.pos(tb.DefRange.Start).Line, log: tb.Log}
+	t := &ruleTest{n: n, line: tb.DefRange.Start.Line, log: tb.Log}
 	if len(r.types) > 0 {
 		t.typ = r.types[0]
 	}
@@ -127,7 +127,7 @@ func compileExpect(src *source, expr hcl.Expression, n int, canSet func(string) 
 			errs = append(errs, src.errorf(kv.Key.Range(), "test %d: expect key %q (%s) is never set by %s", n, key, path, what))
 			continue
 		}
-		out = append(out, expectation{key: key, path: path, want: want, line: src.pos(kv.Key.Range().Start).Line})
+		out = append(out, expectation{key: key, path: path, want: want, line: kv.Key.Range().Start.Line})
 	}
 	return out, errs
 }

@@ -52,12 +52,12 @@ func webhookRules(url string) string {
 	return `log_source_type "auth" {}
 rule "accepted" {
   log_source_types = ["auth"]
-  pattern          = ` + "`" + `Accepted <method> for <login> from <sip> port <sport>` + "`" + `
+  pattern          = "Accepted <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Success"
   risk             = 3
 }
 event_rule "notify" {
-  when = ` + "`" + `event.login == "root"` + "`" + `
+  when = "event.login == \"root\""
   webhook {
     url     = "` + url + `/hook?token=${env.SLUICE_TEST_HOOK_QUERY}"
     headers = { Authorization = "Bearer ${env.SLUICE_TEST_HOOK_TOKEN}", "X-Host" = "${event.host.hostname}" }

@@ -7,8 +7,8 @@ agent {
 
   tls {
     ca_file   = ".sluice/demo/tls/ca.pem"
-    cert_file = ".sluice/demo/tls/default/demo-agent.pem"   # sluice tls cert writes an agent's
-    key_file  = ".sluice/demo/tls/default/demo-agent-key.pem"  # files in a folder of its organization
+    cert_file = ".sluice/demo/tls/default/demo-agent.pem"     # sluice tls cert writes an agent's
+    key_file  = ".sluice/demo/tls/default/demo-agent-key.pem" # files in a folder of its organization
   }
 }
 

@@ -3,10 +3,10 @@
 # it over mutual TLS with its own certificate; `sluice run` issues ARM's
 # certificate from the demo CA on first start.
 arm {
-  id       = "arm-demo"
-  listen   = "127.0.0.1:7500"
-  http     = "127.0.0.1:7580"
-  data_dir = ".sluice/demo/arm"
+  id                        = "arm-demo"
+  listen                    = "127.0.0.1:7500"
+  http                      = "127.0.0.1:7580"
+  data_dir                  = ".sluice/demo/arm"
   agent_warning_interval    = "1m"
   mediator_warning_interval = "1m"
 

@@ -17,7 +17,7 @@ log_source_type "cisco-asa" {
 
 # "%ASA-6-302013": the severity, as a syslog level name.
 tag "asa_level" {
-  pattern = `[0-7]`
+  pattern = "[0-7]"
   field   = "log.level"
   values = {
     "0" = "emergency"
@@ -33,23 +33,27 @@ tag "asa_level" {
 
 # A user in parentheses: (LOCAL\alice), (LOCAL\dom\alice, 123), (alice).
 tag "asa_suser" {
-  pattern = `[^\\(),\s@]+`
+  pattern = <<-RE
+    [^\\(),\s@]+
+  RE
   field   = "source.user.name"
 }
 
 tag "asa_duser" {
-  pattern = `[^\\(),\s@]+`
+  pattern = <<-RE
+    [^\\(),\s@]+
+  RE
   field   = "destination.user.name"
 }
 
 # Interface names may hold spaces ("NP Identity Ifc").
 tag "asa_iniface" {
-  pattern = `[^:/()\s](?:[^:/()]*[^:/()\s])?`
+  pattern = "[^:/()\\s](?:[^:/()]*[^:/()\\s])?"
   field   = "observer.ingress.interface.name"
 }
 
 tag "asa_outiface" {
-  pattern = `[^:/()\s](?:[^:/()]*[^:/()\s])?`
+  pattern = "[^:/()\\s](?:[^:/()]*[^:/()\\s])?"
   field   = "observer.egress.interface.name"
 }
 
@@ -59,12 +63,14 @@ rule "asa-connection-built-inbound" {
   description      = "302013, 302015, 302017: a connection from a lower- to a higher-security interface"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built inbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built inbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?
+  RE
   classification   = "Network Allow"
   common_event     = "Connection Built"
   risk             = 1
   # Elastic's convention: the user of a connection is its destination user.
-  map              = { "user.name" = "destination.user.name" }
+  map = { "user.name" = "destination.user.name" }
   fields = {
     "event.action"      = "firewall-rule"
     "event.category"    = ["network"]
@@ -85,12 +91,14 @@ rule "asa-connection-built-outbound" {
   description      = "302013, 302015, 302017: a connection from a higher- to a lower-security interface; the initiator is named second"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built outbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built outbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?
+  RE
   classification   = "Network Allow"
   common_event     = "Connection Built"
   risk             = 1
   # Elastic's convention: the user of a connection is its destination user.
-  map              = { "user.name" = "destination.user.name" }
+  map = { "user.name" = "destination.user.name" }
   fields = {
     "event.action"      = "firewall-rule"
     "event.category"    = ["network"]
@@ -111,12 +119,14 @@ rule "asa-connection-teardown" {
   description      = "302014, 302016, 302018: a connection ended"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[468]):? Teardown <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport>(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_suser>)? to <asa_outiface>:<dhost>/<dport>(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_duser>)? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>[^(]*[^(\s]))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30201[468]):? Teardown <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport>(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_suser>)? to <asa_outiface>:<dhost>/<dport>(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_duser>)? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>[^(]*[^(\s]))?
+  RE
   classification   = "Network Traffic"
   common_event     = "Connection Closed"
   risk             = 1
   # Elastic's convention: the user of a connection is its destination user.
-  map              = { "user.name" = "destination.user.name" }
+  map = { "user.name" = "destination.user.name" }
   fields = {
     "event.action"     = "firewall-rule"
     "event.category"   = ["network"]
@@ -140,7 +150,9 @@ rule "asa-icmp-connection" {
   description      = "302020, 302021: an ICMP connection built or torn down; faddr is the far end, laddr the local host"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30202[01]):? (?P<labels__state>Built (?:inbound|outbound)|Teardown) (?P<labels__icmp_kind>ICMP|ICMPv6) connection for faddr <dhost>/\d+(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? gaddr (?P<labels__global_address>\S+?)/\d+ laddr <shost>/\d+(?: \((?:[^\\()]*\\)*(?P<login>[^\\(),\s@]+)(?:@[^()\s,]*)?\))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30202[01]):? (?P<labels__state>Built (?:inbound|outbound)|Teardown) (?P<labels__icmp_kind>ICMP|ICMPv6) connection for faddr <dhost>/\d+(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? gaddr (?P<labels__global_address>\S+?)/\d+ laddr <shost>/\d+(?: \((?:[^\\()]*\\)*(?P<login>[^\\(),\s@]+)(?:@[^()\s,]*)?\))?
+  RE
   classification   = "Network Traffic"
   common_event     = "ICMP Connection"
   risk             = 1
@@ -167,7 +179,9 @@ rule "asa-translation" {
   description      = "305011, 305012: an address translation built or torn down"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30501[12]):? (?P<labels__state>Built|Teardown) (?P<labels__nat_type>dynamic|static)(?: <protocol>)? translation from <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>(?:/<dport>)?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30501[12]):? (?P<labels__state>Built|Teardown) (?P<labels__nat_type>dynamic|static)(?: <protocol>)? translation from <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>(?:/<dport>)?
+  RE
   classification   = "Network Traffic"
   common_event     = "Address Translation"
   risk             = 0
@@ -191,7 +205,9 @@ rule "asa-access-list" {
   description      = "106100, 106102, 106103: an access list entry permitted or denied a flow"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>1061\d\d):? access-list (?P<rule__name>\S+) (?P<labels__acl_action>permitted|denied|est-allowed) <protocol> (?:for user '?(?P<login>[^'\s]+)'? )?<asa_iniface>/<shost>\(<sport>\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? -> <asa_outiface>/<dhost>\(<dport>\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? hit-cnt (?P<labels__hit_count>\d+)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>1061\d\d):? access-list (?P<rule__name>\S+) (?P<labels__acl_action>permitted|denied|est-allowed) <protocol> (?:for user '?(?P<login>[^'\s]+)'? )?<asa_iniface>/<shost>\(<sport>\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? -> <asa_outiface>/<dhost>\(<dport>\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? hit-cnt (?P<labels__hit_count>\d+)
+  RE
   classification   = "Network Allow"
   common_event     = "Access List Permitted Traffic"
   risk             = 1
@@ -206,7 +222,7 @@ rule "asa-access-list" {
   }
 
   sub_rule "denied" {
-    when           = `event.labels.acl_action == "denied"`
+    when           = "event.labels.acl_action == \"denied\""
     classification = "Network Deny"
     common_event   = "Access List Denied Traffic"
     risk           = 3
@@ -227,7 +243,9 @@ rule "asa-deny-acl" {
   description      = "106023: an access group denied a packet"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>106023):? Deny <protocol> src <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? dst <asa_outiface>:<dhost>(?:/<dport>)?(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?.*? by access-group "(?P<rule__name>[^"]*)"`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>106023):? Deny <protocol> src <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? dst <asa_outiface>:<dhost>(?:/<dport>)?(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?.*? by access-group "(?P<rule__name>[^"]*)"
+  RE
   classification   = "Network Deny"
   common_event     = "Access Group Denied Traffic"
   risk             = 3
@@ -255,7 +273,9 @@ rule "asa-deny-flow" {
   description      = "106001, 106006, 106007, 106015: a packet denied (inbound, no connection, DNS)"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>10600[1-7]|106015):? (?:Inbound <protocol> connection denied|Deny (?:inbound |outbound )?<protocol>(?: \(no connection\))?) from <shost>/<sport> to <dhost>/<dport>(?: flags (?P<labels__tcp_flags>.*?))?(?: +on interface (?P<observer__ingress__interface__name>\S+)| due to (?P<event__reason>.+))?$`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>10600[1-7]|106015):? (?:Inbound <protocol> connection denied|Deny (?:inbound |outbound )?<protocol>(?: \(no connection\))?) from <shost>/<sport> to <dhost>/<dport>(?: flags (?P<labels__tcp_flags>.*?))?(?: +on interface (?P<observer__ingress__interface__name>\S+)| due to (?P<event__reason>.+))?$
+  RE
   classification   = "Network Deny"
   common_event     = "Packet Denied"
   risk             = 3
@@ -287,7 +307,9 @@ rule "asa-deny-icmp" {
   description      = "106014: an ICMP packet denied"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>106014):? Deny (?:inbound|outbound) <protocol> src <asa_iniface>:<shost> dst <asa_outiface>:<dhost> \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>106014):? Deny (?:inbound|outbound) <protocol> src <asa_iniface>:<shost> dst <asa_outiface>:<dhost> \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\)
+  RE
   classification   = "Network Deny"
   common_event     = "ICMP Denied"
   risk             = 2
@@ -311,7 +333,9 @@ rule "asa-deny-spoof" {
   description      = "106016, 106017, 106021: spoofed, land-attack or reverse-path-failing packets"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>10601[67]|106021):? Deny (?:IP spoof|IP due to Land Attack|<protocol> reverse path check) from \(?<shost>\)? to <dhost>(?: on interface (?P<observer__ingress__interface__name>\S+))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>10601[67]|106021):? Deny (?:IP spoof|IP due to Land Attack|<protocol> reverse path check) from \(?<shost>\)? to <dhost>(?: on interface (?P<observer__ingress__interface__name>\S+))?
+  RE
   classification   = "Attack"
   common_event     = "Spoofed Packet Denied"
   risk             = 5
@@ -339,7 +363,9 @@ rule "asa-denied-icmp-type" {
   description      = "313001, 313004, 313008: ICMP (or ICMPv6) packets the device refused"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>31300[148]):? Denied (?P<protocol>ICMP|IPv6-ICMP) type=(?P<labels__icmp_type>\d+), (?:code=(?P<labels__icmp_code>\d+) )?from (?:laddr )?<shost> on interface (?P<observer__ingress__interface__name>\S+)(?: to <dhost>)?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>31300[148]):? Denied (?P<protocol>ICMP|IPv6-ICMP) type=(?P<labels__icmp_type>\d+), (?:code=(?P<labels__icmp_code>\d+) )?from (?:laddr )?<shost> on interface (?P<observer__ingress__interface__name>\S+)(?: to <dhost>)?
+  RE
   classification   = "Network Deny"
   common_event     = "ICMP Denied"
   risk             = 2
@@ -371,7 +397,9 @@ rule "asa-invalid-icmp" {
   description      = "313009: an ICMP packet with an invalid code"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>313009):? Denied invalid ICMP code (?P<labels__icmp_code>\d+), for <asa_iniface>:<shost>/<sport> \([^)]*\) to <asa_outiface>:<dhost>/<dport> \([^)]*\)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>313009):? Denied invalid ICMP code (?P<labels__icmp_code>\d+), for <asa_iniface>:<shost>/<sport> \([^)]*\) to <asa_outiface>:<dhost>/<dport> \([^)]*\)
+  RE
   classification   = "Network Deny"
   common_event     = "ICMP Denied"
   risk             = 2
@@ -396,7 +424,9 @@ rule "asa-icmp-no-session" {
   description      = "313005: an ICMP error for which there is no connection"
   log_source_types = ["cisco-asa"]
   sort_order       = 110
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>313005):? No matching connection for ICMP error message: icmp src <asa_iniface>:<shost> dst <asa_outiface>:<dhost> \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>313005):? No matching connection for ICMP error message: icmp src <asa_iniface>:<shost> dst <asa_outiface>:<dhost> \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\)
+  RE
   classification   = "Network Deny"
   common_event     = "ICMP Error Without Connection"
   risk             = 1
@@ -420,7 +450,9 @@ rule "asa-dynamic-filter" {
   description      = "338001-338204: the botnet traffic filter saw traffic to or from a listed address"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>338\d\d\d):? Dynamic [Ff]ilter (?P<labels__filter_action>permitted|monitored|dropped|allowed) (?P<labels__list>black|white|grey)[ -]?listed <protocol> traffic from <asa_iniface>:<shost>/<sport> \([^)]*\) to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:, (?:source|destination) \S+ resolved from (?:dynamic|local) list: (?P<threat__indicator__name>[^,]+))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>338\d\d\d):? Dynamic [Ff]ilter (?P<labels__filter_action>permitted|monitored|dropped|allowed) (?P<labels__list>black|white|grey)[ -]?listed <protocol> traffic from <asa_iniface>:<shost>/<sport> \([^)]*\) to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:, (?:source|destination) \S+ resolved from (?:dynamic|local) list: (?P<threat__indicator__name>[^,]+))?
+  RE
   classification   = "Suspicious"
   common_event     = "Traffic With Listed Address"
   risk             = 6
@@ -433,7 +465,7 @@ rule "asa-dynamic-filter" {
   }
 
   sub_rule "dropped" {
-    when           = `event.labels.filter_action == "dropped"`
+    when           = "event.labels.filter_action == \"dropped\""
     classification = "Failed Suspicious"
     common_event   = "Traffic With Listed Address Dropped"
     risk           = 4
@@ -454,7 +486,9 @@ rule "asa-url" {
   description      = "304001, 304002: a URL a host accessed, or one the URL filter denied"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30400[12]):? (?:(?:(?P<source__user__name>[^@\s(]+)@)?<shost>(?:\((?:[^\\()]*\\)*[^\\(),\s]+\))? Accessed URL <dip>:<url>|Access denied URL <url> SRC <shost> DEST <dhost>)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>30400[12]):? (?:(?:(?P<source__user__name>[^@\s(]+)@)?<shost>(?:\((?:[^\\()]*\\)*[^\\(),\s]+\))? Accessed URL <dip>:<url>|Access denied URL <url> SRC <shost> DEST <dhost>)
+  RE
   classification   = "Access Success"
   common_event     = "URL Accessed"
   risk             = 1
@@ -467,7 +501,7 @@ rule "asa-url" {
   }
 
   sub_rule "denied" {
-    when           = `event.event.code == "304002"`
+    when           = "event.event.code == \"304002\""
     classification = "Access Failure"
     common_event   = "URL Denied"
     risk           = 3
@@ -489,7 +523,7 @@ rule "asa-device-access" {
   description      = "710001-710005: a request to the device itself (management, VPN) requested, permitted or denied"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>71000[1-5]):? <protocol> (?:access|request) (?P<labels__decision>requested|permitted|denied by ACL|discarded) from <shost>/<sport> to <asa_outiface>:<dhost>/(?P<labels__service>\S+)`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>71000[1-5]):? <protocol> (?:access|request) (?P<labels__decision>requested|permitted|denied by ACL|discarded) from <shost>/<sport> to <asa_outiface>:<dhost>/(?P<labels__service>\\S+)"
   classification   = "Access Success"
   common_event     = "Device Access Permitted"
   risk             = 1
@@ -502,7 +536,9 @@ rule "asa-device-access" {
   }
 
   sub_rule "denied" {
-    when           = `event.labels.decision in ["denied by ACL", "discarded"]`
+    when           = <<-CEL
+      event.labels.decision in ["denied by ACL", "discarded"]
+    CEL
     classification = "Access Failure"
     common_event   = "Device Access Denied"
     risk           = 3
@@ -523,7 +559,7 @@ rule "asa-local-host" {
   description      = "609001, 609002: a host known to the device appeared or went"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>60900[12]):? (?P<labels__state>Built|Teardown) local-host <asa_iniface>:<shost>`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>60900[12]):? (?P<labels__state>Built|Teardown) local-host <asa_iniface>:<shost>"
   classification   = "Information"
   common_event     = "Local Host Tracked"
   risk             = 0
@@ -539,7 +575,7 @@ rule "asa-duplicate-syn" {
   description      = "419002: a duplicate TCP SYN with another initial sequence number"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>419002):? Duplicate TCP SYN from <asa_iniface>:<shost>/<sport> to <asa_outiface>:<dhost>/<dport>`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>419002):? Duplicate TCP SYN from <asa_iniface>:<shost>/<sport> to <asa_outiface>:<dhost>/<dport>"
   classification   = "Suspicious"
   common_event     = "Duplicate TCP SYN"
   risk             = 3
@@ -557,7 +593,9 @@ rule "asa-vpn-session-disconnected" {
   description      = "113019: a VPN session ended"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>113019):? Group = (?P<group__name>[^,]+), Username = (?P<source__user__name>[^,]*), IP = <dhost>, Session disconnected\. Session Type: (?P<labels__session_type>[^,]+), Duration: (?P<labels__duration>[^,]+), Bytes xmt: (?P<source__bytes>\d+), Bytes rcv: (?P<destination__bytes>\d+), Reason: <reason>`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>113019):? Group = (?P<group__name>[^,]+), Username = (?P<source__user__name>[^,]*), IP = <dhost>, Session disconnected\. Session Type: (?P<labels__session_type>[^,]+), Duration: (?P<labels__duration>[^,]+), Bytes xmt: (?P<source__bytes>\d+), Bytes rcv: (?P<destination__bytes>\d+), Reason: <reason>
+  RE
   classification   = "Information"
   common_event     = "VPN Session Disconnected"
   risk             = 1
@@ -580,7 +618,9 @@ rule "asa-vpn-svc" {
   description      = "722xxx: AnyConnect (SVC) session events: Group <g> User <u> IP <ip> …"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>722\d\d\d):? Group <(?P<group__name>[^>]*)> User <(?P<source__user__name>[^>@]*)(?:@[^>]*)?> IP <<shost>>(?: (?:(?:First|New) <protocol> SVC connection)?(?P<labels__detail>.*))?`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>722\d\d\d):? Group <(?P<group__name>[^>]*)> User <(?P<source__user__name>[^>@]*)(?:@[^>]*)?> IP <<shost>>(?: (?:(?:First|New) <protocol> SVC connection)?(?P<labels__detail>.*))?
+  RE
   classification   = "Information"
   common_event     = "VPN Session Event"
   risk             = 1
@@ -600,7 +640,7 @@ rule "asa-ike-group" {
   description      = "713xxx and others: IKE and VPN messages that begin Group = g, [Username = u,] IP = ip"
   log_source_types = ["cisco-asa"]
   sort_order       = 150
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>\d{6}):? Group = (?P<group__name>[^,]+), (?:Username = (?P<source__user__name>[^,]*), )?IP = <shost>, (?P<labels__detail>.*)`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>\\d{6}):? Group = (?P<group__name>[^,]+), (?:Username = (?P<source__user__name>[^,]*), )?IP = <shost>, (?P<labels__detail>.*)"
   classification   = "Information"
   common_event     = "VPN Negotiation"
   risk             = 1
@@ -616,7 +656,9 @@ rule "asa-ipsec-sa" {
   description      = "602303, 602304: an IPsec security association created or deleted"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>60230[34]):? IPSEC: An? (?P<network__direction>inbound|outbound) (?P<labels__tunnel_type>.+?) SA \(SPI= ?(?P<labels__spi>[^)\s]+)\) between <shost> and <dhost> \(user= ?<login>\) has been (?P<labels__state>created|deleted)`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>60230[34]):? IPSEC: An? (?P<network__direction>inbound|outbound) (?P<labels__tunnel_type>.+?) SA \(SPI= ?(?P<labels__spi>[^)\s]+)\) between <shost> and <dhost> \(user= ?<login>\) has been (?P<labels__state>created|deleted)
+  RE
   classification   = "Information"
   common_event     = "IPsec SA Changed"
   risk             = 1
@@ -632,14 +674,16 @@ rule "asa-aaa-auth" {
   description      = "113004, 113005, 113012, 113015: AAA authentication of a user"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>11300[45]|11301[25]):? AAA user (?:authentication|authorization) (?P<labels__result>Successful|Rejected)\s*:(?:\s*reason = (?P<event__reason>[^:]+?)\s*:)?(?:\s*(?:server =\s*<dhost>|local database)\s*:)?\s*user = (?P<login>[^:]+?)(?:\s*:\s*user IP = <shost>)?\s*$`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>11300[45]|11301[25]):? AAA user (?:authentication|authorization) (?P<labels__result>Successful|Rejected)\s*:(?:\s*reason = (?P<event__reason>[^:]+?)\s*:)?(?:\s*(?:server =\s*<dhost>|local database)\s*:)?\s*user = (?P<login>[^:]+?)(?:\s*:\s*user IP = <shost>)?\s*$
+  RE
   classification   = "Authentication Success"
   common_event     = "User Authenticated"
   risk             = 2
   fields           = { "event.category" = ["authentication"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   sub_rule "rejected" {
-    when           = `event.labels.result == "Rejected"`
+    when           = "event.labels.result == \"Rejected\""
     classification = "Authentication Failure"
     common_event   = "User Authentication Failed"
     risk           = 4
@@ -660,14 +704,16 @@ rule "asa-login" {
   description      = "605004, 605005: a login to the device denied or permitted"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>60500[45]):? Login (?P<labels__result>denied|permitted) from <shost>/<sport> to <asa_outiface>:<dhost>/(?P<labels__service>\S+) for user "(?P<login>[^"]*)"`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>60500[45]):? Login (?P<labels__result>denied|permitted) from <shost>/<sport> to <asa_outiface>:<dhost>/(?P<labels__service>\S+) for user "(?P<login>[^"]*)"
+  RE
   classification   = "Authentication Success"
   common_event     = "Device Login"
   risk             = 3
   fields           = { "event.category" = ["authentication"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   sub_rule "denied" {
-    when           = `event.labels.result == "denied"`
+    when           = "event.labels.result == \"denied\""
     classification = "Authentication Failure"
     common_event   = "Device Login Denied"
     risk           = 5
@@ -688,7 +734,7 @@ rule "asa-command" {
   description      = "111008, 111009, 111010: a user ran a command on the device"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>11100[89]|111010):? User '(?P<login>[^']*)'(?:, running '[^']*' from IP <shost>,)? executed (?:the )?'(?P<command>[^']*)'`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>11100[89]|111010):? User '(?P<login>[^']*)'(?:, running '[^']*' from IP <shost>,)? executed (?:the )?'(?P<command>[^']*)'"
   classification   = "Policy"
   common_event     = "Device Command Executed"
   risk             = 3
@@ -708,21 +754,21 @@ rule "asa-user-auth" {
   description      = "611101-611103: a user authenticated to, or logged out of, the device"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>61110[1-3]):? User (?P<labels__result>authentication succeeded|authentication failed|logged out):(?: IP address: <shost>,)? Uname: (?P<login>\S+)`
+  pattern          = "%(?:ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>61110[1-3]):? User (?P<labels__result>authentication succeeded|authentication failed|logged out):(?: IP address: <shost>,)? Uname: (?P<login>\\S+)"
   classification   = "Authentication Success"
   common_event     = "Device User Authenticated"
   risk             = 2
   fields           = { "event.category" = ["authentication"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   sub_rule "failed" {
-    when           = `event.labels.result == "authentication failed"`
+    when           = "event.labels.result == \"authentication failed\""
     classification = "Authentication Failure"
     common_event   = "Device User Authentication Failed"
     risk           = 4
     fields         = { "event.outcome" = "failure" }
   }
   sub_rule "logout" {
-    when           = `event.labels.result == "logged out"`
+    when           = "event.labels.result == \"logged out\""
     classification = "Other Audit Success"
     common_event   = "Device User Logged Out"
     risk           = 1
@@ -738,7 +784,9 @@ rule "asa-threat-detection" {
   description      = "733100: threat detection saw a rate exceeded (scanning, SYN attack, …)"
   log_source_types = ["cisco-asa"]
   sort_order       = 100
-  pattern          = `%(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>733100):? \[\s*(?P<labels__threat>[^\]]*?)\s*\] drop rate-(?P<labels__rate_id>\d+) exceeded`
+  pattern          = <<-RE
+    %(?:ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>733100):? \[\s*(?P<labels__threat>[^\]]*?)\s*\] drop rate-(?P<labels__rate_id>\d+) exceeded
+  RE
   classification   = "Attack"
   common_event     = "Threat Rate Exceeded"
   risk             = 6
@@ -756,24 +804,26 @@ rule "asa-message" {
   description      = "any other ASA/FTD message: kept with its id and severity (log.level)"
   log_source_types = ["cisco-asa"]
   sort_order       = 8990
-  pattern          = `%(?P<observer__product>ASA|FTD)(?:-\w+)?-<asa_level>-(?P<event__code>\d+):? ?(?P<labels__detail>.*)`
+  pattern          = "%(?P<observer__product>ASA|FTD)(?:-\\w+)?-<asa_level>-(?P<event__code>\\d+):? ?(?P<labels__detail>.*)"
   classification   = "Information"
   common_event     = "Firewall Message"
   risk             = 0
   fields           = { "observer.vendor" = "Cisco", "observer.type" = "firewall" }
 
   sub_rule "critical" {
-    when           = `event.log.level in ["emergency", "alert", "critical"]`
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
     classification = "Critical"
     risk           = 5
   }
   sub_rule "error" {
-    when           = `event.log.level == "error"`
+    when           = "event.log.level == \"error\""
     classification = "Error"
     risk           = 3
   }
   sub_rule "warning" {
-    when           = `event.log.level == "warning"`
+    when           = "event.log.level == \"warning\""
     classification = "Warning"
     risk           = 2
   }
@@ -792,7 +842,7 @@ rule "asa-message-debug" {
   description      = "messages logged above debug (8, 9): kept with their id"
   log_source_types = ["cisco-asa"]
   sort_order       = 9000
-  pattern          = `%(?P<observer__product>ASA|FTD)(?:-\w+)?-(?P<labels__severity>[89])-(?P<event__code>\d+):? ?(?P<labels__detail>.*)`
+  pattern          = "%(?P<observer__product>ASA|FTD)(?:-\\w+)?-(?P<labels__severity>[89])-(?P<event__code>\\d+):? ?(?P<labels__detail>.*)"
   classification   = "Information"
   common_event     = "Firewall Message"
   risk             = 0

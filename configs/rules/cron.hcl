@@ -13,7 +13,9 @@ rule "cron-command" {
   description      = "cron ran a job: the crontab's owner and the command line"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1100
-  pattern          = `\((?P<login>[^()\s]+)\) CMD \(<command>\)\s*$`
+  pattern          = <<-RE
+    \((?P<login>[^()\s]+)\) CMD \(<command>\)\s*$
+  RE
   classification   = "Information"
   common_event     = "Scheduled Job Started"
   risk             = 1
@@ -24,7 +26,7 @@ rule "cron-command" {
   }
 
   sub_rule "as-root" {
-    when         = `event.login == "root"`
+    when         = "event.login == \"root\""
     common_event = "Scheduled Job Started As Root"
   }
 
@@ -54,14 +56,16 @@ rule "cron-command-end" {
   description      = "cronie 1.5+ logs the end of a job and its output"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1101
-  pattern          = `\((?P<login>[^()\s]+)\) (?P<cron_event>CMDEND|CMDOUT) \((?P<reason>.*)\)\s*$`
+  pattern          = <<-RE
+    \((?P<login>[^()\s]+)\) (?P<cron_event>CMDEND|CMDOUT) \((?P<reason>.*)\)\s*$
+  RE
   classification   = "Information"
   common_event     = "Scheduled Job Finished"
   risk             = 0
   fields           = { "event.action" = "cron-command-end", "event.category" = ["process"], "event.type" = ["end"] }
 
   sub_rule "output" {
-    when         = `event.cron_event == "CMDOUT"`
+    when         = "event.cron_event == \"CMDOUT\""
     common_event = "Scheduled Job Output"
     fields       = { "event.action" = "cron-command-output", "event.type" = ["info"] }
   }
@@ -80,7 +84,9 @@ rule "busybox-cron-command" {
   description      = "busybox crond (Alpine) ran a job"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1102
-  pattern          = `crond(?:\[\d+\])?: USER <login> pid (?P<job_pid>\d+) cmd <command>`
+  pattern          = <<-RE
+    crond(?:\[\d+\])?: USER <login> pid (?P<job_pid>\d+) cmd <command>
+  RE
   classification   = "Information"
   common_event     = "Scheduled Job Started"
   risk             = 1
@@ -97,11 +103,13 @@ rule "cron-reload" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1110
   # (CRON) and (*system*…) are the daemon and the system crontabs, not users.
-  pattern          = `\((?:CRON|\*system\*[^)]*|(?P<login>[^()\s]+))\) RELOAD \(<object>\)`
-  classification   = "Other Audit"
-  common_event     = "Crontab Reloaded"
-  risk             = 2
-  fields           = { "event.action" = "crontab-reloaded", "event.category" = ["configuration"], "event.type" = ["change"] }
+  pattern        = <<-RE
+    \((?:CRON|\*system\*[^)]*|(?P<login>[^()\s]+))\) RELOAD \(<object>\)
+  RE
+  classification = "Other Audit"
+  common_event   = "Crontab Reloaded"
+  risk           = 2
+  fields         = { "event.action" = "crontab-reloaded", "event.category" = ["configuration"], "event.type" = ["change"] }
 
   test {
     log    = "Nov  4 09:00:01 db-7 crond[812]: (CRON) RELOAD (/etc/crontab)"
@@ -121,7 +129,9 @@ rule "cron-crontab-rejected" {
   description      = "cron refused a crontab: wrong owner, unsafe mode, too many links"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1111
-  pattern          = `\((?:\*system\*[^)]*|(?P<login>[^()\s]+))\) (?P<reason>WRONG FILE OWNER|INSECURE MODE|BAD FILE MODE|WRONG INODE INFO|NUMBER OF HARD LINKS > 1)(?: \([^)]*\))*? \(<object>\)`
+  pattern          = <<-RE
+    \((?:\*system\*[^)]*|(?P<login>[^()\s]+))\) (?P<reason>WRONG FILE OWNER|INSECURE MODE|BAD FILE MODE|WRONG INODE INFO|NUMBER OF HARD LINKS > 1)(?: \([^)]*\))*? \(<object>\)
+  RE
   classification   = "Warning"
   common_event     = "Crontab Rejected"
   risk             = 3
@@ -141,13 +151,17 @@ rule "cron-mail" {
   description      = "cron mailed a job's output (or failed to)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1112
-  pattern          = `\((?P<login>[^()\s]+)\) MAIL \((?P<reason>.*)\)\s*$`
+  pattern          = <<-RE
+    \((?P<login>[^()\s]+)\) MAIL \((?P<reason>.*)\)\s*$
+  RE
   classification   = "Information"
   common_event     = "Scheduled Job Output Mailed"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.reason.contains("status") && !event.reason.contains("status 0)")`
+    when           = <<-CEL
+      event.reason.contains("status") && !event.reason.contains("status 0)")
+    CEL
     classification = "Warning"
     common_event   = "Scheduled Job Mail Failed"
     risk           = 1
@@ -167,7 +181,9 @@ rule "cron-job-failed" {
   description      = "Debian's cron reporting a job that exited with an error"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1113
-  pattern          = `\(CRON\) error \(grandchild #(?P<job_pid>\d+) failed with exit status <exitcode>\)`
+  pattern          = <<-RE
+    \(CRON\) error \(grandchild #(?P<job_pid>\d+) failed with exit status <exitcode>\)
+  RE
   classification   = "Error"
   common_event     = "Scheduled Job Failed"
   risk             = 2
@@ -183,19 +199,25 @@ rule "cron-daemon" {
   description      = "the cron daemon about itself: start, pid file, @reboot jobs, no MTA, errors"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1114
-  pattern          = `\(CRON\) (?P<cron_event>[A-Za-z]+)(?: \((?P<reason>.*)\))?\s*$`
+  pattern          = <<-RE
+    \(CRON\) (?P<cron_event>[A-Za-z]+)(?: \((?P<reason>.*)\))?\s*$
+  RE
   classification   = "Information"
   common_event     = "Cron Daemon Message"
   risk             = 0
 
   sub_rule "startup" {
-    when           = `event.cron_event == "STARTUP" || (has(event.reason) && event.reason.startsWith("Running @reboot"))`
+    when           = <<-CEL
+      event.cron_event == "STARTUP" || (has(event.reason) && event.reason.startsWith("Running @reboot"))
+    CEL
     classification = "Startup and Shutdown"
     common_event   = "Cron Daemon Started"
     risk           = 1
   }
   sub_rule "error" {
-    when           = `event.cron_event in ["DEATH", "ERROR", "error", "ORPHAN", "CAN'T"]`
+    when           = <<-CEL
+      event.cron_event in ["DEATH", "ERROR", "error", "ORPHAN", "CAN'T"]
+    CEL
     classification = "Error"
     common_event   = "Cron Daemon Error"
     risk           = 2
@@ -227,21 +249,23 @@ rule "crontab-edit" {
   description      = "crontab(1): a user listing, editing, replacing or deleting a crontab"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1120
-  pattern          = `crontab(?:\[\d+\])?: \(<login>\) (?P<cron_event>BEGIN EDIT|END EDIT|REPLACE|LIST|DELETE|AUTH|PAM) \((?P<account>[^()\s]+)\)`
+  pattern          = <<-RE
+    crontab(?:\[\d+\])?: \(<login>\) (?P<cron_event>BEGIN EDIT|END EDIT|REPLACE|LIST|DELETE|AUTH|PAM) \((?P<account>[^()\s]+)\)
+  RE
   classification   = "Other Audit"
   common_event     = "Crontab Accessed"
   risk             = 1
   fields           = { "event.action" = "crontab-accessed", "event.category" = ["configuration"], "event.type" = ["access"] }
 
   sub_rule "replaced" {
-    when           = `event.cron_event == "REPLACE"`
+    when           = "event.cron_event == \"REPLACE\""
     classification = "Object Modified"
     common_event   = "Crontab Replaced"
     risk           = 3
     fields         = { "event.action" = "crontab-replaced", "event.type" = ["change"] }
   }
   sub_rule "deleted" {
-    when           = `event.cron_event == "DELETE"`
+    when           = "event.cron_event == \"DELETE\""
     classification = "Object Disposed"
     common_event   = "Crontab Deleted"
     risk           = 3
@@ -273,7 +297,7 @@ rule "anacron-job" {
   fields           = { "event.action" = "anacron-job-started", "event.category" = ["process"], "event.type" = ["start"] }
 
   sub_rule "terminated" {
-    when         = `event.cron_event == "terminated"`
+    when         = "event.cron_event == \"terminated\""
     common_event = "Scheduled Job Finished"
     fields       = { "event.action" = "anacron-job-terminated", "event.type" = ["end"] }
   }
@@ -292,7 +316,9 @@ rule "anacron-status" {
   description      = "anacron about its own run: start, schedule, exit"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1131
-  pattern          = `anacron(?:\[\d+\])?: (?:Anacron (?P<service__version>[\w.-]+) started|Will run job|Jobs will be executed sequentially|Normal exit|Updated timestamp for job|Job .* locked by another anacron|Can't find sendmail)`
+  pattern          = <<-RE
+    anacron(?:\[\d+\])?: (?:Anacron (?P<service__version>[\w.-]+) started|Will run job|Jobs will be executed sequentially|Normal exit|Updated timestamp for job|Job .* locked by another anacron|Can't find sendmail)
+  RE
   classification   = "Information"
   common_event     = "Anacron Status"
   risk             = 0
@@ -315,14 +341,16 @@ rule "run-parts" {
   description      = "run-parts (Red Hat's cron.hourly and friends) starting or finishing a script"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1140
-  pattern          = `run-parts\((?P<file__directory>[^)]+)\)(?:\[\d+\])?: (?P<cron_event>starting|finished) (?P<file__name>\S+)`
+  pattern          = <<-RE
+    run-parts\((?P<file__directory>[^)]+)\)(?:\[\d+\])?: (?P<cron_event>starting|finished) (?P<file__name>\S+)
+  RE
   classification   = "Information"
   common_event     = "Scheduled Script Started"
   risk             = 0
   fields           = { "event.category" = ["process"], "event.type" = ["start"] }
 
   sub_rule "finished" {
-    when         = `event.cron_event == "finished"`
+    when         = "event.cron_event == \"finished\""
     common_event = "Scheduled Script Finished"
     fields       = { "event.type" = ["end"] }
   }

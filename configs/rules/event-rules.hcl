@@ -30,7 +30,9 @@ intel_list "watched-users" {
 event_rule "threat-intel-hit" {
   description = "an event involving a listed address or domain"
   sort_order  = 10
-  when        = `has(event.intel) && ("threat-ips" in event.intel || "bad-domains" in event.intel)`
+  when        = <<-CEL
+    has(event.intel) && ("threat-ips" in event.intel || "bad-domains" in event.intel)
+  CEL
   set         = { "event.kind" = "alert" }
 
   alarm {
@@ -55,7 +57,9 @@ event_rule "threat-intel-hit" {
 event_rule "watched-account-activity" {
   description = "a watched account logged on, or was changed"
   sort_order  = 20
-  when        = `has(event.intel) && "watched-users" in event.intel && event.classification in ["Authentication Success", "Account Modified", "Account Deleted", "Access Granted"]`
+  when        = <<-CEL
+    has(event.intel) && "watched-users" in event.intel && event.classification in ["Authentication Success", "Account Modified", "Account Deleted", "Access Granted"]
+  CEL
 
   alarm {
     name     = "Watched Account Activity"
@@ -74,7 +78,7 @@ event_rule "watched-account-activity" {
 event_rule "root-logon" {
   description = "someone logged on as root over the network"
   sort_order  = 30
-  when        = `event.common_event == "Root Logon" && has(event.source.ip)`
+  when        = "event.common_event == \"Root Logon\" && has(event.source.ip)"
 
   alarm {
     name     = "Root Logon"
@@ -90,10 +94,10 @@ event_rule "root-logon" {
 }
 
 event_rule "audit-log-cleared" {
-  description = "the Windows security log was cleared: evidence may be gone"
-  sort_order  = 30
+  description      = "the Windows security log was cleared: evidence may be gone"
+  sort_order       = 30
   log_source_types = ["windows-security"]
-  when        = `event.common_event == "Audit Log Cleared"`
+  when             = "event.common_event == \"Audit Log Cleared\""
 
   alarm {
     name     = "Audit Log Cleared"
@@ -102,18 +106,20 @@ event_rule "audit-log-cleared" {
   }
 
   test {
-    log             = `{"host":{"name":"DC1"},"winlog":{"event_id":1102,"user_data":{"SubjectUserName":"mallory"}}}`
+    log             = <<-LOG
+      {"host":{"name":"DC1"},"winlog":{"event_id":1102,"user_data":{"SubjectUserName":"mallory"}}}
+    LOG
     log_source_type = "windows-security"
     alarm           = true
   }
 }
 
 event_rule "drop-asa-chatter" {
-  description = "ASA messages above debug level (8, 9) are test chatter: not indexed"
-  sort_order  = 1000
+  description      = "ASA messages above debug level (8, 9) are test chatter: not indexed"
+  sort_order       = 1000
   log_source_types = ["cisco-asa"]
-  when        = `event.rule == "asa-message-debug"`
-  drop        = true
+  when             = "event.rule == \"asa-message-debug\""
+  drop             = true
 
   test {
     log             = "Apr 01 2024 08:00:38 fw3 : %ASA-8-999999: Chatter"

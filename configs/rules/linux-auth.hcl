@@ -38,7 +38,7 @@ rule "sshd-accepted" {
   description      = "sshd accepted a logon (password, publickey, keyboard-interactive, …)"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 100
-  pattern          = `Accepted <method> for <login> from <sip> port <sport>`
+  pattern          = "Accepted <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Success"
   common_event     = "User Logon"
   risk             = 3
@@ -49,7 +49,7 @@ rule "sshd-accepted" {
   }
 
   sub_rule "root" {
-    when         = `event.login == "root"`
+    when         = "event.login == \"root\""
     common_event = "Root Logon"
     risk         = 7
   }
@@ -80,7 +80,7 @@ rule "sshd-failed-repeated" {
   description      = "syslog folded repeated failed logons into one line"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 105
-  pattern          = `message repeated (?P<repeat_count>\d+) times: \[ Failed <method> for (?:invalid user )?<login> from <sip> port <sport>`
+  pattern          = "message repeated (?P<repeat_count>\\d+) times: \\[ Failed <method> for (?:invalid user )?<login> from <sip> port <sport>"
   classification   = "Authentication Failure"
   common_event     = "Repeated User Logon Failure"
   risk             = 5
@@ -98,7 +98,7 @@ rule "sshd-failed-invalid-user" {
   description      = "failed logon for a user that does not exist"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 110
-  pattern          = `Failed <method> for invalid user (?P<login>.*?) ?from <sip> port <sport>`
+  pattern          = "Failed <method> for invalid user (?P<login>.*?) ?from <sip> port <sport>"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 4
@@ -122,14 +122,14 @@ rule "sshd-failed" {
   description      = "failed logon (wrong password, rejected key, …)"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 115
-  pattern          = `Failed <method> for <login> from <sip> port <sport>`
+  pattern          = "Failed <method> for <login> from <sip> port <sport>"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
   risk             = 4
   fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
 
   sub_rule "root" {
-    when         = `event.login == "root"`
+    when         = "event.login == \"root\""
     common_event = "Root Logon Failure"
     risk         = 5
   }
@@ -154,7 +154,7 @@ rule "sshd-failed" {
 rule "sshd-invalid-user" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 120
-  pattern          = `Invalid user (?P<login>.*?) ?from <sip>(?: port <sport>)?`
+  pattern          = "Invalid user (?P<login>.*?) ?from <sip>(?: port <sport>)?"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 4
@@ -178,7 +178,7 @@ rule "sshd-userauth-invalid-user" {
   description      = "the preauth half of an invalid-user attempt"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 125
-  pattern          = `input_userauth_request: invalid user <login>?(?: \[preauth\])?`
+  pattern          = "input_userauth_request: invalid user <login>?(?: \\[preauth\\])?"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 3
@@ -193,7 +193,7 @@ rule "sshd-userauth-invalid-user" {
 rule "sshd-pam-user-not-known" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 130
-  pattern          = `PAM: User not known to the underlying authentication module for (?:illegal |invalid )?user <login> from <shost>`
+  pattern          = "PAM: User not known to the underlying authentication module for (?:illegal |invalid )?user <login> from <shost>"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 4
@@ -212,7 +212,7 @@ rule "sshd-pam-user-not-known" {
 rule "sshd-too-many-failures" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 140
-  pattern          = `Disconnecting(?: (?:authenticating|invalid) user <login> <sip> port <sport>)?: Too many authentication failures(?: for (?:invalid user )?<login>)?`
+  pattern          = "Disconnecting(?: (?:authenticating|invalid) user <login> <sip> port <sport>)?: Too many authentication failures(?: for (?:invalid user )?<login>)?"
   classification   = "Authentication Failure"
   common_event     = "Too Many Authentication Failures"
   risk             = 5
@@ -231,7 +231,7 @@ rule "sshd-too-many-failures" {
 rule "sshd-max-auth-attempts" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 142
-  pattern          = `maximum authentication attempts exceeded for (?:invalid user )?<login> from <sip> port <sport>`
+  pattern          = "maximum authentication attempts exceeded for (?:invalid user )?<login> from <sip> port <sport>"
   classification   = "Authentication Failure"
   common_event     = "Too Many Authentication Failures"
   risk             = 5
@@ -246,7 +246,9 @@ rule "sshd-max-auth-attempts" {
 rule "sshd-max-retries" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 145
-  pattern          = `PAM service\((?P<service__name>[\w-]+)\) ignoring max retries; (?P<attempts>\d+) > (?P<max_attempts>\d+)`
+  pattern          = <<-RE
+    PAM service\((?P<service__name>[\w-]+)\) ignoring max retries; (?P<attempts>\d+) > (?P<max_attempts>\d+)
+  RE
   classification   = "Authentication Failure"
   common_event     = "Too Many Authentication Failures"
   risk             = 5
@@ -264,7 +266,9 @@ rule "pam-more-failures" {
   description      = "PAM summarising further failures of one attempt"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 150
-  pattern          = `PAM (?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
+  pattern          = <<-RE
+    PAM (?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?
+  RE
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
   risk             = 4
@@ -284,7 +288,9 @@ rule "pam-auth-failure" {
   description      = "pam_unix (or an older pam module) rejected a password; user= is the account tried"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 160
-  pattern          = `authentication failure; logname=\S* uid=\d* euid=\d* tty=<tty>? ruser=\S* rhost=<shost>?(?:\s+user=<login>)?`
+  pattern          = <<-RE
+    authentication failure; logname=\S* uid=\d* euid=\d* tty=<tty>? ruser=\S* rhost=<shost>?(?:\s+user=<login>)?
+  RE
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
   risk             = 3
@@ -307,7 +313,7 @@ rule "pam-auth-failure" {
 rule "pam-check-pass-user-unknown" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 170
-  pattern          = `check pass; user unknown`
+  pattern          = "check pass; user unknown"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 3
@@ -324,14 +330,16 @@ rule "pam-check-pass-user-unknown" {
 rule "sshd-received-disconnect" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 200
-  pattern          = `Received disconnect from <sip>(?: port <sport>)?: ?(?P<disconnect_code>\d+): (?P<reason>.*?)(?: \[preauth\])?\s*$`
+  pattern          = <<-RE
+    Received disconnect from <sip>(?: port <sport>)?: ?(?P<disconnect_code>\d+): (?P<reason>.*?)(?: \[preauth\])?\s*$
+  RE
   classification   = "Information"
   common_event     = "SSH Disconnect"
   risk             = 1
   fields           = { "event.category" = ["network"] }
 
   sub_rule "logoff" {
-    when           = `event.reason == "disconnected by user"`
+    when           = "event.reason == \"disconnected by user\""
     classification = "Other Audit Success"
     common_event   = "User Logoff"
     fields         = { "event.outcome" = "success", "event.category" = ["session"] }
@@ -355,7 +363,7 @@ rule "sshd-disconnected" {
   description      = "OpenSSH 7+ logs who a closed connection belonged to"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 205
-  pattern          = `Disconnected from (?:(?:authenticating |invalid )?user <login> )?<sip> port <sport>`
+  pattern          = "Disconnected from (?:(?:authenticating |invalid )?user <login> )?<sip> port <sport>"
   classification   = "Information"
   common_event     = "SSH Disconnect"
   risk             = 1
@@ -374,7 +382,7 @@ rule "sshd-disconnected" {
 rule "sshd-connection-closed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 210
-  pattern          = `Connection (?:closed|reset) by (?:(?:authenticating|invalid) user <login> )?<sip>(?: port <sport>)?`
+  pattern          = "Connection (?:closed|reset) by (?:(?:authenticating|invalid) user <login> )?<sip>(?: port <sport>)?"
   classification   = "Information"
   common_event     = "SSH Connection Closed"
   risk             = 1
@@ -394,7 +402,7 @@ rule "sshd-no-identification" {
   description      = "a client connected and sent nothing: typically a port scan"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 220
-  pattern          = `Did not receive identification string from <sip>(?: port <sport>)?`
+  pattern          = "Did not receive identification string from <sip>(?: port <sport>)?"
   classification   = "Reconnaissance"
   common_event     = "SSH Probe: No Identification"
   risk             = 3
@@ -409,7 +417,7 @@ rule "sshd-no-identification" {
 rule "sshd-reverse-mapping" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 230
-  pattern          = `reverse mapping checking getaddrinfo for <sname> \[<sip>\] failed`
+  pattern          = "reverse mapping checking getaddrinfo for <sname> \\[<sip>\\] failed"
   classification   = "Suspicious"
   common_event     = "Reverse DNS Mismatch"
   risk             = 3
@@ -423,7 +431,7 @@ rule "sshd-reverse-mapping" {
 rule "sshd-address-maps" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 231
-  pattern          = `Address <sip> maps to <sname>, but this does not map back to the address`
+  pattern          = "Address <sip> maps to <sname>, but this does not map back to the address"
   classification   = "Suspicious"
   common_event     = "Reverse DNS Mismatch"
   risk             = 3
@@ -437,7 +445,9 @@ rule "sshd-address-maps" {
 rule "sshd-fatal" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 240
-  pattern          = `sshd(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$`
+  pattern          = <<-RE
+    sshd(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$
+  RE
   classification   = "Error"
   common_event     = "SSH Error"
   risk             = 1
@@ -451,7 +461,7 @@ rule "sshd-fatal" {
 rule "sshd-listening" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 250
-  pattern          = `Server listening on <dip> port <dport>`
+  pattern          = "Server listening on <dip> port <dport>"
   classification   = "Startup and Shutdown"
   common_event     = "SSH Server Started"
   risk             = 1
@@ -465,7 +475,9 @@ rule "sshd-listening" {
 rule "sshd-terminating" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 251
-  pattern          = `sshd(?:\[<pid>\])?: Received signal (?P<signal>\d+); terminating`
+  pattern          = <<-RE
+    sshd(?:\[<pid>\])?: Received signal (?P<signal>\d+); terminating
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "SSH Server Stopped"
   risk             = 1
@@ -482,14 +494,16 @@ rule "su-session-opened" {
   description      = "su or sudo opened a session as another user: account is the target, login the caller"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 290
-  pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session opened for user (?P<account>[^\s(]+)(?:\(uid=\d+\))? by <login>?\(uid=\d+\)`
+  pattern          = <<-RE
+    (?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session opened for user (?P<account>[^\s(]+)(?:\(uid=\d+\))? by <login>?\(uid=\d+\)
+  RE
   classification   = "Authentication Success"
   common_event     = "Session Opened As Another User"
   risk             = 2
   fields           = { "event.outcome" = "success", "event.category" = ["session"] }
 
   sub_rule "root" {
-    when         = `event.account == "root"`
+    when         = "event.account == \"root\""
     common_event = "Session Opened As Root"
     risk         = 4
   }
@@ -507,7 +521,9 @@ rule "su-session-opened" {
 rule "su-session-closed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 291
-  pattern          = `(?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session closed for user (?P<account>[^\s(]+)`
+  pattern          = <<-RE
+    (?:pam_unix\((?:su|su-l|sudo|sudo-i):session\)|su\(pam_unix\)\[\d+\]): session closed for user (?P<account>[^\s(]+)
+  RE
   classification   = "Other Audit Success"
   common_event     = "Session Closed"
   risk             = 1
@@ -522,7 +538,9 @@ rule "su-session-closed" {
 rule "pam-session-opened" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 300
-  pattern          = `session opened for user (?P<login>[^\s(]+)(?:\(uid=\d+\))?(?: by \S*\(uid=\d+\))?`
+  pattern          = <<-RE
+    session opened for user (?P<login>[^\s(]+)(?:\(uid=\d+\))?(?: by \S*\(uid=\d+\))?
+  RE
   classification   = "Other Audit Success"
   common_event     = "Session Opened"
   risk             = 1
@@ -545,7 +563,7 @@ rule "pam-session-opened" {
 rule "pam-session-closed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 310
-  pattern          = `session closed for user (?P<login>[^\s(]+)`
+  pattern          = "session closed for user (?P<login>[^\\s(]+)"
   classification   = "Other Audit Success"
   common_event     = "Session Closed"
   risk             = 1
@@ -560,7 +578,7 @@ rule "pam-session-closed" {
 rule "logind-new-session" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 320
-  pattern          = `New session (?P<session_id>\S+) of user (?P<login>[^\s.]+)`
+  pattern          = "New session (?P<session_id>\\S+) of user (?P<login>[^\\s.]+)"
   classification   = "Other Audit Success"
   common_event     = "Session Opened"
   risk             = 1
@@ -575,7 +593,7 @@ rule "logind-new-session" {
 rule "logind-removed-session" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 321
-  pattern          = `Removed session (?P<session_id>[^\s.]+)`
+  pattern          = "Removed session (?P<session_id>[^\\s.]+)"
   classification   = "Other Audit Success"
   common_event     = "Session Closed"
   risk             = 1
@@ -592,7 +610,7 @@ rule "logind-removed-session" {
 rule "sudo-denied" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 400
-  pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>"
   classification   = "Access Failure"
   common_event     = "Sudo Denied"
   risk             = 6
@@ -607,7 +625,9 @@ rule "sudo-denied" {
 rule "sudo-incorrect-password" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 405
-  pattern          = `sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  pattern          = <<-RE
+    sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>
+  RE
   classification   = "Authentication Failure"
   common_event     = "Sudo Authentication Failure"
   risk             = 4
@@ -622,14 +642,14 @@ rule "sudo-incorrect-password" {
 rule "sudo-command" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 410
-  pattern          = `sudo(?:\[<pid>\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>`
+  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>"
   classification   = "Other Audit Success"
   common_event     = "Sudo Command"
   risk             = 2
   fields           = { "event.outcome" = "success", "event.category" = ["process"] }
 
   sub_rule "as-root" {
-    when         = `event.runas == "root"`
+    when         = "event.runas == \"root\""
     common_event = "Sudo Command As Root"
     risk         = 3
   }
@@ -649,7 +669,7 @@ rule "sudo-command" {
 rule "su-success" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 500
-  pattern          = `Successful su for <account> by <login>`
+  pattern          = "Successful su for <account> by <login>"
   classification   = "Authentication Success"
   common_event     = "Su Success"
   risk             = 3
@@ -665,7 +685,9 @@ rule "su-to" {
   description      = "the RHEL form of a successful su"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 501
-  pattern          = `su(?:\[<pid>\])?: \(to <account>\) <login> on <tty>`
+  pattern          = <<-RE
+    su(?:\[<pid>\])?: \(to <account>\) <login> on <tty>
+  RE
   classification   = "Authentication Success"
   common_event     = "Su Success"
   risk             = 3
@@ -680,7 +702,7 @@ rule "su-to" {
 rule "su-failure" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 510
-  pattern          = `FAILED (?:su for <account> by <login>|SU \(to <account>\) <login> on <tty>)`
+  pattern          = "FAILED (?:su for <account> by <login>|SU \\(to <account>\\) <login> on <tty>)"
   classification   = "Authentication Failure"
   common_event     = "Su Failure"
   risk             = 5
@@ -701,7 +723,9 @@ rule "su-failure" {
 rule "useradd" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 600
-  pattern          = `new user: name=(?P<account>[^\s,]+), UID=(?P<user__target__id>\d+), GID=<gid>(?:, home=(?P<home>[^,]*))?(?:, shell=(?P<shell>[^,\s]*))?`
+  pattern          = <<-RE
+    new user: name=(?P<account>[^\s,]+), UID=(?P<user__target__id>\d+), GID=<gid>(?:, home=(?P<home>[^,]*))?(?:, shell=(?P<shell>[^,\s]*))?
+  RE
   classification   = "Account Created"
   common_event     = "User Account Created"
   risk             = 3
@@ -716,7 +740,7 @@ rule "useradd" {
 rule "groupadd" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 610
-  pattern          = `(?:new group|group added to \S+): name=(?P<group>[^\s,]+)(?:, GID=<gid>)?`
+  pattern          = "(?:new group|group added to \\S+): name=(?P<group>[^\\s,]+)(?:, GID=<gid>)?"
   classification   = "Account Created"
   common_event     = "Group Created"
   risk             = 2
@@ -735,7 +759,7 @@ rule "groupadd" {
 rule "userdel" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 620
-  pattern          = `delete user '(?P<account>[^']+)'`
+  pattern          = "delete user '(?P<account>[^']+)'"
   classification   = "Account Deleted"
   common_event     = "User Account Deleted"
   risk             = 4
@@ -750,7 +774,7 @@ rule "userdel" {
 rule "groupdel" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 621
-  pattern          = `(?:removed group '(?P<group>[^']+)' owned by '(?P<account>[^']+)'|group '(?P<group>[^']+)' removed)`
+  pattern          = "(?:removed group '(?P<group>[^']+)' owned by '(?P<account>[^']+)'|group '(?P<group>[^']+)' removed)"
   classification   = "Account Deleted"
   common_event     = "Group Deleted"
   risk             = 3
@@ -769,14 +793,16 @@ rule "groupdel" {
 rule "usermod-group" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 630
-  pattern          = `add '(?P<account>[^']+)' to (?:shadow )?group '(?P<group>[^']+)'`
+  pattern          = "add '(?P<account>[^']+)' to (?:shadow )?group '(?P<group>[^']+)'"
   classification   = "Account Modified"
   common_event     = "User Added To Group"
   risk             = 3
   fields           = { "event.outcome" = "success", "event.category" = ["iam"], "event.type" = ["group", "change"] }
 
   sub_rule "admin-group" {
-    when         = `event.group in ["wheel", "sudo", "admin", "root"]`
+    when         = <<-CEL
+      event.group in ["wheel", "sudo", "admin", "root"]
+    CEL
     common_event = "User Added To Admin Group"
     risk         = 6
   }
@@ -794,7 +820,7 @@ rule "usermod-group" {
 rule "password-changed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 640
-  pattern          = `password changed for (?P<account>\S+)`
+  pattern          = "password changed for (?P<account>\\S+)"
   classification   = "Account Modified"
   common_event     = "Password Changed"
   risk             = 2
@@ -811,7 +837,9 @@ rule "password-changed" {
 rule "ftpd-connection" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 700
-  pattern          = `ftpd\[<pid>\]: connection from <sip> \((?:<sname>)?\)`
+  pattern          = <<-RE
+    ftpd\[<pid>\]: connection from <sip> \((?:<sname>)?\)
+  RE
   classification   = "Network Allow"
   common_event     = "FTP Connection"
   risk             = 1
@@ -830,7 +858,7 @@ rule "ftpd-connection" {
 rule "ftpd-anonymous-login" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 710
-  pattern          = `ANONYMOUS FTP LOGIN FROM <sip>, +\((?P<anonymous_id>[^)]*)\)`
+  pattern          = "ANONYMOUS FTP LOGIN FROM <sip>, +\\((?P<anonymous_id>[^)]*)\\)"
   classification   = "Authentication Success"
   common_event     = "Anonymous FTP Logon"
   risk             = 3
@@ -845,7 +873,9 @@ rule "ftpd-anonymous-login" {
 rule "ftpd-timeout" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 720
-  pattern          = `ftpd\[<pid>\]: User \S+ timed out after (?P<timeout_seconds>\d+) seconds`
+  pattern          = <<-RE
+    ftpd\[<pid>\]: User \S+ timed out after (?P<timeout_seconds>\d+) seconds
+  RE
   classification   = "Information"
   common_event     = "FTP Session Timeout"
   risk             = 1
@@ -859,7 +889,9 @@ rule "ftpd-timeout" {
 rule "klogind-auth-failed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 730
-  pattern          = `Authentication failed from <sip> \([^)]*\): (?P<reason>.+?)\s*$`
+  pattern          = <<-RE
+    Authentication failed from <sip> \([^)]*\): (?P<reason>.+?)\s*$
+  RE
   classification   = "Authentication Failure"
   common_event     = "Remote Logon Failure"
   risk             = 3
@@ -874,7 +906,7 @@ rule "klogind-auth-failed" {
 rule "kerberos-auth-failed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 731
-  pattern          = `Kerberos authentication failed`
+  pattern          = "Kerberos authentication failed"
   classification   = "Authentication Failure"
   common_event     = "Kerberos Logon Failure"
   risk             = 3
@@ -889,7 +921,7 @@ rule "kerberos-auth-failed" {
 rule "root-console-login" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 740
-  pattern          = `ROOT LOGIN +ON <tty>(?: FROM <shost>)?`
+  pattern          = "ROOT LOGIN +ON <tty>(?: FROM <shost>)?"
   classification   = "Authentication Success"
   common_event     = "Root Logon"
   risk             = 6
@@ -904,7 +936,7 @@ rule "root-console-login" {
 rule "gdm-auth-failed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 750
-  pattern          = `Couldn't authenticate user`
+  pattern          = "Couldn't authenticate user"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
   risk             = 3

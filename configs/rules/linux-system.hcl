@@ -8,7 +8,7 @@
 
 # logrotate and init scripts report an exit status; ECS wants a number.
 tag "exitcode" {
-  pattern = `-?\d+`
+  pattern = "-?\\d+"
   field   = "process.exit_code"
   type    = "int"
 }
@@ -16,13 +16,13 @@ tag "exitcode" {
 rule "service-start-stop" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1000
-  pattern          = `(?P<service__name>[\w.-]+) (?P<action>startup|shutdown) succeeded`
+  pattern          = "(?P<service__name>[\\w.-]+) (?P<action>startup|shutdown) succeeded"
   classification   = "Startup and Shutdown"
   common_event     = "Service Started"
   risk             = 1
 
   sub_rule "stopped" {
-    when         = `event.action == "shutdown"`
+    when         = "event.action == \"shutdown\""
     common_event = "Service Stopped"
   }
 
@@ -39,7 +39,7 @@ rule "service-start-stop" {
 rule "init-step-succeeded" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1010
-  pattern          = `: (?P<reason>[A-Z][^:]*?): +succeeded`
+  pattern          = ": (?P<reason>[A-Z][^:]*?): +succeeded"
   classification   = "Startup and Shutdown"
   common_event     = "Boot Step Succeeded"
   risk             = 0
@@ -53,7 +53,7 @@ rule "init-step-succeeded" {
 rule "syslogd-restart" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1020
-  pattern          = `syslogd(?: [\d.]+)?: restart`
+  pattern          = "syslogd(?: [\\d.]+)?: restart"
   classification   = "Startup and Shutdown"
   common_event     = "Syslog Restarted"
   risk             = 1
@@ -67,7 +67,7 @@ rule "syslogd-restart" {
 rule "logrotate-failed" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1030
-  pattern          = `logrotate: ALERT exited abnormally with \[<exitcode>\]`
+  pattern          = "logrotate: ALERT exited abnormally with \\[<exitcode>\\]"
   classification   = "Error"
   common_event     = "Log Rotation Failed"
   risk             = 2
@@ -81,7 +81,7 @@ rule "logrotate-failed" {
 rule "udev-device-node" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1040
-  pattern          = `(?P<action>creating|removing) device node '(?P<object>[^']+)'`
+  pattern          = "(?P<action>creating|removing) device node '(?P<object>[^']+)'"
   classification   = "Information"
   common_event     = "Device Node Changed"
   risk             = 0
@@ -95,7 +95,7 @@ rule "udev-device-node" {
 rule "snmp-packet" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1050
-  pattern          = `Received SNMP packet\(s\) from <sip>`
+  pattern          = "Received SNMP packet\\(s\\) from <sip>"
   classification   = "Network Traffic"
   common_event     = "SNMP Request"
   risk             = 1
@@ -109,7 +109,9 @@ rule "snmp-packet" {
 rule "client-address-lost" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1060
-  pattern          = `(?:can't get client address|getpeername \(\w+\)): (?P<reason>.+?)\s*$`
+  pattern          = <<-RE
+    (?:can't get client address|getpeername \(\w+\)): (?P<reason>.+?)\s*$
+  RE
   classification   = "Warning"
   common_event     = "Network Connection Reset"
   risk             = 1
@@ -127,7 +129,7 @@ rule "client-address-lost" {
 rule "named-notify-no-soa" {
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1070
-  pattern          = `named(?:\[<pid>\])?: notify question section contains no SOA`
+  pattern          = "named(?:\\[<pid>\\])?: notify question section contains no SOA"
   classification   = "Warning"
   common_event     = "DNS Notify Without SOA"
   risk             = 1
@@ -142,13 +144,17 @@ rule "kernel-boot" {
   description      = "the kernel describing the machine as it boots: memory map, CPU, buses, subsystems"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 8000
-  pattern          = `kernel: (?:BIOS-e820:|BIOS-provided physical RAM map|\d+MB (?:HIGH|LOW)MEM available|zapping low mappings|On node \d+ totalpages|(?:DMA|DMA32|Normal|HighMem) zone:|DMI [\d.]+ present|ACPI[: ]|You can enable it with acpi|Built \d+ zonelists|Kernel command line:|mapped \S+ trampoline|Initializing CPU#|CPU[\d ]*:|CPU \d+ irqstacks|PID hash table entries|Detected [\d.]+ MHz processor|Using \w+ for high-res timesource|Console: |Memory: |Calibrating delay loop|Security Scaffold|SELinux: |There is already a security framework|Failure registering capabilities|selinux_register_security|Capability LSM|(?:Dentry|Inode|Mount|Dquot)-cache hash table entries|Intel machine check|Enabling (?:fast FPU|unmasked SIMD)|Checking '\w+' instruction|POSIX conformance testing|NET: Registered protocol family|PCI: |mtrr: |Linux (?:version|Plug and Play Support|agpgart interface)|usbcore: registered new (?:driver|interface driver)|Transparent bridge|apm: BIOS version|audit(?:: initializing|\(\d)|Total HugeTLB memory|VFS: Disk quotas|Initializing Cryptographic API|pci_hotplug: |isapnp: |Real Time Clock Driver|klogd [\d.]+, log source|Freeing unused kernel memory|Serial: |RAMDISK: |Uniform Multi-Platform E-IDE|ide\d: |hd[a-z]: |SCSI subsystem|Dentry cache|smpboot|Brought up \d+ CPUs)`
+  pattern          = <<-RE
+    kernel: (?:BIOS-e820:|BIOS-provided physical RAM map|\d+MB (?:HIGH|LOW)MEM available|zapping low mappings|On node \d+ totalpages|(?:DMA|DMA32|Normal|HighMem) zone:|DMI [\d.]+ present|ACPI[: ]|You can enable it with acpi|Built \d+ zonelists|Kernel command line:|mapped \S+ trampoline|Initializing CPU#|CPU[\d ]*:|CPU \d+ irqstacks|PID hash table entries|Detected [\d.]+ MHz processor|Using \w+ for high-res timesource|Console: |Memory: |Calibrating delay loop|Security Scaffold|SELinux: |There is already a security framework|Failure registering capabilities|selinux_register_security|Capability LSM|(?:Dentry|Inode|Mount|Dquot)-cache hash table entries|Intel machine check|Enabling (?:fast FPU|unmasked SIMD)|Checking '\w+' instruction|POSIX conformance testing|NET: Registered protocol family|PCI: |mtrr: |Linux (?:version|Plug and Play Support|agpgart interface)|usbcore: registered new (?:driver|interface driver)|Transparent bridge|apm: BIOS version|audit(?:: initializing|\(\d)|Total HugeTLB memory|VFS: Disk quotas|Initializing Cryptographic API|pci_hotplug: |isapnp: |Real Time Clock Driver|klogd [\d.]+, log source|Freeing unused kernel memory|Serial: |RAMDISK: |Uniform Multi-Platform E-IDE|ide\d: |hd[a-z]: |SCSI subsystem|Dentry cache|smpboot|Brought up \d+ CPUs)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Kernel Boot Message"
   risk             = 0
 
   sub_rule "problem" {
-    when           = `event.message.contains("ailure") || event.message.contains("failed") || event.message.contains("Invalid") || event.message.contains("disabled because")`
+    when           = <<-CEL
+      event.message.contains("ailure") || event.message.contains("failed") || event.message.contains("Invalid") || event.message.contains("disabled because")
+    CEL
     classification = "Warning"
     common_event   = "Kernel Boot Warning"
     risk           = 1
@@ -168,7 +174,9 @@ rule "daemon-version-started" {
   description      = "a daemon announcing its version as it starts"
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1080
-  pattern          = `: (?:[\w.-]+ ){0,3}(?:[Vv]ersion|ver|v) ?(?P<service__version>\d+(?:\.\d+)+)(?:\S*)? (?:[Ss]tarting|started)`
+  pattern          = <<-RE
+    : (?:[\w.-]+ ){0,3}(?:[Vv]ersion|ver|v) ?(?P<service__version>\d+(?:\.\d+)+)(?:\S*)? (?:[Ss]tarting|started)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Started"
   risk             = 1
@@ -187,7 +195,9 @@ rule "gpm-mouse" {
   description      = "the console mouse server detecting its device"
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1090
-  pattern          = `gpm\[\d+\]: (?:\*\*\* (?:info|warning|err)|imps2: |Detected )`
+  pattern          = <<-RE
+    gpm\[\d+\]: (?:\*\*\* (?:info|warning|err)|imps2: |Detected )
+  RE
   classification   = "Information"
   common_event     = "Mouse Device Detected"
   risk             = 0
@@ -202,7 +212,9 @@ rule "sysctl-setting" {
   description      = "a kernel parameter set at boot"
   log_source_types = ["syslog", "loghub-linux"]
   sort_order       = 1095
-  pattern          = `sysctl(?:\[\d+\])?: (?P<labels__key>[a-z][\w.]+) = (?P<labels__value>.+)`
+  pattern          = <<-RE
+    sysctl(?:\[\d+\])?: (?P<labels__key>[a-z][\w.]+) = (?P<labels__value>.+)
+  RE
   classification   = "Policy"
   common_event     = "Kernel Parameter Set"
   risk             = 1
@@ -217,7 +229,7 @@ rule "kernel-message" {
   description      = "any other kernel message: kept as an operations event rather than Unknown"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9000
-  pattern          = `kernel: `
+  pattern          = "kernel: "
   classification   = "Information"
   common_event     = "Kernel Message"
   risk             = 0
@@ -239,21 +251,23 @@ rule "rsyslogd-lifecycle" {
   description      = "rsyslogd starting, reopening its files (HUP, after logrotate) or exiting"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1500
-  pattern          = `\[origin software="(?P<service__name>[^"]+)" swVersion="(?P<service__version>[^"]+)" x-pid="<pid>"[^\]]*\] (?:(?P<syslog_event>start)|(?P<syslog_event>exiting) on signal (?P<signal>\d+)|\S+ was (?P<syslog_event>HUPed)|(?P<syslog_event>restart))`
+  pattern          = <<-RE
+    \[origin software="(?P<service__name>[^"]+)" swVersion="(?P<service__version>[^"]+)" x-pid="<pid>"[^\]]*\] (?:(?P<syslog_event>start)|(?P<syslog_event>exiting) on signal (?P<signal>\d+)|\S+ was (?P<syslog_event>HUPed)|(?P<syslog_event>restart))
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Syslog Started"
   risk             = 1
   fields           = { "event.category" = ["process"], "event.type" = ["start"] }
 
   sub_rule "hup" {
-    when           = `event.syslog_event == "HUPed"`
+    when           = "event.syslog_event == \"HUPed\""
     classification = "Information"
     common_event   = "Syslog Reloaded"
     risk           = 0
     fields         = { "event.type" = ["change"] }
   }
   sub_rule "exiting" {
-    when         = `event.syslog_event == "exiting"`
+    when         = "event.syslog_event == \"exiting\""
     common_event = "Syslog Stopped"
     risk         = 2
     fields       = { "event.type" = ["end"] }
@@ -277,7 +291,9 @@ rule "syslog-rate-limited" {
   description      = "rsyslog dropping a process's messages because it logs too fast"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1501
-  pattern          = `(?:imuxsock(?:\[pid \d+\])?:? (?:begins to drop messages|lost (?P<suppressed>\d+) messages) from pid (?P<source_pid>\d+) due to rate-limiting|imjournal: (?P<suppressed>\d+) messages lost due to rate-limiting)`
+  pattern          = <<-RE
+    (?:imuxsock(?:\[pid \d+\])?:? (?:begins to drop messages|lost (?P<suppressed>\d+) messages) from pid (?P<source_pid>\d+) due to rate-limiting|imjournal: (?P<suppressed>\d+) messages lost due to rate-limiting)
+  RE
   classification   = "Warning"
   common_event     = "Log Messages Suppressed"
   risk             = 2
@@ -299,18 +315,20 @@ rule "syslog-rate-limited" {
 rule "syslog-ng-lifecycle" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1502
-  pattern          = `syslog-ng(?:\[\d+\])?: (?:syslog-ng (?P<syslog_event>starting up|shutting down)|(?P<syslog_event>Configuration reload (?:request received|finished)))(?:.*?version='(?P<service__version>[^']+)')?`
+  pattern          = <<-RE
+    syslog-ng(?:\[\d+\])?: (?:syslog-ng (?P<syslog_event>starting up|shutting down)|(?P<syslog_event>Configuration reload (?:request received|finished)))(?:.*?version='(?P<service__version>[^']+)')?
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Syslog Started"
   risk             = 1
 
   sub_rule "stopped" {
-    when         = `event.syslog_event == "shutting down"`
+    when         = "event.syslog_event == \"shutting down\""
     common_event = "Syslog Stopped"
     risk         = 2
   }
   sub_rule "reload" {
-    when           = `event.syslog_event.startsWith("Configuration reload")`
+    when           = "event.syslog_event.startsWith(\"Configuration reload\")"
     classification = "Information"
     common_event   = "Syslog Reloaded"
     risk           = 0
@@ -330,13 +348,15 @@ rule "rsyslogd-message" {
   description      = "any other rsyslogd message (modules, actions, queues)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9020
-  pattern          = `rsyslogd(?:-\d+)?(?:\[\d+\])?: `
+  pattern          = "rsyslogd(?:-\\d+)?(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Syslog Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.message.contains("error") || event.message.contains("could not") || event.message.contains("cannot")`
+    when           = <<-CEL
+      event.message.contains("error") || event.message.contains("could not") || event.message.contains("cannot")
+    CEL
     classification = "Warning"
     common_event   = "Syslog Warning"
     risk           = 1
@@ -356,7 +376,9 @@ rule "rsyslogd-message" {
 
 # The address a DHCP client holds or asks for is the host's: client.ip.
 tag "clientip" {
-  pattern = `\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`
+  pattern = <<-RE
+    \d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}
+  RE
   field   = "client.ip"
   type    = "ip"
 }
@@ -365,7 +387,7 @@ rule "dhcp-client-request" {
   description      = "ISC dhclient sending a DHCP request (discover, request, release, …)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1400
-  pattern          = `(?P<dhcp_message>DHCPDISCOVER|DHCPREQUEST|DHCPINFORM|DHCPRELEASE|DHCPDECLINE)(?: (?:for|of) <clientip>)? on (?P<interface>[\w.:-]+) to <dip> port <dport>`
+  pattern          = "(?P<dhcp_message>DHCPDISCOVER|DHCPREQUEST|DHCPINFORM|DHCPRELEASE|DHCPDECLINE)(?: (?:for|of) <clientip>)? on (?P<interface>[\\w.:-]+) to <dip> port <dport>"
   classification   = "Network Traffic"
   common_event     = "DHCP Request"
   risk             = 0
@@ -385,14 +407,14 @@ rule "dhcp-client-reply" {
   description      = "a DHCP server's offer, acknowledgement or refusal, as dhclient logs it"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1401
-  pattern          = `(?P<dhcp_message>DHCPOFFER|DHCPACK|DHCPNAK)(?: of <clientip>)? from <sip>`
+  pattern          = "(?P<dhcp_message>DHCPOFFER|DHCPACK|DHCPNAK)(?: of <clientip>)? from <sip>"
   classification   = "Network Traffic"
   common_event     = "DHCP Reply"
   risk             = 0
   fields           = { "event.category" = ["network"], "network.protocol" = "dhcp" }
 
   sub_rule "nak" {
-    when           = `event.dhcp_message == "DHCPNAK"`
+    when           = "event.dhcp_message == \"DHCPNAK\""
     classification = "Warning"
     common_event   = "DHCP Request Refused"
     risk           = 1
@@ -412,7 +434,9 @@ rule "dhcp-lease-bound" {
   description      = "the host took a DHCP lease (dhclient, dhcpcd)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1402
-  pattern          = `(?:bound to <clientip> -- renewal in (?P<renewal_seconds>\d+) seconds|dhcpcd(?:\[\d+\])?: (?P<interface>[\w.:-]+): leased <clientip> for (?P<lease_seconds>\d+|infinite) seconds)`
+  pattern          = <<-RE
+    (?:bound to <clientip> -- renewal in (?P<renewal_seconds>\d+) seconds|dhcpcd(?:\[\d+\])?: (?P<interface>[\w.:-]+): leased <clientip> for (?P<lease_seconds>\d+|infinite) seconds)
+  RE
   classification   = "Information"
   common_event     = "DHCP Lease Obtained"
   risk             = 0
@@ -432,7 +456,7 @@ rule "dhcp-client-message" {
   description      = "any other dhclient or dhcpcd message"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9021
-  pattern          = `(?:dhclient|dhcpcd)(?:\[\d+\])?: `
+  pattern          = "(?:dhclient|dhcpcd)(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "DHCP Client Message"
   risk             = 0
@@ -447,19 +471,21 @@ rule "networkmanager-message" {
   description      = "NetworkManager, by the level it gives"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9022
-  pattern          = `NetworkManager(?:\[\d+\])?: <(?P<severity>info|warn|error|debug|trace)>`
+  pattern          = <<-RE
+    NetworkManager(?:\[\d+\])?: <(?P<severity>info|warn|error|debug|trace)>
+  RE
   classification   = "Information"
   common_event     = "Network Manager Message"
   risk             = 0
 
   sub_rule "warning" {
-    when           = `event.severity == "warn"`
+    when           = "event.severity == \"warn\""
     classification = "Warning"
     common_event   = "Network Manager Warning"
     risk           = 1
   }
   sub_rule "error" {
-    when           = `event.severity == "error"`
+    when           = "event.severity == \"error\""
     classification = "Error"
     common_event   = "Network Manager Error"
     risk           = 2
@@ -481,7 +507,9 @@ rule "time-sync-source" {
   description      = "ntpd, chronyd or systemd-timesyncd synchronised to a server"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1600
-  pattern          = `(?:synchronized to|Selected source|Synchronized to time server|Initial synchronization to time server|Contacted time server) <dip>(?::<dport>)?(?: \((?P<dname>[^)\s]+)\))?(?:, stratum (?P<stratum>\d+))?`
+  pattern          = <<-RE
+    (?:synchronized to|Selected source|Synchronized to time server|Initial synchronization to time server|Contacted time server) <dip>(?::<dport>)?(?: \((?P<dname>[^)\s]+)\))?(?:, stratum (?P<stratum>\d+))?
+  RE
   classification   = "Information"
   common_event     = "Time Synchronized"
   risk             = 0
@@ -505,7 +533,9 @@ rule "time-clock-stepped" {
   description      = "the system clock jumped (stepped) rather than being slewed"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1601
-  pattern          = `(?:time reset (?P<offset_seconds>[+-]?[\d.]+) ?s|System clock wrong by (?P<offset_seconds>[+-]?[\d.]+) seconds|System clock was stepped by (?P<offset_seconds>[+-]?[\d.]+) seconds|step time server <dip> offset (?P<offset_seconds>[+-]?[\d.]+) sec|clock_step (?P<offset_seconds>[+-]?[\d.]+) s)`
+  pattern          = <<-RE
+    (?:time reset (?P<offset_seconds>[+-]?[\d.]+) ?s|System clock wrong by (?P<offset_seconds>[+-]?[\d.]+) seconds|System clock was stepped by (?P<offset_seconds>[+-]?[\d.]+) seconds|step time server <dip> offset (?P<offset_seconds>[+-]?[\d.]+) sec|clock_step (?P<offset_seconds>[+-]?[\d.]+) s)
+  RE
   classification   = "Warning"
   common_event     = "System Clock Stepped"
   risk             = 2
@@ -528,7 +558,7 @@ rule "time-clock-stepped" {
 rule "time-clock-adjusted" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1602
-  pattern          = `adjust time server <dip> offset (?P<offset_seconds>[+-]?[\d.]+) sec`
+  pattern          = "adjust time server <dip> offset (?P<offset_seconds>[+-]?[\\d.]+) sec"
   classification   = "Information"
   common_event     = "System Clock Adjusted"
   risk             = 0
@@ -543,7 +573,9 @@ rule "time-sync-failed" {
   description      = "no usable time source: the clock runs free"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1603
-  pattern          = `(?:Can't synchronise: no (?:selectable sources|majority)|no servers (?:can be used|reachable)|no server suitable for synchronization found|Timed out waiting for reply from <dip>(?::<dport>)?(?: \((?P<dname>[^)\s]+)\))?|kernel reports TIME_ERROR)`
+  pattern          = <<-RE
+    (?:Can't synchronise: no (?:selectable sources|majority)|no servers (?:can be used|reachable)|no server suitable for synchronization found|Timed out waiting for reply from <dip>(?::<dport>)?(?: \((?P<dname>[^)\s]+)\))?|kernel reports TIME_ERROR)
+  RE
   classification   = "Warning"
   common_event     = "Time Synchronization Failure"
   risk             = 1
@@ -563,7 +595,7 @@ rule "time-service-message" {
   description      = "any other message of a time daemon"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9023
-  pattern          = `(?:ntpd|chronyd|ntpdate|sntp|systemd-timesyncd)(?:\[\d+\])?: `
+  pattern          = "(?:ntpd|chronyd|ntpdate|sntp|systemd-timesyncd)(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Time Service Message"
   risk             = 0
@@ -580,7 +612,9 @@ rule "logrotate-error" {
   description      = "logrotate could not rotate a log: permissions, missing files, duplicates"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1031
-  pattern          = `logrotate(?:\[\d+\])?: error: (?P<reason>(?:skipping "(?P<object>[^"]+)"|stat of (?P<object>\S+) failed|failed to rename (?P<object>\S+)|[^:]+:\d+ duplicate log entry for (?P<object>\S+))?.*?)\s*$`
+  pattern          = <<-RE
+    logrotate(?:\[\d+\])?: error: (?P<reason>(?:skipping "(?P<object>[^"]+)"|stat of (?P<object>\S+) failed|failed to rename (?P<object>\S+)|[^:]+:\d+ duplicate log entry for (?P<object>\S+))?.*?)\s*$
+  RE
   classification   = "Error"
   common_event     = "Log Rotation Error"
   risk             = 2
@@ -602,7 +636,7 @@ rule "kernel-oom-kill" {
   description      = "the out-of-memory killer killed a process"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1700
-  pattern          = `(?:(?:Memory cgroup )?[Oo]ut of memory: Kill(?:ed)? process <pid> \((?P<process>[^)]+)\)|oom-kill:.*?,task=(?P<process>[^,]+),pid=<pid>)`
+  pattern          = "(?:(?:Memory cgroup )?[Oo]ut of memory: Kill(?:ed)? process <pid> \\((?P<process>[^)]+)\\)|oom-kill:.*?,task=(?P<process>[^,]+),pid=<pid>)"
   classification   = "Error"
   common_event     = "Process Killed: Out Of Memory"
   risk             = 4
@@ -625,7 +659,7 @@ rule "kernel-oom-kill" {
 rule "kernel-oom-invoked" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1701
-  pattern          = `kernel: (?:\[\s*\d+\.\d+\] )?<process> invoked oom-killer: `
+  pattern          = "kernel: (?:\\[\\s*\\d+\\.\\d+\\] )?<process> invoked oom-killer: "
   classification   = "Warning"
   common_event     = "Out Of Memory"
   risk             = 3
@@ -641,7 +675,9 @@ rule "kernel-process-crash" {
   description      = "a process killed by the kernel for a bad memory access or instruction"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1702
-  pattern          = `(?:<process>\[<pid>\]: segfault at (?P<fault_address>[0-9a-f]+) ip (?P<instruction_pointer>[0-9a-f]+) sp [0-9a-f]+ error (?P<fault_error>\d+)(?: in (?P<file__name>[^\[\s]+))?|traps: <process>\[<pid>\] (?P<reason>general protection(?: fault)?|trap [\w ]+?) ip:?(?P<instruction_pointer>[0-9a-f]+))`
+  pattern          = <<-RE
+    (?:<process>\[<pid>\]: segfault at (?P<fault_address>[0-9a-f]+) ip (?P<instruction_pointer>[0-9a-f]+) sp [0-9a-f]+ error (?P<fault_error>\d+)(?: in (?P<file__name>[^\[\s]+))?|traps: <process>\[<pid>\] (?P<reason>general protection(?: fault)?|trap [\w ]+?) ip:?(?P<instruction_pointer>[0-9a-f]+))
+  RE
   classification   = "Error"
   common_event     = "Process Crashed"
   risk             = 3
@@ -661,21 +697,23 @@ rule "kernel-firewall-log" {
   description      = "a packet logged by netfilter (iptables, nftables, ufw, firewalld LOG rules)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1710
-  pattern          = `(?:kernel: (?:\[\s*\d+\.\d+\] )?(?P<log_prefix>[^=]*?) ?)?IN=(?P<observer__ingress__interface__name>\S*) OUT=(?P<observer__egress__interface__name>\S*) (?:PHYSIN=\S* )?(?:PHYSOUT=\S* )?(?:MAC=\S* )?SRC=<sip> DST=<dip> .*?PROTO=<protocol>(?: SPT=<sport> DPT=<dport>)?`
+  pattern          = <<-RE
+    (?:kernel: (?:\[\s*\d+\.\d+\] )?(?P<log_prefix>[^=]*?) ?)?IN=(?P<observer__ingress__interface__name>\S*) OUT=(?P<observer__egress__interface__name>\S*) (?:PHYSIN=\S* )?(?:PHYSOUT=\S* )?(?:MAC=\S* )?SRC=<sip> DST=<dip> .*?PROTO=<protocol>(?: SPT=<sport> DPT=<dport>)?
+  RE
   classification   = "Network Traffic"
   common_event     = "Firewall Packet Logged"
   risk             = 1
   fields           = { "event.category" = ["network"], "event.type" = ["connection"] }
 
   sub_rule "denied" {
-    when           = `event.log_prefix.matches("(?i)block|drop|reject|deny|denied")`
+    when           = "event.log_prefix.matches(\"(?i)block|drop|reject|deny|denied\")"
     classification = "Network Deny"
     common_event   = "Firewall Packet Denied"
     risk           = 2
     fields         = { "event.type" = ["connection", "denied"], "event.outcome" = "failure" }
   }
   sub_rule "allowed" {
-    when           = `event.log_prefix.matches("(?i)allow|accept|pass")`
+    when           = "event.log_prefix.matches(\"(?i)allow|accept|pass\")"
     classification = "Network Allow"
     common_event   = "Firewall Packet Allowed"
     fields         = { "event.type" = ["connection", "allowed"], "event.outcome" = "success" }
@@ -684,15 +722,15 @@ rule "kernel-firewall-log" {
   test {
     log = "Dec  2 10:00:00 web1 kernel: [61234.221904] [UFW BLOCK] IN=ens3 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.50 DST=192.0.2.45 LEN=44 TOS=0x00 PREC=0x00 TTL=243 ID=54321 PROTO=TCP SPT=48211 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0"
     expect = {
-      log_prefix                          = "[UFW BLOCK]"
-      "observer.ingress.interface.name"   = "ens3"
-      sip                                 = "203.0.113.50"
-      dip                                 = "192.0.2.45"
-      sport                               = "48211"
-      dport                               = "3389"
-      protocol                            = "tcp"
-      common_event                        = "Firewall Packet Denied"
-      classification                      = "Network Deny"
+      log_prefix                        = "[UFW BLOCK]"
+      "observer.ingress.interface.name" = "ens3"
+      sip                               = "203.0.113.50"
+      dip                               = "192.0.2.45"
+      sport                             = "48211"
+      dport                             = "3389"
+      protocol                          = "tcp"
+      common_event                      = "Firewall Packet Denied"
+      classification                    = "Network Deny"
     }
   }
   test {
@@ -709,21 +747,25 @@ rule "kernel-apparmor" {
   description      = "an AppArmor decision: a denial, a complain-mode allow, a profile load"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1720
-  pattern          = `apparmor="(?P<apparmor_status>DENIED|ALLOWED|AUDIT|STATUS)" operation="(?P<apparmor_operation>[^"]+)"(?:.*? profile="(?P<apparmor_profile>[^"]+)")?(?:.*? name="(?P<object>[^"]*)")?(?:.*? pid=<pid>)?(?:.*? comm="(?P<process>[^"]*)")?`
+  pattern          = <<-RE
+    apparmor="(?P<apparmor_status>DENIED|ALLOWED|AUDIT|STATUS)" operation="(?P<apparmor_operation>[^"]+)"(?:.*? profile="(?P<apparmor_profile>[^"]+)")?(?:.*? name="(?P<object>[^"]*)")?(?:.*? pid=<pid>)?(?:.*? comm="(?P<process>[^"]*)")?
+  RE
   classification   = "Access Failure"
   common_event     = "AppArmor Denied"
   risk             = 4
   fields           = { "event.category" = ["intrusion_detection"], "event.outcome" = "failure" }
 
   sub_rule "allowed" {
-    when           = `event.apparmor_status in ["ALLOWED", "AUDIT"]`
+    when           = <<-CEL
+      event.apparmor_status in ["ALLOWED", "AUDIT"]
+    CEL
     classification = "Other Audit"
     common_event   = "AppArmor Audit"
     risk           = 2
     fields         = { "event.outcome" = "success" }
   }
   sub_rule "status" {
-    when           = `event.apparmor_status == "STATUS"`
+    when           = "event.apparmor_status == \"STATUS\""
     classification = "Policy"
     common_event   = "AppArmor Profile Changed"
     risk           = 1
@@ -752,14 +794,16 @@ rule "kernel-selinux-avc" {
   description      = "an SELinux access vector decision (denied, or granted when audited)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1721
-  pattern          = `avc: +(?P<selinux_result>denied|granted) +\{ (?P<selinux_permission>[^}]+?) \} for +pid=<pid> comm="(?P<process>[^"]*)"(?: (?:path="<object>"|name="(?P<file__name>[^"]*)"))?.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>\S+)(?: permissive=(?P<selinux_permissive>\d))?`
+  pattern          = <<-RE
+    avc: +(?P<selinux_result>denied|granted) +\{ (?P<selinux_permission>[^}]+?) \} for +pid=<pid> comm="(?P<process>[^"]*)"(?: (?:path="<object>"|name="(?P<file__name>[^"]*)"))?.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>\S+)(?: permissive=(?P<selinux_permissive>\d))?
+  RE
   classification   = "Access Failure"
   common_event     = "SELinux Denied"
   risk             = 4
   fields           = { "event.category" = ["intrusion_detection"], "event.outcome" = "failure" }
 
   sub_rule "granted" {
-    when           = `event.selinux_result == "granted"`
+    when           = "event.selinux_result == \"granted\""
     classification = "Other Audit"
     common_event   = "SELinux Granted"
     risk           = 1
@@ -785,7 +829,9 @@ rule "kernel-audit-record" {
   description      = "another audit record the kernel passed to syslog (no auditd running)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1722
-  pattern          = `(?:audit: type=(?P<audit_type>\d+) audit\(\d+\.\d+:\d+\): |audit(?:\[\d+\])?: (?P<audit_type>[A-Z][A-Z_]+) )`
+  pattern          = <<-RE
+    (?:audit: type=(?P<audit_type>\d+) audit\(\d+\.\d+:\d+\): |audit(?:\[\d+\])?: (?P<audit_type>[A-Z][A-Z_]+) )
+  RE
   classification   = "Other Audit"
   common_event     = "Kernel Audit Record"
   risk             = 1
@@ -804,14 +850,16 @@ rule "kernel-usb-device" {
   description      = "a USB device plugged in or removed"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1730
-  pattern          = `usb (?P<usb_port>\d+-[\d.]+): (?:new (?P<usb_speed>[\w-]+(?: [\w-]+)?) USB device number (?P<usb_device>\d+)|New USB device found, idVendor=(?P<usb_vendor_id>[0-9a-fA-F]{4}), idProduct=(?P<usb_product_id>[0-9a-fA-F]{4})|(?P<usb_attribute>Product|Manufacturer|SerialNumber): (?P<usb_value>.+?)\s*$|USB disconnect, device number (?P<usb_device>\d+))`
+  pattern          = <<-RE
+    usb (?P<usb_port>\d+-[\d.]+): (?:new (?P<usb_speed>[\w-]+(?: [\w-]+)?) USB device number (?P<usb_device>\d+)|New USB device found, idVendor=(?P<usb_vendor_id>[0-9a-fA-F]{4}), idProduct=(?P<usb_product_id>[0-9a-fA-F]{4})|(?P<usb_attribute>Product|Manufacturer|SerialNumber): (?P<usb_value>.+?)\s*$|USB disconnect, device number (?P<usb_device>\d+))
+  RE
   classification   = "Information"
   common_event     = "USB Device Connected"
   risk             = 1
   fields           = { "event.category" = ["host"] }
 
   sub_rule "removed" {
-    when         = `event.message.contains("USB disconnect")`
+    when         = "event.message.contains(\"USB disconnect\")"
     common_event = "USB Device Removed"
   }
 
@@ -837,7 +885,9 @@ rule "kernel-disk-error" {
   description      = "a block device failing reads or writes"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1740
-  pattern          = `(?:(?:critical |critical medium |medium )?I/O error, dev (?P<device>\w+), sector (?P<sector>\d+)|Buffer I/O error on (?:dev(?:ice)? )?(?P<device>\w+), logical block (?P<sector>\d+))`
+  pattern          = <<-RE
+    (?:(?:critical |critical medium |medium )?I/O error, dev (?P<device>\w+), sector (?P<sector>\d+)|Buffer I/O error on (?:dev(?:ice)? )?(?P<device>\w+), logical block (?P<sector>\d+))
+  RE
   classification   = "Error"
   common_event     = "Disk I/O Error"
   risk             = 3
@@ -857,7 +907,9 @@ rule "kernel-filesystem-error" {
   description      = "a file system reporting corruption or going read-only"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1741
-  pattern          = `(?:EXT[234]-fs error \(device (?P<device>[^)]+)\)|EXT[234]-fs \((?P<device>[^)]+)\): (?:error|Remounting filesystem read-only)|XFS \((?P<device>[^)]+)\): (?:Corruption|[Mm]etadata I/O error|Internal error|[Ll]og I/O error|Filesystem has been shut down)|BTRFS (?:error|critical) \(device (?P<device>[^)]+)\))`
+  pattern          = <<-RE
+    (?:EXT[234]-fs error \(device (?P<device>[^)]+)\)|EXT[234]-fs \((?P<device>[^)]+)\): (?:error|Remounting filesystem read-only)|XFS \((?P<device>[^)]+)\): (?:Corruption|[Mm]etadata I/O error|Internal error|[Ll]og I/O error|Filesystem has been shut down)|BTRFS (?:error|critical) \(device (?P<device>[^)]+)\))
+  RE
   classification   = "Error"
   common_event     = "File System Error"
   risk             = 4
@@ -877,14 +929,14 @@ rule "kernel-link-state" {
   description      = "a network interface's link going up or down"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1750
-  pattern          = `(?P<interface>[\w.-]+):? NIC Link is (?P<link_state>Up|Down)`
+  pattern          = "(?P<interface>[\\w.-]+):? NIC Link is (?P<link_state>Up|Down)"
   classification   = "Information"
   common_event     = "Network Link Up"
   risk             = 0
   fields           = { "event.category" = ["network"] }
 
   sub_rule "down" {
-    when           = `event.link_state == "Down"`
+    when           = "event.link_state == \"Down\""
     classification = "Warning"
     common_event   = "Network Link Down"
     risk           = 2
@@ -906,13 +958,15 @@ rule "dbus-service-activation" {
   description      = "the D-Bus daemon starting a service on demand"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1800
-  pattern          = `\[(?:system|session uid=\d+ pid=\d+)\] (?:Activating (?:via systemd: )?service name='(?P<dbus_service>[^']+)'(?: unit='<unit>')?(?: requested by '(?P<dbus_sender>[^']+)' \(uid=<uid> pid=(?P<requester_pid>\d+) comm="(?P<requester_process>[^"]*)")?|Successfully activated service '(?P<dbus_service>[^']+)')`
+  pattern          = <<-RE
+    \[(?:system|session uid=\d+ pid=\d+)\] (?:Activating (?:via systemd: )?service name='(?P<dbus_service>[^']+)'(?: unit='<unit>')?(?: requested by '(?P<dbus_sender>[^']+)' \(uid=<uid> pid=(?P<requester_pid>\d+) comm="(?P<requester_process>[^"]*)")?|Successfully activated service '(?P<dbus_service>[^']+)')
+  RE
   classification   = "Information"
   common_event     = "D-Bus Service Activating"
   risk             = 0
 
   sub_rule "activated" {
-    when         = `event.message.contains("Successfully activated")`
+    when         = "event.message.contains(\"Successfully activated\")"
     common_event = "D-Bus Service Activated"
   }
 
@@ -932,7 +986,9 @@ rule "polkit-authorized" {
   description      = "polkit: a user authenticated (as root or themselves) to be allowed an action"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1810
-  pattern          = `Operator of (?P<polkit_subject>\S+) successfully authenticated as unix-user:<runas> to gain (?P<polkit_scope>[\w-]+) authorization for action (?P<polkit_action>\S+) for (?P<polkit_target>\S+) \[(?P<command>[^\]]*)\] \(owned by unix-user:<login>\)`
+  pattern          = <<-RE
+    Operator of (?P<polkit_subject>\S+) successfully authenticated as unix-user:<runas> to gain (?P<polkit_scope>[\w-]+) authorization for action (?P<polkit_action>\S+) for (?P<polkit_target>\S+) \[(?P<command>[^\]]*)\] \(owned by unix-user:<login>\)
+  RE
   classification   = "Authentication Success"
   common_event     = "Polkit Authorization Granted"
   risk             = 3
@@ -947,7 +1003,9 @@ rule "polkit-authorized" {
 rule "polkit-auth-failed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1811
-  pattern          = `Operator of (?P<polkit_subject>\S+) FAILED to authenticate to gain authorization for action (?P<polkit_action>\S+) for (?P<polkit_target>\S+) \[(?P<command>[^\]]*)\] \(owned by unix-user:<login>\)`
+  pattern          = <<-RE
+    Operator of (?P<polkit_subject>\S+) FAILED to authenticate to gain authorization for action (?P<polkit_action>\S+) for (?P<polkit_target>\S+) \[(?P<command>[^\]]*)\] \(owned by unix-user:<login>\)
+  RE
   classification   = "Authentication Failure"
   common_event     = "Polkit Authorization Failed"
   risk             = 4
@@ -963,7 +1021,7 @@ rule "polkit-message" {
   description      = "any other polkitd message (agents registering, rules loading)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9024
-  pattern          = `polkitd(?:\(authority=\w+\))?(?:\[\d+\])?: `
+  pattern          = "polkitd(?:\\(authority=\\w+\\))?(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Polkit Message"
   risk             = 0
@@ -980,20 +1038,26 @@ rule "rpm-package-change" {
   description      = "yum or dnf installed, updated or erased a package (name-version-release.arch)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1820
-  pattern          = `(?:yum|dnf)(?:\[\d+\])?: (?P<package_action>Installed|Updated|Erased|Upgraded|Removed|Downgraded|Reinstalled): (?:\d+:)?(?P<package__name>[\w+.-]+?)-(?P<package__version>\d[\w.+~^]*-[\w.+~^]+)\.(?P<package__architecture>x86_64|noarch|i686|i386|aarch64|ppc64le|s390x|armv7hl)`
+  pattern          = <<-RE
+    (?:yum|dnf)(?:\[\d+\])?: (?P<package_action>Installed|Updated|Erased|Upgraded|Removed|Downgraded|Reinstalled): (?:\d+:)?(?P<package__name>[\w+.-]+?)-(?P<package__version>\d[\w.+~^]*-[\w.+~^]+)\.(?P<package__architecture>x86_64|noarch|i686|i386|aarch64|ppc64le|s390x|armv7hl)
+  RE
   classification   = "Object Modified"
   common_event     = "Package Updated"
   risk             = 2
   fields           = { "event.category" = ["package"], "event.type" = ["change"] }
 
   sub_rule "installed" {
-    when           = `event.package_action in ["Installed", "Reinstalled"]`
+    when           = <<-CEL
+      event.package_action in ["Installed", "Reinstalled"]
+    CEL
     classification = "Object Created"
     common_event   = "Package Installed"
     fields         = { "event.type" = ["installation"] }
   }
   sub_rule "removed" {
-    when           = `event.package_action in ["Erased", "Removed"]`
+    when           = <<-CEL
+      event.package_action in ["Erased", "Removed"]
+    CEL
     classification = "Object Disposed"
     common_event   = "Package Removed"
     fields         = { "event.type" = ["deletion"] }
@@ -1017,13 +1081,15 @@ rule "auditd-message" {
   description      = "the audit daemon about itself (rotation, start, disk space)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9025
-  pattern          = `auditd(?:\[\d+\])?: `
+  pattern          = "auditd(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Audit Daemon Message"
   risk             = 0
 
   sub_rule "trouble" {
-    when           = `event.message.contains("low on disk") || event.message.contains("suspend") || event.message.contains("error")`
+    when           = <<-CEL
+      event.message.contains("low on disk") || event.message.contains("suspend") || event.message.contains("error")
+    CEL
     classification = "Warning"
     common_event   = "Audit Daemon Warning"
     risk           = 3

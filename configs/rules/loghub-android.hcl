@@ -10,20 +10,22 @@
 # Test lines are made up.
 
 log_source_type "loghub-android" {
-  header_format  = "<androidtime> <pid> <process__thread__id> <androidlevel> <logger>: "
-  timezone       = "UTC"
+  header_format = "<androidtime> <pid> <process__thread__id> <androidlevel> <logger>: "
+  timezone      = "UTC"
 }
 
 # 03-17 16:13:38.811 (no year)
 tag "androidtime" {
-  pattern = `\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}`
+  pattern = <<-RE
+    \d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "01-02 15:04:05.000"
 }
 
 tag "androidlevel" {
-  pattern = `[VDIWEFA]`
+  pattern = "[VDIWEFA]"
   field   = "log.level"
   values = {
     "V" = "verbose"
@@ -40,13 +42,17 @@ rule "android-app-process" {
   description      = "application processes started, attached, killed, died, restarted"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `ActivityManager\s*: (?:Start proc (?:\d+:)?(?P<process__name>[^\s/]+)\S* for (?P<labels__reason>\S+)|Process (?P<process__name>\S+) \(pid (?P<labels__app_pid>\d+)\) has died|Killing (?P<labels__app_pid>\d+):(?P<process__name>[^\s/]+)|Scheduling restart of crashed service (?P<service__name>\S+)|new Process app=|cleanUpApplicationRecord|(?:ActivityManagerService,)?attachApplication)`
+  pattern          = <<-RE
+    ActivityManager\s*: (?:Start proc (?:\d+:)?(?P<process__name>[^\s/]+)\S* for (?P<labels__reason>\S+)|Process (?P<process__name>\S+) \(pid (?P<labels__app_pid>\d+)\) has died|Killing (?P<labels__app_pid>\d+):(?P<process__name>[^\s/]+)|Scheduling restart of crashed service (?P<service__name>\S+)|new Process app=|cleanUpApplicationRecord|(?:ActivityManagerService,)?attachApplication)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "App Process Lifecycle"
   risk             = 0
 
   sub_rule "crashed" {
-    when           = `event.message.contains("crashed") || event.message.contains("has died")`
+    when           = <<-CEL
+      event.message.contains("crashed") || event.message.contains("has died")
+    CEL
     classification = "Warning"
     common_event   = "App Process Died"
     risk           = 1
@@ -63,13 +69,17 @@ rule "android-activity" {
   description      = "activities and services started or refused, broadcasts"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `ActivityManager\s*: (?:START u\d+ \{|startActivity called from non-Activity context|Unable to start service|ActivityRecord info|Start dump|applyOptionsLocked|Bad activity token|Sending non-protected broadcast)`
+  pattern          = <<-RE
+    ActivityManager\s*: (?:START u\d+ \{|startActivity called from non-Activity context|Unable to start service|ActivityRecord info|Start dump|applyOptionsLocked|Bad activity token|Sending non-protected broadcast)
+  RE
   classification   = "Information"
   common_event     = "App Activity"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.log.level in ["warning", "error", "fatal"]`
+    when           = <<-CEL
+      event.log.level in ["warning", "error", "fatal"]
+    CEL
     classification = "Warning"
     risk           = 1
   }
@@ -84,7 +94,9 @@ rule "android-task-access-limited" {
   description      = "an app asked for the task list without REAL_GET_TASKS: its view was limited"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `ActivityManager\s*: (?:getRunningAppProcesses|getTasks): caller (?P<labels__caller_uid>\d+) does not hold (?P<labels__permission>\w+)`
+  pattern          = <<-RE
+    ActivityManager\s*: (?:getRunningAppProcesses|getTasks): caller (?P<labels__caller_uid>\d+) does not hold (?P<labels__permission>\w+)
+  RE
   classification   = "Policy"
   common_event     = "Task List Access Limited"
   risk             = 1
@@ -99,7 +111,7 @@ rule "android-activity-manager" {
   description      = "other activity manager housekeeping: recent tasks, skipped intents"
   log_source_types = ["loghub-android"]
   sort_order       = 300
-  pattern          = ` ActivityManager\s*: `
+  pattern          = " ActivityManager\\s*: "
   classification   = "Information"
   common_event     = "Activity Manager"
   risk             = 0
@@ -114,7 +126,9 @@ rule "android-wake-lock" {
   description      = "wake locks and suspend blockers acquired and released"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `PowerManagerService\s*: (?:(?P<labels__action>acquire) lock=|(?P<labels__action>release):lock=|(?P<labels__action>Acquiring|Releasing) suspend blocker)(?:.*?tag="(?P<labels__tag>[^"]*)", name=(?P<labels__package>[^,]*))?`
+  pattern          = <<-RE
+    PowerManagerService\s*: (?:(?P<labels__action>acquire) lock=|(?P<labels__action>release):lock=|(?P<labels__action>Acquiring|Releasing) suspend blocker)(?:.*?tag="(?P<labels__tag>[^"]*)", name=(?P<labels__package>[^,]*))?
+  RE
   classification   = "Information"
   common_event     = "Wake Lock"
   risk             = 0
@@ -129,7 +143,7 @@ rule "android-power" {
   description      = "power state, user activity and charging"
   log_source_types = ["loghub-android"]
   sort_order       = 300
-  pattern          = ` (?:PowerManagerService|DeviceIdleController|BatteryService)\s*: `
+  pattern          = " (?:PowerManagerService|DeviceIdleController|BatteryService)\\s*: "
   classification   = "Information"
   common_event     = "Power State"
   risk             = 0
@@ -144,13 +158,17 @@ rule "android-location-check" {
   description      = "location and cell information requests checked by the permission manager"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `(?:PhoneInterfaceManager\s*: (?:shouldBlockLocation|(?P<labels__api>\w+) is blocked by permission manager)|TelephonyManager\s*: getNeighboringCellInfo)`
+  pattern          = <<-RE
+    (?:PhoneInterfaceManager\s*: (?:shouldBlockLocation|(?P<labels__api>\w+) is blocked by permission manager)|TelephonyManager\s*: getNeighboringCellInfo)
+  RE
   classification   = "Policy"
   common_event     = "Location Access Check"
   risk             = 1
 
   sub_rule "blocked" {
-    when           = `event.message.contains("blocked") || event.message.contains("ret:true")`
+    when           = <<-CEL
+      event.message.contains("blocked") || event.message.contains("ret:true")
+    CEL
     classification = "Access Revoked"
     common_event   = "Location Access Blocked"
     risk           = 2
@@ -165,7 +183,7 @@ rule "android-location-check" {
 rule "android-telephony" {
   log_source_types = ["loghub-android"]
   sort_order       = 300
-  pattern          = ` (?:PhoneInterfaceManager|TelephonyManager|Telephony\w*|RILJ?)\s*: `
+  pattern          = " (?:PhoneInterfaceManager|TelephonyManager|Telephony\\w*|RILJ?)\\s*: "
   classification   = "Information"
   common_event     = "Telephony"
   risk             = 0
@@ -180,7 +198,7 @@ rule "android-display" {
   description      = "screen brightness and display scans"
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` (?:DisplayPowerController|DisplayManagerService)\s*: `
+  pattern          = " (?:DisplayPowerController|DisplayManagerService)\\s*: "
   classification   = "Information"
   common_event     = "Display"
   risk             = 0
@@ -195,7 +213,7 @@ rule "android-system-ui" {
   description      = "the status bar, notification shade and panels"
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` (?:PhoneStatusBar|StatusBar|StackScrollAlgorithm|PanelView|NotificationPanelView|TextView|NavigationBar\w*)\s*: `
+  pattern          = " (?:PhoneStatusBar|StatusBar|StackScrollAlgorithm|PanelView|NotificationPanelView|TextView|NavigationBar\\w*)\\s*: "
   classification   = "Information"
   common_event     = "System UI"
   risk             = 0
@@ -210,7 +228,7 @@ rule "android-window" {
   description      = "windows, surfaces, focus, rotation and key dispatch"
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` WindowManager\s*: `
+  pattern          = " WindowManager\\s*: "
   classification   = "Information"
   common_event     = "Window Manager"
   risk             = 0
@@ -224,7 +242,7 @@ rule "android-window" {
 rule "android-notification" {
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` NotificationManager\s*: `
+  pattern          = " NotificationManager\\s*: "
   classification   = "Information"
   common_event     = "Notification"
   risk             = 0
@@ -238,7 +256,7 @@ rule "android-notification" {
 rule "android-audio" {
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` (?:AudioManager|AudioService|AudioFlinger|MediaPlayer)\s*: `
+  pattern          = " (?:AudioManager|AudioService|AudioFlinger|MediaPlayer)\\s*: "
   classification   = "Information"
   common_event     = "Audio"
   risk             = 0
@@ -253,7 +271,7 @@ rule "android-keyguard" {
   description      = "the lock screen: callbacks, broadcasts, SIM and battery state"
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` KeyguardUpdateMonitor\s*: `
+  pattern          = " KeyguardUpdateMonitor\\s*: "
   classification   = "Information"
   common_event     = "Lock Screen"
   risk             = 0
@@ -267,7 +285,7 @@ rule "android-keyguard" {
 rule "android-alarm" {
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` AlarmManager\s*: `
+  pattern          = " AlarmManager\\s*: "
   classification   = "Information"
   common_event     = "Alarm"
   risk             = 0
@@ -281,7 +299,7 @@ rule "android-alarm" {
 rule "android-wifi" {
   log_source_types = ["loghub-android"]
   sort_order       = 200
-  pattern          = ` (?:Wifi\w*|wpa_supplicant|ConnectivityService)\s*: `
+  pattern          = " (?:Wifi\\w*|wpa_supplicant|ConnectivityService)\\s*: "
   classification   = "Information"
   common_event     = "Network Connectivity"
   risk             = 0
@@ -296,7 +314,9 @@ rule "android-selinux-denied" {
   description      = "SELinux refused an access"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `avc: +denied +\{ (?P<labels__permission>[^}]+?) \} for(?: pid=<pid>)?(?: comm="(?P<process__name>[^"]*)")?`
+  pattern          = <<-RE
+    avc: +denied +\{ (?P<labels__permission>[^}]+?) \} for(?: pid=<pid>)?(?: comm="(?P<process__name>[^"]*)")?
+  RE
   classification   = "Access Failure"
   common_event     = "SELinux Access Denied"
   risk             = 3
@@ -311,7 +331,9 @@ rule "android-crash" {
   description      = "an app or the system crashed"
   log_source_types = ["loghub-android"]
   sort_order       = 100
-  pattern          = `(?:AndroidRuntime\s*: FATAL EXCEPTION|DEBUG\s*: \*\*\* \*\*\*|\bANR in (?P<process__name>\S+))`
+  pattern          = <<-RE
+    (?:AndroidRuntime\s*: FATAL EXCEPTION|DEBUG\s*: \*\*\* \*\*\*|\bANR in (?P<process__name>\S+))
+  RE
   classification   = "Error"
   common_event     = "App Crash"
   risk             = 2
@@ -326,18 +348,20 @@ rule "android-other" {
   description      = "catch-all: any other Android message, kept with its header"
   log_source_types = ["loghub-android"]
   sort_order       = 9000
-  pattern          = `^\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+ +\d+ [VDIWEFA] `
+  pattern          = "^\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} +\\d+ +\\d+ [VDIWEFA] "
   classification   = "Information"
   common_event     = "Android Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.log.level in ["error", "fatal", "assert"]`
+    when           = <<-CEL
+      event.log.level in ["error", "fatal", "assert"]
+    CEL
     classification = "Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.log.level == "warning"`
+    when           = "event.log.level == \"warning\""
     classification = "Warning"
     risk           = 1
   }

@@ -10,13 +10,15 @@
 # Test lines are made up.
 
 log_source_type "loghub-bgl" {
-  header_format  = "<labels__alert_category> <labels__epoch> <_> <host__name> <bgltime> <_> <labels__message_type> <logger> <severity> "
-  timezone       = "UTC"
+  header_format = "<labels__alert_category> <labels__epoch> <_> <host__name> <bgltime> <_> <labels__message_type> <logger> <severity> "
+  timezone      = "UTC"
 }
 
 # 2005-06-03-15.42.50.675872
 tag "bgltime" {
-  pattern = `\d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}\.\d+`
+  pattern = <<-RE
+    \d{4}-\d{2}-\d{2}-\d{2}\.\d{2}\.\d{2}\.\d+
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "2006-01-02-15.04.05.000000"
@@ -26,7 +28,7 @@ rule "bgl-core-dump" {
   description      = "a program crashed and core files were written"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:generating core\.(?P<labels__core>\d+)|ciod: generated (?P<labels__core_files>\d+) core files for program (?P<process__executable>\S+))`
+  pattern          = " (?:generating core\\.(?P<labels__core>\\d+)|ciod: generated (?P<labels__core_files>\\d+) core files for program (?P<process__executable>\\S+))"
   classification   = "Error"
   common_event     = "Core Dump Generated"
   risk             = 2
@@ -41,13 +43,15 @@ rule "bgl-kernel-interrupt" {
   description      = "a fatal processor interrupt or machine check"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:data TLB error interrupt|data storage interrupt$|instruction TLB error interrupt|program interrupt(?:: (?P<labels__interrupt>[a-z ]+?)\.*\d*)?$|MACHINE CHECK DCR read timeout|machine check interrupt|critical input interrupt \(unit=\S+ bit=\S+\): (?P<labels__interrupt>[^,]+)|suppressing further interrupts of same type)`
+  pattern          = " (?:data TLB error interrupt|data storage interrupt$|instruction TLB error interrupt|program interrupt(?:: (?P<labels__interrupt>[a-z ]+?)\\.*\\d*)?$|MACHINE CHECK DCR read timeout|machine check interrupt|critical input interrupt \\(unit=\\S+ bit=\\S+\\): (?P<labels__interrupt>[^,]+)|suppressing further interrupts of same type)"
   classification   = "Critical"
   common_event     = "Processor Interrupt"
   risk             = 5
 
   sub_rule "warning" {
-    when           = `event.severity in ["INFO", "WARNING"]`
+    when           = <<-CEL
+      event.severity in ["INFO", "WARNING"]
+    CEL
     classification = "Warning"
     risk           = 2
   }
@@ -66,7 +70,9 @@ rule "bgl-register-dump" {
   description      = "processor state printed after a fatal interrupt: registers, addresses, mode bits"
   log_source_types = ["loghub-bgl"]
   sort_order       = 110
-  pattern          = `RAS KERNEL \w+ (?:iar [0-9a-f]+ dear [0-9a-f]+|instruction address: |data address: |[A-Za-z][\w ()/=,:+.-]*?\.+\s*(?:0x)?[0-9a-fA-F]+(?: \(\S+\))?$|(?:core configuration|exception syndrome|[Mm]achine [Ss]tate) [Rr]egister: |special purpose registers:|(?:r\d+|fpr\d+|dbcr0)=|lr:[0-9a-f]+ )`
+  pattern          = <<-RE
+    RAS KERNEL \w+ (?:iar [0-9a-f]+ dear [0-9a-f]+|instruction address: |data address: |[A-Za-z][\w ()/=,:+.-]*?\.+\s*(?:0x)?[0-9a-fA-F]+(?: \(\S+\))?$|(?:core configuration|exception syndrome|[Mm]achine [Ss]tate) [Rr]egister: |special purpose registers:|(?:r\d+|fpr\d+|dbcr0)=|lr:[0-9a-f]+ )
+  RE
   classification   = "Information"
   common_event     = "Processor State Dump"
   risk             = 0
@@ -84,7 +90,7 @@ rule "bgl-register-dump" {
 rule "bgl-alignment-exceptions" {
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:(?P<labels__count>\d+) (?:floating point|double-hummer) alignment exceptions|Kernel detected (?P<labels__count>\d+) integer alignment exceptions)`
+  pattern          = " (?:(?P<labels__count>\\d+) (?:floating point|double-hummer) alignment exceptions|Kernel detected (?P<labels__count>\\d+) integer alignment exceptions)"
   classification   = "Warning"
   common_event     = "Alignment Exceptions"
   risk             = 1
@@ -99,7 +105,7 @@ rule "bgl-memory-error-corrected" {
   description      = "memory and cache errors detected and corrected (ECC, parity, L3 EDRAM)"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:CE sym (?P<labels__symbol>\d+), at (?P<labels__address>0x[0-9a-f]+)|(?:total of )?(?P<labels__count>\d+) ddr errors?\(s\) detected and corrected|instruction cache parity error corrected|data cache (?:search )?parity error detected|(?P<labels__count>\d+) L3 (?:EDRAM|directory) errors?\(s\) \(dcr \S+\) detected and corrected|correctable errors exceeds threshold)`
+  pattern          = " (?:CE sym (?P<labels__symbol>\\d+), at (?P<labels__address>0x[0-9a-f]+)|(?:total of )?(?P<labels__count>\\d+) ddr errors?\\(s\\) detected and corrected|instruction cache parity error corrected|data cache (?:search )?parity error detected|(?P<labels__count>\\d+) L3 (?:EDRAM|directory) errors?\\(s\\) \\(dcr \\S+\\) detected and corrected|correctable errors exceeds threshold)"
   classification   = "Warning"
   common_event     = "Memory Error Corrected"
   risk             = 1
@@ -113,7 +119,7 @@ rule "bgl-memory-error-corrected" {
 rule "bgl-interrupt-statistics" {
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:(?P<labels__count>\d+) total interrupts\.|(?P<labels__microseconds>\d+) microseconds spent in the rbs signal handler)`
+  pattern          = " (?:(?P<labels__count>\\d+) total interrupts\\.|(?P<labels__microseconds>\\d+) microseconds spent in the rbs signal handler)"
   classification   = "Information"
   common_event     = "Interrupt Statistics"
   risk             = 0
@@ -128,7 +134,7 @@ rule "bgl-program-load-failed" {
   description      = "the I/O node daemon (ciod) could not load or start a program"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = `ciod: (?:Error loading (?P<process__executable>[^:]+): (?P<error__message>.+)|LOGIN chdir\((?P<file__path>[^)]*)\) failed: (?P<error__message>.+)|Error creating node map from file (?P<file__path>[^:]+): (?P<error__message>.+))`
+  pattern          = "ciod: (?:Error loading (?P<process__executable>[^:]+): (?P<error__message>.+)|LOGIN chdir\\((?P<file__path>[^)]*)\\) failed: (?P<error__message>.+)|Error creating node map from file (?P<file__path>[^:]+): (?P<error__message>.+))"
   classification   = "Error"
   common_event     = "Program Load Failed"
   risk             = 3
@@ -143,7 +149,7 @@ rule "bgl-io-node-connection" {
   description      = "the I/O node daemon lost its control connection"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = `ciod: (?:Error reading message prefix|failed to read message prefix)[^(]*?(?:\(|after LOAD_MESSAGE )?(?:on )?(?:control stream \()?CioStream socket to <dip>:<dport>(?:[:,] (?P<error__message>.+))?`
+  pattern          = "ciod: (?:Error reading message prefix|failed to read message prefix)[^(]*?(?:\\(|after LOAD_MESSAGE )?(?:on )?(?:control stream \\()?CioStream socket to <dip>:<dport>(?:[:,] (?P<error__message>.+))?"
   classification   = "Error"
   common_event     = "I/O Node Connection Lost"
   risk             = 3
@@ -158,7 +164,9 @@ rule "bgl-ciod-notice" {
   description      = "other I/O node daemon notices: signals, debugger, node map file problems, unexpected messages"
   log_source_types = ["loghub-bgl"]
   sort_order       = 120
-  pattern          = `ciod: (?:Received signal (?P<labels__signal>\d+)|pollControlDescriptors|Missing or invalid fields on line|duplicate canonical-rank|[XYZ] coordinate \d+ exceeds|cpu \d+ at treeaddr|Message code \d+ is not|In packet from node)`
+  pattern          = <<-RE
+    ciod: (?:Received signal (?P<labels__signal>\d+)|pollControlDescriptors|Missing or invalid fields on line|duplicate canonical-rank|[XYZ] coordinate \d+ exceeds|cpu \d+ at treeaddr|Message code \d+ is not|In packet from node)
+  RE
   classification   = "Warning"
   common_event     = "I/O Node Daemon Notice"
   risk             = 1
@@ -172,7 +180,7 @@ rule "bgl-ciod-notice" {
 rule "bgl-control-system-assert" {
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?P<process__name>\w+) hit ASSERT condition: ASSERT expression=(?P<labels__expression>\S+) Source file=(?P<file__name>\S+) Source line=(?P<labels__line>\d+)`
+  pattern          = " (?P<process__name>\\w+) hit ASSERT condition: ASSERT expression=(?P<labels__expression>\\S+) Source file=(?P<file__name>\\S+) Source line=(?P<labels__line>\\d+)"
   classification   = "Error"
   common_event     = "Control System Assertion Failed"
   risk             = 2
@@ -187,19 +195,21 @@ rule "bgl-hardware" {
   description      = "hardware discovery and service: node cards, ido chips, VPD checks"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:Node ?[Cc]ard (?:VPD check|is not fully functional|status: )|Can not get assembly information for node card|Ido chip status changed|New ido chip inserted|PrepareForService shutting down)`
+  pattern          = " (?:Node ?[Cc]ard (?:VPD check|is not fully functional|status: )|Can not get assembly information for node card|Ido chip status changed|New ido chip inserted|PrepareForService shutting down)"
   classification   = "Information"
   common_event     = "Hardware Status"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity in ["SEVERE", "ERROR", "FATAL", "FAILURE"]`
+    when           = <<-CEL
+      event.severity in ["SEVERE", "ERROR", "FATAL", "FAILURE"]
+    CEL
     classification = "Error"
     common_event   = "Hardware Failure"
     risk           = 3
   }
   sub_rule "warning" {
-    when           = `event.severity == "WARNING"`
+    when           = "event.severity == \"WARNING\""
     classification = "Warning"
     risk           = 1
   }
@@ -214,13 +224,13 @@ rule "bgl-network-error" {
   description      = "errors on the tree and torus networks: receive errors, re-synch, retransmissions, link training"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:Error receiving packet on tree network|(?P<labels__count>\d+) (?:tree|torus) (?:receiver|sender) \S+ (?:in re-synch state|input pipe|retransmission)|rts tree/torus link training failed)`
+  pattern          = " (?:Error receiving packet on tree network|(?P<labels__count>\\d+) (?:tree|torus) (?:receiver|sender) \\S+ (?:in re-synch state|input pipe|retransmission)|rts tree/torus link training failed)"
   classification   = "Error"
   common_event     = "Interconnect Error"
   risk             = 2
 
   sub_rule "corrected" {
-    when           = `event.severity == "INFO"`
+    when           = "event.severity == \"INFO\""
     classification = "Warning"
     risk           = 1
   }
@@ -234,7 +244,7 @@ rule "bgl-network-error" {
 rule "bgl-mount-failed" {
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` (?:Lustre mount FAILED : (?P<destination__domain>\S+)|NFS Mount failed on (?P<destination__domain>\S+?),)`
+  pattern          = " (?:Lustre mount FAILED : (?P<destination__domain>\\S+)|NFS Mount failed on (?P<destination__domain>\\S+?),)"
   classification   = "Error"
   common_event     = "File System Mount Failed"
   risk             = 3
@@ -249,13 +259,13 @@ rule "bgl-kernel-terminated" {
   description      = "the compute node kernel (rts) panicked, terminated or shut down"
   log_source_types = ["loghub-bgl"]
   sort_order       = 100
-  pattern          = ` rts(?::? (?:kernel terminated for reason (?P<labels__reason>\d+)|panic!|internal error|bad message header)| panic!)|RAS KERNEL \w+ shutdown complete`
+  pattern          = " rts(?::? (?:kernel terminated for reason (?P<labels__reason>\\d+)|panic!|internal error|bad message header)| panic!)|RAS KERNEL \\w+ shutdown complete"
   classification   = "Critical"
   common_event     = "Compute Kernel Terminated"
   risk             = 5
 
   sub_rule "shutdown" {
-    when           = `event.message.endsWith("shutdown complete")`
+    when           = "event.message.endsWith(\"shutdown complete\")"
     classification = "Startup and Shutdown"
     common_event   = "Compute Kernel Shut Down"
     risk           = 1
@@ -271,18 +281,20 @@ rule "bgl-other" {
   description      = "catch-all: any other BGL message, kept with its header"
   log_source_types = ["loghub-bgl"]
   sort_order       = 9000
-  pattern          = `^\S+ \d+ \d{4}\.\d\d\.\d\d `
+  pattern          = "^\\S+ \\d+ \\d{4}\\.\\d\\d\\.\\d\\d "
   classification   = "Information"
   common_event     = "BGL Message"
   risk             = 0
 
   sub_rule "fatal" {
-    when           = `event.severity in ["FATAL", "FAILURE", "SEVERE"]`
+    when           = <<-CEL
+      event.severity in ["FATAL", "FAILURE", "SEVERE"]
+    CEL
     classification = "Critical"
     risk           = 4
   }
   sub_rule "error" {
-    when           = `event.severity == "ERROR"`
+    when           = "event.severity == \"ERROR\""
     classification = "Error"
     risk           = 2
   }

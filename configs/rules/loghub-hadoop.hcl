@@ -6,14 +6,16 @@
 # Test lines are made up.
 
 log_source_type "loghub-hadoop" {
-  header_format  = "<javatime> <severity> [<process__thread__name>] <logger>: "
-  timezone       = "UTC"
+  header_format = "<javatime> <severity> [<process__thread__name>] <logger>: "
+  timezone      = "UTC"
 }
 
 rule "hadoop-ipc-address-change" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: Address change detected\. Old: (?P<labels__old_address>\S+) New: (?P<destination__address>[^\s:]+):<dport>`
+  pattern          = <<-RE
+    : Address change detected\. Old: (?P<labels__old_address>\S+) New: (?P<destination__address>[^\s:]+):<dport>
+  RE
   classification   = "Warning"
   common_event     = "Hadoop Server Address Changed"
   risk             = 1
@@ -28,7 +30,9 @@ rule "hadoop-ipc-retry" {
   description      = "an IPC client cannot reach a server (resource manager, name node) and retries"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: (?:Retrying connect to server: (?P<destination__address>[^\s:]+):<dport>\. Already tried (?P<labels__tries>\d+) time|ERROR IN CONTACTING RM)`
+  pattern          = <<-RE
+    : (?:Retrying connect to server: (?P<destination__address>[^\s:]+):<dport>\. Already tried (?P<labels__tries>\d+) time|ERROR IN CONTACTING RM)
+  RE
   classification   = "Error"
   common_event     = "Hadoop Server Unreachable"
   risk             = 2
@@ -46,7 +50,9 @@ rule "hadoop-ipc-retry" {
 rule "hadoop-lease-renew-failed" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: Failed to renew lease for \[(?P<labels__client>[^\]]+)\] for (?P<labels__seconds>\d+) seconds`
+  pattern          = <<-RE
+    : Failed to renew lease for \[(?P<labels__client>[^\]]+)\] for (?P<labels__seconds>\d+) seconds
+  RE
   classification   = "Warning"
   common_event     = "HDFS Lease Renewal Failed"
   risk             = 1
@@ -60,7 +66,7 @@ rule "hadoop-lease-renew-failed" {
 rule "hadoop-task-progress" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: Progress of TaskAttempt (?P<labels__attempt>attempt_\S+) is : (?P<labels__progress>[\d.]+)`
+  pattern          = ": Progress of TaskAttempt (?P<labels__attempt>attempt_\\S+) is : (?P<labels__progress>[\\d.]+)"
   classification   = "Information"
   common_event     = "Hadoop Task Progress"
   risk             = 0
@@ -75,13 +81,17 @@ rule "hadoop-state-transition" {
   description      = "a job, task or task attempt changed state"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: (?P<labels__entity>(?:job|task|attempt)_\S+?) ?(?P<labels__kind>Job|Task|TaskAttempt) Transitioned from (?P<labels__from>\w+) to (?P<labels__to>\w+)`
+  pattern          = <<-RE
+    : (?P<labels__entity>(?:job|task|attempt)_\S+?) ?(?P<labels__kind>Job|Task|TaskAttempt) Transitioned from (?P<labels__from>\w+) to (?P<labels__to>\w+)
+  RE
   classification   = "Information"
   common_event     = "Hadoop State Change"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.labels.to in ["FAILED", "KILLED", "FAIL_CONTAINER_CLEANUP", "FAIL_TASK_CLEANUP", "ERROR"]`
+    when           = <<-CEL
+      event.labels.to in ["FAILED", "KILLED", "FAIL_CONTAINER_CLEANUP", "FAIL_TASK_CLEANUP", "ERROR"]
+    CEL
     classification = "Error"
     common_event   = "Hadoop Task Failed"
     risk           = 2
@@ -101,13 +111,15 @@ rule "hadoop-container-scheduling" {
   description      = "the application master's container requests, allocations, assignments and scheduling state"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 110
-  pattern          = `\.(?:RMContainerAllocator|RMContainerRequestor|RMCommunicator): `
+  pattern          = "\\.(?:RMContainerAllocator|RMContainerRequestor|RMCommunicator): "
   classification   = "Information"
   common_event     = "Hadoop Container Scheduling"
   risk             = 0
 
   sub_rule "node-failures" {
-    when           = `event.message.contains(" failures on node ") || event.message.contains("list of failed maps")`
+    when           = <<-CEL
+      event.message.contains(" failures on node ") || event.message.contains("list of failed maps")
+    CEL
     classification = "Warning"
     common_event   = "Hadoop Node Failures"
     risk           = 1
@@ -127,7 +139,7 @@ rule "hadoop-container-launch" {
   description      = "launching and stopping containers on node managers"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `\.(?:ContainerLauncherImpl|ContainerManagementProtocolProxy): `
+  pattern          = "\\.(?:ContainerLauncherImpl|ContainerManagementProtocolProxy): "
   classification   = "Information"
   common_event     = "Hadoop Container Launch"
   risk             = 0
@@ -142,13 +154,15 @@ rule "hadoop-task-attempt" {
   description      = "task attempts: JVMs asking for tasks, containers, tokens, diagnostics"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 110
-  pattern          = `\.(?:TaskAttemptListenerImpl|TaskAttemptImpl|TaskImpl): `
+  pattern          = "\\.(?:TaskAttemptListenerImpl|TaskAttemptImpl|TaskImpl): "
   classification   = "Information"
   common_event     = "Hadoop Task Attempt"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.message.contains("Diagnostics report") || event.message.contains("- exited :") || event.message.contains("cleanup failed")`
+    when           = <<-CEL
+      event.message.contains("Diagnostics report") || event.message.contains("- exited :") || event.message.contains("cleanup failed")
+    CEL
     classification = "Error"
     common_event   = "Hadoop Task Attempt Failed"
     risk           = 2
@@ -163,7 +177,7 @@ rule "hadoop-task-attempt" {
 rule "hadoop-speculation" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `\.DefaultSpeculator: `
+  pattern          = "\\.DefaultSpeculator: "
   classification   = "Information"
   common_event     = "Hadoop Speculative Execution"
   risk             = 0
@@ -177,14 +191,16 @@ rule "hadoop-speculation" {
 rule "hadoop-auth" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: Auth (?P<labels__result>successful|failed) for (?P<user__name>\S+) \(auth:(?P<labels__method>\w+)\)`
+  pattern          = <<-RE
+    : Auth (?P<labels__result>successful|failed) for (?P<user__name>\S+) \(auth:(?P<labels__method>\w+)\)
+  RE
   classification   = "Authentication Success"
   common_event     = "Hadoop RPC Authentication"
   risk             = 1
   fields           = { "event.category" = ["authentication"], "event.outcome" = "success" }
 
   sub_rule "failed" {
-    when           = `event.labels.result == "failed"`
+    when           = "event.labels.result == \"failed\""
     classification = "Authentication Failure"
     common_event   = "Hadoop RPC Authentication Failed"
     risk           = 4
@@ -201,7 +217,7 @@ rule "hadoop-hdfs-client-error" {
   description      = "HDFS client write-pipeline trouble: slow or failed acks, bad data nodes, streamer exceptions"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `\.DFSClient: (?:Slow ReadProcessor|DFSOutputStream ResponseProcessor exception|Error Recovery for block|DataStreamer Exception|Exception in createBlockOutputStream|Abandoning)`
+  pattern          = "\\.DFSClient: (?:Slow ReadProcessor|DFSOutputStream ResponseProcessor exception|Error Recovery for block|DataStreamer Exception|Exception in createBlockOutputStream|Abandoning)"
   classification   = "Warning"
   common_event     = "HDFS Client Write Problem"
   risk             = 1
@@ -215,7 +231,9 @@ rule "hadoop-hdfs-client-error" {
 rule "hadoop-rack-resolved" {
   log_source_types = ["loghub-hadoop"]
   sort_order       = 100
-  pattern          = `\.RackResolver: Resolved (?P<host__name>\S+) to (?P<labels__rack>\S+)`
+  pattern          = <<-RE
+    \.RackResolver: Resolved (?P<host__name>\S+) to (?P<labels__rack>\S+)
+  RE
   classification   = "Information"
   common_event     = "Hadoop Rack Resolved"
   risk             = 0
@@ -230,13 +248,15 @@ rule "hadoop-job" {
   description      = "the job and its commit: setup, sizes, tokens, history events, commits"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 200
-  pattern          = `\.(?:JobImpl|CommitterEventHandler|JobHistoryEventHandler|JobHistoryUtils): `
+  pattern          = "\\.(?:JobImpl|CommitterEventHandler|JobHistoryEventHandler|JobHistoryUtils): "
   classification   = "Information"
   common_event     = "Hadoop Job"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.severity in ["ERROR", "FATAL"] || event.message.contains("failed") || event.message.contains("Error writing")`
+    when           = <<-CEL
+      event.severity in ["ERROR", "FATAL"] || event.message.contains("failed") || event.message.contains("Error writing")
+    CEL
     classification = "Error"
     common_event   = "Hadoop Job Error"
     risk           = 2
@@ -252,13 +272,15 @@ rule "hadoop-service-lifecycle" {
   description      = "the application master and its services starting and stopping: IPC and HTTP servers, web apps, metrics, dispatchers, configuration"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 200
-  pattern          = `\.(?:MRAppMaster|MRClientService|HttpServer2|HttpRequestLog|WebApps|MetricsConfig|MetricsSystemImpl|AsyncDispatcher|RpcServerFactoryPBImpl|CallQueueManager|ipc\.Server|RMProxy|YarnUncaughtExceptionHandler)(?:\$\w+)?: |\] org\.mortbay\.log: `
+  pattern          = "\\.(?:MRAppMaster|MRClientService|HttpServer2|HttpRequestLog|WebApps|MetricsConfig|MetricsSystemImpl|AsyncDispatcher|RpcServerFactoryPBImpl|CallQueueManager|ipc\\.Server|RMProxy|YarnUncaughtExceptionHandler)(?:\\$\\w+)?: |\\] org\\.mortbay\\.log: "
   classification   = "Startup and Shutdown"
   common_event     = "Hadoop Service Lifecycle"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity in ["ERROR", "FATAL"] || event.message.contains("threw an Exception")`
+    when           = <<-CEL
+      event.severity in ["ERROR", "FATAL"] || event.message.contains("threw an Exception")
+    CEL
     classification = "Error"
     common_event   = "Hadoop Service Error"
     risk           = 2
@@ -278,18 +300,22 @@ rule "hadoop-other" {
   description      = "catch-all: any other Hadoop message, kept with its header"
   log_source_types = ["loghub-hadoop"]
   sort_order       = 9000
-  pattern          = `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \w+ \[`
+  pattern          = <<-RE
+    ^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \w+ \[
+  RE
   classification   = "Information"
   common_event     = "Hadoop Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity in ["ERROR", "FATAL"]`
+    when           = <<-CEL
+      event.severity in ["ERROR", "FATAL"]
+    CEL
     classification = "Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.severity == "WARN"`
+    when           = "event.severity == \"WARN\""
     classification = "Warning"
     risk           = 1
   }

@@ -9,20 +9,20 @@
 # Test lines are made up.
 
 log_source_type "loghub-hdfs" {
-  header_format  = "<hdfstime> <process__thread__id> <severity> <logger>: "
-  timezone       = "UTC"
+  header_format = "<hdfstime> <process__thread__id> <severity> <logger>: "
+  timezone      = "UTC"
 }
 
 # 081109 203615 (yyMMdd HHmmss)
 tag "hdfstime" {
-  pattern = `\d{6} \d{6}`
+  pattern = "\\d{6} \\d{6}"
   field   = "@timestamp"
   type    = "time"
   layout  = "060102 150405"
 }
 
 tag "blk" {
-  pattern = `blk_-?\d+`
+  pattern = "blk_-?\\d+"
   field   = "labels.block_id"
 }
 
@@ -30,7 +30,7 @@ rule "hdfs-block-stored" {
   description      = "the name node recorded a block replica on a data node"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `NameSystem\.addStoredBlock: blockMap updated: <dip>:<dport> is added to <blk> size <size>`
+  pattern          = "NameSystem\\.addStoredBlock: blockMap updated: <dip>:<dport> is added to <blk> size <size>"
   classification   = "Information"
   common_event     = "HDFS Block Stored"
   risk             = 0
@@ -45,7 +45,7 @@ rule "hdfs-block-store-anomaly" {
   description      = "addStoredBlock requests that are redundant or for blocks of no file"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `NameSystem\.addStoredBlock: (?:Redundant )?addStoredBlock request received for <blk> on <dip>:<dport> size <size>`
+  pattern          = "NameSystem\\.addStoredBlock: (?:Redundant )?addStoredBlock request received for <blk> on <dip>:<dport> size <size>"
   classification   = "Warning"
   common_event     = "HDFS Block Store Anomaly"
   risk             = 1
@@ -60,13 +60,17 @@ rule "hdfs-packet-responder" {
   description      = "a packet responder of a block write ended, was interrupted or failed"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `PacketResponder (?:(?P<labels__responder>\d+) )?(?:for block <blk>(?: (?P<labels__state>terminating|Interrupted))?|<blk> (?:\d+ )?(?P<labels__state>Exception)\b)`
+  pattern          = <<-RE
+    PacketResponder (?:(?P<labels__responder>\d+) )?(?:for block <blk>(?: (?P<labels__state>terminating|Interrupted))?|<blk> (?:\d+ )?(?P<labels__state>Exception)\b)
+  RE
   classification   = "Information"
   common_event     = "HDFS Packet Responder Stopped"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `has(event.labels.state) && event.labels.state in ["Interrupted", "Exception"]`
+    when           = <<-CEL
+      has(event.labels.state) && event.labels.state in ["Interrupted", "Exception"]
+    CEL
     classification = "Warning"
     common_event   = "HDFS Packet Responder Failed"
     risk           = 1
@@ -86,7 +90,7 @@ rule "hdfs-block-received" {
   description      = "a data node received a whole block"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `Received block <blk> (?:of size <size> from /<sip>|src: /<sip>:<sport> dest: /<dip>:<dport> of size <size>)`
+  pattern          = "Received block <blk> (?:of size <size> from /<sip>|src: /<sip>:<sport> dest: /<dip>:<dport> of size <size>)"
   classification   = "Information"
   common_event     = "HDFS Block Received"
   risk             = 0
@@ -105,7 +109,7 @@ rule "hdfs-block-receiving" {
   description      = "a data node starts receiving a block"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `Receiving block <blk> src: /<sip>:<sport> dest: /<dip>:<dport>`
+  pattern          = "Receiving block <blk> src: /<sip>:<sport> dest: /<dip>:<dport>"
   classification   = "Information"
   common_event     = "HDFS Block Receiving"
   risk             = 0
@@ -120,7 +124,7 @@ rule "hdfs-block-deleted" {
   description      = "a data node deleted a block file"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `Deleting block <blk> file <object>`
+  pattern          = "Deleting block <blk> file <object>"
   classification   = "Object Disposed"
   common_event     = "HDFS Block Deleted"
   risk             = 0
@@ -135,7 +139,7 @@ rule "hdfs-block-invalidated" {
   description      = "the name node marked a block replica for deletion"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `NameSystem\.delete: <blk> is added to invalidSet of <dip>:<dport>`
+  pattern          = "NameSystem\\.delete: <blk> is added to invalidSet of <dip>:<dport>"
   classification   = "Information"
   common_event     = "HDFS Block Invalidated"
   risk             = 0
@@ -150,7 +154,9 @@ rule "hdfs-block-allocated" {
   description      = "the name node allocated a block for a file"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `NameSystem\.allocateBlock: (?P<file__path>\S+?)\.? <blk>`
+  pattern          = <<-RE
+    NameSystem\.allocateBlock: (?P<file__path>\S+?)\.? <blk>
+  RE
   classification   = "Object Created"
   common_event     = "HDFS Block Allocated"
   risk             = 0
@@ -165,7 +171,7 @@ rule "hdfs-block-served" {
   description      = "a data node sent a block to a reader"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `<shost>:<sport>:? Served block <blk> to /<dip>`
+  pattern          = "<shost>:<sport>:? Served block <blk> to /<dip>"
   classification   = "Information"
   common_event     = "HDFS Block Served"
   risk             = 0
@@ -180,7 +186,7 @@ rule "hdfs-block-serve-failed" {
   description      = "a data node failed to send or write a block"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `<shost>:<sport>:(?:Got exception while serving <blk> to /<dip>:?|Exception writing block <blk> to mirror <dhost>:<dport>|Failed to transfer <blk> to <dhost>:<dport> got (?P<error__message>.+))`
+  pattern          = "<shost>:<sport>:(?:Got exception while serving <blk> to /<dip>:?|Exception writing block <blk> to mirror <dhost>:<dport>|Failed to transfer <blk> to <dhost>:<dport> got (?P<error__message>.+))"
   classification   = "Error"
   common_event     = "HDFS Block Transfer Failed"
   risk             = 2
@@ -195,7 +201,7 @@ rule "hdfs-block-transmitted" {
   description      = "a data node transmitted a block to another"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `<shost>:<sport>:Transmitted block <blk> to /<dip>:<dport>`
+  pattern          = "<shost>:<sport>:Transmitted block <blk> to /<dip>:<dport>"
   classification   = "Information"
   common_event     = "HDFS Block Transmitted"
   risk             = 0
@@ -210,7 +216,7 @@ rule "hdfs-block-verified" {
   description      = "the block scanner verified a block"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `Verification succeeded for <blk>`
+  pattern          = "Verification succeeded for <blk>"
   classification   = "Information"
   common_event     = "HDFS Block Verified"
   risk             = 0
@@ -225,7 +231,9 @@ rule "hdfs-block-replication-request" {
   description      = "the name node asked a data node to delete or replicate blocks"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `BLOCK\* ask <dhost>:<dport> to (?P<event__action>delete|replicate) +<blk>(?: to datanode\(s\) (?P<labels__targets>.+))?`
+  pattern          = <<-RE
+    BLOCK\* ask <dhost>:<dport> to (?P<event__action>delete|replicate) +<blk>(?: to datanode\(s\) (?P<labels__targets>.+))?
+  RE
   classification   = "Information"
   common_event     = "HDFS Block Replication Request"
   risk             = 0
@@ -244,7 +252,7 @@ rule "hdfs-block-transfer-start" {
   description      = "a data node starts a thread to copy a block to others"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 100
-  pattern          = `<shost>:<sport> Starting thread to transfer block <blk> to (?P<labels__targets>.+)`
+  pattern          = "<shost>:<sport> Starting thread to transfer block <blk> to (?P<labels__targets>.+)"
   classification   = "Information"
   common_event     = "HDFS Block Transfer Started"
   risk             = 0
@@ -259,7 +267,7 @@ rule "hdfs-block-problem" {
   description      = "a data node's trouble with one block: existing already, empty packets, receive or write exceptions, reopen, offset changes, missing block info, pending replication timeouts, blocks of no file"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 110
-  pattern          = `(?:Adding an already existing block <blk>|Receiving empty packet for block <blk>|Exception in receiveBlock for block <blk>|writeBlock <blk> received exception|Reopen Block <blk>|Changing block file offset of block <blk>|Unexpected error trying to delete block <blk>|PendingReplicationMonitor timed out block <blk>|BLOCK\* Removing block <blk> from neededReplications)`
+  pattern          = "(?:Adding an already existing block <blk>|Receiving empty packet for block <blk>|Exception in receiveBlock for block <blk>|writeBlock <blk> received exception|Reopen Block <blk>|Changing block file offset of block <blk>|Unexpected error trying to delete block <blk>|PendingReplicationMonitor timed out block <blk>|BLOCK\\* Removing block <blk> from neededReplications)"
   classification   = "Warning"
   common_event     = "HDFS Block Problem"
   risk             = 1
@@ -274,18 +282,20 @@ rule "hdfs-other" {
   description      = "catch-all: any other HDFS message, kept with its header"
   log_source_types = ["loghub-hdfs"]
   sort_order       = 9000
-  pattern          = `^\d{6} \d{6} \d+ \w+ [\w.$]+: `
+  pattern          = "^\\d{6} \\d{6} \\d+ \\w+ [\\w.$]+: "
   classification   = "Information"
   common_event     = "HDFS Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity in ["ERROR", "FATAL"]`
+    when           = <<-CEL
+      event.severity in ["ERROR", "FATAL"]
+    CEL
     classification = "Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.severity == "WARN"`
+    when           = "event.severity == \"WARN\""
     classification = "Warning"
     risk           = 1
   }

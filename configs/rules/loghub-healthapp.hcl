@@ -8,13 +8,15 @@
 # Test lines are made up.
 
 log_source_type "loghub-healthapp" {
-  header_format  = "<healthtime>:<labels__millis>|<logger>|<pid>|"
-  timezone       = "UTC"
+  header_format = "<healthtime>:<labels__millis>|<logger>|<pid>|"
+  timezone      = "UTC"
 }
 
 # 20171223-22:15:29 (the milliseconds follow after a colon)
 tag "healthtime" {
-  pattern = `\d{8}-\d{2}:\d{2}:\d{2}`
+  pattern = <<-RE
+    \d{8}-\d{2}:\d{2}:\d{2}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "20060102-15:04:05"
@@ -24,7 +26,9 @@ rule "healthapp-step-counter" {
   description      = "the step counter (Step_LSC): step changes, extensions, broadcasts, flushes and uploads"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|Step_LSC\|\d+\|(?:onStandStepChanged (?P<labels__steps>\d+)|onExtend:|processHandleBroadcastAction action:(?P<event__action>\S+)|timeStamp back|getTodaySportData|flush|Alarm uploadStaticsToDB|uploadStaticsToDB)`
+  pattern          = <<-RE
+    \|Step_LSC\|\d+\|(?:onStandStepChanged (?P<labels__steps>\d+)|onExtend:|processHandleBroadcastAction action:(?P<event__action>\S+)|timeStamp back|getTodaySportData|flush|Alarm uploadStaticsToDB|uploadStaticsToDB)
+  RE
   classification   = "Information"
   common_event     = "Step Counter Update"
   risk             = 0
@@ -39,7 +43,9 @@ rule "healthapp-step-totals" {
   description      = "daily step, calorie and altitude totals (Step_SPUtils, Step_ExtSDM)"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|(?:Step_SPUtils|Step_ExtSDM)\|\d+\|\s*(?:(?:get|set)\w+|calculate\w+)`
+  pattern          = <<-RE
+    \|(?:Step_SPUtils|Step_ExtSDM)\|\d+\|\s*(?:(?:get|set)\w+|calculate\w+)
+  RE
   classification   = "Information"
   common_event     = "Step Totals"
   risk             = 0
@@ -54,7 +60,9 @@ rule "healthapp-stand-report" {
   description      = "the stand-report receiver: reports and screen on or off"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|Step_StandReportReceiver\|\d+\|(?:REPORT : |onReceive action: (?P<event__action>\S+)|screen status)`
+  pattern          = <<-RE
+    \|Step_StandReportReceiver\|\d+\|(?:REPORT : |onReceive action: (?P<event__action>\S+)|screen status)
+  RE
   classification   = "Information"
   common_event     = "Stand Report"
   risk             = 0
@@ -69,7 +77,9 @@ rule "healthapp-sensor" {
   description      = "the step sensor and screen state (Step_StandStepCounter, Step_ScreenUtil)"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|(?:Step_StandStepCounter|Step_ScreenUtil)\|\d+\|`
+  pattern          = <<-RE
+    \|(?:Step_StandStepCounter|Step_ScreenUtil)\|\d+\|
+  RE
   classification   = "Information"
   common_event     = "Step Sensor"
   risk             = 0
@@ -84,7 +94,9 @@ rule "healthapp-step-data" {
   description      = "step data kept and written: caches, day changes, notifications (Step_StandStepDataManager, Step_FlushableStepDataCache, Step_DataCache, Step_HGNH, Step_NotificationUtil)"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|(?:Step_StandStepDataManager|Step_FlushableStepDataCache|Step_DataCache|Step_HGNH|Step_NotificationUtil)\|\d+\|`
+  pattern          = <<-RE
+    \|(?:Step_StandStepDataManager|Step_FlushableStepDataCache|Step_DataCache|Step_HGNH|Step_NotificationUtil)\|\d+\|
+  RE
   classification   = "Information"
   common_event     = "Step Data Storage"
   risk             = 0
@@ -99,13 +111,17 @@ rule "healthapp-sync" {
   description      = "cloud synchronisation and privacy switches (HiH_HiSyncControl, HiH_HiSyncUtil, HiH_HiBroadcastUtil, HiH_)"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|HiH_(?:HiSyncControl|HiSyncUtil|HiBroadcastUtil)?\|\d+\|`
+  pattern          = <<-RE
+    \|HiH_(?:HiSyncControl|HiSyncUtil|HiBroadcastUtil)?\|\d+\|
+  RE
   classification   = "Information"
   common_event     = "Health Data Sync"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.message.contains("Failed") || event.message.contains("not!")`
+    when           = <<-CEL
+      event.message.contains("Failed") || event.message.contains("not!")
+    CEL
     classification = "Warning"
     common_event   = "Health Data Sync Failed"
     risk           = 1
@@ -121,13 +137,15 @@ rule "healthapp-data-store" {
   description      = "the health data store and its binder (HiH_HiHealthDataInsertStore, HiH_HiHealthBinder, HiH_DataStatManager, HiH_ListenerManager, HiH_HiAppUtil)"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 100
-  pattern          = `\|HiH_(?:HiHealthDataInsertStore|HiHealthBinder|DataStatManager|ListenerManager|HiAppUtil)\|\d+\|`
+  pattern          = <<-RE
+    \|HiH_(?:HiHealthDataInsertStore|HiHealthBinder|DataStatManager|ListenerManager|HiAppUtil)\|\d+\|
+  RE
   classification   = "Information"
   common_event     = "Health Data Store"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `event.message.contains("fail")`
+    when           = "event.message.contains(\"fail\")"
     classification = "Error"
     common_event   = "Health Data Store Failed"
     risk           = 1
@@ -143,7 +161,9 @@ rule "healthapp-other" {
   description      = "catch-all: any other HealthApp message, kept with its header"
   log_source_types = ["loghub-healthapp"]
   sort_order       = 9000
-  pattern          = `^\d{8}-\d\d:\d\d:\d\d:\d+\|`
+  pattern          = <<-RE
+    ^\d{8}-\d\d:\d\d:\d\d:\d+\|
+  RE
   classification   = "Information"
   common_event     = "HealthApp Message"
   risk             = 0

@@ -5,13 +5,15 @@
 # Test lines are made up.
 
 log_source_type "loghub-spark" {
-  header_format  = "<sparktime> <severity> <logger>: "
-  timezone       = "UTC"
+  header_format = "<sparktime> <severity> <logger>: "
+  timezone      = "UTC"
 }
 
 # 17/06/09 20:10:40 (yy/MM/dd HH:mm:ss)
 tag "sparktime" {
-  pattern = `\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`
+  pattern = <<-RE
+    \d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "06/01/02 15:04:05"
@@ -21,7 +23,9 @@ rule "spark-task" {
   description      = "an executor was assigned, ran or finished a task"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: (?:Got assigned task (?P<labels__tid>\d+)|Running task (?P<labels__task>[\d.]+) in stage (?P<labels__stage>[\d.]+) \(TID (?P<labels__tid>\d+)\)|Finished task (?P<labels__task>[\d.]+) in stage (?P<labels__stage>[\d.]+) \(TID (?P<labels__tid>\d+)\)\. (?P<labels__result_bytes>\d+) bytes result sent to driver)`
+  pattern          = <<-RE
+    : (?:Got assigned task (?P<labels__tid>\d+)|Running task (?P<labels__task>[\d.]+) in stage (?P<labels__stage>[\d.]+) \(TID (?P<labels__tid>\d+)\)|Finished task (?P<labels__task>[\d.]+) in stage (?P<labels__stage>[\d.]+) \(TID (?P<labels__tid>\d+)\)\. (?P<labels__result_bytes>\d+) bytes result sent to driver)
+  RE
   classification   = "Information"
   common_event     = "Spark Task"
   risk             = 0
@@ -36,7 +40,9 @@ rule "spark-python-times" {
   description      = "a Python worker's timing of a task"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: Times: total = (?P<labels__total_ms>\d+), boot = (?P<labels__boot_ms>-?\d+), init = (?P<labels__init_ms>-?\d+), finish = (?P<labels__finish_ms>-?\d+)`
+  pattern          = <<-RE
+    : Times: total = (?P<labels__total_ms>\d+), boot = (?P<labels__boot_ms>-?\d+), init = (?P<labels__init_ms>-?\d+), finish = (?P<labels__finish_ms>-?\d+)
+  RE
   classification   = "Information"
   common_event     = "Spark Python Task Timing"
   risk             = 0
@@ -51,7 +57,9 @@ rule "spark-block" {
   description      = "blocks and partitions of RDDs and broadcasts: stored, found, computed, read"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: (?:Found block (?P<labels__block>\S+) (?:locally|remotely)|Block (?P<labels__block>\S+) stored as (?:bytes|values) in memory \(estimated size (?P<labels__size>[\d.]+ [KMGT]?B), free (?P<labels__free>[\d.]+ [KMGT]?B)\)|Partition (?P<labels__block>\S+) not found, computing it|Started reading broadcast variable (?P<labels__broadcast>\d+)|Reading broadcast variable (?P<labels__broadcast>\d+) took (?P<labels__ms>\d+) ms|Input split: (?P<url__original>\S+))`
+  pattern          = <<-RE
+    : (?:Found block (?P<labels__block>\S+) (?:locally|remotely)|Block (?P<labels__block>\S+) stored as (?:bytes|values) in memory \(estimated size (?P<labels__size>[\d.]+ [KMGT]?B), free (?P<labels__free>[\d.]+ [KMGT]?B)\)|Partition (?P<labels__block>\S+) not found, computing it|Started reading broadcast variable (?P<labels__broadcast>\d+)|Reading broadcast variable (?P<labels__broadcast>\d+) took (?P<labels__ms>\d+) ms|Input split: (?P<url__original>\S+))
+  RE
   classification   = "Information"
   common_event     = "Spark Block Storage"
   risk             = 0
@@ -70,7 +78,9 @@ rule "spark-output-commit" {
   description      = "task output committed to the output location"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: (?:File Output Committer Algorithm version is (?P<labels__version>\d+)|Saved output of task '(?P<labels__attempt>[^']+)' to (?P<url__original>\S+)|(?P<labels__attempt>attempt_\S+): Committed)`
+  pattern          = <<-RE
+    : (?:File Output Committer Algorithm version is (?P<labels__version>\d+)|Saved output of task '(?P<labels__attempt>[^']+)' to (?P<url__original>\S+)|(?P<labels__attempt>attempt_\S+): Committed)
+  RE
   classification   = "Object Created"
   common_event     = "Spark Output Committed"
   risk             = 0
@@ -85,7 +95,7 @@ rule "spark-security" {
   description      = "ACLs and authentication settings of the SecurityManager"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: (?:Changing (?:view|modify) acls to: (?P<labels__users>.+)|SecurityManager: authentication (?P<labels__authentication>enabled|disabled))`
+  pattern          = ": (?:Changing (?:view|modify) acls to: (?P<labels__users>.+)|SecurityManager: authentication (?P<labels__authentication>enabled|disabled))"
   classification   = "Policy"
   common_event     = "Spark Access Control Settings"
   risk             = 1
@@ -100,7 +110,9 @@ rule "spark-executor-lifecycle" {
   description      = "executor start-up: signal handlers, remoting, services, driver registration, block manager"
   log_source_types = ["loghub-spark"]
   sort_order       = 100
-  pattern          = `: (?:Registered signal handlers|Slf4jLogger started|Starting remoting|Remoting (?:started|shut down)|Successfully started service '(?P<service__name>[^']+)' on port (?P<server__port>\d+)|Created local directory at (?P<file__path>\S+)|MemoryStore started with capacity|Connecting to driver: (?P<url__original>\S+)|Successfully registered with driver|Starting executor ID (?P<labels__executor>\S+) on host (?P<host__name>\S+)|Server created on (?P<server__port>\d+)|Trying to register BlockManager|Registered BlockManager|Driver commanded a shutdown|Shutdown hook called|MemoryStore cleared)`
+  pattern          = <<-RE
+    : (?:Registered signal handlers|Slf4jLogger started|Starting remoting|Remoting (?:started|shut down)|Successfully started service '(?P<service__name>[^']+)' on port (?P<server__port>\d+)|Created local directory at (?P<file__path>\S+)|MemoryStore started with capacity|Connecting to driver: (?P<url__original>\S+)|Successfully registered with driver|Starting executor ID (?P<labels__executor>\S+) on host (?P<host__name>\S+)|Server created on (?P<server__port>\d+)|Trying to register BlockManager|Registered BlockManager|Driver commanded a shutdown|Shutdown hook called|MemoryStore cleared)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Spark Executor Lifecycle"
   risk             = 0
@@ -115,7 +127,9 @@ rule "spark-config-deprecated" {
   description      = "a deprecated Hadoop configuration key"
   log_source_types = ["loghub-spark", "loghub-hadoop"]
   sort_order       = 100
-  pattern          = `: (?P<labels__key>\S+) is deprecated\. Instead, use (?P<labels__replacement>\S+)`
+  pattern          = <<-RE
+    : (?P<labels__key>\S+) is deprecated\. Instead, use (?P<labels__replacement>\S+)
+  RE
   classification   = "Warning"
   common_event     = "Deprecated Configuration Key"
   risk             = 0
@@ -130,7 +144,9 @@ rule "spark-error" {
   description      = "errors and exceptions an executor reports"
   log_source_types = ["loghub-spark"]
   sort_order       = 200
-  pattern          = `^\S+ \S+ (?:ERROR|WARN) \S+: (?P<error__message>.*(?:[Ee]xception|[Ee]rror|[Ff]ailed|[Ll]ost).*)`
+  pattern          = <<-RE
+    ^\S+ \S+ (?:ERROR|WARN) \S+: (?P<error__message>.*(?:[Ee]xception|[Ee]rror|[Ff]ailed|[Ll]ost).*)
+  RE
   classification   = "Error"
   common_event     = "Spark Error"
   risk             = 2
@@ -145,13 +161,13 @@ rule "spark-other" {
   description      = "catch-all: any other Spark message, kept with its header"
   log_source_types = ["loghub-spark"]
   sort_order       = 9000
-  pattern          = `^\d\d/\d\d/\d\d \d\d:\d\d:\d\d \w+ `
+  pattern          = "^\\d\\d/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d \\w+ "
   classification   = "Information"
   common_event     = "Spark Message"
   risk             = 0
 
   sub_rule "warning" {
-    when           = `event.severity == "WARN"`
+    when           = "event.severity == \"WARN\""
     classification = "Warning"
     risk           = 1
   }

@@ -8,15 +8,17 @@
 # Test lines are made up.
 
 log_source_type "loghub-windows" {
-  header_format  = "<isotime>, <severity> <logger> "
-  timezone       = "UTC"
+  header_format = "<isotime>, <severity> <logger> "
+  timezone      = "UTC"
 }
 
 rule "cbs-session" {
   description      = "a servicing session started for a client (Windows Update, SPP, …)"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `Session: (?P<labels__session>\d+_\d+) initialized by client (?P<labels__client>[^.\s]+)`
+  pattern          = <<-RE
+    Session: (?P<labels__session>\d+_\d+) initialized by client (?P<labels__client>[^.\s]+)
+  RE
   classification   = "Information"
   common_event     = "Servicing Session Started"
   risk             = 0
@@ -31,7 +33,9 @@ rule "cbs-package-applicability" {
   description      = "a package's applicability read from the cache"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `Read out cached package applicability for package: (?P<package__name>[^,]+), ApplicableState: (?P<labels__applicable_state>\d+), CurrentState:\s*(?P<labels__current_state>\d+)`
+  pattern          = <<-RE
+    Read out cached package applicability for package: (?P<package__name>[^,]+), ApplicableState: (?P<labels__applicable_state>\d+), CurrentState:\s*(?P<labels__current_state>\d+)
+  RE
   classification   = "Information"
   common_event     = "Package Applicability Read"
   risk             = 0
@@ -46,7 +50,9 @@ rule "cbs-manifest-problem" {
   description      = "a package manifest with unrecognised or invalid items, or a package that does not open"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `(?:Warning: Unrecognized packageExtended attribute|Expecting attribute name|Failed to get next element|Failed to internally open package)(?:.*\[HRESULT = (?P<error__code>0x[0-9a-fA-F]+) - (?P<error__type>\w+)\])?`
+  pattern          = <<-RE
+    (?:Warning: Unrecognized packageExtended attribute|Expecting attribute name|Failed to get next element|Failed to internally open package)(?:.*\[HRESULT = (?P<error__code>0x[0-9a-fA-F]+) - (?P<error__type>\w+)\])?
+  RE
   classification   = "Warning"
   common_event     = "Package Manifest Problem"
   risk             = 1
@@ -61,7 +67,7 @@ rule "cbs-registry-hive" {
   description      = "an offline registry hive loaded or unloaded"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `(?P<labels__action>Loading|Unloading) offline registry hive: (?P<labels__hive>[^,\s]+)(?:, into registry key '(?P<registry__key>[^']*)' from path '(?P<file__path>[^']*)')?`
+  pattern          = "(?P<labels__action>Loading|Unloading) offline registry hive: (?P<labels__hive>[^,\\s]+)(?:, into registry key '(?P<registry__key>[^']*)' from path '(?P<file__path>[^']*)')?"
   classification   = "Information"
   common_event     = "Offline Registry Hive"
   risk             = 0
@@ -76,7 +82,7 @@ rule "cbs-trustedinstaller" {
   description      = "TrustedInstaller and its servicing stack starting, looping, stopping, scavenging"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `(?:Loaded Servicing Stack (?P<package__version>\S+) with Core|(?:Starting|Ending) (?:the )?TrustedInstaller (?:initialization|main loop|finalization)|TrustedInstaller service starts successfully|No startup processing required|NonStart: |Startup processing thread terminated|Idle processing thread terminated|Reboot mark refs|Scavenge: |Offline image is: |Disabling manifest caching|Failed to create backup log cab)`
+  pattern          = "(?:Loaded Servicing Stack (?P<package__version>\\S+) with Core|(?:Starting|Ending) (?:the )?TrustedInstaller (?:initialization|main loop|finalization)|TrustedInstaller service starts successfully|No startup processing required|NonStart: |Startup processing thread terminated|Idle processing thread terminated|Reboot mark refs|Scavenge: |Offline image is: |Disabling manifest caching|Failed to create backup log cab)"
   classification   = "Startup and Shutdown"
   common_event     = "Servicing Stack Lifecycle"
   risk             = 0
@@ -91,13 +97,15 @@ rule "cbs-sqm" {
   description      = "SQM (customer experience) report uploads"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `SQM: (?P<labels__detail>.*?)(?: ?\[HRESULT = (?P<error__code>0x[0-9a-fA-F]+) - (?P<error__type>\w+)\])?$`
+  pattern          = <<-RE
+    SQM: (?P<labels__detail>.*?)(?: ?\[HRESULT = (?P<error__code>0x[0-9a-fA-F]+) - (?P<error__type>\w+)\])?$
+  RE
   classification   = "Information"
   common_event     = "SQM Report Upload"
   risk             = 0
 
   sub_rule "failed" {
-    when           = `has(event.error.code)`
+    when           = "has(event.error.code)"
     classification = "Warning"
     common_event   = "SQM Report Upload Failed"
   }
@@ -112,7 +120,7 @@ rule "csi-store" {
   description      = "the component store (CSI): initialisation, transactions, perf traces, scavenging"
   log_source_types = ["loghub-windows"]
   sort_order       = 100
-  pattern          = `CSI +(?P<labels__sequence>[0-9a-f]{8})(?:@\S+)? (?P<labels__detail>WcpInitialize|CSI perf trace|CSI Store|Creat(?:ing|ed) NT transaction|CSI Transaction|PopulateComponentFamiliesKey|IAdvancedInstallerAwareStore_ResolvePendingTransactions|ICSITransaction::Commit|Performing \d+ operations|Store coherency cookie)`
+  pattern          = "CSI +(?P<labels__sequence>[0-9a-f]{8})(?:@\\S+)? (?P<labels__detail>WcpInitialize|CSI perf trace|CSI Store|Creat(?:ing|ed) NT transaction|CSI Transaction|PopulateComponentFamiliesKey|IAdvancedInstallerAwareStore_ResolvePendingTransactions|ICSITransaction::Commit|Performing \\d+ operations|Store coherency cookie)"
   classification   = "Information"
   common_event     = "Component Store Activity"
   risk             = 0
@@ -127,13 +135,13 @@ rule "cbs-other" {
   description      = "catch-all: any other CBS or CSI message, kept with its header"
   log_source_types = ["loghub-windows"]
   sort_order       = 9000
-  pattern          = `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d, \w+ `
+  pattern          = "^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d, \\w+ "
   classification   = "Information"
   common_event     = "Servicing Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity == "Error"`
+    when           = "event.severity == \"Error\""
     classification = "Error"
     risk           = 2
   }

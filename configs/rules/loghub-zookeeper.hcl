@@ -8,7 +8,7 @@
 # Test lines are made up.
 
 log_source_type "loghub-zookeeper" {
-  header_pattern = `^<javatime> - <severity> +\[(?:(?P<process__thread__name>.*?):)?<logger>@(?P<log__origin__file__line>\d+)\] - `
+  header_pattern = "^<javatime> - <severity> +\\[(?:(?P<process__thread__name>.*?):)?<logger>@(?P<log__origin__file__line>\\d+)\\] - "
   timezone       = "UTC"
 }
 
@@ -16,7 +16,7 @@ rule "zk-quorum-worker-stopped" {
   description      = "a quorum connection's send or receive worker stopped"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:Interrupted while waiting for message on queue|Interrupting SendWorker|Send worker leaving thread|RecvWorker leaving thread)`
+  pattern          = "\\] - (?:Interrupted while waiting for message on queue|Interrupting SendWorker|Send worker leaving thread|RecvWorker leaving thread)"
   classification   = "Information"
   common_event     = "ZooKeeper Quorum Worker Stopped"
   risk             = 0
@@ -30,7 +30,7 @@ rule "zk-quorum-worker-stopped" {
 rule "zk-connection-request" {
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - Received connection request /<sip>:<sport>`
+  pattern          = "\\] - Received connection request /<sip>:<sport>"
   classification   = "Network Traffic"
   common_event     = "ZooKeeper Quorum Connection Request"
   risk             = 0
@@ -44,7 +44,9 @@ rule "zk-connection-request" {
 rule "zk-connection-broken" {
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - Connection broken for id (?P<labels__peer_id>\d+), my id = (?P<labels__my_id>\d+), error =`
+  pattern          = <<-RE
+    \] - Connection broken for id (?P<labels__peer_id>\d+), my id = (?P<labels__my_id>\d+), error =
+  RE
   classification   = "Warning"
   common_event     = "ZooKeeper Quorum Connection Broken"
   risk             = 1
@@ -58,7 +60,7 @@ rule "zk-connection-broken" {
 rule "zk-cannot-open-channel" {
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - Cannot open channel to (?P<labels__peer_id>\d+) at election address /<dip>:<dport>`
+  pattern          = "\\] - Cannot open channel to (?P<labels__peer_id>\\d+) at election address /<dip>:<dport>"
   classification   = "Warning"
   common_event     = "ZooKeeper Peer Unreachable"
   risk             = 2
@@ -73,7 +75,9 @@ rule "zk-session" {
   description      = "client sessions: requested, renewed, established, revalidated, terminated, expired"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:Client attempting to (?:establish new|renew) session (?:(?P<labels__session_id>0x[0-9a-f]+) )?at /<sip>:<sport>|Established session (?P<labels__session_id>0x[0-9a-f]+) with negotiated timeout (?P<labels__timeout>\d+) for client /<sip>:<sport>|Processed session termination for sessionid: (?P<labels__session_id>0x[0-9a-f]+)|Expiring session (?P<labels__session_id>0x[0-9a-f]+), timeout of (?P<labels__timeout>\d+)ms exceeded|Revalidating client: (?P<labels__session_id>0x[0-9a-f]+))`
+  pattern          = <<-RE
+    \] - (?:Client attempting to (?:establish new|renew) session (?:(?P<labels__session_id>0x[0-9a-f]+) )?at /<sip>:<sport>|Established session (?P<labels__session_id>0x[0-9a-f]+) with negotiated timeout (?P<labels__timeout>\d+) for client /<sip>:<sport>|Processed session termination for sessionid: (?P<labels__session_id>0x[0-9a-f]+)|Expiring session (?P<labels__session_id>0x[0-9a-f]+), timeout of (?P<labels__timeout>\d+)ms exceeded|Revalidating client: (?P<labels__session_id>0x[0-9a-f]+))
+  RE
   classification   = "Information"
   common_event     = "ZooKeeper Client Session"
   risk             = 0
@@ -92,7 +96,9 @@ rule "zk-client-socket" {
   description      = "client sockets: accepted, closed, old clients, end of stream"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:Accepted socket connection from /<sip>:<sport>|Closed socket connection for client /<sip>:<sport> (?:which had sessionid (?P<labels__session_id>0x[0-9a-f]+)|\(no session established for client\))|Connection request from old client /<sip>:<sport>|caught end of stream exception)`
+  pattern          = <<-RE
+    \] - (?:Accepted socket connection from /<sip>:<sport>|Closed socket connection for client /<sip>:<sport> (?:which had sessionid (?P<labels__session_id>0x[0-9a-f]+)|\(no session established for client\))|Connection request from old client /<sip>:<sport>|caught end of stream exception)
+  RE
   classification   = "Network Traffic"
   common_event     = "ZooKeeper Client Connection"
   risk             = 0
@@ -107,7 +113,9 @@ rule "zk-election" {
   description      = "leader election: notifications, timeouts, new elections, peer states"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:Notification: (?P<labels__leader>\d+) \(n\.leader\)|Notification time out: (?P<labels__timeout>\d+)|New election\. My id = +(?P<labels__my_id>\d+)|(?P<labels__state>LOOKING|FOLLOWING|LEADING|OBSERVING)\s*$|FOLLOWING - LEADER ELECTION TOOK - (?P<labels__election_ms>\d+)|Have smaller server identifier|Have quorum of supporters|First is (?:0x)?[0-9a-f]+|Follower sid: \d+)`
+  pattern          = <<-RE
+    \] - (?:Notification: (?P<labels__leader>\d+) \(n\.leader\)|Notification time out: (?P<labels__timeout>\d+)|New election\. My id = +(?P<labels__my_id>\d+)|(?P<labels__state>LOOKING|FOLLOWING|LEADING|OBSERVING)\s*$|FOLLOWING - LEADER ELECTION TOOK - (?P<labels__election_ms>\d+)|Have smaller server identifier|Have quorum of supporters|First is (?:0x)?[0-9a-f]+|Follower sid: \d+)
+  RE
   classification   = "Information"
   common_event     = "ZooKeeper Leader Election"
   risk             = 0
@@ -126,7 +134,9 @@ rule "zk-learner" {
   description      = "followers and learners: snapshots, diffs, goodbyes"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:\*+ GOODBYE /<sip>:<sport> \*+|Getting a snapshot from leader|Snapshotting: (?:0x)?[0-9a-f]+ to (?P<file__path>\S+)|Reading snapshot (?P<file__path>\S+)|Sending (?:DIFF|SNAP|TRUNC))`
+  pattern          = <<-RE
+    \] - (?:\*+ GOODBYE /<sip>:<sport> \*+|Getting a snapshot from leader|Snapshotting: (?:0x)?[0-9a-f]+ to (?P<file__path>\S+)|Reading snapshot (?P<file__path>\S+)|Sending (?:DIFF|SNAP|TRUNC))
+  RE
   classification   = "Information"
   common_event     = "ZooKeeper Data Synchronisation"
   risk             = 0
@@ -141,7 +151,7 @@ rule "zk-exception" {
   description      = "unexpected exceptions that close sockets or sessions"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:Unexpected [Ee]xception(?: causing shutdown while sock still open)?|Exception causing close of session (?P<labels__session_id>0x[0-9a-f]+) due to (?P<error__message>.+)|Got user-level KeeperException when processing (?P<error__message>.+))`
+  pattern          = "\\] - (?:Unexpected [Ee]xception(?: causing shutdown while sock still open)?|Exception causing close of session (?P<labels__session_id>0x[0-9a-f]+) due to (?P<error__message>.+)|Got user-level KeeperException when processing (?P<error__message>.+))"
   classification   = "Error"
   common_event     = "ZooKeeper Exception"
   risk             = 2
@@ -156,7 +166,9 @@ rule "zk-lifecycle" {
   description      = "server start, configuration and shutdown"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 100
-  pattern          = `\] - (?:(?:Server|Client) environment:(?P<labels__setting>[^=]+)=|(?P<labels__setting>autopurge\.purgeInterval|autopurge\.snapRetainCount|tickTime|minSessionTimeout|maxSessionTimeout) set to|My election bind port|Starting quorum peer|shutdown of request processor complete|Shutting down)`
+  pattern          = <<-RE
+    \] - (?:(?:Server|Client) environment:(?P<labels__setting>[^=]+)=|(?P<labels__setting>autopurge\.purgeInterval|autopurge\.snapRetainCount|tickTime|minSessionTimeout|maxSessionTimeout) set to|My election bind port|Starting quorum peer|shutdown of request processor complete|Shutting down)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "ZooKeeper Server Lifecycle"
   risk             = 0
@@ -171,18 +183,22 @@ rule "zk-other" {
   description      = "catch-all: any other ZooKeeper message, kept with its header"
   log_source_types = ["loghub-zookeeper"]
   sort_order       = 9000
-  pattern          = `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - \w+ +\[`
+  pattern          = <<-RE
+    ^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - \w+ +\[
+  RE
   classification   = "Information"
   common_event     = "ZooKeeper Message"
   risk             = 0
 
   sub_rule "error" {
-    when           = `event.severity in ["ERROR", "FATAL"]`
+    when           = <<-CEL
+      event.severity in ["ERROR", "FATAL"]
+    CEL
     classification = "Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.severity == "WARN"`
+    when           = "event.severity == \"WARN\""
     classification = "Warning"
     risk           = 1
   }

@@ -13,7 +13,9 @@
 
 # A unit name: name.type, with systemd's escapes (\x2d) and instances (@).
 tag "unit" {
-  pattern = `[\w@:.\\-]+\.(?:service|socket|target|timer|mount|automount|scope|slice|path|swap|device)`
+  pattern = <<-RE
+    [\w@:.\\-]+\.(?:service|socket|target|timer|mount|automount|scope|slice|path|swap|device)
+  RE
   field   = "service.name"
 }
 
@@ -23,7 +25,9 @@ rule "systemd-session-scope-started" {
   description      = "the scope systemd makes for a logon session (logind's New session has the logon itself)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1200
-  pattern          = `systemd(?:\[\d+\])?: Start(?:ed|ing) (?:<unit> - )?Session (?P<session_id>\S+) of [Uu]ser (?P<login>\S+?)\.{0,3}\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Start(?:ed|ing) (?:<unit> - )?Session (?P<session_id>\S+) of [Uu]ser (?P<login>\S+?)\.{0,3}\s*$
+  RE
   classification   = "Information"
   common_event     = "Session Scope Started"
   risk             = 0
@@ -43,7 +47,9 @@ rule "systemd-session-scope-stopped" {
   description      = "the scope of a logon session stopped (older systemd)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1200
-  pattern          = `systemd(?:\[\d+\])?: Stopp(?:ed|ing) (?:<unit> - )?Session (?P<session_id>\S+) of [Uu]ser (?P<login>\S+?)\.{0,3}\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Stopp(?:ed|ing) (?:<unit> - )?Session (?P<session_id>\S+) of [Uu]ser (?P<login>\S+?)\.{0,3}\s*$
+  RE
   classification   = "Information"
   common_event     = "Session Scope Stopped"
   risk             = 0
@@ -59,7 +65,9 @@ rule "systemd-user-manager-started" {
   description      = "a user's own service manager (user@UID.service) starting"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1201
-  pattern          = `systemd(?:\[\d+\])?: Start(?:ed|ing) (?:<unit> - )?User Manager for UID <uid>`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Start(?:ed|ing) (?:<unit> - )?User Manager for UID <uid>
+  RE
   classification   = "Information"
   common_event     = "User Service Manager Started"
   risk             = 0
@@ -75,7 +83,9 @@ rule "systemd-user-manager-stopped" {
   description      = "a user's own service manager (user@UID.service) stopping"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1201
-  pattern          = `systemd(?:\[\d+\])?: Stopp(?:ed|ing) (?:<unit> - )?User Manager for UID <uid>`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Stopp(?:ed|ing) (?:<unit> - )?User Manager for UID <uid>
+  RE
   classification   = "Information"
   common_event     = "User Service Manager Stopped"
   risk             = 0
@@ -90,7 +100,9 @@ rule "systemd-user-manager-stopped" {
 rule "systemd-unit-starting" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1210
-  pattern          = `systemd(?:\[\d+\])?: Starting (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…)?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Starting (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…)?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Starting"
   risk             = 0
@@ -113,7 +125,9 @@ rule "systemd-unit-starting" {
 rule "systemd-unit-started" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1211
-  pattern          = `systemd(?:\[\d+\])?: Started (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Started (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Started"
   risk             = 1
@@ -136,7 +150,9 @@ rule "systemd-unit-started" {
 rule "systemd-unit-stopping" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1212
-  pattern          = `systemd(?:\[\d+\])?: Stopping (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…)?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Stopping (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…)?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Stopping"
   risk             = 1
@@ -151,7 +167,9 @@ rule "systemd-unit-stopping" {
 rule "systemd-unit-stopped" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1213
-  pattern          = `systemd(?:\[\d+\])?: Stopped (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Stopped (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Stopped"
   risk             = 1
@@ -171,7 +189,9 @@ rule "systemd-unit-reloading" {
   description      = "a unit reloading its configuration (systemctl reload)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1214
-  pattern          = `systemd(?:\[\d+\])?: Reloading (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Reloading (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$
+  RE
   classification   = "Information"
   common_event     = "Service Reloading"
   risk             = 1
@@ -190,7 +210,9 @@ rule "systemd-unit-reloading" {
 rule "systemd-unit-reloaded" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1214
-  pattern          = `systemd(?:\[\d+\])?: Reloaded (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Reloaded (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Service Reloaded"
   risk             = 1
@@ -206,7 +228,9 @@ rule "systemd-unit-finished" {
   description      = "a one-shot unit ran to completion (systemd 245 and later)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1215
-  pattern          = `systemd(?:\[\d+\])?: Finished (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Finished (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Service Finished"
   risk             = 0
@@ -226,14 +250,18 @@ rule "systemd-target-reached" {
   description      = "a target (a group of units: boot stages, shutdown) reached"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1205
-  pattern          = `systemd(?:\[\d+\])?: Reached target (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Reached target (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Target Reached"
   risk             = 0
   fields           = { "event.action" = "target-reached", "event.category" = ["host"] }
 
   sub_rule "shutdown" {
-    when         = `event.unit_description in ["Shutdown", "System Shutdown", "Reboot", "System Reboot", "Power-Off", "System Power Off", "Halt", "System Halt", "Final Step", "Kexec", "System Reboot via kexec"]`
+    when         = <<-CEL
+      event.unit_description in ["Shutdown", "System Shutdown", "Reboot", "System Reboot", "Power-Off", "System Power Off", "Halt", "System Halt", "Final Step", "Kexec", "System Reboot via kexec"]
+    CEL
     common_event = "System Shutdown"
     risk         = 2
     fields       = { "event.type" = ["end"] }
@@ -252,7 +280,9 @@ rule "systemd-target-reached" {
 rule "systemd-target-stopped" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1205
-  pattern          = `systemd(?:\[\d+\])?: Stopped target (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Stopped target (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Target Stopped"
   risk             = 0
@@ -267,7 +297,9 @@ rule "systemd-target-stopped" {
 rule "systemd-socket-listening" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1206
-  pattern          = `systemd(?:\[\d+\])?: Listening on (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Listening on (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Socket Listening"
   risk             = 0
@@ -282,7 +314,9 @@ rule "systemd-socket-listening" {
 rule "systemd-socket-closed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1206
-  pattern          = `systemd(?:\[\d+\])?: Closed (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Closed (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Socket Closed"
   risk             = 0
@@ -298,7 +332,9 @@ rule "systemd-mount" {
   description      = "a file system mounted by systemd"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1207
-  pattern          = `systemd(?:\[\d+\])?: Mount(?:ing|ed) (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Mount(?:ing|ed) (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$
+  RE
   classification   = "Information"
   common_event     = "File System Mounted"
   risk             = 0
@@ -314,7 +350,9 @@ rule "systemd-unmount" {
   description      = "a file system unmounted by systemd"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1207
-  pattern          = `systemd(?:\[\d+\])?: Unmount(?:ing|ed) (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Unmount(?:ing|ed) (?:<unit> - )?(?P<unit_description>.+?)(?:\.\.\.|…|\.)?\s*$
+  RE
   classification   = "Information"
   common_event     = "File System Unmounted"
   risk             = 0
@@ -330,7 +368,9 @@ rule "systemd-slice-created" {
   description      = "a slice (a cgroup for a user or a set of services) created"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1208
-  pattern          = `systemd(?:\[\d+\])?: Created slice (?:<unit> - )?(?P<unit_description>User Slice of (?:UID <uid>|(?P<login>\S+?))|.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Created slice (?:<unit> - )?(?P<unit_description>User Slice of (?:UID <uid>|(?P<login>\S+?))|.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Slice Created"
   risk             = 0
@@ -349,7 +389,9 @@ rule "systemd-slice-created" {
 rule "systemd-slice-removed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1208
-  pattern          = `systemd(?:\[\d+\])?: Removed slice (?:<unit> - )?(?P<unit_description>User Slice of (?:UID <uid>|(?P<login>\S+?))|.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Removed slice (?:<unit> - )?(?P<unit_description>User Slice of (?:UID <uid>|(?P<login>\S+?))|.+?)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Slice Removed"
   risk             = 0
@@ -366,7 +408,9 @@ rule "systemd-slice-removed" {
 rule "systemd-unit-start-failed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1220
-  pattern          = `systemd(?:\[\d+\])?: Failed to start (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Failed to start (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Error"
   common_event     = "Service Start Failed"
   risk             = 3
@@ -385,7 +429,9 @@ rule "systemd-unit-start-failed" {
 rule "systemd-unit-dependency-failed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1221
-  pattern          = `systemd(?:\[\d+\])?: Dependency failed for (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Dependency failed for (?:<unit> - )?(?P<unit_description>.+?)\.?\s*$
+  RE
   classification   = "Error"
   common_event     = "Service Dependency Failed"
   risk             = 2
@@ -401,26 +447,28 @@ rule "systemd-unit-process-exited" {
   description      = "a unit's main or control process exited: with a code, or killed by a signal"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1222
-  pattern          = `systemd(?:\[\d+\])?: <unit>: (?P<process_role>[Mm]ain|[Cc]ontrol) process exited, code=(?:(?P<exit_reason>exited),? status=<exitcode>(?:/(?P<exit_status>\w+))?|(?P<exit_reason>killed|dumped),? status=(?P<signal>\d+)(?:/(?P<exit_status>\w+))?)`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: <unit>: (?P<process_role>[Mm]ain|[Cc]ontrol) process exited, code=(?:(?P<exit_reason>exited),? status=<exitcode>(?:/(?P<exit_status>\w+))?|(?P<exit_reason>killed|dumped),? status=(?P<signal>\d+)(?:/(?P<exit_status>\w+))?)
+  RE
   classification   = "Error"
   common_event     = "Service Process Failed"
   risk             = 2
   fields           = { "event.action" = "service-process-exited", "event.category" = ["process"], "event.type" = ["end"], "event.outcome" = "failure" }
 
   sub_rule "success" {
-    when           = `has(event.exitcode) && event.exitcode == 0`
+    when           = "has(event.exitcode) && event.exitcode == 0"
     classification = "Information"
     common_event   = "Service Process Exited"
     risk           = 0
     fields         = { "event.outcome" = "success" }
   }
   sub_rule "crashed" {
-    when         = `event.exit_reason == "dumped"`
+    when         = "event.exit_reason == \"dumped\""
     common_event = "Service Process Crashed"
     risk         = 3
   }
   sub_rule "killed" {
-    when           = `event.exit_reason == "killed"`
+    when           = "event.exit_reason == \"killed\""
     classification = "Warning"
     common_event   = "Service Process Killed"
   }
@@ -464,7 +512,9 @@ rule "systemd-unit-failed" {
   description      = "a unit entered the failed state"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1223
-  pattern          = `systemd(?:\[\d+\])?: (?:<unit>: Failed with result '(?P<reason>[^']+)'|Unit <unit> entered failed state|<unit>: Unit entered failed state|<unit> failed)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: (?:<unit>: Failed with result '(?P<reason>[^']+)'|Unit <unit> entered failed state|<unit>: Unit entered failed state|<unit> failed)\.?\s*$
+  RE
   classification   = "Error"
   common_event     = "Service Failed"
   risk             = 3
@@ -488,7 +538,9 @@ rule "systemd-unit-restart" {
   description      = "systemd restarting a unit that stopped (Restart=)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1224
-  pattern          = `systemd(?:\[\d+\])?: <unit>: (?:Scheduled restart job, restart counter is at (?P<restart_count>\d+)|Service (?:RestartSec=\S+ expired|hold-off time over), scheduling restart)|systemd(?:\[\d+\])?: <unit> holdoff time over, scheduling restart`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: <unit>: (?:Scheduled restart job, restart counter is at (?P<restart_count>\d+)|Service (?:RestartSec=\S+ expired|hold-off time over), scheduling restart)|systemd(?:\[\d+\])?: <unit> holdoff time over, scheduling restart
+  RE
   classification   = "Warning"
   common_event     = "Service Restart Scheduled"
   risk             = 2
@@ -508,7 +560,9 @@ rule "systemd-unit-start-limit" {
   description      = "a unit restarted too often and was given up on"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1225
-  pattern          = `systemd(?:\[\d+\])?: (?:<unit>: Start request repeated too quickly|start request repeated too quickly for <unit>)`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: (?:<unit>: Start request repeated too quickly|start request repeated too quickly for <unit>)
+  RE
   classification   = "Error"
   common_event     = "Service Start Rate Limited"
   risk             = 3
@@ -528,7 +582,9 @@ rule "systemd-unit-killing" {
   description      = "systemd killing what is left of a unit, or a unit that would not stop"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1226
-  pattern          = `systemd(?:\[\d+\])?: <unit>: (?:Killing process (?P<target_pid>\d+) \((?P<target_process>[^)]*)\) with signal (?P<signal>SIG\w+)|State '(?P<state>[^']+)' timed out\. (?:Killing|Terminating|Aborting)|Found left-over process (?P<target_pid>\d+) \((?P<target_process>[^)]*)\))`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: <unit>: (?:Killing process (?P<target_pid>\d+) \((?P<target_process>[^)]*)\) with signal (?P<signal>SIG\w+)|State '(?P<state>[^']+)' timed out\. (?:Killing|Terminating|Aborting)|Found left-over process (?P<target_pid>\d+) \((?P<target_process>[^)]*)\))
+  RE
   classification   = "Warning"
   common_event     = "Service Process Killed"
   risk             = 2
@@ -548,7 +604,9 @@ rule "systemd-unit-deactivated" {
   description      = "a unit finished cleanly and went inactive"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1230
-  pattern          = `systemd(?:\[\d+\])?: <unit>: (?:Succeeded|Deactivated successfully)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: <unit>: (?:Succeeded|Deactivated successfully)\.?\s*$
+  RE
   classification   = "Information"
   common_event     = "Service Deactivated"
   risk             = 0
@@ -568,7 +626,9 @@ rule "systemd-unit-skipped" {
   description      = "a unit not started because a condition did not hold"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1231
-  pattern          = `systemd(?:\[\d+\])?: (?:Condition check resulted in (?:<unit> - )?(?P<unit_description>.+?) being skipped|(?:<unit> - )?(?P<unit_description>.+?) was skipped because (?:of an unmet condition check|no trigger condition checks were met|all trigger condition checks failed))`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: (?:Condition check resulted in (?:<unit> - )?(?P<unit_description>.+?) being skipped|(?:<unit> - )?(?P<unit_description>.+?) was skipped because (?:of an unmet condition check|no trigger condition checks were met|all trigger condition checks failed))
+  RE
   classification   = "Information"
   common_event     = "Service Skipped"
   risk             = 0
@@ -589,7 +649,9 @@ rule "systemd-manager-started" {
   description      = "systemd starting as the system's (PID 1) or a user's manager"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1240
-  pattern          = `systemd(?:\[\d+\])?: systemd (?P<service__version>\S+) running in (?P<manager_mode>system|user) mode`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: systemd (?P<service__version>\S+) running in (?P<manager_mode>system|user) mode
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Service Manager Started"
   risk             = 1
@@ -604,7 +666,9 @@ rule "systemd-manager-started" {
 rule "systemd-startup-finished" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1241
-  pattern          = `systemd(?:\[\d+\])?: Startup finished in (?P<startup_time>.+?)\.?\s*$`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Startup finished in (?P<startup_time>.+?)\.?\s*$
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "System Startup Finished"
   risk             = 0
@@ -620,7 +684,9 @@ rule "systemd-manager-reload" {
   description      = "systemctl daemon-reload: unit files read again"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1209
-  pattern          = `systemd(?:\[\d+\])?: (?:Reloading(?:\.\.\.|…|\.)\s*$|Reloading requested from client PID (?P<client_pid>\d+)(?: \('(?P<client_process>[^']*)'\))?|Reloading finished in (?P<duration_ms>\d+) ms)`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: (?:Reloading(?:\.\.\.|…|\.)\s*$|Reloading requested from client PID (?P<client_pid>\d+)(?: \('(?P<client_process>[^']*)'\))?|Reloading finished in (?P<duration_ms>\d+) ms)
+  RE
   classification   = "Information"
   common_event     = "Service Manager Reloaded"
   risk             = 1
@@ -647,7 +713,9 @@ rule "systemd-manager-reload" {
 rule "systemd-time-changed" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1243
-  pattern          = `systemd(?:\[\d+\])?: Time has been changed`
+  pattern          = <<-RE
+    systemd(?:\[\d+\])?: Time has been changed
+  RE
   classification   = "Warning"
   common_event     = "System Time Changed"
   risk             = 2
@@ -662,7 +730,9 @@ rule "systemd-time-changed" {
 rule "systemd-shutting-down" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1244
-  pattern          = `systemd(?:-shutdown)?(?:\[\d+\])?: (?:Shutting down\.|Syncing filesystems and block devices|Sending SIGTERM to remaining processes|All filesystems unmounted)`
+  pattern          = <<-RE
+    systemd(?:-shutdown)?(?:\[\d+\])?: (?:Shutting down\.|Syncing filesystems and block devices|Sending SIGTERM to remaining processes|All filesystems unmounted)
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "System Shutdown"
   risk             = 2
@@ -683,7 +753,7 @@ rule "systemd-shutting-down" {
 rule "logind-session-logged-out" {
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1250
-  pattern          = `Session (?P<session_id>\S+) logged out\. Waiting for processes to exit`
+  pattern          = "Session (?P<session_id>\\S+) logged out\\. Waiting for processes to exit"
   classification   = "Information"
   common_event     = "Session Logged Out"
   risk             = 0
@@ -699,14 +769,18 @@ rule "logind-power" {
   description      = "logind asked to reboot, power off or suspend, or seeing the power key"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1251
-  pattern          = `systemd-logind(?:\[\d+\])?: (?:System is (?P<power_action>rebooting|powering down|halting|going down)|(?P<power_action>Power key|Suspend key|Hibernate key|Lid) (?:pressed|closed)|(?P<power_action>Suspending|Hibernating|Operation '[^']+' finished))`
+  pattern          = <<-RE
+    systemd-logind(?:\[\d+\])?: (?:System is (?P<power_action>rebooting|powering down|halting|going down)|(?P<power_action>Power key|Suspend key|Hibernate key|Lid) (?:pressed|closed)|(?P<power_action>Suspending|Hibernating|Operation '[^']+' finished))
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "System Power Event"
   risk             = 1
   fields           = { "event.category" = ["host"] }
 
   sub_rule "shutdown" {
-    when         = `event.power_action in ["rebooting", "powering down", "halting", "going down"]`
+    when         = <<-CEL
+      event.power_action in ["rebooting", "powering down", "halting", "going down"]
+    CEL
     common_event = "System Shutdown"
     risk         = 2
   }
@@ -725,7 +799,9 @@ rule "journald-suppressed" {
   description      = "journald rate-limiting a noisy unit: messages were dropped"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1260
-  pattern          = `systemd-journald(?:\[\d+\])?: Suppressed (?P<suppressed>\d+) messages from (?:<unit>|(?P<service__name>/\S+))`
+  pattern          = <<-RE
+    systemd-journald(?:\[\d+\])?: Suppressed (?P<suppressed>\d+) messages from (?:<unit>|(?P<service__name>/\S+))
+  RE
   classification   = "Warning"
   common_event     = "Log Messages Suppressed"
   risk             = 2
@@ -740,7 +816,7 @@ rule "journald-message" {
   description      = "systemd-journald about itself: journal started, sizes, rotation"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9010
-  pattern          = `systemd-journald(?:\[\d+\])?: `
+  pattern          = "systemd-journald(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Journal Message"
   risk             = 0
@@ -755,7 +831,7 @@ rule "logind-message" {
   description      = "any other systemd-logind message (seats, buttons, watching devices)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9011
-  pattern          = `systemd-logind(?:\[\d+\])?: `
+  pattern          = "systemd-logind(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Login Manager Message"
   risk             = 0
@@ -772,7 +848,7 @@ rule "systemd-unit-message" {
   description      = "any other message systemd writes about a unit"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9012
-  pattern          = `systemd(?:\[\d+\])?: <unit>: `
+  pattern          = "systemd(?:\\[\\d+\\])?: <unit>: "
   classification   = "Information"
   common_event     = "Service Message"
   risk             = 0
@@ -788,7 +864,7 @@ rule "systemd-message" {
   description      = "any other message of the service manager"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9013
-  pattern          = `systemd(?:\[\d+\])?: `
+  pattern          = "systemd(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "Service Manager Message"
   risk             = 0
@@ -803,7 +879,9 @@ rule "networkd-dhcp-lease" {
   description      = "systemd-networkd took a DHCPv4 lease"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 1403
-  pattern          = `systemd-networkd(?:\[\d+\])?: (?P<interface>[\w.:-]+): DHCPv4 address <clientip>/(?P<prefix_length>\d+)(?:,? (?:via|gateway) (?P<gateway>[\d.]+))? acquired from <sip>`
+  pattern          = <<-RE
+    systemd-networkd(?:\[\d+\])?: (?P<interface>[\w.:-]+): DHCPv4 address <clientip>/(?P<prefix_length>\d+)(?:,? (?:via|gateway) (?P<gateway>[\d.]+))? acquired from <sip>
+  RE
   classification   = "Information"
   common_event     = "DHCP Lease Obtained"
   risk             = 0
@@ -823,7 +901,7 @@ rule "systemd-component-message" {
   description      = "any other systemd component (udevd, resolved, networkd, tmpfiles, fsck, …)"
   log_source_types = ["syslog", "linux-auth", "loghub-linux"]
   sort_order       = 9030
-  pattern          = `systemd-(?P<systemd_component>[a-z][\w-]*)(?:\[\d+\])?: `
+  pattern          = "systemd-(?P<systemd_component>[a-z][\\w-]*)(?:\\[\\d+\\])?: "
   classification   = "Information"
   common_event     = "systemd Component Message"
   risk             = 0

@@ -3,7 +3,9 @@
 
 # 2015-10-18 18:01:47,978
 tag "javatime" {
-  pattern = `\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}`
+  pattern = <<-RE
+    \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "2006-01-02 15:04:05,000"
@@ -11,7 +13,9 @@ tag "javatime" {
 
 # 2016-09-28 04:30:30
 tag "isotime" {
-  pattern = `\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?`
+  pattern = <<-RE
+    \d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "2006-01-02 15:04:05"

@@ -36,7 +36,9 @@ log_source_type "nginx-error" {
 
 # [10/Oct/2000:13:55:36 -0700]
 tag "httpdate" {
-  pattern = `\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`
+  pattern = <<-RE
+    \d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "02/Jan/2006:15:04:05 -0700"
@@ -44,7 +46,9 @@ tag "httpdate" {
 
 # [Wed Oct 11 14:32:52 2000] or with microseconds (Apache 2.4).
 tag "apachetime" {
-  pattern = `[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4}`
+  pattern = <<-RE
+    [A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "Mon Jan _2 15:04:05 2006"
@@ -52,25 +56,29 @@ tag "apachetime" {
 
 # 2016/10/25 14:49:34
 tag "nginxtime" {
-  pattern = `\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`
+  pattern = <<-RE
+    \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}
+  RE
   field   = "@timestamp"
   type    = "time"
   layout  = "2006/01/02 15:04:05"
 }
 
 tag "httpbytes" {
-  pattern = `\d+`
+  pattern = "\\d+"
   field   = "http.response.body.bytes"
   type    = "int"
 }
 
 tag "httpversion" {
-  pattern = `\d+(?:\.\d+)?`
+  pattern = <<-RE
+    \d+(?:\.\d+)?
+  RE
   field   = "http.version"
 }
 
 tag "referrer" {
-  pattern = `[^"]*`
+  pattern = "[^\"]*"
   field   = "http.request.referrer"
 }
 
@@ -80,7 +88,9 @@ rule "http-access" {
   description      = "common and combined log format; the client may be a list (X-Forwarded-For): the first is taken"
   log_source_types = ["apache-access", "nginx-access"]
   sort_order       = 100
-  pattern          = `^"?(?P<shost>[^\s,"]+)(?:,\s*[^\s,"]+)*"? (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?`
+  pattern          = <<-RE
+    ^"?(?P<shost>[^\s,"]+)(?:,\s*[^\s,"]+)*"? (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?
+  RE
   classification   = "Access Success"
   common_event     = "Web Request"
   risk             = 0
@@ -91,21 +101,21 @@ rule "http-access" {
   }
 
   sub_rule "server-error" {
-    when           = `event.status >= 500`
+    when           = "event.status >= 500"
     classification = "Error"
     common_event   = "Web Request Server Error"
     risk           = 2
     fields         = { "event.outcome" = "failure" }
   }
   sub_rule "denied" {
-    when           = `event.status in [401, 403, 407]`
+    when           = "event.status in [401, 403, 407]"
     classification = "Access Failure"
     common_event   = "Web Request Denied"
     risk           = 3
     fields         = { "event.outcome" = "failure" }
   }
   sub_rule "client-error" {
-    when           = `event.status >= 400`
+    when           = "event.status >= 400"
     classification = "Access Failure"
     common_event   = "Web Request Failed"
     risk           = 1
@@ -113,7 +123,7 @@ rule "http-access" {
   }
 
   test {
-    log    = "198.51.100.30 - carol [12/Mar/2024:10:11:12 +0100] \"GET /shop/cart?id=7 HTTP/1.1\" 200 5120 \"https://www.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64) ExampleBrowser/1.0\""
+    log = "198.51.100.30 - carol [12/Mar/2024:10:11:12 +0100] \"GET /shop/cart?id=7 HTTP/1.1\" 200 5120 \"https://www.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64) ExampleBrowser/1.0\""
     expect = {
       sip                        = "198.51.100.30"
       login                      = "carol"
@@ -134,8 +144,8 @@ rule "http-access" {
     expect = { sip = "2001:db8::5", status = "408", login = "-", "event.outcome" = "failure", classification = "Access Failure" }
   }
   test {
-    log    = "192.0.2.90, 10.1.1.1 - - [12/Mar/2024:10:11:14 +0000] \"POST /admin HTTP/1.1\" 403 12 \"-\" \"curl/8.0\""
-    expect = { sip = "192.0.2.90", common_event = "Web Request Denied", referrer = "" }
+    log             = "192.0.2.90, 10.1.1.1 - - [12/Mar/2024:10:11:14 +0000] \"POST /admin HTTP/1.1\" 403 12 \"-\" \"curl/8.0\""
+    expect          = { sip = "192.0.2.90", common_event = "Web Request Denied", referrer = "" }
     log_source_type = "nginx-access"
   }
 }
@@ -144,7 +154,9 @@ rule "http-access-vhost" {
   description      = "vhost_combined: the virtual host first"
   log_source_types = ["apache-access", "nginx-access"]
   sort_order       = 110
-  pattern          = `^(?P<url__domain>[^\s,"]+) (?P<shost>[^\s,"]+) (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?`
+  pattern          = <<-RE
+    ^(?P<url__domain>[^\s,"]+) (?P<shost>[^\s,"]+) (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?
+  RE
   classification   = "Access Success"
   common_event     = "Web Request"
   risk             = 0
@@ -155,14 +167,14 @@ rule "http-access-vhost" {
   }
 
   sub_rule "server-error" {
-    when           = `event.status >= 500`
+    when           = "event.status >= 500"
     classification = "Error"
     common_event   = "Web Request Server Error"
     risk           = 2
     fields         = { "event.outcome" = "failure" }
   }
   sub_rule "client-error" {
-    when           = `event.status >= 400`
+    when           = "event.status >= 400"
     classification = "Access Failure"
     common_event   = "Web Request Failed"
     risk           = 1
@@ -179,7 +191,9 @@ rule "http-access-forwarded" {
   description      = "a quoted X-Forwarded-For list, then the client"
   log_source_types = ["nginx-access", "apache-access"]
   sort_order       = 120
-  pattern          = `^"(?P<labels__forwarded_for>[^"]*)" (?P<shost>[^\s,"]+) (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?`
+  pattern          = <<-RE
+    ^"(?P<labels__forwarded_for>[^"]*)" (?P<shost>[^\s,"]+) (?:\S+) <login> \[<httpdate>\] "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" <status> (?:<httpbytes>|-)(?: "(?:-|<referrer>)" "<useragent>")?
+  RE
   classification   = "Access Success"
   common_event     = "Web Request"
   risk             = 0
@@ -190,7 +204,7 @@ rule "http-access-forwarded" {
   }
 
   sub_rule "failed" {
-    when           = `event.status >= 400`
+    when           = "event.status >= 400"
     classification = "Access Failure"
     common_event   = "Web Request Failed"
     risk           = 1
@@ -198,8 +212,8 @@ rule "http-access-forwarded" {
   }
 
   test {
-    log    = "\"203.0.113.5, 198.51.100.1\" 10.0.0.5 - - [12/Mar/2024:10:11:16 +0000] \"GET /img.png HTTP/1.1\" 200 2048 \"-\" \"Amazon CloudFront\""
-    expect = { sip = "10.0.0.5", "labels.forwarded_for" = "203.0.113.5, 198.51.100.1", url = "/img.png" }
+    log             = "\"203.0.113.5, 198.51.100.1\" 10.0.0.5 - - [12/Mar/2024:10:11:16 +0000] \"GET /img.png HTTP/1.1\" 200 2048 \"-\" \"Amazon CloudFront\""
+    expect          = { sip = "10.0.0.5", "labels.forwarded_for" = "203.0.113.5, 198.51.100.1", url = "/img.png" }
     log_source_type = "nginx-access"
   }
 }
@@ -208,7 +222,9 @@ rule "apache-ssl-request" {
   description      = "Apache's ssl_request_log: time, client, TLS protocol and cipher, request, bytes"
   log_source_types = ["apache-access"]
   sort_order       = 130
-  pattern          = `^\[<httpdate>\] <shost> (?P<tls__version_protocol>[A-Za-z]+)v?(?P<tls__version>[\d.]+) (?P<tls__cipher>\S+) "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" (?:<httpbytes>|-)`
+  pattern          = <<-RE
+    ^\[<httpdate>\] <shost> (?P<tls__version_protocol>[A-Za-z]+)v?(?P<tls__version>[\d.]+) (?P<tls__cipher>\S+) "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)" (?:<httpbytes>|-)
+  RE
   classification   = "Access Success"
   common_event     = "Web Request"
   risk             = 0
@@ -226,20 +242,24 @@ rule "apache-error" {
   description      = "Apache 2.2 and 2.4 error log: [time] [module:level] [pid n:tid m] [client ip:port] AHnnnnn: message"
   log_source_types = ["apache-error", "loghub-apache"]
   sort_order       = 1000
-  pattern          = `^\[<apachetime>\] \[(?:(?P<labels__module>[^:\]]+):)?<severity>\](?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>.*)`
+  pattern          = <<-RE
+    ^\[<apachetime>\] \[(?:(?P<labels__module>[^:\]]+):)?<severity>\](?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>.*)
+  RE
   classification   = "Information"
   common_event     = "Web Server Message"
   risk             = 0
   fields           = { "event.category" = ["web"], "event.kind" = "event" }
 
   sub_rule "error" {
-    when           = `event.severity in ["error", "crit", "alert", "emerg"]`
+    when           = <<-CEL
+      event.severity in ["error", "crit", "alert", "emerg"]
+    CEL
     classification = "Error"
     common_event   = "Web Server Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.severity == "warn"`
+    when           = "event.severity == \"warn\""
     classification = "Warning"
     common_event   = "Web Server Warning"
     risk           = 1
@@ -259,7 +279,9 @@ rule "apache-file-not-found" {
   description      = "a request for a file that does not exist"
   log_source_types = ["apache-error", "loghub-apache"]
   sort_order       = 900
-  pattern          = `^\[<apachetime>\] \[(?:(?P<labels__module>[^:\]]+):)?<severity>\](?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>File does not exist: (?P<file__path>[^,]+))(?:, referer: <referrer>)?`
+  pattern          = <<-RE
+    ^\[<apachetime>\] \[(?:(?P<labels__module>[^:\]]+):)?<severity>\](?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>File does not exist: (?P<file__path>[^,]+))(?:, referer: <referrer>)?
+  RE
   classification   = "Access Failure"
   common_event     = "Web File Not Found"
   risk             = 1
@@ -275,7 +297,9 @@ rule "apache-directory-forbidden" {
   description      = "a directory listing refused by configuration"
   log_source_types = ["apache-error", "loghub-apache"]
   sort_order       = 900
-  pattern          = `^\[<apachetime>\] \[(?:[^:\]]+:)?<severity>\](?: \[pid <pid>[^\]]*\])? \[client <sip>(?::<sport>)?\](?: AH\d+:)? (?P<error__message>Directory index forbidden by (?:rule|Options directive): (?P<file__path>\S+))`
+  pattern          = <<-RE
+    ^\[<apachetime>\] \[(?:[^:\]]+:)?<severity>\](?: \[pid <pid>[^\]]*\])? \[client <sip>(?::<sport>)?\](?: AH\d+:)? (?P<error__message>Directory index forbidden by (?:rule|Options directive): (?P<file__path>\S+))
+  RE
   classification   = "Access Failure"
   common_event     = "Web Directory Listing Refused"
   risk             = 2
@@ -291,14 +315,16 @@ rule "apache-mod-jk-child" {
   description      = "mod_jk / jk2 worker processes (found in, or missing from, the scoreboard; init; error state)"
   log_source_types = ["apache-error", "loghub-apache"]
   sort_order       = 900
-  pattern          = `^\[<apachetime>\] \[<severity>\] (?P<error__message>(?:jk2_init\(\) (?:Found child <pid> in scoreboard slot (?P<labels__slot>\d+)|Can't find child <pid> in scoreboard)|mod_jk child (?:init (?P<labels__init_a>-?\d+) (?P<labels__init_b>-?\d+)|workerEnv in error state (?P<labels__state>\d+))))$`
+  pattern          = <<-RE
+    ^\[<apachetime>\] \[<severity>\] (?P<error__message>(?:jk2_init\(\) (?:Found child <pid> in scoreboard slot (?P<labels__slot>\d+)|Can't find child <pid> in scoreboard)|mod_jk child (?:init (?P<labels__init_a>-?\d+) (?P<labels__init_b>-?\d+)|workerEnv in error state (?P<labels__state>\d+))))$
+  RE
   classification   = "Information"
   common_event     = "Web Server Worker Status"
   risk             = 0
   fields           = { "event.category" = ["web"] }
 
   sub_rule "error" {
-    when           = `event.severity == "error"`
+    when           = "event.severity == \"error\""
     classification = "Error"
     common_event   = "Web Server Worker Error"
     risk           = 1
@@ -318,7 +344,9 @@ rule "apache-worker-env-init" {
   description      = "jk2 workerEnv initialised with its properties file"
   log_source_types = ["apache-error", "loghub-apache"]
   sort_order       = 900
-  pattern          = `^\[<apachetime>\] \[<severity>\] (?P<error__message>workerEnv\.init\(\) ok (?P<file__path>\S+))`
+  pattern          = <<-RE
+    ^\[<apachetime>\] \[<severity>\] (?P<error__message>workerEnv\.init\(\) ok (?P<file__path>\S+))
+  RE
   classification   = "Startup and Shutdown"
   common_event     = "Web Server Worker Started"
   risk             = 0
@@ -333,20 +361,24 @@ rule "nginx-error" {
   description      = "nginx error log: time [level] pid#tid: *connection message, client: ip, server: name, request: \"…\""
   log_source_types = ["nginx-error"]
   sort_order       = 1000
-  pattern          = `^<nginxtime> \[<severity>\] <pid>#(?P<process__thread__id>\d+): (?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>.*?)(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?.*)?$`
+  pattern          = <<-RE
+    ^<nginxtime> \[<severity>\] <pid>#(?P<process__thread__id>\d+): (?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>.*?)(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?.*)?$
+  RE
   classification   = "Information"
   common_event     = "Web Server Message"
   risk             = 0
   fields           = { "event.category" = ["web"] }
 
   sub_rule "error" {
-    when           = `event.severity in ["error", "crit", "alert", "emerg"]`
+    when           = <<-CEL
+      event.severity in ["error", "crit", "alert", "emerg"]
+    CEL
     classification = "Error"
     common_event   = "Web Server Error"
     risk           = 2
   }
   sub_rule "warning" {
-    when           = `event.severity == "warn"`
+    when           = "event.severity == \"warn\""
     classification = "Warning"
     common_event   = "Web Server Warning"
     risk           = 1

@@ -20,20 +20,20 @@ log_source_type "windows-security" {
 rule "win-4624-logon" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4624"`
+  when             = "string(event.winlog.event_id) == \"4624\""
   classification   = "Authentication Success"
   common_event     = "User Logon"
   risk             = 3
   map = {
-    "user.name"           = "winlog.event_data.TargetUserName"
-    "user.domain"         = "winlog.event_data.TargetDomainName"
-    "user.id"             = "winlog.event_data.TargetUserSid"
-    "source.ip"           = "winlog.event_data.IpAddress"
-    "source.port"         = "winlog.event_data.IpPort"
-    "source.domain"       = "winlog.event_data.WorkstationName"
-    "winlog.logon.type"   = "winlog.event_data.LogonType"
-    "winlog.logon.id"     = "winlog.event_data.TargetLogonId"
-    "process.executable"  = "winlog.event_data.ProcessName"
+    "user.name"          = "winlog.event_data.TargetUserName"
+    "user.domain"        = "winlog.event_data.TargetDomainName"
+    "user.id"            = "winlog.event_data.TargetUserSid"
+    "source.ip"          = "winlog.event_data.IpAddress"
+    "source.port"        = "winlog.event_data.IpPort"
+    "source.domain"      = "winlog.event_data.WorkstationName"
+    "winlog.logon.type"  = "winlog.event_data.LogonType"
+    "winlog.logon.id"    = "winlog.event_data.TargetLogonId"
+    "process.executable" = "winlog.event_data.ProcessName"
   }
   fields = {
     "event.action"   = "logged-in"
@@ -43,13 +43,15 @@ rule "win-4624-logon" {
   }
 
   sub_rule "remote-interactive" {
-    when         = `has(event.winlog.event_data.LogonType) && string(event.winlog.event_data.LogonType) == "10"`
+    when         = "has(event.winlog.event_data.LogonType) && string(event.winlog.event_data.LogonType) == \"10\""
     common_event = "Remote Desktop Logon"
     risk         = 5
   }
 
   test {
-    log    = `{"@timestamp":"2024-05-01T09:00:02Z","winlog":{"channel":"Security","event_id":4624,"time_created":"2024-05-01T09:00:01.5Z","event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"10","IpAddress":"192.0.2.70","IpPort":"51000","WorkstationName":"WS-7"}},"event":{"code":"4624","outcome":"success"},"log":{"level":"information"}}`
+    log    = <<-LOG
+      {"@timestamp":"2024-05-01T09:00:02Z","winlog":{"channel":"Security","event_id":4624,"time_created":"2024-05-01T09:00:01.5Z","event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"10","IpAddress":"192.0.2.70","IpPort":"51000","WorkstationName":"WS-7"}},"event":{"code":"4624","outcome":"success"},"log":{"level":"information"}}
+    LOG
     expect = { login = "quinn", "user.domain" = "CORP", sip = "192.0.2.70", "source.port" = "51000", common_event = "Remote Desktop Logon", "@timestamp" = "2024-05-01T09:00:01.5Z", "event.code" = "4624", "log.level" = "information" }
   }
 }
@@ -57,7 +59,7 @@ rule "win-4624-logon" {
 rule "win-4625-logon-failed" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4625"`
+  when             = "string(event.winlog.event_id) == \"4625\""
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
   risk             = 4
@@ -78,7 +80,9 @@ rule "win-4625-logon-failed" {
   }
 
   test {
-    log    = `{"winlog":{"event_id":"4625","event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"203.0.113.71","IpPort":"0","FailureReason":"%%2313","Status":"0xc000006d"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":"4625","event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"203.0.113.71","IpPort":"0","FailureReason":"%%2313","Status":"0xc000006d"}}}
+    LOG
     expect = { login = "admin", sip = "203.0.113.71", "event.outcome" = "failure", reason = "%%2313" }
   }
 }
@@ -87,7 +91,9 @@ rule "win-logoff" {
   description      = "4634 (logged off), 4647 (logoff requested)"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4634", "4647"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4634", "4647"]
+  CEL
   classification   = "Other Audit Success"
   common_event     = "User Logoff"
   risk             = 1
@@ -100,7 +106,9 @@ rule "win-logoff" {
   fields = { "event.action" = "logged-out", "event.category" = ["authentication"], "event.type" = ["end"] }
 
   test {
-    log    = `{"winlog":{"event_id":4634,"event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"3"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4634,"event_data":{"TargetUserName":"quinn","TargetDomainName":"CORP","LogonType":"3"}}}
+    LOG
     expect = { login = "quinn", common_event = "User Logoff" }
   }
 }
@@ -108,7 +116,7 @@ rule "win-logoff" {
 rule "win-4648-explicit-credentials" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4648"`
+  when             = "string(event.winlog.event_id) == \"4648\""
   classification   = "Authentication Success"
   common_event     = "Logon With Explicit Credentials"
   risk             = 4
@@ -124,7 +132,9 @@ rule "win-4648-explicit-credentials" {
   fields = { "event.action" = "logged-in-explicit", "event.category" = ["authentication"] }
 
   test {
-    log    = `{"winlog":{"event_id":4648,"event_data":{"SubjectUserName":"svc-backup","TargetUserName":"admin","TargetServerName":"db1.corp.example","IpAddress":"-"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4648,"event_data":{"SubjectUserName":"svc-backup","TargetUserName":"admin","TargetServerName":"db1.corp.example","IpAddress":"-"}}}
+    LOG
     expect = { login = "svc-backup", account = "admin", sip = "" }
   }
 }
@@ -132,7 +142,7 @@ rule "win-4648-explicit-credentials" {
 rule "win-4672-special-privileges" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4672"`
+  when             = "string(event.winlog.event_id) == \"4672\""
   classification   = "Access Granted"
   common_event     = "Special Privileges Assigned To Logon"
   risk             = 3
@@ -144,7 +154,9 @@ rule "win-4672-special-privileges" {
   fields = { "event.action" = "logged-in-special", "event.category" = ["iam"] }
 
   test {
-    log    = `{"winlog":{"event_id":4672,"event_data":{"SubjectUserName":"quinn","SubjectDomainName":"CORP","PrivilegeList":"SeDebugPrivilege"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4672,"event_data":{"SubjectUserName":"quinn","SubjectDomainName":"CORP","PrivilegeList":"SeDebugPrivilege"}}}
+    LOG
     expect = { login = "quinn", classification = "Access Granted" }
   }
 }
@@ -155,7 +167,7 @@ rule "win-account-created" {
   description      = "4720: a user account was created"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4720"`
+  when             = "string(event.winlog.event_id) == \"4720\""
   classification   = "Account Created"
   common_event     = "User Account Created"
   risk             = 5
@@ -170,7 +182,9 @@ rule "win-account-created" {
   fields = { "event.action" = "added-user-account", "event.category" = ["iam"], "event.type" = ["user", "creation"] }
 
   test {
-    log    = `{"winlog":{"event_id":4720,"event_data":{"SubjectUserName":"Administrator","SubjectDomainName":"CORP","TargetUserName":"newhire","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4720,"event_data":{"SubjectUserName":"Administrator","SubjectDomainName":"CORP","TargetUserName":"newhire","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-1104"}}}
+    LOG
     expect = { login = "Administrator", account = "newhire", "user.target.id" = "S-1-5-21-1-2-3-1104", classification = "Account Created" }
   }
 }
@@ -179,7 +193,9 @@ rule "win-account-changed" {
   description      = "4722 enabled, 4723 password change, 4724 password reset, 4725 disabled, 4738 changed, 4740 locked out, 4767 unlocked, 4781 renamed"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4722", "4723", "4724", "4725", "4738", "4740", "4767", "4781"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4722", "4723", "4724", "4725", "4738", "4740", "4767", "4781"]
+  CEL
   classification   = "Account Modified"
   common_event     = "User Account Changed"
   risk             = 3
@@ -194,54 +210,58 @@ rule "win-account-changed" {
   fields = { "event.category" = ["iam"], "event.type" = ["user", "change"] }
 
   sub_rule "enabled" {
-    when         = `string(event.winlog.event_id) == "4722"`
+    when         = "string(event.winlog.event_id) == \"4722\""
     common_event = "User Account Enabled"
     fields       = { "event.action" = "enabled-user-account" }
   }
   sub_rule "password-changed" {
-    when         = `string(event.winlog.event_id) == "4723"`
+    when         = "string(event.winlog.event_id) == \"4723\""
     common_event = "User Password Changed"
     fields       = { "event.action" = "changed-password" }
   }
   sub_rule "password-reset" {
-    when         = `string(event.winlog.event_id) == "4724"`
+    when         = "string(event.winlog.event_id) == \"4724\""
     common_event = "User Password Reset"
     risk         = 4
     fields       = { "event.action" = "reset-password" }
   }
   sub_rule "disabled" {
-    when         = `string(event.winlog.event_id) == "4725"`
+    when         = "string(event.winlog.event_id) == \"4725\""
     common_event = "User Account Disabled"
     fields       = { "event.action" = "disabled-user-account", "event.type" = ["user", "deletion"] }
   }
   sub_rule "locked-out" {
-    when           = `string(event.winlog.event_id) == "4740"`
+    when           = "string(event.winlog.event_id) == \"4740\""
     classification = "Authentication Failure"
     common_event   = "User Account Locked Out"
     risk           = 5
     fields         = { "event.action" = "locked-out-user-account" }
   }
   sub_rule "unlocked" {
-    when         = `string(event.winlog.event_id) == "4767"`
+    when         = "string(event.winlog.event_id) == \"4767\""
     common_event = "User Account Unlocked"
     fields       = { "event.action" = "unlocked-user-account" }
   }
   sub_rule "renamed" {
-    when         = `string(event.winlog.event_id) == "4781"`
+    when         = "string(event.winlog.event_id) == \"4781\""
     common_event = "User Account Renamed"
     fields       = { "event.action" = "renamed-user-account" }
   }
   sub_rule "modified" {
-    when   = `string(event.winlog.event_id) == "4738"`
+    when   = "string(event.winlog.event_id) == \"4738\""
     fields = { "event.action" = "modified-user-account" }
   }
 
   test {
-    log    = `{"winlog":{"event_id":4724,"event_data":{"SubjectUserName":"helpdesk","SubjectDomainName":"CORP","TargetUserName":"rita","TargetDomainName":"CORP"}},"event":{"outcome":"success"}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4724,"event_data":{"SubjectUserName":"helpdesk","SubjectDomainName":"CORP","TargetUserName":"rita","TargetDomainName":"CORP"}},"event":{"outcome":"success"}}
+    LOG
     expect = { login = "helpdesk", account = "rita", common_event = "User Password Reset", "event.action" = "reset-password" }
   }
   test {
-    log    = `{"winlog":{"event_id":4740,"event_data":{"SubjectUserName":"DC1$","TargetUserName":"sam","TargetDomainName":"WS-9"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4740,"event_data":{"SubjectUserName":"DC1$","TargetUserName":"sam","TargetDomainName":"WS-9"}}}
+    LOG
     expect = { account = "sam", classification = "Authentication Failure", sub_rule = "locked-out" }
   }
 }
@@ -250,7 +270,7 @@ rule "win-account-deleted" {
   description      = "4726: a user account was deleted"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4726"`
+  when             = "string(event.winlog.event_id) == \"4726\""
   classification   = "Account Deleted"
   common_event     = "User Account Deleted"
   risk             = 5
@@ -265,7 +285,9 @@ rule "win-account-deleted" {
   fields = { "event.action" = "deleted-user-account", "event.category" = ["iam"], "event.type" = ["user", "deletion"] }
 
   test {
-    log    = `{"winlog":{"event_id":4726,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"leaver"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4726,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"leaver"}}}
+    LOG
     expect = { login = "Administrator", account = "leaver", classification = "Account Deleted" }
   }
 }
@@ -274,7 +296,9 @@ rule "win-group-membership" {
   description      = "4728, 4732, 4756 (member added to a global, local, universal group); 4729, 4733, 4757 (removed)"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4728", "4732", "4756", "4729", "4733", "4757"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4728", "4732", "4756", "4729", "4733", "4757"]
+  CEL
   classification   = "Account Modified"
   common_event     = "Member Added To Group"
   risk             = 5
@@ -290,19 +314,25 @@ rule "win-group-membership" {
   fields = { "event.action" = "added-member-to-group", "event.category" = ["iam"], "event.type" = ["group", "change"] }
 
   sub_rule "removed" {
-    when         = `string(event.winlog.event_id) in ["4729", "4733", "4757"]`
+    when         = <<-CEL
+      string(event.winlog.event_id) in ["4729", "4733", "4757"]
+    CEL
     common_event = "Member Removed From Group"
     risk         = 3
     fields       = { "event.action" = "removed-member-from-group" }
   }
   sub_rule "admins" {
-    when         = `event.group.name in ["Administrators", "Domain Admins", "Enterprise Admins", "Schema Admins"]`
+    when         = <<-CEL
+      event.group.name in ["Administrators", "Domain Admins", "Enterprise Admins", "Schema Admins"]
+    CEL
     common_event = "Member Added To Admin Group"
     risk         = 8
   }
 
   test {
-    log    = `{"winlog":{"event_id":4732,"event_data":{"SubjectUserName":"Administrator","MemberName":"CN=tom,OU=Staff,DC=corp,DC=example","TargetUserName":"Administrators","TargetDomainName":"Builtin"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4732,"event_data":{"SubjectUserName":"Administrator","MemberName":"CN=tom,OU=Staff,DC=corp,DC=example","TargetUserName":"Administrators","TargetDomainName":"Builtin"}}}
+    LOG
     expect = { login = "Administrator", "group.name" = "Administrators", common_event = "Member Added To Admin Group", risk = "8" }
   }
 }
@@ -311,7 +341,9 @@ rule "win-group-changed" {
   description      = "4727, 4731, 4754 (group created); 4730, 4734, 4758 (deleted); 4735, 4737, 4755 (changed)"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4727", "4731", "4754", "4730", "4734", "4758", "4735", "4737", "4755"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4727", "4731", "4754", "4730", "4734", "4758", "4735", "4737", "4755"]
+  CEL
   classification   = "Account Modified"
   common_event     = "Group Changed"
   risk             = 3
@@ -325,20 +357,26 @@ rule "win-group-changed" {
   fields = { "event.category" = ["iam"], "event.type" = ["group", "change"] }
 
   sub_rule "created" {
-    when           = `string(event.winlog.event_id) in ["4727", "4731", "4754"]`
+    when           = <<-CEL
+      string(event.winlog.event_id) in ["4727", "4731", "4754"]
+    CEL
     classification = "Account Created"
     common_event   = "Group Created"
     fields         = { "event.action" = "added-group-account" }
   }
   sub_rule "deleted" {
-    when           = `string(event.winlog.event_id) in ["4730", "4734", "4758"]`
+    when           = <<-CEL
+      string(event.winlog.event_id) in ["4730", "4734", "4758"]
+    CEL
     classification = "Account Deleted"
     common_event   = "Group Deleted"
     fields         = { "event.action" = "deleted-group-account" }
   }
 
   test {
-    log    = `{"winlog":{"event_id":4731,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"Auditors","TargetDomainName":"CORP"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4731,"event_data":{"SubjectUserName":"Administrator","TargetUserName":"Auditors","TargetDomainName":"CORP"}}}
+    LOG
     expect = { login = "Administrator", "group.name" = "Auditors", classification = "Account Created" }
   }
 }
@@ -349,7 +387,9 @@ rule "win-kerberos-ticket" {
   description      = "4768 (TGT requested), 4769 (service ticket requested); Status 0x0 is success"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4768", "4769"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4768", "4769"]
+  CEL
   classification   = "Authentication Success"
   common_event     = "Kerberos Ticket Granted"
   risk             = 1
@@ -364,7 +404,7 @@ rule "win-kerberos-ticket" {
   fields = { "event.category" = ["authentication"], "event.outcome" = "success" }
 
   sub_rule "failed" {
-    when           = `has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != "0x0"`
+    when           = "has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != \"0x0\""
     classification = "Authentication Failure"
     common_event   = "Kerberos Ticket Refused"
     risk           = 4
@@ -372,7 +412,9 @@ rule "win-kerberos-ticket" {
   }
 
   test {
-    log    = `{"winlog":{"event_id":4768,"event_data":{"TargetUserName":"uma","TargetDomainName":"CORP.EXAMPLE","ServiceName":"krbtgt","IpAddress":"::ffff:192.0.2.80","Status":"0x6"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4768,"event_data":{"TargetUserName":"uma","TargetDomainName":"CORP.EXAMPLE","ServiceName":"krbtgt","IpAddress":"::ffff:192.0.2.80","Status":"0x6"}}}
+    LOG
     expect = { login = "uma", "service.name" = "krbtgt", classification = "Authentication Failure", "event.outcome" = "failure" }
   }
 }
@@ -381,7 +423,7 @@ rule "win-kerberos-preauth-failed" {
   description      = "4771: Kerberos pre-authentication failed (a wrong password)"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4771"`
+  when             = "string(event.winlog.event_id) == \"4771\""
   classification   = "Authentication Failure"
   common_event     = "Kerberos Pre-Authentication Failed"
   risk             = 4
@@ -393,7 +435,9 @@ rule "win-kerberos-preauth-failed" {
   fields = { "event.category" = ["authentication"], "event.outcome" = "failure" }
 
   test {
-    log    = `{"winlog":{"event_id":4771,"event_data":{"TargetUserName":"vic","IpAddress":"192.0.2.81","Status":"0x18"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4771,"event_data":{"TargetUserName":"vic","IpAddress":"192.0.2.81","Status":"0x18"}}}
+    LOG
     expect = { login = "vic", sip = "192.0.2.81", reason = "0x18" }
   }
 }
@@ -401,7 +445,7 @@ rule "win-kerberos-preauth-failed" {
 rule "win-4776-credential-validation" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4776"`
+  when             = "string(event.winlog.event_id) == \"4776\""
   classification   = "Authentication Success"
   common_event     = "Credentials Validated"
   risk             = 1
@@ -413,7 +457,7 @@ rule "win-4776-credential-validation" {
   fields = { "event.category" = ["authentication"], "event.outcome" = "success" }
 
   sub_rule "failed" {
-    when           = `has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != "0x0"`
+    when           = "has(event.winlog.event_data.Status) && string(event.winlog.event_data.Status) != \"0x0\""
     classification = "Authentication Failure"
     common_event   = "Credential Validation Failed"
     risk           = 4
@@ -421,7 +465,9 @@ rule "win-4776-credential-validation" {
   }
 
   test {
-    log    = `{"winlog":{"event_id":4776,"event_data":{"TargetUserName":"wes","Workstation":"WS-3","Status":"0x0"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4776,"event_data":{"TargetUserName":"wes","Workstation":"WS-3","Status":"0x0"}}}
+    LOG
     expect = { login = "wes", classification = "Authentication Success", "event.outcome" = "success" }
   }
 }
@@ -431,21 +477,23 @@ rule "win-4776-credential-validation" {
 rule "win-4688-process-created" {
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4688"`
+  when             = "string(event.winlog.event_id) == \"4688\""
   classification   = "Other Audit Success"
   common_event     = "Process Created"
   risk             = 1
   map = {
-    "user.name"             = "winlog.event_data.SubjectUserName"
-    "user.domain"           = "winlog.event_data.SubjectDomainName"
-    "process.executable"    = "winlog.event_data.NewProcessName"
-    "process.command_line"  = "winlog.event_data.CommandLine"
+    "user.name"                 = "winlog.event_data.SubjectUserName"
+    "user.domain"               = "winlog.event_data.SubjectDomainName"
+    "process.executable"        = "winlog.event_data.NewProcessName"
+    "process.command_line"      = "winlog.event_data.CommandLine"
     "process.parent.executable" = "winlog.event_data.ParentProcessName"
   }
   fields = { "event.action" = "created-process", "event.category" = ["process"], "event.type" = ["start"] }
 
   test {
-    log    = `{"winlog":{"event_id":4688,"event_data":{"SubjectUserName":"xena","NewProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c whoami"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4688,"event_data":{"SubjectUserName":"xena","NewProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c whoami"}}}
+    LOG
     expect = { login = "xena", command = "cmd.exe /c whoami", "process.executable" = "C:\\Windows\\System32\\cmd.exe" }
   }
 }
@@ -454,7 +502,7 @@ rule "win-audit-log-cleared" {
   description      = "1102: the security log was cleared"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "1102"`
+  when             = "string(event.winlog.event_id) == \"1102\""
   classification   = "Policy"
   common_event     = "Audit Log Cleared"
   risk             = 8
@@ -465,7 +513,9 @@ rule "win-audit-log-cleared" {
   fields = { "event.action" = "audit-log-cleared", "event.category" = ["iam"] }
 
   test {
-    log    = `{"winlog":{"event_id":1102,"user_data":{"SubjectUserName":"yann","SubjectDomainName":"CORP"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":1102,"user_data":{"SubjectUserName":"yann","SubjectDomainName":"CORP"}}}
+    LOG
     expect = { login = "yann", risk = "8", "sluice.priority" = "53" }
   }
 }
@@ -474,7 +524,7 @@ rule "win-audit-policy-changed" {
   description      = "4719: the system audit policy was changed"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) == "4719"`
+  when             = "string(event.winlog.event_id) == \"4719\""
   classification   = "Policy"
   common_event     = "Audit Policy Changed"
   risk             = 6
@@ -482,7 +532,9 @@ rule "win-audit-policy-changed" {
   fields           = { "event.action" = "changed-audit-config", "event.category" = ["configuration"] }
 
   test {
-    log    = `{"winlog":{"event_id":4719,"event_data":{"SubjectUserName":"zoe","CategoryId":"%%8274"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4719,"event_data":{"SubjectUserName":"zoe","CategoryId":"%%8274"}}}
+    LOG
     expect = { login = "zoe", classification = "Policy" }
   }
 }
@@ -491,7 +543,9 @@ rule "win-scheduled-task" {
   description      = "4698 created, 4699 deleted, 4700 enabled, 4701 disabled, 4702 updated"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4698", "4699", "4700", "4701", "4702"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4698", "4699", "4700", "4701", "4702"]
+  CEL
   classification   = "Object Modified"
   common_event     = "Scheduled Task Changed"
   risk             = 4
@@ -499,19 +553,21 @@ rule "win-scheduled-task" {
   fields           = { "event.category" = ["configuration"] }
 
   sub_rule "created" {
-    when           = `string(event.winlog.event_id) == "4698"`
+    when           = "string(event.winlog.event_id) == \"4698\""
     classification = "Object Created"
     common_event   = "Scheduled Task Created"
     risk           = 5
   }
   sub_rule "deleted" {
-    when           = `string(event.winlog.event_id) == "4699"`
+    when           = "string(event.winlog.event_id) == \"4699\""
     classification = "Object Disposed"
     common_event   = "Scheduled Task Deleted"
   }
 
   test {
-    log    = `{"winlog":{"event_id":4698,"event_data":{"SubjectUserName":"adam","TaskName":"\\Updater"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4698,"event_data":{"SubjectUserName":"adam","TaskName":"\\Updater"}}}
+    LOG
     expect = { login = "adam", "labels.task_name" = "\\Updater", common_event = "Scheduled Task Created" }
   }
 }
@@ -520,7 +576,9 @@ rule "win-share-access" {
   description      = "5140 (a network share was accessed), 5145 (a share object was checked)"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["5140", "5145"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["5140", "5145"]
+  CEL
   classification   = "Access Success"
   common_event     = "Network Share Accessed"
   risk             = 1
@@ -534,7 +592,9 @@ rule "win-share-access" {
   fields = { "event.category" = ["file"] }
 
   test {
-    log    = `{"winlog":{"event_id":5140,"event_data":{"SubjectUserName":"bea","IpAddress":"192.0.2.82","ShareName":"\\\\*\\IPC$"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":5140,"event_data":{"SubjectUserName":"bea","IpAddress":"192.0.2.82","ShareName":"\\\\*\\IPC$"}}}
+    LOG
     expect = { login = "bea", sip = "192.0.2.82", object = "\\\\*\\IPC$" }
   }
 }
@@ -543,7 +603,9 @@ rule "win-service-installed" {
   description      = "4697 (Security) and 7045 (System): a service was installed"
   log_source_types = ["windows-security"]
   sort_order       = 100
-  when             = `string(event.winlog.event_id) in ["4697", "7045"]`
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4697", "7045"]
+  CEL
   classification   = "Object Created"
   common_event     = "Service Installed"
   risk             = 6
@@ -555,7 +617,9 @@ rule "win-service-installed" {
   fields = { "event.category" = ["configuration"], "event.type" = ["creation"] }
 
   test {
-    log    = `{"winlog":{"event_id":7045,"channel":"System","event_data":{"ServiceName":"PSEXESVC","ImagePath":"%SystemRoot%\\PSEXESVC.exe"}}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":7045,"channel":"System","event_data":{"ServiceName":"PSEXESVC","ImagePath":"%SystemRoot%\\PSEXESVC.exe"}}}
+    LOG
     expect = { "service.name" = "PSEXESVC", common_event = "Service Installed" }
   }
 }
@@ -566,7 +630,7 @@ rule "win-security-event" {
   description      = "any other Windows event: kept with its id, subject and target"
   log_source_types = ["windows-security"]
   sort_order       = 9000
-  when             = `has(event.winlog.event_id)`
+  when             = "has(event.winlog.event_id)"
   classification   = "Other Audit"
   common_event     = "Windows Event"
   risk             = 0
@@ -578,12 +642,14 @@ rule "win-security-event" {
   }
 
   sub_rule "failure" {
-    when           = `has(event.event.outcome) && event.event.outcome == "failure"`
+    when           = "has(event.event.outcome) && event.event.outcome == \"failure\""
     classification = "Other Audit Failure"
   }
 
   test {
-    log    = `{"winlog":{"event_id":4907,"event_data":{"SubjectUserName":"cal","ObjectName":"C:\\x"}},"event":{"outcome":"success"}}`
+    log    = <<-LOG
+      {"winlog":{"event_id":4907,"event_data":{"SubjectUserName":"cal","ObjectName":"C:\\x"}},"event":{"outcome":"success"}}
+    LOG
     expect = { login = "cal", "event.code" = "4907", classification = "Other Audit" }
   }
 }

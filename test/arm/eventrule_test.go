@@ -202,7 +202,9 @@ event_rule "heartbeat-webhook" {
   description      = "tell the on-call chat about every ARM warning and return"
   log_source_types = ["sluice-arm"]
   sort_order       = 50
-  when             = %s
+  when             = <<-CEL
+    event.common_event in ["Missing Heartbeat Warning", "Heartbeat Returned"]
+  CEL
 
   webhook {
     url     = "%s/hook"
@@ -221,7 +223,7 @@ event_rule "heartbeat-webhook" {
     }
   }
 }
-`, "`"+`event.common_event in ["Missing Heartbeat Warning", "Heartbeat Returned"]`+"`", srv.URL)), 0o644); err != nil {
+`, srv.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rules := []string{"../../configs/rules", hookFile}
