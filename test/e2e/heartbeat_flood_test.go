@@ -77,12 +77,25 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 	// A spool deeper than this means the window was full and more waited.
 	windowEntries := window * batchEntries
 	dir := t.TempDir()
-	logPath := filepath.Join(dir, "auth.log")
-	appendLines(t, logPath, 0, initial)
+	// Four files, each its own source: their tailers append to the
+	// spool together, several batches to one synced commit, while the
+	// mediator commits the one stream's batches one at a time, a synced
+	// commit each. So the agent takes lines in faster than the mediator
+	// acknowledges them, on a quiet machine or a loaded one, and the
+	// window fills (with one file the two were about as fast, and a
+	// loaded machine saturated the stream only in moments).
+	const files = 4
+	var logPaths [files]string
+	sources := ""
+	for k := range logPaths {
+		logPaths[k] = filepath.Join(dir, fmt.Sprintf("auth-%d.log", k))
+		appendLines(t, logPaths[k], k*initial/files, (k+1)*initial/files)
+		sources += fmt.Sprintf("source \"file\" \"auth-%d\" {\n  paths = [%q]\n  log_source_type = \"linux-auth\"\n  poll_interval = \"20ms\"\n}\n", k, logPaths[k])
+	}
 	written := initial
 
 	m, _ := startMediatorWith(t, filepath.Join(dir, "mediator"), "workers = 0")
-	startAgentWith(t, filepath.Join(dir, "agent"), m.Addr(), logPath, fmt.Sprintf("window = %d\n  batch_entries = %d", window, batchEntries))
+	startFloodAgent(t, filepath.Join(dir, "agent"), m.Addr(), fmt.Sprintf("window = %d\n  batch_entries = %d", window, batchEntries), sources)
 
 	type heartbeat struct {
 		at    time.Time // when the mediator received it
@@ -124,7 +137,7 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 		if !floodStart.IsZero() {
 			feeding := now.Sub(floodStart) < minFlood || saturated < minSaturated && now.Sub(floodStart) < maxFlood
 			if feeding && uint64(written) < received+backlog {
-				appendLines(t, logPath, written, written+chunk)
+				appendLines(t, logPaths[(written/chunk)%files], written, written+chunk)
 				written += chunk
 			}
 			if floodEnd.IsZero() && received >= uint64(written) {
@@ -180,4 +193,27 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 	if behindFullWindow < minSaturated {
 		t.Errorf("only %d of %d heartbeats were sent with more than a full window spooled (want %d): the stream was not saturated, the test proves nothing", behindFullWindow, during, minSaturated)
 	}
+}
+
+// startFloodAgent is startAgentWith with its own sources.
+func startFloodAgent(t testing.TB, dataDir, mediatorAddr, extra, sources string) {
+	t.Helper()
+	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
+agent {
+  id        = "e2e-agent"
+  data_dir  = %q
+  mediators = [%q]
+  insecure  = true
+  heartbeat_interval = "1s"
+  %s
+}
+%s`, dataDir, mediatorAddr, extra, sources)), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := agent.New(cfg, agent.Deps{Logger: logger("agent"), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, a.Run)
 }
