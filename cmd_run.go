@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	oklog "github.com/oklog/run"
 	"google.golang.org/grpc"
 
 	"github.com/sluicehq/sluice/agent"
@@ -113,25 +115,56 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	stopHUP := reloadOnHUP(ctx, m)
 	defer stopHUP()
-	var wg sync.WaitGroup
-	errs := make([]error, 3)
-	wg.Add(2)
-	go func() { defer wg.Done(); errs[0] = m.Run(ctx) }()
-	go func() { defer wg.Done(); errs[1] = ag.Run(ctx) }()
+	parts := []part{
+		{"mediator", m.Run},
+		{"agent", ag.Run},
+	}
 	if a != nil {
-		wg.Add(2)
-		go func() { defer wg.Done(); errs[2] = a.Run(ctx) }()
-		go func() { defer wg.Done(); printGrid(ctx, a, *gridEvery, stdout) }()
+		parts = append(parts, part{"ARM", a.Run}, part{"heartbeat grid", func(ctx context.Context) error {
+			printGrid(ctx, a, *gridEvery, stdout)
+			<-ctx.Done() // no grid (-grid 0) is no reason to stop the rest
+			return nil
+		}})
 	}
-	wg.Wait()
-	code := 0
-	for _, err := range errs {
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			code = 1
-		}
+	if err := runParts(ctx, parts); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
 	}
-	return code
+	return 0
+}
+
+// part is one of the things `sluice run` runs side by side.
+type part struct {
+	name string
+	run  func(context.Context) error
+}
+
+// runParts runs the parts until ctx is done or the first of them
+// returns: the first to fail stops the others, and its error, named by
+// its part, leads the result; errors of the others as they stop follow
+// it. On ctx's end it returns nil unless a part fails.
+func runParts(ctx context.Context, parts []part) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var g oklog.Group
+	var mu sync.Mutex
+	var errs []error // in the order the parts stopped
+	for _, p := range parts {
+		g.Add(func() error {
+			err := p.run(ctx)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", p.name, err)
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+			return err
+		}, func(error) { cancel() })
+	}
+	_ = g.Run() // the first part's error is errs[0]
+	mu.Lock()
+	defer mu.Unlock()
+	return errors.Join(errs...)
 }
 
 // demoCertificates creates, on first start, the CA and certificates the

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/oklog/run"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -243,37 +244,42 @@ func (a *Agent) Uplink() *uplink.Uplink { return a.uplink }
 func (a *Agent) Spool() *spool.Spool { return a.spool }
 
 // Run runs sources and uplink until ctx is done, then closes the spool.
+// They run in one run.Group: the first to fail stops the others, and its
+// error leads Run's.
 func (a *Agent) Run(ctx context.Context) error {
 	incarnation, _ := a.spool.Incarnation()
 	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
-	var wg sync.WaitGroup
-	errc := make(chan error, len(a.sources)+1)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, s := range a.sources {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := s.Run(runCtx); err != nil {
-				errc <- err
-				cancel()
+	var (
+		g    run.Group
+		mu   sync.Mutex
+		errs []error // in the order the parts failed
+	)
+	// add adds a part. Only an error stops the others: a part done early
+	// without one waits for the end.
+	add := func(execute func(context.Context) error) {
+		g.Add(func() error {
+			err := execute(runCtx)
+			if err == nil {
+				<-runCtx.Done()
+				return nil
 			}
-		}()
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			return err
+		}, func(error) { cancel() })
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := a.uplink.Run(runCtx); err != nil {
-			errc <- err
-			cancel()
-		}
-	}()
-	wg.Wait()
-	close(errc)
-	var errs []error
-	for err := range errc {
-		errs = append(errs, err)
+	for _, s := range a.sources {
+		add(s.Run)
 	}
+	add(a.uplink.Run)
+	// ctx's end stops the group too.
+	g.Add(func() error { <-runCtx.Done(); return nil }, func(error) { cancel() })
+	_ = g.Run()
+	mu.Lock()
+	defer mu.Unlock()
 	if err := a.spool.Close(); err != nil {
 		errs = append(errs, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/oklog/run"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
@@ -357,80 +358,128 @@ func (m *Mediator) Status() StatusResponse {
 	}
 }
 
+// errAborted is how Abort stops Run's group; Run does not return it.
+var errAborted = errors.New("mediator aborted")
+
 // Run serves agents and the API and runs the pipeline until ctx is done.
 // On shutdown it tells every agent to fail over (Shutdown) before closing.
+// Its parts run in one run.Group: the first to fail (a listener closed,
+// the ARM link or webhook runner unable to run) stops the others, and its
+// error is Run's. On ctx's end Run returns nil unless closing fails.
 func (m *Mediator) Run(ctx context.Context) error {
 	m.logger.Info("mediator starting", "id", m.cfg.ID, "listen", m.Addr(), "http", m.HTTPAddr(), "rules", m.rules.current.Load().Len(), "state_depth", m.state.q.Len())
-	var wg sync.WaitGroup
-	errc := make(chan error, 2)
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		if err := m.grpc.Serve(m.grpcLis); err != nil {
-			errc <- fmt.Errorf("grpc server: %w", err)
+	pctx, stopPipeline := context.WithCancel(context.Background())
+	defer stopPipeline()
+	var (
+		g        run.Group
+		mu       sync.Mutex
+		errs     []error // of the parts, in the order they stopped
+		stopOnce sync.Once
+	)
+	stopped := make(chan struct{})
+	// stop shuts the mediator down once, in order: agents told to fail
+	// over, the API closed, the pipeline drained, then the rest stopped.
+	stop := func(cause error) {
+		stopOnce.Do(func() {
+			close(stopped)
+			m.shutdown(errors.Is(cause, errAborted))
+			stopPipeline()
+		})
+	}
+	// The first part: ctx's end or Abort.
+	g.Add(func() error {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-m.abort:
+			return errAborted
+		case <-stopped:
+			return nil
 		}
-	}()
-	go func() {
-		defer wg.Done()
+	}, stop)
+	// add adds a part. Only a part's error stops the others: one that is
+	// done early without error (no revocation file to watch, no webhook
+	// workers) waits for the shutdown.
+	add := func(name string, execute func() error) {
+		g.Add(func() error {
+			err := execute()
+			if err == nil {
+				<-pctx.Done()
+				return nil
+			}
+			if name != "" {
+				err = fmt.Errorf("%s: %w", name, err)
+			}
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			return err
+		}, stop)
+	}
+	add("grpc server", func() error {
+		// Stopped before it began serving (another part failed first).
+		if err := m.grpc.Serve(m.grpcLis); !errors.Is(err, grpc.ErrServerStopped) {
+			return err
+		}
+		return nil
+	})
+	add("http server", func() error {
 		serve := m.http.Serve
 		if m.http.TLSConfig != nil {
 			serve = func(l net.Listener) error { return m.http.ServeTLS(l, "", "") }
 		}
-		if err := serve(m.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- fmt.Errorf("http server: %w", err)
+		if err := serve(m.httpLis); !errors.Is(err, http.ErrServerClosed) {
+			return err
 		}
-	}()
-	pctx, stopPipeline := context.WithCancel(context.Background())
-	go func() {
-		defer wg.Done()
+		return nil
+	})
+	add("", func() error {
 		if m.cfg.Workers == 0 {
 			m.logger.Warn("workers = 0: entries are stored but not processed; they wait in state")
 			<-pctx.Done()
-			return
+			return nil
 		}
 		m.pipeline.run(pctx)
-	}()
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		m.suspense.run(pctx, 500*time.Millisecond)
-	}()
+		return nil
+	})
+	add("", func() error { m.suspense.run(pctx, 500*time.Millisecond); return nil })
 	if m.cfg.StallWarning > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		add("", func() error {
 			m.watchPipeline(pctx, min(m.cfg.StallWarning/4, 5*time.Second), time.Now)
-		}()
+			return nil
+		})
 	}
-	go func() {
-		defer wg.Done()
-		m.revoked.watch(pctx, m.registry, 5*time.Second)
-	}()
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		m.rules.watch(pctx, 2*time.Second)
-	}()
-	go func() {
-		defer wg.Done()
-		_ = m.webhooks.Run(pctx)
-	}()
+	add("", func() error { m.revoked.watch(pctx, m.registry, 5*time.Second); return nil })
+	add("", func() error { m.rules.watch(pctx, 2*time.Second); return nil })
+	add("webhooks", func() error { return m.webhooks.Run(pctx) })
 	if m.arm != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = m.arm.Run(pctx)
-		}()
+		add("arm link", func() error { return m.arm.Run(pctx) })
 	}
+	_ = g.Run() // its first error is errs[0]
 
-	var runErr error
-	aborted := false
-	select {
-	case <-ctx.Done():
-	case runErr = <-errc:
-	case <-m.abort:
-		aborted = true
+	mu.Lock()
+	runErrs := errs
+	mu.Unlock()
+	if m.ownsIndex {
+		if err := m.index.Close(); err != nil {
+			runErrs = append(runErrs, fmt.Errorf("close index: %w", err))
+		}
 	}
+	if err := m.state.close(); err != nil {
+		runErrs = append(runErrs, err)
+	}
+	if err := m.dead.close(); err != nil {
+		runErrs = append(runErrs, err)
+	}
+	m.logger.Info("mediator stopped")
+	return errors.Join(runErrs...)
+}
+
+// shutdown stops serving: agents are told to fail over (or, aborting,
+// dropped), the API is closed, and the pipeline gets a moment to finish
+// what it holds; what it does not finish stays in state for the next
+// start.
+func (m *Mediator) shutdown(aborted bool) {
 	m.intake.draining.Store(true)
 	if aborted {
 		m.logger.Warn("mediator aborting: dropping agent connections")
@@ -453,8 +502,6 @@ func (m *Mediator) Run(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	_ = m.http.Shutdown(shutdownCtx)
 	cancel()
-	// Let the pipeline finish what it holds for a moment; what it does
-	// not finish stays in state for the next start.
 	drainFor := 2 * time.Second
 	if m.cfg.Workers == 0 {
 		drainFor = 0
@@ -462,25 +509,6 @@ func (m *Mediator) Run(ctx context.Context) error {
 	drainCtx, cancelDrain := context.WithTimeout(context.Background(), drainFor)
 	m.pipeline.drain(drainCtx)
 	cancelDrain()
-	stopPipeline()
-	wg.Wait()
-	var errs []error
-	if runErr != nil {
-		errs = append(errs, runErr)
-	}
-	if m.ownsIndex {
-		if err := m.index.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close index: %w", err))
-		}
-	}
-	if err := m.state.close(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := m.dead.close(); err != nil {
-		errs = append(errs, err)
-	}
-	m.logger.Info("mediator stopped")
-	return errors.Join(errs...)
 }
 
 // openIndex opens the configured backend. An Elasticsearch cluster that
