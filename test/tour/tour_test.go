@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -120,14 +121,14 @@ func TestREADMETour(t *testing.T) {
 		now+" web1 sshd[123]: Accepted password for bob from 10.0.0.5 port 51234 ssh2\n"+
 			now+" web1 sshd[124]: Failed password for root from 10.0.0.9 port 1500 ssh2\n")
 
-	var daemons []*exec.Cmd
+	var daemons []*daemon
 	t.Cleanup(func() {
 		for _, d := range daemons {
-			_ = d.Process.Kill()
-			_ = d.Wait()
+			_ = d.cmd.Process.Kill()
+			<-d.exited
 		}
 	})
-	logs := map[string]*bytes.Buffer{}
+	logs := map[string]*logBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			for name, buf := range logs {
@@ -178,16 +179,25 @@ func TestREADMETour(t *testing.T) {
 				}
 				switch f[1] {
 				case "agent", "mediator", "arm":
-					buf := &bytes.Buffer{}
+					buf := &logBuffer{}
 					logs[f[1]] = buf
 					c := exec.Command("sh", "-c", "exec "+cmdline)
 					c.Dir, c.Stdout, c.Stderr = dir, buf, buf
 					if err := c.Start(); err != nil {
 						t.Fatal(err)
 					}
-					daemons = append(daemons, c)
+					d := &daemon{cmd: c, exited: make(chan error, 1)}
+					go func() { d.exited <- c.Wait() }()
+					daemons = append(daemons, d)
 					t.Logf("started: %s", cmdline)
-					checkDaemon(t, f[1], c, buf)
+					// One that exits at start (a bad config) fails the
+					// test with its output.
+					select {
+					case err := <-d.exited:
+						d.exited <- err
+						t.Fatalf("%s exited at start (%v):\n%s", f[1], err, buf)
+					case <-time.After(time.Second):
+					}
 				default:
 					out := eventually(t, line, func() (string, bool) {
 						out, err := sh(cmdline)
@@ -211,17 +221,29 @@ func TestREADMETour(t *testing.T) {
 	}
 }
 
-// checkDaemon waits a moment for a daemon to come up: one that exits at
-// start (a bad config) fails the test with its output.
-func checkDaemon(t *testing.T, name string, c *exec.Cmd, buf *bytes.Buffer) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { _, err := c.Process.Wait(); done <- err }()
-	select {
-	case err := <-done:
-		t.Fatalf("%s exited at start (%v):\n%s", name, err, buf)
-	case <-time.After(time.Second):
-	}
+// daemon is a process the tour leaves running.
+type daemon struct {
+	cmd    *exec.Cmd
+	exited chan error
+}
+
+// logBuffer is a daemon's output, written by exec's copying goroutine
+// while the test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // eventually runs f until it reports the visible outcome, for up to 30 s
