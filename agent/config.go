@@ -175,6 +175,8 @@ type agentBlock struct {
 	MinFreeDisk   string            `hcl:"min_free_disk,optional"`
 
 	DefRange               hcl.Range `hcl:",def_range"`
+	IDRange                hcl.Range `hcl:"id,attr_range"`
+	OrganizationRange      hcl.Range `hcl:"organization,attr_range"`
 	MediatorsRange         hcl.Range `hcl:"mediators,attr_range"`
 	InsecureRange          hcl.Range `hcl:"insecure,attr_range"`
 	LogLevelRange          hcl.Range `hcl:"log_level,attr_range"`
@@ -289,6 +291,7 @@ func ParseConfig(src []byte, filename string) (*Config, error) {
 	}
 	cfg, errs := fs.toConfig()
 	applyEnv(cfg)
+	errs = append(errs, fs.Agent.settleIdentity(cfg)...)
 	if err := errs.ErrorOrNil(); err != nil {
 		return nil, err
 	}
@@ -308,12 +311,6 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	}
 	if cfg.Hostname == "" {
 		cfg.Hostname, _ = os.Hostname()
-	}
-	if cfg.ID == "" {
-		cfg.ID = cfg.Hostname
-	}
-	if cfg.Organization == "" {
-		cfg.Organization = event.DefaultOrganization
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = DefaultDataDir
@@ -485,6 +482,55 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		cfg.Sources = append(cfg.Sources, sc)
 	}
 	return cfg, errs
+}
+
+// settleIdentity gives the agent its id and organization. With a TLS
+// client certificate that names an agent, what the configuration leaves
+// out is taken from the certificate (the mediator admits an agent only as
+// its certificate's identity); a configured value that disagrees with it is
+// an error here rather than a refusal at every connection. Otherwise the id
+// defaults to the hostname and the organization to "default". A
+// certificate that cannot be read is left to the checks of the TLS files.
+func (a *agentBlock) settleIdentity(cfg *Config) hclconf.Errors {
+	var errs hclconf.Errors
+	if cfg.TLS != nil && cfg.TLS.Cert != "" {
+		if id, err := pki.IdentityOfFile(cfg.TLS.Cert); err == nil && id.Kind == pki.KindAgent {
+			errs = append(errs, a.fromCert("id", &cfg.ID, a.ID, a.IDRange, "SLUICE_AGENT_ID", id, cfg.TLS.Cert)...)
+			errs = append(errs, a.fromCert("organization", &cfg.Organization, a.Organization, a.OrganizationRange, "", id, cfg.TLS.Cert)...)
+		}
+	}
+	if cfg.ID == "" {
+		cfg.ID = cfg.Hostname
+	}
+	if cfg.Organization == "" {
+		cfg.Organization = event.DefaultOrganization
+	}
+	return errs
+}
+
+// fromCert settles one identity setting (id or organization) against the
+// certificate's identity: unset, it takes the certificate's value; set
+// (in the file, or by envVar), it must agree.
+func (a *agentBlock) fromCert(name string, dst *string, inFile string, rng hcl.Range, envVar string, id pki.Identity, certFile string) hclconf.Errors {
+	want := id.ID
+	if name == "organization" {
+		want = id.Organization
+	}
+	switch {
+	case *dst == "":
+		*dst = want
+		return nil
+	case *dst == want:
+		return nil
+	}
+	where := fmt.Sprintf("%s = %q", name, *dst)
+	if inFile != *dst {
+		// An environment override: it has no position of its own.
+		where = fmt.Sprintf("%s=%q", envVar, *dst)
+		rng = a.DefRange
+	}
+	return hclconf.Errors{hclconf.Errorf(rng, "%s disagrees with the TLS certificate %s, which is for agent %q in organization %q: remove %s to take it from the certificate, or use a certificate made for this agent (sluice tls cert -agent ID -org ORG)",
+		where, certFile, id.ID, id.Organization, name)}
 }
 
 func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {

@@ -1,7 +1,7 @@
 # Example agent configuration. Every setting, with its default:
 agent {
-  id                 = "web-01"                # default: the hostname
-  organization       = "default"               # tenant the agent's events belong to
+  id                 = "web-01"                # default: the TLS certificate's, else the hostname
+  organization       = "default"               # tenant of its events; default: the certificate's, else "default"
   data_dir           = "/var/lib/sluice/agent" # the spool (Badger) lives here
   mediators          = ["127.0.0.1:7400"]      # ordered: mediator1, mediator2, mediator3
   insecure           = true                    # plaintext gRPC (loopback demo)

@@ -90,6 +90,16 @@ func IdentityOf(cert *x509.Certificate) (Identity, error) {
 	return Identity{}, ErrNoIdentity
 }
 
+// IdentityOfFile reads the identity from the first certificate of a PEM
+// file.
+func IdentityOfFile(path string) (Identity, error) {
+	c, err := readCert(path)
+	if err != nil {
+		return Identity{}, err
+	}
+	return IdentityOf(c)
+}
+
 // Paths of the files a CA directory holds.
 func caPaths(dir string) (cert, key string) {
 	return filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca-key.pem")
