@@ -3,13 +3,11 @@ package mediator
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -204,16 +202,8 @@ func TestBadIncarnationRefused(t *testing.T) {
 // The connected agent's heartbeats reach ARM with its spool's tag and,
 // once another spool was refused, the duplicate identity.
 func TestDuplicateIdentityForwardedToARM(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stub := &stallArmStub{}
-	srv := grpc.NewServer()
-	sluicev1.RegisterArmServiceServer(srv, stub)
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
-	m := testMediator(t, fmt.Sprintf("arm = %q\n arm_interval = \"100ms\"", lis.Addr().String()))
+	stub, armAddr := startArmStub(t)
+	m := testMediator(t, fmt.Sprintf("arm = %q\n arm_interval = \"100ms\"", armAddr))
 
 	a, _ := welcomed(t, m.Addr(), &sluicev1.Hello{AgentId: "twin", Incarnation: incA})
 	heartbeat := func() {
@@ -237,7 +227,7 @@ func TestDuplicateIdentityForwardedToARM(t *testing.T) {
 	if hb := last(); hb.GetSpool() != event.SpoolTag(incA) || hb.GetDuplicateIdentity() != "" {
 		t.Fatalf("forwarded heartbeat says spool %q, duplicate %q", hb.GetSpool(), hb.GetDuplicateIdentity())
 	}
-	_, _, err = dialHello(t, m.Addr(), &sluicev1.Hello{AgentId: "twin", Incarnation: incB})
+	_, _, err := dialHello(t, m.Addr(), &sluicev1.Hello{AgentId: "twin", Incarnation: incB})
 	wantRefusal(t, err, codes.PermissionDenied, refusal.DuplicateIdentity)
 	heartbeat()
 	waitUntil(t, "the duplicate identity forwarded", func() bool {

@@ -44,6 +44,17 @@ func (o *orgOutage) Write(ctx context.Context, events []*event.Event) error {
 
 func sendBatch(t *testing.T, addr, org, agentID string, from, n int) {
 	t.Helper()
+	var es []*sluicev1.LogEntry
+	for i := from; i < from+n; i++ {
+		es = append(es, &sluicev1.LogEntry{Seq: uint64(i + 1), SourceType: "x", Raw: []byte(fmt.Sprintf("%s line %d", org, i))})
+	}
+	sendEntries(t, addr, &sluicev1.Hello{AgentId: agentID, Organization: org}, es)
+}
+
+// sendEntries opens a stream with hello, sends es as one batch and waits
+// for its acknowledgement.
+func sendEntries(t *testing.T, addr string, hello *sluicev1.Hello, es []*sluicev1.LogEntry) {
+	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -55,25 +66,25 @@ func sendBatch(t *testing.T, addr, org, agentID string, from, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{AgentId: agentID, Organization: org}}}); err != nil {
+	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: hello}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := stream.Recv(); err != nil {
 		t.Fatal(err)
 	}
-	var es []*sluicev1.LogEntry
-	for i := from; i < from+n; i++ {
-		es = append(es, &sluicev1.LogEntry{Seq: uint64(i + 1), SourceType: "x", Raw: []byte(fmt.Sprintf("%s line %d", org, i))})
-	}
 	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: es}}}); err != nil {
 		t.Fatal(err)
+	}
+	var last uint64
+	for _, e := range es {
+		last = max(last, e.GetSeq())
 	}
 	for {
 		resp, err := stream.Recv()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a := resp.GetAck(); a != nil && a.GetThroughSeq() >= uint64(from+n) {
+		if a := resp.GetAck(); a != nil && a.GetThroughSeq() >= last {
 			return
 		}
 	}

@@ -229,6 +229,21 @@ type stallArmStub struct {
 	agents  []*sluicev1.Heartbeat
 }
 
+// startArmStub serves a stallArmStub on loopback until the test ends.
+func startArmStub(t *testing.T) (*stallArmStub, string) {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub := &stallArmStub{}
+	srv := grpc.NewServer()
+	sluicev1.RegisterArmServiceServer(srv, stub)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	return stub, lis.Addr().String()
+}
+
 func (s *stallArmStub) Report(_ context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
 	s.mu.Lock()
 	s.stalled = append(s.stalled, req.GetMediator().GetStalled())
@@ -251,17 +266,9 @@ func (s *stallArmStub) last() string {
 // The mediator's heartbeat to ARM carries the stall (ARM raises Data
 // Processor Stalled from it) and stops carrying it once the pipeline moves.
 func TestStallReportedToARM(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	stub := &stallArmStub{}
-	srv := grpc.NewServer()
-	sluicev1.RegisterArmServiceServer(srv, stub)
-	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
+	stub, armAddr := startArmStub(t)
 
-	m, _, release, entered := startHungMediator(t, fmt.Sprintf("stall_warning = \"1s\"\n arm = %q\n arm_interval = \"100ms\"", lis.Addr().String()), hclog.NewNullLogger())
+	m, _, release, entered := startHungMediator(t, fmt.Sprintf("stall_warning = \"1s\"\n arm = %q\n arm_interval = \"100ms\"", armAddr), hclog.NewNullLogger())
 	sendBatch(t, m.Addr(), "acme", "web-1", 0, 5)
 	<-entered
 	waitUntil(t, "ARM told of the stall", func() bool { return strings.Contains(stub.last(), "state holds") })

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/indexer"
@@ -90,40 +88,11 @@ func TestTimeWindowClamp(t *testing.T) {
 // collected now, and waits for their acknowledgement.
 func sendLines(t *testing.T, addr, agent string, from uint64, lines []string) {
 	t.Helper()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Hello{Hello: &sluicev1.Hello{AgentId: agent}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := stream.Recv(); err != nil {
-		t.Fatal(err)
-	}
 	var es []*sluicev1.LogEntry
 	for i, l := range lines {
 		es = append(es, &sluicev1.LogEntry{Seq: from + uint64(i), SourceType: "syslog", Raw: []byte(l), CollectedAt: timestamppb.Now()})
 	}
-	if err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: es}}}); err != nil {
-		t.Fatal(err)
-	}
-	last := from + uint64(len(lines)) - 1
-	for {
-		resp, err := stream.Recv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a := resp.GetAck(); a != nil && a.GetThroughSeq() >= last {
-			return
-		}
-	}
+	sendEntries(t, addr, &sluicev1.Hello{AgentId: agent}, es)
 }
 
 // dayFiles lists the day files under an embedded index directory.
