@@ -12,6 +12,7 @@ import (
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/serve"
 )
 
 // SearchResponse is the body of GET /v1/search.
@@ -136,7 +137,7 @@ func parseWhen(s string) (time.Time, error) {
 func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
 	req, err := searchRequest(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
 	if !scopeSearch(w, r, &req) {
@@ -157,13 +158,13 @@ func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
 	for _, e := range events {
 		size += int64(len(e))
 	}
-	writeJSON(w, http.StatusOK, SearchResponse{Events: events, Truncated: truncated(req, len(events), size)})
+	serve.WriteJSON(w, http.StatusOK, SearchResponse{Events: events, Truncated: truncated(req, len(events), size)})
 }
 
 func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 	req, err := searchRequest(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
 	if !scopeSearch(w, r, &req) {
@@ -177,11 +178,11 @@ func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 		m.writeSearchError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, CountResponse{Count: n})
+	serve.WriteJSON(w, http.StatusOK, CountResponse{Count: n})
 }
 
 func (m *Mediator) handleStatus(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, statusFor(m.Status(), httpauth.GrantFrom(r.Context())))
+	serve.WriteJSON(w, http.StatusOK, statusFor(m.Status(), httpauth.GrantFrom(r.Context())))
 }
 
 // AgentsResponse is the body of GET /v1/agents: who is connected, and the
@@ -195,7 +196,7 @@ type AgentsResponse struct {
 // handleHealthz answers 200 while the process serves HTTP: a liveness
 // probe, never a reason to send it traffic (that is /readyz).
 func (m *Mediator) handleHealthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	serve.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // ReadyResponse is the body of GET /readyz.
@@ -221,15 +222,15 @@ func (m *Mediator) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 		why = append(why, "pipeline stalled: "+redactPaths(s))
 	}
 	if len(why) > 0 {
-		writeJSON(w, http.StatusServiceUnavailable, ReadyResponse{Reasons: why})
+		serve.WriteJSON(w, http.StatusServiceUnavailable, ReadyResponse{Reasons: why})
 		return
 	}
-	writeJSON(w, http.StatusOK, ReadyResponse{Ready: true})
+	serve.WriteJSON(w, http.StatusOK, ReadyResponse{Ready: true})
 }
 
 func (m *Mediator) handleAgents(w http.ResponseWriter, r *http.Request) {
 	resp := AgentsResponse{Connected: m.registry.list(), Known: m.accept.list(), Accept: m.cfg.Accept}
-	writeJSON(w, http.StatusOK, agentsFor(resp, httpauth.GrantFrom(r.Context()).Scope))
+	serve.WriteJSON(w, http.StatusOK, agentsFor(resp, httpauth.GrantFrom(r.Context()).Scope))
 }
 
 func (m *Mediator) handleDecide(state string) http.HandlerFunc {
@@ -240,19 +241,19 @@ func (m *Mediator) handleDecide(state string) http.HandlerFunc {
 			org = event.DefaultOrganization
 		}
 		if !validID.MatchString(id) || !validID.MatchString(org) {
-			writeJSON(w, http.StatusBadRequest, errorResponse{"invalid agent id or organization"})
+			serve.WriteJSON(w, http.StatusBadRequest, errorResponse{"invalid agent id or organization"})
 			return
 		}
 		rec, err := m.accept.decide(org, id, state)
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
+			serve.WriteJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
 			return
 		}
 		if state == StateRejected {
 			m.registry.kickOne(org, id, kick{revoked: true, reason: "agent rejected"})
 		}
 		m.logger.Info("agent acceptance decided", "agent", id, "organization", org, "state", state, "remote", r.RemoteAddr)
-		writeJSON(w, http.StatusOK, rec)
+		serve.WriteJSON(w, http.StatusOK, rec)
 	}
 }
 
@@ -269,11 +270,11 @@ type RuleStatsResponse struct {
 
 func (m *Mediator) handleRuleStats(w http.ResponseWriter, r *http.Request) {
 	if !httpauth.GrantFrom(r.Context()).Scope.All() {
-		writeJSON(w, http.StatusForbidden, errorResponse{"rule statistics count the events of every organization: they need a token for all of them"})
+		serve.WriteJSON(w, http.StatusForbidden, errorResponse{"rule statistics count the events of every organization: they need a token for all of them"})
 		return
 	}
 	rs := m.rules.current.Load()
-	writeJSON(w, http.StatusOK, RuleStatsResponse{
+	serve.WriteJSON(w, http.StatusOK, RuleStatsResponse{
 		Rules:    rs.Stats(),
 		Types:    rs.TypeStats(),
 		Totals:   rs.Totals(),
@@ -285,10 +286,10 @@ func (m *Mediator) handleRuleStats(w http.ResponseWriter, r *http.Request) {
 
 func (m *Mediator) handleReload(w http.ResponseWriter, _ *http.Request) {
 	if err := m.Reload(); err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusUnprocessableEntity, errorResponse{err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"rules": m.rules.current.Load().Len()})
+	serve.WriteJSON(w, http.StatusOK, map[string]int{"rules": m.rules.current.Load().Len()})
 }
 
 // ReplayResponse is the body of POST /v1/deadletter/replay.
@@ -302,34 +303,25 @@ func (m *Mediator) handleDeadLetterList(w http.ResponseWriter, r *http.Request) 
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 || n > maxDeadLetterLimit {
-			writeJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("limit must be an integer between 1 and %d", maxDeadLetterLimit)})
+			serve.WriteJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("limit must be an integer between 1 and %d", maxDeadLetterLimit)})
 			return
 		}
 		limit = n
 	}
 	list, err := m.dead.list(limit, httpauth.GrantFrom(r.Context()).Scope.Allows)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, list)
+	serve.WriteJSON(w, http.StatusOK, list)
 }
 
 func (m *Mediator) handleDeadLetterReplay(w http.ResponseWriter, r *http.Request) {
 	indexed, remaining, err := m.pipeline.replay(r.Context())
 	if err != nil {
-		writeJSON(w, http.StatusBadGateway, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusBadGateway, errorResponse{err.Error()})
 		return
 	}
 	m.logger.Info("dead letters replayed", "indexed", indexed, "remaining", remaining)
-	writeJSON(w, http.StatusOK, ReplayResponse{Indexed: indexed, Remaining: remaining})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	// Answers hold events and raw lines of some organizations: no shared
-	// cache may keep them for the next caller.
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	serve.WriteJSON(w, http.StatusOK, ReplayResponse{Indexed: indexed, Remaining: remaining})
 }

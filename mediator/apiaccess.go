@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/serve"
 )
 
 // newGuard is the API's access policy, from the config: the token files,
@@ -39,7 +40,7 @@ func scopeSearch(w http.ResponseWriter, r *http.Request, req *indexer.SearchRequ
 		if scope.Allows(req.Organization) {
 			return true
 		}
-		writeJSON(w, http.StatusForbidden, errorResponse{fmt.Sprintf("this token may not read organization %q", req.Organization)})
+		serve.WriteJSON(w, http.StatusForbidden, errorResponse{fmt.Sprintf("this token may not read organization %q", req.Organization)})
 		return false
 	}
 	orgs := scope.Orgs()
@@ -47,7 +48,7 @@ func scopeSearch(w http.ResponseWriter, r *http.Request, req *indexer.SearchRequ
 		req.Organization = orgs[0]
 		return true
 	}
-	writeJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("this token reads organizations %s: say which with org=", strings.Join(orgs, ", "))})
+	serve.WriteJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("this token reads organizations %s: say which with org=", strings.Join(orgs, ", "))})
 	return false
 }
 

@@ -20,8 +20,9 @@ import (
 // keep-alives and slow headers are timed out.
 func TestHTTPConnectionLimits(t *testing.T) {
 	m := testMediator(t, "max_http_connections = 4\n  max_http_connections_per_address = 2")
-	if m.http.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || m.http.IdleTimeout != connlimit.DefaultIdleTimeout || m.http.ReadTimeout == 0 || m.http.ConnState == nil {
-		t.Fatalf("server timeouts: header %s, idle %s, read %s", m.http.ReadHeaderTimeout, m.http.IdleTimeout, m.http.ReadTimeout)
+	hs := m.srv.HTTPServer()
+	if hs.ErrorLog == nil || hs.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || hs.IdleTimeout != connlimit.DefaultIdleTimeout || hs.ReadTimeout == 0 || hs.WriteTimeout != 0 || hs.ConnState == nil {
+		t.Fatalf("server timeouts: header %s, idle %s, read %s, write %s", hs.ReadHeaderTimeout, hs.IdleTimeout, hs.ReadTimeout, hs.WriteTimeout)
 	}
 	addr := m.HTTPAddr()
 	dial := func(from string) net.Conn {
@@ -36,7 +37,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 		return c
 	}
 	silent := []net.Conn{dial("127.0.0.2"), dial("127.0.0.3"), dial("127.0.0.2"), dial("127.0.0.3")}
-	lim := m.httpLis.(*connlimit.Listener)
+	lim := m.srv.HTTPListener()
 	waitFor(t, "4 connections", func() bool { return lim.Stats().Open == 4 })
 
 	client := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}

@@ -6,10 +6,9 @@ package mediator
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -32,6 +31,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/serve"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -75,10 +75,8 @@ type Mediator struct {
 	// slowSearches limits the log of searches stopped at search_timeout.
 	slowSearches logging.Limiter
 
-	grpcLis net.Listener
-	httpLis net.Listener
-	grpc    *grpc.Server
-	http    *http.Server
+	// srv serves the agents (gRPC) and the API (HTTP).
+	srv *serve.Server
 
 	abort     chan struct{}
 	abortOnce sync.Once
@@ -93,8 +91,9 @@ func (m *Mediator) Abort() {
 
 // New loads the rules, opens state and index and binds the listeners. A
 // rule set that does not load is an error: the mediator does not start
-// without its rules.
-func New(cfg *Config, deps Deps) (*Mediator, error) {
+// without its rules. When New fails part way, everything it opened is
+// closed again: state, dead letters, an index it opened, the listeners.
+func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 	logger := deps.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
@@ -109,56 +108,89 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
-	rules, err := newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules"))
-	if err != nil {
+	if m.rules, err = newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules")); err != nil {
 		return nil, err
 	}
-	m.rules = rules
-	var cleanup []func()
-	fail := func(err error) (*Mediator, error) {
-		for i := len(cleanup) - 1; i >= 0; i-- {
-			cleanup[i]()
-		}
-		return nil, err
-	}
-	m.state, err = openState(filepath.Join(cfg.DataDir, "state"), logger.Named("state"))
-	if err != nil {
-		return fail(err)
-	}
-	cleanup = append(cleanup, func() { _ = m.state.close() })
-	m.dead, err = openDeadLetters(filepath.Join(cfg.DataDir, "deadletter"), logger.Named("deadletter"))
-	if err != nil {
-		return fail(err)
-	}
-	cleanup = append(cleanup, func() { _ = m.dead.close() })
-
-	if deps.Index != nil {
-		m.index = deps.Index
-	} else {
-		idx, err := openIndex(cfg.Indexer, logger.Named("index"))
+	// The one cleanup path: release closes whatever the steps below
+	// opened, whichever of them failed.
+	defer func() {
 		if err != nil {
-			return fail(fmt.Errorf("open index: %w", err))
+			m.release()
 		}
-		m.index, m.ownsIndex = idx, true
-		cleanup = append(cleanup, func() { _ = idx.Close() })
+	}()
+	if err := m.openStorage(deps.Index); err != nil {
+		return nil, err
 	}
+	if err := m.buildIntake(deps); err != nil {
+		return nil, err
+	}
+	if err := m.listen(deps); err != nil {
+		return nil, err
+	}
+	m.buildPipeline(deps.Observers)
+	return m, nil
+}
 
-	m.grpcLis, err = net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fail(fmt.Errorf("listen for agents on %s: %w", cfg.Listen, err))
+// release closes what New opened, for a New that fails: the listeners
+// and the storage.
+func (m *Mediator) release() {
+	if m.srv != nil {
+		m.srv.Stop()
 	}
-	cleanup = append(cleanup, func() { _ = m.grpcLis.Close() })
-	httpLis, err := net.Listen("tcp", cfg.HTTP)
-	if err != nil {
-		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
+	if err := m.closeStorage(); err != nil {
+		m.logger.Error("closing after a failed start", "error", err)
 	}
-	httpLimit := connlimit.New(httpLis, connlimit.Config{
-		Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress,
-		MaxSetting: "max_http_connections", PerAddressSetting: "max_http_connections_per_address",
-		Logger: logger.Named("http"),
-	})
-	m.httpLis = httpLimit
+}
 
+// openStorage opens state, the dead letters and the index (unless one is
+// injected). What it opened before an error is left for closeStorage.
+func (m *Mediator) openStorage(injected indexer.Index) error {
+	var err error
+	if m.state, err = openState(filepath.Join(m.cfg.DataDir, "state"), m.logger.Named("state")); err != nil {
+		return err
+	}
+	if m.dead, err = openDeadLetters(filepath.Join(m.cfg.DataDir, "deadletter"), m.logger.Named("deadletter")); err != nil {
+		return err
+	}
+	if injected != nil {
+		m.index = injected
+		return nil
+	}
+	idx, err := openIndex(m.cfg.Indexer, m.logger.Named("index"))
+	if err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	m.index, m.ownsIndex = idx, true
+	return nil
+}
+
+// closeStorage closes the index (if the mediator opened it), state and
+// the dead letters, those of them that are open.
+func (m *Mediator) closeStorage() error {
+	var errs []error
+	if m.ownsIndex && m.index != nil {
+		if err := m.index.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close index: %w", err))
+		}
+	}
+	if m.state != nil {
+		if err := m.state.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if m.dead != nil {
+		if err := m.dead.close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// buildIntake builds what admits agents and their batches: suspense, the
+// ARM link, acceptance, revocations, the API's guard and the intake. It
+// opens nothing (acceptance reads state, revocations their file).
+func (m *Mediator) buildIntake(deps Deps) error {
+	cfg, logger := m.cfg, m.logger
 	m.suspense = &suspense{
 		backlogMax:    int64(cfg.SuspenseBacklog),
 		backlogResume: int64(cfg.SuspenseResume),
@@ -190,16 +222,15 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 			},
 		}, logger.Named("arm"))
 	}
-	m.accept, err = newAcceptance(cfg.Accept, m.state.q)
-	if err != nil {
-		return fail(fmt.Errorf("load agent acceptance: %w", err))
+	var err error
+	if m.accept, err = newAcceptance(cfg.Accept, m.state.q); err != nil {
+		return fmt.Errorf("load agent acceptance: %w", err)
 	}
-	m.revoked, err = newRevocations(cfg.Revoked, cfg.RevokedFile, logger.Named("revocation"))
-	if err != nil {
-		return fail(err)
+	if m.revoked, err = newRevocations(cfg.Revoked, cfg.RevokedFile, logger.Named("revocation")); err != nil {
+		return err
 	}
 	if m.httpAccess, err = newGuard(cfg, logger.Named("http")); err != nil {
-		return fail(err)
+		return err
 	}
 	m.intake = &intake{
 		suspense:         m.suspense,
@@ -224,6 +255,14 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if m.arm != nil {
 		m.intake.heartbeats = m.arm
 	}
+	return nil
+}
+
+// listen loads the TLS configurations, builds the gRPC server and the
+// API's, and binds their listeners. The listeners come last: a bad
+// certificate binds nothing.
+func (m *Mediator) listen(deps Deps) error {
+	cfg, logger := m.cfg, m.logger
 	opts := []grpc.ServerOption{
 		// A batch's size is bounded at the transport, before it is decoded.
 		grpc.MaxRecvMsgSize(int(cfg.MaxBatchBytes) + 1<<20),
@@ -245,11 +284,19 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 	if cfg.TLS != nil {
 		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: m.revoked.check, Logger: logger.Named("tls")})
 		if err != nil {
-			return fail(fmt.Errorf("mediator tls: %w", err))
+			return fmt.Errorf("mediator tls: %w", err)
 		}
 		opts = append(opts, grpc.Creds(credentials.NewTLS(tc)))
 	} else if !hclconf.AddrIsLoopback(cfg.Listen) {
 		logger.Warn("INSECURE: agents connect over plaintext from the network, unauthenticated (insecure = true); configure a tls block", "listen", cfg.Listen)
+	}
+	var httpTLS *tls.Config
+	if cfg.HTTPTLS != nil {
+		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
+		if err != nil {
+			return fmt.Errorf("mediator http_tls: %w", err)
+		}
+		httpTLS = tc
 	}
 	if !hclconf.AddrIsLoopback(cfg.HTTP) {
 		// The API returns events and raw lines: say so when they cross
@@ -264,27 +311,35 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		}
 	}
 	opts = append(opts, deps.ServerOptions...)
-	m.grpc = grpc.NewServer(opts...)
-	sluicev1.RegisterMediatorServiceServer(m.grpc, m.intake)
-	m.http = &http.Server{
-		Handler:           m.routes(),
-		ReadHeaderTimeout: connlimit.DefaultReadHeaderTimeout,
-		// A request is a URL and at most a small JSON body.
-		ReadTimeout: 30 * time.Second,
-		// No WriteTimeout: a large search answer or a dead-letter replay
-		// may take long; a slow reader holds at most
-		// max_http_connections_per_address connections.
-		IdleTimeout: connlimit.DefaultIdleTimeout,
-		ConnState:   httpLimit.ConnState,
+	g := grpc.NewServer(opts...)
+	sluicev1.RegisterMediatorServiceServer(g, m.intake)
+	srv, err := serve.Listen(serve.Config{
+		Logger:      logger,
+		GRPC:        g,
+		GRPCAddr:    cfg.Listen,
+		GRPCClients: "agents",
+		HTTP: &serve.HTTPConfig{
+			Addr:    cfg.HTTP,
+			Handler: m.routes(),
+			TLS:     httpTLS,
+			Limits:  connlimit.Config{Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress},
+			// A request is a URL and at most a small JSON body.
+			ReadTimeout: 30 * time.Second,
+			// No WriteTimeout: a large search answer or a dead-letter
+			// replay may take long; a slow reader holds at most
+			// max_http_connections_per_address connections.
+		},
+	})
+	if err != nil {
+		return err
 	}
-	if cfg.HTTPTLS != nil {
-		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
-		if err != nil {
-			return fail(fmt.Errorf("mediator http_tls: %w", err))
-		}
-		m.http.TLSConfig = tc
-	}
+	m.srv = srv
+	return nil
+}
 
+// buildPipeline builds the pipeline from state to the index.
+func (m *Mediator) buildPipeline(observers []Observer) {
+	cfg := m.cfg
 	m.pipeline = &pipeline{
 		mediatorID: cfg.ID,
 		state:      m.state,
@@ -293,9 +348,9 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		workers:    cfg.Workers,
 		batch:      cfg.IndexBatch,
 		flush:      cfg.IndexFlush,
-		observers:  deps.Observers,
+		observers:  observers,
 		dead:       m.dead,
-		logger:     logger.Named("pipeline"),
+		logger:     m.logger.Named("pipeline"),
 		gate:       newOrgGate(parkBackoff),
 		maxLine:    int(cfg.MaxLineBytes),
 		parkAfter:  defaultParkAfter,
@@ -303,14 +358,13 @@ func New(cfg *Config, deps Deps) (*Mediator, error) {
 		readState:  m.state.q.Read,
 	}
 	m.pipeline.outOfRangeLog.Every = time.Minute
-	return m, nil
 }
 
 // Addr is the agents' gRPC address the mediator listens on.
-func (m *Mediator) Addr() string { return m.grpcLis.Addr().String() }
+func (m *Mediator) Addr() string { return m.srv.GRPCAddr() }
 
 // HTTPAddr is the JSON API's address.
-func (m *Mediator) HTTPAddr() string { return m.httpLis.Addr().String() }
+func (m *Mediator) HTTPAddr() string { return m.srv.HTTPAddr() }
 
 // Index is the index events go to (and searches read).
 func (m *Mediator) Index() indexer.Index { return m.index }
@@ -416,23 +470,8 @@ func (m *Mediator) Run(ctx context.Context) error {
 			return err
 		}, stop)
 	}
-	add("grpc server", func() error {
-		// Stopped before it began serving (another part failed first).
-		if err := m.grpc.Serve(m.grpcLis); !errors.Is(err, grpc.ErrServerStopped) {
-			return err
-		}
-		return nil
-	})
-	add("http server", func() error {
-		serve := m.http.Serve
-		if m.http.TLSConfig != nil {
-			serve = func(l net.Listener) error { return m.http.ServeTLS(l, "", "") }
-		}
-		if err := serve(m.httpLis); !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	})
+	add("grpc server", m.srv.RunGRPC)
+	add("http server", m.srv.RunHTTP)
 	add("", func() error {
 		if m.cfg.Workers == 0 {
 			m.logger.Warn("workers = 0: entries are stored but not processed; they wait in state")
@@ -460,15 +499,7 @@ func (m *Mediator) Run(ctx context.Context) error {
 	mu.Lock()
 	runErrs := errs
 	mu.Unlock()
-	if m.ownsIndex {
-		if err := m.index.Close(); err != nil {
-			runErrs = append(runErrs, fmt.Errorf("close index: %w", err))
-		}
-	}
-	if err := m.state.close(); err != nil {
-		runErrs = append(runErrs, err)
-	}
-	if err := m.dead.close(); err != nil {
+	if err := m.closeStorage(); err != nil {
 		runErrs = append(runErrs, err)
 	}
 	m.logger.Info("mediator stopped")
@@ -483,25 +514,12 @@ func (m *Mediator) shutdown(aborted bool) {
 	m.intake.draining.Store(true)
 	if aborted {
 		m.logger.Warn("mediator aborting: dropping agent connections")
-		m.grpc.Stop()
+		m.srv.Stop()
 	} else {
 		m.logger.Info("mediator stopping: telling agents to fail over")
 		m.registry.kickAll(kick{reason: "mediator shutting down"})
-		stopped := make(chan struct{})
-		go func() {
-			m.grpc.GracefulStop()
-			close(stopped)
-		}()
-		select {
-		case <-stopped:
-		case <-time.After(5 * time.Second):
-			m.grpc.Stop()
-			<-stopped
-		}
+		m.srv.Shutdown()
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	_ = m.http.Shutdown(shutdownCtx)
-	cancel()
 	drainFor := 2 * time.Second
 	if m.cfg.Workers == 0 {
 		drainFor = 0

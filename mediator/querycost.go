@@ -10,6 +10,7 @@ import (
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/query"
 	"github.com/sluicehq/sluice/pkg/logging"
+	"github.com/sluicehq/sluice/pkg/serve"
 )
 
 // What one search or count of the API may cost (search_timeout,
@@ -52,16 +53,16 @@ func (m *Mediator) writeSearchError(w http.ResponseWriter, r *http.Request, err 
 		if le.Limit == query.LimitBytes {
 			setting, limit = "max_query_bytes", sizeText(int64(le.Max))
 		}
-		writeJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("%v (%s = %s)", err, setting, limit)})
+		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("%v (%s = %s)", err, setting, limit)})
 	case errors.Is(err, indexer.ErrBadQuery):
-		writeJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
 		if n := m.slowSearches.Allow(time.Now()); n >= 0 {
 			m.logger.Warn("search stopped at search_timeout", logging.Suppressed([]any{"timeout", m.cfg.SearchTimeout, "query_bytes", len(r.URL.Query().Get("q")), "remote", r.RemoteAddr}, n)...)
 		}
-		writeJSON(w, http.StatusServiceUnavailable, errorResponse{fmt.Sprintf(
+		serve.WriteJSON(w, http.StatusServiceUnavailable, errorResponse{fmt.Sprintf(
 			"the search was stopped after %v (search_timeout): narrow the query or its time range", m.cfg.SearchTimeout)})
 	default:
-		writeJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
+		serve.WriteJSON(w, http.StatusInternalServerError, errorResponse{err.Error()})
 	}
 }

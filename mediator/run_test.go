@@ -47,7 +47,7 @@ func TestRunStopsWhenAPartFails(t *testing.T) {
 	}
 	err = runUntil(t, m, context.Background(), func() {
 		time.Sleep(100 * time.Millisecond) // serving
-		_ = m.httpLis.Close()
+		_ = m.srv.HTTPListener().Close()
 	}, 15*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "http server:") {
 		t.Fatalf("Run = %v, want the http server's error", err)
