@@ -5,8 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -23,6 +21,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/serve"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -62,10 +61,8 @@ type ARM struct {
 	// httpAccess is the HTTP API's access policy: tokens, Host, Origin.
 	httpAccess *httpauth.Guard
 
-	grpcLis net.Listener
-	httpLis net.Listener
-	grpc    *grpc.Server
-	http    *http.Server
+	// srv serves mediators (gRPC) and the dashboard (HTTP).
+	srv *serve.Server
 }
 
 // stats are ARM's counters, served by /v1/status.
@@ -90,8 +87,9 @@ type stats struct {
 const maxOutbox = 1_000_000
 
 // New opens ARM's state, restores every known component, and binds the
-// listeners. Run starts serving.
-func New(cfg *Config, deps Deps) (*ARM, error) {
+// listeners. Run starts serving. When New fails part way, everything it
+// opened is closed again: the state and the listeners.
+func New(cfg *Config, deps Deps) (_ *ARM, err error) {
 	logger := deps.Logger
 	if logger == nil {
 		logger = hclog.NewNullLogger()
@@ -102,10 +100,65 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 	}
 	a := &ARM{cfg: cfg, logger: logger, version: deps.Version, now: now, started: now()}
 
-	// Transport security is settled before anything is opened: a refusal
-	// leaves no state behind.
-	if err := cfg.checkTransport(); err != nil {
+	// The one cleanup path: whichever step fails, what the steps before
+	// it opened is closed.
+	var grpcServer *grpc.Server
+	defer func() {
+		if err == nil {
+			return
+		}
+		if a.srv == nil && grpcServer != nil {
+			grpcServer.Stop() // not taken over by serve.Listen
+		}
+		a.release()
+	}()
+	// Transport security and the HTTP guard are settled before anything
+	// is opened: a refusal leaves no state behind.
+	grpcServer, httpTLS, err := a.buildServers(deps)
+	if err != nil {
 		return nil, err
+	}
+	if err := datadir.Claim(cfg.DataDir, datadir.ARM); err != nil {
+		return nil, fmt.Errorf("ARM: %w", err)
+	}
+	// httpauth warns about its token files itself, when it reads them.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
+		logger.Warn("configuration: " + w.Error())
+	}
+	comps, err := a.openState()
+	if err != nil {
+		return nil, err
+	}
+	if a.srv, err = serve.Listen(serve.Config{
+		Logger:      logger,
+		GRPC:        grpcServer,
+		GRPCAddr:    cfg.Listen,
+		GRPCClients: "mediators",
+		HTTP: &serve.HTTPConfig{
+			Addr:    cfg.HTTP,
+			Handler: a.routes(),
+			TLS:     httpTLS,
+			Limits:  connlimit.Config{Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress},
+			// Requests are URLs; answers are the grid, a few MB at most.
+			ReadTimeout:  30 * time.Second,
+			WriteTimeout: time.Minute,
+		},
+	}); err != nil {
+		return nil, err
+	}
+	if len(comps) > 0 {
+		logger.Info("restored components; intervals count from now", "components", len(comps), "outbox", a.outbox.depth())
+	}
+	return a, nil
+}
+
+// buildServers checks the transport settings, loads the TLS
+// configurations and token files, and builds the gRPC server (with the
+// report service) and the HTTP API's TLS configuration. It opens nothing.
+func (a *ARM) buildServers(deps Deps) (*grpc.Server, *tls.Config, error) {
+	cfg, logger := a.cfg, a.logger
+	if err := cfg.checkTransport(); err != nil {
+		return nil, nil, err
 	}
 	opts := []grpc.ServerOption{
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
@@ -113,7 +166,7 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 	if cfg.TLS != nil {
 		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: mediatorsOnly, Logger: logger.Named("tls")})
 		if err != nil {
-			return nil, fmt.Errorf("ARM tls: %w", err)
+			return nil, nil, fmt.Errorf("ARM tls: %w", err)
 		}
 		opts = append(opts, grpc.Creds(credentials.NewTLS(tc)),
 			// Mediators reconnect, and re-handshake, at least hourly: a
@@ -125,73 +178,50 @@ func New(cfg *Config, deps Deps) (*ARM, error) {
 	if cfg.HTTPTLS != nil {
 		tc, err := pki.ServerOnlyConfig(cfg.HTTPTLS.Cert, cfg.HTTPTLS.Key, logger.Named("http-tls"))
 		if err != nil {
-			return nil, fmt.Errorf("ARM http_tls: %w", err)
+			return nil, nil, fmt.Errorf("ARM http_tls: %w", err)
 		}
 		httpTLS = tc
 	}
 	guard, err := httpauth.New(httpauth.Config{Realm: "sluice-arm", Listen: cfg.HTTP, Hosts: cfg.HTTPHosts,
 		AdminTokenFile: cfg.AdminTokenFile, ReadTokenFile: cfg.ReadTokenFile, Logger: logger.Named("http")})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.httpAccess = guard
+	g := grpc.NewServer(opts...)
+	sluicev1.RegisterArmServiceServer(g, &service{arm: a, logger: logger.Named("report")})
+	return g, httpTLS, nil
+}
 
-	if err := datadir.Claim(cfg.DataDir, datadir.ARM); err != nil {
-		return nil, fmt.Errorf("ARM: %w", err)
-	}
-	// httpauth warns about its token files itself, when it reads them.
-	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
-		logger.Warn("configuration: " + w.Error())
-	}
-	a.store, err = openStore(filepath.Join(cfg.DataDir, "state"), a.started, logger.Named("badger"))
-	if err != nil {
-		return nil, err
-	}
-	cleanup := []func(){func() { _ = a.store.close() }}
-	fail := func(err error) (*ARM, error) {
-		for i := len(cleanup) - 1; i >= 0; i-- {
-			cleanup[i]()
-		}
+// openState opens the store and restores the components it holds into
+// the tracker and the outbox. What it opened before an error is left for
+// release.
+func (a *ARM) openState() ([]Component, error) {
+	var err error
+	if a.store, err = openStore(filepath.Join(a.cfg.DataDir, "state"), a.started, a.logger.Named("badger")); err != nil {
 		return nil, err
 	}
 	comps, err := a.store.load()
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	a.tracker = NewTracker(TrackerConfig{Now: now, Interval: cfg.WarningInterval, HistoryLen: cfg.HistoryLen})
+	a.tracker = NewTracker(TrackerConfig{Now: a.now, Interval: a.cfg.WarningInterval, HistoryLen: a.cfg.HistoryLen})
 	a.tracker.Restore(comps)
-	a.outbox = newOutbox(a.store, now, cfg.LeaseTimeout, cfg.EventsPerReport)
+	a.outbox = newOutbox(a.store, a.now, a.cfg.LeaseTimeout, a.cfg.EventsPerReport)
+	return comps, nil
+}
 
-	a.grpcLis, err = net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fail(fmt.Errorf("listen for mediators on %s: %w", cfg.Listen, err))
+// release closes what New opened, for a New that fails: the listeners
+// and the store.
+func (a *ARM) release() {
+	if a.srv != nil {
+		a.srv.Stop()
 	}
-	cleanup = append(cleanup, func() { _ = a.grpcLis.Close() })
-	httpLis, err := net.Listen("tcp", cfg.HTTP)
-	if err != nil {
-		return fail(fmt.Errorf("listen for HTTP on %s: %w", cfg.HTTP, err))
+	if a.store != nil {
+		if err := a.store.close(); err != nil {
+			a.logger.Error("closing after a failed start", "error", err)
+		}
 	}
-	httpLimit := connlimit.New(httpLis, connlimit.Config{
-		Max: cfg.MaxHTTPConnections, PerAddress: cfg.MaxHTTPConnectionsPerAddress,
-		MaxSetting: "max_http_connections", PerAddressSetting: "max_http_connections_per_address",
-		Logger: logger.Named("http"),
-	})
-	a.httpLis = httpLimit
-	a.grpc = grpc.NewServer(opts...)
-	sluicev1.RegisterArmServiceServer(a.grpc, &service{arm: a, logger: logger.Named("report")})
-	a.http = &http.Server{Handler: a.routes(), TLSConfig: httpTLS,
-		ReadHeaderTimeout: connlimit.DefaultReadHeaderTimeout,
-		// Requests are URLs; answers are the grid, a few MB at most.
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: time.Minute,
-		IdleTimeout:  connlimit.DefaultIdleTimeout,
-		ConnState:    httpLimit.ConnState,
-		// TLS handshake failures and the like go to ARM's log, not stderr.
-		ErrorLog: logger.Named("http").StandardLogger(&hclog.StandardLoggerOptions{ForceLevel: hclog.Info})}
-	if len(comps) > 0 {
-		logger.Info("restored components; intervals count from now", "components", len(comps), "outbox", a.outbox.depth())
-	}
-	return a, nil
 }
 
 // warnInsecure says loudly what is exposed without protection.
@@ -214,10 +244,10 @@ func (a *ARM) warnInsecure() {
 }
 
 // Addr is the gRPC address mediators report to.
-func (a *ARM) Addr() string { return a.grpcLis.Addr().String() }
+func (a *ARM) Addr() string { return a.srv.GRPCAddr() }
 
 // HTTPAddr is the dashboard's address.
-func (a *ARM) HTTPAddr() string { return a.httpLis.Addr().String() }
+func (a *ARM) HTTPAddr() string { return a.srv.HTTPAddr() }
 
 // Components lists components, as GET /v1/heartbeats does.
 func (a *ARM) Components(f Filter) []Component { return a.tracker.List(f) }
@@ -230,53 +260,18 @@ func (a *ARM) Run(ctx context.Context) error {
 		"agent_warning_interval", a.cfg.AgentWarningInterval, "mediator_warning_interval", a.cfg.MediatorWarningInterval,
 		"components", a.tracker.Len())
 	a.warnInsecure()
-	var wg sync.WaitGroup
-	errc := make(chan error, 2)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		if err := a.grpc.Serve(a.grpcLis); err != nil {
-			errc <- fmt.Errorf("grpc server: %w", err)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		serve := a.http.Serve
-		if a.http.TLSConfig != nil {
-			serve = func(l net.Listener) error { return a.http.ServeTLS(l, "", "") }
-		}
-		if err := serve(a.httpLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- fmt.Errorf("http server: %w", err)
-		}
-	}()
 	loopCtx, stopLoop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		a.loop(loopCtx)
 	}()
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errc:
-	}
+	// Serve returns once ctx ends or a server fails, both servers
+	// stopped (gracefully, within bounds).
+	runErr := a.srv.Serve(ctx)
 	a.logger.Info("ARM stopping")
 	stopLoop()
-	stopped := make(chan struct{})
-	go func() {
-		a.grpc.GracefulStop()
-		close(stopped)
-	}()
-	select {
-	case <-stopped:
-	case <-time.After(5 * time.Second):
-		a.grpc.Stop()
-		<-stopped
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	_ = a.http.Shutdown(shutdownCtx)
-	cancel()
 	wg.Wait()
 
 	errs := []error{runErr}

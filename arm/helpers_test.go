@@ -80,9 +80,7 @@ func newARM(t testing.TB, cfg *Config, clock *fakeClock) *ARM {
 // closeARM closes an ARM that was not Run, the way Run ends.
 func closeARM(t testing.TB, a *ARM) {
 	t.Helper()
-	a.grpc.Stop()
-	_ = a.grpcLis.Close()
-	_ = a.httpLis.Close()
+	a.srv.Stop()
 	if err := a.save(true); err != nil {
 		t.Error(err)
 	}

@@ -1,13 +1,13 @@
 package arm
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/serve"
 )
 
 // ListResponse is the body of GET /v1/heartbeats.
@@ -119,12 +119,12 @@ func splitList(vals []string) []string {
 func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 	f, err := parseFilter(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, errorResponse{Error: err.Error()})
+		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{Error: err.Error()})
 		return
 	}
 	scope := httpauth.GrantFrom(r.Context()).Scope
 	if f.Organization != "" && !scope.Allows(f.Organization) {
-		writeJSON(w, http.StatusForbidden, errorResponse{Error: fmt.Sprintf("this token may not read organization %q", f.Organization)})
+		serve.WriteJSON(w, http.StatusForbidden, errorResponse{Error: fmt.Sprintf("this token may not read organization %q", f.Organization)})
 		return
 	}
 	list := inScope(a.tracker.List(f), scope)
@@ -139,7 +139,7 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 			dups++
 		}
 	}
-	writeJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Duplicates: dups, Heartbeats: list})
+	serve.WriteJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Duplicates: dups, Heartbeats: list})
 }
 
 // inScope keeps the components of the organizations scope covers. A
@@ -175,19 +175,19 @@ func (a *ARM) component(w http.ResponseWriter, r *http.Request) (Component, bool
 	}
 	switch len(matches) {
 	case 0:
-		writeJSON(w, http.StatusNotFound, errorResponse{Error: fmt.Sprintf("no component %q", id)})
+		serve.WriteJSON(w, http.StatusNotFound, errorResponse{Error: fmt.Sprintf("no component %q", id)})
 		return Component{}, false
 	case 1:
 		return matches[0], true
 	default:
-		writeJSON(w, http.StatusConflict, errorResponse{Error: fmt.Sprintf("%q is both an agent and a mediator: add ?kind=agent or ?kind=mediator", id)})
+		serve.WriteJSON(w, http.StatusConflict, errorResponse{Error: fmt.Sprintf("%q is both an agent and a mediator: add ?kind=agent or ?kind=mediator", id)})
 		return Component{}, false
 	}
 }
 
 func (a *ARM) handleGet(w http.ResponseWriter, r *http.Request) {
 	if c, ok := a.component(w, r); ok {
-		writeJSON(w, http.StatusOK, c)
+		serve.WriteJSON(w, http.StatusOK, c)
 	}
 }
 
@@ -197,14 +197,14 @@ func (a *ARM) handleForget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.forget(c.Kind, c.ID); err != nil {
-		writeJSON(w, http.StatusInternalServerError, errorResponse{Error: err.Error()})
+		serve.WriteJSON(w, http.StatusInternalServerError, errorResponse{Error: err.Error()})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (a *ARM) handleStatus(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, a.Status())
+	serve.WriteJSON(w, http.StatusOK, a.Status())
 }
 
 // Status reports ARM's own counters.
@@ -230,12 +230,4 @@ func (a *ARM) Status() StatusResponse {
 		LeaseHolder:     a.outbox.holder(),
 		SaveErrors:      a.stats.saveErrors.Load(),
 	}
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	_ = enc.Encode(v)
 }

@@ -21,8 +21,9 @@ func TestHTTPConnectionLimits(t *testing.T) {
 	cfg.MaxHTTPConnections, cfg.MaxHTTPConnectionsPerAddress = 4, 2
 	a := newARM(t, cfg, newFakeClock(time.Now()))
 	runARM(t, a)
-	if a.http.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || a.http.IdleTimeout != connlimit.DefaultIdleTimeout || a.http.WriteTimeout == 0 || a.http.ConnState == nil {
-		t.Fatalf("server timeouts: header %s, idle %s, write %s", a.http.ReadHeaderTimeout, a.http.IdleTimeout, a.http.WriteTimeout)
+	hs := a.srv.HTTPServer()
+	if hs.ErrorLog == nil || hs.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || hs.IdleTimeout != connlimit.DefaultIdleTimeout || hs.ReadTimeout == 0 || hs.WriteTimeout == 0 || hs.ConnState == nil {
+		t.Fatalf("server timeouts: header %s, idle %s, read %s, write %s", hs.ReadHeaderTimeout, hs.IdleTimeout, hs.ReadTimeout, hs.WriteTimeout)
 	}
 	addr := a.HTTPAddr()
 	for _, from := range []string{"127.0.0.2", "127.0.0.3", "127.0.0.2", "127.0.0.3", "127.0.0.2"} {
@@ -34,7 +35,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 		t.Cleanup(func() { _ = c.Close() })
 		_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n")) // never finished
 	}
-	lim := a.httpLis.(*connlimit.Listener)
+	lim := a.srv.HTTPListener()
 	// The fifth, a third from 127.0.0.2, took the place of that address's
 	// oldest.
 	for deadline := time.Now().Add(5 * time.Second); lim.Stats().Reclaimed != 1; {
