@@ -98,3 +98,24 @@ func TestConfigOrganizations(t *testing.T) {
 		t.Fatalf("%+v", cfg.Organizations)
 	}
 }
+
+// An override gets the checks of the same value in the file, with the
+// variable for the position.
+func TestConfigEnvOverridesChecked(t *testing.T) {
+	for _, tc := range []struct{ variable, value, file, want string }{
+		{"SLUICE_ARM_ID", "no spaces", "arm {\n  id = \"no spaces\"\n}\n", `id "no spaces": use letters`},
+		{"SLUICE_ARM_HTTP", "9580", "arm {\n  http = \"9580\"\n}\n", `http: "9580": not host:port`},
+		{"SLUICE_LOG_LEVEL", "loud", "arm {\n  log_level = \"loud\"\n}\n", `log_level must be one of`},
+		{"SLUICE_ARM_MEDIATOR_WARNING_INTERVAL", "soon", "arm {\n  mediator_warning_interval = \"soon\"\n}\n", `mediator_warning_interval: "soon" is not a duration`},
+	} {
+		t.Run(tc.variable, func(t *testing.T) {
+			if _, err := ParseConfig([]byte(tc.file), "arm.hcl"); err == nil || !strings.Contains(err.Error(), "arm.hcl:2:3: "+tc.want) {
+				t.Fatalf("in the file: %v, want %q", err, tc.want)
+			}
+			t.Setenv(tc.variable, tc.value)
+			if _, err := ParseConfig([]byte("arm {}\n"), "arm.hcl"); err == nil || !strings.Contains(err.Error(), tc.variable+": "+tc.want) {
+				t.Fatalf("override: %v, want %q", err, tc.variable+": "+tc.want)
+			}
+		})
+	}
+}
