@@ -144,8 +144,14 @@ func AtLeast[T Number](lo T) Bounds[T] { return Bounds[T]{min: lo, hasMin: true}
 // AtMost accepts up to hi.
 func AtMost[T Number](hi T) Bounds[T] { return Bounds[T]{max: hi, hasMax: true} }
 
-// Positive accepts values above 0.
+// Positive accepts values above 0; with AtMost, use AtMost(hi).AndPositive().
 func Positive[T Number]() Bounds[T] { return Bounds[T]{positive: true} }
+
+// AndPositive also refuses 0 and less.
+func (b Bounds[T]) AndPositive() Bounds[T] {
+	b.positive = true
+	return b
+}
 
 // OrZero accepts 0 as well, which means what meaning says ("disabled",
 // "no limit").
@@ -183,6 +189,8 @@ func (b Bounds[T]) problem(name string, v T, shown string, text func(T) string) 
 		want = "between " + text(b.min) + " and " + text(b.max)
 	case b.hasMin:
 		want = "at least " + text(b.min)
+	case b.hasMax && b.positive:
+		want = "positive and at most " + text(b.max)
 	case b.hasMax:
 		want = "at most " + text(b.max)
 	default:
@@ -226,7 +234,7 @@ func (s *Settings) Duration(name, val string, dst *time.Duration, b Bounds[time.
 		return
 	}
 	if !b.accepts(v) {
-		s.Errorf(name, "%s", b.problem(name, v, val, time.Duration.String))
+		s.Errorf(name, "%s", b.problem(name, v, val, DurationText))
 		return
 	}
 	*dst = v
@@ -326,4 +334,17 @@ func SizeText(v int64) string {
 		}
 	}
 	return fmt.Sprintf("%dB", v)
+}
+
+// DurationText writes a duration as the configurations do: 1h, 168h,
+// 10m, 1m30s (time.Duration.String without its trailing zero units).
+func DurationText(d time.Duration) string {
+	t := d.String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
 }

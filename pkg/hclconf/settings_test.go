@@ -112,3 +112,11 @@ func TestSizeText(t *testing.T) {
 		}
 	}
 }
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Hour: "1h", 168 * time.Hour: "168h", 10 * time.Minute: "10m", 90 * time.Second: "1m30s", 10 * time.Second: "10s", 100 * time.Millisecond: "100ms", time.Hour + time.Second: "1h0m1s"} {
+		if got := DurationText(d); got != want {
+			t.Errorf("DurationText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
