@@ -458,6 +458,9 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 		sb.notFor(set, sb.networkOnly())
 		sb.notFor(set, sb.syslogOnly())
 		sb.notFor(set, sb.webhookOnly())
+		if sb.TLS != nil {
+			set.Add(hclconf.Errorf(sb.TLS.DefRange, "tls does not apply to file sources"))
+		}
 	case "syslog":
 		sb.notFor(set, sb.fileOnly())
 		sb.notFor(set, sb.webhookOnly())
@@ -513,8 +516,8 @@ func (sb *sourceBlock) fileOnly() []setAttr {
 	}
 }
 
-// networkOnly are the settings of sources that listen (syslog, webhook).
-// The tls block is checked by notFor.
+// networkOnly are the settings of sources that listen (syslog, webhook),
+// besides their tls block.
 func (sb *sourceBlock) networkOnly() []setAttr {
 	return []setAttr{
 		{"listen", sb.Listen != ""},
@@ -597,15 +600,11 @@ func (sb *sourceBlock) webhookConfig(sc *SourceConfig, set *hclconf.Settings) {
 }
 
 // notFor reports settings that do nothing for this source's kind: a
-// mistake the operator wants to hear about, not a silent no-op. A tls
-// block is one of them for file sources.
+// mistake the operator wants to hear about, not a silent no-op.
 func (sb *sourceBlock) notFor(set *hclconf.Settings, attrs []setAttr) {
 	for _, a := range attrs {
 		if a.set {
 			set.Errorf(a.name, "%s does not apply to %s sources", a.name, sb.Kind)
-		}
-		if a.name == "listen" && sb.TLS != nil {
-			set.Add(hclconf.Errorf(sb.TLS.DefRange, "tls does not apply to %s sources", sb.Kind))
 		}
 	}
 }
