@@ -128,6 +128,9 @@ const (
 	DefaultBatchLinger       = 200 * time.Millisecond
 	DefaultStallWarning      = 60 * time.Second
 	DefaultPollInterval      = 250 * time.Millisecond
+	DefaultHandshakeTimeout  = 10 * time.Second
+	DefaultAckTimeout        = 60 * time.Second
+	DefaultReconnectJitter   = 2 * time.Second
 	DefaultMaxSpoolBytes     = 1 << 30
 	DefaultMinFreeDisk       = 256 << 20
 )
@@ -144,6 +147,7 @@ const maxBatchLinger = 5 * time.Second
 // the data path": heartbeats are never stuck behind data).
 const MaxWindow = 64
 
+// fileSchema is an agent configuration file as decoded.
 type fileSchema struct {
 	Agent   *agentBlock   `hcl:"agent,block"`
 	Sources []sourceBlock `hcl:"source,block"`
@@ -174,26 +178,10 @@ type agentBlock struct {
 	MaxSpoolBytes string            `hcl:"max_spool_bytes,optional"`
 	MinFreeDisk   string            `hcl:"min_free_disk,optional"`
 
-	DefRange               hcl.Range `hcl:",def_range"`
-	IDRange                hcl.Range `hcl:"id,attr_range"`
-	OrganizationRange      hcl.Range `hcl:"organization,attr_range"`
-	MediatorsRange         hcl.Range `hcl:"mediators,attr_range"`
-	InsecureRange          hcl.Range `hcl:"insecure,attr_range"`
-	LogLevelRange          hcl.Range `hcl:"log_level,attr_range"`
-	HeartbeatIntervalRange hcl.Range `hcl:"heartbeat_interval,attr_range"`
-	FailbackDelayRange     hcl.Range `hcl:"failback_delay,attr_range"`
-	LoadBalanceDelayRange  hcl.Range `hcl:"load_balance_delay,attr_range"`
-	HandshakeTimeoutRange  hcl.Range `hcl:"handshake_timeout,attr_range"`
-	AckTimeoutRange        hcl.Range `hcl:"ack_timeout,attr_range"`
-	ReconnectJitterRange   hcl.Range `hcl:"reconnect_jitter,attr_range"`
-	BatchLingerRange       hcl.Range `hcl:"batch_linger,attr_range"`
-	StallWarningRange      hcl.Range `hcl:"stall_warning,attr_range"`
-	MaxLineBytesRange      hcl.Range `hcl:"max_line_bytes,attr_range"`
-	BatchEntriesRange      hcl.Range `hcl:"batch_entries,attr_range"`
-	BatchBytesRange        hcl.Range `hcl:"batch_bytes,attr_range"`
-	WindowRange            hcl.Range `hcl:"window,attr_range"`
-	MaxSpoolBytesRange     hcl.Range `hcl:"max_spool_bytes,attr_range"`
-	MinFreeDiskRange       hcl.Range `hcl:"min_free_disk,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	// Body is where settings' positions are looked up (see
+	// hclconf.Settings).
+	Body hcl.Body `hcl:",body"`
 }
 
 type sourceBlock struct {
@@ -223,27 +211,9 @@ type sourceBlock struct {
 	MaxBodyBytes string   `hcl:"max_body_bytes,optional"`
 	MaxLines     *int     `hcl:"max_lines,optional"`
 
-	DefRange          hcl.Range `hcl:",def_range"`
-	KindRange         hcl.Range `hcl:"kind,label_range"`
-	PathsRange        hcl.Range `hcl:"paths,attr_range"`
-	StartAtRange      hcl.Range `hcl:"start_at,attr_range"`
-	PollIntervalRange hcl.Range `hcl:"poll_interval,attr_range"`
-	MaxLineBytesRange hcl.Range `hcl:"max_line_bytes,attr_range"`
-	LogSourceTypeRng  hcl.Range `hcl:"log_source_type,attr_range"`
-	PartialLineRange  hcl.Range `hcl:"partial_line_timeout,attr_range"`
-	ExcludeRange      hcl.Range `hcl:"exclude,attr_range"`
-	ListenRange       hcl.Range `hcl:"listen,attr_range"`
-	FramingRange      hcl.Range `hcl:"framing,attr_range"`
-	MaxConnsRange     hcl.Range `hcl:"max_connections,attr_range"`
-	MaxConnsAddrRange hcl.Range `hcl:"max_connections_per_address,attr_range"`
-	IdleTimeoutRange  hcl.Range `hcl:"idle_timeout,attr_range"`
-	ReadBufferRange   hcl.Range `hcl:"read_buffer,attr_range"`
-	UDPBufferRange    hcl.Range `hcl:"udp_buffer,attr_range"`
-	TokensRange       hcl.Range `hcl:"tokens,attr_range"`
-	TokensFileRange   hcl.Range `hcl:"tokens_file,attr_range"`
-	PathRange         hcl.Range `hcl:"path,attr_range"`
-	MaxBodyBytesRange hcl.Range `hcl:"max_body_bytes,attr_range"`
-	MaxLinesRange     hcl.Range `hcl:"max_lines,attr_range"`
+	DefRange  hcl.Range `hcl:",def_range"`
+	KindRange hcl.Range `hcl:"kind,label_range"`
+	Body      hcl.Body  `hcl:",body"`
 }
 
 // sourceTLSBlock is a network source's server identity. Unlike the
@@ -254,20 +224,18 @@ type sourceTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange      hcl.Range `hcl:",def_range"`
-	CAFileRange   hcl.Range `hcl:"ca_file,attr_range"`
-	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
-	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	Body     hcl.Body  `hcl:",body"`
 }
 
 // files are the block's files, for hclconf.CheckFiles.
 func (b *sourceTLSBlock) files() []hclconf.FileRef {
-	return (&hclconf.TLSBlock{CAFile: b.CAFile, CertFile: b.CertFile, KeyFile: b.KeyFile,
-		CAFileRange: b.CAFileRange, CertFileRange: b.CertFileRange, KeyFileRange: b.KeyFileRange}).Files("tls")
+	return (&hclconf.TLSBlock{CAFile: b.CAFile, CertFile: b.CertFile, KeyFile: b.KeyFile, Body: b.Body}).Files("tls")
 }
 
-// LoadConfig reads, decodes and validates an agent config file, then
-// applies SLUICE_* environment overrides. Errors name file:line:col.
+// LoadConfig reads and decodes an agent config file, applies SLUICE_*
+// environment overrides to it and validates the result. Errors name
+// file:line:col, or the variable of an override.
 func LoadConfig(path string) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -282,198 +250,111 @@ func ParseConfig(src []byte, filename string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fs fileSchema
-	if diags := gohcl.DecodeBody(f.Body, nil, &fs); diags.HasErrors() {
+	var schema fileSchema
+	if diags := gohcl.DecodeBody(f.Body, nil, &schema); diags.HasErrors() {
 		return nil, hclconf.FromDiagnostics(diags)
 	}
-	if fs.Agent == nil {
+	if schema.Agent == nil {
 		return nil, &hclconf.Error{File: filename, Line: 1, Col: 1, Msg: `missing "agent" block`}
 	}
-	cfg, errs := fs.toConfig()
-	applyEnv(cfg)
-	errs = append(errs, fs.Agent.settleIdentity(cfg)...)
+	set := hclconf.NewSettings(schema.Agent.Body, schema.Agent.DefRange)
+	schema.Agent.applyEnv(set)
+	cfg, errs := schema.toConfig(set)
+	errs = append(errs, schema.Agent.settleIdentity(cfg, set)...)
 	if err := errs.ErrorOrNil(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
-	var errs hclconf.Errors
-	a := fs.Agent
-	cfg := &Config{
-		ID:           a.ID,
-		Organization: a.Organization,
-		Hostname:     a.Hostname,
-		DataDir:      a.DataDir,
-		Insecure:     a.Insecure,
-		LogLevel:     a.LogLevel,
-	}
-	if cfg.Hostname == "" {
-		cfg.Hostname, _ = os.Hostname()
-	}
-	if cfg.DataDir == "" {
-		cfg.DataDir = DefaultDataDir
-	}
-	switch a.LogLevel {
-	case "", "trace", "debug", "info", "warn", "error":
-	default:
-		errs = append(errs, hclconf.Errorf(a.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
-	}
+// applyEnv applies the SLUICE_* overrides operators use to the decoded
+// block, before it is checked, so that an override gets the same checks
+// as the file (the variable standing for the position).
+func (a *agentBlock) applyEnv(set *hclconf.Settings) {
+	set.EnvString("SLUICE_AGENT_ID", "id", &a.ID)
+	set.EnvString("SLUICE_AGENT_DATA_DIR", "data_dir", &a.DataDir)
+	set.EnvList("SLUICE_AGENT_MEDIATORS", "mediators", &a.Mediators)
+	set.EnvString("SLUICE_LOG_LEVEL", "log_level", &a.LogLevel)
+}
 
-	if len(a.Mediators) == 0 {
-		errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators must list at least one mediator address (host:port)"))
+// DefaultConfig returns the configuration of an agent whose file sets
+// only its mediators. ID and Organization are left empty: settleIdentity
+// takes them from the TLS certificate, else from the hostname and
+// event.DefaultOrganization.
+func DefaultConfig() *Config {
+	host, _ := os.Hostname()
+	return &Config{
+		Hostname:          host,
+		DataDir:           DefaultDataDir,
+		HeartbeatInterval: DefaultHeartbeatInterval,
+		FailbackDelay:     DefaultFailbackMinutes * time.Minute,
+		LoadBalanceDelay:  DefaultLoadBalanceMins * time.Minute,
+		HandshakeTimeout:  DefaultHandshakeTimeout,
+		AckTimeout:        DefaultAckTimeout,
+		ReconnectJitter:   DefaultReconnectJitter,
+		MaxLineBytes:      DefaultMaxLineBytes,
+		MaxSpoolBytes:     DefaultMaxSpoolBytes,
+		MinFreeDisk:       DefaultMinFreeDisk,
+		BatchEntries:      DefaultBatchEntries,
+		BatchBytes:        DefaultBatchBytes,
+		Window:            DefaultWindow,
+		BatchLinger:       DefaultBatchLinger,
+		StallWarning:      DefaultStallWarning,
 	}
-	seen := map[string]bool{}
-	for _, m := range a.Mediators {
-		if err := checkAddress(m); err != nil {
-			errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators: %q: %v", m, err))
-			continue
-		}
-		if seen[m] {
-			errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediators: %q is listed twice", m))
-			continue
-		}
-		seen[m] = true
-		cfg.Mediators = append(cfg.Mediators, m)
-	}
+}
 
+func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Errors) {
+	a := schema.Agent
+	cfg := DefaultConfig()
+	cfg.ID, cfg.Organization, cfg.Insecure = a.ID, a.Organization, a.Insecure
+	if a.Hostname != "" {
+		cfg.Hostname = a.Hostname
+	}
+	if a.DataDir != "" {
+		cfg.DataDir = a.DataDir
+	}
+	set.LogLevel(a.LogLevel, &cfg.LogLevel)
+	a.mediators(cfg, set)
 	if a.TLS != nil {
 		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
 		cfg.Files = append(cfg.Files, a.TLS.Files("tls")...)
-		if a.Insecure {
-			errs = append(errs, hclconf.Errorf(a.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
-		}
-	} else if !a.Insecure {
-		for _, m := range cfg.Mediators {
-			if !hclconf.AddrIsLoopback(m) {
-				errs = append(errs, hclconf.Errorf(a.MediatorsRange, "mediator %q is not on this machine: configure a tls { ca_file, cert_file, key_file } block, or set insecure = true to send logs in plaintext", m))
-				break
-			}
-		}
 	}
+	set.Transport(a.Insecure, a.TLS != nil, "mediators", cfg.Mediators, func(m string) string {
+		return fmt.Sprintf("mediator %q is not on this machine: configure a tls { ca_file, cert_file, key_file } block, or set insecure = true to send logs in plaintext", m)
+	})
 
-	durations := []struct {
-		name string
-		val  string
-		rng  hcl.Range
-		def  time.Duration
-		min  time.Duration
-		dst  *time.Duration
-	}{
-		{"heartbeat_interval", a.HeartbeatInterval, a.HeartbeatIntervalRange, DefaultHeartbeatInterval, time.Second, &cfg.HeartbeatInterval},
-		{"handshake_timeout", a.HandshakeTimeout, a.HandshakeTimeoutRange, 10 * time.Second, 100 * time.Millisecond, &cfg.HandshakeTimeout},
-		{"ack_timeout", a.AckTimeout, a.AckTimeoutRange, 60 * time.Second, time.Second, &cfg.AckTimeout},
-		{"reconnect_jitter", a.ReconnectJitter, a.ReconnectJitterRange, 2 * time.Second, 0, &cfg.ReconnectJitter},
-		{"batch_linger", a.BatchLinger, a.BatchLingerRange, DefaultBatchLinger, 0, &cfg.BatchLinger},
-		{"stall_warning", a.StallWarning, a.StallWarningRange, DefaultStallWarning, 0, &cfg.StallWarning},
-	}
-	for _, d := range durations {
-		*d.dst = d.def
-		if d.val == "" {
-			continue
-		}
-		v, e := hclconf.Duration(d.val, d.name, d.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		if v < d.min {
-			errs = append(errs, hclconf.Errorf(d.rng, "%s must be at least %s", d.name, d.min))
-			continue
-		}
-		*d.dst = v
-	}
-	if cfg.BatchLinger > maxBatchLinger {
-		errs = append(errs, hclconf.Errorf(a.BatchLingerRange, "batch_linger must be at most %s: it delays small batches, and longer only adds latency", maxBatchLinger))
-	}
+	set.Duration("heartbeat_interval", a.HeartbeatInterval, &cfg.HeartbeatInterval, hclconf.AtLeast(time.Second))
+	set.Duration("handshake_timeout", a.HandshakeTimeout, &cfg.HandshakeTimeout, hclconf.AtLeast(100*time.Millisecond))
+	set.Duration("ack_timeout", a.AckTimeout, &cfg.AckTimeout, hclconf.AtLeast(time.Second))
+	set.Duration("reconnect_jitter", a.ReconnectJitter, &cfg.ReconnectJitter, hclconf.AtLeast[time.Duration](0))
+	set.Duration("batch_linger", a.BatchLinger, &cfg.BatchLinger,
+		hclconf.Between(0, maxBatchLinger).Because("it delays small batches, and longer only adds latency"))
+	set.Duration("stall_warning", a.StallWarning, &cfg.StallWarning, hclconf.AtLeast[time.Duration](0))
+	minutes(set, "failback_delay", a.FailbackDelay, &cfg.FailbackDelay, hclconf.Between(1, 3600).OrZero("disabled").In("minutes"))
+	minutes(set, "load_balance_delay", a.LoadBalanceDelay, &cfg.LoadBalanceDelay, hclconf.Between(60, 10080).OrZero("disabled").In("minutes"))
 
-	cfg.FailbackDelay = DefaultFailbackMinutes * time.Minute
-	if a.FailbackDelay != nil {
-		v := *a.FailbackDelay
-		if v != 0 && (v < 1 || v > 3600) {
-			errs = append(errs, hclconf.Errorf(a.FailbackDelayRange, "failback_delay must be 0 (disabled) or 1–3600 minutes, not %d", v))
-		}
-		cfg.FailbackDelay = time.Duration(v) * time.Minute
-	}
-	cfg.LoadBalanceDelay = DefaultLoadBalanceMins * time.Minute
-	if a.LoadBalanceDelay != nil {
-		v := *a.LoadBalanceDelay
-		if v != 0 && (v < 60 || v > 10080) {
-			errs = append(errs, hclconf.Errorf(a.LoadBalanceDelayRange, "load_balance_delay must be 0 (disabled) or 60–10080 minutes, not %d", v))
-		}
-		cfg.LoadBalanceDelay = time.Duration(v) * time.Minute
-	}
-
-	ints := []struct {
-		name     string
-		val      *int
-		rng      hcl.Range
-		def, min int
-		max      int
-		dst      *int
-	}{
-		{"max_line_bytes", a.MaxLineBytes, a.MaxLineBytesRange, DefaultMaxLineBytes, 256, 16 << 20, &cfg.MaxLineBytes},
-		{"batch_entries", a.BatchEntries, a.BatchEntriesRange, DefaultBatchEntries, 1, 100000, &cfg.BatchEntries},
-		{"batch_bytes", a.BatchBytes, a.BatchBytesRange, DefaultBatchBytes, 1 << 10, 64 << 20, &cfg.BatchBytes},
-		{"window", a.Window, a.WindowRange, DefaultWindow, 1, MaxWindow, &cfg.Window},
-	}
-	for _, n := range ints {
-		*n.dst = n.def
-		if n.val == nil {
-			continue
-		}
-		if *n.val < n.min || *n.val > n.max {
-			why := ""
-			if n.name == "window" && *n.val > n.max {
-				why = ": a mediator buffers 64 batches per stream, and a larger window would hold heartbeats behind data"
-			}
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d%s", n.name, n.min, n.max, *n.val, why))
-			continue
-		}
-		*n.dst = *n.val
-	}
-
+	set.Int("max_line_bytes", a.MaxLineBytes, &cfg.MaxLineBytes, hclconf.Between(256, 16<<20))
+	set.Int("batch_entries", a.BatchEntries, &cfg.BatchEntries, hclconf.Between(1, 100000))
+	set.Int("batch_bytes", a.BatchBytes, &cfg.BatchBytes, hclconf.Between(1<<10, 64<<20))
+	set.Int("window", a.Window, &cfg.Window,
+		hclconf.Between(1, MaxWindow).Because("a mediator buffers 64 batches per stream, and a larger window would hold heartbeats behind data"))
 	// Upper bounds catch a unit too many: a spool of petabytes is a typo.
-	sizes := []struct {
-		name     string
-		val      string
-		rng      hcl.Range
-		def, max int64
-		dst      *int64
-	}{
-		{"max_spool_bytes", a.MaxSpoolBytes, a.MaxSpoolBytesRange, DefaultMaxSpoolBytes, 16 << 40, &cfg.MaxSpoolBytes},
-		{"min_free_disk", a.MinFreeDisk, a.MinFreeDiskRange, DefaultMinFreeDisk, 1 << 40, &cfg.MinFreeDisk},
-	}
-	for _, z := range sizes {
-		*z.dst = z.def
-		if z.val == "" {
-			continue
-		}
-		v, e := hclconf.Size(z.val, z.name, z.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		if v > z.max {
-			errs = append(errs, hclconf.Errorf(z.rng, "%s must be at most %dTiB", z.name, z.max>>40))
-			continue
-		}
-		*z.dst = v
-	}
+	set.Size("max_spool_bytes", a.MaxSpoolBytes, &cfg.MaxSpoolBytes, hclconf.AtMost[int64](16<<40))
+	set.Size("min_free_disk", a.MinFreeDisk, &cfg.MinFreeDisk, hclconf.AtMost[int64](1<<40))
+	errs := set.Errors()
 
 	ids := map[string]bool{}
-	for _, sb := range fs.Sources {
+	for _, sb := range schema.Sources {
 		sc, serrs := sb.toConfig(cfg.MaxLineBytes)
 		errs = append(errs, serrs...)
 		if sb.TLS != nil {
 			cfg.Files = append(cfg.Files, sb.TLS.files()...)
 		}
 		if sb.TokensFile != "" {
-			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "tokens_file", Path: sb.TokensFile, Range: sb.TokensFileRange, Secret: true})
+			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "tokens_file", Path: sb.TokensFile, Range: hclconf.AttrRange(sb.Body, "tokens_file"), Secret: true})
 		}
 		if sb.UDPBuffer != "" && sb.ReadBuffer == "" {
-			cfg.Warnings = append(cfg.Warnings, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer is deprecated: it is now called read_buffer (same meaning)"))
+			cfg.Warnings = append(cfg.Warnings, hclconf.Errorf(hclconf.AttrRange(sb.Body, "udp_buffer"), "udp_buffer is deprecated: it is now called read_buffer (same meaning)"))
 		}
 		if ids[sb.ID] {
 			errs = append(errs, hclconf.Errorf(sb.DefRange, "source %q is defined twice", sb.ID))
@@ -484,6 +365,33 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 	return cfg, errs
 }
 
+// minutes reads a setting written in whole minutes into dst.
+func minutes(set *hclconf.Settings, name string, val *int, dst *time.Duration, b hclconf.Bounds[int]) {
+	n := int(*dst / time.Minute)
+	set.Int(name, val, &n, b)
+	*dst = time.Duration(n) * time.Minute
+}
+
+// mediators checks the mediator addresses into cfg.Mediators.
+func (a *agentBlock) mediators(cfg *Config, set *hclconf.Settings) {
+	if len(a.Mediators) == 0 {
+		set.Errorf("mediators", "mediators must list at least one mediator address (host:port)")
+	}
+	seen := map[string]bool{}
+	for _, m := range a.Mediators {
+		if err := checkAddress(m); err != nil {
+			set.Errorf("mediators", "mediators: %q: %v", m, err)
+			continue
+		}
+		if seen[m] {
+			set.Errorf("mediators", "mediators: %q is listed twice", m)
+			continue
+		}
+		seen[m] = true
+		cfg.Mediators = append(cfg.Mediators, m)
+	}
+}
+
 // settleIdentity gives the agent its id and organization. With a TLS
 // client certificate that names an agent, what the configuration leaves
 // out is taken from the certificate (the mediator admits an agent only as
@@ -491,12 +399,12 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 // an error here rather than a refusal at every connection. Otherwise the id
 // defaults to the hostname and the organization to "default". A
 // certificate that cannot be read is left to the checks of the TLS files.
-func (a *agentBlock) settleIdentity(cfg *Config) hclconf.Errors {
+func (a *agentBlock) settleIdentity(cfg *Config, set *hclconf.Settings) hclconf.Errors {
 	var errs hclconf.Errors
 	if cfg.TLS != nil && cfg.TLS.Cert != "" {
 		if id, err := pki.IdentityOfFile(cfg.TLS.Cert); err == nil && id.Kind == pki.KindAgent {
-			errs = append(errs, a.fromCert("id", &cfg.ID, a.ID, a.IDRange, "SLUICE_AGENT_ID", id, cfg.TLS.Cert)...)
-			errs = append(errs, a.fromCert("organization", &cfg.Organization, a.Organization, a.OrganizationRange, "", id, cfg.TLS.Cert)...)
+			errs = append(errs, fromCert(set, "id", &cfg.ID, id, cfg.TLS.Cert)...)
+			errs = append(errs, fromCert(set, "organization", &cfg.Organization, id, cfg.TLS.Cert)...)
 		}
 	}
 	if cfg.ID == "" {
@@ -510,8 +418,8 @@ func (a *agentBlock) settleIdentity(cfg *Config) hclconf.Errors {
 
 // fromCert settles one identity setting (id or organization) against the
 // certificate's identity: unset, it takes the certificate's value; set
-// (in the file, or by envVar), it must agree.
-func (a *agentBlock) fromCert(name string, dst *string, inFile string, rng hcl.Range, envVar string, id pki.Identity, certFile string) hclconf.Errors {
+// (in the file, or by an environment variable), it must agree.
+func fromCert(set *hclconf.Settings, name string, dst *string, id pki.Identity, certFile string) hclconf.Errors {
 	want := id.ID
 	if name == "organization" {
 		want = id.Organization
@@ -523,18 +431,16 @@ func (a *agentBlock) fromCert(name string, dst *string, inFile string, rng hcl.R
 	case *dst == want:
 		return nil
 	}
-	where := fmt.Sprintf("%s = %q", name, *dst)
-	if inFile != *dst {
-		// An environment override: it has no position of its own.
-		where = fmt.Sprintf("%s=%q", envVar, *dst)
-		rng = a.DefRange
+	fix := "remove " + name
+	if v := set.EnvVar(name); v != "" {
+		fix = "unset " + v
 	}
-	return hclconf.Errors{hclconf.Errorf(rng, "%s disagrees with the TLS certificate %s, which is for agent %q in organization %q: remove %s to take it from the certificate, or use a certificate made for this agent (sluice tls cert -agent ID -org ORG)",
-		where, certFile, id.ID, id.Organization, name)}
+	return hclconf.Errors{hclconf.Errorf(set.At(name), "%s = %q disagrees with the TLS certificate %s, which is for agent %q in organization %q: %s to take it from the certificate, or use a certificate made for this agent (sluice tls cert -agent ID -org ORG)",
+		name, *dst, certFile, id.ID, id.Organization, fix)}
 }
 
 func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
-	var errs hclconf.Errors
+	set := hclconf.NewSettings(sb.Body, sb.DefRange)
 	sc := SourceConfig{
 		Kind:          sb.Kind,
 		ID:            sb.ID,
@@ -549,150 +455,118 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 	}
 	switch sb.Kind {
 	case "file":
-		errs = append(errs, sb.notFor(sb.networkOnly())...)
-		errs = append(errs, sb.notFor(sb.syslogOnly())...)
-		errs = append(errs, sb.notFor(sb.webhookOnly())...)
+		sb.notFor(set, sb.networkOnly())
+		sb.notFor(set, sb.syslogOnly())
+		sb.notFor(set, sb.webhookOnly())
+		if sb.TLS != nil {
+			set.Add(hclconf.Errorf(sb.TLS.DefRange, "tls does not apply to file sources"))
+		}
 	case "syslog":
-		errs = append(errs, sb.notFor(sb.fileOnly())...)
-		errs = append(errs, sb.notFor(sb.webhookOnly())...)
-		errs = append(errs, sb.syslogConfig(&sc)...)
+		sb.notFor(set, sb.fileOnly())
+		sb.notFor(set, sb.webhookOnly())
+		sb.syslogConfig(&sc, set)
 	case "webhook":
-		errs = append(errs, sb.notFor(sb.fileOnly())...)
-		errs = append(errs, sb.notFor(sb.syslogOnly())...)
-		errs = append(errs, sb.webhookConfig(&sc)...)
+		sb.notFor(set, sb.fileOnly())
+		sb.notFor(set, sb.syslogOnly())
+		sb.webhookConfig(&sc, set)
 	default:
-		errs = append(errs, hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: %s)", sb.Kind, strings.Join(sourceKinds, ", ")))
+		set.Add(hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: %s)", sb.Kind, strings.Join(sourceKinds(), ", ")))
 	}
 	if sb.ID == "" {
-		errs = append(errs, hclconf.Errorf(sb.DefRange, "source id (the second label) must not be empty"))
+		set.Add(hclconf.Errorf(sb.DefRange, "source id (the second label) must not be empty"))
 	}
 	if sb.LogSourceType == "" {
-		errs = append(errs, hclconf.Errorf(sb.LogSourceTypeRng, "log_source_type must not be empty"))
+		set.Errorf("log_source_type", "log_source_type must not be empty")
 	}
 	if sb.Kind == "file" {
 		if len(sb.Paths) == 0 {
-			errs = append(errs, hclconf.Errorf(sb.DefRange, "file source %q needs paths (globs of files to tail)", sb.ID))
+			set.Add(hclconf.Errorf(sb.DefRange, "file source %q needs paths (globs of files to tail)", sb.ID))
 		}
 		for _, p := range append(append([]string(nil), sb.Paths...), sb.Exclude...) {
 			if _, err := filepath.Match(p, ""); err != nil {
-				errs = append(errs, hclconf.Errorf(sb.PathsRange, "bad glob %q: %v", p, err))
+				set.Errorf("paths", "bad glob %q: %v", p, err)
 			}
 		}
 	}
-	switch sb.StartAt {
-	case "", "beginning":
-	case "end":
-		sc.StartAtEnd = true
-	default:
-		errs = append(errs, hclconf.Errorf(sb.StartAtRange, `start_at must be "beginning" or "end"`))
-	}
-	if sb.PollInterval != "" {
-		d, e := hclconf.Duration(sb.PollInterval, "poll_interval", sb.PollIntervalRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case d < 10*time.Millisecond:
-			errs = append(errs, hclconf.Errorf(sb.PollIntervalRange, "poll_interval must be at least 10ms"))
-		default:
-			sc.PollInterval = d
-		}
-	}
-	if sb.PartialLine != "" {
-		d, e := hclconf.Duration(sb.PartialLine, "partial_line_timeout", sb.PartialLineRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case d < 100*time.Millisecond:
-			errs = append(errs, hclconf.Errorf(sb.PartialLineRange, "partial_line_timeout must be at least 100ms"))
-		default:
-			sc.PartialLineTimeout = d
-		}
-	}
-	if sb.MaxLineBytes != nil {
-		if *sb.MaxLineBytes < 256 || *sb.MaxLineBytes > 16<<20 {
-			errs = append(errs, hclconf.Errorf(sb.MaxLineBytesRange, "max_line_bytes must be between 256 and %d", 16<<20))
-		} else {
-			sc.MaxLineBytes = *sb.MaxLineBytes
-		}
-	}
-	return sc, errs
+	startAt := ""
+	set.Enum("start_at", sb.StartAt, &startAt, "beginning", "end")
+	sc.StartAtEnd = startAt == "end"
+	set.Duration("poll_interval", sb.PollInterval, &sc.PollInterval, hclconf.AtLeast(10*time.Millisecond))
+	set.Duration("partial_line_timeout", sb.PartialLine, &sc.PartialLineTimeout, hclconf.AtLeast(100*time.Millisecond))
+	set.Int("max_line_bytes", sb.MaxLineBytes, &sc.MaxLineBytes, hclconf.Between(256, 16<<20))
+	return sc, set.Errors()
 }
 
 // sourceKinds are the kinds of `source "KIND" "ID"` blocks.
-var sourceKinds = []string{"file", "syslog", "webhook"}
+func sourceKinds() []string { return []string{"file", "syslog", "webhook"} }
 
 // setAttr is an attribute a source block sets, for kind checks.
 type setAttr struct {
 	name string
 	set  bool
-	rng  hcl.Range
 }
 
 func (sb *sourceBlock) fileOnly() []setAttr {
 	return []setAttr{
-		{"paths", len(sb.Paths) > 0, sb.PathsRange},
-		{"exclude", len(sb.Exclude) > 0, sb.ExcludeRange},
-		{"start_at", sb.StartAt != "", sb.StartAtRange},
-		{"poll_interval", sb.PollInterval != "", sb.PollIntervalRange},
-		{"partial_line_timeout", sb.PartialLine != "", sb.PartialLineRange},
+		{"paths", len(sb.Paths) > 0},
+		{"exclude", len(sb.Exclude) > 0},
+		{"start_at", sb.StartAt != ""},
+		{"poll_interval", sb.PollInterval != ""},
+		{"partial_line_timeout", sb.PartialLine != ""},
 	}
 }
 
-// networkOnly are the settings of sources that listen (syslog, webhook).
+// networkOnly are the settings of sources that listen (syslog, webhook),
+// besides their tls block.
 func (sb *sourceBlock) networkOnly() []setAttr {
-	a := []setAttr{
-		{"listen", sb.Listen != "", sb.ListenRange},
-		{"max_connections", sb.MaxConnections != nil, sb.MaxConnsRange},
-		{"max_connections_per_address", sb.MaxConnsPerAddr != nil, sb.MaxConnsAddrRange},
+	return []setAttr{
+		{"listen", sb.Listen != ""},
+		{"max_connections", sb.MaxConnections != nil},
+		{"max_connections_per_address", sb.MaxConnsPerAddr != nil},
 	}
-	if sb.TLS != nil {
-		a = append(a, setAttr{"tls", true, sb.TLS.DefRange})
-	}
-	return a
 }
 
 func (sb *sourceBlock) syslogOnly() []setAttr {
 	return []setAttr{
-		{"framing", sb.Framing != "", sb.FramingRange},
-		{"idle_timeout", sb.IdleTimeout != "", sb.IdleTimeoutRange},
-		{"read_buffer", sb.ReadBuffer != "", sb.ReadBufferRange},
-		{"udp_buffer", sb.UDPBuffer != "", sb.UDPBufferRange},
+		{"framing", sb.Framing != ""},
+		{"idle_timeout", sb.IdleTimeout != ""},
+		{"read_buffer", sb.ReadBuffer != ""},
+		{"udp_buffer", sb.UDPBuffer != ""},
 	}
 }
 
 func (sb *sourceBlock) webhookOnly() []setAttr {
 	return []setAttr{
-		{"tokens", len(sb.Tokens) > 0, sb.TokensRange},
-		{"tokens_file", sb.TokensFile != "", sb.TokensFileRange},
-		{"path", sb.Path != "", sb.PathRange},
-		{"max_body_bytes", sb.MaxBodyBytes != "", sb.MaxBodyBytesRange},
-		{"max_lines", sb.MaxLines != nil, sb.MaxLinesRange},
+		{"tokens", len(sb.Tokens) > 0},
+		{"tokens_file", sb.TokensFile != ""},
+		{"path", sb.Path != ""},
+		{"max_body_bytes", sb.MaxBodyBytes != ""},
+		{"max_lines", sb.MaxLines != nil},
 	}
 }
 
 // webhookConfig validates the settings of a webhook source into sc. The
 // tokens themselves are never part of an error message.
-func (sb *sourceBlock) webhookConfig(sc *SourceConfig) hclconf.Errors {
-	var errs hclconf.Errors
+func (sb *sourceBlock) webhookConfig(sc *SourceConfig, set *hclconf.Settings) {
 	sc.Path = webhook.DefaultPath
 	sc.MaxBodyBytes = webhook.DefaultMaxBodyBytes
 	sc.MaxLines = webhook.DefaultMaxLinesPerRequest
 	if sb.Listen == "" {
-		errs = append(errs, hclconf.Errorf(sb.DefRange, `webhook source %q needs listen ("host:port", e.g. "0.0.0.0:8514")`, sb.ID))
+		set.Add(hclconf.Errorf(sb.DefRange, `webhook source %q needs listen ("host:port", e.g. "0.0.0.0:8514")`, sb.ID))
 	} else if _, _, err := net.SplitHostPort(sb.Listen); err != nil {
-		errs = append(errs, hclconf.Errorf(sb.ListenRange, "listen %q: %v (want host:port)", sb.Listen, err))
+		set.Errorf("listen", "listen %q: %v (want host:port)", sb.Listen, err)
 	} else {
 		sc.Listen = sb.Listen
 	}
 	if sb.TLS != nil {
 		sc.TLS = &pki.Files{CA: sb.TLS.CAFile, Cert: sb.TLS.CertFile, Key: sb.TLS.KeyFile}
 	}
-	errs = append(errs, sb.connectionLimits(sc, connlimit.DefaultMaxHTTP, connlimit.DefaultMaxHTTPPerAddress)...)
+	sb.connectionLimits(sc, set, connlimit.DefaultMaxHTTP, connlimit.DefaultMaxHTTPPerAddress)
 	sc.Tokens = append(sc.Tokens, sb.Tokens...)
 	if sb.TokensFile != "" {
 		b, err := os.ReadFile(sb.TokensFile)
 		if err != nil {
-			errs = append(errs, hclconf.Errorf(sb.TokensFileRange, "tokens_file: %v", err))
+			set.Errorf("tokens_file", "tokens_file: %v", err)
 		}
 		for _, line := range strings.Split(string(b), "\n") {
 			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
@@ -700,154 +574,99 @@ func (sb *sourceBlock) webhookConfig(sc *SourceConfig) hclconf.Errors {
 			}
 		}
 	}
-	rng := sb.TokensRange
+	tokensAt := "tokens"
 	if len(sb.Tokens) == 0 {
-		rng = sb.TokensFileRange
+		tokensAt = "tokens_file"
 	}
 	switch {
 	case len(sc.Tokens) == 0 && sb.TokensFile == "":
-		errs = append(errs, hclconf.Errorf(sb.DefRange, "webhook source %q needs tokens (or tokens_file): the intake never accepts unauthenticated senders", sb.ID))
+		set.Add(hclconf.Errorf(sb.DefRange, "webhook source %q needs tokens (or tokens_file): the intake never accepts unauthenticated senders", sb.ID))
 	case len(sc.Tokens) == 0:
-		errs = append(errs, hclconf.Errorf(sb.TokensFileRange, "tokens_file %s holds no token", sb.TokensFile))
+		set.Errorf("tokens_file", "tokens_file %s holds no token", sb.TokensFile)
 	}
 	for i, t := range sc.Tokens {
 		if len(t) < webhook.MinTokenBytes || strings.ContainsAny(t, " \t\r\n") {
-			errs = append(errs, hclconf.Errorf(rng, "token %d is shorter than %d bytes or holds whitespace (e.g. openssl rand -hex 24 makes a good one)", i+1, webhook.MinTokenBytes))
+			set.Errorf(tokensAt, "token %d is shorter than %d bytes or holds whitespace (e.g. openssl rand -hex 24 makes a good one)", i+1, webhook.MinTokenBytes)
 		}
 	}
 	if sb.Path != "" {
 		if !strings.HasPrefix(sb.Path, "/") {
-			errs = append(errs, hclconf.Errorf(sb.PathRange, "path must start with /"))
+			set.Errorf("path", "path must start with /")
 		}
 		sc.Path = sb.Path
 	}
-	if sb.MaxBodyBytes != "" {
-		v, e := hclconf.Size(sb.MaxBodyBytes, "max_body_bytes", sb.MaxBodyBytesRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v < 1<<10 || v > webhook.MaxBodyBytesLimit:
-			errs = append(errs, hclconf.Errorf(sb.MaxBodyBytesRange, "max_body_bytes must be between 1KiB and %dMiB", webhook.MaxBodyBytesLimit>>20))
-		default:
-			sc.MaxBodyBytes = v
-		}
-	}
-	if sb.MaxLines != nil {
-		if *sb.MaxLines < 1 || *sb.MaxLines > webhook.MaxLinesLimit {
-			errs = append(errs, hclconf.Errorf(sb.MaxLinesRange, "max_lines must be between 1 and %d", webhook.MaxLinesLimit))
-		} else {
-			sc.MaxLines = *sb.MaxLines
-		}
-	}
-	return errs
+	set.Size("max_body_bytes", sb.MaxBodyBytes, &sc.MaxBodyBytes, hclconf.Between[int64](1<<10, webhook.MaxBodyBytesLimit))
+	set.Int("max_lines", sb.MaxLines, &sc.MaxLines, hclconf.Between(1, webhook.MaxLinesLimit))
 }
 
 // notFor reports settings that do nothing for this source's kind: a
 // mistake the operator wants to hear about, not a silent no-op.
-func (sb *sourceBlock) notFor(attrs []setAttr) hclconf.Errors {
-	var errs hclconf.Errors
+func (sb *sourceBlock) notFor(set *hclconf.Settings, attrs []setAttr) {
 	for _, a := range attrs {
 		if a.set {
-			errs = append(errs, hclconf.Errorf(a.rng, "%s does not apply to %s sources", a.name, sb.Kind))
+			set.Errorf(a.name, "%s does not apply to %s sources", a.name, sb.Kind)
 		}
 	}
-	return errs
 }
 
 // syslogConfig validates the settings of a syslog source into sc.
-func (sb *sourceBlock) syslogConfig(sc *SourceConfig) hclconf.Errors {
-	var errs hclconf.Errors
+func (sb *sourceBlock) syslogConfig(sc *SourceConfig, set *hclconf.Settings) {
 	sc.IdleTimeout = syslog.DefaultIdleTimeout
 	scheme := ""
 	if sb.Listen == "" {
-		errs = append(errs, hclconf.Errorf(sb.DefRange, `syslog source %q needs listen ("udp://host:port", "tcp://host:port" or "tls://host:port")`, sb.ID))
+		set.Add(hclconf.Errorf(sb.DefRange, `syslog source %q needs listen ("udp://host:port", "tcp://host:port" or "tls://host:port")`, sb.ID))
 	} else if sch, _, err := syslog.ParseListen(sb.Listen); err != nil {
-		errs = append(errs, hclconf.Errorf(sb.ListenRange, "%v", err))
+		set.Errorf("listen", "%v", err)
 	} else {
 		scheme = sch
 		sc.Listen = sb.Listen
 	}
 	switch {
 	case scheme == "tls" && sb.TLS == nil:
-		errs = append(errs, hclconf.Errorf(sb.ListenRange, "listen %q needs a tls { cert_file, key_file } block in the source (ca_file too, to require client certificates)", sb.Listen))
+		set.Errorf("listen", "listen %q needs a tls { cert_file, key_file } block in the source (ca_file too, to require client certificates)", sb.Listen)
 	case scheme != "" && scheme != "tls" && sb.TLS != nil:
-		errs = append(errs, hclconf.Errorf(sb.TLS.DefRange, "a tls block needs listen = \"tls://host:port\", not %q", sb.Listen))
+		set.Add(hclconf.Errorf(sb.TLS.DefRange, "a tls block needs listen = \"tls://host:port\", not %q", sb.Listen))
 	case sb.TLS != nil:
 		sc.TLS = &pki.Files{CA: sb.TLS.CAFile, Cert: sb.TLS.CertFile, Key: sb.TLS.KeyFile}
 	}
 	if f, err := syslog.ParseFraming(sb.Framing); err != nil {
-		errs = append(errs, hclconf.Errorf(sb.FramingRange, "%v", err))
+		set.Errorf("framing", "%v", err)
 	} else {
 		sc.Framing = f
 		if sb.Framing != "" && scheme == "udp" {
-			errs = append(errs, hclconf.Errorf(sb.FramingRange, "framing applies to tcp:// and tls://: a UDP datagram is one message"))
+			set.Errorf("framing", "framing applies to tcp:// and tls://: a UDP datagram is one message")
 		}
 	}
-	errs = append(errs, sb.connectionLimits(sc, syslog.DefaultMaxConnections, syslog.DefaultMaxConnectionsPerAddress)...)
-	if sb.IdleTimeout != "" {
-		d, e := hclconf.Duration(sb.IdleTimeout, "idle_timeout", sb.IdleTimeoutRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case d < time.Second:
-			errs = append(errs, hclconf.Errorf(sb.IdleTimeoutRange, "idle_timeout must be at least 1s"))
-		default:
-			sc.IdleTimeout = d
-		}
-	}
+	sb.connectionLimits(sc, set, syslog.DefaultMaxConnections, syslog.DefaultMaxConnectionsPerAddress)
+	set.Duration("idle_timeout", sb.IdleTimeout, &sc.IdleTimeout, hclconf.AtLeast(time.Second))
 	if scheme == "udp" {
 		sc.ReadBuffer = syslog.DefaultReadBuffer
 	}
-	name, val, rng := "read_buffer", sb.ReadBuffer, sb.ReadBufferRange
+	name, val := "read_buffer", sb.ReadBuffer
 	if sb.UDPBuffer != "" {
 		if sb.ReadBuffer != "" {
-			errs = append(errs, hclconf.Errorf(sb.UDPBufferRange, "udp_buffer is the old name of read_buffer: set read_buffer only"))
+			set.Errorf("udp_buffer", "udp_buffer is the old name of read_buffer: set read_buffer only")
 		}
-		name, val, rng = "udp_buffer", sb.UDPBuffer, sb.UDPBufferRange
+		name, val = "udp_buffer", sb.UDPBuffer
 	}
-	if val != "" {
-		v, e := hclconf.Size(val, name, rng)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case scheme != "" && scheme != "udp":
-			errs = append(errs, hclconf.Errorf(rng, "%s applies to udp:// only", name))
-		case v < 4<<10 || v > 1<<30:
-			errs = append(errs, hclconf.Errorf(rng, "%s must be between 4KiB and 1GiB", name))
-		default:
-			sc.ReadBuffer = int(v)
+	if val != "" && scheme != "" && scheme != "udp" {
+		if _, err := hclconf.ParseSize(val); err == nil {
+			set.Errorf(name, "%s applies to udp:// only", name)
+			return
 		}
 	}
-	return errs
+	set.IntSize(name, val, &sc.ReadBuffer, hclconf.Between[int64](4<<10, 1<<30))
 }
 
 // connectionLimits reads max_connections and max_connections_per_address
 // of a source that accepts connections.
-func (sb *sourceBlock) connectionLimits(sc *SourceConfig, defMax, defPerAddress int) hclconf.Errors {
-	var errs hclconf.Errors
+func (sb *sourceBlock) connectionLimits(sc *SourceConfig, set *hclconf.Settings, defMax, defPerAddress int) {
 	sc.MaxConnections, sc.MaxConnectionsPerAddress = defMax, defPerAddress
-	for _, n := range []struct {
-		name string
-		val  *int
-		rng  hcl.Range
-		dst  *int
-	}{
-		{"max_connections", sb.MaxConnections, sb.MaxConnsRange, &sc.MaxConnections},
-		{"max_connections_per_address", sb.MaxConnsPerAddr, sb.MaxConnsAddrRange, &sc.MaxConnectionsPerAddress},
-	} {
-		if n.val == nil {
-			continue
-		}
-		if *n.val < 1 || *n.val > connlimit.MaxLimit {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between 1 and %d", n.name, connlimit.MaxLimit))
-			continue
-		}
-		*n.dst = *n.val
-	}
+	set.Int("max_connections", sb.MaxConnections, &sc.MaxConnections, hclconf.Between(1, connlimit.MaxLimit))
+	set.Int("max_connections_per_address", sb.MaxConnsPerAddr, &sc.MaxConnectionsPerAddress, hclconf.Between(1, connlimit.MaxLimit))
 	if sb.MaxConnsPerAddr == nil && sc.MaxConnectionsPerAddress > sc.MaxConnections {
 		sc.MaxConnectionsPerAddress = sc.MaxConnections
 	}
-	return errs
 }
 
 // checkAddress validates a mediator address: host:port with a numeric port
@@ -872,20 +691,4 @@ func checkAddress(addr string) error {
 		return fmt.Errorf("host %q does not resolve: %v", host, err)
 	}
 	return nil
-}
-
-// applyEnv applies the SLUICE_* overrides operators use.
-func applyEnv(cfg *Config) {
-	if v, ok := hclconf.EnvString("SLUICE_AGENT_ID"); ok {
-		cfg.ID = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_AGENT_DATA_DIR"); ok {
-		cfg.DataDir = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_AGENT_MEDIATORS"); ok {
-		cfg.Mediators = strings.Split(v, ",")
-	}
-	if v, ok := hclconf.EnvString("SLUICE_LOG_LEVEL"); ok {
-		cfg.LogLevel = v
-	}
 }

@@ -55,8 +55,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"missing required", "agent {\n  id = \"x\"\n}\n", `agent.hcl:1:7: Missing required argument`},
 		{"bad duration", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  heartbeat_interval = \"soon\"\n}\n", `agent.hcl:3:3: heartbeat_interval: "soon" is not a duration`},
 		{"too short heartbeat", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  heartbeat_interval = \"10ms\"\n}\n", `agent.hcl:3:3: heartbeat_interval must be at least 1s`},
-		{"failback out of range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  failback_delay = 5000\n}\n", `agent.hcl:3:3: failback_delay must be 0 (disabled) or 1–3600 minutes`},
-		{"load balance out of range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  load_balance_delay = 30\n}\n", `agent.hcl:3:3: load_balance_delay must be 0 (disabled) or 60–10080 minutes`},
+		{"failback out of range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  failback_delay = 5000\n}\n", `agent.hcl:3:3: failback_delay must be 0 (disabled) or between 1 and 3600 minutes, not 5000`},
+		{"load balance out of range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  load_balance_delay = 30\n}\n", `agent.hcl:3:3: load_balance_delay must be 0 (disabled) or between 60 and 10080 minutes, not 30`},
 		{"empty mediators", "agent {\n  mediators = []\n}\n", `agent.hcl:2:3: mediators must list at least one`},
 		{"duplicate mediator", "agent {\n  mediators = [\"127.0.0.1:1\", \"127.0.0.1:1\"]\n}\n", `agent.hcl:2:3: mediators: "127.0.0.1:1" is listed twice`},
 		{"bad address", "agent {\n  mediators = [\"nohostport\"]\n}\n", `agent.hcl:2:3: mediators: "nohostport": not host:port`},
@@ -100,6 +100,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"webhook max_lines", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  max_lines = 50000"), `agent.hcl:8:3: max_lines must be between 1 and 20000`},
 		{"webhook with framing", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  framing = \"lf\""), `agent.hcl:8:3: framing does not apply to webhook sources`},
 		{"syslog with tokens", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:7:3: tokens does not apply to syslog sources`},
+		{"file with tls", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  tls {\n    cert_file = \"c\"\n    key_file = \"k\"\n  }\n}\n", `agent.hcl:7:3: tls does not apply to file sources`},
 		{"file with listen", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  listen = \"udp://0.0.0.0:514\"\n}\n", `agent.hcl:7:3: listen does not apply to file sources`},
 	}
 	for _, tt := range tests {
@@ -257,12 +258,46 @@ func TestConfigFiles(t *testing.T) {
 func TestEnvOverrides(t *testing.T) {
 	t.Setenv("SLUICE_AGENT_ID", "from-env")
 	t.Setenv("SLUICE_AGENT_MEDIATORS", "10.0.0.1:7400,10.0.0.2:7400")
-	cfg, err := ParseConfig([]byte("agent {\n  mediators = [\"127.0.0.1:1\"]\n}\n"), "agent.hcl")
+	t.Setenv("SLUICE_LOG_LEVEL", "debug")
+	cfg, err := ParseConfig([]byte("agent {\n  mediators = [\"127.0.0.1:1\"]\n  insecure = true\n}\n"), "agent.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.ID != "from-env" || len(cfg.Mediators) != 2 {
+	if cfg.ID != "from-env" || !slices.Equal(cfg.Mediators, []string{"10.0.0.1:7400", "10.0.0.2:7400"}) || cfg.LogLevel != "debug" {
 		t.Fatalf("cfg %+v", cfg)
+	}
+}
+
+// An override gets the checks of the same value in the file, with the
+// variable for the position.
+func TestEnvOverridesChecked(t *testing.T) {
+	const base = "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\n"
+	for _, tc := range []struct {
+		name, variable, value string
+		// file sets the same value in the file.
+		file string
+		want string
+	}{
+		{"bad address", "SLUICE_AGENT_MEDIATORS", "nohostport",
+			"agent {\n  mediators = [\"nohostport\"]\n}\n", `mediators: "nohostport": not host:port`},
+		{"duplicate", "SLUICE_AGENT_MEDIATORS", "127.0.0.1:1,127.0.0.1:1",
+			"agent {\n  mediators = [\"127.0.0.1:1\", \"127.0.0.1:1\"]\n}\n", `mediators: "127.0.0.1:1" is listed twice`},
+		{"plaintext to the network", "SLUICE_AGENT_MEDIATORS", "10.0.0.1:7400",
+			"agent {\n  mediators = [\"10.0.0.1:7400\"]\n}\n", `mediator "10.0.0.1:7400" is not on this machine: configure a tls`},
+		{"log level", "SLUICE_LOG_LEVEL", "loud",
+			"agent {\n  mediators = [\"127.0.0.1:1\"]\n  log_level = \"loud\"\n}\n", `log_level must be one of "trace", "debug", "info", "warn" or "error", not "loud"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig([]byte(tc.file), "agent.hcl")
+			if err == nil || !strings.Contains(err.Error(), "agent.hcl:") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("in the file: %v, want %q", err, tc.want)
+			}
+			t.Setenv(tc.variable, tc.value)
+			_, err = ParseConfig([]byte(base), "agent.hcl")
+			if want := tc.variable + ": " + tc.want; err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("override: %v, want %q", err, want)
+			}
+		})
 	}
 }
 

@@ -83,7 +83,7 @@ func TestIdentityDisagreesWithCertificate(t *testing.T) {
 
 	t.Setenv("SLUICE_AGENT_ID", "from-env")
 	_, err := ParseConfig([]byte(tlsAgentConfig(dir, cert, key, "")), "agent.hcl")
-	if err == nil || !strings.Contains(err.Error(), `SLUICE_AGENT_ID="from-env" disagrees`) {
+	if err == nil || !strings.Contains(err.Error(), `SLUICE_AGENT_ID: id = "from-env" disagrees`) || !strings.Contains(err.Error(), "unset SLUICE_AGENT_ID to take it") {
 		t.Errorf("env override against the certificate: %v", err)
 	}
 }

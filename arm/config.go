@@ -209,19 +209,10 @@ type armBlock struct {
 	TLS     *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS *httpTLSBlock     `hcl:"http_tls,block"`
 
-	ListenRange                  hcl.Range `hcl:"listen,attr_range"`
-	HTTPRange                    hcl.Range `hcl:"http,attr_range"`
-	LogLevelRange                hcl.Range `hcl:"log_level,attr_range"`
-	AgentWarningIntervalRange    hcl.Range `hcl:"agent_warning_interval,attr_range"`
-	MediatorWarningIntervalRange hcl.Range `hcl:"mediator_warning_interval,attr_range"`
-	MaxClockSkewRange            hcl.Range `hcl:"max_clock_skew,attr_range"`
-	IDRange                      hcl.Range `hcl:"id,attr_range"`
-	InsecureRange                hcl.Range `hcl:"insecure,attr_range"`
-	AdminTokenFileRange          hcl.Range `hcl:"admin_token_file,attr_range"`
-	ReadTokenFileRange           hcl.Range `hcl:"read_token_file,attr_range"`
-	HTTPHostsRange               hcl.Range `hcl:"http_hosts,attr_range"`
-	MaxHTTPConnsRange            hcl.Range `hcl:"max_http_connections,attr_range"`
-	MaxHTTPConnsAddrRange        hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	// Body is where settings' positions are looked up (see
+	// hclconf.Settings).
+	Body hcl.Body `hcl:",body"`
 }
 
 // httpTLSBlock is `http_tls { cert_file, key_file }`: HTTPS for the
@@ -230,9 +221,8 @@ type httpTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange      hcl.Range `hcl:",def_range"`
-	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
-	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	Body     hcl.Body  `hcl:",body"`
 }
 
 type overrideBlock struct {
@@ -240,13 +230,13 @@ type overrideBlock struct {
 	Kind            string `hcl:"kind,optional"`
 	WarningInterval string `hcl:"warning_interval"`
 
-	PatternRange         hcl.Range `hcl:"pattern,label_range"`
-	KindRange            hcl.Range `hcl:"kind,attr_range"`
-	WarningIntervalRange hcl.Range `hcl:"warning_interval,attr_range"`
+	DefRange     hcl.Range `hcl:",def_range"`
+	PatternRange hcl.Range `hcl:"pattern,label_range"`
+	Body         hcl.Body  `hcl:",body"`
 }
 
-// LoadConfig reads, decodes and validates an ARM config file, then applies
-// SLUICE_ARM_* environment overrides.
+// LoadConfig reads and decodes an ARM config file, applies SLUICE_ARM_*
+// environment overrides to it and validates the result.
 func LoadConfig(file string) (*Config, error) {
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -261,28 +251,38 @@ func ParseConfig(src []byte, filename string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fs fileSchema
-	if diags := gohcl.DecodeBody(f.Body, nil, &fs); diags.HasErrors() {
+	var schema fileSchema
+	if diags := gohcl.DecodeBody(f.Body, nil, &schema); diags.HasErrors() {
 		return nil, hclconf.FromDiagnostics(diags)
 	}
-	if fs.ARM == nil {
+	if schema.ARM == nil {
 		return nil, &hclconf.Error{File: filename, Line: 1, Col: 1, Msg: `missing "arm" block`}
 	}
-	cfg, errs := fs.toConfig()
+	set := hclconf.NewSettings(schema.ARM.Body, schema.ARM.DefRange)
+	schema.ARM.applyEnv(set)
+	cfg, errs := schema.toConfig(set)
 	if err := errs.ErrorOrNil(); err != nil {
-		return nil, err
-	}
-	if err := applyEnv(cfg); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
-	var errs hclconf.Errors
-	a := fs.ARM
+// applyEnv applies the SLUICE_ARM_* overrides operators use to the
+// decoded block, before it is checked, so that an override gets the same
+// checks as the file (the variable standing for the position).
+func (a *armBlock) applyEnv(set *hclconf.Settings) {
+	set.EnvString("SLUICE_ARM_ID", "id", &a.ID)
+	set.EnvString("SLUICE_ARM_LISTEN", "listen", &a.Listen)
+	set.EnvString("SLUICE_ARM_HTTP", "http", &a.HTTP)
+	set.EnvString("SLUICE_ARM_DATA_DIR", "data_dir", &a.DataDir)
+	set.EnvString("SLUICE_LOG_LEVEL", "log_level", &a.LogLevel)
+	set.EnvString("SLUICE_ARM_AGENT_WARNING_INTERVAL", "agent_warning_interval", &a.AgentWarningInterval)
+	set.EnvString("SLUICE_ARM_MEDIATOR_WARNING_INTERVAL", "mediator_warning_interval", &a.MediatorWarningInterval)
+}
+
+func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Errors) {
+	a := schema.ARM
 	cfg := DefaultConfig()
-	cfg.LogLevel = a.LogLevel
 	cfg.Organizations = a.Organizations
 	for _, s := range []struct {
 		val string
@@ -293,139 +293,96 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 		}
 	}
 	if !validID.MatchString(cfg.ID) {
-		errs = append(errs, hclconf.Errorf(a.IDRange, "id %q: use letters, digits, '.', '_', '@' and '-' (at most 128)", cfg.ID))
+		set.Errorf("id", "id %q: use letters, digits, '.', '_', '@' and '-' (at most 128)", cfg.ID)
 	}
-	for _, l := range []struct {
-		name, val string
-		rng       hcl.Range
-	}{{"listen", cfg.Listen, a.ListenRange}, {"http", cfg.HTTP, a.HTTPRange}} {
+	for _, l := range []struct{ name, val string }{{"listen", cfg.Listen}, {"http", cfg.HTTP}} {
 		if err := checkListen(l.val); err != nil {
-			errs = append(errs, hclconf.Errorf(l.rng, "%s: %q: %v", l.name, l.val, err))
+			set.Errorf(l.name, "%s: %q: %v", l.name, l.val, err)
 		}
 	}
-	errs = append(errs, a.security(cfg)...)
-	switch a.LogLevel {
-	case "", "trace", "debug", "info", "warn", "error":
-	default:
-		errs = append(errs, hclconf.Errorf(a.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
-	}
-	for _, d := range []struct {
-		name, val string
-		rng       hcl.Range
-		dst       *time.Duration
-	}{
-		{"agent_warning_interval", a.AgentWarningInterval, a.AgentWarningIntervalRange, &cfg.AgentWarningInterval},
-		{"mediator_warning_interval", a.MediatorWarningInterval, a.MediatorWarningIntervalRange, &cfg.MediatorWarningInterval},
-	} {
-		if d.val == "" {
-			continue
+	a.security(cfg, set)
+	set.LogLevel(a.LogLevel, &cfg.LogLevel)
+	warning := hclconf.Between(MinWarningInterval, MaxWarningInterval)
+	set.Duration("agent_warning_interval", a.AgentWarningInterval, &cfg.AgentWarningInterval, warning)
+	set.Duration("mediator_warning_interval", a.MediatorWarningInterval, &cfg.MediatorWarningInterval, warning)
+	set.Int("max_http_connections", a.MaxHTTPConns, &cfg.MaxHTTPConnections, hclconf.Between(1, connlimit.MaxLimit))
+	set.Int("max_http_connections_per_address", a.MaxHTTPConnsAddr, &cfg.MaxHTTPConnectionsPerAddress, hclconf.Between(1, connlimit.MaxLimit))
+	set.Duration("max_clock_skew", a.MaxClockSkew, &cfg.MaxClockSkew, hclconf.AtLeast(time.Second))
+	errs := set.Errors()
+	for _, o := range schema.Overrides {
+		ov, oerrs := o.toOverride(warning)
+		errs = append(errs, oerrs...)
+		if oerrs == nil {
+			cfg.Overrides = append(cfg.Overrides, ov)
 		}
-		v, e := warningInterval(d.name, d.val, d.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		*d.dst = v
-	}
-	for _, n := range []struct {
-		name string
-		val  *int
-		rng  hcl.Range
-		dst  *int
-	}{
-		{"max_http_connections", a.MaxHTTPConns, a.MaxHTTPConnsRange, &cfg.MaxHTTPConnections},
-		{"max_http_connections_per_address", a.MaxHTTPConnsAddr, a.MaxHTTPConnsAddrRange, &cfg.MaxHTTPConnectionsPerAddress},
-	} {
-		if n.val == nil {
-			continue
-		}
-		if *n.val < 1 || *n.val > connlimit.MaxLimit {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between 1 and %d, not %d", n.name, connlimit.MaxLimit, *n.val))
-			continue
-		}
-		*n.dst = *n.val
-	}
-	if a.MaxClockSkew != "" {
-		v, e := hclconf.Duration(a.MaxClockSkew, "max_clock_skew", a.MaxClockSkewRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v < time.Second:
-			errs = append(errs, hclconf.Errorf(a.MaxClockSkewRange, "max_clock_skew must be at least 1s"))
-		default:
-			cfg.MaxClockSkew = v
-		}
-	}
-	for _, o := range fs.Overrides {
-		if _, err := path.Match(o.Pattern, ""); err != nil || o.Pattern == "" {
-			errs = append(errs, hclconf.Errorf(o.PatternRange, "override %q: not an id or a glob pattern", o.Pattern))
-			continue
-		}
-		kind := Kind(o.Kind)
-		switch kind {
-		case "", KindAgent, KindMediator:
-		default:
-			errs = append(errs, hclconf.Errorf(o.KindRange, "override %q: kind must be \"agent\" or \"mediator\"", o.Pattern))
-			continue
-		}
-		v, e := warningInterval("warning_interval", o.WarningInterval, o.WarningIntervalRange)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		cfg.Overrides = append(cfg.Overrides, Override{Pattern: o.Pattern, Kind: kind, WarningInterval: v})
 	}
 	return cfg, errs
+}
+
+// toOverride reads one override block.
+func (o *overrideBlock) toOverride(warning hclconf.Bounds[time.Duration]) (Override, hclconf.Errors) {
+	if _, err := path.Match(o.Pattern, ""); err != nil || o.Pattern == "" {
+		return Override{}, hclconf.Errors{hclconf.Errorf(o.PatternRange, "override %q: not an id or a glob pattern", o.Pattern)}
+	}
+	set := hclconf.NewSettings(o.Body, o.DefRange)
+	kind := Kind(o.Kind)
+	switch kind {
+	case "", KindAgent, KindMediator:
+	default:
+		set.Errorf("kind", "override %q: kind must be \"agent\" or \"mediator\"", o.Pattern)
+		return Override{}, set.Errors()
+	}
+	ov := Override{Pattern: o.Pattern, Kind: kind}
+	set.Duration("warning_interval", o.WarningInterval, &ov.WarningInterval, warning)
+	return ov, set.Errors()
 }
 
 // security reads the tls, insecure, http_tls, admin_token_file,
 // read_token_file and http_hosts settings: the same rules as the
 // mediator's.
-func (a *armBlock) security(cfg *Config) hclconf.Errors {
-	var errs hclconf.Errors
+func (a *armBlock) security(cfg *Config, set *hclconf.Settings) {
 	cfg.Insecure = a.Insecure
 	if a.TLS != nil {
 		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}
 		cfg.Files = append(cfg.Files, a.TLS.Files("tls")...)
 		for _, f := range []struct{ name, val string }{{"ca_file", a.TLS.CAFile}, {"cert_file", a.TLS.CertFile}, {"key_file", a.TLS.KeyFile}} {
 			if f.val == "" {
-				errs = append(errs, hclconf.Errorf(a.TLS.DefRange, "tls: %s must not be empty", f.name))
+				set.Add(hclconf.Errorf(a.TLS.DefRange, "tls: %s must not be empty", f.name))
 			}
 		}
-		if a.Insecure {
-			errs = append(errs, hclconf.Errorf(a.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
-		}
-	} else if !a.Insecure && checkListen(cfg.Listen) == nil && !hclconf.AddrIsLoopback(cfg.Listen) {
-		errs = append(errs, hclconf.Errorf(a.ListenRange, "%s", errPlaintextListen(cfg.Listen)))
 	}
+	var listen []string
+	if checkListen(cfg.Listen) == nil {
+		listen = []string{cfg.Listen}
+	}
+	set.Transport(a.Insecure, a.TLS != nil, "listen", listen, errPlaintextListen)
 	if a.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: a.HTTPTLS.CertFile, Key: a.HTTPTLS.KeyFile}
 		cfg.Files = append(cfg.Files,
-			hclconf.FileRef{Setting: "http_tls cert_file", Path: a.HTTPTLS.CertFile, Range: a.HTTPTLS.CertFileRange},
-			hclconf.FileRef{Setting: "http_tls key_file", Path: a.HTTPTLS.KeyFile, Range: a.HTTPTLS.KeyFileRange, Secret: true})
+			hclconf.FileRef{Setting: "http_tls cert_file", Path: a.HTTPTLS.CertFile, Range: hclconf.AttrRange(a.HTTPTLS.Body, "cert_file")},
+			hclconf.FileRef{Setting: "http_tls key_file", Path: a.HTTPTLS.KeyFile, Range: hclconf.AttrRange(a.HTTPTLS.Body, "key_file"), Secret: true})
 		if a.HTTPTLS.CertFile == "" || a.HTTPTLS.KeyFile == "" {
-			errs = append(errs, hclconf.Errorf(a.HTTPTLS.DefRange, "http_tls: cert_file and key_file must not be empty"))
+			set.Add(hclconf.Errorf(a.HTTPTLS.DefRange, "http_tls: cert_file and key_file must not be empty"))
 		}
 	}
-	if a.AdminTokenFile != "" || a.AdminTokenFileRange.Filename != "" {
+	if set.Written("admin_token_file") {
 		if strings.TrimSpace(a.AdminTokenFile) == "" {
-			errs = append(errs, hclconf.Errorf(a.AdminTokenFileRange, "admin_token_file must not be empty (remove it to allow loopback callers only)"))
+			set.Errorf("admin_token_file", "admin_token_file must not be empty (remove it to allow loopback callers only)")
 		}
 		cfg.AdminTokenFile = a.AdminTokenFile
-		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "admin_token_file", Path: a.AdminTokenFile, Range: a.AdminTokenFileRange, Secret: true})
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "admin_token_file", Path: a.AdminTokenFile, Range: set.At("admin_token_file"), Secret: true})
 	}
-	if a.ReadTokenFileRange.Filename != "" && strings.TrimSpace(a.ReadTokenFile) == "" {
-		errs = append(errs, hclconf.Errorf(a.ReadTokenFileRange, "read_token_file must not be empty (remove it to have no read tokens)"))
+	if set.Written("read_token_file") && strings.TrimSpace(a.ReadTokenFile) == "" {
+		set.Errorf("read_token_file", "read_token_file must not be empty (remove it to have no read tokens)")
 	}
 	cfg.ReadTokenFile = a.ReadTokenFile
-	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "read_token_file", Path: a.ReadTokenFile, Range: a.ReadTokenFileRange, Secret: true})
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "read_token_file", Path: a.ReadTokenFile, Range: set.At("read_token_file"), Secret: true})
 	for _, h := range a.HTTPHosts {
 		if err := httpauth.CheckHostName(h); err != nil {
-			errs = append(errs, hclconf.Errorf(a.HTTPHostsRange, "http_hosts: %v", err))
+			set.Errorf("http_hosts", "http_hosts: %v", err)
 		}
 	}
 	cfg.HTTPHosts = a.HTTPHosts
-	return errs
 }
 
 // errPlaintextListen is the refusal of a plaintext gRPC listener on the
@@ -434,21 +391,10 @@ func errPlaintextListen(listen string) string {
 	return fmt.Sprintf("listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS with the mediators, or set insecure = true to accept plaintext reports from the network", listen)
 }
 
-// warningInterval parses and bounds-checks one warning interval.
-func warningInterval(name, val string, rng hcl.Range) (time.Duration, *hclconf.Error) {
-	v, e := hclconf.Duration(val, name, rng)
-	if e != nil {
-		return 0, e
-	}
-	if v < MinWarningInterval || v > MaxWarningInterval {
-		return 0, hclconf.Errorf(rng, "%s must be between %s and %s, not %s", name, MinWarningInterval, MaxWarningInterval, v)
-	}
-	return v, nil
-}
-
 // checkTransport refuses a plaintext gRPC listener on a network address
-// unless Insecure says so. The file is checked with positions; this
-// catches an environment override and configurations built in code.
+// unless Insecure says so. The file (and its SLUICE_ARM_*
+// overrides) is checked with positions; this catches configurations
+// built in code.
 func (c *Config) checkTransport() error {
 	if c.TLS == nil && !c.Insecure && !hclconf.AddrIsLoopback(c.Listen) {
 		return errors.New(errPlaintextListen(c.Listen))
@@ -463,56 +409,6 @@ func checkListen(addr string) error {
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
-	}
-	return nil
-}
-
-// applyEnv applies SLUICE_ARM_* overrides for what operators tune.
-func applyEnv(cfg *Config) error {
-	for _, e := range []struct {
-		name string
-		dst  *string
-	}{
-		{"SLUICE_ARM_ID", &cfg.ID},
-		{"SLUICE_ARM_LISTEN", &cfg.Listen},
-		{"SLUICE_ARM_HTTP", &cfg.HTTP},
-		{"SLUICE_ARM_DATA_DIR", &cfg.DataDir},
-		{"SLUICE_LOG_LEVEL", &cfg.LogLevel},
-	} {
-		if v, ok := hclconf.EnvString(e.name); ok {
-			*e.dst = v
-		}
-	}
-	if !validID.MatchString(cfg.ID) {
-		return fmt.Errorf("SLUICE_ARM_ID=%q: use letters, digits, '.', '_', '@' and '-'", cfg.ID)
-	}
-	for _, e := range []struct {
-		name string
-		dst  *string
-	}{{"SLUICE_ARM_LISTEN", &cfg.Listen}, {"SLUICE_ARM_HTTP", &cfg.HTTP}} {
-		if err := checkListen(*e.dst); err != nil {
-			return fmt.Errorf("%s=%q: %w", e.name, *e.dst, err)
-		}
-	}
-	if err := cfg.checkTransport(); err != nil {
-		return fmt.Errorf("SLUICE_ARM_LISTEN=%q: %w", cfg.Listen, err)
-	}
-	for _, e := range []struct {
-		name string
-		dst  *time.Duration
-	}{
-		{"SLUICE_ARM_AGENT_WARNING_INTERVAL", &cfg.AgentWarningInterval},
-		{"SLUICE_ARM_MEDIATOR_WARNING_INTERVAL", &cfg.MediatorWarningInterval},
-	} {
-		v, ok := hclconf.EnvString(e.name)
-		if !ok {
-			continue
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d < MinWarningInterval || d > MaxWarningInterval {
-			return fmt.Errorf("%s=%q: want a duration between %s and %s", e.name, v, MinWarningInterval, MaxWarningInterval)
-		}
-		*e.dst = d
 	}
 	return nil
 }

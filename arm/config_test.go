@@ -50,7 +50,7 @@ func TestParseConfigDefaults(t *testing.T) {
 func TestParseConfigErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"malformed interval", "arm {\n  agent_warning_interval = \"ten minutes\"\n}\n", `arm.hcl:2:3: agent_warning_interval: "ten minutes" is not a duration`},
-		{"interval too short", "arm {\n  mediator_warning_interval = \"5s\"\n}\n", "arm.hcl:2:3: mediator_warning_interval must be between 10s and 168h0m0s, not 5s"},
+		{"interval too short", "arm {\n  mediator_warning_interval = \"5s\"\n}\n", "arm.hcl:2:3: mediator_warning_interval must be between 10s and 168h, not 5s"},
 		{"override too short", "arm {}\noverride \"web-*\" {\n  warning_interval = \"1s\"\n}\n", "arm.hcl:3:3: warning_interval must be between 10s"},
 		{"override bad glob", "arm {}\noverride \"web-[\" {\n  warning_interval = \"1m\"\n}\n", `arm.hcl:2:10: override "web-[": not an id or a glob pattern`},
 		{"override bad kind", "arm {}\noverride \"x\" {\n  kind = \"toaster\"\n  warning_interval = \"1m\"\n}\n", `arm.hcl:3:3: override "x": kind must be`},
@@ -96,5 +96,26 @@ func TestConfigOrganizations(t *testing.T) {
 	}
 	if !cfg.KnownOrganization("acme") || cfg.KnownOrganization("evilcorp") {
 		t.Fatalf("%+v", cfg.Organizations)
+	}
+}
+
+// An override gets the checks of the same value in the file, with the
+// variable for the position.
+func TestConfigEnvOverridesChecked(t *testing.T) {
+	for _, tc := range []struct{ variable, value, file, want string }{
+		{"SLUICE_ARM_ID", "no spaces", "arm {\n  id = \"no spaces\"\n}\n", `id "no spaces": use letters`},
+		{"SLUICE_ARM_HTTP", "9580", "arm {\n  http = \"9580\"\n}\n", `http: "9580": not host:port`},
+		{"SLUICE_LOG_LEVEL", "loud", "arm {\n  log_level = \"loud\"\n}\n", `log_level must be one of`},
+		{"SLUICE_ARM_MEDIATOR_WARNING_INTERVAL", "soon", "arm {\n  mediator_warning_interval = \"soon\"\n}\n", `mediator_warning_interval: "soon" is not a duration`},
+	} {
+		t.Run(tc.variable, func(t *testing.T) {
+			if _, err := ParseConfig([]byte(tc.file), "arm.hcl"); err == nil || !strings.Contains(err.Error(), "arm.hcl:2:3: "+tc.want) {
+				t.Fatalf("in the file: %v, want %q", err, tc.want)
+			}
+			t.Setenv(tc.variable, tc.value)
+			if _, err := ParseConfig([]byte("arm {}\n"), "arm.hcl"); err == nil || !strings.Contains(err.Error(), tc.variable+": "+tc.want) {
+				t.Fatalf("override: %v, want %q", err, tc.variable+": "+tc.want)
+			}
+		})
 	}
 }

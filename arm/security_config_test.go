@@ -77,7 +77,7 @@ func TestParseConfigSecurity(t *testing.T) {
 // onto the network behind the file's back.
 func TestEnvListenNeedsTLS(t *testing.T) {
 	t.Setenv("SLUICE_ARM_LISTEN", "0.0.0.0:7500")
-	if _, err := ParseConfig([]byte("arm {}\n"), "arm.hcl"); err == nil || !strings.Contains(err.Error(), `SLUICE_ARM_LISTEN="0.0.0.0:7500": listen "0.0.0.0:7500" is not a loopback address`) {
+	if _, err := ParseConfig([]byte("arm {}\n"), "arm.hcl"); err == nil || !strings.Contains(err.Error(), `SLUICE_ARM_LISTEN: listen "0.0.0.0:7500" is not a loopback address`) {
 		t.Fatalf("want a refusal, got %v", err)
 	}
 	if _, err := ParseConfig([]byte("arm {\n  insecure = true\n}\n"), "arm.hcl"); err != nil {

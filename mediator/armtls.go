@@ -16,8 +16,8 @@ import (
 // of ARM) and its CA, which must also have signed ARM's certificate.
 // Without tls it reports in plaintext, which is refused for an ARM that is
 // not on this machine unless insecure = true (then with a loud warning).
-// The file is checked with positions at load; this also covers
-// SLUICE_MEDIATOR_ARM and configurations built in code.
+// The file and SLUICE_MEDIATOR_ARM are checked with positions at load;
+// this also covers configurations built in code.
 func ARMDialOptions(cfg *Config, logger hclog.Logger) ([]grpc.DialOption, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()

@@ -171,6 +171,8 @@ const (
 	// index_flush (250 ms) while state holds entries.
 	DefaultStallWarning = 60 * time.Second
 
+	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultARMInterval      = 5 * time.Second
 	DefaultMaxConnectionAge = time.Hour
 	DefaultAgentRateEntries = 100000
 	DefaultAgentRateBytes   = 100 << 20
@@ -269,58 +271,25 @@ type mediatorBlock struct {
 	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
 	RateLimit *rateLimitBlock   `hcl:"rate_limit,block"`
 
-	DefRange                hcl.Range `hcl:",def_range"`
-	ListenRange             hcl.Range `hcl:"listen,attr_range"`
-	HTTPRange               hcl.Range `hcl:"http,attr_range"`
-	LogLevelRange           hcl.Range `hcl:"log_level,attr_range"`
-	MaxAgentsRange          hcl.Range `hcl:"max_agents,attr_range"`
-	WorkersRange            hcl.Range `hcl:"workers,attr_range"`
-	IndexBatchRange         hcl.Range `hcl:"index_batch,attr_range"`
-	IndexFlushRange         hcl.Range `hcl:"index_flush,attr_range"`
-	HandshakeTimeoutRange   hcl.Range `hcl:"handshake_timeout,attr_range"`
-	SuspenseBacklogRange    hcl.Range `hcl:"suspense_backlog,attr_range"`
-	SuspenseMinFreeRange    hcl.Range `hcl:"suspense_min_free,attr_range"`
-	SuspenseAckLatencyRange hcl.Range `hcl:"suspense_ack_latency,attr_range"`
-	StallWarningRange       hcl.Range `hcl:"stall_warning,attr_range"`
-	ARMRange                hcl.Range `hcl:"arm,attr_range"`
-	ARMIntervalRange        hcl.Range `hcl:"arm_interval,attr_range"`
-	InsecureRange           hcl.Range `hcl:"insecure,attr_range"`
-	AcceptRange             hcl.Range `hcl:"accept,attr_range"`
-	MaxConnAgeRange         hcl.Range `hcl:"max_connection_age,attr_range"`
-	MaxBatchEntriesRange    hcl.Range `hcl:"max_batch_entries,attr_range"`
-	MaxBatchBytesRange      hcl.Range `hcl:"max_batch_bytes,attr_range"`
-	MaxStreamsRange         hcl.Range `hcl:"max_streams,attr_range"`
-	MaxInflightBytesRange   hcl.Range `hcl:"max_inflight_bytes,attr_range"`
-	MemoryLimitRange        hcl.Range `hcl:"memory_limit,attr_range"`
-	MaxLineBytesRange       hcl.Range `hcl:"max_line_bytes,attr_range"`
-	AdminTokenFileRange     hcl.Range `hcl:"admin_token_file,attr_range"`
-	ReadTokenFileRange      hcl.Range `hcl:"read_token_file,attr_range"`
-	HTTPHostsRange          hcl.Range `hcl:"http_hosts,attr_range"`
-	MaxHTTPConnsRange       hcl.Range `hcl:"max_http_connections,attr_range"`
-	MaxHTTPConnsAddrRange   hcl.Range `hcl:"max_http_connections_per_address,attr_range"`
-	RevokedFileRange        hcl.Range `hcl:"revoked_file,attr_range"`
-	SearchTimeoutRange      hcl.Range `hcl:"search_timeout,attr_range"`
-	MaxQueryBytesRange      hcl.Range `hcl:"max_query_bytes,attr_range"`
-	MaxQueryTermsRange      hcl.Range `hcl:"max_query_terms,attr_range"`
-	MaxResultBytesRange     hcl.Range `hcl:"max_result_bytes,attr_range"`
-	MaxPastAgeRange         hcl.Range `hcl:"max_past_age,attr_range"`
-	MaxFutureSkewRange      hcl.Range `hcl:"max_future_skew,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	// Body is where settings' positions are looked up (see
+	// hclconf.Settings).
+	Body hcl.Body `hcl:",body"`
 }
 
 type httpTLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
-	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+	Body hcl.Body `hcl:",body"`
 }
 
 type rateLimitBlock struct {
 	EntriesPerSecond *int   `hcl:"entries_per_second,optional"`
 	BytesPerSecond   string `hcl:"bytes_per_second,optional"`
 
-	EntriesRange hcl.Range `hcl:"entries_per_second,attr_range"`
-	BytesRange   hcl.Range `hcl:"bytes_per_second,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	Body     hcl.Body  `hcl:",body"`
 }
 
 type indexerBlock struct {
@@ -341,24 +310,16 @@ type indexerBlock struct {
 	RetryFor      string   `hcl:"retry_for,optional"`
 	Timeout       string   `hcl:"timeout,optional"`
 
-	DefRange           hcl.Range `hcl:",def_range"`
-	KindRange          hcl.Range `hcl:"kind,label_range"`
-	DirRange           hcl.Range `hcl:"dir,attr_range"`
-	AddressesRange     hcl.Range `hcl:"addresses,attr_range"`
-	PasswordRange      hcl.Range `hcl:"password,attr_range"`
-	APIKeyRange        hcl.Range `hcl:"api_key,attr_range"`
-	IndexPrefixRange   hcl.Range `hcl:"index_prefix,attr_range"`
-	BulkActionsRange   hcl.Range `hcl:"bulk_actions,attr_range"`
-	BulkBytesRange     hcl.Range `hcl:"bulk_bytes,attr_range"`
-	FlushIntervalRange hcl.Range `hcl:"flush_interval,attr_range"`
-	WorkersRange       hcl.Range `hcl:"workers,attr_range"`
-	RetryForRange      hcl.Range `hcl:"retry_for,attr_range"`
-	TimeoutRange       hcl.Range `hcl:"timeout,attr_range"`
-	CAFileRange        hcl.Range `hcl:"ca_file,attr_range"`
+	DefRange  hcl.Range `hcl:",def_range"`
+	KindRange hcl.Range `hcl:"kind,label_range"`
+	Body      hcl.Body  `hcl:",body"`
+
+	// set reads the block's settings; ParseConfig makes it.
+	set *hclconf.Settings
 }
 
-// LoadConfig reads, decodes and validates a mediator config file, then
-// applies SLUICE_* environment overrides.
+// LoadConfig reads and decodes a mediator config file, applies SLUICE_*
+// environment overrides to it and validates the result.
 func LoadConfig(path string) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -374,117 +335,174 @@ func ParseConfig(src []byte, filename string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fs fileSchema
-	if diags := gohcl.DecodeBody(f.Body, nil, &fs); diags.HasErrors() {
+	var schema fileSchema
+	if diags := gohcl.DecodeBody(f.Body, nil, &schema); diags.HasErrors() {
 		return nil, hclconf.FromDiagnostics(diags)
 	}
-	if fs.Mediator == nil {
+	if schema.Mediator == nil {
 		return nil, &hclconf.Error{File: filename, Line: 1, Col: 1, Msg: `missing "mediator" block`}
 	}
-	cfg, errs := fs.toConfig()
-	if err := errs.ErrorOrNil(); err != nil {
-		return nil, err
+	set := hclconf.NewSettings(schema.Mediator.Body, schema.Mediator.DefRange)
+	schema.Mediator.applyEnv(set)
+	for i := range schema.Indexer {
+		ib := &schema.Indexer[i]
+		ib.set = hclconf.NewSettings(ib.Body, ib.DefRange)
+		if ib.Kind == "elasticsearch" {
+			ib.applyElasticEnv()
+		}
 	}
-	if err := applyEnv(cfg); err != nil {
+	cfg, errs := schema.toConfig(set)
+	if err := errs.ErrorOrNil(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
-	var errs hclconf.Errors
-	m := fs.Mediator
-	cfg := &Config{
-		ID:       m.ID,
-		Listen:   m.Listen,
-		HTTP:     m.HTTP,
-		DataDir:  m.DataDir,
-		Rules:    m.Rules,
-		Insecure: m.Insecure,
-		LogLevel: m.LogLevel,
-		ARM:      m.ARM,
+// applyEnv applies the SLUICE_* overrides for the settings operators tune
+// to the decoded block, before it is checked, so that an override gets
+// the same checks as the file (the variable standing for the position).
+func (m *mediatorBlock) applyEnv(set *hclconf.Settings) {
+	set.EnvString("SLUICE_MEDIATOR_ID", "id", &m.ID)
+	set.EnvString("SLUICE_MEDIATOR_LISTEN", "listen", &m.Listen)
+	set.EnvString("SLUICE_MEDIATOR_HTTP", "http", &m.HTTP)
+	set.EnvString("SLUICE_LOG_LEVEL", "log_level", &m.LogLevel)
+	set.EnvString("SLUICE_MEDIATOR_ARM", "arm", &m.ARM)
+	set.EnvInt("SLUICE_MPE_WORKERS", "workers", &m.Workers)
+	set.EnvInt("SLUICE_MAX_AGENTS", "max_agents", &m.MaxAgents)
+	set.EnvInt("SLUICE_INDEX_BATCH", "index_batch", &m.IndexBatch)
+}
+
+// applyElasticEnv applies the SLUICE_ES_* overrides (like ReflexSOAR's
+// REFLEX_EVENT_PROCESSOR_ES_BULK_SIZE) to an `indexer "elasticsearch"`
+// block: the settings an operator tunes on a running deployment, and
+// credentials kept out of files. Without such a block they mean nothing.
+func (ib *indexerBlock) applyElasticEnv() {
+	ib.set.EnvList("SLUICE_ES_ADDRESSES", "addresses", &ib.Addresses)
+	ib.set.EnvString("SLUICE_ES_USERNAME", "username", &ib.Username)
+	ib.set.EnvString("SLUICE_ES_PASSWORD", "password", &ib.Password)
+	ib.set.EnvString("SLUICE_ES_API_KEY", "api_key", &ib.APIKey)
+	ib.set.EnvString("SLUICE_ES_INDEX_PREFIX", "index_prefix", &ib.IndexPrefix)
+	ib.set.EnvInt("SLUICE_ES_BULK_ACTIONS", "bulk_actions", &ib.BulkActions)
+	ib.set.EnvInt("SLUICE_ES_WORKERS", "workers", &ib.Workers)
+	ib.set.EnvString("SLUICE_ES_BULK_BYTES", "bulk_bytes", &ib.BulkBytes)
+	ib.set.EnvString("SLUICE_ES_FLUSH_INTERVAL", "flush_interval", &ib.FlushInterval)
+}
+
+// DefaultConfig returns the configuration of a mediator whose file sets
+// nothing. Indexer.Dir is left empty: it defaults to "index" in the data
+// directory, whichever that is.
+func DefaultConfig() *Config {
+	host, _ := os.Hostname()
+	return &Config{
+		ID:                           host,
+		Listen:                       DefaultListen,
+		HTTP:                         DefaultHTTP,
+		DataDir:                      DefaultDataDir,
+		MaxAgents:                    DefaultMaxAgents,
+		Workers:                      runtime.NumCPU(),
+		IndexBatch:                   DefaultIndexBatch,
+		IndexFlush:                   DefaultIndexFlush,
+		HandshakeTimeout:             DefaultHandshakeTimeout,
+		SuspenseBacklog:              DefaultSuspenseBacklog,
+		SuspenseResume:               resumeBelow(DefaultSuspenseBacklog),
+		SuspenseMinFree:              DefaultSuspenseMinFree,
+		SuspenseAckLatency:           DefaultSuspenseAckLatency,
+		StallWarning:                 DefaultStallWarning,
+		Accept:                       "auto",
+		MaxConnectionAge:             DefaultMaxConnectionAge,
+		AgentRateEntries:             DefaultAgentRateEntries,
+		AgentRateBytes:               DefaultAgentRateBytes,
+		MaxBatchEntries:              DefaultMaxBatchEntries,
+		MaxBatchBytes:                DefaultMaxBatchBytes,
+		MaxStreams:                   DefaultMaxStreams,
+		MaxInflightBytes:             DefaultMaxInflightBytes,
+		MaxLineBytes:                 DefaultMaxLineBytes,
+		MemoryLimit:                  DefaultMemoryLimit,
+		MaxHTTPConnections:           connlimit.DefaultMaxHTTP,
+		MaxHTTPConnectionsPerAddress: connlimit.DefaultMaxHTTPPerAddress,
+		SearchTimeout:                DefaultSearchTimeout,
+		MaxQueryBytes:                query.DefaultMaxBytes,
+		MaxQueryTerms:                query.DefaultMaxTerms,
+		MaxResultBytes:               DefaultMaxResultBytes,
+		MaxPastAge:                   DefaultMaxPastAge,
+		MaxFutureSkew:                DefaultMaxFutureSkew,
+		ARMInterval:                  DefaultARMInterval,
+		Indexer:                      IndexerConfig{Kind: "embedded"},
 	}
-	if cfg.ID == "" {
-		cfg.ID, _ = os.Hostname()
+}
+
+// resumeBelow is where the backlog condition clears: 80% of its limit,
+// so that it does not flap.
+func resumeBelow(backlog int) int { return backlog / 5 * 4 }
+
+func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Errors) {
+	m := schema.Mediator
+	cfg := DefaultConfig()
+	cfg.Rules, cfg.Insecure, cfg.ARM = m.Rules, m.Insecure, m.ARM
+	for _, s := range []struct {
+		val string
+		dst *string
+	}{{m.ID, &cfg.ID}, {m.Listen, &cfg.Listen}, {m.HTTP, &cfg.HTTP}, {m.DataDir, &cfg.DataDir}} {
+		if s.val != "" {
+			*s.dst = s.val
+		}
 	}
-	if cfg.Listen == "" {
-		cfg.Listen = DefaultListen
-	}
-	if cfg.HTTP == "" {
-		cfg.HTTP = DefaultHTTP
-	}
-	if cfg.DataDir == "" {
-		cfg.DataDir = DefaultDataDir
-	}
-	for _, a := range []struct {
-		name, val string
-		rng       hcl.Range
-	}{{"listen", cfg.Listen, m.ListenRange}, {"http", cfg.HTTP, m.HTTPRange}} {
+	for _, a := range []struct{ name, val string }{{"listen", cfg.Listen}, {"http", cfg.HTTP}} {
 		if err := checkListen(a.val); err != nil {
-			errs = append(errs, hclconf.Errorf(a.rng, "%s: %q: %v", a.name, a.val, err))
+			set.Errorf(a.name, "%s: %q: %v", a.name, a.val, err)
 		}
 	}
 	if cfg.ARM != "" {
 		if err := checkListen(cfg.ARM); err != nil {
-			errs = append(errs, hclconf.Errorf(m.ARMRange, "arm: %q: %v", cfg.ARM, err))
+			set.Errorf("arm", "arm: %q: %v", cfg.ARM, err)
 		}
 	}
-	errs = append(errs, m.security(cfg)...)
-	switch m.LogLevel {
-	case "", "trace", "debug", "info", "warn", "error":
-	default:
-		errs = append(errs, hclconf.Errorf(m.LogLevelRange, "log_level must be one of trace, debug, info, warn, error"))
-	}
+	m.security(cfg, set)
+	set.LogLevel(m.LogLevel, &cfg.LogLevel)
 
-	errs = append(errs, intSettings(
-		intSetting{"max_agents", m.MaxAgents, m.MaxAgentsRange, DefaultMaxAgents, 0, 1000000, &cfg.MaxAgents},
-		intSetting{"workers", m.Workers, m.WorkersRange, runtime.NumCPU(), 0, 256, &cfg.Workers},
-		intSetting{"index_batch", m.IndexBatch, m.IndexBatchRange, DefaultIndexBatch, 1, 1000000, &cfg.IndexBatch},
-		intSetting{"suspense_backlog", m.SuspenseBacklog, m.SuspenseBacklogRange, DefaultSuspenseBacklog, 0, 1 << 40, &cfg.SuspenseBacklog},
-		intSetting{"max_http_connections", m.MaxHTTPConns, m.MaxHTTPConnsRange, connlimit.DefaultMaxHTTP, 1, connlimit.MaxLimit, &cfg.MaxHTTPConnections},
-		intSetting{"max_http_connections_per_address", m.MaxHTTPConnsAddr, m.MaxHTTPConnsAddrRange, connlimit.DefaultMaxHTTPPerAddress, 1, connlimit.MaxLimit, &cfg.MaxHTTPConnectionsPerAddress},
-	)...)
+	set.Int("max_agents", m.MaxAgents, &cfg.MaxAgents, hclconf.Between(0, 1000000))
+	set.Int("workers", m.Workers, &cfg.Workers, hclconf.Between(0, 256))
+	set.Int("index_batch", m.IndexBatch, &cfg.IndexBatch, hclconf.Between(1, 1000000))
+	set.Int("suspense_backlog", m.SuspenseBacklog, &cfg.SuspenseBacklog, hclconf.Between(0, 1<<40))
+	set.Int("max_http_connections", m.MaxHTTPConns, &cfg.MaxHTTPConnections, hclconf.Between(1, connlimit.MaxLimit))
+	set.Int("max_http_connections_per_address", m.MaxHTTPConnsAddr, &cfg.MaxHTTPConnectionsPerAddress, hclconf.Between(1, connlimit.MaxLimit))
 
-	errs = append(errs, durationSettings(
-		durationSetting{name: "index_flush", val: m.IndexFlush, rng: m.IndexFlushRange, def: DefaultIndexFlush, dst: &cfg.IndexFlush},
-		durationSetting{name: "handshake_timeout", val: m.HandshakeTimeout, rng: m.HandshakeTimeoutRange, def: 10 * time.Second, dst: &cfg.HandshakeTimeout},
-		durationSetting{name: "arm_interval", val: m.ARMInterval, rng: m.ARMIntervalRange, def: 5 * time.Second, dst: &cfg.ARMInterval},
-		durationSetting{name: "suspense_ack_latency", val: m.SuspenseAckLatency, rng: m.SuspenseAckLatencyRange, def: DefaultSuspenseAckLatency, dst: &cfg.SuspenseAckLatency, zeroOff: true},
-		durationSetting{name: "stall_warning", val: m.StallWarning, rng: m.StallWarningRange, def: DefaultStallWarning, dst: &cfg.StallWarning, zeroOff: true},
-	)...)
+	positive, orOff := hclconf.Positive[time.Duration](), hclconf.Positive[time.Duration]().OrZero("disabled")
+	set.Duration("index_flush", m.IndexFlush, &cfg.IndexFlush, positive)
+	set.Duration("handshake_timeout", m.HandshakeTimeout, &cfg.HandshakeTimeout, positive)
+	set.Duration("arm_interval", m.ARMInterval, &cfg.ARMInterval, positive)
+	set.Duration("suspense_ack_latency", m.SuspenseAckLatency, &cfg.SuspenseAckLatency, orOff)
+	set.Duration("stall_warning", m.StallWarning, &cfg.StallWarning, orOff)
 
-	// Resume below 80% of the limit, so the condition does not flap.
-	cfg.SuspenseResume = cfg.SuspenseBacklog / 5 * 4
-	errs = append(errs, sizeSettings(
-		sizeSetting{name: "suspense_min_free", val: m.SuspenseMinFree, rng: m.SuspenseMinFreeRange, def: DefaultSuspenseMinFree, max: maxDiskBytes, dst: &cfg.SuspenseMinFree},
-		sizeSetting{name: "memory_limit", val: m.MemoryLimit, rng: m.MemoryLimitRange, def: DefaultMemoryLimit, min: 64 << 20, max: maxMemoryBytes, zeroOff: true, dst: &cfg.MemoryLimit},
-	)...)
-	errs = append(errs, m.costs(cfg)...)
+	cfg.SuspenseResume = resumeBelow(cfg.SuspenseBacklog)
+	set.Size("suspense_min_free", m.SuspenseMinFree, &cfg.SuspenseMinFree, hclconf.AtMost[int64](maxDiskBytes))
+	set.Size("memory_limit", m.MemoryLimit, &cfg.MemoryLimit, hclconf.Between[int64](64<<20, maxMemoryBytes).OrZero("no limit"))
+	m.costs(cfg, set)
+	errs := set.Errors()
 
-	cfg.Indexer = IndexerConfig{Kind: "embedded"}
-	switch len(fs.Indexer) {
+	switch len(schema.Indexer) {
 	case 0:
 	case 1:
-		ib := fs.Indexer[0]
+		ib := &schema.Indexer[0]
 		switch ib.Kind {
 		case "embedded":
 			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Dir: ib.Dir}
 			if len(ib.Addresses) > 0 {
-				errs = append(errs, hclconf.Errorf(ib.AddressesRange, `addresses belongs in an indexer "elasticsearch" block`))
+				ib.set.Errorf("addresses", `addresses belongs in an indexer "elasticsearch" block`)
 			}
 		case "elasticsearch":
-			ec, e := ib.elastic()
-			errs = append(errs, e...)
-			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "ca_file", Path: ib.CAFile, Range: ib.CAFileRange})
+			ec := ib.elastic()
+			cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "ca_file", Path: ib.CAFile, Range: ib.set.At("ca_file")})
 			cfg.Indexer = IndexerConfig{Kind: ib.Kind, Elastic: ec}
 			if ib.FlushInterval != "" {
 				cfg.IndexFlush = ec.FlushInterval
 			}
 		default:
-			errs = append(errs, hclconf.Errorf(ib.KindRange, "unknown indexer %q (supported: embedded, elasticsearch)", ib.Kind))
+			ib.set.Add(hclconf.Errorf(ib.KindRange, "unknown indexer %q (supported: embedded, elasticsearch)", ib.Kind))
 		}
+		errs = append(errs, ib.set.Errors()...)
 	default:
-		errs = append(errs, hclconf.Errorf(fs.Indexer[1].DefRange, "only one indexer block is allowed"))
+		errs = append(errs, hclconf.Errorf(schema.Indexer[1].DefRange, "only one indexer block is allowed"))
 	}
 	if cfg.Indexer.Dir == "" {
 		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
@@ -493,148 +511,19 @@ func (fs *fileSchema) toConfig() (*Config, hclconf.Errors) {
 }
 
 // costs reads what one search may cost and the window of event times.
-func (m *mediatorBlock) costs(cfg *Config) hclconf.Errors {
-	var errs hclconf.Errors
-	errs = append(errs, durationSettings(
-		durationSetting{name: "search_timeout", val: m.SearchTimeout, rng: m.SearchTimeoutRange, def: DefaultSearchTimeout, dst: &cfg.SearchTimeout},
-		durationSetting{name: "max_past_age", val: m.MaxPastAge, rng: m.MaxPastAgeRange, def: DefaultMaxPastAge, dst: &cfg.MaxPastAge, zeroOff: true},
-		durationSetting{name: "max_future_skew", val: m.MaxFutureSkew, rng: m.MaxFutureSkewRange, def: DefaultMaxFutureSkew, dst: &cfg.MaxFutureSkew, zeroOff: true},
-	)...)
-	if m.SearchTimeout != "" && cfg.SearchTimeout > time.Hour {
-		errs = append(errs, hclconf.Errorf(m.SearchTimeoutRange, "search_timeout must be at most 1h"))
-	}
-	var queryBytes int64
-	errs = append(errs, sizeSettings(
-		sizeSetting{name: "max_query_bytes", val: m.MaxQueryBytes, rng: m.MaxQueryBytesRange, def: query.DefaultMaxBytes, min: 1 << 10, max: query.MaxBytesCeiling, dst: &queryBytes},
-		sizeSetting{name: "max_result_bytes", val: m.MaxResultBytes, rng: m.MaxResultBytesRange, def: DefaultMaxResultBytes, min: 64 << 10, max: 1 << 30, dst: &cfg.MaxResultBytes},
-	)...)
-	cfg.MaxQueryBytes = int(queryBytes)
-	errs = append(errs, intSettings(
-		intSetting{"max_query_terms", m.MaxQueryTerms, m.MaxQueryTermsRange, query.DefaultMaxTerms, 1, query.MaxTermsCeiling, &cfg.MaxQueryTerms},
-	)...)
-	return errs
-}
-
-// intSetting is an optional integer attribute with its default and range.
-type intSetting struct {
-	name          string
-	val           *int
-	rng           hcl.Range
-	def, min, max int
-	dst           *int
-}
-
-// intSettings stores each setting's value, or its default, in dst.
-func intSettings(settings ...intSetting) hclconf.Errors {
-	var errs hclconf.Errors
-	for _, n := range settings {
-		*n.dst = n.def
-		if n.val == nil {
-			continue
-		}
-		if *n.val < n.min || *n.val > n.max {
-			errs = append(errs, hclconf.Errorf(n.rng, "%s must be between %d and %d, not %d", n.name, n.min, n.max, *n.val))
-			continue
-		}
-		*n.dst = *n.val
-	}
-	return errs
-}
-
-// durationSetting is an optional positive duration attribute; with
-// zeroOff, "0" is allowed too (the feature is off).
-type durationSetting struct {
-	name    string
-	val     string
-	rng     hcl.Range
-	def     time.Duration
-	dst     *time.Duration
-	zeroOff bool
-}
-
-// durationSettings stores each setting's value, or its default, in dst.
-func durationSettings(settings ...durationSetting) hclconf.Errors {
-	var errs hclconf.Errors
-	for _, d := range settings {
-		*d.dst = d.def
-		if d.val == "" {
-			continue
-		}
-		v, e := hclconf.Duration(d.val, d.name, d.rng)
-		if e != nil {
-			errs = append(errs, e)
-			continue
-		}
-		if v < 0 || v == 0 && !d.zeroOff {
-			errs = append(errs, hclconf.Errorf(d.rng, "%s must be positive", d.name))
-			continue
-		}
-		*d.dst = v
-	}
-	return errs
-}
-
-// sizeSetting is an optional byte-size attribute ("64MiB") with its
-// default and bounds (max 0: none). With zeroOff, 0 is allowed and turns
-// the feature off.
-type sizeSetting struct {
-	name, val string
-	rng       hcl.Range
-	def       int64
-	min, max  int64
-	zeroOff   bool
-	dst       *int64
-}
-
-// sizeSettings stores each setting's value, or its default, in dst.
-func sizeSettings(settings ...sizeSetting) hclconf.Errors {
-	var errs hclconf.Errors
-	for _, s := range settings {
-		*s.dst = s.def
-		if s.val == "" {
-			continue
-		}
-		v, e := hclconf.Size(s.val, s.name, s.rng)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v == 0 && s.zeroOff:
-			*s.dst = 0
-		case v < s.min || s.max > 0 && v > s.max:
-			bounds := "at least " + sizeText(s.min)
-			switch {
-			case s.max > 0 && s.min == 0:
-				bounds = "at most " + sizeText(s.max)
-			case s.max > 0:
-				bounds = "between " + sizeText(s.min) + " and " + sizeText(s.max)
-			}
-			if s.zeroOff && s.min > 0 {
-				bounds = "0 (no limit) or " + bounds
-			}
-			errs = append(errs, hclconf.Errorf(s.rng, "%s must be %s", s.name, bounds))
-		default:
-			*s.dst = v
-		}
-	}
-	return errs
-}
-
-// sizeText writes a bound as the configs do: 64KiB, 16MiB.
-func sizeText(v int64) string {
-	for _, u := range []struct {
-		unit  string
-		shift uint
-	}{{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}} {
-		if v >= 1<<u.shift && v%(1<<u.shift) == 0 {
-			return fmt.Sprintf("%d%s", v>>u.shift, u.unit)
-		}
-	}
-	return fmt.Sprintf("%dB", v)
+func (m *mediatorBlock) costs(cfg *Config, set *hclconf.Settings) {
+	set.Duration("search_timeout", m.SearchTimeout, &cfg.SearchTimeout, hclconf.AtMost(time.Hour).AndPositive())
+	orOff := hclconf.Positive[time.Duration]().OrZero("disabled")
+	set.Duration("max_past_age", m.MaxPastAge, &cfg.MaxPastAge, orOff)
+	set.Duration("max_future_skew", m.MaxFutureSkew, &cfg.MaxFutureSkew, orOff)
+	set.IntSize("max_query_bytes", m.MaxQueryBytes, &cfg.MaxQueryBytes, hclconf.Between[int64](1<<10, query.MaxBytesCeiling))
+	set.Size("max_result_bytes", m.MaxResultBytes, &cfg.MaxResultBytes, hclconf.Between[int64](64<<10, 1<<30))
+	set.Int("max_query_terms", m.MaxQueryTerms, &cfg.MaxQueryTerms, hclconf.Between(1, query.MaxTermsCeiling))
 }
 
 // elastic reads an `indexer "elasticsearch"` block.
-func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
-	var errs hclconf.Errors
+func (ib *indexerBlock) elastic() elastic.Config {
+	set := ib.set
 	ec := elastic.Config{
 		Addresses:   ib.Addresses,
 		Username:    ib.Username,
@@ -644,160 +533,101 @@ func (ib *indexerBlock) elastic() (elastic.Config, hclconf.Errors) {
 		IndexPrefix: ib.IndexPrefix,
 	}
 	if len(ec.Addresses) == 0 {
-		errs = append(errs, hclconf.Errorf(ib.DefRange, `indexer "elasticsearch" needs addresses = ["http://host:9200", ...]`))
+		set.Add(hclconf.Errorf(ib.DefRange, `indexer "elasticsearch" needs addresses = ["http://host:9200", ...]`))
 	}
 	for _, a := range ec.Addresses {
 		u, err := url.Parse(a)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, hclconf.Errorf(ib.AddressesRange, "addresses: %q is not an http:// or https:// URL", a))
+			set.Errorf("addresses", "addresses: %q is not an http:// or https:// URL", a)
 		}
 	}
 	if ec.APIKey != "" && (ec.Username != "" || ec.Password != "") {
-		errs = append(errs, hclconf.Errorf(ib.APIKeyRange, "use either api_key or username/password, not both"))
+		set.Errorf("api_key", "use either api_key or username/password, not both")
 	}
 	if (ec.Username == "") != (ec.Password == "") {
-		errs = append(errs, hclconf.Errorf(ib.PasswordRange, "username and password go together"))
+		set.Errorf("password", "username and password go together")
 	}
 	if ib.Dir != "" {
-		errs = append(errs, hclconf.Errorf(ib.DirRange, `dir belongs in an indexer "embedded" block`))
+		set.Errorf("dir", `dir belongs in an indexer "embedded" block`)
 	}
 	if ec.IndexPrefix != "" {
 		if err := elastic.ValidIndexPrefix(ec.IndexPrefix); err != nil {
-			errs = append(errs, hclconf.Errorf(ib.IndexPrefixRange, "%v", err))
-		}
-	}
-	errs = append(errs, intSettings(
-		intSetting{"bulk_actions", ib.BulkActions, ib.BulkActionsRange, 0, 1, 100000, &ec.BulkActions},
-		intSetting{"workers", ib.Workers, ib.WorkersRange, 0, 1, 64, &ec.Workers},
-	)...)
-	if ib.BulkBytes != "" {
-		v, e := hclconf.Size(ib.BulkBytes, "bulk_bytes", ib.BulkBytesRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case v < 64<<10 || v > 1<<30:
-			errs = append(errs, hclconf.Errorf(ib.BulkBytesRange, "bulk_bytes must be between 64KiB and 1GiB"))
-		default:
-			ec.BulkBytes = int(v)
+			set.Errorf("index_prefix", "%v", err)
 		}
 	}
 	// 0 leaves the backend's defaults.
-	errs = append(errs, durationSettings(
-		durationSetting{name: "flush_interval", val: ib.FlushInterval, rng: ib.FlushIntervalRange, def: 0, dst: &ec.FlushInterval},
-		durationSetting{name: "retry_for", val: ib.RetryFor, rng: ib.RetryForRange, def: 0, dst: &ec.RetryFor},
-		durationSetting{name: "timeout", val: ib.Timeout, rng: ib.TimeoutRange, def: 0, dst: &ec.Timeout},
-	)...)
-	return ec, errs
+	set.Int("bulk_actions", ib.BulkActions, &ec.BulkActions, hclconf.Between(1, 100000))
+	set.Int("workers", ib.Workers, &ec.Workers, hclconf.Between(1, 64))
+	set.IntSize("bulk_bytes", ib.BulkBytes, &ec.BulkBytes, hclconf.Between[int64](64<<10, 1<<30))
+	positive := hclconf.Positive[time.Duration]()
+	set.Duration("flush_interval", ib.FlushInterval, &ec.FlushInterval, positive)
+	set.Duration("retry_for", ib.RetryFor, &ec.RetryFor, positive)
+	set.Duration("timeout", ib.Timeout, &ec.Timeout, positive)
+	return ec
 }
 
 // security reads the TLS, acceptance, revocation and limit settings.
-func (m *mediatorBlock) security(cfg *Config) hclconf.Errors {
-	var errs hclconf.Errors
+func (m *mediatorBlock) security(cfg *Config, set *hclconf.Settings) {
 	if m.TLS != nil {
 		cfg.TLS = &pki.Files{CA: m.TLS.CAFile, Cert: m.TLS.CertFile, Key: m.TLS.KeyFile}
 		cfg.Files = append(cfg.Files, m.TLS.Files("tls")...)
-		if m.Insecure {
-			errs = append(errs, hclconf.Errorf(m.InsecureRange, "insecure = true and a tls block contradict each other: remove one"))
-		}
-	} else if !m.Insecure && !hclconf.AddrIsLoopback(cfg.Listen) {
-		errs = append(errs, hclconf.Errorf(m.ListenRange, "listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS, or set insecure = true to accept plaintext agents from the network", cfg.Listen))
 	}
+	set.Transport(m.Insecure, m.TLS != nil, "listen", []string{cfg.Listen}, func(listen string) string {
+		return fmt.Sprintf("listen %q is not a loopback address: configure a tls { ca_file, cert_file, key_file } block for mutual TLS, or set insecure = true to accept plaintext agents from the network", listen)
+	})
 	// ARM is dialed with the tls identity (ARMDialOptions); without one,
 	// only an ARM on this machine, unless insecure = true.
 	if m.TLS == nil && !m.Insecure && cfg.ARM != "" && checkListen(cfg.ARM) == nil && !hclconf.AddrIsLoopback(cfg.ARM) {
-		errs = append(errs, hclconf.Errorf(m.ARMRange, "%s", errPlaintextARM(cfg.ARM)))
+		set.Errorf("arm", "%s", errPlaintextARM(cfg.ARM))
 	}
 	if m.HTTPTLS != nil {
 		cfg.HTTPTLS = &pki.Files{Cert: m.HTTPTLS.CertFile, Key: m.HTTPTLS.KeyFile}
 		cfg.Files = append(cfg.Files,
-			hclconf.FileRef{Setting: "http_tls cert_file", Path: m.HTTPTLS.CertFile, Range: m.HTTPTLS.CertFileRange},
-			hclconf.FileRef{Setting: "http_tls key_file", Path: m.HTTPTLS.KeyFile, Range: m.HTTPTLS.KeyFileRange, Secret: true})
+			hclconf.FileRef{Setting: "http_tls cert_file", Path: m.HTTPTLS.CertFile, Range: hclconf.AttrRange(m.HTTPTLS.Body, "cert_file")},
+			hclconf.FileRef{Setting: "http_tls key_file", Path: m.HTTPTLS.KeyFile, Range: hclconf.AttrRange(m.HTTPTLS.Body, "key_file"), Secret: true})
 	}
-	errs = append(errs, m.access(cfg)...)
-	switch m.Accept {
-	case "", "auto":
-		cfg.Accept = "auto"
-	case "manual":
-		cfg.Accept = "manual"
-	default:
-		errs = append(errs, hclconf.Errorf(m.AcceptRange, `accept must be "auto" or "manual"`))
-	}
+	m.access(cfg, set)
+	set.Enum("accept", m.Accept, &cfg.Accept, "auto", "manual")
 	cfg.Revoked, cfg.RevokedFile = m.Revoked, m.RevokedFile
 	// The mediator does not start without it; empty is a list of none.
-	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "revoked_file", Path: m.RevokedFile, Range: m.RevokedFileRange, MayBeEmpty: true})
-	cfg.MaxConnectionAge = DefaultMaxConnectionAge
-	if m.MaxConnAge != "" {
-		d, e := hclconf.Duration(m.MaxConnAge, "max_connection_age", m.MaxConnAgeRange)
-		switch {
-		case e != nil:
-			errs = append(errs, e)
-		case d < time.Second:
-			errs = append(errs, hclconf.Errorf(m.MaxConnAgeRange, "max_connection_age must be at least 1s"))
-		default:
-			cfg.MaxConnectionAge = d
-		}
-	}
-	cfg.AgentRateEntries, cfg.AgentRateBytes = DefaultAgentRateEntries, DefaultAgentRateBytes
+	cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "revoked_file", Path: m.RevokedFile, Range: set.At("revoked_file"), MayBeEmpty: true})
+	set.Duration("max_connection_age", m.MaxConnAge, &cfg.MaxConnectionAge, hclconf.AtLeast(time.Second))
 	if r := m.RateLimit; r != nil {
-		if r.EntriesPerSecond != nil {
-			if *r.EntriesPerSecond < 0 {
-				errs = append(errs, hclconf.Errorf(r.EntriesRange, "entries_per_second must be 0 (no limit) or positive"))
-			}
-			cfg.AgentRateEntries = *r.EntriesPerSecond
-		}
-		if r.BytesPerSecond != "" {
-			var v int64
-			errs = append(errs, sizeSettings(sizeSetting{name: "bytes_per_second", val: r.BytesPerSecond, rng: r.BytesRange, max: maxRateBytes, zeroOff: true, dst: &v})...)
-			cfg.AgentRateBytes = v
-		}
+		rset := hclconf.NewSettings(r.Body, r.DefRange)
+		rset.Int("entries_per_second", r.EntriesPerSecond, &cfg.AgentRateEntries, hclconf.Positive[int]().OrZero("no limit"))
+		rset.Size("bytes_per_second", r.BytesPerSecond, &cfg.AgentRateBytes, hclconf.AtMost[int64](maxRateBytes))
+		set.Add(rset.Errors()...)
 	}
-	cfg.MaxBatchEntries, cfg.MaxBatchBytes, cfg.MaxStreams = DefaultMaxBatchEntries, DefaultMaxBatchBytes, DefaultMaxStreams
-	if m.MaxBatchEntries != nil {
-		if *m.MaxBatchEntries < 1 {
-			errs = append(errs, hclconf.Errorf(m.MaxBatchEntriesRange, "max_batch_entries must be positive"))
-		}
-		cfg.MaxBatchEntries = *m.MaxBatchEntries
-	}
-	errs = append(errs, sizeSettings(
-		sizeSetting{name: "max_batch_bytes", val: m.MaxBatchBytes, rng: m.MaxBatchBytesRange, def: DefaultMaxBatchBytes, min: 64 << 10, max: maxBatchBytes, dst: &cfg.MaxBatchBytes},
-		sizeSetting{name: "max_inflight_bytes", val: m.MaxInflightBytes, rng: m.MaxInflightBytesRange, def: DefaultMaxInflightBytes, min: 1 << 20, max: maxMemoryBytes, dst: &cfg.MaxInflightBytes},
-		sizeSetting{name: "max_line_bytes", val: m.MaxLineBytes, rng: m.MaxLineBytesRange, def: DefaultMaxLineBytes, min: 1 << 10, max: 16 << 20, dst: &cfg.MaxLineBytes},
-	)...)
-	if m.MaxStreams != nil {
-		if *m.MaxStreams < 1 {
-			errs = append(errs, hclconf.Errorf(m.MaxStreamsRange, "max_streams must be positive"))
-		}
-		cfg.MaxStreams = *m.MaxStreams
-	}
-	return errs
+	set.Int("max_batch_entries", m.MaxBatchEntries, &cfg.MaxBatchEntries, hclconf.Positive[int]())
+	set.Size("max_batch_bytes", m.MaxBatchBytes, &cfg.MaxBatchBytes, hclconf.Between[int64](64<<10, maxBatchBytes))
+	set.Size("max_inflight_bytes", m.MaxInflightBytes, &cfg.MaxInflightBytes, hclconf.Between[int64](1<<20, maxMemoryBytes))
+	set.Size("max_line_bytes", m.MaxLineBytes, &cfg.MaxLineBytes, hclconf.Between[int64](1<<10, 16<<20))
+	set.Int("max_streams", m.MaxStreams, &cfg.MaxStreams, hclconf.Positive[int]())
 }
 
 // access reads the HTTP API's token files and names. An attribute that
 // is written must say something: an empty file name would silently leave
 // the API without the protection it was meant to add.
-func (m *mediatorBlock) access(cfg *Config) hclconf.Errors {
-	var errs hclconf.Errors
+func (m *mediatorBlock) access(cfg *Config, set *hclconf.Settings) {
 	for _, f := range []struct {
 		name, val string
-		rng       hcl.Range
 		dst       *string
 	}{
-		{"admin_token_file", m.AdminTokenFile, m.AdminTokenFileRange, &cfg.AdminTokenFile},
-		{"read_token_file", m.ReadTokenFile, m.ReadTokenFileRange, &cfg.ReadTokenFile},
+		{"admin_token_file", m.AdminTokenFile, &cfg.AdminTokenFile},
+		{"read_token_file", m.ReadTokenFile, &cfg.ReadTokenFile},
 	} {
-		if f.rng.Filename != "" && strings.TrimSpace(f.val) == "" {
-			errs = append(errs, hclconf.Errorf(f.rng, "%s must not be empty (remove it to have no such token)", f.name))
+		if set.Written(f.name) && strings.TrimSpace(f.val) == "" {
+			set.Errorf(f.name, "%s must not be empty (remove it to have no such token)", f.name)
 		}
 		*f.dst = f.val
-		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: f.name, Path: f.val, Range: f.rng, Secret: true})
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: f.name, Path: f.val, Range: set.At(f.name), Secret: true})
 	}
 	for _, h := range m.HTTPHosts {
 		if err := httpauth.CheckHostName(h); err != nil {
-			errs = append(errs, hclconf.Errorf(m.HTTPHostsRange, "http_hosts: %v", err))
+			set.Errorf("http_hosts", "http_hosts: %v", err)
 		}
 	}
 	cfg.HTTPHosts = m.HTTPHosts
-	return errs
 }
 
 func checkListen(addr string) error {
@@ -807,82 +637,6 @@ func checkListen(addr string) error {
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
-	}
-	return nil
-}
-
-// applyEnv applies SLUICE_* overrides for the settings operators tune.
-func applyEnv(cfg *Config) error {
-	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_ID"); ok {
-		cfg.ID = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_LISTEN"); ok {
-		cfg.Listen = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_HTTP"); ok {
-		cfg.HTTP = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_LOG_LEVEL"); ok {
-		cfg.LogLevel = v
-	}
-	if v, ok := hclconf.EnvString("SLUICE_MEDIATOR_ARM"); ok {
-		cfg.ARM = v
-	}
-	ec := &cfg.Indexer.Elastic
-	for _, e := range []struct {
-		name string
-		dst  *int
-		min  int
-	}{
-		{"SLUICE_MPE_WORKERS", &cfg.Workers, 0}, {"SLUICE_MAX_AGENTS", &cfg.MaxAgents, 0}, {"SLUICE_INDEX_BATCH", &cfg.IndexBatch, 1},
-		{"SLUICE_ES_BULK_ACTIONS", &ec.BulkActions, 1}, {"SLUICE_ES_WORKERS", &ec.Workers, 1},
-	} {
-		if v, ok := hclconf.EnvString(e.name); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < e.min {
-				return fmt.Errorf("%s=%q: want an integer >= %d", e.name, v, e.min)
-			}
-			*e.dst = n
-		}
-	}
-	return applyElasticEnv(cfg)
-}
-
-// applyElasticEnv applies the SLUICE_ES_* overrides (like ReflexSOAR's
-// REFLEX_EVENT_PROCESSOR_ES_BULK_SIZE): the settings an operator tunes on
-// a running deployment, and credentials kept out of files.
-func applyElasticEnv(cfg *Config) error {
-	ec := &cfg.Indexer.Elastic
-	if v, ok := hclconf.EnvString("SLUICE_ES_ADDRESSES"); ok {
-		ec.Addresses = strings.Split(v, ",")
-	}
-	for _, e := range []struct {
-		name string
-		dst  *string
-	}{
-		{"SLUICE_ES_USERNAME", &ec.Username}, {"SLUICE_ES_PASSWORD", &ec.Password},
-		{"SLUICE_ES_API_KEY", &ec.APIKey}, {"SLUICE_ES_INDEX_PREFIX", &ec.IndexPrefix},
-	} {
-		if v, ok := hclconf.EnvString(e.name); ok {
-			*e.dst = v
-		}
-	}
-	if v, ok := hclconf.EnvString("SLUICE_ES_BULK_BYTES"); ok {
-		n, err := hclconf.ParseSize(v)
-		if err != nil || n < 64<<10 || n > 1<<30 {
-			return fmt.Errorf("SLUICE_ES_BULK_BYTES=%q: want a size between 64KiB and 1GiB", v)
-		}
-		ec.BulkBytes = int(n)
-	}
-	if v, ok := hclconf.EnvString("SLUICE_ES_FLUSH_INTERVAL"); ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("SLUICE_ES_FLUSH_INTERVAL=%q: want a positive duration such as 1s", v)
-		}
-		ec.FlushInterval = d
-		if cfg.Indexer.Kind == "elasticsearch" {
-			cfg.IndexFlush = d
-		}
 	}
 	return nil
 }

@@ -147,3 +147,28 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// An override gets the checks of the same value in the file, with the
+// variable for the position.
+func TestEnvOverridesChecked(t *testing.T) {
+	const es = "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"http://es:9200\"]\n}\n"
+	for _, tc := range []struct{ variable, value, src, file, want string }{
+		{"SLUICE_MEDIATOR_LISTEN", "0.0.0.0:7400", "mediator {}\n", "mediator {\n  listen = \"0.0.0.0:7400\"\n}\n", `listen "0.0.0.0:7400" is not a loopback address`},
+		{"SLUICE_MEDIATOR_HTTP", "7480", "mediator {}\n", "mediator {\n  http = \"7480\"\n}\n", `http: "7480": not host:port`},
+		{"SLUICE_MEDIATOR_ARM", "10.0.0.9:7500", "mediator {}\n", "mediator {\n  arm = \"10.0.0.9:7500\"\n}\n", `arm "10.0.0.9:7500" is not a loopback address`},
+		{"SLUICE_MPE_WORKERS", "1000", "mediator {}\n", "mediator {\n  workers = 1000\n}\n", `workers must be between 0 and 256, not 1000`},
+		{"SLUICE_LOG_LEVEL", "loud", "mediator {}\n", "mediator {\n  log_level = \"loud\"\n}\n", `log_level must be one of`},
+		{"SLUICE_ES_ADDRESSES", "es:9200", es, "mediator {}\nindexer \"elasticsearch\" {\n  addresses = [\"es:9200\"]\n}\n", `addresses: "es:9200" is not an http:// or https:// URL`},
+		{"SLUICE_ES_BULK_BYTES", "1KiB", es, "mediator {}\nindexer \"elasticsearch\" {\n  bulk_bytes = \"1KiB\"\n  addresses = [\"http://es:9200\"]\n}\n", `bulk_bytes must be between 64KiB and 1GiB, not 1KiB`},
+	} {
+		t.Run(tc.variable, func(t *testing.T) {
+			if _, err := ParseConfig([]byte(tc.file), "m.hcl"); err == nil || !strings.Contains(err.Error(), ":3: "+tc.want) {
+				t.Fatalf("in the file: %v, want %q", err, tc.want)
+			}
+			t.Setenv(tc.variable, tc.value)
+			if _, err := ParseConfig([]byte(tc.src), "m.hcl"); err == nil || !strings.Contains(err.Error(), tc.variable+": "+tc.want) {
+				t.Fatalf("override: %v, want %q", err, tc.variable+": "+tc.want)
+			}
+		})
+	}
+}

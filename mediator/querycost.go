@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/query"
+	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/serve"
 )
@@ -51,7 +52,7 @@ func (m *Mediator) writeSearchError(w http.ResponseWriter, r *http.Request, err 
 	case errors.As(err, &le):
 		setting, limit := "max_query_terms", fmt.Sprint(le.Max)
 		if le.Limit == query.LimitBytes {
-			setting, limit = "max_query_bytes", sizeText(int64(le.Max))
+			setting, limit = "max_query_bytes", hclconf.SizeText(int64(le.Max))
 		}
 		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{fmt.Sprintf("%v (%s = %s)", err, setting, limit)})
 	case errors.Is(err, indexer.ErrBadQuery):

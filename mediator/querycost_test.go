@@ -44,15 +44,15 @@ func TestParseConfigQueryCost(t *testing.T) {
 		t.Fatalf("set: %+v", cfg)
 	}
 	for _, tt := range []struct{ src, want string }{
-		{`search_timeout = "0"`, "m.hcl:2:3: search_timeout must be positive"},
-		{`search_timeout = "2h"`, "m.hcl:2:3: search_timeout must be at most 1h"},
+		{`search_timeout = "0"`, "m.hcl:2:3: search_timeout must be positive and at most 1h, not 0"},
+		{`search_timeout = "2h"`, "m.hcl:2:3: search_timeout must be positive and at most 1h, not 2h"},
 		{`search_timeout = "soon"`, `m.hcl:2:3: search_timeout: "soon" is not a duration`},
 		{`max_query_bytes = "2MiB"`, "m.hcl:2:3: max_query_bytes must be between 1KiB and 1MiB"},
 		{`max_query_bytes = "100"`, "m.hcl:2:3: max_query_bytes must be between 1KiB and 1MiB"},
 		{`max_query_terms = 0`, "m.hcl:2:3: max_query_terms must be between 1 and 1024, not 0"},
 		{`max_query_terms = 5000`, "m.hcl:2:3: max_query_terms must be between 1 and 1024, not 5000"},
 		{`max_result_bytes = "2GiB"`, "m.hcl:2:3: max_result_bytes must be between 64KiB and 1GiB"},
-		{`max_past_age = "-1h"`, "m.hcl:2:3: max_past_age must be positive"},
+		{`max_past_age = "-1h"`, "m.hcl:2:3: max_past_age must be 0 (disabled) or positive, not -1h"},
 		{`max_future_skew = "later"`, `m.hcl:2:3: max_future_skew: "later" is not a duration`},
 	} {
 		_, err := ParseConfig([]byte("mediator {\n  "+tt.src+"\n}\n"), "m.hcl")

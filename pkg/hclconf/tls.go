@@ -14,18 +14,17 @@ type TLSBlock struct {
 	CertFile string `hcl:"cert_file"`
 	KeyFile  string `hcl:"key_file"`
 
-	DefRange      hcl.Range `hcl:",def_range"`
-	CAFileRange   hcl.Range `hcl:"ca_file,attr_range"`
-	CertFileRange hcl.Range `hcl:"cert_file,attr_range"`
-	KeyFileRange  hcl.Range `hcl:"key_file,attr_range"`
+	DefRange hcl.Range `hcl:",def_range"`
+	// Body is the block's body, where the files' positions are looked up.
+	Body hcl.Body `hcl:",body"`
 }
 
 // Files are the block's files, for CheckFiles.
 func (b *TLSBlock) Files(block string) []FileRef {
 	return []FileRef{
-		{Setting: block + " ca_file", Path: b.CAFile, Range: b.CAFileRange},
-		{Setting: block + " cert_file", Path: b.CertFile, Range: b.CertFileRange},
-		{Setting: block + " key_file", Path: b.KeyFile, Range: b.KeyFileRange, Secret: true},
+		{Setting: block + " ca_file", Path: b.CAFile, Range: AttrRange(b.Body, "ca_file")},
+		{Setting: block + " cert_file", Path: b.CertFile, Range: AttrRange(b.Body, "cert_file")},
+		{Setting: block + " key_file", Path: b.KeyFile, Range: AttrRange(b.Body, "key_file"), Secret: true},
 	}
 }
 
