@@ -5,7 +5,7 @@ import (
 )
 
 // Keys. Records and metadata share one Badger keyspace, told apart by
-// their first byte (FORMAT.md).
+// their first byte (FORMAT.md, "Keys").
 const (
 	prefixEntry = 'e'
 	prefixMeta  = 'm'
@@ -22,11 +22,13 @@ func recordKey(first, last uint64) []byte {
 	return k
 }
 
-func rangeOf(key []byte) (first, last uint64) {
-	if len(key) < 17 {
-		return 0, 0
+// rangeOf is the entries a record key names; ok is false for a key of
+// another length, which a queue never writes.
+func rangeOf(key []byte) (first, last uint64, ok bool) {
+	if len(key) != 17 {
+		return 0, 0, false
 	}
-	return binary.BigEndian.Uint64(key[1:]), binary.BigEndian.Uint64(key[9:])
+	return binary.BigEndian.Uint64(key[1:]), binary.BigEndian.Uint64(key[9:]), true
 }
 
 func metaKey(name string) []byte { return append([]byte{prefixMeta}, name...) }

@@ -194,7 +194,10 @@ func (q *Queue) load(firstSeq uint64) (map[uint32]int, error) {
 		defer it.Close()
 		var n, size int64
 		for it.Rewind(); it.Valid(); it.Next() {
-			first, last := rangeOf(it.Item().Key())
+			first, last, ok := rangeOf(it.Item().Key())
+			if !ok || last < first {
+				return fmt.Errorf("it holds a record key a Sluice queue never writes (%q)", truncKey(it.Item().Key()))
+			}
 			n += int64(last - first + 1)
 			p, isPtr, err := itemPointer(it.Item())
 			if err != nil {

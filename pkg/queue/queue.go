@@ -6,6 +6,12 @@
 // (together with metadata such as a file checkpoint, in the same
 // transaction), read in order, and deleted once the next hop confirmed
 // them.
+//
+// FORMAT.md describes the directory: keys, record values and segment
+// files, what is synced when, and what Open recovers. The code is in
+// files of one concern: open.go (checking the directory, the walk at
+// open), append.go and commit.go (group commit), read.go, delete.go,
+// index.go (the live records in memory), segments.go and keys.go.
 package queue
 
 import (
