@@ -140,8 +140,10 @@ func (q *Queue) Close() error {
 	return nil
 }
 
-// gcLoop reclaims value-log space left by deleted entries, so a queue that
-// drains does not keep growing on disk.
+// gcLoop reclaims Badger value-log space left by overwritten or deleted
+// metadata values of 4 KiB and more (such as ARM's histories): record
+// values never go there (segments.go), but those would otherwise keep
+// growing on disk.
 func (q *Queue) gcLoop(every time.Duration) {
 	defer close(q.done)
 	t := time.NewTicker(every)
