@@ -19,13 +19,6 @@ import (
 
 var errReplaced = errors.New("replaced by a newer stream of the same agent")
 
-// streamBuffer is how many batches a stream may queue between receiving
-// and committing. The agent's window (at most this many unacknowledged
-// batches) means receiving never blocks on the queue, so heartbeats are
-// read as they arrive; it waits only when all streams together hold
-// max_inflight_bytes (intake.inflight).
-const streamBuffer = 64
-
 // agentStream is one admitted agent stream: a receiver goroutine reads it
 // (receive), and serve stores its batches in order, acknowledges them,
 // refuses those over the agent's rate limit, and ends the stream when the

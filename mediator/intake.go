@@ -49,6 +49,13 @@ type heartbeatSink interface {
 	Heartbeat(hb *sluicev1.Heartbeat)
 }
 
+// streamBuffer is how many batches a stream may queue between receiving
+// and committing. The agent's window (at most this many unacknowledged
+// batches) means receiving never blocks on the queue, so heartbeats are
+// read as they arrive; it waits only when all streams together hold
+// max_inflight_bytes (intake.inflight).
+const streamBuffer = 64
+
 // Connect serves one agent stream: admission (admission.go) up to the
 // Welcome, then the stream's batches and heartbeats (agentstream.go)
 // until it ends.
