@@ -56,7 +56,7 @@ type heartbeatSink interface {
 // max_inflight_bytes (intake.inflight).
 const streamBuffer = 64
 
-// Connect serves one agent stream: admission (admission.go) up to the
+// Connect serves one agent stream: admission (admission.go), the
 // Welcome, then the stream's batches and heartbeats (agentstream.go)
 // until it ends.
 func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {

@@ -97,9 +97,9 @@ func newThrottleLog() *throttleLog {
 	return &throttleLog{limiter: logging.Limiter{Every: time.Minute}}
 }
 
-// log is called for every Throttle; wait is how long the session pauses.
-func (l *throttleLog) log(logger hclog.Logger, addr string, th *sluicev1.Throttle, wait time.Duration) {
-	now := time.Now()
+// log is called for every Throttle, at now; wait is how long the session
+// pauses.
+func (l *throttleLog) log(logger hclog.Logger, now time.Time, addr string, th *sluicev1.Throttle, wait time.Duration) {
 	suppressed := l.limiter.Allow(now)
 	if suppressed < 0 {
 		return

@@ -257,7 +257,7 @@ func (s *session) onThrottle(th *sluicev1.Throttle) {
 	var refused inflight
 	s.window, s.cursor, wait, refused = throttled(s.window, s.cursor, th)
 	s.pending = nil // the cursor moved back: read again from there
-	s.u.throttleLog.log(s.u.logger, s.addr, th, wait)
+	s.u.throttleLog.log(s.u.logger, time.Now(), s.addr, th, wait)
 	s.pausedUntil = time.Now().Add(wait)
 	s.pace = newPacer(th, refused, s.pausedUntil)
 	s.resume.Reset(wait)
