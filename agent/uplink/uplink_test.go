@@ -445,3 +445,25 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 		}
 	}
 }
+
+// The throttle log says when rate limiting starts, then at most once a
+// minute how many Throttles came since, and starts afresh after a quiet
+// spell of two minutes.
+func TestThrottleLog(t *testing.T) {
+	logs := &syncBuffer{}
+	logger := hclog.New(&hclog.LoggerOptions{Output: logs})
+	l := newThrottleLog()
+	th := &sluicev1.Throttle{ResumeSeq: 7, Limit: "entries_per_second", Reason: refusal.RateLimit}
+	t0 := time.Unix(1000, 0)
+	for _, at := range []time.Duration{0, time.Second, 30 * time.Second, 61 * time.Second, 90 * time.Second, 5 * time.Minute} {
+		l.log(logger, t0.Add(at), "dp-a", th, time.Second)
+	}
+	starts, still := logs.lines("mediator rate limits this agent"), logs.lines("still rate limits")
+	if len(starts) != 2 || len(still) != 1 {
+		t.Fatalf("start lines %q, still lines %q", starts, still)
+	}
+	// The line at +61s counts itself and the two before it not logged.
+	if !strings.Contains(still[0], "throttled_batches=3") || !strings.Contains(still[0], "since=1m1s") {
+		t.Fatalf("still line %q", still[0])
+	}
+}

@@ -280,6 +280,24 @@ func TestOpenForeignDirectory(t *testing.T) {
 			}
 			return dir, dataFiles(t, dir)
 		}},
+		{"entry key of another layout", func(t *testing.T) (string, []string) {
+			// 'e' and one sequence: the key of a single entry, a layout
+			// no released queue has.
+			dir := t.TempDir()
+			db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(func(txn *badger.Txn) error {
+				return txn.Set([]byte{prefixEntry, 0, 0, 0, 0, 0, 0, 0, 1}, []byte("x"))
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return dir, dataFiles(t, dir)
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

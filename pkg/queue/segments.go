@@ -44,10 +44,10 @@ const (
 	segmentExt = ".seg"
 )
 
-// pointerTag starts every pointer value. Values stored in Badger itself
-// are protobuf messages (or tests' bytes), and a protobuf message never
-// starts with a zero byte (field number 0 is invalid), so the two cannot
-// be confused in a queue written before segments existed.
+// pointerTag starts every pointer value. Values under segmentMin are
+// stored in Badger itself, and the tag keeps one of 22 bytes from being
+// taken for a pointer: callers store protobuf messages, and a protobuf
+// message never starts with a zero byte (field number 0 is invalid).
 var pointerTag = [2]byte{0, 'S'}
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
