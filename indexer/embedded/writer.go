@@ -105,34 +105,26 @@ func (c *conn) exec(query string) error {
 	return err
 }
 
-// migration is a step of a schema: SQL, then fill if set.
-type migration struct {
-	sql  string
-	fill func(*conn) error
-}
-
 // migrate brings the file's schema to version len(steps): it runs, in one
 // transaction, the steps after the version in user_version (steps[0]
-// makes version 1). It returns the version the file had.
-func (c *conn) migrate(steps []migration) (int64, error) {
+// makes version 1 from an empty file). A file of a newer version than
+// steps know is refused rather than written with the wrong schema.
+func (c *conn) migrate(steps []string) error {
 	var version int64
 	if err := c.queryInt("PRAGMA user_version", &version); err != nil {
-		return 0, err
+		return err
 	}
 	latest := int64(len(steps))
 	if version > latest {
-		return version, fmt.Errorf("%s: schema version %d is newer than this Sluice knows (%d)", c.path, version, latest)
+		return fmt.Errorf("%s: schema version %d is newer than this Sluice knows (%d)", c.path, version, latest)
 	}
 	if version == latest {
-		return version, nil
+		return nil
 	}
 	err := c.exec("BEGIN IMMEDIATE")
-	for _, m := range steps[version:] {
+	for _, sql := range steps[version:] {
 		if err == nil {
-			err = c.exec(m.sql)
-		}
-		if err == nil && m.fill != nil {
-			err = m.fill(c)
+			err = c.exec(sql)
 		}
 	}
 	if err == nil {
@@ -140,9 +132,9 @@ func (c *conn) migrate(steps []migration) (int64, error) {
 	}
 	if err != nil {
 		_ = c.rollback()
-		return version, fmt.Errorf("migrate %s from schema version %d to %d: %w", c.path, version, latest, err)
+		return fmt.Errorf("migrate %s from schema version %d to %d: %w", c.path, version, latest, err)
 	}
-	return version, nil
+	return nil
 }
 
 // queryInt reads one integer (NULL reads as 0).
@@ -310,7 +302,7 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.fts, err = openConn(ftsPathOf(path), cfg); err != nil {
 		return nil, err
 	}
-	if _, err = w.fts.migrate(ftsMigrations()); err != nil {
+	if err = w.fts.migrate(ftsMigrations()); err != nil {
 		if strings.Contains(err.Error(), "no such module: fts5") {
 			err = fmt.Errorf("%w (this binary was built without the sqlite_fts5 build tag)", err)
 		}
@@ -319,16 +311,8 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.ev, err = openConn(path, cfg); err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	migrations := eventsMigrations()
-	from, err := w.ev.migrate(migrations)
-	if err != nil {
+	if err = w.ev.migrate(eventsMigrations()); err != nil {
 		return nil, err
-	}
-	if from > 0 && from < int64(len(migrations)) {
-		// Filling the rollup tables reads every event of the file: seconds
-		// for a few million.
-		logger.Info("upgraded day file", "file", path, "from_version", from, "duration", time.Since(start))
 	}
 	if w.ins, err = w.ev.prepareBatch(eventsInsertHead(), numCols, rowsPerInsert); err != nil {
 		return nil, err
