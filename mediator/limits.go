@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // limits are the per-agent limits of the intake.
@@ -49,10 +51,9 @@ type sessionLimiter struct {
 	mu      sync.Mutex
 	entries bucket
 	bytes   bucket
-	// Throttling is logged when it starts and then at most once a
-	// minute, with the count of refused batches since the last line.
-	loggedAt time.Time
-	refused  int
+	// throttleLog lets a refusal be logged when throttling starts and
+	// then at most once a minute, with the count of refusals not logged.
+	throttleLog logging.Limiter
 }
 
 // bucket is a token bucket; a zero rate means no limit.
@@ -114,7 +115,7 @@ func (l *limits) acquire(org, agent string) *sessionLimiter {
 	}
 	sl := l.agents[key]
 	if sl == nil {
-		sl = &sessionLimiter{key: key}
+		sl = &sessionLimiter{key: key, throttleLog: logging.Limiter{Every: time.Minute}}
 		if l.entriesPerSec > 0 {
 			sl.entries = newBucket(float64(l.entriesPerSec), now)
 		}
@@ -177,26 +178,20 @@ func (sl *sessionLimiter) admit(n, size int, now time.Time) (throttle, bool) {
 }
 
 // logThrottle logs a refusal when throttling starts and then at most once
-// a minute, not once per batch.
+// a minute, not once per batch: a line after refusals that were not logged
+// says the agent is still over its rate and how many were refused
+// ("suppressed").
 func (l *limits) logThrottle(sl *sessionLimiter, th throttle, log hclog.Logger) {
-	now := time.Now()
-	sl.mu.Lock()
-	sl.refused++
-	if !sl.loggedAt.IsZero() && now.Sub(sl.loggedAt) < time.Minute {
-		sl.mu.Unlock()
+	n := sl.throttleLog.Allow(time.Now())
+	if n < 0 {
 		return
 	}
-	first := sl.loggedAt.IsZero() || now.Sub(sl.loggedAt) > 2*time.Minute
-	refused := sl.refused
-	since := now.Sub(sl.loggedAt)
-	sl.loggedAt, sl.refused = now, 0
-	sl.mu.Unlock()
 	args := []any{"limit", th.limit, "entries_per_second", l.entriesPerSec, "bytes_per_second", l.bytesPerSec, "retry_after", th.retryAfter.Round(time.Millisecond)}
-	if first {
+	if n == 0 {
 		log.Warn("agent over its rate limit: refusing its batches (RESOURCE_EXHAUSTED, retry after) until it slows down; the stream stays up", args...)
 		return
 	}
-	log.Warn("agent still over its rate limit", append(args, "refused_batches", refused, "since", since.Round(time.Second))...)
+	log.Warn("agent still over its rate limit", logging.Suppressed(args, n)...)
 }
 
 // byteBudget bounds the bytes of received batches the mediator holds in

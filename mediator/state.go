@@ -31,23 +31,18 @@ type state struct {
 // spool is where a stream's entries come from: an agent's spool.
 type spool struct {
 	org, agent string
-	// incarnation is the spool's (the hello's; "" from agents older than
-	// incarnations, whose marks are kept per agent as before), tag its
-	// public name (event.SpoolTag) and since the hello's
-	// incarnation_since.
+	// incarnation is the spool's (the hello's; "" for a source without
+	// one, such as ARM's own events), tag its public name
+	// (event.SpoolTag) and since the hello's incarnation_since.
 	incarnation, tag string
 	since            uint64
 }
 
-// spoolKey is where a spool's high-water mark is kept: "ORG/AGENT" for
-// agents without incarnation (the key state had before incarnations, so
-// a mediator's state from before keeps working: those agents are one
-// incarnation of their own), "ORG/AGENT/INCARNATION" otherwise. Ids and
+// spoolKey is where a spool's high-water mark is kept:
+// "ORG/AGENT/INCARNATION" ("ORG/AGENT/" without incarnation), so that the
+// marks of every spool of an agent share the prefix "ORG/AGENT/". Ids and
 // incarnations hold no '/'.
 func spoolKey(org, agent, incarnation string) string {
-	if incarnation == "" {
-		return agentKey(org, agent)
-	}
 	return agentKey(org, agent) + "/" + incarnation
 }
 
@@ -89,21 +84,20 @@ func (s *state) highWater(sp spool) uint64 {
 // agentHighWater returns the highest sequence held of any spool of the
 // agent (tests and benchmarks: how far one agent got).
 func (s *state) agentHighWater(org, agent string) uint64 {
-	legacy := agentKey(org, agent)
-	prefix := legacy + "/"
+	prefix := spoolKey(org, agent, "")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var hw uint64
 	for k, v := range s.hwm {
-		if k == legacy || strings.HasPrefix(k, prefix) {
+		if strings.HasPrefix(k, prefix) {
 			hw = max(hw, v)
 		}
 	}
 	return hw
 }
 
-// append stores entries of an agent without incarnation (see
-// appendBatch).
+// append stores entries of a source without incarnation (ARM's own
+// events; see appendBatch).
 func (s *state) append(org, agent string, entries []*sluicev1.LogEntry) (int, error) {
 	n, _, err := s.appendBatch(spool{org: org, agent: agent}, &sluicev1.LogBatch{Entries: entries})
 	return n, err

@@ -1,7 +1,7 @@
 package mpe
 
 import (
-	"math"
+	"math/big"
 	"os"
 	"strconv"
 	"strings"
@@ -196,8 +196,7 @@ func (c *tplCompiler) compilePayload(expr hcl.Expression) (*payload, hclconf.Err
 		case x.Val.IsNull():
 			return &payload{lit: []byte("null")}, nil
 		case x.Val.Type() == cty.Number:
-			bf := x.Val.AsBigFloat()
-			return &payload{lit: []byte(bf.Text('g', -1))}, nil
+			return &payload{lit: jsonNumber(x.Val.AsBigFloat())}, nil
 		case x.Val.Type() == cty.Bool:
 			return &payload{lit: []byte(strconv.FormatBool(x.Val.True()))}, nil
 		}
@@ -237,32 +236,19 @@ func (p *payload) render(buf []byte, ev *event.Event) []byte {
 		if !found {
 			return append(buf, "null"...)
 		}
-		return appendJSONValue(buf, v)
+		return event.AppendJSONValue(buf, v)
 	}
 	return event.AppendJSONString(buf, p.tpl.render(ev))
 }
 
-// appendJSONValue appends a field value as JSON.
-func appendJSONValue(buf []byte, v any) []byte {
-	switch x := v.(type) {
-	case int64:
-		return strconv.AppendInt(buf, x, 10)
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return append(buf, "null"...)
-		}
-		return strconv.AppendFloat(buf, x, 'g', -1, 64)
-	case bool:
-		return strconv.AppendBool(buf, x)
-	case []string:
-		buf = append(buf, '[')
-		for i, s := range x {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = event.AppendJSONString(buf, s)
-		}
-		return append(buf, ']')
+// jsonNumber writes a number literal of a payload as the event's numbers
+// are written (big.Float's own 'g' text would turn 1000000 into 1e+06):
+// an integer exactly, anything else as the float64 a JSON reader makes of
+// it.
+func jsonNumber(bf *big.Float) []byte {
+	if i, acc := bf.Int64(); acc == big.Exact {
+		return strconv.AppendInt(nil, i, 10)
 	}
-	return event.AppendJSONString(buf, event.FormatValue(v))
+	f, _ := bf.Float64()
+	return event.AppendJSONFloat(nil, f)
 }

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
@@ -111,15 +109,12 @@ func (r *rollup) names() []string {
 	return names
 }
 
-// countsSchema is the migration to schema version 2: it creates the
-// rollup tables and fills them with the events already in the file (none
-// in a new file; a file of version 1 has them).
-func countsSchema() migration {
+// countsSchema creates the rollup tables (part of the events schema).
+func countsSchema() string {
 	var b strings.Builder
 	for _, r := range rollups {
-		fmt.Fprintf(&b, "DROP TABLE IF EXISTS %s;\n", r.table)
 		if len(r.cols) == 0 {
-			fmt.Fprintf(&b, "CREATE TABLE %s (minute INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n", r.table)
+			fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (minute INTEGER PRIMARY KEY, n INTEGER NOT NULL);\n", r.table)
 			continue
 		}
 		defs := []string{"minute INTEGER NOT NULL", "key INTEGER NOT NULL", "n INTEGER NOT NULL"}
@@ -127,55 +122,12 @@ func countsSchema() migration {
 			defs = append(defs, columns[i].name+" "+columns[i].sqlType())
 		}
 		defs = append(defs, "PRIMARY KEY (minute, key)")
-		fmt.Fprintf(&b, "CREATE TABLE %s (\n\t%s\n) WITHOUT ROWID;\n", r.table, strings.Join(defs, ",\n\t"))
+		fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s (\n\t%s\n) WITHOUT ROWID;\n", r.table, strings.Join(defs, ",\n\t"))
 		if r.index != nil {
-			fmt.Fprintf(&b, "CREATE INDEX %s_%s ON %s(%s);\n", r.table, r.index[0], r.table, strings.Join(r.index, ", "))
+			fmt.Fprintf(&b, "CREATE INDEX IF NOT EXISTS %s_%s ON %s(%s);\n", r.table, r.index[0], r.table, strings.Join(r.index, ", "))
 		}
 	}
-	return migration{sql: b.String(), fill: fillCounts}
-}
-
-// fillBatch is how many rows of minute_counts fillCounts aggregates
-// before it writes them.
-var fillBatch = 20_000
-
-// fillCounts counts the events of the file into the new rollup tables.
-func fillCounts(c *conn) error {
-	ct, err := newCounter(c)
-	if err != nil {
-		return err
-	}
-	defer ct.close()
-	cols := strings.Join(rollups[len(rollups)-1].names(), ", ")
-	rows, err := c.c.QueryContext(context.Background(),
-		"SELECT "+minuteSQL+" AS minute, count(*), "+cols+" FROM events GROUP BY minute, "+cols, nil)
-	if err != nil {
-		return fmt.Errorf("count the events of %s: %w", c.path, err)
-	}
-	defer rows.Close()
-	vals := make([]driver.Value, 2+numCounted)
-	for {
-		if err := rows.Next(vals); err != nil {
-			if err == io.EOF {
-				break
-			}
-			return fmt.Errorf("count the events of %s: %w", c.path, err)
-		}
-		k := countKey{minute: vals[0].(int64)}
-		for j, v := range vals[2:] {
-			if b, ok := v.([]byte); ok {
-				v = string(b)
-			}
-			k.vals[j] = v
-		}
-		ct.rows[k] += vals[1].(int64)
-		if len(ct.rows) >= fillBatch {
-			if err := ct.flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return ct.flush()
+	return b.String()
 }
 
 // countKey is a row of the finest rollup table: a minute and the values
@@ -468,10 +420,6 @@ func (ct *counter) close() {
 		_ = st.Close()
 	}
 }
-
-// errNoCounts is returned by Index.query when the file has no rollup
-// tables (schema version 1, not migrated yet).
-var errNoCounts = errors.New("no minute counts")
 
 // countSQL returns the statement that counts the matches of p in part
 // with a rollup table: the sum of n over its rows for the whole minutes of

@@ -14,6 +14,14 @@ import (
 // fileExt ends the name of every day file: <Dir>/<org>/<YYYY-MM-DD>.db.
 const fileExt = ".db"
 
+// ftsSuffix names the full-text file of a day file: 2026-01-10.fts.db.
+const ftsSuffix = ".fts.db"
+
+// ftsPathOf returns the full-text file of the day file path.
+func ftsPathOf(path string) string {
+	return strings.TrimSuffix(path, fileExt) + ftsSuffix
+}
+
 const dayLayout = time.DateOnly
 
 const nanosPerDay = int64(24 * time.Hour)

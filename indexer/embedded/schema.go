@@ -9,22 +9,21 @@ import (
 // The schema of each file is versioned in PRAGMA user_version, one step
 // of eventsMigrations (ftsMigrations) per version: a file is brought up to
 // date, in one transaction, when it is opened for writing. Read-only
-// connections never migrate, and searches work on every version: on an
-// events file of version 1 counts are answered from events alone.
+// connections never migrate. A release that changes the schema adds a
+// step; one that a version cannot read refuses the file (see migrate).
 //
 // Events file versions:
 //
-//	1  events, docs, the indexes on id and ts
-//	2  minute_totals, minute_counts_nohost, minute_counts (see
-//	   countsSchema), filled from the events the file already holds
+//	1  events, docs, the indexes on id and ts, and the rollup tables
+//	   minute_totals, minute_counts_nohost, minute_counts (see
+//	   countsSchema)
 //
 // Full-text file versions:
 //
-//	1  fts, fts_state
-//	2  crisismerge 32 (see ftsMergeSQL)
-func eventsMigrations() []migration { return []migration{{sql: eventsSchema()}, countsSchema()} }
+//	1  fts with crisismerge 32 (see ftsMergeSQL), fts_state
+func eventsMigrations() []string { return []string{eventsSchema() + countsSchema()} }
 
-func ftsMigrations() []migration { return []migration{{sql: ftsSchema}, {sql: ftsMergeSQL}} }
+func ftsMigrations() []string { return []string{ftsSchema + ftsMergeSQL} }
 
 // colKind is the SQLite type of a typed column.
 type colKind int

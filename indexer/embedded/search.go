@@ -401,13 +401,10 @@ func (x *Index) Count(ctx context.Context, req indexer.SearchRequest) (int64, er
 		if p.wCounts != nil {
 			// The filter only reads counted columns.
 			if q, args, ok := p.countSQL(part); ok {
-				err := x.query(ctx, part, q, args, scan)
-				if err == nil {
-					continue
-				}
-				if !errors.Is(err, errNoCounts) {
+				if err := x.query(ctx, part, q, args, scan); err != nil {
 					return 0, err
 				}
+				continue
 			}
 		}
 		q, args := p.sql(p.w, "SELECT count(*)", false, part, "")
@@ -437,9 +434,6 @@ func (x *Index) query(ctx context.Context, part partition, q string, args []any,
 			return ctxErr
 		}
 		if strings.Contains(err.Error(), "no such table") {
-			if strings.Contains(err.Error(), "minute_") {
-				return errNoCounts
-			}
 			return nil
 		}
 		return fmt.Errorf("search %s: %w", part.path, err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
-	"github.com/mattn/go-sqlite3"
 
 	"github.com/sluicehq/sluice/indexer/embedded/rowpack"
 )
@@ -33,234 +32,6 @@ const (
 	// message with 50-row statements, 27.8k with 1,000-row ones).
 	rowsPerChunk = 1000
 )
-
-// ftsSuffix names the full-text file of a day file: 2026-01-10.fts.db.
-const ftsSuffix = ".fts.db"
-
-// ftsPathOf returns the full-text file of the day file path.
-func ftsPathOf(path string) string {
-	return strings.TrimSuffix(path, fileExt) + ftsSuffix
-}
-
-// conn is one SQLite connection used through the driver directly: it skips
-// database/sql's per-argument conversions and per-call bookkeeping, which
-// matter at hundreds of thousands of rows per second.
-type conn struct {
-	path string
-	c    *sqlite3.SQLiteConn
-}
-
-// sqliteURI returns a file: URI for path with the given query parameters.
-// The path is percent-encoded where URIs need it: organization directory
-// names may contain '%'.
-func sqliteURI(path, params string) string {
-	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
-	return "file:" + r.Replace(path) + "?" + params
-}
-
-// openConn opens path read-write, creating it, in WAL mode with cfg's
-// tuning.
-func openConn(path string, cfg *Config) (*conn, error) {
-	if err := rowpack.Register(); err != nil {
-		return nil, err
-	}
-	c, err := (&sqlite3.SQLiteDriver{}).Open(sqliteURI(path, "_busy_timeout=10000"))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	cn := &conn{path: path, c: c.(*sqlite3.SQLiteConn)}
-	sync := "NORMAL"
-	if cfg.SyncFull {
-		sync = "FULL"
-	}
-	// page_size only takes effect before the first table exists and
-	// before the switch to WAL, so it comes first. synchronous=NORMAL in
-	// WAL mode syncs at checkpoints only: a commit survives a crash of the
-	// process, not necessarily of the machine. wal_autocheckpoint is off:
-	// a checkpointer goroutine copies the WAL back into the database, so
-	// that commits never wait for it.
-	pragmas := []string{
-		fmt.Sprintf("PRAGMA page_size = %d", cfg.PageSize),
-		"PRAGMA journal_mode = WAL",
-		"PRAGMA synchronous = " + sync,
-		fmt.Sprintf("PRAGMA cache_size = %d", -cfg.CacheSizeKiB),
-		"PRAGMA wal_autocheckpoint = 0",
-		fmt.Sprintf("PRAGMA journal_size_limit = %d", cfg.JournalSizeLimit),
-		"PRAGMA temp_store = MEMORY",
-	}
-	for _, p := range pragmas {
-		if err := cn.exec(p); err != nil {
-			_ = cn.c.Close()
-			return nil, fmt.Errorf("open %s: %s: %w", path, p, err)
-		}
-	}
-	return cn, nil
-}
-
-// exec runs SQL without arguments. Statements run with
-// context.Background(): with a cancellable context the driver starts a
-// goroutine per statement. Callers check their context between statements.
-func (c *conn) exec(query string) error {
-	_, err := c.c.ExecContext(context.Background(), query, nil)
-	return err
-}
-
-// migration is a step of a schema: SQL, then fill if set.
-type migration struct {
-	sql  string
-	fill func(*conn) error
-}
-
-// migrate brings the file's schema to version len(steps): it runs, in one
-// transaction, the steps after the version in user_version (steps[0]
-// makes version 1). It returns the version the file had.
-func (c *conn) migrate(steps []migration) (int64, error) {
-	var version int64
-	if err := c.queryInt("PRAGMA user_version", &version); err != nil {
-		return 0, err
-	}
-	latest := int64(len(steps))
-	if version > latest {
-		return version, fmt.Errorf("%s: schema version %d is newer than this Sluice knows (%d)", c.path, version, latest)
-	}
-	if version == latest {
-		return version, nil
-	}
-	err := c.exec("BEGIN IMMEDIATE")
-	for _, m := range steps[version:] {
-		if err == nil {
-			err = c.exec(m.sql)
-		}
-		if err == nil && m.fill != nil {
-			err = m.fill(c)
-		}
-	}
-	if err == nil {
-		err = c.exec(fmt.Sprintf("PRAGMA user_version = %d; COMMIT", latest))
-	}
-	if err != nil {
-		_ = c.rollback()
-		return version, fmt.Errorf("migrate %s from schema version %d to %d: %w", c.path, version, latest, err)
-	}
-	return version, nil
-}
-
-// queryInt reads one integer (NULL reads as 0).
-func (c *conn) queryInt(query string, dst *int64) error {
-	rows, err := c.c.QueryContext(context.Background(), query, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", query, err)
-	}
-	defer rows.Close()
-	vals := make([]driver.Value, 1)
-	if err := rows.Next(vals); err != nil {
-		return fmt.Errorf("%s: %w", query, err)
-	}
-	switch v := vals[0].(type) {
-	case int64:
-		*dst = v
-	case nil:
-		*dst = 0
-	default:
-		return fmt.Errorf("%s: unexpected %T", query, v)
-	}
-	return nil
-}
-
-// rollback ends a transaction that failed; "no transaction is active"
-// (SQLite already rolled back) is not an error.
-func (c *conn) rollback() error {
-	if err := c.exec("ROLLBACK"); err != nil && !strings.Contains(err.Error(), "no transaction") {
-		return fmt.Errorf("rollback %s: %w", c.path, err)
-	}
-	return nil
-}
-
-// batchStmt is a multi-row INSERT prepared for a ladder of row counts:
-// n rows go in as few statements as the ladder allows (a chunk of
-// rowsPerChunk in one). Each statement takes its rows' values in one pack
-// (see rowpack), bound as one blob: one cgo call per statement instead of
-// one per value.
-type batchStmt struct {
-	conn   *conn
-	head   string
-	perRow int
-	sizes  []int // descending, ending with 1
-	stmts  map[int]driver.StmtExecContext
-	all    []driver.Stmt
-	pack   rowpack.Pack
-	args   []driver.NamedValue
-}
-
-// prepareBatch prepares head (an INSERT up to its VALUES) for rows of
-// perRow values, at most most rows per statement. Statements for smaller
-// counts are prepared when first needed.
-func (c *conn) prepareBatch(head string, perRow, most int) (*batchStmt, error) {
-	b := &batchStmt{conn: c, head: head, perRow: perRow, stmts: map[int]driver.StmtExecContext{}, args: []driver.NamedValue{{Ordinal: 1}}}
-	for n := most; n > 1; n /= 4 {
-		b.sizes = append(b.sizes, n)
-	}
-	b.sizes = append(b.sizes, 1)
-	if _, err := b.stmt(most); err != nil {
-		b.close()
-		return nil, err
-	}
-	return b, nil
-}
-
-func (b *batchStmt) stmt(n int) (driver.StmtExecContext, error) {
-	if s, ok := b.stmts[n]; ok {
-		return s, nil
-	}
-	s, err := b.conn.c.Prepare(b.head + rowpack.ValuesSQL(n, b.perRow, "?1"))
-	if err != nil {
-		return nil, fmt.Errorf("prepare statement on %s: %w", b.conn.path, err)
-	}
-	b.all = append(b.all, s)
-	b.stmts[n] = s.(driver.StmtExecContext)
-	return b.stmts[n], nil
-}
-
-// run inserts n rows, calling fill for each to add its perRow values to
-// the pack, and returns the number of rows SQLite actually inserted.
-func (b *batchStmt) run(n int, fill func(i int, p *rowpack.Pack) error) (int64, error) {
-	var changes int64
-	for i := 0; i < n; {
-		k := b.sizes[len(b.sizes)-1]
-		for _, size := range b.sizes {
-			if size <= n-i {
-				k = size
-				break
-			}
-		}
-		stmt, err := b.stmt(k)
-		if err != nil {
-			return changes, err
-		}
-		b.pack.Reset(k, b.perRow)
-		for j := range k {
-			if err := fill(i+j, &b.pack); err != nil {
-				return changes, err
-			}
-		}
-		b.args[0].Value = b.pack.Bytes()
-		res, err := stmt.ExecContext(context.Background(), b.args)
-		b.args[0].Value = nil
-		if err != nil {
-			return changes, err
-		}
-		c, _ := res.RowsAffected()
-		changes += c
-		i += k
-	}
-	return changes, nil
-}
-
-func (b *batchStmt) close() {
-	for _, s := range b.all {
-		_ = s.Close()
-	}
-}
 
 // writer owns the read-write connections to one day file and its
 // full-text file. It is used by one goroutine at a time (Index.mu).
@@ -310,7 +81,7 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.fts, err = openConn(ftsPathOf(path), cfg); err != nil {
 		return nil, err
 	}
-	if _, err = w.fts.migrate(ftsMigrations()); err != nil {
+	if err = w.fts.migrate(ftsMigrations()); err != nil {
 		if strings.Contains(err.Error(), "no such module: fts5") {
 			err = fmt.Errorf("%w (this binary was built without the sqlite_fts5 build tag)", err)
 		}
@@ -319,16 +90,8 @@ func openWriter(path string, cfg *Config, logger hclog.Logger) (_ *writer, err e
 	if w.ev, err = openConn(path, cfg); err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	migrations := eventsMigrations()
-	from, err := w.ev.migrate(migrations)
-	if err != nil {
+	if err = w.ev.migrate(eventsMigrations()); err != nil {
 		return nil, err
-	}
-	if from > 0 && from < int64(len(migrations)) {
-		// Filling the rollup tables reads every event of the file: seconds
-		// for a few million.
-		logger.Info("upgraded day file", "file", path, "from_version", from, "duration", time.Since(start))
 	}
 	if w.ins, err = w.ev.prepareBatch(eventsInsertHead(), numCols, rowsPerInsert); err != nil {
 		return nil, err
@@ -654,83 +417,6 @@ func (w *writer) close() error {
 				errs = append(errs, fmt.Errorf("close %s: %w", c.path, err))
 			}
 		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkpointer copies a file's WAL back into the database on its own
-// connection and goroutine. Left to the writer (wal_autocheckpoint), the
-// copy and its fsync ran inside every tenth commit or so and took a
-// quarter of the ingest time; a PASSIVE checkpoint on another connection
-// runs alongside the writer and never blocks it.
-type checkpointer struct {
-	path     string
-	walPath  string
-	limit    int64
-	conn     *conn
-	kick     chan struct{}
-	done     chan struct{}
-	lastErr  error
-	failures int
-}
-
-func startCheckpointer(path string, cfg *Config) (*checkpointer, error) {
-	c, err := openConn(path, cfg)
-	if err != nil {
-		return nil, err
-	}
-	cp := &checkpointer{
-		path:    path,
-		walPath: path + "-wal",
-		limit:   int64(cfg.WALAutocheckpoint) * int64(cfg.PageSize),
-		conn:    c,
-		kick:    make(chan struct{}, 1),
-		done:    make(chan struct{}),
-	}
-	go cp.run()
-	return cp, nil
-}
-
-// kickIfNeeded starts a checkpoint when the WAL has grown past the limit.
-// It never waits.
-func (cp *checkpointer) kickIfNeeded() {
-	fi, err := os.Stat(cp.walPath)
-	if err != nil || fi.Size() < cp.limit {
-		return
-	}
-	select {
-	case cp.kick <- struct{}{}:
-	default: // one is running or queued already
-	}
-}
-
-func (cp *checkpointer) run() {
-	defer close(cp.done)
-	for range cp.kick {
-		// PASSIVE copies what no reader still needs and never waits
-		// for locks; the writer restarts the WAL from its beginning once
-		// everything has been copied.
-		if err := cp.conn.exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-			var serr sqlite3.Error
-			if errors.As(err, &serr) && serr.Code == sqlite3.ErrBusy {
-				continue // another checkpoint is running; the next kick retries
-			}
-			cp.lastErr = err
-			cp.failures++
-		}
-	}
-}
-
-// close stops the goroutine and closes its connection.
-func (cp *checkpointer) close() error {
-	close(cp.kick)
-	<-cp.done
-	var errs []error
-	if cp.lastErr != nil {
-		errs = append(errs, fmt.Errorf("checkpoint %s failed %d times, last: %w", cp.path, cp.failures, cp.lastErr))
-	}
-	if err := cp.conn.c.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("close %s: %w", cp.path, err))
 	}
 	return errors.Join(errs...)
 }

@@ -61,7 +61,7 @@ func appendObjectBody(buf []byte, fields []Field, depth int) []byte {
 			}
 			buf = AppendJSONString(buf, seg)
 			buf = append(buf, ':')
-			buf = appendValue(buf, fields[i].Value)
+			buf = AppendJSONValue(buf, fields[i].Value)
 			i++
 			// Paths that continue below a leaf of the same name cannot
 			// nest under it; they are written flat with their dotted key.
@@ -69,7 +69,7 @@ func appendObjectBody(buf []byte, fields []Field, depth int) []byte {
 				buf = append(buf, ',')
 				buf = AppendJSONString(buf, fields[i].Key[depth:])
 				buf = append(buf, ':')
-				buf = appendValue(buf, fields[i].Value)
+				buf = AppendJSONValue(buf, fields[i].Value)
 				i++
 			}
 			continue
@@ -121,7 +121,11 @@ func segment(path string) (seg string, more bool) {
 	return path, false
 }
 
-func appendValue(buf []byte, v any) []byte {
+// AppendJSONValue appends a field value (string, int64, int, float64, bool,
+// []string or time.Time) as JSON: the one encoding of values, shared by
+// indexed documents and the MPE's webhook payloads. A time is written as
+// @timestamp is (TimeFormat); any other type is null.
+func AppendJSONValue(buf []byte, v any) []byte {
 	switch x := v.(type) {
 	case string:
 		return AppendJSONString(buf, x)
@@ -130,10 +134,7 @@ func appendValue(buf []byte, v any) []byte {
 	case int:
 		return strconv.AppendInt(buf, int64(x), 10)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return append(buf, "null"...)
-		}
-		return strconv.AppendFloat(buf, x, 'f', -1, 64)
+		return AppendJSONFloat(buf, x)
 	case bool:
 		return strconv.AppendBool(buf, x)
 	case []string:
@@ -152,6 +153,31 @@ func appendValue(buf []byte, v any) []byte {
 	default:
 		return append(buf, "null"...)
 	}
+}
+
+// AppendJSONFloat appends f as encoding/json writes a float64: the shortest
+// decimal that reads back as f, plain below 1e21 and from 1e-6 (1e21 is
+// where JavaScript, and so Elasticsearch's and Kibana's readers, switch
+// to exponents), an exponent outside that (1e+21, 1e-7). JSON has no NaN
+// or infinity: they are written as null, so one odd value does not make
+// the whole document unreadable.
+func AppendJSONFloat(buf []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(buf, "null"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	buf = strconv.AppendFloat(buf, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 → e-9, as encoding/json writes it.
+		if n := len(buf); n >= 4 && buf[n-4] == 'e' && buf[n-3] == '-' && buf[n-2] == '0' {
+			buf[n-2] = buf[n-1]
+			buf = buf[:n-1]
+		}
+	}
+	return buf
 }
 
 // appendTimestamp appends t in UTC as TimeFormat does, without

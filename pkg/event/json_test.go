@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,57 @@ func TestAppendTimestamp(t *testing.T) {
 		want := ts.UTC().Format(TimeFormat)
 		if got != want {
 			t.Errorf("%v: %s, want %s", ts, got, want)
+		}
+	}
+}
+
+// TestAppendJSONFloat pins the one float format of documents and webhook
+// payloads to encoding/json's: plain decimals from 1e-6 to below 1e21,
+// exponents outside, and null for NaN and infinities (which encoding/json
+// refuses).
+func TestAppendJSONFloat(t *testing.T) {
+	for _, f := range []float64{
+		0, math.Copysign(0, -1), 1, -1, 0.1, 0.2 + 0.1, 1.5, -2.25, 3.0,
+		123456789, 1e15, 1e20, 123456789012345678901, 1e21, 1.5e21, -1e21, 1e300, math.MaxFloat64,
+		1e-6, 1e-7, 1.25e-7, -1e-7, 5e-324, math.SmallestNonzeroFloat64 * 3,
+		1e-10, 1e-100, 0.000001234, math.Pi, -math.E, 4.9e-7, 9.999999e20,
+	} {
+		std, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendJSONFloat(nil, f); string(got) != string(std) {
+			t.Errorf("AppendJSONFloat(%v) = %s, encoding/json %s", f, got, std)
+		}
+		if got := AppendJSONValue([]byte("x"), f); string(got) != "x"+string(std) {
+			t.Errorf("AppendJSONValue(%v) = %s, want x%s", f, got, std)
+		}
+	}
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := AppendJSONFloat(nil, f); string(got) != "null" {
+			t.Errorf("AppendJSONFloat(%v) = %s, want null", f, got)
+		}
+	}
+}
+
+func TestAppendJSONValue(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{"a\"b", `"a\"b"`},
+		{int64(-42), `-42`},
+		{7, `7`},
+		{1e21, `1e+21`},
+		{true, `true`},
+		{[]string{"a", "b"}, `["a","b"]`},
+		{[]string{}, `[]`},
+		{time.Date(2026, 1, 10, 8, 0, 0, 123456789, time.FixedZone("x", 3600)), `"2026-01-10T07:00:00.123Z"`},
+		{struct{}{}, `null`},
+		{nil, `null`},
+	} {
+		if got := AppendJSONValue(nil, c.v); string(got) != c.want {
+			t.Errorf("AppendJSONValue(%#v) = %s, want %s", c.v, got, c.want)
 		}
 	}
 }
