@@ -107,14 +107,13 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 			}
 		}
 	}
-	incarnation, since := sp.Incarnation()
+	incarnation := sp.Incarnation()
 	up, err := uplink.New(uplink.Config{
 		AgentID:           cfg.ID,
 		Organization:      cfg.Organization,
 		Hostname:          cfg.Hostname,
 		Version:           deps.Version,
 		Incarnation:       incarnation,
-		IncarnationSince:  since,
 		Mediators:         cfg.Mediators,
 		BatchEntries:      cfg.BatchEntries,
 		BatchBytes:        cfg.BatchBytes,
@@ -247,7 +246,7 @@ func (a *Agent) Spool() *spool.Spool { return a.spool }
 // They run in one run.Group: the first to fail stops the others, and its
 // error leads Run's.
 func (a *Agent) Run(ctx context.Context) error {
-	incarnation, _ := a.spool.Incarnation()
+	incarnation := a.spool.Incarnation()
 	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

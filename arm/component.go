@@ -87,7 +87,7 @@ type Component struct {
 	// ARM's clock); a new wording of the reason keeps it.
 	StalledSince time.Time `json:"stalled_since,omitzero"`
 	// Spool is the tag of the agent's spool incarnation, as its mediator
-	// forwarded it ("" for agents older than incarnations, and mediators).
+	// forwarded it ("" for mediators and hellos without one).
 	Spool string `json:"spool,omitempty"`
 	// DuplicateIdentity says that two agent processes (two spools)
 	// present this agent id: a mediator refused one while the other was

@@ -96,9 +96,9 @@ func TestTrackerDuplicateIdentity(t *testing.T) {
 			},
 		},
 		{
-			// An agent reinstalled (or whose spool was replaced), an agent
-			// upgraded from before incarnations, an old spool back after a
-			// long time: no duplicate.
+			// An agent reinstalled (or whose spool was replaced), a hello
+			// without incarnation, an old spool back after a long time: no
+			// duplicate.
 			name: "one spool after another",
 			steps: []dupStep{
 				{name: "no incarnation"},

@@ -48,9 +48,6 @@ func (in *intake) admit(ctx context.Context, cancel context.CancelCauseFunc, str
 		return nil, err
 	}
 	sp := spool{org: org, agent: hello.GetAgentId(), incarnation: hello.GetIncarnation(), tag: event.SpoolTag(hello.GetIncarnation())}
-	if sp.incarnation != "" {
-		sp.since = hello.GetIncarnationSince()
-	}
 	log = log.With("agent", hello.GetAgentId(), "organization", org, "spool", spoolName(sp.tag))
 	if err := in.admissible(org, hello, peerAddr, log); err != nil {
 		return nil, err

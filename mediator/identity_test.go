@@ -81,7 +81,7 @@ func TestDuplicateIdentityRefused(t *testing.T) {
 	if strings.Contains(logs.String(), incA) || strings.Contains(logs.String(), incB) {
 		t.Fatal("the log shows a spool's incarnation")
 	}
-	// An agent older than incarnations is another spool too.
+	// A hello without incarnation is another spool too.
 	_, _, err = dialHello(t, m.Addr(), &sluicev1.Hello{AgentId: "twin"})
 	wantRefusal(t, err, codes.PermissionDenied, refusal.DuplicateIdentity)
 	if got := m.Status().RefusedDuplicateIdentity; got != 2 {
@@ -148,41 +148,6 @@ func TestHighWaterPerSpool(t *testing.T) {
 		if n := count(t, m, `_id:"`+id+`"`); n != 1 {
 			t.Fatalf("%d documents with id %s, want 1", n, id)
 		}
-	}
-}
-
-// A spool made before incarnations (incarnation_since > 0) resends what
-// it spooled then under its new incarnation: those entries keep their
-// old document ids, so what a mediator stored and indexed before the
-// upgrade is not indexed twice. The mark of agents without incarnation
-// (the one state had before) stays theirs.
-func TestAdoptedSpoolKeepsOldDocumentIDs(t *testing.T) {
-	m := testMediator(t, "")
-	old, _ := welcomed(t, m.Addr(), &sluicev1.Hello{AgentId: "web-01"})
-	if got := sendAcked(t, old, spoolBatch("l", 1, 5)); got != 5 {
-		t.Fatalf("ack %d", got)
-	}
-	hangUp(t, m, old)
-	waitUntil(t, "the old agent's entries indexed", func() bool { return count(t, m, "*") == 5 })
-
-	// Upgraded, its acknowledgement of 3..5 lost: it resends them.
-	up, w := welcomed(t, m.Addr(), &sluicev1.Hello{AgentId: "web-01", Incarnation: incA, IncarnationSince: 6})
-	if w.GetHeldThroughSeq() != 0 {
-		t.Fatalf("held through %d", w.GetHeldThroughSeq())
-	}
-	if got := sendAcked(t, up, spoolBatch("l", 3, 8)); got != 8 {
-		t.Fatalf("ack %d", got)
-	}
-	hangUp(t, m, up)
-	waitUntil(t, "state drained", func() bool { return m.state.q.Len() == 0 })
-	if n := count(t, m, "*"); n != 8 {
-		t.Fatalf("%d events, want 8 (the resent 3..5 once each)", n)
-	}
-	if n := count(t, m, `_id:"`+event.SpoolDocID("web-01", event.SpoolTag(incA), 6)+`"`); n != 1 {
-		t.Fatal("entry 6 is not under its spool's id")
-	}
-	if _, w := welcomed(t, m.Addr(), &sluicev1.Hello{AgentId: "web-01"}); w.GetHeldThroughSeq() != 5 {
-		t.Fatalf("an agent without incarnation is welcomed with held through %d, want 5", w.GetHeldThroughSeq())
 	}
 }
 

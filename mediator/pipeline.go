@@ -373,12 +373,6 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 		}
 		for _, e := range batch.GetEntries() {
 			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e}
-			if e.GetSeq() < sb.GetIncarnationSince() {
-				// Spooled before its spool had an incarnation: the id
-				// it always had, which an earlier mediator may have
-				// indexed it under.
-				o.spool = ""
-			}
 			buf = p.process(rs, o, buf[:0])
 			for _, ev := range buf {
 				c.events = append(c.events, ev)

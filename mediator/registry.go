@@ -27,8 +27,8 @@ type AgentInfo struct {
 	// Stalled is the agent's own word that its uplink is stalled.
 	Stalled  string `json:"stalled,omitempty"`
 	Received uint64 `json:"received"`
-	// Spool is the tag of the agent's spool incarnation ("" for agents
-	// older than incarnations).
+	// Spool is the tag of the agent's spool incarnation ("" when the hello
+	// named none).
 	Spool string `json:"spool,omitempty"`
 	// DuplicateIdentity says that another spool presented this agent id
 	// while it was connected, and was refused ("" when none did in the
@@ -76,8 +76,8 @@ func (c *clash) reason() string {
 		spoolName(c.refusedSpool), c.refusedPeer, c.refusals, c.first.UTC().Format(time.RFC3339), spoolName(c.connectedSpool), c.connectedPeer)
 }
 
-// spoolName is how a spool tag is shown; agents older than incarnations
-// have none.
+// spoolName is how a spool tag is shown; a hello without incarnation
+// has none.
 func spoolName(tag string) string {
 	if tag == "" {
 		return "(none: an agent older than spool incarnations)"

@@ -33,9 +33,8 @@ type spool struct {
 	org, agent string
 	// incarnation is the spool's (the hello's; "" for a source without
 	// one, such as ARM's own events), tag its public name
-	// (event.SpoolTag) and since the hello's incarnation_since.
+	// (event.SpoolTag).
 	incarnation, tag string
-	since            uint64
 }
 
 // spoolKey is where a spool's high-water mark is kept:
@@ -158,7 +157,7 @@ func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error)
 	if count == 0 {
 		return 0, last, nil
 	}
-	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: sp.agent, Organization: sp.org, Packed: packed, Spool: sp.tag, IncarnationSince: sp.since})
+	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: sp.agent, Organization: sp.org, Packed: packed, Spool: sp.tag})
 	if err != nil {
 		return 0, 0, fmt.Errorf("encode batch: %w", err)
 	}

@@ -15,7 +15,7 @@ type Entry struct {
 	LogSource     string // source id on the agent, e.g. "auth"
 	Agent         string
 	// Spool is the tag of the agent's spool incarnation the entry was
-	// spooled under (event.SpoolTag; "" before incarnations): part of its
+	// spooled under (event.SpoolTag; "" for a source without one): part of its
 	// document id.
 	Spool          string
 	Organization   string

@@ -7,7 +7,6 @@ package spool
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -41,10 +40,8 @@ type Spool struct {
 	minFree int64
 	free    func(dir string) (int64, error)
 
-	// incarnation identifies this spool (see Incarnation); since is
-	// the first sequence spooled under it (0: all of them).
+	// incarnation identifies this spool (see Incarnation).
 	incarnation string
-	since       uint64
 
 	mu        sync.Mutex
 	freeAt    time.Time // when free was last measured
@@ -53,10 +50,7 @@ type Spool struct {
 }
 
 // Metadata keys of the spool's incarnation.
-const (
-	incarnationKey      = "incarnation"
-	incarnationSinceKey = "incarnation_since"
-)
+const incarnationKey = "incarnation"
 
 // Options configure a spool.
 type Options struct {
@@ -113,11 +107,7 @@ func Open(opts Options) (*Spool, error) {
 }
 
 // loadIncarnation reads the spool's incarnation, or makes one: a new
-// spool, or one made before incarnations existed, gets a random id, kept
-// in the spool from then on. The entries such a spool already holds were
-// numbered without it; since (the next sequence) tells the mediator
-// which ones, so they keep the document ids a mediator may already have
-// indexed them under.
+// spool gets a random id, kept in the spool from then on.
 func (s *Spool) loadIncarnation() error {
 	inc, err := s.q.Meta(incarnationKey)
 	if err != nil {
@@ -128,44 +118,26 @@ func (s *Spool) loadIncarnation() error {
 			return fmt.Errorf("open spool %s: invalid incarnation %q in its metadata", s.dir, inc)
 		}
 		s.incarnation = string(inc)
-		v, err := s.q.Meta(incarnationSinceKey)
-		if err != nil {
-			return fmt.Errorf("open spool: %w", err)
-		}
-		if len(v) == 8 {
-			s.since = binary.BigEndian.Uint64(v)
-		}
 		return nil
 	}
 	id, err := event.NewIncarnation()
 	if err != nil {
 		return err
 	}
-	var since uint64
-	if s.q.Len() > 0 {
-		since = s.q.NextSeq()
-	}
-	var sv [8]byte
-	binary.BigEndian.PutUint64(sv[:], since)
-	if err := s.q.SetMeta(queue.KV{Key: incarnationKey, Value: []byte(id)}, queue.KV{Key: incarnationSinceKey, Value: sv[:]}); err != nil {
+	if err := s.q.SetMeta(queue.KV{Key: incarnationKey, Value: []byte(id)}); err != nil {
 		return fmt.Errorf("open spool: store its incarnation: %w", err)
 	}
-	s.incarnation, s.since = id, since
-	if since > 0 {
-		s.logger.Info("spool made before incarnations: it has one now; the entries it holds keep their document ids", "spool", event.SpoolTag(id), "incarnation_since", since, "spool_depth", s.q.Len())
-	} else {
-		s.logger.Info("new spool incarnation", "spool", event.SpoolTag(id))
-	}
+	s.incarnation = id
+	s.logger.Info("new spool incarnation", "spool", event.SpoolTag(id))
 	return nil
 }
 
 // Incarnation is the spool's incarnation id (random, made with the spool
-// and kept in it) and the first sequence spooled under it (0: every
-// entry). The agent says it in its hello: the mediator acknowledges an
+// and kept in it). The agent says it in its hello: the mediator acknowledges an
 // entry as held only on the strength of the same incarnation's entries,
 // and refuses a second live stream of the agent id from another one. It
 // is not for showing: logs name the spool by event.SpoolTag.
-func (s *Spool) Incarnation() (id string, since uint64) { return s.incarnation, s.since }
+func (s *Spool) Incarnation() string { return s.incarnation }
 
 // DiskFree is the space available to unprivileged writers in dir.
 func DiskFree(dir string) (int64, error) {

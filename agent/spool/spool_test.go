@@ -16,7 +16,6 @@ import (
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/tail"
 	"github.com/sluicehq/sluice/pkg/event"
-	"github.com/sluicehq/sluice/pkg/queue"
 )
 
 func writeLines(t *testing.T, path string, from, to int) {
@@ -144,9 +143,8 @@ func TestDiskFloorPausesSource(t *testing.T) {
 	checkAllOnce(t, drainAll(t, sp), 100)
 }
 
-// A spool has an incarnation from the start, kept across reopening; a
-// spool made before incarnations gets one when opened, and says from
-// which sequence on its entries are the incarnation's.
+// A spool has an incarnation from the start, kept across reopening, and
+// no two spools share one.
 func TestSpoolIncarnation(t *testing.T) {
 	open := func(t *testing.T, dir string) *spool.Spool {
 		t.Helper()
@@ -156,75 +154,21 @@ func TestSpoolIncarnation(t *testing.T) {
 		}
 		return sp
 	}
-	t.Run("new", func(t *testing.T) {
-		dir := t.TempDir()
-		sp := open(t, dir)
-		inc, since := sp.Incarnation()
-		if !event.ValidIncarnation(inc) || since != 0 {
-			t.Fatalf("new spool: incarnation %q since %d", inc, since)
-		}
-		_ = sp.Close()
-		sp = open(t, dir)
-		defer sp.Close()
-		if again, since := sp.Incarnation(); again != inc || since != 0 {
-			t.Fatalf("reopened: incarnation %q since %d, want %q since 0", again, since, inc)
-		}
-		other := open(t, t.TempDir())
-		defer other.Close()
-		if o, _ := other.Incarnation(); o == inc {
-			t.Fatalf("two spools share incarnation %q", inc)
-		}
-	})
-	// legacy makes a spool directory as agents before incarnations did,
-	// holding n entries.
-	legacy := func(t *testing.T, n int, ack bool) (dir string, next uint64) {
-		t.Helper()
-		dir = t.TempDir()
-		q, err := queue.Open(queue.Options{Dir: dir, NoSync: true, FirstSeq: 1000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vals := make([][]byte, n)
-		for i := range vals {
-			vals[i] = []byte(strings.Repeat("x", 4100))
-		}
-		if _, err := q.Append(vals); err != nil {
-			t.Fatal(err)
-		}
-		if ack {
-			if _, err := q.DeleteThrough(q.NextSeq() - 1); err != nil {
-				t.Fatal(err)
-			}
-		}
-		next = q.NextSeq()
-		if err := q.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return dir, next
+	dir := t.TempDir()
+	sp := open(t, dir)
+	inc := sp.Incarnation()
+	if !event.ValidIncarnation(inc) {
+		t.Fatalf("new spool: incarnation %q", inc)
 	}
-	t.Run("legacy with entries", func(t *testing.T) {
-		dir, next := legacy(t, 3, false)
-		sp := open(t, dir)
-		inc, since := sp.Incarnation()
-		if !event.ValidIncarnation(inc) || since != next {
-			t.Fatalf("adopted spool: incarnation %q since %d, want since %d", inc, since, next)
-		}
-		if sp.Depth() != 3 {
-			t.Fatalf("adopted spool holds %d entries, want 3", sp.Depth())
-		}
-		_ = sp.Close()
-		sp = open(t, dir)
-		defer sp.Close()
-		if again, s := sp.Incarnation(); again != inc || s != since {
-			t.Fatalf("reopened: incarnation %q since %d, want %q since %d", again, s, inc, since)
-		}
-	})
-	t.Run("legacy drained", func(t *testing.T) {
-		dir, _ := legacy(t, 3, true)
-		sp := open(t, dir)
-		defer sp.Close()
-		if inc, since := sp.Incarnation(); !event.ValidIncarnation(inc) || since != 0 {
-			t.Fatalf("adopted empty spool: incarnation %q since %d, want since 0", inc, since)
-		}
-	})
+	_ = sp.Close()
+	sp = open(t, dir)
+	defer sp.Close()
+	if again := sp.Incarnation(); again != inc {
+		t.Fatalf("reopened: incarnation %q, want %q", again, inc)
+	}
+	other := open(t, t.TempDir())
+	defer other.Close()
+	if o := other.Incarnation(); o == inc {
+		t.Fatalf("two spools share incarnation %q", inc)
+	}
 }

@@ -54,8 +54,7 @@ func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn) (*sluicev
 		Version:      u.cfg.Version,
 		ResumeSeq:    u.spool.FirstSeq(),
 
-		Incarnation:      u.cfg.Incarnation,
-		IncarnationSince: u.cfg.IncarnationSince,
+		Incarnation: u.cfg.Incarnation,
 	}}})
 	if err != nil {
 		// Send reports io.EOF when the stream ended; Recv gives the status.

@@ -63,13 +63,12 @@ type Config struct {
 	Organization string
 	Hostname     string
 	Version      string
-	// Incarnation and IncarnationSince are the spool's (spool.Incarnation),
+	// Incarnation is the spool's (spool.Incarnation),
 	// said in every hello: the mediator acknowledges entries as held only
 	// on the strength of this spool's, and refuses a second live stream of
 	// the agent id from another spool. "" (tests): none. Logs name the
 	// spool by its tag (event.SpoolTag), never by its incarnation.
-	Incarnation      string
-	IncarnationSince uint64
+	Incarnation string
 	// Mediators is the ordered list of mediator addresses.
 	Mediators []string
 

@@ -404,10 +404,9 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 	logs := &syncBuffer{}
 	const inc = "0123456789abcdef"
 	runUplink(t, Config{
-		Mediators:        []string{med.addr},
-		Incarnation:      inc,
-		IncarnationSince: 7,
-		Backoff:          backoff.Policy{Base: 20 * time.Millisecond, Max: 160 * time.Millisecond},
+		Mediators:   []string{med.addr},
+		Incarnation: inc,
+		Backoff:     backoff.Policy{Base: 20 * time.Millisecond, Max: 160 * time.Millisecond},
 	}, sp, logs)
 
 	waitFor(t, "six refused attempts", func() bool {
@@ -418,8 +417,8 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 	med.mu.Lock()
 	hello, ats := med.hellos[0], slices.Clone(med.helloAts)
 	med.mu.Unlock()
-	if hello.GetIncarnation() != inc || hello.GetIncarnationSince() != 7 {
-		t.Fatalf("hello says incarnation %q since %d, want %q since 7", hello.GetIncarnation(), hello.GetIncarnationSince(), inc)
+	if hello.GetIncarnation() != inc {
+		t.Fatalf("hello says incarnation %q, want %q", hello.GetIncarnation(), inc)
 	}
 	// Backed off: the gaps grow to the policy's cap (20, 40, 80, 160 ms),
 	// where a spinning agent would have tried thousands of times.

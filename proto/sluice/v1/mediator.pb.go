@@ -279,8 +279,7 @@ type Hello struct {
 	// resume_seq is the first sequence the agent still holds unacknowledged.
 	ResumeSeq uint64 `protobuf:"varint,5,opt,name=resume_seq,json=resumeSeq,proto3" json:"resume_seq,omitempty"`
 	// incarnation identifies the agent's spool: 16 lowercase hex digits,
-	// random, made with the spool and kept in it ("" from agents older than
-	// incarnations). The mediator keeps its resend high-water mark per
+	// random, made with the spool and kept in it. The mediator keeps its resend high-water mark per
 	// (organization, agent id, incarnation), so an entry is only ever
 	// acknowledged as held on the strength of its own spool's entries, and
 	// it refuses a second live stream of an agent id from another
@@ -288,14 +287,9 @@ type Hello struct {
 	// never shown: whoever presents it shares the spool's high-water mark,
 	// so documents, logs and heartbeats name the spool by its tag, a hash
 	// of it (see Heartbeat.spool).
-	Incarnation string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
-	// incarnation_since is the first sequence spooled under incarnation in
-	// a spool that was made before incarnations existed (0: every entry
-	// is the incarnation's). Entries below it keep their old document ids,
-	// so a resend of what an older mediator stored is still idempotent.
-	IncarnationSince uint64 `protobuf:"varint,7,opt,name=incarnation_since,json=incarnationSince,proto3" json:"incarnation_since,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	Incarnation   string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Hello) Reset() {
@@ -368,13 +362,6 @@ func (x *Hello) GetIncarnation() string {
 		return x.Incarnation
 	}
 	return ""
-}
-
-func (x *Hello) GetIncarnationSince() uint64 {
-	if x != nil {
-		return x.IncarnationSince
-	}
-	return 0
 }
 
 // Welcome accepts a stream.
@@ -1005,7 +992,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\asuspend\x18\x04 \x01(\v2\x12.sluice.v1.SuspendH\x00R\asuspend\x121\n" +
 	"\bshutdown\x18\x05 \x01(\v2\x13.sluice.v1.ShutdownH\x00R\bshutdown\x121\n" +
 	"\bthrottle\x18\x06 \x01(\v2\x13.sluice.v1.ThrottleH\x00R\bthrottleB\x05\n" +
-	"\x03msg\"\xea\x01\n" +
+	"\x03msg\"\xd6\x01\n" +
 	"\x05Hello\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12\x1a\n" +
@@ -1013,8 +1000,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x12\x1d\n" +
 	"\n" +
 	"resume_seq\x18\x05 \x01(\x04R\tresumeSeq\x12 \n" +
-	"\vincarnation\x18\x06 \x01(\tR\vincarnation\x12+\n" +
-	"\x11incarnation_since\x18\a \x01(\x04R\x10incarnationSince\"T\n" +
+	"\vincarnation\x18\x06 \x01(\tR\vincarnationJ\x04\b\a\x10\bR\x11incarnation_since\"T\n" +
 	"\aWelcome\x12\x1f\n" +
 	"\vmediator_id\x18\x01 \x01(\tR\n" +
 	"mediatorId\x12(\n" +

@@ -28,9 +28,9 @@ type StoredEntry struct {
 	AgentId      string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	Organization string                 `protobuf:"bytes,2,opt,name=organization,proto3" json:"organization,omitempty"`
 	Entry        *LogEntry              `protobuf:"bytes,3,opt,name=entry,proto3" json:"entry,omitempty"`
-	// spool is the tag of the sending spool's incarnation ("" before
-	// incarnations; an entry under its incarnation_since has none): with
-	// agent_id and the entry's seq it makes the document id.
+	// spool is the tag of the sending spool's incarnation ("" for a source
+	// without one, such as ARM's own events): with agent_id and the entry's
+	// seq it makes the document id.
 	Spool         string `protobuf:"bytes,4,opt,name=spool,proto3" json:"spool,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -101,14 +101,11 @@ type StoredBatch struct {
 	AgentId      string                 `protobuf:"bytes,1,opt,name=agent_id,json=agentId,proto3" json:"agent_id,omitempty"`
 	Organization string                 `protobuf:"bytes,2,opt,name=organization,proto3" json:"organization,omitempty"`
 	Packed       []byte                 `protobuf:"bytes,3,opt,name=packed,proto3" json:"packed,omitempty"`
-	// spool is the tag of the sending spool's incarnation and
-	// incarnation_since the hello's: with agent_id and each entry's seq they
-	// make its document id (entries under incarnation_since have no spool
-	// in it). Batches stored before incarnations existed have neither.
-	Spool            string `protobuf:"bytes,4,opt,name=spool,proto3" json:"spool,omitempty"`
-	IncarnationSince uint64 `protobuf:"varint,5,opt,name=incarnation_since,json=incarnationSince,proto3" json:"incarnation_since,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// spool is the tag of the sending spool's incarnation: with agent_id
+	// and each entry's seq it makes its document id.
+	Spool         string `protobuf:"bytes,4,opt,name=spool,proto3" json:"spool,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StoredBatch) Reset() {
@@ -169,13 +166,6 @@ func (x *StoredBatch) GetSpool() string {
 	return ""
 }
 
-func (x *StoredBatch) GetIncarnationSince() uint64 {
-	if x != nil {
-		return x.IncarnationSince
-	}
-	return 0
-}
-
 var File_sluice_v1_storage_proto protoreflect.FileDescriptor
 
 const file_sluice_v1_storage_proto_rawDesc = "" +
@@ -185,13 +175,12 @@ const file_sluice_v1_storage_proto_rawDesc = "" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12)\n" +
 	"\x05entry\x18\x03 \x01(\v2\x13.sluice.v1.LogEntryR\x05entry\x12\x14\n" +
-	"\x05spool\x18\x04 \x01(\tR\x05spool\"\xa7\x01\n" +
+	"\x05spool\x18\x04 \x01(\tR\x05spool\"\x93\x01\n" +
 	"\vStoredBatch\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12\x16\n" +
 	"\x06packed\x18\x03 \x01(\fR\x06packed\x12\x14\n" +
-	"\x05spool\x18\x04 \x01(\tR\x05spool\x12+\n" +
-	"\x11incarnation_since\x18\x05 \x01(\x04R\x10incarnationSinceB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
+	"\x05spool\x18\x04 \x01(\tR\x05spoolJ\x04\b\x05\x10\x06R\x11incarnation_sinceB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
 
 var (
 	file_sluice_v1_storage_proto_rawDescOnce sync.Once
