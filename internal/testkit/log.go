@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bytes"
+	"os"
 	"sync"
 	"testing"
 
@@ -10,14 +11,20 @@ import (
 
 // Logger is a logger named name that writes through t.Log, so a daemon's
 // log shows with the test that made it (and only when that test fails,
-// or under -v). Under -v it logs from debug on, otherwise from info on.
+// or under -v). It logs from info on: debug logging slows a daemon enough
+// to change the timing the tests see, so it is asked for with
+// SLUICE_TEST_LOG set to a level ("trace", "debug", ...; anything else
+// means debug).
 //
 // Lines logged after the test ended (by a goroutine that outlived it) are
 // dropped: t.Log would panic.
 func Logger(t testing.TB, name string) hclog.Logger {
 	level := hclog.Info
-	if testing.Verbose() {
-		level = hclog.Debug
+	if v := os.Getenv("SLUICE_TEST_LOG"); v != "" {
+		level = hclog.LevelFromString(v)
+		if level == hclog.NoLevel {
+			level = hclog.Debug
+		}
 	}
 	w := &testWriter{t: t}
 	t.Cleanup(w.close)

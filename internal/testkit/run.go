@@ -21,8 +21,8 @@ const StopTimeout = 30 * time.Second
 // stop cancels the context and waits for run to return, at most
 // StopTimeout; it returns run's error (nil for a clean stop: nil or
 // context.Canceled) and may be called more than once. A test that calls
-// stop judges that error itself; at cleanup, an error or a run that does
-// not return fails the test.
+// stop judges that error itself; at cleanup, an error fails the test. A
+// run that does not return fails the test either way.
 func Run(t testing.TB, run func(context.Context) error) (stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -42,6 +42,7 @@ func Run(t testing.TB, run func(context.Context) error) (stop func() error) {
 				}
 			case <-time.After(StopTimeout):
 				err = fmt.Errorf("Run did not return within %v of cancel", StopTimeout)
+				t.Error(err) // a hung daemon is a bug whoever stops it
 			}
 		})
 		return err
