@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/datadir"
 )
@@ -20,7 +21,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.MaxHTTPConnections, cfg.MaxHTTPConnectionsPerAddress = 4, 2
 	a := newARM(t, cfg, newFakeClock(time.Now()))
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	if a.http.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || a.http.IdleTimeout != connlimit.DefaultIdleTimeout || a.http.WriteTimeout == 0 || a.http.ConnState == nil {
 		t.Fatalf("server timeouts: header %s, idle %s, write %s", a.http.ReadHeaderTimeout, a.http.IdleTimeout, a.http.WriteTimeout)
 	}
