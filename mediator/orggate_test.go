@@ -232,8 +232,5 @@ func TestRescanSurvivesFailedRead(t *testing.T) {
 // startMediator runs m until the test ends.
 func startMediator(t *testing.T, m *Mediator) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, m.Run)
 }

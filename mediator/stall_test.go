@@ -66,9 +66,7 @@ func startHungMediator(t *testing.T, extra string, logger hclog.Logger) (m *Medi
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
+	testkit.Run(t, m.Run)
 	released := false
 	release = func() {
 		if !released {
@@ -76,7 +74,7 @@ func startHungMediator(t *testing.T, extra string, logger hclog.Logger) (m *Medi
 			close(h.held)
 		}
 	}
-	t.Cleanup(func() { release(); cancel(); <-done })
+	t.Cleanup(release) // before Run is stopped: it waits for the hung write
 	return m, emb, release, h.entered
 }
 
@@ -154,10 +152,7 @@ func TestFailingIndexIsNotAStall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	testkit.Run(t, m.Run)
 	sendBatch(t, m.Addr(), "globex", "db-1", 0, 10)
 	deadline := time.Now().Add(10 * time.Second)
 	for door.failed.Load() == 0 {

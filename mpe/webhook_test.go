@@ -85,17 +85,8 @@ event_rule "notify" {
 func startRunner(t *testing.T, cfg WebhookConfig) (*WebhookRunner, func()) {
 	t.Helper()
 	w := NewWebhookRunner(cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- w.Run(ctx) }()
-	return w, func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("Run did not return after cancel")
-		}
-	}
+	stop := testkit.Run(t, w.Run)
+	return w, func() { _ = stop() }
 }
 
 func TestWebhookSendsTemplatedPayload(t *testing.T) {

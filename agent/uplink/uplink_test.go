@@ -2,7 +2,6 @@ package uplink
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -186,10 +185,7 @@ func runUplink(t *testing.T, cfg Config, sp Spool, logs *syncBuffer) *Uplink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = u.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, u.Run)
 	return u
 }
 
