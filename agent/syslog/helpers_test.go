@@ -50,20 +50,7 @@ func start(t *testing.T, cfg syslog.Config, store source.Store) *syslog.Source {
 	if err := src.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s of cancel")
-		}
-	})
+	testkit.Run(t, src.Run)
 	return src
 }
 
