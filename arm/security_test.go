@@ -317,23 +317,13 @@ func TestMediatorReportsOverMutualTLS(t *testing.T) {
 	}
 	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-01", Hostname: "dp-01.example.net", Interval: 50 * time.Millisecond, DialOptions: opts}, testkit.Logger(t, "mediator.arm"))
 	rep.Heartbeat(agentHB("web-01", "acme", "dp-01", time.Now()))
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- rep.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	stop := testkit.Run(t, rep.Run)
+	testkit.Eventually(t, 10*time.Second, "the mediator's report over TLS to reach ARM", func() bool {
 		_, med := a.tracker.Get(KindMediator, "dp-01")
 		_, ag := a.tracker.Get(KindAgent, "web-01")
-		if med && ag {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the mediator's report over TLS did not reach ARM")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
+		return med && ag
+	})
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if st := a.Status(); st.Reports == 0 || st.RefusedIdentity != 0 {
