@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
 )
@@ -26,15 +27,7 @@ func startSearchMediator(t *testing.T, extra string) (*mediator.Mediator, string
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("mediator.Run: %v", err)
-		}
-	})
+	testkit.Run(t, m.Run)
 	return m, "http://" + m.HTTPAddr()
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -95,17 +96,9 @@ func startDeadLetterMediator(t *testing.T, extra string, total int) *deadLetterF
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
 	// Registered after idx.Close, so it runs first: the mediator stops
 	// before the index it writes to is closed.
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("mediator.Run: %v", err)
-		}
-	})
+	testkit.Run(t, m.Run)
 
 	f := &deadLetterFixture{m: m, url: "http://" + m.HTTPAddr(), idx: idx, door: door, total: total, poison: map[uint64]bool{}}
 	conn, err := grpc.NewClient(m.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))

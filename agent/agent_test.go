@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -9,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // A syslog source in the config is built and run by the agent: what it
 // receives lands in the agent's spool, and the agent stops on cancel.
 func TestAgentRunsSyslogSource(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
 agent {
   id        = "a1"
@@ -59,7 +60,7 @@ source "syslog" "net" {
 // A webhook source in the config is built and run by the agent: a POST
 // with a configured token is answered 200 once its lines are in the spool.
 func TestAgentRunsWebhookSource(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	const token = "0123456789abcdef0123"
 	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
 agent {
@@ -105,18 +106,6 @@ source "webhook" "hook" {
 	}
 }
 
-// freeAddr is a loopback address with a port free now; the agent binds it
-// again at Run.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // runAgent runs an agent of cfg until the test ends, then checks that it
 // stopped cleanly.
 func runAgent(t *testing.T, cfg *Config) *Agent {
@@ -125,19 +114,6 @@ func runAgent(t *testing.T, cfg *Config) *Agent {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("agent did not stop")
-		}
-	})
+	testkit.Run(t, a.Run)
 	return a
 }

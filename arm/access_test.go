@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 const (
@@ -30,7 +32,7 @@ func tokenARM(t *testing.T) (*ARM, string) {
 	}
 	cfg.ReadTokenFile = p
 	a, _ := bufferedARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	seedGrid(t, a, clock)
 	return a, "http://" + a.HTTPAddr()
 }

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -110,7 +111,7 @@ func TestReportBadInput(t *testing.T) {
 	mustGet(t, a, KindMediator, "dp-01")
 
 	// A report without a mediator id is refused as a whole.
-	_, err := (&service{arm: a, logger: testLogger("report")}).Report(t.Context(), &sluicev1.ReportRequest{})
+	_, err := (&service{arm: a, logger: testkit.Logger(t, "report")}).Report(t.Context(), &sluicev1.ReportRequest{})
 	if err == nil || !strings.Contains(err.Error(), "component_id") {
 		t.Fatalf("want InvalidArgument, got %v", err)
 	}
@@ -127,7 +128,7 @@ func TestReportDatesHeartbeatsByAge(t *testing.T) {
 		Mediator: &sluicev1.Heartbeat{ComponentId: "dp-01", Time: timestamppb.New(t0)},
 		Agents:   []*sluicev1.AgentHeartbeat{{Heartbeat: hb, Age: durationpb.New(40 * time.Second)}},
 	}
-	if _, err := (&service{arm: a, logger: testLogger("report")}).Report(t.Context(), req); err != nil {
+	if _, err := (&service{arm: a, logger: testkit.Logger(t, "report")}).Report(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}
 	c := mustGet(t, a, KindAgent, "skewed")

@@ -7,13 +7,13 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -26,12 +26,6 @@ const (
 	benchRed       = 1000 // silent agents, red in the grid
 	benchReports   = 6    // reports per mediator per 30s cycle
 )
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func heapInUse() uint64 {
 	runtime.GC()
@@ -60,7 +54,7 @@ func setupBench(b *testing.B) *benchARM {
 	before := heapInUse()
 	a := newARM(b, cfg, clock)
 	ba := &benchARM{a: a, clock: clock, svc: &service{arm: a, logger: a.logger}, healthy: make([][]string, benchMediators)}
-	runARM(b, a)
+	testkit.Run(b, a.Run)
 
 	// Everyone reports once; the red ones never again.
 	for m := range benchMediators {
@@ -157,7 +151,7 @@ func BenchmarkARM10k(b *testing.B) {
 			reqs := ba.requests()
 			ba.clock.Advance(30 * time.Second)
 			b.StartTimer()
-			c0 := cpuTime()
+			c0 := testkit.CPUTime()
 			for _, req := range reqs {
 				if _, err := ba.svc.Report(context.Background(), req); err != nil {
 					b.Fatal(err)
@@ -165,7 +159,7 @@ func BenchmarkARM10k(b *testing.B) {
 			}
 			ba.a.check()
 			ba.persist(b)
-			cpu += cpuTime() - c0
+			cpu += testkit.CPUTime() - c0
 		}
 		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/cycle")
 		b.ReportMetric(ba.heapMB, "heap-MB")
@@ -179,7 +173,7 @@ func BenchmarkARM10k(b *testing.B) {
 			reqs := ba.requests()
 			ba.clock.Advance(30 * time.Second)
 			b.StartTimer()
-			c0 := cpuTime()
+			c0 := testkit.CPUTime()
 			for _, req := range reqs {
 				if _, err := client.Report(context.Background(), req); err != nil {
 					b.Fatal(err)
@@ -187,7 +181,7 @@ func BenchmarkARM10k(b *testing.B) {
 			}
 			ba.a.check()
 			ba.persist(b)
-			cpu += cpuTime() - c0
+			cpu += testkit.CPUTime() - c0
 		}
 		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/cycle")
 	})

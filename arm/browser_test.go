@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // findChromium returns the path of a Chromium or Chrome binary, or "".
@@ -97,7 +99,7 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.CheckInterval = time.Hour
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	seedGrid(t, a, clock)
 	clock.Set(time.Now())
 	// app-01's spool grows; its reason carries markup that must stay text.
@@ -239,7 +241,7 @@ func TestBrowserAsksForToken(t *testing.T) {
 	cfg.CheckInterval = time.Hour
 	cfg.ReadTokenFile = writeToken(t, readAcmeToken+" acme")
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	seedGrid(t, a, clock)
 	clock.Set(time.Now())
 

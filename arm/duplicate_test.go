@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -206,7 +207,7 @@ func TestReportDuplicateEndToEnd(t *testing.T) {
 	if c := mustGet(t, a, KindAgent, "web-01"); c.DuplicateIdentity != reason || !c.DuplicateSince.Equal(t0) {
 		t.Fatalf("web-01 after restart: %+v", c)
 	}
-	send(t, &service{arm: a, logger: testLogger("report")}, reportRequest(a, "dp-01", "", 0, web()...))
+	send(t, &service{arm: a, logger: testkit.Logger(t, "report")}, reportRequest(a, "dp-01", "", 0, web()...))
 	if n := a.outbox.depth(); n != 1 {
 		t.Fatalf("outbox %d after a restart, want 1: a second Duplicate Agent Identity", n)
 	}

@@ -3,17 +3,16 @@ package arm
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -46,15 +45,6 @@ func (c *fakeClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-// testLogger logs to stderr at debug level when SLUICE_TEST_LOG is set.
-func testLogger(name string) hclog.Logger {
-	level := hclog.Warn
-	if os.Getenv("SLUICE_TEST_LOG") != "" {
-		level = hclog.Debug
-	}
-	return hclog.New(&hclog.LoggerOptions{Name: name, Level: level, Output: os.Stderr})
-}
-
 // testConfig is a configuration for tests: any ports, state in a temp dir.
 func testConfig(t testing.TB, dir string) *Config {
 	t.Helper()
@@ -70,7 +60,7 @@ func testConfig(t testing.TB, dir string) *Config {
 // service, check and flush, with a fake clock.
 func newARM(t testing.TB, cfg *Config, clock *fakeClock) *ARM {
 	t.Helper()
-	a, err := New(cfg, Deps{Logger: testLogger("arm"), Version: "test", Now: clock.Now})
+	a, err := New(cfg, Deps{Logger: testkit.Logger(t, "arm"), Version: "test", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,30 +77,6 @@ func closeARM(t testing.TB, a *ARM) {
 	if err := a.store.close(); err != nil {
 		t.Error(err)
 	}
-}
-
-// runARM runs a in the background and stops it at cleanup.
-func runARM(t testing.TB, a *ARM) (stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("ARM stopped with error: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Error("ARM did not stop within 30s")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
 }
 
 // dial returns an ArmService client for addr.
@@ -142,7 +108,7 @@ func agentHB(id, org, mediator string, at time.Time) *sluicev1.Heartbeat {
 // directly to the service, bypassing gRPC.
 func report(t testing.TB, a *ARM, mediator string, ack uint64, agents ...*sluicev1.Heartbeat) *sluicev1.ReportResponse {
 	t.Helper()
-	return send(t, &service{arm: a, logger: testLogger("report")}, reportRequest(a, mediator, "", ack, agents...))
+	return send(t, &service{arm: a, logger: testkit.Logger(t, "report")}, reportRequest(a, mediator, "", ack, agents...))
 }
 
 // reportRequest is a report of mediator, whose own heartbeat says

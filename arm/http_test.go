@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // seedGrid makes a grid: dp-01 green, web-01 red, db-01 yellow (org
@@ -50,7 +52,7 @@ func TestHTTPAPI(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.CheckInterval = time.Hour
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	seedGrid(t, a, clock)
 	base := "http://" + a.HTTPAddr()
 
@@ -137,7 +139,7 @@ func TestPageIsSelfContained(t *testing.T) {
 	clock := newFakeClock(t0)
 	cfg := testConfig(t, t.TempDir())
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	resp, err := http.Get("http://" + a.HTTPAddr() + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +177,7 @@ func TestClientAndTable(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.CheckInterval = time.Hour
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	seedGrid(t, a, clock)
 
 	c := NewClient(a.HTTPAddr())

@@ -1,13 +1,13 @@
 package arm
 
 import (
-	"context"
 	"net/http"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator/armlink"
 )
 
@@ -15,18 +15,14 @@ import (
 // them, and checks that none of their goroutines (or Badger's) remain.
 func TestRunLeavesNoGoroutines(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
-	a, err := New(cfg, Deps{Logger: testLogger("arm")})
+	a, err := New(cfg, Deps{Logger: testkit.Logger(t, "arm")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
+	stopARM := testkit.Run(t, a.Run)
 
-	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-01", Interval: 50 * time.Millisecond}, testLogger("rep"))
-	rctx, rcancel := context.WithCancel(context.Background())
-	rdone := make(chan error, 1)
-	go func() { rdone <- rep.Run(rctx) }()
+	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-01", Interval: 50 * time.Millisecond}, testkit.Logger(t, "rep"))
+	stopReporter := testkit.Run(t, rep.Run)
 	rep.Heartbeat(agentHB("web-01", "acme", "dp-01", time.Now()))
 	deadline := time.Now().Add(10 * time.Second)
 	for len(a.Components(Filter{})) < 2 && time.Now().Before(deadline) {
@@ -42,12 +38,10 @@ func TestRunLeavesNoGoroutines(t *testing.T) {
 	resp.Body.Close()
 	http.DefaultClient.CloseIdleConnections()
 
-	rcancel()
-	if err := <-rdone; err != nil {
+	if err := stopReporter(); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stopARM(); err != nil {
 		t.Fatal(err)
 	}
 	var stacks string

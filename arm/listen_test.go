@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/datadir"
 )
@@ -20,7 +21,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.MaxHTTPConnections, cfg.MaxHTTPConnectionsPerAddress = 4, 2
 	a := newARM(t, cfg, newFakeClock(time.Now()))
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	hs := a.srv.HTTPServer()
 	if hs.ErrorLog == nil || hs.ReadHeaderTimeout != connlimit.DefaultReadHeaderTimeout || hs.IdleTimeout != connlimit.DefaultIdleTimeout || hs.ReadTimeout == 0 || hs.WriteTimeout == 0 || hs.ConnState == nil {
 		t.Fatalf("server timeouts: header %s, idle %s, read %s, write %s", hs.ReadHeaderTimeout, hs.IdleTimeout, hs.ReadTimeout, hs.WriteTimeout)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -53,7 +54,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	open := func(cfg *Config) *ARM {
 		t.Helper()
-		a, err := New(cfg, Deps{Logger: testLogger("arm")})
+		a, err := New(cfg, Deps{Logger: testkit.Logger(t, "arm")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,10 +77,10 @@ func TestNewReleasesOnFailure(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := testConfig(t, t.TempDir())
-			cfg.Listen, cfg.HTTP = freeAddr(t), freeAddr(t)
+			cfg.Listen, cfg.HTTP = testkit.FreeAddr(t), testkit.FreeAddr(t)
 			tc.set(cfg)
 			before := runtime.NumGoroutine()
-			if _, err := New(cfg, Deps{Logger: testLogger("arm")}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, err := New(cfg, Deps{Logger: testkit.Logger(t, "arm")}); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New = %v, want an error with %q", err, tc.want)
 			}
 			waitGoroutines(t, before)
@@ -101,8 +102,8 @@ func TestNewReleasesOnFailure(t *testing.T) {
 		first := open(testConfig(t, dir))
 		before := runtime.NumGoroutine()
 		second := testConfig(t, dir)
-		second.Listen = freeAddr(t)
-		if _, err := New(second, Deps{Logger: testLogger("arm")}); err == nil {
+		second.Listen = testkit.FreeAddr(t)
+		if _, err := New(second, Deps{Logger: testkit.Logger(t, "arm")}); err == nil {
 			t.Fatal("a second ARM opened a data directory in use")
 		}
 		waitGoroutines(t, before)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 
 	"github.com/sluicehq/sluice/mediator/armlink"
@@ -79,12 +80,12 @@ func TestReportRoundTripOutbox(t *testing.T) {
 	cfg.CheckInterval = time.Hour // the test calls check itself
 	cfg.EventsPerReport = 2
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	client := dial(t, a.Addr())
 
 	stA, stB := newFakeState(), newFakeState()
-	repA := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-a", Hostname: "dp-a.example.net", Version: "1.0", EventSink: stA.sink, Now: clock.Now}, testLogger("dp-a"))
-	repB := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-b", Hostname: "dp-b.example.net", Version: "1.0", EventSink: stB.sink, Now: clock.Now}, testLogger("dp-b"))
+	repA := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-a", Hostname: "dp-a.example.net", Version: "1.0", EventSink: stA.sink, Now: clock.Now}, testkit.Logger(t, "dp-a"))
+	repB := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-b", Hostname: "dp-b.example.net", Version: "1.0", EventSink: stB.sink, Now: clock.Now}, testkit.Logger(t, "dp-b"))
 	reportOnce := func(r *armlink.Reporter) bool {
 		t.Helper()
 		more, err := r.ReportOnce(t.Context(), client)

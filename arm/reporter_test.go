@@ -1,8 +1,8 @@
 package arm
 
 import (
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,25 +12,13 @@ import (
 	"github.com/sluicehq/sluice/mediator/armlink"
 )
 
-// freeAddr returns a loopback address nothing listens on (yet).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
-
 // TestReporterKeepsLatestWhileARMDown: while ARM is unreachable the
 // reporter keeps one heartbeat per agent, says so in its log, and when ARM
 // comes up delivers it dated by its age, so ARM does not think a silent
 // agent just spoke.
 func TestReporterKeepsLatestWhileARMDown(t *testing.T) {
 	clock := newFakeClock(t0)
-	addr := freeAddr(t)
+	addr := testkit.FreeAddr(t)
 	var logs logging.Buffer
 	logger := hclog.New(&hclog.LoggerOptions{Name: "mediator.arm", Output: &logs, Level: hclog.Info})
 	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: addr, MediatorID: "dp-01", Hostname: "dp-01.example.net", Now: clock.Now, Timeout: 100 * time.Millisecond}, logger)
@@ -68,7 +56,7 @@ func TestReporterKeepsLatestWhileARMDown(t *testing.T) {
 	cfg.Listen = addr
 	cfg.CheckInterval = time.Hour
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	// A new connection: the old one is in gRPC's reconnect backoff, which
 	// Run's dial options keep short.
 	if _, err := rep.ReportOnce(t.Context(), dial(t, addr)); err != nil {

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
@@ -71,7 +72,7 @@ func TestAdminTokenRequired(t *testing.T) {
 	cfg.CheckInterval = time.Hour
 	cfg.AdminTokenFile = writeToken(t, testToken)
 	a, logs := bufferedARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	report(t, a, "dp-01", 0, agentHB("web-01", "acme", "dp-01", clock.Now()))
 	url := "http://" + a.HTTPAddr() + "/v1/heartbeats/web-01"
 
@@ -185,7 +186,7 @@ func TestPlaintextNetworkListen(t *testing.T) {
 	cfg.Insecure = true
 	cfg.HTTP = "0.0.0.0:0"
 	a, logs := bufferedARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(logs.String(), "INSECURE: mediators report over plaintext") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -246,7 +247,7 @@ func TestHTTPTLS(t *testing.T) {
 	cfg.HTTPTLS = &pki.Files{Cert: p.arm.Cert, Key: p.arm.Key}
 	cfg.AdminTokenFile = writeToken(t, testToken)
 	a := newARM(t, cfg, clock)
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	report(t, a, "dp-01", 0, agentHB("web-01", "acme", "dp-01", clock.Now()))
 
 	c := NewClient("https://" + a.HTTPAddr())
@@ -280,7 +281,7 @@ func tlsARM(t *testing.T, p *armPKI) (*ARM, *logging.Buffer) {
 	cfg.TLS = &p.arm
 	cfg.CheckInterval = time.Hour
 	a, logs := bufferedARM(t, cfg, newFakeClock(time.Now()))
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	return a, logs
 }
 
@@ -314,25 +315,15 @@ func TestMediatorReportsOverMutualTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-01", Hostname: "dp-01.example.net", Interval: 50 * time.Millisecond, DialOptions: opts}, testLogger("mediator.arm"))
+	rep := armlink.NewReporter(armlink.ReporterConfig{Addr: a.Addr(), MediatorID: "dp-01", Hostname: "dp-01.example.net", Interval: 50 * time.Millisecond, DialOptions: opts}, testkit.Logger(t, "mediator.arm"))
 	rep.Heartbeat(agentHB("web-01", "acme", "dp-01", time.Now()))
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- rep.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	stop := testkit.Run(t, rep.Run)
+	testkit.Eventually(t, 10*time.Second, "the mediator's report over TLS to reach ARM", func() bool {
 		_, med := a.tracker.Get(KindMediator, "dp-01")
 		_, ag := a.tracker.Get(KindAgent, "web-01")
-		if med && ag {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the mediator's report over TLS did not reach ARM")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
+		return med && ag
+	})
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if st := a.Status(); st.Reports == 0 || st.RefusedIdentity != 0 {

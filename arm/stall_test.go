@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -177,7 +178,7 @@ func TestReportStalledEndToEnd(t *testing.T) {
 	clock.Advance(time.Minute)
 	a = newARM(t, cfg, clock)
 	defer closeARM(t, a)
-	svc = &service{arm: a, logger: testLogger("report")}
+	svc = &service{arm: a, logger: testkit.Logger(t, "report")}
 	if c := mustGet(t, a, KindAgent, "web-01"); c.Stalled != agentReason || !c.StalledSince.Equal(t0) {
 		t.Fatalf("web-01 after restart: %+v", c)
 	}

@@ -9,39 +9,18 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/corpus"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/gctune"
 )
 
-// corpusSources are the corpus files the MPE stages parse, with their log
-// source types (the same as mpe's own benchmarks).
-var corpusSources = []struct{ glob, typ string }{
-	{"elastic/system/auth/*.log", "linux-auth"},
-	{"elastic/system/syslog/*.log", "syslog"},
-	{"elastic/apache/access/*.log", "apache-access"},
-	{"elastic/apache/error/*.log", "apache-error"},
-	{"elastic/nginx/access/*.log", "nginx-access"},
-	{"elastic/cisco_asa/log/*.log", "cisco-asa"},
-	{"loghub/OpenSSH/*.log", "linux-auth"},
-	{"loghub/Linux/*.log", "syslog"},
-	{"loghub/HDFS/*.log", "loghub-hdfs"},
-	{"loghub/Hadoop/*.log", "loghub-hadoop"},
-	{"loghub/Spark/*.log", "loghub-spark"},
-	{"loghub/Zookeeper/*.log", "loghub-zookeeper"},
-	{"loghub/BGL/*.log", "loghub-bgl"},
-	{"loghub/HealthApp/*.log", "loghub-healthapp"},
-	{"loghub/Android/*.log", "loghub-android"},
-	{"loghub/Windows/*.log", "loghub-windows"},
-	{"loghub/Apache/*.log", "loghub-apache"},
-}
-
 func corpusEntries() ([]mpe.Entry, int64) {
 	var out []mpe.Entry
 	var size int64
 	collected := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	for _, s := range corpusSources {
-		files, _ := filepath.Glob(filepath.Join(*flagCorpus, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(*flagCorpus, s.Glob))
 		for _, f := range files {
 			fh, err := os.Open(f)
 			if err != nil {
@@ -52,7 +31,7 @@ func corpusEntries() ([]mpe.Entry, int64) {
 			for sc.Scan() {
 				l := append([]byte(nil), sc.Bytes()...)
 				size += int64(len(l))
-				out = append(out, mpe.Entry{Raw: l, LogSourceType: s.typ, LogSource: "bench", Agent: "bench", Mediator: "m1", Collected: collected, Seq: uint64(len(out) + 1)})
+				out = append(out, mpe.Entry{Raw: l, LogSourceType: s.Type, LogSource: "bench", Agent: "bench", Mediator: "m1", Collected: collected, Seq: uint64(len(out) + 1)})
 			}
 			_ = fh.Close()
 		}
@@ -63,10 +42,10 @@ func corpusEntries() ([]mpe.Entry, int64) {
 func generatedRules(n int) string {
 	types := map[string]bool{}
 	var quoted []string
-	for _, s := range corpusSources {
-		if !types[s.typ] {
-			types[s.typ] = true
-			quoted = append(quoted, fmt.Sprintf("%q", s.typ))
+	for _, s := range corpus.Sources() {
+		if !types[s.Type] {
+			types[s.Type] = true
+			quoted = append(quoted, fmt.Sprintf("%q", s.Type))
 		}
 	}
 	words := []string{"daemon", "session", "failure", "request", "access", "policy", "backup", "tunnel"}
@@ -206,7 +185,7 @@ func mpeStage(e *stageEnv, extra int) Result {
 		MPE:           f,
 	}
 	r.Note = fmt.Sprintf("%d rules, %d corpus lines of %d log source types; events/s is the engine's per core (per CPU-second); naive sequential evaluation %.0f lines/s per core (%d lines), engine/naive %.1f×",
-		rs.Len(), len(entries), len(corpusSources), f.NaiveLinesPerCore, f.NaiveLines, f.Ratio)
+		rs.Len(), len(entries), len(corpus.Sources()), f.NaiveLinesPerCore, f.NaiveLines, f.Ratio)
 	return r
 }
 

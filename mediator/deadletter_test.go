@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -66,10 +67,7 @@ func TestDeadLettersKeepAndReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	testkit.Run(t, m.Run)
 
 	const total, poison = 100, 7
 	stream, _, err := dialAgent(t, m.Addr(), "poisoner")

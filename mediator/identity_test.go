@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -57,7 +58,7 @@ func sendAcked(t *testing.T, stream sluicev1.MediatorService_ConnectClient, b *s
 func hangUp(t *testing.T, m *Mediator, stream sluicev1.MediatorService_ConnectClient) {
 	t.Helper()
 	_ = stream.CloseSend()
-	waitUntil(t, "the stream ended at the mediator", func() bool { return m.registry.count() == 0 })
+	testkit.Eventually(t, 20*time.Second, "the stream ended at the mediator", func() bool { return m.registry.count() == 0 })
 }
 
 // A second live stream of an agent id from another spool is refused with
@@ -143,7 +144,7 @@ func TestHighWaterPerSpool(t *testing.T) {
 		t.Fatalf("spool A welcomed back with held through %d, want 109", w.GetHeldThroughSeq())
 	}
 
-	waitUntil(t, "everything indexed", func() bool { return m.state.q.Len() == 0 && count(t, m, "*") == 17 })
+	testkit.Eventually(t, 20*time.Second, "everything indexed", func() bool { return m.state.q.Len() == 0 && count(t, m, "*") == 17 })
 	for _, id := range []string{event.SpoolDocID("twin", event.SpoolTag(incA), 100), event.SpoolDocID("twin", event.SpoolTag(incB), 100)} {
 		if n := count(t, m, `_id:"`+id+`"`); n != 1 {
 			t.Fatalf("%d documents with id %s, want 1", n, id)
@@ -188,14 +189,14 @@ func TestDuplicateIdentityForwardedToARM(t *testing.T) {
 		return stub.agents[len(stub.agents)-1]
 	}
 	heartbeat()
-	waitUntil(t, "the agent's heartbeat forwarded", func() bool { return last() != nil })
+	testkit.Eventually(t, 20*time.Second, "the agent's heartbeat forwarded", func() bool { return last() != nil })
 	if hb := last(); hb.GetSpool() != event.SpoolTag(incA) || hb.GetDuplicateIdentity() != "" {
 		t.Fatalf("forwarded heartbeat says spool %q, duplicate %q", hb.GetSpool(), hb.GetDuplicateIdentity())
 	}
 	_, _, err := dialHello(t, m.Addr(), &sluicev1.Hello{AgentId: "twin", Incarnation: incB})
 	wantRefusal(t, err, codes.PermissionDenied, refusal.DuplicateIdentity)
 	heartbeat()
-	waitUntil(t, "the duplicate identity forwarded", func() bool {
+	testkit.Eventually(t, 20*time.Second, "the duplicate identity forwarded", func() bool {
 		return strings.Contains(last().GetDuplicateIdentity(), "spool "+event.SpoolTag(incB)+" from 127.0.0.1:")
 	})
 }

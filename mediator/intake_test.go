@@ -16,6 +16,7 @@ import (
 	"github.com/sluicehq/sluice/agent/uplink"
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -47,15 +48,7 @@ mediator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	testkit.Run(t, m.Run)
 	return m
 }
 
@@ -275,10 +268,7 @@ func startWithLogs(t *testing.T, cfg *Config, logs *logBuffer) *Mediator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, m.Run)
 	return m
 }
 
@@ -416,11 +406,8 @@ func TestRateLimitedAgentDeliversEverythingOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
 	start := time.Now()
-	go func() { defer close(done); _ = up.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	testkit.Run(t, up.Run)
 	deadline := time.Now().Add(30 * time.Second)
 	for sp.Depth() > 0 {
 		if time.Now().After(deadline) {

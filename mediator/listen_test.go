@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/datadir"
 )
@@ -38,7 +39,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 	}
 	silent := []net.Conn{dial("127.0.0.2"), dial("127.0.0.3"), dial("127.0.0.2"), dial("127.0.0.3")}
 	lim := m.srv.HTTPListener()
-	waitFor(t, "4 connections", func() bool { return lim.Stats().Open == 4 })
+	testkit.Eventually(t, 5*time.Second, "4 connections", func() bool { return lim.Stats().Open == 4 })
 
 	client := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
 	resp, err := client.Get("http://" + addr + "/healthz")
@@ -53,7 +54,7 @@ func TestHTTPConnectionLimits(t *testing.T) {
 		t.Fatal("the oldest silent connection was not reclaimed")
 	}
 	dial("127.0.0.3") // 127.0.0.3 holds two: its own oldest goes
-	waitFor(t, "per-address reclaim", func() bool { return lim.Stats().Reclaimed == 2 })
+	testkit.Eventually(t, 5*time.Second, "per-address reclaim", func() bool { return lim.Stats().Reclaimed == 2 })
 	if !peerClosed(silent[1], time.Second) || peerClosed(silent[2], 10*time.Millisecond) {
 		t.Fatal("the per-address reclaim took the wrong connection")
 	}
@@ -67,16 +68,6 @@ func peerClosed(c net.Conn, wait time.Duration) bool {
 		return false
 	}
 	return err != nil
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestHTTPConnectionSettings(t *testing.T) {

@@ -10,20 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
-
-// freeAddr is a loopback address nothing listens on (just now).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
 
 // canBind reports whether addr can be listened on.
 func canBind(addr string) bool {
@@ -102,7 +91,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := runConfig(t, "")
-			cfg.Listen, cfg.HTTP = freeAddr(t), freeAddr(t)
+			cfg.Listen, cfg.HTTP = testkit.FreeAddr(t), testkit.FreeAddr(t)
 			tc.set(cfg)
 			before := runtime.NumGoroutine()
 			if _, err := New(cfg, Deps{}); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -128,7 +117,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 		before := runtime.NumGoroutine()
 		second := runConfig(t, "")
 		second.DataDir, second.Indexer.Dir = cfg.DataDir, filepath.Join(t.TempDir(), "index")
-		second.Listen = freeAddr(t)
+		second.Listen = testkit.FreeAddr(t)
 		if _, err := New(second, Deps{}); err == nil {
 			t.Fatal("a second mediator opened a data directory in use")
 		}

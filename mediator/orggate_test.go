@@ -16,6 +16,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -212,13 +213,13 @@ func TestRescanSurvivesFailedRead(t *testing.T) {
 	sendBatch(t, m.Addr(), "acme", "a1", 0, 500)
 	// Parked with nothing in flight: globex's entries come back only
 	// through a rescan (not through a write still retrying).
-	waitUntil(t, "acme indexed and globex parked", func() bool {
+	testkit.Eventually(t, 20*time.Second, "acme indexed and globex parked", func() bool {
 		st := m.Status()
 		return st.Indexed == 500 && st.StateDepth == 500 && len(st.Pipeline.Parked) == 1 && len(st.Pipeline.Organizations) == 0
 	})
 	failRescan.Store(true)
 	door.down.Store("")
-	waitUntil(t, "globex's entries indexed after the failed read", func() bool { return m.Status().StateDepth == 0 })
+	testkit.Eventually(t, 20*time.Second, "globex's entries indexed after the failed read", func() bool { return m.Status().StateDepth == 0 })
 	if failed.Load() != 1 {
 		t.Fatalf("the injected read failure happened %d times, want 1: the test did not exercise the rescan", failed.Load())
 	}
@@ -231,8 +232,5 @@ func TestRescanSurvivesFailedRead(t *testing.T) {
 // startMediator runs m until the test ends.
 func startMediator(t *testing.T, m *Mediator) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, m.Run)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -156,10 +157,7 @@ func TestSearchTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, m.Run)
 
 	for _, path := range []string{"/v1/search", "/v1/count"} {
 		start := time.Now()

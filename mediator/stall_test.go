@@ -19,6 +19,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/stall"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -65,9 +66,7 @@ func startHungMediator(t *testing.T, extra string, logger hclog.Logger) (m *Medi
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
+	testkit.Run(t, m.Run)
 	released := false
 	release = func() {
 		if !released {
@@ -75,7 +74,7 @@ func startHungMediator(t *testing.T, extra string, logger hclog.Logger) (m *Medi
 			close(h.held)
 		}
 	}
-	t.Cleanup(func() { release(); cancel(); <-done })
+	t.Cleanup(release) // before Run is stopped: it waits for the hung write
 	return m, emb, release, h.entered
 }
 
@@ -153,10 +152,7 @@ func TestFailingIndexIsNotAStall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	testkit.Run(t, m.Run)
 	sendBatch(t, m.Addr(), "globex", "db-1", 0, 10)
 	deadline := time.Now().Add(10 * time.Second)
 	for door.failed.Load() == 0 {
@@ -271,18 +267,7 @@ func TestStallReportedToARM(t *testing.T) {
 	m, _, release, entered := startHungMediator(t, fmt.Sprintf("stall_warning = \"1s\"\n arm = %q\n arm_interval = \"100ms\"", armAddr), hclog.NewNullLogger())
 	sendBatch(t, m.Addr(), "acme", "web-1", 0, 5)
 	<-entered
-	waitUntil(t, "ARM told of the stall", func() bool { return strings.Contains(stub.last(), "state holds") })
+	testkit.Eventually(t, 20*time.Second, "ARM told of the stall", func() bool { return strings.Contains(stub.last(), "state holds") })
 	release()
-	waitUntil(t, "ARM told the pipeline moves", func() bool { return m.state.q.Len() == 0 && !m.Status().Stalled && stub.last() == "" })
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 20*time.Second, "ARM told the pipeline moves", func() bool { return m.state.q.Len() == 0 && !m.Status().Stalled && stub.last() == "" })
 }

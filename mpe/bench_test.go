@@ -5,10 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/corpus"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -21,39 +22,18 @@ import (
 //
 //	go test -run XXX -bench 'Engine|Naive' -benchmem ./mpe
 
-// benchSources are the corpus files and their types.
-var benchSources = []struct{ glob, typ string }{
-	{"elastic/system/auth/*.log", "linux-auth"},
-	{"elastic/system/syslog/*.log", "syslog"},
-	{"elastic/apache/access/*.log", "apache-access"},
-	{"elastic/apache/error/*.log", "apache-error"},
-	{"elastic/nginx/access/*.log", "nginx-access"},
-	{"elastic/cisco_asa/log/*.log", "cisco-asa"},
-	{"loghub/OpenSSH/*.log", "linux-auth"},
-	{"loghub/Linux/*.log", "syslog"},
-	{"loghub/HDFS/*.log", "loghub-hdfs"},
-	{"loghub/Hadoop/*.log", "loghub-hadoop"},
-	{"loghub/Spark/*.log", "loghub-spark"},
-	{"loghub/Zookeeper/*.log", "loghub-zookeeper"},
-	{"loghub/BGL/*.log", "loghub-bgl"},
-	{"loghub/HealthApp/*.log", "loghub-healthapp"},
-	{"loghub/Android/*.log", "loghub-android"},
-	{"loghub/Windows/*.log", "loghub-windows"},
-	{"loghub/Apache/*.log", "loghub-apache"},
-}
-
 // benchEntries reads the corpus into entries, file after file, as log
 // sources deliver them.
 func benchEntries(b *testing.B) []Entry {
 	b.Helper()
 	var perSource [][]Entry
 	collected := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		var es []Entry
 		for _, f := range files {
 			for _, l := range corpusLines(b, f) {
-				es = append(es, Entry{Raw: l, LogSourceType: s.typ, LogSource: "bench", Agent: "bench", Mediator: "m1", Collected: collected})
+				es = append(es, Entry{Raw: l, LogSourceType: s.Type, LogSource: "bench", Agent: "bench", Mediator: "m1", Collected: collected})
 			}
 		}
 		if len(es) > 0 {
@@ -111,10 +91,10 @@ func loadBenchRules(b *testing.B, n int) *RuleSet {
 	if n > 0 {
 		var types []string
 		seen := map[string]bool{}
-		for _, s := range benchSources {
-			if !seen[s.typ] {
-				seen[s.typ] = true
-				types = append(types, s.typ)
+		for _, s := range corpus.Sources() {
+			if !seen[s.Type] {
+				seen[s.Type] = true
+				types = append(types, s.Type)
 			}
 		}
 		f := filepath.Join(b.TempDir(), "generated.hcl")
@@ -134,30 +114,19 @@ func loadBenchRules(b *testing.B, n int) *RuleSet {
 // no candidate selection.
 func naive(rs *RuleSet) *RuleSet { return rs.Sequential() }
 
-// cpuTime is the CPU time the process has used, all threads (the garbage
-// collector's included). On a shared machine, lines per CPU second is the
-// steady figure; wall-clock lines/s depends on what else runs.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func runBench(b *testing.B, rs *RuleSet) {
 	entries := benchEntries(b)
 	out := make([]*event.Event, 0, 4)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), testkit.CPUTime()
 	n := 0
 	for b.Loop() {
 		out = rs.Process(&entries[n%len(entries)], out[:0])
 		n++
 	}
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "lines/s")
-	if used := cpuTime() - cpu; used > 0 {
+	if used := testkit.CPUTime() - cpu; used > 0 {
 		b.ReportMetric(float64(n)/used.Seconds(), "lines/cpu-s")
 	}
 }
@@ -196,11 +165,11 @@ func TestEngineMatchesNaive(t *testing.T) {
 	nv := naive(rs)
 	collected := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
 	total := 0
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for i, l := range corpusLines(t, f) {
-				e := Entry{Raw: l, LogSourceType: s.typ, Agent: "a", Seq: uint64(i), Collected: collected}
+				e := Entry{Raw: l, LogSourceType: s.Type, Agent: "a", Seq: uint64(i), Collected: collected}
 				got, want := rs.Parse(&e), nv.Parse(&e)
 				if g, w := string(got.AppendJSON(nil)), string(want.AppendJSON(nil)); g != w {
 					t.Fatalf("%s line %d: engine and naive differ:\n engine %s\n naive  %s", f, i+1, g, w)
@@ -229,17 +198,17 @@ func BenchmarkEngineVsNaive(b *testing.B) {
 	i, j := 0, 0
 	b.ReportAllocs()
 	for b.Loop() {
-		c := cpuTime()
+		c := testkit.CPUTime()
 		for range 64 {
 			out = rs.Process(&entries[i%len(entries)], out[:0])
 			i++
 		}
-		engineCPU += cpuTime() - c
+		engineCPU += testkit.CPUTime() - c
 		engineLines += 64
-		c = cpuTime()
+		c = testkit.CPUTime()
 		out = nv.Process(&entries[j%len(entries)], out[:0])
 		j += 97 // a spread of the corpus, not its first lines
-		naiveCPU += cpuTime() - c
+		naiveCPU += testkit.CPUTime() - c
 		naiveLines++
 	}
 	e := float64(engineLines) / engineCPU.Seconds()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/cel-go/common/types"
 
+	"github.com/sluicehq/sluice/internal/corpus"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -209,12 +210,12 @@ func TestFastConditionsAgree(t *testing.T) {
 		t.Errorf("only %d of %d conditions have a fast path", fast, len(conds))
 	}
 	var events []*event.Event
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for i, l := range corpusLines(t, f) {
 				if i%7 == 0 { // a sample keeps the test quick
-					events = append(events, rs.Parse(&Entry{Raw: l, LogSourceType: s.typ, Agent: "a", Collected: collectedAt}))
+					events = append(events, rs.Parse(&Entry{Raw: l, LogSourceType: s.Type, Agent: "a", Collected: collectedAt}))
 				}
 			}
 		}
@@ -277,11 +278,11 @@ func TestNeedsIntelSkipsOnlyWhatCannotHold(t *testing.T) {
 		t.Fatal("no event rule of the starter set needs intel; the test tests nothing")
 	}
 	checked := 0
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for _, l := range corpusLines(t, f) {
-				e := &Entry{Raw: l, LogSourceType: s.typ, Agent: "a", Collected: collectedAt}
+				e := &Entry{Raw: l, LogSourceType: s.Type, Agent: "a", Collected: collectedAt}
 				p := pass{e: e, t: rs.typeOf(e.LogSourceType), quiet: true}
 				ev := rs.parse(&p)
 				if !p.noIntel {

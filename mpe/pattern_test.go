@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluicehq/sluice/internal/corpus"
 	"github.com/sluicehq/sluice/mpe/rematch"
 )
 
@@ -190,8 +191,8 @@ func TestLeadingLiterals(t *testing.T) {
 func TestFindStartsWhereRegexpWould(t *testing.T) {
 	rs := starterRules(t)
 	var lines []string
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for _, l := range corpusLines(t, f) {
 				lines = append(lines, string(l))
@@ -232,11 +233,11 @@ func TestSearchesAsRegexpDoes(t *testing.T) {
 	rs := starterRules(t)
 	byType := map[string][]string{}
 	var all []string
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for _, l := range corpusLines(t, f) {
-				byType[s.typ] = append(byType[s.typ], string(l))
+				byType[s.Type] = append(byType[s.Type], string(l))
 				all = append(all, string(l))
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/corpus"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
@@ -516,12 +517,12 @@ func TestConcurrentProcess(t *testing.T) {
 		ty.auto = newAutoSort(ty.policy)
 	}
 	var lines []Entry
-	for _, s := range benchSources {
-		files, _ := filepath.Glob(filepath.Join(corpusDir, s.glob))
+	for _, s := range corpus.Sources() {
+		files, _ := filepath.Glob(filepath.Join(corpusDir, s.Glob))
 		for _, f := range files {
 			for i, l := range corpusLines(t, f) {
 				if i%20 == 0 {
-					lines = append(lines, Entry{Raw: l, LogSourceType: s.typ, Agent: "a", Seq: uint64(i)})
+					lines = append(lines, Entry{Raw: l, LogSourceType: s.Type, Agent: "a", Seq: uint64(i)})
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/backoff"
 )
 
@@ -84,28 +85,8 @@ event_rule "notify" {
 func startRunner(t *testing.T, cfg WebhookConfig) (*WebhookRunner, func()) {
 	t.Helper()
 	w := NewWebhookRunner(cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- w.Run(ctx) }()
-	return w, func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("Run did not return after cancel")
-		}
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	stop := testkit.Run(t, w.Run)
+	return w, func() { _ = stop() }
 }
 
 func TestWebhookSendsTemplatedPayload(t *testing.T) {
@@ -131,7 +112,7 @@ func TestWebhookSendsTemplatedPayload(t *testing.T) {
 	if len(out) != 1 {
 		t.Fatalf("%d events", len(out))
 	}
-	waitFor(t, "the webhook call", func() bool { return runner.Stats().Sent == 1 })
+	testkit.Eventually(t, 5*time.Second, "the webhook call", func() bool { return runner.Stats().Sent == 1 })
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
 	var body map[string]any
@@ -185,7 +166,7 @@ func TestWebhookRetriesAndFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs.Process(rootLine, nil)
-		waitFor(t, "a sent call", func() bool { return runner.Stats().Sent == 1 })
+		testkit.Eventually(t, 5*time.Second, "a sent call", func() bool { return runner.Stats().Sent == 1 })
 		if st := runner.Stats(); st.Retries != 2 || st.Failed != 0 || srv.calls.Load() != 3 {
 			t.Errorf("stats %+v, calls %d", st, srv.calls.Load())
 		}
@@ -201,7 +182,7 @@ func TestWebhookRetriesAndFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs.Process(rootLine, nil)
-		waitFor(t, "a failed call", func() bool { return runner.Stats().Failed == 1 })
+		testkit.Eventually(t, 5*time.Second, "a failed call", func() bool { return runner.Stats().Failed == 1 })
 		if srv.calls.Load() != 3 {
 			t.Errorf("%d attempts, want 3 (1 + retries = 2)", srv.calls.Load())
 		}
@@ -222,7 +203,7 @@ func TestWebhookRetriesAndFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		rs.Process(rootLine, nil)
-		waitFor(t, "a failed call", func() bool { return runner.Stats().Failed == 1 })
+		testkit.Eventually(t, 5*time.Second, "a failed call", func() bool { return runner.Stats().Failed == 1 })
 		if srv.calls.Load() != 1 {
 			t.Errorf("%d attempts of a 404", srv.calls.Load())
 		}
@@ -239,7 +220,7 @@ func TestWebhookRetriesAndFailures(t *testing.T) {
 		}
 		start := time.Now()
 		rs.Process(rootLine, nil)
-		waitFor(t, "a failed call", func() bool { return runner.Stats().Failed == 1 })
+		testkit.Eventually(t, 5*time.Second, "a failed call", func() bool { return runner.Stats().Failed == 1 })
 		// Three attempts of 300ms each, not three seconds.
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("took %v", d)
@@ -273,7 +254,7 @@ func TestWebhookQueueFullAndShutdown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = runner.Run(ctx); close(done) }()
-	waitFor(t, "the first call in flight", func() bool { return srv.calls.Load() == 1 })
+	testkit.Eventually(t, 5*time.Second, "the first call in flight", func() bool { return srv.calls.Load() == 1 })
 	cancel()
 	select {
 	case <-done:

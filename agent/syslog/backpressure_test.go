@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // While the store pushes back, a TCP connection stops reading: the
@@ -81,7 +82,7 @@ func TestBackpressureTCPBlocksSender(t *testing.T) {
 	sent += 100
 	_ = c.Close()
 
-	eventually(t, fmt.Sprintf("%d lines committed", sent), func() bool { l, _ := store.snapshot(); return len(l) >= sent })
+	testkit.Eventually(t, 10*time.Second, fmt.Sprintf("%d lines committed", sent), func() bool { l, _ := store.snapshot(); return len(l) >= sent })
 	time.Sleep(100 * time.Millisecond)
 	lines, _ := store.snapshot()
 	if len(lines) != sent {
@@ -122,7 +123,7 @@ func TestBackpressureUDPDropsAndCounts(t *testing.T) {
 		}
 	}
 	send(0, 500, 50) // a pause now and then stays within the socket buffer
-	eventually(t, "500 datagrams read", func() bool { return src.Stats().Received == 500 })
+	testkit.Eventually(t, 10*time.Second, "500 datagrams read", func() bool { return src.Stats().Received == 500 })
 	st := src.Stats()
 	// The source holds two batches queued and one being retried, and a
 	// read's worth (up to 16 datagrams) is queued whole over the bound.
@@ -131,15 +132,15 @@ func TestBackpressureUDPDropsAndCounts(t *testing.T) {
 	}
 
 	store.setRefuse(false)
-	eventually(t, "what was held committed", func() bool {
+	testkit.Eventually(t, 10*time.Second, "what was held committed", func() bool {
 		st := src.Stats()
 		return st.Committed+st.DroppedUDP == st.Received
 	})
 	// Slower than the committer (which the source's small queue of 20
 	// lines in this test needs), so none is dropped.
 	send(500, 600, 1)
-	eventually(t, "new datagrams committed", func() bool { return src.Stats().Received == 600 })
-	eventually(t, "all accounted for", func() bool {
+	testkit.Eventually(t, 10*time.Second, "new datagrams committed", func() bool { return src.Stats().Received == 600 })
+	testkit.Eventually(t, 10*time.Second, "all accounted for", func() bool {
 		st := src.Stats()
 		return st.Committed+st.DroppedUDP == 600
 	})
@@ -174,7 +175,7 @@ func TestCommitErrorsAreRetried(t *testing.T) {
 	if _, err := io.WriteString(c, "<13>a\n<13>b\n"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "2 lines", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
+	testkit.Eventually(t, 10*time.Second, "2 lines", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
 	if st := src.Stats(); st.Committed != 2 {
 		t.Fatalf("stats %+v", st)
 	}

@@ -13,27 +13,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
-
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
-
-func testLogger() hclog.Logger {
-	if os.Getenv("SLUICE_TEST_LOG") == "" {
-		return hclog.NewNullLogger()
-	}
-	return hclog.New(&hclog.LoggerOptions{Level: hclog.Debug, Output: os.Stderr})
-}
 
 // openSpool opens a spool in a temporary directory, closed at cleanup
 // (after the sources started later have stopped).
 func openSpool(t *testing.T) *spool.Spool {
 	t.Helper()
-	sp, err := spool.Open(spool.Options{Dir: filepath.Join(t.TempDir(), "spool"), Logger: testLogger()})
+	sp, err := spool.Open(spool.Options{Dir: filepath.Join(t.TempDir(), "spool"), Logger: testkit.Logger(t, "spool")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,40 +43,15 @@ func start(t *testing.T, cfg syslog.Config, store source.Store) *syslog.Source {
 	if cfg.LogSourceType == "" {
 		cfg.LogSourceType = "syslog"
 	}
-	src, err := syslog.New(cfg, store, testLogger())
+	src, err := syslog.New(cfg, store, testkit.Logger(t, "syslog"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := src.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- src.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Run did not return within 5s of cancel")
-		}
-	})
+	testkit.Run(t, src.Run)
 	return src
-}
-
-// eventually polls cond until it holds or 10s passed.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // spooled waits until the spool holds n entries and returns them; it
@@ -99,7 +66,7 @@ func spooled(t *testing.T, sp *spool.Spool, n int) []*sluicev1.LogEntry {
 		return es
 	}
 	var es []*sluicev1.LogEntry
-	eventually(t, fmt.Sprintf("%d spooled entries", n), func() bool { es = read(); return len(es) >= n })
+	testkit.Eventually(t, 10*time.Second, fmt.Sprintf("%d spooled entries", n), func() bool { es = read(); return len(es) >= n })
 	time.Sleep(100 * time.Millisecond) // two flush intervals: nothing more may come
 	if es = read(); len(es) != n {
 		t.Fatalf("%d entries spooled, want %d", len(es), n)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // dialFrom connects to addr from the loopback address from (Linux routes
@@ -82,7 +83,7 @@ func TestSlowSendersCannotHoldSlots(t *testing.T) {
 	}
 	slowSenders(t, addr, hostile, syslog.DefaultMaxConnections)
 	t.Logf("%s: slow connections open", time.Since(t0))
-	eventually(t, "every slot held", func() bool { return src.Stats().Connections == syslog.DefaultMaxConnections })
+	testkit.Eventually(t, 10*time.Second, "every slot held", func() bool { return src.Stats().Connections == syslog.DefaultMaxConnections })
 	if st := src.Stats(); st.Rejected != 0 || st.Reclaimed != 0 {
 		t.Fatalf("stats %+v", st)
 	}
@@ -95,7 +96,7 @@ func TestSlowSendersCannotHoldSlots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "the first line of every sender", func() bool { return messages(store) == senders })
+	testkit.Eventually(t, 10*time.Second, "the first line of every sender", func() bool { return messages(store) == senders })
 
 	// More slow connections arrive while the senders stream.
 	var wg sync.WaitGroup
@@ -130,7 +131,7 @@ func TestSlowSendersCannotHoldSlots(t *testing.T) {
 		t.Fatal(floodErr)
 	}
 	t.Logf("%s: flood sent", time.Since(t0))
-	eventually(t, "every line", func() bool { return messages(store) == senders*lines })
+	testkit.Eventually(t, 10*time.Second, "every line", func() bool { return messages(store) == senders*lines })
 	for i, c := range legit {
 		if closedByPeer(c, 10*time.Millisecond) {
 			t.Fatalf("sender %d was cut off", i)
@@ -150,7 +151,7 @@ func TestSlowSendersCannotHoldSlots(t *testing.T) {
 	}
 	t.Logf("%s: every line in", time.Since(t0))
 	// Each newcomer took the slot of the oldest silent connection.
-	eventually(t, "every newcomer admitted", func() bool { return src.Stats().Reclaimed == senders+1000 })
+	testkit.Eventually(t, 10*time.Second, "every newcomer admitted", func() bool { return src.Stats().Reclaimed == senders+1000 })
 	if st := src.Stats(); st.Connections > syslog.DefaultMaxConnections || st.Rejected != 0 {
 		t.Fatalf("stats %+v", st)
 	}
@@ -164,8 +165,8 @@ func TestMaxConnectionsPerAddress(t *testing.T) {
 	src := start(t, syslog.Config{Listen: "tcp://127.0.0.1:0", MaxConnectionsPerAddress: 10}, store)
 	addr := src.Addr().String()
 	slow := slowSenders(t, addr, []string{"127.0.0.2"}, 100)
-	eventually(t, "90 reclaimed", func() bool { return src.Stats().Reclaimed == 90 })
-	eventually(t, "10 connections", func() bool { return src.Stats().Connections == 10 })
+	testkit.Eventually(t, 10*time.Second, "90 reclaimed", func() bool { return src.Stats().Reclaimed == 90 })
+	testkit.Eventually(t, 10*time.Second, "10 connections", func() bool { return src.Stats().Connections == 10 })
 	if !closedByPeer(slow[0], time.Second) || closedByPeer(slow[99], 10*time.Millisecond) {
 		t.Fatal("the oldest silent connections are to make room, the newest to stay")
 	}
@@ -179,7 +180,7 @@ func TestMaxConnectionsPerAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "10 lines", func() bool { return messages(store) == 10 })
+	testkit.Eventually(t, 10*time.Second, "10 lines", func() bool { return messages(store) == 10 })
 	extra := dialFrom(t, "127.0.0.3", addr)
 	if !closedByPeer(extra, 5*time.Second) {
 		t.Fatal("an eleventh connection from one address was admitted")
@@ -191,7 +192,7 @@ func TestMaxConnectionsPerAddress(t *testing.T) {
 	if _, err := io.WriteString(other, "<13>another address\n"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "11 lines", func() bool { return messages(store) == 11 })
+	testkit.Eventually(t, 10*time.Second, "11 lines", func() bool { return messages(store) == 11 })
 }
 
 // A connection that delivers no whole message within the first-message
@@ -230,5 +231,5 @@ func TestFirstMessageTimeout(t *testing.T) {
 	if _, err := io.WriteString(sender, "<13>still here\n"); err != nil && !errors.Is(err, io.EOF) {
 		t.Fatal(err)
 	}
-	eventually(t, "2 lines", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
+	testkit.Eventually(t, 10*time.Second, "2 lines", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
 }

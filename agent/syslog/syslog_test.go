@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -193,7 +194,7 @@ func TestRunReturnsOnCancelWithOpenConnections(t *testing.T) {
 			if scheme == "tls" {
 				cfg.TLS = &p.server
 			}
-			src, err := syslog.New(cfg, store, testLogger())
+			src, err := syslog.New(cfg, store, testkit.Logger(t, "syslog"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,8 +232,8 @@ func TestRunReturnsOnCancelWithOpenConnections(t *testing.T) {
 			}()
 			_, _ = io.WriteString(sender, "<13>before cancel\n")
 			_, _ = io.WriteString(partial, "<13>no newline yet")
-			eventually(t, "4 connections", func() bool { return src.Stats().Connections == 4 })
-			eventually(t, "a line committed", func() bool { l, _ := store.snapshot(); return len(l) == 1 })
+			testkit.Eventually(t, 10*time.Second, "4 connections", func() bool { return src.Stats().Connections == 4 })
+			testkit.Eventually(t, 10*time.Second, "a line committed", func() bool { l, _ := store.snapshot(); return len(l) == 1 })
 
 			cancel()
 			select {
@@ -255,7 +256,7 @@ func TestRunReturnsOnCancelWithOpenConnections(t *testing.T) {
 			for _, c := range conns {
 				_ = c.Close()
 			}
-			eventually(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+			testkit.Eventually(t, 10*time.Second, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 		})
 	}
 }
@@ -277,7 +278,7 @@ func TestIdleTimeout(t *testing.T) {
 	if d := time.Since(began); d < 150*time.Millisecond {
 		t.Fatalf("closed after %s, before the idle timeout", d)
 	}
-	eventually(t, "no connection", func() bool { return src.Stats().Connections == 0 })
+	testkit.Eventually(t, 10*time.Second, "no connection", func() bool { return src.Stats().Connections == 0 })
 }
 
 // Connections over max_connections are closed at once and counted when
@@ -297,7 +298,7 @@ func TestMaxConnections(t *testing.T) {
 		}
 		conns = append(conns, c)
 	}
-	eventually(t, "2 senders", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
+	testkit.Eventually(t, 10*time.Second, "2 senders", func() bool { l, _ := store.snapshot(); return len(l) == 2 })
 	extra, err := net.Dial("tcp", src.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +312,7 @@ func TestMaxConnections(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 	_, _ = io.WriteString(conns[1], "<13>still served\n")
-	eventually(t, "the line", func() bool { l, _ := store.snapshot(); return len(l) == 3 })
+	testkit.Eventually(t, 10*time.Second, "the line", func() bool { l, _ := store.snapshot(); return len(l) == 3 })
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/syslog"
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // A flood of 100,000 datagrams from one goroutine, as fast as the kernel
@@ -49,11 +50,11 @@ func TestUDPFloodIsCounted(t *testing.T) {
 				}
 			}
 			took := time.Since(began)
-			eventually(t, "every datagram received or counted as dropped by the kernel", func() bool {
+			testkit.Eventually(t, 10*time.Second, "every datagram received or counted as dropped by the kernel", func() bool {
 				st := src.Stats()
 				return st.Received+st.DroppedUDPKernel >= sent
 			})
-			eventually(t, "every datagram received committed or counted", func() bool {
+			testkit.Eventually(t, 10*time.Second, "every datagram received committed or counted", func() bool {
 				st := src.Stats()
 				return st.Committed+st.DroppedUDP == st.Received
 			})

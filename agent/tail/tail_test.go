@@ -14,6 +14,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/tail"
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 type harness struct {
@@ -42,7 +43,11 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.sp = sp
-	src, err := tail.New(tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}, sp, testLogger())
+	logger := testkit.Logger(h.t, "tail")
+	if os.Getenv("STRESS_SEED") != "" { // one seed, traced
+		logger.SetLevel(hclog.Debug)
+	}
+	src, err := tail.New(tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}, sp, logger)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -414,14 +419,6 @@ func TestCopyBeforeTruncateWhileDown(t *testing.T) {
 	got = append(got, h.drain()...)
 	sort.Strings(got)
 	expect(t, got, lines("a", 30, 33)+lines("c", 0, 2))
-}
-
-// testLogger logs at debug level when STRESS_SEED or SLUICE_TEST_LOG is set.
-func testLogger() hclog.Logger {
-	if os.Getenv("STRESS_SEED") == "" && os.Getenv("SLUICE_TEST_LOG") == "" {
-		return hclog.NewNullLogger()
-	}
-	return hclog.New(&hclog.LoggerOptions{Level: hclog.Debug, Output: os.Stderr})
 }
 
 // The agent can see the copy while copytruncate is still writing it: what

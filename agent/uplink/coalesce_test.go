@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -93,7 +94,7 @@ func TestSmallBatchesLinger(t *testing.T) {
 			sp.Add(1)
 			time.Sleep(10 * time.Millisecond)
 		}
-		waitFor(t, "every line acknowledged", func() bool { return sp.Depth() == 0 })
+		testkit.Eventually(t, 10*time.Second, "every line acknowledged", func() bool { return sp.Depth() == 0 })
 		took := time.Since(start)
 		mu.Lock()
 		if len(seqs) != lines {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/stall"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -29,7 +30,7 @@ func TestUplinkStallReported(t *testing.T) {
 	sp := uplinktest.NewMemSpool()
 	logs := &syncBuffer{}
 	u := runUplink(t, Config{Mediators: []string{f.addr}, AckTimeout: time.Hour, StallWarning: time.Minute}, sp, logs)
-	waitFor(t, "connected", func() bool { return u.Status().Current != "" })
+	testkit.Eventually(t, 10*time.Second, "connected", func() bool { return u.Status().Current != "" })
 	sp.Add(10)
 
 	t0 := time.Now()
@@ -46,7 +47,7 @@ func TestUplinkStallReported(t *testing.T) {
 	if l := logs.lines("uplink stalled"); len(l) != 1 || !strings.Contains(l[0], "spool_depth=10") {
 		t.Fatalf("log %q", l)
 	}
-	waitFor(t, "a heartbeat saying so", func() bool {
+	testkit.Eventually(t, 10*time.Second, "a heartbeat saying so", func() bool {
 		hb := f.lastHeartbeat()
 		return hb != nil && strings.Contains(hb.GetStalled(), "acknowledged none")
 	})
@@ -55,7 +56,7 @@ func TestUplinkStallReported(t *testing.T) {
 	// covers the swallowed one too.
 	acking.Store(true)
 	sp.Add(1)
-	waitFor(t, "acknowledgements", func() bool { return u.acks.Load() > 0 })
+	testkit.Eventually(t, 10*time.Second, "acknowledgements", func() bool { return u.acks.Load() > 0 })
 	u.checkStall(w, t0.Add(61*time.Second))
 	if u.Stalled() != "" {
 		t.Fatalf("still stalled after an acknowledgement: %q", u.Stalled())
@@ -63,7 +64,7 @@ func TestUplinkStallReported(t *testing.T) {
 	if l := logs.lines("uplink moving again"); len(l) != 1 {
 		t.Fatalf("log %q", l)
 	}
-	waitFor(t, "a heartbeat without it", func() bool {
+	testkit.Eventually(t, 10*time.Second, "a heartbeat without it", func() bool {
 		hb := f.lastHeartbeat()
 		return hb != nil && hb.GetStalled() == ""
 	})

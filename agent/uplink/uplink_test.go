@@ -2,7 +2,6 @@ package uplink
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sluicehq/sluice/agent/uplink/uplinktest"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/refusal"
@@ -185,22 +185,8 @@ func runUplink(t *testing.T, cfg Config, sp Spool, logs *syncBuffer) *Uplink {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = u.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, u.Run)
 	return u
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // After a switch, the heartbeat says where the agent is (current) and
@@ -212,7 +198,7 @@ func TestHeartbeatCarriesCurrentAndLastMediator(t *testing.T) {
 
 	heartbeat := func(f *fakeMediator, current, last string) {
 		t.Helper()
-		waitFor(t, fmt.Sprintf("a heartbeat on %s with current %q, last %q", f.id, current, last), func() bool {
+		testkit.Eventually(t, 10*time.Second, fmt.Sprintf("a heartbeat on %s with current %q, last %q", f.id, current, last), func() bool {
 			hb := f.lastHeartbeat()
 			return hb != nil && hb.GetCurrentMediator() == current && hb.GetLastMediator() == last
 		})
@@ -244,9 +230,9 @@ func TestReconnectToSameMediatorKeepsLast(t *testing.T) {
 	a := startFake(t, "dp-a")
 	logs := &syncBuffer{}
 	runUplink(t, Config{Mediators: []string{a.addr}}, uplinktest.NewMemSpool(), logs)
-	waitFor(t, "a heartbeat", func() bool { return a.lastHeartbeat() != nil })
+	testkit.Eventually(t, 10*time.Second, "a heartbeat", func() bool { return a.lastHeartbeat() != nil })
 	a.kick <- "test"
-	waitFor(t, "the second stream", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the second stream", func() bool {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		return a.streams == 2
@@ -254,7 +240,7 @@ func TestReconnectToSameMediatorKeepsLast(t *testing.T) {
 	a.mu.Lock()
 	n := len(a.hbs)
 	a.mu.Unlock()
-	waitFor(t, "a heartbeat on the second stream", func() bool {
+	testkit.Eventually(t, 10*time.Second, "a heartbeat on the second stream", func() bool {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		return len(a.hbs) > n
@@ -311,7 +297,7 @@ func TestThrottleResendsOnSameStreamAfterRetryAfter(t *testing.T) {
 	logs := &syncBuffer{}
 	// BatchEntries 10: one record per batch, as the mediator above counts.
 	u := runUplink(t, Config{Mediators: []string{m.addr}, Window: 8, BatchEntries: 10, AckTimeout: 2 * time.Second}, sp, logs)
-	waitFor(t, "the spool to drain", func() bool { return sp.Depth() == 0 })
+	testkit.Eventually(t, 10*time.Second, "the spool to drain", func() bool { return sp.Depth() == 0 })
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -409,7 +395,7 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 		Backoff:     backoff.Policy{Base: 20 * time.Millisecond, Max: 160 * time.Millisecond},
 	}, sp, logs)
 
-	waitFor(t, "six refused attempts", func() bool {
+	testkit.Eventually(t, 10*time.Second, "six refused attempts", func() bool {
 		med.mu.Lock()
 		defer med.mu.Unlock()
 		return len(med.hellos) >= 6
@@ -435,7 +421,7 @@ func TestDuplicateIdentityBacksOffKeepsSpoolAndRetries(t *testing.T) {
 
 	// The other agent is gone: the mediator lets this one in.
 	refusing.Unlock()
-	waitFor(t, "every entry delivered", func() bool { return sp.Depth() == 0 })
+	testkit.Eventually(t, 10*time.Second, "every entry delivered", func() bool { return sp.Depth() == 0 })
 	med.mu.Lock()
 	defer med.mu.Unlock()
 	for seq := uint64(1); seq <= 50; seq++ {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // Connections that never send a request (a slowloris) cannot keep
@@ -34,7 +36,7 @@ func TestConnectionLimits(t *testing.T) {
 	for i := range 8 {
 		slow = append(slow, dialFrom([]string{"127.0.0.2", "127.0.0.3"}[i%2]))
 	}
-	waitUntil(t, "8 open", func() bool { return srv.src.ln.Stats().Open == 8 })
+	testkit.Eventually(t, 5*time.Second, "8 open", func() bool { return srv.src.ln.Stats().Open == 8 })
 
 	client := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
 	r := do(t, client, srv.url, request{ct: TypeNDJSON, body: strings.NewReader("a\nb\n"), auth: "Bearer " + token})
@@ -49,7 +51,7 @@ func TestConnectionLimits(t *testing.T) {
 	// the place of its own oldest, not of 127.0.0.2's older one.
 	before := srv.src.Stats().ConnectionsReclaimed
 	dialFrom("127.0.0.3")
-	waitUntil(t, "reclaimed", func() bool { return srv.src.Stats().ConnectionsReclaimed == before+1 })
+	testkit.Eventually(t, 5*time.Second, "reclaimed", func() bool { return srv.src.Stats().ConnectionsReclaimed == before+1 })
 	if !closed(slow[1], time.Second) || closed(slow[2], 10*time.Millisecond) {
 		t.Fatal("per-address reclaim took the wrong connection")
 	}
@@ -67,15 +69,4 @@ func closed(c net.Conn, wait time.Duration) bool {
 		return true
 	}
 	return false
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

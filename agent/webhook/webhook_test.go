@@ -23,6 +23,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -93,8 +94,6 @@ type server struct {
 	src  *Source
 	url  string
 	logs *logging.Buffer
-	done chan error
-	stop context.CancelFunc
 }
 
 // startServer runs a source on 127.0.0.1:0 until the test ends.
@@ -127,25 +126,13 @@ func startServer(t *testing.T, cfg Config, store source.Store) *server {
 	if err := src.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &server{src: src, logs: logs, done: make(chan error, 1), stop: cancel}
+	s := &server{src: src, logs: logs}
 	scheme := "http"
 	if cfg.TLS != nil {
 		scheme = "https"
 	}
 	s.url = scheme + "://" + src.Addr().String() + src.cfg.Path
-	go func() { s.done <- src.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-s.done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Run did not return after cancel")
-		}
-	})
+	testkit.Run(t, src.Run)
 	return s
 }
 

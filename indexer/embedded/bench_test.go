@@ -14,6 +14,7 @@ import (
 
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/query"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -47,7 +48,7 @@ func variedBenchEvents() []*event.Event {
 func benchWrite(b *testing.B, events []*event.Event) {
 	ctx := context.Background()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := testkit.CPUTime()
 	var n int
 	for b.Loop() {
 		b.StopTimer()
@@ -70,7 +71,7 @@ func benchWrite(b *testing.B, events []*event.Event) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
 	// The machine may be shared: CPU time per event is the steadier
 	// figure.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := testkit.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/event")
 	}
 	var size int
@@ -185,13 +186,13 @@ func BenchmarkLongPhrase(b *testing.B) {
 			// its release during the runs reads as negative growth.
 			debug.FreeOSMemory()
 			anon0 := rssAnonKiB()
-			cpu0 := cpuTime()
+			cpu0 := testkit.CPUTime()
 			for b.Loop() {
 				if _, err := x.Search(context.Background(), indexer.SearchRequest{Query: q}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((testkit.CPUTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 			if anon0 > 0 {
 				b.ReportMetric(float64(rssAnonKiB()-anon0)/1024, "anon-MiB-growth")
 			}

@@ -22,14 +22,14 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	bob "github.com/BobuSumisu/aho-corasick"
 	cloudflare "github.com/cloudflare/ahocorasick"
 	petar "github.com/petar-dambovaliev/aho-corasick"
 
+	"github.com/sluicehq/sluice/internal/corpus"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/mpe/acscan"
 )
@@ -38,29 +38,6 @@ const (
 	corpusDir = "../../../shared/corpus"
 	rulesDir  = "../../configs/rules"
 )
-
-// corpusSources are corpus files and the log source type their lines are
-// parsed as: those whose type has a policy with literals in the starter
-// set.
-var corpusSources = []struct{ glob, typ string }{
-	{"elastic/system/auth/*.log", "linux-auth"},
-	{"elastic/system/syslog/*.log", "syslog"},
-	{"elastic/apache/access/*.log", "apache-access"},
-	{"elastic/apache/error/*.log", "apache-error"},
-	{"elastic/nginx/access/*.log", "nginx-access"},
-	{"elastic/cisco_asa/log/*.log", "cisco-asa"},
-	{"loghub/OpenSSH/*.log", "loghub-openssh"},
-	{"loghub/Linux/*.log", "loghub-linux"},
-	{"loghub/HDFS/*.log", "loghub-hdfs"},
-	{"loghub/Hadoop/*.log", "loghub-hadoop"},
-	{"loghub/Spark/*.log", "loghub-spark"},
-	{"loghub/Zookeeper/*.log", "loghub-zookeeper"},
-	{"loghub/BGL/*.log", "loghub-bgl"},
-	{"loghub/HealthApp/*.log", "loghub-healthapp"},
-	{"loghub/Android/*.log", "loghub-android"},
-	{"loghub/Windows/*.log", "loghub-windows"},
-	{"loghub/Apache/*.log", "loghub-apache"},
-}
 
 // line is a corpus line as a string (acscan's input) and as bytes (the
 // others'), both made before any timing.
@@ -110,9 +87,11 @@ func loadWorkloads(tb testing.TB) []workload {
 				}
 			}
 		}
-		for _, src := range corpusSources {
-			files, _ := filepath.Glob(filepath.Join(corpusDir, src.glob))
-			g := group{name: src.typ, literals: rs.SelectionLiterals(src.typ)}
+		// The corpus files under their types; those whose type has no
+		// literals in the starter set are left out.
+		for _, src := range corpus.Sources() {
+			files, _ := filepath.Glob(filepath.Join(corpusDir, src.Glob))
+			g := group{name: src.Type, literals: rs.SelectionLiterals(src.Type)}
 			for _, f := range files {
 				data, err := os.ReadFile(f)
 				if err != nil {
@@ -221,7 +200,7 @@ func BenchmarkScanCorpus(b *testing.B) {
 				found := func(int) { hits++ }
 				b.SetBytes(w.bytes)
 				b.ReportAllocs()
-				cpu := cpuTime()
+				cpu := testkit.CPUTime()
 				for b.Loop() {
 					for i, g := range w.groups {
 						for j := range g.lines {
@@ -231,7 +210,7 @@ func BenchmarkScanCorpus(b *testing.B) {
 				}
 				scanned := float64(int64(b.N) * w.bytes)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/scanned, "ns/byte")
-				b.ReportMetric(float64(cpuTime()-cpu)/scanned, "cpu-ns/byte")
+				b.ReportMetric(float64(testkit.CPUTime()-cpu)/scanned, "cpu-ns/byte")
 				if hits == 0 {
 					b.Fatal("no literal found in the whole corpus")
 				}
@@ -254,15 +233,6 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used, all threads.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestSameMatchesAsOtherPackages checks that every package finds the same

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // harness is a limited listener on 127.0.0.1:0 whose accepted
@@ -289,7 +291,7 @@ func TestHTTPConnState(t *testing.T) {
 		}
 		slowDone <- err
 	}()
-	waitFor(t, "slow request in progress", func() bool { return l.Stats().Open == 1 })
+	testkit.Eventually(t, 5*time.Second, "slow request in progress", func() bool { return l.Stats().Open == 1 })
 
 	// A client that connects and says nothing holds the other.
 	silent, err := net.Dial("tcp", l.Addr().String())
@@ -297,7 +299,7 @@ func TestHTTPConnState(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	waitFor(t, "silent connection accepted", func() bool { return l.Stats().Open == 2 })
+	testkit.Eventually(t, 5*time.Second, "silent connection accepted", func() bool { return l.Stats().Open == 2 })
 
 	// A new client gets in: the silent one is reclaimed, the request in
 	// progress is not.
@@ -317,13 +319,13 @@ func TestHTTPConnState(t *testing.T) {
 		t.Fatal("the silent connection was not reclaimed")
 	}
 	// The fast client's keep-alive now idles; another client reclaims it.
-	waitFor(t, "keep-alive idle", func() bool { return idle(l) == 1 })
+	testkit.Eventually(t, 5*time.Second, "keep-alive idle", func() bool { return idle(l) == 1 })
 	other, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	waitFor(t, "idle keep-alive reclaimed", func() bool { return l.Stats().Reclaimed == 2 })
+	testkit.Eventually(t, 5*time.Second, "idle keep-alive reclaimed", func() bool { return l.Stats().Reclaimed == 2 })
 
 	close(release)
 	if err := <-slowDone; err != nil {
@@ -345,17 +347,6 @@ func idle(l *Listener) int {
 		}
 	}
 	return n
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestAddressKey(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 )
 
@@ -31,18 +32,6 @@ func okHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-}
-
-// freeAddr is a loopback address nothing listens on (just now).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }
 
 // canBind reports whether addr can be listened on again.
@@ -149,7 +138,7 @@ func TestListenReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	grpcAddr := freeAddr(t)
+	grpcAddr := testkit.FreeAddr(t)
 	_, err = Listen(Config{GRPC: grpc.NewServer(), GRPCAddr: grpcAddr, GRPCClients: "agents",
 		HTTP: &HTTPConfig{Addr: taken.Addr().String(), Handler: okHandler()}})
 	if err == nil || !strings.Contains(err.Error(), "listen for HTTP on "+taken.Addr().String()) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // TestDuplicateIdentityThroughRealMediator: sluice arm, sluice mediator
@@ -16,8 +18,8 @@ import (
 // starter rules classify it.
 func TestDuplicateIdentityThroughRealMediator(t *testing.T) {
 	dir := t.TempDir()
-	armListen, armHTTP := freeAddr(t), freeAddr(t)
-	medListen, medHTTP := freeAddr(t), freeAddr(t)
+	armListen, armHTTP := testkit.FreeAddr(t), testkit.FreeAddr(t)
+	medListen, medHTTP := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	armCfg := writeFile(t, dir, "arm.hcl", fmt.Sprintf(`
 arm {
   id       = "arm-it"

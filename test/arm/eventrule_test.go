@@ -20,6 +20,7 @@ import (
 	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
@@ -96,7 +97,7 @@ mediator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mediator.New(cfg, mediator.Deps{Logger: hclog.New(&hclog.LoggerOptions{Name: id, Level: hclog.Warn}), Version: "it", Index: idx})
+	m, err := mediator.New(cfg, mediator.Deps{Logger: testkit.Logger(t, id), Version: "it", Index: idx})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ arm {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := arm.New(armCfg, arm.Deps{Logger: hclog.New(&hclog.LoggerOptions{Name: "arm", Level: hclog.Warn}), Version: "it"})
+	a, err := arm.New(armCfg, arm.Deps{Logger: testkit.Logger(t, "arm"), Version: "it"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +449,7 @@ arm {
 	now := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock }
 	advance := func(d time.Duration) { clockMu.Lock(); clock = clock.Add(d); clockMu.Unlock() }
 
-	a, err := arm.New(armCfg, arm.Deps{Logger: hclog.New(&hclog.LoggerOptions{Name: "arm", Level: hclog.Error}), Version: "it", Now: now})
+	a, err := arm.New(armCfg, arm.Deps{Logger: testkit.Logger(t, "arm"), Version: "it", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +458,7 @@ arm {
 	rep := armlink.NewReporter(armlink.ReporterConfig{
 		Addr: a.Addr(), MediatorID: "dp-it", Hostname: "dp-it.example.net", Version: "it",
 		Interval: 200 * time.Millisecond, Timeout: 2 * time.Second, EventSink: events.sink, Now: now,
-	}, hclog.New(&hclog.LoggerOptions{Name: "dp-it.arm", Level: hclog.Error}))
+	}, testkit.Logger(t, "dp-it.arm"))
 	runInBackground(t, "reporter", rep.Run)
 
 	heartbeat := func() {

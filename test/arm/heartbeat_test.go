@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -68,7 +68,7 @@ func (l *eventLog) commonEvents(id string) []string {
 // events to index.
 func TestAgentSilentYellowRedReturned(t *testing.T) {
 	dir := t.TempDir()
-	listen, httpAddr := freeAddr(t), freeAddr(t)
+	listen, httpAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	cfg := writeFile(t, dir, "arm.hcl", fmt.Sprintf(`
 arm {
   id       = "arm-it"
@@ -86,7 +86,7 @@ arm {
 	rep := armlink.NewReporter(armlink.ReporterConfig{
 		Addr: listen, MediatorID: "dp-it", Hostname: "dp-it.example.net", Version: "it",
 		Interval: time.Second, Timeout: 2 * time.Second, EventSink: events.sink,
-	}, hclog.New(&hclog.LoggerOptions{Name: "dp-it.arm", Level: hclog.Warn}))
+	}, testkit.Logger(t, "dp-it.arm"))
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -195,8 +195,8 @@ func runTable(t *testing.T, httpAddr string) string {
 // processes: sluice arm, sluice mediator (arm = ...) and sluice agent.
 func TestAgentKilledThroughRealMediator(t *testing.T) {
 	dir := t.TempDir()
-	armListen, armHTTP := freeAddr(t), freeAddr(t)
-	medListen, medHTTP := freeAddr(t), freeAddr(t)
+	armListen, armHTTP := testkit.FreeAddr(t), testkit.FreeAddr(t)
+	medListen, medHTTP := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	armCfg := writeFile(t, dir, "arm.hcl", fmt.Sprintf(`
 arm {
   id       = "arm-it"

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -28,7 +28,7 @@ func TestStalledSurvivesARMKill(t *testing.T) {
 		agentReason = "spool grows while dp-it acknowledges nothing"
 	)
 	dir := t.TempDir()
-	listen, httpAddr := freeAddr(t), freeAddr(t)
+	listen, httpAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	cfg := writeFile(t, dir, "arm.hcl", fmt.Sprintf(`
 arm {
   id       = "arm-it"
@@ -48,7 +48,7 @@ arm {
 		Addr: listen, MediatorID: "dp-it", Hostname: "dp-it.example.net", Version: "it",
 		Interval: 500 * time.Millisecond, Timeout: 2 * time.Second, EventSink: events.sink,
 		Stalled: func() string { mu.Lock(); defer mu.Unlock(); return medStalled },
-	}, hclog.New(&hclog.LoggerOptions{Name: "dp-it.arm", Level: hclog.Error}))
+	}, testkit.Logger(t, "dp-it.arm"))
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +29,8 @@ import (
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // reads the index files to check them
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 var (
@@ -140,16 +141,6 @@ type run struct {
 	mediator *proc
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // runOpts adjust a run: where the daemons keep their data, and extra
 // config lines.
 type runOpts struct {
@@ -169,7 +160,7 @@ func newRun(t *testing.T, bin string, sc scenario, opts runOpts) *run {
 	if err := os.MkdirAll(r.logDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	grpcAddr, httpAddr := freePort(t), freePort(t)
+	grpcAddr, httpAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	r.grpcAddr, r.httpAddr = grpcAddr, httpAddr
 	rules, err := filepath.Abs("../../configs/rules")
 	if err != nil {

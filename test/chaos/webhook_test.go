@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 const (
@@ -63,7 +65,7 @@ const (
 // attempt on top of the accepted one; nothing else may appear.
 func TestChaosWebhook(t *testing.T) {
 	bin := sluiceBin(t)
-	listen := freePort(t)
+	listen := testkit.FreeAddr(t)
 	r := newRun(t, bin, scenario{name: "webhook"}, runOpts{agentSources: fmt.Sprintf(`
 source "webhook" "hook" {
   log_source_type = "linux-auth"

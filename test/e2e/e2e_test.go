@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator"
 )
 
@@ -22,33 +23,18 @@ const rulesDir = "../../configs/rules"
 
 // daemon runs something with Run(ctx) in the background until stopped.
 type daemon struct {
-	cancel context.CancelFunc
-	done   chan error
+	stopRun func() error
 }
 
 func start(t testing.TB, run func(context.Context) error) *daemon {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	d := &daemon{cancel: cancel, done: make(chan error, 1)}
-	go func() { d.done <- run(ctx) }()
-	t.Cleanup(func() { d.stop(t) })
-	return d
+	return &daemon{stopRun: testkit.Run(t, run)}
 }
 
 func (d *daemon) stop(t testing.TB) {
 	t.Helper()
-	if d.cancel == nil {
-		return
-	}
-	d.cancel()
-	d.cancel = nil
-	select {
-	case err := <-d.done:
-		if err != nil {
-			t.Errorf("daemon stopped with error: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Error("daemon did not stop within 30s")
+	if err := d.stopRun(); err != nil {
+		t.Errorf("daemon stopped with error: %v", err)
 	}
 }
 
@@ -101,6 +87,18 @@ func startAgent(t testing.TB, dataDir, mediatorAddr, glob string) *daemon {
 // startAgentWith starts the e2e agent with extra lines in its agent block.
 func startAgentWith(t testing.TB, dataDir, mediatorAddr, glob, extra string) *daemon {
 	t.Helper()
+	cfg := agentConfig(t, dataDir, mediatorAddr, extra, fileSource(glob))
+	a, err := agent.New(cfg, agent.Deps{Logger: logger("agent"), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return start(t, a.Run)
+}
+
+// agentConfig is the e2e agent's configuration, with extra lines in its
+// agent block and its sources (fileSource for the usual one).
+func agentConfig(t testing.TB, dataDir, mediatorAddr, extra, sources string) *agent.Config {
+	t.Helper()
 	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
 agent {
   id        = "e2e-agent"
@@ -110,20 +108,21 @@ agent {
   heartbeat_interval = "1s"
   %s
 }
-source "file" "auth" {
+%s`, dataDir, mediatorAddr, extra, sources)), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// fileSource is the e2e agent's usual source: the auth log at glob.
+func fileSource(glob string) string {
+	return fmt.Sprintf(`source "file" "auth" {
   paths           = [%q]
   log_source_type = "linux-auth"
   poll_interval   = "20ms"
 }
-`, dataDir, mediatorAddr, extra, glob)), "agent.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := agent.New(cfg, agent.Deps{Logger: logger("agent"), Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return start(t, a.Run)
+`, glob)
 }
 
 // authLine is a line the starter rules parse: user, source ip and port all

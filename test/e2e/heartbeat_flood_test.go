@@ -53,7 +53,7 @@ func TestHeartbeatsNotStuckBehindFlood(t *testing.T) {
 
 func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 	const (
-		interval = time.Second // heartbeat_interval in startAgentWith
+		interval = time.Second // heartbeat_interval in agentConfig
 		// maxGap is the longest silence allowed during the flood: one
 		// interval plus slack for a loaded test machine, well under the
 		// 3 intervals a starved stream shows (window = 1024 gave 4.2 s).
@@ -198,19 +198,7 @@ func heartbeatsDuringFlood(t *testing.T, window, batchEntries int) {
 // startFloodAgent is startAgentWith with its own sources.
 func startFloodAgent(t testing.TB, dataDir, mediatorAddr, extra, sources string) {
 	t.Helper()
-	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
-agent {
-  id        = "e2e-agent"
-  data_dir  = %q
-  mediators = [%q]
-  insecure  = true
-  heartbeat_interval = "1s"
-  %s
-}
-%s`, dataDir, mediatorAddr, extra, sources)), "agent.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := agentConfig(t, dataDir, mediatorAddr, extra, sources)
 	a, err := agent.New(cfg, agent.Deps{Logger: logger("agent"), Version: "test"})
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -109,24 +108,7 @@ func (tp *toxiproxy) remove(proxy, name string) {
 // agent's log into logs.
 func startFaultAgent(t *testing.T, dataDir, mediatorAddr, glob, extra string, logs *logging.Buffer) *agent.Agent {
 	t.Helper()
-	cfg, err := agent.ParseConfig([]byte(fmt.Sprintf(`
-agent {
-  id        = "e2e-agent"
-  data_dir  = %q
-  mediators = [%q]
-  insecure  = true
-  heartbeat_interval = "1s"
-  %s
-}
-source "file" "auth" {
-  paths           = [%q]
-  log_source_type = "linux-auth"
-  poll_interval   = "20ms"
-}
-`, dataDir, mediatorAddr, extra, glob)), "agent.hcl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := agentConfig(t, dataDir, mediatorAddr, extra, fileSource(glob))
 	level := hclog.Warn
 	if os.Getenv("SLUICE_TEST_LOG") != "" {
 		level = hclog.Debug

@@ -10,7 +10,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // block is a fenced code block of the tour.
@@ -61,16 +62,6 @@ func tourBlocks(t *testing.T) []block {
 	return out
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
 // stripComment drops a shell comment ("  # …") after a command.
 var shComment = regexp.MustCompile(`\s+#.*$`)
 
@@ -93,14 +84,14 @@ func TestREADMETour(t *testing.T) {
 	// What a user adapts: paths they can write, this machine, free ports.
 	ports := map[string]string{}
 	for _, p := range []string{"7400", "7480", "7500", "7580"} {
-		ports[p] = freePort(t)
+		ports[p] = strconv.Itoa(testkit.FreePort(t))
 	}
 	pairs := []string{
 		"/etc/sluice/pki", filepath.Join(dir, "pki"),
 		"/var/lib/sluice", filepath.Join(dir, "data"),
 		"/var/log/auth.log", filepath.Join(dir, "log", "auth.log"),
 		"configs/rules", filepath.Join(repo, "configs", "rules"),
-		"dp-02.example.net:7400", "127.0.0.1:" + freePort(t), // a secondary that is down
+		"dp-02.example.net:7400", "127.0.0.1:" + strconv.Itoa(testkit.FreePort(t)), // a secondary that is down
 		"dp-01.example.net", "127.0.0.1",
 		"10.0.0.5", "127.0.0.1",
 	}

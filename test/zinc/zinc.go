@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/sluicehq/sluice/internal/testkit"
 )
 
 // Credentials of the server's first admin user.
@@ -58,7 +59,7 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip("SKIPPING: " + msg)
 	}
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	s := &Server{URL: fmt.Sprintf("http://127.0.0.1:%d/es", port), bin: bin, port: port, dir: t.TempDir()}
 	t.Cleanup(s.Stop)
 	s.Restart(t)
@@ -195,14 +196,4 @@ func (s *Server) WaitTotal(t testing.TB, pattern string, query any, want int64, 
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
