@@ -13,16 +13,6 @@ import (
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
-// canBind reports whether addr can be listened on.
-func canBind(addr string) bool {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return false
-	}
-	_ = l.Close()
-	return true
-}
-
 // waitGoroutines fails unless the goroutine count comes back to at most
 // before: a failed New leaves nothing running (Badger's, the servers').
 func waitGoroutines(t *testing.T, before int) {
@@ -85,7 +75,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 			}
 			waitGoroutines(t, before)
 			for _, addr := range []string{cfg.Listen, cfg.HTTP} {
-				if addr != taken.Addr().String() && !canBind(addr) {
+				if addr != taken.Addr().String() && !testkit.CanBind(addr) {
 					t.Errorf("%s is still bound", addr)
 				}
 			}
@@ -107,7 +97,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 			t.Fatal("a second ARM opened a data directory in use")
 		}
 		waitGoroutines(t, before)
-		if !canBind(second.Listen) {
+		if !testkit.CanBind(second.Listen) {
 			t.Errorf("%s is still bound", second.Listen)
 		}
 		closeARM(t, first)

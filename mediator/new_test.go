@@ -14,16 +14,6 @@ import (
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
-// canBind reports whether addr can be listened on.
-func canBind(addr string) bool {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return false
-	}
-	_ = l.Close()
-	return true
-}
-
 // closeUnrun releases a mediator that was never Run, the way Run ends.
 func closeUnrun(t *testing.T, m *Mediator) {
 	t.Helper()
@@ -99,7 +89,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 			}
 			waitGoroutines(t, before)
 			for _, addr := range []string{cfg.Listen, cfg.HTTP} {
-				if addr != taken.Addr().String() && !canBind(addr) {
+				if addr != taken.Addr().String() && !testkit.CanBind(addr) {
 					t.Errorf("%s is still bound", addr)
 				}
 			}
@@ -122,7 +112,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 			t.Fatal("a second mediator opened a data directory in use")
 		}
 		waitGoroutines(t, before)
-		if !canBind(second.Listen) {
+		if !testkit.CanBind(second.Listen) {
 			t.Errorf("%s is still bound", second.Listen)
 		}
 		closeUnrun(t, first)

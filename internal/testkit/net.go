@@ -29,3 +29,14 @@ func FreePort(t testing.TB) int {
 	}
 	return addr.Port
 }
+
+// CanBind reports whether addr can be listened on now: for tests that
+// check a daemon released its listeners.
+func CanBind(addr string) bool {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}

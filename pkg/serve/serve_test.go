@@ -34,17 +34,6 @@ func okHandler() http.Handler {
 	})
 }
 
-// canBind reports whether addr can be listened on again.
-func canBind(t *testing.T, addr string) bool {
-	t.Helper()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return false
-	}
-	_ = l.Close()
-	return true
-}
-
 func get(t *testing.T, client *http.Client, url string) *http.Response {
 	t.Helper()
 	resp, err := client.Get(url)
@@ -89,7 +78,7 @@ func TestHTTPOnly(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return")
 	}
-	if !canBind(t, s.HTTPAddr()) {
+	if !testkit.CanBind(s.HTTPAddr()) {
 		t.Fatal("HTTP address still bound")
 	}
 }
@@ -125,7 +114,7 @@ func TestServeStopsOnFailure(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("Serve did not return")
 	}
-	if !canBind(t, s.GRPCAddr()) {
+	if !testkit.CanBind(s.GRPCAddr()) {
 		t.Fatal("gRPC address still bound")
 	}
 }
@@ -144,7 +133,7 @@ func TestListenReleases(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "listen for HTTP on "+taken.Addr().String()) {
 		t.Fatalf("Listen = %v", err)
 	}
-	if !canBind(t, grpcAddr) {
+	if !testkit.CanBind(grpcAddr) {
 		t.Fatal("gRPC address left bound after a failed Listen")
 	}
 	if _, err := Listen(Config{GRPC: grpc.NewServer(), GRPCAddr: taken.Addr().String(), GRPCClients: "agents"}); err == nil || !strings.Contains(err.Error(), "listen for agents on") {
@@ -157,7 +146,7 @@ func TestListenReleases(t *testing.T) {
 	}
 	s.Stop()
 	s.Shutdown() // a second stop does nothing
-	if !canBind(t, s.GRPCAddr()) || !canBind(t, s.HTTPAddr()) {
+	if !testkit.CanBind(s.GRPCAddr()) || !testkit.CanBind(s.HTTPAddr()) {
 		t.Fatal("Stop left an address bound")
 	}
 	// Served after the stop (a supervisor that started its parts late):
