@@ -43,8 +43,9 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke packa
 test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
-	@command -v lintian >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { echo "installing lintian and gcc-aarch64-linux-gnu (package-check)"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian gcc-aarch64-linux-gnu) >/dev/null; }
+	@command -v lintian >/dev/null && command -v rpm >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { \
+		echo "installing lintian, rpm and gcc-aarch64-linux-gnu (package-check)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm gcc-aarch64-linux-gnu) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
 
@@ -150,7 +151,7 @@ package: $(TOOLS)/.nfpm-$(NFPM_VERSION) ## .deb and .rpm for linux/amd64 and lin
 
 # Lints, installs and removes the .deb on this machine (root; restored after).
 package-check: package
-	scripts/package-check.sh
+	VERSION=$(VERSION) scripts/package-check.sh
 
 PREFIX ?= /usr/local
 install: build ## install bin/sluice, units, configs (PREFIX=/usr/local DESTDIR= SYSTEMD_UNIT_DIR=)

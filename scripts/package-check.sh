@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 
 fail() { echo "package-check: $*" >&2; exit 1; }
-for tool in dpkg dpkg-deb lintian systemd-analyze flock; do
+for tool in dpkg dpkg-deb lintian rpm systemd-analyze flock; do
 	command -v "$tool" >/dev/null || fail "$tool is missing (make test-deps installs it)"
 done
 [ "$(id -u)" -eq 0 ] || fail "needs root: it installs the .deb"
@@ -44,6 +44,16 @@ done
 arm_elf=$(dpkg-deb --fsys-tarfile "${arm_debs[0]}" | tar -xOf - ./usr/bin/sluice | head -c 20 | od -An -tx1 | tr -d ' \n')
 [ "${arm_elf:36:4}" = b700 ] || fail "the arm64 .deb's binary is not aarch64 (e_machine ${arm_elf:36:4})"
 
+# The .rpm: units where rpm distributions keep them.
+for r in "${rpms[0]}" "${arm_rpms[0]}"; do
+	rpm_listing=$(rpm -qlp "$r" 2>/dev/null)
+	for want in /usr/bin/sluice /usr/lib/systemd/system/sluice-agent.service /usr/lib/systemd/system/sluice-mediator.service \
+		/usr/lib/systemd/system/sluice-arm.service /etc/sluice/mediator.hcl; do
+		grep -qx "$want" <<<"$rpm_listing" || fail "$r lacks $want"
+	done
+	rpm -qp --configfiles "$r" 2>/dev/null | grep -qx /etc/sluice/mediator.hcl || fail "$r: /etc/sluice/mediator.hcl is not a config file"
+done
+
 # lintian: no errors (warnings are printed). Overrides, if any, are in
 # packaging/ with their reasons.
 lintian --fail-on error --no-tag-display-limit "$deb" || fail "lintian found errors in $deb"
@@ -69,7 +79,7 @@ trap restore EXIT
 
 dpkg -i "$deb" >/dev/null || fail "dpkg -i $deb failed"
 out=$(/usr/bin/sluice version) || fail "/usr/bin/sluice version failed"
-want="sluice $(git describe --tags --always --dirty 2>/dev/null || echo dev)"
+want="sluice ${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}"
 [ "$out" = "$want" ] || fail "/usr/bin/sluice version says \"$out\", want \"$want\""
 getent passwd sluice >/dev/null || fail "no user sluice after install"
 [ "$(stat -c '%U:%G %a' /etc/sluice/pki)" = "root:sluice 750" ] || fail "/etc/sluice/pki: $(stat -c '%U:%G %a' /etc/sluice/pki)"
@@ -89,6 +99,7 @@ dpkg -r sluice >/dev/null || fail "dpkg -r sluice failed"
 [ -e /etc/sluice/mediator.hcl ] || fail "dpkg -r deleted the conffile /etc/sluice/mediator.hcl"
 dpkg -P sluice >/dev/null || fail "dpkg -P sluice failed"
 [ ! -e /etc/sluice/mediator.hcl ] || fail "/etc/sluice/mediator.hcl is still there after dpkg -P"
+[ "$had_etc" = yes ] || [ ! -e /etc/sluice ] || fail "/etc/sluice is still there after dpkg -P: $(find /etc/sluice | head -5)"
 [ "$(cat /var/lib/sluice/mediator/marker 2>/dev/null)" = keep ] || fail "removing the package deleted /var/lib/sluice"
 
 # make install into a DESTDIR: the units point at $PREFIX/bin, an existing

@@ -6,6 +6,12 @@
 # when the data is no longer needed (docs/operations.md).
 set -e
 
+# deb purge: dpkg has deleted the config files; /etc/sluice/pki (made by
+# postinst) goes too if nothing was put in it. Keys and certificates stay.
+if [ "$1" = purge ]; then
+	rmdir /etc/sluice/pki /etc/sluice 2>/dev/null || true
+fi
+
 if [ -d /run/systemd/system ]; then
 	systemctl daemon-reload >/dev/null || true
 fi
