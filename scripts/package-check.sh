@@ -41,8 +41,9 @@ for want in /etc/sluice/agent.hcl /etc/sluice/mediator.hcl /etc/sluice/arm.hcl /
 done
 [ "$(dpkg-deb -f "${arm_debs[0]}" Architecture)" = arm64 ] || fail "${arm_debs[0]} is not arm64"
 # The arm64 binary is an aarch64 ELF (cross-compiled, not the host's).
-arm_elf=$(dpkg-deb --fsys-tarfile "${arm_debs[0]}" | tar -xOf - ./usr/bin/sluice | head -c 20 | od -An -tx1 | tr -d ' \n')
-[ "${arm_elf:36:4}" = b700 ] || fail "the arm64 .deb's binary is not aarch64 (e_machine ${arm_elf:36:4})"
+# (od stops reading early: the extraction's broken pipe is expected.)
+arm_elf=$( (dpkg-deb --fsys-tarfile "${arm_debs[0]}" 2>/dev/null | tar -xOf - ./usr/bin/sluice || true) | od -An -tx1 -j18 -N2 | tr -d ' \n')
+[ "$arm_elf" = b700 ] || fail "the arm64 .deb's binary is not aarch64 (e_machine $arm_elf)"
 
 # The .rpm: units where rpm distributions keep them.
 for r in "${rpms[0]}" "${arm_rpms[0]}"; do
@@ -51,12 +52,13 @@ for r in "${rpms[0]}" "${arm_rpms[0]}"; do
 		/usr/lib/systemd/system/sluice-arm.service /etc/sluice/mediator.hcl; do
 		grep -qx "$want" <<<"$rpm_listing" || fail "$r lacks $want"
 	done
-	rpm -qp --configfiles "$r" 2>/dev/null | grep -qx /etc/sluice/mediator.hcl || fail "$r: /etc/sluice/mediator.hcl is not a config file"
+	rpm_config=$(rpm -qp --configfiles "$r" 2>/dev/null)
+	grep -qx /etc/sluice/mediator.hcl <<<"$rpm_config" || fail "$r: /etc/sluice/mediator.hcl is not a config file"
 done
 
 # lintian: no errors (warnings are printed). Overrides, if any, are in
 # packaging/ with their reasons.
-lintian --fail-on error --no-tag-display-limit "$deb" || fail "lintian found errors in $deb"
+lintian --fail-on error --tag-display-limit 0 "$deb" || fail "lintian found errors in $deb"
 
 exec 9>/run/lock/sluice-package-check.lock
 flock 9
