@@ -16,11 +16,13 @@ PROTOC_GEN_GO_VERSION      := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.6.2
 STATICCHECK_VERSION        := v0.8.2
 TOXIPROXY_VERSION          := v2.12.0
+NFPM_VERSION               := v2.48.0
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke soak proto proto-check lint check-deps bench chaos tools clean
+.PHONY: package package-check install
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,7 +34,7 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke ## everything CI checks
+test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke package-check ## everything CI checks
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
@@ -41,6 +43,9 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke ## ev
 test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+	@command -v lintian >/dev/null && command -v rpm >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { \
+		echo "installing lintian, rpm and gcc-aarch64-linux-gnu (package-check)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm gcc-aarch64-linux-gnu) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
 
@@ -132,3 +137,22 @@ chaos: build ## long fault run: 1,000,000 lines and 50 kill -9 of agent and medi
 
 clean: ## remove build output and demo state
 	rm -rf bin .sluice
+	rm -rf dist
+
+# Packages: nfpm is installed under a versioned name, beside other
+# worktrees' tools. arm64 is cross-compiled (cgo) with aarch64-linux-gnu-gcc.
+NFPM := $(TOOLS)/nfpm-$(NFPM_VERSION)/nfpm
+$(TOOLS)/.nfpm-$(NFPM_VERSION):
+	GOBIN=$(TOOLS)/nfpm-$(NFPM_VERSION) GOFLAGS= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
+	@touch $@
+
+package: $(TOOLS)/.nfpm-$(NFPM_VERSION) ## .deb and .rpm for linux/amd64 and linux/arm64 into dist/ (ARCHS=, FORMATS=)
+	NFPM=$(NFPM) VERSION=$(VERSION) scripts/package.sh
+
+# Lints, installs and removes the .deb on this machine (root; restored after).
+package-check: package
+	VERSION=$(VERSION) scripts/package-check.sh
+
+PREFIX ?= /usr/local
+install: build ## install bin/sluice, units, configs (PREFIX=/usr/local DESTDIR= SYSTEMD_UNIT_DIR=)
+	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh

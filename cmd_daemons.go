@@ -9,6 +9,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/gctune"
@@ -35,6 +38,7 @@ func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 1
 	}
 	defer profiling.Start("agent", stderr)()
+	defer notifySystemd(ctx, logger)()
 	if err := a.Run(ctx); err != nil {
 		logger.Error("agent failed", "error", err)
 		return 1
@@ -72,6 +76,7 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	stopHUP := reloadOnHUP(ctx, m)
 	defer stopHUP()
 	defer profiling.Start("mediator", stderr)()
+	defer notifySystemd(ctx, logger)()
 	if err := m.Run(ctx); err != nil {
 		logger.Error("mediator failed", "error", err)
 		return 1
@@ -101,4 +106,22 @@ func reloadOnHUP(ctx context.Context, m *mediator.Mediator) (stop func()) {
 		signal.Stop(hup)
 		close(done)
 	}
+}
+
+// notifySystemd tells systemd that the daemon is ready, and that it is
+// stopping once ctx ends, for units of Type=notify (packaging/systemd):
+// call it when New has succeeded, so its listeners are open and its
+// state loaded, and defer the returned stop. Without NOTIFY_SOCKET (not
+// started by systemd) it does nothing. A failed notification is only
+// logged: systemd then times the start out, which says more than we could.
+func notifySystemd(ctx context.Context, logger hclog.Logger) (stop func()) {
+	logger = logger.Named("systemd")
+	send := func(state string) {
+		if _, err := daemon.SdNotify(false, state); err != nil {
+			logger.Warn("cannot notify systemd", "state", state, "error", err)
+		}
+	}
+	send(daemon.SdNotifyReady)
+	stopAfter := context.AfterFunc(ctx, func() { send(daemon.SdNotifyStopping) })
+	return func() { stopAfter() }
 }

@@ -37,6 +37,7 @@ func cmdArm(ctx context.Context, args []string, _, stderr io.Writer) int {
 		logger.Error("cannot start ARM", "error", err)
 		return 1
 	}
+	defer notifySystemd(ctx, logger)()
 	if err := a.Run(ctx); err != nil {
 		logger.Error("ARM failed", "error", err)
 		return 1

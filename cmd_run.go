@@ -115,6 +115,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	stopHUP := reloadOnHUP(ctx, m)
 	defer stopHUP()
+	defer notifySystemd(ctx, logger)()
 	parts := []part{
 		{"mediator", m.Run},
 		{"agent", ag.Run},
