@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 : "${VERSION:=$(git describe --tags --always --dirty 2>/dev/null || echo dev)}"
 ARCHS=${ARCHS:-amd64 arm64}
 FORMATS=${FORMATS:-deb rpm}
+# -trimpath unless TRIMPATH is set (empty: make package-check, whose build
+# then reuses make build's cache).
+TRIMPATH=${TRIMPATH--trimpath}
 
 # Package versions must start with a digit and order: a tag v1.2.3 is
 # 1.2.3, a commit after it 1.2.3+git4.abcdef0, a commit before any tag
@@ -53,7 +56,7 @@ for arch in $ARCHS; do
 	mkdir -p "$STAGE"
 	# Stripped (-s -w): the package is for running, not debugging.
 	GOOS=linux GOARCH=$arch CGO_ENABLED=1 CC=$cc \
-		go build -trimpath -ldflags "-s -w -X main.version=$VERSION" -o "$STAGE/sluice" .
+		go build $TRIMPATH -ldflags "-s -w -X main.version=$VERSION" -o "$STAGE/sluice" .
 	gzip -9n <packaging/doc/sluice.1 >"$STAGE/sluice.1.gz"
 	{
 		echo "sluice ($PKG_VERSION-1) unstable; urgency=medium"
