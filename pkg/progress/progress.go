@@ -128,6 +128,15 @@ func (p *Progress) Add(n int64) {
 	}
 }
 
+// Set says how much is done so far, for work whose progress is read
+// rather than counted (a server's backlog).
+func (p *Progress) Set(n int64) {
+	p.done.Store(n)
+	if p.bar != nil {
+		_ = p.bar.Set64(n)
+	}
+}
+
 // Reader counts what is read through r.
 func (p *Progress) Reader(r io.Reader) io.Reader { return &reader{r: r, p: p} }
 
@@ -163,8 +172,12 @@ func (p *Progress) Finish() {
 func (p *Progress) line(now time.Time) string {
 	done := p.done.Load()
 	text := p.amount(done)
-	if p.opts.Total > 0 {
-		text += " of " + p.amount(p.opts.Total) + fmt.Sprintf(" (%d%%)", done*100/p.opts.Total)
+	if total := p.opts.Total; total > 0 {
+		// "2 of 5 dead letters", "12.0 MiB of 40.0 MiB": the unit once.
+		if !p.opts.Bytes {
+			text = fmt.Sprint(done)
+		}
+		text += " of " + p.amount(total) + fmt.Sprintf(" (%d%%)", done*100/total)
 	}
 	return fmt.Sprintf("%s: %s, %s", p.opts.Description, text, now.Sub(p.start).Round(time.Second))
 }

@@ -46,7 +46,7 @@ func TestPlainLinesKnownBytes(t *testing.T) {
 	clk.tick(5 * time.Second)
 	p.Add(8 << 20)
 	clk.tick(5 * time.Second)
-	p.Add(20 << 20)
+	p.Set(40 << 20)
 	clk.now = clk.now.Add(2 * time.Second)
 	p.Finish()
 	p.Finish() // twice is harmless
