@@ -98,7 +98,7 @@ func Start(w io.Writer, opts Options) *Progress {
 			progressbar.OptionSpinnerType(14),
 			progressbar.OptionSetSpinnerChangeInterval(100*time.Millisecond),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
-			progressbar.OptionFullWidth(),
+			progressbar.OptionUseIECUnits(true),
 		)
 		close(p.finished)
 		return p
