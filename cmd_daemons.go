@@ -31,7 +31,14 @@ func cmdAgent(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	logger := logging.New("agent", cfg.LogLevel, stderr)
+	logs, err := logging.Open("agent", cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer logs.Close()
+	logger := logs.Logger
+	defer reloadOnHUP(ctx, reloadLogLevel(logs, agentLog(*cfgPath)))()
 	a, err := agent.New(cfg, agent.Deps{Logger: logger, Version: version})
 	if err != nil {
 		logger.Error("cannot start agent", "error", err)
@@ -58,7 +65,13 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	logger := logging.New("mediator", cfg.LogLevel, stderr)
+	logs, err := logging.Open("mediator", cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer logs.Close()
+	logger := logs.Logger
 	gctune.Tune()
 	gctune.Limit(cfg.MemoryLimit)
 	armDial, err := mediator.ARMDialOptions(cfg, logger.Named("arm"))
@@ -67,13 +80,14 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	m, err := mediator.New(cfg, mediator.Deps{Logger: logger, Version: version, ARMDialOptions: armDial})
+	m, err := mediator.New(cfg, mediator.Deps{Logger: logger, Logs: logs, Version: version, ARMDialOptions: armDial})
 	if err != nil {
 		logger.Error("cannot start mediator", "error", err)
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	stopHUP := reloadOnHUP(ctx, m)
+	stopHUP := reloadOnHUP(ctx, func() { _ = m.Reload() }, // logged by the mediator either way
+		reloadLogLevel(logs, mediatorLog(*cfgPath)))
 	defer stopHUP()
 	defer profiling.Start("mediator", stderr)()
 	defer notifySystemd(ctx, logger)()
@@ -84,9 +98,9 @@ func cmdMediator(ctx context.Context, args []string, _, stderr io.Writer) int {
 	return 0
 }
 
-// reloadOnHUP reloads the mediator's rules on SIGHUP until ctx ends or
-// the returned stop is called.
-func reloadOnHUP(ctx context.Context, m *mediator.Mediator) (stop func()) {
+// reloadOnHUP runs reloads (the mediator's rules, a daemon's log level)
+// on SIGHUP until ctx ends or the returned stop is called.
+func reloadOnHUP(ctx context.Context, reloads ...func()) (stop func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -98,7 +112,9 @@ func reloadOnHUP(ctx context.Context, m *mediator.Mediator) (stop func()) {
 			case <-done:
 				return
 			case <-hup:
-				_ = m.Reload() // logged by the mediator either way
+				for _, r := range reloads {
+					r()
+				}
 			}
 		}
 	}()

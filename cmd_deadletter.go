@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/pkg/progress"
 )
 
 // cmdDeadLetter lists and replays the events a mediator's index refused.
@@ -30,6 +31,7 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	asJSON := fs.Bool("json", false, "print JSON")
 	limit := fs.Int("limit", 1000, "at most this many (list; at most 10000)")
 	tokenFile := fs.String("token-file", "", tokenFlagHelp)
+	every := fs.Duration("progress-every", progress.DefaultEvery, "replay: when stderr is not a terminal, write a progress line this often (0: no progress)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -43,7 +45,7 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	base := strings.TrimRight(*addr, "/")
 	if args[0] == "replay" {
 		var rr mediator.ReplayResponse
-		if err := callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", token, &rr); err != nil {
+		if err := replayWithProgress(ctx, base, token, *every, stderr, &rr); err != nil {
 			fmt.Fprintln(stderr, "sluice deadletter replay:", err)
 			return 1
 		}
@@ -72,6 +74,45 @@ func cmdDeadLetter(ctx context.Context, args []string, stdout, stderr io.Writer)
 	_ = tw.Flush()
 	fmt.Fprintf(stdout, "%d dead letter(s)\n", len(list))
 	return 0
+}
+
+// replayWithProgress asks the mediator to replay its dead letters. The
+// mediator answers when it is done, so progress is read meanwhile from
+// its status: the dead letters left against those at the start.
+func replayWithProgress(ctx context.Context, base, token string, every time.Duration, stderr io.Writer, rr *mediator.ReplayResponse) error {
+	var st mediator.StatusResponse
+	if every <= 0 || callJSON(ctx, http.MethodGet, base+"/v1/status", token, &st) != nil || st.DeadLetter == 0 {
+		// No progress to show; the replay itself says what is wrong.
+		return callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", token, rr)
+	}
+	total := st.DeadLetter
+	p := progress.Start(stderr, progress.Options{Description: "replay", Total: total, Unit: "dead letters", Every: every})
+	pollCtx, stopPoll := context.WithCancel(ctx)
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		t := time.NewTicker(min(every, time.Second))
+		defer t.Stop()
+		for {
+			select {
+			case <-pollCtx.Done():
+				return
+			case <-t.C:
+			}
+			var now mediator.StatusResponse
+			if callJSON(pollCtx, http.MethodGet, base+"/v1/status", token, &now) == nil {
+				p.Set(max(total-now.DeadLetter, 0))
+			}
+		}
+	}()
+	err := callJSON(ctx, http.MethodPost, base+"/v1/deadletter/replay", token, rr)
+	stopPoll()
+	<-polled
+	if err == nil {
+		p.Set(int64(rr.Indexed))
+	}
+	p.Finish()
+	return err
 }
 
 // callJSON calls the mediator API and decodes its JSON answer; an error

@@ -31,8 +31,15 @@ func cmdArm(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	logger := logging.New("arm", cfg.LogLevel, stderr)
-	a, err := arm.New(cfg, arm.Deps{Logger: logger, Version: version})
+	logs, err := logging.Open("arm", cfg.Log, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer logs.Close()
+	logger := logs.Logger
+	defer reloadOnHUP(ctx, reloadLogLevel(logs, armLog(*cfgPath)))()
+	a, err := arm.New(cfg, arm.Deps{Logger: logger, Logs: logs, Version: version})
 	if err != nil {
 		logger.Error("cannot start ARM", "error", err)
 		return 1

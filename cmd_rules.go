@@ -10,7 +10,12 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/progress"
 )
+
+// largeInput is the file size from which rules parse draws a progress
+// bar: below it the bar would only flash.
+const largeInput = 16 << 20
 
 func cmdRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -95,6 +100,7 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 	rulesPath := fs.String("rules", "configs/rules", "rule file or folder")
 	typ := fs.String("type", "", "log source type of the lines (required)")
 	maxLine := fs.Int("max-line-bytes", 64<<10, "cut longer lines, as the agent does")
+	every := fs.Duration("progress-every", progress.DefaultEvery, "when stderr is not a terminal, write a progress line this often (0: no progress)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -107,7 +113,7 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	in := io.Reader(os.Stdin)
+	in, name, size := io.Reader(os.Stdin), "stdin", int64(0)
 	if fs.NArg() == 1 {
 		f, err := os.Open(fs.Arg(0))
 		if err != nil {
@@ -115,7 +121,15 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer f.Close()
-		in = f
+		in, name = f, fs.Arg(0)
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	if showParseProgress(*every, size, stderr) {
+		p := progress.Start(stderr, progress.Options{Description: "parse " + name, Total: size, Bytes: true, Every: *every})
+		defer p.Finish()
+		in = p.Reader(in)
 	}
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
@@ -143,4 +157,20 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// showParseProgress decides whether rules parse reports progress on
+// stderr: a bar on a terminal for a large file or piped stdin (size 0:
+// unknown), periodic lines otherwise (quick work stays quiet there), and
+// never while the lines are typed on a terminal.
+func showParseProgress(every time.Duration, size int64, stderr io.Writer) bool {
+	switch {
+	case every <= 0:
+		return false
+	case size == 0 && progress.IsTerminal(os.Stdin):
+		return false
+	case progress.IsTerminal(stderr):
+		return size == 0 || size >= largeInput
+	}
+	return true
 }

@@ -55,7 +55,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	logger := logging.New("sluice", firstNonEmpty(mcfg.LogLevel, "warn"), stderr)
+	logger := logging.New("sluice", firstNonEmpty(mcfg.Log.Level, "warn"), stderr)
 	gctune.Tune()
 	gctune.Limit(mcfg.MemoryLimit)
 	if err := demoCertificates(mcfg, acfg, rcfg, stdout); err != nil {
@@ -113,7 +113,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	fmt.Fprintln(stdout)
 
-	stopHUP := reloadOnHUP(ctx, m)
+	stopHUP := reloadOnHUP(ctx, func() { _ = m.Reload() }) // logged by the mediator either way
 	defer stopHUP()
 	defer notifySystemd(ctx, logger)()
 	parts := []part{

@@ -18,6 +18,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -32,8 +33,9 @@ type Config struct {
 	Insecure  bool
 	// TLS is the agent's mutual-TLS identity (nil: plaintext, allowed to
 	// loopback mediators or with insecure = true).
-	TLS      *pki.Files
-	LogLevel string
+	TLS *pki.Files
+	// Log is where and how the daemon logs (log { } and log_level).
+	Log logging.Config
 
 	HeartbeatInterval time.Duration
 	// FailbackDelay and LoadBalanceDelay are 0 when disabled.
@@ -154,25 +156,26 @@ type fileSchema struct {
 }
 
 type agentBlock struct {
-	ID                string   `hcl:"id,optional"`
-	Organization      string   `hcl:"organization,optional"`
-	Hostname          string   `hcl:"hostname,optional"`
-	DataDir           string   `hcl:"data_dir,optional"`
-	Mediators         []string `hcl:"mediators"`
-	Insecure          bool     `hcl:"insecure,optional"`
-	LogLevel          string   `hcl:"log_level,optional"`
-	HeartbeatInterval string   `hcl:"heartbeat_interval,optional"`
-	FailbackDelay     *int     `hcl:"failback_delay,optional"`
-	LoadBalanceDelay  *int     `hcl:"load_balance_delay,optional"`
-	HandshakeTimeout  string   `hcl:"handshake_timeout,optional"`
-	AckTimeout        string   `hcl:"ack_timeout,optional"`
-	ReconnectJitter   string   `hcl:"reconnect_jitter,optional"`
-	BatchLinger       string   `hcl:"batch_linger,optional"`
-	StallWarning      string   `hcl:"stall_warning,optional"`
-	MaxLineBytes      *int     `hcl:"max_line_bytes,optional"`
-	BatchEntries      *int     `hcl:"batch_entries,optional"`
-	BatchBytes        *int     `hcl:"batch_bytes,optional"`
-	Window            *int     `hcl:"window,optional"`
+	ID                string            `hcl:"id,optional"`
+	Organization      string            `hcl:"organization,optional"`
+	Hostname          string            `hcl:"hostname,optional"`
+	DataDir           string            `hcl:"data_dir,optional"`
+	Mediators         []string          `hcl:"mediators"`
+	Insecure          bool              `hcl:"insecure,optional"`
+	LogLevel          string            `hcl:"log_level,optional"`
+	Log               *hclconf.LogBlock `hcl:"log,block"`
+	HeartbeatInterval string            `hcl:"heartbeat_interval,optional"`
+	FailbackDelay     *int              `hcl:"failback_delay,optional"`
+	LoadBalanceDelay  *int              `hcl:"load_balance_delay,optional"`
+	HandshakeTimeout  string            `hcl:"handshake_timeout,optional"`
+	AckTimeout        string            `hcl:"ack_timeout,optional"`
+	ReconnectJitter   string            `hcl:"reconnect_jitter,optional"`
+	BatchLinger       string            `hcl:"batch_linger,optional"`
+	StallWarning      string            `hcl:"stall_warning,optional"`
+	MaxLineBytes      *int              `hcl:"max_line_bytes,optional"`
+	BatchEntries      *int              `hcl:"batch_entries,optional"`
+	BatchBytes        *int              `hcl:"batch_bytes,optional"`
+	Window            *int              `hcl:"window,optional"`
 
 	TLS           *hclconf.TLSBlock `hcl:"tls,block"`
 	MaxSpoolBytes string            `hcl:"max_spool_bytes,optional"`
@@ -313,7 +316,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 	if a.DataDir != "" {
 		cfg.DataDir = a.DataDir
 	}
-	set.LogLevel(a.LogLevel, &cfg.LogLevel)
+	cfg.Log = set.Log(a.LogLevel, a.Log)
 	a.mediators(cfg, set)
 	if a.TLS != nil {
 		cfg.TLS = &pki.Files{CA: a.TLS.CAFile, Cert: a.TLS.CertFile, Key: a.TLS.KeyFile}

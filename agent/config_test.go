@@ -263,7 +263,7 @@ func TestEnvOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.ID != "from-env" || !slices.Equal(cfg.Mediators, []string{"10.0.0.1:7400", "10.0.0.2:7400"}) || cfg.LogLevel != "debug" {
+	if cfg.ID != "from-env" || !slices.Equal(cfg.Mediators, []string{"10.0.0.1:7400", "10.0.0.2:7400"}) || cfg.Log.Level != "debug" {
 		t.Fatalf("cfg %+v", cfg)
 	}
 }

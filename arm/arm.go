@@ -20,6 +20,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 	"github.com/sluicehq/sluice/pkg/serve"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -27,7 +28,10 @@ import (
 
 // Deps are ARM's injected dependencies.
 type Deps struct {
-	Logger  hclog.Logger
+	Logger hclog.Logger
+	// Logs, when set, is where Logger comes from: the API's
+	// /v1/log/level reads and changes its level (nil: no such endpoint).
+	Logs    *logging.Logs
 	Version string
 	// Now is the clock (time.Now when nil). Tests inject a fake one.
 	Now func() time.Time
@@ -41,6 +45,7 @@ type Deps struct {
 type ARM struct {
 	cfg     *Config
 	logger  hclog.Logger
+	logs    *logging.Logs
 	version string
 	now     func() time.Time
 	started time.Time
@@ -98,7 +103,7 @@ func New(cfg *Config, deps Deps) (_ *ARM, err error) {
 	if now == nil {
 		now = time.Now
 	}
-	a := &ARM{cfg: cfg, logger: logger, version: deps.Version, now: now, started: now()}
+	a := &ARM{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, now: now, started: now()}
 
 	// The one cleanup path: whichever step fails, what the steps before
 	// it opened is closed.

@@ -16,17 +16,19 @@ import (
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
 // Config is a validated ARM configuration.
 type Config struct {
 	// ID names this ARM; its events are stored under agent id "arm-"+ID.
-	ID       string
-	Listen   string
-	HTTP     string
-	DataDir  string
-	LogLevel string
+	ID      string
+	Listen  string
+	HTTP    string
+	DataDir string
+	// Log is where and how the daemon logs (log { } and log_level).
+	Log logging.Config
 
 	// AgentWarningInterval and MediatorWarningInterval are the default
 	// heartbeat warning intervals per kind.
@@ -190,21 +192,22 @@ type fileSchema struct {
 }
 
 type armBlock struct {
-	ID                      string   `hcl:"id,optional"`
-	Listen                  string   `hcl:"listen,optional"`
-	HTTP                    string   `hcl:"http,optional"`
-	DataDir                 string   `hcl:"data_dir,optional"`
-	LogLevel                string   `hcl:"log_level,optional"`
-	AgentWarningInterval    string   `hcl:"agent_warning_interval,optional"`
-	MediatorWarningInterval string   `hcl:"mediator_warning_interval,optional"`
-	Organizations           []string `hcl:"organizations,optional"`
-	MaxClockSkew            string   `hcl:"max_clock_skew,optional"`
-	Insecure                bool     `hcl:"insecure,optional"`
-	AdminTokenFile          string   `hcl:"admin_token_file,optional"`
-	ReadTokenFile           string   `hcl:"read_token_file,optional"`
-	HTTPHosts               []string `hcl:"http_hosts,optional"`
-	MaxHTTPConns            *int     `hcl:"max_http_connections,optional"`
-	MaxHTTPConnsAddr        *int     `hcl:"max_http_connections_per_address,optional"`
+	ID                      string            `hcl:"id,optional"`
+	Listen                  string            `hcl:"listen,optional"`
+	HTTP                    string            `hcl:"http,optional"`
+	DataDir                 string            `hcl:"data_dir,optional"`
+	LogLevel                string            `hcl:"log_level,optional"`
+	Log                     *hclconf.LogBlock `hcl:"log,block"`
+	AgentWarningInterval    string            `hcl:"agent_warning_interval,optional"`
+	MediatorWarningInterval string            `hcl:"mediator_warning_interval,optional"`
+	Organizations           []string          `hcl:"organizations,optional"`
+	MaxClockSkew            string            `hcl:"max_clock_skew,optional"`
+	Insecure                bool              `hcl:"insecure,optional"`
+	AdminTokenFile          string            `hcl:"admin_token_file,optional"`
+	ReadTokenFile           string            `hcl:"read_token_file,optional"`
+	HTTPHosts               []string          `hcl:"http_hosts,optional"`
+	MaxHTTPConns            *int              `hcl:"max_http_connections,optional"`
+	MaxHTTPConnsAddr        *int              `hcl:"max_http_connections_per_address,optional"`
 
 	TLS     *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS *httpTLSBlock     `hcl:"http_tls,block"`
@@ -301,7 +304,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		}
 	}
 	a.security(cfg, set)
-	set.LogLevel(a.LogLevel, &cfg.LogLevel)
+	cfg.Log = set.Log(a.LogLevel, a.Log)
 	warning := hclconf.Between(MinWarningInterval, MaxWarningInterval)
 	set.Duration("agent_warning_interval", a.AgentWarningInterval, &cfg.AgentWarningInterval, warning)
 	set.Duration("mediator_warning_interval", a.MediatorWarningInterval, &cfg.MediatorWarningInterval, warning)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/serve"
 )
 
@@ -73,6 +74,11 @@ func (a *ARM) routes() http.Handler {
 	mux.HandleFunc("GET /v1/heartbeats/{id}", g.Read(a.handleGet))
 	mux.HandleFunc("DELETE /v1/heartbeats/{id}", g.Admin(a.handleForget))
 	mux.HandleFunc("GET /v1/status", g.Read(a.handleStatus))
+	if a.logs != nil {
+		level := logging.LevelHandler(a.logs)
+		mux.HandleFunc("GET /v1/log/level", g.Read(level))
+		mux.HandleFunc("PUT /v1/log/level", g.Admin(level))
+	}
 	return g.Handler(mux)
 }
 

@@ -12,6 +12,17 @@ agent {
   batch_entries      = 8000
   batch_bytes        = 4194304
   window             = 8 # unacknowledged batches in flight
+
+  # Where and how the agent logs (docs/operations.md, "Logs"). SIGHUP
+  # re-reads level. log_level = "…" is its shorthand.
+  log {
+    level = "info" # trace, debug, info, warn, error
+    # json        = true                             # one JSON object per line
+    # file        = "/var/log/sluice/agent.log"      # default: stderr (journald)
+    # max_size    = "100MiB"                         # rotate the file at this size,
+    # max_backups = 5                                # keeping this many old ones
+    # files       = { uplink = "/var/log/sluice/uplink.log" } # a component's own file
+  }
 }
 
 source "file" "auth" {

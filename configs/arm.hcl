@@ -23,7 +23,16 @@ arm {
   # and ignored (the component's clock is wrong).
   max_clock_skew = "5m"
 
-  log_level = "info"
+  # Where and how ARM logs (docs/operations.md, "Logs"). SIGHUP
+  # re-reads level; PUT /v1/log/level sets it. log_level = "…" is its shorthand.
+  log {
+    level = "info" # trace, debug, info, warn, error
+    # json        = true                             # one JSON object per line
+    # file        = "/var/log/sluice/arm.log"        # default: stderr (journald)
+    # max_size    = "100MiB"                         # rotate the file at this size,
+    # max_backups = 5                                # keeping this many old ones
+    # files       = { http = "/var/log/sluice/http.log" } # a component's own file
+  }
 
   # Security (docs/security.md). A listen address that is not loopback
   # needs a tls block, or insecure = true (plaintext, with a loud warning).

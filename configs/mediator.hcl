@@ -27,6 +27,17 @@ mediator {
   # stays in sluice.original_timestamp. "0" turns a side off.
   max_past_age    = "720h"
   max_future_skew = "1h"
+
+  # Where and how the mediator logs (docs/operations.md, "Logs"). SIGHUP
+  # re-reads level; PUT /v1/log/level sets it. log_level = "…" is its shorthand.
+  log {
+    level = "info" # trace, debug, info, warn, error
+    # json        = true                             # one JSON object per line
+    # file        = "/var/log/sluice/mediator.log"   # default: stderr (journald)
+    # max_size    = "100MiB"                         # rotate the file at this size,
+    # max_backups = 5                                # keeping this many old ones
+    # files       = { pipeline = "/var/log/sluice/pipeline.log" } # a component's own file
+  }
 }
 
 indexer "embedded" {} # default dir: <data_dir>/index

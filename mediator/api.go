@@ -12,6 +12,7 @@ import (
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/serve"
 )
 
@@ -93,6 +94,11 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("POST /v1/rules/reload", g.Admin(m.handleReload))
 	mux.HandleFunc("GET /v1/deadletter", g.Read(m.handleDeadLetterList))
 	mux.HandleFunc("POST /v1/deadletter/replay", g.Admin(m.handleDeadLetterReplay))
+	if m.logs != nil {
+		level := logging.LevelHandler(m.logs)
+		mux.HandleFunc("GET /v1/log/level", g.Read(level))
+		mux.HandleFunc("PUT /v1/log/level", g.Admin(level))
+	}
 	return g.Handler(mux)
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
+	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -30,7 +31,8 @@ type Config struct {
 	DataDir  string
 	Rules    []string
 	Insecure bool
-	LogLevel string
+	// Log is where and how the daemon logs (log { } and log_level).
+	Log logging.Config
 
 	// MaxAgents is how many agents may be connected at once; 0 refuses all.
 	MaxAgents int
@@ -227,45 +229,46 @@ type fileSchema struct {
 }
 
 type mediatorBlock struct {
-	ID                 string   `hcl:"id,optional"`
-	Listen             string   `hcl:"listen,optional"`
-	HTTP               string   `hcl:"http,optional"`
-	DataDir            string   `hcl:"data_dir,optional"`
-	Rules              []string `hcl:"rules,optional"`
-	Insecure           bool     `hcl:"insecure,optional"`
-	LogLevel           string   `hcl:"log_level,optional"`
-	MaxAgents          *int     `hcl:"max_agents,optional"`
-	Workers            *int     `hcl:"workers,optional"`
-	IndexBatch         *int     `hcl:"index_batch,optional"`
-	IndexFlush         string   `hcl:"index_flush,optional"`
-	HandshakeTimeout   string   `hcl:"handshake_timeout,optional"`
-	SuspenseBacklog    *int     `hcl:"suspense_backlog,optional"`
-	SuspenseMinFree    string   `hcl:"suspense_min_free,optional"`
-	SuspenseAckLatency string   `hcl:"suspense_ack_latency,optional"`
-	StallWarning       string   `hcl:"stall_warning,optional"`
-	ARM                string   `hcl:"arm,optional"`
-	ARMInterval        string   `hcl:"arm_interval,optional"`
-	Accept             string   `hcl:"accept,optional"`
-	Revoked            []string `hcl:"revoked,optional"`
-	RevokedFile        string   `hcl:"revoked_file,optional"`
-	MaxConnAge         string   `hcl:"max_connection_age,optional"`
-	MaxBatchEntries    *int     `hcl:"max_batch_entries,optional"`
-	MaxBatchBytes      string   `hcl:"max_batch_bytes,optional"`
-	MaxStreams         *int     `hcl:"max_streams,optional"`
-	MaxInflightBytes   string   `hcl:"max_inflight_bytes,optional"`
-	MemoryLimit        string   `hcl:"memory_limit,optional"`
-	AdminTokenFile     string   `hcl:"admin_token_file,optional"`
-	ReadTokenFile      string   `hcl:"read_token_file,optional"`
-	HTTPHosts          []string `hcl:"http_hosts,optional"`
-	MaxLineBytes       string   `hcl:"max_line_bytes,optional"`
-	MaxHTTPConns       *int     `hcl:"max_http_connections,optional"`
-	MaxHTTPConnsAddr   *int     `hcl:"max_http_connections_per_address,optional"`
-	SearchTimeout      string   `hcl:"search_timeout,optional"`
-	MaxQueryBytes      string   `hcl:"max_query_bytes,optional"`
-	MaxQueryTerms      *int     `hcl:"max_query_terms,optional"`
-	MaxResultBytes     string   `hcl:"max_result_bytes,optional"`
-	MaxPastAge         string   `hcl:"max_past_age,optional"`
-	MaxFutureSkew      string   `hcl:"max_future_skew,optional"`
+	ID                 string            `hcl:"id,optional"`
+	Listen             string            `hcl:"listen,optional"`
+	HTTP               string            `hcl:"http,optional"`
+	DataDir            string            `hcl:"data_dir,optional"`
+	Rules              []string          `hcl:"rules,optional"`
+	Insecure           bool              `hcl:"insecure,optional"`
+	LogLevel           string            `hcl:"log_level,optional"`
+	Log                *hclconf.LogBlock `hcl:"log,block"`
+	MaxAgents          *int              `hcl:"max_agents,optional"`
+	Workers            *int              `hcl:"workers,optional"`
+	IndexBatch         *int              `hcl:"index_batch,optional"`
+	IndexFlush         string            `hcl:"index_flush,optional"`
+	HandshakeTimeout   string            `hcl:"handshake_timeout,optional"`
+	SuspenseBacklog    *int              `hcl:"suspense_backlog,optional"`
+	SuspenseMinFree    string            `hcl:"suspense_min_free,optional"`
+	SuspenseAckLatency string            `hcl:"suspense_ack_latency,optional"`
+	StallWarning       string            `hcl:"stall_warning,optional"`
+	ARM                string            `hcl:"arm,optional"`
+	ARMInterval        string            `hcl:"arm_interval,optional"`
+	Accept             string            `hcl:"accept,optional"`
+	Revoked            []string          `hcl:"revoked,optional"`
+	RevokedFile        string            `hcl:"revoked_file,optional"`
+	MaxConnAge         string            `hcl:"max_connection_age,optional"`
+	MaxBatchEntries    *int              `hcl:"max_batch_entries,optional"`
+	MaxBatchBytes      string            `hcl:"max_batch_bytes,optional"`
+	MaxStreams         *int              `hcl:"max_streams,optional"`
+	MaxInflightBytes   string            `hcl:"max_inflight_bytes,optional"`
+	MemoryLimit        string            `hcl:"memory_limit,optional"`
+	AdminTokenFile     string            `hcl:"admin_token_file,optional"`
+	ReadTokenFile      string            `hcl:"read_token_file,optional"`
+	HTTPHosts          []string          `hcl:"http_hosts,optional"`
+	MaxLineBytes       string            `hcl:"max_line_bytes,optional"`
+	MaxHTTPConns       *int              `hcl:"max_http_connections,optional"`
+	MaxHTTPConnsAddr   *int              `hcl:"max_http_connections_per_address,optional"`
+	SearchTimeout      string            `hcl:"search_timeout,optional"`
+	MaxQueryBytes      string            `hcl:"max_query_bytes,optional"`
+	MaxQueryTerms      *int              `hcl:"max_query_terms,optional"`
+	MaxResultBytes     string            `hcl:"max_result_bytes,optional"`
+	MaxPastAge         string            `hcl:"max_past_age,optional"`
+	MaxFutureSkew      string            `hcl:"max_future_skew,optional"`
 
 	TLS       *hclconf.TLSBlock `hcl:"tls,block"`
 	HTTPTLS   *httpTLSBlock     `hcl:"http_tls,block"`
@@ -458,7 +461,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		}
 	}
 	m.security(cfg, set)
-	set.LogLevel(m.LogLevel, &cfg.LogLevel)
+	cfg.Log = set.Log(m.LogLevel, m.Log)
 
 	set.Int("max_agents", m.MaxAgents, &cfg.MaxAgents, hclconf.Between(0, 1000000))
 	set.Int("workers", m.Workers, &cfg.Workers, hclconf.Between(0, 256))

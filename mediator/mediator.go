@@ -37,7 +37,10 @@ import (
 
 // Deps are the mediator's injected dependencies.
 type Deps struct {
-	Logger  hclog.Logger
+	Logger hclog.Logger
+	// Logs, when set, is where Logger comes from: the API's
+	// /v1/log/level reads and changes its level (nil: no such endpoint).
+	Logs    *logging.Logs
 	Version string
 	// Index overrides the configured indexer (tests share one index
 	// between mediators). The mediator does not close an injected index.
@@ -54,6 +57,7 @@ type Deps struct {
 type Mediator struct {
 	cfg       *Config
 	logger    hclog.Logger
+	logs      *logging.Logs
 	version   string
 	state     *state
 	dead      *deadLetters
@@ -105,7 +109,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
 		logger.Warn("configuration: " + w.Error())
 	}
-	m := &Mediator{cfg: cfg, logger: logger, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m := &Mediator{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	if m.rules, err = newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules")); err != nil {

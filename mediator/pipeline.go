@@ -724,15 +724,40 @@ func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err erro
 	}
 }
 
+// drainReportEvery is how often the backlog left is logged while state
+// drains at shutdown.
+const drainReportEvery = time.Second
+
 // drain waits until state is empty or ctx ends.
 func (p *pipeline) drain(ctx context.Context) {
+	drainState(ctx, p.state.q.Len, p.logger, drainReportEvery)
+}
+
+// drainState waits until backlog is 0 or ctx ends, logging the backlog
+// left every report, so that a slow stop shows it is making way (or not)
+// rather than hanging silently.
+func drainState(ctx context.Context, backlog func() int64, logger hclog.Logger, report time.Duration) {
+	n := backlog()
+	if n == 0 {
+		return
+	}
+	start := time.Now()
+	logger.Info("draining state before stopping", "backlog", n)
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
-	for p.state.q.Len() > 0 {
+	last := start
+	for n > 0 {
 		select {
 		case <-ctx.Done():
+			logger.Warn("state not drained in time: the rest is processed at the next start", "backlog", n, "waited", time.Since(start).Round(time.Millisecond))
 			return
-		case <-t.C:
+		case now := <-t.C:
+			n = backlog()
+			if n > 0 && now.Sub(last) >= report {
+				last = now
+				logger.Info("draining state", "backlog", n, "waited", now.Sub(start).Round(time.Second))
+			}
 		}
 	}
+	logger.Info("state drained", "took", time.Since(start).Round(time.Millisecond))
 }

@@ -1,8 +1,8 @@
 // Package hclconf holds the pieces every Sluice HCL file shares: parsing
 // with diagnostics that name file:line:col, typed settings (ints, sizes,
-// durations with bounds, enums, log_level, insecure against tls) whose
-// positions come from the block's body, and SLUICE_* environment
-// overrides applied before the checks (see Settings).
+// durations with bounds, enums, log_level and the log block, insecure
+// against tls) whose positions come from the block's body, and SLUICE_*
+// environment overrides applied before the checks (see Settings).
 package hclconf
 
 import (

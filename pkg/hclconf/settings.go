@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // Settings reads the settings of one decoded block. It knows where each
@@ -300,7 +302,7 @@ func choiceText(choices []string) string {
 // LogLevel checks log_level, the daemons' go-hclog level, and stores it
 // in dst.
 func (s *Settings) LogLevel(val string, dst *string) {
-	s.Enum("log_level", val, dst, "trace", "debug", "info", "warn", "error")
+	s.Enum("log_level", val, dst, logging.Levels...)
 }
 
 // Transport checks the insecure setting against the tls block: the two
