@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
 )
 
@@ -40,7 +40,7 @@ func TestMediatorSIGHUPLogLevel(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	listen, httpAddr := freeAddr(t), freeAddr(t)
+	listen, httpAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	logFile := filepath.Join(dir, "log", "mediator.log")
 	cfgPath := filepath.Join(dir, "mediator.hcl")
 	config := func(level string) string {
@@ -80,14 +80,14 @@ func TestMediatorSIGHUPLogLevel(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&b)
 		return b.Level
 	}
-	waitFor(t, 20*time.Second, "the API answering at info", func() bool { return level() == "info" })
+	testkit.Eventually(t, 20*time.Second, "the API answering at info", func() bool { return level() == "info" })
 
 	writeFile(t, cfgPath, config("debug"))
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "level debug after SIGHUP", func() bool { return level() == "debug" })
-	waitFor(t, 5*time.Second, "the change in the log file", func() bool {
+	testkit.Eventually(t, 10*time.Second, "level debug after SIGHUP", func() bool { return level() == "debug" })
+	testkit.Eventually(t, 5*time.Second, "the change in the log file", func() bool {
 		b, _ := os.ReadFile(logFile)
 		return strings.Contains(string(b), "SIGHUP: log level changed: level=debug previous=info")
 	})
@@ -103,26 +103,5 @@ func TestMediatorSIGHUPLogLevel(t *testing.T) {
 	}
 	if out.String() != "" {
 		t.Errorf("the mediator wrote to stderr with a log file configured:\n%s", out.String())
-	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within %s", what, within)
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/logging"
 )
 
@@ -31,7 +32,7 @@ func TestLogLevelAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runARM(t, a)
+	testkit.Run(t, a.Run)
 	url := "http://" + a.HTTPAddr() + "/v1/log/level"
 	put := func(token, body string) int {
 		req, _ := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
