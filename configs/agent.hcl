@@ -12,6 +12,8 @@ agent {
   batch_entries      = 8000
   batch_bytes        = 4194304
   window             = 8 # unacknowledged batches in flight
+  # http             = "127.0.0.1:7401" # /healthz, /readyz, /metrics, /v1/status; default: off
+  #                                     # (read_token_file, http_hosts, http_tls as the mediator's)
 }
 
 source "file" "auth" {
