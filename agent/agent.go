@@ -89,7 +89,8 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	for _, w := range cfg.Warnings {
 		logger.Warn("configuration: " + w.Error())
 	}
-	for _, w := range hclconf.LooseSecrets(cfg.Files) {
+	// httpauth warns about the read token file itself, when it reads it.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "read_token_file")) {
 		logger.Warn("configuration: " + w.Error())
 	}
 	met, err := newMetrics(deps.Registry)
@@ -286,7 +287,7 @@ func (a *Agent) Spool() *spool.Spool { return a.spool }
 // error leads Run's.
 func (a *Agent) Run(ctx context.Context) error {
 	incarnation, _ := a.spool.Incarnation()
-	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
+	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation), "http", a.HTTPAddr())
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a.running.Store(true)
