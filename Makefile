@@ -46,6 +46,8 @@ test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v lintian >/dev/null && command -v rpm >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { \
 		echo "installing lintian, rpm and gcc-aarch64-linux-gnu (package-check)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm gcc-aarch64-linux-gnu) >/dev/null; }
+	@command -v promtool >/dev/null || { echo "installing prometheus (promtool lints /metrics)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
 
@@ -61,7 +63,7 @@ $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION):
 # SLUICE_REQUIRE_BROWSER and SLUICE_REQUIRE_ZINCSEARCH make the browser and
 # Elasticsearch-API tests fail, not skip, without their servers.
 test-go: build
-	SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_ZINCSEARCH=1 $(GO) test -race -timeout 20m ./...
+	SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_ZINCSEARCH=1 SLUICE_REQUIRE_PROMETHEUS=1 $(GO) test -race -timeout 20m ./...
 
 # Tools are installed at pinned versions into .tools/bin; a stamp file per
 # version makes a version bump reinstall.

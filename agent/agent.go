@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/oklog/run"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -28,6 +30,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/serve"
 )
 
 // Deps are the agent's injected dependencies.
@@ -43,6 +46,10 @@ type Deps struct {
 	// down scale these with them.
 	FailbackJitter    [2]time.Duration
 	LoadBalanceJitter [2]time.Duration
+	// Registry is where the agent registers its metrics (with the Go and
+	// process collectors); a new one when nil. It is what the HTTP
+	// endpoint's /metrics serves.
+	Registry *prometheus.Registry
 }
 
 // runner is a source: it reads until its context is done.
@@ -58,6 +65,16 @@ type Agent struct {
 	uplink  *uplink.Uplink
 	sources []runner
 	syslogs []*syslog.Source
+	// info is each source's id, kind and counters, for Status.
+	info []sourceInfo
+
+	version string
+	started time.Time
+	metrics *metrics
+	// srv is the HTTP endpoint (nil without http).
+	srv *serve.Server
+	// running is set while Run runs (for /readyz).
+	running atomic.Bool
 }
 
 // New opens the spool and builds sources and uplink. Call Run to start.
@@ -72,19 +89,25 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	for _, w := range cfg.Warnings {
 		logger.Warn("configuration: " + w.Error())
 	}
-	for _, w := range hclconf.LooseSecrets(cfg.Files) {
+	// httpauth warns about the read token file itself, when it reads it.
+	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "read_token_file")) {
 		logger.Warn("configuration: " + w.Error())
+	}
+	met, err := newMetrics(deps.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("agent metrics: %w", err)
 	}
 	sp, err := spool.Open(spool.Options{
 		Dir:      filepath.Join(cfg.DataDir, "spool"),
 		Logger:   logger.Named("spool"),
 		MaxBytes: cfg.MaxSpoolBytes,
 		MinFree:  cfg.MinFreeDisk,
+		OnAcked:  met.observeAck,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a := &Agent{cfg: cfg, logger: logger, spool: sp}
+	a := &Agent{cfg: cfg, logger: logger, spool: sp, version: deps.Version, started: time.Now(), metrics: met}
 	dial := deps.DialOptions
 	if cfg.TLS != nil {
 		tc, err := pki.ClientConfig(*cfg.TLS, logger.Named("tls"))
@@ -143,6 +166,14 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		}
 		a.sources = append(a.sources, src)
 	}
+	if err := met.registry.Register(statusCollector{d: newStatusDescs(), status: a.Status}); err != nil {
+		_ = sp.Close()
+		return nil, fmt.Errorf("agent metrics: %w", err)
+	}
+	if err := a.listenHTTP(cfg); err != nil {
+		_ = sp.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -168,6 +199,8 @@ func checkCertificate(certFile string, now time.Time, logger hclog.Logger) {
 // newSource builds the source of one `source "KIND" "ID"` block.
 func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 	logger := a.logger.Named("source").With("source", sc.ID, "kind", sc.Kind)
+	info := sourceInfo{id: sc.ID, kind: sc.Kind}
+	defer func() { a.info = append(a.info, info) }()
 	switch sc.Kind {
 	case "file":
 		src, err := tail.New(tail.Config{
@@ -207,9 +240,10 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			return nil, err
 		}
 		a.syslogs = append(a.syslogs, src)
+		info.syslog = src
 		return src, nil
 	case "webhook":
-		return webhook.New(webhook.Config{
+		src, err := webhook.New(webhook.Config{
 			SourceID:           sc.ID,
 			LogSourceType:      sc.LogSourceType,
 			Listen:             sc.Listen,
@@ -223,6 +257,11 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxConnections:           sc.MaxConnections,
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)
+		if err != nil {
+			return nil, err
+		}
+		info.webhook = src
+		return src, nil
 	}
 	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)
 }
@@ -247,9 +286,12 @@ func (a *Agent) Spool() *spool.Spool { return a.spool }
 // error leads Run's.
 func (a *Agent) Run(ctx context.Context) error {
 	incarnation := a.spool.Incarnation()
-	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation))
+	a.logger.Info("agent starting", "id", a.cfg.ID, "organization", a.cfg.Organization, "mediators", a.cfg.Mediators, "sources", len(a.sources), "spool_depth", a.spool.Depth(), "spool", event.SpoolTag(incarnation), "http", a.HTTPAddr())
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	a.running.Store(true)
+	// Not ready from the moment anything stops.
+	context.AfterFunc(runCtx, func() { a.running.Store(false) })
 	var (
 		g    run.Group
 		mu   sync.Mutex
@@ -274,6 +316,18 @@ func (a *Agent) Run(ctx context.Context) error {
 		add(s.Run)
 	}
 	add(a.uplink.Run)
+	if a.srv != nil {
+		g.Add(func() error {
+			if err := a.srv.RunHTTP(); err != nil {
+				err = fmt.Errorf("http server: %w", err)
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				return err
+			}
+			return nil
+		}, func(error) { cancel(); a.srv.Shutdown() })
+	}
 	// ctx's end stops the group too.
 	g.Add(func() error { <-runCtx.Done(); return nil }, func(error) { cancel() })
 	_ = g.Run()

@@ -18,6 +18,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -65,6 +66,19 @@ type Config struct {
 	StallWarning time.Duration
 
 	Sources []SourceConfig
+
+	// HTTP is where the agent serves /healthz, /readyz, /metrics and
+	// /v1/status ("": no HTTP endpoint, the default).
+	HTTP string
+	// HTTPTLS serves that endpoint over HTTPS (nil: plain HTTP).
+	HTTPTLS *pki.Files
+	// ReadTokenFile holds the tokens /metrics and /v1/status require (""
+	// = none: they answer loopback callers only), in the mediator's
+	// read_token_file format.
+	ReadTokenFile string
+	// HTTPHosts are more names (DNS, proxies) the endpoint is reached by:
+	// a request's Host must be one of them or the http address.
+	HTTPHosts []string
 
 	// Warnings are settings that work but should change (a deprecated
 	// name), with their positions: the agent logs them at start and
@@ -181,10 +195,25 @@ type agentBlock struct {
 	MaxSpoolBytes string            `hcl:"max_spool_bytes,optional"`
 	MinFreeDisk   string            `hcl:"min_free_disk,optional"`
 
+	HTTP          string        `hcl:"http,optional"`
+	HTTPTLS       *httpTLSBlock `hcl:"http_tls,block"`
+	ReadTokenFile string        `hcl:"read_token_file,optional"`
+	HTTPHosts     []string      `hcl:"http_hosts,optional"`
+
 	DefRange hcl.Range `hcl:",def_range"`
 	// Body is where settings' positions are looked up (see
 	// hclconf.Settings).
 	Body hcl.Body `hcl:",body"`
+}
+
+// httpTLSBlock is the server identity of the HTTP endpoint (as the
+// mediator's http_tls).
+type httpTLSBlock struct {
+	CertFile string `hcl:"cert_file"`
+	KeyFile  string `hcl:"key_file"`
+
+	DefRange hcl.Range `hcl:",def_range"`
+	Body     hcl.Body  `hcl:",body"`
 }
 
 type sourceBlock struct {
@@ -278,6 +307,7 @@ func (a *agentBlock) applyEnv(set *hclconf.Settings) {
 	set.EnvString("SLUICE_AGENT_DATA_DIR", "data_dir", &a.DataDir)
 	set.EnvList("SLUICE_AGENT_MEDIATORS", "mediators", &a.Mediators)
 	set.EnvString("SLUICE_LOG_LEVEL", "log_level", &a.LogLevel)
+	set.EnvString("SLUICE_AGENT_HTTP", "http", &a.HTTP)
 }
 
 // DefaultConfig returns the configuration of an agent whose file sets
@@ -344,6 +374,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 	// Upper bounds catch a unit too many: a spool of petabytes is a typo.
 	set.Size("max_spool_bytes", a.MaxSpoolBytes, &cfg.MaxSpoolBytes, hclconf.AtMost[int64](16<<40))
 	set.Size("min_free_disk", a.MinFreeDisk, &cfg.MinFreeDisk, hclconf.AtMost[int64](1<<40))
+	a.httpEndpoint(cfg, set)
 	errs := set.Errors()
 
 	ids := map[string]bool{}
@@ -366,6 +397,63 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		cfg.Sources = append(cfg.Sources, sc)
 	}
 	return cfg, errs
+}
+
+// httpEndpoint reads the HTTP endpoint's address and access settings,
+// as the mediator's: http_tls, read_token_file, http_hosts. They mean
+// nothing without http, and saying so beats a silent no-op.
+func (a *agentBlock) httpEndpoint(cfg *Config, set *hclconf.Settings) {
+	if a.HTTP == "" {
+		if set.Written("http") {
+			set.Errorf("http", `http must not be empty (remove it to serve no HTTP endpoint)`)
+		}
+		for _, s := range []setAttr{{"read_token_file", a.ReadTokenFile != ""}, {"http_hosts", len(a.HTTPHosts) > 0}} {
+			if s.set {
+				set.Errorf(s.name, "%s needs http (the agent's HTTP endpoint) to be set", s.name)
+			}
+		}
+		if a.HTTPTLS != nil {
+			set.Add(hclconf.Errorf(a.HTTPTLS.DefRange, "http_tls needs http (the agent's HTTP endpoint) to be set"))
+		}
+		return
+	}
+	if err := checkListen(a.HTTP); err != nil {
+		set.Errorf("http", "http: %q: %v", a.HTTP, err)
+	} else {
+		cfg.HTTP = a.HTTP
+	}
+	if a.HTTPTLS != nil {
+		cfg.HTTPTLS = &pki.Files{Cert: a.HTTPTLS.CertFile, Key: a.HTTPTLS.KeyFile}
+		cfg.Files = append(cfg.Files,
+			hclconf.FileRef{Setting: "http_tls cert_file", Path: a.HTTPTLS.CertFile, Range: hclconf.AttrRange(a.HTTPTLS.Body, "cert_file")},
+			hclconf.FileRef{Setting: "http_tls key_file", Path: a.HTTPTLS.KeyFile, Range: hclconf.AttrRange(a.HTTPTLS.Body, "key_file"), Secret: true})
+	}
+	if set.Written("read_token_file") && strings.TrimSpace(a.ReadTokenFile) == "" {
+		set.Errorf("read_token_file", "read_token_file must not be empty (remove it to have no read token)")
+	}
+	if a.ReadTokenFile != "" {
+		cfg.ReadTokenFile = a.ReadTokenFile
+		cfg.Files = append(cfg.Files, hclconf.FileRef{Setting: "read_token_file", Path: a.ReadTokenFile, Range: set.At("read_token_file"), Secret: true})
+	}
+	for _, h := range a.HTTPHosts {
+		if err := httpauth.CheckHostName(h); err != nil {
+			set.Errorf("http_hosts", "http_hosts: %v", err)
+		}
+	}
+	cfg.HTTPHosts = a.HTTPHosts
+}
+
+// checkListen validates an address to listen on: host:port, the port a
+// number (0: any free port).
+func checkListen(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("not host:port: %w", err)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
+	}
+	return nil
 }
 
 // minutes reads a setting written in whole minutes into dst.

@@ -23,6 +23,8 @@ agent {
     # max_backups = 5                                # keeping this many old ones
     # files       = { uplink = "/var/log/sluice/uplink.log" } # a component's own file
   }
+  # http             = "127.0.0.1:7401" # /healthz, /readyz, /metrics, /v1/status; default: off
+  #                                     # (read_token_file, http_hosts, http_tls as the mediator's)
 }
 
 source "file" "auth" {

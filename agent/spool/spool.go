@@ -47,7 +47,35 @@ type Spool struct {
 	freeAt    time.Time // when free was last measured
 	freeBytes int64
 	acked     atomic.Uint64 // highest acknowledged sequence seen
+
+	// counts are what each source committed (see Counts); marks are
+	// when recent batches were appended, for onAcked.
+	countsMu sync.Mutex
+	counts   map[string]*SourceCount
+	marksMu  sync.Mutex
+	marks    []appendMark
+	onAcked  func(age time.Duration)
 }
+
+// SourceCount is what one source committed to the spool since it was
+// opened: its lines, their bytes (as read, before truncation, without
+// line terminators) and how many of them were cut to max_line_bytes.
+type SourceCount struct {
+	Lines     uint64 `json:"lines"`
+	Bytes     uint64 `json:"bytes"`
+	Truncated uint64 `json:"truncated"`
+}
+
+// appendMark is when the batch ending at last was appended.
+type appendMark struct {
+	last uint64
+	at   time.Time
+}
+
+// maxAppendMarks bounds the batches whose append time is kept for
+// OnAcked: past it (a long outage), batches appended meanwhile are not
+// timed, so the spool's memory does not grow with its backlog.
+const maxAppendMarks = 8192
 
 // Metadata keys of the spool's incarnation.
 const incarnationKey = "incarnation"
@@ -68,6 +96,11 @@ type Options struct {
 	MinFree int64
 	// FreeBytes measures free space; DiskFree when nil (tests fake it).
 	FreeBytes func(dir string) (int64, error)
+	// OnAcked, when set, is told for each acknowledged batch how long it
+	// was in the spool, from its append to the acknowledgement (the
+	// agent's ack latency histogram). Batches appended before the spool
+	// was opened, or while maxAppendMarks batches waited, are not timed.
+	OnAcked func(age time.Duration)
 }
 
 // Open opens or creates the spool.
@@ -98,7 +131,8 @@ func Open(opts Options) (*Spool, error) {
 	if opts.FreeBytes == nil {
 		opts.FreeBytes = DiskFree
 	}
-	s := &Spool{q: q, logger: opts.Logger, dir: opts.Dir, maxSize: opts.MaxBytes, minFree: opts.MinFree, free: opts.FreeBytes}
+	s := &Spool{q: q, logger: opts.Logger, dir: opts.Dir, maxSize: opts.MaxBytes, minFree: opts.MinFree, free: opts.FreeBytes,
+		counts: map[string]*SourceCount{}, onAcked: opts.OnAcked}
 	if err := s.loadIncarnation(); err != nil {
 		_ = q.Close()
 		return nil, err
@@ -175,6 +209,11 @@ func (s *Spool) room(n int64) error {
 	return nil
 }
 
+// Accepting reports whether the spool takes a small batch now: nil, or
+// why not (ErrFull: max_spool_bytes reached or the disk under
+// min_free_disk), for the agent's readiness.
+func (s *Spool) Accepting() error { return s.room(0) }
+
 // Commit implements source.Store: the lines become entries and the checkpoint
 // (file sources only) is stored with them, in one durable transaction.
 func (s *Spool) Commit(_ context.Context, b source.Batch) error {
@@ -202,10 +241,60 @@ func (s *Spool) Commit(_ context.Context, b source.Batch) error {
 	// One record per batch, encoded once as the LogBatch the uplink sends
 	// and the mediator stores: no entry is encoded or decoded again before
 	// the MPE reads it.
-	_, err := s.q.AppendRecord(len(b.Lines), func(first uint64) ([]byte, error) {
+	rec, err := s.q.AppendRecord(len(b.Lines), func(first uint64) ([]byte, error) {
 		return encodeBatch(b, first), nil
 	}, meta...)
-	return err
+	if err != nil || len(b.Lines) == 0 {
+		return err
+	}
+	s.count(b)
+	if s.onAcked != nil {
+		s.marksMu.Lock()
+		if len(s.marks) < maxAppendMarks {
+			s.marks = append(s.marks, appendMark{last: rec.Last, at: time.Now()})
+		}
+		s.marksMu.Unlock()
+	}
+	return nil
+}
+
+// count adds a committed batch to its source's counts: once per batch,
+// so the lines cost a loop over their lengths and no lock.
+func (s *Spool) count(b source.Batch) {
+	var bytes, truncated uint64
+	for _, l := range b.Lines {
+		n := l.Length
+		if n < len(l.Raw) {
+			n = len(l.Raw)
+		}
+		bytes += uint64(n)
+		if l.Truncated {
+			truncated++
+		}
+	}
+	s.countsMu.Lock()
+	c := s.counts[b.SourceID]
+	if c == nil {
+		c = &SourceCount{}
+		s.counts[b.SourceID] = c
+	}
+	c.Lines += uint64(len(b.Lines))
+	c.Bytes += bytes
+	c.Truncated += truncated
+	s.countsMu.Unlock()
+}
+
+// Counts returns what each source committed since the spool was opened,
+// by source id: the lines the sources read (a file source re-reads
+// nothing it committed, and commits nothing twice).
+func (s *Spool) Counts() map[string]SourceCount {
+	s.countsMu.Lock()
+	defer s.countsMu.Unlock()
+	out := make(map[string]SourceCount, len(s.counts))
+	for id, c := range s.counts {
+		out[id] = *c
+	}
+	return out
 }
 
 // Checkpoints implements source.Store.
@@ -269,7 +358,29 @@ func (s *Spool) Ack(through uint64) error {
 		}
 	}
 	_, err := s.q.DeleteThrough(through)
+	if err == nil && s.onAcked != nil {
+		s.timeAcked(through, time.Now())
+	}
 	return err
+}
+
+// timeAcked reports the age of each timed batch acknowledged through a
+// sequence to onAcked.
+func (s *Spool) timeAcked(through uint64, now time.Time) {
+	s.marksMu.Lock()
+	n := 0
+	for n < len(s.marks) && s.marks[n].last <= through {
+		n++
+	}
+	done := s.marks[:n:n]
+	s.marks = s.marks[n:]
+	if len(s.marks) == 0 {
+		s.marks = nil // let the backing array go after a backlog
+	}
+	s.marksMu.Unlock()
+	for _, m := range done {
+		s.onAcked(now.Sub(m.at))
+	}
 }
 
 // Notify signals appends.

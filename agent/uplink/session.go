@@ -221,6 +221,7 @@ func (s *session) sendBatch(b outBatch) error {
 	if err := s.stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: msg}}); err != nil {
 		return s.ended(streamError(err, s.recvErr))
 	}
+	s.u.sent.Add(1)
 	s.lastSent = time.Now()
 	s.window = append(s.window, inflight{first: b.first, last: b.last, size: b.size, sentAt: s.lastSent})
 	s.u.inflight.Store(int64(len(s.window)))
@@ -245,7 +246,7 @@ func (s *session) windowChanged() {
 // onAck takes the acknowledged batches out of the window (receive has
 // removed their entries from the spool).
 func (s *session) onAck(through uint64) {
-	s.window = ackWindow(s.window, through)
+	s.window = s.u.ackWindow(s.window, through)
 	s.windowChanged()
 }
 
@@ -293,6 +294,7 @@ func (s *session) runProbe(ctx context.Context, sel *failover.Selector) (*sessio
 	if err := s.drain(ctx); err != nil {
 		u.logger.Debug("mediator left before draining", "mediator", s.addr, "error", err)
 	}
+	u.countSwitch(s.probe.Kind)
 	u.logger.Info("switched mediator", "reason", s.probe.Kind, "from", s.addr, "to", nc.addr, "unacknowledged", len(s.window))
 	return nc, idx
 }
@@ -313,7 +315,7 @@ func (s *session) drain(ctx context.Context) error {
 				// the next mediator.
 				return nil
 			}
-			s.window = ackWindow(s.window, r.through)
+			s.window = s.u.ackWindow(s.window, r.through)
 		case <-t.C:
 			return ErrAckTimeout
 		}

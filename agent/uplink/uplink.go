@@ -16,6 +16,8 @@ package uplink
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,6 +161,40 @@ type Uplink struct {
 	acks     atomic.Uint64
 	inflight atomic.Int64
 	stalled  atomic.Pointer[string]
+
+	// sent and acked count batches (messages) sent and acknowledged;
+	// the rest of the counters are under mu (see Counters).
+	sent, acked atomic.Uint64
+	counters    Counters
+}
+
+// Counters are the uplink's counts since it started, for the agent's
+// /v1/status and /metrics. The maps are keyed by reason: a
+// failover.Outcome ("unreachable", "max_agents", "suspense", "shutdown",
+// "refused") or "ack_timeout" for sessions and attempts, the probe's kind
+// ("failback", "load_balance") for switches.
+type Counters struct {
+	// BatchesSent and BatchesAcked are batch messages sent to mediators
+	// and acknowledged by them (resent batches count again); Acks is the
+	// acknowledgements received (one may cover several batches).
+	BatchesSent  uint64 `json:"batches_sent"`
+	BatchesAcked uint64 `json:"batches_acknowledged"`
+	Acks         uint64 `json:"acks"`
+	// Inflight is the batches sent and not yet acknowledged.
+	Inflight int64 `json:"inflight"`
+	// Sessions is the sessions established (the first connection, and
+	// every reconnection or switch after it).
+	Sessions uint64 `json:"sessions"`
+	// ConnectFailures are attempts to open a session that failed.
+	ConnectFailures map[string]uint64 `json:"connect_failures,omitempty"`
+	// SessionsLost are established sessions that ended, each followed by
+	// a failover (to the next mediator in order, or the same one again).
+	SessionsLost map[string]uint64 `json:"sessions_lost,omitempty"`
+	// Switches are moves to a better mediator while connected.
+	Switches map[string]uint64 `json:"switches,omitempty"`
+	// LastError is the latest failed attempt or lost session, and when.
+	LastError   string    `json:"last_error,omitempty"`
+	LastErrorAt time.Time `json:"last_error_at,omitempty"`
 }
 
 // New makes an uplink.
@@ -198,6 +234,49 @@ func (u *Uplink) Status() Status {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.status
+}
+
+// Counters reports the uplink's counts (a copy).
+func (u *Uplink) Counters() Counters {
+	u.mu.Lock()
+	c := u.counters
+	c.ConnectFailures = maps.Clone(c.ConnectFailures)
+	c.SessionsLost = maps.Clone(c.SessionsLost)
+	c.Switches = maps.Clone(c.Switches)
+	u.mu.Unlock()
+	c.BatchesSent, c.BatchesAcked, c.Acks = u.sent.Load(), u.acked.Load(), u.acks.Load()
+	c.Inflight = u.inflight.Load()
+	return c
+}
+
+// countEnd counts a failed attempt (into ConnectFailures) or a lost
+// session (into SessionsLost) and keeps it as the last error.
+func (u *Uplink) countEnd(lost bool, addr string, err error) {
+	reason := outcome(err).String()
+	if errors.Is(err, ErrAckTimeout) {
+		reason = "ack_timeout"
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	m := &u.counters.ConnectFailures
+	if lost {
+		m = &u.counters.SessionsLost
+	}
+	if *m == nil {
+		*m = map[string]uint64{}
+	}
+	(*m)[reason]++
+	u.counters.LastError, u.counters.LastErrorAt = fmt.Sprintf("%s: %v", addr, err), time.Now()
+}
+
+// countSwitch counts a move to a better mediator.
+func (u *Uplink) countSwitch(kind string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.counters.Switches == nil {
+		u.counters.Switches = map[string]uint64{}
+	}
+	u.counters.Switches[kind]++
 }
 
 // Run delivers until ctx is done, moving between mediators as the
@@ -243,6 +322,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 			} else {
 				u.logger.Warn("mediator did not accept us; trying the next in order", "mediator", u.cfg.Mediators[idx], "reason", err)
 			}
+			u.countEnd(false, u.cfg.Mediators[idx], err)
 			sel.Failed(idx, outcome(err))
 			continue
 		}
@@ -256,6 +336,7 @@ func (u *Uplink) Run(ctx context.Context) error {
 					return nil
 				}
 				u.logger.Warn("mediator session ended; failing over", "mediator", c.addr, "reason", err)
+				u.countEnd(true, c.addr, err)
 				if errors.Is(err, ErrAckTimeout) {
 					// The connection under a dead stream is dead too (a
 					// half-open TCP connection): dial afresh rather than
@@ -331,6 +412,7 @@ func (u *Uplink) setStatus(current, id string) {
 		u.logger.Info("data processor", "current_mediator", id, "address", current)
 	}
 	u.recent, u.recentID = current, id
+	u.counters.Sessions++
 	u.status.Current, u.status.CurrentID = current, id
 	u.status.Connected = time.Now()
 }

@@ -43,6 +43,15 @@ func throttled(window []inflight, cursor uint64, th *sluicev1.Throttle) ([]infli
 }
 
 // ackWindow takes the batches acknowledged through a sequence off the
+// window and counts them.
+func (u *Uplink) ackWindow(window []inflight, through uint64) []inflight {
+	n := len(window)
+	window = ackWindow(window, through)
+	u.acked.Add(uint64(n - len(window)))
+	return window
+}
+
+// ackWindow takes the batches acknowledged through a sequence off the
 // window.
 func ackWindow(window []inflight, through uint64) []inflight {
 	for len(window) > 0 && window[0].last <= through {

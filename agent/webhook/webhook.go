@@ -116,28 +116,28 @@ type Config struct {
 // Stats are a source's counters since it was made.
 type Stats struct {
 	// Accepted is requests answered 200; Lines the lines they committed.
-	Accepted uint64
-	Lines    uint64
+	Accepted uint64 `json:"accepted"`
+	Lines    uint64 `json:"lines"`
 	// Truncated is committed lines that were cut to MaxLineBytes.
-	Truncated uint64
+	Truncated uint64 `json:"truncated"`
 	// Unauthorized is requests refused for a missing or wrong token (401).
-	Unauthorized uint64
+	Unauthorized uint64 `json:"unauthorized"`
 	// TooLarge is requests refused for their body or line count (413).
-	TooLarge uint64
+	TooLarge uint64 `json:"too_large"`
 	// Busy is requests refused because the spool was full (503).
-	Busy uint64
+	Busy uint64 `json:"busy"`
 	// BadRequest is requests refused for their body, content type or
 	// method (400, 404, 405, 415).
-	BadRequest uint64
+	BadRequest uint64 `json:"bad_request"`
 	// Failed is requests the store failed to commit for another reason
 	// than back-pressure (500).
-	Failed uint64
+	Failed uint64 `json:"failed"`
 	// ConnectionsRefused is connections closed as they arrived because
 	// a connection limit was reached with every connection busy;
 	// ConnectionsReclaimed is connections without a request in progress
 	// closed to make room for new ones.
-	ConnectionsRefused   uint64
-	ConnectionsReclaimed uint64
+	ConnectionsRefused   uint64 `json:"connections_refused"`
+	ConnectionsReclaimed uint64 `json:"connections_reclaimed"`
 }
 
 // Source is an HTTP intake. Make it with New, then call Run.
