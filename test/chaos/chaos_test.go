@@ -332,6 +332,15 @@ func (w *writer) rotateNow() error {
 }
 
 func (r *run) run(total, kills int) {
+	// Pace the writer so lines keep flowing through all the kills (about
+	// 0.75 s apart on average).
+	r.runWith(total, kills, func() { r.killLoop(kills) })
+}
+
+// runWith writes total lines while disrupt runs (paced for rounds
+// disruptions), waits for them in the index and checks each is there
+// exactly once.
+func (r *run) runWith(total, rounds int, disrupt func()) {
 	t := r.t
 	start := time.Now()
 	r.mediator.start(t, r.bin)
@@ -345,10 +354,8 @@ func (r *run) run(total, kills int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	writeDone := make(chan error, 1)
-	// Pace the writer so lines keep flowing through all the kills (about
-	// 0.75 s apart on average).
 	const chunk = 500
-	pause := time.Duration(kills) * 750 * time.Millisecond / time.Duration(total/chunk+1)
+	pause := time.Duration(rounds) * 750 * time.Millisecond / time.Duration(total/chunk+1)
 	go func() {
 		for i := 0; i < total; i += chunk {
 			if err := w.write(i, min(i+chunk, total)); err != nil {
@@ -372,9 +379,7 @@ func (r *run) run(total, kills int) {
 		writeDone <- w.f.Close()
 	}()
 
-	// Kill each process at random moments while lines flow, and once more
-	// after the writer is done if it finished early.
-	r.killLoop(kills)
+	disrupt()
 	if err := <-writeDone; err != nil {
 		t.Fatalf("writer: %v", err)
 	}
