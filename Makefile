@@ -41,6 +41,8 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke ## ev
 test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+	@command -v prometheus >/dev/null || { echo "installing prometheus (metrics tests: promtool, a real scrape)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
 
@@ -56,7 +58,7 @@ $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION):
 # SLUICE_REQUIRE_BROWSER and SLUICE_REQUIRE_ZINCSEARCH make the browser and
 # Elasticsearch-API tests fail, not skip, without their servers.
 test-go: build
-	SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_ZINCSEARCH=1 $(GO) test -race -timeout 20m ./...
+	SLUICE_REQUIRE_BROWSER=1 SLUICE_REQUIRE_ZINCSEARCH=1 SLUICE_REQUIRE_PROMETHEUS=1 $(GO) test -race -timeout 20m ./...
 
 # Tools are installed at pinned versions into .tools/bin; a stamp file per
 # version makes a version bump reinstall.

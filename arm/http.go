@@ -73,6 +73,10 @@ func (a *ARM) routes() http.Handler {
 	mux.HandleFunc("GET /v1/heartbeats/{id}", g.Read(a.handleGet))
 	mux.HandleFunc("DELETE /v1/heartbeats/{id}", g.Admin(a.handleForget))
 	mux.HandleFunc("GET /v1/status", g.Read(a.handleStatus))
+	mux.HandleFunc("GET /metrics", g.Read(a.handleMetrics))
+	// The probes stay open: they say nothing of the components.
+	mux.HandleFunc("GET /healthz", a.handleHealthz)
+	mux.HandleFunc("GET /readyz", a.handleReadyz)
 	return g.Handler(mux)
 }
 
