@@ -163,16 +163,36 @@ type Server struct {
 	URL string
 }
 
-// Start runs Debian's prometheus scraping targets every second, its data
-// in a temporary directory, and stops it when t ends. It returns once the
-// server answers.
-func Start(t testing.TB, targets ...Target) *Server {
+// Options say what a Prometheus server started by Start does.
+type Options struct {
+	// Targets are scraped every second.
+	Targets []Target
+	// RuleFiles are recording and alerting rule files, evaluated every
+	// second.
+	RuleFiles []string
+}
+
+// Start runs Debian's prometheus as opts say, its data in a temporary
+// directory, and stops it when t ends. It returns once the server
+// answers.
+func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin := Binary(t, "prometheus")
 	dir := t.TempDir()
 	var cfg strings.Builder
-	cfg.WriteString("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n")
-	for i, tg := range targets {
+	cfg.WriteString("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n")
+	if len(opts.RuleFiles) > 0 {
+		cfg.WriteString("rule_files:\n")
+		for _, f := range opts.RuleFiles {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&cfg, "  - %q\n", abs)
+		}
+	}
+	cfg.WriteString("scrape_configs:\n")
+	for i, tg := range opts.Targets {
 		fmt.Fprintf(&cfg, "  - job_name: %q\n    metrics_path: /metrics\n    static_configs:\n      - targets: [%q]\n", tg.Job, tg.Addr)
 		if tg.Token != "" {
 			cred := filepath.Join(dir, fmt.Sprintf("token-%d", i))
@@ -295,6 +315,56 @@ func (s *Server) WaitFor(t testing.TB, q string, want float64, timeout time.Dura
 		case <-ticker.C:
 		}
 	}
+}
+
+// WaitRulesHealthy waits until every rule loaded has been evaluated
+// without error (health "ok"), for at most timeout.
+func (s *Server) WaitRulesHealthy(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		bad, n, err := s.unhealthyRules()
+		if err == nil && n > 0 && len(bad) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("prometheus rules after %s: %d loaded, not healthy: %v (error: %v)", timeout, n, bad, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// unhealthyRules lists the rules whose health is not "ok" (with their
+// last error), and how many rules are loaded.
+func (s *Server) unhealthyRules() (bad []string, n int, err error) {
+	resp, err := http.Get(s.URL + "/api/v1/rules")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data struct {
+			Groups []struct {
+				Rules []struct {
+					Name      string `json:"name"`
+					Health    string `json:"health"`
+					LastError string `json:"lastError"`
+				} `json:"rules"`
+			} `json:"groups"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return nil, 0, err
+	}
+	for _, g := range body.Data.Groups {
+		for _, r := range g.Rules {
+			n++
+			if r.Health != "ok" {
+				bad = append(bad, fmt.Sprintf("%s: %s %s", r.Name, r.Health, r.LastError))
+			}
+		}
+	}
+	return bad, n, nil
 }
 
 // freeAddr is a loopback address with a port free right now.
