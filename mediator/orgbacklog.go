@@ -16,25 +16,23 @@ type orgBacklog struct {
 	// taken off either.
 	since uint64
 
-	mu   sync.Mutex
-	orgs map[string]*atomic.Int64
+	// orgs maps an organization to its *atomic.Int64: a sync.Map, so
+	// the per-batch lookup takes no lock once the organization is known.
+	orgs sync.Map
 }
 
 func newOrgBacklog(since uint64) *orgBacklog {
-	return &orgBacklog{since: since, orgs: map[string]*atomic.Int64{}}
+	return &orgBacklog{since: since}
 }
 
 // counter returns org's count, created on first use. Organizations are
 // bounded by the configuration and the acceptance registry.
 func (b *orgBacklog) counter(org string) *atomic.Int64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c := b.orgs[org]
-	if c == nil {
-		c = new(atomic.Int64)
-		b.orgs[org] = c
+	if c, ok := b.orgs.Load(org); ok {
+		return c.(*atomic.Int64)
 	}
-	return c
+	c, _ := b.orgs.LoadOrStore(org, new(atomic.Int64))
+	return c.(*atomic.Int64)
 }
 
 // add counts n entries of org stored in state (negative: an append
@@ -61,9 +59,8 @@ func (b *orgBacklog) each(fn func(org string, n int64)) {
 	if b == nil {
 		return
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for org, c := range b.orgs {
-		fn(org, c.Load())
-	}
+	b.orgs.Range(func(org, c any) bool {
+		fn(org.(string), c.(*atomic.Int64).Load())
+		return true
+	})
 }
