@@ -61,17 +61,17 @@ type pipeline struct {
 	// a failing read in its place).
 	readState func(from uint64, max int, maxBytes int) ([]queue.Record, error)
 
-	indexed  atomic.Uint64
-	errors   atomic.Uint64
-	rejected atomic.Uint64
+	indexed   atomic.Uint64
+	errors    atomic.Uint64
+	rejected  atomic.Uint64
+	retrying  atomic.Bool
+	lastError atomic.Value // string
 	// retried counts events whose index write failed and was tried
 	// again (once per failed attempt).
 	retried atomic.Uint64
 	// writeSeconds observes each index write attempt's duration (nil:
 	// none; the metrics set it).
 	writeSeconds prometheus.Observer
-	retrying     atomic.Bool
-	lastError    atomic.Value // string
 	// removed counts entries taken out of state once indexed (or kept
 	// as dead letters): the pipeline's progress, which the stall watch
 	// follows.
