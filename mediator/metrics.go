@@ -22,8 +22,8 @@ import (
 
 // registerMetrics registers the mediator's metrics, and the Go and
 // process collectors, with reg. A registry shared with another daemon of
-// the process (the all-in-one `sluice run`) already has the Go and
-// process collectors: that is not an error.
+// the process (Deps.Registry) may already have the Go and process
+// collectors: that is not an error.
 func (m *Mediator) registerMetrics(reg *prometheus.Registry) error {
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(),

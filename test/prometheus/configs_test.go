@@ -121,7 +121,7 @@ func ruleExprs(t *testing.T) []string {
 // dashboard and the alert rules query is exported by a real mediator and
 // ARM after traffic (the agent's: see agentMetricNames).
 func TestDashboardAndRulesNameExportedMetrics(t *testing.T) {
-	f := startFleet(t)
+	f := startFleet(t, nil)
 	f.appendLines(t, 50)
 	deadline := time.Now().Add(30 * time.Second)
 	for f.mediator.Status().Indexed < 50 {

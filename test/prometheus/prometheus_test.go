@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/arm"
@@ -69,8 +70,9 @@ func run(t *testing.T, name string, fn func(context.Context) error) {
 }
 
 // startFleet starts ARM, the mediator (read token configured) and an
-// agent tailing an empty file.
-func startFleet(t *testing.T) *fleet {
+// agent tailing an empty file; ARM and the mediator register their
+// metrics with reg, or registries of their own when it is nil.
+func startFleet(t *testing.T, reg *prometheus.Registry) *fleet {
 	t.Helper()
 	dir := t.TempDir()
 	tokens := filepath.Join(dir, "read.tokens")
@@ -84,7 +86,7 @@ func startFleet(t *testing.T) *fleet {
 	acfg.HTTP = "127.0.0.1:0"
 	acfg.DataDir = filepath.Join(dir, "arm")
 	acfg.ReadTokenFile = tokens
-	a, err := arm.New(acfg, arm.Deps{Logger: logger("arm"), Version: "test"})
+	a, err := arm.New(acfg, arm.Deps{Logger: logger("arm"), Version: "test", Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +110,7 @@ indexer "embedded" {}
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger("mediator"), Version: "test"})
+	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger("mediator"), Version: "test", Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func (f *fleet) targets() []promtest.Target {
 // loaded and evaluated without error.
 func TestPrometheusScrapes(t *testing.T) {
 	promtest.Binary(t, "prometheus") // skip (or fail) before starting daemons
-	f := startFleet(t)
+	f := startFleet(t, nil)
 	const n = 500
 	f.appendLines(t, n)
 
@@ -190,4 +192,25 @@ func TestPrometheusScrapes(t *testing.T) {
 	// ARM tracks the mediator and the agent, both green.
 	srv.WaitFor(t, `sum(sluice_arm_components{status="green"})`, 2, wait)
 	srv.WaitRulesHealthy(t, wait)
+}
+
+// TestSharedRegistry: ARM and a mediator in one process can share a
+// registry (Deps.Registry): one set of Go and process collectors, both
+// daemons' metrics.
+func TestSharedRegistry(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	startFleet(t, reg)
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, f := range fams {
+		have[f.GetName()] = true
+	}
+	for _, name := range []string{"go_goroutines", "process_cpu_seconds_total", "sluice_mediator_state_entries", "sluice_arm_components"} {
+		if !have[name] {
+			t.Errorf("the shared registry has no %s", name)
+		}
+	}
 }
