@@ -46,7 +46,7 @@ test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v lintian >/dev/null && command -v rpm >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { \
 		echo "installing lintian, rpm and gcc-aarch64-linux-gnu (package-check)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm gcc-aarch64-linux-gnu) >/dev/null; }
-	@command -v promtool >/dev/null || { echo "installing prometheus (promtool lints /metrics)"; \
+	@command -v prometheus >/dev/null || { echo "installing prometheus (metrics tests: promtool, a real scrape)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)

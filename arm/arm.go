@@ -5,12 +5,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
@@ -38,6 +40,9 @@ type Deps struct {
 	// ServerOptions are added to the gRPC server's (the tls block makes
 	// its transport credentials).
 	ServerOptions []grpc.ServerOption
+	// Registry is where ARM registers its metrics (served at /metrics);
+	// nil: a registry of its own.
+	Registry *prometheus.Registry
 }
 
 // ARM is the heartbeat daemon: a gRPC service for mediators, the dashboard
@@ -68,6 +73,12 @@ type ARM struct {
 
 	// srv serves mediators (gRPC) and the dashboard (HTTP).
 	srv *serve.Server
+
+	// promReg holds the metrics; metrics serves them.
+	promReg *prometheus.Registry
+	metrics http.Handler
+	// stopping is set once Run is shutting down (/readyz).
+	stopping atomic.Bool
 }
 
 // stats are ARM's counters, served by /v1/status.
@@ -83,6 +94,9 @@ type stats struct {
 	events          atomic.Uint64
 	eventsDropped   atomic.Uint64
 	saveErrors      atomic.Uint64
+	// transitions counts the warnings raised and cleared (missing,
+	// returned, stalled, ...), by component kind and transition kind.
+	transitions transitionCounts
 }
 
 // maxOutbox bounds the outbox: when no mediator collects ARM events (ARM
@@ -134,6 +148,14 @@ func New(cfg *Config, deps Deps) (_ *ARM, err error) {
 	if err != nil {
 		return nil, err
 	}
+	a.promReg = deps.Registry
+	if a.promReg == nil {
+		a.promReg = prometheus.NewRegistry()
+	}
+	if err := a.registerMetrics(a.promReg); err != nil {
+		return nil, err
+	}
+	a.metrics = metricsHandler(a.promReg, logger.Named("metrics"))
 	if a.srv, err = serve.Listen(serve.Config{
 		Logger:      logger,
 		GRPC:        grpcServer,
@@ -254,6 +276,9 @@ func (a *ARM) Addr() string { return a.srv.GRPCAddr() }
 // HTTPAddr is the dashboard's address.
 func (a *ARM) HTTPAddr() string { return a.srv.HTTPAddr() }
 
+// Registry is the Prometheus registry ARM's metrics are in.
+func (a *ARM) Registry() *prometheus.Registry { return a.promReg }
+
 // Components lists components, as GET /v1/heartbeats does.
 func (a *ARM) Components(f Filter) []Component { return a.tracker.List(f) }
 
@@ -275,6 +300,7 @@ func (a *ARM) Run(ctx context.Context) error {
 	// Serve returns once ctx ends or a server fails, both servers
 	// stopped (gracefully, within bounds).
 	runErr := a.srv.Serve(ctx)
+	a.stopping.Store(true)
 	a.logger.Info("ARM stopping")
 	stopLoop()
 	wg.Wait()
@@ -339,6 +365,9 @@ func (a *ARM) check() {
 // record writes the events of transitions (and the records of their
 // components) to the outbox; what fails is kept and retried.
 func (a *ARM) record(trs []Transition) {
+	for _, tr := range trs {
+		a.stats.transitions.count(tr)
+	}
 	a.saveMu.Lock()
 	defer a.saveMu.Unlock()
 	trs = append(a.unsaved, trs...)

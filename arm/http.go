@@ -79,6 +79,10 @@ func (a *ARM) routes() http.Handler {
 		mux.HandleFunc("GET /v1/log/level", g.Read(level))
 		mux.HandleFunc("PUT /v1/log/level", g.Admin(level))
 	}
+	mux.HandleFunc("GET /metrics", g.Read(a.handleMetrics))
+	// The probes stay open: they say nothing of the components.
+	mux.HandleFunc("GET /healthz", a.handleHealthz)
+	mux.HandleFunc("GET /readyz", a.handleReadyz)
 	return g.Handler(mux)
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -22,6 +23,8 @@ import (
 //	h/<kind>/<id>  its recent status changes (JSON)
 type store struct {
 	q *queue.Queue
+	// closed is set by close (/readyz).
+	closed atomic.Bool
 }
 
 const (
@@ -47,7 +50,13 @@ func openStore(dir string, now time.Time, logger hclog.Logger) (*store, error) {
 	return &store{q: q}, nil
 }
 
-func (s *store) close() error { return s.q.Close() }
+func (s *store) close() error {
+	s.closed.Store(true)
+	return s.q.Close()
+}
+
+// isOpen reports whether the store is open (false for a nil store).
+func (s *store) isOpen() bool { return s != nil && !s.closed.Load() }
 
 // load returns every saved component with its history.
 func (s *store) load() ([]Component, error) {

@@ -588,6 +588,23 @@ func (t *Tracker) Counts() map[Status]int {
 	return out
 }
 
+// CountsByKind is the number of components of each kind per status,
+// every status present for both kinds.
+func (t *Tracker) CountsByKind() map[Kind]map[Status]int {
+	out := map[Kind]map[Status]int{}
+	for _, k := range []Kind{KindAgent, KindMediator} {
+		out[k] = map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, tr := range t.comps {
+		if m := out[tr.c.Kind]; m != nil {
+			m[tr.c.Status]++
+		}
+	}
+	return out
+}
+
 // StalledCount is the number of components whose pipeline is stalled.
 func (t *Tracker) StalledCount() int {
 	t.mu.Lock()

@@ -85,6 +85,7 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("GET /v1/search", g.Read(m.handleSearch))
 	mux.HandleFunc("GET /v1/count", g.Read(m.handleCount))
 	mux.HandleFunc("GET /v1/status", g.Read(m.handleStatus))
+	mux.HandleFunc("GET /metrics", g.Read(m.handleMetrics))
 	mux.HandleFunc("GET /healthz", m.handleHealthz)
 	mux.HandleFunc("GET /readyz", m.handleReadyz)
 	mux.HandleFunc("GET /v1/agents", g.Read(m.handleAgents))

@@ -40,6 +40,8 @@ type intake struct {
 	// throttled counts batches refused for an agent's rate limit;
 	// discarded counts batches dropped unanswered behind such a refusal.
 	throttled, discarded atomic.Uint64
+	// refusals counts the streams refused at admission, by reason.
+	refusals refusalCounts
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)
@@ -75,11 +77,13 @@ func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
 
 	s, err := in.admit(ctx, cancel, stream)
 	if err != nil {
+		in.refusals.count(err)
 		return err
 	}
 	s.sess.limiter = in.limits.acquire(s.sess.info.Organization, s.sess.info.ID)
 	defer in.limits.release(s.sess.limiter)
 	if err := in.register(s.sess, s.log); err != nil {
+		in.refusals.count(err)
 		return err
 	}
 	defer in.registry.remove(s.sess)

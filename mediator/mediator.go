@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/oklog/run"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
@@ -51,6 +53,9 @@ type Deps struct {
 	ServerOptions []grpc.ServerOption
 	// ARMDialOptions carry transport credentials to ARM (TLS).
 	ARMDialOptions []grpc.DialOption
+	// Registry is where the mediator registers its metrics (served at
+	// /metrics); nil: a registry of its own.
+	Registry *prometheus.Registry
 }
 
 // Mediator is the mediator daemon.
@@ -78,6 +83,9 @@ type Mediator struct {
 	stall stallReport
 	// slowSearches limits the log of searches stopped at search_timeout.
 	slowSearches logging.Limiter
+	// promReg holds the metrics; metrics serves them.
+	promReg *prometheus.Registry
+	metrics http.Handler
 
 	// srv serves the agents (gRPC) and the API (HTTP).
 	srv *serve.Server
@@ -132,6 +140,14 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 		return nil, err
 	}
 	m.buildPipeline(deps.Observers)
+	m.promReg = deps.Registry
+	if m.promReg == nil {
+		m.promReg = prometheus.NewRegistry()
+	}
+	if err := m.registerMetrics(m.promReg); err != nil {
+		return nil, err
+	}
+	m.metrics = metricsHandler(m.promReg, logger.Named("metrics"))
 	return m, nil
 }
 
@@ -381,6 +397,9 @@ func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
 // HighWater is the highest sequence of an agent the mediator holds, of
 // whichever of its spools got furthest.
 func (m *Mediator) HighWater(org, agent string) uint64 { return m.state.agentHighWater(org, agent) }
+
+// Registry is the Prometheus registry the mediator's metrics are in.
+func (m *Mediator) Registry() *prometheus.Registry { return m.promReg }
 
 // Agents lists the connected agents.
 func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }

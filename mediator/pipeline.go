@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sluicehq/sluice/indexer"
@@ -65,6 +66,12 @@ type pipeline struct {
 	rejected  atomic.Uint64
 	retrying  atomic.Bool
 	lastError atomic.Value // string
+	// retried counts events whose index write failed and was tried
+	// again (once per failed attempt).
+	retried atomic.Uint64
+	// writeSeconds observes each index write attempt's duration (nil:
+	// none; the metrics set it).
+	writeSeconds prometheus.Observer
 	// removed counts entries taken out of state once indexed (or kept
 	// as dead letters): the pipeline's progress, which the stall watch
 	// follows.
@@ -580,7 +587,11 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 	var rejected *indexer.RejectedError
 	started := time.Now()
 	for attempt := 0; len(l.events) > 0; attempt++ {
+		began := time.Now()
 		err := p.sink.Write(ctx, l.events)
+		if p.writeSeconds != nil {
+			p.writeSeconds.Observe(time.Since(began).Seconds())
+		}
 		if err == nil {
 			break
 		}
@@ -591,6 +602,7 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 			return // still in state; indexed after restart
 		}
 		p.gate.failed(l.org)
+		p.retried.Add(uint64(len(l.events)))
 		p.retrying.Store(true)
 		p.lastError.Store(err.Error())
 		d := backoff.Default.Delay(attempt)
@@ -630,6 +642,9 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
+	}
+	for _, r := range l.records {
+		p.state.orgs.removed(l.org, r.First, r.Entries())
 	}
 	p.removed.Add(uint64(l.entries))
 	p.indexed.Add(uint64(len(stored)))

@@ -26,6 +26,8 @@ type state struct {
 
 	mu  sync.Mutex
 	hwm map[string]uint64 // by spoolKey
+	// orgs counts each organization's entries stored since the start.
+	orgs *orgBacklog
 }
 
 // spool is where a stream's entries come from: an agent's spool.
@@ -57,7 +59,7 @@ func openState(dir string, logger hclog.Logger) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mediator state: %w", err)
 	}
-	s := &state{q: q, hwm: map[string]uint64{}}
+	s := &state{q: q, hwm: map[string]uint64{}, orgs: newOrgBacklog(q.NextSeq())}
 	err = q.MetaPrefix("hwm/", func(key string, val []byte) error {
 		if len(val) == 8 {
 			s.hwm[key[len("hwm/"):]] = binary.BigEndian.Uint64(val)
@@ -163,7 +165,9 @@ func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error)
 	}
 	var hb [8]byte
 	binary.BigEndian.PutUint64(hb[:], last)
+	s.orgs.add(sp.org, count)
 	if _, err := s.q.AppendRecord(count, func(uint64) ([]byte, error) { return value, nil }, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
+		s.orgs.add(sp.org, -count)
 		return 0, 0, err
 	}
 	s.mu.Lock()
