@@ -25,6 +25,7 @@ type command struct {
 var commands = map[string]command{
 	"agent":      {"run the agent (collect and forward logs)", cmdAgent},
 	"mediator":   {"run the mediator (receive, parse, index)", cmdMediator},
+	"status":     {"one screen for a running mediator, agent or ARM (-json for scripts)", cmdStatus},
 	"run":        {"run an all-in-one mediator, ARM and agent (the demo of make run)", cmdRun},
 	"rules":      {"test rules and parse lines offline (rules test|parse)", cmdRules},
 	"search":     {"search or count events through a mediator's API", cmdSearch},

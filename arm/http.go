@@ -28,6 +28,8 @@ type ListResponse struct {
 
 // StatusResponse is the body of GET /v1/status: ARM's own health.
 type StatusResponse struct {
+	// Kind is "arm" (a mediator's and an agent's status say theirs).
+	Kind       string         `json:"kind"`
 	ID         string         `json:"id"`
 	Version    string         `json:"version"`
 	Started    time.Time      `json:"started"`
@@ -220,6 +222,7 @@ func (a *ARM) handleStatus(w http.ResponseWriter, _ *http.Request) {
 // Status reports ARM's own counters.
 func (a *ARM) Status() StatusResponse {
 	return StatusResponse{
+		Kind:            "arm",
 		ID:              a.cfg.ID,
 		Version:         a.version,
 		Started:         a.started.UTC(),

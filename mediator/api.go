@@ -31,12 +31,16 @@ type CountResponse struct {
 
 // StatusResponse is the body of GET /v1/status.
 type StatusResponse struct {
-	ID         string `json:"id"`
-	Version    string `json:"version"`
-	Agents     int    `json:"agents"`
-	MaxAgents  int    `json:"max_agents"`
-	StateDepth int64  `json:"state_depth"`
-	Received   uint64 `json:"received"`
+	// Kind is "mediator" (an agent's and ARM's status say theirs).
+	Kind       string    `json:"kind"`
+	ID         string    `json:"id"`
+	Version    string    `json:"version"`
+	Started    time.Time `json:"started"`
+	Uptime     float64   `json:"uptime_seconds"`
+	Agents     int       `json:"agents"`
+	MaxAgents  int       `json:"max_agents"`
+	StateDepth int64     `json:"state_depth"`
+	Received   uint64    `json:"received"`
 	// ReceivedBatches counts the batches stored (Received counts entries).
 	ReceivedBatches uint64 `json:"received_batches"`
 	// Pressure is how far behind acknowledgements and handshakes are.

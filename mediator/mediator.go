@@ -64,6 +64,7 @@ type Mediator struct {
 	logger    hclog.Logger
 	logs      *logging.Logs
 	version   string
+	started   time.Time
 	state     *state
 	dead      *deadLetters
 	index     indexer.Index
@@ -117,7 +118,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 	for _, w := range hclconf.LooseSecrets(hclconf.Except(cfg.Files, "admin_token_file", "read_token_file")) {
 		logger.Warn("configuration: " + w.Error())
 	}
-	m := &Mediator{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m := &Mediator{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, started: time.Now(), registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	if m.rules, err = newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules")); err != nil {
@@ -408,9 +409,13 @@ func (m *Mediator) Agents() []AgentInfo { return m.registry.list() }
 func (m *Mediator) Status() StatusResponse {
 	stalled := m.stall.get()
 	le, _ := m.pipeline.lastError.Load().(string)
+	now := time.Now()
 	return StatusResponse{
+		Kind:            "mediator",
 		ID:              m.cfg.ID,
 		Version:         m.version,
+		Started:         m.started.UTC(),
+		Uptime:          now.Sub(m.started).Seconds(),
 		Agents:          m.registry.count(),
 		MaxAgents:       m.cfg.MaxAgents,
 		StateDepth:      m.state.q.Len(),
