@@ -1,12 +1,13 @@
 package agent
 
 import (
-	"maps"
 	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sluicehq/sluice/agent/failover"
 )
 
 // The agent's Prometheus metrics (docs/operations.md, "Agent metrics").
@@ -131,6 +132,15 @@ func (d *statusDescs) all() []*prometheus.Desc {
 	}
 }
 
+// endReasons are why an attempt or a session ends (failover.Outcome's
+// names, and the uplink's ack_timeout); switchReasons why a connected
+// agent moves (failover.KindFailback, KindLoadBalance).
+var (
+	endReasons = []string{failover.Unreachable.String(), failover.MaxAgents.String(), failover.Suspense.String(),
+		failover.Shutdown.String(), failover.Refused.String(), "ack_timeout"}
+	switchReasons = []string{failover.KindFailback, failover.KindLoadBalance}
+)
+
 // statusCollector emits the agent's Status as metrics at each scrape.
 type statusCollector struct {
 	d      *statusDescs
@@ -200,8 +210,18 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, r := range []struct {
 		desc   *prometheus.Desc
 		counts map[string]uint64
-	}{{d.connectFails, u.ConnectFailures}, {d.failovers, u.SessionsLost}, {d.switches, u.Switches}} {
-		for _, reason := range slices.Sorted(maps.Keys(r.counts)) {
+		known  []string
+	}{{d.connectFails, u.ConnectFailures, endReasons}, {d.failovers, u.SessionsLost, endReasons}, {d.switches, u.Switches, switchReasons}} {
+		// Every known reason from the start, at 0 until it happens, so
+		// that increase() and alerts see the first one.
+		reasons := slices.Clone(r.known)
+		for reason := range r.counts {
+			if !slices.Contains(reasons, reason) {
+				reasons = append(reasons, reason)
+			}
+		}
+		slices.Sort(reasons)
+		for _, reason := range reasons {
 			counter(r.desc, r.counts[reason], reason)
 		}
 	}

@@ -10,18 +10,17 @@
 package prometheustest
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/test/promtest"
 )
@@ -38,35 +37,9 @@ const (
 type fleet struct {
 	arm      *arm.ARM
 	mediator *mediator.Mediator
+	agent    *agent.Agent
 	// logFile is the file the agent tails.
 	logFile string
-}
-
-func logger(name string) hclog.Logger {
-	level := hclog.Warn
-	if os.Getenv("SLUICE_TEST_LOG") != "" {
-		level = hclog.Debug
-	}
-	return hclog.New(&hclog.LoggerOptions{Name: name, Level: level, Output: os.Stderr})
-}
-
-// run runs fn(ctx) in the background until the test ends.
-func run(t *testing.T, name string, fn func(context.Context) error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- fn(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("%s stopped with error: %v", name, err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("%s did not stop within 30s", name)
-		}
-	})
 }
 
 // startFleet starts ARM, the mediator (read token configured) and an
@@ -86,11 +59,11 @@ func startFleet(t *testing.T, reg *prometheus.Registry) *fleet {
 	acfg.HTTP = "127.0.0.1:0"
 	acfg.DataDir = filepath.Join(dir, "arm")
 	acfg.ReadTokenFile = tokens
-	a, err := arm.New(acfg, arm.Deps{Logger: logger("arm"), Version: "test", Registry: reg})
+	a, err := arm.New(acfg, arm.Deps{Logger: testkit.Logger(t, "arm"), Version: "test", Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, "ARM", a.Run)
+	testkit.Run(t, a.Run)
 
 	mcfg, err := mediator.ParseConfig(fmt.Appendf(nil, `
 mediator {
@@ -110,11 +83,11 @@ indexer "embedded" {}
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mediator.New(mcfg, mediator.Deps{Logger: logger("mediator"), Version: "test", Registry: reg})
+	m, err := mediator.New(mcfg, mediator.Deps{Logger: testkit.Logger(t, "mediator"), Version: "test", Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, "mediator", m.Run)
+	testkit.Run(t, m.Run)
 
 	logFile := filepath.Join(dir, "auth.log")
 	if err := os.WriteFile(logFile, nil, 0o600); err != nil {
@@ -127,22 +100,24 @@ agent {
   mediators          = [%q]
   insecure           = true
   heartbeat_interval = "1s"
+  http               = "127.0.0.1:0"
+  read_token_file    = %q
 }
 source "file" "auth" {
   paths           = [%q]
   log_source_type = "linux-auth"
   poll_interval   = "20ms"
 }
-`, filepath.Join(dir, "agent"), m.Addr(), logFile), "agent.hcl")
+`, filepath.Join(dir, "agent"), m.Addr(), tokens, logFile), "agent.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := agent.New(gcfg, agent.Deps{Logger: logger("agent"), Version: "test"})
+	g, err := agent.New(gcfg, agent.Deps{Logger: testkit.Logger(t, "agent"), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, "agent", g.Run)
-	return &fleet{arm: a, mediator: m, logFile: logFile}
+	testkit.Run(t, g.Run)
+	return &fleet{arm: a, mediator: m, agent: g, logFile: logFile}
 }
 
 // appendLines appends n sshd lines the starter rules parse.
@@ -161,19 +136,19 @@ func (f *fleet) appendLines(t *testing.T, n int) {
 	}
 }
 
-// targets are what Prometheus scrapes: the mediator and ARM. The agent's
-// target joins this list once the agent serves /metrics (its HTTP
-// address then comes from the fleet's agent, with job "sluice-agent").
+// targets are what Prometheus scrapes: the mediator, ARM and the agent,
+// each with the read token.
 func (f *fleet) targets() []promtest.Target {
 	return []promtest.Target{
 		{Job: "sluice-mediator", Addr: f.mediator.HTTPAddr(), Token: readToken},
 		{Job: "sluice-arm", Addr: f.arm.HTTPAddr(), Token: readToken},
+		{Job: "sluice-agent", Addr: f.agent.HTTPAddr(), Token: readToken},
 	}
 }
 
-// TestPrometheusScrapes: a real Prometheus server scrapes the mediator
-// and ARM every second with their read token, and its queries see the N
-// lines the agent sent, the heartbeats ARM tracks, and the alert rules
+// TestPrometheusScrapes: a real Prometheus server scrapes the mediator,
+// ARM and the agent every second with their read token, and its queries
+// see the N lines the agent read and sent, the heartbeats ARM tracks, and the alert rules
 // loaded and evaluated without error.
 func TestPrometheusScrapes(t *testing.T) {
 	promtest.Binary(t, "prometheus") // skip (or fail) before starting daemons
@@ -184,6 +159,8 @@ func TestPrometheusScrapes(t *testing.T) {
 	srv := promtest.Start(t, promtest.Options{Targets: f.targets(), RuleFiles: []string{alertRules}})
 	wait := 60 * time.Second
 	srv.WaitFor(t, `sum(up{job=~"sluice-.*"})`, float64(len(f.targets())), wait)
+	srv.WaitFor(t, "sum(sluice_agent_lines_read_total)", n, wait)
+	srv.WaitFor(t, "count(sluice_agent_batches_acknowledged_total > 0)", 1, wait)
 	srv.WaitFor(t, "sum(sluice_mediator_received_entries_total)", n, wait)
 	srv.WaitFor(t, "sum(sluice_mediator_index_documents_written_total)", n, wait)
 	srv.WaitFor(t, `sum(sluice_mediator_mpe_lines_total{log_source_type="linux-auth"})`, n, wait)
