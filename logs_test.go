@@ -28,8 +28,8 @@ func TestConfigValidateLogBlock(t *testing.T) {
 }
 
 // TestMediatorSIGHUPLogLevel runs bin/sluice mediator logging to a file:
-// SIGHUP re-reads the level from its configuration, and PUT
-// /v1/log/level sets it, in the running process.
+// SIGHUP re-reads the level from its configuration and reloads the rules,
+// and PUT /v1/log/level sets the level, in the running process.
 func TestMediatorSIGHUPLogLevel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -43,9 +43,41 @@ func TestMediatorSIGHUPLogLevel(t *testing.T) {
 	listen, httpAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	logFile := filepath.Join(dir, "log", "mediator.log")
 	cfgPath := filepath.Join(dir, "mediator.hcl")
+	rulesDir := filepath.Join(dir, "rules")
+	if err := os.MkdirAll(rulesDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// addRule writes a rule file of its own log source type.
+	addRule := func(name string) {
+		t.Helper()
+		writeFile(t, filepath.Join(rulesDir, name+".hcl"), fmt.Sprintf(`
+log_source_type %[1]q {
+  header = "none"
+}
+rule %[1]q {
+  log_source_types = [%[1]q]
+  pattern          = "hello <login>"
+  classification   = "Information"
+  common_event     = "Greeting"
+}
+`, name))
+	}
+	addRule("first")
 	config := func(level string) string {
-		return fmt.Sprintf("mediator {\n  id = \"dp-hup\"\n  listen = %q\n  http = %q\n  data_dir = %q\n  log {\n    level = %q\n    file = %q\n  }\n}\n\nindexer \"embedded\" {}\n",
-			listen, httpAddr, filepath.Join(dir, "data"), level, logFile)
+		return fmt.Sprintf("mediator {\n  id = \"dp-hup\"\n  listen = %q\n  http = %q\n  data_dir = %q\n  rules = [%q]\n  log {\n    level = %q\n    file = %q\n  }\n}\n\nindexer \"embedded\" {}\n",
+			listen, httpAddr, filepath.Join(dir, "data"), rulesDir, level, logFile)
+	}
+	rules := func() int {
+		resp, err := http.Get("http://" + httpAddr + "/v1/status")
+		if err != nil {
+			return -1
+		}
+		defer resp.Body.Close()
+		var s struct {
+			Rules int `json:"rules"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&s)
+		return s.Rules
 	}
 	writeFile(t, cfgPath, config("info"))
 	var out logging.Buffer
@@ -81,12 +113,18 @@ func TestMediatorSIGHUPLogLevel(t *testing.T) {
 		return b.Level
 	}
 	testkit.Eventually(t, 20*time.Second, "the API answering at info", func() bool { return level() == "info" })
+	before := rules()
+	if before <= 0 {
+		t.Fatalf("%d rules loaded at start", before)
+	}
 
 	writeFile(t, cfgPath, config("debug"))
+	addRule("second")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 10*time.Second, "level debug after SIGHUP", func() bool { return level() == "debug" })
+	testkit.Eventually(t, 10*time.Second, "more rules after SIGHUP", func() bool { return rules() > before })
 	testkit.Eventually(t, 5*time.Second, "the change in the log file", func() bool {
 		b, _ := os.ReadFile(logFile)
 		return strings.Contains(string(b), "SIGHUP: log level changed: level=debug previous=info")
