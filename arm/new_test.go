@@ -7,25 +7,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sluicehq/sluice/internal/testkit"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
-
-// waitGoroutines fails unless the goroutine count comes back to at most
-// before: a failed New leaves nothing running (Badger's, the servers').
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	n := runtime.NumGoroutine()
-	for deadline := time.Now().Add(5 * time.Second); n > before; n = runtime.NumGoroutine() {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines, %d before New:\n%s", n, before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 // New fails at each step it can fail at from outside, and then every
 // resource it opened is released: its addresses can be bound, its data
@@ -73,7 +58,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 			if _, err := New(cfg, Deps{Logger: testkit.Logger(t, "arm")}); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New = %v, want an error with %q", err, tc.want)
 			}
-			waitGoroutines(t, before)
+			testkit.WaitGoroutines(t, before)
 			for _, addr := range []string{cfg.Listen, cfg.HTTP} {
 				if addr != taken.Addr().String() && !testkit.CanBind(addr) {
 					t.Errorf("%s is still bound", addr)
@@ -96,7 +81,7 @@ func TestNewReleasesOnFailure(t *testing.T) {
 		if _, err := New(second, Deps{Logger: testkit.Logger(t, "arm")}); err == nil {
 			t.Fatal("a second ARM opened a data directory in use")
 		}
-		waitGoroutines(t, before)
+		testkit.WaitGoroutines(t, before)
 		if !testkit.CanBind(second.Listen) {
 			t.Errorf("%s is still bound", second.Listen)
 		}

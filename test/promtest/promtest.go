@@ -49,9 +49,9 @@ func Binary(t testing.TB, name string) string {
 	return ""
 }
 
-// Scrape GETs url (a daemon's /metrics), with token as the bearer token
-// unless it is "", and returns the body; any status but 200 fails t.
-func Scrape(t testing.TB, url, token string) []byte {
+// Get GETs url with token as the bearer token unless it is "": the
+// response (its body read) and the body.
+func Get(t testing.TB, url, token string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -69,6 +69,14 @@ func Scrape(t testing.TB, url, token string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp, body
+}
+
+// Scrape GETs url (a daemon's /metrics), with token as the bearer token
+// unless it is "", and returns the body; any status but 200 fails t.
+func Scrape(t testing.TB, url, token string) []byte {
+	t.Helper()
+	resp, body := Get(t, url, token)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %s: %s", url, resp.Status, body)
 	}
