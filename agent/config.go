@@ -417,7 +417,7 @@ func (a *agentBlock) httpEndpoint(cfg *Config, set *hclconf.Settings) {
 		}
 		return
 	}
-	if err := checkListen(a.HTTP); err != nil {
+	if err := hclconf.CheckListen(a.HTTP); err != nil {
 		set.Errorf("http", "http: %q: %v", a.HTTP, err)
 	} else {
 		cfg.HTTP = a.HTTP
@@ -441,19 +441,6 @@ func (a *agentBlock) httpEndpoint(cfg *Config, set *hclconf.Settings) {
 		}
 	}
 	cfg.HTTPHosts = a.HTTPHosts
-}
-
-// checkListen validates an address to listen on: host:port, the port a
-// number (0: any free port).
-func checkListen(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("not host:port: %w", err)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
-	}
-	return nil
 }
 
 // minutes reads a setting written in whole minutes into dst.

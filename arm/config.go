@@ -3,10 +3,8 @@ package arm
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -299,7 +297,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		set.Errorf("id", "id %q: use letters, digits, '.', '_', '@' and '-' (at most 128)", cfg.ID)
 	}
 	for _, l := range []struct{ name, val string }{{"listen", cfg.Listen}, {"http", cfg.HTTP}} {
-		if err := checkListen(l.val); err != nil {
+		if err := hclconf.CheckListen(l.val); err != nil {
 			set.Errorf(l.name, "%s: %q: %v", l.name, l.val, err)
 		}
 	}
@@ -355,7 +353,7 @@ func (a *armBlock) security(cfg *Config, set *hclconf.Settings) {
 		}
 	}
 	var listen []string
-	if checkListen(cfg.Listen) == nil {
+	if hclconf.CheckListen(cfg.Listen) == nil {
 		listen = []string{cfg.Listen}
 	}
 	set.Transport(a.Insecure, a.TLS != nil, "listen", listen, errPlaintextListen)
@@ -401,17 +399,6 @@ func errPlaintextListen(listen string) string {
 func (c *Config) checkTransport() error {
 	if c.TLS == nil && !c.Insecure && !hclconf.AddrIsLoopback(c.Listen) {
 		return errors.New(errPlaintextListen(c.Listen))
-	}
-	return nil
-}
-
-func checkListen(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("not host:port: %w", err)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
 	}
 	return nil
 }

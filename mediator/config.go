@@ -2,12 +2,10 @@ package mediator
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -451,12 +449,12 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		}
 	}
 	for _, a := range []struct{ name, val string }{{"listen", cfg.Listen}, {"http", cfg.HTTP}} {
-		if err := checkListen(a.val); err != nil {
+		if err := hclconf.CheckListen(a.val); err != nil {
 			set.Errorf(a.name, "%s: %q: %v", a.name, a.val, err)
 		}
 	}
 	if cfg.ARM != "" {
-		if err := checkListen(cfg.ARM); err != nil {
+		if err := hclconf.CheckListen(cfg.ARM); err != nil {
 			set.Errorf("arm", "arm: %q: %v", cfg.ARM, err)
 		}
 	}
@@ -580,7 +578,7 @@ func (m *mediatorBlock) security(cfg *Config, set *hclconf.Settings) {
 	})
 	// ARM is dialed with the tls identity (ARMDialOptions); without one,
 	// only an ARM on this machine, unless insecure = true.
-	if m.TLS == nil && !m.Insecure && cfg.ARM != "" && checkListen(cfg.ARM) == nil && !hclconf.AddrIsLoopback(cfg.ARM) {
+	if m.TLS == nil && !m.Insecure && cfg.ARM != "" && hclconf.CheckListen(cfg.ARM) == nil && !hclconf.AddrIsLoopback(cfg.ARM) {
 		set.Errorf("arm", "%s", errPlaintextARM(cfg.ARM))
 	}
 	if m.HTTPTLS != nil {
@@ -631,15 +629,4 @@ func (m *mediatorBlock) access(cfg *Config, set *hclconf.Settings) {
 		}
 	}
 	cfg.HTTPHosts = m.HTTPHosts
-}
-
-func checkListen(addr string) error {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("not host:port: %w", err)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		return fmt.Errorf("port %q is not a number between 0 and 65535", port)
-	}
-	return nil
 }
