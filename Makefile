@@ -43,9 +43,9 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke packa
 test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
-	@command -v lintian >/dev/null && command -v rpm >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null || { \
-		echo "installing lintian, rpm and gcc-aarch64-linux-gnu (package-check)"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm gcc-aarch64-linux-gnu) >/dev/null; }
+	@command -v lintian >/dev/null && command -v rpm >/dev/null || { \
+		echo "installing lintian and rpm (package-check)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm) >/dev/null; }
 	@command -v prometheus >/dev/null || { echo "installing prometheus (metrics tests: promtool, a real scrape)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
 
@@ -148,8 +148,12 @@ $(TOOLS)/.nfpm-$(NFPM_VERSION):
 	GOBIN=$(TOOLS)/nfpm-$(NFPM_VERSION) GOFLAGS= $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION)
 	@touch $@
 
+ARCHS ?= amd64 arm64
 package: $(TOOLS)/.nfpm-$(NFPM_VERSION) ## .deb and .rpm for linux/amd64 and linux/arm64 into dist/ (ARCHS=, FORMATS=)
-	NFPM=$(NFPM) VERSION=$(VERSION) scripts/package.sh
+	@case " $(ARCHS) " in *" arm64 "*) command -v aarch64-linux-gnu-gcc >/dev/null || { \
+		echo "installing gcc-aarch64-linux-gnu (cgo for the arm64 binary)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu) >/dev/null; } ;; esac
+	NFPM=$(NFPM) VERSION=$(VERSION) ARCHS="$(ARCHS)" scripts/package.sh
 
 # Lints, installs and removes the .deb on this machine (root; restored after).
 # make test checks the amd64 packages, built without -trimpath so that the
