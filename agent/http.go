@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
@@ -97,10 +96,7 @@ func (a *Agent) HTTPAddr() string {
 func (a *Agent) Registry() *prometheus.Registry { return a.metrics.registry }
 
 func (a *Agent) routes(g *httpauth.Guard, logger hclog.Logger) http.Handler {
-	metrics := promhttp.HandlerFor(a.metrics.registry, promhttp.HandlerOpts{
-		ErrorLog:          logger.StandardLogger(&hclog.StandardLoggerOptions{ForceLevel: hclog.Warn}),
-		EnableOpenMetrics: false,
-	})
+	metrics := serve.Metrics(a.metrics.registry, logger)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.handleHealthz)
 	mux.HandleFunc("GET /readyz", a.handleReadyz)

@@ -32,36 +32,10 @@ func scrape(t *testing.T, base, token string) (map[string]*dto.MetricFamily, []b
 	return promtest.Parse(t, body), body
 }
 
-// value is the value of the sample of family name whose labels include
-// labels (name=value pairs); ok is false when there is none.
+// value is promtest.Value of family name, with its type.
 func value(fams map[string]*dto.MetricFamily, name string, labels ...string) (float64, dto.MetricType, bool) {
-	f := fams[name]
-	if f == nil {
-		return 0, 0, false
-	}
-next:
-	for _, m := range f.GetMetric() {
-		for i := 0; i+1 < len(labels); i += 2 {
-			found := false
-			for _, lp := range m.GetLabel() {
-				if lp.GetName() == labels[i] && lp.GetValue() == labels[i+1] {
-					found = true
-				}
-			}
-			if !found {
-				continue next
-			}
-		}
-		switch f.GetType() {
-		case dto.MetricType_COUNTER:
-			return m.GetCounter().GetValue(), f.GetType(), true
-		case dto.MetricType_GAUGE:
-			return m.GetGauge().GetValue(), f.GetType(), true
-		case dto.MetricType_HISTOGRAM:
-			return float64(m.GetHistogram().GetSampleCount()), f.GetType(), true
-		}
-	}
-	return 0, f.GetType(), false
+	v, ok := promtest.Value(fams[name], labels...)
+	return v, fams[name].GetType(), ok
 }
 
 // sum adds the samples of a counter family.

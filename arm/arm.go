@@ -155,7 +155,7 @@ func New(cfg *Config, deps Deps) (_ *ARM, err error) {
 	if err := a.registerMetrics(a.promReg); err != nil {
 		return nil, err
 	}
-	a.metrics = metricsHandler(a.promReg, logger.Named("metrics"))
+	a.metrics = serve.Metrics(a.promReg, logger.Named("metrics"))
 	if a.srv, err = serve.Listen(serve.Config{
 		Logger:      logger,
 		GRPC:        grpcServer,

@@ -6,10 +6,8 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/serve"
@@ -124,14 +122,6 @@ func (a *ARM) registerMetrics(reg *prometheus.Registry) error {
 		}
 	}
 	return nil
-}
-
-// metricsHandler serves reg in Prometheus' text format.
-func metricsHandler(reg *prometheus.Registry, logger hclog.Logger) http.Handler {
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:          logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
-		EnableOpenMetrics: false,
-	})
 }
 
 // handleMetrics serves /metrics. The counts cover every organization's

@@ -148,7 +148,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 	if err := m.registerMetrics(m.promReg); err != nil {
 		return nil, err
 	}
-	m.metrics = metricsHandler(m.promReg, logger.Named("metrics"))
+	m.metrics = serve.Metrics(m.promReg, logger.Named("metrics"))
 	return m, nil
 }
 

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/serve"
@@ -165,14 +163,6 @@ func (c *mediatorCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.panics, tot.Panics)
 	counter(c.dropped, tot.Dropped)
 	counter(c.alarms, tot.Alarms)
-}
-
-// metricsHandler serves reg in Prometheus' text format.
-func metricsHandler(reg *prometheus.Registry, logger hclog.Logger) http.Handler {
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:          logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
-		EnableOpenMetrics: false,
-	})
 }
 
 // handleMetrics serves /metrics. Like the rule statistics, the metrics
