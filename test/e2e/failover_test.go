@@ -503,7 +503,11 @@ func TestReconnectStormIsSpread(t *testing.T) {
 	if last-first < time.Second {
 		t.Fatalf("reconnects within %v: not spread over the 2s jitter window", last-first)
 	}
-	if worst > agents/4 {
+	// Spread evenly, a 200ms window holds about a tenth of them; a herd
+	// (no jitter) puts nearly all in one. A saturated machine bunches the
+	// handshakes it gets to late (57-63 seen at load 14 on 2 cores), so
+	// the bound is half: far from a tenth, and a herd still fails it.
+	if worst > agents/2 {
 		t.Fatalf("%d of %d agents reconnected within one 200ms window", worst, agents)
 	}
 	cancel()
