@@ -30,6 +30,7 @@ import (
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
@@ -521,16 +522,11 @@ func (s *Source) authorize(r *http.Request) (reason string, ok bool) {
 	return "", true
 }
 
-// requestToken is the bearer token of the Authorization header, or else
-// the TokenHeader's value.
+// requestToken is the bearer token of the Authorization header (read as
+// the daemons' APIs read it), or else the TokenHeader's value.
 func requestToken(r *http.Request) (string, bool) {
-	if h := r.Header.Get("Authorization"); h != "" {
-		scheme, tok, _ := strings.Cut(strings.TrimSpace(h), " ")
-		if strings.EqualFold(scheme, "Bearer") {
-			if tok = strings.TrimSpace(tok); tok != "" {
-				return tok, true
-			}
-		}
+	if tok, err := httpauth.BearerToken(r); err == nil {
+		return tok, true
 	}
 	if tok := strings.TrimSpace(r.Header.Get(TokenHeader)); tok != "" {
 		return tok, true
