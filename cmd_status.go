@@ -41,8 +41,8 @@ type statusClient struct {
 	http  *http.Client
 }
 
-// get reads path into v (raw bytes when v is *[]byte) and returns the
-// HTTP status code; 401/403 and other non-2xx codes but 503 are errors.
+// get reads path: its HTTP status code and body. 401/403, and any other
+// code but 2xx and 503 (a probe's "not ready"), are errors.
 func (c *statusClient) get(ctx context.Context, path string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {

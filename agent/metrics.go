@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/sluicehq/sluice/agent/failover"
+	"github.com/sluicehq/sluice/agent/uplink"
 )
 
 // The agent's Prometheus metrics (docs/operations.md, "Agent metrics").
@@ -137,7 +138,7 @@ func (d *statusDescs) all() []*prometheus.Desc {
 // agent moves (failover.KindFailback, KindLoadBalance).
 var (
 	endReasons = []string{failover.Unreachable.String(), failover.MaxAgents.String(), failover.Suspense.String(),
-		failover.Shutdown.String(), failover.Refused.String(), "ack_timeout"}
+		failover.Shutdown.String(), failover.Refused.String(), uplink.ReasonAckTimeout}
 	switchReasons = []string{failover.KindFailback, failover.KindLoadBalance}
 )
 

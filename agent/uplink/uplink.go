@@ -249,12 +249,16 @@ func (u *Uplink) Counters() Counters {
 	return c
 }
 
+// ReasonAckTimeout is the reason counted for an attempt or session that
+// ended waiting for an acknowledgement (beside failover.Outcome's names).
+const ReasonAckTimeout = "ack_timeout"
+
 // countEnd counts a failed attempt (into ConnectFailures) or a lost
 // session (into SessionsLost) and keeps it as the last error.
 func (u *Uplink) countEnd(lost bool, addr string, err error) {
 	reason := outcome(err).String()
 	if errors.Is(err, ErrAckTimeout) {
-		reason = "ack_timeout"
+		reason = ReasonAckTimeout
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
