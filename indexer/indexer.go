@@ -94,3 +94,39 @@ func (e *RejectedError) Error() string {
 	}
 	return "index rejected events permanently"
 }
+
+// Pruner is an index whose data expires by whole days: the embedded
+// index's day files, Elasticsearch's daily indices. Dropping a day is
+// cheap (a file or an index removed, no row deletes) and never blocks
+// writes or searches of other days for long.
+type Pruner interface {
+	// Organizations lists the organizations the index holds days of, by
+	// their names (not escaped), the default organization included.
+	Organizations(ctx context.Context) ([]string, error)
+	// Prune removes the days of org (of every organization when org is
+	// "") that end at or before before: with before at midnight UTC of
+	// 2026-03-10, 2026-03-09 and earlier go. dryRun only lists them.
+	// Events written later for a removed day make it again.
+	Prune(ctx context.Context, org string, before time.Time, dryRun bool) ([]PrunedDay, error)
+}
+
+// PrunedDay is one day of one organization that Prune removed (or, dry
+// run, would remove).
+type PrunedDay struct {
+	Organization string `json:"organization"`
+	// Day is the UTC day, YYYY-MM-DD.
+	Day string `json:"day"`
+	// Name is what held it: a file path or an index name.
+	Name string `json:"name"`
+	// Bytes is its size on disk when known (0 otherwise).
+	Bytes int64 `json:"bytes"`
+}
+
+// Replacer is an index that can overwrite stored events by id: a replay
+// of archived entries after a rule fix replaces the events the old rules
+// made, where Write would keep them (it skips ids already stored).
+type Replacer interface {
+	// Replace stores events, overwriting any stored event with the same
+	// id. Like Write, it returns nil only once every event is durable.
+	Replace(ctx context.Context, events []*event.Event) error
+}
