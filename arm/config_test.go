@@ -50,7 +50,7 @@ func TestParseConfigDefaults(t *testing.T) {
 func TestParseConfigErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"malformed interval", "arm {\n  agent_warning_interval = \"ten minutes\"\n}\n", `arm.hcl:2:3: agent_warning_interval: "ten minutes" is not a duration`},
-		{"interval too short", "arm {\n  mediator_warning_interval = \"5s\"\n}\n", "arm.hcl:2:3: mediator_warning_interval must be between 10s and 168h, not 5s"},
+		{"interval too short", "arm {\n  mediator_warning_interval = \"5s\"\n}\n", "arm.hcl:2:3: mediator_warning_interval must be between 10s and 7d, not 5s"},
 		{"override too short", "arm {}\noverride \"web-*\" {\n  warning_interval = \"1s\"\n}\n", "arm.hcl:3:3: warning_interval must be between 10s"},
 		{"override bad glob", "arm {}\noverride \"web-[\" {\n  warning_interval = \"1m\"\n}\n", `arm.hcl:2:10: override "web-[": not an id or a glob pattern`},
 		{"override bad kind", "arm {}\noverride \"x\" {\n  kind = \"toaster\"\n  warning_interval = \"1m\"\n}\n", `arm.hcl:3:3: override "x": kind must be`},

@@ -136,6 +136,9 @@ type Config struct {
 	ARMInterval time.Duration
 
 	Indexer IndexerConfig
+	// Archive keeps every raw entry in hourly compressed files with a
+	// hash chain (Dir "" = no archive).
+	Archive ArchiveConfig
 }
 
 // IndexerConfig is the `indexer "KIND" {}` block.
@@ -146,6 +149,15 @@ type IndexerConfig struct {
 	Dir string
 	// Elastic configures the Elasticsearch backend (Kind "elasticsearch").
 	Elastic elastic.Config
+	// Retention is how long events stay searchable (0: forever), by the
+	// day of their @timestamp; OrgRetention overrides it per
+	// organization. The pruner drops whole days past it.
+	Retention    time.Duration
+	OrgRetention map[string]time.Duration
+	// DiskWarningFree is the free space on the embedded index's volume
+	// under which the mediator warns (log, metric, ARM event), before
+	// suspense_min_free stops intake; 0 disables the warning.
+	DiskWarningFree int64
 }
 
 // Defaults.
@@ -224,6 +236,7 @@ const (
 type fileSchema struct {
 	Mediator *mediatorBlock `hcl:"mediator,block"`
 	Indexer  []indexerBlock `hcl:"indexer,block"`
+	Archive  []archiveBlock `hcl:"archive,block"`
 }
 
 type mediatorBlock struct {
@@ -310,6 +323,11 @@ type indexerBlock struct {
 	Workers       *int     `hcl:"workers,optional"`
 	RetryFor      string   `hcl:"retry_for,optional"`
 	Timeout       string   `hcl:"timeout,optional"`
+
+	// Both kinds.
+	Retention       string              `hcl:"retention,optional"`
+	DiskWarningFree string              `hcl:"disk_warning_free,optional"`
+	Organizations   []retentionOverride `hcl:"organization,block"`
 
 	DefRange  hcl.Range `hcl:",def_range"`
 	KindRange hcl.Range `hcl:"kind,label_range"`
@@ -428,7 +446,7 @@ func DefaultConfig() *Config {
 		MaxPastAge:                   DefaultMaxPastAge,
 		MaxFutureSkew:                DefaultMaxFutureSkew,
 		ARMInterval:                  DefaultARMInterval,
-		Indexer:                      IndexerConfig{Kind: "embedded"},
+		Indexer:                      IndexerConfig{Kind: "embedded", DiskWarningFree: DefaultDiskWarningFree},
 	}
 }
 
@@ -508,6 +526,10 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 	if cfg.Indexer.Dir == "" {
 		cfg.Indexer.Dir = filepath.Join(cfg.DataDir, "index")
 	}
+	if len(schema.Indexer) == 1 {
+		errs = append(errs, schema.Indexer[0].lifecycle(&cfg.Indexer, cfg.SuspenseMinFree)...)
+	}
+	errs = append(errs, schema.archive(cfg)...)
 	return cfg, errs
 }
 

@@ -7,6 +7,7 @@ package hclconf
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -96,12 +97,39 @@ func ParseBytes(src []byte, filename string) (*hcl.File, error) {
 	return f, nil
 }
 
-// Duration parses a duration attribute value such as "30s" or "5m". rng is
-// the attribute's range, used in the error.
+// Duration parses a duration attribute value such as "30s", "5m" or
+// "30d" (see ParseDuration). rng is the attribute's range, used in the
+// error.
 func Duration(s string, name string, rng hcl.Range) (time.Duration, *Error) {
-	d, err := time.ParseDuration(s)
+	d, err := ParseDuration(s)
 	if err != nil {
-		return 0, Errorf(rng, "%s: %q is not a duration (use a number and a unit such as \"30s\", \"5m\", \"1h\")", name, s)
+		return 0, Errorf(rng, "%s: %q is not a duration (use a number and a unit such as \"30s\", \"5m\", \"1h\", \"30d\")", name, s)
+	}
+	return d, nil
+}
+
+// ParseDuration is time.ParseDuration with days: retention is said in
+// days ("30d", "365d", "1d12h"), and a day is 24h here (UTC days, no
+// daylight saving).
+func ParseDuration(s string) (time.Duration, error) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == len(s) || s[i] != 'd' {
+		return time.ParseDuration(s)
+	}
+	days, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil || days > int64(math.MaxInt64/(24*time.Hour)) {
+		return 0, fmt.Errorf("duration %q: too many days", s)
+	}
+	d := time.Duration(days) * 24 * time.Hour
+	if rest := s[i+1:]; rest != "" {
+		r, err := time.ParseDuration(rest)
+		if err != nil || r < 0 || d > math.MaxInt64-r {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		d += r
 	}
 	return d, nil
 }

@@ -341,6 +341,10 @@ func SizeText(v int64) string {
 // DurationText writes a duration as the configurations do: 1h, 168h,
 // 10m, 1m30s (time.Duration.String without its trailing zero units).
 func DurationText(d time.Duration) string {
+	day := 24 * time.Hour
+	if d >= day && d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	}
 	t := d.String()
 	if strings.HasSuffix(t, "m0s") {
 		t = strings.TrimSuffix(t, "0s")

@@ -114,9 +114,25 @@ func TestSizeText(t *testing.T) {
 }
 
 func TestDurationText(t *testing.T) {
-	for d, want := range map[time.Duration]string{time.Hour: "1h", 168 * time.Hour: "168h", 10 * time.Minute: "10m", 90 * time.Second: "1m30s", 10 * time.Second: "10s", 100 * time.Millisecond: "100ms", time.Hour + time.Second: "1h0m1s"} {
+	for d, want := range map[time.Duration]string{time.Hour: "1h", 168 * time.Hour: "7d", 30 * time.Hour: "30h", 10 * time.Minute: "10m", 90 * time.Second: "1m30s", 10 * time.Second: "10s", 100 * time.Millisecond: "100ms", time.Hour + time.Second: "1h0m1s"} {
 		if got := DurationText(d); got != want {
 			t.Errorf("DurationText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestParseDurationDays(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"30d": 30 * 24 * time.Hour, "1d12h": 36 * time.Hour, "0d": 0, "90s": 90 * time.Second, "365d": 365 * 24 * time.Hour,
+	} {
+		got, err := ParseDuration(in)
+		if err != nil || got != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"d", "30", "3x", "1d-1h", "1dx", "99999999999999999999d", "200000d"} {
+		if d, err := ParseDuration(in); err == nil {
+			t.Errorf("ParseDuration(%q) = %v, want an error", in, d)
 		}
 	}
 }
