@@ -57,6 +57,10 @@ type pipeline struct {
 	// outOfRangeLog limits the log of them.
 	outOfRange    atomic.Uint64
 	outOfRangeLog logging.Limiter
+	// archive keeps every record read from state, before parsing (nil:
+	// no archive); archiveTrouble is set while it fails.
+	archive        archiver
+	archiveTrouble archiveTrouble
 	// readState reads state for the dispatcher (state.q.Read; tests put
 	// a failing read in its place).
 	readState func(from uint64, max int, maxBytes int) ([]queue.Record, error)
@@ -97,6 +101,7 @@ var (
 	phaseIndex    = "writing to the index"
 	phaseRemove   = "removing indexed entries from state"
 	phaseDeadLtrs = "storing dead letters"
+	phaseArchive  = "archiving (waiting for the archive to take entries)"
 )
 
 // chunk is state records on their way to the index.
@@ -268,6 +273,15 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 		} else {
 			read, err = p.fill(c, &cursor, nil)
 		}
+		if errors.Is(err, errArchiving) {
+			p.dispatching.Store(&phaseArchive)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(archiveRetry):
+			}
+			continue
+		}
 		if err != nil {
 			// Nothing is passed over on a failed read: a rescan dropped
 			// here would leave a parked organization's entries in state,
@@ -318,6 +332,15 @@ func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) (int, error) {
 	recs, err := p.readState(*from, 64, 8<<20)
 	if err != nil {
 		return 0, fmt.Errorf("read state from %d: %w", *from, err)
+	}
+	if scan == nil && p.archive != nil {
+		// The main pass archives every record it reads, parked
+		// organizations' too, in state order: a rescan finds its records
+		// archived, and a record read again after a restart is skipped
+		// by the archive's mark.
+		if err := p.archiveRecords(recs); err != nil {
+			return 0, err
+		}
 	}
 	n := int64(0)
 	for i, r := range recs {
@@ -635,6 +658,17 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 			if _, bad := rejected.Reasons[i]; !bad {
 				stored = append(stored, e)
 			}
+		}
+	}
+	if p.archive != nil {
+		// An entry leaves state only once indexed and archived: the
+		// dispatcher archived these records before parsing them, and
+		// Sync makes that durable.
+		p.writing.Store(&phaseArchive)
+		if err := p.archive.Sync(); err != nil {
+			p.archiveFailed(err)
+			p.gate.park(l.org, lowest)
+			return
 		}
 	}
 	p.writing.Store(&phaseRemove)

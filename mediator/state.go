@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"sync"
 
 	"github.com/hashicorp/go-hclog"
@@ -55,7 +56,12 @@ func openState(dir string, logger hclog.Logger) (*state, error) {
 	// arena is allocated whole and counts as live heap: 64 MiB made
 	// 83 MiB that the GC multiplied by GOGC (gctune.Tune), hundreds of MiB
 	// of resident memory for a tree of a few KiB.
-	q, err := queue.Open(queue.Options{Dir: dir, Logger: logger.Named("badger"), MemTableSize: 8 << 20})
+	//
+	// A new state numbers its records from its creation time, as the
+	// agent's spool does: the archive skips records at or below the
+	// highest it holds (its dedupe after a crash), so a state made again
+	// (moved, wiped) must never reuse numbers an older one archived.
+	q, err := queue.Open(queue.Options{Dir: dir, Logger: logger.Named("badger"), MemTableSize: 8 << 20, FirstSeq: uint64(time.Now().UnixNano())})
 	if err != nil {
 		return nil, fmt.Errorf("open mediator state: %w", err)
 	}
