@@ -323,7 +323,7 @@ func TestWriteIndexPerOrganizationAndDay(t *testing.T) {
 	if err := json.Unmarshal(f.template, &tmpl); err != nil {
 		t.Fatalf("template: %v", err)
 	}
-	if p := tmpl["index_patterns"].([]any)[0]; p != "logs-*" {
+	if p := tmpl["index_patterns"].([]any)[0]; p != "logs-*-*.*.*" {
 		t.Errorf("template pattern %v", p)
 	}
 	if !bytes.Contains(f.template, []byte(`"ip":{"type":"ip"}`)) {
