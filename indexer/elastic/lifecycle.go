@@ -188,9 +188,6 @@ func (x *Index) Organizations(ctx context.Context) ([]string, error) {
 // Deleting stops at the first failure; the days deleted until then are
 // returned with the error.
 func (x *Index) Prune(ctx context.Context, org string, before time.Time, dryRun bool) ([]indexer.PrunedDay, error) {
-	if err := x.isReady(ctx); err != nil {
-		return nil, err
-	}
 	days, native, err := x.days(ctx)
 	if err != nil {
 		return nil, err
@@ -349,8 +346,9 @@ func (x *Index) deleteIndex(ctx context.Context, name string, native bool) error
 // (measured on v0.4.10). Its own API at the same server's /api does both,
 // so an address ending in /es is asked there.
 
-// nativeURL is the address's /api/<path> for an address ending in /es.
-func (x *Index) nativeURL(path string) (string, error) {
+// nativeURL is the address's /api/<path>?<query> for an address ending
+// in /es.
+func (x *Index) nativeURL(path string, query url.Values) (string, error) {
 	for _, a := range x.cfg.Addresses {
 		u, err := url.Parse(a)
 		if err != nil {
@@ -359,6 +357,7 @@ func (x *Index) nativeURL(path string) (string, error) {
 		if base, ok := strings.CutSuffix(strings.TrimRight(u.Path, "/"), "/es"); ok {
 			u.Path = base + "/api/" + path
 			u.RawPath = ""
+			u.RawQuery = query.Encode()
 			return u.String(), nil
 		}
 	}
@@ -367,8 +366,8 @@ func (x *Index) nativeURL(path string) (string, error) {
 
 // doNative sends a request to ZincSearch's own API with the configured
 // credentials and transport.
-func (x *Index) doNative(ctx context.Context, method, path string) (int, []byte, error) {
-	u, err := x.nativeURL(path)
+func (x *Index) doNative(ctx context.Context, method, path string, query url.Values) (int, []byte, error) {
+	u, err := x.nativeURL(path, query)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -396,7 +395,7 @@ func (x *Index) doNative(ctx context.Context, method, path string) (int, []byte,
 // listNative is GET /api/index?name=<prefix>- (a substring filter; the
 // names are parsed exactly afterwards).
 func (x *Index) listNative(ctx context.Context) ([]namedIndex, error) {
-	status, body, err := x.doNative(ctx, http.MethodGet, "index?name="+url.QueryEscape(x.cfg.IndexPrefix+"-"))
+	status, body, err := x.doNative(ctx, http.MethodGet, "index", url.Values{"name": {x.cfg.IndexPrefix + "-"}})
 	if err != nil {
 		return nil, fmt.Errorf("list indices: %w", err)
 	}
@@ -424,7 +423,7 @@ func (x *Index) listNative(ctx context.Context) ([]namedIndex, error) {
 // deleteNative is DELETE /api/index/<name>. ZincSearch reads commas and *
 // in the name as lists and patterns; parsed names hold neither.
 func (x *Index) deleteNative(ctx context.Context, name string) error {
-	status, body, err := x.doNative(ctx, http.MethodDelete, "index/"+url.PathEscape(name))
+	status, body, err := x.doNative(ctx, http.MethodDelete, "index/"+name, nil)
 	switch {
 	case err != nil:
 		return fmt.Errorf("delete index %s: %w", name, err)
