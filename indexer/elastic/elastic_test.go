@@ -79,6 +79,8 @@ func (f *fakeES) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.bulk(w, body)
 	case r.Method == http.MethodGet && r.URL.Path == "/_ilm/status" && f.ilm:
 		fmt.Fprint(w, `{"operation_mode":"RUNNING"}`)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/_ilm/policy/") && f.ilm && f.policy != nil:
+		fmt.Fprintf(w, `{%q:{"policy":%s}}`, strings.TrimPrefix(r.URL.Path, "/_ilm/policy/"), f.policy)
 	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/_ilm/policy/") && f.ilm:
 		if f.policyStatus >= 300 {
 			w.WriteHeader(f.policyStatus)

@@ -73,13 +73,14 @@ func (x *Index) ilmRetention() (time.Duration, bool) {
 // mode: retention must never stop collection, and Expire still applies
 // it through the API.
 func (x *Index) setupILM(ctx context.Context) bool {
-	keep, ok := x.ilmRetention()
-	if !ok {
-		return false
-	}
 	status, body, err := x.do(ctx, http.MethodGet, "/_ilm/status", nil, nil)
 	if err != nil || status != http.StatusOK {
 		x.logger.Debug("no index lifecycle management; retention by prune", "status", status, "error", err)
+		return false
+	}
+	keep, ok := x.ilmRetention()
+	if !ok {
+		x.disarmPolicy(ctx)
 		return false
 	}
 	var st struct {
@@ -88,39 +89,63 @@ func (x *Index) setupILM(ctx context.Context) bool {
 	if json.Unmarshal(body, &st) == nil && st.Mode != "" && st.Mode != "RUNNING" {
 		x.logger.Warn("index lifecycle management is not running: expired days stay until it runs", "operation_mode", st.Mode)
 	}
-	pol, err := json.Marshal(x.policy(keep))
-	if err != nil {
-		return false
-	}
-	status, body, err = x.do(ctx, http.MethodPut, "/_ilm/policy/"+x.policyName(), pol, nil)
-	if err != nil || status >= 300 {
-		reason := ""
-		if err == nil {
-			reason = fmt.Sprintf("HTTP %d: %s", status, errorReason(body))
-		} else {
-			reason = err.Error()
-		}
-		x.logger.Warn("cannot install the ILM retention policy; retention by prune instead", "policy", x.policyName(), "error", reason)
+	if err := x.putPolicy(ctx, keep); err != nil {
+		x.logger.Warn("cannot install the ILM retention policy; retention by prune instead", "policy", x.policyName(), "error", err)
 		return false
 	}
 	return true
 }
 
-// policy deletes an index keep after its day ends. The template sets
+// disarmPolicy replaces a retention policy left by an earlier start with
+// one that deletes nothing: the indices made then still name it, and would
+// otherwise go at the old retention after it was turned off.
+func (x *Index) disarmPolicy(ctx context.Context) {
+	status, _, err := x.do(ctx, http.MethodGet, "/_ilm/policy/"+x.policyName(), nil, nil)
+	if err != nil || status != http.StatusOK {
+		return
+	}
+	if err := x.putPolicy(ctx, 0); err != nil {
+		x.logger.Warn("cannot disarm the ILM retention policy of an earlier retention: its indices may still be deleted by it", "policy", x.policyName(), "error", err)
+		return
+	}
+	x.logger.Info("ILM retention policy disarmed (no retention configured): days stay until pruned", "policy", x.policyName())
+}
+
+func (x *Index) putPolicy(ctx context.Context, keep time.Duration) error {
+	pol, err := json.Marshal(x.policy(keep))
+	if err != nil {
+		return err
+	}
+	status, body, err := x.do(ctx, http.MethodPut, "/_ilm/policy/"+x.policyName(), pol, nil)
+	if err != nil {
+		return err
+	}
+	if status >= 300 {
+		return fmt.Errorf("HTTP %d: %s", status, errorReason(body))
+	}
+	return nil
+}
+
+// policy deletes an index keep after its day ends (keep 0: never, a hot
+// phase that does nothing). The template sets
 // index.lifecycle.parse_origination_date, so an index's age counts from
 // the day in its name (00:00 UTC), not from its creation: a day written
 // late (a backlog, a replay) expires with its day, as Prune would remove
 // it. Hence min_age is keep plus the day itself.
 func (x *Index) policy(keep time.Duration) map[string]any {
+	phases := map[string]any{"hot": map[string]any{"actions": map[string]any{}}}
+	if keep > 0 {
+		phases = map[string]any{
+			"delete": map[string]any{
+				"min_age": fmt.Sprintf("%ds", int64((keep+24*time.Hour)/time.Second)),
+				"actions": map[string]any{"delete": map[string]any{}},
+			},
+		}
+	}
 	return map[string]any{
 		"policy": map[string]any{
-			"_meta": map[string]any{"managed_by": "sluice", "retention": keep.String()},
-			"phases": map[string]any{
-				"delete": map[string]any{
-					"min_age": fmt.Sprintf("%ds", int64((keep+24*time.Hour)/time.Second)),
-					"actions": map[string]any{"delete": map[string]any{}},
-				},
-			},
+			"_meta":  map[string]any{"managed_by": "sluice", "retention": keep.String()},
+			"phases": phases,
 		},
 	}
 }
@@ -188,31 +213,13 @@ func (x *Index) Organizations(ctx context.Context) ([]string, error) {
 // Deleting stops at the first failure; the days deleted until then are
 // returned with the error.
 func (x *Index) Prune(ctx context.Context, org string, before time.Time, dryRun bool) ([]indexer.PrunedDay, error) {
-	days, native, err := x.days(ctx)
-	if err != nil {
-		return nil, err
-	}
 	want := ""
 	if org != "" {
 		want = indexSafe(org)
 	}
-	var out []indexer.PrunedDay
-	for _, d := range days {
-		if want != "" && d.org != want {
-			continue
-		}
-		if d.day.Add(24 * time.Hour).After(before) {
-			continue
-		}
-		if !dryRun {
-			if err := x.deleteIndex(ctx, d.name, native); err != nil {
-				return out, err
-			}
-			x.logger.Info("pruned daily index", "index", d.name, "bytes", d.bytes)
-		}
-		out = append(out, indexer.PrunedDay{Organization: d.org, Day: d.day.Format(time.DateOnly), Name: d.name, Bytes: d.bytes})
-	}
-	return out, nil
+	return x.prune(ctx, dryRun, func(d dayIndex) bool {
+		return (want == "" || d.org == want) && !d.day.Add(24*time.Hour).After(before)
+	})
 }
 
 // Expire prunes what Retention and OrgRetention let expire at now: each
@@ -228,24 +235,33 @@ func (x *Index) Expire(ctx context.Context, now time.Time, dryRun bool) ([]index
 	if x.cfg.Retention <= 0 && len(override) == 0 {
 		return nil, nil
 	}
-	orgs, err := x.Organizations(ctx)
+	return x.prune(ctx, dryRun, func(d dayIndex) bool {
+		keep, ok := override[d.org]
+		if !ok {
+			keep = x.cfg.Retention
+		}
+		return keep > 0 && !d.day.Add(24*time.Hour).After(now.Add(-keep))
+	})
+}
+
+// prune deletes the daily indices expired selects, from one listing.
+func (x *Index) prune(ctx context.Context, dryRun bool, expired func(dayIndex) bool) ([]indexer.PrunedDay, error) {
+	days, native, err := x.days(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []indexer.PrunedDay
-	for _, org := range orgs {
-		keep, ok := override[org]
-		if !ok {
-			keep = x.cfg.Retention
-		}
-		if keep <= 0 {
+	for _, d := range days {
+		if !expired(d) {
 			continue
 		}
-		days, err := x.Prune(ctx, org, now.Add(-keep), dryRun)
-		out = append(out, days...)
-		if err != nil {
-			return out, err
+		if !dryRun {
+			if err := x.deleteIndex(ctx, d.name, native); err != nil {
+				return out, err
+			}
+			x.logger.Info("pruned daily index", "index", d.name, "bytes", d.bytes)
 		}
+		out = append(out, indexer.PrunedDay{Organization: d.org, Day: d.day.Format(time.DateOnly), Name: d.name, Bytes: d.bytes})
 	}
 	return out, nil
 }

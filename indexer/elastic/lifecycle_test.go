@@ -1,6 +1,7 @@
 package elastic
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -220,6 +221,20 @@ func TestLifecycleDetection(t *testing.T) {
 			t.Errorf("Lifecycle = %q, template %s: want prune and no policy named", got, f.template)
 		}
 	})
+	t.Run("retention turned off", func(t *testing.T) {
+		// A policy from an earlier start with a retention: its indices
+		// still name it, so it is replaced by one that deletes nothing.
+		f, srv := newFakeES(t)
+		f.ilm = true
+		f.policy = []byte(`{"policy":{"phases":{"delete":{"min_age":"1d","actions":{"delete":{}}}}}}`)
+		x := check(t, f, srv.URL, nil)
+		if got := x.Lifecycle(); got != LifecyclePrune || templateLifecycle(t, f) != (lifecycle{}) {
+			t.Errorf("Lifecycle = %q, template %s: want prune and no policy named", got, f.template)
+		}
+		if bytes.Contains(f.policy, []byte("delete")) || !bytes.Contains(f.policy, []byte(`"hot"`)) {
+			t.Errorf("policy after retention was turned off: %s; want a hot phase only", f.policy)
+		}
+	})
 	for name, cfg := range map[string]func(*Config){
 		"no retention":       nil,
 		"an org kept always": func(c *Config) { c.Retention = time.Hour; c.OrgRetention = map[string]time.Duration{"acme": 0} },
@@ -355,6 +370,13 @@ func TestZincSearchLifecycle(t *testing.T) {
 	}
 	if orgs, err := other.Organizations(ctx); err != nil || !slices.Equal(orgs, []string{"acme"}) {
 		t.Errorf("the other prefix's Organizations = %v, %v", orgs, err)
+	}
+	// Retention 24 h at 2026-11-22 12:00: the 20th ended more than a day
+	// ago, the 21st not yet.
+	exp, err := x.Expire(ctx, time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC), true)
+	want = []string{"sluice-acme-2026.11.20", "sluice-globex_inc-2026.11.20"}
+	if err != nil || !slices.Equal(prunedNames(exp), want) {
+		t.Errorf("Expire dry run = %v, %v; want %v", prunedNames(exp), err, want)
 	}
 }
 
