@@ -14,7 +14,15 @@ import (
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
-// item is one event as a bulk create action and its document.
+// Bulk actions. create stores a document only if its id is new (409
+// otherwise), which makes Write idempotent; index stores it whatever is
+// there, which is what Replace means.
+const (
+	actionCreate = "create"
+	actionIndex  = "index"
+)
+
+// item is one event as a bulk action and its document.
 type item struct {
 	pos  int    // position in the slice given to Write
 	id   string // document id (for messages)
@@ -42,6 +50,20 @@ type outcome struct {
 // Organizations are written concurrently and retried independently: a
 // failing one does not hold back what the others send.
 func (x *Index) Write(ctx context.Context, events []*event.Event) error {
+	return x.write(ctx, events, actionCreate)
+}
+
+// Replace stores the events' documents under their ids like Write, but with
+// the bulk action index instead of create: a stored document with the same
+// id is overwritten rather than kept. Outcomes, retries and errors are
+// Write's.
+func (x *Index) Replace(ctx context.Context, events []*event.Event) error {
+	return x.write(ctx, events, actionIndex)
+}
+
+// write is Write and Replace: one code path, the bulk action (create or
+// index) chosen per call.
+func (x *Index) write(ctx context.Context, events []*event.Event, action string) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -52,7 +74,7 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 	var buf []byte
 	ends := make([]int, len(events))
 	for i, ev := range events {
-		buf = x.appendCreate(buf, ev)
+		buf = x.appendAction(buf, action, ev)
 		ends[i] = len(buf)
 	}
 	byOrg := map[string][]item{}
@@ -78,7 +100,7 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rej, err := x.writeOrg(ctx, byOrg[org])
+			rej, err := x.writeOrg(ctx, action, byOrg[org])
 			if err != nil {
 				err = fmt.Errorf("organization %q: %w", org, err)
 			}
@@ -106,9 +128,11 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 	return nil
 }
 
-// appendCreate appends the bulk lines that create ev.
-func (x *Index) appendCreate(buf []byte, ev *event.Event) []byte {
-	buf = append(buf, `{"create":{"_index":`...)
+// appendAction appends the bulk lines that create or index ev.
+func (x *Index) appendAction(buf []byte, action string, ev *event.Event) []byte {
+	buf = append(buf, `{"`...)
+	buf = append(buf, action...)
+	buf = append(buf, `":{"_index":`...)
 	buf = event.AppendJSONString(buf, x.indexName(ev.Organization, ev.Timestamp))
 	buf = append(buf, `,"_id":`...)
 	buf = event.AppendJSONString(buf, ev.ID)
@@ -119,11 +143,11 @@ func (x *Index) appendCreate(buf []byte, ev *event.Event) []byte {
 
 // writeOrg sends one organization's items until each is stored or refused,
 // retrying what failed with backoff for up to RetryFor.
-func (x *Index) writeOrg(ctx context.Context, items []item) (map[int]string, error) {
+func (x *Index) writeOrg(ctx context.Context, action string, items []item) (map[int]string, error) {
 	rejected := map[int]string{}
 	deadline := time.Now().Add(x.cfg.RetryFor)
 	for attempt := 0; ; attempt++ {
-		out := x.sendAll(ctx, items)
+		out := x.sendAll(ctx, action, items)
 		for p, why := range out.rejected {
 			rejected[p] = why
 		}
@@ -146,7 +170,7 @@ func (x *Index) writeOrg(ctx context.Context, items []item) (map[int]string, err
 
 // sendAll splits items into bulk requests of at most BulkActions actions and
 // BulkBytes bytes, sends them (Workers at a time) and merges the outcomes.
-func (x *Index) sendAll(ctx context.Context, items []item) outcome {
+func (x *Index) sendAll(ctx context.Context, action string, items []item) outcome {
 	var groups [][]item
 	start, size := 0, 0
 	for i, it := range items {
@@ -171,7 +195,7 @@ func (x *Index) sendAll(ctx context.Context, items []item) outcome {
 		go func() {
 			defer wg.Done()
 			defer func() { <-x.sem }()
-			outs[i] = x.send(ctx, g)
+			outs[i] = x.send(ctx, action, g)
 		}()
 	}
 	wg.Wait()
@@ -205,7 +229,7 @@ type bulkItemOutcome struct {
 
 // send is one bulk request. A 413 splits it in halves; a request-level
 // 400 is split too, to find the document at fault.
-func (x *Index) send(ctx context.Context, items []item) outcome {
+func (x *Index) send(ctx context.Context, action string, items []item) outcome {
 	var body []byte
 	for _, it := range items {
 		body = append(body, it.body...)
@@ -223,7 +247,7 @@ func (x *Index) send(ctx context.Context, items []item) outcome {
 			return outcome{rejected: map[int]string{items[0].pos: why}}
 		}
 		h := len(items) / 2
-		a, b := x.send(ctx, items[:h]), x.send(ctx, items[h:])
+		a, b := x.send(ctx, action, items[:h]), x.send(ctx, action, items[h:])
 		return merge(a, b)
 	case status == http.StatusTooManyRequests:
 		// The cluster is alive and pushes back: retried here, briefly.
@@ -243,12 +267,16 @@ func (x *Index) send(ctx context.Context, items []item) outcome {
 	out := outcome{rejected: map[int]string{}}
 	for i, m := range br.Items {
 		var r bulkItemOutcome
-		for _, v := range m { // one key: "create" (or "index" from look-alikes)
+		for _, v := range m { // one key: the action (look-alikes may answer "index" to create)
 			r = v
 		}
 		switch {
-		case r.Status >= 200 && r.Status < 300, r.Status == http.StatusConflict:
-			// Stored now, or already stored by an earlier attempt.
+		case r.Status >= 200 && r.Status < 300:
+			// Stored now.
+		case r.Status == http.StatusConflict && action == actionCreate:
+			// Already stored (an earlier attempt, a resend). index
+			// answers 409 only to version conditions, which we do not
+			// send: there it falls to the default below.
 		case r.Status == http.StatusTooManyRequests || r.Status >= 500 || r.Status == 0:
 			out.retry = append(out.retry, items[i])
 			out.err = fmt.Errorf("document %s: HTTP %d: %s", items[i].id, r.Status, r.reason())

@@ -9,6 +9,23 @@
 // which documents are stored, which to retry and which the cluster refused,
 // because the mediator removes an entry from its state only once its event
 // is confirmed.
+//
+// # Daily indices, not data streams
+//
+// Events go to one index per organization and UTC day, chosen by the
+// event's own @timestamp, rather than to a data stream. A data stream's
+// `create` with an _id refuses a duplicate only within its current backing
+// index: a retry after a rollover (the first attempt stored, its
+// acknowledgement lost) would store the event again. With the index chosen
+// by the event's day, a resend always lands where the first copy is, so the
+// deterministic ids keep Write idempotent whenever it is retried.
+//
+// # Lifecycle
+//
+// Days expire whole: Prune deletes daily indices (no per-document
+// deletes), and on Elasticsearch, Check installs an ILM policy that
+// deletes them at the configured retention (see Lifecycle). ZincSearch and
+// other look-alikes have no ILM, so there retention is Prune's alone.
 package elastic
 
 import (
@@ -77,6 +94,17 @@ type Config struct {
 	Backoff backoff.Policy
 	// MaxLimit caps how many events one Search may return (default 10000).
 	MaxLimit int
+	// Retention is how long a day is kept after it ends (0: forever).
+	// On a cluster with ILM it becomes the <prefix>-retention policy's
+	// delete phase; elsewhere Expire applies it through Prune.
+	Retention time.Duration
+	// OrgRetention overrides Retention per organization (0: forever).
+	// One index template can name one ILM policy, and organizations
+	// appear at any time, so the policy keeps days for the longest
+	// retention of all and Expire deletes the shorter ones' earlier.
+	// Keys are matched as index names spell them (lowercased, see
+	// Organizations).
+	OrgRetention map[string]time.Duration
 	// Transport replaces the HTTP transport (tests).
 	Transport http.RoundTripper
 }
@@ -116,6 +144,8 @@ type Index struct {
 	cfg    Config
 	client *elasticsearch.Client
 	logger hclog.Logger
+	// transport is the client's, for ZincSearch's own API (lifecycle.go).
+	transport http.RoundTripper
 	// sem bounds the bulk requests in flight (Workers).
 	sem chan struct{}
 
@@ -123,6 +153,9 @@ type Index struct {
 	// answered as Elasticsearch and took the index template.
 	readyMu sync.Mutex
 	ready   bool
+	// ilm is set by Check when the cluster took the retention policy;
+	// the template then names it (see Lifecycle).
+	ilm bool
 }
 
 var _ indexer.Index = (*Index)(nil)
@@ -179,16 +212,19 @@ func Open(cfg Config, logger hclog.Logger) (*Index, error) {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
 	return &Index{
-		cfg:    cfg,
-		client: client,
-		logger: logger,
-		sem:    make(chan struct{}, cfg.Workers),
+		cfg:       cfg,
+		client:    client,
+		logger:    logger,
+		transport: tr,
+		sem:       make(chan struct{}, cfg.Workers),
 	}, nil
 }
 
 // Check verifies the cluster: reachable, credentials accepted, really
 // Elasticsearch (the product header), and installs the index template
-// (idempotent). The error names the addresses and the cause.
+// (idempotent). The error names the addresses and the cause. With a
+// Retention, it also detects ILM and installs the retention policy the
+// template then names (see Lifecycle); a cluster without ILM is no error.
 func (x *Index) Check(ctx context.Context) error {
 	x.readyMu.Lock()
 	defer x.readyMu.Unlock()
@@ -196,10 +232,15 @@ func (x *Index) Check(ctx context.Context) error {
 		return nil
 	}
 	if err := x.check(ctx); err != nil {
+		x.ilm = false
 		return fmt.Errorf("%w: %s: %w", ErrNotReady, strings.Join(x.cfg.Addresses, ","), err)
 	}
 	x.ready = true
-	x.logger.Info("elasticsearch ready; index template installed", "addresses", x.cfg.Addresses, "template", x.templateName())
+	mode := LifecyclePrune
+	if x.ilm {
+		mode = LifecycleILM
+	}
+	x.logger.Info("elasticsearch ready; index template installed", "addresses", x.cfg.Addresses, "template", x.templateName(), "lifecycle", mode)
 	return nil
 }
 
@@ -217,6 +258,7 @@ func (x *Index) check(ctx context.Context) error {
 	case status >= 300:
 		return fmt.Errorf("cluster info answered HTTP %d: %s", status, errorReason(body))
 	}
+	x.ilm = x.setupILM(ctx)
 	return x.installTemplate(ctx)
 }
 

@@ -35,8 +35,16 @@ type fakeES struct {
 	// (0: answer per item).
 	request   func(n, call int) int
 	noProduct bool
+	// ilm answers GET /_ilm/status 200 (Elasticsearch with ILM);
+	// policyStatus, when set, answers the policy's PUT.
+	ilm          bool
+	policyStatus int
 
 	mu       sync.Mutex
+	actions  map[string]int // bulk action -> times seen
+	policy   []byte
+	extra    map[string]bool // indices made without bulk (not Sluice's)
+	deleted  []string
 	sent     map[string]int // id -> times sent
 	stored   map[string]string
 	indices  map[string]int
@@ -46,7 +54,7 @@ type fakeES struct {
 }
 
 func newFakeES(t *testing.T) (*fakeES, *httptest.Server) {
-	f := &fakeES{t: t, sent: map[string]int{}, stored: map[string]string{}, indices: map[string]int{}}
+	f := &fakeES{t: t, sent: map[string]int{}, stored: map[string]string{}, indices: map[string]int{}, actions: map[string]int{}, extra: map[string]bool{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -69,6 +77,31 @@ func (f *fakeES) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"acknowledged":true}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/_bulk":
 		f.bulk(w, body)
+	case r.Method == http.MethodGet && r.URL.Path == "/_ilm/status" && f.ilm:
+		fmt.Fprint(w, `{"operation_mode":"RUNNING"}`)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/_ilm/policy/") && f.ilm && f.policy != nil:
+		fmt.Fprintf(w, `{%q:{"policy":%s}}`, strings.TrimPrefix(r.URL.Path, "/_ilm/policy/"), f.policy)
+	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/_ilm/policy/") && f.ilm:
+		if f.policyStatus >= 300 {
+			w.WriteHeader(f.policyStatus)
+			fmt.Fprintf(w, `{"error":{"type":"security_exception","reason":"action [cluster:admin/ilm/put] is unauthorized"},"status":%d}`, f.policyStatus)
+			return
+		}
+		f.policy = body
+		fmt.Fprint(w, `{"acknowledged":true}`)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/_cat/indices/"):
+		f.cat(w, r)
+	case r.Method == http.MethodDelete && !strings.Contains(r.URL.Path[1:], "/"):
+		name := r.URL.Path[1:]
+		if _, ok := f.indices[name]; !ok && !f.extra[name] {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(w, `{"error":{"type":"index_not_found_exception","reason":"no such index [%s]"},"status":404}`, name)
+			return
+		}
+		delete(f.indices, name)
+		delete(f.extra, name)
+		f.deleted = append(f.deleted, name)
+		fmt.Fprint(w, `{"acknowledged":true}`)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprintf(w, `{"error":{"type":"not_found","reason":"%s %s"}}`, r.Method, r.URL.Path)
@@ -76,21 +109,31 @@ func (f *fakeES) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fakeES) bulk(w http.ResponseWriter, body []byte) {
+	type target struct {
+		Index string `json:"_index"`
+		ID    string `json:"_id"`
+	}
 	type action struct {
-		Create struct {
-			Index string `json:"_index"`
-			ID    string `json:"_id"`
-		} `json:"create"`
+		name   string
+		Create target
 	}
 	var acts []action
 	var docs []string
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(nil, 64<<20)
 	for sc.Scan() {
-		var a action
-		if err := json.Unmarshal(sc.Bytes(), &a); err != nil || a.Create.ID == "" {
+		var line map[string]target
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil || len(line) != 1 {
 			f.t.Errorf("bad action line %q", sc.Text())
 		}
+		var a action
+		for name, tg := range line {
+			a = action{name, tg}
+		}
+		if (a.name != "create" && a.name != "index") || a.Create.ID == "" {
+			f.t.Errorf("bad action line %q", sc.Text())
+		}
+		f.actions[a.name]++
 		if !sc.Scan() {
 			f.t.Errorf("action without document")
 			break
@@ -115,21 +158,27 @@ func (f *fakeES) bulk(w http.ResponseWriter, body []byte) {
 			code = f.item(id, f.sent[id])
 		}
 		f.sent[id]++
+		_, dup := f.stored[id]
 		if code == 0 {
 			code = http.StatusCreated
-			if _, dup := f.stored[id]; dup {
+			switch {
+			case dup && a.name == "create":
 				code = http.StatusConflict
+			case dup:
+				code = http.StatusOK // index: overwritten
 			}
 		}
-		if code == http.StatusCreated {
+		if code == http.StatusCreated || code == http.StatusOK {
 			f.stored[id] = docs[i]
-			f.indices[a.Create.Index]++
+			if !dup {
+				f.indices[a.Create.Index]++
+			}
 		}
 		if code >= 300 {
 			errs = true
-			items = append(items, fmt.Sprintf(`{"create":{"_index":%q,"_id":%q,"status":%d,"error":{"type":"mapper_parsing_exception","reason":"failed to parse field [source.ip] of type [ip]"}}}`, a.Create.Index, id, code))
+			items = append(items, fmt.Sprintf(`{%q:{"_index":%q,"_id":%q,"status":%d,"error":{"type":"mapper_parsing_exception","reason":"failed to parse field [source.ip] of type [ip]"}}}`, a.name, a.Create.Index, id, code))
 		} else {
-			items = append(items, fmt.Sprintf(`{"create":{"_index":%q,"_id":%q,"status":%d,"result":"created"}}`, a.Create.Index, id, code))
+			items = append(items, fmt.Sprintf(`{%q:{"_index":%q,"_id":%q,"status":%d,"result":"created"}}`, a.name, a.Create.Index, id, code))
 		}
 	}
 	fmt.Fprintf(w, `{"took":1,"errors":%v,"items":[%s]}`, errs, strings.Join(items, ","))
@@ -323,7 +372,7 @@ func TestWriteIndexPerOrganizationAndDay(t *testing.T) {
 	if err := json.Unmarshal(f.template, &tmpl); err != nil {
 		t.Fatalf("template: %v", err)
 	}
-	if p := tmpl["index_patterns"].([]any)[0]; p != "logs-*" {
+	if p := tmpl["index_patterns"].([]any)[0]; p != "logs-*-*.*.*" {
 		t.Errorf("template pattern %v", p)
 	}
 	if !bytes.Contains(f.template, []byte(`"ip":{"type":"ip"}`)) {

@@ -19,11 +19,21 @@ func (x *Index) template() map[string]any {
 	date := map[string]any{"type": "date"}
 	obj := func(props map[string]any) map[string]any { return map[string]any{"properties": props} }
 	endpoint := obj(map[string]any{"ip": ip, "port": long, "bytes": long, "packets": long, "domain": kw, "address": kw})
+	settings := map[string]any{"index.mapping.total_fields.limit": 2000}
+	if x.ilm {
+		settings["index.lifecycle.name"] = x.policyName()
+		// The index's age counts from the day in its name, not from
+		// when the first event of that day arrived (see policy).
+		settings["index.lifecycle.parse_origination_date"] = true
+	}
 	return map[string]any{
-		"index_patterns": []string{x.cfg.IndexPrefix + "-*"},
+		// Daily names only (<prefix>-<org>-YYYY.MM.DD): another index
+		// under the prefix (sluice-acme-notes) gets neither the mapping
+		// nor, above all, the retention policy that would delete it.
+		"index_patterns": []string{x.cfg.IndexPrefix + "-*-*.*.*"},
 		"priority":       200,
 		"template": map[string]any{
-			"settings": map[string]any{"index.mapping.total_fields.limit": 2000},
+			"settings": settings,
 			"mappings": map[string]any{
 				"dynamic_templates": []any{
 					map[string]any{"strings_as_keywords": map[string]any{"match_mapping_type": "string", "mapping": kw}},
