@@ -125,6 +125,9 @@ func cmdHeartbeats(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if comp.Stalled != "" {
 			fmt.Fprintf(stdout, "STALLED since %s: %s\n", comp.StalledSince.UTC().Format(time.RFC3339), comp.Stalled)
 		}
+		for _, w := range comp.Warnings {
+			fmt.Fprintf(stdout, "WARNING %s since %s: %s\n", w.Kind, w.Since.UTC().Format(time.RFC3339), w.Text)
+		}
 		if comp.DuplicateIdentity != "" {
 			fmt.Fprintf(stdout, "DUPLICATE AGENT IDENTITY since %s: %s\n", comp.DuplicateSince.UTC().Format(time.RFC3339), comp.DuplicateIdentity)
 		}

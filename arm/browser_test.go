@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sluicehq/sluice/internal/testkit"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // findChromium returns the path of a Chromium or Chrome binary, or "".
@@ -109,7 +110,11 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	// Its mediator refused another spool presenting its id.
 	const dupReason = `spool 00000000000000bb from <b id="dup-markup">192.0.2.2:1</b> was refused 1 time(s)`
 	app.Spool, app.DuplicateIdentity = "00000000000000aa", dupReason
-	report(t, a, "dp-01", 0, app)
+	// dp-01 warns, with markup that must stay text too.
+	const warnText = `archive: cannot write <img id="warn-markup" src=x> /srv/archive/acme: permission denied`
+	req := reportRequest(a, "dp-01", "", 0, app)
+	req.Mediator.Warnings = []*sluicev1.Warning{{Kind: "archive_failing", Text: warnText}}
+	send(t, &service{arm: a, logger: testkit.Logger(t, "report")}, req)
 
 	bctx := headless(t, browser)
 
@@ -217,6 +222,25 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 		dv.BG != "rgb(173, 20, 87)" || dv.Children != 0 || !dv.Visible || dv.Row != "true" || dv.Others != 1 ||
 		dv.Count != "1 duplicate identity" || dv.Pwned {
 		t.Errorf("duplicate identity: %+v", dv)
+	}
+
+	// dp-01's warning: a badge of its own, as text, a marked row, a
+	// count in the header.
+	wv, err := chromedp.Run(bctx, chromedp.Evaluate[stallView](`(() => {
+		const r = document.querySelector('#rows tr[data-id="dp-01"]');
+		const b = r.querySelector(".status .warn");
+		return {text: b.textContent, title: b.title, bg: getComputedStyle(b).backgroundColor, children: b.children.length,
+			visible: b.offsetWidth > 0 && b.offsetHeight > 0, row: r.dataset.warning || "",
+			others: document.querySelectorAll("#rows .warn").length, count: document.getElementById("count-warning").textContent,
+			pwned: document.getElementById("warn-markup") !== null};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wv.Text != "warning: "+warnText || !strings.Contains(wv.Title, "archive_failing") || !strings.Contains(wv.Title, warnText) ||
+		wv.BG != "rgb(230, 81, 0)" || wv.Children != 0 || !wv.Visible || wv.Row != "true" || wv.Others != 1 ||
+		wv.Count != "1 with warnings" || wv.Pwned {
+		t.Errorf("warning: %+v", wv)
 	}
 
 	// The filter box narrows the grid.

@@ -120,7 +120,10 @@ func (c *Client) do(ctx context.Context, method, u string, want int, out any) er
 
 // WriteTable prints components as an aligned table with the grid's
 // columns; ages are computed against now (ARM's clock). STALLED is last:
-// a reason has spaces and any length.
+// a reason has spaces and any length. A mediator's warnings follow its
+// stall, if any, in the same column, each said to be a warning: they are
+// as long, and a column of their own would be empty for nearly every
+// row.
 func WriteTable(w io.Writer, cs []Component, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tKIND\tHOST\tORGANIZATION\tSTATUS\tLAST HEARTBEAT\tLAST DATA PROCESSOR\tSTALLED")
@@ -130,9 +133,16 @@ func WriteTable(w io.Writer, cs []Component, now time.Time) error {
 		if c.Kind == KindMediator || dp == "" {
 			dp = "-"
 		}
-		stalled := "-"
+		var notes []string
 		if c.Stalled != "" {
-			stalled = c.Stalled + " (for " + Age(now.Sub(c.StalledSince)) + ")"
+			notes = append(notes, c.Stalled+" (for "+Age(now.Sub(c.StalledSince))+")")
+		}
+		for _, w := range c.Warnings {
+			notes = append(notes, "warning "+w.Kind+": "+w.Text+" (for "+Age(now.Sub(w.Since))+")")
+		}
+		stalled := "-"
+		if len(notes) > 0 {
+			stalled = strings.Join(notes, "; ")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Kind, dash(c.Hostname), dash(c.Organization),
 			strings.ToUpper(string(c.Status)), Age(now.Sub(c.LastHeartbeat))+" ago", dp, stalled)

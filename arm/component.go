@@ -86,6 +86,11 @@ type Component struct {
 	// StalledSince is when the heartbeat that first said so was sent (by
 	// ARM's clock); a new wording of the reason keeps it.
 	StalledSince time.Time `json:"stalled_since,omitzero"`
+	// Warnings are what a mediator asks someone to look at although its
+	// pipeline may move (index disk low, archive or retention failing),
+	// as its latest heartbeat says, sorted by kind; none for agents. Like
+	// Stalled, they are the component's own word, not ARM's.
+	Warnings []Warning `json:"warnings,omitempty"`
 	// Spool is the tag of the agent's spool incarnation, as its mediator
 	// forwarded it ("" for mediators and hellos without one).
 	Spool string `json:"spool,omitempty"`
@@ -108,6 +113,17 @@ type Component struct {
 	// History is the recent status changes and stalls, oldest first.
 	// Only the single-component API returns it.
 	History []Change `json:"history,omitempty"`
+}
+
+// Warning is one of a component's warnings. Kind is the component's
+// stable key for it ("index_disk_low"), by which ARM tells a warning
+// raised from one reworded; Text says what is wrong; Since is when the
+// heartbeat that first carried it was sent (by ARM's clock), kept while
+// the text changes.
+type Warning struct {
+	Kind  string    `json:"kind"`
+	Text  string    `json:"text"`
+	Since time.Time `json:"since"`
 }
 
 // Change is one status change of a component, or its pipeline stalling

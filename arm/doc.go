@@ -31,6 +31,20 @@
 // moment, and skipping it would leave a Resumed without its Stalled). The
 // stall is saved with its event, so a restart raises no second one.
 //
+// # Warnings
+//
+// A mediator's heartbeat also carries its warnings: what someone should
+// look at although its pipeline may move (index disk low, archive or
+// retention failing), each a stable kind and a text, the whole set every
+// time. When a kind appears (in a first heartbeat too), ARM raises Data
+// Processor Warning; when it disappears, Data Processor Warning Cleared.
+// A kind still held raises nothing, even with a new text (a disk's free
+// space measured again): the text shown follows, its since stays. As for
+// stalls, late heartbeats count, dated when sent, and the warnings are
+// saved with their events, so a restart of ARM raises nothing again for
+// those that stayed. Agents' heartbeats carry none (an agent's trouble is
+// its stall).
+//
 // # Duplicate agent identities
 //
 // Agents' heartbeats, as their mediator forwards them, carry the tag of the
@@ -54,7 +68,8 @@
 //
 // # Events
 //
-// Warnings, returns, stalls, resumptions and duplicate identities become
+// Warnings, returns, stalls, resumptions, mediators' warnings and their
+// clearing, and duplicate identities become
 // ECS events (event.kind "alert",
 // sluice.common_event, sluice.classification, sluice.risk, observer.* and
 // host.* naming the component, sluice.arm.*) in a durable outbox, written in

@@ -17,6 +17,11 @@ const (
 	CommonEventMediatorResumed = "Data Processor Resumed"
 	CommonEventAgentStalled    = "Agent Stalled"
 	CommonEventAgentResumed    = "Agent Resumed"
+	// A mediator warns of something that needs someone although its
+	// pipeline may move (index disk low, archive or retention failing),
+	// or no longer does.
+	CommonEventMediatorWarning        = "Data Processor Warning"
+	CommonEventMediatorWarningCleared = "Data Processor Warning Cleared"
 	// Two agent processes (two spools) present one agent id: a cloned
 	// host or certificate, or a second install beside the first.
 	CommonEventDuplicate = "Duplicate Agent Identity"
@@ -31,6 +36,8 @@ const (
 	classificationReturned = "Information"
 	classificationStalled  = "Warning"
 	classificationResumed  = "Information"
+	classificationWarning  = "Warning"
+	classificationCleared  = "Information"
 	// A second process presenting an agent's identity may be a stolen
 	// certificate as well as a cloned host: a security matter.
 	classificationDuplicate = "Suspicious"
@@ -51,6 +58,12 @@ const (
 	riskMediatorStalled = riskMediatorRed
 	riskAgentStalled    = riskAgentRed
 	riskResumed         = 1
+	// A warning needs someone before it becomes a stall or suspense
+	// (a disk filling) or is a partial loss of service (an archive not
+	// written while indexing goes on): less than a silent or stalled
+	// mediator.
+	riskMediatorWarning = 5
+	riskWarningCleared  = 1
 	// Nothing is lost (the refused process keeps its spool), but logs of
 	// two hosts arrive under one name, and one of them may be an
 	// impostor.
@@ -77,6 +90,10 @@ func (tr *Transition) CommonEvent() string {
 		return CommonEventAgentResumed
 	case TransitionDuplicate:
 		return CommonEventDuplicate
+	case TransitionWarning:
+		return CommonEventMediatorWarning
+	case TransitionWarningCleared:
+		return CommonEventMediatorWarningCleared
 	}
 	return ""
 }
@@ -139,6 +156,27 @@ func buildEvent(armID string, tr Transition) *event.Event {
 		ev.Set("event.severity", int64(riskResumed))
 		ev.Set("sluice.arm.stalled_reason", tr.Reason)
 		ev.Set("sluice.arm.stalled_seconds", int64(tr.StalledFor/time.Second))
+	case TransitionWarning:
+		ev.Message = fmt.Sprintf("%s: %s %s warns (%s): %s; status %s",
+			CommonEventMediatorWarning, c.Kind, name, tr.WarningKind, tr.Reason, c.Status)
+		ev.Set(event.FieldCommonEvent, CommonEventMediatorWarning)
+		ev.Set(event.FieldClassification, classificationWarning)
+		ev.Set(event.FieldRisk, int64(riskMediatorWarning))
+		ev.Set("event.action", "warning-raised")
+		ev.Set("event.severity", int64(riskMediatorWarning))
+		ev.Set("sluice.arm.warning_kind", tr.WarningKind)
+		ev.Set("sluice.arm.warning_text", tr.Reason)
+	case TransitionWarningCleared:
+		ev.Message = fmt.Sprintf("%s: %s %s no longer warns (%s) after %s (%s)",
+			CommonEventMediatorWarningCleared, c.Kind, name, tr.WarningKind, roundDuration(tr.WarningFor), tr.Reason)
+		ev.Set(event.FieldCommonEvent, CommonEventMediatorWarningCleared)
+		ev.Set(event.FieldClassification, classificationCleared)
+		ev.Set(event.FieldRisk, int64(riskWarningCleared))
+		ev.Set("event.action", "warning-cleared")
+		ev.Set("event.severity", int64(riskWarningCleared))
+		ev.Set("sluice.arm.warning_kind", tr.WarningKind)
+		ev.Set("sluice.arm.warning_text", tr.Reason)
+		ev.Set("sluice.arm.warning_seconds", int64(tr.WarningFor/time.Second))
 	case TransitionDuplicate:
 		ev.Message = fmt.Sprintf("%s: two agent processes present the id of %s %s: %s; nothing is lost (the one refused keeps its spool), but give each its own id",
 			CommonEventDuplicate, c.Kind, name, tr.Reason)

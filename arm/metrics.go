@@ -19,14 +19,16 @@ import (
 
 // transitionKinds are the transitions counted, in the order of
 // transitionCounts' slots.
-var transitionKinds = [...]TransitionKind{TransitionMissing, TransitionReturned, TransitionStalled, TransitionResumed, TransitionDuplicate}
+var transitionKinds = [...]TransitionKind{TransitionMissing, TransitionReturned, TransitionStalled, TransitionResumed, TransitionDuplicate,
+	TransitionWarning, TransitionWarningCleared}
 
 // componentKinds are the component kinds counted.
 var componentKinds = [...]Kind{KindAgent, KindMediator}
 
 // transitionCounts counts transitions by component kind and transition
 // kind: the warnings ARM raised (missing heartbeat, stalled, duplicate
-// identity) and those it cleared (returned, resumed).
+// identity, a mediator's warning) and those it cleared (returned,
+// resumed, warning cleared).
 type transitionCounts struct {
 	n [len(componentKinds)][len(transitionKinds)]atomic.Uint64
 }
@@ -58,7 +60,7 @@ func newARMCollector(a *ARM) *armCollector {
 		components: prometheus.NewDesc("sluice_arm_components",
 			"Components ARM tracks, by kind (agent, mediator) and heartbeat status (green, yellow, red).", []string{"kind", "status"}, nil),
 		transitions: prometheus.NewDesc("sluice_arm_transitions_total",
-			"Warnings raised (missing, stalled, duplicate_identity) and returned (returned, resumed), by component kind and transition.", []string{"kind", "transition"}, nil),
+			"Warnings raised (missing, stalled, duplicate_identity, warning) and returned (returned, resumed, warning_cleared), by component kind and transition.", []string{"kind", "transition"}, nil),
 	}
 }
 
@@ -115,6 +117,7 @@ func (a *ARM) registerMetrics(reg *prometheus.Registry) error {
 		counter("sluice_arm_save_errors_total", "Failed writes of ARM's state (retried).", &st.saveErrors),
 		gauge("sluice_arm_outbox_events", "ARM events waiting for a mediator to store them.", func() float64 { return float64(a.outbox.depth()) }),
 		gauge("sluice_arm_components_stalled", "Components whose pipeline is stalled.", func() float64 { return float64(a.tracker.StalledCount()) }),
+		gauge("sluice_arm_components_warning", "Components holding a warning of their own (a mediator's index disk low, archive failing).", func() float64 { return float64(a.tracker.WarningCount()) }),
 		gauge("sluice_arm_duplicate_identities", "Agents whose id two processes present.", func() float64 { return float64(a.tracker.DuplicateCount()) }),
 	} {
 		if err := reg.Register(c); err != nil {

@@ -92,6 +92,12 @@ func (s *service) logTransition(tr *Transition, via string) {
 	case TransitionResumed:
 		s.logger.Info(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
 			"stalled_for", roundDuration(tr.StalledFor), "reason", tr.Reason, "via", via)
+	case TransitionWarning:
+		s.logger.Warn(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"warning", tr.WarningKind, "text", tr.Reason, "via", via)
+	case TransitionWarningCleared:
+		s.logger.Info(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
+			"warning", tr.WarningKind, "after", roundDuration(tr.WarningFor), "text", tr.Reason, "via", via)
 	case TransitionDuplicate:
 		s.logger.Warn(tr.CommonEvent(), "kind", c.Kind, "id", c.ID, "host", c.Hostname,
 			"reason", tr.Reason, "spool", c.Spool, "via", via)

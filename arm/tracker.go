@@ -91,6 +91,11 @@ const (
 	// Agent Stalled, and Resumed).
 	TransitionStalled TransitionKind = "stalled"
 	TransitionResumed TransitionKind = "resumed"
+	// TransitionWarning and TransitionWarningCleared are about a
+	// mediator's warnings: a kind appeared in its heartbeat's warnings,
+	// or disappeared (Data Processor Warning, and Warning Cleared).
+	TransitionWarning        TransitionKind = "warning"
+	TransitionWarningCleared TransitionKind = "warning_cleared"
 	// TransitionDuplicate is about identity: two agent processes (two
 	// spools) present one agent id (Duplicate Agent Identity).
 	TransitionDuplicate TransitionKind = "duplicate_identity"
@@ -109,10 +114,15 @@ type Transition struct {
 	Silence time.Duration
 	// Reason is why the pipeline is stalled: the new reason for a
 	// Stalled, the one that cleared for a Resumed; for a Duplicate, what
-	// shows the agent id is presented twice.
+	// shows the agent id is presented twice; for a Warning, its text,
+	// and for a Warning Cleared the last text it had.
 	Reason string
 	// StalledFor is how long the pipeline had been stalled (Resumed).
 	StalledFor time.Duration
+	// WarningKind is the kind of the warning raised or cleared, and
+	// WarningFor how long it had been raised (Warning Cleared).
+	WarningKind string
+	WarningFor  time.Duration
 }
 
 // Record is a component to persist. History is nil when it did not change
@@ -191,9 +201,10 @@ func (t *Tracker) Observe(o Observation) (Transition, bool) {
 }
 
 // Apply applies a heartbeat: its liveness, as Observe does, its stalled
-// field and (agents) its identity. It returns the transitions the
-// heartbeat raises, in this order: Heartbeat Returned, then Stalled or
-// Resumed, then Duplicate Agent Identity.
+// field, (mediators) its warnings and (agents) its identity. It returns
+// the transitions the heartbeat raises, in this order: Heartbeat
+// Returned, then Stalled or Resumed, then Warnings and Warnings Cleared
+// (by kind), then Duplicate Agent Identity.
 //
 // Only a heartbeat newer than the one held changes anything. A late one
 // (delivered a warning interval or more after it was sent) does not bring
@@ -269,6 +280,11 @@ func (t *Tracker) apply(o Observation, withStall bool) []Transition {
 		if st, ok := t.stallChange(tr, stalledReason(o.Heartbeat.GetStalled()), seen, now); ok {
 			out = append(out, st)
 		}
+		// Agents send no warnings: a mediator's are about its own
+		// storage, and an agent's trouble is its stall.
+		if o.Kind == KindMediator {
+			out = append(out, t.warningChanges(tr, heartbeatWarnings(o.Heartbeat), seen, now)...)
+		}
 		if o.Kind == KindAgent {
 			if dup, ok := t.duplicateChange(tr, o, prevSpool, prevSeen, seen, now); ok {
 				out = append(out, dup)
@@ -343,6 +359,116 @@ func (t *Tracker) stallChange(tr *tracked, reason string, seen, now time.Time) (
 		t.dirty[tr.c.Key()] = true
 		return Transition{Kind: TransitionResumed, Time: seen, Component: t.snapshot(tr), Reason: was, StalledFor: stalledFor}, true
 	}
+}
+
+// warningChanges applies the warnings of a heartbeat sent at seen: the
+// whole set the component holds now, cleaned (heartbeatWarnings). A kind
+// that appears raises a Warning, one that disappears a Warning Cleared;
+// a kind that stays keeps its Since and raises nothing, even with a new
+// text (a disk's free space, measured again): the text shown follows,
+// and is saved with the next heartbeat time, as a reworded stall is. As
+// with stalls, what is held is saved with the events, so a restart of
+// ARM raises nothing again for warnings that stayed, and a Cleared for
+// one that went while ARM was down.
+func (t *Tracker) warningChanges(tr *tracked, ws []Warning, seen, now time.Time) []Transition {
+	old := tr.c.Warnings
+	if len(old) == 0 && len(ws) == 0 {
+		return nil
+	}
+	type change struct {
+		raised bool
+		w      Warning
+	}
+	var changes []change
+	held := make(map[string]Warning, len(old))
+	for _, w := range old {
+		held[w.Kind] = w
+	}
+	for i := range ws {
+		if h, ok := held[ws[i].Kind]; ok {
+			ws[i].Since = h.Since
+			delete(held, ws[i].Kind)
+			continue
+		}
+		ws[i].Since = seen
+		changes = append(changes, change{raised: true, w: ws[i]})
+	}
+	for _, w := range old {
+		if _, gone := held[w.Kind]; gone {
+			changes = append(changes, change{w: w})
+		}
+	}
+	// Replaced, never changed in place: copies of the component (events,
+	// List) share the slice.
+	tr.c.Warnings = ws
+	if len(changes) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(changes, func(a, b change) int { return strings.Compare(a.w.Kind, b.w.Kind) })
+	for _, c := range changes {
+		if c.raised {
+			t.addChange(tr, now, tr.c.Status, "warning "+c.w.Kind+": "+c.w.Text)
+		} else {
+			t.addChange(tr, now, tr.c.Status, "warning "+c.w.Kind+" cleared after "+roundDuration(max(seen.Sub(c.w.Since), 0)).String()+" ("+c.w.Text+")")
+		}
+	}
+	t.dirty[tr.c.Key()] = true
+	snap := t.snapshot(tr)
+	out := make([]Transition, 0, len(changes))
+	for _, c := range changes {
+		trn := Transition{Kind: TransitionWarning, Time: seen, Component: snap, Reason: c.w.Text, WarningKind: c.w.Kind}
+		if !c.raised {
+			trn.Kind, trn.WarningFor = TransitionWarningCleared, max(seen.Sub(c.w.Since), 0)
+		}
+		out = append(out, trn)
+	}
+	return out
+}
+
+// Bounds of a heartbeat's warnings: they are stored with the component,
+// sent in events and shown in the grid.
+const (
+	maxWarnings    = 16
+	maxWarningKind = 64
+)
+
+// heartbeatWarnings cleans a heartbeat's warnings: a kind keeps only
+// letters, digits and ._:- (it is a key, shown and matched on; anything
+// else becomes _), bounded; a text is cleaned as a stalled reason is, and
+// is the kind when empty. A kind given twice keeps its last text;
+// warnings without a kind, or beyond maxWarnings kinds, are dropped. The
+// result is sorted by kind, nil when there are none.
+func heartbeatWarnings(hb *sluicev1.Heartbeat) []Warning {
+	var out []Warning
+	for _, w := range hb.GetWarnings() {
+		kind := strings.Map(func(r rune) rune {
+			switch {
+			case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)), strings.ContainsRune("._:-", r):
+				return r
+			}
+			return '_'
+		}, strings.TrimSpace(w.GetKind()))
+		if len(kind) > maxWarningKind {
+			kind = kind[:maxWarningKind]
+		}
+		if kind == "" {
+			continue
+		}
+		text := stalledReason(w.GetText())
+		if text == "" {
+			text = kind
+		}
+		if i := slices.IndexFunc(out, func(o Warning) bool { return o.Kind == kind }); i >= 0 {
+			out[i].Text = text
+			continue
+		}
+		if len(out) == maxWarnings {
+			continue
+		}
+		out = append(out, Warning{Kind: kind, Text: text})
+	}
+	slices.SortFunc(out, func(a, b Warning) int { return strings.Compare(a.Kind, b.Kind) })
+	return out
 }
 
 // maxStalledReason bounds a stalled reason in bytes: it is stored with
@@ -612,6 +738,19 @@ func (t *Tracker) StalledCount() int {
 	n := 0
 	for _, tr := range t.comps {
 		if tr.c.Stalled != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// WarningCount is the number of components that hold a warning.
+func (t *Tracker) WarningCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, tr := range t.comps {
+		if len(tr.c.Warnings) > 0 {
 			n++
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/indexer"
+	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/httpauth"
@@ -54,12 +55,16 @@ type StatusResponse struct {
 	// Stalled is set while state holds entries that nothing indexes (with
 	// the index healthy) for stall_warning; StalledReason says more, and
 	// Stalls counts the stalls since the start.
-	Stalled       bool          `json:"stalled"`
-	StalledReason string        `json:"stalled_reason,omitempty"`
-	Stalls        uint64        `json:"stalls"`
-	Pipeline      PipelineState `json:"pipeline"`
-	DeadLetter    int64         `json:"dead_letters"`
-	LastError     string        `json:"last_index_error,omitempty"`
+	Stalled       bool   `json:"stalled"`
+	StalledReason string `json:"stalled_reason,omitempty"`
+	Stalls        uint64 `json:"stalls"`
+	// Warnings are what someone should look at although the pipeline
+	// may move (index disk low, archive or retention failing), sorted by
+	// kind; [] when none. They do not make /readyz fail.
+	Warnings   []armlink.Warning `json:"warnings"`
+	Pipeline   PipelineState     `json:"pipeline"`
+	DeadLetter int64             `json:"dead_letters"`
+	LastError  string            `json:"last_index_error,omitempty"`
 	// RefusedDuplicateIdentity counts the streams refused because their
 	// agent id was connected from another spool.
 	RefusedDuplicateIdentity uint64 `json:"refused_duplicate_identity"`
@@ -219,7 +224,10 @@ type ReadyResponse struct {
 // handleReadyz answers 200 when the mediator takes agents and its pipeline
 // moves, 503 with the reasons otherwise (suspense, a stalled pipeline,
 // shutting down), so a load balancer or an orchestrator sends agents
-// elsewhere.
+// elsewhere. Warnings (index disk low, archive failing) leave it ready:
+// they ask for someone's attention, and sending the agents to another
+// mediator would not fix them; the one that must refuse agents (a disk
+// near full) does so through suspense.
 func (m *Mediator) handleReadyz(w http.ResponseWriter, _ *http.Request) {
 	var why []string
 	if m.intake.draining.Load() {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -84,6 +85,10 @@ func statusFor(st StatusResponse, grant httpauth.Grant) StatusResponse {
 	}
 	for _, s := range []*string{&st.RulesError, &st.Suspense, &st.StalledReason, &st.LastError, &st.Pipeline.Dispatcher, &st.Pipeline.Writer} {
 		*s = redactPaths(*s)
+	}
+	st.Warnings = slices.Clone(st.Warnings)
+	for i := range st.Warnings {
+		st.Warnings[i].Text = redactPaths(st.Warnings[i].Text)
 	}
 	if !grant.Scope.All() {
 		orgs := map[string]int{}

@@ -82,6 +82,9 @@ type Mediator struct {
 	pipeline   *pipeline
 	// stall is the pipeline stall watch's verdict.
 	stall stallReport
+	// warnings are what someone should look at although the pipeline
+	// may move (warnings.go): the parts raise and clear them.
+	warnings *warnings
 	// slowSearches limits the log of searches stopped at search_timeout.
 	slowSearches logging.Limiter
 	// promReg holds the metrics; metrics serves them.
@@ -119,6 +122,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 		logger.Warn("configuration: " + w.Error())
 	}
 	m := &Mediator{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, started: time.Now(), registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m.warnings = newWarnings(logger.Named("warnings"), nil)
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	if m.rules, err = newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules")); err != nil {
@@ -235,6 +239,9 @@ func (m *Mediator) buildIntake(deps Deps) error {
 			DialOptions: deps.ARMDialOptions,
 			// ARM raises Data Processor Stalled from it.
 			Stalled: m.stall.get,
+			// ARM raises Data Processor Warning and Warning Cleared
+			// from them.
+			Warnings: m.warnings.list,
 			// ARM's own events enter state like any entry: durable,
 			// parsed by the sluice-arm policy, indexed exactly once.
 			EventSink: func(_ context.Context, agentID, org string, entries []*sluicev1.LogEntry) error {
@@ -431,6 +438,7 @@ func (m *Mediator) Status() StatusResponse {
 		Stalled:         stalled != "",
 		StalledReason:   stalled,
 		Stalls:          m.stall.count.Load(),
+		Warnings:        m.warnings.list(),
 		Pipeline:        m.pipelineState(),
 		DeadLetter:      m.dead.len(),
 		OutOfRange:      m.pipeline.outOfRange.Load(),

@@ -105,6 +105,7 @@ type mediatorCollector struct {
 	m                                              *Mediator
 	refusals, orgBacklog, typeLines, typeUnmatched *prometheus.Desc
 	ruleMatches, panics, dropped, alarms           *prometheus.Desc
+	warning                                        *prometheus.Desc
 }
 
 func newMediatorCollector(m *Mediator) *mediatorCollector {
@@ -123,12 +124,16 @@ func newMediatorCollector(m *Mediator) *mediatorCollector {
 		panics:  prometheus.NewDesc("sluice_mediator_mpe_panics_total", "Entries whose processing panicked in the MPE (kept as error events).", nil, nil),
 		dropped: prometheus.NewDesc("sluice_mediator_mpe_dropped_events_total", "Events an event rule dropped.", nil, nil),
 		alarms:  prometheus.NewDesc("sluice_mediator_mpe_alarms_total", "Alarm events raised.", nil, nil),
+		// One series per warning raised, none when there are none: an
+		// alert on the series' presence needs no list of kinds.
+		warning: prometheus.NewDesc("sluice_mediator_warning",
+			"1 while the mediator holds a warning of this kind (index_disk_low, archive_failing, retention_failing); absent otherwise.", []string{"kind"}, nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *mediatorCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.refusals, c.orgBacklog, c.typeLines, c.typeUnmatched, c.ruleMatches, c.panics, c.dropped, c.alarms} {
+	for _, d := range []*prometheus.Desc{c.refusals, c.orgBacklog, c.typeLines, c.typeUnmatched, c.ruleMatches, c.panics, c.dropped, c.alarms, c.warning} {
 		ch <- d
 	}
 }
@@ -163,6 +168,9 @@ func (c *mediatorCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.panics, tot.Panics)
 	counter(c.dropped, tot.Dropped)
 	counter(c.alarms, tot.Alarms)
+	for _, w := range m.warnings.list() {
+		ch <- prometheus.MustNewConstMetric(c.warning, prometheus.GaugeValue, 1, w.Kind)
+	}
 }
 
 // handleMetrics serves /metrics. Like the rule statistics, the metrics

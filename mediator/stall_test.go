@@ -223,6 +223,9 @@ type stallArmStub struct {
 	mu      sync.Mutex
 	stalled []string
 	agents  []*sluicev1.Heartbeat
+	// warnings are the latest report's mediator warnings, as
+	// "kind=text".
+	warnings []string
 }
 
 // startArmStub serves a stallArmStub on loopback until the test ends.
@@ -243,11 +246,22 @@ func startArmStub(t *testing.T) (*stallArmStub, string) {
 func (s *stallArmStub) Report(_ context.Context, req *sluicev1.ReportRequest) (*sluicev1.ReportResponse, error) {
 	s.mu.Lock()
 	s.stalled = append(s.stalled, req.GetMediator().GetStalled())
+	s.warnings = s.warnings[:0]
+	for _, w := range req.GetMediator().GetWarnings() {
+		s.warnings = append(s.warnings, w.GetKind()+"="+w.GetText())
+	}
 	for _, a := range req.GetAgents() {
 		s.agents = append(s.agents, a.GetHeartbeat())
 	}
 	s.mu.Unlock()
 	return &sluicev1.ReportResponse{ArmId: "stub", EventAgentId: "arm-stub", Time: timestamppb.Now()}, nil
+}
+
+// lastWarnings is what the latest report said of the mediator's warnings.
+func (s *stallArmStub) lastWarnings() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.warnings, ";")
 }
 
 func (s *stallArmStub) last() string {

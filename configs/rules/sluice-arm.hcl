@@ -1,5 +1,6 @@
 # Sluice's own ARM events (Missing Heartbeat Warning, Heartbeat Returned,
-# Data Processor / Agent Stalled and Resumed, Duplicate Agent Identity):
+# Data Processor / Agent Stalled and Resumed, Data Processor Warning and
+# Warning Cleared, Duplicate Agent Identity):
 # ARM writes each as one ECS JSON object. Their fields are kept as they
 # are; these rules set classification, common event and risk from them, so
 # they can be searched, prioritised and alarmed on like any other event.
@@ -114,6 +115,42 @@ rule "arm-pipeline-resumed" {
       {"@timestamp":"2024-03-12T10:18:12.000Z","message":"Data Processor Resumed: mediator dp-2 moves again after 7m0s stalled","event":{"action":"pipeline-resumed","kind":"alert","severity":1},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","stalled_seconds":420}}}
     LOG
     expect = { common_event = "Data Processor Resumed", classification = "Information", risk = "1" }
+  }
+}
+
+rule "arm-warning-raised" {
+  description      = "a mediator warns of something that needs someone although its pipeline may move: index disk low, archive or retention failing (sluice.arm.warning_kind says which)"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 100
+  when             = "event.action == \"warning-raised\""
+  classification   = "Warning"
+  common_event     = "Data Processor Warning"
+  risk             = 5
+  fields           = { "event.outcome" = "failure" }
+
+  test {
+    log    = <<-LOG
+      {"@timestamp":"2024-03-12T10:11:12.000Z","message":"Data Processor Warning: mediator dp-2 (host dp-2.example.net) warns (index_disk_low): index disk low: 1.2 GiB free on /var/lib/sluice/mediator/index (floor 2 GiB; suspense at 512 MiB); status green","event":{"action":"warning-raised","kind":"alert","severity":5},"host":{"hostname":"dp-2.example.net","name":"dp-2"},"observer":{"name":"dp-2","type":"mediator"},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","warning_kind":"index_disk_low","warning_text":"index disk low: 1.2 GiB free on /var/lib/sluice/mediator/index (floor 2 GiB; suspense at 512 MiB)"}}}
+    LOG
+    expect = { common_event = "Data Processor Warning", classification = "Warning", risk = "5", "sluice.arm.warning_kind" = "index_disk_low" }
+  }
+}
+
+rule "arm-warning-cleared" {
+  description      = "a mediator's warning cleared"
+  log_source_types = ["sluice-arm"]
+  sort_order       = 100
+  when             = "event.action == \"warning-cleared\""
+  classification   = "Information"
+  common_event     = "Data Processor Warning Cleared"
+  risk             = 1
+  fields           = { "event.outcome" = "success" }
+
+  test {
+    log    = <<-LOG
+      {"@timestamp":"2024-03-12T10:18:12.000Z","message":"Data Processor Warning Cleared: mediator dp-2 no longer warns (index_disk_low) after 7m0s (index disk low: 1.2 GiB free)","event":{"action":"warning-cleared","kind":"alert","severity":1},"sluice":{"arm":{"component_id":"dp-2","component_kind":"mediator","status":"green","warning_kind":"index_disk_low","warning_seconds":420}}}
+    LOG
+    expect = { common_event = "Data Processor Warning Cleared", classification = "Information", risk = "1" }
   }
 }
 

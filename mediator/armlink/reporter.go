@@ -54,8 +54,29 @@ type ReporterConfig struct {
 	// goes in the mediator's own heartbeat, from which ARM raises Data
 	// Processor Stalled and Resumed. It must not block.
 	Stalled func() string
+	// Warnings are what the mediator wants someone to look at although
+	// its pipeline may move (index disk low, archive failing): the set it
+	// holds now, nil or empty when none; nil: never any. Asked like
+	// Stalled, on every report and outside the reporter's lock, it goes
+	// in the mediator's own heartbeat (kind and text; Since stays here),
+	// from which ARM raises Data Processor Warning and Warning Cleared.
+	// The whole set goes every time, so a report lost while ARM is away
+	// loses nothing. It must not block.
+	Warnings func() []Warning
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+}
+
+// Warning is one of a mediator's warnings: not a stall, but something
+// someone should look at (a disk filling, an archive that cannot be
+// written). Kind is a stable short key ("index_disk_low"), ARM tracks
+// warnings by it; Text says what is wrong, for people; Since is when it
+// was raised (the mediator's /v1/status shows it; ARM dates a warning by
+// the heartbeat that first carries it, so it is not sent).
+type Warning struct {
+	Kind  string    `json:"kind"`
+	Text  string    `json:"text"`
+	Since time.Time `json:"since"`
 }
 
 // Reporter is the mediator's side of ARM: it keeps the latest heartbeat
@@ -223,6 +244,12 @@ func (r *Reporter) request(now time.Time) (*sluicev1.ReportRequest, map[string]p
 	if r.cfg.Stalled != nil {
 		stalled = r.cfg.Stalled()
 	}
+	var warnings []*sluicev1.Warning
+	if r.cfg.Warnings != nil {
+		for _, w := range r.cfg.Warnings() {
+			warnings = append(warnings, &sluicev1.Warning{Kind: w.Kind, Text: w.Text})
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := min(len(r.pending), maxAgentsPerReport)
@@ -233,6 +260,7 @@ func (r *Reporter) request(now time.Time) (*sluicev1.ReportRequest, map[string]p
 			Hostname:    r.cfg.Hostname,
 			Version:     r.cfg.Version,
 			Stalled:     stalled,
+			Warnings:    warnings,
 		},
 		Agents:     make([]*sluicev1.AgentHeartbeat, 0, n),
 		AckThrough: r.ackThrough,

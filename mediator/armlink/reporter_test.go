@@ -205,3 +205,49 @@ func TestReporterStalled(t *testing.T) {
 		t.Errorf("no Stalled func, stalled %q", got)
 	}
 }
+
+// The mediator's own heartbeat carries the whole set of warnings Warnings
+// returns at each report (kind and text), and none once it is empty.
+func TestReporterWarnings(t *testing.T) {
+	var mu sync.Mutex
+	var current []Warning
+	set := func(ws ...Warning) { mu.Lock(); current = ws; mu.Unlock() }
+	fake := &fakeARM{}
+	rep := NewReporter(ReporterConfig{MediatorID: "dp-01", Warnings: func() []Warning {
+		mu.Lock()
+		defer mu.Unlock()
+		return current
+	}}, nil)
+	disk := Warning{Kind: "index_disk_low", Text: "index disk low: 1.2 GiB free", Since: time.Now()}
+	archive := Warning{Kind: "archive_failing", Text: "archive: permission denied"}
+	for _, step := range []struct {
+		set  []Warning
+		want string
+	}{
+		{nil, ""},
+		{[]Warning{disk}, "index_disk_low=index disk low: 1.2 GiB free"},
+		{[]Warning{archive, disk}, "archive_failing=archive: permission denied;index_disk_low=index disk low: 1.2 GiB free"},
+		{nil, ""},
+	} {
+		set(step.set...)
+		if _, err := rep.ReportOnce(t.Context(), fake); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range fake.last().GetMediator().GetWarnings() {
+			got = append(got, w.GetKind()+"="+w.GetText())
+		}
+		if s := strings.Join(got, ";"); s != step.want {
+			t.Errorf("warnings %q, want %q", s, step.want)
+		}
+	}
+
+	// Without Warnings the mediator never has any.
+	plain := NewReporter(ReporterConfig{MediatorID: "dp-02"}, nil)
+	if _, err := plain.ReportOnce(t.Context(), fake); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.last().GetMediator().GetWarnings(); len(got) != 0 {
+		t.Errorf("no Warnings func, warnings %v", got)
+	}
+}

@@ -664,8 +664,15 @@ type Heartbeat struct {
 	// had a live stream, and was refused ("" when none did lately). ARM
 	// raises Duplicate Agent Identity when it becomes set.
 	DuplicateIdentity string `protobuf:"bytes,11,opt,name=duplicate_identity,json=duplicateIdentity,proto3" json:"duplicate_identity,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// warnings are what a mediator wants someone to look at although its
+	// pipeline may still move (index disk low, archive or retention
+	// failing): one per kind, the set it holds now (empty when none). ARM
+	// raises Data Processor Warning when a kind appears and Data Processor
+	// Warning Cleared when it disappears; a new text of a kind still held
+	// changes what ARM shows, not its events. Agents send none.
+	Warnings      []*Warning `protobuf:"bytes,12,rep,name=warnings,proto3" json:"warnings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Heartbeat) Reset() {
@@ -775,6 +782,69 @@ func (x *Heartbeat) GetDuplicateIdentity() string {
 	return ""
 }
 
+func (x *Heartbeat) GetWarnings() []*Warning {
+	if x != nil {
+		return x.Warnings
+	}
+	return nil
+}
+
+// Warning is one warning a component raises in its heartbeat.
+type Warning struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// kind is a stable short key ("index_disk_low", "archive_failing",
+	// "retention_failing"): ARM tracks warnings by it.
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// text says what is wrong, for people.
+	Text          string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Warning) Reset() {
+	*x = Warning{}
+	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Warning) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Warning) ProtoMessage() {}
+
+func (x *Warning) ProtoReflect() protoreflect.Message {
+	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Warning.ProtoReflect.Descriptor instead.
+func (*Warning) Descriptor() ([]byte, []int) {
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *Warning) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Warning) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
 // Suspend tells the agent to go elsewhere for at least retry_after.
 type Suspend struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -786,7 +856,7 @@ type Suspend struct {
 
 func (x *Suspend) Reset() {
 	*x = Suspend{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +868,7 @@ func (x *Suspend) String() string {
 func (*Suspend) ProtoMessage() {}
 
 func (x *Suspend) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +881,7 @@ func (x *Suspend) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Suspend.ProtoReflect.Descriptor instead.
 func (*Suspend) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{8}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Suspend) GetReason() string {
@@ -838,7 +908,7 @@ type Shutdown struct {
 
 func (x *Shutdown) Reset() {
 	*x = Shutdown{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -850,7 +920,7 @@ func (x *Shutdown) String() string {
 func (*Shutdown) ProtoMessage() {}
 
 func (x *Shutdown) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -863,7 +933,7 @@ func (x *Shutdown) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Shutdown.ProtoReflect.Descriptor instead.
 func (*Shutdown) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{9}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Shutdown) GetReason() string {
@@ -905,7 +975,7 @@ type Throttle struct {
 
 func (x *Throttle) Reset() {
 	*x = Throttle{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -917,7 +987,7 @@ func (x *Throttle) String() string {
 func (*Throttle) ProtoMessage() {}
 
 func (x *Throttle) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -930,7 +1000,7 @@ func (x *Throttle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Throttle.ProtoReflect.Descriptor instead.
 func (*Throttle) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{10}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Throttle) GetResumeSeq() uint64 {
@@ -1021,7 +1091,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\blast_seq\x18\x04 \x01(\x04R\alastSeq\"&\n" +
 	"\x03Ack\x12\x1f\n" +
 	"\vthrough_seq\x18\x01 \x01(\x04R\n" +
-	"throughSeq\"\x88\x03\n" +
+	"throughSeq\"\xb8\x03\n" +
 	"\tHeartbeat\x12.\n" +
 	"\x04time\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12!\n" +
 	"\fcomponent_id\x18\x02 \x01(\tR\vcomponentId\x12\x1a\n" +
@@ -1035,7 +1105,11 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\astalled\x18\t \x01(\tR\astalled\x12\x14\n" +
 	"\x05spool\x18\n" +
 	" \x01(\tR\x05spool\x12-\n" +
-	"\x12duplicate_identity\x18\v \x01(\tR\x11duplicateIdentity\"]\n" +
+	"\x12duplicate_identity\x18\v \x01(\tR\x11duplicateIdentity\x12.\n" +
+	"\bwarnings\x18\f \x03(\v2\x12.sluice.v1.WarningR\bwarnings\"1\n" +
+	"\aWarning\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\"]\n" +
 	"\aSuspend\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12:\n" +
 	"\vretry_after\x18\x02 \x01(\v2\x19.google.protobuf.DurationR\n" +
@@ -1066,7 +1140,7 @@ func file_sluice_v1_mediator_proto_rawDescGZIP() []byte {
 	return file_sluice_v1_mediator_proto_rawDescData
 }
 
-var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*ConnectRequest)(nil),        // 0: sluice.v1.ConnectRequest
 	(*ConnectResponse)(nil),       // 1: sluice.v1.ConnectResponse
@@ -1076,11 +1150,12 @@ var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*LogBatch)(nil),              // 5: sluice.v1.LogBatch
 	(*Ack)(nil),                   // 6: sluice.v1.Ack
 	(*Heartbeat)(nil),             // 7: sluice.v1.Heartbeat
-	(*Suspend)(nil),               // 8: sluice.v1.Suspend
-	(*Shutdown)(nil),              // 9: sluice.v1.Shutdown
-	(*Throttle)(nil),              // 10: sluice.v1.Throttle
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 12: google.protobuf.Duration
+	(*Warning)(nil),               // 8: sluice.v1.Warning
+	(*Suspend)(nil),               // 9: sluice.v1.Suspend
+	(*Shutdown)(nil),              // 10: sluice.v1.Shutdown
+	(*Throttle)(nil),              // 11: sluice.v1.Throttle
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 13: google.protobuf.Duration
 }
 var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	2,  // 0: sluice.v1.ConnectRequest.hello:type_name -> sluice.v1.Hello
@@ -1089,21 +1164,22 @@ var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	3,  // 3: sluice.v1.ConnectResponse.welcome:type_name -> sluice.v1.Welcome
 	6,  // 4: sluice.v1.ConnectResponse.ack:type_name -> sluice.v1.Ack
 	7,  // 5: sluice.v1.ConnectResponse.heartbeat:type_name -> sluice.v1.Heartbeat
-	8,  // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
-	9,  // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
-	10, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
-	11, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
+	9,  // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
+	10, // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
+	11, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
+	12, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
 	4,  // 10: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
-	11, // 11: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
-	12, // 12: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
-	12, // 13: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
-	0,  // 14: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
-	1,  // 15: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
-	15, // [15:16] is the sub-list for method output_type
-	14, // [14:15] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	12, // 11: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	8,  // 12: sluice.v1.Heartbeat.warnings:type_name -> sluice.v1.Warning
+	13, // 13: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
+	13, // 14: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
+	0,  // 15: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
+	1,  // 16: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
+	16, // [16:17] is the sub-list for method output_type
+	15, // [15:16] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_sluice_v1_mediator_proto_init() }
@@ -1130,7 +1206,7 @@ func file_sluice_v1_mediator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sluice_v1_mediator_proto_rawDesc), len(file_sluice_v1_mediator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
