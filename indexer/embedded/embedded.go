@@ -56,8 +56,9 @@ import (
 )
 
 var (
-	_ indexer.Index  = (*Index)(nil)
-	_ indexer.Pruner = (*Index)(nil)
+	_ indexer.Index    = (*Index)(nil)
+	_ indexer.Pruner   = (*Index)(nil)
+	_ indexer.Replacer = (*Index)(nil)
 )
 
 // Config configures the embedded index. Zero values take the defaults.
@@ -196,8 +197,31 @@ func Open(cfg Config, logger hclog.Logger) (*Index, error) {
 // nothing. On error some day files may have committed: writing the whole
 // batch again is safe.
 func (x *Index) Write(ctx context.Context, events []*event.Event) error {
+	return x.store(ctx, events, false)
+}
+
+// Replace stores events like Write, but an event whose id is already
+// stored overwrites it: its document, columns, full-text entry and its
+// place in the rollup counts (so that counts do not change). Within the
+// batch the last event of an id wins. The stored event is looked for in
+// the day file of the new event's @timestamp: an event replaced by one
+// of another day stays where it is, next to its replacement.
+//
+// Each day file's replacement is one transaction on each of its two
+// files; searches see the old events or the new ones, except that a
+// full-text search may miss the replaced events for the moment between
+// the two commits.
+func (x *Index) Replace(ctx context.Context, events []*event.Event) error {
+	return x.store(ctx, events, true)
+}
+
+// store is Write, or Replace with replace.
+func (x *Index) store(ctx context.Context, events []*event.Event, replace bool) error {
 	if len(events) == 0 {
 		return nil
+	}
+	if replace {
+		events = lastOfEachID(events)
 	}
 	now := time.Now()
 	groups := groupEvents(events, now)
@@ -217,8 +241,15 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 			return err
 		}
 		start := time.Now()
+		var ids []string
+		if replace {
+			ids = make([]string, len(g.events))
+			for i, e := range g.events {
+				ids[i] = e.ID
+			}
+		}
 		chunks, stop := encodeAsync(g.events, now)
-		n, err := w.write(ctx, chunks)
+		n, err := w.write(ctx, chunks, ids)
 		stop()
 		if err != nil {
 			// The connection may be in a bad state: reopen next time.
@@ -228,6 +259,24 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 		x.logger.Trace("wrote events", "file", path, "events", len(g.events), "new", n, "duration", time.Since(start))
 	}
 	return nil
+}
+
+// lastOfEachID returns events without the ones whose id comes again
+// later in the batch: Replace keeps the last, where Write (INSERT OR
+// IGNORE) keeps the first.
+func lastOfEachID(events []*event.Event) []*event.Event {
+	type key struct{ org, id string }
+	seen := make(map[key]bool, len(events))
+	out := make([]*event.Event, 0, len(events))
+	for i := len(events) - 1; i >= 0; i-- {
+		k := key{orgDir(events[i].Organization), events[i].ID}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, events[i])
+		}
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // writer returns the open writer of path, opening it (and closing the
