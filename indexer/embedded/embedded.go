@@ -9,8 +9,10 @@
 //	                                 (minute_totals, minute_counts…)
 //	<Dir>/<org>/<YYYY-MM-DD>.fts.db  contentless FTS5 index of the messages
 //
-// so that retention is deleting a day's files (Prune) and a query
-// for the last hour opens one file. The full-text index has its own file
+// so that retention is deleting a day's files (Prune, which holds up
+// neither writes nor searches) and a query for the last hour opens one
+// file. Replace overwrites events by id in the day file of their
+// @timestamp, full text and counts included. The full-text index has its own file
 // so that a second connection fills it on a second core while the first
 // inserts the events; a crash between the two commits is repaired when the
 // day is next opened for writing. Files are in WAL mode: searches, and
@@ -135,11 +137,12 @@ func (c *Config) setDefaults() {
 
 // Index is the embedded event index.
 //
-// Concurrency: all methods are safe for concurrent use. Writes are
-// serialized (one writer connection per file, and SQLite allows one writer
-// at a time anyway); Search and Count run in parallel with each other and
-// with a Write, each on read-only connections that see the last committed
-// state. Only one process may write to a directory at a time (the
+// Concurrency: all methods are safe for concurrent use. Writes (and
+// Replace) are serialized (one writer connection per file, and SQLite
+// allows one writer at a time anyway); Search and Count run in parallel
+// with each other and with a Write, each on read-only connections that
+// see the last committed state. Prune takes the write lock for one day
+// at a time, only to unlink its files and close its writer. Only one process may write to a directory at a time (the
 // full-text bookkeeping assumes it); any number may read.
 type Index struct {
 	cfg    Config
@@ -346,9 +349,9 @@ func (x *Index) Organizations(ctx context.Context) ([]string, error) {
 // Prune removes the day files (events and full text, with their WAL and
 // shared-memory files) of org, or of every organization when org is "",
 // for the UTC days that end at or before before: retention is deleting
-// files. It returns the days removed, oldest first, with the size of
-// their files; with dryRun it removes nothing and returns what it would
-// remove.
+// files. It returns the days removed, oldest first (per organization),
+// with the size of their files when listed; with dryRun it removes
+// nothing and returns what it would remove.
 //
 // Prune never holds up writes or searches for more than one file's
 // removal. It lists the files without any lock, then removes each day

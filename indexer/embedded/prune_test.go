@@ -344,3 +344,91 @@ func compareCounts(t *testing.T, x *Index, reqs []indexer.SearchRequest) {
 		}
 	}
 }
+
+// TestPruneAfterCrash: a crash in the middle of a removal leaves a day's
+// full-text file without its events file. Prune still finds the day and
+// removes the rest, and a day written again meanwhile does not reuse the
+// old full text.
+func TestPruneAfterCrash(t *testing.T) {
+	dir := t.TempDir()
+	x := openTest(t, Config{Dir: dir})
+	ctx := context.Background()
+	write(t, x, genEvents("acme", 1, 500, dayAt(0), time.Second))
+	write(t, x, genEvents("acme", 1001, 500, dayAt(1), time.Second))
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The crash: the events files are gone (dayFileSuffixes' order),
+	// the full-text files not.
+	for d := range 2 {
+		base := filepath.Join(dir, "acme", dayName(dayOf(dayAt(d).UnixNano())))
+		for _, suffix := range dayFileSuffixes[:3] {
+			if err := os.Remove(base + suffix); err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+		}
+	}
+	x = openTest(t, Config{Dir: dir})
+	if orgs, err := x.Organizations(ctx); err != nil || !slices.Equal(orgs, []string{"acme"}) {
+		t.Fatalf("Organizations = %v, %v", orgs, err)
+	}
+	// Day 1 is written again before any Prune: its full text restarts.
+	events := genEvents("acme", 5001, 100, dayAt(1), time.Second)
+	write(t, x, events)
+	n := count(t, x, indexer.SearchRequest{Query: "password"})
+	if m := count(t, x, indexer.SearchRequest{Query: `process.name:sshd AND NOT "Accepted"`}); n != m || n == 0 {
+		t.Fatalf("day written again: full text %d, columns %d", n, m)
+	}
+	pruned, err := x.Prune(ctx, "acme", dayAt(1), false)
+	if err != nil || len(pruned) != 1 || pruned[0].Day != "2026-01-10" || pruned[0].Bytes == 0 {
+		t.Fatalf("Prune = %+v, %v; want the full-text leftovers of the 10th", pruned, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "acme", "2026-01-10*")); len(left) != 0 {
+		t.Fatalf("files left: %v", left)
+	}
+	if n := count(t, x, indexer.SearchRequest{}); n != 100 {
+		t.Fatalf("Count = %d, want the 100 events written again", n)
+	}
+}
+
+func TestDiskUsage(t *testing.T) {
+	dir := t.TempDir()
+	x := openTest(t, Config{Dir: dir})
+	if b, d, err := x.DiskUsage(""); err != nil || b != 0 || d != 0 {
+		t.Fatalf("empty index: %d bytes, %d days, %v", b, d, err)
+	}
+	write(t, x, genEvents("Acme Corp", 1, 100, dayAt(0), time.Minute))
+	write(t, x, genEvents("globex", 1, 100, dayAt(0), 30*time.Minute)) // 3 days
+	// Not an organization's: not counted.
+	if err := os.MkdirAll(filepath.Join(dir, ".trash", "2026-01-10.db"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "globex", "notes.txt"), make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files := func(glob string) (n int64) {
+		paths, _ := filepath.Glob(filepath.Join(dir, glob))
+		for _, p := range paths {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += fi.Size()
+		}
+		return n
+	}
+	acme, globex := files("Acme%20Corp/2026-*"), files("globex/2026-*")
+	for _, tc := range []struct {
+		org   string
+		bytes int64
+		days  int
+	}{{"Acme Corp", acme, 1}, {"globex", globex, 3}, {"", acme + globex, 4}, {"initech", 0, 0}} {
+		b, d, err := x.DiskUsage(tc.org)
+		if err != nil || b != tc.bytes || d != tc.days || (tc.days > 0 && b == 0) {
+			t.Errorf("DiskUsage(%q) = %d bytes, %d days, %v; want %d, %d", tc.org, b, d, err, tc.bytes, tc.days)
+		}
+	}
+}

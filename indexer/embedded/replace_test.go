@@ -3,6 +3,8 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -158,5 +160,65 @@ func TestReplaceConcurrentSearch(t *testing.T) {
 			return
 		default:
 		}
+	}
+}
+
+// TestReplaceCrash simulates a crash between Replace's two commits: the
+// full-text file has the replacement, the events file does not. The
+// full-text file is then ahead of the events and is rebuilt from them
+// when the day is next opened for writing.
+func TestReplaceCrash(t *testing.T) {
+	dir := t.TempDir()
+	events := genEvents("acme", 1, 1000, benchStart, time.Second)
+	x := openTest(t, Config{Dir: dir})
+	write(t, x, events)
+	want := count(t, x, indexer.SearchRequest{Query: "password"})
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The events file as it is before the Replace, WAL included (the
+	// last connection to close may be a reader, which does not
+	// checkpoint).
+	path := filepath.Join(dir, "acme", "2026-01-10.db")
+	saved := map[string][]byte{}
+	for _, suffix := range []string{"", "-wal"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		saved[suffix] = b
+	}
+	x = openTest(t, Config{Dir: dir})
+	var repl []*event.Event
+	for _, e := range events[:500] {
+		repl = append(repl, replaced(e, "crash"))
+	}
+	if err := x.Replace(context.Background(), repl); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The events commit is lost.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if saved[suffix] != nil {
+			if err := os.WriteFile(path+suffix, saved[suffix], 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	x = openTest(t, Config{Dir: dir})
+	write(t, x, events[:1]) // opens the day for writing
+	if n := count(t, x, indexer.SearchRequest{Query: "password"}); n != want {
+		t.Errorf("Count(password) = %d after the repair, want %d", n, want)
+	}
+	if n := count(t, x, indexer.SearchRequest{Query: "zebracorn"}); n != 0 {
+		t.Errorf("Count(zebracorn) = %d after the repair, want 0", n)
+	}
+	if n := count(t, x, indexer.SearchRequest{}); n != 1000 {
+		t.Errorf("Count = %d, want 1000", n)
 	}
 }
