@@ -375,11 +375,10 @@ func (x *Index) Organizations(ctx context.Context) ([]string, error) {
 //
 // Events written later for a removed day create its files again.
 func (x *Index) Prune(ctx context.Context, org string, before time.Time, dryRun bool) ([]indexer.PrunedDay, error) {
-	x.mu.Lock()
-	closed := x.closed
-	x.mu.Unlock()
-	if closed {
+	select {
+	case <-x.stop: // closed, without waiting for x.mu
 		return nil, errors.New("embedded index: closed")
+	default:
 	}
 	if before.Year() < 1678 { // before any day a file can hold
 		return nil, nil

@@ -204,7 +204,7 @@ func TestPruneConcurrent(t *testing.T) {
 	x := openTest(t, Config{MaxOpenWriters: 2, MaxOpenReaders: 4})
 	ctx := context.Background()
 	horizon := dayAt(5)
-	const writers, batches, perDay = 4, 30, 40
+	const writers, batches, perDay = 4, 20, 30
 	var written atomic.Int64 // events inside the horizon, committed
 	var wantSeqs [writers][]int64
 	var wg sync.WaitGroup
@@ -230,7 +230,7 @@ func TestPruneConcurrent(t *testing.T) {
 	}
 	done := make(chan struct{})
 	var bg sync.WaitGroup
-	prunes := 0
+	prunes, removed := 0, 0
 	bg.Go(func() {
 		for {
 			select {
@@ -238,11 +238,13 @@ func TestPruneConcurrent(t *testing.T) {
 				return
 			default:
 			}
-			if _, err := x.Prune(ctx, "", horizon, false); err != nil {
+			days, err := x.Prune(ctx, "", horizon, false)
+			if err != nil {
 				errs <- fmt.Errorf("prune: %w", err)
 				return
 			}
 			prunes++
+			removed += len(days)
 		}
 	})
 	for q := range 2 {
@@ -290,7 +292,10 @@ func TestPruneConcurrent(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	t.Logf("%d prunes", prunes)
+	t.Logf("%d prunes removed %d days", prunes, removed)
+	if removed == 0 {
+		t.Fatal("no day was pruned while the writers wrote")
+	}
 
 	// Every day left, pruned or not, has matching full text.
 	for d := range 10 {
@@ -430,5 +435,54 @@ func TestDiskUsage(t *testing.T) {
 		if err != nil || b != tc.bytes || d != tc.days || (tc.days > 0 && b == 0) {
 			t.Errorf("DiskUsage(%q) = %d bytes, %d days, %v; want %d, %d", tc.org, b, d, err, tc.bytes, tc.days)
 		}
+	}
+}
+
+// TestPruneListsWithoutTheWriteLock holds the write lock, as a long Write
+// does: a dry run, Organizations, DiskUsage and searches still answer; a
+// real Prune waits only to remove.
+func TestPruneListsWithoutTheWriteLock(t *testing.T) {
+	x := openTest(t, Config{})
+	ctx := context.Background()
+	write(t, x, genEvents("acme", 1, 100, dayAt(0), time.Hour)) // 5 days
+	x.mu.Lock()
+	locked := true
+	defer func() {
+		if locked {
+			x.mu.Unlock()
+		}
+	}()
+	if days, err := x.Prune(ctx, "", dayAt(3), true); err != nil || len(days) != 3 {
+		t.Fatalf("dry run = %v, %v; want 3 days", days, err)
+	}
+	if orgs, err := x.Organizations(ctx); err != nil || len(orgs) != 1 {
+		t.Fatalf("Organizations = %v, %v", orgs, err)
+	}
+	if _, days, err := x.DiskUsage("acme"); err != nil || days != 5 {
+		t.Fatalf("DiskUsage: %d days, %v", days, err)
+	}
+	if n := count(t, x, indexer.SearchRequest{}); n != 100 {
+		t.Fatalf("Count = %d", n)
+	}
+	pruned := make(chan []indexer.PrunedDay, 1)
+	go func() {
+		days, err := x.Prune(ctx, "", dayAt(3), false)
+		if err != nil {
+			t.Error(err)
+		}
+		pruned <- days
+	}()
+	select {
+	case <-pruned:
+		t.Fatal("Prune removed files while a Write held the lock")
+	case <-time.After(50 * time.Millisecond):
+	}
+	x.mu.Unlock()
+	locked = false
+	if days := <-pruned; len(days) != 3 {
+		t.Fatalf("pruned %v, want 3 days", days)
+	}
+	if n := count(t, x, indexer.SearchRequest{}); n != 100-3*24 {
+		t.Fatalf("Count = %d after Prune, want %d", n, 100-3*24)
 	}
 }

@@ -444,10 +444,15 @@ func (w *writer) displace(ids []string) ([]int64, error) {
 	if len(old) == 0 {
 		return nil, nil
 	}
+	// A contentless FTS5 table forgets an entry when given the text it
+	// indexed (see storedMessage).
+	del, err := w.fts.c.Prepare("INSERT INTO fts(fts, rowid, message) VALUES('delete', ?, ?)")
+	if err != nil {
+		return nil, fmt.Errorf("prepare statement on %s: %w", w.fts.path, err)
+	}
+	defer del.Close()
 	for _, f := range old {
-		// A contentless FTS5 table forgets an entry when given the
-		// text it indexed (see storedMessage).
-		if _, err := w.fts.c.ExecContext(context.Background(), "INSERT INTO fts(fts, rowid, message) VALUES('delete', ?, ?)",
+		if _, err := del.(driver.StmtExecContext).ExecContext(context.Background(),
 			[]driver.NamedValue{{Ordinal: 1, Value: f.rowid}, {Ordinal: 2, Value: f.message}}); err != nil {
 			return nil, fmt.Errorf("delete replaced messages from %s: %w", w.fts.path, err)
 		}
