@@ -12,12 +12,12 @@
 // so that retention is deleting a day's files (Prune, which holds up
 // neither writes nor searches) and a query for the last hour opens one
 // file. Replace overwrites events by id in the day file of their
-// @timestamp, full text and counts included. The full-text index has its own file
-// so that a second connection fills it on a second core while the first
-// inserts the events; a crash between the two commits is repaired when the
-// day is next opened for writing. Files are in WAL mode: searches, and
-// other processes such as another Sluice or the sqlite3 shell, read while
-// the writer writes:
+// @timestamp, full text and counts included. The full-text index has its
+// own file so that a second connection fills it on a second core while
+// the first inserts the events; a crash between the two commits is
+// repaired when the day is next opened for writing. Files are in WAL
+// mode: searches, and other processes such as another Sluice or the
+// sqlite3 shell, read while the writer writes:
 //
 //	sqlite3 -readonly acme/2026-01-10.db \
 //	  "ATTACH 'acme/2026-01-10.fts.db' AS f;
@@ -142,8 +142,9 @@ func (c *Config) setDefaults() {
 // allows one writer at a time anyway); Search and Count run in parallel
 // with each other and with a Write, each on read-only connections that
 // see the last committed state. Prune takes the write lock for one day
-// at a time, only to unlink its files and close its writer. Only one process may write to a directory at a time (the
-// full-text bookkeeping assumes it); any number may read.
+// at a time, only to unlink its files and close its writer. Only one
+// process may write to a directory at a time (the full-text bookkeeping
+// assumes it); any number may read.
 type Index struct {
 	cfg    Config
 	logger hclog.Logger
