@@ -262,6 +262,15 @@ func (ct *counter) add(r *row) {
 	ct.rows[k]++
 }
 
+// remove uncounts a row that the transaction deletes.
+func (ct *counter) remove(r *row) {
+	k := countKey{minute: minuteOf(r.vals[1].(int64))}
+	for j, i := range countedCols {
+		k.vals[j] = r.vals[2+i]
+	}
+	ct.rows[k]--
+}
+
 // reset forgets what was added since the last flush.
 func (ct *counter) reset() { clear(ct.rows) }
 
@@ -288,6 +297,9 @@ func (ct *counter) flush() error {
 		// In key order: the B-tree is then written page after page.
 		ups := ct.ups[:0]
 		for k, c := range rows {
+			if c == 0 {
+				continue // a replaced event counted as before
+			}
 			ups = append(ups, countUpsert{k: k, key: countHash(&k, len(r.cols)), n: c})
 		}
 		slices.SortFunc(ups, func(a, b countUpsert) int {

@@ -9,13 +9,15 @@
 //	                                 (minute_totals, minute_counts…)
 //	<Dir>/<org>/<YYYY-MM-DD>.fts.db  contentless FTS5 index of the messages
 //
-// so that retention is deleting a day's files (DeleteBefore) and a query
-// for the last hour opens one file. The full-text index has its own file
-// so that a second connection fills it on a second core while the first
-// inserts the events; a crash between the two commits is repaired when the
-// day is next opened for writing. Files are in WAL mode: searches, and
-// other processes such as another Sluice or the sqlite3 shell, read while
-// the writer writes:
+// so that retention is deleting a day's files (Prune, which holds up
+// neither writes nor searches) and a query for the last hour opens one
+// file. Replace overwrites events by id in the day file of their
+// @timestamp, full text and counts included. The full-text index has its
+// own file so that a second connection fills it on a second core while
+// the first inserts the events; a crash between the two commits is
+// repaired when the day is next opened for writing. Files are in WAL
+// mode: searches, and other processes such as another Sluice or the
+// sqlite3 shell, read while the writer writes:
 //
 //	sqlite3 -readonly acme/2026-01-10.db \
 //	  "ATTACH 'acme/2026-01-10.fts.db' AS f;
@@ -45,6 +47,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,7 +57,11 @@ import (
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
-var _ indexer.Index = (*Index)(nil)
+var (
+	_ indexer.Index    = (*Index)(nil)
+	_ indexer.Pruner   = (*Index)(nil)
+	_ indexer.Replacer = (*Index)(nil)
+)
 
 // Config configures the embedded index. Zero values take the defaults.
 type Config struct {
@@ -130,12 +137,14 @@ func (c *Config) setDefaults() {
 
 // Index is the embedded event index.
 //
-// Concurrency: all methods are safe for concurrent use. Writes are
-// serialized (one writer connection per file, and SQLite allows one writer
-// at a time anyway); Search and Count run in parallel with each other and
-// with a Write, each on read-only connections that see the last committed
-// state. Only one process may write to a directory at a time (the
-// full-text bookkeeping assumes it); any number may read.
+// Concurrency: all methods are safe for concurrent use. Writes (and
+// Replace) are serialized (one writer connection per file, and SQLite
+// allows one writer at a time anyway); Search and Count run in parallel
+// with each other and with a Write, each on read-only connections that
+// see the last committed state. Prune takes the write lock for one day
+// at a time, only to unlink its files and close its writer. Only one
+// process may write to a directory at a time (the full-text bookkeeping
+// assumes it); any number may read.
 type Index struct {
 	cfg    Config
 	logger hclog.Logger
@@ -192,8 +201,31 @@ func Open(cfg Config, logger hclog.Logger) (*Index, error) {
 // nothing. On error some day files may have committed: writing the whole
 // batch again is safe.
 func (x *Index) Write(ctx context.Context, events []*event.Event) error {
+	return x.store(ctx, events, false)
+}
+
+// Replace stores events like Write, but an event whose id is already
+// stored overwrites it: its document, columns, full-text entry and its
+// place in the rollup counts (so that counts do not change). Within the
+// batch the last event of an id wins. The stored event is looked for in
+// the day file of the new event's @timestamp: an event replaced by one
+// of another day stays where it is, next to its replacement.
+//
+// Each day file's replacement is one transaction on each of its two
+// files; searches see the old events or the new ones, except that a
+// full-text search may miss the replaced events for the moment between
+// the two commits.
+func (x *Index) Replace(ctx context.Context, events []*event.Event) error {
+	return x.store(ctx, events, true)
+}
+
+// store is Write, or Replace with replace.
+func (x *Index) store(ctx context.Context, events []*event.Event, replace bool) error {
 	if len(events) == 0 {
 		return nil
+	}
+	if replace {
+		events = lastOfEachID(events)
 	}
 	now := time.Now()
 	groups := groupEvents(events, now)
@@ -213,8 +245,15 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 			return err
 		}
 		start := time.Now()
+		var ids []string
+		if replace {
+			ids = make([]string, len(g.events))
+			for i, e := range g.events {
+				ids[i] = e.ID
+			}
+		}
 		chunks, stop := encodeAsync(g.events, now)
-		n, err := w.write(ctx, chunks)
+		n, err := w.write(ctx, chunks, ids)
 		stop()
 		if err != nil {
 			// The connection may be in a bad state: reopen next time.
@@ -224,6 +263,24 @@ func (x *Index) Write(ctx context.Context, events []*event.Event) error {
 		x.logger.Trace("wrote events", "file", path, "events", len(g.events), "new", n, "duration", time.Since(start))
 	}
 	return nil
+}
+
+// lastOfEachID returns events without the ones whose id comes again
+// later in the batch: Replace keeps the last, where Write (INSERT OR
+// IGNORE) keeps the first.
+func lastOfEachID(events []*event.Event) []*event.Event {
+	type key struct{ org, id string }
+	seen := make(map[key]bool, len(events))
+	out := make([]*event.Event, 0, len(events))
+	for i := len(events) - 1; i >= 0; i-- {
+		k := key{orgDir(events[i].Organization), events[i].ID}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, events[i])
+		}
+	}
+	slices.Reverse(out)
+	return out
 }
 
 // writer returns the open writer of path, opening it (and closing the
@@ -264,57 +321,175 @@ func (x *Index) closeWriter(path string) {
 	x.logger.Debug("closed day file", "file", path)
 }
 
-// DeleteBefore deletes the day files (events and full text) of every
-// organization for the UTC days that end at or before t: retention is
-// deleting files. Open handles to those files are closed first; a search
-// that is reading one finishes on the deleted file. It returns the number
-// of day files deleted. Events written later for such a day create a new
-// file.
-func (x *Index) DeleteBefore(t time.Time) (int, error) {
+// Organizations lists the organizations that have day files, by name
+// (see orgName); directories that orgDir does not make are skipped. It
+// takes no lock.
+func (x *Index) Organizations(ctx context.Context) ([]string, error) {
+	dirs, err := x.orgDirs("")
+	if err != nil {
+		return nil, err
+	}
+	var orgs []string
+	for _, dir := range dirs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		days, err := listDays(x.cfg.Dir, dir)
+		if err != nil {
+			return nil, err
+		}
+		if len(days) > 0 { // every day pruned: the directory is left empty
+			name, _ := orgName(dir)
+			orgs = append(orgs, name)
+		}
+	}
+	slices.Sort(orgs)
+	return orgs, nil
+}
+
+// Prune removes the day files (events and full text, with their WAL and
+// shared-memory files) of org, or of every organization when org is "",
+// for the UTC days that end at or before before: retention is deleting
+// files. It returns the days removed, oldest first (per organization),
+// with the size of their files when listed; with dryRun it removes
+// nothing and returns what it would remove.
+//
+// Prune never holds up writes or searches for more than one file's
+// removal. It lists the files without any lock, then removes each day
+// under x.mu (the write lock), held only to unlink that day's files and
+// close its writer: a few system calls. The unlinking comes first, so
+// that closing the writer does not copy a WAL into a file being deleted
+// (SQLite skips the checkpoint of an unlinked file). Because Write also
+// holds x.mu while it opens a writer and commits, a Write of the same
+// day runs entirely before or entirely after the removal: before, its
+// events are removed with the day (they are past the horizon, as the
+// caller asked); after, it opens a new writer that creates new files.
+// A writer is never left open on removed files, nor a new events file
+// paired with the old full-text file. Days inside the horizon are never
+// touched, so their events are never lost, whatever the timing.
+//
+// Searches do not take x.mu. One that has a day file open finishes on
+// the deleted file (unix keeps it until closed); its reader is evicted
+// after the unlinking, so that no later search reuses a connection to
+// the deleted file. One that listed the day before its removal and opens
+// it after finds it gone and counts it as empty (see Index.query).
+//
+// Events written later for a removed day create its files again.
+func (x *Index) Prune(ctx context.Context, org string, before time.Time, dryRun bool) ([]indexer.PrunedDay, error) {
+	select {
+	case <-x.stop: // closed, without waiting for x.mu
+		return nil, errors.New("embedded index: closed")
+	default:
+	}
+	if before.Year() < 1678 { // before any day a file can hold
+		return nil, nil
+	}
+	end := int64(math.MaxInt64) // first day kept
+	if before.Year() <= 2261 {
+		end = dayOf(before.UnixNano())
+	}
+	dirs, err := x.orgDirs(org)
+	if err != nil {
+		return nil, err
+	}
+	var pruned []indexer.PrunedDay
+	var errs []error
+	for _, dir := range dirs {
+		name, _ := orgName(dir)
+		days, err := listDays(x.cfg.Dir, dir)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, d := range days {
+			if d.day >= end {
+				break // oldest first
+			}
+			if err := ctx.Err(); err != nil {
+				return pruned, err
+			}
+			if !dryRun {
+				if err := x.removeDay(&d); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				x.logger.Info("pruned day", "organization", name, "day", dayName(d.day), "bytes", d.bytes)
+			}
+			pruned = append(pruned, indexer.PrunedDay{Organization: name, Day: dayName(d.day), Name: d.path(), Bytes: d.bytes})
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return pruned, fmt.Errorf("prune: %w", err)
+	}
+	return pruned, nil
+}
+
+// removeDay unlinks the files of d, then closes its writer and evicts its
+// reader, all under x.mu (see Prune).
+func (x *Index) removeDay(d *dayFiles) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.closed {
-		return 0, errors.New("embedded index: closed")
-	}
-	if t.Year() < 1678 { // before any day a file can hold
-		return 0, nil
-	}
-	end := int64(math.MaxInt64)
-	if t.Year() <= 2261 {
-		end = dayOf(t.UnixNano()) * nanosPerDay
-	}
-	parts, err := listPartitions(x.cfg.Dir, nil, math.MinInt64, end)
-	if err != nil {
-		return 0, err
+		return errors.New("embedded index: closed")
 	}
 	var errs []error
-	deleted := 0
-	for _, p := range parts {
-		x.closeWriter(p.path)
-		x.rmu.Lock()
-		if r, ok := x.readers[p.path]; ok {
-			x.evictReader(r)
+	for _, suffix := range dayFileSuffixes {
+		if err := os.Remove(d.base + suffix); err != nil && !os.IsNotExist(err) {
+			errs = append(errs, err)
 		}
-		x.rmu.Unlock()
-		var fileErrs []error
-		for _, f := range []string{p.path, ftsPathOf(p.path)} {
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				if err := os.Remove(f + suffix); err != nil && !os.IsNotExist(err) {
-					fileErrs = append(fileErrs, err)
-				}
-			}
-		}
-		if len(fileErrs) > 0 {
-			errs = append(errs, fileErrs...)
-			continue
-		}
-		deleted++
-		x.logger.Info("deleted day file", "file", p.path)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return deleted, fmt.Errorf("retention: %w", err)
+	// Whatever was removed, the open handles must go: a writer reopens
+	// the files from scratch (repairing a full-text file left behind),
+	// and a search opens what is there now.
+	path := d.path()
+	x.closeWriter(path)
+	x.rmu.Lock()
+	if r, ok := x.readers[path]; ok {
+		x.evictReader(r)
 	}
-	return deleted, nil
+	x.rmu.Unlock()
+	return errors.Join(errs...)
+}
+
+// orgDirs returns the directory of org, or of every organization when
+// org is "".
+func (x *Index) orgDirs(org string) ([]string, error) {
+	if org != "" {
+		return []string{orgDir(org)}, nil
+	}
+	entries, err := os.ReadDir(x.cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("list organizations in %s: %w", x.cfg.Dir, err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if _, ok := orgName(e.Name()); ok && e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	return dirs, nil
+}
+
+// DiskUsage returns the bytes on disk of the day files of org (every
+// organization when org is "") and how many days they hold, WAL files
+// included: what status pages, metrics and sizing report. It takes no
+// lock; files written meanwhile may be counted or not.
+func (x *Index) DiskUsage(org string) (bytes int64, days int, err error) {
+	dirs, err := x.orgDirs(org)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, dir := range dirs {
+		list, err := listDays(x.cfg.Dir, dir)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, d := range list {
+			bytes += d.bytes
+		}
+		days += len(list)
+	}
+	return bytes, days, nil
 }
 
 // janitor closes files that have not been used for IdleTimeout, so that

@@ -377,21 +377,21 @@ func TestDaysAndOrganizations(t *testing.T) {
 		t.Fatalf("limit 10 over two organizations: %d docs, %v", len(docs), orgs)
 	}
 
-	// Retention is deleting a day's files, which DeleteBefore does after
+	// Retention is deleting a day's files, which Prune does after
 	// closing them.
-	n, err := x.DeleteBefore(day1.Add(time.Hour))
-	if err != nil || n != 2 {
-		t.Fatalf("DeleteBefore = %d, %v; want the 2 files of the 10th", n, err)
+	pruned, err := x.Prune(context.Background(), "", day1.Add(time.Hour), false)
+	if err != nil || len(pruned) != 2 {
+		t.Fatalf("Prune = %v, %v; want the 2 days of the 10th", pruned, err)
 	}
 	if n := count(t, x, indexer.SearchRequest{}); n != 200 {
-		t.Fatalf("after DeleteBefore: %d, want 200", n)
+		t.Fatalf("after Prune: %d, want 200", n)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "*", "2026-01-10*"))
 	if len(left) != 0 {
 		t.Fatalf("files left: %v", left)
 	}
-	if n, err := x.DeleteBefore(day1.Add(24 * time.Hour)); err != nil || n != 2 {
-		t.Fatalf("DeleteBefore = %d, %v; want 2", n, err)
+	if pruned, err := x.Prune(context.Background(), "", day1.Add(24*time.Hour), false); err != nil || len(pruned) != 2 {
+		t.Fatalf("Prune = %v, %v; want 2", pruned, err)
 	}
 	if n := count(t, x, indexer.SearchRequest{}); n != 0 {
 		t.Fatalf("after deleting everything: %d", n)

@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -126,4 +127,128 @@ func listPartitions(dir string, orgs []string, from, to int64) ([]partition, err
 		return strings.Compare(a.org, b.org)
 	})
 	return parts, nil
+}
+
+// orgName is the inverse of orgDir: it returns the organization name of
+// an organization directory, and false for a name that orgDir does not
+// make (a stray directory, a bad or needless %XX escape): such a
+// directory is not an organization's and is left alone.
+func orgName(dir string) (string, bool) {
+	if dir == "" {
+		return "", false
+	}
+	b := make([]byte, 0, len(dir))
+	for i := 0; i < len(dir); i++ {
+		c := dir[i]
+		if c != '%' {
+			b = append(b, c)
+			continue
+		}
+		if i+2 >= len(dir) {
+			return "", false
+		}
+		hi, ok1 := unhex(dir[i+1])
+		lo, ok2 := unhex(dir[i+2])
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		b = append(b, hi<<4|lo)
+		i += 2
+	}
+	name := string(b)
+	// orgDir writes one spelling of each name: anything else (a
+	// lower-case escape, an escaped letter, a raw byte it escapes) is not
+	// its output.
+	if orgDir(name) != dir {
+		return "", false
+	}
+	return name, true
+}
+
+// unhex returns the value of a hexadecimal digit as orgDir writes them
+// (upper case).
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// dayFileSuffixes are the files that hold one day, in the order Prune
+// removes them: the events WAL before the events file, so that a crash
+// never leaves a WAL without its database (SQLite would apply it to a
+// new file of the same name); the events file before the full-text file,
+// so that once a day's events file is gone nothing reads or writes its
+// full-text file (searches find days by their events file, and a search
+// that cannot attach it checks the events file is gone). A crash in
+// between leaves a full-text file alone, which Prune still finds and a
+// new events file for the day resets (writer.catchUp: it is ahead of
+// the events).
+var dayFileSuffixes = []string{
+	fileExt + "-wal", fileExt, fileExt + "-shm",
+	ftsSuffix + "-wal", ftsSuffix, ftsSuffix + "-shm",
+}
+
+// dayFiles is what one day of one organization holds on disk.
+type dayFiles struct {
+	org   string // directory name (escaped)
+	day   int64
+	base  string // path without the suffix: <Dir>/<org>/<YYYY-MM-DD>
+	bytes int64  // size of its files
+}
+
+// path is the events file of the day, the name of the day elsewhere.
+func (d *dayFiles) path() string { return d.base + fileExt }
+
+// listDays returns the days that the organization directory org has any
+// file of (a crash during Prune can leave a day without its events
+// file), oldest first, with the total size of their files.
+func listDays(dir, org string) ([]dayFiles, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, org))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("list day files of %s: %w", org, err)
+	}
+	byDay := map[int64]*dayFiles{}
+	for _, e := range entries {
+		day, ok := dayOfFile(e.Name())
+		if !ok || e.IsDir() {
+			continue
+		}
+		d := byDay[day]
+		if d == nil {
+			d = &dayFiles{org: org, day: day, base: filepath.Join(dir, org, dayName(day))}
+			byDay[day] = d
+		}
+		if fi, err := e.Info(); err == nil { // else removed since ReadDir
+			d.bytes += fi.Size()
+		}
+	}
+	days := make([]dayFiles, 0, len(byDay))
+	for _, d := range byDay {
+		days = append(days, *d)
+	}
+	slices.SortFunc(days, func(a, b dayFiles) int { return cmp.Compare(a.day, b.day) })
+	return days, nil
+}
+
+// dayOfFile returns the day of a file named as one of dayFileSuffixes
+// after the day.
+func dayOfFile(name string) (int64, bool) {
+	if len(name) < len(dayLayout) {
+		return 0, false
+	}
+	if !slices.Contains(dayFileSuffixes, name[len(dayLayout):]) {
+		return 0, false
+	}
+	t, err := time.Parse(dayLayout, name[:len(dayLayout)])
+	if err != nil {
+		return 0, false
+	}
+	return t.Unix() / 86400, true
 }

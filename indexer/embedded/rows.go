@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/sluicehq/sluice/indexer/embedded/rowpack"
@@ -153,13 +154,38 @@ func encodeRows(events []*event.Event, rows []row, now time.Time) {
 		r.vals[0] = ev.ID
 		r.vals[1] = eventTime(ev.Timestamp, now)
 		r.doc = docs[offs[i]:offs[i+1]]
-		r.message = ev.Message
+		r.message = storedMessage(ev.Message)
 		for _, f := range ev.Fields() {
 			if c, ok := columnIndex[f.Key]; ok {
 				r.vals[2+c] = columnValue(columns[c].kind, f.Value)
 			}
 		}
 	}
+}
+
+// storedMessage returns the message as the document stores it, which is
+// what the full-text index must be given: AppendJSONString writes each
+// byte of invalid UTF-8 as U+FFFD. Replace deletes an event's full-text
+// entry with the message read back from its document, and FTS5 promises
+// to remove a contentless entry only when given the text it indexed
+// (other text may corrupt the index); catchUp indexes from the documents
+// too. SQLite's tokenizer reads the invalid bytes tried in TestReplace
+// as separators either way, but that is not documented.
+func storedMessage(m string) string {
+	if utf8.ValidString(m) {
+		return m
+	}
+	var b strings.Builder
+	for i := 0; i < len(m); {
+		r, size := utf8.DecodeRuneInString(m[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(m[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // eventTime returns the event's @timestamp in Unix nanoseconds. An event

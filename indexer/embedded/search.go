@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"slices"
@@ -434,6 +435,11 @@ func (x *Index) query(ctx context.Context, part partition, q string, args []any,
 			return ctxErr
 		}
 		if strings.Contains(err.Error(), "no such table") {
+			return nil
+		}
+		if _, statErr := os.Stat(part.path); errors.Is(statErr, fs.ErrNotExist) {
+			// Pruned since the plan listed it (see Index.Prune): the
+			// day is gone, as if listed a moment later.
 			return nil
 		}
 		return fmt.Errorf("search %s: %w", part.path, err)

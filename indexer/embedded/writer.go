@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -222,14 +223,27 @@ func (w *writer) indexFTS(rows []ftsRow, through int64) error {
 // connection at the same time, so the two halves of the work use two
 // cores. The events commit comes first; the full-text one follows only if
 // it succeeded.
-func (w *writer) write(ctx context.Context, rows <-chan []row) (inserted int, err error) {
+//
+// With replace, the ids of the rows (every one of them) whose stored
+// events they overwrite: see displace. The full-text commit then comes
+// first, so that a crash between the two commits leaves the full-text
+// file ahead of the events (catchUp rebuilds it) rather than holding the
+// new rows' entries without the old ones' deletions undone.
+func (w *writer) write(ctx context.Context, rows <-chan []row, replace []string) (inserted int, err error) {
 	w.lastUsed = time.Now()
+	w.counts.reset() // what a failed transaction left
 	if err := w.ev.exec("BEGIN IMMEDIATE"); err != nil {
 		return 0, fmt.Errorf("begin on %s: %w", w.ev.path, err)
 	}
 	if err := w.fts.exec("BEGIN IMMEDIATE"); err != nil {
 		_ = w.ev.rollback()
 		return 0, fmt.Errorf("begin on %s: %w", w.fts.path, err)
+	}
+	var displaced []int64
+	if len(replace) > 0 {
+		if displaced, err = w.displace(replace); err != nil {
+			return 0, errors.Join(err, w.ev.rollback(), w.fts.rollback())
+		}
 	}
 
 	chunks := make(chan []ftsRow, 4)
@@ -266,6 +280,18 @@ func (w *writer) write(ctx context.Context, rows <-chan []row) (inserted int, er
 
 	n, evErr := w.insertEvents(ctx, rows, chunks, &through)
 	close(chunks)
+	if evErr == nil && len(displaced) > 0 {
+		evErr = w.dropDisplaced(displaced)
+	}
+	var ftsErr error
+	if replace != nil {
+		commit <- evErr == nil
+		if ftsErr = <-ftsDone; ftsErr != nil && evErr == nil {
+			// The old entries are still there: the events must
+			// not change either.
+			evErr = ftsErr
+		}
+	}
 	if evErr == nil {
 		if err := w.ev.exec("COMMIT"); err != nil {
 			evErr = fmt.Errorf("commit %s: %w", w.ev.path, err)
@@ -274,8 +300,10 @@ func (w *writer) write(ctx context.Context, rows <-chan []row) (inserted int, er
 	if evErr != nil {
 		evErr = errors.Join(evErr, w.ev.rollback())
 	}
-	commit <- evErr == nil
-	ftsErr := <-ftsDone
+	if replace == nil {
+		commit <- evErr == nil
+		ftsErr = <-ftsDone
+	}
 	if evErr != nil {
 		return 0, evErr
 	}
@@ -308,7 +336,6 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 	if err := w.ev.queryInt("SELECT max(rowid) FROM events", &last); err != nil {
 		return 0, err
 	}
-	w.counts.reset() // what a failed transaction left
 	total := 0
 	for chunk := range rows {
 		if err := ctx.Err(); err != nil {
@@ -354,6 +381,106 @@ func (w *writer) insertEvents(ctx context.Context, rows <-chan []row, chunks cha
 	}
 	*through = last
 	return total, nil
+}
+
+// displace prepares the replacement of the stored events with the given
+// ids, in the open transactions: it deletes their full-text entries,
+// takes them out of the rollup counts, and renames their ids out of the
+// way (a NUL byte before them), so that the new rows insert as new ones,
+// after every existing rowid. It returns the rowids of the displaced
+// rows, which dropDisplaced deletes once the new rows are in: the new
+// rowids thus stay above every old one, and a full-text file that
+// committed without its events is ahead of them, which catchUp detects.
+func (w *writer) displace(ids []string) ([]int64, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("SELECT events.rowid, ts, docs.doc ->> '$.message'")
+	for _, i := range countedCols {
+		b.WriteString(", " + columns[i].name)
+	}
+	b.WriteString(" FROM events JOIN docs ON docs.rowid = events.rowid WHERE id IN (SELECT value FROM json_each(?))")
+	rs, err := w.ev.c.QueryContext(context.Background(), b.String(), []driver.NamedValue{{Ordinal: 1, Value: string(list)}})
+	if err != nil {
+		return nil, fmt.Errorf("read replaced events of %s: %w", w.path, err)
+	}
+	var old []ftsRow
+	vals := make([]driver.Value, 3+numCounted)
+	for {
+		err := rs.Next(vals)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rs.Close()
+			return nil, fmt.Errorf("read replaced events of %s: %w", w.path, err)
+		}
+		var r row
+		r.vals[1] = vals[1]
+		for j, i := range countedCols {
+			v := vals[3+j]
+			if b, ok := v.([]byte); ok {
+				v = string(b) // map keys must be comparable
+			}
+			r.vals[2+i] = v
+		}
+		// Counted with the values as stored, which may hash to
+		// another key than the one they were added at (a number sent
+		// as a string): the -1 then gets a row of its own with the
+		// same values, and sums stay right (see rollup).
+		w.counts.remove(&r)
+		f := ftsRow{rowid: vals[0].(int64)}
+		switch m := vals[2].(type) {
+		case string:
+			f.message = m
+		case []byte:
+			f.message = string(m)
+		}
+		old = append(old, f)
+	}
+	rs.Close()
+	if len(old) == 0 {
+		return nil, nil
+	}
+	// A contentless FTS5 table forgets an entry when given the text it
+	// indexed (see storedMessage).
+	del, err := w.fts.c.Prepare("INSERT INTO fts(fts, rowid, message) VALUES('delete', ?, ?)")
+	if err != nil {
+		return nil, fmt.Errorf("prepare statement on %s: %w", w.fts.path, err)
+	}
+	defer del.Close()
+	for _, f := range old {
+		if _, err := del.(driver.StmtExecContext).ExecContext(context.Background(),
+			[]driver.NamedValue{{Ordinal: 1, Value: f.rowid}, {Ordinal: 2, Value: f.message}}); err != nil {
+			return nil, fmt.Errorf("delete replaced messages from %s: %w", w.fts.path, err)
+		}
+	}
+	if _, err := w.ev.c.ExecContext(context.Background(), "UPDATE events SET id = char(0) || id WHERE id IN (SELECT value FROM json_each(?))",
+		[]driver.NamedValue{{Ordinal: 1, Value: string(list)}}); err != nil {
+		return nil, fmt.Errorf("set replaced events aside in %s: %w", w.path, err)
+	}
+	rowids := make([]int64, len(old))
+	for i, f := range old {
+		rowids[i] = f.rowid
+	}
+	return rowids, nil
+}
+
+// dropDisplaced deletes the rows that displace set aside.
+func (w *writer) dropDisplaced(rowids []int64) error {
+	list, err := json.Marshal(rowids)
+	if err != nil {
+		return err
+	}
+	for _, table := range []string{"events", "docs"} {
+		if _, err := w.ev.c.ExecContext(context.Background(), "DELETE FROM "+table+" WHERE rowid IN (SELECT value FROM json_each(?))",
+			[]driver.NamedValue{{Ordinal: 1, Value: string(list)}}); err != nil {
+			return fmt.Errorf("delete replaced events from %s: %w", w.path, err)
+		}
+	}
+	return nil
 }
 
 // newRows returns the (rowid, message) of the rows after rowid last, which
