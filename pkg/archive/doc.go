@@ -1,0 +1,62 @@
+// Package archive keeps tamper-evident raw archives, like LogRhythm's: the
+// mediator writes every raw record it receives, before parsing, into
+// per-organization hourly files, and each closed file's SHA-256 goes into
+// a per-organization hash chain. The package does not look at the payload:
+// a record is opaque bytes, its organization and the mediator-state
+// sequence range it came from.
+//
+// # Layout
+//
+//	<Dir>/<orgdir>/2026-12-07T17.arc.zst        closed hour
+//	<Dir>/<orgdir>/2026-12-07T17.1.arc.zst      a later part of the hour (restart after Close)
+//	<Dir>/<orgdir>/2026-12-07T18.arc.zst.open   being written
+//	<Dir>/<orgdir>/MANIFEST                     the chain
+//
+// <orgdir> is event.OrgDirName, as in the embedded index. The hour is the
+// archive clock's, in UTC. An open file carries ".open" so that a reader
+// tells it from a closed one without the manifest; closing renames it
+// (atomic) after the last fsync, and only then chains it. A crash between
+// the rename and the manifest append leaves a closed file newer than the
+// chain: Open chains it.
+//
+// # File format
+//
+// A file is one or more concatenated zstd frames (each process lifetime or
+// recovery starts one; readers decode them as one stream). The stream is a
+// sequence of records: a 24-byte header, little endian — value length
+// (uint32), first and last sequence (uint64 each), CRC32C over those 20
+// bytes and the value (uint32) — then the value. Sync flushes the zstd
+// block without ending the frame, so the window keeps its history and
+// frequent syncs still compress well.
+//
+// # Manifest
+//
+// MANIFEST holds JSON lines, one per closed file:
+//
+//	{"seq":1,"file":"2026-12-07T17.arc.zst","hour":"2026-12-07T17:00:00Z","sha256":"…","bytes":…,"raw_bytes":…,"records":…,"first_seq":…,"last_seq":…,"prev":"","hash":"…"}
+//
+// and one per prune: {"seq":9,"pruned_through":"…","pruned_files":[…],"prev":"…","hash":"…"}.
+// hash is the SHA-256 of the line's JSON without "hash" (fields in the
+// order above), prev the hash of the line before. Each line is appended
+// and fsynced. A torn last line (crash mid-append) is cut off at Open.
+//
+// # Durability and dedupe
+//
+// Each organization has a mark, the highest last sequence appended; Append
+// skips records at or below it, which drops what a restarted mediator
+// appends again. Open restores the mark from the manifest (last_seq per
+// file) and the recovered open file. Recovery reads an open file's
+// complete records whose CRC holds, rewrites the file with exactly those
+// (temporary file, fsync, rename) and appends after them. A file whose
+// hour has passed is then closed and chained.
+//
+// On a write error the organization's open file is dropped, its mark falls
+// back to what is known durable, and the next call recovers it from disk
+// the way Open does; the caller appends again what it had not synced.
+//
+// # Compression
+//
+// DefaultLevel (zstd level 3, the encoder's "default" speed) with a 1 MiB
+// window and one goroutine per encoder. BenchmarkAppend on the loghub
+// corpus chose it; see the figures in DefaultLevel's test comment.
+package archive

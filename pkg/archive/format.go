@@ -1,0 +1,305 @@
+package archive
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+const (
+	// closedExt ends a closed (hashed, chained) archive file.
+	closedExt = ".arc.zst"
+	// openExt ends the file being written: the suffix makes an unclosed
+	// file visible without reading the manifest, and the rename on close is
+	// atomic.
+	openExt = ".arc.zst.open"
+	// tmpExt ends a recovery rewrite in progress; leftovers are removed.
+	tmpExt       = ".tmp"
+	manifestName = "MANIFEST"
+	hourLayout   = "2006-01-02T15"
+	headerSize   = 24
+)
+
+// MaxRecordSize bounds one record's value. It also bounds what a reader
+// allocates for a corrupt length field.
+const MaxRecordSize = 64 << 20
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// errCorrupt marks a record whose header or checksum is wrong.
+var errCorrupt = errors.New("corrupt record")
+
+// fileName names the archive file of an hour; part > 0 when the hour was
+// already closed once (a restart within the hour).
+func fileName(hour time.Time, part int) string {
+	s := hour.UTC().Format(hourLayout)
+	if part > 0 {
+		s += "." + strconv.Itoa(part)
+	}
+	return s + closedExt
+}
+
+// parseFileName is the inverse of fileName, open files included.
+func parseFileName(name string) (hour time.Time, part int, open, ok bool) {
+	switch {
+	case strings.HasSuffix(name, openExt):
+		name, open = strings.TrimSuffix(name, openExt), true
+	case strings.HasSuffix(name, closedExt):
+		name = strings.TrimSuffix(name, closedExt)
+	default:
+		return time.Time{}, 0, false, false
+	}
+	if len(name) < len(hourLayout) {
+		return time.Time{}, 0, false, false
+	}
+	hour, err := time.Parse(hourLayout, name[:len(hourLayout)])
+	if err != nil {
+		return time.Time{}, 0, false, false
+	}
+	if rest := name[len(hourLayout):]; rest != "" {
+		if rest[0] != '.' {
+			return time.Time{}, 0, false, false
+		}
+		part, err = strconv.Atoi(rest[1:])
+		if err != nil || part <= 0 || strconv.Itoa(part) != rest[1:] {
+			return time.Time{}, 0, false, false
+		}
+	}
+	return hour, part, open, true
+}
+
+// orgName maps an organization directory name back to the organization
+// (the inverse of event.OrgDirName; "default" stays "default").
+func orgName(dir string) string {
+	if !strings.Contains(dir, "%") {
+		return dir
+	}
+	var b strings.Builder
+	for i := 0; i < len(dir); i++ {
+		if dir[i] == '%' && i+2 < len(dir) {
+			if v, err := strconv.ParseUint(dir[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(dir[i])
+	}
+	return b.String()
+}
+
+// appendRecord encodes one record: length (uint32), first, last (uint64),
+// CRC32C (uint32) over the preceding 20 header bytes and the value, all
+// little endian, then the value. The CRC covers the header too so that a
+// damaged length or sequence is caught, not only a damaged value.
+func appendRecord(buf []byte, first, last uint64, value []byte) []byte {
+	var h [headerSize]byte
+	binary.LittleEndian.PutUint32(h[0:], uint32(len(value)))
+	binary.LittleEndian.PutUint64(h[4:], first)
+	binary.LittleEndian.PutUint64(h[12:], last)
+	c := crc32.Update(crc32.Checksum(h[:20], castagnoli), castagnoli, value)
+	binary.LittleEndian.PutUint32(h[20:], c)
+	buf = append(buf, h[:]...)
+	return append(buf, value...)
+}
+
+// recordReader reads records from a decompressed stream.
+type recordReader struct {
+	r   *bufio.Reader
+	hdr [headerSize]byte
+}
+
+// next returns the next record. io.EOF means the stream ended on a record
+// boundary; io.ErrUnexpectedEOF a record cut short (or a zstd stream that
+// ends without its frame end: the normal state of an open file); any other
+// error is corruption.
+func (rr *recordReader) next() (first, last uint64, value []byte, err error) {
+	if _, err = io.ReadFull(rr.r, rr.hdr[:]); err != nil {
+		return 0, 0, nil, err
+	}
+	n := binary.LittleEndian.Uint32(rr.hdr[0:])
+	if n > MaxRecordSize {
+		return 0, 0, nil, fmt.Errorf("%w: length %d", errCorrupt, n)
+	}
+	value = make([]byte, n)
+	if _, err = io.ReadFull(rr.r, value); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, 0, nil, err
+	}
+	c := crc32.Update(crc32.Checksum(rr.hdr[:20], castagnoli), castagnoli, value)
+	if c != binary.LittleEndian.Uint32(rr.hdr[20:]) {
+		return 0, 0, nil, fmt.Errorf("%w: checksum mismatch", errCorrupt)
+	}
+	return binary.LittleEndian.Uint64(rr.hdr[4:]), binary.LittleEndian.Uint64(rr.hdr[12:]), value, nil
+}
+
+// newDecoder returns a single-goroutine zstd decoder: archives are read
+// sequentially, and concurrency would only add memory. The memory cap
+// bounds what a corrupt frame header can make the decoder allocate.
+func newDecoder(r io.Reader) (*zstd.Decoder, error) {
+	return zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30), zstd.WithDecoderMaxWindow(64<<20))
+}
+
+// fileStats is what decoding a file tells.
+type fileStats struct {
+	records, raw  int64
+	first, last   uint64
+	decompressErr error // the error that ended the stream; nil at a clean end
+}
+
+// readFile decodes the records of the archive file at path (at most limit
+// compressed bytes when limit > 0), calling fn for each. It stops at the
+// first error; fileStats counts the records read before it. A stream that
+// ends cleanly leaves st.decompressErr nil.
+func readFile(path string, limit int64, fn func(first, last uint64, value []byte) error) (st fileStats, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return st, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if limit > 0 {
+		r = io.LimitReader(f, limit)
+	}
+	st.decompressErr = readStream(r, &st, fn)
+	return st, nil
+}
+
+// readStream is readFile on a reader. It returns the error that ended the
+// stream (nil at a clean end) or fn's error.
+func readStream(r io.Reader, st *fileStats, fn func(first, last uint64, value []byte) error) error {
+	dec, err := newDecoder(r)
+	if err != nil {
+		return err
+	}
+	defer dec.Close()
+	rr := recordReader{r: bufio.NewReaderSize(dec, 64<<10)}
+	for {
+		first, last, value, err := rr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st.records++
+		st.raw += int64(len(value))
+		if st.records == 1 {
+			st.first = first
+		}
+		st.last = max(st.last, last)
+		if fn != nil {
+			if err := fn(first, last, value); err != nil {
+				return &callbackError{err}
+			}
+		}
+	}
+}
+
+// callbackError carries an error of the caller's function through readStream.
+type callbackError struct{ err error }
+
+func (e *callbackError) Error() string { return e.err.Error() }
+func (e *callbackError) Unwrap() error { return e.err }
+
+// syncDir fsyncs a directory so that a create, rename or remove in it is
+// durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// orgDirs lists the organization directories under dir.
+func orgDirs(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("list organizations in %s: %w", dir, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out, nil
+}
+
+// diskFile is one archive file found in an organization directory.
+type diskFile struct {
+	name string
+	path string
+	hour time.Time
+	part int
+	open bool
+}
+
+func (d diskFile) before(o diskFile) bool {
+	if !d.hour.Equal(o.hour) {
+		return d.hour.Before(o.hour)
+	}
+	return d.part < o.part
+}
+
+// listDir returns the archive files of one organization directory, oldest
+// first, and the leftover temporary files.
+func listDir(dir string) (files []diskFile, tmps []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list archive files in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		if strings.HasSuffix(name, tmpExt) {
+			tmps = append(tmps, filepath.Join(dir, name))
+			continue
+		}
+		hour, part, open, ok := parseFileName(name)
+		if !ok {
+			continue
+		}
+		files = append(files, diskFile{name: name, path: filepath.Join(dir, name), hour: hour, part: part, open: open})
+	}
+	sortFiles(files)
+	return files, tmps, nil
+}
+
+func sortFiles(files []diskFile) {
+	slices.SortStableFunc(files, func(a, b diskFile) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	})
+}
