@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -149,8 +150,30 @@ func (rr *recordReader) next() (first, last uint64, value []byte, err error) {
 // newDecoder returns a single-goroutine zstd decoder: archives are read
 // sequentially, and concurrency would only add memory. The memory cap
 // bounds what a corrupt frame header can make the decoder allocate.
+//
+// Decoders are pooled: each holds a window-sized history buffer, and
+// allocating (and zeroing) it per file dominated the cost of scanning
+// small files.
 func newDecoder(r io.Reader) (*zstd.Decoder, error) {
+	if d, ok := decoders.Get().(*zstd.Decoder); ok {
+		if err := d.Reset(r); err == nil {
+			return d, nil
+		}
+		d.Close()
+	}
 	return zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30), zstd.WithDecoderMaxWindow(64<<20))
+}
+
+var decoders sync.Pool
+
+// releaseDecoder returns d to the pool, dropping its reference to the
+// reader.
+func releaseDecoder(d *zstd.Decoder) {
+	if err := d.Reset(nil); err != nil {
+		d.Close()
+		return
+	}
+	decoders.Put(d)
 }
 
 // fileStats is what decoding a file tells.
@@ -185,7 +208,7 @@ func readStream(r io.Reader, st *fileStats, fn func(first, last uint64, value []
 	if err != nil {
 		return err
 	}
-	defer dec.Close()
+	defer releaseDecoder(dec)
 	rr := recordReader{r: bufio.NewReaderSize(dec, 64<<10)}
 	for {
 		first, last, value, err := rr.next()
