@@ -159,6 +159,7 @@ func Open(cfg Config) (*Archive, error) {
 	for _, d := range dirs {
 		o := &orgState{name: orgName(d), dirName: d, dir: filepath.Join(cfg.Dir, d)}
 		if err := a.recoverOrg(o); err != nil {
+			a.drop(o)
 			a.closeAll()
 			return nil, err
 		}
@@ -492,11 +493,16 @@ func (a *Archive) repair(o *orgState) error {
 	if o.broken == nil {
 		return nil
 	}
-	if err := a.recoverOrg(o); err != nil {
+	// Recover into a fresh state: a failed recovery leaves o as it was
+	// (broken, mark at the durable mark) for the next attempt.
+	n := &orgState{name: o.name, dirName: o.dirName, dir: o.dir}
+	if err := a.recoverOrg(n); err != nil {
+		a.drop(n)
 		err = fmt.Errorf("archive %q: recover after %v: %w", o.name, o.broken, err)
 		a.setError(err)
 		return err
 	}
+	*o = *n
 	a.log.Info("archive recovered after a write error", "organization", o.name, "mark", o.mark)
 	return nil
 }
@@ -617,9 +623,9 @@ func (a *Archive) chain(o *orgState, rec manifestRecord) error {
 // between the rename and the manifest append) are chained, and open files
 // are cut back to their complete records; those whose hour has ended are
 // closed.
+//
+// o must be fresh (only its names set); on error the caller drops it.
 func (a *Archive) recoverOrg(o *orgState) error {
-	a.drop(o)
-	*o = orgState{name: o.name, dirName: o.dirName, dir: o.dir}
 	if _, err := os.Stat(o.dir); os.IsNotExist(err) {
 		return nil
 	}
