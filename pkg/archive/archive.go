@@ -21,7 +21,7 @@ var ErrClosed = errors.New("archive closed")
 
 // DefaultLevel is the zstd level used when Config.Level is 0. See the
 // package documentation for the measurements behind it.
-const DefaultLevel = 3
+const DefaultLevel = 1
 
 // Config configures an Archive.
 type Config struct {
@@ -69,8 +69,8 @@ type Archive struct {
 	mu     sync.Mutex
 	closed bool
 	orgs   map[string]*orgState // by directory name
+	byName map[string]*orgState // by the names Append was given
 	stats  Stats
-	buf    []byte
 }
 
 // orgState is the writer's view of one organization.
@@ -111,6 +111,7 @@ type openFile struct {
 	cw    *countWriter
 	enc   *zstd.Encoder
 	stats fileStats // records in the file, recovered and appended
+	chunk chunk     // records appended since the last chunk was written
 	dirty bool      // appended since the last Sync
 	// syncDirs are directories to fsync at the next Sync: the file (and
 	// maybe its organization directory) was created since.
@@ -137,7 +138,7 @@ func Open(cfg Config) (*Archive, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("archive: no directory")
 	}
-	a := &Archive{dir: cfg.Dir, cfg: cfg, clock: cfg.Clock, log: cfg.Logger, orgs: map[string]*orgState{}}
+	a := &Archive{dir: cfg.Dir, cfg: cfg, clock: cfg.Clock, log: cfg.Logger, orgs: map[string]*orgState{}, byName: map[string]*orgState{}}
 	if a.clock == nil {
 		a.clock = time.Now
 	}
@@ -169,15 +170,23 @@ func Open(cfg Config) (*Archive, error) {
 }
 
 // org returns the state of org, creating it in memory.
+// byName caches the escaping, which Append would otherwise pay per record.
 func (a *Archive) org(org string) *orgState {
+	if o := a.byName[org]; o != nil {
+		return o
+	}
 	d := event.OrgDirName(org)
 	o := a.orgs[d]
 	if o == nil {
-		if org == "" {
-			org = event.DefaultOrganization
+		name := org
+		if name == "" {
+			name = event.DefaultOrganization
 		}
-		o = &orgState{name: org, dirName: d, dir: filepath.Join(a.dir, d)}
+		o = &orgState{name: name, dirName: d, dir: filepath.Join(a.dir, d)}
 		a.orgs[d] = o
+	}
+	if len(a.byName) < 100000 {
+		a.byName[org] = o
 	}
 	return o
 }
@@ -223,10 +232,11 @@ func (a *Archive) Append(org string, first, last uint64, value []byte) (bool, er
 			return false, a.fail(o, err)
 		}
 	}
-	a.buf = appendRecord(a.buf[:0], first, last, value)
-	before := o.cur.cw.n
-	if _, err := o.cur.enc.Write(a.buf); err != nil {
-		return false, a.fail(o, fmt.Errorf("write %s: %w", o.cur.path, err))
+	o.cur.chunk.add(first, last, value)
+	if o.cur.chunk.full() {
+		if err := a.writeChunk(o.cur); err != nil {
+			return false, a.fail(o, err)
+		}
 	}
 	st := &o.cur.stats
 	st.records++
@@ -239,8 +249,18 @@ func (a *Archive) Append(org string, first, last uint64, value []byte) (bool, er
 	o.mark = last
 	a.stats.Records++
 	a.stats.RawBytes += int64(len(value))
-	a.stats.Bytes += o.cur.cw.n - before
 	return true, nil
+}
+
+// writeChunk passes c's chunk to its encoder.
+func (a *Archive) writeChunk(c *openFile) error {
+	before := c.cw.n
+	err := c.chunk.writeTo(c.enc)
+	a.stats.Bytes += c.cw.n - before
+	if err != nil {
+		return fmt.Errorf("write %s: %w", c.path, err)
+	}
+	return nil
 }
 
 // Sync makes every record appended so far durable: it flushes each dirty
@@ -271,6 +291,9 @@ func (a *Archive) syncFile(o *orgState) error {
 	c := o.cur
 	if c == nil || !c.dirty {
 		return nil
+	}
+	if err := a.writeChunk(c); err != nil {
+		return err
 	}
 	before := c.cw.n
 	if err := c.enc.Flush(); err != nil {
@@ -563,6 +586,9 @@ func (a *Archive) closeFile(o *orgState) error {
 		}
 		return syncDir(o.dir)
 	}
+	if err := a.writeChunk(c); err != nil {
+		return err
+	}
 	before := c.cw.n
 	if err := c.enc.Close(); err != nil {
 		return fmt.Errorf("finish %s: %w", c.path, err)
@@ -740,11 +766,12 @@ func (a *Archive) recoverOpen(o *orgState, f diskFile) (*openFile, error) {
 	if of.enc, err = a.newEncoder(of.cw); err != nil {
 		return fail(err)
 	}
-	var buf []byte
 	st, err := readFile(f.path, 0, func(first, last uint64, value []byte) error {
-		buf = appendRecord(buf[:0], first, last, value)
-		_, err := of.enc.Write(buf)
-		return err
+		of.chunk.add(first, last, value)
+		if of.chunk.full() {
+			return of.chunk.writeTo(of.enc)
+		}
+		return nil
 	})
 	if err == nil {
 		var cb *callbackError
@@ -756,6 +783,9 @@ func (a *Archive) recoverOpen(o *orgState, f diskFile) (*openFile, error) {
 		return fail(fmt.Errorf("recover archive file %s: %w", f.path, err))
 	}
 	of.stats = fileStats{records: st.records, raw: st.raw, first: st.first, last: st.last}
+	if err := of.chunk.writeTo(of.enc); err != nil {
+		return fail(fmt.Errorf("recover archive file: write %s: %w", tmp, err))
+	}
 	if err := of.enc.Flush(); err != nil {
 		return fail(fmt.Errorf("recover archive file: flush %s: %w", tmp, err))
 	}
