@@ -99,6 +99,9 @@ type orgState struct {
 	// broken is the error that left the organization's files in an unknown
 	// state; the next use recovers them from disk first.
 	broken error
+	// lost is an error that dropped unsynced records without the caller
+	// being told (in Rotate, Prune, Close); the next Sync returns it.
+	lost error
 }
 
 // openFile is a file being written.
@@ -224,18 +227,18 @@ func (a *Archive) Append(org string, first, last uint64, value []byte) (bool, er
 	_, hour := a.hourNow()
 	if o.cur != nil && hour.After(o.cur.hour) {
 		if err := a.closeFile(o); err != nil {
-			return false, a.fail(o, err)
+			return false, a.failTold(o, err)
 		}
 	}
 	if o.cur == nil {
 		if err := a.newFile(o, hour); err != nil {
-			return false, a.fail(o, err)
+			return false, a.failTold(o, err)
 		}
 	}
 	o.cur.chunk.add(first, last, value)
 	if o.cur.chunk.full() {
 		if err := a.writeChunk(o.cur); err != nil {
-			return false, a.fail(o, err)
+			return false, a.failTold(o, err)
 		}
 	}
 	st := &o.cur.stats
@@ -280,8 +283,12 @@ func (a *Archive) Sync() error {
 			errs = append(errs, err)
 			continue
 		}
+		if o.lost != nil {
+			errs = append(errs, fmt.Errorf("archive %q: records appended before this error were not archived, append them again: %w", o.name, o.lost))
+			o.lost = nil
+		}
 		if err := a.syncFile(o); err != nil {
-			errs = append(errs, a.fail(o, err))
+			errs = append(errs, a.failTold(o, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -492,14 +499,27 @@ func (a *Archive) setError(err error) {
 
 // fail records a write error of o: its open file is in an unknown state,
 // so it is dropped and recovered from disk at the next use, and the mark
-// falls back to what is durable.
+// falls back to what is durable. If that drops records appended since the
+// last Sync, the next Sync fails: the caller learns to append them again
+// even when the error came from Rotate, Prune or Close.
 func (a *Archive) fail(o *orgState, err error) error {
 	err = fmt.Errorf("archive %q: %w", o.name, err)
 	a.drop(o)
 	o.broken = err
+	if o.mark > o.durable && o.lost == nil {
+		o.lost = err
+	}
 	o.mark = o.durable
 	a.setError(err)
 	a.log.Error("archive write failed; unsynced records must be appended again", "organization", o.name, "error", err)
+	return err
+}
+
+// failTold is fail for an error returned by Append or Sync: the caller,
+// told, appends again whatever was not synced.
+func (a *Archive) failTold(o *orgState, err error) error {
+	err = a.fail(o, err)
+	o.lost = nil
 	return err
 }
 
@@ -525,6 +545,7 @@ func (a *Archive) repair(o *orgState) error {
 		a.setError(err)
 		return err
 	}
+	n.lost = o.lost
 	*o = *n
 	a.log.Info("archive recovered after a write error", "organization", o.name, "mark", o.mark)
 	return nil

@@ -365,3 +365,44 @@ func TestWriteErrorRecovery(t *testing.T) {
 	}
 	mustVerifyOK(t, dir)
 }
+
+// An error in Rotate that drops unsynced records makes the next Sync fail,
+// so that the caller, which deletes its records after a good Sync, appends
+// them again instead.
+func TestRotateErrorFailsNextSync(t *testing.T) {
+	dir := t.TempDir()
+	clock := newClock()
+	a := openTest(t, dir, clock)
+	for seq := uint64(1); seq <= 5; seq++ {
+		mustAppend(t, a, "acme", seq)
+	}
+	mustSync(t, a)
+	for seq := uint64(6); seq <= 8; seq++ {
+		mustAppend(t, a, "acme", seq)
+	}
+	a.mu.Lock()
+	_ = a.orgs["acme"].cur.f.Close()
+	a.mu.Unlock()
+	clock.Add(time.Hour)
+	if err := a.Rotate(); err == nil {
+		t.Fatal("Rotate on a closed descriptor succeeded")
+	}
+	if err := a.Sync(); err == nil {
+		t.Fatal("Sync after records were dropped by Rotate's error succeeded")
+	}
+	for seq := uint64(1); seq <= 8; seq++ {
+		ok, err := a.Append("acme", seq, seq, value("acme", seq))
+		if err != nil || ok != (seq > 5) {
+			t.Fatalf("Append(%d) = %v, %v", seq, ok, err)
+		}
+	}
+	mustSync(t, a)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := scanAll(t, dir, "acme")
+	if !slices.Equal(got["acme"], seqs(1, 8)) {
+		t.Errorf("records %v", got["acme"])
+	}
+	mustVerifyOK(t, dir)
+}
