@@ -204,10 +204,11 @@ func (a *Archive) hourNow() (now, hour time.Time) {
 // come in increasing first order. A record whose last is at or below the
 // organization's mark is skipped and Append returns false: that is the
 // dedupe after a crash, when the caller appends again from the start of its
-// state. The mark is the highest last appended; after an Append or Sync
-// error it falls back to the highest last known to be durable, so the
-// caller re-appends whatever was not synced. true means appended, not yet
-// durable (see Sync).
+// state. The mark is the highest last appended; after an error it falls
+// back to the highest last known to be durable, so the caller re-appends
+// whatever was not synced: after an Append or Sync error, or when the next
+// Sync fails because an error in Rotate, Prune or Close dropped unsynced
+// records. true means appended, not yet durable (see Sync).
 func (a *Archive) Append(org string, first, last uint64, value []byte) (bool, error) {
 	if len(value) > MaxRecordSize {
 		return false, fmt.Errorf("archive %q: record of %d bytes over the %d byte limit", org, len(value), MaxRecordSize)

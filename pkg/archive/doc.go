@@ -54,6 +54,9 @@
 // On a write error the organization's open file is dropped, its mark falls
 // back to what is known durable, and the next call recovers it from disk
 // the way Open does; the caller appends again what it had not synced.
+// Append and Sync return such errors; when Rotate, Prune or Close hit one
+// that dropped unsynced records, the next Sync fails too, because the
+// caller deletes its records only after a Sync that succeeded.
 //
 // # Compression
 //

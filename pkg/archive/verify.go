@@ -45,6 +45,7 @@ type Problem struct {
 	part int
 }
 
+// String formats the problem for a log line or the command line.
 func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s: %s", p.Path, p.Kind, p.Detail)
 }
