@@ -1,8 +1,11 @@
 package archive
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -121,15 +124,24 @@ type openFile struct {
 	syncDirs []string
 }
 
-// countWriter counts the compressed bytes written to the file.
+// countWriter counts and hashes the compressed bytes written to the file.
+// Every byte of an open file goes through it (a new file and a recovery
+// rewrite both start empty), so closing needs no second read of the file
+// under the lock.
 type countWriter struct {
 	w io.Writer
 	n int64
+	h hash.Hash
+}
+
+func newCountWriter(w io.Writer) *countWriter {
+	return &countWriter{w: w, h: sha256.New()}
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	c.h.Write(p[:n])
 	return n, err
 }
 
@@ -586,7 +598,7 @@ func (a *Archive) newFile(o *orgState, hour time.Time) error {
 	if err != nil {
 		return fmt.Errorf("create archive file: %w", err)
 	}
-	of := &openFile{path: path, name: name, hour: hour, part: part, f: f, cw: &countWriter{w: f}, syncDirs: dirs}
+	of := &openFile{path: path, name: name, hour: hour, part: part, f: f, cw: newCountWriter(f), syncDirs: dirs}
 	if of.enc, err = a.newEncoder(of.cw); err != nil {
 		_ = f.Close()
 		return err
@@ -631,15 +643,13 @@ func (a *Archive) closeFile(o *orgState) error {
 		return err
 	}
 	o.durable = max(o.durable, c.stats.last)
-	return a.chainFile(o, diskFile{name: c.name, path: closed, hour: c.hour, part: c.part}, c.stats)
+	sum := hex.EncodeToString(c.cw.h.Sum(nil))
+	return a.chainFile(o, diskFile{name: c.name, path: closed, hour: c.hour, part: c.part}, c.stats, sum, c.cw.n)
 }
 
-// chainFile hashes the closed file d and appends it to o's manifest.
-func (a *Archive) chainFile(o *orgState, d diskFile, st fileStats) error {
-	sum, size, err := hashFile(d.path)
-	if err != nil {
-		return fmt.Errorf("hash closed archive file: %w", err)
-	}
+// chainFile appends the closed file d, of SHA-256 sum and size bytes, to
+// o's manifest.
+func (a *Archive) chainFile(o *orgState, d diskFile, st fileStats, sum string, size int64) error {
 	rec := manifestRecord{
 		File: d.name, Hour: d.hour.UTC().Format(time.RFC3339), SHA256: sum, Bytes: size,
 		RawBytes: st.raw, Records: st.records, FirstSeq: st.first, LastSeq: st.last,
@@ -747,8 +757,12 @@ func (a *Archive) recoverOrg(o *orgState) error {
 				a.log.Error("closed archive file missing from the manifest does not decode; left for verify", "path", f.path, "error", err)
 				continue
 			}
+			sum, size, err := hashFile(f.path)
+			if err != nil {
+				return fmt.Errorf("hash closed archive file: %w", err)
+			}
 			a.log.Warn("chaining a closed archive file missing from the manifest (crash while closing)", "path", f.path)
-			if err := a.chainFile(o, f, st); err != nil {
+			if err := a.chainFile(o, f, st, sum, size); err != nil {
 				return err
 			}
 		}
@@ -779,7 +793,7 @@ func (a *Archive) recoverOpen(o *orgState, f diskFile) (*openFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recover archive file: %w", err)
 	}
-	of := &openFile{path: f.path, name: fileName(f.hour, f.part), hour: f.hour, part: f.part, f: w, cw: &countWriter{w: w}}
+	of := &openFile{path: f.path, name: fileName(f.hour, f.part), hour: f.hour, part: f.part, f: w, cw: newCountWriter(w)}
 	fail := func(err error) (*openFile, error) {
 		_ = w.Close()
 		_ = os.Remove(tmp)
