@@ -148,7 +148,9 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // Open opens (creating) the archive in cfg.Dir and recovers what a crash
 // left: files being written are cut back to their complete records and
 // rewritten, files whose hour has passed are closed and chained, and each
-// organization's durable mark is restored.
+// organization's durable mark is restored. An organization that cannot be
+// recovered (an unreadable file, say) does not fail Open: its Appends and
+// every Sync fail, naming the cause, until a retry succeeds.
 func Open(cfg Config) (*Archive, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("archive: no directory")
@@ -175,9 +177,13 @@ func Open(cfg Config) (*Archive, error) {
 	for _, d := range dirs {
 		o := &orgState{name: orgName(d), dirName: d, dir: filepath.Join(cfg.Dir, d)}
 		if err := a.recoverOrg(o); err != nil {
+			// One organization's damage does not stop the others: it stays
+			// broken, and each use retries its recovery and reports why.
 			a.drop(o)
-			a.closeAll()
-			return nil, err
+			*o = orgState{name: o.name, dirName: o.dirName, dir: o.dir}
+			o.broken = fmt.Errorf("archive %q: recover at open: %w", o.name, err)
+			a.setError(o.broken)
+			a.log.Error("archive organization not recovered; its appends fail until it is", "organization", o.name, "error", err)
 		}
 		a.orgs[d] = o
 	}

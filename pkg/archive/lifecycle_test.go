@@ -406,3 +406,35 @@ func TestRotateErrorFailsNextSync(t *testing.T) {
 	}
 	mustVerifyOK(t, dir)
 }
+
+func TestOpenWithAnUnrecoverableOrganization(t *testing.T) {
+	dir := t.TempDir()
+	clock := newClock()
+	// A manifest that cannot be read (a directory; permissions would not
+	// stop root).
+	bad := filepath.Join(dir, "acme", manifestName)
+	if err := os.MkdirAll(bad, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	a := openTest(t, dir, clock)
+	if _, err := a.Append("acme", 1, 1, value("acme", 1)); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("Append to the broken organization: %v, want an error naming %s", err, bad)
+	}
+	mustAppend(t, a, "beta", 1)
+	if err := a.Sync(); err == nil {
+		t.Fatal("Sync succeeded with an organization broken")
+	}
+	if err := os.Remove(bad); err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, a, "acme", 1)
+	mustSync(t, a)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := scanAll(t, dir, "")
+	if !slices.Equal(got["acme"], []uint64{1}) || !slices.Equal(got["beta"], []uint64{1}) {
+		t.Errorf("records %v", got)
+	}
+	mustVerifyOK(t, dir)
+}
