@@ -159,27 +159,20 @@ func Scan(dir, org string, from, to time.Time, fn func(Record) error, onBad func
 		}
 		path := f.path
 		if f.open {
-			info, err := os.Stat(path)
-			if os.IsNotExist(err) {
-				// Closed since it was listed: read it under its closed name.
-				path = filepath.Join(filepath.Dir(f.path), fileName(f.hour, f.part))
-			} else if err != nil {
-				bad(path, err)
-				continue
-			} else {
-				st, err := readFile(path, info.Size(), deliver)
-				if err != nil {
-					if !os.IsNotExist(err) {
-						bad(path, err)
-					}
-					continue
-				}
+			st, err := readOpenFile(path, deliver)
+			if err == nil {
 				var cb *callbackError
 				if errors.As(st.decompressErr, &cb) {
 					return cb.err
 				}
 				continue
 			}
+			if !os.IsNotExist(err) {
+				bad(path, err)
+				continue
+			}
+			// Closed since it was listed: read it under its closed name.
+			path = filepath.Join(filepath.Dir(f.path), fileName(f.hour, f.part))
 		}
 		st, err := readFile(path, 0, nil)
 		if err == nil {
@@ -205,4 +198,14 @@ func Scan(dir, org string, from, to time.Time, fn func(Record) error, onBad func
 		}
 	}
 	return nil
+}
+
+// readOpenFile reads a file being written up to its size now: what a
+// writer appends meanwhile is left for the next scan.
+func readOpenFile(path string, fn func(first, last uint64, value []byte) error) (fileStats, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileStats{}, err
+	}
+	return readFile(path, info.Size(), fn)
 }
