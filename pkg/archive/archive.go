@@ -641,16 +641,23 @@ func (a *Archive) closeFile(o *orgState) error {
 		return fmt.Errorf("close %s: %w", c.path, err)
 	}
 	o.cur = nil
+	// Chain first, rename after: a closed file is always in the manifest,
+	// so one that is not was put there by someone else. A crash between the
+	// two leaves the chained file under its .open name; Open renames it.
 	closed := filepath.Join(o.dir, c.name)
-	if err := os.Rename(c.path, closed); err != nil {
-		return fmt.Errorf("close archive file: %w", err)
-	}
-	if err := syncDir(o.dir); err != nil {
+	sum := hex.EncodeToString(c.cw.h.Sum(nil))
+	if err := a.chainFile(o, diskFile{name: c.name, path: closed, hour: c.hour, part: c.part}, c.stats, sum, c.cw.n); err != nil {
 		return err
 	}
-	o.durable = max(o.durable, c.stats.last)
-	sum := hex.EncodeToString(c.cw.h.Sum(nil))
-	return a.chainFile(o, diskFile{name: c.name, path: closed, hour: c.hour, part: c.part}, c.stats, sum, c.cw.n)
+	return finishClose(c.path, closed, o.dir)
+}
+
+// finishClose renames a chained file to its closed name.
+func finishClose(open, closed, dir string) error {
+	if err := os.Rename(open, closed); err != nil {
+		return fmt.Errorf("close archive file: %w", err)
+	}
+	return syncDir(dir)
 }
 
 // chainFile appends the closed file d, of SHA-256 sum and size bytes, to
@@ -683,10 +690,9 @@ func (a *Archive) chain(o *orgState, rec manifestRecord) error {
 }
 
 // recoverOrg rebuilds o from its directory: the manifest (a torn last line
-// is cut off), closed files missing from the end of the chain (a crash
-// between the rename and the manifest append) are chained, and open files
-// are cut back to their complete records; those whose hour has ended are
-// closed.
+// is cut off), files chained but not yet renamed (a crash between the two)
+// are renamed, and open files are cut back to their complete records;
+// those whose hour has ended are closed.
 //
 // o must be fresh (only its names set); on error the caller drops it.
 func (a *Archive) recoverOrg(o *orgState) error {
@@ -705,6 +711,7 @@ func (a *Archive) recoverOrg(o *orgState) error {
 		}
 	}
 	chained := map[string]bool{}
+	records := map[string]manifestRecord{}
 	pruned := map[string]bool{}
 	for _, l := range lines {
 		if l.err != nil {
@@ -722,6 +729,7 @@ func (a *Archive) recoverOrg(o *orgState) error {
 				o.last, o.hasLast = diskFile{name: r.File, hour: hour, part: part}, true
 			}
 			chained[r.File] = true
+			records[r.File] = r
 			o.files = append(o.files, r)
 			o.mark = max(o.mark, r.LastSeq)
 		}
@@ -749,28 +757,19 @@ func (a *Archive) recoverOrg(o *orgState) error {
 	_, hour := a.hourNow()
 	var opens []diskFile
 	for _, f := range files {
+		closedName := fileName(f.hour, f.part)
 		switch {
+		case f.open && chained[closedName]:
+			// Chained, then a crash before the rename.
+			if err := a.completeClose(o, f, records[closedName]); err != nil {
+				return err
+			}
 		case f.open:
 			opens = append(opens, f)
 		case pruned[f.name]:
 			o.unremoved = append(o.unremoved, f.name)
-		case !chained[f.name] && (!o.hasLast || o.last.before(f)):
-			st, err := readFile(f.path, 0, nil)
-			if err == nil && st.decompressErr != nil {
-				err = st.decompressErr
-			}
-			if err != nil {
-				a.log.Error("closed archive file missing from the manifest does not decode; left for verify", "path", f.path, "error", err)
-				continue
-			}
-			sum, size, err := hashFile(f.path)
-			if err != nil {
-				return fmt.Errorf("hash closed archive file: %w", err)
-			}
-			a.log.Warn("chaining a closed archive file missing from the manifest (crash while closing)", "path", f.path)
-			if err := a.chainFile(o, f, st, sum, size); err != nil {
-				return err
-			}
+		case !chained[f.name]:
+			a.log.Error("closed archive file is not in the manifest (not written by the archive); left for verify", "path", f.path)
 		}
 	}
 	for i, f := range opens {
@@ -788,6 +787,22 @@ func (a *Archive) recoverOrg(o *orgState) error {
 	}
 	o.durable = o.mark
 	return nil
+}
+
+// completeClose renames the open file f that the manifest already holds as
+// rec, if it is what was chained; otherwise it is left for verify, which
+// reports the chained file missing.
+func (a *Archive) completeClose(o *orgState, f diskFile, rec manifestRecord) error {
+	sum, _, err := hashFile(f.path)
+	if err != nil {
+		return fmt.Errorf("hash archive file: %w", err)
+	}
+	if sum != rec.SHA256 {
+		a.log.Error("archive file chained before a crash differs from its manifest record; left for verify", "path", f.path, "sha256", sum, "manifest", rec.SHA256)
+		return nil
+	}
+	a.log.Info("completing the close of an archive file chained before a crash", "path", f.path)
+	return finishClose(f.path, filepath.Join(o.dir, rec.File), o.dir)
 }
 
 // recoverOpen rewrites the open file f to hold exactly its complete, valid

@@ -14,10 +14,12 @@
 //
 // <orgdir> is event.OrgDirName, as in the embedded index. The hour is the
 // archive clock's, in UTC. An open file carries ".open" so that a reader
-// tells it from a closed one without the manifest; closing renames it
-// (atomic) after the last fsync, and only then chains it. A crash between
-// the rename and the manifest append leaves a closed file newer than the
-// chain: Open chains it.
+// tells it from a closed one without the manifest. Closing ends the zstd
+// frame, fsyncs, appends the file to the manifest, and only then renames
+// it (atomic) to its closed name: every closed file is in the manifest, so
+// one that is not was put there by someone else, and Verify says so. A
+// crash between the manifest append and the rename leaves a chained file
+// under its .open name: Open renames it if its SHA-256 is the manifest's.
 //
 // # File format
 //

@@ -217,51 +217,84 @@ func TestCrashRecoveryEmptyOpenFile(t *testing.T) {
 }
 
 func TestCrashWhileClosing(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		damage func(t *testing.T, manifest string)
-	}{
-		// Crash after the rename, before the manifest append.
-		{"file not chained", func(t *testing.T, manifest string) {
-			b := readBytes(t, manifest)
-			i := bytes.LastIndexByte(b[:len(b)-1], '\n')
-			if err := os.WriteFile(manifest, b[:i+1], 0o640); err != nil {
-				t.Fatal(err)
-			}
-		}},
-		// Crash in the middle of the manifest append.
-		{"torn manifest line", func(t *testing.T, manifest string) {
-			b := readBytes(t, manifest)
-			if err := os.WriteFile(manifest, b[:len(b)-10], 0o640); err != nil {
-				t.Fatal(err)
-			}
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			clock := newClock()
-			a := openTest(t, dir, clock)
-			for seq := uint64(1); seq <= 30; seq++ {
-				mustAppend(t, a, "acme", seq)
-				if seq%10 == 0 {
-					clock.Add(time.Hour)
-					if err := a.Rotate(); err != nil {
-						t.Fatal(err)
-					}
+	// build closes three hours and crashes.
+	build := func(t *testing.T) (string, *testClock) {
+		dir := t.TempDir()
+		clock := newClock()
+		a := openTest(t, dir, clock)
+		for seq := uint64(1); seq <= 30; seq++ {
+			mustAppend(t, a, "acme", seq)
+			if seq%10 == 0 {
+				clock.Add(time.Hour)
+				if err := a.Rotate(); err != nil {
+					t.Fatal(err)
 				}
 			}
-			crash(a)
-			tc.damage(t, filepath.Join(dir, "acme", manifestName))
-			a = openTest(t, dir, clock)
-			if ok, _ := a.Append("acme", 30, 30, value("acme", 30)); ok {
-				t.Fatal("mark lost")
-			}
-			crash(a)
-			mustVerifyOK(t, dir)
-			lines, _, _, _ := readManifest(filepath.Join(dir, "acme", manifestName))
-			if len(lines) != 3 || !strings.HasSuffix(lines[2].rec.File, "T19.arc.zst") {
-				t.Errorf("manifest %+v", lines)
-			}
-		})
+		}
+		crash(a)
+		return dir, clock
 	}
+	manifest := func(dir string) string { return filepath.Join(dir, "acme", manifestName) }
+	last := func(dir string) string { return filepath.Join(dir, "acme", "2026-12-07T19.arc.zst") }
+
+	t.Run("chained, not renamed", func(t *testing.T) {
+		dir, clock := build(t)
+		if err := os.Rename(last(dir), strings.TrimSuffix(last(dir), closedExt)+openExt); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(dir)
+		if err != nil || rep.OK() || rep.FirstBroken != last(dir) {
+			t.Fatalf("Verify before Open: %v, %v", rep, err)
+		}
+		a := openTest(t, dir, clock)
+		if ok, _ := a.Append("acme", 30, 30, value("acme", 30)); ok {
+			t.Fatal("mark lost")
+		}
+		crash(a)
+		mustVerifyOK(t, dir)
+		got, _ := scanAll(t, dir, "acme")
+		if !slices.Equal(got["acme"], seqs(1, 30)) {
+			t.Errorf("records %v", got["acme"])
+		}
+	})
+	// Crash in the middle of the manifest append: the file is still open.
+	t.Run("torn manifest line", func(t *testing.T) {
+		dir, clock := build(t)
+		b := readBytes(t, manifest(dir))
+		if err := os.WriteFile(manifest(dir), b[:len(b)-10], 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(last(dir), strings.TrimSuffix(last(dir), closedExt)+openExt); err != nil {
+			t.Fatal(err)
+		}
+		a := openTest(t, dir, clock)
+		if ok, _ := a.Append("acme", 30, 30, value("acme", 30)); ok {
+			t.Fatal("mark lost")
+		}
+		crash(a)
+		mustVerifyOK(t, dir)
+		lines, _, _, _ := readManifest(manifest(dir))
+		if len(lines) != 3 || lines[2].rec.File != filepath.Base(last(dir)) {
+			t.Errorf("manifest %+v", lines)
+		}
+	})
+	// A closed file the manifest does not hold was not closed by the
+	// archive: Open does not adopt it (that would launder a tampered
+	// file whose manifest line was cut), Verify reports it.
+	t.Run("closed file not chained", func(t *testing.T) {
+		dir, clock := build(t)
+		b := readBytes(t, manifest(dir))
+		i := bytes.LastIndexByte(b[:len(b)-1], '\n')
+		if err := os.WriteFile(manifest(dir), b[:i+1], 0o640); err != nil {
+			t.Fatal(err)
+		}
+		crash(openTest(t, dir, clock))
+		rep, err := Verify(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.OK() || rep.Problems[0].Kind != ProblemUnlisted || rep.FirstBroken != last(dir) {
+			t.Errorf("Verify: %v", rep.Problems)
+		}
+	})
 }

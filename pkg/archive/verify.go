@@ -72,7 +72,8 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 // are being written. It only reads, so it runs while a mediator writes; a
 // problem that a concurrent rotation can cause for an instant (a file
 // renamed but not yet chained) is checked a second time before being
-// reported. The error is for I/O failures that stop the verification.
+// reported (the archive chains a file, then renames it from its .open
+// name). The error is for I/O failures that stop the verification.
 //
 // The chain makes edits evident to anyone holding a later hash; someone
 // able to rewrite the whole manifest can recompute it, so keep the newest
@@ -113,9 +114,9 @@ func racy(probs []Problem) bool {
 }
 
 func verifyOrg(odir, org string) (int, []Problem, error) {
-	// The directory is listed before the manifest is read: a writer renames
-	// a file before chaining it, so every chained file listed as closed
-	// here is in the manifest read after.
+	// The directory is listed before the manifest is read: a writer chains
+	// a file before renaming it, so a file listed as closed here is in the
+	// manifest read after.
 	files, _, err := listDir(odir)
 	if err != nil {
 		return 0, nil, err
@@ -185,8 +186,10 @@ func verifyOrg(odir, org string) (int, []Problem, error) {
 	}
 
 	onDisk := map[string]bool{}
+	openNow := map[string]bool{}
 	for _, f := range files {
 		if f.open {
+			openNow[fileName(f.hour, f.part)] = true
 			continue
 		}
 		onDisk[f.name] = true
@@ -200,7 +203,11 @@ func verifyOrg(odir, org string) (int, []Problem, error) {
 		path := filepath.Join(odir, name)
 		hour, part, _, _ := parseFileName(name)
 		if !onDisk[name] {
-			if !pruned[name] {
+			switch {
+			case pruned[name]:
+			case openNow[name]:
+				add(path, ProblemMissing, hour, part, "file of the manifest is still under its .open name: a crash while closing it (the next Open completes the rename)")
+			default:
 				add(path, ProblemMissing, hour, part, "file of the manifest is missing and was not pruned")
 			}
 			continue
