@@ -63,18 +63,19 @@
 // # Compression
 //
 // DefaultLevel is zstd level 1 (the encoder's fastest), a 1 MiB window
-// (memory per open file; a larger one gained nothing measurable), one
-// goroutine per encoder. BenchmarkAppend on the loghub sample logs (22k
-// real lines of 11 systems, 129 bytes on average; 2 CPUs, loaded):
+// (the memory of an open file), one goroutine per encoder.
+// BenchmarkAppend on the loghub sample logs (22k real lines of 11
+// systems, 129 bytes on average; 2 CPUs, idle machine; records of 0
+// allocations):
 //
-//	level  ratio  CPU ns/record (sync every 500 / no sync)
-//	1       9.98  1176 / 764
-//	3       9.67  1291 / 930
-//	7      10.72  1602
-//	11     11.55  4151
+//	level  ratio  CPU ns/record, MB/s   sync every 500   no sync
+//	1       9.98                         800, 122         510, 235
+//	3       9.67                         870, 113         620, 200
+//	7      10.72                        1260,  81
+//	11     11.55                        3000-3750, 34-39
 //
 // Level 1 compresses these lines better than level 3 at less CPU, and
-// above the 8:1 target; the higher levels buy 10-15% for 1.4-3.5 times the
+// above the 8:1 target; the higher levels buy 7-16% for 1.6-4 times the
 // CPU. For reference, the zstd command line reaches 11.0:1 (-1) and 10.4:1
-// (-3) on the bare concatenated lines.
+// (-3) on the bare concatenated lines; the record framing costs the rest.
 package archive
