@@ -27,28 +27,9 @@ const dayLayout = time.DateOnly
 
 const nanosPerDay = int64(24 * time.Hour)
 
-// orgDir turns an organization name into a directory name that is safe on
-// every filesystem and maps back to the name: bytes outside [A-Za-z0-9_-]
-// and a leading '.' are written as %XX. The empty name is the default
-// organization, as everywhere else in Sluice.
-func orgDir(org string) string {
-	if org == "" {
-		org = event.DefaultOrganization
-	}
-	var b strings.Builder
-	for i := 0; i < len(org); i++ {
-		c := org[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-':
-			b.WriteByte(c)
-		case c == '.' && i > 0:
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
+// orgDir is the directory name of an organization (event.OrgDirName,
+// shared with the archive).
+func orgDir(org string) string { return event.OrgDirName(org) }
 
 // dayOf returns the UTC day number (days since the Unix epoch) of ts.
 func dayOf(ts int64) int64 {
