@@ -31,6 +31,8 @@ var commands = map[string]command{
 	"search":     {"search or count events through a mediator's API", cmdSearch},
 	"config":     {"check configuration files (config validate FILE...)", cmdConfig},
 	"deadletter": {"list and replay events the index refused (deadletter list|replay)", cmdDeadLetter},
+	"index":      {"remove index days before a date (index prune)", cmdIndex},
+	"archive":    {"list, verify and replay raw archives (archive list|verify|replay)", cmdArchive},
 	"version":    {"print the version", cmdVersion},
 	"tls":        {"make a CA and certificates for mutual TLS (tls ca|cert)", cmdTLS},
 	"agents":     {"list a mediator's agents, accept or reject pending ones (agents list|accept|reject)", cmdAgents},

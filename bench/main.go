@@ -45,6 +45,8 @@ type Result struct {
 	MPE *MPEFigures `json:"mpe,omitempty"`
 	// Fleet is set by the fleet stage: one entry per number of agents.
 	Fleet []FleetFigures `json:"fleet,omitempty"`
+	// Archive is set by the archive stage.
+	Archive *ArchiveFigures `json:"archive,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -86,6 +88,7 @@ var stages = []stage{
 	{"index-embedded", "indexer: embedded SQLite with full text", stageIndexEmbedded},
 	{"index-elastic", "indexer: Elasticsearch API (ZincSearch test server), bulk create", stageIndexElastic},
 	{"end-to-end", "end to end: file → searchable in the embedded index", stageEndToEnd},
+	{"archive", "raw archive: end to end with and without it (A/B), compression, replay into an empty index", stageArchive},
 	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS", stageAgentFootprint},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
 	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},

@@ -117,7 +117,7 @@ func stageAgentSpool(e *stageEnv) Result {
 }
 
 // startMediator runs an in-process mediator on loopback.
-func startMediator(e *stageEnv, extra string, deps mediator.Deps) (*mediator.Mediator, func()) {
+func startMediator(e *stageEnv, extra string, deps mediator.Deps, blocks ...string) (*mediator.Mediator, func()) {
 	gctune.Tune() // as `sluice mediator` runs
 	cfg, err := mediator.ParseConfig([]byte(fmt.Sprintf(`
 mediator {
@@ -132,7 +132,8 @@ mediator {
     bytes_per_second   = "0"
   }
   %s
-}`, e.path("mediator"), *flagRules, extra)), "bench-mediator.hcl")
+}
+%s`, e.path("mediator"), *flagRules, extra, strings.Join(blocks, "\n"))), "bench-mediator.hcl")
 	if err != nil {
 		fatalf("%v", err)
 	}

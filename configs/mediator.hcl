@@ -40,7 +40,27 @@ mediator {
   }
 }
 
-indexer "embedded" {} # default dir: <data_dir>/index
+indexer "embedded" { # default dir: <data_dir>/index
+  # How long events stay searchable, by the UTC day of their @timestamp
+  # (default: forever). The pruner drops whole day files, at start and
+  # hourly; `sluice index prune` does it by hand (docs/data-lifecycle.md).
+  retention = "30d"
+  # organization "acme" {
+  #   retention = "90d"
+  # }
+  # disk_warning_free = "2GiB" # warn (log, metric, ARM) under this much free space
+}
+
+# Every raw entry as the agents sent it, before parsing: hourly zstd files
+# per organization, each closed file's SHA-256 in a hash chain.
+# `sluice archive verify|list|replay` (docs/data-lifecycle.md).
+# archive {
+#   dir       = "/var/lib/sluice/archive"
+#   retention = "365d" # default: forever
+#   organization "acme" {
+#     retention = "2555d"
+#   }
+# }
 
 # Or, instead of the embedded index, an Elasticsearch cluster:
 # indexer "elasticsearch" {

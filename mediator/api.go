@@ -12,6 +12,7 @@ import (
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/serve"
@@ -71,6 +72,12 @@ type StatusResponse struct {
 	// OutOfRange counts events filed under their collection time, their
 	// own being outside max_past_age / max_future_skew.
 	OutOfRange uint64 `json:"timestamps_out_of_range"`
+	// Retention is what the pruner did; Archive the raw archive's state
+	// (absent without one); IndexDiskFree the free bytes on the embedded
+	// index's volume (-1: not watched).
+	Retention     RetentionStatus `json:"retention"`
+	Archive       *ArchiveStatus  `json:"archive,omitempty"`
+	IndexDiskFree int64           `json:"index_disk_free_bytes"`
 }
 
 // maxSearchLimit caps how many events one search returns.
@@ -104,6 +111,8 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("POST /v1/rules/reload", g.Admin(m.handleReload))
 	mux.HandleFunc("GET /v1/deadletter", g.Read(m.handleDeadLetterList))
 	mux.HandleFunc("POST /v1/deadletter/replay", g.Admin(m.handleDeadLetterReplay))
+	mux.HandleFunc("POST /v1/archive/replay", g.Admin(m.handleArchiveReplay))
+	mux.HandleFunc("POST /v1/index/prune", g.Admin(m.handleIndexPrune))
 	if m.logs != nil {
 		level := logging.LevelHandler(m.logs)
 		mux.HandleFunc("GET /v1/log/level", g.Read(level))
@@ -140,12 +149,15 @@ func parseWhen(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.ParseDuration(s); err == nil {
+	if d, err := hclconf.ParseDuration(s); err == nil {
 		return time.Now().Add(-d), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil // midnight UTC
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, errors.New("want a duration such as 15m or an RFC 3339 time")
+		return time.Time{}, errors.New("want a duration such as 15m or 7d, a day (2026-01-10, UTC) or an RFC 3339 time")
 	}
 	return t, nil
 }

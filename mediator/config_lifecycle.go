@@ -59,6 +59,9 @@ func (ib *indexerBlock) lifecycle(ic *IndexerConfig, suspenseMinFree int64) hclc
 	bounds := hclconf.Between(minIndexRetention, maxRetention).OrZero("kept forever").Because("the index drops whole UTC days")
 	set.Duration("retention", ib.Retention, &ic.Retention, bounds)
 	ic.OrgRetention = overrides(ib.Organizations, bounds, set)
+	// Elasticsearch also takes it at start: an ILM policy where the
+	// cluster has ILM (indexer/elastic).
+	ic.Elastic.Retention, ic.Elastic.OrgRetention = ic.Retention, ic.OrgRetention
 	set.Size("disk_warning_free", ib.DiskWarningFree, &ic.DiskWarningFree, hclconf.AtMost[int64](maxDiskBytes))
 	if ic.DiskWarningFree > 0 && suspenseMinFree > 0 && ic.DiskWarningFree <= suspenseMinFree {
 		set.Errorf("disk_warning_free", "disk_warning_free (%s) must be above suspense_min_free (%s): the warning comes before suspense stops intake",

@@ -34,7 +34,7 @@ func newDiskWatch(dir string, floor, suspense int64, problem func(string)) *disk
 	return w
 }
 
-// check measures once and raises or clears the warning on a change.
+// check measures once and raises, updates or clears the warning.
 func (w *diskWatch) check() {
 	free, err := w.free(w.dir)
 	if err != nil {
@@ -44,13 +44,15 @@ func (w *diskWatch) check() {
 	}
 	w.freeBytes.Store(free)
 	low := free < w.floor
-	if low == w.low.Swap(low) {
-		return
-	}
 	if !low {
-		w.problem("")
+		if w.low.Swap(false) {
+			w.problem("")
+		}
 		return
 	}
+	// Raised at every check while low, with the fresh figure (the
+	// warnings log only a new cause, not new numbers).
+	w.low.Store(true)
 	// Free space rounded down to MiB, written as the settings are.
 	text := fmt.Sprintf("index disk low: %s free on %s (disk_warning_free %s)", hclconf.SizeText(free>>20<<20), w.dir, hclconf.SizeText(w.floor))
 	if w.suspense > 0 {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -27,6 +28,7 @@ import (
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/mediator/armlink"
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/archive"
 	"github.com/sluicehq/sluice/pkg/connlimit"
 	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/hclconf"
@@ -80,6 +82,13 @@ type Mediator struct {
 	httpAccess *httpauth.Guard
 	arm        *armlink.Reporter // nil without ARM
 	pipeline   *pipeline
+	// archive keeps raw entries (nil: no archive); retention prunes the
+	// index and the archive; disk warns before the index volume fills;
+	// replaying is set while an archive replay runs.
+	archive   *archive.Archive
+	retention *retention
+	disk      *diskWatch
+	replaying atomic.Bool
 	// stall is the pipeline stall watch's verdict.
 	stall stallReport
 	// warnings are what someone should look at although the pipeline
@@ -145,6 +154,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 		return nil, err
 	}
 	m.buildPipeline(deps.Observers)
+	m.buildLifecycle()
 	m.promReg = deps.Registry
 	if m.promReg == nil {
 		m.promReg = prometheus.NewRegistry()
@@ -177,11 +187,14 @@ func (m *Mediator) openStorage(injected indexer.Index) error {
 	if m.dead, err = openDeadLetters(filepath.Join(m.cfg.DataDir, "deadletter"), m.logger.Named("deadletter")); err != nil {
 		return err
 	}
+	if err := m.openArchive(); err != nil {
+		return err
+	}
 	if injected != nil {
 		m.index = injected
 		return nil
 	}
-	idx, err := openIndex(m.cfg.Indexer, m.logger.Named("index"))
+	idx, err := OpenIndex(m.cfg.Indexer, m.logger.Named("index"))
 	if err != nil {
 		return fmt.Errorf("open index: %w", err)
 	}
@@ -206,6 +219,12 @@ func (m *Mediator) closeStorage() error {
 	if m.dead != nil {
 		if err := m.dead.close(); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if m.archive != nil {
+		// Its open files are closed and join the hash chain.
+		if err := m.archive.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close archive: %w", err))
 		}
 	}
 	return errors.Join(errs...)
@@ -443,6 +462,9 @@ func (m *Mediator) Status() StatusResponse {
 		DeadLetter:      m.dead.len(),
 		OutOfRange:      m.pipeline.outOfRange.Load(),
 		LastError:       le,
+		Retention:       m.retention.status(),
+		Archive:         m.archiveStatus(),
+		IndexDiskFree:   m.indexDiskFree(),
 
 		RefusedDuplicateIdentity: m.registry.duplicatesRefused(),
 	}
@@ -530,6 +552,7 @@ func (m *Mediator) Run(ctx context.Context) error {
 	if m.arm != nil {
 		add("arm link", func() error { return m.arm.Run(pctx) })
 	}
+	m.runLifecycle(pctx, add)
 	_ = g.Run() // its first error is errs[0]
 
 	mu.Lock()
@@ -565,11 +588,12 @@ func (m *Mediator) shutdown(aborted bool) {
 	cancelDrain()
 }
 
-// openIndex opens the configured backend. An Elasticsearch cluster that
+// OpenIndex opens the configured backend (the mediator's, and `sluice
+// index prune`'s on a stopped mediator). An Elasticsearch cluster that
 // cannot be used yet (down, wrong credentials, not Elasticsearch) is one
 // clear error in the log, not a failed start: the mediator keeps accepting
 // into its state, and the pipeline retries until the cluster answers.
-func openIndex(cfg IndexerConfig, logger hclog.Logger) (indexer.Index, error) {
+func OpenIndex(cfg IndexerConfig, logger hclog.Logger) (indexer.Index, error) {
 	switch cfg.Kind {
 	case "elasticsearch":
 		idx, err := elastic.Open(cfg.Elastic, logger)

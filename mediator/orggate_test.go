@@ -195,13 +195,14 @@ func TestRecordOrg(t *testing.T) {
 func TestRescanSurvivesFailedRead(t *testing.T) {
 	m, idx, door := newOutageMediator(t)
 	// The rescan's reads start below the cursor, at globex's records
-	// (sequences 1..500); the first such read after the index came back
-	// fails once.
+	// (the first 500 sequences); the first such read after the index
+	// came back fails once.
 	var failRescan atomic.Bool
 	var failed atomic.Int64
 	read := m.pipeline.readState
+	globexEnd := m.state.q.NextSeq() + 500
 	m.pipeline.readState = func(from uint64, max int, maxBytes int) ([]queue.Record, error) {
-		if from <= 500 && failRescan.CompareAndSwap(true, false) {
+		if from < globexEnd && failRescan.CompareAndSwap(true, false) {
 			failed.Add(1)
 			return nil, errors.New("injected: value log read failed")
 		}

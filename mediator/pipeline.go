@@ -375,13 +375,9 @@ func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) (int, error) {
 // scratch space the worker reuses.
 func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	rs := p.rules.Load()
+	now := p.now()
 	for i, r := range c.records {
-		var sb sluicev1.StoredBatch
-		var batch sluicev1.LogBatch
-		err := proto.Unmarshal(r.Value, &sb)
-		if err == nil {
-			err = proto.Unmarshal(sb.GetPacked(), &batch)
-		}
+		sb, batch, err := decodeRecord(r.Value)
 		// Decoded: only the record's range is needed from here on (to
 		// delete it), so its bytes need not wait for the index.
 		c.records[i].Value = nil
@@ -403,7 +399,7 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 		}
 		for _, e := range batch.GetEntries() {
 			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e}
-			buf = p.process(rs, o, buf[:0])
+			buf = p.process(rs, o, buf[:0], now)
 			for _, ev := range buf {
 				c.events = append(c.events, ev)
 				c.from = append(c.from, o)
@@ -414,16 +410,32 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 	return buf
 }
 
+// decodeRecord decodes a state (or archive) record: the stored batch and
+// the agent's batch packed in it.
+func decodeRecord(v []byte) (*sluicev1.StoredBatch, *sluicev1.LogBatch, error) {
+	var sb sluicev1.StoredBatch
+	var batch sluicev1.LogBatch
+	err := proto.Unmarshal(v, &sb)
+	if err == nil {
+		err = proto.Unmarshal(sb.GetPacked(), &batch)
+	}
+	return &sb, &batch, err
+}
+
+// now is the pipeline's clock.
+func (p *pipeline) now() time.Time {
+	if p.clock != nil {
+		return p.clock()
+	}
+	return time.Now()
+}
+
 // process runs one entry through the MPE and files the events whose time
-// is outside the window under their collection time.
-func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event) []*event.Event {
+// is outside the window around now under their collection time.
+func (p *pipeline) process(rs *mpe.RuleSet, o origin, out []*event.Event, now time.Time) []*event.Event {
 	res := p.parseEntry(rs, o, out)
 	if p.window == (timeWindow{}) {
 		return res
-	}
-	now := time.Now()
-	if p.clock != nil {
-		now = p.clock()
 	}
 	collected := collectedAt(o.entry)
 	for _, ev := range res {
@@ -739,7 +751,7 @@ func (p *pipeline) replay(ctx context.Context) (indexed, remaining int, err erro
 				return indexed, remaining, fmt.Errorf("dead letter %d: %w", r.First, derr)
 			}
 			o := origin{agent: se.GetAgentId(), org: se.GetOrganization(), spool: se.GetSpool(), entry: se.GetEntry()}
-			for _, ev := range p.process(rs, o, nil) {
+			for _, ev := range p.process(rs, o, nil, p.now()) {
 				events = append(events, ev)
 				owner = append(owner, i)
 			}

@@ -31,8 +31,8 @@ type retention struct {
 	// pruneArchive removes archive files past the archive's own
 	// retention (nil: no archive).
 	pruneArchive func() (files int, bytes int64, err error)
-	clock  func() time.Time
-	logger hclog.Logger
+	clock        func() time.Time
+	logger       hclog.Logger
 	// problem is told the error of a run that failed ("" once one
 	// succeeds): the mediator's warnings, carried to ARM.
 	problem func(text string)

@@ -32,4 +32,12 @@ mediator {
   # }
 }
 
-indexer "embedded" {} # in <data_dir>/index
+indexer "embedded" { # in <data_dir>/index
+  retention = "30d" # whole days past it are dropped hourly (docs/data-lifecycle.md)
+}
+
+# Raw archives: every entry as received, compressed, hash-chained.
+# archive {
+#   dir       = "/var/lib/sluice/archive"
+#   retention = "365d"
+# }

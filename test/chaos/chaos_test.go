@@ -149,6 +149,8 @@ type runOpts struct {
 	mediatorExtra string
 	// agentSources are source blocks added after the file source.
 	agentSources string
+	// mediatorBlocks are blocks added after the mediator block (archive).
+	mediatorBlocks string
 }
 
 func newRun(t *testing.T, bin string, sc scenario, opts runOpts) *run {
@@ -178,7 +180,8 @@ mediator {
   log_level   = "warn"
   %s
 }
-`, grpcAddr, httpAddr, filepath.Join(opts.dataDir, "mediator"), rules, opts.mediatorExtra))
+%s
+`, grpcAddr, httpAddr, filepath.Join(opts.dataDir, "mediator"), rules, opts.mediatorExtra, opts.mediatorBlocks))
 	r.mediator = &proc{name: "mediator", args: []string{"mediator", "-config", medCfg}, log: r.procLog("mediator")}
 	r.agent = r.agentProc("agent", filepath.Join(opts.dataDir, "agent"), r.logDir, "")
 	t.Cleanup(func() {
