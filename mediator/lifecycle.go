@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/pkg/archive"
 )
@@ -145,4 +147,42 @@ func (m *Mediator) indexDiskFree() int64 {
 		return -1
 	}
 	return m.disk.freeBytes.Load()
+}
+
+// lifecycleMetrics are the pruner's, the archive's and the disk watch's
+// metrics, reading what /v1/status reads.
+func (m *Mediator) lifecycleMetrics() []prometheus.Collector {
+	ret := func(f func(RetentionStatus) uint64) func() uint64 {
+		return func() uint64 { return f(m.retention.status()) }
+	}
+	cs := []prometheus.Collector{
+		counterFunc("sluice_mediator_retention_runs_total", "Runs of the retention pruner (at start and hourly).", ret(func(s RetentionStatus) uint64 { return s.Runs })),
+		counterFunc("sluice_mediator_retention_failures_total", "Runs of the retention pruner that failed (retried at the next run).", ret(func(s RetentionStatus) uint64 { return s.Failures })),
+		counterFunc("sluice_mediator_retention_index_partitions_removed_total", "Index days of one organization (a day file or daily index) removed past their retention.", ret(func(s RetentionStatus) uint64 { return s.DaysRemoved })),
+		counterFunc("sluice_mediator_retention_index_bytes_removed_total", "Bytes of index days removed past their retention.", ret(func(s RetentionStatus) uint64 { return s.BytesRemoved })),
+		counterFunc("sluice_mediator_retention_archive_files_removed_total", "Archive files removed past their retention.", ret(func(s RetentionStatus) uint64 { return s.ArchiveFilesRemoved })),
+		gaugeFunc("sluice_mediator_retention_last_run_timestamp_seconds", "When the retention pruner last finished (0: not yet).", func() float64 {
+			if t := m.retention.status().LastRun; !t.IsZero() {
+				return float64(t.UnixNano()) / 1e9
+			}
+			return 0
+		}),
+	}
+	if m.disk != nil {
+		cs = append(cs, gaugeFunc("sluice_mediator_index_disk_free_bytes", "Free bytes on the embedded index's volume (the disk watch's last measure).", func() float64 { return float64(m.disk.freeBytes.Load()) }))
+	}
+	if m.archive != nil {
+		stats := func(f func(archive.Stats) int64) func() uint64 {
+			return func() uint64 { return uint64(max(f(m.archive.Stats()), 0)) }
+		}
+		cs = append(cs,
+			counterFunc("sluice_mediator_archive_records_total", "State records (agents' batches) archived.", stats(func(s archive.Stats) int64 { return s.Records })),
+			counterFunc("sluice_mediator_archive_raw_bytes_total", "Bytes of the records archived, before compression.", stats(func(s archive.Stats) int64 { return s.RawBytes })),
+			counterFunc("sluice_mediator_archive_bytes_total", "Compressed bytes written to archive files.", stats(func(s archive.Stats) int64 { return s.Bytes })),
+			counterFunc("sluice_mediator_archive_files_closed_total", "Archive files closed and chained.", stats(func(s archive.Stats) int64 { return s.FilesClosed })),
+			counterFunc("sluice_mediator_archive_failures_total", "Failed archive appends and syncs (entries wait in state).", func() uint64 { _, n := m.pipeline.archiveTrouble.status(); return n }),
+			gaugeFunc("sluice_mediator_archive_failing", "1 while the archive does not take entries (they wait in state).", func() float64 { f, _ := m.pipeline.archiveTrouble.status(); return boolValue(f != "") }),
+		)
+	}
+	return cs
 }

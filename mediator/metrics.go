@@ -44,6 +44,7 @@ func (m *Mediator) registerMetrics(reg *prometheus.Registry) error {
 	m.pipeline.writeSeconds = writes
 	cs := []prometheus.Collector{writes, newMediatorCollector(m)}
 	cs = append(cs, m.funcMetrics()...)
+	cs = append(cs, m.lifecycleMetrics()...)
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {
 			return fmt.Errorf("register metrics: %w", err)

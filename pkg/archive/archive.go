@@ -50,14 +50,17 @@ type Config struct {
 type Stats struct {
 	// Bytes is the compressed bytes written, RawBytes the record values
 	// appended (the payload, without record headers).
-	Bytes, RawBytes int64
+	Bytes    int64 `json:"bytes"`
+	RawBytes int64 `json:"raw_bytes"`
 	// Records appended, FilesClosed hashed and chained, FilesPruned removed.
-	Records, FilesClosed, FilesPruned int64
+	Records     int64 `json:"records"`
+	FilesClosed int64 `json:"files_closed"`
+	FilesPruned int64 `json:"files_pruned"`
 	// OpenFiles is the number of files being written now.
-	OpenFiles int
+	OpenFiles int `json:"open_files"`
 	// LastError is the last write error ("" if none), at LastErrorTime.
-	LastError     string
-	LastErrorTime time.Time
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorTime time.Time `json:"last_error_time,omitzero"`
 }
 
 // Archive writes records into per-organization hourly archive files.
@@ -280,6 +283,9 @@ func (a *Archive) writeChunk(c *openFile) error {
 	err := c.chunk.writeTo(c.enc)
 	a.stats.Bytes += c.cw.n - before
 	if err != nil {
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+			return err // names the file already
+		}
 		return fmt.Errorf("write %s: %w", c.path, err)
 	}
 	return nil

@@ -95,6 +95,11 @@ func TestDiskFull(t *testing.T) {
 	if !strings.Contains(suspense, "suspense_min_free") {
 		t.Errorf("mediator is in suspense for another reason than its disk floor: %q", suspense)
 	}
+	// The index disk warning (disk_warning_free, 2 GiB by default, more
+	// than this disk has) was raised before suspense engaged.
+	if st, err := r.status(); err != nil || !st.hasWarning("index_disk_low") {
+		t.Errorf("no index_disk_low warning in the mediator's status: %+v %v", st, err)
+	}
 	time.Sleep(2 * time.Second)
 	for _, p := range []*proc{r.agent, r.mediator} {
 		if err := p.alive(); err != nil {
@@ -147,6 +152,16 @@ func TestDiskFull(t *testing.T) {
 type mediatorStatus struct {
 	StateDepth int64  `json:"state_depth"`
 	Suspense   string `json:"suspense"`
+	Indexed    int64  `json:"indexed"`
+	// Warnings are the mediator's warnings (carried to ARM).
+	Warnings []struct {
+		Kind string `json:"kind"`
+		Text string `json:"text"`
+	} `json:"warnings"`
+	Archive *struct {
+		Failing  string `json:"failing"`
+		Failures uint64 `json:"failures"`
+	} `json:"archive"`
 	// RefusedDuplicate counts streams refused because their agent id was
 	// connected from another spool.
 	RefusedDuplicate uint64 `json:"refused_duplicate_identity"`
@@ -191,4 +206,14 @@ func fillFile(path string, size int64) error {
 		size -= n
 	}
 	return f.Close()
+}
+
+// hasWarning reports whether the status holds a warning of kind.
+func (st mediatorStatus) hasWarning(kind string) bool {
+	for _, w := range st.Warnings {
+		if w.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
