@@ -92,9 +92,11 @@ func pruneOffline(ctx context.Context, config, org string, before time.Time, dry
 	if cfg.Indexer.Kind == "embedded" {
 		// The embedded index has one writer: the mediator. Its state's
 		// lock says whether it runs.
-		if err := stateUnlocked(filepath.Join(cfg.DataDir, "state")); err != nil {
+		unlock, err := lockState(filepath.Join(cfg.DataDir, "state"))
+		if err != nil {
 			return nil, err
 		}
+		defer unlock()
 	}
 	idx, err := mediator.OpenIndex(cfg.Indexer, hclog.NewNullLogger())
 	if err != nil {
@@ -108,22 +110,24 @@ func pruneOffline(ctx context.Context, config, org string, before time.Time, dry
 	return p.Prune(ctx, org, before, dry)
 }
 
-// stateUnlocked fails when a process holds the lock of the Badger
-// directory dir (the running mediator): Badger takes an exclusive flock
-// on dir/LOCK for as long as it is open.
-func stateUnlocked(dir string) error {
-	f, err := os.Open(filepath.Join(dir, "LOCK"))
+// lockState takes the lock of the Badger directory dir, which the
+// running mediator holds (Badger takes an exclusive flock on the
+// directory itself for as long as it is open): it fails while the
+// mediator runs, and a mediator started meanwhile fails to open its state
+// until unlock.
+func lockState(dir string) (unlock func(), err error) {
+	f, err := os.Open(dir)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil // never started, or stopped cleanly
+			return func() {}, nil // never started
 		}
-		return err
+		return nil, err
 	}
-	defer f.Close()
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		return fmt.Errorf("the mediator of %s is running (its state is locked): stop it, or prune through its API with -addr", filepath.Dir(dir))
+		_ = f.Close()
+		return nil, fmt.Errorf("the mediator of %s is running (its state is locked): stop it, or prune through its API with -addr", filepath.Dir(dir))
 	}
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return func() { _ = f.Close() }, nil // closing releases the lock
 }
 
 func printPruned(w io.Writer, resp mediator.PruneResponse, asJSON bool) {
