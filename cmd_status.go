@@ -16,6 +16,7 @@ import (
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/arm"
 	"github.com/sluicehq/sluice/mediator"
+	"github.com/sluicehq/sluice/pkg/hclconf"
 )
 
 // statusReport is what `sluice status` shows: the daemon's own /v1/status
@@ -270,8 +271,25 @@ func writeStatus(w io.Writer, rep *statusReport) error {
 		p("backlog:  state %d entries, dead letters %d", s.StateDepth, s.DeadLetter)
 		p("rates:    %s", rates("received", "indexed"))
 		p("rules:    %d", s.Rules)
+		if s.Retention.Enabled {
+			last := "not yet"
+			if !s.Retention.LastRun.IsZero() {
+				last = s.Retention.LastRun.UTC().Format(time.RFC3339)
+			}
+			p("prune:    last %s, %d index days (%s) and %d archive files removed", last, s.Retention.DaysRemoved, hclconf.SizeText(int64(s.Retention.BytesRemoved)>>20<<20), s.Retention.ArchiveFilesRemoved)
+		}
+		if a := s.Archive; a != nil {
+			ratio := 0.0
+			if a.Stats.Bytes > 0 {
+				ratio = float64(a.Stats.RawBytes) / float64(a.Stats.Bytes)
+			}
+			p("archive:  %s, %d records, %.1f:1, %d files closed", a.Dir, a.Stats.Records, ratio, a.Stats.FilesClosed)
+		}
+		for _, w := range s.Warnings {
+			p("warning:  %s: %s", w.Kind, w.Text)
+		}
 		errs := []string{}
-		for _, e := range []struct{ name, v string }{{"suspense", s.Suspense}, {"stalled", s.StalledReason}, {"last index error", s.LastError}, {"rules", s.RulesError}} {
+		for _, e := range []struct{ name, v string }{{"suspense", s.Suspense}, {"stalled", s.StalledReason}, {"archive", archiveFailing(s.Archive)}, {"retention", s.Retention.LastError}, {"last index error", s.LastError}, {"rules", s.RulesError}} {
 			if e.v != "" {
 				errs = append(errs, e.name+": "+e.v)
 			}
@@ -335,4 +353,13 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// archiveFailing is the archive's failure, "" when it works or there is
+// none.
+func archiveFailing(a *mediator.ArchiveStatus) string {
+	if a == nil {
+		return ""
+	}
+	return a.Failing
 }

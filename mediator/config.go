@@ -212,8 +212,9 @@ const (
 	// DefaultMaxPastAge files a month of late events under their own
 	// days (an agent that was off for weeks, files read for the first
 	// time); older ones, and a sender spraying dates, would each make a
-	// day file. Until the index has a retention setting this is the
-	// horizon.
+	// day file. It is not the retention: an event older than the
+	// retention but inside this window is filed under its own day, and
+	// that day goes at the next prune.
 	DefaultMaxPastAge = 30 * 24 * time.Hour
 	// DefaultMaxFutureSkew allows for clocks a little ahead and time
 	// zones written wrong by up to an hour.

@@ -8,7 +8,7 @@ import (
 
 // timeWindow is the range of event times the index files events under,
 // around the mediator's clock: no more than past before it (the index's
-// horizon: max_past_age, until the index has a retention of its own)
+// window: max_past_age, which is not the retention of the index)
 // and no more than future after it (max_future_skew). A zero side is
 // open.
 //
