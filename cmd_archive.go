@@ -186,13 +186,7 @@ func streamReplay(ctx context.Context, u, token string, every time.Duration, std
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error != "" {
-			return last, fmt.Errorf("%s: %s", resp.Status, e.Error)
-		}
-		return last, fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+		return last, responseError(resp.Status, body)
 	}
 	var bar *progress.Progress
 	sc := bufio.NewScanner(resp.Body)

@@ -135,13 +135,19 @@ func callJSON(ctx context.Context, method, url, token string, out any) error {
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error != "" {
-			return fmt.Errorf("%s: %s", resp.Status, e.Error)
-		}
-		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+		return responseError(resp.Status, body)
 	}
 	return json.Unmarshal(body, out)
+}
+
+// responseError is an error answer of the API: its status and the
+// server's message ({"error": "…"}, or the body as text).
+func responseError(status string, body []byte) error {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error != "" {
+		return fmt.Errorf("%s: %s", status, e.Error)
+	}
+	return fmt.Errorf("%s: %s", status, strings.TrimSpace(string(body)))
 }
