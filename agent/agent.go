@@ -253,6 +253,8 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxBodyBytes:       sc.MaxBodyBytes,
 			MaxLinesPerRequest: sc.MaxLines,
 			TLS:                sc.TLS,
+			IdempotencyWindow:  sc.IdempotencyWindow,
+			MaxIdempotencyKeys: sc.MaxIdempotencyKeys,
 
 			MaxConnections:           sc.MaxConnections,
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,

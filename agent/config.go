@@ -129,6 +129,10 @@ type SourceConfig struct {
 	Path         string
 	MaxBodyBytes int64
 	MaxLines     int
+	// IdempotencyWindow and MaxIdempotencyKeys bound the Idempotency-Keys
+	// a webhook source remembers.
+	IdempotencyWindow  time.Duration
+	MaxIdempotencyKeys int
 }
 
 // Defaults.
@@ -242,6 +246,9 @@ type sourceBlock struct {
 	Path         string   `hcl:"path,optional"`
 	MaxBodyBytes string   `hcl:"max_body_bytes,optional"`
 	MaxLines     *int     `hcl:"max_lines,optional"`
+	// Idempotency keys of a webhook source.
+	IdempotencyWindow  string `hcl:"idempotency_window,optional"`
+	MaxIdempotencyKeys *int   `hcl:"max_idempotency_keys,optional"`
 
 	DefRange  hcl.Range `hcl:",def_range"`
 	KindRange hcl.Range `hcl:"kind,label_range"`
@@ -620,6 +627,8 @@ func (sb *sourceBlock) webhookOnly() []setAttr {
 		{"path", sb.Path != ""},
 		{"max_body_bytes", sb.MaxBodyBytes != ""},
 		{"max_lines", sb.MaxLines != nil},
+		{"idempotency_window", sb.IdempotencyWindow != ""},
+		{"max_idempotency_keys", sb.MaxIdempotencyKeys != nil},
 	}
 }
 
@@ -675,6 +684,10 @@ func (sb *sourceBlock) webhookConfig(sc *SourceConfig, set *hclconf.Settings) {
 	}
 	set.Size("max_body_bytes", sb.MaxBodyBytes, &sc.MaxBodyBytes, hclconf.Between[int64](1<<10, webhook.MaxBodyBytesLimit))
 	set.Int("max_lines", sb.MaxLines, &sc.MaxLines, hclconf.Between(1, webhook.MaxLinesLimit))
+	sc.IdempotencyWindow = webhook.DefaultIdempotencyWindow
+	sc.MaxIdempotencyKeys = webhook.DefaultMaxIdempotencyKeys
+	set.Duration("idempotency_window", sb.IdempotencyWindow, &sc.IdempotencyWindow, hclconf.Between(time.Minute, webhook.MaxIdempotencyWindow))
+	set.Int("max_idempotency_keys", sb.MaxIdempotencyKeys, &sc.MaxIdempotencyKeys, hclconf.Between(1, webhook.MaxIdempotencyKeysLimit))
 }
 
 // notFor reports settings that do nothing for this source's kind: a

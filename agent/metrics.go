@@ -76,6 +76,8 @@ type statusDescs struct {
 	connsRefused   *prometheus.Desc
 	connsReclaimed *prometheus.Desc
 	webhookReqs    *prometheus.Desc
+	webhookKeys    *prometheus.Desc
+	webhookKeysOut *prometheus.Desc
 	spoolEntries   *prometheus.Desc
 	spoolBytes     *prometheus.Desc
 	spoolMaxBytes  *prometheus.Desc
@@ -106,7 +108,9 @@ func newStatusDescs() *statusDescs {
 		connections:    desc("sluice_agent_syslog_connections", "Syslog TCP/TLS connections open now.", "source"),
 		connsRefused:   desc("sluice_agent_connections_refused_total", "Connections to a syslog or webhook source closed as they arrived at a connection limit.", "source"),
 		connsReclaimed: desc("sluice_agent_connections_reclaimed_total", "Idle connections to a syslog or webhook source closed to make room at a connection limit.", "source"),
-		webhookReqs:    desc("sluice_agent_webhook_requests_total", "Webhook requests by result: accepted (200), unauthorized (401), too_large (413), busy (503, spool full), bad_request (400/404/405/415), failed (500).", "source", "result"),
+		webhookReqs:    desc("sluice_agent_webhook_requests_total", "Webhook requests by result: accepted (200), replayed (200 from an Idempotency-Key, stored before), unauthorized (401), too_large (413), busy (503, spool full), bad_request (400/404/405/415), key_mismatch (422), key_in_use (409), failed (500).", "source", "result"),
+		webhookKeys:    desc("sluice_agent_webhook_idempotency_keys", "Idempotency-Keys a webhook source remembers now.", "source"),
+		webhookKeysOut: desc("sluice_agent_webhook_idempotency_keys_forgotten_total", "Idempotency-Keys forgotten: expired (after idempotency_window) or evicted (earlier, at max_idempotency_keys).", "source", "reason"),
 		spoolEntries:   desc("sluice_agent_spool_entries", "Entries in the spool, not yet acknowledged by a mediator."),
 		spoolBytes:     desc("sluice_agent_spool_bytes", "Approximate size of the entries in the spool."),
 		spoolMaxBytes:  desc("sluice_agent_spool_max_bytes", "max_spool_bytes (0: no cap)."),
@@ -129,7 +133,7 @@ func newStatusDescs() *statusDescs {
 // all lists the descriptions, for Describe.
 func (d *statusDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
+		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
 	}
 }
 
@@ -191,9 +195,13 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 			}{
 				{"accepted", w.Accepted}, {"unauthorized", w.Unauthorized}, {"too_large", w.TooLarge},
 				{"busy", w.Busy}, {"bad_request", w.BadRequest}, {"failed", w.Failed},
+				{"replayed", w.Replayed}, {"key_mismatch", w.KeyMismatch}, {"key_in_use", w.KeyInUse},
 			} {
 				counter(d.webhookReqs, r.n, s.ID, r.result)
 			}
+			gauge(d.webhookKeys, float64(w.IdempotencyKeys), s.ID)
+			counter(d.webhookKeysOut, w.KeysExpired, s.ID, "expired")
+			counter(d.webhookKeysOut, w.KeysEvicted, s.ID, "evicted")
 			counter(d.connsRefused, w.ConnectionsRefused, s.ID)
 			counter(d.connsReclaimed, w.ConnectionsReclaimed, s.ID)
 		}

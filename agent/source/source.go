@@ -62,6 +62,28 @@ type Batch struct {
 	// transaction (a copytruncate copy and its original).
 	Also      []Checkpoint
 	Collected time.Time
+	// State are records of the source's own (the webhook's idempotency
+	// keys) that must be stored in the same transaction as the lines,
+	// kept under the source's id; a nil Value deletes the record.
+	State []StateRecord
+}
+
+// StateRecord is one record of a source's own state.
+type StateRecord struct {
+	Key   string
+	Value []byte
+}
+
+// StateStore is a Store that also keeps what sources commit in
+// Batch.State, so a source can learn after a restart what it committed
+// before (the webhook's idempotency keys).
+type StateStore interface {
+	Store
+	// State calls fn with each of the source's state records.
+	State(sourceID string, fn func(key string, value []byte) error) error
+	// SetState stores (or with a nil Value deletes) state records
+	// without lines, durably.
+	SetState(sourceID string, recs ...StateRecord) error
 }
 
 // Store persists batches. Commit must store the lines and the checkpoint

@@ -24,7 +24,11 @@ import (
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
-const checkpointPrefix = "cp/"
+const (
+	checkpointPrefix = "cp/"
+	// statePrefix holds sources' own records (source.Batch.State).
+	statePrefix = "st/"
+)
 
 // ErrFull is returned (wrapping source.ErrBackpressure) when the spool has
 // reached max_spool_bytes or its disk is under the free-space floor: the
@@ -215,7 +219,8 @@ func (s *Spool) room(n int64) error {
 func (s *Spool) Accepting() error { return s.room(0) }
 
 // Commit implements source.Store: the lines become entries and the checkpoint
-// (file sources only) is stored with them, in one durable transaction.
+// (file sources only) and the source's state records are stored with
+// them, in one durable transaction.
 func (s *Spool) Commit(_ context.Context, b source.Batch) error {
 	var size int64
 	for _, l := range b.Lines {
@@ -230,7 +235,10 @@ func (s *Spool) Commit(_ context.Context, b source.Batch) error {
 	if !b.Checkpoint.IsZero() {
 		cps = append([]source.Checkpoint{b.Checkpoint}, cps...)
 	}
-	meta := make([]queue.KV, 0, len(cps))
+	meta := make([]queue.KV, 0, len(cps)+len(b.State))
+	for _, r := range b.State {
+		meta = append(meta, queue.KV{Key: stateKey(b.SourceID, r.Key), Value: r.Value})
+	}
 	for _, c := range cps {
 		v, err := json.Marshal(c)
 		if err != nil {
@@ -314,6 +322,27 @@ func (s *Spool) Checkpoints(sourceID string) ([]source.Checkpoint, error) {
 // ForgetCheckpoint implements source.Store.
 func (s *Spool) ForgetCheckpoint(sourceID, key string) error {
 	return s.q.SetMeta(queue.KV{Key: checkpointKey(sourceID, key)})
+}
+
+// State implements source.StateStore.
+func (s *Spool) State(sourceID string, fn func(key string, value []byte) error) error {
+	prefix := stateKey(sourceID, "")
+	return s.q.MetaPrefix(prefix, func(key string, val []byte) error {
+		return fn(strings.TrimPrefix(key, prefix), val)
+	})
+}
+
+// SetState implements source.StateStore.
+func (s *Spool) SetState(sourceID string, recs ...source.StateRecord) error {
+	meta := make([]queue.KV, len(recs))
+	for i, r := range recs {
+		meta[i] = queue.KV{Key: stateKey(sourceID, r.Key), Value: r.Value}
+	}
+	return s.q.SetMeta(meta...)
+}
+
+func stateKey(sourceID, key string) string {
+	return statePrefix + strings.ReplaceAll(sourceID, "/", "_") + "/" + key
 }
 
 func checkpointKey(sourceID, fileKey string) string {

@@ -3,8 +3,11 @@
 // intake answers 200 only once the lines are durably in the spool. What
 // it answered 200 for is "accepted" in the sense of docs/architecture.md
 // ("Invariants of the data path"): it reaches the index exactly once.
-// Anything else (401, 413, 400, 415, 503, 500) means nothing of the
-// request was kept, and the sender may retry it whole.
+// Anything else (401, 413, 400, 415, 503, 500, 409, 422) means nothing of
+// the request was kept, and the sender may retry it whole. A sender that
+// got no answer at all may retry too: with an Idempotency-Key the retry
+// is answered from the key and stored once (idempotency.go); without
+// one it may be stored twice.
 package webhook
 
 import (
@@ -110,7 +113,14 @@ type Config struct {
 	// request yet, and idle keep-alives, make room for new ones.
 	MaxConnections           int
 	MaxConnectionsPerAddress int
-	// Now is the clock for the lines' collection time; time.Now when nil.
+	// IdempotencyWindow is how long a committed request's
+	// Idempotency-Key is remembered (DefaultIdempotencyWindow).
+	IdempotencyWindow time.Duration
+	// MaxIdempotencyKeys bounds the keys remembered, the oldest evicted
+	// first past it (DefaultMaxIdempotencyKeys).
+	MaxIdempotencyKeys int
+	// Now is the clock for the lines' collection time and the keys'
+	// window; time.Now when nil.
 	Now func() time.Time
 }
 
@@ -139,12 +149,27 @@ type Stats struct {
 	// closed to make room for new ones.
 	ConnectionsRefused   uint64 `json:"connections_refused"`
 	ConnectionsReclaimed uint64 `json:"connections_reclaimed"`
+	// Replayed is retries of committed requests answered from their
+	// Idempotency-Key (200, nothing stored again); KeyMismatch is
+	// requests refused for reusing a key with another body (422); KeyInUse
+	// is requests refused while their key's request was being committed
+	// (409). Requests with an invalid key count in BadRequest.
+	Replayed    uint64 `json:"replayed"`
+	KeyMismatch uint64 `json:"key_mismatch"`
+	KeyInUse    uint64 `json:"key_in_use"`
+	// IdempotencyKeys is the keys remembered now; KeysExpired those
+	// forgotten at the end of the window, KeysEvicted those forgotten
+	// earlier because MaxIdempotencyKeys were held.
+	IdempotencyKeys uint64 `json:"idempotency_keys"`
+	KeysExpired     uint64 `json:"keys_expired"`
+	KeysEvicted     uint64 `json:"keys_evicted"`
 }
 
 // Source is an HTTP intake. Make it with New, then call Run.
 type Source struct {
 	cfg    Config
-	store  source.Store
+	store  source.StateStore
+	keys   *keyTable
 	logger hclog.Logger
 	tokens [][sha256.Size]byte
 	tlsCfg *tls.Config
@@ -161,14 +186,17 @@ type Source struct {
 	accepted, lines, truncated   atomic.Uint64
 	unauthorized, tooLarge, busy atomic.Uint64
 	badRequest, failed           atomic.Uint64
+	replayed, keyMismatch        atomic.Uint64
+	keyInUse                     atomic.Uint64
 	authLog                      logging.Limiter
 	busyLog                      logging.Limiter
 }
 
-// New checks cfg, fills its defaults and loads its TLS files. It does not
-// listen yet: Listen or Run do. The logger is used as given; the agent
-// passes logger.Named("source").With("source", id) as for file sources.
-func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
+// New checks cfg, fills its defaults, loads its TLS files and the
+// idempotency keys the store holds. It does not listen yet: Listen or Run
+// do. The logger is used as given; the agent passes
+// logger.Named("source").With("source", id) as for file sources.
+func New(cfg Config, store source.StateStore, logger hclog.Logger) (*Source, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
@@ -236,6 +264,20 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.IdempotencyWindow <= 0 {
+		cfg.IdempotencyWindow = DefaultIdempotencyWindow
+	}
+	if cfg.MaxIdempotencyKeys <= 0 {
+		cfg.MaxIdempotencyKeys = DefaultMaxIdempotencyKeys
+	}
+	s.keys = newKeyTable(cfg.IdempotencyWindow, cfg.MaxIdempotencyKeys)
+	bad, err := s.keys.load(cfg.Now(), func(fn func(string, []byte) error) error { return store.State(cfg.SourceID, fn) })
+	if err != nil {
+		return fail("read idempotency keys: %w", err)
+	}
+	if bad > 0 {
+		logger.Warn("unreadable idempotency key records in the spool dropped: retries of those requests would be stored again", "records", bad)
 	}
 	if cfg.TLS != nil {
 		tc, err := pki.ListenerConfig(*cfg.TLS, logger.Named("tls"))
@@ -334,11 +376,19 @@ func (s *Source) Run(ctx context.Context) error {
 		errc <- err
 	}()
 
-	select {
-	case err := <-errc:
-		s.waitHandlers()
-		return fmt.Errorf("webhook source %s: serve: %w", s.cfg.SourceID, err)
-	case <-ctx.Done():
+	sweep := time.NewTicker(keySweepInterval)
+	defer sweep.Stop()
+	s.dropKeys()
+	for done := false; !done; {
+		select {
+		case err := <-errc:
+			s.waitHandlers()
+			return fmt.Errorf("webhook source %s: serve: %w", s.cfg.SourceID, err)
+		case <-sweep.C:
+			s.dropKeys()
+		case <-ctx.Done():
+			done = true
+		}
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
@@ -354,6 +404,19 @@ func (s *Source) Run(ctx context.Context) error {
 	s.waitHandlers()
 	s.logger.Info("webhook intake stopped")
 	return nil
+}
+
+// dropKeys deletes from the spool the keys that expired or were evicted
+// and that no request's commit took along.
+func (s *Source) dropKeys() {
+	drops := s.keys.takeDrops(s.cfg.Now())
+	if len(drops) == 0 {
+		return
+	}
+	if err := s.store.SetState(s.cfg.SourceID, drops...); err != nil {
+		// They are gone from memory; the next start drops them again.
+		s.logger.Warn("cannot delete expired idempotency keys from the spool", "keys", len(drops), "error", err)
+	}
 }
 
 // enter counts a request in, unless Run is past its shutdown.
@@ -384,7 +447,14 @@ func (s *Source) Stats() Stats {
 		ls = s.ln.Stats()
 	}
 	s.mu.Unlock()
+	ks := s.keys.stats()
 	return Stats{
+		Replayed:             s.replayed.Load(),
+		KeyMismatch:          s.keyMismatch.Load(),
+		KeyInUse:             s.keyInUse.Load(),
+		IdempotencyKeys:      ks.Held,
+		KeysExpired:          ks.Expired,
+		KeysEvicted:          ks.Evicted,
 		ConnectionsRefused:   ls.Refused,
 		ConnectionsReclaimed: ls.Reclaimed,
 		Accepted:             s.accepted.Load(),
@@ -432,9 +502,16 @@ func (s *Source) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	contentType := r.Header.Get("Content-Type")
-	if _, err := mediaType(contentType); err != nil {
+	mt, err := mediaType(contentType)
+	if err != nil {
 		s.badRequest.Add(1)
 		s.reply(w, http.StatusUnsupportedMediaType, errorBody("%v", err))
+		return
+	}
+	key, hasKey, err := requestKey(r)
+	if err != nil {
+		s.badRequest.Add(1)
+		s.reply(w, http.StatusBadRequest, errorBody("%v", err))
 		return
 	}
 	body, status, err := s.readBody(w, r)
@@ -460,20 +537,60 @@ func (s *Source) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, http.StatusRequestEntityTooLarge, errorBody("%d lines is over the limit of %d per request: split it", len(lines), s.cfg.MaxLinesPerRequest))
 		return
 	}
-	if len(lines) == 0 {
+	truncated := 0
+	for _, l := range lines {
+		if l.Truncated {
+			truncated++
+		}
+	}
+	answer := acceptedBody{Accepted: len(lines), Truncated: truncated}
+	if len(lines) == 0 && !hasKey {
 		s.accepted.Add(1)
-		s.reply(w, http.StatusOK, acceptedBody{Accepted: 0})
+		s.reply(w, http.StatusOK, answer)
 		return
+	}
+
+	now := s.cfg.Now()
+	batch := source.Batch{
+		SourceID:      s.cfg.SourceID,
+		LogSourceType: s.cfg.LogSourceType,
+		Lines:         lines,
+		Collected:     now,
+	}
+	var entry *keyEntry
+	if hasKey {
+		entry = &keyEntry{id: sha256.Sum256([]byte(key)), at: now, fp: requestFingerprint(mt, body), answer: answer}
+		switch verdict, first := s.keys.begin(entry.id, entry.fp, now); verdict {
+		case keyReplay:
+			s.replayed.Add(1)
+			w.Header().Set(ReplayedHeader, "true")
+			s.reply(w, http.StatusOK, first)
+			return
+		case keyMismatch:
+			s.keyMismatch.Add(1)
+			s.reply(w, http.StatusUnprocessableEntity, errorBody("%s was already used for a request with another body within the last %s: nothing stored; send a new request with a new key", IdempotencyKeyHeader, s.cfg.IdempotencyWindow))
+			return
+		case keyBusy:
+			s.keyInUse.Add(1)
+			w.Header().Set("Retry-After", "1")
+			s.reply(w, http.StatusConflict, errorBody("a request with this %s is being processed: retry later", IdempotencyKeyHeader))
+			return
+		}
+		// The key is stored with the lines, so a crash keeps both or
+		// neither.
+		batch.State = s.keys.records(entry)
 	}
 
 	// One request, one commit: the spool takes all of its lines or none,
 	// so a 503 or 500 leaves nothing behind that a retry would duplicate.
-	err = s.store.Commit(r.Context(), source.Batch{
-		SourceID:      s.cfg.SourceID,
-		LogSourceType: s.cfg.LogSourceType,
-		Lines:         lines,
-		Collected:     s.cfg.Now(),
-	})
+	err = s.store.Commit(r.Context(), batch)
+	if entry != nil {
+		if err == nil {
+			s.keys.committed(entry)
+		} else {
+			s.keys.release(entry.id, batch.State)
+		}
+	}
 	switch {
 	case errors.Is(err, source.ErrBackpressure):
 		s.busy.Add(1)
@@ -490,16 +607,27 @@ func (s *Source) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, http.StatusInternalServerError, errorBody("lines not stored: internal error"))
 		return
 	}
-	truncated := 0
-	for _, l := range lines {
-		if l.Truncated {
-			truncated++
-		}
-	}
 	s.accepted.Add(1)
 	s.lines.Add(uint64(len(lines)))
 	s.truncated.Add(uint64(truncated))
-	s.reply(w, http.StatusOK, acceptedBody{Accepted: len(lines), Truncated: truncated})
+	s.reply(w, http.StatusOK, answer)
+}
+
+// requestKey is the request's Idempotency-Key, if it has one.
+func requestKey(r *http.Request) (key string, ok bool, err error) {
+	vs := r.Header.Values(IdempotencyKeyHeader)
+	switch len(vs) {
+	case 0:
+		return "", false, nil
+	case 1:
+	default:
+		return "", false, fmt.Errorf("%w: sent %d times", errKeyInvalid, len(vs))
+	}
+	key, err = ParseIdempotencyKey(vs[0])
+	if err != nil {
+		return "", false, err
+	}
+	return key, true, nil
 }
 
 // authorize checks the request's token against every configured one.

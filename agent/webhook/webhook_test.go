@@ -88,6 +88,8 @@ func (f *fakeStore) committed() (calls int, lines []string) {
 
 func (*fakeStore) Checkpoints(string) ([]source.Checkpoint, error) { return nil, nil }
 func (*fakeStore) ForgetCheckpoint(string, string) error           { return nil }
+func (*fakeStore) State(string, func(string, []byte) error) error  { return nil }
+func (*fakeStore) SetState(string, ...source.StateRecord) error    { return nil }
 
 // server is a running source under test.
 type server struct {
@@ -97,7 +99,7 @@ type server struct {
 }
 
 // startServer runs a source on 127.0.0.1:0 until the test ends.
-func startServer(t *testing.T, cfg Config, store source.Store) *server {
+func startServer(t *testing.T, cfg Config, store source.StateStore) *server {
 	t.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
