@@ -96,6 +96,7 @@ type server struct {
 	src  *Source
 	url  string
 	logs *logging.Buffer
+	stop func() error // stops Run (also done at cleanup)
 }
 
 // startServer runs a source on 127.0.0.1:0 until the test ends.
@@ -134,7 +135,7 @@ func startServer(t *testing.T, cfg Config, store source.StateStore) *server {
 		scheme = "https"
 	}
 	s.url = scheme + "://" + src.Addr().String() + src.cfg.Path
-	testkit.Run(t, src.Run)
+	s.stop = testkit.Run(t, src.Run)
 	return s
 }
 
@@ -182,7 +183,8 @@ type request struct {
 	auth     string // Authorization header
 	xtoken   string // X-Sluice-Token header
 	encoding string
-	chunked  bool // hide the length: the limit must hold while reading
+	chunked  bool        // hide the length: the limit must hold while reading
+	header   http.Header // more headers (Idempotency-Key)
 }
 
 func do(t *testing.T, client *http.Client, url string, r request) response {
@@ -218,6 +220,9 @@ func send(client *http.Client, url string, r request) (response, error) {
 	}
 	if r.encoding != "" {
 		req.Header.Set("Content-Encoding", r.encoding)
+	}
+	for k, vs := range r.header {
+		req.Header[k] = append(req.Header[k], vs...)
 	}
 	if client == nil {
 		client = http.DefaultClient
