@@ -98,6 +98,9 @@ func TestParseConfigErrors(t *testing.T) {
 		{"webhook missing tokens_file", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens_file = \"/nonexistent/tokens\""), `agent.hcl:7:3: tokens_file: open /nonexistent/tokens`},
 		{"webhook bad listen", webhookSrc("listen = \"tcp://0.0.0.0:8514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:6:3: listen "tcp://0.0.0.0:8514"`},
 		{"webhook max_lines", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  max_lines = 50000"), `agent.hcl:8:3: max_lines must be between 1 and 20000`},
+		{"webhook idempotency_window", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  idempotency_window = \"10s\""), `agent.hcl:8:3: idempotency_window must be between 1m and 30d, not 10s`},
+		{"webhook max_idempotency_keys", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  max_idempotency_keys = 0"), `agent.hcl:8:3: max_idempotency_keys must be between 1 and 10000000`},
+		{"file with idempotency_window", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  log_source_type = \"t\"\n  paths = [\"/x\"]\n  idempotency_window = \"1h\"\n}\n", `agent.hcl:7:3: idempotency_window does not apply to file sources`},
 		{"webhook with framing", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  framing = \"lf\""), `agent.hcl:8:3: framing does not apply to webhook sources`},
 		{"syslog with tokens", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:7:3: tokens does not apply to syslog sources`},
 		{"file with tls", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  tls {\n    cert_file = \"c\"\n    key_file = \"k\"\n  }\n}\n", `agent.hcl:7:3: tls does not apply to file sources`},
@@ -139,7 +142,15 @@ func TestParseConfigWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := cfg.Sources[0]
-	if sc.Kind != "webhook" || sc.Listen != "127.0.0.1:8514" || sc.Path != "/v1/logs" || sc.MaxBodyBytes != 1<<20 || sc.MaxLines != 10000 {
+	if sc.Kind != "webhook" || sc.Listen != "127.0.0.1:8514" || sc.Path != "/v1/logs" || sc.MaxBodyBytes != 1<<20 || sc.MaxLines != 10000 ||
+		sc.IdempotencyWindow != 24*time.Hour || sc.MaxIdempotencyKeys != 100000 {
+		t.Fatalf("webhook source %+v", sc)
+	}
+	cfg, err = ParseConfig([]byte(webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  idempotency_window = \"2h\"\n  max_idempotency_keys = 5000")), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := cfg.Sources[0]; sc.IdempotencyWindow != 2*time.Hour || sc.MaxIdempotencyKeys != 5000 {
 		t.Fatalf("webhook source %+v", sc)
 	}
 	if want := []string{"0123456789abcdef0123", "fedcba9876543210fedc"}; !slices.Equal(sc.Tokens, want) {
