@@ -28,6 +28,10 @@ const (
 	// webhookSenders is how many requests are in flight at once, so kills
 	// find some mid-way.
 	webhookSenders = 4
+	// keylessEvery: every so many requests one goes without an
+	// Idempotency-Key, so the old promise (a duplicate only after an
+	// ambiguous answer) stays tested too.
+	keylessEvery = 5
 )
 
 // webhookLine is the i-th line the sender POSTs: unique, and parsed by the
@@ -37,6 +41,8 @@ func webhookLine(i int) string { return line(webhookBase + i) }
 // whRequest is one request of the sender and what its attempts met.
 type whRequest struct {
 	first, n int // its lines: webhookLine(first) .. webhookLine(first+n-1)
+	// key is the Idempotency-Key every attempt sends ("": none).
+	key string
 	// ambiguous counts attempts that failed after the whole request was
 	// written (reset, EOF, timeout): the agent may have committed it and
 	// died before its 200 reached us, so each may have added one copy.
@@ -45,6 +51,9 @@ type whRequest struct {
 	// refused, a write that failed before the body was out, 503, 500.
 	refused  int
 	accepted bool
+	// replayed is set when the 200 came from the key: an earlier attempt
+	// had been committed.
+	replayed bool
 }
 
 // outcome is how one attempt ended.
@@ -52,17 +61,20 @@ type outcome int
 
 const (
 	accepted outcome = iota
+	replayed         // 200 from the Idempotency-Key: an earlier attempt was committed
 	refused
 	ambiguous
 )
 
 // TestChaosWebhook runs the agent with a `source "webhook"` intake and
 // POSTs requests of unique lines to it while kill -9'ing the agent and the
-// mediator. Each request is retried, same lines, until it gets 200. Then
-// every line of every accepted request must be indexed; a line may be there
-// more than once only if its request had attempts with an ambiguous outcome
-// (the agent committed and died before answering), at most once per such
-// attempt on top of the accepted one; nothing else may appear.
+// mediator. Each request is retried, same lines and same Idempotency-Key,
+// until it gets 200. Then every line of every accepted request must be
+// indexed exactly once; a line of a request sent without a key (one in
+// keylessEvery) may be there more than once only if its request had
+// attempts with an ambiguous outcome (the agent committed and died before
+// answering), at most once per such attempt on top of the accepted one;
+// nothing else may appear.
 func TestChaosWebhook(t *testing.T) {
 	bin := sluiceBin(t)
 	listen := testkit.FreeAddr(t)
@@ -76,12 +88,16 @@ source "webhook" "hook" {
 	url := "http://" + listen + "/v1/logs"
 	total, kills := *flagLines, *flagKills
 
+	start := time.Now()
 	reqs := make([]*whRequest, 0, total/linesPerRequest+1)
 	for i := 0; i < total; i += linesPerRequest {
-		reqs = append(reqs, &whRequest{first: i, n: min(linesPerRequest, total-i)})
+		req := &whRequest{first: i, n: min(linesPerRequest, total-i)}
+		if len(reqs)%keylessEvery != keylessEvery-1 {
+			req.key = fmt.Sprintf("chaos-%d-%d", start.UnixNano(), i)
+		}
+		reqs = append(reqs, req)
 	}
 
-	start := time.Now()
 	r.mediator.start(t, r.bin)
 	r.agent.start(t, r.bin)
 
@@ -136,7 +152,7 @@ source "webhook" "hook" {
 		t.Fatalf("sender: %v", err)
 	}
 
-	var linesAccepted, ambiguousAttempts, refusedAttempts int
+	var linesAccepted, ambiguousAttempts, refusedAttempts, keyed, replayed, keyedAmbiguous int
 	for _, req := range reqs {
 		if !req.accepted {
 			t.Fatalf("request of lines %d..%d was never accepted", req.first, req.first+req.n-1)
@@ -144,6 +160,13 @@ source "webhook" "hook" {
 		linesAccepted += req.n
 		ambiguousAttempts += req.ambiguous
 		refusedAttempts += req.refused
+		if req.key != "" {
+			keyed++
+			keyedAmbiguous += req.ambiguous
+			if req.replayed {
+				replayed++
+			}
+		}
 	}
 
 	// Let everything arrive: the count includes any duplicates, so it is
@@ -161,13 +184,13 @@ source "webhook" "hook" {
 	r.mediator.stop()
 
 	v := r.verifyWebhook(reqs, linesAccepted)
-	summary := fmt.Sprintf("scenario=webhook requests=%d lines_accepted=%d lines_indexed=%d lost=%d duplicated_ambiguous=%d duplicated_other=%d invented=%d torn=%d attempts=%d ambiguous_attempts=%d refused_attempts=%d agent_kills=%d mediator_kills=%d wall=%s",
-		len(reqs), linesAccepted, v.indexed, v.lost, v.dupAmbiguous, v.dupOther, v.invented, v.torn,
-		attempts.Load(), ambiguousAttempts, refusedAttempts, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
+	summary := fmt.Sprintf("scenario=webhook requests=%d keyed=%d lines_accepted=%d lines_indexed=%d lost=%d duplicated_keyed=%d duplicated_keyless_ambiguous=%d duplicated_other=%d invented=%d torn=%d attempts=%d ambiguous_attempts=%d (keyed %d) replayed=%d refused_attempts=%d agent_kills=%d mediator_kills=%d wall=%s",
+		len(reqs), keyed, linesAccepted, v.indexed, v.lost, v.dupKeyed, v.dupAmbiguous, v.dupOther, v.invented, v.torn,
+		attempts.Load(), ambiguousAttempts, keyedAmbiguous, replayed, refusedAttempts, r.agent.kills, r.mediator.kills, time.Since(start).Round(time.Millisecond))
 	t.Log(summary)
 	fmt.Println("chaos: " + summary)
-	if v.lost != 0 || v.invented != 0 || v.dupOther != 0 || v.torn != 0 {
-		t.Fatalf("lost %d, invented %d, duplicated without an ambiguous attempt (or more often than those) %d, torn requests %d", v.lost, v.invented, v.dupOther, v.torn)
+	if v.lost != 0 || v.invented != 0 || v.dupKeyed != 0 || v.dupOther != 0 || v.torn != 0 {
+		t.Fatalf("lost %d, invented %d, duplicated with an Idempotency-Key %d, duplicated without a key and without an ambiguous attempt (or more often than those) %d, torn requests %d", v.lost, v.invented, v.dupKeyed, v.dupOther, v.torn)
 	}
 }
 
@@ -181,13 +204,14 @@ func sendUntilAccepted(ctx context.Context, client *http.Client, url string, req
 	}
 	for {
 		attempts.Add(1)
-		out, wait, err := postOnce(ctx, client, url, body.String(), req.n)
+		out, wait, err := postOnce(ctx, client, url, body.String(), req)
 		if err != nil {
 			return fmt.Errorf("lines %d..%d: %w", req.first, req.first+req.n-1, err)
 		}
 		switch out {
-		case accepted:
+		case accepted, replayed:
 			req.accepted = true
+			req.replayed = out == replayed
 			return nil
 		case ambiguous:
 			req.ambiguous++
@@ -204,7 +228,7 @@ func sendUntilAccepted(ctx context.Context, client *http.Client, url string, req
 
 // postOnce makes one attempt. An error is an answer no retry can fix (the
 // harness or the intake is wrong), not a failed attempt.
-func postOnce(ctx context.Context, client *http.Client, url, body string, n int) (outcome, time.Duration, error) {
+func postOnce(ctx context.Context, client *http.Client, url, body string, req *whRequest) (outcome, time.Duration, error) {
 	const retry = 50 * time.Millisecond
 	// wrote is set once the whole request is out: only from then on can
 	// the agent have committed it.
@@ -220,6 +244,9 @@ func postOnce(ctx context.Context, client *http.Client, url, body string, n int)
 	}
 	hreq.Header.Set("Authorization", "Bearer "+webhookToken)
 	hreq.Header.Set("Content-Type", "text/plain")
+	if req.key != "" {
+		hreq.Header.Set("Idempotency-Key", req.key)
+	}
 	resp, err := client.Do(hreq)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -243,13 +270,20 @@ func postOnce(ctx context.Context, client *http.Client, url, body string, n int)
 			if err := json.Unmarshal(b, &a); err != nil {
 				return 0, 0, fmt.Errorf("200 with body %q: %v", b, err)
 			}
-			if a.Accepted != n {
-				return 0, 0, fmt.Errorf("200 accepted %d of %d lines", a.Accepted, n)
+			if a.Accepted != req.n {
+				return 0, 0, fmt.Errorf("200 accepted %d of %d lines", a.Accepted, req.n)
 			}
 		}
+		if resp.Header.Get("Idempotent-Replayed") == "true" {
+			if req.key == "" {
+				return 0, 0, errors.New("a request without a key answered as replayed")
+			}
+			return replayed, 0, nil
+		}
 		return accepted, 0, nil
-	case http.StatusServiceUnavailable, http.StatusInternalServerError:
-		// Nothing was kept (README). Retry-After is whole seconds; the
+	case http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusConflict:
+		// Nothing was kept (README); 409: an earlier attempt with the key
+		// is still being committed. Retry-After is whole seconds; the
 		// harness retries sooner to keep the run short.
 		return refused, 2 * retry, nil
 	}
@@ -262,9 +296,11 @@ type webhookVerdict struct {
 	// lost is accepted lines not indexed; invented is indexed lines never
 	// sent (or indexed under an id seen before).
 	lost, invented int
-	// dupAmbiguous is extra copies allowed by their request's ambiguous
-	// attempts; dupOther is any other extra copy.
-	dupAmbiguous, dupOther int
+	// dupKeyed is extra copies of lines of requests with an
+	// Idempotency-Key (none allowed); dupAmbiguous is extra copies of
+	// keyless requests allowed by their ambiguous attempts; dupOther is
+	// any other extra copy.
+	dupKeyed, dupAmbiguous, dupOther int
 	// torn is requests whose lines are not all indexed equally often: a
 	// request is one spool commit, all of it or nothing.
 	torn int
@@ -315,6 +351,11 @@ func (r *run) verifyWebhook(reqs []*whRequest, lines int) webhookVerdict {
 				v.lost++
 				if len(missing) < 10 {
 					missing = append(missing, i)
+				}
+			case c > 1 && req.key != "":
+				v.dupKeyed += c - 1
+				if v.dupKeyed <= 10 {
+					t.Logf("line %d of a request with a key indexed %d times; the request had %d ambiguous attempts", i, c, req.ambiguous)
 				}
 			case c > 1 && req.ambiguous > 0 && c <= req.ambiguous+1:
 				v.dupAmbiguous += c - 1
