@@ -114,6 +114,7 @@ source "webhook" "hook" {
 			req, _ := http.NewRequest(http.MethodPost, "http://"+hookAddr+"/v1/logs", strings.NewReader("one\ntwo\n"))
 			req.Header.Set("Content-Type", "text/plain")
 			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Idempotency-Key", "metrics-test-1")
 			resp, err := http.DefaultClient.Do(req)
 			if err == nil {
 				_ = resp.Body.Close()
@@ -128,8 +129,11 @@ source "webhook" "hook" {
 	if code := post("wrong-token-wrong-token"); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %d", code)
 	}
-	if code := post(hookToken); code != http.StatusOK {
-		t.Fatalf("webhook: %d", code)
+	// The second is a retry, answered from its Idempotency-Key.
+	for range 2 {
+		if code := post(hookToken); code != http.StatusOK {
+			t.Fatalf("webhook: %d", code)
+		}
 	}
 	// The file is read, and the unreachable mediator refused at least once.
 	var fams map[string]*dto.MetricFamily
@@ -164,6 +168,9 @@ source "webhook" "hook" {
 		{"sluice_agent_lines_truncated_total", []string{"source", "app"}, dto.MetricType_COUNTER, 0, false},
 		{"sluice_agent_webhook_requests_total", []string{"source", "hook", "result", "accepted"}, dto.MetricType_COUNTER, 1, false},
 		{"sluice_agent_webhook_requests_total", []string{"source", "hook", "result", "unauthorized"}, dto.MetricType_COUNTER, 1, false},
+		{"sluice_agent_webhook_requests_total", []string{"source", "hook", "result", "replayed"}, dto.MetricType_COUNTER, 1, false},
+		{"sluice_agent_webhook_idempotency_keys", []string{"source", "hook"}, dto.MetricType_GAUGE, 1, false},
+		{"sluice_agent_webhook_idempotency_keys_forgotten_total", []string{"source", "hook", "reason", "evicted"}, dto.MetricType_COUNTER, 0, false},
 		{"sluice_agent_spool_entries", nil, dto.MetricType_GAUGE, n + 2, false},
 		{"sluice_agent_spool_bytes", nil, dto.MetricType_GAUGE, 1, true},
 		{"sluice_agent_spool_max_bytes", nil, dto.MetricType_GAUGE, DefaultMaxSpoolBytes, false},
