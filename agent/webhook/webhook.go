@@ -126,7 +126,8 @@ type Config struct {
 
 // Stats are a source's counters since it was made.
 type Stats struct {
-	// Accepted is requests answered 200; Lines the lines they committed.
+	// Accepted is requests committed and answered 200 (retries answered
+	// from their key count in Replayed); Lines the lines they committed.
 	Accepted uint64 `json:"accepted"`
 	Lines    uint64 `json:"lines"`
 	// Truncated is committed lines that were cut to MaxLineBytes.
