@@ -420,3 +420,43 @@ func FuzzParseIdempotencyKey(f *testing.F) {
 }
 
 var _ source.StateStore = (*spool.Spool)(nil)
+
+// TestIdempotencyKeyRace: many attempts of one request at once, on a
+// real spool: its lines are stored once, every attempt is answered 200
+// (committed or replayed) or 409, and a last retry is replayed.
+func TestIdempotencyKeyRace(t *testing.T) {
+	sp := openSpool(t, spool.Options{})
+	srv := startServer(t, Config{}, sp)
+	const attempts = 16
+	var wg sync.WaitGroup
+	statuses := make(chan int, attempts)
+	for range attempts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := send(nil, srv.url, request{ct: TypeText, body: strings.NewReader("a\nb\n"), auth: "Bearer " + token,
+				header: http.Header{IdempotencyKeyHeader: {"same"}}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			statuses <- r.status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusOK && st != http.StatusConflict {
+			t.Fatalf("status %d", st)
+		}
+	}
+	if r := postKey(t, srv.url, "same", "a\nb\n"); r.status != http.StatusOK || r.header.Get(ReplayedHeader) != "true" {
+		t.Fatalf("last retry: %d %s", r.status, r.raw)
+	}
+	if got := spooledRaw(t, sp); strings.Join(got, ",") != "a,b" {
+		t.Fatalf("spooled %q", got)
+	}
+	if st := srv.src.Stats(); st.Accepted != 1 || st.Replayed+st.KeyInUse != attempts {
+		t.Fatalf("stats %+v", st)
+	}
+}
