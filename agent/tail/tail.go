@@ -98,8 +98,8 @@ type tracked struct {
 	// join is the multi-line joiner (nil without multiline): lines go
 	// through it, and the checkpoint is its Boundary.
 	join *multiline.Joiner
-	gone  bool // no longer matched by the globs: read to EOF, then close
-	idle  int  // polls in a row that found nothing new
+	gone bool // no longer matched by the globs: read to EOF, then close
+	idle int  // polls in a row that found nothing new
 	// grew is when the file last had new bytes: a partial last line is
 	// flushed once the file stayed still for PartialLineTimeout.
 	grew time.Time
