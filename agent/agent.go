@@ -234,6 +234,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			ReadBuffer:     sc.ReadBuffer,
 			BatchLines:     a.cfg.BatchEntries,
 			BatchBytes:     a.cfg.BatchBytes,
+			Multiline:      sc.Multiline,
 
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)

@@ -225,6 +225,15 @@ func (j *Joiner) Due() bool {
 	return len(j.lines) > 0 && j.now().Sub(j.last) >= j.cfg.FlushTimeout
 }
 
+// DueAt is when the held event is due to be flushed (ok false: none is
+// held), for a caller that waits on a deadline rather than polls Due.
+func (j *Joiner) DueAt() (at time.Time, ok bool) {
+	if len(j.lines) == 0 {
+		return time.Time{}, false
+	}
+	return j.last.Add(j.cfg.FlushTimeout), true
+}
+
 // Pending reports whether an incomplete event is held.
 func (j *Joiner) Pending() bool { return len(j.lines) > 0 }
 
