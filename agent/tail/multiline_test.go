@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -174,5 +175,51 @@ func TestMultilineMaxLinesCutsAndKeeps(t *testing.T) {
 	}
 	if st := h.sp.Counts()["s"]; st.Truncated != 2 {
 		t.Fatalf("truncated %d, want 2 (both parts of the cut event)", st.Truncated)
+	}
+}
+
+// copytruncate with an event held: the copy is read from the event's
+// start (the checkpoint), the original drops what it held when it finds
+// itself truncated, so the event comes once and whole. Both orders: the
+// truncation before the agent sees the copy, and the copy seen (and
+// settled) before the truncation.
+func TestMultilineCopyTruncateMidEvent(t *testing.T) {
+	for _, seenFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("copy seen first %v", seenFirst), func(t *testing.T) {
+			clock := &fakeClock{now: time.Unix(1e9, 0)}
+			h := newMultiline(t, clock, "app.log*")
+			h.write("app.log", javaEvent(0)+javaEvent(1))
+			h.poll()
+			data, err := os.ReadFile(filepath.Join(h.dir, "app.log"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(h.dir, "app.log.1"), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if seenFirst {
+				h.poll() // the copy is seen, and waits to settle
+				h.poll()
+			}
+			if err := os.Truncate(filepath.Join(h.dir, "app.log"), 0); err != nil {
+				t.Fatal(err)
+			}
+			h.write("app.log", javaEvent(2)+javaEvent(3))
+			for range 4 {
+				h.poll()
+			}
+			clock.Add(5 * time.Second)
+			h.poll()
+			got := h.drain()
+			sort.Strings(got)
+			want := []string{javaEvent(0), javaEvent(1), javaEvent(2), javaEvent(3)}
+			for i := range want {
+				want[i] = strings.TrimSuffix(want[i], "\n")
+			}
+			sort.Strings(want)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("got %q\nwant %q", got, want)
+			}
+		})
 	}
 }
