@@ -541,7 +541,7 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 			f.join.Flush(func(e multiline.Event) { lines = append(lines, eventLine(e)) })
 			s.logger.Debug("emitting a last multi-line event: no line came for flush_timeout", "path", f.cp.Path)
 		}
-		if len(lines) > 0 {
+		if len(lines) > 0 || f.safe() != f.cp.Offset {
 			return s.commit(ctx, f, lines, f.safe())
 		}
 		return nil
@@ -626,7 +626,7 @@ func (s *Source) flushHeld(ctx context.Context, f *tracked) error {
 	if f.join != nil {
 		f.join.Flush(func(e multiline.Event) { lines = append(lines, eventLine(e)) })
 	}
-	if len(lines) == 0 {
+	if len(lines) == 0 && f.safe() == f.cp.Offset {
 		return nil
 	}
 	return s.commit(ctx, f, lines, f.safe())
