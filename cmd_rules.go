@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/mpe"
+	"github.com/sluicehq/sluice/pkg/multiline"
 	"github.com/sluicehq/sluice/pkg/progress"
 )
 
@@ -37,8 +39,8 @@ func cmdRules(_ context.Context, args []string, stdout, stderr io.Writer) int {
 func rulesUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: sluice rules test PATH...        run every test block; ends with \"N passed, N failed\"")
 	fmt.Fprintln(w, "       sluice rules check PATH...       load and validate; list what the set holds and the files it reads")
-	fmt.Fprintln(w, "       sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
-	fmt.Fprintln(w, "                                        one ECS JSON event per input line, in order")
+	fmt.Fprintln(w, "       sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [-multiline PATTERN | -multiline-mode MODE] [FILE]")
+	fmt.Fprintln(w, "                                        one ECS JSON event per input line (or joined event), in order")
 }
 
 // rulesCheck loads a rule set, reports every load error with
@@ -93,7 +95,9 @@ func rulesTest(paths []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// rulesParse prints one ECS JSON event per input line, in input order.
+// rulesParse prints one ECS JSON event per input line, in input order; with
+// -multiline or -multiline-mode, one per joined event, joined as the agent
+// joins them.
 func rulesParse(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sluice rules parse", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -101,12 +105,32 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 	typ := fs.String("type", "", "log source type of the lines (required)")
 	maxLine := fs.Int("max-line-bytes", 64<<10, "cut longer lines, as the agent does")
 	every := fs.Duration("progress-every", progress.DefaultEvery, "when stderr is not a terminal, write a progress line this often (0: no progress)")
+	mlPattern := fs.String("multiline", "", "join multi-line events: `PATTERN` matches an event's first line (the agent's multiline { pattern = PATTERN, negate = true, match = \"after\" })")
+	mlMode := fs.String("multiline-mode", "", "join multi-line events with a ready-made mode: java, python or indent")
+	mlMaxLines := fs.Int("multiline-max-lines", multiline.DefaultMaxLines, "cut joined events at this many lines, as the agent does")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *typ == "" || fs.NArg() > 1 {
-		fmt.Fprintln(stderr, "usage: sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [FILE]")
+		fmt.Fprintln(stderr, "usage: sluice rules parse -rules PATH -type LOG_SOURCE_TYPE [-multiline PATTERN | -multiline-mode MODE] [FILE]")
 		return 2
+	}
+	var join *multiline.Joiner
+	if *mlPattern != "" || *mlMode != "" {
+		if *mlPattern != "" && *mlMode != "" {
+			fmt.Fprintln(stderr, "sluice rules parse: -multiline and -multiline-mode exclude each other")
+			return 2
+		}
+		cfg := multiline.Config{Mode: *mlMode, MaxLines: *mlMaxLines}
+		if *mlPattern != "" {
+			cfg = multiline.Config{Pattern: *mlPattern, Negate: true, Match: "after", MaxLines: *mlMaxLines}
+		}
+		j, err := multiline.New(cfg, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "sluice rules parse:", err)
+			return 2
+		}
+		join = j
 	}
 	rs, err := mpe.Load([]string{*rulesPath})
 	if err != nil {
@@ -137,20 +161,46 @@ func rulesParse(args []string, stdout, stderr io.Writer) int {
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
 	now := time.Now()
 	var buf []byte
-	for n := uint64(1); sc.Scan(); n++ {
+	var n uint64
+	var werr error
+	parse := func(raw []byte, truncated bool, length int) {
+		n++
+		e := &mpe.Entry{Raw: raw, LogSourceType: *typ, LogSource: "stdin", Collected: now, Seq: n}
+		if truncated {
+			e.Truncated, e.OriginalLength = true, length
+		}
+		buf = rs.Parse(e).AppendJSON(buf[:0])
+		buf = append(buf, '\n')
+		if _, err := out.Write(buf); err != nil && werr == nil {
+			werr = err
+		}
+	}
+	joined := func(ev multiline.Event) { parse(ev.Raw, ev.Truncated, ev.Length) }
+	for sc.Scan() && werr == nil {
 		line := sc.Bytes()
 		if len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		e := &mpe.Entry{Raw: line, LogSourceType: *typ, LogSource: "stdin", Collected: now, Seq: n}
+		raw, truncated, length := line, false, len(line)
 		if len(line) > *maxLine {
-			e.Raw, e.Truncated, e.OriginalLength = line[:*maxLine], true, len(line)
+			raw, truncated = line[:*maxLine], true
 		}
-		buf = rs.Parse(e).AppendJSON(buf[:0])
-		buf = append(buf, '\n')
-		if _, err := out.Write(buf); err != nil {
-			return 1
+		if join == nil {
+			parse(raw, truncated, length)
+			continue
 		}
+		if len(line) == 0 {
+			continue // the agent drops blank lines before joining
+		}
+		// The joiner holds the line until its event ends; the scanner
+		// reuses its buffer.
+		join.Feed(bytes.Clone(raw), 0, truncated, length, joined)
+	}
+	if join != nil && werr == nil {
+		join.Flush(joined)
+	}
+	if werr != nil {
+		return 1
 	}
 	if err := sc.Err(); err != nil {
 		fmt.Fprintln(stderr, "sluice rules parse:", err)

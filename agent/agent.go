@@ -215,6 +215,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			BatchBytes:    a.cfg.BatchBytes,
 
 			PartialLineTimeout: sc.PartialLineTimeout,
+			Multiline:          sc.Multiline,
 		}, a.spool, logger)
 		if err != nil {
 			return nil, err
@@ -233,6 +234,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			ReadBuffer:     sc.ReadBuffer,
 			BatchLines:     a.cfg.BatchEntries,
 			BatchBytes:     a.cfg.BatchBytes,
+			Multiline:      sc.Multiline,
 
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
 		}, a.spool, logger)

@@ -20,6 +20,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/hclconf"
 	"github.com/sluicehq/sluice/pkg/httpauth"
 	"github.com/sluicehq/sluice/pkg/logging"
+	"github.com/sluicehq/sluice/pkg/multiline"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -104,6 +105,9 @@ type SourceConfig struct {
 	// PartialLineTimeout: a last line without newline is emitted after
 	// the file stayed unchanged this long.
 	PartialLineTimeout time.Duration
+	// Multiline joins the lines of one event (file sources, and syslog
+	// over TCP/TLS per connection); nil: every line is an event.
+	Multiline *multiline.Config
 
 	// Syslog sources.
 
@@ -221,15 +225,16 @@ type httpTLSBlock struct {
 }
 
 type sourceBlock struct {
-	Kind          string   `hcl:"kind,label"`
-	ID            string   `hcl:"id,label"`
-	LogSourceType string   `hcl:"log_source_type"`
-	Paths         []string `hcl:"paths,optional"`
-	Exclude       []string `hcl:"exclude,optional"`
-	StartAt       string   `hcl:"start_at,optional"`
-	PollInterval  string   `hcl:"poll_interval,optional"`
-	MaxLineBytes  *int     `hcl:"max_line_bytes,optional"`
-	PartialLine   string   `hcl:"partial_line_timeout,optional"`
+	Kind          string          `hcl:"kind,label"`
+	ID            string          `hcl:"id,label"`
+	LogSourceType string          `hcl:"log_source_type"`
+	Paths         []string        `hcl:"paths,optional"`
+	Exclude       []string        `hcl:"exclude,optional"`
+	StartAt       string          `hcl:"start_at,optional"`
+	PollInterval  string          `hcl:"poll_interval,optional"`
+	MaxLineBytes  *int            `hcl:"max_line_bytes,optional"`
+	PartialLine   string          `hcl:"partial_line_timeout,optional"`
+	Multiline     *multilineBlock `hcl:"multiline,block"`
 
 	Listen          string `hcl:"listen,optional"`
 	Framing         string `hcl:"framing,optional"`
@@ -554,6 +559,9 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 		sb.notFor(set, sb.fileOnly())
 		sb.notFor(set, sb.syslogOnly())
 		sb.webhookConfig(&sc, set)
+		if sb.Multiline != nil {
+			set.Add(hclconf.Errorf(sb.Multiline.DefRange, "multiline does not apply to webhook sources (a request line is one event; send an event's lines in one JSON string)"))
+		}
 	default:
 		set.Add(hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: %s)", sb.Kind, strings.Join(sourceKinds(), ", ")))
 	}
@@ -579,6 +587,14 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 	set.Duration("poll_interval", sb.PollInterval, &sc.PollInterval, hclconf.AtLeast(10*time.Millisecond))
 	set.Duration("partial_line_timeout", sb.PartialLine, &sc.PartialLineTimeout, hclconf.AtLeast(100*time.Millisecond))
 	set.Int("max_line_bytes", sb.MaxLineBytes, &sc.MaxLineBytes, hclconf.Between(256, 16<<20))
+	if sb.Multiline != nil && sb.Kind != "webhook" {
+		ml, errs := sb.Multiline.toConfig()
+		set.Add(errs...)
+		sc.Multiline = ml
+		if sb.Kind == "syslog" && strings.HasPrefix(sb.Listen, "udp://") {
+			set.Add(hclconf.Errorf(sb.Multiline.DefRange, "multiline applies to tcp:// and tls:// syslog (joined per connection): UDP datagrams have no order to join in"))
+		}
+	}
 	return sc, set.Errors()
 }
 

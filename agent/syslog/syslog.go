@@ -27,6 +27,7 @@ import (
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/connlimit"
+	"github.com/sluicehq/sluice/pkg/multiline"
 	"github.com/sluicehq/sluice/pkg/pki"
 )
 
@@ -95,6 +96,10 @@ type Config struct {
 	FlushInterval time.Duration
 	// Retry paces commit retries while the store refuses.
 	Retry backoff.Policy
+	// Multiline joins the messages of one event, per TCP/TLS connection
+	// (nil: every message is an event). The pattern sees each message as
+	// it arrived, syslog header included. UDP refuses it.
+	Multiline *multiline.Config
 	// Now is the clock for collection times; time.Now when nil.
 	Now func() time.Time
 }
@@ -164,6 +169,16 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	}
 	if cfg.MaxLineBytes <= 0 {
 		cfg.MaxLineBytes = 64 << 10
+	}
+	if cfg.Multiline != nil {
+		if scheme == "udp" {
+			return nil, fmt.Errorf("syslog source %s: multiline applies to tcp:// and tls:// (per connection), not to UDP datagrams", cfg.SourceID)
+		}
+		ml := *cfg.Multiline
+		if err := ml.Validate(); err != nil {
+			return nil, fmt.Errorf("syslog source %s: %w", cfg.SourceID, err)
+		}
+		cfg.Multiline = &ml
 	}
 	if cfg.MaxConnections <= 0 {
 		cfg.MaxConnections = DefaultMaxConnections

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/connlimit"
+	"github.com/sluicehq/sluice/pkg/multiline"
 )
 
 // readBufSize is one connection's read buffer. With the framer's buffer
@@ -89,24 +90,51 @@ func (s *Source) serveConn(ctx context.Context, l *connlimit.Listener, c net.Con
 	buf := make([]byte, readBufSize)
 	var lines []source.Line
 	emit := func(l source.Line) { lines = append(lines, l) }
-	sender := false // a whole message arrived
-	for {
-		if sender {
-			_ = conn.SetReadDeadline(time.Now().Add(s.cfg.IdleTimeout))
-		} else {
-			_ = conn.SetReadDeadline(silentUntil)
+	framed, received := emit, false
+	join, events := s.joiner(emit)
+	if join != nil {
+		// Messages go through the connection's joiner; its events are
+		// what is committed.
+		framed = func(l source.Line) {
+			received = true
+			join.Feed(l.Raw, 0, l.Truncated, l.Length, events)
 		}
+	}
+	sender := false // a whole message arrived
+	lastData := time.Now()
+	for {
+		deadline := silentUntil
+		if sender {
+			deadline = lastData.Add(s.cfg.IdleTimeout)
+		}
+		// A held multi-line event is flushed when no message came for
+		// flush_timeout: the read waits until then at most.
+		flushing := false
+		if at, ok := s.dueAt(join); ok && at.Before(deadline) {
+			deadline, flushing = at, true
+		}
+		_ = conn.SetReadDeadline(deadline)
 		n, err := conn.Read(buf)
-		fr.Feed(buf[:n], emit)
-		if err != nil {
+		if n > 0 {
+			lastData = time.Now()
+		}
+		fr.Feed(buf[:n], framed)
+		switch {
+		case err != nil && flushing && errors.Is(err, os.ErrDeadlineExceeded):
+			join.Flush(events)
+			err = nil
+		case err != nil:
 			// What the sender left unterminated was still sent: keep it.
-			fr.Flush(emit)
+			fr.Flush(framed)
+			if join != nil {
+				join.Flush(events)
+			}
+		}
+		if (len(lines) > 0 || received) && !sender {
+			sender = true
+			l.Busy(c)
 		}
 		if len(lines) > 0 {
-			if !sender {
-				sender = true
-				l.Busy(c)
-			}
 			s.count(lines)
 			if perr := s.q.put(ctx, lines); perr != nil {
 				return // shutting down
@@ -130,4 +158,25 @@ func (s *Source) serveConn(ctx context.Context, l *connlimit.Listener, c net.Con
 			return
 		}
 	}
+}
+
+// joiner is a connection's multi-line joiner and where its events go (nil
+// without multiline).
+func (s *Source) joiner(emit func(source.Line)) (*multiline.Joiner, func(multiline.Event)) {
+	if s.cfg.Multiline == nil {
+		return nil, nil
+	}
+	j, _ := multiline.New(*s.cfg.Multiline, nil) // validated by New
+	return j, func(e multiline.Event) {
+		emit(source.Line{Raw: e.Raw, Truncated: e.Truncated, Length: e.Length})
+	}
+}
+
+// dueAt is when the joiner's held event is due (ok false: no joiner, or
+// nothing held).
+func (s *Source) dueAt(j *multiline.Joiner) (time.Time, bool) {
+	if j == nil {
+		return time.Time{}, false
+	}
+	return j.DueAt()
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/sluicehq/sluice/agent/source"
+	"github.com/sluicehq/sluice/pkg/multiline"
 )
 
 // fingerprintMax is how many leading bytes identify a file's content. It
@@ -55,6 +56,9 @@ type Config struct {
 	// PartialLineTimeout is how long a last line without its newline is
 	// held for the writer to finish it; then it is emitted as it is, once.
 	PartialLineTimeout time.Duration
+	// Multiline joins the lines of one event (nil: every line is an
+	// event). Checkpoints then only move at event boundaries.
+	Multiline *multiline.Config
 	// Now is the clock for collection times; time.Now when nil.
 	Now func() time.Time
 }
@@ -91,8 +95,11 @@ type tracked struct {
 	fh    *os.File
 	cp    Checkpoint
 	split Splitter
-	gone  bool // no longer matched by the globs: read to EOF, then close
-	idle  int  // polls in a row that found nothing new
+	// join is the multi-line joiner (nil without multiline): lines go
+	// through it, and the checkpoint is its Boundary.
+	join *multiline.Joiner
+	gone bool // no longer matched by the globs: read to EOF, then close
+	idle int  // polls in a row that found nothing new
 	// grew is when the file last had new bytes: a partial last line is
 	// flushed once the file stayed still for PartialLineTimeout.
 	grew time.Time
@@ -122,6 +129,13 @@ func New(cfg Config, store Store, logger hclog.Logger) (*Source, error) {
 		if _, err := filepath.Match(p, ""); err != nil {
 			return nil, fmt.Errorf("source %s: bad glob %q: %w", cfg.SourceID, p, err)
 		}
+	}
+	if cfg.Multiline != nil {
+		ml := *cfg.Multiline
+		if err := ml.Validate(); err != nil {
+			return nil, fmt.Errorf("source %s: %w", cfg.SourceID, err)
+		}
+		cfg.Multiline = &ml
 	}
 	return &Source{
 		cfg:      cfg,
@@ -226,6 +240,12 @@ func (s *Source) Poll(ctx context.Context) error {
 			continue
 		}
 		if f.gone && f.idle >= 2 {
+			if err := s.flushHeld(ctx, f); err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				continue
+			}
 			s.logger.Info("file gone and fully read; closing", "path", f.cp.Path)
 			_ = f.fh.Close()
 			delete(s.files, key)
@@ -418,7 +438,10 @@ func (s *Source) open(ctx context.Context, path string, prior map[string]Checkpo
 	cp.Ahead = start > size
 	cp.FPLen, cp.FP = fingerprint(fh, size)
 	t := &tracked{fh: fh, cp: cp, split: Splitter{Max: s.cfg.MaxLineBytes}}
-	t.split.Reset(start)
+	if s.cfg.Multiline != nil {
+		t.join, _ = multiline.New(*s.cfg.Multiline, s.cfg.Now) // validated by New
+	}
+	t.reset(start)
 	if record {
 		err := s.store.Commit(ctx, Batch{SourceID: s.cfg.SourceID, LogSourceType: s.cfg.LogSourceType, Checkpoint: cp, Also: also, Collected: s.cfg.Now()})
 		if err != nil {
@@ -472,7 +495,7 @@ func skipTo(orig *tracked, copy *os.File, end int64) (Checkpoint, bool) {
 	if _, err := orig.fh.Seek(end, io.SeekStart); err != nil {
 		return Checkpoint{}, false
 	}
-	orig.split.Reset(end)
+	orig.reset(end)
 	orig.cp.Offset = end
 	orig.cp.FPLen, orig.cp.FP = fingerprint(orig.fh, fi.Size())
 	return orig.cp, true
@@ -493,7 +516,10 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 		if _, err := f.fh.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
-		f.split.Reset(0)
+		// An event held from before the truncation is dropped with the
+		// bytes it came from: a copytruncate copy holds it and is read
+		// from the checkpoint, the start of that event.
+		f.reset(0)
 		f.cp.Offset, f.cp.Ahead = 0, false
 		f.cp.FPLen, f.cp.FP = fingerprint(f.fh, fi.Size())
 		// Record the reset now, so a crash before the next line does
@@ -505,11 +531,18 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 	}
 	if fi.Size() == pos {
 		f.idle++
-		if f.split.Pending() > 0 && s.cfg.Now().Sub(f.grew) >= s.cfg.PartialLineTimeout {
-			var lines []Line
-			f.split.Flush(func(l Line) { lines = append(lines, l) })
+		still := s.cfg.Now().Sub(f.grew)
+		var lines []Line
+		if f.split.Pending() > 0 && still >= s.cfg.PartialLineTimeout {
+			f.split.Flush(f.emitter(func(l Line) { lines = append(lines, l) }))
 			s.logger.Debug("emitting a last line that stayed without newline", "path", f.cp.Path, "bytes", f.split.Consumed()-f.cp.Offset)
-			return s.commit(ctx, f, lines, f.split.Consumed())
+		}
+		if f.join != nil && f.join.Pending() && f.split.Pending() == 0 && still >= s.cfg.Multiline.FlushTimeout {
+			f.join.Flush(func(e multiline.Event) { lines = append(lines, eventLine(e)) })
+			s.logger.Debug("emitting a last multi-line event: no line came for flush_timeout", "path", f.cp.Path)
+		}
+		if len(lines) > 0 || f.safe() != f.cp.Offset {
+			return s.commit(ctx, f, lines, f.safe())
 		}
 		return nil
 	}
@@ -517,13 +550,14 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 	f.grew = s.cfg.Now()
 	var lines []Line
 	batchBytes := 0
+	emit := f.emitter(func(l Line) {
+		lines = append(lines, l)
+		batchBytes += len(l.Raw)
+	})
 	for {
 		n, rerr := f.fh.Read(s.readBuf)
 		if n > 0 {
-			f.split.Feed(s.readBuf[:n], func(l Line) {
-				lines = append(lines, l)
-				batchBytes += len(l.Raw)
-			})
+			f.split.Feed(s.readBuf[:n], emit)
 			// One read can complete many lines: commit them in batches
 			// of at most BatchLines / about BatchBytes.
 			for len(lines) >= s.cfg.BatchLines || batchBytes >= s.cfg.BatchBytes {
@@ -545,10 +579,57 @@ func (s *Source) read(ctx context.Context, f *tracked) error {
 			return rerr
 		}
 	}
-	if len(lines) > 0 || f.split.Consumed() != f.cp.Offset {
-		return s.commit(ctx, f, lines, f.split.Consumed())
+	if len(lines) > 0 || f.safe() != f.cp.Offset {
+		return s.commit(ctx, f, lines, f.safe())
 	}
 	return nil
+}
+
+// emitter is where the splitter's lines go: to emit, or through the
+// joiner, whose events go to emit.
+func (f *tracked) emitter(emit func(Line)) func(Line) {
+	if f.join == nil {
+		return emit
+	}
+	events := func(e multiline.Event) { emit(eventLine(e)) }
+	return func(l Line) { f.join.Feed(l.Raw, l.End, l.Truncated, l.Length, events) }
+}
+
+// eventLine is a joined event as the line the store keeps.
+func eventLine(e multiline.Event) Line {
+	return Line{Raw: e.Raw, Truncated: e.Truncated, Length: e.Length, End: e.End}
+}
+
+// safe is the offset a checkpoint may hold now: after the last complete
+// line, or, with multiline, where the event still held starts.
+func (f *tracked) safe() int64 {
+	if f.join != nil && f.join.Pending() {
+		return f.join.Boundary()
+	}
+	return f.split.Consumed()
+}
+
+// reset starts reading over at offset, dropping anything held.
+func (f *tracked) reset(offset int64) {
+	f.split.Reset(offset)
+	if f.join != nil {
+		f.join.Reset(offset)
+	}
+}
+
+// flushHeld emits, when a file is let go, what it still holds: a last line
+// without newline and an incomplete multi-line event. Nothing more will be
+// written to it, so they are complete.
+func (s *Source) flushHeld(ctx context.Context, f *tracked) error {
+	var lines []Line
+	f.split.Flush(f.emitter(func(l Line) { lines = append(lines, l) }))
+	if f.join != nil {
+		f.join.Flush(func(e multiline.Event) { lines = append(lines, eventLine(e)) })
+	}
+	if len(lines) == 0 && f.safe() == f.cp.Offset {
+		return nil
+	}
+	return s.commit(ctx, f, lines, f.safe())
 }
 
 // commit hands lines and the checkpoint after them (offset) to the store.
@@ -573,7 +654,7 @@ func (s *Source) commit(ctx context.Context, f *tracked, lines []Line, offset in
 		if _, serr := f.fh.Seek(f.cp.Offset, io.SeekStart); serr != nil {
 			return errors.Join(err, serr)
 		}
-		f.split.Reset(f.cp.Offset)
+		f.reset(f.cp.Offset)
 		return fmt.Errorf("commit %s: %w", f.cp.Path, err)
 	}
 	f.cp = cp

@@ -24,6 +24,8 @@ type harness struct {
 	src   *tail.Source
 	glob  []string
 	spDir string
+	// opts changes the source's configuration (nil: as below).
+	opts func(*tail.Config)
 }
 
 func newHarness(t *testing.T, globs ...string) *harness {
@@ -47,7 +49,11 @@ func (h *harness) open() {
 	if os.Getenv("STRESS_SEED") != "" { // one seed, traced
 		logger.SetLevel(hclog.Debug)
 	}
-	src, err := tail.New(tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}, sp, logger)
+	cfg := tail.Config{SourceID: "s", LogSourceType: "t", Paths: h.glob, MaxLineBytes: 64, BatchLines: 7}
+	if h.opts != nil {
+		h.opts(&cfg)
+	}
+	src, err := tail.New(cfg, sp, logger)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -362,7 +362,7 @@ rule "nginx-error" {
   log_source_types = ["nginx-error"]
   sort_order       = 1000
   pattern          = <<-RE
-    ^<nginxtime> \[<severity>\] <pid>#(?P<process__thread__id>\d+): (?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>.*?)(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?.*)?$
+    ^<nginxtime> \[<severity>\] <pid>#(?P<process__thread__id>\d+): (?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>(?s:.*?))(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?(?s:.*))?$
   RE
   classification   = "Information"
   common_event     = "Web Server Message"
@@ -391,5 +391,11 @@ rule "nginx-error" {
   test {
     log    = "2024/03/12 10:11:26 [notice] 1#1: signal process started"
     expect = { severity = "notice", pid = "1", "error.message" = "signal process started", classification = "Information" }
+  }
+  # A multi-line event (multiline { pattern = "^\\d{4}/\\d{2}/\\d{2} ", negate = true }):
+  # PHP-FPM's messages continue on lines of their own.
+  test {
+    log    = "2024/03/12 10:11:27 [error] 2050#2050: *18 FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/a.php on line 3\nPHP message: PHP Warning:  Undefined variable $y in /srv/a.php on line 4\" while reading response header from upstream, client: 192.0.2.7, server: www.example.com, request: \"GET /a.php HTTP/1.1\""
+    expect = { severity = "error", pid = "2050", sip = "192.0.2.7", url = "/a.php", "error.message" = "FastCGI sent in stderr: \"PHP message: PHP Warning:  Undefined variable $x in /srv/a.php on line 3\nPHP message: PHP Warning:  Undefined variable $y in /srv/a.php on line 4\" while reading response header from upstream" }
   }
 }
