@@ -77,14 +77,13 @@ func writeJournal(t *testing.T, path string, recs ...rec) {
 // harness runs a journald source on a journal directory into a real
 // spool.
 type harness struct {
-	t      *testing.T
-	dir    string // the journal directory
-	spDir  string
-	sp     *spool.Spool
-	src    *journald.Source
-	cfg    journald.Config
-	stop   func() error
-	readTo uint64
+	t     *testing.T
+	dir   string // the journal directory
+	spDir string
+	sp    *spool.Spool
+	src   *journald.Source
+	cfg   journald.Config
+	stop  func() error
 }
 
 func newHarness(t *testing.T, cfg journald.Config) *harness {
