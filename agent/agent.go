@@ -279,6 +279,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 		if err != nil {
 			return nil, err
 		}
+		info.journal = src
 		return src, nil
 	}
 	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)

@@ -76,6 +76,8 @@ type statusDescs struct {
 	connsRefused   *prometheus.Desc
 	connsReclaimed *prometheus.Desc
 	webhookReqs    *prometheus.Desc
+	journalGaps    *prometheus.Desc
+	journalctlRuns *prometheus.Desc
 	spoolEntries   *prometheus.Desc
 	spoolBytes     *prometheus.Desc
 	spoolMaxBytes  *prometheus.Desc
@@ -106,6 +108,8 @@ func newStatusDescs() *statusDescs {
 		connections:    desc("sluice_agent_syslog_connections", "Syslog TCP/TLS connections open now.", "source"),
 		connsRefused:   desc("sluice_agent_connections_refused_total", "Connections to a syslog or webhook source closed as they arrived at a connection limit.", "source"),
 		connsReclaimed: desc("sluice_agent_connections_reclaimed_total", "Idle connections to a syslog or webhook source closed to make room at a connection limit.", "source"),
+		journalGaps:    desc("sluice_agent_journal_gaps_total", "Resumptions of a journald source whose cursor was no longer in the journal (vacuumed before it was read): entries in between were lost.", "source"),
+		journalctlRuns: desc("sluice_agent_journalctl_restarts_total", "Times a journald source's journalctl ended and was started again.", "source"),
 		webhookReqs:    desc("sluice_agent_webhook_requests_total", "Webhook requests by result: accepted (200), unauthorized (401), too_large (413), busy (503, spool full), bad_request (400/404/405/415), failed (500).", "source", "result"),
 		spoolEntries:   desc("sluice_agent_spool_entries", "Entries in the spool, not yet acknowledged by a mediator."),
 		spoolBytes:     desc("sluice_agent_spool_bytes", "Approximate size of the entries in the spool."),
@@ -129,7 +133,7 @@ func newStatusDescs() *statusDescs {
 // all lists the descriptions, for Describe.
 func (d *statusDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
+		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.journalGaps, d.journalctlRuns, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
 	}
 }
 
@@ -196,6 +200,10 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 			}
 			counter(d.connsRefused, w.ConnectionsRefused, s.ID)
 			counter(d.connsReclaimed, w.ConnectionsReclaimed, s.ID)
+		}
+		if j := s.Journal; j != nil {
+			counter(d.journalGaps, j.Gaps, s.ID)
+			counter(d.journalctlRuns, j.Restarts, s.ID)
 		}
 	}
 	gauge(d.spoolEntries, float64(st.Spool.Entries))

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,18 +86,21 @@ type Config struct {
 	// JournalDirs are where the system journal is looked for
 	// (DefaultJournalDirs; tests).
 	JournalDirs []string
+	// MachineIDFile holds this machine's id, whose entries the system
+	// journal's are (/etc/machine-id; tests).
+	MachineIDFile string
 	// Now is the clock for collection times; time.Now when nil.
 	Now func() time.Time
 }
 
 // Stats are a journald source's counters.
 type Stats struct {
-	Entries uint64 // entries committed
+	Entries uint64 `json:"entries"` // entries committed
 	// Gaps counts resumptions whose cursor was no longer in the journal
 	// (rotated or vacuumed away while the agent was down or behind):
 	// entries between it and the oldest entry left were lost.
-	Gaps     uint64
-	Restarts uint64 // journalctl ended and was started again
+	Gaps     uint64 `json:"gaps"`
+	Restarts uint64 `json:"journalctl_restarts"` // journalctl ended and was started again
 }
 
 // Source follows the journal for one `source "journald"` block.
@@ -105,6 +109,9 @@ type Source struct {
 	store  source.Store
 	logger hclog.Logger
 	bin    string
+	// machineID is this machine's id (/etc/machine-id) when the source
+	// reads the system journal.
+	machineID string
 
 	entries, gaps, restarts atomic.Uint64
 }
@@ -139,6 +146,9 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	if cfg.JournalDirs == nil {
 		cfg.JournalDirs = DefaultJournalDirs
 	}
+	if cfg.MachineIDFile == "" {
+		cfg.MachineIDFile = "/etc/machine-id"
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -157,7 +167,13 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	if err := checkJournal(cfg); err != nil {
 		return nil, fmt.Errorf("source %s: %w", cfg.SourceID, err)
 	}
-	return &Source{cfg: cfg, store: store, logger: logger, bin: bin}, nil
+	src := &Source{cfg: cfg, store: store, logger: logger, bin: bin}
+	if cfg.Directory == "" {
+		if b, err := os.ReadFile(cfg.MachineIDFile); err == nil {
+			src.machineID = strings.TrimSpace(string(b))
+		}
+	}
+	return src, nil
 }
 
 // checkJournal reports a journal that is not there.
@@ -268,7 +284,10 @@ func (s *Source) cursor() (string, error) {
 // Args returns journalctl's arguments to follow the journal from cursor
 // (the entry at the cursor comes first, if it is still there).
 func (s *Source) Args(cursor string) []string {
-	args := []string{"--output=export", "--follow", "--no-pager", "--quiet"}
+	// --merge: without it, systemd 252's --follow keeps to the latest
+	// boot only, even from a cursor (the end of the boot before a reboot
+	// would be lost), and fails on a journal with no entries yet.
+	args := []string{"--output=export", "--follow", "--merge", "--no-pager", "--quiet"}
 	if s.cfg.Directory != "" {
 		args = append(args, "--directory="+s.cfg.Directory)
 	}
@@ -290,13 +309,24 @@ func (s *Source) Args(cursor string) []string {
 	for _, u := range s.cfg.Units {
 		args = append(args, "--unit="+u)
 	}
-	keys := make([]string, 0, len(s.cfg.Match))
-	for k := range s.cfg.Match {
+	match := s.cfg.Match
+	if _, set := match["_MACHINE_ID"]; !set && s.machineID != "" {
+		// --merge reads every journal in the journal directories, other
+		// machines' too (a journal-remote collector, a cloned VM's old
+		// machine id): the system journal is this machine's entries.
+		match = maps.Clone(match)
+		if match == nil {
+			match = map[string]string{}
+		}
+		match["_MACHINE_ID"] = s.machineID
+	}
+	keys := make([]string, 0, len(match))
+	for k := range match {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		args = append(args, k+"="+s.cfg.Match[k])
+		args = append(args, k+"="+match[k])
 	}
 	return args
 }

@@ -51,8 +51,15 @@ func writeJournal(t *testing.T, path string, recs ...rec) {
 	var in bytes.Buffer
 	for _, r := range recs {
 		seq++
-		fmt.Fprintf(&in, "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=0123456789abcdef0123456789abcdef\n", 1700000000000000+int64(seq)*1000, seq)
+		boot := "0123456789abcdef0123456789abcdef"
+		if b := r["_BOOT_ID"]; b != "" {
+			boot = b
+		}
+		fmt.Fprintf(&in, "__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n", 1700000000000000+int64(seq)*1000, seq, boot)
 		for k, v := range r {
+			if k == "_BOOT_ID" {
+				continue
+			}
 			if strings.ContainsAny(v, "\n") {
 				fmt.Fprintf(&in, "%s\n", k)
 				var n [8]byte
@@ -319,6 +326,41 @@ func TestRotationAndVacuum(t *testing.T) {
 	}
 }
 
+// TestAllBoots: entries of every boot are read, on the first start and
+// from a cursor in an earlier boot (journalctl --follow alone keeps to
+// the latest boot: the end of a boot before a reboot would be lost).
+func TestAllBoots(t *testing.T) {
+	h := newHarness(t, journald.Config{})
+	path := filepath.Join(h.dir, "system.journal")
+	boot := func(n int, id string) rec {
+		r := entry(n, "a.service", "app", 6)
+		r["_BOOT_ID"] = id
+		return r
+	}
+	a, b := strings.Repeat("a", 32), strings.Repeat("b", 32)
+	writeJournal(t, path, boot(1, a), boot(2, a))
+	h.start()
+	h.waitMessages(msgs(1, 2, "app")...)
+	h.halt()
+	// While the agent is down: the end of boot a, then boot b.
+	writeJournal(t, path, boot(3, a), boot(4, b), boot(5, b))
+	h.start()
+	h.waitMessages(msgs(1, 5, "app")...)
+}
+
+// TestEmptyJournalDirectory: a directory with no journal yet is followed
+// until entries come.
+func TestEmptyJournalDirectory(t *testing.T) {
+	h := newHarness(t, journald.Config{})
+	h.start()
+	time.Sleep(300 * time.Millisecond)
+	writeJournal(t, filepath.Join(h.dir, "system.journal"), entry(1, "a.service", "app", 6))
+	h.waitMessages(msgs(1, 1, "app")...)
+	if s := h.src.Stats(); s.Restarts != 0 {
+		t.Errorf("journalctl restarted %d times on an empty directory", s.Restarts)
+	}
+}
+
 func TestMissingJournal(t *testing.T) {
 	if _, err := exec.LookPath("journalctl"); err != nil {
 		t.Skip("journalctl not installed")
@@ -362,7 +404,26 @@ func TestArgs(t *testing.T) {
 			t.Errorf("args %q lack %q", got, w)
 		}
 	}
+	if strings.Contains(got, "_MACHINE_ID") {
+		t.Errorf("args %q: a directory's journal is not filtered by this machine's id", got)
+	}
+	sys, err := journald.New(journald.Config{JournalDirs: []string{filepath.Dir(writeTemp(t, ""))}, MachineIDFile: writeTemp(t, "0123abcd\n")}, nil, testkit.Logger(t, "journald"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sys.Args(""), " "); !strings.Contains(got, "--lines=all") || !strings.Contains(got, "_MACHINE_ID=0123abcd") || strings.Contains(got, "--directory") {
+		t.Errorf("system journal args %q: want this machine's entries from the start", got)
+	}
 	if strings.Contains(got, "--after-cursor") {
 		t.Errorf("args %q: --after-cursor loses an entry when the cursor's is gone", got)
 	}
+}
+
+func writeTemp(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "f.journal")
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
