@@ -109,6 +109,8 @@ type Source struct {
 	store  source.Store
 	logger hclog.Logger
 	bin    string
+	// paused is set while the spool pushes back (logged once).
+	paused bool
 	// machineID is this machine's id (/etc/machine-id) when the source
 	// reads the system journal.
 	machineID string
@@ -459,12 +461,15 @@ func (s *Source) commitLoop(ctx context.Context, entries <-chan *Entry, cursor s
 
 // commit commits a batch, waiting while the spool pushes back: reading
 // stops meanwhile (journalctl blocks on its full pipe), nothing is lost.
+// A pause is logged once, and its end when a batch went in at the first
+// try: a spool that takes one batch whenever the uplink frees room for
+// one is still full, and logs nothing per batch.
 func (s *Source) commit(ctx context.Context, b source.Batch) error {
-	paused := false
-	for {
+	for try := 0; ; try++ {
 		err := s.store.Commit(ctx, b)
 		if err == nil {
-			if paused {
+			if s.paused && try == 0 {
+				s.paused = false
 				s.logger.Info("spool has room again: reading resumed")
 			}
 			return nil
@@ -472,8 +477,8 @@ func (s *Source) commit(ctx context.Context, b source.Batch) error {
 		if !errors.Is(err, source.ErrBackpressure) {
 			return fmt.Errorf("commit: %w", err)
 		}
-		if !paused {
-			paused = true
+		if !s.paused {
+			s.paused = true
 			s.logger.Warn("spool cannot take more: reading paused (nothing is lost; the journal is read on when there is room)", "reason", err)
 		}
 		select {

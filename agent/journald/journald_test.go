@@ -90,7 +90,9 @@ type harness struct {
 	sp    *spool.Spool
 	src   *journald.Source
 	cfg   journald.Config
-	stop  func() error
+	// maxSpool caps the spool (0: no cap).
+	maxSpool int64
+	stop     func() error
 }
 
 func newHarness(t *testing.T, cfg journald.Config) *harness {
@@ -118,7 +120,7 @@ func newHarness(t *testing.T, cfg journald.Config) *harness {
 
 func (h *harness) start() {
 	h.t.Helper()
-	sp, err := spool.Open(spool.Options{Dir: h.spDir})
+	sp, err := spool.Open(spool.Options{Dir: h.spDir, MaxBytes: h.maxSpool})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -359,6 +361,47 @@ func TestEmptyJournalDirectory(t *testing.T) {
 	if s := h.src.Stats(); s.Restarts != 0 {
 		t.Errorf("journalctl restarted %d times on an empty directory", s.Restarts)
 	}
+}
+
+// TestBackpressure: a full spool pauses reading (journalctl blocks on
+// its pipe); as the uplink acknowledges entries and frees room, the rest
+// arrive, each exactly once and in order.
+func TestBackpressure(t *testing.T) {
+	h := newHarness(t, journald.Config{BatchLines: 5})
+	h.maxSpool = 1500 // a few batches
+	const n = 200
+	var recs []rec
+	for i := 1; i <= n; i++ {
+		recs = append(recs, entry(i, "a.service", "app", 6))
+	}
+	writeJournal(t, filepath.Join(h.dir, "system.journal"), recs...)
+	h.start()
+	var got []string
+	most := 0 // the most entries the spool held at once
+	deadline := time.Now().Add(30 * time.Second)
+	for len(got) < n && time.Now().Before(deadline) {
+		es, err := h.sp.Read(0, 1<<20, 1<<30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) == 0 {
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		most = max(most, len(es))
+		got = append(got, raws(es)...)
+		if err := h.sp.Ack(es[len(es)-1].GetSeq()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond) // let it fill up again
+	}
+	if want := msgs(1, n, "app"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got %d entries, want %d exactly once in order:\n%s", len(got), n, strings.Join(got, "\n"))
+	}
+	if most >= n/4 {
+		t.Errorf("the spool held %d of %d entries at once: its cap did not hold the source back", most, n)
+	}
+	t.Logf("the spool held at most %d entries at once", most)
 }
 
 func TestMissingJournal(t *testing.T) {
