@@ -249,23 +249,32 @@ func (s *Source) Stats() Stats {
 
 // Run follows the journal until ctx is done: journalctl is started from
 // the committed cursor, and again from the new one whenever it ends.
+// A journalctl that keeps failing before it delivers anything (an
+// unreadable journal, a cursor it refuses) is retried less and less
+// often, up to once a minute.
 func (s *Source) Run(ctx context.Context) error {
+	wait := s.cfg.Retry
 	for {
 		cursor, err := s.cursor()
 		if err != nil {
 			return fmt.Errorf("source %s: load cursor: %w", s.cfg.SourceID, err)
 		}
+		before := s.entries.Load()
 		err = s.follow(ctx, cursor)
 		if ctx.Err() != nil {
 			return nil
 		}
+		if s.entries.Load() != before {
+			wait = s.cfg.Retry
+		}
 		s.restarts.Add(1)
-		s.logger.Warn("journalctl ended; starting it again from the last committed entry", "error", err, "retry_in", s.cfg.Retry)
+		s.logger.Warn("journalctl ended; starting it again from the last committed entry", "error", err, "retry_in", wait)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(s.cfg.Retry):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, time.Minute)
 	}
 }
 

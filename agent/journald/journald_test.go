@@ -2,6 +2,7 @@ package journald_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/journald"
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/internal/testkit"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
@@ -402,6 +404,31 @@ func TestBackpressure(t *testing.T) {
 		t.Errorf("the spool held %d of %d entries at once: its cap did not hold the source back", most, n)
 	}
 	t.Logf("the spool held at most %d entries at once", most)
+}
+
+// TestJournalctlFails: a journalctl that ends with an error (here, a
+// cursor it cannot seek to) is started again, counted, and nothing is
+// spooled from it.
+func TestJournalctlFails(t *testing.T) {
+	h := newHarness(t, journald.Config{})
+	writeJournal(t, filepath.Join(h.dir, "system.journal"), entry(1, "a.service", "app", 6))
+	sp, err := spool.Open(spool.Options{Dir: h.spDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := source.Batch{SourceID: "journal", LogSourceType: "linux-auth", Checkpoint: source.Checkpoint{Cursor: "not-a-cursor"},
+		Lines: []source.Line{{Raw: []byte("before")}}}
+	if err := sp.Commit(context.Background(), bad); err != nil {
+		t.Fatal(err)
+	}
+	if err := sp.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	testkit.Eventually(t, 10*time.Second, "journalctl is started again", func() bool { return h.src.Stats().Restarts >= 2 })
+	if s := h.src.Stats(); s.Entries != 0 {
+		t.Errorf("%d entries from a journalctl that failed", s.Entries)
+	}
 }
 
 func TestMissingJournal(t *testing.T) {
