@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -407,6 +409,16 @@ func applyHeader(ev *event.Event, h *header, b *boxes) {
 	if h.msgid != "" {
 		ev.Set(fieldSyslogMsgID, h.msgid)
 	}
+}
+
+// entryFields are the fields a structured source sends (Entry.Fields)
+// with their types, for conditions to refer to: the syslog header's, and
+// the journal's own (log.level; systemd.unit and systemd.user_unit, which
+// ECS has no field for). Other names an entry carries are set as strings.
+var entryFields = map[string]*types.Type{
+	event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
+	fieldSyslogSeverity: types.IntType, "log.level": types.StringType,
+	"systemd.unit": types.StringType, "systemd.user_unit": types.StringType,
 }
 
 // applyFields sets the fields a structured source sent with the entry

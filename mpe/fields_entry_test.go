@@ -1,6 +1,8 @@
 package mpe
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -46,5 +48,38 @@ func TestEntryFieldsReplaceHeader(t *testing.T) {
 	ev = rs.Parse(&e)
 	if g, ok := ev.Get("host.hostname"); ok {
 		t.Errorf("without fields host.hostname = %v", g)
+	}
+}
+
+// TestEntryFieldsInConditions: event rules may refer to the fields a
+// structured source sends, with their types, whatever the header.
+func TestEntryFieldsInConditions(t *testing.T) {
+	dir := t.TempDir()
+	src := `
+log_source_type "app" {
+  header = "none"
+}
+event_rule "ssh-unit" {
+  when = "event.systemd.unit == 'ssh.service' && event.log.level == 'info' && event.process.pid > 100 && event.host.hostname == 'h1'"
+  set  = { "event.kind" = "alert" }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "r.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		unit string
+		want any
+	}{{"ssh.service", "alert"}, {"cron.service", nil}} {
+		e := Entry{Raw: []byte("hello"), LogSourceType: "app", Agent: "a", Seq: 1,
+			Fields: map[string]string{"systemd.unit": c.unit, "log.level": "info", "process.pid": "4117", "host.hostname": "h1"}}
+		ev := rs.Parse(&e)
+		if g, _ := ev.Get("event.kind"); g != c.want {
+			t.Errorf("unit %s: event.kind = %v, want %v", c.unit, g, c.want)
+		}
 	}
 }
