@@ -38,8 +38,9 @@ test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke packa
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
-# browser test, toxiproxy (network faults between agent and mediator), and
-# the Elasticsearch-API test server (ZincSearch) for the indexer tests.
+# browser test, toxiproxy (network faults between agent and mediator), the
+# Elasticsearch-API test server (ZincSearch) for the indexer tests, and
+# systemd-journal-remote (writes real journal files for the journald source).
 test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 	@command -v chromium >/dev/null || { echo "installing chromium (browser test)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
@@ -48,6 +49,8 @@ test-deps: $(TOOLS)/.toxiproxy-$(TOXIPROXY_VERSION) test-server
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lintian rpm) >/dev/null; }
 	@command -v prometheus >/dev/null || { echo "installing prometheus (metrics tests: promtool, a real scrape)"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus) >/dev/null; }
+	@test -x /lib/systemd/systemd-journal-remote || { echo "installing systemd-journal-remote (journald source tests: real journal files)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd-journal-remote) >/dev/null; }
 
 test-server: bin/zincsearch ## build the Elasticsearch-API test server (ZincSearch) to bin/zincsearch (cached)
 

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/sluicehq/sluice/agent/journald"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/tail"
@@ -265,6 +266,24 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			return nil, err
 		}
 		info.webhook = src
+		return src, nil
+	case "journald":
+		src, err := journald.New(journald.Config{
+			SourceID:      sc.ID,
+			LogSourceType: sc.LogSourceType,
+			Units:         sc.Units,
+			Priority:      sc.Priority,
+			Match:         sc.Match,
+			Directory:     sc.Directory,
+			StartAtEnd:    sc.StartAtEnd,
+			MaxLineBytes:  sc.MaxLineBytes,
+			BatchLines:    a.cfg.BatchEntries,
+			BatchBytes:    a.cfg.BatchBytes,
+		}, a.spool, logger)
+		if err != nil {
+			return nil, err
+		}
+		info.journal = src
 		return src, nil
 	}
 	return nil, fmt.Errorf("source %s: unknown kind %q", sc.ID, sc.Kind)

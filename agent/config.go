@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/sluicehq/sluice/agent/journald"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/webhook"
 	"github.com/sluicehq/sluice/pkg/connlimit"
@@ -137,6 +138,16 @@ type SourceConfig struct {
 	// a webhook source remembers.
 	IdempotencyWindow  time.Duration
 	MaxIdempotencyKeys int
+
+	// Journald sources (StartAt too).
+
+	// Units, Priority and Match filter the journal (journalctl -u, -p,
+	// FIELD=value); Directory reads journal files there instead of the
+	// system journal.
+	Units     []string
+	Priority  string
+	Match     map[string]string
+	Directory string
 }
 
 // Defaults.
@@ -254,6 +265,11 @@ type sourceBlock struct {
 	// Idempotency keys of a webhook source.
 	IdempotencyWindow  string `hcl:"idempotency_window,optional"`
 	MaxIdempotencyKeys *int   `hcl:"max_idempotency_keys,optional"`
+
+	Units     []string          `hcl:"units,optional"`
+	Priority  string            `hcl:"priority,optional"`
+	Match     map[string]string `hcl:"match,optional"`
+	Directory string            `hcl:"directory,optional"`
 
 	DefRange  hcl.Range `hcl:",def_range"`
 	KindRange hcl.Range `hcl:"kind,label_range"`
@@ -548,20 +564,35 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 		sb.notFor(set, sb.networkOnly())
 		sb.notFor(set, sb.syslogOnly())
 		sb.notFor(set, sb.webhookOnly())
+		sb.notFor(set, sb.journaldOnly())
 		if sb.TLS != nil {
 			set.Add(hclconf.Errorf(sb.TLS.DefRange, "tls does not apply to file sources"))
 		}
 	case "syslog":
 		sb.notFor(set, sb.fileOnly())
 		sb.notFor(set, sb.webhookOnly())
+		sb.notFor(set, sb.journaldOnly())
 		sb.syslogConfig(&sc, set)
 	case "webhook":
 		sb.notFor(set, sb.fileOnly())
 		sb.notFor(set, sb.syslogOnly())
+		sb.notFor(set, sb.journaldOnly())
 		sb.webhookConfig(&sc, set)
 		if sb.Multiline != nil {
 			set.Add(hclconf.Errorf(sb.Multiline.DefRange, "multiline does not apply to webhook sources (a request line is one event; send an event's lines in one JSON string)"))
 		}
+	case "journald":
+		sb.notFor(set, except(sb.fileOnly(), "start_at"))
+		sb.notFor(set, sb.networkOnly())
+		sb.notFor(set, sb.syslogOnly())
+		sb.notFor(set, sb.webhookOnly())
+		if sb.TLS != nil {
+			set.Add(hclconf.Errorf(sb.TLS.DefRange, "tls does not apply to journald sources"))
+		}
+		if sb.Multiline != nil {
+			set.Add(hclconf.Errorf(sb.Multiline.DefRange, "multiline does not apply to journald sources (an entry's MESSAGE is one event, newlines included)"))
+		}
+		sb.journaldConfig(&sc, set)
 	default:
 		set.Add(hclconf.Errorf(sb.KindRange, "unknown source kind %q (supported: %s)", sb.Kind, strings.Join(sourceKinds(), ", ")))
 	}
@@ -599,7 +630,49 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 }
 
 // sourceKinds are the kinds of `source "KIND" "ID"` blocks.
-func sourceKinds() []string { return []string{"file", "syslog", "webhook"} }
+func sourceKinds() []string { return []string{"file", "syslog", "webhook", "journald"} }
+
+// except returns attrs without the one named name.
+func except(attrs []setAttr, name string) []setAttr {
+	out := attrs[:0:0]
+	for _, a := range attrs {
+		if a.name != name {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (sb *sourceBlock) journaldOnly() []setAttr {
+	return []setAttr{
+		{"units", len(sb.Units) > 0},
+		{"priority", sb.Priority != ""},
+		{"match", len(sb.Match) > 0},
+		{"directory", sb.Directory != ""},
+	}
+}
+
+// journaldConfig validates the settings of a journald source into sc.
+// Whether the host has a journal is checked when the source starts.
+func (sb *sourceBlock) journaldConfig(sc *SourceConfig, set *hclconf.Settings) {
+	for _, u := range sb.Units {
+		if strings.TrimSpace(u) == "" {
+			set.Errorf("units", "units must not hold an empty name")
+		}
+	}
+	sc.Units = sb.Units
+	if _, err := journald.ParsePriority(sb.Priority); err != nil {
+		set.Errorf("priority", "%v", err)
+	}
+	sc.Priority = sb.Priority
+	for k := range sb.Match {
+		if !journald.ValidField(k) {
+			set.Errorf("match", "match: %q is not a journal field name (upper-case letters, digits and _, e.g. SYSLOG_IDENTIFIER or _UID)", k)
+		}
+	}
+	sc.Match = sb.Match
+	sc.Directory = sb.Directory
+}
 
 // setAttr is an attribute a source block sets, for kind checks.
 type setAttr struct {

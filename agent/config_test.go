@@ -61,7 +61,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate mediator", "agent {\n  mediators = [\"127.0.0.1:1\", \"127.0.0.1:1\"]\n}\n", `agent.hcl:2:3: mediators: "127.0.0.1:1" is listed twice`},
 		{"bad address", "agent {\n  mediators = [\"nohostport\"]\n}\n", `agent.hcl:2:3: mediators: "nohostport": not host:port`},
 		{"unresolvable", "agent {\n  mediators = [\"no-such-host.invalid:7400\"]\n}\n", `agent.hcl:2:3: mediators: "no-such-host.invalid:7400": host "no-such-host.invalid" does not resolve`},
-		{"unknown source kind", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"carrier-pigeon\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:8: unknown source kind "carrier-pigeon" (supported: file, syslog, webhook)`},
+		{"unknown source kind", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"carrier-pigeon\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:8: unknown source kind "carrier-pigeon" (supported: file, syslog, webhook, journald)`},
 		{"file source without paths", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  log_source_type = \"t\"\n}\n", `agent.hcl:4:1: file source "x" needs paths`},
 		{"bad glob", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/var/[log\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:5:3: bad glob`},
 		{"duplicate source", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n}\nsource \"file\" \"x\" {\n  paths = [\"/b\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:8:1: source "x" is defined twice`},
@@ -72,6 +72,11 @@ func TestParseConfigErrors(t *testing.T) {
 		{"min_free_disk too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  min_free_disk = \"2048GiB\"\n}\n", `agent.hcl:3:3: min_free_disk must be at most 1TiB`},
 		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},
 		{"start_at", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  start_at = \"middle\"\n}\n", `agent.hcl:7:3: start_at must be "beginning" or "end"`},
+		{"journald bad priority", journaldSrc(`priority = "loud"`), `agent.hcl:6:3: priority "loud": want one of emerg`},
+		{"journald bad match", journaldSrc(`match = { unit = "x" }`), `agent.hcl:6:3: match: "unit" is not a journal field name`},
+		{"journald with paths", journaldSrc(`paths = ["/a"]`), `agent.hcl:6:3: paths does not apply to journald sources`},
+		{"journald with listen", journaldSrc(`listen = "udp://0.0.0.0:514"`), `agent.hcl:6:3: listen does not apply to journald sources`},
+		{"units on a file source", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  units = [\"ssh.service\"]\n}\n", `agent.hcl:7:3: units does not apply to file sources`},
 		{"syslog without listen", syslogSrc(``), `agent.hcl:4:1: syslog source "x" needs listen`},
 		{"syslog bad listen scheme", syslogSrc(`listen = "ftp://0.0.0.0:514"`), `agent.hcl:6:3: listen "ftp://0.0.0.0:514": scheme "ftp" is not udp, tcp or tls`},
 		{"syslog listen without scheme", syslogSrc(`listen = "0.0.0.0:514"`), `agent.hcl:6:3: listen "0.0.0.0:514" must be udp://host:port`},
@@ -123,6 +128,23 @@ func TestParseConfigErrors(t *testing.T) {
 // from line 6 on, is body.
 func syslogSrc(body string) string {
 	return "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"syslog\" \"x\" {\n  log_source_type = \"syslog\"\n  " + body + "\n}\n"
+}
+
+// journaldSrc is syslogSrc for a journald source.
+func journaldSrc(body string) string {
+	return "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"journald\" \"x\" {\n  log_source_type = \"linux-auth\"\n  " + body + "\n}\n"
+}
+
+func TestParseConfigJournald(t *testing.T) {
+	cfg, err := ParseConfig([]byte(journaldSrc("units = [\"ssh.service\", \"cron.service\"]\n  priority = \"info\"\n  match = { _TRANSPORT = \"syslog\" }\n  directory = \"/srv/journal\"\n  start_at = \"end\"")), "agent.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := cfg.Sources[0]
+	if sc.Kind != "journald" || !slices.Equal(sc.Units, []string{"ssh.service", "cron.service"}) || sc.Priority != "info" ||
+		sc.Match["_TRANSPORT"] != "syslog" || sc.Directory != "/srv/journal" || !sc.StartAtEnd || sc.LogSourceType != "linux-auth" {
+		t.Fatalf("journald source %+v", sc)
+	}
 }
 
 // webhookSrc is syslogSrc for a webhook source.

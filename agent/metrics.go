@@ -78,6 +78,8 @@ type statusDescs struct {
 	webhookReqs    *prometheus.Desc
 	webhookKeys    *prometheus.Desc
 	webhookKeysOut *prometheus.Desc
+	journalGaps    *prometheus.Desc
+	journalctlRuns *prometheus.Desc
 	spoolEntries   *prometheus.Desc
 	spoolBytes     *prometheus.Desc
 	spoolMaxBytes  *prometheus.Desc
@@ -111,6 +113,8 @@ func newStatusDescs() *statusDescs {
 		webhookReqs:    desc("sluice_agent_webhook_requests_total", "Webhook requests by result: accepted (200), replayed (200 from an Idempotency-Key, stored before), unauthorized (401), too_large (413), busy (503, spool full), bad_request (400/404/405/415), key_mismatch (422), key_in_use (409), failed (500).", "source", "result"),
 		webhookKeys:    desc("sluice_agent_webhook_idempotency_keys", "Idempotency-Keys a webhook source remembers now.", "source"),
 		webhookKeysOut: desc("sluice_agent_webhook_idempotency_keys_forgotten_total", "Idempotency-Keys forgotten: expired (after idempotency_window) or evicted (earlier, at max_idempotency_keys).", "source", "reason"),
+		journalGaps:    desc("sluice_agent_journal_gaps_total", "Resumptions of a journald source whose cursor was no longer in the journal (vacuumed before it was read): entries in between were lost.", "source"),
+		journalctlRuns: desc("sluice_agent_journalctl_restarts_total", "Times a journald source's journalctl ended and was started again.", "source"),
 		spoolEntries:   desc("sluice_agent_spool_entries", "Entries in the spool, not yet acknowledged by a mediator."),
 		spoolBytes:     desc("sluice_agent_spool_bytes", "Approximate size of the entries in the spool."),
 		spoolMaxBytes:  desc("sluice_agent_spool_max_bytes", "max_spool_bytes (0: no cap)."),
@@ -133,7 +137,7 @@ func newStatusDescs() *statusDescs {
 // all lists the descriptions, for Describe.
 func (d *statusDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
+		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.journalGaps, d.journalctlRuns, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
 	}
 }
 
@@ -204,6 +208,10 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(d.webhookKeysOut, w.KeysEvicted, s.ID, "evicted")
 			counter(d.connsRefused, w.ConnectionsRefused, s.ID)
 			counter(d.connsReclaimed, w.ConnectionsReclaimed, s.ID)
+		}
+		if j := s.Journal; j != nil {
+			counter(d.journalGaps, j.Gaps, s.ID)
+			counter(d.journalctlRuns, j.Restarts, s.ID)
 		}
 	}
 	gauge(d.spoolEntries, float64(st.Spool.Entries))

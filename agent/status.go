@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sluicehq/sluice/agent/journald"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/uplink"
@@ -56,8 +57,9 @@ type SourceStatus struct {
 	ID   string `json:"id"`
 	Kind string `json:"kind"`
 	spool.SourceCount
-	Syslog  *syslog.Stats  `json:"syslog,omitempty"`
-	Webhook *webhook.Stats `json:"webhook,omitempty"`
+	Syslog  *syslog.Stats   `json:"syslog,omitempty"`
+	Webhook *webhook.Stats  `json:"webhook,omitempty"`
+	Journal *journald.Stats `json:"journal,omitempty"`
 }
 
 // sourceInfo is what the agent keeps of a source for its status.
@@ -65,6 +67,7 @@ type sourceInfo struct {
 	id, kind string
 	syslog   *syslog.Source
 	webhook  *webhook.Source
+	journal  *journald.Source
 }
 
 // Status reports the agent's state and counters.
@@ -110,6 +113,10 @@ func (a *Agent) Status() Status {
 		if si.webhook != nil {
 			s := si.webhook.Stats()
 			ss.Webhook = &s
+		}
+		if si.journal != nil {
+			s := si.journal.Stats()
+			ss.Journal = &s
 		}
 		st.Sources = append(st.Sources, ss)
 	}

@@ -484,6 +484,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 		Collected:      collectedAt(e),
 		Truncated:      truncated,
 		OriginalLength: origLen,
+		Fields:         e.GetFields(),
 	}
 	defer func() {
 		// The MPE recovers its own panics; this is the backstop, so an

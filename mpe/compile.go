@@ -327,6 +327,11 @@ func addHeaderFields(sch *schema, t *logSourceType) {
 	for f, ft := range headerFields[t.header] {
 		sch.add(f, ft)
 	}
+	// An entry of any text type may come from a structured source (the
+	// journal), whose fields (Entry.Fields) take the header's place.
+	for f, ft := range entryFields {
+		sch.add(f, ft)
+	}
 	for _, c := range t.headerCaps {
 		for i, f := range fieldsOf(c.name, c.field, c.typ) {
 			if i == 0 {

@@ -1,9 +1,12 @@
 package mpe
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/cel-go/common/types"
 
 	"github.com/sluicehq/sluice/pkg/event"
 )
@@ -24,6 +27,11 @@ type Entry struct {
 	Collected      time.Time // collection time on the agent
 	Truncated      bool      // agent truncated the line at max_line_bytes
 	OriginalLength int       // length before truncation
+	// Fields are event fields by ECS name that the source read from a
+	// structured record (LogEntry.fields: the systemd journal). Raw then
+	// carries no header: none is read from it, and these are set instead,
+	// before the rules run (which may still override them).
+	Fields map[string]string
 }
 
 // noPolicy is the log source type of entries a nil RuleSet parses:
@@ -136,10 +144,15 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		decodeJSON(ev, msg, t)
 	}
 	setMeta(ev, e, t, &sc.boxes)
+	if len(e.Fields) > 0 {
+		applyFields(ev, e.Fields, &sc.boxes)
+	}
 	if t.format == formatText {
 		var h header
-		parseHeader(t.header, msg, t.loc, e.Collected, &h)
-		applyHeader(ev, &h, &sc.boxes)
+		if len(e.Fields) == 0 {
+			parseHeader(t.header, msg, t.loc, e.Collected, &h)
+			applyHeader(ev, &h, &sc.boxes)
+		}
 		if t.dissect != nil {
 			t.dissect.parse(ev, msg, t.loc, e.Collected, sc.headerBoxes(len(t.dissect.tokens)))
 		}
@@ -395,6 +408,49 @@ func applyHeader(ev *event.Event, h *header, b *boxes) {
 	}
 	if h.msgid != "" {
 		ev.Set(fieldSyslogMsgID, h.msgid)
+	}
+}
+
+// entryFields are the fields a structured source sends (Entry.Fields)
+// with their types, for conditions to refer to: the syslog header's, and
+// the journal's own (log.level; systemd.unit and systemd.user_unit, which
+// ECS has no field for). Other names an entry carries are set as strings.
+var entryFields = map[string]*types.Type{
+	event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
+	fieldSyslogSeverity: types.IntType, "log.level": types.StringType,
+	"systemd.unit": types.StringType, "systemd.user_unit": types.StringType,
+}
+
+// applyFields sets the fields a structured source sent with the entry
+// (Entry.Fields), with the types the syslog header parser gives the same
+// fields, so rules and event rules see one shape whatever the source.
+// @timestamp (RFC 3339) is the event's time; a value that does not parse
+// as its field's type is not set.
+func applyFields(ev *event.Event, fields map[string]string, b *boxes) {
+	for k, v := range fields {
+		if v == "" {
+			continue
+		}
+		switch k {
+		case event.FieldTimestamp:
+			if ts, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				ev.Timestamp = ts.UTC()
+			}
+		case fieldProcessPID:
+			if pid, ok := pidValue(v); ok {
+				ev.Set(k, pid)
+			}
+		case fieldSyslogSeverity, fieldSyslogFacility, fieldSyslogPriority:
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				ev.Set(k, n)
+			}
+		case event.FieldHostname:
+			ev.Set(k, b.hostname.box(v))
+		case fieldProcessName:
+			ev.Set(k, b.program.box(v))
+		default:
+			ev.Set(k, v)
+		}
 	}
 }
 

@@ -28,6 +28,11 @@ type Line struct {
 	Length int
 	// End is the stream offset just after the line (file sources).
 	End int64
+	// Fields are event fields by ECS name that came with the line from a
+	// structured record (the journald source); nil for text sources. They
+	// travel as LogEntry.fields, and the mediator then reads no header
+	// from Raw.
+	Fields map[string]string
 }
 
 // Checkpoint is how far a file was read, and which file that was.
@@ -42,6 +47,10 @@ type Checkpoint struct {
 	// FPLen and FP fingerprint the file's first FPLen bytes (FNV-64a).
 	FPLen int    `json:"fp_len"`
 	FP    uint64 `json:"fp"`
+	// Cursor is the journald source's position: the journal cursor of
+	// the last entry committed (its Dev and Ino are zero, so its Key is
+	// always the same).
+	Cursor string `json:"cursor,omitempty"`
 }
 
 // Key identifies the file a checkpoint belongs to.

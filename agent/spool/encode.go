@@ -1,6 +1,8 @@
 package spool
 
 import (
+	"sort"
+
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/sluicehq/sluice/agent/source"
@@ -20,6 +22,11 @@ const (
 	entryRaw         = 5
 	entryTruncated   = 6
 	entryOrigLength  = 7
+	entryFields      = 8
+
+	// A map<string,string> entry is a message of key = 1, value = 2.
+	mapKey   = 1
+	mapValue = 2
 
 	tsSeconds = 1
 	tsNanos   = 2
@@ -59,6 +66,11 @@ func encodeBatch(b source.Batch, first uint64) []byte {
 			n += protowire.SizeTag(entryTruncated) + 1 +
 				protowire.SizeTag(entryOrigLength) + protowire.SizeVarint(origLength(l))
 		}
+		var fields []byte
+		if len(l.Fields) > 0 {
+			fields = encodeFields(l.Fields)
+			n += len(fields)
+		}
 		out = protowire.AppendTag(out, batchEntries, protowire.BytesType)
 		out = protowire.AppendVarint(out, uint64(n))
 		out = protowire.AppendTag(out, entrySeq, protowire.VarintType)
@@ -72,6 +84,30 @@ func encodeBatch(b source.Batch, first uint64) []byte {
 			out = protowire.AppendTag(out, entryOrigLength, protowire.VarintType)
 			out = protowire.AppendVarint(out, origLength(l))
 		}
+		out = append(out, fields...)
+	}
+	return out
+}
+
+// encodeFields encodes a line's fields as LogEntry.fields map entries, in
+// key order so that a batch encodes the same every time.
+func encodeFields(fields map[string]string) []byte {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []byte
+	for _, k := range keys {
+		v := fields[k]
+		n := protowire.SizeTag(mapKey) + protowire.SizeBytes(len(k)) +
+			protowire.SizeTag(mapValue) + protowire.SizeBytes(len(v))
+		out = protowire.AppendTag(out, entryFields, protowire.BytesType)
+		out = protowire.AppendVarint(out, uint64(n))
+		out = protowire.AppendTag(out, mapKey, protowire.BytesType)
+		out = protowire.AppendString(out, k)
+		out = protowire.AppendTag(out, mapValue, protowire.BytesType)
+		out = protowire.AppendString(out, v)
 	}
 	return out
 }

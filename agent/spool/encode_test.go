@@ -22,6 +22,7 @@ func TestEncodeBatchMatchesProto(t *testing.T) {
 				{Raw: []byte("first line")},
 				{Raw: []byte(strings.Repeat("x", 300)), Truncated: true, Length: 100000},
 				{Raw: []byte("\xff\x00 bytes")},
+				{Raw: []byte("Accepted publickey for alice"), Fields: map[string]string{"process.name": "sshd", "host.hostname": "bastion1", "process.pid": "42", "empty": ""}},
 			},
 		}
 		got := encodeBatch(b, 1<<40)
@@ -31,7 +32,7 @@ func TestEncodeBatchMatchesProto(t *testing.T) {
 		}
 		want := &sluicev1.LogBatch{}
 		for i, l := range b.Lines {
-			e := &sluicev1.LogEntry{Seq: 1<<40 + uint64(i), SourceId: "auth", SourceType: "linux-auth", CollectedAt: timestamppb.New(collected), Raw: l.Raw, Truncated: l.Truncated}
+			e := &sluicev1.LogEntry{Seq: 1<<40 + uint64(i), SourceId: "auth", SourceType: "linux-auth", CollectedAt: timestamppb.New(collected), Raw: l.Raw, Truncated: l.Truncated, Fields: l.Fields}
 			if l.Truncated {
 				e.OriginalLength = uint32(l.Length)
 			}

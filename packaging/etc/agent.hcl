@@ -44,3 +44,14 @@ source "file" "syslog" {
 #   log_source_type = "syslog"
 #   listen          = "udp://0.0.0.0:5514"
 # }
+
+# Hosts without rsyslog keep their logs in the systemd journal only: read
+# it instead of the files above (adm reads the journal on Debian and
+# Ubuntu; elsewhere see docs/operations.md).
+# (units = ["ssh.service"] would keep sshd's entries only: sudo and su log
+# from the user's session scope.)
+# source "journald" "journal" {
+#   log_source_type = "linux-auth"
+#   priority        = "info"
+#   start_at        = "end"
+# }

@@ -436,8 +436,14 @@ type LogEntry struct {
 	// original_length is then its length before the cut.
 	Truncated      bool   `protobuf:"varint,6,opt,name=truncated,proto3" json:"truncated,omitempty"`
 	OriginalLength uint32 `protobuf:"varint,7,opt,name=original_length,json=originalLength,proto3" json:"original_length,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// fields are event fields the source read from a structured record
+	// rather than from raw (the systemd journal: host.hostname,
+	// process.name, process.pid, log.level, systemd.unit, @timestamp), by
+	// ECS name. An entry with fields has no header in raw: the mediator
+	// reads no header from it and sets these instead, before the rules run.
+	Fields        map[string]string `protobuf:"bytes,8,rep,name=fields,proto3" json:"fields,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *LogEntry) Reset() {
@@ -517,6 +523,13 @@ func (x *LogEntry) GetOriginalLength() uint32 {
 		return x.OriginalLength
 	}
 	return 0
+}
+
+func (x *LogEntry) GetFields() map[string]string {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
 }
 
 // LogBatch carries consecutive entries: either as entries, or packed.
@@ -1074,7 +1087,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\aWelcome\x12\x1f\n" +
 	"\vmediator_id\x18\x01 \x01(\tR\n" +
 	"mediatorId\x12(\n" +
-	"\x10held_through_seq\x18\x02 \x01(\x04R\x0eheldThroughSeq\"\xf2\x01\n" +
+	"\x10held_through_seq\x18\x02 \x01(\x04R\x0eheldThroughSeq\"\xe6\x02\n" +
 	"\bLogEntry\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12\x1b\n" +
 	"\tsource_id\x18\x02 \x01(\tR\bsourceId\x12\x1f\n" +
@@ -1083,7 +1096,11 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\fcollected_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\vcollectedAt\x12\x10\n" +
 	"\x03raw\x18\x05 \x01(\fR\x03raw\x12\x1c\n" +
 	"\ttruncated\x18\x06 \x01(\bR\ttruncated\x12'\n" +
-	"\x0foriginal_length\x18\a \x01(\rR\x0eoriginalLength\"\x89\x01\n" +
+	"\x0foriginal_length\x18\a \x01(\rR\x0eoriginalLength\x127\n" +
+	"\x06fields\x18\b \x03(\v2\x1f.sluice.v1.LogEntry.FieldsEntryR\x06fields\x1a9\n" +
+	"\vFieldsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x89\x01\n" +
 	"\bLogBatch\x12-\n" +
 	"\aentries\x18\x01 \x03(\v2\x13.sluice.v1.LogEntryR\aentries\x12\x16\n" +
 	"\x06packed\x18\x02 \x01(\fR\x06packed\x12\x1b\n" +
@@ -1140,7 +1157,7 @@ func file_sluice_v1_mediator_proto_rawDescGZIP() []byte {
 	return file_sluice_v1_mediator_proto_rawDescData
 }
 
-var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*ConnectRequest)(nil),        // 0: sluice.v1.ConnectRequest
 	(*ConnectResponse)(nil),       // 1: sluice.v1.ConnectResponse
@@ -1154,8 +1171,9 @@ var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*Suspend)(nil),               // 9: sluice.v1.Suspend
 	(*Shutdown)(nil),              // 10: sluice.v1.Shutdown
 	(*Throttle)(nil),              // 11: sluice.v1.Throttle
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 13: google.protobuf.Duration
+	nil,                           // 12: sluice.v1.LogEntry.FieldsEntry
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 14: google.protobuf.Duration
 }
 var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	2,  // 0: sluice.v1.ConnectRequest.hello:type_name -> sluice.v1.Hello
@@ -1167,19 +1185,20 @@ var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	9,  // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
 	10, // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
 	11, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
-	12, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
-	4,  // 10: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
-	12, // 11: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
-	8,  // 12: sluice.v1.Heartbeat.warnings:type_name -> sluice.v1.Warning
-	13, // 13: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
-	13, // 14: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
-	0,  // 15: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
-	1,  // 16: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
-	16, // [16:17] is the sub-list for method output_type
-	15, // [15:16] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	13, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
+	12, // 10: sluice.v1.LogEntry.fields:type_name -> sluice.v1.LogEntry.FieldsEntry
+	4,  // 11: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
+	13, // 12: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	8,  // 13: sluice.v1.Heartbeat.warnings:type_name -> sluice.v1.Warning
+	14, // 14: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
+	14, // 15: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
+	0,  // 16: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
+	1,  // 17: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
+	17, // [17:18] is the sub-list for method output_type
+	16, // [16:17] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_sluice_v1_mediator_proto_init() }
@@ -1206,7 +1225,7 @@ func file_sluice_v1_mediator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sluice_v1_mediator_proto_rawDesc), len(file_sluice_v1_mediator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
