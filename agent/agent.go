@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/tail"
@@ -201,6 +202,14 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 	logger := a.logger.Named("source").With("source", sc.ID, "kind", sc.Kind)
 	info := sourceInfo{id: sc.ID, kind: sc.Kind}
 	defer func() { a.info = append(a.info, info) }()
+	var store source.Store = a.spool
+	if !sc.Filter.Empty() {
+		info.filter = source.NewFilteredStore(a.spool, sc.Filter)
+		store = info.filter
+		// Never silent: what a source leaves out is said at start, and
+		// counted (lines_filtered).
+		logger.Info("source filters lines", "include_lines", sc.IncludeLines, "exclude_lines", sc.ExcludeLines)
+	}
 	switch sc.Kind {
 	case "file":
 		src, err := tail.New(tail.Config{
@@ -215,7 +224,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			BatchBytes:    a.cfg.BatchBytes,
 
 			PartialLineTimeout: sc.PartialLineTimeout,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +244,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			BatchBytes:     a.cfg.BatchBytes,
 
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -256,7 +265,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 
 			MaxConnections:           sc.MaxConnections,
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/webhook"
 	"github.com/sluicehq/sluice/pkg/connlimit"
@@ -129,6 +131,12 @@ type SourceConfig struct {
 	Path         string
 	MaxBodyBytes int64
 	MaxLines     int
+
+	// IncludeLines and ExcludeLines are the source's line filters (every
+	// kind), compiled into Filter (nil without either).
+	IncludeLines []string
+	ExcludeLines []string
+	Filter       *source.Filter
 }
 
 // Defaults.
@@ -242,6 +250,9 @@ type sourceBlock struct {
 	Path         string   `hcl:"path,optional"`
 	MaxBodyBytes string   `hcl:"max_body_bytes,optional"`
 	MaxLines     *int     `hcl:"max_lines,optional"`
+
+	IncludeLines []string `hcl:"include_lines,optional"`
+	ExcludeLines []string `hcl:"exclude_lines,optional"`
 
 	DefRange  hcl.Range `hcl:",def_range"`
 	KindRange hcl.Range `hcl:"kind,label_range"`
@@ -572,7 +583,35 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 	set.Duration("poll_interval", sb.PollInterval, &sc.PollInterval, hclconf.AtLeast(10*time.Millisecond))
 	set.Duration("partial_line_timeout", sb.PartialLine, &sc.PartialLineTimeout, hclconf.AtLeast(100*time.Millisecond))
 	set.Int("max_line_bytes", sb.MaxLineBytes, &sc.MaxLineBytes, hclconf.Between(256, 16<<20))
+	sb.lineFilter(&sc, set)
 	return sc, set.Errors()
+}
+
+// lineFilter compiles include_lines and exclude_lines: a pattern that
+// does not compile is an error at its list's position.
+func (sb *sourceBlock) lineFilter(sc *SourceConfig, set *hclconf.Settings) {
+	ok := true
+	for _, l := range []struct {
+		name     string
+		patterns []string
+	}{{"include_lines", sb.IncludeLines}, {"exclude_lines", sb.ExcludeLines}} {
+		for i, p := range l.patterns {
+			if _, err := regexp.Compile(p); err != nil {
+				set.Errorf(l.name, "%s[%d] %q: %v", l.name, i, p, err)
+				ok = false
+			}
+		}
+	}
+	if !ok || len(sb.IncludeLines)+len(sb.ExcludeLines) == 0 {
+		return
+	}
+	sc.IncludeLines, sc.ExcludeLines = sb.IncludeLines, sb.ExcludeLines
+	f, err := source.CompileFilter(sb.IncludeLines, sb.ExcludeLines)
+	if err != nil { // compiled above: cannot happen
+		set.Errorf("include_lines", "%v", err)
+		return
+	}
+	sc.Filter = f
 }
 
 // sourceKinds are the kinds of `source "KIND" "ID"` blocks.
