@@ -30,8 +30,10 @@ import (
 	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/hostinfo"
 	"github.com/sluicehq/sluice/pkg/pki"
 	"github.com/sluicehq/sluice/pkg/serve"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // Deps are the agent's injected dependencies.
@@ -137,6 +139,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		Organization:      cfg.Organization,
 		Hostname:          cfg.Hostname,
 		Version:           deps.Version,
+		Host:              agentHost(cfg, hostinfo.Collect()),
 		Incarnation:       incarnation,
 		Mediators:         cfg.Mediators,
 		BatchEntries:      cfg.BatchEntries,
@@ -176,6 +179,28 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// agentHost is the host description the agent sends in its hello. The
+// lines of syslog and webhook sources come from other hosts: they are
+// named as forwarded, so their events never get this host's host.*.
+func agentHost(cfg *Config, info hostinfo.Info) *sluicev1.AgentHost {
+	h := &sluicev1.AgentHost{
+		Ips:          info.IPs,
+		OsType:       info.OS.Type,
+		OsFamily:     info.OS.Family,
+		OsName:       info.OS.Name,
+		OsVersion:    info.OS.Version,
+		OsPlatform:   info.OS.Platform,
+		OsKernel:     info.OS.Kernel,
+		Architecture: info.Architecture,
+	}
+	for _, sc := range cfg.Sources {
+		if sc.Kind == "syslog" || sc.Kind == "webhook" {
+			h.ForwardedSources = append(h.ForwardedSources, sc.ID)
+		}
+	}
+	return h
 }
 
 // certificateWarning is how long before its certificate expires an agent

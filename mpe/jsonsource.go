@@ -43,7 +43,7 @@ const (
 var engineOwned = map[string]bool{
 	event.FieldClassification: true, event.FieldCommonEvent: true, event.FieldRisk: true,
 	event.FieldRule: true, FieldSubRule: true, FieldPriority: true, FieldIntel: true,
-	event.FieldLogSourceType: true, event.FieldLogSource: true, event.FieldAgent: true,
+	event.FieldLogSourceType: true, event.FieldLogSource: true,
 	event.FieldMediator: true, event.FieldOrganization: true, event.FieldSeq: true,
 	event.FieldFlags: true, event.FieldCollected: true, event.FieldOriginalLength: true,
 	FieldPanicRule: true, event.FieldOriginalTimestamp: true,

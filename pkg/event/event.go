@@ -24,7 +24,9 @@ const (
 	FieldRule           = "sluice.rule"
 	FieldLogSourceType  = "sluice.log_source_type"
 	FieldLogSource      = "sluice.log_source"
-	FieldAgent          = "sluice.agent"
+	// FieldAgent is the id of the agent that collected the entry (ECS
+	// agent.id; sluice.agent before).
+	FieldAgent          = "agent.id"
 	FieldMediator       = "sluice.mediator"
 	FieldOrganization   = "sluice.organization"
 	FieldSeq            = "sluice.seq"
