@@ -94,7 +94,7 @@ func TestParseMatchedEvent(t *testing.T) {
 		"agent.name":               "agent-7",
 		"agent.type":               "sluice",
 		"sluice.mediator":          "med-1",
-		"sluice.organization":      "acme",
+		"organization.id":          "acme",
 		"sluice.seq":               int64(42),
 		"sluice.collected":         collectedAt,
 	}

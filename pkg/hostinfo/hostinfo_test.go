@@ -70,3 +70,14 @@ func TestCollect(t *testing.T) {
 		}
 	}
 }
+
+// parseOSRelease reads a file anyone with root on the host may write:
+// it must take any bytes.
+func FuzzParseOSRelease(f *testing.F) {
+	f.Add([]byte("NAME=\"Debian GNU/Linux\"\nID=debian\nID_LIKE=\"rhel fedora\"\n"))
+	f.Add([]byte("=\n==\n\"\nID_LIKE=\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var o OS
+		parseOSRelease(b, &o)
+	})
+}
