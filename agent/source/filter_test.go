@@ -52,6 +52,8 @@ func TestFilterKeep(t *testing.T) {
 		{"exclude", nil, []string{`^DEBUG`, `(?i)started`}, []string{"ERROR disk full", "WARN slow", "ERROR debug dump"}},
 		{"include then exclude", []string{`^ERROR`, `^DEBUG`}, []string{`debug`}, []string{"ERROR disk full", "DEBUG x"}},
 		{"include nothing", []string{`^FATAL`}, nil, nil},
+		{"literals", []string{`disk`, `x`}, []string{`DEBUG`}, []string{"ERROR disk full"}},
+		{"not literals", []string{`(?i)disk`, `d.sk`, `^E`}, []string{`dump$`}, []string{"ERROR disk full"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,13 +130,24 @@ func TestFilteredStore(t *testing.T) {
 }
 
 func BenchmarkFilterKeep(b *testing.B) {
-	f, err := CompileFilter([]string{`sshd`, `sudo`}, []string{`Accepted publickey`, `^DEBUG`})
-	if err != nil {
-		b.Fatal(err)
-	}
 	line := []byte("Dec  7 17:56:35 web-01 sshd[1234]: Failed password for invalid user admin from 203.0.113.9 port 52144 ssh2")
-	b.SetBytes(int64(len(line)))
-	for b.Loop() {
-		f.Keep(line)
+	for _, bc := range []struct {
+		name             string
+		include, exclude []string
+	}{
+		{"literals", []string{`sshd`, `sudo`}, []string{`Accepted publickey`, `healthcheck`}},
+		{"anchored", []string{`^Dec`}, []string{`^DEBUG`}},
+		{"regexp", []string{`sshd\[\d+\]`}, []string{`(?i)accepted|session opened`}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			f, err := CompileFilter(bc.include, bc.exclude)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(line)))
+			for b.Loop() {
+				f.Keep(line)
+			}
+		})
 	}
 }
