@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/sluicehq/sluice/internal/testkit"
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 // include_lines and exclude_lines work on every source kind, with
@@ -63,7 +66,18 @@ source "file" "plain" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := runAgent(t, cfg)
+	logs := &logging.Buffer{}
+	a, err := New(cfg, Deps{Logger: hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Info})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Run(t, a.Run)
+	// Never silent: each filtering source says so at start, the others not.
+	waitLog(t, logs, `source filters lines: kind=file source=app include_lines=["^ERROR", "^WARN"] exclude_lines=["healthcheck"]`)
+	waitLog(t, logs, `source filters lines: kind=webhook source=hook include_lines=["\"level\":\"error\""] exclude_lines=[]`)
+	if strings.Contains(logs.String(), "source=plain include_lines") {
+		t.Fatalf("a source without filters logged some:\n%s", logs.String())
+	}
 
 	var c net.Conn
 	testkit.Eventually(t, 10*time.Second, "syslog listening", func() bool {
