@@ -22,6 +22,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/sluicehq/sluice/agent/journald"
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/tail"
@@ -30,8 +31,10 @@ import (
 	"github.com/sluicehq/sluice/pkg/datadir"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/hclconf"
+	"github.com/sluicehq/sluice/pkg/hostinfo"
 	"github.com/sluicehq/sluice/pkg/pki"
 	"github.com/sluicehq/sluice/pkg/serve"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // Deps are the agent's injected dependencies.
@@ -137,6 +140,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		Organization:      cfg.Organization,
 		Hostname:          cfg.Hostname,
 		Version:           deps.Version,
+		Host:              agentHost(cfg, hostinfo.Collect()),
 		Incarnation:       incarnation,
 		Mediators:         cfg.Mediators,
 		BatchEntries:      cfg.BatchEntries,
@@ -178,6 +182,28 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 	return a, nil
 }
 
+// agentHost is the host description the agent sends in its hello. The
+// lines of syslog and webhook sources come from other hosts: they are
+// named as forwarded, so their events never get this host's host.*.
+func agentHost(cfg *Config, info hostinfo.Info) *sluicev1.AgentHost {
+	h := &sluicev1.AgentHost{
+		Ips:          info.IPs,
+		OsType:       info.OS.Type,
+		OsFamily:     info.OS.Family,
+		OsName:       info.OS.Name,
+		OsVersion:    info.OS.Version,
+		OsPlatform:   info.OS.Platform,
+		OsKernel:     info.OS.Kernel,
+		Architecture: info.Architecture,
+	}
+	for _, sc := range cfg.Sources {
+		if sc.Kind == "syslog" || sc.Kind == "webhook" {
+			h.ForwardedSources = append(h.ForwardedSources, sc.ID)
+		}
+	}
+	return h
+}
+
 // certificateWarning is how long before its certificate expires an agent
 // starts saying so at start.
 const certificateWarning = 30 * 24 * time.Hour
@@ -202,6 +228,14 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 	logger := a.logger.Named("source").With("source", sc.ID, "kind", sc.Kind)
 	info := sourceInfo{id: sc.ID, kind: sc.Kind}
 	defer func() { a.info = append(a.info, info) }()
+	var store source.StateStore = a.spool
+	if !sc.Filter.Empty() {
+		info.filter = source.NewFilteredStore(a.spool, sc.Filter)
+		store = info.filter
+		// Never silent: what a source leaves out is said at start, and
+		// counted (lines_filtered).
+		logger.Info("source filters lines", "include_lines", sc.IncludeLines, "exclude_lines", sc.ExcludeLines)
+	}
 	switch sc.Kind {
 	case "file":
 		src, err := tail.New(tail.Config{
@@ -217,7 +251,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 
 			PartialLineTimeout: sc.PartialLineTimeout,
 			Multiline:          sc.Multiline,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -238,7 +272,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			Multiline:      sc.Multiline,
 
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -261,7 +295,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 
 			MaxConnections:           sc.MaxConnections,
 			MaxConnectionsPerAddress: sc.MaxConnectionsPerAddress,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -279,7 +313,7 @@ func (a *Agent) newSource(sc SourceConfig) (runner, error) {
 			MaxLineBytes:  sc.MaxLineBytes,
 			BatchLines:    a.cfg.BatchEntries,
 			BatchBytes:    a.cfg.BatchBytes,
-		}, a.spool, logger)
+		}, store, logger)
 		if err != nil {
 			return nil, err
 		}

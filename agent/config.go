@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/sluicehq/sluice/agent/journald"
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/webhook"
 	"github.com/sluicehq/sluice/pkg/connlimit"
@@ -148,6 +150,12 @@ type SourceConfig struct {
 	Priority  string
 	Match     map[string]string
 	Directory string
+
+	// IncludeLines and ExcludeLines are the source's line filters (every
+	// kind), compiled into Filter (nil without either).
+	IncludeLines []string
+	ExcludeLines []string
+	Filter       *source.Filter
 }
 
 // Defaults.
@@ -270,6 +278,9 @@ type sourceBlock struct {
 	Priority  string            `hcl:"priority,optional"`
 	Match     map[string]string `hcl:"match,optional"`
 	Directory string            `hcl:"directory,optional"`
+
+	IncludeLines []string `hcl:"include_lines,optional"`
+	ExcludeLines []string `hcl:"exclude_lines,optional"`
 
 	DefRange  hcl.Range `hcl:",def_range"`
 	KindRange hcl.Range `hcl:"kind,label_range"`
@@ -626,7 +637,35 @@ func (sb *sourceBlock) toConfig(maxLine int) (SourceConfig, hclconf.Errors) {
 			set.Add(hclconf.Errorf(sb.Multiline.DefRange, "multiline applies to tcp:// and tls:// syslog (joined per connection): UDP datagrams have no order to join in"))
 		}
 	}
+	sb.lineFilter(&sc, set)
 	return sc, set.Errors()
+}
+
+// lineFilter compiles include_lines and exclude_lines: a pattern that
+// does not compile is an error at its list's position.
+func (sb *sourceBlock) lineFilter(sc *SourceConfig, set *hclconf.Settings) {
+	ok := true
+	for _, l := range []struct {
+		name     string
+		patterns []string
+	}{{"include_lines", sb.IncludeLines}, {"exclude_lines", sb.ExcludeLines}} {
+		for i, p := range l.patterns {
+			if _, err := regexp.Compile(p); err != nil {
+				set.Errorf(l.name, "%s[%d] %q: %v", l.name, i, p, err)
+				ok = false
+			}
+		}
+	}
+	if !ok || len(sb.IncludeLines)+len(sb.ExcludeLines) == 0 {
+		return
+	}
+	sc.IncludeLines, sc.ExcludeLines = sb.IncludeLines, sb.ExcludeLines
+	f, err := source.CompileFilter(sb.IncludeLines, sb.ExcludeLines)
+	if err != nil { // compiled above: cannot happen
+		set.Errorf("include_lines", "%v", err)
+		return
+	}
+	sc.Filter = f
 }
 
 // sourceKinds are the kinds of `source "KIND" "ID"` blocks.

@@ -109,6 +109,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"webhook with framing", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  framing = \"lf\""), `agent.hcl:8:3: framing does not apply to webhook sources`},
 		{"syslog with tokens", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  tokens = [\"0123456789abcdef0123\"]"), `agent.hcl:7:3: tokens does not apply to syslog sources`},
 		{"file with tls", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  tls {\n    cert_file = \"c\"\n    key_file = \"k\"\n  }\n}\n", `agent.hcl:7:3: tls does not apply to file sources`},
+		{"bad include_lines", syslogSrc("listen = \"udp://0.0.0.0:514\"\n  include_lines = [\"ok\", \"(unclosed\"]"), `agent.hcl:7:3: include_lines[1] "(unclosed": error parsing regexp: missing closing )`},
+		{"bad exclude_lines", webhookSrc("listen = \"127.0.0.1:8514\"\n  tokens = [\"0123456789abcdef0123\"]\n  exclude_lines = [\"a**\"]"), `agent.hcl:8:3: exclude_lines[0] "a**": error parsing regexp: invalid nested repetition operator`},
 		{"file with listen", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  listen = \"udp://0.0.0.0:514\"\n}\n", `agent.hcl:7:3: listen does not apply to file sources`},
 	}
 	for _, tt := range tests {

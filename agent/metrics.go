@@ -70,6 +70,7 @@ type statusDescs struct {
 	linesRead      *prometheus.Desc
 	bytesRead      *prometheus.Desc
 	truncated      *prometheus.Desc
+	filtered       *prometheus.Desc
 	syslogReceived *prometheus.Desc
 	udpDropped     *prometheus.Desc
 	connections    *prometheus.Desc
@@ -105,6 +106,7 @@ func newStatusDescs() *statusDescs {
 		linesRead:      desc("sluice_agent_lines_read_total", "Lines a source read and committed to the spool.", "source", "kind"),
 		bytesRead:      desc("sluice_agent_bytes_read_total", "Bytes of the lines a source read and committed to the spool (before truncation, without line terminators).", "source", "kind"),
 		truncated:      desc("sluice_agent_lines_truncated_total", "Lines committed cut to max_line_bytes.", "source", "kind"),
+		filtered:       desc("sluice_agent_lines_filtered_total", "Lines a source read and left out by its include_lines / exclude_lines (not committed).", "source", "kind"),
 		syslogReceived: desc("sluice_agent_syslog_messages_received_total", "Syslog messages read from the network (committed or dropped).", "source"),
 		udpDropped:     desc("sluice_agent_udp_dropped_total", "UDP datagrams dropped: where=spool when the spool could not take them, where=kernel when the socket's receive buffer was full (Linux).", "source", "where"),
 		connections:    desc("sluice_agent_syslog_connections", "Syslog TCP/TLS connections open now.", "source"),
@@ -137,7 +139,7 @@ func newStatusDescs() *statusDescs {
 // all lists the descriptions, for Describe.
 func (d *statusDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.journalGaps, d.journalctlRuns, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
+		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.filtered, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.journalGaps, d.journalctlRuns, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
 	}
 }
 
@@ -184,6 +186,7 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 		counter(d.linesRead, s.Lines, s.ID, s.Kind)
 		counter(d.bytesRead, s.Bytes, s.ID, s.Kind)
 		counter(d.truncated, s.Truncated, s.ID, s.Kind)
+		counter(d.filtered, s.Filtered, s.ID, s.Kind)
 		if sy := s.Syslog; sy != nil {
 			counter(d.syslogReceived, sy.Received, s.ID)
 			counter(d.udpDropped, sy.DroppedUDP, s.ID, "spool")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/agent/journald"
+	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/agent/spool"
 	"github.com/sluicehq/sluice/agent/syslog"
 	"github.com/sluicehq/sluice/agent/uplink"
@@ -57,9 +58,12 @@ type SourceStatus struct {
 	ID   string `json:"id"`
 	Kind string `json:"kind"`
 	spool.SourceCount
-	Syslog  *syslog.Stats   `json:"syslog,omitempty"`
-	Webhook *webhook.Stats  `json:"webhook,omitempty"`
-	Journal *journald.Stats `json:"journal,omitempty"`
+	// Filtered is the lines include_lines / exclude_lines left out (not
+	// in Lines).
+	Filtered uint64          `json:"filtered"`
+	Syslog   *syslog.Stats   `json:"syslog,omitempty"`
+	Webhook  *webhook.Stats  `json:"webhook,omitempty"`
+	Journal  *journald.Stats `json:"journal,omitempty"`
 }
 
 // sourceInfo is what the agent keeps of a source for its status.
@@ -68,6 +72,8 @@ type sourceInfo struct {
 	syslog   *syslog.Source
 	webhook  *webhook.Source
 	journal  *journald.Source
+	// filter is the source's filtering store (nil without filters).
+	filter *source.FilteredStore
 }
 
 // Status reports the agent's state and counters.
@@ -106,6 +112,9 @@ func (a *Agent) Status() Status {
 	counts := a.spool.Counts()
 	for _, si := range a.info {
 		ss := SourceStatus{ID: si.id, Kind: si.kind, SourceCount: counts[si.id]}
+		if si.filter != nil {
+			ss.Filtered = si.filter.Filtered()
+		}
 		if si.syslog != nil {
 			s := si.syslog.Stats()
 			ss.Syslog = &s

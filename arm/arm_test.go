@@ -168,7 +168,7 @@ func TestEventJSON(t *testing.T) {
 		"sluice.common_event":       CommonEventMissing,
 		"sluice.classification":     "Warning",
 		"sluice.risk":               float64(riskAgentYellow),
-		"sluice.organization":       "acme",
+		"organization.id":           "acme",
 		"sluice.log_source_type":    LogSourceType,
 		"sluice.arm.status":         "yellow",
 		"sluice.arm.component_kind": "agent",

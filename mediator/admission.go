@@ -47,7 +47,8 @@ func (in *intake) admit(ctx context.Context, cancel context.CancelCauseFunc, str
 	if err != nil {
 		return nil, err
 	}
-	sp := spool{org: org, agent: hello.GetAgentId(), incarnation: hello.GetIncarnation(), tag: event.SpoolTag(hello.GetIncarnation())}
+	sp := spool{org: org, agent: hello.GetAgentId(), incarnation: hello.GetIncarnation(), tag: event.SpoolTag(hello.GetIncarnation()),
+		hostname: hello.GetHostname(), version: hello.GetVersion(), host: hello.GetHost()}
 	log = log.With("agent", hello.GetAgentId(), "organization", org, "spool", spoolName(sp.tag))
 	if err := in.admissible(org, hello, peerAddr, log); err != nil {
 		return nil, err

@@ -151,7 +151,7 @@ func TestReadsNeedTokens(t *testing.T) {
 		{name: "acme search org= twice", path: "/v1/search?q=*&org=acme&org=globex", token: apiAcmeTok, code: 200, not: "globex"},
 		{name: "acme search org=* ", path: "/v1/search?q=*&org=*", token: apiAcmeTok, code: 403},
 		{name: "acme search org=ACME", path: "/v1/search?q=*&org=ACME", token: apiAcmeTok, code: 403},
-		{name: "acme search query names globex", path: "/v1/search?q=sluice.organization:globex", token: apiAcmeTok, code: 200, not: "secret of globex"},
+		{name: "acme search query names globex", path: "/v1/search?q=organization.id:globex", token: apiAcmeTok, code: 200, not: "secret of globex"},
 		{name: "acme agents", path: "/v1/agents", token: apiAcmeTok, code: 200, want: "web-01", not: "db-01"},
 		{name: "acme rule stats", path: "/v1/rules/stats", token: apiAcmeTok, code: 403, want: "every organization"},
 		{name: "acme status", path: "/v1/status", token: apiAcmeTok, code: 200, want: `"id":`},

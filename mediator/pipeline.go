@@ -124,6 +124,9 @@ type origin struct {
 	// spool is the tag in the entry's document id ("" for none).
 	agent, org, spool string
 	entry             *sluicev1.LogEntry
+	// collector is what the agent said of itself and its host (nil:
+	// nothing), the same for every entry of a record.
+	collector *mpe.Collector
 }
 
 // run processes until ctx is done. Entries read but not yet indexed when it
@@ -397,8 +400,9 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 			c.ends = append(c.ends, len(c.events))
 			continue
 		}
+		col := collectorOf(sb)
 		for _, e := range batch.GetEntries() {
-			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e}
+			o := origin{agent: sb.GetAgentId(), org: sb.GetOrganization(), spool: sb.GetSpool(), entry: e, collector: col}
 			buf = p.process(rs, o, buf[:0], now)
 			for _, ev := range buf {
 				c.events = append(c.events, ev)
@@ -408,6 +412,31 @@ func (p *pipeline) parse(c *chunk, buf []*event.Event) []*event.Event {
 		c.ends = append(c.ends, len(c.events))
 	}
 	return buf
+}
+
+// collectorOf is the MPE's view of the sending agent's facts stored with
+// a batch.
+func collectorOf(sb *sluicev1.StoredBatch) *mpe.Collector {
+	h := sb.GetHost()
+	info := mpe.CollectorInfo{Version: sb.GetAgentVersion()}
+	if h == nil {
+		// An agent older than the host description does not say which of
+		// its sources are forwarded: its hostname is no event's host.
+		return mpe.NewCollector(info)
+	}
+	return mpe.NewCollector(mpe.CollectorInfo{
+		Version:      info.Version,
+		Hostname:     sb.GetHostname(),
+		IPs:          h.GetIps(),
+		OSType:       h.GetOsType(),
+		OSFamily:     h.GetOsFamily(),
+		OSName:       h.GetOsName(),
+		OSVersion:    h.GetOsVersion(),
+		OSPlatform:   h.GetOsPlatform(),
+		OSKernel:     h.GetOsKernel(),
+		Architecture: h.GetArchitecture(),
+		Forwarded:    h.GetForwardedSources(),
+	})
 }
 
 // decodeRecord decodes a state (or archive) record: the stored batch and
@@ -485,6 +514,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 		Truncated:      truncated,
 		OriginalLength: origLen,
 		Fields:         e.GetFields(),
+		Collector:      o.collector,
 	}
 	defer func() {
 		// The MPE recovers its own panics; this is the backstop, so an

@@ -38,6 +38,10 @@ type spool struct {
 	// one, such as ARM's own events), tag its public name
 	// (event.SpoolTag).
 	incarnation, tag string
+	// hostname, version and host are the agent's own facts from its
+	// hello, stored with each batch (see sluicev1.StoredBatch).
+	hostname, version string
+	host              *sluicev1.AgentHost
 }
 
 // spoolKey is where a spool's high-water mark is kept:
@@ -165,7 +169,8 @@ func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error)
 	if count == 0 {
 		return 0, last, nil
 	}
-	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: sp.agent, Organization: sp.org, Packed: packed, Spool: sp.tag})
+	value, err := proto.Marshal(&sluicev1.StoredBatch{AgentId: sp.agent, Organization: sp.org, Packed: packed, Spool: sp.tag,
+		Hostname: sp.hostname, AgentVersion: sp.version, Host: sp.host})
 	if err != nil {
 		return 0, 0, fmt.Errorf("encode batch: %w", err)
 	}

@@ -148,7 +148,7 @@ func TestDateSprayingSender(t *testing.T) {
 
 	start := time.Now().UTC()
 	sendLines(t, m.Addr(), "web-01", 1, normal(0))
-	base := searchable("normal events alone", "sluice.agent:web-01", 50, time.Now())
+	base := searchable("normal events alone", "agent.id:web-01", 50, time.Now())
 	before := dayFiles(t, dir)
 
 	// 303 dates: each of the last 150 years and the next 141, and a
@@ -179,10 +179,10 @@ func TestDateSprayingSender(t *testing.T) {
 	// Normal events sent while the spraying goes on are as quick.
 	<-begun
 	sendLines(t, m.Addr(), "web-01", 51, normal(50))
-	during := searchable("normal events beside the sprayer", "sluice.agent:web-01", 100, time.Now())
+	during := searchable("normal events beside the sprayer", "agent.id:web-01", 100, time.Now())
 	t.Logf("normal events searchable %v after their acknowledgement alone, %v beside the sprayer", base, during)
 	<-sprayed
-	searchable("sprayed events", "sluice.agent:sprayer", 303, start)
+	searchable("sprayed events", "agent.id:sprayer", 303, start)
 	end := time.Now().UTC()
 	if during > base+5*time.Second {
 		t.Errorf("normal events took %v beside the sprayer, %v alone", during, base)
@@ -197,11 +197,11 @@ func TestDateSprayingSender(t *testing.T) {
 		}
 	}
 	for q, want := range map[string]int64{
-		"sluice.agent:sprayer AND sluice.flags:" + event.FlagTimestampOutOfRange:                              303,
-		"sluice.agent:web-01 AND sluice.flags:" + event.FlagTimestampOutOfRange:                               0,
-		"sluice.original_timestamp:[1999-01-01 TO 1999-12-31]":                                                1,
-		"sluice.original_timestamp:>" + start.Format(time.DateOnly):                                           141 + 12,
-		fmt.Sprintf("sluice.agent:sprayer AND @timestamp:>=%s", start.Add(-time.Minute).Format(time.RFC3339)): 303,
+		"agent.id:sprayer AND sluice.flags:" + event.FlagTimestampOutOfRange:                              303,
+		"agent.id:web-01 AND sluice.flags:" + event.FlagTimestampOutOfRange:                               0,
+		"sluice.original_timestamp:[1999-01-01 TO 1999-12-31]":                                            1,
+		"sluice.original_timestamp:>" + start.Format(time.DateOnly):                                       141 + 12,
+		fmt.Sprintf("agent.id:sprayer AND @timestamp:>=%s", start.Add(-time.Minute).Format(time.RFC3339)): 303,
 	} {
 		if n, err := m.Index().Count(context.Background(), indexer.SearchRequest{Query: q}); err != nil || n != want {
 			t.Errorf("count %s = %d (%v), want %d", q, n, err, want)

@@ -419,8 +419,8 @@
 // message (the line goes to event.original if keep_original is set); the
 // first of timestamp_fields that holds an RFC 3339 time is @timestamp (an
 // unused JSON @timestamp is kept as event.created). The engine's own
-// sluice.* fields (classification, rule, agent, …) are never taken from a
-// document. A line that is not a JSON object is kept, flagged
+// sluice.* fields (classification, rule, seq, …) and organization.id are
+// never taken from a document; its own agent.* is kept. A line that is not a JSON object is kept, flagged
 // invalid_json, and matches no rule.
 //
 // Rules of JSON types match with `when` instead of a pattern, and map the
@@ -432,8 +432,14 @@
 // the entry names an agent); Organization (default "default"); Message = the line without its
 // line terminator, as valid UTF-8 (invalid bytes become U+FFFD and the
 // event is flagged invalid_utf8); @timestamp from the header, else the
-// collection time; sluice.log_source_type, log_source, agent, mediator,
-// organization, seq, collected, classification and priority. A matched
+// collection time; organization.id; agent.id, agent.name (the agent's
+// id) and agent.type "sluice" unless a JSON document names its own
+// agent, with agent.version when the agent said it; sluice.log_source_type,
+// log_source, mediator, seq, collected, classification and priority; and,
+// when the collecting agent described its host (Entry.Collector), the
+// source is not forwarded, and the log named no host (host.name,
+// host.hostname), that host's host.name, host.hostname, host.ip,
+// host.os.* and host.architecture, set after the rules. A matched
 // event also has sluice.rule, sluice.common_event, sluice.risk and, when a
 // sub-rule applied, sluice.sub_rule. A truncated entry is flagged
 // truncated with sluice.original_length.

@@ -32,6 +32,10 @@ type Entry struct {
 	// carries no header: none is read from it, and these are set instead,
 	// before the rules run (which may still override them).
 	Fields map[string]string
+
+	// Collector is what the collecting agent said of itself and its host
+	// (nil: nothing): agent.version and host.* come from it.
+	Collector *Collector
 }
 
 // noPolicy is the log source type of entries a nil RuleSet parses:
@@ -177,6 +181,7 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		hits := rs.tagIntel(ev)
 		p.noIntel = hits == 0 && t.format == formatText
 		setPriority(ev, 0, unknownWeight, hits)
+		setHost(ev, e)
 		return ev
 	}
 	r := t.policy[i]
@@ -191,6 +196,7 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 	p.stage, p.name = "rule", r.name
 	risk, weight := r.refine(ev)
 	setPriority(ev, risk, weight, hits)
+	setHost(ev, e)
 	return ev
 }
 
@@ -211,7 +217,7 @@ func setMeta(ev *event.Event, e *Entry, t *logSourceType, b *boxes) {
 		ev.Set(event.FieldLogSource, b.logSource.box(e.LogSource))
 	}
 	if e.Agent != "" {
-		ev.Set(event.FieldAgent, b.agent.box(e.Agent))
+		setAgent(ev, e, b.agent.box(e.Agent))
 	}
 	if e.Mediator != "" {
 		ev.Set(event.FieldMediator, b.mediator.box(e.Mediator))

@@ -90,9 +90,11 @@ func TestParseMatchedEvent(t *testing.T) {
 		"sluice.rule":              "accepted",
 		"sluice.log_source_type":   "linux-auth",
 		"sluice.log_source":        "auth",
-		"sluice.agent":             "agent-7",
+		"agent.id":                 "agent-7",
+		"agent.name":               "agent-7",
+		"agent.type":               "sluice",
 		"sluice.mediator":          "med-1",
-		"sluice.organization":      "acme",
+		"organization.id":          "acme",
 		"sluice.seq":               int64(42),
 		"sluice.collected":         collectedAt,
 	}

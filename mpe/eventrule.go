@@ -197,6 +197,10 @@ func eventSchema(lib tagLibrary, decl map[string]*logSourceType, rules []*rule, 
 	for f, t := range matchedFields {
 		sch.add(f, t)
 	}
+	// The collecting agent's host.*, set after the rules (setHost).
+	for f, t := range collectorFields {
+		sch.add(f, t)
+	}
 	sch.add(FieldSubRule, eventStringType)
 	if intel {
 		for f, t := range intelFieldTypes {

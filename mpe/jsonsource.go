@@ -23,8 +23,10 @@ import (
 //     is not chosen is kept as event.created.
 //   - Numbers are integers (int64) when integral, else floats; arrays of
 //     scalars are string lists; arrays of objects are kept as JSON text.
-//   - sluice.* fields the engine owns (classification, rule, agent, …)
-//     are ignored: a document cannot classify itself.
+//   - sluice.* fields the engine owns (classification, rule, seq, …) and
+//     organization.id are ignored: a document cannot classify itself nor
+//     claim another organization. Its own agent.* is kept (a Beat's
+//     event forwarded through a webhook: that agent collected it first).
 //
 // A line that is not a JSON object is kept as is, flagged invalid_json;
 // no rule of the type matches it.
@@ -43,7 +45,7 @@ const (
 var engineOwned = map[string]bool{
 	event.FieldClassification: true, event.FieldCommonEvent: true, event.FieldRisk: true,
 	event.FieldRule: true, FieldSubRule: true, FieldPriority: true, FieldIntel: true,
-	event.FieldLogSourceType: true, event.FieldLogSource: true, event.FieldAgent: true,
+	event.FieldLogSourceType: true, event.FieldLogSource: true,
 	event.FieldMediator: true, event.FieldOrganization: true, event.FieldSeq: true,
 	event.FieldFlags: true, event.FieldCollected: true, event.FieldOriginalLength: true,
 	FieldPanicRule: true, event.FieldOriginalTimestamp: true,

@@ -55,6 +55,7 @@ func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn) (*sluicev
 		ResumeSeq:    u.spool.FirstSeq(),
 
 		Incarnation: u.cfg.Incarnation,
+		Host:        u.cfg.Host,
 	}}})
 	if err != nil {
 		// Send reports io.EOF when the stream ended; Recv gives the status.

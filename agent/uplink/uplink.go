@@ -29,6 +29,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/queue"
+	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // Sentinel errors describing why a session ended; callers branch on them
@@ -65,6 +66,9 @@ type Config struct {
 	Organization string
 	Hostname     string
 	Version      string
+	// Host is what the agent knows of its host, sent in each hello
+	// (nil: nothing).
+	Host *sluicev1.AgentHost
 	// Incarnation is the spool's (spool.Incarnation),
 	// said in every hello: the mediator acknowledges entries as held only
 	// on the strength of this spool's, and refuses a second live stream of

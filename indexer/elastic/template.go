@@ -47,7 +47,12 @@ func (x *Index) template() map[string]any {
 					"server":      endpoint,
 					"process":     obj(map[string]any{"pid": long, "name": kw, "command_line": kw}),
 					"user":        obj(map[string]any{"name": kw, "domain": kw, "id": kw}),
-					"host":        obj(map[string]any{"hostname": kw, "name": kw}),
+					"host": obj(map[string]any{
+						"hostname": kw, "name": kw, "ip": ip, "architecture": kw,
+						"os": obj(map[string]any{"type": kw, "family": kw, "name": kw, "version": kw, "platform": kw, "kernel": kw}),
+					}),
+					"agent":        obj(map[string]any{"id": kw, "name": kw, "type": kw, "version": kw}),
+					"organization": obj(map[string]any{"id": kw, "name": kw}),
 					"event": obj(map[string]any{
 						"outcome": kw, "kind": kw, "category": kw, "type": kw, "action": kw, "code": kw,
 						"duration": long, "severity": long,
@@ -63,9 +68,7 @@ func (x *Index) template() map[string]any {
 						"rule":            kw,
 						"log_source_type": kw,
 						"log_source":      kw,
-						"agent":           kw,
 						"mediator":        kw,
-						"organization":    kw,
 						"seq":             long,
 						"flags":           kw,
 						"collected":       date,

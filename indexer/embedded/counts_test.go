@@ -87,7 +87,7 @@ var countsQueries = []string{
 	"sluice.risk:2.5",
 	`sluice.classification:"Authentication Failure"`,
 	`sluice.common_event:User*`,
-	"process.name:sshd AND sluice.agent:agent-web1",
+	"process.name:sshd AND agent.id:agent-web1",
 	"sluice.log_source_type:apache-access AND NOT event.outcome:failure",
 	"event.outcome:failure AND @timestamp:>=2026-01-10T08:17:13.370Z",
 	"@timestamp:>=2026-01-10T08:17:13.370Z",
@@ -201,8 +201,8 @@ func TestTranslateCounts(t *testing.T) {
 		"*":                      "minute_totals",
 		"@timestamp:>2026-01-10": "minute_totals",
 		"event.outcome:failure AND NOT sluice.rule:sshd-*": "minute_counts_nohost",
-		"host.hostname:web1":                      "minute_counts",
-		"sluice.agent:a OR event.outcome:failure": "minute_counts",
+		"host.hostname:web1":                  "minute_counts",
+		"agent.id:a OR event.outcome:failure": "minute_counts",
 	} {
 		ast, err := query.Parse(q)
 		if err != nil {

@@ -366,8 +366,7 @@ func TestDaysAndOrganizations(t *testing.T) {
 	for _, d := range docs {
 		var v struct {
 			Sluice struct {
-				Agent string `json:"agent"`
-				Seq   int64  `json:"seq"`
+				Seq int64 `json:"seq"`
 			} `json:"sluice"`
 		}
 		_ = json.Unmarshal(d, &v)

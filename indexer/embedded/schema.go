@@ -72,7 +72,10 @@ var columns = []column{
 	{field: event.FieldRisk, kind: colInt, counted: true},
 	{field: event.FieldRule, kind: colText, counted: true},
 	{field: event.FieldLogSourceType, kind: colText, counted: true},
-	{field: event.FieldAgent, kind: colText, counted: true},
+	// The column keeps the name it had when the field was sluice.agent:
+	// day files written then have it, and read-only connections (past
+	// days) never migrate.
+	{field: event.FieldAgent, name: "sluice_agent", kind: colText, counted: true},
 }
 
 // columnIndex maps a field path to its position in columns.
@@ -84,7 +87,9 @@ var countedCols []int
 
 func init() {
 	for i := range columns {
-		columns[i].name = strings.ReplaceAll(columns[i].field, ".", "_")
+		if columns[i].name == "" {
+			columns[i].name = strings.ReplaceAll(columns[i].field, ".", "_")
+		}
 		columnIndex[columns[i].field] = i
 		if columns[i].counted {
 			columns[i].bit = 1 << len(countedCols)

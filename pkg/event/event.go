@@ -13,8 +13,15 @@ import (
 	"time"
 )
 
-// Well-known field paths. ECS names where ECS has one, sluice.* for the
-// LogRhythm metadata.
+// Well-known field paths. ECS names where ECS has one (agent.id,
+// organization.id, host.hostname, …); sluice.* for what is Sluice's own:
+// the LogRhythm metadata (classification, common event, risk, rule) and
+// the facts of collection ECS has no field for (log source and its type,
+// mediator, spool sequence, collection time, flags). The mediator is not
+// ECS observer.*: that names the device that saw the event (a firewall's
+// rules set it), not the relay that parsed it. The collection time is not
+// event.created: JSON sources keep a document's own unused @timestamp
+// there.
 const (
 	FieldTimestamp      = "@timestamp"
 	FieldMessage        = "message"
@@ -24,9 +31,13 @@ const (
 	FieldRule           = "sluice.rule"
 	FieldLogSourceType  = "sluice.log_source_type"
 	FieldLogSource      = "sluice.log_source"
-	FieldAgent          = "sluice.agent"
-	FieldMediator       = "sluice.mediator"
-	FieldOrganization   = "sluice.organization"
+	// FieldAgent is the id of the agent that collected the entry (ECS
+	// agent.id; sluice.agent before).
+	FieldAgent    = "agent.id"
+	FieldMediator = "sluice.mediator"
+	// FieldOrganization is the organization (tenant) the entry was
+	// collected for (ECS organization.id; sluice.organization before).
+	FieldOrganization   = "organization.id"
 	FieldSeq            = "sluice.seq"
 	FieldFlags          = "sluice.flags"
 	FieldCollected      = "sluice.collected"

@@ -145,13 +145,15 @@ func searchAll(t *testing.T, idx indexer.Searcher) []map[string]any {
 		// The document id is not in the document: it is the entry's
 		// (agent, seq), decoded exactly here.
 		var id struct {
+			Agent struct {
+				ID string `json:"id"`
+			} `json:"agent"`
 			Sluice struct {
-				Agent string `json:"agent"`
-				Seq   uint64 `json:"seq"`
+				Seq uint64 `json:"seq"`
 			} `json:"sluice"`
 		}
-		if err := json.Unmarshal(r, &id); err == nil && id.Sluice.Agent != "" {
-			d["_id"] = event.DocID(id.Sluice.Agent, id.Sluice.Seq)
+		if err := json.Unmarshal(r, &id); err == nil && id.Agent.ID != "" {
+			d["_id"] = event.DocID(id.Agent.ID, id.Sluice.Seq)
 		}
 		docs = append(docs, d)
 	}
@@ -325,7 +327,7 @@ arm {
 			t.Errorf("alarm %s = %#v, want %#v", path, got, want)
 		}
 	}
-	if field(warning, "sluice.agent") != arm.EventAgentID("arm-it") || field(warning, "sluice.mediator") != "dp-1" {
+	if field(warning, "agent.id") != arm.EventAgentID("arm-it") || field(warning, "sluice.mediator") != "dp-1" {
 		t.Errorf("the warning was not stored as ARM's events in dp-1's state: %s", mustJSON(warning))
 	}
 

@@ -219,8 +219,10 @@ func checkExactlyOnce(t testing.TB, idx indexer.Searcher, total int, agentID str
 			User struct {
 				Name string `json:"name"`
 			} `json:"user"`
+			Agent struct {
+				ID string `json:"id"`
+			} `json:"agent"`
 			Sluice struct {
-				Agent          string `json:"agent"`
 				Classification string `json:"classification"`
 			} `json:"sluice"`
 		}
@@ -238,7 +240,7 @@ func checkExactlyOnce(t testing.TB, idx indexer.Searcher, total int, agentID str
 		if ev.User.Name != fmt.Sprintf("user%d", i) || ev.Source.IP != fmt.Sprintf("192.0.2.%d", i%250+1) || ev.Source.Port != 1024+i%60000 {
 			t.Fatalf("line %d parsed wrong: %s", i, d)
 		}
-		if ev.Sluice.Agent != agentID || ev.Sluice.Classification != "Authentication Success" {
+		if ev.Agent.ID != agentID || ev.Sluice.Classification != "Authentication Success" {
 			t.Fatalf("line %d metadata wrong: %s", i, d)
 		}
 	}

@@ -75,7 +75,7 @@ source "file" "auth" {
 	start(t, a.Run)
 	waitCount(t, m.Index(), 2000)
 	checkExactlyOnce(t, m.Index(), 2000, "e2e-agent")
-	if n := count(t, m.Index(), "sluice.organization:acme"); n != 2000 {
+	if n := count(t, m.Index(), "organization.id:acme"); n != 2000 {
 		t.Fatalf("%d events under organization acme", n)
 	}
 }

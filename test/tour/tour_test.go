@@ -282,7 +282,7 @@ func visible(t *testing.T, line, out string) bool {
 		// certificate's.
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		for _, l := range lines {
-			if !json.Valid([]byte(l)) || !strings.Contains(l, `"organization":"acme"`) {
+			if !json.Valid([]byte(l)) || !strings.Contains(l, `"organization":{"id":"acme"}`) {
 				return false
 			}
 		}

@@ -287,7 +287,11 @@ type Hello struct {
 	// never shown: whoever presents it shares the spool's high-water mark,
 	// so documents, logs and heartbeats name the spool by its tag, a hash
 	// of it (see Heartbeat.spool).
-	Incarnation   string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	Incarnation string `protobuf:"bytes,6,opt,name=incarnation,proto3" json:"incarnation,omitempty"`
+	// host is what the agent knows of its host, sent once per session: the
+	// mediator adds it to the agent's events as ECS host.* (and agent.*
+	// from agent_id, hostname and version) when a log does not say.
+	Host          *AgentHost `protobuf:"bytes,8,opt,name=host,proto3" json:"host,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -364,6 +368,132 @@ func (x *Hello) GetIncarnation() string {
 	return ""
 }
 
+func (x *Hello) GetHost() *AgentHost {
+	if x != nil {
+		return x.Host
+	}
+	return nil
+}
+
+// AgentHost is an agent's own knowledge of the host it runs on.
+type AgentHost struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// ips are the host's addresses (ECS host.ip), loopback and link-local
+	// left out.
+	Ips []string `protobuf:"bytes,1,rep,name=ips,proto3" json:"ips,omitempty"`
+	// os_* are ECS host.os.*: type ("linux", "windows", "macos"), family
+	// ("debian"), name ("Debian GNU/Linux"), version ("12 (bookworm)"),
+	// platform ("debian"), kernel ("6.1.0-18-amd64").
+	OsType     string `protobuf:"bytes,2,opt,name=os_type,json=osType,proto3" json:"os_type,omitempty"`
+	OsFamily   string `protobuf:"bytes,3,opt,name=os_family,json=osFamily,proto3" json:"os_family,omitempty"`
+	OsName     string `protobuf:"bytes,4,opt,name=os_name,json=osName,proto3" json:"os_name,omitempty"`
+	OsVersion  string `protobuf:"bytes,5,opt,name=os_version,json=osVersion,proto3" json:"os_version,omitempty"`
+	OsPlatform string `protobuf:"bytes,6,opt,name=os_platform,json=osPlatform,proto3" json:"os_platform,omitempty"`
+	OsKernel   string `protobuf:"bytes,7,opt,name=os_kernel,json=osKernel,proto3" json:"os_kernel,omitempty"`
+	// architecture is ECS host.architecture ("x86_64").
+	Architecture string `protobuf:"bytes,8,opt,name=architecture,proto3" json:"architecture,omitempty"`
+	// forwarded_sources are the ids of the agent's sources whose lines come
+	// from other hosts (syslog, webhook): their events get agent.* but never
+	// this host's host.* (as Filebeat's add_host_metadata skips forwarded
+	// events).
+	ForwardedSources []string `protobuf:"bytes,9,rep,name=forwarded_sources,json=forwardedSources,proto3" json:"forwarded_sources,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *AgentHost) Reset() {
+	*x = AgentHost{}
+	mi := &file_sluice_v1_mediator_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AgentHost) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AgentHost) ProtoMessage() {}
+
+func (x *AgentHost) ProtoReflect() protoreflect.Message {
+	mi := &file_sluice_v1_mediator_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AgentHost.ProtoReflect.Descriptor instead.
+func (*AgentHost) Descriptor() ([]byte, []int) {
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *AgentHost) GetIps() []string {
+	if x != nil {
+		return x.Ips
+	}
+	return nil
+}
+
+func (x *AgentHost) GetOsType() string {
+	if x != nil {
+		return x.OsType
+	}
+	return ""
+}
+
+func (x *AgentHost) GetOsFamily() string {
+	if x != nil {
+		return x.OsFamily
+	}
+	return ""
+}
+
+func (x *AgentHost) GetOsName() string {
+	if x != nil {
+		return x.OsName
+	}
+	return ""
+}
+
+func (x *AgentHost) GetOsVersion() string {
+	if x != nil {
+		return x.OsVersion
+	}
+	return ""
+}
+
+func (x *AgentHost) GetOsPlatform() string {
+	if x != nil {
+		return x.OsPlatform
+	}
+	return ""
+}
+
+func (x *AgentHost) GetOsKernel() string {
+	if x != nil {
+		return x.OsKernel
+	}
+	return ""
+}
+
+func (x *AgentHost) GetArchitecture() string {
+	if x != nil {
+		return x.Architecture
+	}
+	return ""
+}
+
+func (x *AgentHost) GetForwardedSources() []string {
+	if x != nil {
+		return x.ForwardedSources
+	}
+	return nil
+}
+
 // Welcome accepts a stream.
 type Welcome struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -378,7 +508,7 @@ type Welcome struct {
 
 func (x *Welcome) Reset() {
 	*x = Welcome{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[3]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -390,7 +520,7 @@ func (x *Welcome) String() string {
 func (*Welcome) ProtoMessage() {}
 
 func (x *Welcome) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[3]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -403,7 +533,7 @@ func (x *Welcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Welcome.ProtoReflect.Descriptor instead.
 func (*Welcome) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{3}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Welcome) GetMediatorId() string {
@@ -448,7 +578,7 @@ type LogEntry struct {
 
 func (x *LogEntry) Reset() {
 	*x = LogEntry{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[4]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +590,7 @@ func (x *LogEntry) String() string {
 func (*LogEntry) ProtoMessage() {}
 
 func (x *LogEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[4]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +603,7 @@ func (x *LogEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogEntry.ProtoReflect.Descriptor instead.
 func (*LogEntry) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{4}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *LogEntry) GetSeq() uint64 {
@@ -550,7 +680,7 @@ type LogBatch struct {
 
 func (x *LogBatch) Reset() {
 	*x = LogBatch{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[5]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -562,7 +692,7 @@ func (x *LogBatch) String() string {
 func (*LogBatch) ProtoMessage() {}
 
 func (x *LogBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[5]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -575,7 +705,7 @@ func (x *LogBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LogBatch.ProtoReflect.Descriptor instead.
 func (*LogBatch) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{5}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *LogBatch) GetEntries() []*LogEntry {
@@ -617,7 +747,7 @@ type Ack struct {
 
 func (x *Ack) Reset() {
 	*x = Ack{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[6]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -629,7 +759,7 @@ func (x *Ack) String() string {
 func (*Ack) ProtoMessage() {}
 
 func (x *Ack) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[6]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -642,7 +772,7 @@ func (x *Ack) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ack.ProtoReflect.Descriptor instead.
 func (*Ack) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{6}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Ack) GetThroughSeq() uint64 {
@@ -690,7 +820,7 @@ type Heartbeat struct {
 
 func (x *Heartbeat) Reset() {
 	*x = Heartbeat{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[7]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -702,7 +832,7 @@ func (x *Heartbeat) String() string {
 func (*Heartbeat) ProtoMessage() {}
 
 func (x *Heartbeat) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[7]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -715,7 +845,7 @@ func (x *Heartbeat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Heartbeat.ProtoReflect.Descriptor instead.
 func (*Heartbeat) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{7}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Heartbeat) GetTime() *timestamppb.Timestamp {
@@ -816,7 +946,7 @@ type Warning struct {
 
 func (x *Warning) Reset() {
 	*x = Warning{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -828,7 +958,7 @@ func (x *Warning) String() string {
 func (*Warning) ProtoMessage() {}
 
 func (x *Warning) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[8]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -841,7 +971,7 @@ func (x *Warning) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Warning.ProtoReflect.Descriptor instead.
 func (*Warning) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{8}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Warning) GetKind() string {
@@ -869,7 +999,7 @@ type Suspend struct {
 
 func (x *Suspend) Reset() {
 	*x = Suspend{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -881,7 +1011,7 @@ func (x *Suspend) String() string {
 func (*Suspend) ProtoMessage() {}
 
 func (x *Suspend) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[9]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -894,7 +1024,7 @@ func (x *Suspend) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Suspend.ProtoReflect.Descriptor instead.
 func (*Suspend) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{9}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Suspend) GetReason() string {
@@ -921,7 +1051,7 @@ type Shutdown struct {
 
 func (x *Shutdown) Reset() {
 	*x = Shutdown{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -933,7 +1063,7 @@ func (x *Shutdown) String() string {
 func (*Shutdown) ProtoMessage() {}
 
 func (x *Shutdown) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[10]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -946,7 +1076,7 @@ func (x *Shutdown) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Shutdown.ProtoReflect.Descriptor instead.
 func (*Shutdown) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{10}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Shutdown) GetReason() string {
@@ -988,7 +1118,7 @@ type Throttle struct {
 
 func (x *Throttle) Reset() {
 	*x = Throttle{}
-	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1000,7 +1130,7 @@ func (x *Throttle) String() string {
 func (*Throttle) ProtoMessage() {}
 
 func (x *Throttle) ProtoReflect() protoreflect.Message {
-	mi := &file_sluice_v1_mediator_proto_msgTypes[11]
+	mi := &file_sluice_v1_mediator_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1013,7 +1143,7 @@ func (x *Throttle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Throttle.ProtoReflect.Descriptor instead.
 func (*Throttle) Descriptor() ([]byte, []int) {
-	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{11}
+	return file_sluice_v1_mediator_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Throttle) GetResumeSeq() uint64 {
@@ -1075,7 +1205,7 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\asuspend\x18\x04 \x01(\v2\x12.sluice.v1.SuspendH\x00R\asuspend\x121\n" +
 	"\bshutdown\x18\x05 \x01(\v2\x13.sluice.v1.ShutdownH\x00R\bshutdown\x121\n" +
 	"\bthrottle\x18\x06 \x01(\v2\x13.sluice.v1.ThrottleH\x00R\bthrottleB\x05\n" +
-	"\x03msg\"\xd6\x01\n" +
+	"\x03msg\"\x80\x02\n" +
 	"\x05Hello\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12\x1a\n" +
@@ -1083,7 +1213,20 @@ const file_sluice_v1_mediator_proto_rawDesc = "" +
 	"\aversion\x18\x04 \x01(\tR\aversion\x12\x1d\n" +
 	"\n" +
 	"resume_seq\x18\x05 \x01(\x04R\tresumeSeq\x12 \n" +
-	"\vincarnation\x18\x06 \x01(\tR\vincarnationJ\x04\b\a\x10\bR\x11incarnation_since\"T\n" +
+	"\vincarnation\x18\x06 \x01(\tR\vincarnation\x12(\n" +
+	"\x04host\x18\b \x01(\v2\x14.sluice.v1.AgentHostR\x04hostJ\x04\b\a\x10\bR\x11incarnation_since\"\x9a\x02\n" +
+	"\tAgentHost\x12\x10\n" +
+	"\x03ips\x18\x01 \x03(\tR\x03ips\x12\x17\n" +
+	"\aos_type\x18\x02 \x01(\tR\x06osType\x12\x1b\n" +
+	"\tos_family\x18\x03 \x01(\tR\bosFamily\x12\x17\n" +
+	"\aos_name\x18\x04 \x01(\tR\x06osName\x12\x1d\n" +
+	"\n" +
+	"os_version\x18\x05 \x01(\tR\tosVersion\x12\x1f\n" +
+	"\vos_platform\x18\x06 \x01(\tR\n" +
+	"osPlatform\x12\x1b\n" +
+	"\tos_kernel\x18\a \x01(\tR\bosKernel\x12\"\n" +
+	"\farchitecture\x18\b \x01(\tR\farchitecture\x12+\n" +
+	"\x11forwarded_sources\x18\t \x03(\tR\x10forwardedSources\"T\n" +
 	"\aWelcome\x12\x1f\n" +
 	"\vmediator_id\x18\x01 \x01(\tR\n" +
 	"mediatorId\x12(\n" +
@@ -1157,48 +1300,50 @@ func file_sluice_v1_mediator_proto_rawDescGZIP() []byte {
 	return file_sluice_v1_mediator_proto_rawDescData
 }
 
-var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_sluice_v1_mediator_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_sluice_v1_mediator_proto_goTypes = []any{
 	(*ConnectRequest)(nil),        // 0: sluice.v1.ConnectRequest
 	(*ConnectResponse)(nil),       // 1: sluice.v1.ConnectResponse
 	(*Hello)(nil),                 // 2: sluice.v1.Hello
-	(*Welcome)(nil),               // 3: sluice.v1.Welcome
-	(*LogEntry)(nil),              // 4: sluice.v1.LogEntry
-	(*LogBatch)(nil),              // 5: sluice.v1.LogBatch
-	(*Ack)(nil),                   // 6: sluice.v1.Ack
-	(*Heartbeat)(nil),             // 7: sluice.v1.Heartbeat
-	(*Warning)(nil),               // 8: sluice.v1.Warning
-	(*Suspend)(nil),               // 9: sluice.v1.Suspend
-	(*Shutdown)(nil),              // 10: sluice.v1.Shutdown
-	(*Throttle)(nil),              // 11: sluice.v1.Throttle
-	nil,                           // 12: sluice.v1.LogEntry.FieldsEntry
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 14: google.protobuf.Duration
+	(*AgentHost)(nil),             // 3: sluice.v1.AgentHost
+	(*Welcome)(nil),               // 4: sluice.v1.Welcome
+	(*LogEntry)(nil),              // 5: sluice.v1.LogEntry
+	(*LogBatch)(nil),              // 6: sluice.v1.LogBatch
+	(*Ack)(nil),                   // 7: sluice.v1.Ack
+	(*Heartbeat)(nil),             // 8: sluice.v1.Heartbeat
+	(*Warning)(nil),               // 9: sluice.v1.Warning
+	(*Suspend)(nil),               // 10: sluice.v1.Suspend
+	(*Shutdown)(nil),              // 11: sluice.v1.Shutdown
+	(*Throttle)(nil),              // 12: sluice.v1.Throttle
+	nil,                           // 13: sluice.v1.LogEntry.FieldsEntry
+	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
 }
 var file_sluice_v1_mediator_proto_depIdxs = []int32{
 	2,  // 0: sluice.v1.ConnectRequest.hello:type_name -> sluice.v1.Hello
-	5,  // 1: sluice.v1.ConnectRequest.batch:type_name -> sluice.v1.LogBatch
-	7,  // 2: sluice.v1.ConnectRequest.heartbeat:type_name -> sluice.v1.Heartbeat
-	3,  // 3: sluice.v1.ConnectResponse.welcome:type_name -> sluice.v1.Welcome
-	6,  // 4: sluice.v1.ConnectResponse.ack:type_name -> sluice.v1.Ack
-	7,  // 5: sluice.v1.ConnectResponse.heartbeat:type_name -> sluice.v1.Heartbeat
-	9,  // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
-	10, // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
-	11, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
-	13, // 9: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
-	12, // 10: sluice.v1.LogEntry.fields:type_name -> sluice.v1.LogEntry.FieldsEntry
-	4,  // 11: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
-	13, // 12: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
-	8,  // 13: sluice.v1.Heartbeat.warnings:type_name -> sluice.v1.Warning
-	14, // 14: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
-	14, // 15: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
-	0,  // 16: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
-	1,  // 17: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
-	17, // [17:18] is the sub-list for method output_type
-	16, // [16:17] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	6,  // 1: sluice.v1.ConnectRequest.batch:type_name -> sluice.v1.LogBatch
+	8,  // 2: sluice.v1.ConnectRequest.heartbeat:type_name -> sluice.v1.Heartbeat
+	4,  // 3: sluice.v1.ConnectResponse.welcome:type_name -> sluice.v1.Welcome
+	7,  // 4: sluice.v1.ConnectResponse.ack:type_name -> sluice.v1.Ack
+	8,  // 5: sluice.v1.ConnectResponse.heartbeat:type_name -> sluice.v1.Heartbeat
+	10, // 6: sluice.v1.ConnectResponse.suspend:type_name -> sluice.v1.Suspend
+	11, // 7: sluice.v1.ConnectResponse.shutdown:type_name -> sluice.v1.Shutdown
+	12, // 8: sluice.v1.ConnectResponse.throttle:type_name -> sluice.v1.Throttle
+	3,  // 9: sluice.v1.Hello.host:type_name -> sluice.v1.AgentHost
+	14, // 10: sluice.v1.LogEntry.collected_at:type_name -> google.protobuf.Timestamp
+	13, // 11: sluice.v1.LogEntry.fields:type_name -> sluice.v1.LogEntry.FieldsEntry
+	5,  // 12: sluice.v1.LogBatch.entries:type_name -> sluice.v1.LogEntry
+	14, // 13: sluice.v1.Heartbeat.time:type_name -> google.protobuf.Timestamp
+	9,  // 14: sluice.v1.Heartbeat.warnings:type_name -> sluice.v1.Warning
+	15, // 15: sluice.v1.Suspend.retry_after:type_name -> google.protobuf.Duration
+	15, // 16: sluice.v1.Throttle.retry_after:type_name -> google.protobuf.Duration
+	0,  // 17: sluice.v1.MediatorService.Connect:input_type -> sluice.v1.ConnectRequest
+	1,  // 18: sluice.v1.MediatorService.Connect:output_type -> sluice.v1.ConnectResponse
+	18, // [18:19] is the sub-list for method output_type
+	17, // [17:18] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_sluice_v1_mediator_proto_init() }
@@ -1225,7 +1370,7 @@ func file_sluice_v1_mediator_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_sluice_v1_mediator_proto_rawDesc), len(file_sluice_v1_mediator_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -103,7 +103,14 @@ type StoredBatch struct {
 	Packed       []byte                 `protobuf:"bytes,3,opt,name=packed,proto3" json:"packed,omitempty"`
 	// spool is the tag of the sending spool's incarnation: with agent_id
 	// and each entry's seq it makes its document id.
-	Spool         string `protobuf:"bytes,4,opt,name=spool,proto3" json:"spool,omitempty"`
+	Spool string `protobuf:"bytes,4,opt,name=spool,proto3" json:"spool,omitempty"`
+	// hostname, agent_version and host are the sending agent's own facts
+	// from its hello (empty for a source without them, such as ARM's own
+	// events), kept with each batch so that the events parsed after a
+	// restart get the same agent.* and host.* as those parsed at once.
+	Hostname      string     `protobuf:"bytes,6,opt,name=hostname,proto3" json:"hostname,omitempty"`
+	AgentVersion  string     `protobuf:"bytes,7,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
+	Host          *AgentHost `protobuf:"bytes,8,opt,name=host,proto3" json:"host,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -166,6 +173,27 @@ func (x *StoredBatch) GetSpool() string {
 	return ""
 }
 
+func (x *StoredBatch) GetHostname() string {
+	if x != nil {
+		return x.Hostname
+	}
+	return ""
+}
+
+func (x *StoredBatch) GetAgentVersion() string {
+	if x != nil {
+		return x.AgentVersion
+	}
+	return ""
+}
+
+func (x *StoredBatch) GetHost() *AgentHost {
+	if x != nil {
+		return x.Host
+	}
+	return nil
+}
+
 var File_sluice_v1_storage_proto protoreflect.FileDescriptor
 
 const file_sluice_v1_storage_proto_rawDesc = "" +
@@ -175,12 +203,15 @@ const file_sluice_v1_storage_proto_rawDesc = "" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12)\n" +
 	"\x05entry\x18\x03 \x01(\v2\x13.sluice.v1.LogEntryR\x05entry\x12\x14\n" +
-	"\x05spool\x18\x04 \x01(\tR\x05spool\"\x93\x01\n" +
+	"\x05spool\x18\x04 \x01(\tR\x05spool\"\xfe\x01\n" +
 	"\vStoredBatch\x12\x19\n" +
 	"\bagent_id\x18\x01 \x01(\tR\aagentId\x12\"\n" +
 	"\forganization\x18\x02 \x01(\tR\forganization\x12\x16\n" +
 	"\x06packed\x18\x03 \x01(\fR\x06packed\x12\x14\n" +
-	"\x05spool\x18\x04 \x01(\tR\x05spoolJ\x04\b\x05\x10\x06R\x11incarnation_sinceB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
+	"\x05spool\x18\x04 \x01(\tR\x05spool\x12\x1a\n" +
+	"\bhostname\x18\x06 \x01(\tR\bhostname\x12#\n" +
+	"\ragent_version\x18\a \x01(\tR\fagentVersion\x12(\n" +
+	"\x04host\x18\b \x01(\v2\x14.sluice.v1.AgentHostR\x04hostJ\x04\b\x05\x10\x06R\x11incarnation_sinceB5Z3github.com/sluicehq/sluice/proto/sluice/v1;sluicev1b\x06proto3"
 
 var (
 	file_sluice_v1_storage_proto_rawDescOnce sync.Once
@@ -199,14 +230,16 @@ var file_sluice_v1_storage_proto_goTypes = []any{
 	(*StoredEntry)(nil), // 0: sluice.v1.StoredEntry
 	(*StoredBatch)(nil), // 1: sluice.v1.StoredBatch
 	(*LogEntry)(nil),    // 2: sluice.v1.LogEntry
+	(*AgentHost)(nil),   // 3: sluice.v1.AgentHost
 }
 var file_sluice_v1_storage_proto_depIdxs = []int32{
 	2, // 0: sluice.v1.StoredEntry.entry:type_name -> sluice.v1.LogEntry
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	3, // 1: sluice.v1.StoredBatch.host:type_name -> sluice.v1.AgentHost
+	2, // [2:2] is the sub-list for method output_type
+	2, // [2:2] is the sub-list for method input_type
+	2, // [2:2] is the sub-list for extension type_name
+	2, // [2:2] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_sluice_v1_storage_proto_init() }
