@@ -42,6 +42,9 @@ type intake struct {
 	throttled, discarded atomic.Uint64
 	// refusals counts the streams refused at admission, by reason.
 	refusals refusalCounts
+	// wire counts the bytes agents' streams bring, as decoded and on the
+	// wire (the gRPC server's stats handler).
+	wire wireBytes
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)
