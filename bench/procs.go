@@ -190,6 +190,10 @@ func stageAgentFootprintNone(e *stageEnv) Result {
 	return agentFootprint(e, `compression = "none"`)
 }
 
+func stageAgentFootprintS2(e *stageEnv) Result {
+	return agentFootprint(e, `compression = "s2"`)
+}
+
 func agentFootprint(e *stageEnv, extra string) Result {
 	if !haveBinary() {
 		return Result{Skipped: *flagBin + " not built (make build)"}
