@@ -94,7 +94,7 @@ var stages = []stage{
 	{"wire-compression", "agent → mediator: bytes on the wire per line and CPU per million for none/gzip/zstd/S2 on the corpus", stageWireCompression},
 	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS (default compression)", stageAgentFootprint},
 	{"agent-footprint-none", "agent process at 10,000 lines/s: CPU and RSS, compression = \"none\"", stageAgentFootprintNone},
-	{"agent-footprint-s2", "agent process at 10,000 lines/s: CPU and RSS, compression = \"s2\"", stageAgentFootprintS2},
+	{"agent-footprint-zstd", "agent process at 10,000 lines/s: CPU and RSS, compression = \"zstd\"", stageAgentFootprintZstd},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
 	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},
 }

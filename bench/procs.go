@@ -190,8 +190,8 @@ func stageAgentFootprintNone(e *stageEnv) Result {
 	return agentFootprint(e, `compression = "none"`)
 }
 
-func stageAgentFootprintS2(e *stageEnv) Result {
-	return agentFootprint(e, `compression = "s2"`)
+func stageAgentFootprintZstd(e *stageEnv) Result {
+	return agentFootprint(e, `compression = "zstd"`)
 }
 
 func agentFootprint(e *stageEnv, extra string) Result {

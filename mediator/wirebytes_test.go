@@ -3,10 +3,12 @@ package mediator
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/sluicehq/sluice/pkg/wirecompress"
@@ -40,7 +42,8 @@ func TestCompressedStreams(t *testing.T) {
 			if tc.compression != wirecompress.None {
 				opts = append(opts, grpc.UseCompressor(tc.compression))
 			}
-			conn, err := grpc.NewClient(m.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+			answers := &answerEncodings{}
+			conn, err := grpc.NewClient(m.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithStatsHandler(answers))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +74,9 @@ func TestCompressedStreams(t *testing.T) {
 					break
 				}
 			}
+			if e := answers.get(); e != "" && e != "identity" {
+				t.Errorf("the mediator answered in %q, want uncompressed", e)
+			}
 			if got := m.intake.received.Load(); got != n {
 				t.Errorf("received %d entries, want %d", got, n)
 			}
@@ -85,4 +91,32 @@ func TestCompressedStreams(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answerEncodings records the grpc-encoding of the mediator's answers
+// (a client stats handler).
+type answerEncodings struct {
+	mu  sync.Mutex
+	enc string
+}
+
+func (a *answerEncodings) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context {
+	return ctx
+}
+func (a *answerEncodings) HandleRPC(_ context.Context, s stats.RPCStats) {
+	if h, ok := s.(*stats.InHeader); ok {
+		a.mu.Lock()
+		a.enc = h.Compression
+		a.mu.Unlock()
+	}
+}
+func (a *answerEncodings) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
+	return ctx
+}
+func (a *answerEncodings) HandleConn(context.Context, stats.ConnStats) {}
+
+func (a *answerEncodings) get() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.enc
 }
