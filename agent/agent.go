@@ -147,6 +147,7 @@ func New(cfg *Config, deps Deps) (*Agent, error) {
 		BatchBytes:        cfg.BatchBytes,
 		Window:            cfg.Window,
 		BatchLinger:       cfg.BatchLinger,
+		Compression:       cfg.Compression,
 		StallWarning:      cfg.StallWarning,
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		HandshakeTimeout:  cfg.HandshakeTimeout,

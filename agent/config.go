@@ -25,6 +25,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/multiline"
 	"github.com/sluicehq/sluice/pkg/pki"
+	"github.com/sluicehq/sluice/pkg/wirecompress"
 )
 
 // Config is a validated agent configuration.
@@ -64,6 +65,10 @@ type Config struct {
 	// waits, so that what arrives meanwhile goes in one message (0: send
 	// at once).
 	BatchLinger time.Duration
+	// Compression is what batches are compressed with on the way to the
+	// mediators (pkg/wirecompress: zstd, s2, gzip, none); a mediator that
+	// does not accept it gets them uncompressed.
+	Compression string
 	// StallWarning is how long the spool may hold entries, with a
 	// mediator connected, without an acknowledgement before the agent
 	// reports its uplink stalled (0: never).
@@ -212,6 +217,7 @@ type agentBlock struct {
 	AckTimeout        string            `hcl:"ack_timeout,optional"`
 	ReconnectJitter   string            `hcl:"reconnect_jitter,optional"`
 	BatchLinger       string            `hcl:"batch_linger,optional"`
+	Compression       string            `hcl:"compression,optional"`
 	StallWarning      string            `hcl:"stall_warning,optional"`
 	MaxLineBytes      *int              `hcl:"max_line_bytes,optional"`
 	BatchEntries      *int              `hcl:"batch_entries,optional"`
@@ -371,6 +377,7 @@ func DefaultConfig() *Config {
 		BatchBytes:        DefaultBatchBytes,
 		Window:            DefaultWindow,
 		BatchLinger:       DefaultBatchLinger,
+		Compression:       wirecompress.Default,
 		StallWarning:      DefaultStallWarning,
 	}
 }
@@ -402,6 +409,13 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 	set.Duration("batch_linger", a.BatchLinger, &cfg.BatchLinger,
 		hclconf.Between(0, maxBatchLinger).Because("it delays small batches, and longer only adds latency"))
 	set.Duration("stall_warning", a.StallWarning, &cfg.StallWarning, hclconf.AtLeast[time.Duration](0))
+	if set.Written("compression") {
+		if err := wirecompress.Check(a.Compression); err != nil {
+			set.Errorf("compression", "%v", err)
+		} else {
+			cfg.Compression = a.Compression
+		}
+	}
 	minutes(set, "failback_delay", a.FailbackDelay, &cfg.FailbackDelay, hclconf.Between(1, 3600).OrZero("disabled").In("minutes"))
 	minutes(set, "load_balance_delay", a.LoadBalanceDelay, &cfg.LoadBalanceDelay, hclconf.Between(60, 10080).OrZero("disabled").In("minutes"))
 

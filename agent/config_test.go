@@ -38,6 +38,9 @@ source "file" "auth" {
 	if cfg.MaxLineBytes != 64<<10 || cfg.Organization != "default" {
 		t.Fatalf("limits %+v", cfg)
 	}
+	if cfg.Compression != "s2" {
+		t.Fatalf("compression %q, want s2 by default", cfg.Compression)
+	}
 	if len(cfg.Sources) != 1 || cfg.Sources[0].ID != "auth" || cfg.Sources[0].PollInterval != DefaultPollInterval || cfg.Sources[0].MaxLineBytes != 64<<10 {
 		t.Fatalf("sources %+v", cfg.Sources)
 	}
@@ -70,6 +73,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"max_line_bytes range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_line_bytes = 10\n}\n", `agent.hcl:3:3: max_line_bytes must be between 256`},
 		{"max_spool_bytes too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_spool_bytes = \"32TiB\"\n}\n", `agent.hcl:3:3: max_spool_bytes must be at most 16TiB`},
 		{"min_free_disk too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  min_free_disk = \"2048GiB\"\n}\n", `agent.hcl:3:3: min_free_disk must be at most 1TiB`},
+		{"unknown compression", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  compression = \"lz4\"\n}\n", `agent.hcl:3:3: compression "lz4": must be one of zstd, s2, gzip, none`},
 		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},
 		{"start_at", "agent {\n  mediators = [\"127.0.0.1:1\"]\n}\nsource \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n  start_at = \"middle\"\n}\n", `agent.hcl:7:3: start_at must be "beginning" or "end"`},
 		{"journald bad priority", journaldSrc(`priority = "loud"`), `agent.hcl:6:3: priority "loud": want one of emerg`},

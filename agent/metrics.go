@@ -97,6 +97,9 @@ type statusDescs struct {
 	connected      *prometheus.Desc
 	stalled        *prometheus.Desc
 	lastAck        *prometheus.Desc
+	messageBytes   *prometheus.Desc
+	wireBytes      *prometheus.Desc
+	fallbacks      *prometheus.Desc
 }
 
 func newStatusDescs() *statusDescs {
@@ -133,6 +136,9 @@ func newStatusDescs() *statusDescs {
 		connected:      desc("sluice_agent_connected", "1 while a mediator session is established."),
 		stalled:        desc("sluice_agent_stalled", "1 while the uplink is stalled (entries wait, a mediator is connected, nothing is acknowledged for stall_warning)."),
 		lastAck:        desc("sluice_agent_last_ack_time_seconds", "When the last acknowledgement arrived, in seconds since the Unix epoch (0: none yet)."),
+		messageBytes:   desc("sluice_agent_sent_message_bytes_total", "Bytes of the messages sent to mediators, before compression."),
+		wireBytes:      desc("sluice_agent_sent_wire_bytes_total", "Bytes of the messages sent to mediators as they went on the wire (compressed, with gRPC message headers)."),
+		fallbacks:      desc("sluice_agent_compression_fallbacks_total", "Mediator sessions opened uncompressed because the mediator did not accept the configured compression."),
 	}
 }
 
@@ -140,6 +146,7 @@ func newStatusDescs() *statusDescs {
 func (d *statusDescs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
 		d.buildInfo, d.startTime, d.linesRead, d.bytesRead, d.truncated, d.filtered, d.syslogReceived, d.udpDropped, d.connections, d.connsRefused, d.connsReclaimed, d.webhookReqs, d.webhookKeys, d.webhookKeysOut, d.journalGaps, d.journalctlRuns, d.spoolEntries, d.spoolBytes, d.spoolMaxBytes, d.spoolFull, d.batchesSent, d.batchesAcked, d.acks, d.inflight, d.sessions, d.connectFails, d.failovers, d.switches, d.mediatorInfo, d.connected, d.stalled, d.lastAck,
+		d.messageBytes, d.wireBytes, d.fallbacks,
 	}
 }
 
@@ -223,6 +230,9 @@ func (c statusCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(d.spoolFull, flag(st.Spool.Full != ""))
 	u := st.Uplink
 	counter(d.batchesSent, u.BatchesSent)
+	counter(d.messageBytes, u.MessageBytesSent)
+	counter(d.wireBytes, u.WireBytesSent)
+	counter(d.fallbacks, u.CompressionFallbacks)
 	counter(d.batchesAcked, u.BatchesAcked)
 	counter(d.acks, u.Acks)
 	gauge(d.inflight, float64(u.Inflight))

@@ -47,6 +47,8 @@ type Result struct {
 	Fleet []FleetFigures `json:"fleet,omitempty"`
 	// Archive is set by the archive stage.
 	Archive *ArchiveFigures `json:"archive,omitempty"`
+	// Wire is set by the wire-compression stage.
+	Wire []WireFigures `json:"wire,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -89,7 +91,10 @@ var stages = []stage{
 	{"index-elastic", "indexer: Elasticsearch API (ZincSearch test server), bulk create", stageIndexElastic},
 	{"end-to-end", "end to end: file → searchable in the embedded index", stageEndToEnd},
 	{"archive", "raw archive: end to end with and without it (A/B), compression, replay into an empty index", stageArchive},
-	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS", stageAgentFootprint},
+	{"wire-compression", "agent → mediator: bytes on the wire per line and CPU per million for none/gzip/zstd/S2 on the corpus", stageWireCompression},
+	{"agent-footprint", "agent process at 10,000 lines/s: CPU and RSS (default compression)", stageAgentFootprint},
+	{"agent-footprint-none", "agent process at 10,000 lines/s: CPU and RSS, compression = \"none\"", stageAgentFootprintNone},
+	{"agent-footprint-zstd", "agent process at 10,000 lines/s: CPU and RSS, compression = \"zstd\"", stageAgentFootprintZstd},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
 	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},
 }

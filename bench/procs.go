@@ -181,14 +181,27 @@ func haveBinary() bool {
 	return err == nil
 }
 
-func stageAgentFootprint(e *stageEnv) Result {
+// stageAgentFootprint is the agent at 10,000 lines/s with its default
+// compression; stageAgentFootprintNone the same without, what
+// compression costs the agent is the difference.
+func stageAgentFootprint(e *stageEnv) Result { return agentFootprint(e, "") }
+
+func stageAgentFootprintNone(e *stageEnv) Result {
+	return agentFootprint(e, `compression = "none"`)
+}
+
+func stageAgentFootprintZstd(e *stageEnv) Result {
+	return agentFootprint(e, `compression = "zstd"`)
+}
+
+func agentFootprint(e *stageEnv, extra string) Result {
 	if !haveBinary() {
 		return Result{Skipped: *flagBin + " not built (make build)"}
 	}
 	m, addr, httpAddr := mediatorProc(e, "")
 	defer m.stop()
 	logPath := e.path("steady.log")
-	a := agentProc(e, addr, logPath, "")
+	a := agentProc(e, addr, logPath, extra)
 	defer a.stop()
 	f, err := os.Create(logPath)
 	if err != nil {

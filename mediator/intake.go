@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
 
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -42,6 +44,9 @@ type intake struct {
 	throttled, discarded atomic.Uint64
 	// refusals counts the streams refused at admission, by reason.
 	refusals refusalCounts
+	// wire counts the bytes agents' streams bring, as decoded and on the
+	// wire (the gRPC server's stats handler).
+	wire wireBytes
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)
@@ -62,6 +67,10 @@ const streamBuffer = 64
 // Welcome, then the stream's batches and heartbeats (agentstream.go)
 // until it ends.
 func (in *intake) Connect(stream sluicev1.MediatorService_ConnectServer) error {
+	// gRPC answers in the compression the agent sent with; acks and
+	// heartbeats are tens of bytes, where compressing saves nothing and
+	// costs a compressor's state per busy stream.
+	_ = grpc.SetSendCompressor(stream.Context(), encoding.Identity)
 	ctx, cancel := context.WithCancelCause(stream.Context())
 	defer cancel(nil)
 	started := time.Now()

@@ -327,6 +327,8 @@ func (m *Mediator) listen(deps Deps) error {
 		// hundred bytes at a time. With 10,000 agents the buffers were a
 		// third of the live heap (issue 24).
 		grpc.WriteBufferSize(8 << 10),
+		// Counts received bytes before and after decompression.
+		grpc.StatsHandler(&m.intake.wire),
 	}
 	if cfg.TLS != nil {
 		tc, err := pki.ServerConfig(*cfg.TLS, pki.ServerOptions{Check: m.revoked.check, Logger: logger.Named("tls")})

@@ -79,6 +79,8 @@ func (m *Mediator) funcMetrics() []prometheus.Collector {
 		gaugeFunc("sluice_mediator_agents_max", "The max_agents setting.", func() float64 { return float64(m.cfg.MaxAgents) }),
 		counterFunc("sluice_mediator_received_entries_total", "Entries received from agents and stored in state.", in.received.Load),
 		counterFunc("sluice_mediator_received_batches_total", "Batches received from agents and stored in state.", in.batches.Load),
+		counterFunc("sluice_mediator_received_message_bytes_total", "Bytes of the messages received on agent streams, decompressed.", in.wire.message.Load),
+		counterFunc("sluice_mediator_received_wire_bytes_total", "Bytes of the messages received on agent streams as they came over the wire (compressed, with gRPC message headers).", in.wire.wire.Load),
 		counterFunc("sluice_mediator_batches_throttled_total", "Batches refused for an agent's rate limit (rate_limit).", in.throttled.Load),
 		gaugeFunc("sluice_mediator_suspense", "1 while the mediator is in suspense (refusing new agents).", func() float64 { return boolValue(m.suspense.reason() != "") }),
 		gaugeFunc("sluice_mediator_pipeline_stalled", "1 while state holds entries that nothing indexes, the index being healthy.", func() float64 { return boolValue(m.stall.get() != "") }),

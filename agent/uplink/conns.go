@@ -22,6 +22,7 @@ func (u *Uplink) conn(addr string) (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 20 * time.Second, Timeout: 10 * time.Second}),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16 << 20)),
+		grpc.WithStatsHandler(&u.wire),
 	}
 	if len(u.cfg.DialOptions) == 0 {
 		opts = append(opts, grpc.WithTransportCredentials(insecure.NewCredentials()))

@@ -11,12 +11,27 @@ import (
 
 	"github.com/sluicehq/sluice/agent/failover"
 	"github.com/sluicehq/sluice/pkg/refusal"
+	"github.com/sluicehq/sluice/pkg/wirecompress"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
 // open connects to addr and completes the handshake: the session it
-// returns is accepted, and serve runs it.
+// returns is accepted, and serve runs it. It opens the stream with the
+// configured compression, and again without when the mediator does not
+// have it (compress.go).
 func (u *Uplink) open(ctx context.Context, addr string) (*session, error) {
+	comp := u.compressor()
+	s, err := u.openWith(ctx, addr, comp)
+	if comp != "" && encodingRefused(err) {
+		u.noteFallback(addr, comp, err)
+		s, err = u.openWith(ctx, addr, "")
+	}
+	return s, err
+}
+
+// openWith opens a session to addr whose stream is compressed with comp
+// ("" none).
+func (u *Uplink) openWith(ctx context.Context, addr, comp string) (*session, error) {
 	conn, err := u.conn(addr)
 	if err != nil {
 		return nil, err
@@ -26,7 +41,7 @@ func (u *Uplink) open(ctx context.Context, addr string) (*session, error) {
 	// but never speaks HTTP/2 would otherwise hold Connect forever.
 	timedOut := make(chan struct{})
 	timer := time.AfterFunc(u.cfg.HandshakeTimeout, func() { close(timedOut); cancel() })
-	welcome, stream, err := u.handshake(sctx, conn)
+	welcome, stream, err := u.handshake(sctx, conn, comp)
 	if !timer.Stop() {
 		<-timedOut
 		cancel()
@@ -37,13 +52,21 @@ func (u *Uplink) open(ctx context.Context, addr string) (*session, error) {
 		cancel()
 		return nil, err
 	}
-	u.logger.Info("connected to mediator", "mediator", addr, "mediator_id", welcome.GetMediatorId(), "held_through", welcome.GetHeldThroughSeq(), "spool_depth", u.spool.Depth())
-	return &session{u: u, addr: addr, stream: stream, ctx: sctx, cancel: cancel, welcome: welcome}, nil
+	if comp == "" {
+		comp = wirecompress.None
+	}
+	u.logger.Info("connected to mediator", "mediator", addr, "mediator_id", welcome.GetMediatorId(), "held_through", welcome.GetHeldThroughSeq(), "spool_depth", u.spool.Depth(), "compression", comp)
+	return &session{u: u, addr: addr, stream: stream, ctx: sctx, cancel: cancel, welcome: welcome, compression: comp}, nil
 }
 
-// handshake opens the stream, says Hello and waits for the Welcome.
-func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn) (*sluicev1.Welcome, sluicev1.MediatorService_ConnectClient, error) {
-	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(ctx)
+// handshake opens the stream (compressed with comp, "" none), says
+// Hello and waits for the Welcome.
+func (u *Uplink) handshake(ctx context.Context, conn *grpc.ClientConn, comp string) (*sluicev1.Welcome, sluicev1.MediatorService_ConnectClient, error) {
+	var opts []grpc.CallOption
+	if comp != "" {
+		opts = append(opts, grpc.UseCompressor(comp))
+	}
+	stream, err := sluicev1.NewMediatorServiceClient(conn).Connect(ctx, opts...)
 	if err != nil {
 		return nil, nil, classify(err)
 	}

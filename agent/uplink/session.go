@@ -24,6 +24,8 @@ type session struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	welcome *sluicev1.Welcome
+	// compression is what the stream is compressed with ("none": not).
+	compression string
 
 	// replies are the mediator's acknowledgements and Throttles, in
 	// stream order, from receive (receive.go); recvErr is why receive

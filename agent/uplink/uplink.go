@@ -107,6 +107,10 @@ type Config struct {
 	// DrainTimeout bounds how long a switch waits for in-flight batches
 	// to be acknowledged by the mediator being left.
 	DrainTimeout time.Duration
+	// Compression is the gRPC compressor streams are opened with
+	// (pkg/wirecompress: "zstd", "s2", "gzip"); "" or "none" sends
+	// uncompressed. A mediator without it gets the stream uncompressed.
+	Compression string
 	// DialOptions carry transport credentials; plaintext when empty.
 	DialOptions []grpc.DialOption
 	// StallWarning is how long the spool may hold entries, with a
@@ -170,6 +174,16 @@ type Uplink struct {
 	// the rest of the counters are under mu (see Counters).
 	sent, acked atomic.Uint64
 	counters    Counters
+
+	// wire counts the bytes sent, before and after compression;
+	// fallbacks the sessions opened uncompressed because the mediator
+	// lacked the compressor, fellBack (under mu) the addresses that did
+	// (their next fallback logs at debug level); compression is the
+	// current session's ("" between sessions).
+	wire        wireStats
+	fallbacks   atomic.Uint64
+	fellBack    map[string]bool
+	compression atomic.Pointer[string]
 }
 
 // Counters are the uplink's counts since it started, for the agent's
@@ -196,6 +210,19 @@ type Counters struct {
 	SessionsLost map[string]uint64 `json:"sessions_lost,omitempty"`
 	// Switches are moves to a better mediator while connected.
 	Switches map[string]uint64 `json:"switches,omitempty"`
+	// Compression is what the current session sends with ("zstd",
+	// "none" when the mediator does not accept the configured one; ""
+	// while not connected).
+	Compression string `json:"compression"`
+	// MessageBytesSent and WireBytesSent are the bytes of the messages
+	// sent to mediators before compression and on the wire (compressed,
+	// with gRPC's message headers): their ratio is what compression
+	// saves.
+	MessageBytesSent uint64 `json:"message_bytes_sent"`
+	WireBytesSent    uint64 `json:"wire_bytes_sent"`
+	// CompressionFallbacks counts the sessions opened uncompressed
+	// because the mediator did not accept the configured compression.
+	CompressionFallbacks uint64 `json:"compression_fallbacks"`
 	// LastError is the latest failed attempt or lost session, and when.
 	LastError   string    `json:"last_error,omitempty"`
 	LastErrorAt time.Time `json:"last_error_at,omitempty"`
@@ -230,7 +257,7 @@ func New(cfg Config, spool Spool, logger hclog.Logger) (*Uplink, error) {
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 5 * time.Second
 	}
-	return &Uplink{cfg: cfg, spool: spool, logger: logger, conns: map[string]*grpc.ClientConn{}, throttleLog: newThrottleLog()}, nil
+	return &Uplink{cfg: cfg, spool: spool, logger: logger, conns: map[string]*grpc.ClientConn{}, throttleLog: newThrottleLog(), fellBack: map[string]bool{}}, nil
 }
 
 // Status reports the current and last mediator.
@@ -250,6 +277,11 @@ func (u *Uplink) Counters() Counters {
 	u.mu.Unlock()
 	c.BatchesSent, c.BatchesAcked, c.Acks = u.sent.Load(), u.acked.Load(), u.acks.Load()
 	c.Inflight = u.inflight.Load()
+	if p := u.compression.Load(); p != nil {
+		c.Compression = *p
+	}
+	c.MessageBytesSent, c.WireBytesSent = u.wire.message.Load(), u.wire.wire.Load()
+	c.CompressionFallbacks = u.fallbacks.Load()
 	return c
 }
 
@@ -337,9 +369,11 @@ func (u *Uplink) Run(ctx context.Context) error {
 		for c != nil {
 			sel.Connected(idx, time.Now())
 			u.setStatus(c.addr, c.welcome.GetMediatorId())
+			u.compression.Store(&c.compression)
 			next, nextIdx, err := c.serve(ctx, sel)
 			if next == nil {
 				u.setStatus("", "")
+				u.compression.Store(nil)
 				if ctx.Err() != nil {
 					return nil
 				}

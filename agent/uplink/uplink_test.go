@@ -46,14 +46,14 @@ type fakeMediator struct {
 	helloAts []time.Time
 }
 
-func startFake(t *testing.T, id string) *fakeMediator {
+func startFake(t *testing.T, id string, opts ...grpc.ServerOption) *fakeMediator {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fakeMediator{id: id, addr: lis.Addr().String(), stored: map[uint64]int{}, kick: make(chan string, 1)}
-	srv := grpc.NewServer()
+	srv := grpc.NewServer(opts...)
 	sluicev1.RegisterMediatorServiceServer(srv, f)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
