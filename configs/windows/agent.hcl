@@ -32,9 +32,9 @@ agent {
 #     - name: Security
 #   output.file:
 #     path: "C:/ProgramData/Sluice/winlogbeat"
-#     filename: security   # security.ndjson; rotated to security-1.ndjson, …
+#     filename: security   # security-<date>.ndjson, -1, … (8.x; 7.x: security, .1, …)
 source "file" "windows-security" {
-  paths           = ["C:/ProgramData/Sluice/winlogbeat/security*.ndjson"]
+  paths           = ["C:/ProgramData/Sluice/winlogbeat/security*"]
   log_source_type = "windows-security"
   start_at        = "beginning"
 }
