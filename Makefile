@@ -22,7 +22,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke soak proto proto-check lint check-deps bench chaos tools clean
-.PHONY: package package-check install
+.PHONY: package package-check install cross cross-check
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps test-deps test-go fuzz-short bench-smoke package-check ## everything CI checks
+test: proto-check lint check-deps cross-check test-deps test-go fuzz-short bench-smoke package-check ## everything CI checks
 	bin/sluice rules test configs/rules
 
 # What the tests need: headless Chromium from Debian for the dashboard's
@@ -139,6 +139,25 @@ fuzz-short:
 
 chaos: build ## long fault run: 1,000,000 lines and 50 kill -9 of agent and mediator per scenario
 	$(GO) test -count=1 -v -timeout 90m -run TestChaos ./test/chaos -args -lines 1000000 -kills 50 | grep -E '^(chaos:|---|ok|FAIL|PASS)'
+
+# The agent alone, for every OS an agent runs on (docs/platforms.md): no
+# cgo, so it cross-compiles with the Go toolchain only; the mediator (its
+# embedded index is SQLite through cgo) stays in bin/sluice.
+CROSS_PLATFORMS ?= linux/amd64 linux/arm64 windows/amd64 darwin/arm64
+AGENT_PKGS := ./cmd/sluice-agent ./internal/agentcmd ./internal/daemon ./pkg/osfile
+cross: ## agent-only binaries bin/sluice-agent-OS-ARCH[.exe] for CROSS_PLATFORMS
+	@for p in $(CROSS_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "bin/sluice-agent-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o bin/sluice-agent-$$os-$$arch$$ext ./cmd/sluice-agent; \
+	done
+
+# In make test: the agent compiles and vets for every platform of make
+# cross (type-checking every package it imports), writing no binary.
+cross-check:
+	@for p in $(CROSS_PLATFORMS); do \
+		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) vet $(AGENT_PKGS) || { echo "cross-check: the agent does not build for $$p"; exit 1; }; \
+	done
 
 clean: ## remove build output and demo state
 	rm -rf bin .sluice

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/internal/daemon"
 	"github.com/sluicehq/sluice/pkg/logging"
 )
 
@@ -38,13 +39,13 @@ func cmdArm(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	defer logs.Close()
 	logger := logs.Logger
-	defer reloadOnHUP(ctx, reloadLogLevel(logs, armLog(*cfgPath)))()
+	defer daemon.OnHUP(ctx, daemon.ReloadLogLevel(logs, armLog(*cfgPath)))()
 	a, err := arm.New(cfg, arm.Deps{Logger: logger, Logs: logs, Version: version})
 	if err != nil {
 		logger.Error("cannot start ARM", "error", err)
 		return 1
 	}
-	defer notifySystemd(ctx, logger)()
+	defer daemon.NotifySystemd(ctx, logger)()
 	if err := a.Run(ctx); err != nil {
 		logger.Error("ARM failed", "error", err)
 		return 1

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/arm"
+	"github.com/sluicehq/sluice/internal/daemon"
 	"github.com/sluicehq/sluice/mediator"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/gctune"
@@ -113,9 +114,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	fmt.Fprintln(stdout)
 
-	stopHUP := reloadOnHUP(ctx, func() { _ = m.Reload() }) // logged by the mediator either way
+	stopHUP := daemon.OnHUP(ctx, func() { _ = m.Reload() }) // logged by the mediator either way
 	defer stopHUP()
-	defer notifySystemd(ctx, logger)()
+	defer daemon.NotifySystemd(ctx, logger)()
 	parts := []part{
 		{"mediator", m.Run},
 		{"agent", ag.Run},

@@ -75,7 +75,13 @@ check() {
 
 # The shared test helpers are imported by the tests of every layer: they
 # import nothing of the module.
-check ./internal/... proto pkg agent mpe indexer mediator arm bench test
+check ./internal/testkit/... proto pkg agent mpe indexer mediator arm bench test
+check ./internal/corpus/... proto pkg agent mpe indexer mediator arm bench test
+# The agent-only binary of make cross and the command code it shares with
+# main stay free of the mediator's side (its embedded index needs cgo).
+check ./cmd/sluice-agent/... mpe indexer mediator arm
+check ./internal/agentcmd/... mpe indexer mediator arm
+check ./internal/daemon/... agent mpe indexer mediator arm
 [ -d proto ] && check ./proto/... pkg agent mpe indexer mediator arm
 check ./pkg/... agent mpe indexer mediator arm
 check ./agent/... mpe indexer mediator arm

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/osfile"
 	"github.com/sluicehq/sluice/pkg/queue"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
@@ -178,13 +178,7 @@ func (s *Spool) loadIncarnation() error {
 func (s *Spool) Incarnation() string { return s.incarnation }
 
 // DiskFree is the space available to unprivileged writers in dir.
-func DiskFree(dir string) (int64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, fmt.Errorf("statfs %s: %w", dir, err)
-	}
-	return int64(st.Bavail) * int64(st.Bsize), nil
-}
+func DiskFree(dir string) (int64, error) { return osfile.FreeBytes(dir) }
 
 // room checks the size cap and the disk floor before an append of n bytes.
 // Free space is measured at most every 250ms.

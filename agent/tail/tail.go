@@ -13,13 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/sluicehq/sluice/agent/source"
 	"github.com/sluicehq/sluice/pkg/multiline"
+	"github.com/sluicehq/sluice/pkg/osfile"
 )
 
 // fingerprintMax is how many leading bytes identify a file's content. It
@@ -299,12 +299,11 @@ func (s *Source) recoverRotated(found map[string]string, prior map[string]Checkp
 		}
 		for _, de := range entries {
 			p := filepath.Join(filepath.Dir(cp.Path), de.Name())
-			fi, err := os.Stat(p)
+			fi, id, err := osfile.Stat(p)
 			if err != nil || !fi.Mode().IsRegular() {
 				continue
 			}
-			dev, ino := identity(fi)
-			k := Checkpoint{Dev: dev, Ino: ino}.Key()
+			k := Checkpoint{Dev: id.Dev, Ino: id.Ino}.Key()
 			if _, tracked := found[k]; tracked {
 				continue
 			}
@@ -325,7 +324,7 @@ func (s *Source) recoverRotated(found map[string]string, prior map[string]Checkp
 // intact reports whether the file at path starts with the bytes the
 // checkpoint fingerprinted.
 func intact(path string, cp Checkpoint) bool {
-	fh, err := os.Open(path)
+	fh, err := osfile.Open(path)
 	if err != nil {
 		return false
 	}
@@ -342,12 +341,11 @@ func (s *Source) discover() map[string]string {
 			if s.excluded(p) {
 				continue
 			}
-			fi, err := os.Stat(p)
+			fi, id, err := osfile.Stat(p)
 			if err != nil || !fi.Mode().IsRegular() {
 				continue
 			}
-			dev, ino := identity(fi)
-			key := Checkpoint{Dev: dev, Ino: ino}.Key()
+			key := Checkpoint{Dev: id.Dev, Ino: id.Ino}.Key()
 			if prev, ok := found[key]; ok && prev < p {
 				continue // the same file under two names: keep one, stably
 			}
@@ -370,17 +368,18 @@ func (s *Source) excluded(p string) bool {
 }
 
 func (s *Source) open(ctx context.Context, path string, prior map[string]Checkpoint) error {
-	fh, err := os.Open(path)
+	// osfile.Open, so that holding the file never stops its writer
+	// from rotating it (Windows).
+	fh, err := osfile.Open(path)
 	if err != nil {
 		return err
 	}
-	fi, err := fh.Stat()
+	fi, id, err := osfile.StatFile(fh)
 	if err != nil {
 		_ = fh.Close()
 		return err
 	}
-	dev, ino := identity(fi)
-	cp := Checkpoint{Dev: dev, Ino: ino, Path: path}
+	cp := Checkpoint{Dev: id.Dev, Ino: id.Ino, Path: path}
 	key := cp.Key()
 	if _, dup := s.files[key]; dup {
 		_ = fh.Close() // replaced between stat and open by a file we track
@@ -768,11 +767,4 @@ func matches(fh *os.File, n int, want uint64) bool {
 	h := fnv.New64a()
 	_, _ = h.Write(buf)
 	return h.Sum64() == want
-}
-
-func identity(fi os.FileInfo) (dev, ino uint64) {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return uint64(st.Dev), st.Ino
-	}
-	return 0, 0
 }

@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"sync"
-	"syscall"
 )
 
 // Start writes a CPU profile to $SLUICE_CPUPROFILE (suffixed with name:
@@ -65,7 +64,9 @@ func startMemProfile(name string, stderr io.Writer) (stop func()) {
 		}
 	}
 	usr1 := make(chan os.Signal, 1)
-	signal.Notify(usr1, syscall.SIGUSR1)
+	if len(dumpSignals) > 0 { // Notify with none would relay every signal
+		signal.Notify(usr1, dumpSignals...)
+	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -12,7 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+
+	"github.com/sluicehq/sluice/pkg/osfile"
 )
 
 // Record values are kept out of Badger, in segment files: append-only
@@ -177,7 +178,7 @@ func (s *segments) rotate() error {
 	}
 	if !s.noSync {
 		// The new name must survive a crash with the data in it.
-		if err := syncDir(s.dir); err != nil {
+		if err := osfile.SyncDir(s.dir); err != nil {
 			_ = f.Close()
 			return err
 		}
@@ -225,7 +226,7 @@ func (s *segments) syncThrough(n uint64) error {
 	s.mu.RUnlock()
 	// Writes before a rotation were synced by it: only the current
 	// segment can hold unsynced bytes.
-	if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+	if err := osfile.SyncData(f); err != nil {
 		return fmt.Errorf("sync segment: %w", err)
 	}
 	s.synced = upto
@@ -248,7 +249,7 @@ func (s *segments) syncLocked() error {
 	if f == nil || s.noSync {
 		return nil
 	}
-	if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+	if err := osfile.SyncData(f); err != nil {
 		return fmt.Errorf("sync segment %s: %w", segmentName(s.cur), err)
 	}
 	return nil
@@ -326,16 +327,4 @@ func (s *segments) close() error {
 		delete(s.files, id)
 	}
 	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }
