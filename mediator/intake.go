@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/encoding"
 
+	"github.com/sluicehq/sluice/pkg/wirecompress"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -45,8 +46,11 @@ type intake struct {
 	// refusals counts the streams refused at admission, by reason.
 	refusals refusalCounts
 	// wire counts the bytes agents' streams bring, as decoded and on the
-	// wire (the gRPC server's stats handler).
-	wire wireBytes
+	// wire (the gRPC server's stats handler). Importing wirecompress
+	// also registers the compressors agents may stream with (zstd, s2,
+	// gzip): without them the mediator would refuse a compressed stream
+	// and its agents would fall back to sending uncompressed.
+	wire wirecompress.Bytes
 }
 
 var _ sluicev1.MediatorServiceServer = (*intake)(nil)

@@ -297,6 +297,7 @@ func (m *Mediator) buildIntake(deps Deps) error {
 			maxBatchBytes:   cfg.MaxBatchBytes,
 		},
 	}
+	m.intake.wire.Inbound = true // counts what agents send
 	m.suspense.ackLatency = func() time.Duration { return m.intake.pressure.acks.percentile(99) }
 	m.suspense.pressure = m.intake.pressure.snapshot
 	if m.arm != nil {

@@ -1,11 +1,7 @@
 package uplink
 
 import (
-	"context"
-	"sync/atomic"
-
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 
 	"github.com/sluicehq/sluice/pkg/wirecompress"
@@ -51,26 +47,3 @@ func (u *Uplink) noteFallback(addr, comp string, err error) {
 	}
 	log("mediator does not accept the compression; sending uncompressed (upgrade the mediator to compress)", "mediator", addr, "compression", comp, "reason", err)
 }
-
-// wireStats counts what the uplink's connections send: the messages'
-// bytes before compression and their bytes on the wire (compressed, with
-// gRPC's 5-byte message header). It is the connections' gRPC stats
-// handler.
-type wireStats struct {
-	message, wire atomic.Uint64
-}
-
-var _ stats.Handler = (*wireStats)(nil)
-
-func (w *wireStats) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context { return ctx }
-
-func (w *wireStats) HandleRPC(_ context.Context, s stats.RPCStats) {
-	if p, ok := s.(*stats.OutPayload); ok {
-		w.message.Add(uint64(p.Length))
-		w.wire.Add(uint64(p.WireLength))
-	}
-}
-
-func (w *wireStats) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context { return ctx }
-
-func (w *wireStats) HandleConn(context.Context, stats.ConnStats) {}

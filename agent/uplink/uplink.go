@@ -29,6 +29,7 @@ import (
 	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
 	"github.com/sluicehq/sluice/pkg/queue"
+	"github.com/sluicehq/sluice/pkg/wirecompress"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
 
@@ -180,7 +181,7 @@ type Uplink struct {
 	// lacked the compressor, fellBack (under mu) the addresses that did
 	// (their next fallback logs at debug level); compression is the
 	// current session's ("" between sessions).
-	wire        wireStats
+	wire        wirecompress.Bytes
 	fallbacks   atomic.Uint64
 	fellBack    map[string]bool
 	compression atomic.Pointer[string]
@@ -280,7 +281,7 @@ func (u *Uplink) Counters() Counters {
 	if p := u.compression.Load(); p != nil {
 		c.Compression = *p
 	}
-	c.MessageBytesSent, c.WireBytesSent = u.wire.message.Load(), u.wire.wire.Load()
+	c.MessageBytesSent, c.WireBytesSent = u.wire.Message(), u.wire.Wire()
 	c.CompressionFallbacks = u.fallbacks.Load()
 	return c
 }
