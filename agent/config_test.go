@@ -72,6 +72,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"missing agent block", "source \"file\" \"x\" {\n  paths = [\"/a\"]\n  log_source_type = \"t\"\n}\n", `agent.hcl:1:1: missing "agent" block`},
 		{"max_line_bytes range", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_line_bytes = 10\n}\n", `agent.hcl:3:3: max_line_bytes must be between 256`},
 		{"max_spool_bytes too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  max_spool_bytes = \"32TiB\"\n}\n", `agent.hcl:3:3: max_spool_bytes must be at most 16TiB`},
+		{"memory_limit too small", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  memory_limit = \"1MiB\"\n}\n", `agent.hcl:3:3: memory_limit must be 0 (no limit) or between 16MiB and 1TiB`},
 		{"min_free_disk too large", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  min_free_disk = \"2048GiB\"\n}\n", `agent.hcl:3:3: min_free_disk must be at most 1TiB`},
 		{"unknown compression", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  compression = \"lz4\"\n}\n", `agent.hcl:3:3: compression "lz4": must be one of zstd, s2, gzip, none`},
 		{"window over the mediator's stream buffer", "agent {\n  mediators = [\"127.0.0.1:1\"]\n  window = 65\n}\n", `agent.hcl:3:3: window must be between 1 and 64, not 65: a mediator buffers 64 batches per stream`},

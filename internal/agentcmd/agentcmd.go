@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicehq/sluice/agent"
 	"github.com/sluicehq/sluice/internal/daemon"
+	"github.com/sluicehq/sluice/pkg/gctune"
 	"github.com/sluicehq/sluice/pkg/logging"
 	"github.com/sluicehq/sluice/pkg/profiling"
 )
@@ -30,6 +31,7 @@ func Run(ctx context.Context, name string, args []string, stderr io.Writer, vers
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	gctune.LimitRaised(cfg.MemoryLimit, agent.MemoryLimitRaise)
 	logs, err := logging.Open("agent", cfg.Log, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

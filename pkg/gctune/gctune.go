@@ -1,5 +1,6 @@
 // Package gctune sets the Go collector as the mediator runs: GOGC=400
-// for CPU, bounded by a soft memory limit. The daemons and the benchmark
+// for CPU, bounded by a soft memory limit; the agent uses a limit alone
+// (LimitRaised) to stay within its memory budget. The daemons and the benchmark
 // stages that stand in for them use the same settings.
 package gctune
 
@@ -31,17 +32,27 @@ func Tune() {
 // collection when that is more, so a large live heap (many agents) is
 // collected no more often than at GOGC=100 instead of continuously. An
 // explicit GOMEMLIMIT in the environment wins; 0 sets no limit.
-func Limit(limit int64) {
-	if limit <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+func Limit(limit int64) { LimitRaised(limit, 2.5) }
+
+// LimitRaised is Limit with the limit raised to factor times the live
+// heap when that is more. The agent runs at the default GOGC=100 and
+// uses 1.5: its small live heap (about 20 MiB) stays under its limit,
+// which then bounds the collector's headroom, while an agent with a
+// large live heap (thousands of connections) is collected at most as
+// often as at GOGC=50, never continuously.
+func LimitRaised(limit int64, factor float64) {
+	if limit <= 0 || factor < 1 || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	floor.Store(limit)
+	raise.Store(int64(factor * 1000))
 	debug.SetMemoryLimit(limit)
 	watchOnce.Do(watch)
 }
 
 var (
 	floor     atomic.Int64 // the configured limit, under the raised one
+	raise     atomic.Int64 // the factor, in thousandths
 	watchOnce sync.Once
 	live      = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 )
@@ -54,7 +65,7 @@ func watch() {
 	runtime.AddCleanup(&gcSentinel{}, func(struct{}) {
 		metrics.Read(live)
 		if live[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(max(floor.Load(), int64(live[0].Value.Uint64())*5/2))
+			debug.SetMemoryLimit(max(floor.Load(), int64(live[0].Value.Uint64())*raise.Load()/1000))
 		}
 		watch()
 	}, struct{}{})
