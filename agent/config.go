@@ -172,7 +172,7 @@ const (
 	DefaultHeartbeatInterval = 30 * time.Second
 	DefaultFailbackMinutes   = 60
 	DefaultLoadBalanceMins   = 4320
-	DefaultMaxLineBytes      = 64 << 10
+	DefaultMaxLineBytes      = source.DefaultMaxLineBytes
 	DefaultBatchEntries      = 8000
 	DefaultBatchBytes        = 4 << 20
 	DefaultWindow            = 8

@@ -11,6 +11,7 @@ import (
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/mpe"
 	"github.com/sluicehq/sluice/pkg/archive"
+	"github.com/sluicehq/sluice/pkg/backoff"
 	"github.com/sluicehq/sluice/pkg/event"
 )
 
@@ -347,7 +348,7 @@ func (r *replayer) writeBatch(ctx context.Context, events []*event.Event) error 
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * time.Second):
+		case <-time.After(backoff.Default.Delay(attempt)):
 		}
 	}
 	return fmt.Errorf("index write: %w", err)

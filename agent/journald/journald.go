@@ -128,13 +128,13 @@ func ValidField(name string) bool { return fieldName.MatchString(name) }
 // error here, at start, rather than a source that never reads anything.
 func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 	if cfg.MaxLineBytes <= 0 {
-		cfg.MaxLineBytes = 64 << 10
+		cfg.MaxLineBytes = source.DefaultMaxLineBytes
 	}
 	if cfg.BatchLines <= 0 {
-		cfg.BatchLines = 2000
+		cfg.BatchLines = source.DefaultBatchLines
 	}
 	if cfg.BatchBytes <= 0 {
-		cfg.BatchBytes = 1 << 20
+		cfg.BatchBytes = source.DefaultBatchBytes
 	}
 	if cfg.Linger <= 0 {
 		cfg.Linger = 200 * time.Millisecond

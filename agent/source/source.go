@@ -12,6 +12,18 @@ import (
 	"time"
 )
 
+// Defaults every source kind takes for what its configuration leaves at
+// zero (the agent's config sets them for each source; tests and other
+// callers get the same).
+const (
+	// DefaultMaxLineBytes is the longest line kept whole; longer ones are
+	// cut and flagged truncated.
+	DefaultMaxLineBytes = 64 << 10
+	// DefaultBatchLines and DefaultBatchBytes bound one commit.
+	DefaultBatchLines = 2000
+	DefaultBatchBytes = 1 << 20
+)
+
 // ErrBackpressure is wrapped by Store.Commit errors that mean "not now":
 // the store is full. A file source keeps its position and tries again at
 // the next poll; a TCP source stops reading its sockets; a UDP source

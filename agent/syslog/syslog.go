@@ -168,7 +168,7 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 		return nil, fmt.Errorf("syslog source %s: %w", cfg.SourceID, err)
 	}
 	if cfg.MaxLineBytes <= 0 {
-		cfg.MaxLineBytes = 64 << 10
+		cfg.MaxLineBytes = source.DefaultMaxLineBytes
 	}
 	if cfg.Multiline != nil {
 		if scheme == "udp" {
@@ -196,10 +196,10 @@ func New(cfg Config, store source.Store, logger hclog.Logger) (*Source, error) {
 		cfg.FirstMessageTimeout = DefaultFirstMessageTimeout
 	}
 	if cfg.BatchLines <= 0 {
-		cfg.BatchLines = 2000
+		cfg.BatchLines = source.DefaultBatchLines
 	}
 	if cfg.BatchBytes <= 0 {
-		cfg.BatchBytes = 1 << 20
+		cfg.BatchBytes = source.DefaultBatchBytes
 	}
 	if cfg.FlushInterval <= 0 {
 		cfg.FlushInterval = DefaultFlushInterval

@@ -111,13 +111,13 @@ func New(cfg Config, store Store, logger hclog.Logger) (*Source, error) {
 		cfg.PollInterval = 250 * time.Millisecond
 	}
 	if cfg.MaxLineBytes <= 0 {
-		cfg.MaxLineBytes = 64 << 10
+		cfg.MaxLineBytes = source.DefaultMaxLineBytes
 	}
 	if cfg.BatchLines <= 0 {
-		cfg.BatchLines = 2000
+		cfg.BatchLines = source.DefaultBatchLines
 	}
 	if cfg.BatchBytes <= 0 {
-		cfg.BatchBytes = 1 << 20
+		cfg.BatchBytes = source.DefaultBatchBytes
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -41,7 +41,7 @@ import (
 // Defaults and bounds of Config.
 const (
 	DefaultPath               = "/v1/logs"
-	DefaultMaxLineBytes       = 64 << 10
+	DefaultMaxLineBytes       = source.DefaultMaxLineBytes
 	DefaultMaxBodyBytes       = 10 << 20
 	DefaultMaxLinesPerRequest = 10000
 	DefaultRetryAfter         = time.Second
