@@ -165,6 +165,11 @@ func TestReadsNeedTokens(t *testing.T) {
 		// Admin endpoints: the admin token, from this origin only.
 		{name: "reload without token", method: "POST", path: "/v1/rules/reload", code: 401},
 		{name: "reload with a read token", method: "POST", path: "/v1/rules/reload", token: apiAllTok, code: 403, want: "may read, not administer"},
+		{name: "archive replay without token", method: "POST", path: "/v1/archive/replay", code: 401},
+		{name: "archive replay with a read token", method: "POST", path: "/v1/archive/replay", token: apiAllTok, code: 403, want: "may read, not administer"},
+		{name: "index prune without token", method: "POST", path: "/v1/index/prune?before=2026-01-01", code: 401},
+		{name: "index prune with a read token", method: "POST", path: "/v1/index/prune?before=2026-01-01", token: apiAllTok, code: 403, want: "may read, not administer"},
+		{name: "index prune from evil origin", method: "POST", path: "/v1/index/prune?before=2026-01-01", token: apiAdminTok, headers: map[string]string{"Origin": "http://evil.example"}, code: 403},
 		{name: "accept with a scoped token", method: "POST", path: "/v1/agents/x-01/accept?org=acme", token: apiAcmeTok, code: 403},
 		{name: "reload from evil origin", method: "POST", path: "/v1/rules/reload", token: apiAdminTok, headers: map[string]string{"Origin": "http://evil.example"}, code: 403},
 		{name: "accept from evil origin", method: "POST", path: "/v1/agents/x-01/accept", token: apiAdminTok, headers: map[string]string{"Origin": "http://evil.example"}, code: 403},
