@@ -139,6 +139,12 @@ type Config struct {
 	// Archive keeps every raw entry in hourly compressed files with a
 	// hash chain (Dir "" = no archive).
 	Archive ArchiveConfig
+	// Organizations are the organization blocks, in file order: fair
+	// sharing, dedicated workers, quotas and own rules (docs/tenancy.md).
+	Organizations []OrgConfig
+	// Path is the file the configuration was read from ("" when parsed
+	// from bytes): a reload reads it again.
+	Path string
 }
 
 // IndexerConfig is the `indexer "KIND" {}` block.
@@ -238,6 +244,8 @@ type fileSchema struct {
 	Mediator *mediatorBlock `hcl:"mediator,block"`
 	Indexer  []indexerBlock `hcl:"indexer,block"`
 	Archive  []archiveBlock `hcl:"archive,block"`
+	// Organizations are the top-level organization blocks.
+	Organizations []organizationBlock `hcl:"organization,block"`
 }
 
 type mediatorBlock struct {
@@ -345,7 +353,12 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read mediator config: %w", err)
 	}
-	return ParseConfig(src, path)
+	cfg, err := ParseConfig(src, path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Path = path
+	return cfg, nil
 }
 
 // ParseConfig is LoadConfig on bytes; filename is used in errors. Relative
@@ -531,6 +544,7 @@ func (schema *fileSchema) toConfig(set *hclconf.Settings) (*Config, hclconf.Erro
 		errs = append(errs, schema.Indexer[0].lifecycle(&cfg.Indexer, cfg.SuspenseMinFree)...)
 	}
 	errs = append(errs, schema.archive(cfg)...)
+	errs = append(errs, schema.organizations(cfg)...)
 	return cfg, errs
 }
 

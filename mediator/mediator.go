@@ -72,12 +72,14 @@ type Mediator struct {
 	index     indexer.Index
 	ownsIndex bool
 	rules     *ruleKeeper
-	webhooks  *mpe.WebhookRunner
-	registry  *registry
-	suspense  *suspense
-	accept    *acceptance
-	revoked   *revocations
-	intake    *intake
+	// orgs are the organization settings in force (config_orgs.go).
+	orgs     *orgTable
+	webhooks *mpe.WebhookRunner
+	registry *registry
+	suspense *suspense
+	accept   *acceptance
+	revoked  *revocations
+	intake   *intake
 	// httpAccess is the HTTP API's access policy: tokens, Host, Origin.
 	httpAccess *httpauth.Guard
 	arm        *armlink.Reporter // nil without ARM
@@ -131,6 +133,7 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 		logger.Warn("configuration: " + w.Error())
 	}
 	m := &Mediator{cfg: cfg, logger: logger, logs: deps.Logs, version: deps.Version, started: time.Now(), registry: newRegistry(cfg.MaxAgents), abort: make(chan struct{})}
+	m.orgs = newOrgTable(cfg.Organizations)
 	m.warnings = newWarnings(logger.Named("warnings"), nil)
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
