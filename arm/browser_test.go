@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -331,6 +332,25 @@ func TestBrowserAsksForToken(t *testing.T) {
 		t.Errorf("after signing in: %+v", v)
 	}
 
+	// The organization selector offers acme only: not "All
+	// organizations", not globex.
+	if ov := readOrgView(t, bctx); strings.Join(ov.Options, ",") != "acme" || ov.Selected != "acme" || ov.Red != "1 red" || ov.Yellow != "0 yellow" {
+		t.Errorf("acme's token, the selector: %+v", ov)
+	}
+	screenshot(t, bctx, "org-scoped-acme")
+	// A link to globex is refused by ARM: the page says so and shows
+	// acme's agents.
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(url+"#org=globex"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"][data-org=""] tr[data-id="web-01"]`)),
+	); err != nil {
+		t.Fatalf("acme's token, a link to globex: %v", err)
+	}
+	if ov := readOrgView(t, bctx); strings.Join(ov.Options, ",") != "acme" || strings.Join(ov.Rows, " ") != "agent/app-01 agent/dp-01 agent/web-01" ||
+		!strings.Contains(ov.Error, "may not read organization globex") || ov.Hash != "" {
+		t.Errorf("acme's token, a link to globex: %+v", ov)
+	}
+
 	// A reload of the tab keeps the token: no prompt, the grid again.
 	if err := chromedp.Do(bctx,
 		chromedp.Reload(),
@@ -356,4 +376,167 @@ func TestBrowserAsksForToken(t *testing.T) {
 	if v := state(); v.Stored != "" || len(v.IDs) != 0 || v.Signout != "none" {
 		t.Errorf("after forgetting the token: %+v", v)
 	}
+}
+
+// screenshot saves the page as NAME.png in the test's artifact directory
+// (kept with go test -artifacts, under -outputdir), for a person to look
+// at what the assertions describe.
+func screenshot(t *testing.T, bctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	p := filepath.Join(t.ArtifactDir(), name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	t.Logf("screenshot: %s", p)
+}
+
+// orgView is what the page shows of the organization selector and the
+// grid it filters.
+type orgView struct {
+	Options  []string `json:"options"`
+	Selected string   `json:"selected"`
+	Label    string   `json:"label"`
+	Rows     []string `json:"rows"`
+	Red      string   `json:"red"`
+	Yellow   string   `json:"yellow"`
+	Green    string   `json:"green"`
+	Hash     string   `json:"hash"`
+	Error    string   `json:"error"`
+}
+
+const orgViewJS = `(() => {
+	const sel = document.getElementById("org");
+	const text = id => (document.getElementById(id) || {}).textContent || "";
+	return {options: Array.from(sel.options).map(o => o.value), selected: sel.value,
+		label: sel.labels.length ? sel.labels[0].textContent.trim().split(/\s+/)[0] : "",
+		rows: Array.from(document.querySelectorAll("#rows tr")).map(r => r.dataset.kind + "/" + r.dataset.id).sort(),
+		red: text("count-red"), yellow: text("count-yellow"), green: text("count-green"), hash: location.hash,
+		error: getComputedStyle(document.getElementById("error")).display === "none" ? "" : text("error")};
+})()`
+
+func readOrgView(t *testing.T, bctx context.Context) orgView {
+	t.Helper()
+	v, err := chromedp.Run(bctx, chromedp.Evaluate[orgView](orgViewJS))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestBrowserOrganizationSelector: the dashboard's organization selector
+// lists the organizations, is labelled and works from the keyboard;
+// choosing one asks ARM for that organization's agents, the grid and the
+// counts follow, and the choice is in the URL (#org=NAME, or
+// ?organization=NAME) so that a reload or a link opens the same view.
+func TestBrowserOrganizationSelector(t *testing.T) {
+	browser := requireBrowser(t)
+
+	clock := newFakeClock(time.Now().Add(-time.Hour))
+	cfg := testConfig(t, t.TempDir())
+	cfg.CheckInterval = time.Hour
+	a := newARM(t, cfg, clock)
+	testkit.Run(t, a.Run)
+	seedGrid(t, a, clock)
+	clock.Set(time.Now())
+
+	bctx := headless(t, browser)
+	base := "http://" + a.HTTPAddr() + "/"
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(base),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"][data-org=""] tr[data-id="web-01"]`)),
+	); err != nil {
+		t.Fatalf("load %s: %v", base, err)
+	}
+	all := "agent/app-01 agent/db-01 agent/dp-01 agent/web-01 mediator/dp-01 mediator/dp-02"
+	v := readOrgView(t, bctx)
+	if strings.Join(v.Options, ",") != ",acme,globex" || v.Selected != "" || v.Label != "Organization" ||
+		strings.Join(v.Rows, " ") != all || v.Red != "2 red" || v.Hash != "" {
+		t.Errorf("every organization: %+v", v)
+	}
+	screenshot(t, bctx, "org-all")
+
+	// From the keyboard: focus the selector and type the organization's
+	// first letter.
+	if err := chromedp.Do(bctx,
+		chromedp.Focus(chromedp.CSS("#org")),
+		chromedp.SendKeys(chromedp.CSS("#org"), "g"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-org="globex"] tr[data-id="db-01"]`)),
+	); err != nil {
+		t.Fatalf("choose globex: %v", err)
+	}
+	globex := func(what string) {
+		t.Helper()
+		v := readOrgView(t, bctx)
+		if v.Selected != "globex" || strings.Join(v.Rows, " ") != "agent/db-01" ||
+			v.Red != "0 red" || v.Yellow != "1 yellow" || v.Green != "0 green" || v.Error != "" {
+			t.Errorf("%s: %+v", what, v)
+		}
+	}
+	globex("globex chosen")
+	if v := readOrgView(t, bctx); v.Hash != "#org=globex" {
+		t.Errorf("URL after choosing globex: %q", v.Hash)
+	}
+	screenshot(t, bctx, "org-globex")
+
+	// A reload keeps the view.
+	if err := chromedp.Do(bctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-org="globex"] tr[data-id="db-01"]`)),
+	); err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	globex("after a reload")
+
+	// A link in the API's spelling opens acme's view.
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(base+"?organization=acme"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-org="acme"] tr[data-id="web-01"]`)),
+	); err != nil {
+		t.Fatalf("?organization=acme: %v", err)
+	}
+	v = readOrgView(t, bctx)
+	if v.Selected != "acme" || strings.Join(v.Rows, " ") != "agent/app-01 agent/dp-01 agent/web-01" ||
+		v.Red != "1 red" || v.Yellow != "0 yellow" || v.Green != "2 green" {
+		t.Errorf("?organization=acme: %+v", v)
+	}
+
+	// Back to every organization: the whole grid, and no organization in
+	// the URL.
+	if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(() => {
+		const sel = document.getElementById("org");
+		sel.value = "";
+		return sel.dispatchEvent(new Event("change"));
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, chromedp.WaitVisible(chromedp.CSS(`body[data-org=""] tr[data-id="db-01"]`))); err != nil {
+		t.Fatalf("all organizations: %v", err)
+	}
+	v = readOrgView(t, bctx)
+	if strings.Join(v.Rows, " ") != all || v.Red != "2 red" || v.Hash != "" || strings.Contains(v.Error+readHref(t, bctx), "organization=") {
+		t.Errorf("all organizations again: %+v", v)
+	}
+
+	// Back: acme again.
+	if err := chromedp.Do(bctx,
+		chromedp.NavigateBack(),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-org="acme"] tr[data-id="web-01"]`)),
+	); err != nil {
+		t.Fatalf("back: %v", err)
+	}
+}
+
+func readHref(t *testing.T, bctx context.Context) string {
+	t.Helper()
+	h, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -58,6 +58,16 @@ func (c *Client) List(ctx context.Context, f Filter) (*ListResponse, error) {
 	return &out, nil
 }
 
+// Organizations returns the organizations the client's token may see,
+// with their agents' counts per status.
+func (c *Client) Organizations(ctx context.Context) (*OrganizationsResponse, error) {
+	var out OrganizationsResponse
+	if err := c.get(ctx, c.Base+"/v1/organizations", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // Get returns one component with its history; kind may be "".
 func (c *Client) Get(ctx context.Context, id string, kind Kind) (*Component, error) {
 	u := c.Base + "/v1/heartbeats/" + url.PathEscape(id)

@@ -75,6 +75,7 @@ func (a *ARM) routes() http.Handler {
 	mux.HandleFunc("GET /v1/heartbeats", g.Read(a.handleList))
 	mux.HandleFunc("GET /v1/heartbeats/{id}", g.Read(a.handleGet))
 	mux.HandleFunc("DELETE /v1/heartbeats/{id}", g.Admin(a.handleForget))
+	mux.HandleFunc("GET /v1/organizations", g.Read(a.handleOrganizations))
 	mux.HandleFunc("GET /v1/status", g.Read(a.handleStatus))
 	if a.logs != nil {
 		level := logging.LevelHandler(a.logs)
@@ -134,24 +135,12 @@ func (a *ARM) handleList(w http.ResponseWriter, r *http.Request) {
 		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{Error: err.Error()})
 		return
 	}
-	scope := httpauth.GrantFrom(r.Context()).Scope
-	if f.Organization != "" && !scope.Allows(f.Organization) {
-		serve.WriteJSON(w, http.StatusForbidden, errorResponse{Error: fmt.Sprintf("this token may not read organization %q", f.Organization)})
+	list, ok := a.visible(w, r, f)
+	if !ok {
 		return
 	}
-	list := inScope(a.tracker.List(f), scope)
-	counts := map[Status]int{StatusGreen: 0, StatusYellow: 0, StatusRed: 0}
-	stalled, dups := 0, 0
-	for i := range list {
-		counts[list[i].Status]++
-		if list[i].Stalled != "" {
-			stalled++
-		}
-		if list[i].DuplicateIdentity != "" {
-			dups++
-		}
-	}
-	serve.WriteJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: counts, Stalled: stalled, Duplicates: dups, Heartbeats: list})
+	s := summarize(list)
+	serve.WriteJSON(w, http.StatusOK, ListResponse{Time: a.now().UTC(), Counts: s.counts, Stalled: s.stalled, Duplicates: s.duplicates, Heartbeats: list})
 }
 
 // inScope keeps the components of the organizations scope covers. A
@@ -215,8 +204,28 @@ func (a *ARM) handleForget(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (a *ARM) handleStatus(w http.ResponseWriter, _ *http.Request) {
-	serve.WriteJSON(w, http.StatusOK, a.Status())
+// handleStatus serves ARM's health. Its component counts cover what the
+// caller may see, and ?organization= narrows them to one organization's
+// agents, as in the grid: a token limited to acme must not learn how many
+// of globex's agents are red from here. The counters of reports,
+// heartbeats and events are ARM's own and stay whole; the lease holder,
+// a mediator, is kept from a limited token as the mediators are.
+func (a *ARM) handleStatus(w http.ResponseWriter, r *http.Request) {
+	st := a.Status()
+	grant := httpauth.GrantFrom(r.Context())
+	org := r.URL.Query().Get("organization")
+	if !grant.Scope.All() || org != "" {
+		list, ok := a.visible(w, r, Filter{Organization: org})
+		if !ok {
+			return
+		}
+		s := summarize(list)
+		st.Components, st.Counts, st.Stalled, st.Duplicates = len(list), s.counts, s.stalled, s.duplicates
+	}
+	if !grant.Scope.All() {
+		st.LeaseHolder = ""
+	}
+	serve.WriteJSON(w, http.StatusOK, st)
 }
 
 // Status reports ARM's own counters.

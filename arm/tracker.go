@@ -641,8 +641,10 @@ func (t *Tracker) Forget(kind Kind, id string) bool {
 
 // Filter selects components for List. Empty fields match everything.
 type Filter struct {
-	Statuses     []Status
-	Kinds        []Kind
+	Statuses []Status
+	Kinds    []Kind
+	// Organization selects the agents of that organization, and no
+	// mediator.
 	Organization string
 	// Mediator selects that mediator and the agents whose last or
 	// current data processor it is.
@@ -656,7 +658,10 @@ func (f *Filter) match(c *Component) bool {
 	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, c.Kind) {
 		return false
 	}
-	if f.Organization != "" && f.Organization != c.Organization {
+	// An organization selects agents: mediators serve every organization
+	// and belong to none (their own heartbeat's is only the default), as
+	// a token limited to organizations sees none of them.
+	if f.Organization != "" && (c.Kind != KindAgent || f.Organization != c.Organization) {
 		return false
 	}
 	if f.Mediator != "" && c.LastMediator != f.Mediator && c.CurrentMediator != f.Mediator &&

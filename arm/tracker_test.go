@@ -293,6 +293,9 @@ func TestTrackerListFilterSort(t *testing.T) {
 		{Filter{Statuses: []Status{StatusYellow}}, []string{"a-agent", "b-agent"}},
 		{Filter{Kinds: []Kind{KindMediator}}, []string{"dp-01"}},
 		{Filter{Organization: "acme"}, []string{"b-agent", "c-agent"}},
+		// dp-01's heartbeat names no organization: it is "default", but a
+		// mediator belongs to none.
+		{Filter{Organization: defaultOrganization}, nil},
 		{Filter{Mediator: "dp-01"}, []string{"a-agent", "dp-01", "c-agent"}},
 		{Filter{Statuses: []Status{StatusRed}}, nil},
 	} {
