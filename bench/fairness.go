@@ -54,6 +54,9 @@ type FairnessFigures struct {
 	// second of the flood (what its agents delivered when not held back).
 	FloodWrittenPerS float64 `json:"flood_written_per_s"`
 	FloodOfferedPerS float64 `json:"flood_offered_per_s"`
+	// FloodOfferedX is FloodOfferedPerS over IndexedPerSFlooded: how many
+	// times what the mediator indexed the flood offered.
+	FloodOfferedX float64 `json:"flood_offered_x"`
 	// SaturateS is how long the flood took to put a second of work in
 	// state; Saturated says it did.
 	SaturateS float64 `json:"saturate_s"`
@@ -87,10 +90,10 @@ type FairnessFigures struct {
 // the details.
 func (f FairnessFigures) lines() (string, string) {
 	return fmt.Sprintf("fairness quiet_org_p99_ms_idle=%.0f quiet_org_p99_ms_flooded=%.0f", f.QuietP99IdleMs, f.QuietP99FloodedMs),
-		fmt.Sprintf("fairness-details phase_s=%.0f quiet_p50_ms_idle=%.0f quiet_p50_ms_flooded=%.0f quiet_max_ms_flooded=%.0f calibrated_index_per_s=%.0f flood_written_per_s=%.0f flood_offered_per_s=%.0f"+
+		fmt.Sprintf("fairness-details phase_s=%.0f quiet_p50_ms_idle=%.0f quiet_p50_ms_flooded=%.0f quiet_max_ms_flooded=%.0f calibrated_index_per_s=%.0f flood_written_per_s=%.0f flood_offered_per_s=%.0f flood_offered_x=%.1f"+
 			" indexed_per_s_flooded=%.0f flood_share_pct=%.1f saturated=%v saturate_s=%.1f state_depth_at_window_end=%d peak_state_depth=%d flood_left_at_window_end=%d suspense=%v drain_s=%.1f"+
 			" flood_lines_written=%d flood_lines_indexed=%d flood_duplicates=%d quiet_lines_written=%d quiet_lines_indexed=%d quiet_duplicates=%d load=%q,%q",
-			f.PhaseSeconds, f.QuietP50IdleMs, f.QuietP50FloodedMs, f.QuietMaxFloodedMs, f.CalibratedPerS, f.FloodWrittenPerS, f.FloodOfferedPerS,
+			f.PhaseSeconds, f.QuietP50IdleMs, f.QuietP50FloodedMs, f.QuietMaxFloodedMs, f.CalibratedPerS, f.FloodWrittenPerS, f.FloodOfferedPerS, f.FloodOfferedX,
 			f.IndexedPerSFlooded, f.FloodSharePct, f.Saturated, f.SaturateS, f.StateDepthAtEnd, f.PeakStateDepth, f.FloodLeftAtEnd, f.SuspenseEngaged, f.DrainS,
 			f.FloodLinesWritten, f.FloodLinesIndexed, f.FloodDuplicates, f.QuietLinesWritten, f.QuietLinesIndexed, f.QuietDuplicates, f.LoadStart, f.LoadEnd)
 }
@@ -522,6 +525,9 @@ func stageFairness(e *stageEnv) Result {
 	<-written
 	f.FloodOfferedPerS = offered
 	f.IndexedPerSFlooded = float64(st1.Indexed-st0.Indexed) / windowTo.Sub(windowFrom).Seconds()
+	if f.IndexedPerSFlooded > 0 {
+		f.FloodOfferedX = f.FloodOfferedPerS / f.IndexedPerSFlooded
+	}
 	if d := float64(flood1-flood0) + float64(quiet1-quiet0); d > 0 {
 		f.FloodSharePct = 100 * float64(flood1-flood0) / d
 	}
@@ -590,8 +596,8 @@ func stageFairness(e *stageEnv) Result {
 		LatencyWhat:  fmt.Sprintf("quiet organization (%d lines/s) append → searchable beside the flood; alone: p50 %.0f ms, p99 %.0f ms", quietRate, f.QuietP50IdleMs, f.QuietP99IdleMs),
 		Fairness:     f,
 	}
-	r.Note = fmt.Sprintf("mediator and agents as processes; events/s is the mediator's index rate during the flood (flood's share %.1f%%); flood of %d lines offered at up to %.0f/s against %.0f/s calibrated; drain %.0f s; every line once",
-		f.FloodSharePct, f.FloodLinesWritten, f.FloodOfferedPerS, f.CalibratedPerS, f.DrainS)
+	r.Note = fmt.Sprintf("mediator and agents as processes; events/s is the mediator's index rate during the flood (flood's share %.1f%%); flood of %d lines offered at up to %.0f/s (%.1f× the index rate beside it; %.0f/s calibrated alone); drain %.0f s; every line once",
+		f.FloodSharePct, f.FloodLinesWritten, f.FloodOfferedPerS, f.FloodOfferedX, f.CalibratedPerS, f.DrainS)
 	return r
 }
 
