@@ -49,6 +49,8 @@ type Result struct {
 	Archive *ArchiveFigures `json:"archive,omitempty"`
 	// Wire is set by the wire-compression stage.
 	Wire []WireFigures `json:"wire,omitempty"`
+	// Fairness is set by the fairness stage.
+	Fairness *FairnessFigures `json:"fairness,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -97,6 +99,7 @@ var stages = []stage{
 	{"agent-footprint-zstd", "agent process at 10,000 lines/s: CPU and RSS, compression = \"zstd\"", stageAgentFootprintZstd},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
 	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},
+	{"fairness", "fairness: one organization's append → searchable latency alone and beside another's flood, agent and mediator processes; every line once", stageFairness},
 }
 
 func main() {
@@ -169,7 +172,8 @@ func runSuite() int {
 // runStage runs one stage in a child process of this binary.
 func runStage(name string) (Result, error) {
 	args := []string{"-run-stage", name, "-lines", fmt.Sprint(*flagLines), "-bin", *flagBin, "-rules", *flagRules, "-corpus", *flagCorpus,
-		"-fleet-agents", *flagFleetAgents, "-fleet-seconds", fmt.Sprint(*flagFleetSeconds), "-profile", *flagProfile}
+		"-fleet-agents", *flagFleetAgents, "-fleet-seconds", fmt.Sprint(*flagFleetSeconds), "-profile", *flagProfile,
+		"-fairness-seconds", fmt.Sprint(*flagFairSeconds), "-fairness-flood-agents", fmt.Sprint(*flagFairFloodAgents)}
 	if *flagQuick {
 		args = append(args, "-quick")
 	}
@@ -220,6 +224,7 @@ func printTable(results []Result) {
 	}
 	printMPETable(results)
 	printFleet(results)
+	printFairness(results)
 }
 
 func writeJSON(path string, v any) error {

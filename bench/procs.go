@@ -119,8 +119,9 @@ func getStatus(httpAddr string) (status, error) {
 	return st, json.NewDecoder(resp.Body).Decode(&st)
 }
 
-// mediatorProc starts bin/sluice mediator with extra config lines.
-func mediatorProc(e *stageEnv, extra string) (p *proc, grpcAddr, httpAddr string) {
+// mediatorProc starts bin/sluice mediator with extra config lines in its
+// mediator block, and top-level blocks after it.
+func mediatorProc(e *stageEnv, extra string, blocks ...string) (p *proc, grpcAddr, httpAddr string) {
 	grpcAddr, httpAddr = freeAddr(), freeAddr()
 	rules, _ := filepath.Abs(*flagRules)
 	cfg := e.path("mediator.hcl")
@@ -138,7 +139,8 @@ mediator {
     bytes_per_second   = "0"
   }
   %s
-}`, grpcAddr, httpAddr, e.path("mediator"), rules, extra)), 0o644)
+}
+%s`, grpcAddr, httpAddr, e.path("mediator"), rules, extra, strings.Join(blocks, "\n"))), 0o644)
 	if err != nil {
 		fatalf("%v", err)
 	}
@@ -157,10 +159,16 @@ mediator {
 
 // agentProc starts bin/sluice agent tailing glob.
 func agentProc(e *stageEnv, mediatorAddr, glob, extra string) *proc {
+	return agentProcAs(e, "bench-agent", mediatorAddr, glob, extra)
+}
+
+// agentProcAs starts bin/sluice agent with agent id id tailing glob; its
+// configuration, spool and output are in e.
+func agentProcAs(e *stageEnv, id, mediatorAddr, glob, extra string) *proc {
 	cfg := e.path("agent.hcl")
 	err := os.WriteFile(cfg, []byte(fmt.Sprintf(`
 agent {
-  id        = "bench-agent"
+  id        = %q
   data_dir  = %q
   mediators = [%q]
   log_level = "warn"
@@ -169,7 +177,7 @@ agent {
 source "file" "gen" {
   paths           = [%q]
   log_source_type = "linux-auth"
-}`, e.path("agent"), mediatorAddr, extra, glob)), 0o644)
+}`, id, e.path("agent"), mediatorAddr, extra, glob)), 0o644)
 	if err != nil {
 		fatalf("%v", err)
 	}

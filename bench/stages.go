@@ -454,17 +454,14 @@ func stageEndToEnd(e *stageEnv) Result {
 	var mu sync.Mutex
 	var lat []time.Duration
 	var indexed atomic.Int64
-	marker := "lat-"
 	observer := func(events []*event.Event) {
 		now := time.Now()
 		indexed.Add(int64(len(events)))
 		mu.Lock()
 		defer mu.Unlock()
 		for _, ev := range events {
-			if i := strings.Index(ev.Message, marker); i >= 0 {
-				if ns, err := strconv.ParseInt(strings.Fields(ev.Message[i+len(marker):])[0], 10, 64); err == nil {
-					lat = append(lat, now.Sub(time.Unix(0, ns)))
-				}
+			if ns, ok := latStamp(ev.Message); ok {
+				lat = append(lat, now.Sub(time.Unix(0, ns)))
 			}
 		}
 	}
@@ -503,7 +500,7 @@ func stageEndToEnd(e *stageEnv) Result {
 		var b strings.Builder
 		now := time.Now().UnixNano()
 		for ; i < next; i++ {
-			fmt.Fprintf(&b, "%s %s%d x\n", benchLine(n+i), marker, now)
+			appendLatLine(&b, benchLine(n+i), now)
 		}
 		_, _ = f.WriteString(b.String())
 		time.Sleep(10 * time.Millisecond)
@@ -517,6 +514,30 @@ func stageEndToEnd(e *stageEnv) Result {
 	r.LatencyWhat = "append → searchable (committed to the index), at 20,000 lines/s"
 	r.Note = "agent, mediator (MPE, starter rules) and embedded index in one process"
 	return r
+}
+
+// latMarker precedes the append time (Unix nanoseconds) in the lines
+// whose append → searchable latency a stage measures.
+const latMarker = "lat-"
+
+// appendLatLine writes line, marked as appended at ns, and a newline.
+func appendLatLine(b *strings.Builder, line string, ns int64) {
+	fmt.Fprintf(b, "%s %s%d x\n", line, latMarker, ns)
+}
+
+// latStamp is the append time (Unix nanoseconds) of a line written by
+// appendLatLine, found in the event's message.
+func latStamp(msg string) (int64, bool) {
+	i := strings.Index(msg, latMarker)
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(msg[i+len(latMarker):])
+	if len(f) == 0 {
+		return 0, false
+	}
+	ns, err := strconv.ParseInt(f[0], 10, 64)
+	return ns, err == nil
 }
 
 func count(idx indexer.Searcher) int64 {
