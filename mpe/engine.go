@@ -71,6 +71,10 @@ type pass struct {
 	// it: a text event no intel list hit (nothing but intel tagging sets
 	// sluice.intel there; a JSON document may hold anything).
 	noIntel bool
+	// orFallback, set by ProcessWithFallback, makes parse give up on a
+	// line no rule of the type matches (it returns nil): another set
+	// processes it.
+	orFallback bool
 }
 
 func (p *pass) clock() int64 {
@@ -175,6 +179,9 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 	if i < 0 {
 		if !p.quiet {
 			t.stats.unmatched.Add(1)
+		}
+		if p.orFallback {
+			return nil
 		}
 		ev.Set(event.FieldClassification, unknown)
 		p.stage, p.name = "intel", ""
