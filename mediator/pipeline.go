@@ -542,7 +542,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 			res = append(out[:0], ev)
 		}
 	}()
-	return rs.Process(in, out)
+	return p.orgRules.process(rs, in, out)
 }
 
 // feed collects parsed chunks into index batches, writes them, and then
