@@ -11,6 +11,15 @@ import (
 const fallbackGlobal = `
 log_source_type "auth" {}
 log_source_type "web" {}
+log_source_type "js" {
+  format = "json"
+}
+
+rule "global-js" {
+  log_source_types = ["js"]
+  when             = "has(event.kind) && event.kind == \"a\""
+  classification   = "Information"
+}
 
 rule "global-accepted" {
   log_source_types = ["auth"]
@@ -40,6 +49,16 @@ event_rule "global-root" {
 // classifies accepted logons its own way.
 const fallbackOrg = `
 log_source_type "auth" {}
+log_source_type "js" {
+  format = "json"
+}
+
+rule "acme-js" {
+  log_source_types = ["js"]
+  when             = "has(event.kind) && event.kind == \"b\""
+  classification   = "Suspicious"
+  fields           = { "labels.owner" = "acme" }
+}
 
 rule "acme-accepted" {
   log_source_types = ["auth"]
@@ -90,13 +109,21 @@ func TestProcessWithFallback(t *testing.T) {
 			rule: "global-get", class: "Information"},
 		{name: "undeclared type goes to global", typ: "other", line: "Accepted password for bob from 192.0.2.1 port 22 ssh2",
 			class: event.ClassificationUnknown},
+		{name: "JSON: org rule wins", typ: "js", line: `{"kind":"b"}`,
+			rule: "acme-js", class: "Suspicious", owner: "acme", orgLines: 1},
+		{name: "JSON: unmatched document falls back", typ: "js", line: `{"kind":"a"}`,
+			rule: "global-js", class: "Information", orgLines: 1, orgUnmatch: 1},
 		{name: "no set matches", typ: "auth", line: "session opened for user bob",
 			class: event.ClassificationUnknown, orgLines: 1, orgUnmatch: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			org, global := loadFallbackSets(t)
-			e := &Entry{Raw: []byte("Mar 10 11:59:58 web1 sshd[9]: " + tt.line), LogSourceType: tt.typ, Organization: "acme", Agent: "ag", Seq: 1, Collected: collectedAt}
+			raw := "Mar 10 11:59:58 web1 sshd[9]: " + tt.line
+			if tt.typ == "js" {
+				raw = tt.line
+			}
+			e := &Entry{Raw: []byte(raw), LogSourceType: tt.typ, Organization: "acme", Agent: "ag", Seq: 1, Collected: collectedAt}
 			out := org.ProcessWithFallback(global, e, nil)
 			if len(out) != 1+tt.alarms {
 				t.Fatalf("got %d events, want %d", len(out), 1+tt.alarms)
