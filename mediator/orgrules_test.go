@@ -292,7 +292,7 @@ func TestOrgRulesReplace(t *testing.T) {
 			wantErr: `organization "hooli"`, want: map[string]string{"acme": "Two", "hooli": ""}},
 		{name: "acme's block removed", orgs: nil, want: map[string]string{"acme": "", "hooli": ""}},
 	}
-	for _, s := range steps {
+	for i, s := range steps {
 		if s.name != "as loaded" {
 			err := o.replace(s.orgs)
 			if s.wantErr == "" && err != nil || s.wantErr != "" && (err == nil || !strings.Contains(err.Error(), s.wantErr)) {
@@ -302,6 +302,13 @@ func TestOrgRulesReplace(t *testing.T) {
 		for org, want := range s.want {
 			if got := commonEvent(org); got != want {
 				t.Errorf("%s: %s's line has common event %q, want %q", s.name, org, got, want)
+			}
+		}
+		// acme's rule keeps counting across a change of its paths: one
+		// line per step so far.
+		if k := o.keeper("acme"); k != nil {
+			if st := k.current.Load().Stats(); len(st) != 1 || st[0].Matches != uint64(i+1) {
+				t.Errorf("%s: acme's statistics %+v, want %d matches", s.name, st, i+1)
 			}
 		}
 	}
