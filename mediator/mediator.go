@@ -72,6 +72,8 @@ type Mediator struct {
 	index     indexer.Index
 	ownsIndex bool
 	rules     *ruleKeeper
+	// orgRules are the organizations' own rule sets (orgrules.go).
+	orgRules *orgRules
 	// orgs are the organization settings in force (config_orgs.go).
 	orgs     *orgTable
 	webhooks *mpe.WebhookRunner
@@ -138,6 +140,9 @@ func New(cfg *Config, deps Deps) (_ *Mediator, err error) {
 	m.slowSearches.Every = time.Minute
 	m.webhooks = mpe.NewWebhookRunner(mpe.WebhookConfig{Logger: logger.Named("webhooks")})
 	if m.rules, err = newRuleKeeper(cfg.Rules, m.webhooks, logger.Named("rules")); err != nil {
+		return nil, err
+	}
+	if m.orgRules, err = newOrgRules(cfg.Organizations, m.webhooks, logger.Named("rules")); err != nil {
 		return nil, err
 	}
 	// The one cleanup path: release closes whatever the steps below
@@ -397,6 +402,7 @@ func (m *Mediator) buildPipeline(observers []Observer) {
 		mediatorID: cfg.ID,
 		state:      m.state,
 		rules:      &m.rules.current,
+		orgRules:   m.orgRules,
 		sink:       m.index,
 		workers:    cfg.Workers,
 		batch:      cfg.IndexBatch,
@@ -424,8 +430,12 @@ func (m *Mediator) Index() indexer.Index { return m.index }
 
 // Reload compiles the rule files again and swaps them in if they load and
 // their tests pass (SIGHUP does this); the previous rules stay in force
-// otherwise. No agent is disconnected.
-func (m *Mediator) Reload() error { return m.rules.reload("reload requested") }
+// otherwise. No agent is disconnected. The global set and each
+// organization's own set reload independently: a broken one is refused
+// (the error names the organization) without holding back the others.
+func (m *Mediator) Reload() error {
+	return errors.Join(m.rules.reload("reload requested"), m.orgRules.reload("reload requested"))
+}
 
 // HighWater is the highest sequence of an agent the mediator holds, of
 // whichever of its spools got furthest.
@@ -554,6 +564,7 @@ func (m *Mediator) Run(ctx context.Context) error {
 	}
 	add("", func() error { m.revoked.watch(pctx, m.registry, 5*time.Second); return nil })
 	add("", func() error { m.rules.watch(pctx, 2*time.Second); return nil })
+	add("", func() error { m.orgRules.watch(pctx, 2*time.Second); return nil })
 	add("webhooks", func() error { return m.webhooks.Run(pctx) })
 	if m.arm != nil {
 		add("arm link", func() error { return m.arm.Run(pctx) })

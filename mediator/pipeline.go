@@ -49,6 +49,9 @@ type pipeline struct {
 	// maxLine cuts longer lines (the agent's own limit can be raised or
 	// bypassed by a hostile sender); 0 = no limit.
 	maxLine int
+	// orgRules are the organizations' own rule sets, tried before rules
+	// for their entries (nil: none).
+	orgRules *orgRules
 	// window is the range of event times the index files events under;
 	// clock is the time it is measured from (time.Now; tests set it).
 	window timeWindow
@@ -539,7 +542,7 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 			res = append(out[:0], ev)
 		}
 	}()
-	return rs.Process(in, out)
+	return p.orgRules.process(rs, in, out)
 }
 
 // feed collects parsed chunks into index batches, writes them, and then

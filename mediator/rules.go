@@ -41,13 +41,22 @@ type ruleKeeper struct {
 }
 
 func newRuleKeeper(paths []string, webhooks *mpe.WebhookRunner, logger hclog.Logger) (*ruleKeeper, error) {
+	if len(paths) == 0 {
+		logger.Warn("no rules configured: every entry is kept as an Unknown event")
+	}
+	return newRuleKeeperFrom(paths, webhooks, logger, nil)
+}
+
+// newRuleKeeperFrom is newRuleKeeper for a set replacing prev (nil: none):
+// its rules of the same name keep counting into prev's statistics, as
+// over a reload. An organization whose rule paths change gets one.
+func newRuleKeeperFrom(paths []string, webhooks *mpe.WebhookRunner, logger hclog.Logger, prev *mpe.RuleSet) (*ruleKeeper, error) {
 	k := &ruleKeeper{paths: paths, webhooks: webhooks, logger: logger}
 	k.lastError.Store("")
 	if len(paths) == 0 {
-		logger.Warn("no rules configured: every entry is kept as an Unknown event")
 		return k, nil
 	}
-	rs, _, err := k.compile(nil)
+	rs, _, err := k.compile(prev)
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +161,20 @@ func (k *ruleKeeper) watch(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		k.mu.Lock()
-		changed := k.fileSignature(k.current.Load()) != k.signature
-		k.mu.Unlock()
-		if changed {
-			_ = k.reload("files changed")
-		}
+		k.reloadIfChanged()
+	}
+}
+
+// reloadIfChanged reloads when a rule or intel file changed since the
+// last load (refused or not).
+func (k *ruleKeeper) reloadIfChanged() {
+	if len(k.paths) == 0 {
+		return
+	}
+	k.mu.Lock()
+	changed := k.fileSignature(k.current.Load()) != k.signature
+	k.mu.Unlock()
+	if changed {
+		_ = k.reload("files changed")
 	}
 }

@@ -227,3 +227,87 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// benchOrgRules is an organization's own set for BenchmarkFallback: three
+// rules of linux-auth, none of which matches the benchmark's line.
+const benchOrgRules = `
+log_source_type "linux-auth" {
+  header   = "syslog"
+  timezone = "UTC"
+}
+
+rule "acme-vpn" {
+  log_source_types = ["linux-auth"]
+  pattern          = "acme-vpn: session <action> for <login> from <sip>"
+  classification   = "Authentication Success"
+}
+
+rule "acme-badge" {
+  log_source_types = ["linux-auth"]
+  pattern          = "badge reader <hostname>: <login> (granted|denied)"
+  classification   = "Information"
+}
+
+rule "acme-console" {
+  log_source_types = ["linux-auth"]
+  pattern          = "acme-console\\[\\d+\\]: login of <login> on <tty>"
+  classification   = "Authentication Success"
+}
+
+rule "acme-sudo" {
+  log_source_types = ["linux-auth"]
+  pattern          = "acme-sudo: <login> ran <command>"
+  classification   = "Information"
+}
+`
+
+// BenchmarkFallback measures what an organization's own rules cost a line
+// they do not classify: plain is the global starter set's Process,
+// unmatched the same line through ProcessWithFallback with an org set
+// whose linux-auth policy misses it (header read, literal scan, then the
+// global set), other-type a line of a type the org set has no policy for;
+// org-matched a line the org set classifies, against its plain Process.
+//
+//	go test -run XXX -bench Fallback -benchmem ./mpe
+func BenchmarkFallback(b *testing.B) {
+	global := loadBenchRules(b, 0)
+	org, err := LoadBytes("acme.hcl", []byte(benchOrgRules))
+	if err != nil {
+		b.Fatal(err)
+	}
+	collected := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	auth := &Entry{Raw: []byte("Mar  3 08:20:41 bastion1 sshd[4188]: Accepted password for alice from 198.51.100.7 port 40022 ssh2"), LogSourceType: "linux-auth", Organization: "acme", Agent: "a", Collected: collected}
+	own := &Entry{Raw: []byte("Mar  3 08:20:41 bastion1 acme-console[77]: login of alice on tty1"), LogSourceType: "linux-auth", Organization: "acme", Agent: "a", Collected: collected}
+	other := &Entry{Raw: []byte("Mar  3 08:20:41 web1 kernel: [ 12.345] eth0: link up"), LogSourceType: "syslog", Organization: "acme", Agent: "a", Collected: collected}
+	if out := org.ProcessWithFallback(global, auth, nil); out[0].GetString(event.FieldRule) == "" {
+		b.Fatal("the global set does not classify the benchmark's line")
+	}
+	if out := org.ProcessWithFallback(global, own, nil); out[0].GetString(event.FieldRule) != "acme-console" {
+		b.Fatalf("the org set does not classify its line: %v", out[0].GetString(event.FieldRule))
+	}
+	out := make([]*event.Event, 0, 4)
+	for _, c := range []struct {
+		name string
+		run  func() []*event.Event
+	}{
+		{"plain", func() []*event.Event { return global.Process(auth, out[:0]) }},
+		{"unmatched", func() []*event.Event { return org.ProcessWithFallback(global, auth, out[:0]) }},
+		{"org-plain", func() []*event.Event { return org.Process(own, out[:0]) }},
+		{"org-matched", func() []*event.Event { return org.ProcessWithFallback(global, own, out[:0]) }},
+		{"plain-other-type", func() []*event.Event { return global.Process(other, out[:0]) }},
+		{"other-type", func() []*event.Event { return org.ProcessWithFallback(global, other, out[:0]) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := testkit.CPUTime()
+			for b.Loop() {
+				out = c.run()
+			}
+			// The machine is shared: the process's CPU time per line is
+			// steadier than the wall clock's.
+			if used := testkit.CPUTime() - cpu; used > 0 {
+				b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
+		})
+	}
+}

@@ -71,6 +71,10 @@ type pass struct {
 	// it: a text event no intel list hit (nothing but intel tagging sets
 	// sluice.intel there; a JSON document may hold anything).
 	noIntel bool
+	// orFallback, set by ProcessWithFallback, makes parse give up on a
+	// line no rule of the type matches (it returns nil): another set
+	// processes it.
+	orFallback bool
 }
 
 func (p *pass) clock() int64 {
@@ -138,6 +142,14 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 	sc := t.selector.get()
 	defer t.selector.done(sc)
 
+	if p.orFallback && t.format == formatText && !t.matchesAny(p, sc) {
+		// Another set processes the line: do not build an event for it.
+		if !p.quiet {
+			t.stats.unmatched.Add(1)
+		}
+		return nil
+	}
+
 	id, msg, valid := idAndMessage(e)
 	ev := &event.Event{ID: id, Organization: organization(e), Message: msg}
 	ev.Grow(t.fieldsHint())
@@ -175,6 +187,9 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 	if i < 0 {
 		if !p.quiet {
 			t.stats.unmatched.Add(1)
+		}
+		if p.orFallback {
+			return nil
 		}
 		ev.Set(event.FieldClassification, unknown)
 		p.stage, p.name = "intel", ""
@@ -238,6 +253,21 @@ var (
 	unknown             any = event.ClassificationUnknown
 	defaultOrganization any = event.DefaultOrganization
 )
+
+// matchesAny reports whether a rule of the text type t matches the line of
+// p's entry. Text rules read the line alone, so ProcessWithFallback asks
+// before reading the header and building an event, work the other set
+// would do again for a line that falls back. The tries are not sampled
+// into the rules' statistics: parse counts them when it matches again.
+func (t *logSourceType) matchesAny(p *pass, sc *scan) bool {
+	line, _ := normalize(p.e.Raw)
+	timed := p.timed
+	p.timed = false
+	i, _ := t.match(line, nil, p, sc)
+	p.timed = timed
+	p.stage, p.name = "header", ""
+	return i >= 0
+}
 
 // match runs the policy on a line and returns the policy index of the
 // first rule that matches (-1 if none), with its submatch offsets (nil

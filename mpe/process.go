@@ -37,25 +37,65 @@ func (rs *RuleSet) Process(e *Entry, out []*event.Event) []*event.Event {
 // process is Process; with fired set (rule tests), it records the names
 // of the event rules that fired, calls no webhook and counts nothing in
 // the statistics.
-func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) (res []*event.Event) {
+func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) []*event.Event {
 	if e == nil {
 		e = &Entry{}
 	}
 	p := pass{e: e, t: rs.typeOf(e.LogSourceType), stage: "header", fired: fired, noHooks: fired != nil, quiet: fired != nil}
+	out, _ = rs.run(&p, out)
+	return out
+}
+
+// ProcessWithFallback is Process for an organization's own rule set rs,
+// tried before fallback, the global set. An entry whose log source type
+// has a policy in rs (at least one rule of rs lists it) is read as rs
+// declares the type and tried against that policy; when one of rs's rules
+// matches, rs processes the entry whole: its intel lists, sub-rules,
+// priority and event rules, alarms and webhooks. An entry no rule of rs
+// matches, or of a type rs has no policy for, is processed by fallback
+// alone, exactly as Process would: nothing of rs shows on its event. So
+// every rule in rs only ever sees the entries given to it, and each
+// entry is classified, tagged and alarmed on by one set.
+//
+// In rs's statistics a line that fell through counts as a line and as
+// unmatched of its type. A nil rs is fallback.Process; a nil fallback
+// keeps unmatched entries as Unknown events (see Process).
+func (rs *RuleSet) ProcessWithFallback(fallback *RuleSet, e *Entry, out []*event.Event) []*event.Event {
+	if rs == nil || e == nil {
+		return fallback.Process(e, out)
+	}
+	t := rs.types[e.LogSourceType]
+	if t == nil || len(t.policy) == 0 {
+		return fallback.Process(e, out)
+	}
+	p := pass{e: e, t: t, stage: "header", orFallback: true}
+	if res, ok := rs.run(&p, out); ok {
+		return res
+	}
+	return fallback.Process(e, out)
+}
+
+// run processes the entry of p, appending to out. With p.orFallback set,
+// an entry none of the type's rules matches is left alone: run returns
+// out as it was and false.
+func (rs *RuleSet) run(p *pass, out []*event.Event) (res []*event.Event, ok bool) {
 	n := len(out)
 	defer func() {
 		if r := recover(); r != nil {
-			res = append(out[:n], rs.panicked(&p, r))
+			res, ok = append(out[:n], rs.panicked(p, r)), true
 		}
 	}()
-	ev := rs.parse(&p)
+	ev := rs.parse(p)
+	if ev == nil {
+		return out, false
+	}
 	if rs == nil {
-		return append(out, ev)
+		return append(out, ev), true
 	}
 	// The event goes first; alarms follow it. Should an event rule drop
 	// it, it is taken out again below.
 	out = append(out, ev)
-	drop := rs.runEventRules(ev, &p, &out, true)
+	drop := rs.runEventRules(ev, p, &out, true)
 	p.t.sawFields(len(ev.Fields()))
 	if drop {
 		if !p.quiet {
@@ -63,7 +103,7 @@ func (rs *RuleSet) process(e *Entry, out []*event.Event, fired *[]string) (res [
 		}
 		out = append(out[:n], out[n+1:]...)
 	}
-	return out
+	return out, true
 }
 
 // PanicInfo describes a panic the engine recovered from.
