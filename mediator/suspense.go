@@ -41,6 +41,13 @@ const reshedAfter = 5 * time.Second
 // remaining agents sent since the previous check is within that share (see
 // pickSuspend). While the condition holds and the pressure keeps growing,
 // it sheds again every reshedAfter, in proportion to the growth.
+//
+// A backlog over suspense_backlog that more than one organization holds
+// is first blamed on the organizations over their weighted share of it
+// (blameOrgs): only their batches are refused (orgQuotas), and the
+// mediator takes the others' agents as before, up to backlogCeiling.
+// Past it, or with one organization holding the whole backlog, the
+// condition is the mediator's as above.
 type suspense struct {
 	backlogMax    int64
 	backlogResume int64
