@@ -82,10 +82,25 @@ type orgQuotas struct {
 	// is the since-start count (orgBacklog.get) until pkg/queue keeps
 	// durable per-tag statistics, which can be injected here.
 	backlog func(org string) (entries, bytes int64)
-	logger  hclog.Logger
+	// total is the state's backlog in entries (nil: no blame between
+	// the suspense's checks).
+	total  func() int64
+	logger hclog.Logger
 
 	mu   sync.Mutex
 	orgs map[string]*orgQuota
+	// shares is what the suspense's last check found (setShares): the
+	// organizations that hold backlog and their weights, against which
+	// a batch is blamed as it comes.
+	shares blameShares
+}
+
+// blameShares are the terms of the fair shares of suspense_backlog as of
+// the suspense's last check.
+type blameShares struct {
+	limit, ceiling int64
+	weights        int64           // sum over holders
+	holders        map[string]bool // organizations with backlog
 }
 
 // orgQuota is one organization's quota state.
@@ -145,11 +160,12 @@ func (q *orgQuotas) admit(org string, n int, now time.Time) (orgRefusal, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	o := q.orgs[org]
-	if o == nil && cfg.MaxEventsPerSecond <= 0 && cfg.MaxBacklogBytes <= 0 {
+	if o == nil && cfg.MaxEventsPerSecond <= 0 && cfg.MaxBacklogBytes <= 0 && q.shares.limit <= 0 {
 		return orgRefusal{}, true // the common case: no quota, no state
 	}
 	o = q.get(org)
 	q.checkBacklog(org, o, cfg)
+	q.blameBatch(org, o, cfg)
 	var r orgRefusal
 	switch {
 	case o.overBacklog != "":
@@ -166,6 +182,59 @@ func (q *orgQuotas) admit(org string, n int, now time.Time) (orgRefusal, bool) {
 	}
 	q.refusedLocked(org, o, r.quota, r.text, now)
 	return r, false
+}
+
+// blameBatch blames org as its batch comes when the state backlog is
+// over suspense_backlog and org's share of it over its fair share, on the
+// terms of the suspense's last check (setShares); the caller holds q.mu.
+// The check blames on the same terms, but only every half second: a
+// flood of one organization could take the backlog past the ceiling, and
+// everyone into suspense, in between.
+func (q *orgQuotas) blameBatch(org string, o *orgQuota, cfg OrgConfig) {
+	sh := q.shares
+	if o.blamed != "" || sh.limit <= 0 || q.total == nil {
+		return
+	}
+	total := q.total()
+	if total <= sh.limit || total > sh.ceiling {
+		return // under the limit, or the suspense is everyone's
+	}
+	entries, _ := q.backlog(org)
+	w := int64(max(cfg.Weight, 1))
+	weights := sh.weights
+	if !sh.holders[org] {
+		weights += w
+	}
+	if share := sh.limit * w / weights; entries > share {
+		o.blamed = blameText(org, entries, total, share, sh.limit, w, weights)
+		q.logger.Warn("organization in suspense: over its fair share of the state backlog; refusing its batches, the other organizations keep sending",
+			"organization", org, "reason", o.blamed)
+	}
+}
+
+// setShares records the terms of the fair shares the suspense found: the
+// limit (suspense_backlog; 0: no blame), the ceiling and the
+// organizations holding backlog.
+func (q *orgQuotas) setShares(limit, ceiling int64, loads []orgLoad) {
+	if q == nil {
+		return
+	}
+	sh := blameShares{limit: limit, ceiling: ceiling, holders: map[string]bool{}}
+	for _, l := range loads {
+		if l.entries > 0 {
+			sh.holders[l.org] = true
+			sh.weights += int64(max(l.weight, 1))
+		}
+	}
+	q.mu.Lock()
+	q.shares = sh
+	q.mu.Unlock()
+}
+
+// blameText is why an organization is blamed.
+func blameText(org string, entries, total, share, limit, weight, weights int64) string {
+	return fmt.Sprintf("organization %q in suspense: it holds %d of the state backlog's %d entries, over its fair share %d of suspense_backlog=%d (weight %d of %d)",
+		org, entries, total, share, limit, weight, weights)
 }
 
 // take takes n entries from the bucket of rate per second (rate 0: no
@@ -424,11 +493,9 @@ func blameOrgs(loads []orgLoad, limit, resume, total int64, prev map[string]stri
 		}
 		w := int64(max(l.weight, 1))
 		share := limit * w / weights
-		why := fmt.Sprintf("organization %q in suspense: it holds %d of the state backlog's %d entries, over its fair share %d of suspense_backlog=%d (weight %d of %d)",
-			l.org, l.entries, total, share, limit, w, weights)
 		switch {
 		case total > limit && l.entries > share:
-			out[l.org] = why
+			out[l.org] = blameText(l.org, l.entries, total, share, limit, w, weights)
 		case prev[l.org] != "" && total > resume && float64(l.entries) > float64(share)*orgResumeShare:
 			out[l.org] = prev[l.org]
 		}
@@ -441,6 +508,7 @@ func blameOrgs(loads []orgLoad, limit, resume, total int64, prev map[string]stri
 // the settings from m.orgs at every check.
 func (m *Mediator) wireQuotas() {
 	q := newOrgQuotas(m.orgs.get, m.state.orgs.get, m.logger.Named("quotas"))
+	q.total = m.state.q.Len
 	m.intake.quotas = q
 	m.registry.orgMax = func(org string) int { return m.orgs.get(org).MaxAgents }
 	m.suspense.orgs = q

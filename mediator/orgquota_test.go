@@ -1,9 +1,11 @@
 package mediator
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +17,8 @@ import (
 	"github.com/sluicehq/sluice/indexer"
 	"github.com/sluicehq/sluice/indexer/embedded"
 	"github.com/sluicehq/sluice/internal/testkit"
+	"github.com/sluicehq/sluice/pkg/event"
+	"github.com/sluicehq/sluice/pkg/queue"
 	"github.com/sluicehq/sluice/pkg/refusal"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 	"github.com/sluicehq/sluice/test/promtest"
@@ -446,3 +450,141 @@ func TestBlameSuspense(t *testing.T) {
 }
 
 var _ indexer.Index = (*hungIndex)(nil)
+
+// cappedIndex is the real embedded index taking at most perSec events a
+// second: a mediator that indexes slower than its agents send.
+type cappedIndex struct {
+	indexer.Index
+	perSec int
+}
+
+func (s *cappedIndex) Write(ctx context.Context, events []*event.Event) error {
+	select {
+	case <-time.After(time.Duration(len(events)) * time.Second / time.Duration(s.perSec)):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Index.Write(ctx, events)
+}
+
+// Issue 20, item 1, scaled down: organization acme floods far beyond what
+// the mediator indexes while beta sends steadily. Acme is held back by
+// the blame suspense (its batches wait in its agent's spool), beta is
+// never refused nor suspended, and every line of acme arrives, once.
+func TestFloodingOrganizationHeldBackOthersFlow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams for several seconds")
+	}
+	const (
+		indexRate = 4000  // events/s the index takes
+		limit     = 4000  // suspense_backlog
+		acmeTotal = 20000 // spooled at once: acme offers all it can
+		betaN     = 10    // beta: 10 entries every 50 ms, 200/s
+		betaDt    = 50 * time.Millisecond
+	)
+	dir := t.TempDir()
+	emb, err := embedded.Open(embedded.Config{Dir: filepath.Join(dir, "index")}, hclog.NewNullLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emb.Close() })
+	cfg, err := ParseConfig([]byte(fmt.Sprintf(`
+mediator {
+  listen           = "127.0.0.1:0"
+  http             = "127.0.0.1:0"
+  data_dir         = %q
+  insecure         = true
+  index_flush      = "20ms"
+  suspense_backlog = %d
+}`, filepath.Join(dir, "m"), limit)), "m.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &logBuffer{}
+	m, err := New(cfg, Deps{Logger: hclog.New(&hclog.LoggerOptions{Output: logs, Level: hclog.Info}), Index: &cappedIndex{Index: emb, perSec: indexRate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Run(t, m.Run)
+
+	agentLogs := &logBuffer{}
+	newAgent := func(org, id string, sp *uplinktest.MemSpool, batch int) {
+		up, err := uplink.New(uplink.Config{AgentID: id, Organization: org, Mediators: []string{m.Addr()}, Window: 4, BatchEntries: batch, AckTimeout: 10 * time.Second},
+			sp, hclog.New(&hclog.LoggerOptions{Output: agentLogs, Level: hclog.Info, Name: id}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		testkit.Run(t, up.Run)
+	}
+	// Beta first, steady, recording each batch's latency to its ack.
+	var mu sync.Mutex
+	var betaLat []time.Duration
+	betaSp := uplinktest.NewMemSpool()
+	betaSp.OnAck = func(_ queue.Record, added time.Time) {
+		mu.Lock()
+		betaLat = append(betaLat, time.Since(added))
+		mu.Unlock()
+	}
+	newAgent("beta", "b1", betaSp, 1000)
+	ctx, stopBeta := context.WithCancel(context.Background())
+	defer stopBeta()
+	betaSent := 0
+	betaDone := make(chan struct{})
+	go func() {
+		defer close(betaDone)
+		t := time.NewTicker(betaDt)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				betaSp.Add(betaN)
+				betaSent += betaN
+			}
+		}
+	}()
+	// Then acme, everything at once.
+	acmeSp := uplinktest.NewMemSpool()
+	for range acmeTotal / 100 {
+		acmeSp.Add(100)
+	}
+	start := time.Now()
+	newAgent("acme", "a1", acmeSp, 500)
+	testkit.Eventually(t, 60*time.Second, "acme's spool delivered", func() bool { return acmeSp.Depth() == 0 })
+	took := time.Since(start)
+	stopBeta()
+	<-betaDone
+	testkit.Eventually(t, 20*time.Second, "beta's spool delivered", func() bool { return betaSp.Depth() == 0 })
+
+	if hw := m.state.agentHighWater("acme", "a1"); hw != acmeTotal {
+		t.Fatalf("acme high-water mark %d, want %d", hw, acmeTotal)
+	}
+	if got := m.intake.received.Load(); got != uint64(acmeTotal+betaSent) {
+		t.Fatalf("stored %d entries, want %d (each once)", got, acmeTotal+betaSent)
+	}
+	testkit.Eventually(t, 30*time.Second, "everything indexed", func() bool { return count(t, m, "*") == int64(acmeTotal+betaSent) })
+	st := m.Status().Organizations
+	mu.Lock()
+	p99b, p50b := p99(betaLat), p50(betaLat)
+	mu.Unlock()
+	t.Logf("acme's %d entries in %v through a %d/s index, %d refusals (suspense); beta %d entries, ack latency p50 %v p99 %v",
+		acmeTotal, took.Round(time.Millisecond), indexRate, st["acme"].Refused[orgReasonBlame], betaSent, p50b, p99b)
+	if st["acme"].Refused[orgReasonBlame] == 0 {
+		t.Fatal("acme was never held back")
+	}
+	if r := st["beta"].Refused; len(r) != 0 {
+		t.Fatalf("beta refused: %v", r)
+	}
+	if strings.Contains(logs.String(), "entering suspense") {
+		t.Fatalf("the mediator suspended everyone:\n%s", logs.String())
+	}
+	if n := strings.Count(agentLogs.String(), "connected to mediator"); n != 2 {
+		t.Fatalf("%d connections for 2 agents: nobody is to be suspended or refused\n%s", n, agentLogs.String())
+	}
+	// Beta's acknowledgements do not wait on acme's backlog: a suspended
+	// beta would wait its retry-after (2 s, a Suspend 30 s) at least.
+	if p99b > 1500*time.Millisecond { // a refused batch waits orgSuspenseRetry (2 s)
+		t.Fatalf("beta's ack latency p99 %v", p99b)
+	}
+}

@@ -206,6 +206,7 @@ func (s *suspense) blame(total int64) (map[string]string, bool) {
 		return nil, false
 	}
 	loads := s.orgLoads()
+	s.orgs.setShares(s.backlogMax, s.backlogCeiling(), loads)
 	holders := 0
 	for _, l := range loads {
 		if l.entries > 0 {
