@@ -588,3 +588,52 @@ mediator {
 		t.Fatalf("beta's ack latency p99 %v", p99b)
 	}
 }
+
+// TestSuspenseBlame: over suspense_backlog the suspense is the blamed
+// organizations' only when more than one organization holds backlog, the
+// backlog is under the ceiling and the organizations' counts cover it.
+func TestSuspenseBlame(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		total       int64
+		loads       []orgLoad
+		wantGlobal  bool
+		wantBlamed  []string
+		wantSharing bool // per-batch blame enabled
+	}{
+		{"two hold it: blame", 110, []orgLoad{{"a", 100, 1}, {"b", 10, 1}}, false, []string{"a"}, true},
+		{"past the ceiling", 130, []orgLoad{{"a", 120, 1}, {"b", 10, 1}}, true, []string{"a"}, true},
+		{"one holds it all", 110, []orgLoad{{"a", 110, 1}}, true, nil, true},
+		{"most of it nobody's (held from before a restart)", 110, []orgLoad{{"a", 50, 1}, {"b", 10, 1}}, true, nil, false},
+		{"under the limit", 90, []orgLoad{{"a", 80, 1}, {"b", 10, 1}}, false, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := newOrgQuotas(orgSettings().get, func(string) (int64, int64) { return 0, 0 }, hclog.NewNullLogger())
+			s := &suspense{
+				backlogMax: 100, backlogResume: 80,
+				backlog:   func() int64 { return tc.total },
+				freeBytes: func(string) (int64, error) { return 1 << 40, nil },
+				registry:  newRegistry(10),
+				logger:    hclog.NewNullLogger(),
+				orgs:      q,
+				orgLoads:  func() []orgLoad { return tc.loads },
+			}
+			s.check()
+			if got := s.reason() != ""; got != tc.wantGlobal {
+				t.Fatalf("suspense for everyone %v (%q), want %v", got, s.reason(), tc.wantGlobal)
+			}
+			blamed := q.blamedNow()
+			if len(blamed) != len(tc.wantBlamed) {
+				t.Fatalf("blamed %v, want %v", blamed, tc.wantBlamed)
+			}
+			for _, o := range tc.wantBlamed {
+				if blamed[o] == "" {
+					t.Fatalf("blamed %v, want %v", blamed, tc.wantBlamed)
+				}
+			}
+			if got := q.shares.limit > 0; got != tc.wantSharing {
+				t.Fatalf("per-batch blame %v, want %v", got, tc.wantSharing)
+			}
+		})
+	}
+}

@@ -206,13 +206,22 @@ func (s *suspense) blame(total int64) (map[string]string, bool) {
 		return nil, false
 	}
 	loads := s.orgLoads()
-	s.orgs.setShares(s.backlogMax, s.backlogCeiling(), loads)
-	holders := 0
+	holders, counted := 0, int64(0)
 	for _, l := range loads {
 		if l.entries > 0 {
 			holders++
+			counted += l.entries
 		}
 	}
+	// The organizations' counts may not cover the whole backlog (those
+	// counted since the start do not cover entries held from before it):
+	// when more than the ceiling's margin is nobody's, shares of it
+	// cannot be told, and the suspense is everyone's, as before.
+	if total-counted > s.backlogCeiling()-s.backlogMax {
+		s.orgs.setShares(0, 0, nil)
+		return nil, false
+	}
+	s.orgs.setShares(s.backlogMax, s.backlogCeiling(), loads)
 	if holders < 2 {
 		return nil, false
 	}
