@@ -84,8 +84,11 @@ type orgQuotas struct {
 	backlog func(org string) (entries, bytes int64)
 	// total is the state's backlog in entries (nil: no blame between
 	// the suspense's checks).
-	total  func() int64
-	logger hclog.Logger
+	total func() int64
+	// configured returns the organizations that have a block (nil:
+	// none): /v1/status shows them before any of their agents comes.
+	configured func() map[string]OrgConfig
+	logger     hclog.Logger
 
 	mu   sync.Mutex
 	orgs map[string]*orgQuota
@@ -406,14 +409,24 @@ type OrgQuotaStatus struct {
 	BacklogBytes   int64 `json:"backlog_bytes"`
 }
 
-// status is the state of every organization with quota state.
+// status is the state of every organization with quota state or a
+// block in the configuration.
 func (q *orgQuotas) status() map[string]OrgQuotaStatus {
 	if q == nil {
 		return nil
 	}
+	var configured map[string]OrgConfig
+	if q.configured != nil {
+		configured = q.configured()
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	out := make(map[string]OrgQuotaStatus, len(q.orgs))
+	out := make(map[string]OrgQuotaStatus, len(q.orgs)+len(configured))
+	for org := range configured {
+		var st OrgQuotaStatus
+		st.BacklogEntries, st.BacklogBytes = q.backlog(org)
+		out[org] = st
+	}
 	for org, o := range q.orgs {
 		st := OrgQuotaStatus{Throttled: o.throttled, Suspense: o.suspense(), Refused: maps.Clone(o.refused)}
 		st.BacklogEntries, st.BacklogBytes = q.backlog(org)
@@ -509,6 +522,7 @@ func blameOrgs(loads []orgLoad, limit, resume, total int64, prev map[string]stri
 func (m *Mediator) wireQuotas() {
 	q := newOrgQuotas(m.orgs.get, m.state.orgs.get, m.logger.Named("quotas"))
 	q.total = m.state.q.Len
+	q.configured = m.orgs.configured
 	m.intake.quotas = q
 	m.registry.orgMax = func(org string) int { return m.orgs.get(org).MaxAgents }
 	m.suspense.orgs = q

@@ -357,6 +357,9 @@ func TestOrgRateQuotaReload(t *testing.T) {
 // reload raises it.
 func TestOrgMaxAgents(t *testing.T) {
 	m, _ := quotaMediator(t, "max_agents = 10", "organization \"acme\" {\n max_agents = 2\n}\norganization \"shut\" {\n max_agents = 0\n}\n", false, hclog.NewNullLogger())
+	if _, ok := m.Status().Organizations["shut"]; !ok {
+		t.Fatal("/v1/status does not show a configured organization before its agents come")
+	}
 	a1 := orgStream(t, m, "acme", "a1")
 	orgStream(t, m, "acme", "a2")
 	_, _, err := dialHello(t, m.Addr(), &sluicev1.Hello{AgentId: "a3", Organization: "acme"})
