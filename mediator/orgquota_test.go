@@ -416,6 +416,12 @@ func TestOrgBacklogSuspenseSparesOthers(t *testing.T) {
 	if st := m.Status().Organizations["acme"]; st.Suspense == "" || !st.Throttled {
 		t.Fatalf("status %+v", st)
 	}
+	text := string(promtest.Scrape(t, "http://"+m.HTTPAddr()+"/metrics", ""))
+	for _, want := range []string{"sluice_mediator_organizations_suspended 1", `sluice_mediator_organization_throttled_total{organization="acme",reason="max_backlog_bytes"} 1`} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("metrics lack %s:\n%s", want, text)
+		}
+	}
 	release()
 	testkit.Eventually(t, 20*time.Second, "the backlog indexed", func() bool { return m.state.q.Len() == 0 })
 	wantAck(t, acme, paddedBatch("acme", seq+1, seq+batch, 300), seq+batch)
