@@ -147,6 +147,12 @@ func (in *intake) register(sess *session, log hclog.Logger) error {
 			"refusals", dup.refusals)
 		return refusal.Error(codes.PermissionDenied, refusal.DuplicateIdentity, dup.Error())
 	}
+	var full *orgFullError
+	if errors.As(err, &full) {
+		log.Warn("agent refused: its organization's max_agents reached", "max_agents", full.max)
+		in.quotas.refused(full.org, orgReasonAgents, full.Error(), time.Now())
+		return err
+	}
 	log.Warn("agent refused: max agents reached", "max_agents", in.registry.max)
 	return err
 }

@@ -155,9 +155,9 @@ func (s *agentStream) kicked(k kick) error {
 	return refusal.Error(codes.Unavailable, refusal.Shutdown, k.reason)
 }
 
-// handleBatch stores a batch and acknowledges it, or refuses it for the
-// rate limit, or discards it behind such a refusal. An error ends the
-// stream.
+// handleBatch stores a batch and acknowledges it, or refuses it for a
+// quota (its organization's, then the agent's own rate limit), or
+// discards it behind such a refusal. An error ends the stream.
 func (s *agentStream) handleBatch(r received) error {
 	b := r.batch
 	n, size := batchSize(b)
@@ -165,7 +165,7 @@ func (s *agentStream) handleBatch(r received) error {
 		return nil
 	}
 	var first, last uint64
-	if s.sess.limiter != nil { // only the rate limit needs the range
+	if s.sess.limiter != nil || s.in.quotas != nil { // only refusals need the range
 		first, last = batchRange(b)
 	}
 	if s.throttled && first > s.resumeSeq {
@@ -176,7 +176,13 @@ func (s *agentStream) handleBatch(r received) error {
 		s.log.Warn("agent refused: batch over max_batch_entries", "entries", n, "max_batch_entries", limit)
 		return status.Errorf(codes.InvalidArgument, "batch of %d entries is over the mediator's max_batch_entries %d", n, limit)
 	}
-	if th, ok := s.sess.limiter.admit(n, size, time.Now()); !ok {
+	now := time.Now()
+	org := s.sess.info.Organization
+	if or, ok := s.in.quotas.admit(org, n, now); !ok {
+		return s.throttleOrg(first, or)
+	}
+	if th, ok := s.sess.limiter.admit(n, size, now); !ok {
+		s.in.quotas.refund(org, n)
 		return s.throttle(first, th)
 	}
 	if s.throttled && last >= s.resumeSeq {
@@ -188,20 +194,45 @@ func (s *agentStream) handleBatch(r received) error {
 // throttle refuses the batch starting at first for the agent's rate
 // limit: the agent resends from resumeSeq after retry_after.
 func (s *agentStream) throttle(first uint64, th throttle) error {
-	if !s.throttled || first < s.resumeSeq {
-		s.resumeSeq = first
-	}
-	s.throttled = true
 	s.in.throttled.Add(1)
 	s.in.limits.logThrottle(s.sess.limiter, th, s.log)
-	return s.send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Throttle{Throttle: &sluicev1.Throttle{
-		ResumeSeq:        s.resumeSeq,
+	return s.refuse(first, &sluicev1.Throttle{
 		RetryAfter:       durationpb.New(th.retryAfter),
 		Reason:           refusal.RateLimit,
 		Limit:            th.limit,
 		EntriesPerSecond: uint64(max(s.in.limits.entriesPerSec, 0)),
 		BytesPerSecond:   uint64(max(s.in.limits.bytesPerSec, 0)),
-	}}})
+	})
+}
+
+// throttleOrg refuses the batch starting at first for its organization's
+// quota, the same way: the Throttle's limit says which organization and
+// quota. The rates announced are what the agent may send at most (its own
+// budget, or its organization's if smaller), for it to pace itself; the
+// organization's quotas log their refusals themselves.
+func (s *agentStream) throttleOrg(first uint64, or orgRefusal) error {
+	eps := uint64(max(s.in.limits.entriesPerSec, 0))
+	if or.rate > 0 && (eps == 0 || uint64(or.rate) < eps) {
+		eps = uint64(or.rate)
+	}
+	return s.refuse(first, &sluicev1.Throttle{
+		RetryAfter:       durationpb.New(or.retryAfter),
+		Reason:           or.reason,
+		Limit:            or.text,
+		EntriesPerSecond: eps,
+		BytesPerSecond:   uint64(max(s.in.limits.bytesPerSec, 0)),
+	})
+}
+
+// refuse sends th for the batch starting at first: the mediator stores
+// nothing of the agent's from resumeSeq on until it resends from there.
+func (s *agentStream) refuse(first uint64, th *sluicev1.Throttle) error {
+	if !s.throttled || first < s.resumeSeq {
+		s.resumeSeq = first
+	}
+	s.throttled = true
+	th.ResumeSeq = s.resumeSeq
+	return s.send(&sluicev1.ConnectResponse{Msg: &sluicev1.ConnectResponse_Throttle{Throttle: th}})
 }
 
 // store commits the batch to state and only then acknowledges it.

@@ -53,6 +53,9 @@ type StatusResponse struct {
 	RulesError string   `json:"rules_error,omitempty"`
 	IndexRetry bool     `json:"index_retrying"`
 	Suspense   string   `json:"suspense,omitempty"`
+	// Organizations is the quota state of the organizations that have
+	// some (orgquota.go): throttled, in suspense and why, refusals.
+	Organizations map[string]OrgQuotaStatus `json:"organizations,omitempty"`
 	// Stalled is set while state holds entries that nothing indexes (with
 	// the index healthy) for stall_warning; StalledReason says more, and
 	// Stalls counts the stalls since the start.

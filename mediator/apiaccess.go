@@ -104,6 +104,13 @@ func statusFor(st StatusResponse, grant httpauth.Grant) StatusResponse {
 			}
 		}
 		st.Pipeline.Organizations, st.Pipeline.Parked = orgs, parked
+		quotas := map[string]OrgQuotaStatus{}
+		for o, q := range st.Organizations {
+			if grant.Scope.Allows(o) {
+				quotas[o] = q
+			}
+		}
+		st.Organizations = quotas
 	}
 	return st
 }

@@ -28,6 +28,8 @@ type intake struct {
 	accept           *acceptance  // nil: every authenticated agent
 	revoked          *revocations // nil: none
 	limits           limits
+	// quotas are the organizations' quotas (nil: none).
+	quotas *orgQuotas
 	// inflight bounds the received batches held in memory, across all
 	// streams, until they are stored (nil: no bound).
 	inflight *byteBudget

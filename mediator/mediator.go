@@ -306,6 +306,7 @@ func (m *Mediator) buildIntake(deps Deps) error {
 		},
 	}
 	m.intake.wire.Inbound = true // counts what agents send
+	m.wireQuotas()
 	m.suspense.ackLatency = func() time.Duration { return m.intake.pressure.acks.percentile(99) }
 	m.suspense.pressure = m.intake.pressure.snapshot
 	if m.arm != nil {
@@ -470,6 +471,7 @@ func (m *Mediator) Status() StatusResponse {
 		RulesError:      m.rules.lastError.Load().(string),
 		IndexRetry:      m.pipeline.retrying.Load(),
 		Suspense:        m.suspense.reason(),
+		Organizations:   m.intake.quotas.status(),
 		Stalled:         stalled != "",
 		StalledReason:   stalled,
 		Stalls:          m.stall.count.Load(),

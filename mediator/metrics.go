@@ -42,7 +42,7 @@ func (m *Mediator) registerMetrics(reg *prometheus.Registry) error {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 	})
 	m.pipeline.writeSeconds = writes
-	cs := []prometheus.Collector{writes, newMediatorCollector(m)}
+	cs := []prometheus.Collector{writes, newMediatorCollector(m), newOrgQuotaCollector(m.intake.quotas, m.state.orgs)}
 	cs = append(cs, m.funcMetrics()...)
 	cs = append(cs, m.lifecycleMetrics()...)
 	for _, c := range cs {
@@ -149,7 +149,7 @@ func (c *mediatorCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	m.intake.refusals.each(func(reason string, n uint64) { counter(c.refusals, n, reason) })
 	counter(c.refusals, m.registry.duplicatesRefused(), "duplicate_identity")
-	m.state.orgs.each(func(org string, n int64) {
+	m.state.orgs.each(func(org string, n, _ int64) {
 		ch <- prometheus.MustNewConstMetric(c.orgBacklog, prometheus.GaugeValue, float64(max(n, 0)), org)
 	})
 	rs := m.rules.current.Load()

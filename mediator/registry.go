@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/sluicehq/sluice/pkg/refusal"
 )
@@ -41,9 +42,15 @@ type AgentInfo struct {
 type registry struct {
 	max int
 	now func() time.Time
+	// orgMax is an organization's max_agents in force (-1: no limit but
+	// max); nil: none. It is read at every admission, so a reload
+	// changes it.
+	orgMax func(org string) int
 
 	mu     sync.Mutex
 	agents map[string]*session // by agentKey
+	// perOrg counts the connected agents by organization.
+	perOrg map[string]int
 	// clashes are the agent ids whose live stream another spool
 	// presented, by agentKey, kept duplicateWindow after the last
 	// refusal.
@@ -116,7 +123,7 @@ type kick struct {
 }
 
 func newRegistry(max int) *registry {
-	return &registry{max: max, now: time.Now, agents: map[string]*session{}, clashes: map[string]*clash{}}
+	return &registry{max: max, now: time.Now, agents: map[string]*session{}, perOrg: map[string]int{}, clashes: map[string]*clash{}}
 }
 
 // add registers a session. An agent id has one live stream at a time:
@@ -129,7 +136,8 @@ func newRegistry(max int) *registry {
 //     other off in turn, and each would end the other's stream over and
 //     over. Its entries wait in its spool until the other stream ends.
 //
-// It refuses with max_agents when full.
+// It refuses with max_agents when full, and with an *orgFullError when
+// the agent's organization has its max_agents connected.
 func (r *registry) add(s *session) error {
 	key := agentKey(s.info.Organization, s.info.ID)
 	r.mu.Lock()
@@ -156,13 +164,48 @@ func (r *registry) add(s *session) error {
 			return &duplicateError{connected: old.info, refusals: c.refusals}
 		}
 		old.cancel(errReplaced)
-		delete(r.agents, key)
+		r.deleteLocked(key, old)
 	}
 	if len(r.agents) >= r.max {
 		return refusal.Error(codes.ResourceExhausted, refusal.MaxAgents, "mediator serves its maximum number of agents")
 	}
+	org := s.info.Organization
+	if r.orgMax != nil {
+		if limit := r.orgMax(org); limit >= 0 && r.perOrg[org] >= limit {
+			return &orgFullError{org: org, max: limit}
+		}
+	}
 	r.agents[key] = s
+	r.perOrg[org]++
 	return nil
+}
+
+// deleteLocked takes the session s of key out; the caller holds r.mu.
+func (r *registry) deleteLocked(key string, s *session) {
+	delete(r.agents, key)
+	org := s.info.Organization
+	if r.perOrg[org]--; r.perOrg[org] <= 0 {
+		delete(r.perOrg, org)
+	}
+}
+
+// orgFullError refuses an agent whose organization has its max_agents
+// connected. It is a max_agents refusal (RESOURCE_EXHAUSTED), like the
+// mediator's own: the agent tries its other mediators and comes back
+// later, keeping its entries in its spool.
+type orgFullError struct {
+	org string
+	max int
+}
+
+func (e *orgFullError) Error() string {
+	return fmt.Sprintf("organization %q serves its max_agents=%d", e.org, e.max)
+}
+
+// GRPCStatus is the refusal the agent gets.
+func (e *orgFullError) GRPCStatus() *status.Status {
+	st, _ := status.FromError(refusal.Error(codes.ResourceExhausted, refusal.MaxAgents, e.Error()))
+	return st
 }
 
 func (r *registry) remove(s *session) {
@@ -170,7 +213,7 @@ func (r *registry) remove(s *session) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.agents[key] == s {
-		delete(r.agents, key)
+		r.deleteLocked(key, s)
 	}
 }
 

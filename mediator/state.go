@@ -176,9 +176,9 @@ func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error)
 	}
 	var hb [8]byte
 	binary.BigEndian.PutUint64(hb[:], last)
-	s.orgs.add(sp.org, count)
+	s.orgs.add(sp.org, count, len(value))
 	if _, err := s.q.AppendRecord(count, func(uint64) ([]byte, error) { return value, nil }, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
-		s.orgs.add(sp.org, -count)
+		s.orgs.add(sp.org, -count, -len(value))
 		return 0, 0, err
 	}
 	s.mu.Lock()

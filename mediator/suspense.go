@@ -41,6 +41,13 @@ const reshedAfter = 5 * time.Second
 // remaining agents sent since the previous check is within that share (see
 // pickSuspend). While the condition holds and the pressure keeps growing,
 // it sheds again every reshedAfter, in proportion to the growth.
+//
+// A backlog over suspense_backlog that more than one organization holds
+// is first blamed on the organizations over their weighted share of it
+// (blameOrgs): only their batches are refused (orgQuotas), and the
+// mediator takes the others' agents as before, up to backlogCeiling.
+// Past it, or with one organization holding the whole backlog, the
+// condition is the mediator's as above.
 type suspense struct {
 	backlogMax    int64
 	backlogResume int64
@@ -58,6 +65,13 @@ type suspense struct {
 	logger     hclog.Logger
 	// slowLog limits the warning that acknowledgements fall behind.
 	slowLog logging.Limiter
+	// orgs enforces the organizations' quotas (nil: none), and orgLoads
+	// reports each organization's share of the backlog: with both, a
+	// backlog over suspense_backlog that more than one organization holds
+	// suspends only those over their fair share of it (blameOrgs), up
+	// to the ceiling (backlogCeiling).
+	orgs     *orgQuotas
+	orgLoads func() []orgLoad
 
 	mu  sync.Mutex
 	why string
@@ -92,12 +106,16 @@ func (s *suspense) check() {
 	if s.ackLatency != nil {
 		lat = s.ackLatency()
 	}
+	blamed, blaming := s.blame(backlog)
 	s.mu.Lock()
 	loads := s.snapshot()
 	was := s.why
 	why := ""
 	share := 1.0 // of the current input the mediator can keep taking
-	overBacklog := s.backlogMax > 0 && backlog > s.backlogMax
+	// While the organizations over their share are held back, the
+	// others keep sending up to the ceiling; past it, or when one
+	// organization holds the whole backlog, everyone is suspended.
+	overBacklog := s.backlogMax > 0 && backlog > s.backlogMax && !(blaming && was == "" && backlog <= s.backlogCeiling())
 	lowDisk := s.minFree > 0 && ferr == nil && free < s.minFree
 	slowAcks := s.ackMax > 0 && lat > s.ackMax
 	if overBacklog {
@@ -144,6 +162,8 @@ func (s *suspense) check() {
 	}
 	s.why = why
 	s.mu.Unlock()
+	s.orgs.blame(blamed)
+	s.orgs.tick(time.Now())
 
 	n := s.registry.suspend(victims, kick{suspend: true, reason: why})
 	switch {
@@ -166,6 +186,46 @@ func (s *suspense) check() {
 			s.logger.Warn("acknowledgements are falling behind: the mediator takes in more than it commits", logging.Suppressed(kv, n)...)
 		}
 	}
+}
+
+// backlogCeiling is the backlog past which everyone is suspended although
+// only some organizations are to blame: suspense_backlog plus a quarter.
+// The blamed organizations' refusals take effect at their next batch, and
+// their batches already on the way still land, while the others keep
+// sending: the quarter is room for that, and for the others' input while
+// the index works the backlog down. A backlog that grows through it anyway
+// is one the organizations within their shares make too (the index cannot
+// keep up with them either), and only suspending everyone relieves it.
+func (s *suspense) backlogCeiling() int64 { return s.backlogMax + s.backlogMax/4 }
+
+// blame is which organizations the backlog suspense holds now
+// (blameOrgs), and whether more than one organization holds backlog (the
+// suspense then holds only those, up to the ceiling).
+func (s *suspense) blame(total int64) (map[string]string, bool) {
+	if s.orgs == nil || s.orgLoads == nil || s.backlogMax <= 0 {
+		return nil, false
+	}
+	loads := s.orgLoads()
+	holders, counted := 0, int64(0)
+	for _, l := range loads {
+		if l.entries > 0 {
+			holders++
+			counted += l.entries
+		}
+	}
+	// The organizations' counts may not cover the whole backlog (those
+	// counted since the start do not cover entries held from before it):
+	// when more than the ceiling's margin is nobody's, shares of it
+	// cannot be told, and the suspense is everyone's, as before.
+	if total-counted > s.backlogCeiling()-s.backlogMax {
+		s.orgs.setShares(0, 0, nil)
+		return nil, false
+	}
+	s.orgs.setShares(s.backlogMax, s.backlogCeiling(), loads)
+	if holders < 2 {
+		return nil, false
+	}
+	return blameOrgs(loads, s.backlogMax, s.backlogResume, total, s.orgs.blamedNow()), true
 }
 
 // ratio is num/den clamped to [0, 1].
