@@ -56,6 +56,9 @@ type Options struct {
 type Record struct {
 	First, Last uint64
 	Value       []byte
+	// Tag is the tag the record was appended with (AppendTagged); ""
+	// for AppendRecord and Append.
+	Tag string
 }
 
 // Entries is how many entries the record holds.
