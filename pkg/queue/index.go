@@ -100,8 +100,12 @@ func (l *recList) at(first uint64) *idxRec {
 // readable returns copies of up to max live records holding entries with
 // seq >= from, in order, stopping at the first pending one.
 func (l *recList) readable(from uint64, max int) []idxRec {
-	var out []idxRec
-	for i := l.find(from); i < len(l.recs) && len(out) < max; i++ {
+	i := l.find(from)
+	if i == len(l.recs) {
+		return nil
+	}
+	out := make([]idxRec, 0, min(max, len(l.recs)-i))
+	for ; i < len(l.recs) && len(out) < max; i++ {
 		switch l.recs[i].state {
 		case recPending:
 			return out
