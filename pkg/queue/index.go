@@ -25,10 +25,18 @@ import (
 // goes straight to that tag's records, however many records of other tags
 // are queued or were deleted around them; the list also keeps the tag's
 // backlog (Tags). Both copies of a record change state together, under mu.
+//
+// The tags' lists are kept only once records of a second tag are in the
+// index (split): until then every record has the same tag, its list would
+// be a copy of all, and a queue that has no tags (the agent's spool) would
+// hold each record twice. They are dropped again when the index is empty,
+// not as soon as one tag is left: a record of another organization now
+// and then would otherwise copy a large backlog each time.
 type index struct {
-	mu   sync.Mutex
-	all  recList
-	tags map[string]*tagList
+	mu    sync.Mutex
+	all   recList
+	tags  map[string]*tagList
+	split bool
 }
 
 // recList is records in sequence order, deleted ones included until the
@@ -44,6 +52,7 @@ type recList struct {
 
 // tagList is the records of one tag and what they hold.
 type tagList struct {
+	// recList is the tag's records while the index is split.
 	recList
 	// name is the tag; every idxRec of the tag shares this string rather
 	// than holding a copy of its own (Open makes one per record read).
@@ -51,6 +60,9 @@ type tagList struct {
 	// stats counts the tag's records that are live or being deleted:
 	// those Len and Bytes count too.
 	stats TagStats
+	// held counts the tag's records in the index, deleted ones left out:
+	// the tag is dropped when none is left.
+	held int
 }
 
 // Record states in the index.
@@ -157,15 +169,45 @@ func (x *index) tagOf(tag string) *tagList {
 	return t
 }
 
-// put appends r, in state r.state, to the index and to its tag's list; it
-// must follow every record already there. The caller holds mu.
+// put appends r, in state r.state (pending or live), to the index and to
+// its tag's list; it must follow every record already there. The caller
+// holds mu.
 func (x *index) put(r idxRec) {
 	t := x.tagOf(r.tag)
 	r.tag = t.name
+	if !x.split && len(x.tags) > 1 {
+		x.splitTags()
+	}
 	x.all.recs = append(x.all.recs, r)
-	t.recs = append(t.recs, r)
+	if x.split {
+		t.recs = append(t.recs, r)
+	}
+	t.held++
 	if counted(r.state) {
 		t.stats.add(r, 1)
+	}
+}
+
+// splitTags fills the tags' lists from all, when records of a second tag
+// arrive. The caller holds mu.
+func (x *index) splitTags() {
+	for _, r := range x.all.recs[x.all.start:] {
+		if r.state != recDeleted {
+			t := x.tags[r.tag]
+			t.recs = append(t.recs, r)
+		}
+	}
+	x.split = true
+}
+
+// tidy tidies all, and drops the tags' lists when it is empty. The caller
+// holds mu.
+func (x *index) tidy() {
+	x.all.tidy()
+	if x.all.empty() && x.split {
+		// No record is held, so no tag is left either.
+		x.split = false
+		clear(x.tags)
 	}
 }
 
@@ -194,9 +236,12 @@ func (x *index) add(recs []idxRec) {
 // into it); the tag's list is tidied here.
 func (x *index) move(r *idxRec, to uint8) {
 	t := x.tags[r.tag]
-	c := t.at(r.first)
+	if x.split {
+		// A record not deleted is in its tag's list.
+		t.at(r.first).state = to
+	}
 	from := r.state
-	r.state, c.state = to, to
+	r.state = to
 	switch {
 	case counted(from) && !counted(to):
 		t.stats.add(*r, -1)
@@ -205,9 +250,12 @@ func (x *index) move(r *idxRec, to uint8) {
 	}
 	if to == recDeleted {
 		x.all.dead++
-		t.dead++
-		t.tidy()
-		if t.empty() {
+		t.held--
+		if x.split {
+			t.dead++
+			t.tidy()
+		}
+		if t.held == 0 {
 			delete(x.tags, t.name)
 		}
 	}
@@ -227,7 +275,7 @@ func (x *index) settle(first, last uint64, ok bool) {
 			x.move(r, to)
 		}
 	}
-	x.all.tidy()
+	x.tidy()
 }
 
 // readable returns copies of up to max live records holding entries with
@@ -245,8 +293,11 @@ func (x *index) readableTag(tag string, from uint64, max int) []idxRec {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	t := x.tags[tag]
-	if t == nil {
+	switch {
+	case t == nil:
 		return nil
+	case !x.split:
+		return x.all.readable(from, max) // every record has this tag
 	}
 	return t.readable(from, max)
 }
@@ -307,7 +358,7 @@ func (x *index) release(recs []idxRec, done bool) {
 			x.move(r, to)
 		}
 	}
-	x.all.tidy()
+	x.tidy()
 }
 
 // tagStats returns the stats of every tag with records live or being

@@ -385,6 +385,59 @@ func TestReadTagPending(t *testing.T) {
 	}
 }
 
+// TestTagListsSplit checks the index keeps no tag lists while it holds
+// one tag, builds them, pending and deleted records included, when a
+// second arrives, and drops them when it is empty.
+func TestTagListsSplit(t *testing.T) {
+	var x index
+	for i := range uint64(10) {
+		x.add([]idxRec{{first: i + 1, last: i + 1, tag: "a", size: 10}})
+	}
+	x.settle(1, 9, true) // 10 stays pending
+	x.release(x.claim([]Record{{First: 4, Last: 4}, {First: 2, Last: 2}}), true)
+	if x.split || len(x.tags["a"].recs) != 0 {
+		t.Fatalf("one tag, yet split %v with %d records listed", x.split, len(x.tags["a"].recs))
+	}
+	firsts := func(recs []idxRec) (out []uint64) {
+		for _, r := range recs {
+			out = append(out, r.first)
+		}
+		return out
+	}
+	if got := firsts(x.readableTag("a", 3, 100)); !slices.Equal(got, []uint64{3, 5, 6, 7, 8, 9}) {
+		t.Fatalf("tag a from 3: %v", got)
+	}
+	x.add([]idxRec{{first: 11, last: 12, tag: "b", size: 5}})
+	if !x.split {
+		t.Fatal("two tags, not split")
+	}
+	x.settle(10, 12, true)
+	if got := firsts(x.readableTag("a", 0, 100)); !slices.Equal(got, []uint64{1, 3, 5, 6, 7, 8, 9, 10}) {
+		t.Fatalf("tag a after the split: %v", got)
+	}
+	if got := firsts(x.readableTag("b", 0, 100)); !slices.Equal(got, []uint64{11}) {
+		t.Fatalf("tag b after the split: %v", got)
+	}
+	want := map[string]TagStats{"a": {8, 8, 80}, "b": {1, 2, 5}}
+	if s := x.tagStats(); !mapsEqual(s, want) {
+		t.Fatalf("stats %v, want %v", s, want)
+	}
+	// One tag left: still split.
+	x.release(x.claim([]Record{{First: 11, Last: 12}}), true)
+	if !x.split || len(x.tags) != 1 {
+		t.Fatalf("split %v with tags %v", x.split, x.tagStats())
+	}
+	x.release(x.claimThrough(100), true)
+	if x.split || len(x.tags) != 0 || x.len() != 0 {
+		t.Fatalf("empty, yet split %v, tags %v, %d records", x.split, x.tagStats(), x.len())
+	}
+	x.add([]idxRec{{first: 13, last: 13, tag: "c"}})
+	x.settle(13, 13, true)
+	if got := firsts(x.readableTag("c", 0, 100)); x.split || !slices.Equal(got, []uint64{13}) {
+		t.Fatalf("tag c: split %v, records %v", x.split, got)
+	}
+}
+
 // TestOutOfOrderDeletesAcrossTags deletes records of interleaved tags in
 // shuffled order and checks every tag's records and stats, then again
 // after a reopen; the tags' lists must shrink with what is left.
@@ -515,7 +568,9 @@ func TestTagStatsRandomized(t *testing.T) {
 	for step := range 600 {
 		switch op := rng.IntN(20); {
 		case op < 9:
-			tag := tags[rng.IntN(len(tags))]
+			// One tag for a while (the index keeps no tag lists), then
+			// several (it splits), and back after a drain.
+			tag := tags[rng.IntN(1+step/100%len(tags))]
 			n, sz := 1+rng.IntN(3), sizes[rng.IntN(len(sizes))]
 			r, err := q.AppendTagged(tag, n, func(first uint64) ([]byte, error) { return taggedValue(tag, first, n, sz), nil })
 			if err != nil {
@@ -558,6 +613,9 @@ func TestTagStatsRandomized(t *testing.T) {
 			}
 			slices.Sort(firsts)
 			through := model[firsts[rng.IntN(min(len(firsts), 5))]].Last
+			if rng.IntN(4) == 0 {
+				through = model[firsts[len(firsts)-1]].Last // drain
+			}
 			if _, err := q.DeleteThrough(through); err != nil {
 				t.Fatal(err)
 			}
