@@ -15,20 +15,7 @@ import (
 // order equal to commit order, so readers never see a gap fill in later.
 // With n == 0 only the metadata is written.
 func (q *Queue) AppendRecord(n int, encode func(first uint64) ([]byte, error), meta ...KV) (Record, error) {
-	var rec Record
-	err := q.append(uint64(n), func(first uint64) ([]pendingValue, error) {
-		rec = Record{First: first, Last: first + uint64(n) - 1}
-		if n == 0 {
-			return nil, nil
-		}
-		v, err := encode(first)
-		rec.Value = v
-		return []pendingValue{{first: rec.First, last: rec.Last, value: v}}, err
-	}, meta)
-	if err != nil {
-		return Record{}, err
-	}
-	return rec, nil
+	return q.AppendTagged("", n, encode, meta...)
 }
 
 // Append stores each value as a record of one entry, all in one durable
@@ -50,6 +37,7 @@ func (q *Queue) Append(vals [][]byte, meta ...KV) (uint64, error) {
 type pendingValue struct {
 	first, last uint64
 	value       []byte
+	tag         string
 	ptr         *pointer // where value went, when it went to a segment
 }
 
@@ -76,7 +64,9 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 	for i := range recs {
 		r := &recs[i]
 		size += int64(len(r.value))
-		if len(r.value) < segmentMin {
+		// What Badger would store, tag included: values of segmentMin
+		// and more never go to its value log.
+		if len(r.value)+tagHeaderLen(r.tag) < segmentMin {
 			continue
 		}
 		p, err := q.segs.write(r.value)
@@ -97,7 +87,7 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 	req.irecs = make([]idxRec, len(recs))
 	wroteSegment := false
 	for i, r := range recs {
-		req.irecs[i] = idxRec{first: r.first, last: r.last, size: int64(len(r.value))}
+		req.irecs[i] = idxRec{first: r.first, last: r.last, tag: r.tag, size: int64(len(r.value))}
 		if r.ptr != nil {
 			req.irecs[i].ptr, req.irecs[i].inSeg = *r.ptr, true
 			wroteSegment = true
@@ -132,11 +122,7 @@ func (q *Queue) append(n uint64, build func(first uint64) ([]pendingValue, error
 // stage puts records, the next sequence and meta into txn.
 func (q *Queue) stage(txn *badger.Txn, recs []pendingValue, next uint64, meta []KV) error {
 	for _, r := range recs {
-		v := r.value
-		if r.ptr != nil {
-			v = r.ptr.encode()
-		}
-		if err := txn.Set(recordKey(r.first, r.last), v); err != nil {
+		if err := setRecord(txn, r); err != nil {
 			return err
 		}
 	}

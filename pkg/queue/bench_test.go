@@ -5,6 +5,7 @@ import (
 	mrand "math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // BenchmarkAppend measures what durability costs: appends of batches of
@@ -134,6 +135,147 @@ func queueAfterDeletes(b *testing.B, deleted int) (*Queue, uint64) {
 	}
 	if want := int64(65); q.Len() != want {
 		b.Fatalf("queue holds %d entries, want %d", q.Len(), want)
+	}
+	return q, from
+}
+
+// BenchmarkReadTagAmongOthers is the cost of one ReadTag of 64 records of
+// 200 bytes (one organization's, as the mediator's scheduler reads) when
+// no other record is queued, when 1,000,000 records of another tag are
+// queued around them, and when those were then deleted out of order (the
+// oldest kept, as in BenchmarkReadAfterDeletes). A tag's read must not
+// cost more for the records of other tags.
+//
+// The queue is reopened before it is read, as a mediator with a backlog
+// is: Badger flushes its memtable on Close, so in every case the records
+// read are in its tables. Read without a reopen, the 64 records of an
+// otherwise empty queue are still in the memtable and each lookup is
+// cheaper than one in the tables 1,000,000 other records fill: a cost
+// of Badger's, which Read of the same records pays too, not of the tag.
+func BenchmarkReadTagAmongOthers(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		others  int
+		deleted bool
+	}{
+		{"others=0", 0, false},
+		{"others=1000000/queued", 1000000, false},
+		{"others=1000000/deleted", 1000000, true},
+	} {
+		q, from := queueAmongOthers(b, tc.others, tc.deleted)
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				recs, err := q.ReadTag("org", from, 64, 8<<20)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(recs) != 64 || recs[0].First != from {
+					b.Fatalf("read %d records from %d", len(recs), from)
+				}
+			}
+		})
+		// The index's share: finding the records, without Badger's
+		// lookups of their values.
+		b.Run(tc.name+"/index", func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				if recs := q.idx.readableTag("org", from, 64); len(recs) != 64 {
+					b.Fatalf("found %d records from %d", len(recs), from)
+				}
+			}
+		})
+		if err := q.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// queueAmongOthers builds a queue holding 64 records of 200 bytes tagged
+// "org", spread among `others` records tagged "other" (one of these
+// first), and with deleted, every "other" record but the first deleted
+// out of order. It returns the queue and the first "org" sequence.
+func queueAmongOthers(b *testing.B, others int, deleted bool) (*Queue, uint64) {
+	b.Helper()
+	q, err := Open(Options{Dir: b.TempDir(), NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	val := make([]byte, 200)
+	// appendOthers appends n one-entry records tagged "other" in one
+	// transaction (AppendTagged would take one per record).
+	appendOthers := func(n int) []Record {
+		recs := make([]Record, n)
+		err := q.append(uint64(n), func(first uint64) ([]pendingValue, error) {
+			out := make([]pendingValue, n)
+			for i := range out {
+				out[i] = pendingValue{first: first + uint64(i), last: first + uint64(i), value: val, tag: "other"}
+				recs[i] = Record{First: first + uint64(i), Last: first + uint64(i)}
+			}
+			return out, nil
+		}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return recs
+	}
+	const org = 64
+	var from uint64
+	appendOrg := func() {
+		r, err := q.AppendTagged("org", 1, func(uint64) ([]byte, error) { return val, nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if from == 0 {
+			from = r.First
+		}
+	}
+	if others > 0 {
+		appendOthers(1)
+	}
+	const group = 1000
+	groups := make([][]Record, 0, others/group+1)
+	ours := 0
+	for i := 0; i < others; i += group {
+		groups = append(groups, appendOthers(min(group, others-i)))
+		if ours < org && len(groups)%max(1, others/group/org) == 0 {
+			appendOrg()
+			ours++
+		}
+	}
+	for ; ours < org; ours++ {
+		appendOrg()
+	}
+	if deleted {
+		rng := mrand.New(mrand.NewPCG(1, 2))
+		rng.Shuffle(len(groups), func(i, j int) { groups[i], groups[j] = groups[j], groups[i] })
+		for _, g := range groups {
+			slices.Reverse(g)
+			if err := q.Delete(g); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	dir := q.Dir()
+	if err := q.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if q, err = Open(Options{Dir: dir, NoSync: true}); err != nil {
+		b.Fatal(err)
+	}
+	if s := q.Tags()["org"]; s.Records != org {
+		b.Fatalf("tag org holds %d records, want %d", s.Records, org)
+	}
+	// Let the compactions the reopen starts finish: they would share
+	// the CPU with the reads measured.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		busy := false
+		for _, l := range q.db.Levels() {
+			busy = busy || l.Adjusted >= 1
+		}
+		if !busy {
+			break
+		}
 	}
 	return q, from
 }

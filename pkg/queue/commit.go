@@ -136,6 +136,7 @@ func (r *commitReq) estimate() (size, count int64) {
 		if p.ptr != nil {
 			v = pointerLen
 		}
+		v += int64(tagHeaderLen(p.tag))
 		size += perEntry + v
 		count++
 	}

@@ -199,19 +199,16 @@ func (q *Queue) load(firstSeq uint64) (map[uint32]int, error) {
 				return fmt.Errorf("it holds a record key a Sluice queue never writes (%q)", truncKey(it.Item().Key()))
 			}
 			n += int64(last - first + 1)
-			p, isPtr, err := itemPointer(it.Item())
+			r, err := loadRecord(it.Item())
 			if err != nil {
-				return err
+				return fmt.Errorf("record %d-%d: %w", first, last, err)
 			}
-			r := idxRec{first: first, last: last, state: recLive}
-			if isPtr {
-				live[p.seg]++
-				r.ptr, r.inSeg, r.size = p, true, int64(p.length)
-			} else {
-				r.size = it.Item().ValueSize()
+			r.first, r.last = first, last
+			if r.inSeg {
+				live[r.ptr.seg]++
 			}
 			size += r.size
-			q.idx.recs = append(q.idx.recs, r)
+			q.idx.load(r)
 			if last >= next {
 				next = last + 1
 			}
@@ -250,18 +247,29 @@ func truncKey(k []byte) []byte {
 	return k
 }
 
-// itemPointer reads a record's pointer, if its value is one.
-func itemPointer(item *badger.Item) (pointer, bool, error) {
-	if item.ValueSize() != pointerLen {
-		return pointer{}, false, nil
+// loadRecord returns what the index keeps of a record read at Open: its
+// tag and where its value is. A plain value is read only when it may be a
+// pointer, as it was before records had tags.
+func loadRecord(item *badger.Item) (idxRec, error) {
+	enc := item.UserMeta()
+	if enc == encPlain && item.ValueSize() != pointerLen {
+		return idxRec{size: item.ValueSize()}, nil
 	}
-	var p pointer
-	var ok bool
-	err := item.Value(func(v []byte) error {
-		p, ok = decodePointer(v)
+	var r idxRec
+	err := item.Value(func(val []byte) error {
+		tag, v, p, isPtr, err := decodeValue(enc, val)
+		if err != nil {
+			return err
+		}
+		r.tag = tag
+		if isPtr {
+			r.ptr, r.inSeg, r.size = p, true, int64(p.length)
+		} else {
+			r.size = int64(len(v))
+		}
 		return nil
 	})
-	return p, ok, err
+	return r, err
 }
 
 // badgerLogger routes Badger's log through hclog; Badger's info chatter

@@ -11,7 +11,13 @@
 // files, what is synced when, and what Open recovers. The code is in
 // files of one concern: open.go (checking the directory, the walk at
 // open), append.go and commit.go (group commit), read.go, delete.go,
-// index.go (the live records in memory), segments.go and keys.go.
+// index.go (the live records in memory), tags.go (tagged records: their
+// encoding, AppendTagged, ReadTag, Tags), segments.go and keys.go.
+//
+// A record may carry a tag (AppendTagged): the mediator tags its state
+// records with their organization, reads one organization's records
+// (ReadTag) without walking the others', and schedules by each one's
+// backlog (Tags).
 package queue
 
 import (
@@ -56,6 +62,9 @@ type Options struct {
 type Record struct {
 	First, Last uint64
 	Value       []byte
+	// Tag is the tag the record was appended with (AppendTagged); ""
+	// for AppendRecord and Append.
+	Tag string
 }
 
 // Entries is how many entries the record holds.

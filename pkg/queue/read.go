@@ -54,7 +54,13 @@ func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Record, error) {
 	if q.closed.Load() {
 		return nil, ErrClosed
 	}
-	recs := q.idx.readable(from, max)
+	return q.readRecs(q.idx.readable(from, max), maxBytes)
+}
+
+// readRecs reads the values of recs, copies from the index, up to about
+// maxBytes (at least one record); records deleted since the index was
+// read are passed over.
+func (q *Queue) readRecs(recs []idxRec, maxBytes int) ([]Record, error) {
 	size := int64(0)
 	for i, r := range recs {
 		if i > 0 && size+r.size > int64(maxBytes) {
@@ -88,15 +94,33 @@ func (q *Queue) Read(from uint64, max int, maxBytes int) ([]Record, error) {
 				continue // deleted since the index was read
 			}
 			if err == nil {
-				v, err = item.ValueCopy(nil)
+				v, err = itemValue(item)
 			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("queue read: %w", err)
 		}
-		out = append(out, Record{First: r.first, Last: r.last, Value: v})
+		out = append(out, Record{First: r.first, Last: r.last, Value: v, Tag: r.tag})
 	}
 	return out, nil
+}
+
+// itemValue returns a copy of the bytes of a record kept in Badger, its
+// tag header (if any) left out.
+func itemValue(item *badger.Item) ([]byte, error) {
+	if item.UserMeta() == encPlain {
+		return item.ValueCopy(nil)
+	}
+	var out []byte
+	err := item.Value(func(val []byte) error {
+		_, v, _, isPtr, err := decodeValue(item.UserMeta(), val)
+		if err == nil && isPtr {
+			err = errors.New("a record read from Badger is a segment pointer the index did not know")
+		}
+		out = append([]byte(nil), v...)
+		return err
+	})
+	return out, err
 }
 
 // First returns the lowest queued sequence, or (0, false) when empty.

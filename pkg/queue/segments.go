@@ -38,18 +38,18 @@ const (
 	segmentMin = 4 << 10
 	// segmentMax is the size at which a new segment file is started.
 	segmentMax = 64 << 20
-	// pointerLen is the size of a pointer value: tag, segment, offset,
+	// pointerLen is the size of a pointer value: marker, segment, offset,
 	// length, CRC-32C of the value.
 	pointerLen = 2 + 4 + 8 + 4 + 4
 	segmentDir = "records"
 	segmentExt = ".seg"
 )
 
-// pointerTag starts every pointer value. Values under segmentMin are
-// stored in Badger itself, and the tag keeps one of 22 bytes from being
+// pointerMarker starts every pointer value. Values under segmentMin are
+// stored in Badger itself, and the marker keeps one of 22 bytes from being
 // taken for a pointer: callers store protobuf messages, and a protobuf
 // message never starts with a zero byte (field number 0 is invalid).
-var pointerTag = [2]byte{0, 'S'}
+var pointerMarker = [2]byte{0, 'S'}
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -63,7 +63,7 @@ type pointer struct {
 
 func (p pointer) encode() []byte {
 	b := make([]byte, pointerLen)
-	copy(b, pointerTag[:])
+	copy(b, pointerMarker[:])
 	binary.BigEndian.PutUint32(b[2:], p.seg)
 	binary.BigEndian.PutUint64(b[6:], uint64(p.off))
 	binary.BigEndian.PutUint32(b[14:], p.length)
@@ -73,7 +73,7 @@ func (p pointer) encode() []byte {
 
 // decodePointer reports whether v is a pointer, and which.
 func decodePointer(v []byte) (pointer, bool) {
-	if len(v) != pointerLen || v[0] != pointerTag[0] || v[1] != pointerTag[1] {
+	if len(v) != pointerLen || v[0] != pointerMarker[0] || v[1] != pointerMarker[1] {
 		return pointer{}, false
 	}
 	return pointer{
