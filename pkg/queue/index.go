@@ -63,6 +63,8 @@ type tagList struct {
 	// held counts the tag's records in the index, deleted ones left out:
 	// the tag is dropped when none is left.
 	held int
+	// last is the highest sequence of its records put in the index.
+	last uint64
 }
 
 // Record states in the index.
@@ -183,6 +185,7 @@ func (x *index) put(r idxRec) {
 		t.recs = append(t.recs, r)
 	}
 	t.held++
+	t.last = max(t.last, r.last)
 	if counted(r.state) {
 		t.stats.add(r, 1)
 	}
@@ -367,12 +370,30 @@ func (x *index) tagStats() map[string]TagStats {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	out := make(map[string]TagStats, len(x.tags))
-	for name, t := range x.tags {
-		if t.stats.Records > 0 {
-			out[name] = t.stats
+	for name := range x.tags {
+		if st, ok := x.tagStatLocked(name); ok {
+			out[name] = st
 		}
 	}
 	return out
+}
+
+// tagStat is tagStats for one tag.
+func (x *index) tagStat(tag string) (TagStats, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.tagStatLocked(tag)
+}
+
+// tagStatLocked is tagStat; the caller holds mu.
+func (x *index) tagStatLocked(tag string) (TagStats, bool) {
+	t := x.tags[tag]
+	if t == nil || t.stats.Records == 0 {
+		return TagStats{}, false
+	}
+	st := t.stats
+	st.Last = t.last
+	return st, true
 }
 
 // len is the number of records in the index, deleted ones not yet
@@ -391,6 +412,10 @@ type TagStats struct {
 	Entries int64
 	// Bytes is the size of their values, as Bytes counts it.
 	Bytes int64
+	// Last is the highest sequence of the tag's records put in the
+	// queue since it last had none, pending ones included: a reader of
+	// the tag whose next read starts past it has nothing to read.
+	Last uint64
 }
 
 // add counts r into s (sign 1) or out of it (sign -1).

@@ -135,3 +135,7 @@ func (q *Queue) ReadTag(tag string, from uint64, max int, maxBytes int) ([]Recor
 // AppendRecord or Append are under "". Its cost depends on the number of
 // tags only.
 func (q *Queue) Tags() map[string]TagStats { return q.idx.tagStats() }
+
+// Tag is Tags for one tag, without building the map (false when the tag
+// has no live records): cheap enough for a check per append.
+func (q *Queue) Tag(tag string) (TagStats, bool) { return q.idx.tagStat(tag) }
