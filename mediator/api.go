@@ -112,6 +112,7 @@ func (m *Mediator) routes() http.Handler {
 	mux.HandleFunc("POST /v1/agents/{id}/reject", g.Admin(m.handleDecide(StateRejected)))
 	mux.HandleFunc("GET /v1/rules/stats", g.Read(m.handleRuleStats))
 	mux.HandleFunc("POST /v1/rules/reload", g.Admin(m.handleReload))
+	mux.HandleFunc("POST /v1/config/reload", g.Admin(m.handleConfigReload))
 	mux.HandleFunc("GET /v1/deadletter", g.Read(m.handleDeadLetterList))
 	mux.HandleFunc("POST /v1/deadletter/replay", g.Admin(m.handleDeadLetterReplay))
 	mux.HandleFunc("POST /v1/archive/replay", g.Admin(m.handleArchiveReplay))

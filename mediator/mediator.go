@@ -75,13 +75,15 @@ type Mediator struct {
 	// orgRules are the organizations' own rule sets (orgrules.go).
 	orgRules *orgRules
 	// orgs are the organization settings in force (config_orgs.go).
-	orgs     *orgTable
-	webhooks *mpe.WebhookRunner
-	registry *registry
-	suspense *suspense
-	accept   *acceptance
-	revoked  *revocations
-	intake   *intake
+	orgs *orgTable
+	// orgReload serialises reloads of the organization settings.
+	orgReload sync.Mutex
+	webhooks  *mpe.WebhookRunner
+	registry  *registry
+	suspense  *suspense
+	accept    *acceptance
+	revoked   *revocations
+	intake    *intake
 	// httpAccess is the HTTP API's access policy: tokens, Host, Origin.
 	httpAccess *httpauth.Guard
 	arm        *armlink.Reporter // nil without ARM
@@ -400,22 +402,25 @@ func (m *Mediator) listen(deps Deps) error {
 func (m *Mediator) buildPipeline(observers []Observer) {
 	cfg := m.cfg
 	m.pipeline = &pipeline{
-		mediatorID: cfg.ID,
-		state:      m.state,
-		rules:      &m.rules.current,
-		orgRules:   m.orgRules,
-		sink:       m.index,
-		workers:    cfg.Workers,
-		batch:      cfg.IndexBatch,
-		flush:      cfg.IndexFlush,
-		observers:  observers,
-		dead:       m.dead,
-		logger:     m.logger.Named("pipeline"),
-		gate:       newOrgGate(parkBackoff),
-		maxLine:    int(cfg.MaxLineBytes),
-		parkAfter:  defaultParkAfter,
-		window:     timeWindow{past: cfg.MaxPastAge, future: cfg.MaxFutureSkew},
-		readState:  m.state.q.Read,
+		mediatorID:  cfg.ID,
+		state:       m.state,
+		rules:       &m.rules.current,
+		orgRules:    m.orgRules,
+		sink:        m.index,
+		workers:     cfg.Workers,
+		batch:       cfg.IndexBatch,
+		flush:       cfg.IndexFlush,
+		observers:   observers,
+		dead:        m.dead,
+		logger:      m.logger.Named("pipeline"),
+		gate:        newOrgGate(parkBackoff),
+		maxLine:     int(cfg.MaxLineBytes),
+		parkAfter:   defaultParkAfter,
+		window:      timeWindow{past: cfg.MaxPastAge, future: cfg.MaxFutureSkew},
+		orgs:        m.orgs,
+		readTag:     m.state.q.ReadTag,
+		tags:        m.state.q.Tags,
+		reconfigure: make(chan struct{}, 1),
 	}
 	m.pipeline.outOfRangeLog.Every = time.Minute
 }
@@ -431,11 +436,20 @@ func (m *Mediator) Index() indexer.Index { return m.index }
 
 // Reload compiles the rule files again and swaps them in if they load and
 // their tests pass (SIGHUP does this); the previous rules stay in force
-// otherwise. No agent is disconnected. The global set and each
-// organization's own set reload independently: a broken one is refused
-// (the error names the organization) without holding back the others.
+// otherwise. The global set and each organization's own set reload
+// independently: a broken one is refused (the error names the
+// organization) without holding back the others. A mediator started from
+// a file also reads its organization blocks again (ReloadOrganizations).
+// No agent is disconnected.
 func (m *Mediator) Reload() error {
-	return errors.Join(m.rules.reload("reload requested"), m.orgRules.reload("reload requested"))
+	var errs []error
+	if m.cfg.Path != "" {
+		if _, err := m.ReloadOrganizations(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, m.rules.reload("reload requested"), m.orgRules.reload("reload requested"))
+	return errors.Join(errs...)
 }
 
 // HighWater is the highest sequence of an agent the mediator holds, of

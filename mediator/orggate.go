@@ -15,8 +15,8 @@ import (
 // stay in state (durable, acknowledged to the agents) but the dispatcher
 // passes over them, so the other organizations' entries keep flowing. When
 // the park expires and none of its entries are in flight any more, the
-// dispatcher rescans state from the lowest record it left behind and hands
-// that organization's records to the workers again.
+// dispatcher reads that organization's records again from its oldest
+// (state keeps each organization's records apart: queue.ReadTag).
 type orgGate struct {
 	policy backoff.Policy
 	now    func() time.Time
@@ -32,9 +32,6 @@ type orgGate struct {
 
 type parkedOrg struct {
 	until time.Time
-	// from is the lowest sequence of this organization's records left in
-	// state behind the dispatcher's cursor.
-	from uint64
 }
 
 func newOrgGate(policy backoff.Policy) *orgGate {
@@ -56,50 +53,39 @@ func (g *orgGate) isParked(org string) bool {
 	return ok
 }
 
-// leftBehind notes a record of a parked org the dispatcher passed over;
-// it reports false (and notes nothing) if org is not parked.
-func (g *orgGate) leftBehind(org string, first uint64) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	p, ok := g.parked[org]
-	if ok && first < p.from {
-		p.from = first
-	}
-	return ok
-}
-
-// park passes over org for a backoff that grows with each park in a row;
-// from is the lowest sequence of its records that stay in state.
-func (g *orgGate) park(org string, from uint64) time.Duration {
+// park passes over org for a backoff that grows with each park in a row.
+func (g *orgGate) park(org string) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.troubled[org] = true
 	if p, ok := g.parked[org]; ok {
-		if from < p.from {
-			p.from = from
-		}
 		return p.until.Sub(g.now())
 	}
 	d := g.policy.Delay(g.parks[org])
 	g.parks[org]++
-	g.parked[org] = &parkedOrg{until: g.now().Add(d), from: from}
+	g.parked[org] = &parkedOrg{until: g.now().Add(d)}
 	return d
 }
 
-// due unparks one organization whose park expired and that has nothing in
-// flight, and returns where its rescan starts.
-func (g *orgGate) due() (org string, from uint64, ok bool) {
+// unparkIfDue unparks org when its park expired and nothing of it is in
+// flight, and reports whether it did: its records are read again from
+// its oldest.
+func (g *orgGate) unparkIfDue(org string) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	now := g.now()
-	for o, p := range g.parked {
-		if now.Before(p.until) || g.inflight[o] > 0 {
-			continue
-		}
-		delete(g.parked, o)
-		return o, p.from, true
+	p, ok := g.parked[org]
+	if !ok || g.now().Before(p.until) || g.inflight[org] > 0 {
+		return false
 	}
-	return "", 0, false
+	delete(g.parked, org)
+	return true
+}
+
+// inflightOf is how many of org's entries are in flight.
+func (g *orgGate) inflightOf(org string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.inflight[org]
 }
 
 // dispatched and finished count an organization's records in flight.

@@ -188,25 +188,24 @@ func TestRecordOrg(t *testing.T) {
 	}
 }
 
-// A failed state read while a parked organization is rescanned does not
-// end the rescan (issue 25): before, the rescan was dropped, the cursor
-// was already past the organization's records, and they stayed in state,
-// never indexed, until a restart — a silent stall of one organization.
+// A failed state read while a parked organization's records are read
+// again does not leave them behind (issue 25): before, the rescan was
+// dropped, the cursor was already past the organization's records, and
+// they stayed in state, never indexed, until a restart — a silent stall
+// of one organization.
 func TestRescanSurvivesFailedRead(t *testing.T) {
 	m, idx, door := newOutageMediator(t)
-	// The rescan's reads start below the cursor, at globex's records
-	// (the first 500 sequences); the first such read after the index
-	// came back fails once.
+	// The first read of globex's records after the index came back
+	// fails once.
 	var failRescan atomic.Bool
 	var failed atomic.Int64
-	read := m.pipeline.readState
-	globexEnd := m.state.q.NextSeq() + 500
-	m.pipeline.readState = func(from uint64, max int, maxBytes int) ([]queue.Record, error) {
-		if from < globexEnd && failRescan.CompareAndSwap(true, false) {
+	read := m.pipeline.readTag
+	m.pipeline.readTag = func(tag string, from uint64, max int, maxBytes int) ([]queue.Record, error) {
+		if tag == "globex" && failRescan.CompareAndSwap(true, false) {
 			failed.Add(1)
 			return nil, errors.New("injected: value log read failed")
 		}
-		return read(from, max, maxBytes)
+		return read(tag, from, max, maxBytes)
 	}
 	startMediator(t, m)
 

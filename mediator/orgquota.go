@@ -78,9 +78,8 @@ type orgQuotas struct {
 	// settings returns an organization's settings in force (the
 	// Mediator's orgTable.get): read at every check, never copied.
 	settings func(org string) OrgConfig
-	// backlog returns an organization's entries and bytes in state. It
-	// is the since-start count (orgBacklog.get) until pkg/queue keeps
-	// durable per-tag statistics, which can be injected here.
+	// backlog returns an organization's entries and bytes in state
+	// (orgBacklog.get: the queue's counts of its tagged records).
 	backlog func(org string) (entries, bytes int64)
 	// total is the state's backlog in entries (nil: no blame between
 	// the suspense's checks).

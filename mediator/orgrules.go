@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -152,46 +153,56 @@ func (o *orgRules) reload(why string) error {
 // Keepers whose paths did not change are kept as they are, statistics
 // and all.
 func (o *orgRules) replace(orgs []OrgConfig) error {
+	var errs []error
+	want := map[string]bool{}
+	for _, oc := range orgs {
+		want[oc.Name] = true
+		if err := o.set(oc.Name, oc.Rules); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, org := range o.orgs() {
+		if !want[org] {
+			_ = o.set(org, nil) // removing cannot fail
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// set puts one organization's rules in force (none: paths empty), leaving
+// the others alone. New rules that fail are refused, the organization
+// keeps its previous set (or, new, gets none), and the error names it.
+func (o *orgRules) set(org string, paths []string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var old map[string]*ruleKeeper
+	next := map[string]*ruleKeeper{}
 	if m := o.keepers.Load(); m != nil {
-		old = *m
+		next = maps.Clone(*m)
 	}
-	next := make(map[string]*ruleKeeper, len(orgs))
-	var errs []error
-	for _, oc := range orgs {
-		if len(oc.Rules) == 0 {
-			continue
+	prev := next[org]
+	switch {
+	case len(paths) == 0:
+		if prev != nil {
+			delete(next, org)
+			o.logger.Info("organization rules removed; its entries get the global rules", "organization", org)
 		}
-		prev := old[oc.Name]
-		if prev != nil && slices.Equal(prev.paths, oc.Rules) {
-			next[oc.Name] = prev
-			continue
-		}
+	case prev != nil && slices.Equal(prev.paths, paths):
+		return nil
+	default:
 		var prevSet *mpe.RuleSet
 		if prev != nil {
 			prevSet = prev.current.Load()
 		}
-		k, err := o.newKeeperFrom(oc, prevSet)
+		k, err := o.newKeeperFrom(OrgConfig{Name: org, Rules: paths}, prevSet)
 		if err != nil {
-			if prev != nil {
-				next[oc.Name] = prev
-			}
-			o.logger.Error("organization rules refused; its previous rules stay in force", "organization", oc.Name, "error", err)
-			errs = append(errs, err)
-			continue
+			o.logger.Error("organization rules refused; its previous rules stay in force", "organization", org, "error", err)
+			return err
 		}
-		next[oc.Name] = k
-		o.logger.Info("organization rules in force", "organization", oc.Name, "rules", k.current.Load().Len(), "paths", oc.Rules)
-	}
-	for org := range old {
-		if next[org] == nil {
-			o.logger.Info("organization rules removed; its entries get the global rules", "organization", org)
-		}
+		next[org] = k
+		o.logger.Info("organization rules in force", "organization", org, "rules", k.current.Load().Len(), "paths", paths)
 	}
 	o.store(next)
-	return errors.Join(errs...)
+	return nil
 }
 
 // watch reloads each organization's set when its files change, checking

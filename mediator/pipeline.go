@@ -64,9 +64,6 @@ type pipeline struct {
 	// no archive); archiveTrouble is set while it fails.
 	archive        archiver
 	archiveTrouble archiveTrouble
-	// readState reads state for the dispatcher (state.q.Read; tests put
-	// a failing read in its place).
-	readState func(from uint64, max int, maxBytes int) ([]queue.Record, error)
 
 	indexed   atomic.Uint64
 	errors    atomic.Uint64
@@ -84,14 +81,25 @@ type pipeline struct {
 	// follows.
 	removed atomic.Uint64
 
-	// What the pipeline is doing, for the stall watch's report: set at
-	// each place a stage waits, so a stalled pipeline says where.
-	slots       atomic.Pointer[slots]
-	dispatching atomic.Pointer[string]
-	cursor      atomic.Uint64
-	writing     atomic.Pointer[string]
-	writeSince  atomic.Int64 // unix nanos the current index write began; 0 when none
-	idleWorkers atomic.Int64
+	// poolStatus is what the shared pool is doing, for the stall watch's
+	// report; each dedicated pool has its own.
+	poolStatus
+
+	// orgs are the organization settings in force: weights and
+	// dedicated workers (nil: every organization shares, weight 1).
+	orgs *orgTable
+	// readTag and tags read state for the dispatchers, one
+	// organization's records at a time (state.q.ReadTag and Tags; tests
+	// put a failing read in place).
+	readTag func(tag string, from uint64, max int, maxBytes int) ([]queue.Record, error)
+	tags    func() map[string]queue.TagStats
+	// dedicated are the running dedicated pools by organization; the
+	// shared pool serves every organization not in it.
+	dedicatedMu sync.RWMutex
+	dedicated   map[string]*dedicatedPool
+	// reconfigure tells the pool supervisor that the organization
+	// settings changed.
+	reconfigure chan struct{}
 }
 
 // Where the dispatcher and the writer wait.
@@ -132,37 +140,87 @@ type origin struct {
 	collector *mpe.Collector
 }
 
-// run processes until ctx is done. Entries read but not yet indexed when it
+// poolStatus is what one pool is doing, for the stall watch's report: set
+// at each place a stage waits, so a stalled pipeline says where.
+type poolStatus struct {
+	slots       atomic.Pointer[slots]
+	dispatching atomic.Pointer[string]
+	cursor      atomic.Uint64
+	writing     atomic.Pointer[string]
+	writeSince  atomic.Int64 // unix nanos the current index write began; 0 when none
+	idleWorkers atomic.Int64
+}
+
+// pool is MPE workers and an index writer serving some organizations: the
+// shared pool serves every organization without dedicated workers, and an
+// organization with dedicated_workers gets a pool of its own
+// (docs/tenancy.md).
+type pool struct {
+	// org is the organization of a dedicated pool ("" for the shared one).
+	org     string
+	workers int
+	st      *poolStatus
+}
+
+// serves reports whether the pool takes org's records now.
+func (p *pipeline) serves(pl *pool, org string) bool {
+	if pl.org != "" {
+		return org == pl.org
+	}
+	p.dedicatedMu.RLock()
+	_, ded := p.dedicated[org]
+	p.dedicatedMu.RUnlock()
+	return !ded
+}
+
+// run processes until ctx is done: the shared pool, and a pool per
+// organization with dedicated workers, started and stopped as the
+// organization settings change. Entries read but not yet indexed when it
 // stops stay in state and are processed after a restart.
 func (p *pipeline) run(ctx context.Context) {
+	if p.reconfigure == nil {
+		p.reconfigure = make(chan struct{}, 1)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.runPool(ctx, &pool{workers: p.workers, st: &p.poolStatus})
+	}()
+	p.supervise(ctx)
+	wg.Wait()
+}
+
+// runPool runs one pool's dispatcher, workers and writer until ctx is done.
+func (p *pipeline) runPool(ctx context.Context, pl *pool) {
 	// slots bounds the entries between state and index, so a slow index
 	// holds entries in state (on disk), not in memory: the index batch
 	// being written, the next one being parsed, and a chunk per worker
 	// waiting and in work. Counted in entries, not chunks: a chunk is
 	// whole records, and with the agents' 8,000-entry batches a bound of
 	// nine chunks was 72,000 entries in memory.
-	slots := newSlots(2*p.batch + (2*p.workers+2)*chunkEntries)
-	p.slots.Store(slots)
-	work := make(chan *chunk, p.workers)
-	done := make(chan *chunk, p.workers)
+	slots := newSlots(2*p.batch + (2*pl.workers+2)*chunkEntries)
+	pl.st.slots.Store(slots)
+	work := make(chan *chunk, pl.workers)
+	done := make(chan *chunk, pl.workers)
 
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(work)
-		p.dispatch(ctx, slots, work)
+		p.dispatch(ctx, pl, slots, work)
 	}()
 	var workers sync.WaitGroup
-	for range p.workers {
+	for range pl.workers {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
 			var buf []*event.Event
 			for {
-				p.idleWorkers.Add(1)
+				pl.st.idleWorkers.Add(1)
 				c, ok := <-work
-				p.idleWorkers.Add(-1)
+				pl.st.idleWorkers.Add(-1)
 				if !ok {
 					return
 				}
@@ -175,7 +233,7 @@ func (p *pipeline) run(ctx context.Context) {
 		workers.Wait()
 		close(done)
 	}()
-	p.feed(ctx, slots, done)
+	p.feed(ctx, pl, slots, done)
 	wg.Wait()
 }
 
@@ -239,78 +297,61 @@ func (s *slots) give(n int) {
 	}
 }
 
-// rescan is a second pass over state for one organization that was
-// parked: its records in [from, to) that the dispatcher passed over.
-type rescan struct {
-	org      string
-	from, to uint64
+// legacyTag is the tag of records stored before state kept each record's
+// organization in its tag: their organization is read from the record.
+const legacyTag = ""
+
+// dispatcher is one pool's dispatcher: where it is in each organization's
+// records, and whose turn it is.
+type dispatcher struct {
+	// cursor is, per organization the pool serves, the sequence its next
+	// read starts at.
+	cursor map[string]uint64
+	fair   *fairShare
+	// work and cands are reused between rounds.
+	work, cands []string
 }
 
-// dispatch reads state in sequence order and hands chunks to workers. It
-// passes over the records of parked organizations and rescans for them
-// once their park expires.
-func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chunk) {
-	var cursor uint64
-	var rescans []rescan
-	for {
-		p.dispatching.Store(&phaseRoom)
-		if !slots.wait(ctx) {
-			return
-		}
-		p.dispatching.Store(&phaseRead)
-		p.cursor.Store(cursor)
-		for {
-			org, from, ok := p.gate.due()
-			if !ok {
-				break
-			}
-			p.logger.Info("retrying a parked organization's entries", "organization", org)
-			rescans = append(rescans, rescan{org: org, from: from, to: cursor})
-		}
-		c := &chunk{}
-		var read int
-		var err error
-		if len(rescans) > 0 {
-			rs := &rescans[0]
-			read, err = p.fill(c, &rs.from, rs)
-			if err == nil && (read == 0 || rescans[0].from >= rescans[0].to) {
-				rescans = rescans[1:]
-			}
-		} else {
-			read, err = p.fill(c, &cursor, nil)
-		}
-		if errors.Is(err, errArchiving) {
-			p.dispatching.Store(&phaseArchive)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(archiveRetry):
-			}
+// dispatch hands chunks of the organizations' records to the workers,
+// one organization's records per chunk, organizations taking turns by
+// weighted fair queueing (fairShare): a flood from one organization waits
+// in state while another's few entries go next. An organization whose
+// index writes keep failing is parked and passed over; when the park
+// expires and nothing of it is in flight, its records are read again from
+// its oldest.
+func (p *pipeline) dispatch(ctx context.Context, pl *pool, slots *slots, work chan<- *chunk) {
+	d := &dispatcher{cursor: map[string]uint64{}, fair: newFairShare()}
+	for ctx.Err() == nil {
+		pl.st.dispatching.Store(&phaseRead)
+		org, c, read, waitRoom, err := p.next(pl, d, slots)
+		switch {
+		case errors.Is(err, errArchiving):
+			pl.st.dispatching.Store(&phaseArchive)
+			sleep(ctx, archiveRetry)
 			continue
-		}
-		if err != nil {
-			// Nothing is passed over on a failed read: a rescan dropped
-			// here would leave a parked organization's entries in state,
-			// behind the cursor, until a restart (issue 25). Read again
-			// from the same place after a pause.
-			p.logger.Error("cannot read state; reading again in 1s", "from", cursor, "rescans", len(rescans), "error", err)
-			p.dispatching.Store(&phaseRead)
+		case err != nil:
+			// Nothing is passed over on a failed read: the cursor stays,
+			// and the same records are read again after a pause.
+			p.logger.Error("cannot read state; reading again in 1s", "organization", org, "error", err)
+			sleep(ctx, time.Second)
+			continue
+		case c == nil && waitRoom:
+			pl.st.dispatching.Store(&phaseRoom)
 			select {
 			case <-ctx.Done():
-				return
+			case <-slots.freed:
 			case <-time.After(time.Second):
 			}
 			continue
-		}
-		if len(c.records) == 0 {
-			if read > 0 || len(rescans) > 0 {
+		case c == nil:
+			if read {
 				continue // passed over parked records; read on
 			}
-			p.dispatching.Store(&phaseNew)
+			pl.st.dispatching.Store(&phaseNew)
 			select {
 			case <-ctx.Done():
-				return
 			case <-p.state.q.Notify():
+			case <-slots.freed:
 			case <-time.After(time.Second):
 			}
 			continue
@@ -320,53 +361,167 @@ func (p *pipeline) dispatch(ctx context.Context, slots *slots, work chan<- *chun
 			c.entries += int(r.Entries())
 		}
 		slots.take(c.entries)
-		p.dispatching.Store(&phaseHand)
+		pl.st.dispatching.Store(&phaseHand)
 		select {
 		case work <- c:
 		case <-ctx.Done():
+			// Not handed out: it stays in state, and is no longer in
+			// flight (a pool stopped on a reload hands its organization
+			// to another, which waits for nothing in flight).
+			for i, r := range c.records {
+				p.gate.finished(c.orgs[i], int(r.Entries()))
+			}
+			slots.give(c.entries)
 			return
 		}
 	}
 }
 
-// fill reads state from *from into c: about chunkEntries, whole records,
-// passing over those of parked organizations. For a rescan (scan != nil)
-// it takes only scan.org's records below scan.to, and stops when that
-// organization is parked again. It returns how many records it read, or
-// the read's error (c and *from untouched).
-func (p *pipeline) fill(c *chunk, from *uint64, scan *rescan) (int, error) {
-	recs, err := p.readState(*from, 64, 8<<20)
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// next picks the organization whose turn it is among those with records
+// to read and room in the pipeline, and reads a chunk of its records. It
+// returns the chunk (nil: none), whether it read records (passing over a
+// parked organization's), whether it found work but no room, or the
+// read's error (cursor untouched).
+func (p *pipeline) next(pl *pool, d *dispatcher, slots *slots) (string, *chunk, bool, bool, error) {
+	tags := p.tags()
+	// Records stored before state kept organizations in tags go first,
+	// in state order, as they went before: the archive takes each
+	// organization's records in order.
+	if _, ok := tags[legacyTag]; ok && pl.org == "" {
+		if st := tags[legacyTag]; st.Last >= d.cursor[legacyTag] {
+			c := &chunk{}
+			from := d.cursor[legacyTag]
+			read, err := p.fill(c, legacyTag, &from)
+			if err != nil {
+				return legacyTag, nil, false, false, err
+			}
+			d.cursor[legacyTag] = from
+			if len(c.records) > 0 {
+				return legacyTag, c, true, false, nil
+			}
+			if read > 0 {
+				return legacyTag, nil, true, false, nil
+			}
+		}
+	}
+	d.work = d.work[:0]
+	weights := 0
+	for org, st := range tags {
+		if org == legacyTag {
+			continue
+		}
+		if !p.serves(pl, org) {
+			delete(d.cursor, org)
+			continue
+		}
+		if p.gate.isParked(org) {
+			if !p.gate.unparkIfDue(org) {
+				continue
+			}
+			p.logger.Info("retrying a parked organization's entries", "organization", org)
+			d.cursor[org] = 0
+			d.cursor[legacyTag] = 0
+		}
+		from, known := d.cursor[org]
+		if !known {
+			// Newly this pool's (at start, or handed over by a reload):
+			// taken once nothing of it is in flight elsewhere, from its
+			// oldest record.
+			if p.gate.inflightOf(org) > 0 {
+				continue
+			}
+			d.cursor[org] = 0
+		}
+		if st.Last < from {
+			continue // everything dispatched
+		}
+		d.work = append(d.work, org)
+		weights += p.weight(org)
+	}
+	if len(d.work) == 0 {
+		return "", nil, false, false, nil
+	}
+	// Each organization with work may hold its weighted share of the
+	// pipeline's bound whatever the others hold, so a quiet one never
+	// waits for room behind a flood: the pipeline holds at most twice its
+	// bound.
+	used, limit := slots.usage()
+	d.cands = d.cands[:0]
+	for _, org := range d.work {
+		share := limit * p.weight(org) / max(weights, 1)
+		if used < limit || p.gate.inflightOf(org) < share {
+			d.cands = append(d.cands, org)
+		}
+	}
+	org, ok := d.fair.pick(d.cands)
+	if !ok {
+		return "", nil, false, true, nil
+	}
+	c := &chunk{}
+	from := d.cursor[org]
+	pl.st.cursor.Store(from)
+	if _, err := p.fill(c, org, &from); err != nil {
+		return org, nil, false, false, err
+	}
+	d.cursor[org] = from
+	n := 0
+	for _, r := range c.records {
+		n += int(r.Entries())
+	}
+	d.fair.charge(org, max(n, 1), p.weight(org))
+	if len(c.records) == 0 {
+		return org, nil, false, false, nil // pending: not committed yet
+	}
+	return org, c, true, false, nil
+}
+
+// weight is org's share of the shared pool.
+func (p *pipeline) weight(org string) int {
+	if p.orgs == nil {
+		return 1
+	}
+	return p.orgs.get(org).Weight
+}
+
+// fill reads the records tagged tag from *from into c: about
+// chunkEntries, whole records, archiving them first; for the legacy tag
+// it passes over the records of parked organizations. It returns how
+// many records it read, or the read's error (c and *from untouched).
+func (p *pipeline) fill(c *chunk, tag string, from *uint64) (int, error) {
+	recs, err := p.readTag(tag, *from, 64, 8<<20)
 	if err != nil {
 		return 0, fmt.Errorf("read state from %d: %w", *from, err)
 	}
-	if scan == nil && p.archive != nil {
-		// The main pass archives every record it reads, parked
-		// organizations' too, in state order: a rescan finds its records
-		// archived, and a record read again after a restart is skipped
-		// by the archive's mark.
-		if err := p.archiveRecords(recs); err != nil {
-			return 0, err
-		}
-	}
 	n := int64(0)
 	for i, r := range recs {
-		if scan != nil && r.First >= scan.to {
-			*from = scan.to
-			return i + 1, nil
+		org := tag
+		if tag == legacyTag {
+			org = recordOrg(r.Value)
+			if p.gate.isParked(org) {
+				*from = r.Last + 1
+				continue
+			}
+		}
+		if p.archive != nil {
+			// Archived before it is parsed, each organization's records
+			// in state order; one read again after a restart or a park
+			// is skipped by the archive's mark.
+			if err := p.archiveRecords(recs[i : i+1]); err != nil {
+				if len(c.records) > 0 {
+					return i, nil // hand out what was archived
+				}
+				return 0, err
+			}
 		}
 		*from = r.Last + 1
-		org := recordOrg(r.Value)
-		if scan != nil && org != scan.org {
-			continue
-		}
-		if p.gate.leftBehind(org, r.First) {
-			if scan != nil {
-				// Parked again meanwhile: the next rescan starts here.
-				*from = scan.to
-				return i + 1, nil
-			}
-			continue
-		}
 		c.records = append(c.records, r)
 		c.orgs = append(c.orgs, org)
 		if n += r.Entries(); n >= chunkEntries {
@@ -547,21 +702,21 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 
 // feed collects parsed chunks into index batches, writes them, and then
 // deletes their records from state.
-func (p *pipeline) feed(ctx context.Context, slots *slots, done <-chan *chunk) {
+func (p *pipeline) feed(ctx context.Context, pl *pool, slots *slots, done <-chan *chunk) {
 	var pending []*chunk
 	n := 0
 	timer := time.NewTimer(p.flush)
 	defer timer.Stop()
-	p.writing.Store(&phaseCollect)
+	pl.st.writing.Store(&phaseCollect)
 	flush := func() {
 		if len(pending) == 0 {
 			return
 		}
-		p.writing.Store(&phaseIndex)
-		p.writeSince.Store(time.Now().UnixNano())
-		p.write(ctx, pending, n)
-		p.writeSince.Store(0)
-		p.writing.Store(&phaseCollect)
+		pl.st.writing.Store(&phaseIndex)
+		pl.st.writeSince.Store(time.Now().UnixNano())
+		p.write(ctx, pl, pending, n)
+		pl.st.writeSince.Store(0)
+		pl.st.writing.Store(&phaseCollect)
 		for _, c := range pending {
 			slots.give(c.entries)
 		}
@@ -600,7 +755,7 @@ type lane struct {
 // write indexes the chunks' events, one organization at a time and all
 // organizations at once, and removes each organization's records from
 // state once the index confirmed its events.
-func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
+func (p *pipeline) write(ctx context.Context, pl *pool, chunks []*chunk, n int) {
 	lanes := map[string]*lane{}
 	var order []*lane
 	for _, c := range chunks {
@@ -622,7 +777,7 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 		}
 	}
 	if len(order) == 1 {
-		p.writeLane(ctx, order[0])
+		p.writeLane(ctx, pl, order[0])
 		return
 	}
 	var wg sync.WaitGroup
@@ -630,7 +785,7 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.writeLane(ctx, l)
+			p.writeLane(ctx, pl, l)
 		}()
 	}
 	wg.Wait()
@@ -641,16 +796,12 @@ func (p *pipeline) write(ctx context.Context, chunks []*chunk, n int) {
 // go to the dead-letter store first. When the index keeps failing for
 // longer than parkAfter, the organization is parked: its records stay in
 // state and are retried later, and the other organizations go on.
-func (p *pipeline) writeLane(ctx context.Context, l *lane) {
+func (p *pipeline) writeLane(ctx context.Context, pl *pool, l *lane) {
 	defer p.gate.finished(l.org, l.entries)
 	defer func() { p.retrying.Store(p.gate.trouble()) }()
-	lowest := l.records[0].First
-	for _, r := range l.records {
-		lowest = min(lowest, r.First)
-	}
 	if p.gate.isParked(l.org) {
 		// Dispatched before its organization was parked.
-		p.gate.park(l.org, lowest)
+		p.gate.park(l.org)
 		return
 	}
 	var rejected *indexer.RejectedError
@@ -676,7 +827,7 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 		p.lastError.Store(err.Error())
 		d := backoff.Default.Delay(attempt)
 		if time.Since(started)+d > p.parkAfter {
-			wait := p.gate.park(l.org, lowest)
+			wait := p.gate.park(l.org)
 			p.logger.Error("index write keeps failing; the organization's entries stay in state and are retried later, other organizations go on",
 				"organization", l.org, "entries", l.entries, "retry_in", wait.Round(time.Millisecond), "error", err)
 			return
@@ -691,12 +842,12 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 	p.gate.succeeded(l.org)
 	stored := l.events
 	if rejected != nil && len(rejected.Reasons) > 0 {
-		p.writing.Store(&phaseDeadLtrs)
+		pl.st.writing.Store(&phaseDeadLtrs)
 		if err := p.deadLetter(l.from, rejected); err != nil {
 			// Leave everything in state: it is indexed again (the stored
 			// part idempotently) until the dead letters can be kept.
 			p.logger.Error("cannot store dead letters; entries stay in state", "error", err)
-			p.gate.park(l.org, lowest)
+			p.gate.park(l.org)
 			return
 		}
 		stored = make([]*event.Event, 0, len(l.events))
@@ -710,21 +861,18 @@ func (p *pipeline) writeLane(ctx context.Context, l *lane) {
 		// An entry leaves state only once indexed and archived: the
 		// dispatcher archived these records before parsing them, and
 		// Sync makes that durable.
-		p.writing.Store(&phaseArchive)
+		pl.st.writing.Store(&phaseArchive)
 		if err := p.archive.Sync(); err != nil {
 			p.archiveFailed(err)
-			p.gate.park(l.org, lowest)
+			p.gate.park(l.org)
 			return
 		}
 	}
-	p.writing.Store(&phaseRemove)
+	pl.st.writing.Store(&phaseRemove)
 	if err := p.state.q.Delete(l.records); err != nil {
 		// They are indexed; leaving them in state only means they are
 		// indexed again (idempotently) after a restart.
 		p.logger.Error("cannot remove indexed entries from state", "error", err)
-	}
-	for _, r := range l.records {
-		p.state.orgs.removed(l.org, r.First, r.Entries())
 	}
 	p.removed.Add(uint64(l.entries))
 	p.indexed.Add(uint64(len(stored)))

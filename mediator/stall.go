@@ -41,17 +41,21 @@ type PipelineState struct {
 	// the organizations set aside after index errors.
 	Organizations map[string]int `json:"organizations,omitempty"`
 	Parked        []string       `json:"parked,omitempty"`
+	// DedicatedWorkers are the organizations with their own pool and
+	// its workers; the fields above are the shared pool's.
+	DedicatedWorkers map[string]int `json:"dedicated_workers,omitempty"`
 }
 
 // pipelineState reads the pipeline's state now.
 func (m *Mediator) pipelineState() PipelineState {
 	p := m.pipeline
 	st := PipelineState{
-		StateEntries: m.state.q.Len(),
-		StateNext:    m.state.q.NextSeq(),
-		Cursor:       p.cursor.Load(),
-		IdleWorkers:  p.idleWorkers.Load(),
-		Workers:      p.workers,
+		StateEntries:     m.state.q.Len(),
+		StateNext:        m.state.q.NextSeq(),
+		Cursor:           p.cursor.Load(),
+		DedicatedWorkers: p.pools(),
+		IdleWorkers:      p.idleWorkers.Load(),
+		Workers:          p.workers,
 	}
 	if first, ok, err := m.state.q.First(); err == nil && ok {
 		st.StateFirst = first

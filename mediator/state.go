@@ -27,7 +27,7 @@ type state struct {
 
 	mu  sync.Mutex
 	hwm map[string]uint64 // by spoolKey
-	// orgs counts each organization's entries stored since the start.
+	// orgs is each organization's backlog in state.
 	orgs *orgBacklog
 }
 
@@ -69,7 +69,7 @@ func openState(dir string, logger hclog.Logger) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open mediator state: %w", err)
 	}
-	s := &state{q: q, hwm: map[string]uint64{}, orgs: newOrgBacklog(q.NextSeq())}
+	s := &state{q: q, hwm: map[string]uint64{}, orgs: &orgBacklog{q: q}}
 	err = q.MetaPrefix("hwm/", func(key string, val []byte) error {
 		if len(val) == 8 {
 			s.hwm[key[len("hwm/"):]] = binary.BigEndian.Uint64(val)
@@ -121,7 +121,9 @@ var errBadBatch = errors.New("malformed batch")
 // high-water mark, and the new mark, in one durable transaction: one
 // record per batch. A packed batch is stored as the agent sent it, without
 // decoding it; only a batch that overlaps what is held is decoded and
-// trimmed. It returns how many entries it stored and the batch's last
+// trimmed. The record is tagged with the spool's organization, so the
+// pipeline reads each organization's records apart (fair sharing). It
+// returns how many entries it stored and the batch's last
 // sequence (to acknowledge). Calls for the same spool must not run
 // concurrently (one stream per agent).
 func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error) {
@@ -176,9 +178,8 @@ func (s *state) appendBatch(sp spool, b *sluicev1.LogBatch) (int, uint64, error)
 	}
 	var hb [8]byte
 	binary.BigEndian.PutUint64(hb[:], last)
-	s.orgs.add(sp.org, count, len(value))
-	if _, err := s.q.AppendRecord(count, func(uint64) ([]byte, error) { return value, nil }, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
-		s.orgs.add(sp.org, -count, -len(value))
+	s.orgs.stored(sp.org)
+	if _, err := s.q.AppendTagged(sp.org, count, func(uint64) ([]byte, error) { return value, nil }, queue.KV{Key: "hwm/" + key, Value: hb[:]}); err != nil {
 		return 0, 0, err
 	}
 	s.mu.Lock()

@@ -213,8 +213,9 @@ func (s *suspense) blame(total int64) (map[string]string, bool) {
 			counted += l.entries
 		}
 	}
-	// The organizations' counts may not cover the whole backlog (those
-	// counted since the start do not cover entries held from before it):
+	// The organizations' counts may not cover the whole backlog (records
+	// stored before state tagged them with their organization are
+	// nobody's):
 	// when more than the ceiling's margin is nobody's, shares of it
 	// cannot be told, and the suspense is everyone's, as before.
 	if total-counted > s.backlogCeiling()-s.backlogMax {

@@ -106,10 +106,17 @@ func (l *throttleLog) log(logger hclog.Logger, now time.Time, addr string, th *s
 	}
 	last := l.loggedAt.Swap(now.UnixNano())
 	args := []any{"mediator", addr, "limit", th.GetLimit(), "reason", th.GetReason(), "retry_after", wait.Round(time.Millisecond), "resume_seq", th.GetResumeSeq()}
+	// A rate limit (the agent's or its organization's) or an
+	// organization's suspense (its backlog at the mediator over its
+	// quota or its share): the limit names which.
+	what := "rate limits this agent"
+	if th.GetReason() == "suspense" {
+		what = "holds this agent's organization in suspense"
+	}
 	if last == 0 || now.Sub(time.Unix(0, last)) > 2*time.Minute {
-		logger.Warn("mediator rate limits this agent (RESOURCE_EXHAUSTED): keeping the refused batches in the spool and resending them after retry_after on the same stream", args...)
+		logger.Warn("mediator "+what+" (RESOURCE_EXHAUSTED): keeping the refused batches in the spool and resending them after retry_after on the same stream", args...)
 		return
 	}
 	// This Throttle and those not logged since the last line.
-	logger.Warn("mediator still rate limits this agent", append(args, "throttled_batches", suppressed+1, "since", now.Sub(time.Unix(0, last)).Round(time.Second))...)
+	logger.Warn("mediator still "+what, append(args, "throttled_batches", suppressed+1, "since", now.Sub(time.Unix(0, last)).Round(time.Second))...)
 }

@@ -1101,10 +1101,13 @@ type Throttle struct {
 	ResumeSeq uint64 `protobuf:"varint,1,opt,name=resume_seq,json=resumeSeq,proto3" json:"resume_seq,omitempty"`
 	// retry_after is when the agent's budget covers the refused batch again.
 	RetryAfter *durationpb.Duration `protobuf:"bytes,2,opt,name=retry_after,json=retryAfter,proto3" json:"retry_after,omitempty"`
-	// reason is "rate_limit".
+	// reason is "rate_limit" (the agent's budget, or its organization's
+	// max_events_per_second) or "suspense" (its organization's backlog over
+	// max_backlog_bytes or its share of suspense_backlog).
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	// limit names the exhausted budget: "entries_per_second" or
-	// "bytes_per_second".
+	// limit names the exhausted budget: "entries_per_second",
+	// "bytes_per_second", or a sentence naming the organization and its
+	// quota.
 	Limit string `protobuf:"bytes,4,opt,name=limit,proto3" json:"limit,omitempty"`
 	// entries_per_second and bytes_per_second are the agent's budget (0 =
 	// none). It refills at these rates and holds one second's worth; an
