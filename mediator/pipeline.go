@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -461,26 +462,32 @@ func (p *pipeline) next(pl *pool, d *dispatcher, slots *slots) (string, *chunk, 
 			d.cands = append(d.cands, org)
 		}
 	}
-	org, ok := d.fair.pick(d.cands)
-	if !ok {
+	if len(d.cands) == 0 {
 		return "", nil, false, true, nil
 	}
-	c := &chunk{}
-	from := d.cursor[org]
-	pl.st.cursor.Store(from)
-	if _, err := p.fill(c, org, &from); err != nil {
-		return org, nil, false, false, err
+	// An organization whose newest records are not committed yet (or
+	// whose last append failed) has nothing to read now: the others are
+	// tried in turn, so none waits behind it.
+	for len(d.cands) > 0 {
+		org, _ := d.fair.pick(d.cands)
+		c := &chunk{}
+		from := d.cursor[org]
+		pl.st.cursor.Store(from)
+		if _, err := p.fill(c, org, &from); err != nil {
+			return org, nil, false, false, err
+		}
+		d.cursor[org] = from
+		if len(c.records) > 0 {
+			n := 0
+			for _, r := range c.records {
+				n += int(r.Entries())
+			}
+			d.fair.charge(org, n, p.weight(org))
+			return org, c, true, false, nil
+		}
+		d.cands = slices.DeleteFunc(d.cands, func(o string) bool { return o == org })
 	}
-	d.cursor[org] = from
-	n := 0
-	for _, r := range c.records {
-		n += int(r.Entries())
-	}
-	d.fair.charge(org, max(n, 1), p.weight(org))
-	if len(c.records) == 0 {
-		return org, nil, false, false, nil // pending: not committed yet
-	}
-	return org, c, true, false, nil
+	return "", nil, false, false, nil
 }
 
 // weight is org's share of the shared pool.
