@@ -707,95 +707,121 @@ func (p *pipeline) parseEntry(rs *mpe.RuleSet, o origin, out []*event.Event) (re
 	return p.orgRules.process(rs, in, out)
 }
 
-// feed collects parsed chunks into index batches, writes them, and then
-// deletes their records from state.
+// feed gathers parsed chunks into an index batch per organization and
+// writes each organization's batch on its own, then deletes its records
+// from state (writeLane). Each organization has at most one write in
+// progress while its next batch gathers, and no organization's write
+// waits for another's: a flood's long writes never hold a quiet
+// organization's events back. A batch is written once it holds
+// index_batch events, or index_flush after its first one came.
 func (p *pipeline) feed(ctx context.Context, pl *pool, slots *slots, done <-chan *chunk) {
-	var pending []*chunk
-	n := 0
-	timer := time.NewTimer(p.flush)
-	defer timer.Stop()
+	type orgFeed struct {
+		next    *lane     // gathering (nil: none)
+		since   time.Time // when next's first chunk came
+		writing time.Time // when its write began (zero: none)
+	}
+	feeds := map[string]*orgFeed{}
+	finished := make(chan *lane)
+	writes := 0
+	tick := time.NewTicker(max(p.flush/5, time.Millisecond))
+	defer tick.Stop()
 	pl.st.writing.Store(&phaseCollect)
-	flush := func() {
-		if len(pending) == 0 {
+	status := func() {
+		oldest := time.Time{}
+		for _, f := range feeds {
+			if !f.writing.IsZero() && (oldest.IsZero() || f.writing.Before(oldest)) {
+				oldest = f.writing
+			}
+		}
+		if oldest.IsZero() {
+			pl.st.writeSince.Store(0)
+			pl.st.writing.Store(&phaseCollect)
 			return
 		}
+		pl.st.writeSince.Store(oldest.UnixNano())
 		pl.st.writing.Store(&phaseIndex)
-		pl.st.writeSince.Store(time.Now().UnixNano())
-		p.write(ctx, pl, pending, n)
-		pl.st.writeSince.Store(0)
-		pl.st.writing.Store(&phaseCollect)
-		for _, c := range pending {
-			slots.give(c.entries)
+	}
+	start := func(f *orgFeed) {
+		l := f.next
+		f.next, f.writing = nil, time.Now()
+		writes++
+		status()
+		go func() {
+			p.writeLane(ctx, pl, l)
+			finished <- l
+		}()
+	}
+	// ready starts the organizations' writes that are due (all of them,
+	// when draining).
+	ready := func(now time.Time, drain bool) {
+		for _, f := range feeds {
+			if f.next != nil && f.writing.IsZero() && (drain || len(f.next.events) >= p.batch || now.Sub(f.since) >= p.flush) {
+				start(f)
+			}
 		}
-		pending, n = nil, 0
 	}
 	for {
 		select {
 		case c, ok := <-done:
 			if !ok {
-				flush()
+				// Drain: write what is gathered, wait for every write.
+				done = nil
+				ready(time.Now(), true)
+				break
+			}
+			now := time.Now()
+			from := 0
+			for i, r := range c.records {
+				org := c.orgs[i]
+				f := feeds[org]
+				if f == nil {
+					f = &orgFeed{}
+					feeds[org] = f
+				}
+				if f.next == nil {
+					f.next, f.since = &lane{org: org}, now
+				}
+				l, end := f.next, c.ends[i]
+				l.events = append(l.events, c.events[from:end]...)
+				l.from = append(l.from, c.from[from:end]...)
+				l.records = append(l.records, r)
+				l.entries += int(r.Entries())
+				from = end
+			}
+			ready(now, false)
+		case l := <-finished:
+			writes--
+			slots.give(l.entries)
+			f := feeds[l.org]
+			f.writing = time.Time{}
+			if f.next == nil {
+				delete(feeds, l.org)
+			}
+			status()
+			ready(time.Now(), done == nil)
+		case now := <-tick.C:
+			ready(now, done == nil)
+		}
+		if done == nil && writes == 0 {
+			pending := false
+			for _, f := range feeds {
+				pending = pending || f.next != nil
+			}
+			if !pending {
 				return
 			}
-			if len(pending) == 0 {
-				timer.Reset(p.flush)
-			}
-			pending = append(pending, c)
-			n += len(c.events)
-			if n >= p.batch {
-				flush()
-			}
-		case <-timer.C:
-			flush()
+			ready(time.Now(), true)
 		}
 	}
 }
 
-// lane is one organization's share of an index batch.
+// lane is one organization's index batch.
 type lane struct {
 	org     string
 	events  []*event.Event
 	from    []origin
 	records []queue.Record
 	entries int
-}
-
-// write indexes the chunks' events, one organization at a time and all
-// organizations at once, and removes each organization's records from
-// state once the index confirmed its events.
-func (p *pipeline) write(ctx context.Context, pl *pool, chunks []*chunk, n int) {
-	lanes := map[string]*lane{}
-	var order []*lane
-	for _, c := range chunks {
-		start := 0
-		for i, r := range c.records {
-			org := c.orgs[i]
-			l := lanes[org]
-			if l == nil {
-				l = &lane{org: org, events: make([]*event.Event, 0, n)}
-				lanes[org] = l
-				order = append(order, l)
-			}
-			end := c.ends[i]
-			l.events = append(l.events, c.events[start:end]...)
-			l.from = append(l.from, c.from[start:end]...)
-			l.records = append(l.records, r)
-			l.entries += int(r.Entries())
-			start = end
-		}
-	}
-	if len(order) == 1 {
-		p.writeLane(ctx, pl, order[0])
-		return
-	}
-	var wg sync.WaitGroup
-	for _, l := range order {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p.writeLane(ctx, pl, l)
-		}()
-	}
-	wg.Wait()
 }
 
 // writeLane indexes one organization's events, retrying with backoff, then

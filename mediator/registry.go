@@ -189,6 +189,19 @@ func (r *registry) deleteLocked(key string, s *session) {
 	}
 }
 
+// othersConnected reports whether an organization other than org has
+// agents connected.
+func (r *registry) othersConnected(org string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for o := range r.perOrg {
+		if o != org {
+			return true
+		}
+	}
+	return false
+}
+
 // orgFullError refuses an agent whose organization has its max_agents
 // connected. It is a max_agents refusal (RESOURCE_EXHAUSTED), like the
 // mediator's own: the agent tries its other mediators and comes back

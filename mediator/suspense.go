@@ -206,12 +206,22 @@ func (s *suspense) blame(total int64) (map[string]string, bool) {
 		return nil, false
 	}
 	loads := s.orgLoads()
-	holders, counted := 0, int64(0)
+	holders, counted, holder := 0, int64(0), ""
 	for _, l := range loads {
 		if l.entries > 0 {
 			holders++
 			counted += l.entries
+			holder = l.org
 		}
+	}
+	// One organization holding the whole backlog while others are
+	// connected is blamed alone too: with fair sharing the others' few
+	// entries are indexed as they come, so their backlog is often none,
+	// and suspending them would make them pay for the flood. With no
+	// other organization connected, the suspense is everyone's, as
+	// before: its agents fail over to another mediator.
+	if holders == 1 && s.registry != nil && s.registry.othersConnected(holder) {
+		holders = 2
 	}
 	// The organizations' counts may not cover the whole backlog (records
 	// stored before state tagged them with their organization are
