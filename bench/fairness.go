@@ -366,7 +366,7 @@ func stageFairness(e *stageEnv) Result {
 	stageStart := time.Now()
 
 	m, addr, httpAddr := mediatorProc(e, "",
-		fmt.Sprintf("organization %q {\n  weight = 1\n  max_backlog_bytes = \"256MiB\"\n}", floodOrg),
+		fmt.Sprintf("organization %q {\n  weight = 1\n  max_backlog_bytes = \"64MiB\"\n}", floodOrg),
 		fmt.Sprintf("organization %q {\n  weight = 1\n}", quietOrg))
 	defer m.stop()
 	stat := func() status {

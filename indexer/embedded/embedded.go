@@ -149,10 +149,19 @@ type Index struct {
 	cfg    Config
 	logger hclog.Logger
 
-	// mu serializes Write and guards writers and closed.
+	// mu guards writers, orgLocks and closed; it is held only to find,
+	// open and close writers, never across a write, so organizations
+	// write at once.
 	mu      sync.Mutex
 	writers map[string]*writer
 	closed  bool
+	// orgLocks serializes the writes (and day removals) of one
+	// organization directory: one organization's long write does not
+	// hold another's (the mediator writes each organization's batch on
+	// its own). Taken before mu.
+	orgLocks map[string]*sync.Mutex
+	// writes counts stores in progress; Close waits for them.
+	writes sync.WaitGroup
 
 	// rmu guards readers and rclosed.
 	rmu     sync.Mutex
@@ -230,38 +239,99 @@ func (x *Index) store(ctx context.Context, events []*event.Event, replace bool) 
 	now := time.Now()
 	groups := groupEvents(events, now)
 
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.closed {
-		return errors.New("embedded index: closed")
-	}
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		path := filepath.Join(x.cfg.Dir, g.org, dayName(g.day)+fileExt)
-		w, err := x.writer(path)
-		if err != nil {
+		if err := x.storeGroup(ctx, g, now, replace); err != nil {
 			return err
 		}
-		start := time.Now()
-		var ids []string
-		if replace {
-			ids = make([]string, len(g.events))
-			for i, e := range g.events {
-				ids[i] = e.ID
-			}
-		}
-		chunks, stop := encodeAsync(g.events, now)
-		n, err := w.write(ctx, chunks, ids)
-		stop()
-		if err != nil {
-			// The connection may be in a bad state: reopen next time.
-			x.closeWriter(path)
-			return fmt.Errorf("write %d events to %s: %w", len(g.events), path, err)
-		}
-		x.logger.Trace("wrote events", "file", path, "events", len(g.events), "new", n, "duration", time.Since(start))
 	}
+	return nil
+}
+
+// orgLock returns the write lock of organization directory org. x.mu is
+// held.
+func (x *Index) orgLock(org string) *sync.Mutex {
+	l := x.orgLocks[org]
+	if l == nil {
+		if x.orgLocks == nil {
+			x.orgLocks = map[string]*sync.Mutex{}
+		}
+		l = &sync.Mutex{}
+		x.orgLocks[org] = l
+	}
+	return l
+}
+
+// lockOrg takes the write lock of organization directory org, unless the
+// index is closed; unlock gives it back.
+func (x *Index) lockOrg(org string) (unlock func(), err error) {
+	x.mu.Lock()
+	if x.closed {
+		x.mu.Unlock()
+		return nil, errors.New("embedded index: closed")
+	}
+	l := x.orgLock(org)
+	x.writes.Add(1)
+	x.mu.Unlock()
+	l.Lock()
+	return func() { l.Unlock(); x.writes.Done() }, nil
+}
+
+// storeGroup writes one organization's events of one day, holding that
+// organization's write lock and marking its writer busy, so that the
+// janitor, a prune or the open-files bound closes it only once the write
+// is over.
+func (x *Index) storeGroup(ctx context.Context, g eventGroup, now time.Time, replace bool) error {
+	unlock, err := x.lockOrg(g.org)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	path := filepath.Join(x.cfg.Dir, g.org, dayName(g.day)+fileExt)
+	x.mu.Lock()
+	if x.closed {
+		x.mu.Unlock()
+		return errors.New("embedded index: closed")
+	}
+	w, err := x.writer(path)
+	if err != nil {
+		x.mu.Unlock()
+		return err
+	}
+	w.busy, w.lastUsed = true, time.Now()
+	x.mu.Unlock()
+
+	start := time.Now()
+	var ids []string
+	if replace {
+		ids = make([]string, len(g.events))
+		for i, e := range g.events {
+			ids[i] = e.ID
+		}
+	}
+	chunks, stop := encodeAsync(g.events, now)
+	n, err := w.write(ctx, chunks, ids)
+	stop()
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	w.busy, w.lastUsed = false, time.Now()
+	if err != nil {
+		// The connection may be in a bad state: reopen next time.
+		if x.writers[path] == w {
+			delete(x.writers, path)
+		}
+		w.doomed = true
+	}
+	if w.doomed {
+		x.closeDoomed(w)
+	}
+	if err != nil {
+		return fmt.Errorf("write %d events to %s: %w", len(g.events), path, err)
+	}
+	x.logger.Trace("wrote events", "file", path, "events", len(g.events), "new", n, "duration", time.Since(start))
 	return nil
 }
 
@@ -307,13 +377,25 @@ func (x *Index) writer(path string) (*writer, error) {
 	return w, nil
 }
 
-// closeWriter closes and forgets the writer of path. x.mu is held.
+// closeWriter closes and forgets the writer of path; one in the middle
+// of a write is forgotten now and closed when the write is over. x.mu is
+// held.
 func (x *Index) closeWriter(path string) {
 	w, ok := x.writers[path]
 	if !ok {
 		return
 	}
 	delete(x.writers, path)
+	w.doomed = true
+	if w.busy {
+		return
+	}
+	x.closeDoomed(w)
+}
+
+// closeDoomed closes a writer already forgotten. x.mu is held.
+func (x *Index) closeDoomed(w *writer) {
+	path := w.path
 	if err := w.close(); err != nil {
 		x.logger.Warn("closing day file failed", "file", path, "error", err)
 		return
@@ -427,6 +509,12 @@ func (x *Index) Prune(ctx context.Context, org string, before time.Time, dryRun 
 // removeDay unlinks the files of d, then closes its writer and evicts its
 // reader, all under x.mu (see Prune).
 func (x *Index) removeDay(d *dayFiles) error {
+	// No write of the organization is under way while its files go.
+	unlock, err := x.lockOrg(d.org)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.closed {
@@ -526,6 +614,10 @@ func (x *Index) Close() error {
 	}
 	x.closed = true
 	close(x.stop)
+	x.mu.Unlock()
+	// Writes under way finish (no new one starts) before the files close.
+	x.writes.Wait()
+	x.mu.Lock()
 	var errs []error
 	for path, w := range x.writers {
 		delete(x.writers, path)

@@ -47,6 +47,9 @@ type writer struct {
 	// tables.
 	counts   *counter
 	lastUsed time.Time
+	// busy is set while a write uses it, doomed once it is forgotten and
+	// to be closed when that write is over (both under Index.mu).
+	busy, doomed bool
 }
 
 type ftsRow struct {
@@ -230,7 +233,6 @@ func (w *writer) indexFTS(rows []ftsRow, through int64) error {
 // file ahead of the events (catchUp rebuilds it) rather than holding the
 // new rows' entries without the old ones' deletions undone.
 func (w *writer) write(ctx context.Context, rows <-chan []row, replace []string) (inserted int, err error) {
-	w.lastUsed = time.Now()
 	w.counts.reset() // what a failed transaction left
 	if err := w.ev.exec("BEGIN IMMEDIATE"); err != nil {
 		return 0, fmt.Errorf("begin on %s: %w", w.ev.path, err)
