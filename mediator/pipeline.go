@@ -101,6 +101,8 @@ type pipeline struct {
 	// reconfigure tells the pool supervisor that the organization
 	// settings changed.
 	reconfigure chan struct{}
+	// stored wakes every pool's dispatcher when state commits records.
+	stored broadcast
 }
 
 // Where the dispatcher and the writer wait.
@@ -183,6 +185,20 @@ func (p *pipeline) run(ctx context.Context) {
 		p.reconfigure = make(chan struct{}, 1)
 	}
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		// State's commit signal has one receiver: it is passed on to
+		// every pool's dispatcher.
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-p.state.q.Notify():
+				p.stored.signal()
+			}
+		}
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -298,6 +314,31 @@ func (s *slots) give(n int) {
 	}
 }
 
+// broadcast wakes every waiter at once: wait returns a channel that the
+// next signal closes.
+type broadcast struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (b *broadcast) wait() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch == nil {
+		b.ch = make(chan struct{})
+	}
+	return b.ch
+}
+
+func (b *broadcast) signal() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ch != nil {
+		close(b.ch)
+		b.ch = nil
+	}
+}
+
 // legacyTag is the tag of records stored before state kept each record's
 // organization in its tag: their organization is read from the record.
 const legacyTag = ""
@@ -324,6 +365,9 @@ func (p *pipeline) dispatch(ctx context.Context, pl *pool, slots *slots, work ch
 	d := &dispatcher{cursor: map[string]uint64{}, fair: newFairShare()}
 	for ctx.Err() == nil {
 		pl.st.dispatching.Store(&phaseRead)
+		// Taken before looking, so a record committed meanwhile wakes
+		// the wait below.
+		stored := p.stored.wait()
 		org, c, read, waitRoom, err := p.next(pl, d, slots)
 		switch {
 		case errors.Is(err, errArchiving):
@@ -337,10 +381,13 @@ func (p *pipeline) dispatch(ctx context.Context, pl *pool, slots *slots, work ch
 			sleep(ctx, time.Second)
 			continue
 		case c == nil && waitRoom:
+			// The organizations with work have no room; one without work
+			// until now may get some (its share is its own).
 			pl.st.dispatching.Store(&phaseRoom)
 			select {
 			case <-ctx.Done():
 			case <-slots.freed:
+			case <-stored:
 			case <-time.After(time.Second):
 			}
 			continue
@@ -351,7 +398,7 @@ func (p *pipeline) dispatch(ctx context.Context, pl *pool, slots *slots, work ch
 			pl.st.dispatching.Store(&phaseNew)
 			select {
 			case <-ctx.Done():
-			case <-p.state.q.Notify():
+			case <-stored:
 			case <-slots.freed:
 			case <-time.After(time.Second):
 			}
