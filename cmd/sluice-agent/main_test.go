@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sluicehq/sluice/internal/testkit"
+	"github.com/sluicehq/sluice/pkg/logging"
 )
 
 func TestDispatch(t *testing.T) {
@@ -81,7 +81,7 @@ source "file" "app" {
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var stderr syncBuffer
+	var stderr logging.Buffer
 	stop := testkit.Run(t, func(ctx context.Context) error {
 		if code := dispatch(ctx, []string{"agent", "-config", cfg}, io.Discard, &stderr); code != 0 {
 			return fmt.Errorf("exit %d: %s", code, stderr.String())
@@ -94,22 +94,4 @@ source "file" "app" {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the agent's logger and the test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
