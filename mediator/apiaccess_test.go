@@ -165,6 +165,10 @@ func TestReadsNeedTokens(t *testing.T) {
 		// Admin endpoints: the admin token, from this origin only.
 		{name: "reload without token", method: "POST", path: "/v1/rules/reload", code: 401},
 		{name: "reload with a read token", method: "POST", path: "/v1/rules/reload", token: apiAllTok, code: 403, want: "may read, not administer"},
+		{name: "config reload without token", method: "POST", path: "/v1/config/reload", code: 401},
+		{name: "config reload with a read token", method: "POST", path: "/v1/config/reload", token: apiAllTok, code: 403, want: "may read, not administer"},
+		{name: "config reload from evil origin", method: "POST", path: "/v1/config/reload", token: apiAdminTok, headers: map[string]string{"Origin": "http://evil.example"}, code: 403},
+		{name: "config reload of a mediator not started from a file", method: "POST", path: "/v1/config/reload", token: apiAdminTok, code: 422, want: "not started from a configuration file"},
 		{name: "archive replay without token", method: "POST", path: "/v1/archive/replay", code: 401},
 		{name: "archive replay with a read token", method: "POST", path: "/v1/archive/replay", token: apiAllTok, code: 403, want: "may read, not administer"},
 		{name: "index prune without token", method: "POST", path: "/v1/index/prune?before=2026-01-01", code: 401},

@@ -98,8 +98,16 @@ func (schema *fileSchema) organizations(cfg *Config) hclconf.Errors {
 
 // Organization returns the settings of org: its block's, or the defaults.
 func (c *Config) Organization(org string) OrgConfig {
-	if i := slices.IndexFunc(c.Organizations, func(o OrgConfig) bool { return o.Name == org }); i >= 0 {
-		return c.Organizations[i]
+	if o, ok := c.organizationBlock(org); ok {
+		return o
 	}
 	return DefaultOrgConfig(org)
+}
+
+// organizationBlock returns org's block, if the file has one.
+func (c *Config) organizationBlock(org string) (OrgConfig, bool) {
+	if i := slices.IndexFunc(c.Organizations, func(o OrgConfig) bool { return o.Name == org }); i >= 0 {
+		return c.Organizations[i], true
+	}
+	return OrgConfig{}, false
 }

@@ -59,7 +59,7 @@ func (m *Mediator) ReloadOrganizations() (OrgReloadResult, error) {
 	for _, name := range slices.Sorted(maps.Keys(names)) {
 		was, had := old[name]
 		now := cfg.Organization(name)
-		_, has := m.configuredIn(cfg, name)
+		_, has := cfg.organizationBlock(name)
 		if !had {
 			was = DefaultOrgConfig(name)
 		}
@@ -92,16 +92,6 @@ func (m *Mediator) ReloadOrganizations() (OrgReloadResult, error) {
 		res.Refused = nil
 	}
 	return res, nil
-}
-
-// configuredIn reports org's block in cfg, if it has one.
-func (m *Mediator) configuredIn(cfg *Config, org string) (OrgConfig, bool) {
-	for _, o := range cfg.Organizations {
-		if o.Name == org {
-			return o, true
-		}
-	}
-	return OrgConfig{}, false
 }
 
 // applyOrgRules puts org's new rules in force when they changed (nil: they

@@ -443,8 +443,8 @@ func (p *pipeline) next(pl *pool, d *dispatcher, slots *slots) (string, *chunk, 
 	// Records stored before state kept organizations in tags go first,
 	// in state order, as they went before: the archive takes each
 	// organization's records in order.
-	if _, ok := tags[legacyTag]; ok && pl.org == "" {
-		if st := tags[legacyTag]; st.Last >= d.cursor[legacyTag] {
+	if st, ok := tags[legacyTag]; ok && pl.org == "" {
+		if st.Last >= d.cursor[legacyTag] {
 			c := &chunk{}
 			from := d.cursor[legacyTag]
 			read, err := p.fill(c, legacyTag, &from)
@@ -554,35 +554,33 @@ func (p *pipeline) fill(c *chunk, tag string, from *uint64) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read state from %d: %w", *from, err)
 	}
-	n := int64(0)
-	for i, r := range recs {
+	next, read, n := *from, 0, int64(0)
+	for _, r := range recs {
+		read++
+		next = r.Last + 1
 		org := tag
 		if tag == legacyTag {
-			org = recordOrg(r.Value)
-			if p.gate.isParked(org) {
-				*from = r.Last + 1
+			if org = recordOrg(r.Value); p.gate.isParked(org) {
 				continue
 			}
 		}
-		if p.archive != nil {
-			// Archived before it is parsed, each organization's records
-			// in state order; one read again after a restart or a park
-			// is skipped by the archive's mark.
-			if err := p.archiveRecords(recs[i : i+1]); err != nil {
-				if len(c.records) > 0 {
-					return i, nil // hand out what was archived
-				}
-				return 0, err
-			}
-		}
-		*from = r.Last + 1
 		c.records = append(c.records, r)
 		c.orgs = append(c.orgs, org)
 		if n += r.Entries(); n >= chunkEntries {
-			return i + 1, nil
+			break
 		}
 	}
-	return len(recs), nil
+	if p.archive != nil {
+		// Archived before they are parsed, each organization's records
+		// in state order; one read again after a restart or a park is
+		// skipped by the archive's mark.
+		if err := p.archiveRecords(c.records); err != nil {
+			c.records, c.orgs = nil, nil
+			return 0, err
+		}
+	}
+	*from = next
+	return read, nil
 }
 
 // parse turns a chunk's entries into events with the current rule set:

@@ -63,28 +63,23 @@ func (p *pipeline) applyPools(ctx context.Context) {
 	p.dedicatedMu.RUnlock()
 	for org, d := range have {
 		if n, ok := want[org]; ok && n == d.workers {
+			delete(want, org) // running as wanted
 			continue
 		}
 		// Stopped first: what it had in flight is finished (or left in
-		// state) before another pool takes the organization.
+		// state) before another pool takes the organization. A resized
+		// pool stays in dedicated until its successor replaces it, so
+		// the shared pool never takes the organization meanwhile.
 		d.cancel()
 		<-d.done
-		p.dedicatedMu.Lock()
 		if _, ok := want[org]; !ok {
+			p.dedicatedMu.Lock()
 			delete(p.dedicated, org)
+			p.dedicatedMu.Unlock()
 			p.logger.Info("organization back in the shared pool", "organization", org)
-		}
-		p.dedicatedMu.Unlock()
-		if _, ok := want[org]; ok {
-			have[org] = nil // restarted below with its new size
-		} else {
-			delete(have, org)
 		}
 	}
 	for org, n := range want {
-		if d := have[org]; d != nil {
-			continue
-		}
 		pctx, cancel := context.WithCancel(ctx)
 		d := &dedicatedPool{workers: n, st: &poolStatus{}, cancel: cancel, done: make(chan struct{})}
 		p.dedicatedMu.Lock()
