@@ -237,8 +237,9 @@ func (l *Listener) admit(c net.Conn) *conn {
 	l.mu.Unlock()
 
 	if victim != nil {
-		_ = victim.Conn.Close()
+		// Counted before the close, so a peer that sees the close sees the count.
 		l.reclaimed.Add(1)
+		_ = victim.Conn.Close()
 		if n := l.reclaimLog.Allow(now); n >= 0 {
 			setting, limit := l.limit(why)
 			l.cfg.Logger.Warn("connection limit reached: closing connections that sent nothing yet or wait idle, oldest first, to make room",
@@ -276,8 +277,9 @@ func (l *Listener) forget(c *conn) {
 }
 
 func (l *Listener) refuse(c net.Conn, why Reason, now time.Time) {
-	_ = c.Close()
+	// Counted before the close, so a peer that sees the close sees the count.
 	l.refused.Add(1)
+	_ = c.Close()
 	if n := l.refuseLog.Allow(now); n >= 0 {
 		setting, limit := l.limit(why)
 		l.cfg.Logger.Warn("connection limit reached and every connection in the way is busy: refusing new connections",
