@@ -19,6 +19,48 @@ import (
 	"github.com/sluicehq/sluice/pkg/hclconf"
 )
 
+// compileVendor checks a log_source_type block's vendor, product, module
+// and identify. A type named "syslog" identifies unless it says
+// identify = false.
+func compileVendor(src *source, b *typeBlock, t *logSourceType) hclconf.Errors {
+	var errs hclconf.Errors
+	t.identify = b.Name == "syslog"
+	if b.Identify != nil {
+		t.identify = *b.Identify
+		if t.identify && t.format == formatJSON {
+			errs = append(errs, src.errorf(b.IdentifyRange, "identify is for text log source types: a JSON document is not matched against vendor patterns"))
+		}
+	}
+	for _, a := range []struct {
+		v *string
+		r hcl.Range
+		n string
+	}{{b.Vendor, b.VendorRange, "vendor"}, {b.Product, b.ProductRange, "product"}, {b.Module, b.ModuleRange, "module"}} {
+		if a.v != nil && strings.TrimSpace(*a.v) == "" {
+			errs = append(errs, src.errorf(a.r, "%s is empty; leave it out or name it", a.n))
+		}
+	}
+	if b.Vendor == nil {
+		if b.Product != nil {
+			errs = append(errs, src.errorf(b.ProductRange, "product needs a vendor (vendor = \"Cisco\")"))
+		}
+		if b.Module != nil {
+			errs = append(errs, src.errorf(b.ModuleRange, "module needs a vendor (vendor = \"Cisco\")"))
+		}
+		return errs
+	}
+	module := strings.ToLower(strings.ReplaceAll(*b.Vendor, " ", "_"))
+	if b.Module != nil {
+		module = *b.Module
+	}
+	vm := &vendorMeta{vendor: *b.Vendor, module: module, dataset: b.Name}
+	if b.Product != nil {
+		vm.product = *b.Product
+	}
+	t.vendor = vm
+	return errs
+}
+
 // compileType checks a log_source_type block.
 func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 	var errs hclconf.Errors
@@ -62,6 +104,7 @@ func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 		}
 		t.keepOriginal = *b.KeepOriginal
 	}
+	errs = append(errs, compileVendor(src, b, t)...)
 	if len(b.TimestampFields) > 0 {
 		if t.format != formatJSON {
 			errs = append(errs, src.errorf(b.TSRange, "timestamp_fields is for JSON log source types (format = \"json\")"))
@@ -285,6 +328,12 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 		for f, t := range intelFieldTypes {
 			sch.add(f, t)
 		}
+	}
+
+	// A vendor type's rules say what they read (known once every file is
+	// loaded, so any rule may).
+	for _, f := range vendorFields {
+		sch.add(f, types.StringType)
 	}
 
 	// Conditions see the event as the base rule and intel lists left it;

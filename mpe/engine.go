@@ -354,6 +354,14 @@ func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location
 			}
 		}
 	}
+	if v := r.vendor; v != nil {
+		ev.Set(fieldObserverVendor, v.vendor)
+		if v.product != nil {
+			ev.Set(fieldObserverProduct, v.product)
+		}
+		ev.Set(fieldEventModule, v.module)
+		ev.Set(fieldEventDataset, v.dataset)
+	}
 	for _, f := range r.fields {
 		ev.Set(f.path, f.value)
 	}

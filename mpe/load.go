@@ -281,8 +281,12 @@ func (l *loader) finish() (*RuleSet, error) {
 	for _, r := range rs.rules {
 		for _, name := range r.types {
 			types[name].policy = append(types[name].policy, r)
+			if r.vendor == nil {
+				r.vendor = types[name].vendor
+			}
 		}
 	}
+	addIdentified(types)
 	slices.SortStableFunc(rs.eventRules, func(a, b *eventRule) int {
 		return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.name, b.name))
 	})
@@ -305,6 +309,40 @@ func (l *loader) finish() (*RuleSet, error) {
 	slices.Sort(files)
 	rs.files = slices.Compact(files)
 	return rs, nil
+}
+
+// addIdentified adds to the policy of every type that identifies the
+// text rules of every vendor type, those the selector can pick by their
+// literals: a rule without one would be tried on every line of every
+// device.
+func addIdentified(types map[string]*logSourceType) {
+	var vendorRules []*rule
+	seen := map[*rule]bool{}
+	for _, t := range types {
+		if t.vendor == nil || t.format != formatText {
+			continue
+		}
+		for _, r := range t.policy {
+			if !seen[r] && r.re != nil && len(selectGroups(r.literals)) > 0 {
+				seen[r] = true
+				vendorRules = append(vendorRules, r)
+			}
+		}
+	}
+	for _, t := range types {
+		if !t.identify {
+			continue
+		}
+		own := map[*rule]bool{}
+		for _, r := range t.policy {
+			own[r] = true
+		}
+		for _, r := range vendorRules {
+			if !own[r] {
+				t.policy = append(t.policy, r)
+			}
+		}
+	}
 }
 
 // carryStats gives rules and event rules the counters of the same-named

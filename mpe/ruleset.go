@@ -69,6 +69,13 @@ type logSourceType struct {
 	// keepOriginal keeps a JSON line in event.original when the
 	// document's own message becomes the event's message.
 	keepOriginal bool
+	// vendor, when set, names the device the type reads: its rules join
+	// identification (see identify) and their events say what they read.
+	vendor *vendorMeta
+	// identify makes the policy also hold every vendor type's text rules
+	// that can be selected by literals: one syslog listener serves many
+	// devices (docs/rules.md, "Identifying devices").
+	identify bool
 	// policy is the rules listing this type, by sort order then name.
 	policy []*rule
 	// selector picks the rules of policy worth trying on a line.
@@ -109,6 +116,22 @@ func (t *logSourceType) sawFields(n int) {
 	}
 }
 
+// vendorMeta is what a vendor log source type writes into the events of
+// its rules, boxed once.
+type vendorMeta struct {
+	vendor, product, module, dataset any
+}
+
+// The fields a vendor type's rules set (ECS).
+const (
+	fieldObserverVendor  = "observer.vendor"
+	fieldObserverProduct = "observer.product"
+	fieldEventModule     = "event.module"
+	fieldEventDataset    = "event.dataset"
+)
+
+var vendorFields = []string{fieldObserverVendor, fieldObserverProduct, fieldEventModule, fieldEventDataset}
+
 // rule is a compiled rule.
 type rule struct {
 	name  string
@@ -123,6 +146,9 @@ type rule struct {
 	when     *condition      // JSON types: the condition that selects the rule
 	literals [][]string      // every line the rule matches has a member of each group
 	caps     []capture
+
+	// vendor is the vendor of the first of types that has one.
+	vendor *vendorMeta
 
 	classification string
 	commonEvent    string

@@ -28,6 +28,10 @@ type typeBlock struct {
 	HeaderPattern   *string  `hcl:"header_pattern,optional"`
 	HeaderFormat    *string  `hcl:"header_format,optional"`
 	KeepOriginal    *bool    `hcl:"keep_original,optional"`
+	Vendor          *string  `hcl:"vendor,optional"`
+	Product         *string  `hcl:"product,optional"`
+	Module          *string  `hcl:"module,optional"`
+	Identify        *bool    `hcl:"identify,optional"`
 
 	NameRange     hcl.Range
 	FormatRange   hcl.Range `hcl:"format,attr_value_range"`
@@ -38,6 +42,10 @@ type typeBlock struct {
 
 	HeaderPatternRange hcl.Range `hcl:"header_pattern,attr_value_range"`
 	HeaderFormatRange  hcl.Range `hcl:"header_format,attr_value_range"`
+	VendorRange        hcl.Range `hcl:"vendor,attr_value_range"`
+	ProductRange       hcl.Range `hcl:"product,attr_value_range"`
+	ModuleRange        hcl.Range `hcl:"module,attr_value_range"`
+	IdentifyRange      hcl.Range `hcl:"identify,attr_value_range"`
 }
 
 type tagBlock struct {

@@ -13,6 +13,9 @@
 log_source_type "cisco-asa" {
   header   = "cisco"
   timezone = "UTC"
+  vendor   = "Cisco"
+  product  = "ASA"
+  module   = "cisco"
 }
 
 # "%ASA-6-302013": the severity, as a syslog level name.
