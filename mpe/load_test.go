@@ -326,6 +326,21 @@ func TestLoadErrorsFullMPE(t *testing.T) {
 		msg  string
 	}{
 		{
+			name: "identify on a JSON type",
+			src:  "log_source_type \"win\" {\n  format = \"json\"\n  identify = " + marker + "true\n}\n" + decl + okRule("r", ""),
+			msg:  "identify is for text log source types",
+		},
+		{
+			name: "product without a vendor",
+			src:  "log_source_type \"fw\" {\n  product = " + marker + "\"Wall\"\n}\n" + decl + okRule("r", ""),
+			msg:  "product needs a vendor",
+		},
+		{
+			name: "empty vendor",
+			src:  "log_source_type \"fw\" {\n  vendor = " + marker + "\" \"\n}\n" + decl + okRule("r", ""),
+			msg:  "vendor is empty",
+		},
+		{
 			name: "CEL type error",
 			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = \"event.login != \\\"\\\" && event.sport "+marker+"== \\\"22\\\"\"\n  }\n"),
 			msg:  `when: found no matching overload for '_==_' applied to '(int, string)'`,
