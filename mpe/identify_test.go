@@ -37,6 +37,11 @@ rule "globex-sent" {
   log_source_types = ["globex-mail"]
   pattern          = "globexd: sent to (?P<destination__user__email>\\S+)"
   classification   = "Information"
+  test {
+    log             = "Mar  9 08:15:02 mx1 globexd: sent to bob@example.com"
+    log_source_type = "syslog"
+    expect          = { "observer.vendor" = "Globex Corp", "event.dataset" = "globex-mail" }
+  }
 }
 rule "generic" {
   log_source_types = ["syslog", "edge", "pinned"]
@@ -111,6 +116,9 @@ func TestIdentify(t *testing.T) {
 				}
 			}
 		})
+	}
+	if rep := rs.RunTests(); rep.Failed > 0 || rep.Passed != 1 {
+		t.Errorf("an identification test: %+v", rep)
 	}
 	for _, r := range rs.types["syslog"].policy {
 		if r.name == "initech-json" || r.name == "acme-anything" {
