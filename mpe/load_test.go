@@ -327,17 +327,17 @@ func TestLoadErrorsFullMPE(t *testing.T) {
 	}{
 		{
 			name: "a test's intel names no list",
-			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = " + marker + "{ \"bda\" = \"192.0.2.1\" }\n    expect = { login = \"bob\" }\n  }\n"),
+			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = "+marker+"{ \"bda\" = \"192.0.2.1\" }\n    expect = { login = \"bob\" }\n  }\n"),
 			msg:  `test 1: intel: no intel_list "bda"`,
 		},
 		{
 			name: "a test's intel value its list cannot hold",
-			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = " + marker + "{ \"bad\" = [\"not-an-ip\"] }\n    expect = { login = \"bob\" }\n  }\n"),
+			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = "+marker+"{ \"bad\" = [\"not-an-ip\"] }\n    expect = { login = \"bob\" }\n  }\n"),
 			msg:  `is not an IP address`,
 		},
 		{
 			name: "a test under a type that does not hold the rule",
-			src:  "log_source_type \"other\" {}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    log_source_type = " + marker + "\"other\"\n    expect = { login = \"bob\" }\n  }\n"),
+			src:  "log_source_type \"other\" {}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    log_source_type = "+marker+"\"other\"\n    expect = { login = \"bob\" }\n  }\n"),
 			msg:  `neither lists it nor joins it by identification`,
 		},
 		{
