@@ -157,6 +157,11 @@ type rule struct {
 	fields         []staticField
 	maps           []fieldMap
 	subs           []*subRule
+	// ext reads the rule's structured payload (extract = "kv" or "csv");
+	// condX are the extracted fields (kv.<key>, csv.<column>) its
+	// sub-rules' conditions read.
+	ext   *extractor
+	condX []string
 	tests          []*ruleTest
 
 	// meta holds name, classification and common event as interface
@@ -218,6 +223,11 @@ type staticField struct {
 type fieldMap struct {
 	to   string
 	from []string
+	// xkey[i], for a rule with an extractor, is the key (kv) or column
+	// (csv) from[i] reads, or "" when from[i] is a field of the event;
+	// typed says how such a value is stored: as the tag of to types it.
+	xkey  []string
+	typed capture
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.

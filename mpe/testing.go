@@ -74,7 +74,7 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 		errs = append(errs, src.errorf(tb.LogRange, "test %d: log must not be empty", n))
 	}
 
-	exp, es := compileExpect(src, tb.Expect, n, func(path string) bool { return r.canSet[path] || (r.schema != nil && r.schema.open) }, lib, fmt.Sprintf("rule %q", r.name))
+	exp, es := compileExpect(src, tb.Expect, n, r.mayExpect, lib, fmt.Sprintf("rule %q", r.name))
 	if len(es) > 0 && len(exp) < len(es) {
 		// Say what the rule does set, once.
 		for _, e := range es {
