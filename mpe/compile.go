@@ -316,6 +316,11 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 		for k, from := range m.from {
 			if m.xkey != nil && m.xkey[k] != "" {
 				t = valueCELType(m.typed.typ)
+				// An extracted value typed as an address or url sets
+				// its sibling fields too.
+				for _, f := range fieldsOf(m.typed.name, m.to, m.typed.typ)[1:] {
+					sch.add(f, types.StringType)
+				}
 			} else if ft, ok := sch.fields[from]; ok {
 				t = ft
 			}
