@@ -478,6 +478,12 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 		}
 		for i, f := range from {
 			p, _ := resolveName(f, lib)
+			// A key=value key is the device's text (Check Point's
+			// i/f_dir): any non-empty key may be read.
+			if len(p) > len("kv.") && strings.HasPrefix(p, "kv.") {
+				from[i] = p
+				continue
+			}
 			if err := checkPath(p); err != nil {
 				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 			}
