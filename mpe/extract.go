@@ -126,7 +126,8 @@ func isSpace(c byte) bool {
 // separator or the end: see pairEnds.) A value may be quoted with " or '
 // (a backslash escapes the quote and itself inside it); an unquoted value runs to the next
 // separator (with a string separator, trimmed). A key is the last word
-// before pair, without a leading '['; text that is no pair (RFC 5424
+// before pair, without a leading '[' or '(' (the last value of such a list
+// loses its closing bracket); text that is no pair (RFC 5424
 // structured-data ids, free text) is skipped. Duplicate keys are kept
 // (lookups take the first).
 func parseKV(s, pair, sep string, dst []kvPair) []kvPair {
@@ -134,6 +135,7 @@ func parseKV(s, pair, sep string, dst []kvPair) []kvPair {
 		return dst
 	}
 	ws := sep == "" || sep == " "
+	var open byte // '[' or '(' when the pairs are in brackets
 	i := 0
 	for i < len(s) {
 		// Skip separators and white space.
@@ -175,7 +177,11 @@ func parseKV(s, pair, sep string, dst []kvPair) []kvPair {
 		if k := strings.LastIndexAny(key, " \t"); k >= 0 {
 			key = key[k+1:]
 		}
-		key = strings.TrimLeft(key, "[")
+		if len(key) > 0 && (key[0] == '[' || key[0] == '(') {
+			// A list in brackets: "(SyslogId=1, …, Action=Block)".
+			open = key[0]
+			key = strings.TrimLeft(key, "[(")
+		}
 		i += len(pair)
 		if !ws {
 			for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -201,12 +207,25 @@ func parseKV(s, pair, sep string, dst []kvPair) []kvPair {
 			if !ws {
 				val = strings.TrimRight(val, " \t")
 			}
+			if open != 0 && strings.TrimRight(s[i:], " \t\r\n") == "" {
+				// The last value of a list in brackets: without the
+				// closing bracket.
+				val = strings.TrimSuffix(val, closer(open))
+			}
 		}
 		if key != "" {
 			dst = append(dst, kvPair{key: key, val: val})
 		}
 	}
 	return dst
+}
+
+// closer is the bracket that closes open.
+func closer(open byte) string {
+	if open == '(' {
+		return ")"
+	}
+	return "]"
 }
 
 // pairEnds reports whether a pair string ending at i joins a key and a

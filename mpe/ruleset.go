@@ -157,12 +157,13 @@ type rule struct {
 	fields         []staticField
 	maps           []fieldMap
 	subs           []*subRule
+	tests          []*ruleTest
+
 	// ext reads the rule's structured payload (extract = "kv" or "csv");
 	// condX are the extracted fields (kv.<key>, csv.<column>) its
 	// sub-rules' conditions read.
 	ext   *extractor
 	condX []string
-	tests          []*ruleTest
 
 	// meta holds name, classification and common event as interface
 	// values, boxed once here rather than on every event.
