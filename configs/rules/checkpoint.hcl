@@ -26,7 +26,7 @@ rule "checkpoint-log-exporter" {
   log_source_types = ["checkpoint"]
   sort_order       = 400
   pattern          = <<-RE
-    \bloguid:"\{0x
+    loguid:"\{0x
   RE
   extract          = "kv"
   kv_pair          = ":"
@@ -166,7 +166,7 @@ rule "checkpoint-legacy" {
   log_source_types = ["checkpoint"]
   sort_order       = 410
   pattern          = <<-RE
-    (?:\bproduct: [^;]+;.*?\b(?:rule|src|dst|service|proto|origin|i/f_dir|i/f_name|s_port|service_id|rule_uid|has_accounting|uuid|attack|ProductFamily|fw_subproduct|operation|administrator): |\b(?:rule|src|dst|service|proto|origin|i/f_dir|i/f_name|s_port|service_id|rule_uid|has_accounting|uuid|attack|ProductFamily|fw_subproduct|operation|administrator): [^;]*;.*?\bproduct: [^;]+;)
+    (?:product: [^;]+;.*?(?:rule|src|dst|service|proto|origin|i/f_dir|i/f_name|s_port|service_id|rule_uid|has_accounting|uuid|attack|ProductFamily|fw_subproduct|operation|administrator): |(?:rule|src|dst|service|proto|origin|i/f_dir|i/f_name|s_port|service_id|rule_uid|has_accounting|uuid|attack|ProductFamily|fw_subproduct|operation|administrator): [^;]*;.*?product: [^;]+;)
   RE
   extract          = "kv"
   kv_pair          = ":"

@@ -25,7 +25,7 @@ rule "f5-asm-request" {
   log_source_types = ["f5-bigip"]
   sort_order       = 800
   pattern          = <<-RE
-    (?:\bsupport_id="\d+"|\bunit_hostname="[^"]*",management_ip_address=)
+    (?:support_id="\d+"|unit_hostname="[^"]*",management_ip_address=)
   RE
   extract          = "kv"
   kv_separator     = ","
@@ -102,7 +102,7 @@ rule "f5-afm" {
   log_source_types = ["f5-bigip"]
   sort_order       = 810
   pattern          = <<-RE
-    (?:\bacl_policy_name="[^"]*",|\bdevice_product="(?:Advanced Firewall Module|Network Firewall|DoS Protection|Network Protocol Security)")
+    (?:acl_policy_name="[^"]*",|device_product="(?:Advanced Firewall Module|Network Firewall|DoS Protection|Network Protocol Security)")
   RE
   extract          = "kv"
   kv_separator     = ","

@@ -39,7 +39,7 @@ rule "fortigate-traffic" {
   log_source_types = ["fortinet-fortigate"]
   sort_order       = 200
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?\b(?:logid|log_id)="?\d+"? type="?traffic"?
+    (?:<fortinet_time> .*?)?(?:logid|log_id)="?\d+"? type="?traffic"?
   RE
   extract          = "kv"
   classification   = "Network Traffic"
@@ -142,7 +142,7 @@ rule "fortigate-utm" {
   log_source_types = ["fortinet-fortigate"]
   sort_order       = 210
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?\b(?:logid|log_id)="?\d+"? type="?(?:utm|virus|webfilter|ips|attack|anomaly|app-ctrl|emailfilter|spam|dlp|waf|dns|voip|ssh|ssl|file-filter|cifs|icap|gtp|netscan)"?
+    (?:<fortinet_time> .*?)?(?:logid|log_id)="?\d+"? type="?(?:utm|virus|webfilter|ips|attack|anomaly|app-ctrl|emailfilter|spam|dlp|waf|dns|voip|ssh|ssl|file-filter|cifs|icap|gtp|netscan)"?
   RE
   extract          = "kv"
   classification   = "Other Security"
@@ -261,7 +261,7 @@ rule "fortigate-event" {
   log_source_types = ["fortinet-fortigate"]
   sort_order       = 220
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?\b(?:logid|log_id)="?\d+"? type="?event"?
+    (?:<fortinet_time> .*?)?(?:logid|log_id)="?\d+"? type="?event"?
   RE
   extract          = "kv"
   classification   = "Information"
@@ -370,7 +370,7 @@ rule "fortigate-log" {
   log_source_types = ["fortinet-fortigate"]
   sort_order       = 290
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?\b(?:devname|devid|device_id)=\S+ .*?\b(?:logid|log_id)="?\d+"? type="?[\w-]+"?
+    (?:<fortinet_time> .*?)?(?:devname|devid|device_id)=\S+ .*?(?:logid|log_id)="?\d+"? type="?[\w-]+"?
   RE
   extract          = "kv"
   classification   = "Information"

@@ -22,7 +22,7 @@ rule "fortimail-log" {
   log_source_types = ["fortinet-fortimail"]
   sort_order       = 100
   pattern          = <<-RE
-    (?:<fortinet_time>(?:\.\d+)? .*?)?\b(?:devid|device_id)="?FE\w+"? .*?\b(?:logid|log_id)="?\d+"? type="?(?P<fortimail__type>[\w-]+)
+    (?:<fortinet_time>(?:\.\d+)? .*?)?(?:devid|device_id)="?FE\w+"? .*?(?:logid|log_id)="?\d+"? type="?(?P<fortimail__type>[\w-]+)
   RE
   extract          = "kv"
   classification   = "Information"
@@ -112,7 +112,7 @@ rule "fortimail-log-csv" {
   log_source_types = ["fortinet-fortimail"]
   sort_order       = 101
   pattern          = <<-RE
-    \b(?:devid|device_id)="?FE\w+"?,.*?\b(?:logid|log_id)="?\d+"?,type="?(?P<fortimail__type>[\w-]+)
+    (?:devid|device_id)="?FE\w+"?,.*?(?:logid|log_id)="?\d+"?,type="?(?P<fortimail__type>[\w-]+)
   RE
   extract          = "kv"
   kv_separator     = ","

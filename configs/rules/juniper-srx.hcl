@@ -23,7 +23,7 @@ rule "srx-flow-session" {
   log_source_types = ["juniper-srx"]
   sort_order       = 600
   pattern          = <<-RE
-    \bRT_FLOW_SESSION_(?P<juniper__srx__tag>CREATE|CLOSE|DENY)\w* \[junos@
+    RT_FLOW_SESSION_(?P<juniper__srx__tag>CREATE|CLOSE|DENY)\w* \[junos@
   RE
   extract          = "kv"
   classification   = "Network Traffic"
@@ -112,7 +112,7 @@ rule "srx-flow-session-text" {
   log_source_types = ["juniper-srx"]
   sort_order       = 610
   pattern          = <<-RE
-    \bRT_FLOW_SESSION_(?P<juniper__srx__tag>CREATE|CLOSE|DENY)\w*: session (?:created|closed|denied) (?:(?P<event__reason>[^:/>]+): )?<sip>/<sport>-><dip>/<dport> (?:0x\w+ )?(?P<juniper__srx__service_name>\S+)(?: <snatip>/<snatport>->[^/\s]+/\d+)?
+    RT_FLOW_SESSION_(?P<juniper__srx__tag>CREATE|CLOSE|DENY)\w*: session (?:created|closed|denied) (?:(?P<event__reason>[^:/>]+): )?<sip>/<sport>-><dip>/<dport> (?:0x\w+ )?(?P<juniper__srx__service_name>\S+)(?: <snatip>/<snatport>->[^/\s]+/\d+)?
   RE
   classification   = "Network Traffic"
   common_event     = "Firewall Session"

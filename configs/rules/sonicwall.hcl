@@ -29,7 +29,7 @@ rule "sonicwall-log" {
   log_source_types = ["sonicwall"]
   sort_order       = 500
   pattern          = <<-RE
-    \bid="?\w+"? sn="?\w+"? time="<sonicwall_time>(?: \w+)?" (?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
+    id="?\w+"? sn="?\w+"? time="<sonicwall_time>(?: \w+)?" (?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
   RE
   extract          = "kv"
   classification   = "Information"

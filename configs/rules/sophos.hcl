@@ -27,7 +27,7 @@ rule "sophos-xg" {
   log_source_types = ["sophos"]
   sort_order       = 700
   pattern          = <<-RE
-    \blog_id="?\d+"? log_type="?(?P<sophos__xg__log_type>[\w -]+?)"? log_component=
+    log_id="?\d+"? log_type="?(?P<sophos__xg__log_type>[\w -]+?)"? log_component=
   RE
   extract          = "kv"
   classification   = "Information"
@@ -162,7 +162,7 @@ rule "sophos-utm" {
   log_source_types = ["sophos"]
   sort_order       = 710
   pattern          = <<-RE
-    \bid="\d+" severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
+    id="\d+" severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
   RE
   extract          = "kv"
   classification   = "Information"
