@@ -186,6 +186,7 @@ func newEventProvider(s *schema, refs []fieldRef) (*eventProvider, error) {
 		r := &refs[i]
 		r.path = s.resolveRef(r.segs)
 		_, known := s.fields[r.path]
+		known = known || s.xprefix != "" && strings.HasPrefix(r.path, s.xprefix)
 		structural := s.isPrefix(r.path)
 		if !known && !structural && !s.open {
 			name := strings.Join(r.segs, ".")
@@ -238,6 +239,9 @@ func newEventProvider(s *schema, refs []fieldRef) (*eventProvider, error) {
 // leaf is the field type of a value at path.
 func (p *eventProvider) leaf(s *schema, path string) *types.FieldType {
 	t, ok := s.fields[path]
+	if !ok && s.xprefix != "" && strings.HasPrefix(path, s.xprefix) {
+		t, ok = types.StringType, true
+	}
 	if !ok {
 		if s.isPrefix(path) {
 			return objectField(rootType+"."+path, path)

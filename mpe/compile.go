@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -305,13 +306,22 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 			}
 		}
 	}
+	r.ext = compileExtract(src, b, isJSON, sch, add)
 	maps, es := compileMaps(src, b.Map, lib)
 	add(es...)
+	add(bindExtracted(src, b, r.ext, maps)...)
 	r.maps = maps
 	for _, m := range maps {
 		t := types.DynType
-		for _, from := range m.from {
-			if ft, ok := sch.fields[from]; ok {
+		for k, from := range m.from {
+			if m.xkey != nil && m.xkey[k] != "" {
+				t = valueCELType(m.typed.typ)
+				// An extracted value typed as an address or url sets
+				// its sibling fields too.
+				for _, f := range fieldsOf(m.typed.name, m.to, m.typed.typ)[1:] {
+					sch.add(f, types.StringType)
+				}
+			} else if ft, ok := sch.fields[from]; ok {
 				t = ft
 			}
 		}
@@ -351,6 +361,13 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 		s, es := compileSubRule(src, sb, lib, sch)
 		add(es...)
 		r.subs = append(r.subs, s)
+		if r.ext != nil && s.when != nil {
+			for _, p := range s.when.paths {
+				if strings.HasPrefix(p, r.ext.prefix) && !slices.Contains(r.condX, p) {
+					r.condX = append(r.condX, p)
+				}
+			}
+		}
 		canSet[FieldSubRule] = true
 		for _, f := range s.fields {
 			canSet[f.path] = true
@@ -361,7 +378,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 	r.meta = newRuleMeta(r.name, r.classification, r.commonEvent)
 
 	for i, tb := range b.Tests {
-		t, es := compileTest(src, tb, i+1, r, lib)
+		t, es := compileTest(src, tb, i+1, r, lib, decl)
 		add(es...)
 		if t != nil {
 			r.tests = append(r.tests, t)
@@ -426,10 +443,13 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 			errs = append(errs, src.errorf(kv.Key.Range(), "map: a key must be a field name, such as \"user.name\""))
 			continue
 		}
-		to, _ := resolveName(name, lib)
+		to, tg := resolveName(name, lib)
 		if err := checkPath(to); err != nil {
 			errs = append(errs, src.errorf(kv.Key.Range(), "map: %v", err))
 			continue
+		}
+		if tg == nil {
+			tg = tagOfField(to, lib)
 		}
 		if why := reserved(to); why != "" {
 			errs = append(errs, src.errorf(kv.Key.Range(), "map cannot set %s: %s", to, why))
@@ -458,12 +478,18 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 		}
 		for i, f := range from {
 			p, _ := resolveName(f, lib)
+			// A key=value key is the device's text (Check Point's
+			// i/f_dir): any non-empty key may be read.
+			if len(p) > len("kv.") && strings.HasPrefix(p, "kv.") {
+				from[i] = p
+				continue
+			}
 			if err := checkPath(p); err != nil {
 				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 			}
 			from[i] = p
 		}
-		out = append(out, fieldMap{to: to, from: from})
+		out = append(out, fieldMap{to: to, from: from, typed: newCapture(-1, strings.ReplaceAll(name, ".", "_"), to, tg)})
 	}
 	return out, errs
 }

@@ -40,6 +40,8 @@ type condition struct {
 	// requires are fields without which the condition cannot hold (see
 	// requiredFields).
 	requires []string
+	// paths are the fields the condition refers to.
+	paths []string
 }
 
 // holds reports whether c is true for ev. A nil condition always holds.
@@ -96,7 +98,10 @@ type schema struct {
 	// open is set for JSON log source types, whose events carry whatever
 	// the JSON held: a path the schema does not list is allowed, typed dyn.
 	open bool
-	lib  tagLibrary
+	// xprefix, when set ("kv."), admits every path below it as a string:
+	// the fields a rule's key=value extractor reads (see extract.go).
+	xprefix string
+	lib     tagLibrary
 	// what names the thing that sets the fields, for error messages
 	// ("this rule", "any rule of its log source types").
 	what string
@@ -202,6 +207,9 @@ func compileCondition(src string, s *schema) (*condition, error) {
 		return nil, &condError{off: 0, msg: err.Error()}
 	}
 	c := &condition{src: src, prg: prg, fast: compileFast(checked.NativeRep().Expr(), w.refs), requires: requiredFields(checked.NativeRep().Expr(), w.refs)}
+	for _, r := range w.refs {
+		c.paths = append(c.paths, r.path)
+	}
 	if s.open {
 		c.lits = conditionLiterals(native.Expr())
 	}

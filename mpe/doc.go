@@ -124,6 +124,15 @@
 // first present wins; a value "-" (how many logs write "none") is not
 // copied. map runs after the captures and before fields.
 //
+// extract = "kv" (options kv_pair, default "=", and kv_separator, default
+// " ": any white space) or extract = "csv" (with columns, the names of the
+// record's fields in order, "_" to skip one) reads the message after the
+// header into temporary fields kv.<key> / csv.<column> that map, the
+// sub-rules' conditions and the rule's tests read; a value mapped to a
+// typed tag's field is typed as the tag does (labels.<name> when it does
+// not fit). They are removed after the sub-rules: the stored event keeps
+// what map copied. See extract.go and docs/rules.md.
+//
 // # Processing order
 //
 // For each entry, in this order (see [RuleSet.Process]):

@@ -163,11 +163,13 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 	if len(e.Fields) > 0 {
 		applyFields(ev, e.Fields, &sc.boxes)
 	}
+	body := 0 // where the message after the header starts
 	if t.format == formatText {
 		var h header
 		if len(e.Fields) == 0 {
 			parseHeader(t.header, msg, t.loc, e.Collected, &h)
 			applyHeader(ev, &h, &sc.boxes)
+			body = h.body
 		}
 		if t.dissect != nil {
 			t.dissect.parse(ev, msg, t.loc, e.Collected, sc.headerBoxes(len(t.dissect.tokens)))
@@ -175,6 +177,7 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		if t.headerM != nil {
 			if m := t.headerM.FindStringSubmatchIndex(msg, sc.subs); m != nil {
 				sc.subs = m
+				body = m[1]
 				extractCaps(ev, t.headerCaps, msg, m, t.loc, e.Collected, sc.headerBoxes(len(t.headerCaps)))
 			}
 		}
@@ -204,12 +207,23 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		r.stats.match(p.clock())
 	}
 	p.stage, p.name = "rule", r.name
-	r.extract(ev, msg, m, t.loc, e.Collected, sc.ruleBoxes(i, len(r.caps)))
+	var x *extracted
+	if r.ext != nil {
+		x = &sc.x
+		r.ext.read(msg, body, x)
+	}
+	r.extract(ev, msg, m, t.loc, e.Collected, sc.ruleBoxes(i, len(r.caps)+len(r.maps)), x)
 	p.stage, p.name = "intel", ""
 	hits := rs.tagIntel(ev)
 	p.noIntel = hits == 0 && t.format == formatText
 	p.stage, p.name = "rule", r.name
+	if x != nil {
+		r.ext.setExtracted(ev, x, r.condX, p.quiet)
+	}
 	risk, weight := r.refine(ev)
+	if x != nil && !p.quiet {
+		clearExtracted(ev, r.condX)
+	}
 	setPriority(ev, risk, weight, hits)
 	setHost(ev, e)
 	return ev
@@ -340,20 +354,13 @@ func (r *rule) find(line string, dst []int) []int {
 	return m
 }
 
-// extract writes what rule r took from the line (submatches m) and its
-// constant fields into ev. loc and ref date captured times; boxes, one
-// per capture, box their values.
-func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString) {
+// extract writes what rule r took from the line (submatches m, and x,
+// what its extractor read, or nil) and its constant fields into ev. loc
+// and ref date captured times; boxes, one per capture and then one per
+// map, box their values.
+func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString, x *extracted) {
 	extractCaps(ev, r.caps, line, m, loc, ref, boxes)
-	for _, mp := range r.maps {
-		for _, from := range mp.from {
-			// "-" is how Windows, Apache and many others write "none".
-			if v, ok := ev.Get(from); ok && v != "-" {
-				ev.Set(mp.to, v)
-				break
-			}
-		}
-	}
+	applyMaps(ev, r.maps, x, loc, ref, boxes[len(r.caps):])
 	if v := r.vendor; v != nil {
 		ev.Set(fieldObserverVendor, v.vendor)
 		if v.product != nil {

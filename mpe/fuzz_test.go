@@ -171,3 +171,73 @@ func checkEvent(t *testing.T, ev *event.Event) {
 		}
 	}
 }
+
+// FuzzKV: the key=value parser never panics, its keys are non-empty words,
+// and a value written quoted with escapes reads back as it was.
+func FuzzKV(f *testing.F) {
+	f.Add(`date=2024-03-01 devname="FGT-1" msg="say \"hi\"" empty= [sd@1 a="b"] x`, "=", " ", "v\"al\\ue")
+	f.Add(`product: VPN-1 & FireWall-1; action: Accept; src: 192.0.2.1;`, ":", ";", "a; b")
+	f.Add(`[action:"Accept"; ifdir:"inbound"]`, ":", ";", "")
+	f.Add(`a='x' b="`, "=", "", "'")
+	f.Fuzz(func(t *testing.T, line, pair, sep, val string) {
+		for _, p := range parseKV(line, pair, sep, nil) {
+			if p.key == "" || strings.ContainsAny(p.key, " \t") {
+				t.Fatalf("parseKV(%q, %q, %q): key %q", line, pair, sep, p.key)
+			}
+		}
+		// Round trip: k="val" among other pairs.
+		if pair == "" || strings.ContainsAny(pair, " \t\"'\\[") || strings.Contains(pair, "k") {
+			return
+		}
+		ws := sep == "" || sep == " "
+		s := sep
+		if ws {
+			s = " "
+		} else if strings.TrimSpace(sep) == "" || strings.ContainsAny(sep, "\"'\\k") || strings.Contains(sep, pair) || strings.Contains(pair, strings.TrimSpace(sep)) {
+			return
+		} else {
+			s = strings.TrimSpace(sep)
+		}
+		esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(val)
+		in := "k" + pair + `"` + esc + `"` + s + "kk" + pair + "x"
+		got := parseKV(in, pair, s, nil)
+		if len(got) < 1 || got[0].key != "k" || got[0].val != val {
+			t.Fatalf("parseKV(%q, %q, %q) = %q, want k=%q first", in, pair, s, got, val)
+		}
+	})
+}
+
+// FuzzCSV: the CSV parser never panics, names only the columns it has, and
+// reads back fields written with RFC 4180 quoting.
+func FuzzCSV(f *testing.F) {
+	f.Add(`1,2024/03/01 10:00:00,0123,TRAFFIC,"a,b","say ""hi""",`, "x\x00y,z\x00\"q\"")
+	f.Add(`"unclosed,1`, "")
+	f.Fuzz(func(t *testing.T, line, fields string) {
+		cols := []string{"a", "", "c", "d", "e", "f", "g", "h"}
+		for _, p := range parseCSV(line, cols, nil) {
+			if p.key == "" {
+				t.Fatalf("parseCSV(%q): unnamed column", line)
+			}
+		}
+		want := strings.Split(fields, "\x00")
+		if len(want) > len(cols) {
+			want = want[:len(cols)]
+		}
+		enc := make([]string, len(want))
+		for i, w := range want {
+			enc[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		}
+		in := strings.Join(enc, ",")
+		got := parseCSV(in, cols, nil)
+		k := 0
+		for i, w := range want {
+			if cols[i] == "" {
+				continue
+			}
+			if k >= len(got) || got[k].key != cols[i] || got[k].val != w {
+				t.Fatalf("parseCSV(%q) = %q, want column %s = %q", in, got, cols[i], w)
+			}
+			k++
+		}
+	})
+}

@@ -159,6 +159,12 @@ type rule struct {
 	subs           []*subRule
 	tests          []*ruleTest
 
+	// ext reads the rule's structured payload (extract = "kv" or "csv");
+	// condX are the extracted fields (kv.<key>, csv.<column>) its
+	// sub-rules' conditions read.
+	ext   *extractor
+	condX []string
+
 	// meta holds name, classification and common event as interface
 	// values, boxed once here rather than on every event.
 	meta ruleMeta
@@ -218,6 +224,11 @@ type staticField struct {
 type fieldMap struct {
 	to   string
 	from []string
+	// xkey[i], for a rule with an extractor, is the key (kv) or column
+	// (csv) from[i] reads, or "" when from[i] is a field of the event;
+	// typed says how such a value is stored: as the tag of to types it.
+	xkey  []string
+	typed capture
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.

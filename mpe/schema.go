@@ -77,6 +77,10 @@ type ruleBlock struct {
 	Risk           *int            `hcl:"risk,optional"`
 	Fields         hcl.Expression  `hcl:"fields,optional"`
 	Map            hcl.Expression  `hcl:"map,optional"`
+	Extract        *string         `hcl:"extract,optional"`
+	KVSeparator    *string         `hcl:"kv_separator,optional"`
+	KVPair         *string         `hcl:"kv_pair,optional"`
+	Columns        []string        `hcl:"columns,optional"`
 	SubRules       []*subRuleBlock `hcl:"sub_rule,block"`
 	Tests          []*testBlock    `hcl:"test,block"`
 
@@ -88,6 +92,10 @@ type ruleBlock struct {
 	WhenRange           hcl.Range `hcl:"when,attr_value_range"`
 	ClassificationRange hcl.Range `hcl:"classification,attr_value_range"`
 	RiskRange           hcl.Range `hcl:"risk,attr_value_range"`
+	ExtractRange        hcl.Range `hcl:"extract,attr_value_range"`
+	KVSeparatorRange    hcl.Range `hcl:"kv_separator,attr_value_range"`
+	KVPairRange         hcl.Range `hcl:"kv_pair,attr_value_range"`
+	ColumnsRange        hcl.Range `hcl:"columns,attr_value_range"`
 }
 
 type subRuleBlock struct {

@@ -64,6 +64,8 @@ type scan struct {
 	// subs holds the submatches of the pass's last match (see
 	// rule.try): one slice, reused from line to line.
 	subs []int
+	// x holds what a rule's extractor read from the line (extract.go).
+	x extracted
 }
 
 // headerBoxes returns the boxes of the type's n header captures.

@@ -56,7 +56,7 @@ type expectation struct {
 	line int
 }
 
-func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*ruleTest, hclconf.Errors) {
+func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary, decl map[string]*logSourceType) (*ruleTest, hclconf.Errors) {
 	var errs hclconf.Errors
 	t := &ruleTest{n: n, line: tb.DefRange.Start.Line, log: tb.Log}
 	if len(r.types) > 0 {
@@ -83,7 +83,7 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 		errs = append(errs, src.errorf(tb.LogRange, "test %d: log must not be empty", n))
 	}
 
-	exp, es := compileExpect(src, tb.Expect, n, func(path string) bool { return r.canSet[path] || (r.schema != nil && r.schema.open) }, lib, fmt.Sprintf("rule %q", r.name))
+	exp, es := compileExpect(src, tb.Expect, n, r.mayExpect, lib, fmt.Sprintf("rule %q", r.name))
 	if len(es) > 0 && len(exp) < len(es) {
 		// Say what the rule does set, once.
 		for _, e := range es {
