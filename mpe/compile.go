@@ -361,7 +361,7 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 	r.meta = newRuleMeta(r.name, r.classification, r.commonEvent)
 
 	for i, tb := range b.Tests {
-		t, es := compileTest(src, tb, i+1, r, lib)
+		t, es := compileTest(src, tb, i+1, r, lib, decl)
 		add(es...)
 		if t != nil {
 			r.tests = append(r.tests, t)

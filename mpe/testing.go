@@ -51,7 +51,7 @@ type expectation struct {
 	line int
 }
 
-func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*ruleTest, hclconf.Errors) {
+func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary, decl map[string]*logSourceType) (*ruleTest, hclconf.Errors) {
 	var errs hclconf.Errors
 	t := &ruleTest{n: n, line: tb.DefRange.Start.Line, log: tb.Log}
 	if len(r.types) > 0 {
@@ -59,7 +59,7 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 	}
 	if tb.LogSourceType != nil {
 		t.typ = *tb.LogSourceType
-		if !slices.Contains(r.types, t.typ) {
+		if !slices.Contains(r.types, t.typ) && !identifiedBy(r, decl, t.typ) {
 			errs = append(errs, src.errorf(tb.LogSourceTypeRange, "test %d: rule %q does not apply to log source type %q", n, r.name, t.typ))
 		}
 	}
@@ -241,4 +241,21 @@ func (rs *RuleSet) runTest(r *rule, t *ruleTest) []TestFailure {
 		return []TestFailure{fail(t.line, "the log line matched rule %q, which comes first in the %s policy", got, t.typ)}
 	}
 	return checkExpect(ev, t.expect, fail)
+}
+
+// identifiedBy says whether a line of type typ (one that identifies, as
+// syslog does) is tried against r: r is a rule of a vendor type, so a
+// test may show that its line is recognised when it arrives as plain
+// syslog. (Whether the selector picks it is for the test to show.)
+func identifiedBy(r *rule, decl map[string]*logSourceType, typ string) bool {
+	t := decl[typ]
+	if t == nil || !t.identify {
+		return false
+	}
+	for _, name := range r.types {
+		if d := decl[name]; d != nil && d.vendor != nil && d.format == formatText {
+			return true
+		}
+	}
+	return false
 }
