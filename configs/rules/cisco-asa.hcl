@@ -1584,6 +1584,57 @@ rule "asa-config-session" {
   }
 }
 
+rule "ftd-security-event" {
+  description      = "430001-430005: FTD security events (intrusion, connection start/end, file, malware) as Key: value pairs in Cisco's order"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:FTD|ASA)(?:-\w+)?-<asa_level>-(?P<event__code>43000[1-5]):? (?:.*?\bAccessControlRuleAction: (?P<event__action>[^,]+),)?(?:.*?\bSrcIP: <shost>,)?(?:.*?\bDstIP: <dhost>,)?(?:.*?\bSrcPort: <sport>,)?(?:.*?\bDstPort: <dport>,)?(?:.*?\bProtocol: <protocol>,)?(?:.*?\bIngressInterface: <asa_iniface>,)?(?:.*?\bEgressInterface: <asa_outiface>,)?(?:.*?\bIngressZone: (?P<observer__ingress__zone>[^,]+),)?(?:.*?\bEgressZone: (?P<observer__egress__zone>[^,]+),)?(?:.*?\bAccessControlRuleName: (?P<rule__name>[^,]+))?(?:.*?\bUser: (?P<labels__user>[^,]+))?(?:.*?\bMessage: (?P<labels__ips_message>[^,]+))?(?:.*?\bFileName: (?P<file__name>[^,]+))?(?:.*?\bThreatName: (?P<labels__threat_name>[^,]+))?
+  RE
+  classification   = "Network Traffic"
+  common_event     = "FTD Connection Event"
+  risk             = 1
+  map              = { "user.name" = "labels.user" }
+  fields           = { "event.category" = ["network"], "event.type" = ["connection"], "observer.vendor" = "Cisco", "observer.product" = "ftd", "observer.type" = "firewall" }
+
+  sub_rule "intrusion" {
+    when           = "event.event.code == \"430001\""
+    classification = "Attack"
+    common_event   = "FTD Intrusion Event"
+    risk           = 6
+    fields         = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"] }
+  }
+  sub_rule "malware" {
+    when           = "event.event.code == \"430005\""
+    classification = "Malware"
+    common_event   = "FTD Malware Event"
+    risk           = 7
+    fields         = { "event.category" = ["malware", "file"] }
+  }
+  sub_rule "file" {
+    when         = "event.event.code == \"430004\""
+    common_event = "FTD File Event"
+    fields       = { "event.category" = ["file", "network"] }
+  }
+  sub_rule "blocked" {
+    when           = "has(event.event.action) && event.event.action in [\"Block\", \"Block with reset\", \"Interactive Block\"]"
+    classification = "Network Deny"
+    common_event   = "FTD Connection Blocked"
+    risk           = 3
+    fields         = { "event.type" = ["connection", "denied"], "event.outcome" = "failure" }
+  }
+  sub_rule "allowed" {
+    when   = "has(event.event.action) && event.event.action in [\"Allow\", \"Trust\"]"
+    fields = { "event.type" = ["connection", "allowed"], "event.outcome" = "success" }
+  }
+
+  test {
+    log             = "Mar 12 2024 10:00:00 ftd-01 : %FTD-6-430003: DeviceUUID: 00000000-0000-4000-8000-000000000001, InstanceID: 1, FirstPacketSecond: 2024-03-12T09:59:50Z, ConnectionID: 4242, AccessControlRuleAction: Block, SrcIP: 192.0.2.140, DstIP: 198.51.100.140, SrcPort: 50123, DstPort: 443, Protocol: tcp, IngressInterface: inside, EgressInterface: outside, IngressZone: in-zone, EgressZone: out-zone, ACPolicy: Corporate, AccessControlRuleName: block-gambling, Prefilter Policy: Default, User: EXAMPLE\\zoe, Client: SSL client, ApplicationProtocol: HTTPS, InitiatorPackets: 3, ResponderPackets: 1, InitiatorBytes: 517, ResponderBytes: 60"
+    log_source_type = "syslog"
+    expect          = { sip = "192.0.2.140", dip = "198.51.100.140", sport = "50123", dport = "443", protocol = "tcp", "rule.name" = "block-gambling", "event.outcome" = "failure", "observer.ingress.interface.name" = "inside", "event.dataset" = "cisco-asa" }
+  }
+}
+
 # ------------------------------------------------------------- the rest
 
 rule "asa-message" {
