@@ -37,16 +37,31 @@ tag "asa_level" {
 # A user in parentheses: (LOCAL\alice), (LOCAL\dom\alice, 123), (alice).
 tag "asa_suser" {
   pattern = <<-RE
-    [^\\(),\s@]+
+    [^\\(),\s@:]+
   RE
   field   = "source.user.name"
 }
 
 tag "asa_duser" {
   pattern = <<-RE
-    [^\\(),\s@]+
+    [^\\(),\s@:]+
   RE
   field   = "destination.user.name"
+}
+
+# An address after "interface:" (IPv4, IPv6 or a host name): unlike the
+# built-in shost it never takes "inside:192.0.2.1" whole, so a context
+# prefix ("ctx1:inside:192.0.2.1") is told from the interface.
+tag "asa_shost" {
+  pattern = "[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[\\w.-]*\\w"
+  field   = "source.address"
+  type    = "address"
+}
+
+tag "asa_dhost" {
+  pattern = "[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[\\w.-]*\\w"
+  field   = "destination.address"
+  type    = "address"
 }
 
 # Interface names may hold spaces ("NP Identity Ifc").
@@ -67,7 +82,7 @@ rule "asa-connection-built-inbound" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built inbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built inbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? to <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))?
   RE
   classification   = "Network Allow"
   common_event     = "Connection Built"
@@ -95,7 +110,7 @@ rule "asa-connection-built-outbound" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built outbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[357]):? Built outbound <protocol> connection (?P<labels__connection_id>\d+) for <asa_outiface>:<dhost>/<dport> \([^)]*\)(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? to <asa_iniface>:<shost>/<sport> \([^)]*\)(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))?
   RE
   classification   = "Network Allow"
   common_event     = "Connection Built"
@@ -123,7 +138,7 @@ rule "asa-connection-teardown" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[468]):? Teardown <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport>(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_suser>)? to <asa_outiface>:<dhost>/<dport>(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?(?: <asa_duser>)? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>[^(]*[^(\s]))?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30201[468]):? Teardown <protocol> connection (?P<labels__connection_id>\d+) for <asa_iniface>:<shost>/<sport>(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))?(?: <asa_suser>)? to <asa_outiface>:<dhost>/<dport>(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))?(?: <asa_duser>)? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>[^(]*[^(\s]))?
   RE
   classification   = "Network Traffic"
   common_event     = "Connection Closed"
@@ -154,7 +169,7 @@ rule "asa-icmp-connection" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30202[01]):? (?P<labels__state>Built (?:inbound|outbound)|Teardown) (?P<labels__icmp_kind>ICMP|ICMPv6) connection for faddr <dhost>/\d+(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? gaddr (?P<labels__global_address>\S+?)/\d+ laddr <shost>/\d+(?: \((?:[^\\()]*\\)*(?P<login>[^\\(),\s@]+)(?:@[^()\s,]*)?\))?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30202[01]):? (?P<labels__state>Built (?:inbound|outbound)|Teardown) (?P<labels__icmp_kind>ICMP|ICMPv6) connection for faddr <dhost>/\d+(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? gaddr (?P<labels__global_address>\S+?)/\d+ laddr <shost>/\d+(?: \((?:[^\\()]*\\)*(?P<login>[^\\(),\s@]+)(?:@[^()\s,]*)?\))?
   RE
   classification   = "Network Traffic"
   common_event     = "ICMP Connection"
@@ -183,7 +198,7 @@ rule "asa-translation" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30501[12]):? (?P<labels__state>Built|Teardown) (?P<labels__nat_type>dynamic|static)(?: <protocol>)? translation from <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>(?:/<dport>)?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30501[12]):? (?P<labels__state>Built|Teardown) (?P<labels__nat_type>dynamic|static)(?: <protocol>)? translation from <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? to <asa_outiface>:<dhost>(?:/<dport>)?
   RE
   classification   = "Network Traffic"
   common_event     = "Address Translation"
@@ -209,7 +224,7 @@ rule "asa-access-list" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>1061\d\d):? access-list (?P<rule__name>\S+) (?P<labels__acl_action>permitted|denied|est-allowed) <protocol> (?:for user '?(?P<login>[^'\s]+)'? )?<asa_iniface>/<shost>\(<sport>\)(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? -> <asa_outiface>/<dhost>\(<dport>\)(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? hit-cnt (?P<labels__hit_count>\d+)
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>1061\d\d):? access-list (?P<rule__name>\S+) (?P<labels__acl_action>permitted|denied|est-allowed) <protocol> (?:for user '?(?P<login>[^'\s]+)'? )?<asa_iniface>/<shost>\(<sport>\)(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? -> <asa_outiface>/<dhost>\(<dport>\)(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? hit-cnt (?P<labels__hit_count>\d+)
   RE
   classification   = "Network Allow"
   common_event     = "Access List Permitted Traffic"
@@ -247,7 +262,7 @@ rule "asa-deny-acl" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>106023):? Deny <protocol> src <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? dst <asa_outiface>:<dhost>(?:/<dport>)?(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))?.*? by access-group "(?P<rule__name>[^"]*)"
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>106023):? Deny (?:<protocol>|protocol (?P<network__iana_number>\d+)) src (?:[^\s:]+:)??<asa_iniface>:<asa_shost>(?:/<sport>)?(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? dst (?:[^\s:]+:)??<asa_outiface>:<asa_dhost>(?:/<dport>)?(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))?(?:[ (][^"]*?)? by access-group "(?P<rule__name>[^"]*)"
   RE
   classification   = "Network Deny"
   common_event     = "Access Group Denied Traffic"
@@ -270,6 +285,14 @@ rule "asa-deny-acl" {
     log    = "Apr 01 2024 08:00:03 fw2 : %ASA-4-106023: Deny icmp src inside:192.0.2.34 dst outside:203.0.113.13 (type 8, code 0) by access-group \"in\" [0x0, 0x0]"
     expect = { sip = "192.0.2.34", dip = "203.0.113.13", protocol = "icmp", sport = "" }
   }
+  test {
+    log    = "LOCAL4.WARNING: fw2 %ASA-4-106023: Deny udp src ctx1:outside:198.51.100.35/5353 dst ctx2:inside:192.0.2.35/53 by access-group \"outside_acl\" [0x0, 0x0]"
+    expect = { sip = "198.51.100.35", sport = "5353", dip = "192.0.2.35", dport = "53", "observer.egress.interface.name" = "inside" }
+  }
+  test {
+    log    = "Apr 01 2024 08:00:03 fw2 : %ASA-4-106023: Deny tcp src outside:198.51.100.36/40000(8001:Contractors) dst inside:2001:db8::36/443 by access-group \"in\" [0x0, 0x0]"
+    expect = { sip = "198.51.100.36", dip = "2001:db8::36", "source.user.name" = "" }
+  }
 }
 
 rule "asa-deny-flow" {
@@ -277,7 +300,7 @@ rule "asa-deny-flow" {
   log_source_types = ["cisco-asa"]
   sort_order       = 110
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>10600[1-7]|106015):? (?:Inbound <protocol> connection denied|Deny (?:inbound |outbound )?<protocol>(?: \(no connection\))?) from <shost>/<sport> to <dhost>/<dport>(?: flags (?P<labels__tcp_flags>.*?))?(?: +on interface (?P<observer__ingress__interface__name>\S+)| due to (?P<event__reason>.+))?$
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>10600[1-7]|106015):? (?:message repeated \d+ times: \[ ?)?(?:Inbound <protocol> connection denied|Deny (?:inbound |outbound )?<protocol>(?: \(no connection\))?) from <shost>/<sport> to <dhost>/<dport>(?: flags (?P<labels__tcp_flags>.*?))?(?: +on interface (?P<observer__ingress__interface__name>[^\s\]]+)| due to (?P<event__reason>[^\]]+))?\]?$
   RE
   classification   = "Network Deny"
   common_event     = "Packet Denied"
@@ -428,7 +451,7 @@ rule "asa-icmp-no-session" {
   log_source_types = ["cisco-asa"]
   sort_order       = 110
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>313005):? No matching connection for ICMP error message: icmp src <asa_iniface>:(?P<labels__icmp_src>[^\s(]+)(?:\((?:[^\\()]*\\)*<asa_suser>\))? dst <asa_outiface>:(?P<labels__icmp_dst>[^\s(]+)(?:\([^)]*\))? \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\) on .*? interface\.\s*Original IP payload: (?:(?:protocol (?P<labels__payload_iana_number>\d+)|(?P<labels__payload_protocol>[a-z]+)) src <shost>(?:/<sport>)? dst <dhost>(?:/<dport>)?(?: \(type \d+, code \d+\))?\.?|[<]unknown[>]\.?)
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>313005):? No matching connection for ICMP error message: icmp src <asa_iniface>:(?P<labels__icmp_src>[^\s(]+)(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? dst <asa_outiface>:(?P<labels__icmp_dst>[^\s(]+)(?:\([^)]*\))? \(type (?P<labels__icmp_type>\d+), code (?P<labels__icmp_code>\d+)\) on .*? interface\.\s*Original IP payload: (?:(?:protocol (?P<labels__payload_iana_number>\d+)|(?P<labels__payload_protocol>[a-z]+)) src <shost>(?:/<sport>)? dst <dhost>(?:/<dport>)?(?: \(type \d+, code \d+\))?\.?|[<]unknown[>]\.?)
   RE
   classification   = "Network Deny"
   common_event     = "ICMP Error Without Connection"
@@ -693,7 +716,7 @@ rule "asa-vpn-svc-722" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>722\d\d\d):? Group <?(?P<source__user__group__name>[^<>]+?)>? User(?: <?(?P<source__user__name>[^<>@]*?)(?:@(?P<source__user__domain>[^<>\s]*))?>?)? IP <?<shost>>?(?: (?:(?:First|New) <protocol> SVC connection)?(?P<labels__detail>.*))?$
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>722\d\d\d):? (?:TunnelGroup <[^<>]*> GroupPolicy|Group) <?(?P<source__user__group__name>[^<>]+?)>? User(?: <?(?P<source__user__name>[^<>@]*?)(?:@(?P<source__user__domain>[^<>\s]*))?>?)? IP <?<shost>>?(?: (?:(?:First|New) <protocol> SVC connection)?(?P<labels__detail>.*))?$
   RE
   classification   = "Information"
   common_event     = "VPN Session Event"
@@ -962,7 +985,7 @@ rule "asa-connection-teardown-from" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>302036|30230[46]):? Teardown <protocol> (?:state-bypass )?connection (?P<labels__connection_id>\d+) (?:for|from) <asa_iniface>:<shost>/<sport>(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? to <asa_outiface>:<dhost>/<dport>(?:\((?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>.+))?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>302036|30230[46]):? Teardown <protocol> (?:state-bypass )?connection (?P<labels__connection_id>\d+) (?:for|from) <asa_iniface>:<shost>/<sport>(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? to <asa_outiface>:<dhost>/<dport>(?:\((?:(?:[^\\()]*\\)*<asa_duser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? duration (?P<labels__duration>\S+) bytes <bytes>(?: (?P<event__reason>.+))?
   RE
   classification   = "Network Traffic"
   common_event     = "Connection Closed"
@@ -1084,7 +1107,7 @@ rule "asa-deny-protocol" {
   log_source_types = ["cisco-asa"]
   sort_order       = 100
   pattern          = <<-RE
-    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>10601[01]):? Deny (?P<network__direction>inbound|outbound) (?:protocol (?P<network__iana_number>\d+)|<protocol>) src <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+)?\))? ?dst <asa_outiface>:<dhost>(?:/<dport>)?
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>10601[01]):? Deny (?P<network__direction>inbound|outbound) (?:protocol (?P<network__iana_number>\d+)|<protocol>) src <asa_iniface>:<shost>(?:/<sport>)?(?:\((?:(?:[^\\()]*\\)*<asa_suser>(?:@[^()\s,]*)?(?:, ?\d+(?::[^()\s]*)?)?|\d+:[^()\s]*)\))? ?dst <asa_outiface>:<dhost>(?:/<dport>)?
   RE
   classification   = "Network Deny"
   common_event     = "Packet Denied"
