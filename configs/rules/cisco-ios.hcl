@@ -405,6 +405,44 @@ rule "ios-neighbor-change" {
   }
 }
 
+# ------------------------------------------------- zone-based firewall
+
+rule "ios-zbf-session" {
+  description      = "FW-6-SESS_AUDIT_TRAIL_START, SESS_AUDIT_TRAIL, DROP_PKT: the zone-based firewall started, ended or dropped a session"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %FW-<ios_level>-(?P<event__code>SESS_AUDIT_TRAIL_START|SESS_AUDIT_TRAIL|DROP_PKT|LOG_SUMMARY):\s*(?:\((?P<labels__zone_pair>[^)]*)\)-\((?P<labels__class>[^)]*)\):?\s*)?(?:(?P<labels__state>Start|Stop) (?P<network__protocol>\w+) session: initiator \(<sip>:<sport>\)(?: sent (?P<source__bytes>\d+) bytes)? -- responder \(<dip>:<dport>\)(?: sent (?P<destination__bytes>\d+) bytes)?|Dropping (?P<network__protocol2>\w+) (?:session|packet) (?:from \S+ )?<sip>:<sport> <dip>:<dport>(?: on zone-pair (?P<labels__zone_pair2>\S+))?(?: class (?P<labels__class2>\S+))?(?: with (?P<event__reason>.+))?)
+  RE
+  classification   = "Network Allow"
+  common_event     = "Firewall Session"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.type" = ["connection"], "observer.type" = "firewall" }
+
+  sub_rule "dropped" {
+    when           = "event.event.code == \"DROP_PKT\""
+    classification = "Network Deny"
+    common_event   = "Firewall Dropped Packet"
+    risk           = 3
+    fields         = { "event.type" = ["connection", "denied"], "event.outcome" = "failure" }
+  }
+  sub_rule "stop" {
+    when           = "event.event.code == \"SESS_AUDIT_TRAIL\""
+    classification = "Network Traffic"
+    fields         = { "event.type" = ["connection", "end"] }
+  }
+
+  test {
+    log    = "Mar  1 19:04:00 rtr-edge1 501: %FW-6-SESS_AUDIT_TRAIL: (target:class)-(in-out:cm-web):Stop http session: initiator (192.0.2.60:51000) sent 420 bytes -- responder (198.51.100.60:80) sent 8800 bytes"
+    expect = { sip = "192.0.2.60", sport = "51000", dip = "198.51.100.60", dport = "80", "source.bytes" = "420", "destination.bytes" = "8800", classification = "Network Traffic" }
+  }
+  test {
+    log             = "Mar  1 19:04:01 rtr-edge1 502: %FW-6-DROP_PKT: Dropping tcp session 198.51.100.61:40000 192.0.2.61:23 on zone-pair out-in class class-default with ip ident 0"
+    log_source_type = "syslog"
+    expect          = { sip = "198.51.100.61", dport = "23", classification = "Network Deny", "event.dataset" = "cisco-ios" }
+  }
+}
+
 # -------------------------------------------------------------------- IPS
 
 rule "ios-ips-signature" {
@@ -428,12 +466,12 @@ rule "ios-ips-signature" {
 
 # ------------------------------------------------------------- the rest
 
-rule "ios-message" {
+rule "ios-message-1" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>SYS|LINK|LINEPROTO|SEC|SEC_LOGIN|SSH|DOT1X|MAB|AUTHMGR|PARSER|SNMP|SPANTREE|ILPOWER|PM|CDP|LLDP|OSPF|BGP|DUAL|EIGRP|HSRP|STANDBY|VRRP|PLATFORM|ENVIRONMENT|ENVMON|DHCPD|DHCP_SNOOPING|NTP|CRYPTO|ISAKMP|IPSEC|IKEV2|IPS|FW|NAT|ARP|IP|IPV6|AAA|RADIUS|TACACS|HA_EM|SW_MATM|PORT_SECURITY|STACKMGR|C4K_[A-Z]+|ETHCNTR|LOGIN|SMART_LIC|LICENSE|FAN|POWER|TRANSCEIVER|SFF8472|EXPRESS_SETUP|CTS|VPDN|X25|ISDN|CONTROLLER|MKA|EPM|SISF|IOSXE_[A-Z_]+|DMI|NGWC_[A-Z_]+|ETHPORT|ETH_PORT_CHANNEL|VSHD|SECURITYD|AUTHPRIV|VPC|FEX|MODULE|SYSMGR|SEC_LOGIN|RTD)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>SECURITYD|AAA|SPANTREE|CDP|DMI|EPM|FEX|IPS|LINEPROTO|MODULE|PLATFORM|SYSMGR|VSHD)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
@@ -461,5 +499,195 @@ rule "ios-message" {
   test {
     log    = "Mar  1 19:03:00 sw-core 400: %SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port Gi1/0/5 with BPDU Guard enabled. Disabling port."
     expect = { "event.code" = "BLOCK_BPDUGUARD", "labels.facility" = "SPANTREE", classification = "Critical" }
+  }
+  test {
+    log             = "Mar  1 19:03:01 nx-core1 2024 Mar  1 19:03:01 nx-core1 %MODULE-5-MOD_OK: Module 1 is online (Serial number: ABC1234)"
+    log_source_type = "syslog"
+    expect          = { "event.code" = "MOD_OK", "labels.facility" = "MODULE", "event.dataset" = "cisco-ios" }
+  }
+}
+
+rule "ios-message-2" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SEC_LOGIN|ARP|CONTROLLER|DOT1X|ETHCNTR|HA_EM|IPSEC|LINK|NAT|PORT_SECURITY|SSH|TACACS|X25)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-3" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SFF8472|AUTHMGR|CRYPTO|DUAL|ETHPORT|HSRP|IPV6|LLDP|NGWC_[A-Z_]+|POWER|STACKMGR|TRANSCEIVER)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+
+  test {
+    log             = "Mar  1 19:03:02 nx-core1 2024 Mar  1 19:03:02 nx-core1 %ETHPORT-5-IF_UP: Interface Ethernet1/7 is up in mode access"
+    log_source_type = "syslog"
+    expect          = { "event.code" = "IF_UP", "labels.facility" = "ETHPORT", "event.dataset" = "cisco-ios" }
+  }
+}
+
+rule "ios-message-4" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>EIGRP|IKEV2|SISF|AUTHPRIV|CTS|ETH_PORT_CHANNEL|ISAKMP|LOGIN|NTP|RADIUS|STANDBY|VPC)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-5" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>ENVIRONMENT|ILPOWER|SMART_LIC|BGP|DHCPD|EXPRESS_SETUP|ISDN|MAB|OSPF|RTD|SW_MATM|VPDN)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-6" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SEC|C4K_[A-Z]+|SNMP|DHCP_SNOOPING|ENVMON|FAN|IOSXE_[A-Z_]+|LICENSE|MKA|PARSER|SYS|VRRP)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-short-facility" {
+  description      = "common messages of the two-letter facilities (PM err-disable, IP duplicate address, FW)"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>PM|IP|FW)-<ios_level>-(?P<event__code>ERR_DISABLE|ERR_RECOVER|DUPADDR|DUPADDR_VRRP|SOURCEGUARD|BADPKT|DROP_PKT|ALERT_ON|ALERT_OFF|INTERNAL_ERROR|SESS_AUDIT_TRAIL_START|SESS_AUDIT_TRAIL):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Warning"
+  common_event     = "Network Device Message"
+  risk             = 2
+  fields           = { "observer.type" = "router" }
+
+  test {
+    log             = "Mar  1 19:03:03 sw-access2 141: %PM-4-ERR_DISABLE: bpduguard error detected on Gi1/0/5, putting Gi1/0/5 in err-disable state"
+    log_source_type = "syslog"
+    expect          = { "event.code" = "ERR_DISABLE", "labels.facility" = "PM", "event.dataset" = "cisco-ios" }
   }
 }

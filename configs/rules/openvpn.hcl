@@ -160,3 +160,21 @@ rule "openvpn-server-state" {
     expect = { "event.action" = "Initialization Sequence Completed" }
   }
 }
+
+rule "openvpn-client-message" {
+  description      = "any other message about a client (TLS: Initial packet, peer info, data channel…): kept with the client's address and common name"
+  log_source_types = ["openvpn"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    openvpn(?:\[\d+\])?: (?:(?P<login>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<labels__detail>.+)
+  RE
+  classification   = "Information"
+  common_event     = "VPN Client Message"
+  risk             = 0
+  fields           = { "event.category" = ["network"], "observer.type" = "vpn" }
+
+  test {
+    log    = "Mar  5 07:00:00 vpn-gw openvpn[1802]: 198.51.100.7:51234 TLS: Initial packet from [AF_INET]198.51.100.7:51234, sid=01234567 89abcdef"
+    expect = { sip = "198.51.100.7", sport = "51234", "labels.detail" = "TLS: Initial packet from [AF_INET]198.51.100.7:51234, sid=01234567 89abcdef" }
+  }
+}
