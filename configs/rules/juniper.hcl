@@ -143,7 +143,7 @@ rule "junos-idp-utm" {
   log_source_types = ["juniper-junos"]
   sort_order       = 100
   pattern          = <<-RE
-    (?P<event__code>IDP_ATTACK_LOG_EVENT|WEBFILTER_URL_BLOCKED|WEBFILTER_URL_PERMITTED|AV_VIRUS_DETECTED_MT|ANTISPAM_SPAM_DETECTED_MT|AAMW_ACTION_LOG)(?:_LS)?: (?P<labels__detail>.*?)(?:(?:from|source) <sip>:?(?:\(|/)?<sport>\)? to <dip>(?:\(|/|:)<dport>\)?)?(?:.*?(?:url|URL)[:=]? ?(?P<url__domain>[\w.-]+))?(?:.*?(?:attack name|threat-name|virus)[:=]? ?"?(?P<rule__name>[^",]+))?.*$
+    (?P<event__code>IDP_ATTACK_LOG_EVENT|IDP_APPDDOS_APP_ATTACK_EVENT|WEBFILTER_URL_BLOCKED|WEBFILTER_URL_PERMITTED|AV_VIRUS_DETECTED_MT|ANTISPAM_SPAM_DETECTED_MT|CONTENT_FILTERING_BLOCKED_MT|AAMW_ACTION_LOG)(?:_LS)?: (?:.*?<?<sip>[(/]<sport>\)?\s?->\s?<dip>[(/]<dport>\)?)?(?:.*?\b(?:URL|url)[=:] ?(?P<url__domain>[\w.-]+))?(?:.*?\b(?:name|virus|threat-name)[=:] ?"?(?P<rule__name>[^",]+))?
   RE
   classification   = "Attack"
   common_event     = "Security Service Event"
@@ -167,7 +167,11 @@ rule "junos-idp-utm" {
 
   test {
     log    = "Mar  6 11:09:00 srx-edge RT_UTM: WEBFILTER_URL_BLOCKED: WebFilter: ACTION=\"URL Blocked\" 192.0.2.54(50500)->198.51.100.84(80) CATEGORY=\"Enhanced_Gambling\" REASON=\"BY_PRE_DEFINED\" PROFILE=\"wf-default\" URL=casino.example.com OBJ=/ username N/A roles N/A"
-    expect = { "event.code" = "WEBFILTER_URL_BLOCKED", classification = "Access Failure" }
+    expect = { "event.code" = "WEBFILTER_URL_BLOCKED", classification = "Access Failure", sip = "192.0.2.54", sport = "50500", dip = "198.51.100.84", dport = "80", "url.domain" = "casino.example.com" }
+  }
+  test {
+    log    = "Mar  6 11:09:30 srx-edge RT_IDP: IDP_ATTACK_LOG_EVENT: IDP: at 1709723370, SIG Attack log <198.51.100.85/40001->192.0.2.55/80> for TCP protocol and service HTTP application HTTP by rule 3 of rulebase IPS in policy Recommended. attack: id=1000, repeat=0, action=DROP, threat-severity=HIGH, name=HTTP:SQL:INJ:GENERIC, NAT <0.0.0.0:0->0.0.0.0:0>, time-elapsed=0, inbytes=0, outbytes=0, inpackets=0, outpackets=0, intf:untrust:ge-0/0/0.0->trust:ge-0/0/1.0"
+    expect = { sip = "198.51.100.85", dport = "80", "rule.name" = "HTTP:SQL:INJ:GENERIC", classification = "Attack" }
   }
 }
 
@@ -209,7 +213,7 @@ rule "junos-login-failed" {
   log_source_types = ["juniper-junos"]
   sort_order       = 100
   pattern          = <<-RE
-    (?P<event__code>SSHD_LOGIN_FAILED|LOGIN_FAILED|LOGIN_ABORTED|UI_AUTH_INVALID_CHALLENGE|LOGIN_PAM_AUTHENTICATION_ERROR|WEB_AUTH_FAIL)(?:_LIMIT)?: (?:.*?[Ff]or user '?(?P<login>[^'\s]+)'?)?(?:.*? from host '?<sip>'?)?
+    (?:^|[ :])(?P<event__code>SSHD_LOGIN_FAILED|LOGIN_FAILED|LOGIN_ABORTED|UI_AUTH_INVALID_CHALLENGE|LOGIN_PAM_AUTHENTICATION_ERROR|WEB_AUTH_FAIL)(?:_LIMIT)?: (?:.*?[Ff]or user '?(?P<login>[^'\s]+)'?)?(?:.*? from host '?<sip>'?)?
   RE
   classification   = "Authentication Failure"
   common_event     = "Device Login Failed"
