@@ -5,8 +5,12 @@
 #
 # The rules read access-list logging, logins (SEC_LOGIN, SSH, vty), the
 # configuration log, interface state, 802.1X/MAB, port security, the IPS
-# and routing neighbours; ios-message keeps any other message of a common
-# facility with its facility, severity and mnemonic.
+# and routing neighbours; the ios-message-NN rules keep any other message
+# of some 200 common IOS/IOS XE/NX-OS facilities with its facility,
+# severity and mnemonic. (They are split so that each alternation of
+# facilities stays short and gives the prefilter literals of three
+# characters or more: a line arriving as plain syslog is matched only
+# against the rules its literals select.)
 #
 # Test lines are made up: documentation addresses and invented names.
 
@@ -466,12 +470,12 @@ rule "ios-ips-signature" {
 
 # ------------------------------------------------------------- the rest
 
-rule "ios-message-1" {
+rule "ios-message-01" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>SECURITYD|AAA|SPANTREE|CDP|DMI|EPM|FEX|IPS|LINEPROTO|MODULE|PLATFORM|SYSMGR|VSHD)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>SNMP|AAA|BOOTVAR|CLOCK|DOT1Q_TUNNELLING|EXPRESS_SETUP|HWIC|IPPHONE|LDP|MLS|OSPFV3|QOS|SYS|VQPCLIENT)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
@@ -496,10 +500,39 @@ rule "ios-message-1" {
     risk           = 2
   }
 
-  test {
-    log    = "Mar  1 19:03:00 sw-core 400: %SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port Gi1/0/5 with BPDU Guard enabled. Disabling port."
-    expect = { "event.code" = "BLOCK_BPDUGUARD", "labels.facility" = "SPANTREE", classification = "Critical" }
+}
+
+rule "ios-message-02" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>IDBMAN|SNMP_MGR|AAAA|BRIDGE|CMTS|DOT1X|FAN|IPRT|LICENSE|MODULE|PAGP|RADIUS|SYSMGR|VRRP)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
   }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+
   test {
     log             = "Mar  1 19:03:01 nx-core1 2024 Mar  1 19:03:01 nx-core1 %MODULE-5-MOD_OK: Module 1 is online (Serial number: ABC1234)"
     log_source_type = "syslog"
@@ -507,12 +540,12 @@ rule "ios-message-1" {
   }
 }
 
-rule "ios-message-2" {
+rule "ios-message-03" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>SEC_LOGIN|ARP|CONTROLLER|DOT1X|ETHCNTR|HA_EM|IPSEC|LINK|NAT|PORT_SECURITY|SSH|TACACS|X25)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>IDS|ACLLOG|BSR|COMMON_FIB|DTP|FEX|IPS|LICMGR|MPLS|PARSER|RIP|SPA|TACACS|VSHD)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
@@ -539,12 +572,305 @@ rule "ios-message-2" {
 
 }
 
-rule "ios-message-3" {
+rule "ios-message-04" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>SFF8472|AUTHMGR|CRYPTO|DUAL|ETHPORT|HSRP|IPV6|LLDP|NGWC_[A-Z_]+|POWER|STACKMGR|TRANSCEIVER)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>IGMP|ACLMGR|BUFCAP|CONST_DIAG|DUAL|FIB|IPSEC|LINECARD|MROUTE|PFMA|RTD|SPANTREE|TCP|VTP)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+
+  test {
+    log    = "Mar  1 19:03:00 sw-core 400: %SPANTREE-2-BLOCK_BPDUGUARD: Received BPDU on port Gi1/0/5 with BPDU Guard enabled. Disabling port."
+    expect = { "event.code" = "BLOCK_BPDUGUARD", "labels.facility" = "SPANTREE", classification = "Critical" }
+  }
+}
+
+rule "ios-message-05" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>C4K_[A-Z]+|IGMP_QUERIER|ACLQOS|CONTROLLER|EEM|FLASH|IPV6|LINEPROTO|MSDP|PIM|RTT|SSH|TFTP|WCCP)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-06" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>CALLHOME|IKE|SATMGR|ADJ|CPUHOG|EIGRP|FMANRP|IPV6_ACL|LINK|NAT|PKI|SSL|TRACKING|WLCLIENT)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-07" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>CALLTREAT|IKEV2|SCP|ADJMGR|CRYPTO|ENT_API|FPD_MGMT|IP_SNMP|LLDP|NBAR|PLATFORM|STACKMGR|TRANSCEIVER|X25)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-08" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>CAPWAP|ILPOWER|SEC|ALIGN|CRYPTO_ENGINE|ENVIRONMENT|FRAMERELAY|IP_VFR|LOGGER|NETCONF|PLATFORM_ENV|STANDBY|TRUNK|XDR)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-09" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>CDP|IMAGE|SECURITYD|APPFW|CTS|ENVMON|GBIC|ISAKMP|LOGIN|NGWC_[A-Z_]+|PLATFORM_STACKPOWER|STORM_CONTROL|UBR7200)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-10" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>INTERFACE_API|SEC_LOGIN|ARP|CELLULAR|DHCPD|EPM|GLBP|ISDN|LWAPP|NHRP|PNP|STP|UDLD)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-11" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SERVICE_MODULE|AUTHMGR|CELLWAN|DHCP_SNOOP|ETHCNTR|HARDWARE|IOSD|KERN|MAB|NOHMS|PORT_PROFILE|SUPERVISOR|USER)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-12" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SFF8472|AUTHPRIV|CFGARCHIVE|DHCP_SNOOPING|ETHER|HA_EM|IOSXE_[A-Z_]+|KEYSTORE|MAC_LIMIT|NTP|PORT_SECURITY|SW_DAI|VDC_MGR)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Network Device Message"
+  risk             = 0
+  fields           = { "observer.type" = "router" }
+
+  sub_rule "critical" {
+    when           = <<-CEL
+      event.log.level in ["emergency", "alert", "critical"]
+    CEL
+    classification = "Critical"
+    risk           = 5
+  }
+  sub_rule "error" {
+    when           = "event.log.level == \"error\""
+    classification = "Error"
+    risk           = 3
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warning\""
+    classification = "Warning"
+    risk           = 2
+  }
+
+}
+
+rule "ios-message-13" {
+  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
+  log_source_types = ["cisco-ios"]
+  sort_order       = 8990
+  pattern          = <<-RE
+    %(?P<labels__facility>SFP|AUTOSTATE|CFGMGR|DIALER|ETHPORT|HDLC|IPACCESS|L2FM|MCAST|NTPD|POWER|SW_MACAUTH|VLAN_MGR)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
@@ -577,12 +903,12 @@ rule "ios-message-3" {
   }
 }
 
-rule "ios-message-4" {
+rule "ios-message-14" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>EIGRP|IKEV2|SISF|AUTHPRIV|CTS|ETH_PORT_CHANNEL|ISAKMP|LOGIN|NTP|RADIUS|STANDBY|VPC)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>SISF|BFD|CHASSIS|DMI|ETH_PORT_CHANNEL|HSRP|IPACL|L2TP|MFIB|OIR|PPP|SW_MATM|VPC)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
@@ -609,44 +935,12 @@ rule "ios-message-4" {
 
 }
 
-rule "ios-message-5" {
+rule "ios-message-15" {
   description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
   log_source_types = ["cisco-ios"]
   sort_order       = 8990
   pattern          = <<-RE
-    %(?P<labels__facility>ENVIRONMENT|ILPOWER|SMART_LIC|BGP|DHCPD|EXPRESS_SETUP|ISDN|MAB|OSPF|RTD|SW_MATM|VPDN)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
-  RE
-  classification   = "Information"
-  common_event     = "Network Device Message"
-  risk             = 0
-  fields           = { "observer.type" = "router" }
-
-  sub_rule "critical" {
-    when           = <<-CEL
-      event.log.level in ["emergency", "alert", "critical"]
-    CEL
-    classification = "Critical"
-    risk           = 5
-  }
-  sub_rule "error" {
-    when           = "event.log.level == \"error\""
-    classification = "Error"
-    risk           = 3
-  }
-  sub_rule "warning" {
-    when           = "event.log.level == \"warning\""
-    classification = "Warning"
-    risk           = 2
-  }
-
-}
-
-rule "ios-message-6" {
-  description      = "any other message of a common IOS facility: kept with facility, severity (log.level) and mnemonic"
-  log_source_types = ["cisco-ios"]
-  sort_order       = 8990
-  pattern          = <<-RE
-    %(?P<labels__facility>SEC|C4K_[A-Z]+|SNMP|DHCP_SNOOPING|ENVMON|FAN|IOSXE_[A-Z_]+|LICENSE|MKA|PARSER|SYS|VRRP)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
+    %(?P<labels__facility>SMART_LIC|BGP|CLEAR|DOT11|EVENTLIB|HSRP_ENGINE|IPNAT|LACP|MKA|OSPF|PRIVATE_VLAN|SW_VLAN|VPDN)-<ios_level>-(?P<event__code>[A-Z][A-Z0-9_]*):\s*(?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "Network Device Message"
