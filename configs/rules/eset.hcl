@@ -141,3 +141,22 @@ rule "eset-event" {
     expect = { sip = "192.0.2.94", "event.code" = "EnterpriseInspectorAlert_Event", "rule.name" = "Suspicious shell spawned by Office", classification = "Suspicious" }
   }
 }
+
+rule "eset-leef" {
+  description      = "ESET events exported in LEEF instead of JSON: LEEF:1.0|ESET|<product>|<version>|<event type>|…"
+  log_source_types = ["eset"]
+  sort_order       = 100
+  pattern          = <<-RE
+    LEEF:[\d.]+\|ESET\|(?P<labels__product>[^|]*)\|(?P<labels__product_version>[^|]*)\|(?P<event__code>[^|]*)\|(?:.*?\bsrc=(?:<sip>|[^\t]*))?(?:.*?\bdst=(?:<dip>|[^\t]*))?(?:.*?\bsrcPort=(?:<sport>|[^\t]*))?(?:.*?\bdstPort=(?:<dport>|[^\t]*))?(?:.*?\busrName=(?P<labels__user>[^\t]*))?
+  RE
+  classification   = "Suspicious"
+  common_event     = "Endpoint Security Event"
+  risk             = 4
+  map              = { "user.name" = "labels.user" }
+  fields           = { "event.category" = ["host"], "event.type" = ["info"] }
+
+  test {
+    log    = "Mar  9 10:05:00 era-srv ERAServer[5032]: LEEF:1.0|ESET|PROTECT|10.1|FirewallAggregated_Event|cat=ESET Firewall Event\tsev=5\tsrc=198.51.100.95\tdst=192.0.2.95\tsrcPort=40404\tdstPort=3389\tproto=TCP\tusrName=EXAMPLE\\fred"
+    expect = { sip = "198.51.100.95", dport = "3389", "event.code" = "FirewallAggregated_Event", "user.name" = "EXAMPLE\\fred" }
+  }
+}

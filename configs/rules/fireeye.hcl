@@ -36,3 +36,21 @@ rule "fireeye-cef" {
     expect = { dip = "192.0.2.102", "rule.name" = "IOC Hit Found", "observer.product" = "hx" }
   }
 }
+
+rule "fireeye-leef" {
+  description      = "a FireEye alert in LEEF (LEEF:1.0|FireEye|<product>|<version>|<event>|…, tab-separated keys)"
+  log_source_types = ["fireeye"]
+  sort_order       = 100
+  pattern          = <<-RE
+    LEEF:[\d.]+\|(?i:FireEye|Trellix)\|(?P<observer__product>[^|]*)\|(?P<observer__version>[^|]*)\|(?P<event__code>[^|]*)\|(?:.*?\bsrc=(?:<sip>|\S*))?(?:.*?\bdst=(?:<dip>|\S*))?(?:.*?\bsrcPort=(?:<sport>|\S*))?(?:.*?\bdstPort=(?:<dport>|\S*))?(?:.*?\bsev=(?P<labels__leef_severity>\d+))?
+  RE
+  classification   = "Malware"
+  common_event     = "FireEye Alert"
+  risk             = 7
+  fields           = { "event.kind" = "alert", "event.category" = ["malware", "intrusion_detection"], "event.type" = ["info"] }
+
+  test {
+    log    = "Mar 10 12:02:00 198.51.100.1 LEEF:1.0|FireEye|NX|9.0.3|web-infection|devTime=Mar 10 2024 12:02:00 UTC\tsrc=192.0.2.103\tdst=203.0.113.67\tsrcPort=50600\tdstPort=80\tsev=4\tproto=tcp"
+    expect = { sip = "192.0.2.103", dip = "203.0.113.67", sport = "50600", dport = "80", "event.code" = "web-infection" }
+  }
+}

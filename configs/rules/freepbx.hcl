@@ -21,12 +21,12 @@ rule "asterisk-registration-failed" {
   log_source_types = ["freepbx"]
   sort_order       = 100
   pattern          = <<-RE
-    (?P<log__level>NOTICE|WARNING|SECURITY)\[\d+\](?:\[C-[0-9a-f]+\])? (?P<labels__source_file>chan_sip\.c|chan_pjsip\.c|res_pjsip_registrar\.c|res_pjsip/pjsip_distributor\.c|pjsip_distributor\.c): (?:Registration from '(?:"[^"]*" )?<?sip:(?P<login>[^@>]*)@[^']*' failed for '<sip>(?::<sport>)?' - (?P<event__reason>.+)|Request '(?P<labels__sip_method>\w+)' from '(?:"[^"]*" )?<?sip:(?P<labels__user>[^@>]*)@[^']*' failed for '<sip>(?::<sport>)?' \(callid: [^)]*\) - (?P<labels__reason2>.+))
+    (?P<log__level>NOTICE|WARNING|SECURITY)\[\d+\](?:\[C-[0-9a-f]+\])?:? (?P<labels__source_file>chan_sip\.c|chan_pjsip\.c|chan_iax2\.c|res_pjsip_registrar\.c|res_pjsip/pjsip_distributor\.c|pjsip_distributor\.c)(?::\d+)?(?: in \w+)?: (?:Registration from '(?:"[^"]*" ?)?<?sip:(?P<login>[^@>]*)@[^']*' failed for '<sip>(?::<sport>)?' - (?P<event__reason>.+)|Request '(?P<labels__sip_method>\w+)' from '(?:"[^"]*" ?)?<?sip:(?P<labels__user>[^@>]*)@[^']*' failed for '<sip>(?::<sport>)?' \(callid: [^)]*\) - (?P<labels__reason2>.+)|Host <sip> failed MD5 authentication for '?(?P<labels__iax_user>[^'\s]+)'?(?: \((?P<labels__reason3>[^)]*)\))?)
   RE
   classification   = "Authentication Failure"
   common_event     = "SIP Registration Failed"
   risk             = 5
-  map              = { "user.name" = "labels.user", "event.reason" = "labels.reason2" }
+  map              = { "user.name" = ["labels.user", "labels.iax_user"], "event.reason" = ["labels.reason2", "labels.reason3"] }
   fields           = { "event.category" = ["authentication", "network"], "event.outcome" = "failure", "network.protocol" = "sip" }
 
   test {
@@ -37,6 +37,14 @@ rule "asterisk-registration-failed" {
   test {
     log    = "[2024-03-11 08:00:01] NOTICE[2102] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:admin@192.0.2.5>' failed for '198.51.100.131:5060' (callid: abc123) - No matching endpoint found"
     expect = { "user.name" = "admin", sip = "198.51.100.131", "labels.sip_method" = "REGISTER" }
+  }
+  test {
+    log    = "Mar 11 08:00:05 pbx-b asterisk[3100]: NOTICE[3111]: chan_sip.c:11242 in handle_request_register: Registration from '\"303\"<sip:303@192.0.2.6>' failed for '198.51.100.133' - Wrong password"
+    expect = { login = "303", sip = "198.51.100.133", reason = "Wrong password" }
+  }
+  test {
+    log    = "Mar 11 08:00:06 pbx-b asterisk[3100]: NOTICE[3111]: chan_iax2.c:9000 in authenticate_reply: Host 198.51.100.134 failed MD5 authentication for 'trunk1' (hash mismatch)"
+    expect = { "user.name" = "trunk1", sip = "198.51.100.134", reason = "hash mismatch" }
   }
 }
 
@@ -71,7 +79,7 @@ rule "asterisk-log" {
   log_source_types = ["freepbx"]
   sort_order       = 200
   pattern          = <<-RE
-    ^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?\] (?P<log__level>VERBOSE|NOTICE|WARNING|ERROR|DEBUG|DTMF|SECURITY)\[(?P<process__pid>\d+)\](?:\[(?P<labels__call_id>C-[0-9a-f]+)\])?:? (?P<labels__source_file>[\w./-]+\.c): (?P<labels__detail>.*)
+    (?:^\[(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2} {1,2}\d{1,2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?\] |asterisk(?:\[\d+\])?: )(?P<log__level>VERBOSE|NOTICE|WARNING|ERROR|DEBUG|DTMF|SECURITY)\[(?P<process__pid>\d+)\](?:\[(?P<labels__call_id>C-[0-9a-f]+)\])?:? (?P<labels__source_file>[\w./-]+\.c)(?::\d+)?(?: in (?P<labels__function>\w+))?: (?P<labels__detail>.*)
   RE
   classification   = "Information"
   common_event     = "PBX Message"
@@ -93,6 +101,10 @@ rule "asterisk-log" {
     log    = "[2024-03-11 08:00:03] ERROR[2104] config_options.c: Unable to load config file 'example.conf'"
     expect = { "log.level" = "ERROR", pid = "2104", classification = "Error", "labels.source_file" = "config_options.c" }
   }
+  test {
+    log    = "Mar 11 08:00:07 pbx-b asterisk[3100]: WARNING[3112]: chan_sip.c:4000 in check_via: Don't know how to respond via 'SIP/2.0/XYZ'"
+    expect = { "log.level" = "WARNING", "labels.function" = "check_via", classification = "Warning" }
+  }
 }
 
 rule "asterisk-startup" {
@@ -100,7 +112,7 @@ rule "asterisk-startup" {
   log_source_types = ["freepbx"]
   sort_order       = 100
   pattern          = <<-RE
-    Asterisk (?P<service__version>\d[\w.~-]*) built by (?P<labels__built_by>\S+) @ (?P<labels__build_host>\S+) on a (?P<host__architecture>\S+) running (?P<host__os__type>\S+)
+    (?:Asterisk (?P<labels__state>Ready|is shutting down now|Dynamic Loader Starting)|Asterisk (?P<service__version>\d[\w.~-]*) built by (?P<labels__built_by>\S+) @ (?P<labels__build_host>\S+) on a (?P<host__architecture>\S+) running (?P<host__os__type>\S+))
   RE
   classification   = "Startup and Shutdown"
   common_event     = "PBX Started"
