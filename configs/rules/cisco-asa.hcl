@@ -936,6 +936,10 @@ rule "asa-threat-detection" {
 
 # ------------------------------------------------------- more message families
 #
+# As in the rules above (and Elastic's pipeline of the same vintage), a
+# packet the device denied is a successful firewall decision:
+# event.type says "denied", event.outcome stays "success".
+#
 # Cluster stubs, offload, inspection engines (SIP, DNS, IDS), SSL, IKEv2,
 # AnyConnect/WebVPN, DAP, IPAA and AAA details, as Elastic's cisco_asa
 # pipeline reads them.
@@ -1048,7 +1052,7 @@ rule "asa-sfr" {
   classification   = "Network Deny"
   common_event     = "SFR Drop"
   risk             = 2
-  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
   sub_rule "bypass" {
     when           = "event.event.code == \"434004\""
     classification = "Network Allow"
@@ -1058,7 +1062,7 @@ rule "asa-sfr" {
   }
   test {
     log    = "Apr 02 2024 09:00:07 fw1 : %ASA-4-434002: SFR requested to drop TCP packet from outside:198.51.100.86/5555 to inside:192.0.2.86/445"
-    expect = { sip = "198.51.100.86", dport = "445", "event.outcome" = "failure" }
+    expect = { sip = "198.51.100.86", dport = "445", "event.outcome" = "success" }
   }
   test {
     log    = "Apr 02 2024 09:00:08 fw1 : %ASA-5-434004: SFR requested ASA to bypass further packet redirection and process TCP flow from inside:192.0.2.87/5000 to outside:198.51.100.87/443 locally"
@@ -1112,11 +1116,11 @@ rule "asa-deny-protocol" {
   classification   = "Network Deny"
   common_event     = "Packet Denied"
   risk             = 3
-  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   test {
     log    = "Apr 02 2024 09:00:11 fw1 : %ASA-3-106010: Deny inbound sctp src outside:198.51.100.90/5000 dst dmz:192.0.2.90/2905"
-    expect = { sip = "198.51.100.90", sport = "5000", dip = "192.0.2.90", dport = "2905", protocol = "sctp", "event.outcome" = "failure" }
+    expect = { sip = "198.51.100.90", sport = "5000", dip = "192.0.2.90", dport = "2905", protocol = "sctp", "event.outcome" = "success" }
   }
   test {
     log    = "Apr 02 2024 09:00:12 fw1 : %ASA-3-106010: Deny inbound protocol 103 src outside:198.51.100.91 dst dmz:192.0.2.91"
@@ -1134,7 +1138,7 @@ rule "asa-deny-ip" {
   classification   = "Network Deny"
   common_event     = "Packet Denied"
   risk             = 3
-  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   test {
     log    = "Apr 02 2024 09:00:13 fw1 : %ASA-4-106012: Deny IP from 198.51.100.92 to 192.0.2.92, IP options: \"Router Alert\""
@@ -1182,7 +1186,7 @@ rule "asa-mac-spoof" {
   classification   = "Suspicious"
   common_event     = "MAC Spoof Denied"
   risk             = 4
-  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   test {
     log    = "Apr 02 2024 09:00:18 fw1 : %ASA-3-322001: Deny MAC address 00:00:5e:00:53:01, possible spoof attempt on interface inside"
@@ -1254,7 +1258,7 @@ rule "asa-sip-inspect" {
   classification   = "Network Deny"
   common_event     = "SIP Message Refused"
   risk             = 3
-  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "network.protocol" = "sip", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "network.protocol" = "sip", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   test {
     log    = "Apr 02 2024 09:00:22 fw1 : %ASA-4-607002: Drop action applied for SIP Request from outside:198.51.100.98/5060 to voice:192.0.2.98/5060; max-forwards 0"
@@ -1272,7 +1276,7 @@ rule "asa-inspect-drop" {
   classification   = "Suspicious"
   common_event     = "Inspection Drop"
   risk             = 3
-  fields           = { "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+  fields           = { "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   test {
     log    = "Apr 02 2024 09:00:23 fw1 : %ASA-4-400013: IDS:2003 ICMP redirect from 198.51.100.99 to 192.0.2.99 on interface outside"
