@@ -18,7 +18,7 @@ rule "openvpn-peer-connected" {
   log_source_types = ["openvpn"]
   sort_order       = 100
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?:[^/\s]+/)?(?:\[AF_INET6?\])?<sip>:<sport> \[(?P<login>[^\]]*)\] Peer Connection Initiated with (?:\[AF_INET6?\])?<dip>?
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?:[^/\s]+/)?(?:\[AF_INET6?\])?<sip>(?::<sport>)? \[(?P<login>[^\]]*)\] Peer Connection Initiated with (?:\[AF_INET6?\])?<dip>?
   RE
   classification   = "Authentication Success"
   common_event     = "VPN Client Connected"
@@ -30,6 +30,10 @@ rule "openvpn-peer-connected" {
     log_source_type = "syslog"
     expect          = { login = "alice", sip = "198.51.100.7", sport = "51234", "event.dataset" = "openvpn" }
   }
+  test {
+    log    = "Mar  5 07:00:01 auth openvpn: Tue Mar  5 07:00:01 2024 198.51.100.9:1194 [dave] Peer Connection Initiated with [AF_INET]198.51.100.9:53230"
+    expect = { login = "dave", sip = "198.51.100.9", sport = "1194" }
+  }
 }
 
 rule "openvpn-auth" {
@@ -37,7 +41,7 @@ rule "openvpn-auth" {
   log_source_types = ["openvpn"]
   sort_order       = 100
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?:(?P<labels__common_name>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<labels__check>TLS Auth Error: Auth Username/Password verification failed|VERIFY OK|VERIFY ERROR|VERIFY EKU OK|VERIFY KU OK|TLS: Username/Password authentication (?P<labels__result>succeeded|deferred|failed)|WARNING: Failed running command \(--auth-user-pass-verify\)|PLUGIN_CALL: POST \S+ status=\d+)(?:.*?(?:CN=(?P<login>[^,\s]+)|for username '(?P<labels__user>[^']*)'))?
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?:(?P<labels__common_name>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<labels__check>TLS Auth Error: Auth Username/Password verification failed|VERIFY OK|VERIFY ERROR|VERIFY EKU OK|VERIFY KU OK|TLS: Username/Password authentication (?P<labels__result>succeeded|deferred|failed)|WARNING: Failed running command \(--auth-user-pass-verify\)|PLUGIN_CALL: POST \S+ status=\d+)(?:.*?(?:CN=(?P<login>[^,\s]+)|for username '(?P<labels__user>[^']*)'))?
   RE
   classification   = "Authentication Success"
   common_event     = "VPN Client Authenticated"
@@ -74,7 +78,7 @@ rule "openvpn-address-assigned" {
   log_source_types = ["openvpn"]
   sort_order       = 100
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?P<login>[^/\s]+)/(?:\[AF_INET6?\])?<sip>:<sport> MULTI(?:_sva)?: (?:pool returned IPv4=(?P<labels__assigned_ip>[\d.]+)|Learn: (?P<labels__learned>\S+)|primary virtual IP for \S+: (?P<labels__virtual_ip>\S+))
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?P<login>[^/\s]+)/(?:\[AF_INET6?\])?<sip>:<sport> MULTI(?:_sva)?: (?:pool returned IPv4=(?P<labels__assigned_ip>[\d.]+)|Learn: (?P<labels__learned>\S+)|primary virtual IP for \S+: (?P<labels__virtual_ip>\S+))
   RE
   classification   = "Information"
   common_event     = "VPN Address Assigned"
@@ -92,7 +96,7 @@ rule "openvpn-client-disconnected" {
   log_source_types = ["openvpn"]
   sort_order       = 100
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?:(?P<login>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<event__reason>SIG\w+\[[^\]]*\] received, client-instance (?:exiting|restarting)|Connection reset, restarting(?: \[\d+\])?|Inactivity timeout \([^)]*\),? (?:restarting|exiting)|client-instance exiting|TLS Error: TLS key negotiation failed[^(]*|TLS Error: TLS handshake failed)
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?:(?P<login>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<event__reason>SIG\w+\[[^\]]*\] received, client-instance (?:exiting|restarting)|Connection reset, restarting(?: \[\d+\])?|Inactivity timeout \([^)]*\),? (?:restarting|exiting)|client-instance exiting|TLS Error: TLS key negotiation failed[^(]*|TLS Error: TLS handshake failed)
   RE
   classification   = "Information"
   common_event     = "VPN Client Disconnected"
@@ -122,7 +126,7 @@ rule "openvpn-pfsense-user" {
   log_source_types = ["openvpn"]
   sort_order       = 100
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?:user '<login>' (?P<labels__result>authenticated)|user '<login>' could not authenticate|(?P<labels__check>WARNING): '<login>' is not authorized)
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?:user '<login>' (?P<labels__result>authenticated)|user '<login>' could not authenticate|(?P<labels__check>WARNING): '<login>' is not authorized)
   RE
   classification   = "Authentication Success"
   common_event     = "VPN User Authenticated"
@@ -148,7 +152,7 @@ rule "openvpn-server-state" {
   log_source_types = ["openvpn"]
   sort_order       = 110
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?P<event__action>Initialization Sequence Completed|OpenVPN \d[\w.]* \S+ .*built on .*|SIG\w+\[[^\]]*\] received, process (?:exiting|restarting)|Exiting due to fatal error)
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?P<event__action>Initialization Sequence Completed|OpenVPN \d[\w.]* \S+ .*built on .*|SIG\w+\[[^\]]*\] received, process (?:exiting|restarting)|Exiting due to fatal error)
   RE
   classification   = "Startup and Shutdown"
   common_event     = "VPN Server State"
@@ -166,7 +170,7 @@ rule "openvpn-client-message" {
   log_source_types = ["openvpn"]
   sort_order       = 8990
   pattern          = <<-RE
-    openvpn(?:\[\d+\])?: (?:(?P<login>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<labels__detail>.+)
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: (?:[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4} )?(?:(?P<login>[^/\s]+)/)?(?:\[AF_INET6?\])?<sip>:<sport> (?P<labels__detail>.+)
   RE
   classification   = "Information"
   common_event     = "VPN Client Message"
@@ -176,5 +180,41 @@ rule "openvpn-client-message" {
   test {
     log    = "Mar  5 07:00:00 vpn-gw openvpn[1802]: 198.51.100.7:51234 TLS: Initial packet from [AF_INET]198.51.100.7:51234, sid=01234567 89abcdef"
     expect = { sip = "198.51.100.7", sport = "51234", "labels.detail" = "TLS: Initial packet from [AF_INET]198.51.100.7:51234, sid=01234567 89abcdef" }
+  }
+}
+
+rule "openvpn-tls-refused" {
+  description      = "packets refused before any session: no or bad HMAC (tls-auth/tls-crypt), from an address"
+  log_source_types = ["openvpn"]
+  sort_order       = 100
+  pattern          = <<-RE
+    (?:openvpn|ovpn-server|ovpn-client)(?:\[\d+\])?: .*?(?P<event__reason>TLS Error: cannot locate HMAC in incoming packet|TLS Error: incoming packet authentication failed|tls-crypt unwrap error: [^\[]*?|TLS Error: tls-crypt unwrapping failed) from (?:\[AF_INET6?\])?<sip>:<sport>
+  RE
+  classification   = "Failed Activity"
+  common_event     = "VPN Packet Refused"
+  risk             = 3
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure", "observer.type" = "vpn" }
+
+  test {
+    log    = "Mar  5 08:02:00 fw-home ovpn-server[145]: TLS Error: cannot locate HMAC in incoming packet from [AF_INET]203.0.113.90:50165"
+    expect = { sip = "203.0.113.90", sport = "50165", reason = "TLS Error: cannot locate HMAC in incoming packet" }
+  }
+}
+
+rule "openvpn-ldap-auth" {
+  description      = "the LDAP authentication plugin: bind failed or wrong password for a DN"
+  log_source_types = ["openvpn"]
+  sort_order       = 100
+  pattern          = <<-RE
+    (?:openvpn|ovpn-server)(?:\[\d+\])?: (?:LDAP bind failed: (?P<event__reason>[^(]*[^(\s])|Incorrect password supplied for LDAP DN "CN=(?P<login>[^,"]+)[^"]*")
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "VPN LDAP Authentication Failed"
+  risk             = 5
+  fields           = { "event.category" = ["authentication"], "event.outcome" = "failure", "observer.type" = "vpn" }
+
+  test {
+    log    = "Mar  5 08:03:00 vpn-gw openvpn: Incorrect password supplied for LDAP DN \"CN=Erin Example,OU=Staff,DC=example,DC=com\"."
+    expect = { login = "Erin Example", "event.outcome" = "failure" }
   }
 }
