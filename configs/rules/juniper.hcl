@@ -274,7 +274,7 @@ rule "screenos-traffic" {
   log_source_types = ["juniper-screenos"]
   sort_order       = 100
   pattern          = <<-RE
-    NetScreen device_id=(?P<observer__name>\S+)\s+\[[^\]]*\]system-(?P<labels__level>\w+)-(?P<event__code>\d{5})\(traffic\): (?:start_time="(?P<labels__start_time>[^"]*)" )?(?:duration=(?P<labels__duration>\d+) )?(?:policy_id=(?P<rule__id>\d+) )?(?:service=(?P<labels__service>\S+) )?(?:proto=(?P<network__iana_number>\d+) )?(?:src zone=(?P<observer__ingress__zone>\S+) )?(?:dst zone=(?P<observer__egress__zone>\S+) )?action=(?P<event__action>\w+) (?:sent=(?P<source__bytes>\d+) rcvd=(?P<destination__bytes>\d+) )?src=<sip> dst=<dip>(?: icmp type=\d+)?(?: src_port=<sport> dst_port=<dport>)?(?: src-xlated ip=(?P<source__nat__ip>[\d.]+) port=(?P<source__nat__port>\d+))?(?: dst-xlated ip=(?P<destination__nat__ip>[\d.]+) port=(?P<destination__nat__port>\d+))?(?: session_id=(?P<labels__session_id>\d+))?(?: reason=(?P<event__reason>.+))?
+    NetScreen device_id=(?P<observer__name>\S+)\s+\[[^\]]*\]system-(?P<labels__level>\w+)-(?P<event__code>\d{5})\(traffic\): .*?(?:duration=(?P<labels__duration>\d+) )?(?:policy_id=(?P<rule__id>\d+) )?(?:service=(?P<labels__service>\S+) )?(?:proto=(?P<network__iana_number>\d+) )?(?:src zone=(?P<observer__ingress__zone>\S+) )?(?:dst zone=(?P<observer__egress__zone>\S+) )?action=(?P<event__action>\w+) (?:sent=(?P<source__bytes>\d+) rcvd=(?P<destination__bytes>\d+) )?src=<sip> dst=<dip>(?: icmp type=\d+)?(?: src_port=<sport> dst_port=<dport>)?(?: src-xlated ip=(?P<source__nat__ip>[\d.]+) port=(?P<source__nat__port>\d+))?(?: dst-xlated ip=(?P<destination__nat__ip>[\d.]+) port=(?P<destination__nat__port>\d+))?(?: session_id=(?P<labels__session_id>\d+))?(?: reason=(?P<event__reason>.+))?
   RE
   classification   = "Network Allow"
   common_event     = "Traffic Permitted"
@@ -298,6 +298,10 @@ rule "screenos-traffic" {
     log    = "Mar  6 11:16:00 198.51.100.1 ssg-branch: NetScreen device_id=ssg-branch  [Root]system-notification-00257(traffic): start_time=\"2024-03-06 11:16:00\" duration=0 policy_id=320001 service=tcp/port:3389 proto=6 src zone=Untrust dst zone=Trust action=Deny sent=0 rcvd=40 src=198.51.100.91 dst=192.0.2.61 src_port=4000 dst_port=3389 session_id=0"
     expect = { sip = "198.51.100.91", dport = "3389", classification = "Network Deny" }
   }
+  test {
+    log    = "Mar  6 11:17:40 198.51.100.1 ns5gt: NetScreen device_id=ns5gt  [No Name]system-notification-00257(traffic): start_time=\\\"2024-03-06 11:17:40\\\" duration=0 policy_id=310001 service=tcp/port:120 proto=6 src zone=Null dst zone=self action=Deny sent=0 rcvd=60 src=198.51.100.94 dst=192.0.2.63 src_port=32047 dst_port=22"
+    expect = { sip = "198.51.100.94", dport = "22", "rule.id" = "310001", classification = "Network Deny" }
+  }
 }
 
 rule "screenos-admin" {
@@ -305,7 +309,7 @@ rule "screenos-admin" {
   log_source_types = ["juniper-screenos"]
   sort_order       = 100
   pattern          = <<-RE
-    NetScreen device_id=(?P<observer__name>\S+)\s+\[[^\]]*\]system-(?P<labels__level>\w+)-(?P<event__code>\d{5})(?:\(\w+\))?: (?:(?:Admin )?[Uu]ser "?(?P<login>[^"\s]+)"? (?P<labels__result>logged in|logged out|has logged on|login attempt|failed|was locked)|Login attempt by admin "?(?P<login>[^"\s]+)"?)(?:.*? from <sip>(?::<sport>)?)?
+    NetScreen device_id=(?P<observer__name>\S+)\s+\[[^\]]*\]system-(?P<labels__level>\w+)-(?P<event__code>\d{5})(?:\(\w+\))?: (?:(?:Admin )?[Uu]ser "?(?P<login>[^"\s]+)"? (?P<labels__result>logged in|logged out|has logged on|login attempt|failed|was locked)|Login attempt by admin "?(?P<login>[^"\s]+)"?|(?P<labels__failures>Multiple) login failures occurred for user "?(?P<login>[^"\s]+)"?)(?:.*? from (?:IP address )?<sip>(?::<sport>)?)?
   RE
   classification   = "Authentication Success"
   common_event     = "Device Login"
@@ -314,7 +318,7 @@ rule "screenos-admin" {
 
   sub_rule "failed" {
     when           = <<-CEL
-      !has(event.labels.result) || event.labels.result in ["login attempt", "failed", "was locked"]
+      !has(event.labels.result) || event.labels.result in ["login attempt", "failed", "was locked"] || has(event.labels.failures)
     CEL
     classification = "Authentication Failure"
     common_event   = "Device Login Failed"
@@ -325,6 +329,10 @@ rule "screenos-admin" {
   test {
     log    = "Mar  6 11:17:00 198.51.100.1 ssg-branch: NetScreen device_id=ssg-branch  [Root]system-warning-00515: Admin user \"netscreen\" logged in for Web(https) management (port 443) from 198.51.100.92:51515"
     expect = { login = "netscreen", sip = "198.51.100.92", "event.outcome" = "success" }
+  }
+  test {
+    log    = "Mar  6 11:17:30 198.51.100.1 ssg-branch: NetScreen device_id=ssg-branch  [Root]system-critical-00027: Multiple login failures occurred for user admin from IP address 198.51.100.93:1567 (2024-03-06 11:17:30)"
+    expect = { login = "admin", sip = "198.51.100.93", "event.outcome" = "failure" }
   }
 }
 
