@@ -1350,6 +1350,40 @@ rule "asa-ikev2-peer" {
   }
 }
 
+rule "asa-vpn-address-assigned" {
+  description      = "751025: an IKEv2 (or SSL) session got its addresses: Local, Remote, Username, group policy, IPv4 and IPv6 address"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 90
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>751025):? Local:<shost>:<sport> Remote:<dhost>:<dport> Username:(?P<source__user__name>[^@\s]*)(?:@(?P<source__user__domain>\S+))? (?:IKEv2 )?Group:(?P<labels__group_policy>\S+) IPv4 Address=(?P<labels__assigned_ip>\S+) IPv6 address=(?P<labels__assigned_ipv6>\S+) assigned to session
+  RE
+  classification   = "Information"
+  common_event     = "VPN Address Assigned"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.type" = ["connection", "start"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  test {
+    log    = "Apr 02 2024 09:00:27 vpn1 : %ASA-6-751025: Local:2001:db8::1:4500 Remote:2001:db8::2:50470 Username:gus@example.com IKEv2 Group:GP_Remote IPv4 Address=192.0.2.150 IPv6 address=2001:db8::150 assigned to session"
+    expect = { sip = "2001:db8::1", sport = "4500", dip = "2001:db8::2", dport = "50470", "source.user.name" = "gus", "source.user.domain" = "example.com", "labels.assigned_ip" = "192.0.2.150" }
+  }
+}
+
+rule "asa-vpn-reboot-pending" {
+  description      = "113037: a reboot is pending, new VPN sessions are refused"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = "%(?:ASA|FTD|PIX)(?:-\\w+)?-<asa_level>-(?P<event__code>113037):? Reboot pending, new sessions disabled\\. Denied user login"
+  classification   = "Failed Activity"
+  common_event     = "VPN Session Refused"
+  risk             = 2
+  fields           = { "event.action" = "client-vpn-error", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "failure", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  test {
+    log    = "Apr 02 2024 09:00:28 vpn1 : %ASA-6-113037: Reboot pending, new sessions disabled. Denied user login."
+    expect = { "event.code" = "113037", "event.outcome" = "failure" }
+  }
+}
+
 rule "asa-ike-ip" {
   description      = "713xxx without a group: IKE messages that begin IP = ip"
   log_source_types = ["cisco-asa"]
