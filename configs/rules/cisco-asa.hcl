@@ -1696,6 +1696,138 @@ rule "ftd-security-event" {
   }
 }
 
+rule "asa-aaa-cut-through" {
+  description      = "109001-109008, 109010-109013: cut-through proxy (uauth) authentication and authorization of a user's connection"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>109\d\d\d):? (?P<labels__aaa_event>Auth(?:entication|orization)? (?:start|succeeded|failed|permitted|denied|from)|Auth start|User from|Auth from)(?: for user '(?P<source__user__name>[^']*)')?(?: from| )?\s*<shost>/<sport> to <dhost>/<dport>(?: (?:on interface|,) (?P<observer__ingress__interface__name>\S+))?
+  RE
+  classification   = "Authentication Success"
+  common_event     = "Cut-through Authentication"
+  risk             = 2
+  map              = { "user.name" = "source.user.name" }
+  fields           = { "event.category" = ["authentication", "network"], "event.type" = ["info"], "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  sub_rule "failed" {
+    when           = "event.labels.aaa_event in [\"Authentication failed\", \"Authorization denied\"]"
+    classification = "Authentication Failure"
+    common_event   = "Cut-through Authentication Failed"
+    risk           = 4
+    fields         = { "event.outcome" = "failure", "event.type" = ["denied", "info"] }
+  }
+  sub_rule "ok" {
+    when   = "event.labels.aaa_event in [\"Authentication succeeded\", \"Authorization permitted\"]"
+    fields = { "event.outcome" = "success", "event.type" = ["allowed", "info"] }
+  }
+
+  test {
+    log    = "Apr 03 2024 10:00:00 fw1 : %ASA-6-109005: Authentication succeeded for user 'yara' from 192.0.2.160/50000 to 198.51.100.160/80 on interface inside"
+    expect = { "source.user.name" = "yara", sip = "192.0.2.160", sport = "50000", dip = "198.51.100.160", dport = "80", "event.outcome" = "success" }
+  }
+  test {
+    log    = "Apr 03 2024 10:00:01 fw1 : %ASA-2-109008: Authorization denied for user 'yara' from 192.0.2.160/50001 to 198.51.100.160/23 on interface inside"
+    expect = { "source.user.name" = "yara", classification = "Authentication Failure", "event.outcome" = "failure" }
+  }
+  test {
+    log    = "Apr 03 2024 10:00:02 fw1 : %ASA-6-109001: Auth start for user 'yara' from 192.0.2.160/50002 to 198.51.100.160/80"
+    expect = { "source.user.name" = "yara", dport = "80" }
+  }
+}
+
+rule "asa-nat-static" {
+  description      = "305009, 305010: a static (or identity) translation built or torn down"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>305009|305010):? (?P<labels__state>Built|Teardown) (?P<labels__nat_type>static|identity|dynamic) translation from <asa_iniface>:<shost>(?:\([^)]*\))? to <asa_outiface>:<dhost>(?: duration (?P<labels__duration>\S+))?
+  RE
+  classification   = "Network Traffic"
+  common_event     = "Address Translation"
+  risk             = 0
+  fields           = { "event.action" = "nat-slot", "event.category" = ["network", "configuration"], "event.type" = ["creation"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  sub_rule "teardown" {
+    when   = "event.labels.state == \"Teardown\""
+    fields = { "event.type" = ["deletion"] }
+  }
+
+  test {
+    log    = "Apr 03 2024 10:00:03 fw1 : %ASA-6-305009: Built static translation from inside:192.0.2.161 to outside:203.0.113.161"
+    expect = { sip = "192.0.2.161", dip = "203.0.113.161", "labels.nat_type" = "static" }
+  }
+}
+
+rule "asa-nat-failed" {
+  description      = "305005, 305006, 305013, 305016: no translation group, translation creation failed, NAT reverse path failure, port block exhausted"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>30500[56]|305013|305016):? (?:(?P<labels__detail>No translation group found|(?:regular|portmap|static|dynamic) translation creation failed|Asymmetric NAT rules matched for forward and reverse flows; Connection|Unable to create port block)[^:]*? for (?:protocol )?<protocol> src <asa_iniface>:<shost>(?:/<sport>)? dst <asa_outiface>:<dhost>(?:/<dport>)?)
+  RE
+  classification   = "Network Deny"
+  common_event     = "Translation Failed"
+  risk             = 2
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  test {
+    log    = "Apr 03 2024 10:00:04 fw1 : %ASA-3-305006: regular translation creation failed for icmp src inside:192.0.2.162 dst outside:198.51.100.162 (type 8, code 0)"
+    expect = { sip = "192.0.2.162", dip = "198.51.100.162", protocol = "icmp" }
+  }
+  test {
+    log    = "Apr 03 2024 10:00:05 fw1 : %ASA-5-305013: Asymmetric NAT rules matched for forward and reverse flows; Connection for tcp src outside:198.51.100.163/40000 dst inside:192.0.2.163/443 denied due to NAT reverse path failure."
+    expect = { sip = "198.51.100.163", sport = "40000", dip = "192.0.2.163", dport = "443" }
+  }
+}
+
+rule "asa-tcp-drop" {
+  description      = "419001, 500004: a TCP packet dropped (bad MSS, window, options) or an invalid transport field"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>419001|500004):? (?:Dropping <protocol> packet from <asa_iniface>:<shost>/<sport> to <asa_outiface>:<dhost>/<dport>, reason: (?P<event__reason>.+)|Invalid transport field for protocol=<protocol>, from <shost>/<sport> to <dhost>/<dport>)
+  RE
+  classification   = "Suspicious"
+  common_event     = "Malformed Packet Dropped"
+  risk             = 3
+  fields           = { "event.action" = "firewall-rule", "event.category" = ["network"], "event.type" = ["connection", "denied"], "event.outcome" = "success", "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  test {
+    log    = "Apr 03 2024 10:00:06 fw1 : %ASA-4-419001: Dropping TCP packet from outside:198.51.100.164/443 to inside:192.0.2.164/50500, reason: MSS exceeded, MSS 1380, data 1460"
+    expect = { sip = "198.51.100.164", dport = "50500", reason = "MSS exceeded, MSS 1380, data 1460" }
+  }
+}
+
+rule "asa-threat-host" {
+  description      = "733101-733105: threat detection says a host is attacking or targeted, or adds/removes it from the shun list; 401004: a shunned packet"
+  log_source_types = ["cisco-asa"]
+  sort_order       = 100
+  pattern          = <<-RE
+    %(?:ASA|FTD|PIX)(?:-\w+)?-<asa_level>-(?P<event__code>73310[1-5]|401004):? (?:(?:Host|Subnet) <shost>(?:/\S+)? is (?P<labels__threat_role>attacking|targeted)|Threat-detection (?P<labels__shun_action>adds|removes) host <shost> (?:to|from) shun list|Shunned packet: <shost> ==> <dhost> on interface (?P<observer__ingress__interface__name>\S+))
+  RE
+  classification   = "Attack"
+  common_event     = "Threat Detected"
+  risk             = 6
+  fields           = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"], "event.type" = ["info"], "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
+
+  sub_rule "shunned" {
+    when           = "event.event.code == \"401004\""
+    classification = "Failed Attack"
+    common_event   = "Shunned Packet Dropped"
+    risk           = 4
+    fields         = { "event.type" = ["connection", "denied"] }
+  }
+
+  test {
+    log    = "Apr 03 2024 10:00:07 fw1 : %ASA-4-733101: Host 198.51.100.165 is attacking. Current burst rate is 200 per second, max configured rate is 100; Current average rate is 90 per second, max configured rate is 50; Cumulative total count is 5400"
+    expect = { sip = "198.51.100.165", "labels.threat_role" = "attacking" }
+  }
+  test {
+    log    = "Apr 03 2024 10:00:08 fw1 : %ASA-4-401004: Shunned packet: 198.51.100.165 ==> 192.0.2.165 on interface outside"
+    expect = { sip = "198.51.100.165", dip = "192.0.2.165", sub_rule = "shunned" }
+  }
+}
+
 # ------------------------------------------------------------- the rest
 
 rule "asa-message" {

@@ -500,6 +500,12 @@ rule "ios-message-01" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:01 rtr-edge1 601: *Mar  1 19:05:01.100 UTC: %AAA-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "AAA", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-02" {
@@ -570,6 +576,12 @@ rule "ios-message-03" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:02 rtr-edge1 602: *Mar  1 19:05:02.100 UTC: %IDS-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "IDS", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-04" {
@@ -639,6 +651,12 @@ rule "ios-message-05" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:03 rtr-edge1 603: *Mar  1 19:05:03.100 UTC: %IGMP_QUERIER-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "IGMP_QUERIER", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-06" {
@@ -671,6 +689,12 @@ rule "ios-message-06" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:04 rtr-edge1 604: *Mar  1 19:05:04.100 UTC: %CALLHOME-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "CALLHOME", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-07" {
@@ -703,6 +727,12 @@ rule "ios-message-07" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:05 rtr-edge1 605: *Mar  1 19:05:05.100 UTC: %CALLTREAT-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "CALLTREAT", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-08" {
@@ -735,6 +765,12 @@ rule "ios-message-08" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:06 rtr-edge1 606: *Mar  1 19:05:06.100 UTC: %CAPWAP-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "CAPWAP", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-09" {
@@ -767,6 +803,12 @@ rule "ios-message-09" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:07 rtr-edge1 607: *Mar  1 19:05:07.100 UTC: %IMAGE-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "IMAGE", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-10" {
@@ -799,6 +841,12 @@ rule "ios-message-10" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:08 rtr-edge1 608: *Mar  1 19:05:08.100 UTC: %INTERFACE_API-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "INTERFACE_API", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-11" {
@@ -831,6 +879,12 @@ rule "ios-message-11" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:09 rtr-edge1 609: *Mar  1 19:05:09.100 UTC: %SERVICE_MODULE-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "SERVICE_MODULE", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-12" {
@@ -863,6 +917,12 @@ rule "ios-message-12" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:10 rtr-edge1 610: *Mar  1 19:05:10.100 UTC: %SFF8472-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "SFF8472", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-13" {
@@ -933,6 +993,12 @@ rule "ios-message-14" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:11 rtr-edge1 611: *Mar  1 19:05:11.100 UTC: %SISF-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "SISF", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-15" {
@@ -965,6 +1031,12 @@ rule "ios-message-15" {
     risk           = 2
   }
 
+
+  test {
+    log             = "Mar  1 19:05:12 rtr-edge1 612: *Mar  1 19:05:12.100 UTC: %SMART_LIC-5-STATE_CHANGE: made-up state change for the catch rule"
+    log_source_type = "syslog"
+    expect          = { "labels.facility" = "SMART_LIC", "event.code" = "STATE_CHANGE", "log.level" = "notification", "event.dataset" = "cisco-ios" }
+  }
 }
 
 rule "ios-message-short-facility" {

@@ -20,7 +20,7 @@ rule "eset-threat" {
   log_source_types = ["eset"]
   sort_order       = 100
   pattern          = <<-RE
-    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>Threat_Event)","ipv4":"(?:<sip>|[^"]*)","hostname":"(?P<host__name>[^"]*)"(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"threat_type":"(?P<threat__technique__name>[^"]*)")?(?:.*?"threat_name":"(?P<rule__name>[^"]*)")?(?:.*?"object_uri":"(?P<file__path>[^"]*)")?(?:.*?"action_taken":"(?P<event__action>[^"]*)")?(?:.*?"threat_handled":(?P<labels__handled>true|false))?(?:.*?"username":"(?P<login>[^"]*)")?(?:.*?"processname":"(?P<process__executable>[^"]*)")?(?:.*?"hash":"(?P<file__hash__sha1>[0-9A-Fa-f]*)")?
+    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>Threat_Event)"(?:,"ipv4":"(?:<sip>|[^"]*)")?(?:,"ipv6":"[^"]*")?(?:,"hostname":"(?P<host__name>[^"]*)")?(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"threat_type":"(?P<threat__technique__name>[^"]*)")?(?:.*?"threat_name":"(?P<rule__name>[^"]*)")?(?:.*?"object_uri":"(?P<file__path>[^"]*)")?(?:.*?"action_taken":"(?P<event__action>[^"]*)")?(?:.*?"threat_handled":(?P<labels__handled>true|false))?(?:.*?"username":"(?P<login>[^"]*)")?(?:.*?"processname":"(?P<process__executable>[^"]*)")?(?:.*?"hash":"(?P<file__hash__sha1>[0-9A-Fa-f]*)")?
   RE
   classification   = "Malware"
   common_event     = "Threat Detected"
@@ -46,7 +46,7 @@ rule "eset-firewall" {
   log_source_types = ["eset"]
   sort_order       = 100
   pattern          = <<-RE
-    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>FirewallAggregated_Event)","ipv4":"(?:<dhost>|[^"]*)","hostname":"(?P<host__name>[^"]*)"(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"event":"(?P<rule__name>[^"]*)")?(?:.*?"source_address":"(?:<sip>|[^"]*)")?(?:.*?"source_port":<sport>)?(?:.*?"target_address":"(?:<dip>|[^"]*)")?(?:.*?"target_port":<dport>)?(?:.*?"protocol":"<protocol>")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"process_name":"(?P<process__executable>[^"]*)")?(?:.*?"account":"(?P<login>[^"]*)")?
+    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>FirewallAggregated_Event)"(?:,"ipv4":"(?:<dhost>|[^"]*)")?(?:,"ipv6":"[^"]*")?(?:,"hostname":"(?P<host__name>[^"]*)")?(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"event":"(?P<rule__name>[^"]*)")?(?:.*?"source_address":"(?:<sip>|[^"]*)")?(?:.*?"source_port":<sport>)?(?:.*?"target_address":"(?:<dip>|[^"]*)")?(?:.*?"target_port":<dport>)?(?:.*?"protocol":"<protocol>")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"process_name":"(?P<process__executable>[^"]*)")?(?:.*?"account":"(?P<login>[^"]*)")?
   RE
   classification   = "Network Deny"
   common_event     = "Firewall Event"
@@ -64,7 +64,7 @@ rule "eset-hips" {
   log_source_types = ["eset"]
   sort_order       = 100
   pattern          = <<-RE
-    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>HipsAggregated_Event)","ipv4":"(?:<sip>|[^"]*)","hostname":"(?P<host__name>[^"]*)"(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"application":"(?P<process__executable>[^"]*)")?(?:.*?"operation":"(?P<labels__operation>[^"]*)")?(?:.*?"target":"(?P<labels__target>[^"]*)")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"rule_name":"(?P<rule__name>[^"]*)")?
+    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>HipsAggregated_Event)"(?:,"ipv4":"(?:<sip>|[^"]*)")?(?:,"ipv6":"[^"]*")?(?:,"hostname":"(?P<host__name>[^"]*)")?(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"application":"(?P<process__executable>[^"]*)")?(?:.*?"operation":"(?P<labels__operation>[^"]*)")?(?:.*?"target":"(?P<labels__target>[^"]*)")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"rule_name":"(?P<rule__name>[^"]*)")?
   RE
   classification   = "Suspicious"
   common_event     = "HIPS Event"
@@ -88,7 +88,7 @@ rule "eset-audit" {
   log_source_types = ["eset"]
   sort_order       = 100
   pattern          = <<-RE
-    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>Audit_Event)","ipv4":"(?:<sip>|[^"]*)","hostname":"(?P<host__name>[^"]*)"(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"domain":"(?P<labels__domain>[^"]*)")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"target":"(?P<labels__target>[^"]*)")?(?:.*?"detail":"(?P<labels__detail>(?:[^"\\]|\\.)*)")?(?:.*?"user":"(?P<labels__user>[^"]*)")?(?:.*?"result":"(?P<labels__result>[^"]*)")?
+    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>Audit_Event)"(?:,"ipv4":"(?:<sip>|[^"]*)")?(?:,"ipv6":"[^"]*")?(?:,"hostname":"(?P<host__name>[^"]*)")?(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"domain":"(?P<labels__domain>[^"]*)")?(?:.*?"action":"(?P<event__action>[^"]*)")?(?:.*?"target":"(?P<labels__target>[^"]*)")?(?:.*?"detail":"(?P<labels__detail>(?:[^"\\]|\\.)*)")?(?:.*?"user":"(?P<labels__user>[^"]*)")?(?:.*?"result":"(?P<labels__result>[^"]*)")?
   RE
   classification   = "Other Audit"
   common_event     = "Console Audit Event"
@@ -122,7 +122,7 @@ rule "eset-event" {
   log_source_types = ["eset"]
   sort_order       = 200
   pattern          = <<-RE
-    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>\w+_Event)","ipv4":"(?:<sip>|[^"]*)","hostname":"(?P<host__name>[^"]*)"(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"(?:processname|process_name)":"(?P<process__executable>[^"]*)")?(?:.*?"(?:username|user)":"(?P<labels__user>[^"]*)")?(?:.*?"(?:rulename|rule_name|name|threat_name)":"(?P<rule__name>[^"]*)")?(?:.*?"(?:object_uri|target_address)":"(?P<labels__object>[^"]*)")?(?:.*?"action(?:_taken)?":"(?P<event__action>[^"]*)")?
+    ERAServer(?:\[\d+\])?: \{"event_type":"(?P<event__code>\w+_Event)"(?:,"ipv4":"(?:<sip>|[^"]*)")?(?:,"ipv6":"[^"]*")?(?:,"hostname":"(?P<host__name>[^"]*)")?(?:.*?"severity":"(?P<log__level>[^"]*)")?(?:.*?"(?:processname|process_name)":"(?P<process__executable>[^"]*)")?(?:.*?"(?:username|user)":"(?P<labels__user>[^"]*)")?(?:.*?"(?:rulename|rule_name|name|threat_name)":"(?P<rule__name>[^"]*)")?(?:.*?"(?:object_uri|target_address)":"(?P<labels__object>[^"]*)")?(?:.*?"action(?:_taken)?":"(?P<event__action>[^"]*)")?
   RE
   classification   = "Suspicious"
   common_event     = "Endpoint Security Event"

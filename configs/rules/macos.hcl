@@ -181,11 +181,11 @@ rule "macos-authd-right" {
 }
 
 rule "macos-opendirectory-auth" {
-  description      = "opendirectoryd: a local account authentication failed"
+  description      = "opendirectoryd, authorizationhost, SecurityAgent: a local account authentication failed"
   log_source_types = ["macos"]
   sort_order       = 100
   pattern          = <<-RE
-    opendirectoryd\[\d+\]: .*?(?:Authentication failed for user '?(?P<login>[^'\s]+)'?|Failed to authenticate user <(?P<labels__user>[^>]*)>)
+    (?:opendirectoryd|authorizationhost|SecurityAgent)\[\d+\]: .*?(?:Authentication failed for user '?(?P<login>[^'\s]+)'?|Failed to authenticate user <(?P<labels__user>[^>]*)>)
   RE
   classification   = "Authentication Failure"
   common_event     = "Local Authentication Failed"
@@ -196,5 +196,32 @@ rule "macos-opendirectory-auth" {
   test {
     log    = "2024-03-08 09:13:00.600000-0800  localhost opendirectoryd[110]: [com.apple.opendirectoryd:auth] Failed to authenticate user <jdoe> (error: 5000)."
     expect = { "user.name" = "jdoe" }
+  }
+}
+
+rule "macos-sandbox-deny" {
+  description      = "kernel Sandbox: an application's sandbox denied an operation (file, network, mach lookup)"
+  log_source_types = ["macos"]
+  sort_order       = 100
+  pattern          = <<-RE
+    kernel(?:\[0\])?: (?:\(Sandbox\) )?Sandbox: (?P<process__name>[^()]+?)\((?P<process__pid>\d+)\) (?P<event__action>deny|allow)\(\d+\) (?P<labels__operation>\S+)(?: (?P<labels__target>.+))?
+  RE
+  classification   = "Access Failure"
+  common_event     = "Sandbox Denied Operation"
+  risk             = 2
+  fields           = { "event.category" = ["process"], "event.type" = ["denied"], "event.outcome" = "failure" }
+
+  sub_rule "allowed" {
+    when           = "event.event.action == \"allow\""
+    classification = "Access Success"
+    common_event   = "Sandbox Allowed Operation"
+    risk           = 0
+    fields         = { "event.type" = ["allowed"], "event.outcome" = "success" }
+  }
+
+  test {
+    log             = "2024-03-08 09:14:00.700000-0800  localhost kernel[0]: Sandbox: ExampleHelper(4321) deny(1) file-read-data /Users/jdoe/Documents/notes.txt"
+    log_source_type = "syslog"
+    expect          = { process = "ExampleHelper", pid = "4321", "labels.operation" = "file-read-data", "labels.target" = "/Users/jdoe/Documents/notes.txt", "event.dataset" = "macos" }
   }
 }

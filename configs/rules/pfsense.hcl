@@ -114,3 +114,40 @@ rule "pfsense-webgui-login" {
     expect          = { login = "admin", sip = "198.51.100.31", "event.outcome" = "failure", "event.dataset" = "pfsense" }
   }
 }
+
+rule "pfsense-sshguard" {
+  description      = "sshguard (pfSense's login protection for SSH and the web GUI): an attack seen, an address blocked or released"
+  log_source_types = ["pfsense"]
+  sort_order       = 100
+  pattern          = <<-RE
+    sshguard(?:\[\d+\])?: (?:Attack from "<sip>" on service (?P<labels__service>\S+) with danger (?P<labels__danger>\d+)|(?P<event__action>Blocking) "<sip>(?:/\d+)?" (?:for (?P<labels__block_seconds>\d+) secs|forever)(?: \((?P<labels__attacks>\d+) attacks? in \d+ secs?)?|(?P<labels__release>Releasing|Unblocking) <sip>(?:/\d+)? after (?P<labels__after_seconds>\d+) seconds?)
+  RE
+  classification   = "Suspicious"
+  common_event     = "Login Attack Detected"
+  risk             = 5
+  fields           = { "event.category" = ["intrusion_detection", "authentication"], "observer.type" = "firewall" }
+
+  sub_rule "blocked" {
+    when           = "has(event.event.action) && event.event.action == \"Blocking\""
+    classification = "Failed Attack"
+    common_event   = "Attacker Blocked"
+    risk           = 4
+    fields         = { "event.type" = ["denied"] }
+  }
+  sub_rule "released" {
+    when           = "has(event.labels.release)"
+    classification = "Information"
+    common_event   = "Attacker Released"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar  4 09:12:00 fw-home sshguard[51000]: Attack from \"198.51.100.32\" on service 100 with danger 10."
+    log_source_type = "syslog"
+    expect          = { sip = "198.51.100.32", "labels.danger" = "10", "event.dataset" = "pfsense" }
+  }
+  test {
+    log    = "Mar  4 09:12:05 fw-home sshguard[51000]: Blocking \"198.51.100.32/32\" for 120 secs (3 attacks in 5 secs, after 1 abuses over 5 secs.)"
+    expect = { sip = "198.51.100.32", sub_rule = "blocked", "labels.block_seconds" = "120" }
+  }
+}
