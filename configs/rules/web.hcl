@@ -634,7 +634,7 @@ rule "nginx-error" {
 # months are spelt out so that the selector has a literal to pick by.
 tag "web_httpdate" {
   pattern = <<-RE
-    \d{1,2}/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}
+    \d{1,2}/(?:Jan|Feb|Mar|Apr|May|Jun|Aug|Jul|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}
   RE
   field   = "@timestamp"
   type    = "time"
