@@ -20,7 +20,7 @@ rule "named-query" {
   log_source_types = ["bind"]
   sort_order       = 400
   pattern          = <<-RE
-    client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key \S+)?(?: \([^)]*\))?(?: view (?P<labels__view>[^:]+))?: query: (?P<dns__question__name>\S+) (?P<dns__question__class>[A-Z0-9]+) (?P<dns__question__type>[A-Z0-9]+) (?P<labels__flags>[-+]\S*)(?: \(<dip>\))?
+    client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key \S+)?(?: \([^)]*\))?(?:: view (?P<labels__view>[^:]+))?: query: (?P<dns__question__name>\S+) (?P<dns__question__class>[A-Z0-9]+) (?P<dns__question__type>[A-Z0-9]+) (?P<labels__flags>[-+]\S*)(?: \(<dip>\))?
   RE
   classification   = "Information"
   common_event     = "DNS Query"
@@ -51,7 +51,7 @@ rule "named-denied" {
   log_source_types = ["bind"]
   sort_order       = 410
   pattern          = <<-RE
-    client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key (?P<labels__key>[^\s:]+))?(?: \([^)]*\))?(?: view (?P<labels__view>[^:]+))?: (?:(?P<event__action>query(?: \(cache\))?|zone transfer|update|update forwarding|notify|recursion|transfer of) '(?P<dns__question__name>[^'/]+)(?:/(?P<dns__question__type>[^'/]+))?(?:/(?P<dns__question__class>[^'/]+))?' (?:denied|approved)|(?P<labels__refused>received notify for zone '[^']*': not authoritative|refused notify from non-primary|refused notify from non-master)(?P<error__message>.*))
+    client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key (?P<labels__key>[^\s:]+))?(?: \([^)]*\))?(?:: view (?P<labels__view>[^:]+))?: (?:(?P<event__action>query(?: \(cache\))?|zone transfer|update|update forwarding|notify|recursion|transfer of) '(?P<dns__question__name>[^'/]+)(?:/(?P<dns__question__type>[^'/]+))?(?:/(?P<dns__question__class>[^'/]+))?' (?:denied|approved)|(?P<labels__refused>received notify for zone '[^']*': not authoritative|refused notify from non-primary|refused notify from non-master)(?P<error__message>.*))
   RE
   classification   = "Access Failure"
   common_event     = "DNS Request Denied"
@@ -96,7 +96,7 @@ rule "named-transfer" {
   log_source_types = ["bind"]
   sort_order       = 420
   pattern          = <<-RE
-    (?:client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key \S+)?(?: \([^)]*\))?(?: view [^:]+)?: )?transfer of '(?P<labels__zone>[^']+)'(?: from <dip>#<dport>)?: (?P<event__action>AXFR started|AXFR ended|IXFR started|IXFR ended|AXFR-style IXFR started|AXFR-style IXFR ended|Transfer completed|Transfer status: \w+|connected using \S+|failed while receiving responses: \w+)(?P<error__message>.*)
+    (?:client (?:@0x[0-9a-f]+ )?<sip>#<sport>(?:/key \S+)?(?: \([^)]*\))?(?:: view [^:]+)?: )?transfer of '(?P<labels__zone>[^']+)'(?: from <dip>#<dport>)?: (?P<event__action>AXFR started|AXFR ended|IXFR started|IXFR ended|AXFR-style IXFR started|AXFR-style IXFR ended|Transfer completed|Transfer status: \w+|connected using \S+|failed while receiving responses: \w+)(?P<error__message>.*)
   RE
   classification   = "Information"
   common_event     = "DNS Zone Transfer"
