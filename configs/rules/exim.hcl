@@ -182,7 +182,7 @@ rule "exim-connection" {
   log_source_types = ["exim"]
   sort_order       = 460
   pattern          = <<-RE
-    (?P<event__action>SMTP connection from|SMTP protocol synchronization error|SMTP command timeout on connection from|SMTP call from|unexpected disconnection while reading SMTP command from|no MAIL in SMTP connection from|SMTP protocol error in "[^"]*"|TLS error on connection from)(?:.*?)(?:(?P<source__domain>[^\s(\[]+) )?(?:\((?P<labels__helo>[^)]*)\) )?\[<sip>\](?::<sport>)?(?P<error__message>.*)
+    (?P<event__action>SMTP connection from|no host name found for IP address|no IP address found for host \S+|SMTP protocol synchronization error|SMTP command timeout on connection from|SMTP call from|unexpected disconnection while reading SMTP command from|no MAIL in SMTP connection from|SMTP protocol error in "[^"]*"|TLS error on connection from)(?:.*?)(?:(?P<source__domain>[^\s(\[]+) )?(?:\((?P<labels__helo>[^)]*)\) )?(?:\[<sip>\](?::<sport>)?| \(?<sip>\)?)(?P<error__message>.*)
   RE
   classification   = "Information"
   common_event     = "Mail Connection"
@@ -200,5 +200,9 @@ rule "exim-connection" {
     log             = "2024-03-12 10:11:18 SMTP connection from (scanner) [203.0.113.155]:40001 I=[192.0.2.26]:25 closed by QUIT"
     log_source_type = "syslog"
     expect          = { sip = "203.0.113.155", "event.action" = "SMTP connection from" }
+  }
+  test {
+    log    = "2024-03-12 10:11:19 no host name found for IP address 203.0.113.156"
+    expect = { sip = "203.0.113.156", sub_rule = "problem" }
   }
 }

@@ -109,6 +109,25 @@ rule "haproxy-tcp" {
   }
 }
 
+rule "haproxy-frontend-error" {
+  description      = "a connection a frontend dropped before any request: client:port [date] frontend/bind: SSL handshake failure, …"
+  log_source_types = ["haproxy"]
+  sort_order       = 415
+  pattern          = <<-RE
+    (?:^|\s)<sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s/~]+)/(?P<labels__bind>[^\s:]+): (?P<error__message>.*)
+  RE
+  classification   = "Failed Activity"
+  common_event     = "Load Balancer Connection Error"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure" }
+
+  test {
+    log             = "Mar 12 10:11:14 lb1 haproxy[14390]: 203.0.113.47:40000 [12/Mar/2024:10:11:14.600] www-in/1: SSL handshake failure"
+    log_source_type = "syslog"
+    expect          = { sip = "203.0.113.47", "labels.frontend" = "www-in", "error.message" = "SSL handshake failure" }
+  }
+}
+
 rule "haproxy-connect" {
   description      = "the default log line without httplog/tcplog"
   log_source_types = ["haproxy"]
@@ -133,7 +152,7 @@ rule "haproxy-server-state" {
   log_source_types = ["haproxy"]
   sort_order       = 430
   pattern          = <<-RE
-    (?:(?:Health check for )?(?:backup )?[Ss]erver (?P<labels__backend>[^/\s]+)/(?P<labels__server>\S+) (?:is|succeeded|failed)(?: going)? (?P<labels__state>UP|DOWN|NOLB|DRAIN|MAINT|back UP|READY|succeeded|failed)|(?:backend|proxy) (?P<labels__proxy>\S+) has no server available!)(?P<error__message>.*)
+    (?:(?:Health check for )?(?:backup )?[Ss]erver (?P<labels__backend>[^/\s]+)/(?P<labels__server>[^\s,]+) (?:is (?:going )?(?P<labels__state>UP|DOWN|NOLB|DRAIN|MAINT|back UP|READY)|(?P<labels__check>succeeded|failed))|(?:backend|proxy) (?P<labels__proxy>\S+) has no server available!)(?P<error__message>.*)
   RE
   classification   = "Warning"
   common_event     = "Load Balancer Server State Change"
@@ -142,7 +161,7 @@ rule "haproxy-server-state" {
 
   sub_rule "up" {
     when           = <<-CEL
-      has(event.labels.state) && event.labels.state in ["UP", "back UP", "READY", "succeeded"]
+      (has(event.labels.state) && event.labels.state in ["UP", "back UP", "READY"]) || (has(event.labels.check) && event.labels.check == "succeeded")
     CEL
     classification = "Information"
     common_event   = "Load Balancer Server Up"
@@ -159,6 +178,10 @@ rule "haproxy-server-state" {
     log             = "Mar 12 10:11:16 lb1 haproxy[14390]: Server www-back/web2 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue."
     log_source_type = "syslog"
     expect          = { "labels.backend" = "www-back", "labels.server" = "web2", "labels.state" = "DOWN", classification = "Warning" }
+  }
+  test {
+    log    = "Mar 12 10:11:16 lb1 haproxy[14390]: Health check for server www-back/web3 failed, reason: Layer4 timeout, check duration: 2001ms, status: 0/2 DOWN."
+    expect = { "labels.server" = "web3", "labels.check" = "failed", classification = "Warning" }
   }
   test {
     log    = "Mar 12 10:11:17 lb1 haproxy[14390]: backend www-back has no server available!"
