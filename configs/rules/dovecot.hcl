@@ -98,12 +98,30 @@ rule "dovecot-auth-backend" {
   }
 }
 
+# "imap(" (the service, then the user in parentheses)
+tag "dovecot_service" {
+  pattern = <<-RE
+    imap\(|lmtp\(|pop3\(|lda\(|submission\(|doveadm\(|managesieve\(|indexer-worker\(
+  RE
+  field   = "labels.service"
+  values = {
+    "imap("           = "imap"
+    "lmtp("           = "lmtp"
+    "pop3("           = "pop3"
+    "lda("            = "lda"
+    "submission("     = "submission"
+    "doveadm("        = "doveadm"
+    "managesieve("    = "managesieve"
+    "indexer-worker(" = "indexer-worker"
+  }
+}
+
 rule "dovecot-session" {
   description      = "a mail process ended or delivered: imap(user): Disconnected / Logged out; lmtp(user): saved mail"
   log_source_types = ["dovecot"]
   sort_order       = 420
   pattern          = <<-RE
-    (?P<labels__service>imap|pop3|lmtp|submission|managesieve|lda|doveadm|indexer-worker)\((?P<user__name>[^)]*)\)(?:<\d+>)?(?:<[^>]*>)?: (?:(?P<log__level>Info|Warning|Error|Fatal): )?(?P<event__action>Disconnected|Connection closed|Logged out|msgid=<[^>]*>: saved mail to|sieve: msgid=[^:]*:[^:]*|Mailbox \S+|[^:]+)(?P<error__message>.*)
+    <dovecot_service>(?P<user__name>[^)]*)\)(?:<\d+>)?(?:<[^>]*>)?: (?:(?P<log__level>Info|Warning|Error|Fatal): )?(?P<event__action>Disconnected|Connection closed|Logged out|msgid=<[^>]*>: saved mail to|sieve: msgid=[^:]*:[^:]*|Mailbox \S+|[^:]+)(?P<error__message>.*)
   RE
   classification   = "Information"
   common_event     = "Mail Session Event"

@@ -246,7 +246,7 @@ rule "bigip-message" {
   log_source_types = ["f5-bigip"]
   sort_order       = 8500
   pattern          = <<-RE
-    (?:^|\s)(?:emerg|alert|crit|err|warning|notice|info|debug) (?P<process__name>[\w.-]+)\[<pid>\]: (?P<event__code>[0-9a-f]{8}):(?P<labels__f5_severity>[0-7]): (?P<error__message>.*)
+    (?:^|\s)(?:emerg|alert|crit|err|warning|notice|info|debug) (?P<process__name>mcpd|tmm\d*|apmd|bigd|sod|alertd|gtmd|lacpd|tmsh|chmand|big3d|zxfrd|scriptd|tamd|websso|icrd_child)\[<pid>\]: (?P<event__code>[0-9a-f]{8}):(?P<labels__f5_severity>[0-7]): (?P<error__message>.*)
   RE
   classification   = "Information"
   common_event     = "BIG-IP Message"

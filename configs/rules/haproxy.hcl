@@ -6,6 +6,9 @@
 # ended the session (C client, S server, P proxy, R resource, …; "-"
 # normal).
 #
+# HAProxy logs through syslog only, so its traffic lines are recognised
+# by the program tag (haproxy[pid]:, hapee-lb[pid]:) before the client.
+#
 # Test lines are made up: documentation addresses and invented names.
 
 log_source_type "haproxy" {
@@ -31,7 +34,7 @@ rule "haproxy-http" {
   log_source_types = ["haproxy"]
   sort_order       = 400
   pattern          = <<-RE
-    (?:^|\s)<sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s~]+)~? (?P<labels__backend>[^\s/]+)/(?P<labels__server>\S+) (?P<labels__timers>-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+) (?:<status>|-1) \+?(?P<http__response__bytes>\d+) (?P<labels__request_cookie>\S+) (?P<labels__response_cookie>\S+) (?P<labels__termination_state>\S{4}) (?P<labels__connections>\d+/\d+/\d+/\d+/\+?\d+) (?P<labels__queues>\d+/\d+)(?: \{(?P<labels__request_headers>[^}]*)\})?(?: \{(?P<labels__response_headers>[^}]*)\})? "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)"
+    (?:haproxy|hapee-lb|hapee)[\w.-]*(?:\[\d+\])?: <sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s~]+)~? (?P<labels__backend>[^\s/]+)/(?P<labels__server>\S+) (?P<labels__timers>-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+) (?:<status>|-1) \+?(?P<http__response__bytes>\d+) (?P<labels__request_cookie>\S+) (?P<labels__response_cookie>\S+) (?P<labels__termination_state>\S{4}) (?P<labels__connections>\d+/\d+/\d+/\d+/\+?\d+) (?P<labels__queues>\d+/\d+)(?: \{(?P<labels__request_headers>[^}]*)\})?(?: \{(?P<labels__response_headers>[^}]*)\})? "(?:<httpmethod> <url>(?: HTTP/<httpversion>)?|[^"]*)"
   RE
   classification   = "Access Success"
   common_event     = "Load Balancer HTTP Request"
@@ -88,7 +91,7 @@ rule "haproxy-tcp" {
   log_source_types = ["haproxy"]
   sort_order       = 410
   pattern          = <<-RE
-    (?:^|\s)<sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s~]+)~? (?P<labels__backend>[^\s/]+)/(?P<labels__server>\S+) (?P<labels__timers>-?\d+/-?\d+/\+?-?\d+) \+?<bytes> (?P<labels__termination_state>\S{2}) (?P<labels__connections>\d+/\d+/\d+/\d+/\+?\d+) (?P<labels__queues>\d+/\d+)
+    (?:haproxy|hapee-lb|hapee)[\w.-]*(?:\[\d+\])?: <sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s~]+)~? (?P<labels__backend>[^\s/]+)/(?P<labels__server>\S+) (?P<labels__timers>-?\d+/-?\d+/\+?-?\d+) \+?<bytes> (?P<labels__termination_state>\S{2}) (?P<labels__connections>\d+/\d+/\d+/\d+/\+?\d+) (?P<labels__queues>\d+/\d+)
   RE
   classification   = "Network Traffic"
   common_event     = "Load Balancer TCP Session"
@@ -114,7 +117,7 @@ rule "haproxy-frontend-error" {
   log_source_types = ["haproxy"]
   sort_order       = 415
   pattern          = <<-RE
-    (?:^|\s)<sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s/~]+)/(?P<labels__bind>[^\s:]+): (?P<error__message>.*)
+    (?:haproxy|hapee-lb|hapee)[\w.-]*(?:\[\d+\])?: <sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s/~]+)/(?P<labels__bind>[^\s:]+): (?P<error__message>.*)
   RE
   classification   = "Failed Activity"
   common_event     = "Load Balancer Connection Error"

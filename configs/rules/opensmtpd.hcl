@@ -118,7 +118,7 @@ rule "opensmtpd-session" {
   log_source_types = ["opensmtpd"]
   sort_order       = 440
   pattern          = <<-RE
-    (?P<labels__session_id>[0-9a-f]{16}) (?P<labels__agent>smtp|mta|mda) (?P<event__action>message|envelope|disconnected|tls|cancelled|protocol-client|protocol-server|filter-response|link-connect|link-disconnect|link-greeting|link-identify|link-tls|report|connecting|error)(?: (?P<labels__details>.*))?$
+    (?P<labels__session_id>[0-9a-f]{16})(?: smtp | mta | mda )(?P<event__action>message|envelope|disconnected|tls|cancelled|protocol-client|protocol-server|filter-response|link-connect|link-disconnect|link-greeting|link-identify|link-tls|report|connecting|error)(?: (?P<labels__details>.*))?$
   RE
   classification   = "Information"
   common_event     = "Mail Session Event"

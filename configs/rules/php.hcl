@@ -59,12 +59,26 @@ rule "php-error" {
   }
 }
 
+# "] WARNING:" after PHP-FPM's date: the bracket makes it a literal
+# worth selecting on.
+tag "php_fpm_level" {
+  pattern = "\\] NOTICE:|\\] WARNING:|\\] ERROR:|\\] ALERT:|\\] DEBUG:"
+  field   = "log.level"
+  values = {
+    "] NOTICE:" = "NOTICE"
+    "] WARNING:" = "WARNING"
+    "] ERROR:" = "ERROR"
+    "] ALERT:" = "ALERT"
+    "] DEBUG:" = "DEBUG"
+  }
+}
+
 rule "php-fpm" {
   description      = "PHP-FPM master log: [date] LEVEL: [pool name] message"
   log_source_types = ["php"]
   sort_order       = 310
   pattern          = <<-RE
-    \[\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)?\] (?P<log__level>NOTICE|WARNING|ERROR|ALERT|DEBUG): (?:\[pool (?P<labels__pool>[^\]]+)\] )?(?P<error__message>.*)
+    \[\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}(?:\.\d+)?<php_fpm_level> (?:\[pool (?P<labels__pool>[^\]]+)\] )?(?P<error__message>.*)
   RE
   classification   = "Information"
   common_event     = "PHP-FPM Message"

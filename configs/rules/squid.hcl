@@ -19,7 +19,7 @@ rule "squid-access" {
   log_source_types = ["squid"]
   sort_order       = 400
   pattern          = <<-RE
-    (?:^|\s)(?P<labels__squid_time>\d{9,10}\.\d{3})\s+(?P<labels__elapsed_ms>-?\d+) (?:<sip>|<shost>) (?P<labels__squid_code>(?:TCP|UDP|NONE|TAG)_?[A-Z_]*)/(?:<status>|000|-) <bytes> (?:<httpmethod>|-) (?:<url>|error:\S+) (?:-|(?P<user__name>[^\s]+)) (?P<labels__hierarchy>[A-Z_]+)/(?:-|<dip>|(?P<destination__domain>\S+))(?: (?:-|(?P<http__response__mime_type>\S+)))?
+    (?:^|\s)(?P<labels__squid_time>\d{9,10}\.\d{3})\s+(?P<labels__elapsed_ms>-?\d+) (?:<sip>|<shost>) (?P<labels__squid_code>(?:TCP_|UDP_|NONE|TAG_)[A-Z_]*)/(?:<status>|000|-) <bytes> (?:<httpmethod>|-) (?:<url>|error:\S+) (?:-|(?P<user__name>[^\s]+)) (?P<labels__hierarchy>[A-Z_]+)/(?:-|<dip>|(?P<destination__domain>\S+))(?: (?:-|(?P<http__response__mime_type>\S+)))?
   RE
   classification   = "Access Success"
   common_event     = "Proxy Request"

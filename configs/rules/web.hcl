@@ -641,9 +641,23 @@ tag "web_httpdate" {
   layout  = "2/Jan/2006:15:04:05 -0700"
 }
 
+# The level with its closing bracket ("error]"): a literal the selector
+# can pick lines by, where "error" alone is in too many lines.
 tag "web_level" {
-  pattern = "emerg|alert|crit|error|warn|notice|info|debug|trace[1-8]"
+  pattern = <<-RE
+    emerg\]|alert\]|crit\]|error\]|warn\]|notice\]|info\]|debug\]
+  RE
   field   = "log.level"
+  values = {
+    "emerg]"  = "emerg"
+    "alert]"  = "alert"
+    "crit]"   = "crit"
+    "error]"  = "error"
+    "warn]"   = "warn"
+    "notice]" = "notice"
+    "info]"   = "info"
+    "debug]"  = "debug"
+  }
 }
 
 rule "http-access-relayed" {
@@ -793,7 +807,7 @@ rule "apache-error-relayed" {
   log_source_types = ["apache-error"]
   sort_order       = 5100
   pattern          = <<-RE
-    (?:^|: |\] )(?:\[<apachetime>\] )?\[(?:(?P<labels__module>[\w]*):)?<web_level>\](?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
+    (?:^|: |\] )(?:\[<apachetime>\] )?\[(?:(?P<labels__module>[\w]*):)?<web_level>(?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
   RE
   classification   = "Information"
   common_event     = "Web Server Message"
@@ -869,7 +883,7 @@ rule "nginx-error-relayed" {
   log_source_types = ["nginx-error"]
   sort_order       = 5050
   pattern          = <<-RE
-    (?:^|\s)(?:<nginxtime> )?\[<web_level>\] <pid>[#:](?P<process__thread__id>\d+):?(?: |$)(?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>.*?)(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?.*)?$
+    (?:^|\s)(?:<nginxtime> )?\[<web_level> <pid>[#:](?P<process__thread__id>\d+):?(?: |$)(?:\*(?P<labels__connection_id>\d+) )?(?P<error__message>.*?)(?:, client: <sip>(?:, server: (?P<labels__server>[^,]*))?(?:, request: "<httpmethod> <url>(?: HTTP/<httpversion>)?")?(?:, upstream: "(?P<labels__upstream>[^"]*)")?(?:, host: "(?P<url__domain>[^":]*)(?::\d+)?")?(?:, referrer: "<referrer>")?.*)?$
   RE
   classification   = "Information"
   common_event     = "Web Server Message"
