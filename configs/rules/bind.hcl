@@ -41,6 +41,10 @@ rule "named-query" {
     expect          = { sip = "198.51.100.161", sport = "53211", "dns.question.name" = "www.example.com", "dns.question.type" = "A", "dns.question.class" = "IN", dip = "192.0.2.53", "observer.vendor" = "ISC" }
   }
   test {
+    log    = "Mar 12 10:11:12 ns1 named[1313]: client @0x7f2a3c004e10 198.51.100.164#53212 (www.example.com): view internal: query: www.example.com IN AAAA + (192.0.2.53)"
+    expect = { sip = "198.51.100.164", "labels.view" = "internal", "dns.question.type" = "AAAA" }
+  }
+  test {
     log    = "12-Mar-2024 10:11:13.456 queries: info: client 198.51.100.162#40001: query: example.com IN AXFR -T (192.0.2.53)"
     expect = { sip = "198.51.100.162", sub_rule = "zone-transfer" }
   }

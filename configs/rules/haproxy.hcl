@@ -86,6 +86,44 @@ rule "haproxy-http" {
   }
 }
 
+rule "haproxy-http-raw" {
+  description      = "option httplog written without a syslog tag (log stdout format raw, a container's output): read by its request line"
+  log_source_types = ["haproxy"]
+  sort_order       = 5200
+  pattern          = <<-RE
+    (?:^|\s)<sip>:<sport> \[<haproxy_date>\] (?P<labels__frontend>[^\s~]+)~? (?P<labels__backend>[^\s/]+)/(?P<labels__server>\S+) (?P<labels__timers>-?\d+/-?\d+/-?\d+/-?\d+/\+?-?\d+) (?:<status>|-1) \+?(?P<http__response__bytes>\d+) (?P<labels__request_cookie>\S+) (?P<labels__response_cookie>\S+) (?P<labels__termination_state>\S{4}) (?P<labels__connections>\d+/\d+/\d+/\d+/\+?\d+) (?P<labels__queues>\d+/\d+)(?: \{(?P<labels__request_headers>[^}]*)\})?(?: \{(?P<labels__response_headers>[^}]*)\})? "<httpmethod> <url> HTTP/<httpversion>"
+  RE
+  classification   = "Access Success"
+  common_event     = "Load Balancer HTTP Request"
+  risk             = 0
+  fields = {
+    "event.category" = ["web", "network"]
+    "event.type"     = ["access", "connection"]
+    "event.outcome"  = "success"
+  }
+
+  sub_rule "server-error" {
+    when           = "has(event.status) && event.status >= 500"
+    classification = "Error"
+    common_event   = "Load Balancer Server Error"
+    risk           = 2
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "client-error" {
+    when           = "has(event.status) && event.status >= 400"
+    classification = "Access Failure"
+    common_event   = "Load Balancer Request Failed"
+    risk           = 1
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log             = "198.51.100.48:51236 [12/Mar/2024:10:11:13.500] www-in www-back/web1 0/0/1/20/21 404 310 - - ---- 3/3/0/0/0 0/0 \"GET /missing HTTP/1.1\""
+    log_source_type = "syslog"
+    expect          = { sip = "198.51.100.48", status = "404", "labels.server" = "web1", sub_rule = "client-error" }
+  }
+}
+
 rule "haproxy-tcp" {
   description      = "option tcplog: client:port [date] frontend backend/server Tw/Tc/Tt bytes termination_state conns queues"
   log_source_types = ["haproxy"]
