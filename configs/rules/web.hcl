@@ -803,11 +803,77 @@ rule "http-access-relayed" {
 }
 
 rule "apache-error-relayed" {
-  description      = "an Apache error log line, with or without its date, anywhere in a syslog message: [level] or [module:level], then pid, client and message"
+  description      = "an Apache error log line with its date anywhere in a syslog message: [date] [level] or [module:level], then pid, client and message"
   log_source_types = ["apache-error"]
   sort_order       = 5100
   pattern          = <<-RE
-    (?:^|: |\] )(?:\[<apachetime>\] )?\[(?:(?P<labels__module>[\w]*):)?<web_level>(?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
+    (?:^|\s)\[<apachetime>\] \[(?:(?P<labels__module>[\w]*):)?<web_level>(?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
+  RE
+  classification   = "Information"
+  common_event     = "Web Server Message"
+  risk             = 0
+  fields           = { "event.category" = ["web"], "event.kind" = "event" }
+
+  sub_rule "denied" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)(client denied by server configuration|Directory index forbidden|Symbolic link not allowed|access to .* (denied|failed)|authentication failure|user .* not found|password mismatch|AH01797|AH01630)")
+    CEL
+    classification = "Access Failure"
+    common_event   = "Web Access Denied"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "not-found" {
+    when           = "event.error.message.startsWith(\"File does not exist\")"
+    classification = "Access Failure"
+    common_event   = "Web File Not Found"
+    risk           = 1
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "invalid-request" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)(malformed|invalid (uri|method|request)|request failed|SSL (library error|handshake)|speaking HTTP to HTTPS|Unescaped URL path)")
+    CEL
+    classification = "Failed Suspicious"
+    common_event   = "Web Invalid Request"
+    risk           = 2
+  }
+  sub_rule "started" {
+    when           = <<-CEL
+      event.error.message.matches("(configured -- resuming normal operations|Apache configured|caught SIG(TERM|WINCH)|shutting down|suEXEC mechanism enabled|Graceful restart requested)")
+    CEL
+    classification = "Startup and Shutdown"
+    common_event   = "Web Server State Change"
+    risk           = 1
+  }
+  sub_rule "error" {
+    when           = <<-CEL
+      event.log.level in ["error", "crit", "alert", "emerg"]
+    CEL
+    classification = "Error"
+    common_event   = "Web Server Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warn\""
+    classification = "Warning"
+    common_event   = "Web Server Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:19 www1 httpd: [Tue Mar 12 10:11:19.123456 2024] [ssl:info] [pid 2020] AH01964: Connection to child 3 established (server www.example.com:443)"
+    log_source_type = "syslog"
+    expect          = { "labels.module" = "ssl", "log.level" = "info", pid = "2020", classification = "Information" }
+  }
+}
+
+rule "apache-error-relayed-client" {
+  description      = "an Apache error line without its date, about a client: [level] [client ip] message (ErrorLog syslog:, or the date cut off)"
+  log_source_types = ["apache-error"]
+  sort_order       = 5110
+  pattern          = <<-RE
+    (?:^|: )\[(?:(?P<labels__module>[\w]*):)?<web_level>(?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])? \[client <sip>(?::<sport>)?\](?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
   RE
   classification   = "Information"
   common_event     = "Web Server Message"
@@ -871,11 +937,73 @@ rule "apache-error-relayed" {
     log_source_type = "syslog"
     expect          = { sip = "198.51.100.96", sub_rule = "not-found", "error.message" = "File does not exist: /var/www/robots.txt" }
   }
+}
+
+rule "apache-error-relayed-bare" {
+  description      = "an Apache error line without its date or client, starting the line or after Apache's program tag (httpd:, apache2:)"
+  log_source_types = ["apache-error"]
+  sort_order       = 5120
+  pattern          = <<-RE
+    (?:^|(?:httpd|apache2|apache)(?:\[\d+\])?: )\[(?:(?P<labels__module>[\w]*):)?<web_level>(?: \[pid <pid>(?::tid (?P<process__thread__id>\d+))?\])?(?: \[client <sip>(?::<sport>)?\])?(?: (?P<error__code>AH\d+):)? (?P<error__message>[^\[].*?)(?:, referer: <referrer>)?$
+  RE
+  classification   = "Information"
+  common_event     = "Web Server Message"
+  risk             = 0
+  fields           = { "event.category" = ["web"], "event.kind" = "event" }
+
   test {
-    log             = "Mar 12 10:11:19 www1 httpd: [Tue Mar 12 10:11:19.123456 2024] [ssl:info] [pid 2020] AH01964: Connection to child 3 established (server www.example.com:443)"
+    log             = "Mar 12 10:11:20 www1 httpd[4242]: [notice] Apache/2.4.58 (Unix) configured -- resuming normal operations"
     log_source_type = "syslog"
-    expect          = { "labels.module" = "ssl", "log.level" = "info", pid = "2020", classification = "Information" }
+    expect          = { "log.level" = "notice", sub_rule = "started" }
   }
+
+  sub_rule "denied" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)(client denied by server configuration|Directory index forbidden|Symbolic link not allowed|access to .* (denied|failed)|authentication failure|user .* not found|password mismatch|AH01797|AH01630)")
+    CEL
+    classification = "Access Failure"
+    common_event   = "Web Access Denied"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "not-found" {
+    when           = "event.error.message.startsWith(\"File does not exist\")"
+    classification = "Access Failure"
+    common_event   = "Web File Not Found"
+    risk           = 1
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "invalid-request" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)(malformed|invalid (uri|method|request)|request failed|SSL (library error|handshake)|speaking HTTP to HTTPS|Unescaped URL path)")
+    CEL
+    classification = "Failed Suspicious"
+    common_event   = "Web Invalid Request"
+    risk           = 2
+  }
+  sub_rule "started" {
+    when           = <<-CEL
+      event.error.message.matches("(configured -- resuming normal operations|Apache configured|caught SIG(TERM|WINCH)|shutting down|suEXEC mechanism enabled|Graceful restart requested)")
+    CEL
+    classification = "Startup and Shutdown"
+    common_event   = "Web Server State Change"
+    risk           = 1
+  }
+  sub_rule "error" {
+    when           = <<-CEL
+      event.log.level in ["error", "crit", "alert", "emerg"]
+    CEL
+    classification = "Error"
+    common_event   = "Web Server Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = "event.log.level == \"warn\""
+    classification = "Warning"
+    common_event   = "Web Server Warning"
+    risk           = 1
+  }
+
 }
 
 rule "nginx-error-relayed" {
