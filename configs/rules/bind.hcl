@@ -215,3 +215,42 @@ rule "named-rate-limit" {
     expect          = { sip = "203.0.113.195", "event.action" = "rate limit drop", "labels.prefix" = "203.0.113.0/24" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is BIND's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "named-message" {
+  description      = "any other BIND message"
+  log_source_types = ["bind"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)named(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "BIND Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "BIND Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "BIND Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 ns1 named[1313]: dnssec: warning: managed-keys-zone: Unable to fetch DNSKEY set '.': timed out"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "warning" }
+  }
+}

@@ -161,3 +161,42 @@ rule "dovecot-master" {
     expect          = { "error.message" = "Dovecot v2.3.21 (47349e2482) starting up for imap, pop3, lmtp (core dumps disabled)" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is Dovecot's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "dovecot-message" {
+  description      = "any other Dovecot message"
+  log_source_types = ["dovecot"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)dovecot(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "Dovecot Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "Dovecot Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "Dovecot Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 mx1 dovecot[1200]: config: Warning: please note that listen = * is deprecated"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "warning", pid = "1200" }
+  }
+}

@@ -206,3 +206,42 @@ rule "exim-connection" {
     expect = { sip = "203.0.113.156", sub_rule = "problem" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is Exim's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "exim-message" {
+  description      = "any other Exim message"
+  log_source_types = ["exim"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)exim\d*(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "Exim Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "Exim Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "Exim Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 mx1 exim[3040]: 2024-03-12 10:11:30 Start queue run: pid=3040"
+    log_source_type = "syslog"
+    expect          = { classification = "Information" }
+  }
+}

@@ -247,3 +247,42 @@ rule "haproxy-proxy-state" {
     expect          = { "labels.proxy" = "www-in", "labels.state" = "started" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is HAProxy's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "haproxy-message" {
+  description      = "any other HAProxy message"
+  log_source_types = ["haproxy"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)haproxy(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "HAProxy Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "HAProxy Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "HAProxy Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 lb1 haproxy[14391]: [WARNING]  (14391) : config : missing timeouts for proxy 'stats'."
+    log_source_type = "syslog"
+    expect          = { sub_rule = "warning" }
+  }
+}

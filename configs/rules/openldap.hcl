@@ -192,3 +192,42 @@ rule "slapd-state" {
     expect          = { "error.message" = "slapd starting" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is OpenLDAP's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "slapd-message" {
+  description      = "any other OpenLDAP message"
+  log_source_types = ["openldap"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)slapd(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "OpenLDAP Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "OpenLDAP Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "OpenLDAP Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 ldap1 slapd[2020]: <= mdb_equality_candidates: (uid) not indexed"
+    log_source_type = "syslog"
+    expect          = { classification = "Information" }
+  }
+}

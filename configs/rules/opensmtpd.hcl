@@ -166,3 +166,42 @@ rule "opensmtpd-legacy" {
     expect          = { sip = "198.51.100.132", "event.action" = "New session" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is OpenSMTPD's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "opensmtpd-message" {
+  description      = "any other OpenSMTPD message"
+  log_source_types = ["opensmtpd"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)smtpd(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "OpenSMTPD Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "OpenSMTPD Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "OpenSMTPD Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 mx2 smtpd[7071]: warn: table-api: imsg_read error"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "warning" }
+  }
+}

@@ -122,3 +122,42 @@ rule "proftpd-daemon" {
     expect          = { "labels.version" = "1.3.8b", "event.action" = "STARTUP" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is ProFTPD's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "proftpd-message" {
+  description      = "any other ProFTPD message"
+  log_source_types = ["proftpd"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)proftpd(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "ProFTPD Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "ProFTPD Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "ProFTPD Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 ftp2 proftpd[5156]: ftp2.example.com - mod_tls/2.9.2: using default OpenSSL verification locations"
+    log_source_type = "syslog"
+    expect          = { classification = "Information" }
+  }
+}

@@ -129,3 +129,42 @@ rule "smbd-full-audit" {
     expect          = { login = "erin", sip = "192.0.2.83", "event.action" = "unlinkat", sub_rule = "delete" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is Samba's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "samba-message" {
+  description      = "any other Samba message"
+  log_source_types = ["samba"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)(?:smbd|nmbd|winbindd|samba)(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "Samba Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "Samba Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "Samba Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 files1 nmbd[700]: Samba name server FILES1 is now a local master browser for workgroup CORP on subnet 192.0.2.10"
+    log_source_type = "syslog"
+    expect          = { classification = "Information" }
+  }
+}

@@ -92,3 +92,42 @@ rule "squid-cache-log" {
     expect          = { "log.level" = "WARNING", sub_rule = "warning" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is Squid's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "squid-message" {
+  description      = "any other Squid message"
+  log_source_types = ["squid"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)squid(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "Squid Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "Squid Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "Squid Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 proxy1 squid[713]: Squid Parent: squid-1 process 714 started"
+    log_source_type = "syslog"
+    expect          = { classification = "Information" }
+  }
+}

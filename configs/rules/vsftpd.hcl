@@ -120,3 +120,42 @@ rule "ftp-xferlog" {
     expect          = { sip = "198.51.100.142", bytes = "10240", "file.path" = "/srv/ftp/pub/notes.txt", login = "erin", "labels.direction" = "o" }
   }
 }
+
+# ------------------------------------------------------------ any other line
+# The program is vsftpd's own: a line of it no rule above reads is still
+# identified, classified by the words it starts with.
+
+rule "vsftpd-message" {
+  description      = "any other vsftpd message"
+  log_source_types = ["vsftpd"]
+  sort_order       = 9100
+  pattern          = <<-RE
+    (?:^|\s)vsftpd(?:\[<pid>\])?: (?P<error__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "vsftpd Message"
+  risk             = 0
+
+  sub_rule "error" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(error|fatal|panic|critical|crit|emerg|alert)\\b")
+    CEL
+    classification = "Error"
+    common_event   = "vsftpd Error"
+    risk           = 2
+  }
+  sub_rule "warning" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)^(\\S+: )?\\[?(warning|warn)\\b")
+    CEL
+    classification = "Warning"
+    common_event   = "vsftpd Warning"
+    risk           = 1
+  }
+
+  test {
+    log             = "Mar 12 10:11:30 ftp1 vsftpd[4245]: error: unable to set up secure anonymous FTP"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "error" }
+  }
+}
