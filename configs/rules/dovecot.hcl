@@ -72,7 +72,7 @@ rule "dovecot-auth-backend" {
   log_source_types = ["dovecot"]
   sort_order       = 410
   pattern          = <<-RE
-    auth(?:-worker)?(?:\(\d+\))?: (?:(?P<log__level>Info|Warning|Error): )?(?:[\w-]+\(\d+\): )?(?P<labels__passdb>pam|passwd-file|sql|ldap|shadow|passwd|checkpassword|static|bsdauth|oauth2|lua)\((?P<user__name>[^,)]*),<sip>(?:,[^)]*)?\): (?P<event__reason>unknown user|Password mismatch|User not known to the underlying authentication module|Authentication failure|Invalid password|pam_authenticate\(\) failed.*|.*)
+    auth(?:-worker)?(?:\([^)]*\))?: (?:(?P<log__level>Info|Warning|Error): )?(?:[\w-]+\(\d+\): )?(?P<labels__passdb>pam|passwd-file|sql|ldap|shadow|passwd|checkpassword|static|bsdauth|oauth2|lua)\((?P<user__name>[^,)]*),<sip>(?:,[^)]*)?\): (?P<event__reason>unknown user|Password mismatch|User not known to the underlying authentication module|Authentication failure|Invalid password|pam_authenticate\(\) failed.*|.*)
   RE
   classification   = "Authentication Failure"
   common_event     = "Mail Authentication Failure"
@@ -95,6 +95,10 @@ rule "dovecot-auth-backend" {
   test {
     log    = "Mar 12 10:11:16 mx1 dovecot: auth: passwd-file(mallory,203.0.113.143): unknown user"
     expect = { login = "mallory", sub_rule = "unknown-user" }
+  }
+  test {
+    log    = "Mar 12 10:11:16 mx1 dovecot: auth-worker(default): sql(grace@example.com,203.0.113.144): Password mismatch"
+    expect = { login = "grace@example.com", sip = "203.0.113.144", "labels.passdb" = "sql" }
   }
 }
 
