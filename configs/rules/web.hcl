@@ -1006,6 +1006,44 @@ rule "apache-error-relayed-bare" {
 
 }
 
+rule "apache-error-syslog-client" {
+  description      = "Apache's ErrorLog syslog: without a level: httpd[pid]: [client ip:port] AHnnnnn: message"
+  log_source_types = ["apache-error"]
+  sort_order       = 5130
+  pattern          = <<-RE
+    (?:httpd|apache2|apache)(?:\[<pid>\])?: \[client <sip>(?::<sport>)?\] (?:(?P<error__code>AH\d+): )?(?P<error__message>.*?)(?:, referer: <referrer>)?$
+  RE
+  classification   = "Information"
+  common_event     = "Web Server Message"
+  risk             = 0
+  fields           = { "event.category" = ["web"], "event.kind" = "event" }
+
+  sub_rule "denied" {
+    when           = <<-CEL
+      event.error.message.matches("(?i)(client denied by server configuration|Directory index forbidden|Symbolic link not allowed|access to .* (denied|failed)|authentication failure|user .* not found|password mismatch)")
+    CEL
+    classification = "Access Failure"
+    common_event   = "Web Access Denied"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "not-found" {
+    when           = <<-CEL
+      event.error.message.matches("^(File does not exist|script not found|AH00128)")
+    CEL
+    classification = "Access Failure"
+    common_event   = "Web File Not Found"
+    risk           = 1
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log             = "Mar 12 10:11:21 www1 httpd[4243]: [client 192.0.2.99:51516] AH01630: client denied by server configuration: /srv/private"
+    log_source_type = "syslog"
+    expect          = { sip = "192.0.2.99", "error.code" = "AH01630", sub_rule = "denied", "observer.vendor" = "Apache" }
+  }
+}
+
 rule "nginx-error-relayed" {
   description      = "an nginx error log line anywhere in a syslog message: date [level] pid#tid: *connection message"
   log_source_types = ["nginx-error"]
