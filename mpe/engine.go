@@ -212,7 +212,7 @@ func (rs *RuleSet) parse(p *pass) *event.Event {
 		x = &sc.x
 		r.ext.read(msg, body, x)
 	}
-	r.extract(ev, msg, m, t.loc, e.Collected, sc.ruleBoxes(i, len(r.caps)+len(r.maps)), x)
+	r.extract(ev, msg, m, t.loc, e.Collected, sc.ruleBoxes(i, len(r.caps)+len(r.maps)), x, t.vendorOf(r))
 	p.stage, p.name = "intel", ""
 	hits := rs.tagIntel(ev)
 	p.noIntel = hits == 0 && t.format == formatText
@@ -267,6 +267,15 @@ var (
 	unknown             any = event.ClassificationUnknown
 	defaultOrganization any = event.DefaultOrganization
 )
+
+// vendorOf is the vendor an event of r parsed under t says it read: t's
+// when it names one, else r's (a line identified under syslog).
+func (t *logSourceType) vendorOf(r *rule) *vendorMeta {
+	if t.vendor != nil {
+		return t.vendor
+	}
+	return r.vendor
+}
 
 // matchesAny reports whether a rule of the text type t matches the line of
 // p's entry. Text rules read the line alone, so ProcessWithFallback asks
@@ -357,11 +366,13 @@ func (r *rule) find(line string, dst []int) []int {
 // extract writes what rule r took from the line (submatches m, and x,
 // what its extractor read, or nil) and its constant fields into ev. loc
 // and ref date captured times; boxes, one per capture and then one per
-// map, box their values.
-func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString, x *extracted) {
+// map, box their values. vm is the vendor the event says it read: the
+// parsing type's when it names one (a rule shared by apache-access and
+// nginx-access), else the rule's (a line identified under syslog).
+func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString, x *extracted, vm *vendorMeta) {
 	extractCaps(ev, r.caps, line, m, loc, ref, boxes)
 	applyMaps(ev, r.maps, x, loc, ref, boxes[len(r.caps):])
-	if v := r.vendor; v != nil {
+	if v := vm; v != nil {
 		ev.Set(fieldObserverVendor, v.vendor)
 		if v.product != nil {
 			ev.Set(fieldObserverProduct, v.product)
