@@ -315,6 +315,16 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 				t = ft
 			}
 		}
+		if m.typ != nil {
+			t = m.typ
+			if m.typ != types.DynType && len(m.fns) > 0 {
+				for _, fn := range m.fns {
+					if fn == nil { // a plain copy beside a function: either type
+						t = types.DynType
+					}
+				}
+			}
+		}
 		sch.add(m.to, t)
 	}
 
@@ -456,14 +466,31 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 			errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 			continue
 		}
+		fm := fieldMap{to: to, from: from}
 		for i, f := range from {
-			p, _ := resolveName(f, lib)
+			path, fn, arg, typ, err := parseMapSource(f)
+			if err != nil {
+				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
+				continue
+			}
+			p, _ := resolveName(path, lib)
 			if err := checkPath(p); err != nil {
 				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 			}
 			from[i] = p
+			if fn != nil {
+				if fm.fns == nil {
+					fm.fns, fm.args = make([]mapFunc, len(from)), make([]string, len(from))
+				}
+				fm.fns[i], fm.args[i] = fn, arg
+				if fm.typ == nil || fm.typ == typ {
+					fm.typ = typ
+				} else {
+					fm.typ = types.DynType
+				}
+			}
 		}
-		out = append(out, fieldMap{to: to, from: from})
+		out = append(out, fm)
 	}
 	return out, errs
 }

@@ -346,9 +346,14 @@ func (r *rule) find(line string, dst []int) []int {
 func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location, ref time.Time, boxes []lastString) {
 	extractCaps(ev, r.caps, line, m, loc, ref, boxes)
 	for _, mp := range r.maps {
-		for _, from := range mp.from {
+		for i, from := range mp.from {
 			// "-" is how Windows, Apache and many others write "none".
 			if v, ok := ev.Get(from); ok && v != "-" {
+				if mp.fns != nil && mp.fns[i] != nil {
+					if v, ok = mp.fns[i](v, mp.args[i]); !ok {
+						continue
+					}
+				}
 				ev.Set(mp.to, v)
 				break
 			}

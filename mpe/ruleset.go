@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/mpe/rematch"
 )
 
@@ -218,6 +220,9 @@ type staticField struct {
 type fieldMap struct {
 	to   string
 	from []string
+	fns  []mapFunc // per source: nil copies, else converts (see mapfunc.go)
+	args []string
+	typ  *types.Type // the functions' type, when one is used
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.
