@@ -458,6 +458,195 @@ rule "win-group-changed" {
   }
 }
 
+rule "win-computer-account" {
+  description      = "4741 (computer account created), 4742 (changed), 4743 (deleted)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4741", "4742", "4743"]
+  CEL
+  classification   = "Account Modified"
+  common_event     = "Computer Account Changed"
+  risk             = 2
+  map = {
+    "user.name"                    = "winlog.event_data.SubjectUserName"
+    "user.domain"                  = "winlog.event_data.SubjectDomainName"
+    "user.id"                      = "winlog.event_data.SubjectUserSid"
+    "winlog.computerObject.name"   = "winlog.event_data.TargetUserName"
+    "winlog.computerObject.domain" = "winlog.event_data.TargetDomainName"
+    "winlog.computerObject.id"     = "winlog.event_data.TargetSid"
+  }
+  fields = { "event.action" = "changed-computer-account", "event.category" = ["iam"], "event.type" = ["change", "admin"] }
+
+  sub_rule "created" {
+    when           = "string(event.winlog.event_id) == \"4741\""
+    classification = "Account Created"
+    common_event   = "Computer Account Created"
+    risk           = 3
+    fields         = { "event.action" = "added-computer-account", "event.type" = ["creation", "admin"] }
+  }
+  sub_rule "deleted" {
+    when           = "string(event.winlog.event_id) == \"4743\""
+    classification = "Account Deleted"
+    common_event   = "Computer Account Deleted"
+    risk           = 3
+    fields         = { "event.action" = "deleted-computer-account", "event.type" = ["deletion", "admin"] }
+  }
+
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4741,"event_data":{"SubjectUserName":"Administrator","SubjectDomainName":"CORP","TargetUserName":"WS-40$","TargetDomainName":"CORP","TargetSid":"S-1-5-21-1-2-3-2101"}}}
+    LOG
+    expect = { login = "Administrator", "winlog.computerObject.name" = "WS-40$", "event.action" = "added-computer-account", classification = "Account Created" }
+  }
+}
+
+rule "win-membership-enumerated" {
+  description      = "4798: a user's local group membership was enumerated"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = "string(event.winlog.event_id) == \"4798\""
+  classification   = "Other Audit Success"
+  common_event     = "Group Membership Enumerated"
+  risk             = 1
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.id"            = "winlog.event_data.SubjectUserSid"
+    "user.target.name"   = "user(winlog.event_data.TargetUserName)"
+    "user.target.domain" = "winlog.event_data.TargetDomainName"
+    "user.target.id"     = "winlog.event_data.TargetSid"
+    "process.pid"        = "int(winlog.event_data.CallerProcessId)"
+    "process.executable" = "winlog.event_data.CallerProcessName"
+    "process.name"       = "basename(winlog.event_data.CallerProcessName)"
+  }
+  fields = { "event.action" = "group-membership-enumerated", "event.category" = ["iam"], "event.type" = ["user", "info"] }
+
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4798,"event_data":{"SubjectUserName":"WS-7$","SubjectDomainName":"CORP","TargetUserName":"quinn","TargetDomainName":"WS-7","CallerProcessId":"0x1f4","CallerProcessName":"C:\\Windows\\System32\\net1.exe"}}}
+    LOG
+    expect = { login = "WS-7$", account = "quinn", pid = "500", process = "net1.exe" }
+  }
+}
+
+rule "win-group-members-enumerated" {
+  description      = "4799: a local group's members were enumerated"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = "string(event.winlog.event_id) == \"4799\""
+  classification   = "Other Audit Success"
+  common_event     = "Group Members Enumerated"
+  risk             = 1
+  map = {
+    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.domain"        = "winlog.event_data.SubjectDomainName"
+    "user.id"            = "winlog.event_data.SubjectUserSid"
+    "group.name"         = "winlog.event_data.TargetUserName"
+    "group.domain"       = "winlog.event_data.TargetDomainName"
+    "group.id"           = "winlog.event_data.TargetSid"
+    "process.pid"        = "int(winlog.event_data.CallerProcessId)"
+    "process.executable" = "winlog.event_data.CallerProcessName"
+    "process.name"       = "basename(winlog.event_data.CallerProcessName)"
+  }
+  fields = { "event.action" = "user-member-enumerated", "event.category" = ["iam"], "event.type" = ["group", "info"] }
+
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4799,"event_data":{"SubjectUserName":"WS-7$","SubjectDomainName":"CORP","TargetUserName":"Administrators","TargetDomainName":"Builtin","CallerProcessId":"0x1f4","CallerProcessName":"C:\\Windows\\System32\\net1.exe"}}}
+    LOG
+    expect = { login = "WS-7$", "group.name" = "Administrators", pid = "500", process = "net1.exe", "event.action" = "user-member-enumerated" }
+  }
+}
+
+rule "win-session-reconnect" {
+  description      = "4778 (a session was reconnected to a window station), 4779 (disconnected)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["4778", "4779"]
+  CEL
+  classification   = "Authentication Success"
+  common_event     = "Session Reconnected"
+  risk             = 2
+  map = {
+    "user.name"       = "winlog.event_data.AccountName"
+    "user.domain"     = "winlog.event_data.AccountDomain"
+    "source.ip"       = "ip(winlog.event_data.ClientAddress)"
+    "source.domain"   = "winlog.event_data.ClientName"
+    "winlog.logon.id" = "winlog.event_data.LogonID"
+  }
+  fields = { "event.action" = "session-reconnected", "event.category" = ["authentication", "session"], "event.type" = ["start"] }
+
+  sub_rule "disconnected" {
+    when           = "string(event.winlog.event_id) == \"4779\""
+    classification = "Other Audit Success"
+    common_event   = "Session Disconnected"
+    risk           = 1
+    fields         = { "event.action" = "session-disconnected", "event.type" = ["end"] }
+  }
+
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4779,"event_data":{"AccountName":"quinn","AccountDomain":"CORP","LogonID":"0x5d2e1","SessionName":"RDP-Tcp#3","ClientName":"LAPTOP-9","ClientAddress":"203.0.113.40"}}}
+    LOG
+    expect = { login = "quinn", sip = "203.0.113.40", "event.action" = "session-disconnected", common_event = "Session Disconnected" }
+  }
+}
+
+rule "win-event-logging" {
+  description      = "1100 (the event logging service shut down), 1104 (the security log is full), 1105 (the log was archived), 1108 (the logging service hit an error)"
+  log_source_types = ["windows-security"]
+  sort_order       = 100
+  when             = <<-CEL
+    string(event.winlog.event_id) in ["1100", "1104", "1105", "1108"]
+  CEL
+  classification   = "Policy"
+  common_event     = "Event Logging Service Stopped"
+  risk             = 6
+  map = {
+    "user.name"   = ["winlog.user_data.SubjectUserName", "winlog.event_data.SubjectUserName"]
+    "user.domain" = ["winlog.user_data.SubjectDomainName", "winlog.event_data.SubjectDomainName"]
+    "user.id"     = ["winlog.user_data.SubjectUserSid", "winlog.event_data.SubjectUserSid"]
+  }
+  fields = { "event.action" = "logging-service-shutdown", "event.category" = ["process"], "event.type" = ["end"] }
+
+  sub_rule "full" {
+    when           = "string(event.winlog.event_id) == \"1104\""
+    classification = "Warning"
+    common_event   = "Security Log Full"
+    risk           = 5
+    fields         = { "event.action" = "logging-full", "event.category" = ["iam"], "event.type" = ["admin"] }
+  }
+  sub_rule "archived" {
+    when           = "string(event.winlog.event_id) == \"1105\""
+    classification = "Information"
+    common_event   = "Security Log Archived"
+    risk           = 1
+    fields         = { "event.action" = "auditlog-archieved", "event.category" = ["iam"], "event.type" = ["admin"] }
+  }
+  sub_rule "error" {
+    when           = "string(event.winlog.event_id) == \"1108\""
+    classification = "Error"
+    common_event   = "Event Logging Error"
+    risk           = 4
+    fields         = { "event.action" = "logging-processing-error", "event.category" = ["iam"], "event.type" = ["admin"] }
+  }
+
+  test {
+    log    = <<-LOG
+      {"winlog":{"channel":"Security","provider_name":"Microsoft-Windows-Eventlog","event_id":1100,"user_data":{"xml_name":"ServiceShutdown"}},"event":{"code":"1100"}}
+    LOG
+    expect = { "event.action" = "logging-service-shutdown", classification = "Policy" }
+  }
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":1105,"user_data":{"Channel":"Security","BackupPath":"C:\\Windows\\System32\\Winevt\\Logs\\Archive-Security-2024-05-01.evtx","SubjectUserName":"-"}}}
+    LOG
+    expect = { "event.action" = "auditlog-archieved", login = "" }
+  }
+}
+
 # -------------------------------------------------- Kerberos and NTLM
 
 rule "win-kerberos-ticket" {
@@ -758,17 +947,27 @@ rule "win-service-installed" {
   common_event     = "Service Installed"
   risk             = 6
   map = {
-    "user.name"          = "winlog.event_data.SubjectUserName"
-    "service.name"       = "winlog.event_data.ServiceName"
-    "process.executable" = "winlog.event_data.ImagePath"
+    "user.name"                 = "winlog.event_data.SubjectUserName"
+    "user.domain"               = "winlog.event_data.SubjectDomainName"
+    "user.id"                   = "winlog.event_data.SubjectUserSid"
+    "service.name"              = "winlog.event_data.ServiceName"
+    "labels.service_file"       = ["winlog.event_data.ServiceFileName", "winlog.event_data.ImagePath"]
+    "labels.service_account"    = ["winlog.event_data.ServiceAccount", "winlog.event_data.AccountName"]
+    "labels.service_start_type" = ["winlog.event_data.ServiceStartType", "winlog.event_data.StartType"]
   }
-  fields = { "event.category" = ["configuration"], "event.type" = ["creation"] }
+  fields = { "event.action" = "service-installed", "event.category" = ["iam", "configuration"], "event.type" = ["admin", "change"] }
 
   test {
     log    = <<-LOG
       {"winlog":{"event_id":7045,"channel":"System","event_data":{"ServiceName":"PSEXESVC","ImagePath":"%SystemRoot%\\PSEXESVC.exe"}}}
     LOG
-    expect = { "service.name" = "PSEXESVC", common_event = "Service Installed" }
+    expect = { "service.name" = "PSEXESVC", common_event = "Service Installed", "labels.service_file" = "%SystemRoot%\\PSEXESVC.exe" }
+  }
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4697,"channel":"Security","event_data":{"SubjectUserSid":"S-1-5-21-1-2-3-500","SubjectUserName":"Administrator","SubjectDomainName":"CORP","ServiceName":"ExampleUpdater","ServiceFileName":"C:\\Program Files\\Example\\upd.exe","ServiceType":"0x10","ServiceStartType":"2","ServiceAccount":"LocalSystem"}}}
+    LOG
+    expect = { login = "Administrator", "service.name" = "ExampleUpdater", "labels.service_file" = "C:\\Program Files\\Example\\upd.exe", "event.action" = "service-installed" }
   }
 }
 
@@ -783,10 +982,17 @@ rule "win-security-event" {
   common_event     = "Windows Event"
   risk             = 0
   map = {
-    "user.name"        = ["winlog.event_data.SubjectUserName", "winlog.user.name"]
-    "user.domain"      = ["winlog.event_data.SubjectDomainName", "winlog.user.domain"]
-    "user.target.name" = "winlog.event_data.TargetUserName"
-    "event.code"       = ["event.code", "winlog.event_id"]
+    "user.name"          = ["winlog.event_data.SubjectUserName", "winlog.user_data.SubjectUserName", "winlog.user.name"]
+    "user.domain"        = ["winlog.event_data.SubjectDomainName", "winlog.user_data.SubjectDomainName", "winlog.user.domain"]
+    "user.id"            = ["winlog.event_data.SubjectUserSid", "winlog.user_data.SubjectUserSid"]
+    "user.target.name"   = "winlog.event_data.TargetUserName"
+    "winlog.logon.id"    = ["winlog.event_data.SubjectLogonId", "winlog.user_data.SubjectLogonId"]
+    "process.pid"        = "int(winlog.event_data.ProcessId)"
+    "process.executable" = "winlog.event_data.ProcessName"
+    "process.name"       = "basename(winlog.event_data.ProcessName)"
+    "source.ip"          = "ip(winlog.event_data.IpAddress)"
+    "source.port"        = "int(winlog.event_data.IpPort)"
+    "event.code"         = ["event.code", "winlog.event_id"]
   }
 
   sub_rule "failure" {
