@@ -105,6 +105,16 @@ func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 		t.keepOriginal = *b.KeepOriginal
 	}
 	errs = append(errs, compileVendor(src, b, t)...)
+	if b.JSONPrefix != nil {
+		switch err := checkPath(*b.JSONPrefix); {
+		case t.format != formatJSON:
+			errs = append(errs, src.errorf(b.JSONPrefixRange, "json_prefix is for JSON log source types (format = \"json\")"))
+		case err != nil:
+			errs = append(errs, src.errorf(b.JSONPrefixRange, "json_prefix: %v", err))
+		default:
+			t.jsonPrefix = *b.JSONPrefix
+		}
+	}
 	if len(b.TimestampFields) > 0 {
 		if t.format != formatJSON {
 			errs = append(errs, src.errorf(b.TSRange, "timestamp_fields is for JSON log source types (format = \"json\")"))

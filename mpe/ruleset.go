@@ -71,6 +71,9 @@ type logSourceType struct {
 	// keepOriginal keeps a JSON line in event.original when the
 	// document's own message becomes the event's message.
 	keepOriginal bool
+	// jsonPrefix, when set, is where a JSON document's fields go
+	// ({"action":…} is github.action with json_prefix = "github").
+	jsonPrefix string
 	// vendor, when set, names the device the type reads: its rules join
 	// identification (see identify) and their events say what they read.
 	vendor *vendorMeta
