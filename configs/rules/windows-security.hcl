@@ -39,6 +39,7 @@ rule "win-4624-logon" {
   common_event     = "User Logon"
   risk             = 3
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "user(winlog.event_data.TargetUserName)"
     "user.domain"        = "winlog.event_data.TargetDomainName"
     "user.id"            = "winlog.event_data.TargetUserSid"
@@ -80,6 +81,7 @@ rule "win-4625-logon-failed" {
   common_event     = "User Logon Failure"
   risk             = 4
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "user(winlog.event_data.TargetUserName)"
     "user.domain"        = "winlog.event_data.TargetDomainName"
     "user.id"            = "winlog.event_data.TargetUserSid"
@@ -118,6 +120,7 @@ rule "win-logoff" {
   common_event     = "User Logoff"
   risk             = 1
   map = {
+    "event.code"        = ["event.code", "winlog.event_id"]
     "user.name"         = "user(winlog.event_data.TargetUserName)"
     "user.domain"       = "winlog.event_data.TargetDomainName"
     "user.id"           = "winlog.event_data.TargetUserSid"
@@ -142,6 +145,7 @@ rule "win-4648-explicit-credentials" {
   common_event     = "Logon With Explicit Credentials"
   risk             = 4
   map = {
+    "event.code"            = ["event.code", "winlog.event_id"]
     "user.name"             = "winlog.event_data.SubjectUserName"
     "user.domain"           = "winlog.event_data.SubjectDomainName"
     "user.id"               = "winlog.event_data.SubjectUserSid"
@@ -172,6 +176,7 @@ rule "win-4672-special-privileges" {
   common_event     = "Special Privileges Assigned To Logon"
   risk             = 3
   map = {
+    "event.code"  = ["event.code", "winlog.event_id"]
     "user.name"   = "winlog.event_data.SubjectUserName"
     "user.domain" = "winlog.event_data.SubjectDomainName"
     "user.id"     = "winlog.event_data.SubjectUserSid"
@@ -197,6 +202,7 @@ rule "win-account-created" {
   common_event     = "User Account Created"
   risk             = 5
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
@@ -225,12 +231,14 @@ rule "win-account-changed" {
   common_event     = "User Account Changed"
   risk             = 3
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
-    "user.target.name"   = ["winlog.event_data.TargetUserName", "winlog.event_data.OldTargetUserName"]
+    "user.target.name"   = ["winlog.event_data.OldTargetUserName", "user(winlog.event_data.TargetUserName)"]
     "user.target.domain" = "winlog.event_data.TargetDomainName"
     "user.target.id"     = "winlog.event_data.TargetSid"
+    "user.changes.name"  = "winlog.event_data.NewTargetUserName"
   }
   fields = { "event.category" = ["iam"], "event.type" = ["user", "change"] }
 
@@ -300,6 +308,7 @@ rule "win-account-deleted" {
   common_event     = "User Account Deleted"
   risk             = 5
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
@@ -328,6 +337,7 @@ rule "win-group-membership" {
   common_event     = "Member Added To Group"
   risk             = 5
   map = {
+    "event.code"       = ["event.code", "winlog.event_id"]
     "user.name"        = "winlog.event_data.SubjectUserName"
     "user.domain"      = "winlog.event_data.SubjectDomainName"
     "user.id"          = "winlog.event_data.SubjectUserSid"
@@ -396,6 +406,7 @@ rule "win-group-changed" {
   common_event     = "Group Changed"
   risk             = 3
   map = {
+    "event.code"   = ["event.code", "winlog.event_id"]
     "user.name"    = "winlog.event_data.SubjectUserName"
     "user.domain"  = "winlog.event_data.SubjectDomainName"
     "user.id"      = "winlog.event_data.SubjectUserSid"
@@ -469,6 +480,7 @@ rule "win-computer-account" {
   common_event     = "Computer Account Changed"
   risk             = 2
   map = {
+    "event.code"                   = ["event.code", "winlog.event_id"]
     "user.name"                    = "winlog.event_data.SubjectUserName"
     "user.domain"                  = "winlog.event_data.SubjectDomainName"
     "user.id"                      = "winlog.event_data.SubjectUserSid"
@@ -510,6 +522,7 @@ rule "win-membership-enumerated" {
   common_event     = "Group Membership Enumerated"
   risk             = 1
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
@@ -539,6 +552,7 @@ rule "win-group-members-enumerated" {
   common_event     = "Group Members Enumerated"
   risk             = 1
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
@@ -570,6 +584,7 @@ rule "win-session-reconnect" {
   common_event     = "Session Reconnected"
   risk             = 2
   map = {
+    "event.code"      = ["event.code", "winlog.event_id"]
     "user.name"       = "winlog.event_data.AccountName"
     "user.domain"     = "winlog.event_data.AccountDomain"
     "source.ip"       = "ip(winlog.event_data.ClientAddress)"
@@ -605,6 +620,7 @@ rule "win-event-logging" {
   common_event     = "Event Logging Service Stopped"
   risk             = 6
   map = {
+    "event.code"  = ["event.code", "winlog.event_id"]
     "user.name"   = ["winlog.user_data.SubjectUserName", "winlog.event_data.SubjectUserName"]
     "user.domain" = ["winlog.user_data.SubjectDomainName", "winlog.event_data.SubjectDomainName"]
     "user.id"     = ["winlog.user_data.SubjectUserSid", "winlog.event_data.SubjectUserSid"]
@@ -660,6 +676,7 @@ rule "win-kerberos-ticket" {
   common_event     = "Kerberos Ticket Granted"
   risk             = 1
   map = {
+    "event.code"   = ["event.code", "winlog.event_id"]
     "user.name"    = "user(winlog.event_data.TargetUserName)"
     "user.domain"  = "winlog.event_data.TargetDomainName"
     "user.id"      = ["winlog.event_data.TargetUserSid", "winlog.event_data.TargetSid"]
@@ -710,6 +727,7 @@ rule "win-kerberos-preauth-failed" {
   common_event     = "Kerberos Pre-Authentication Failed"
   risk             = 4
   map = {
+    "event.code"   = ["event.code", "winlog.event_id"]
     "user.name"    = "user(winlog.event_data.TargetUserName)"
     "user.id"      = "winlog.event_data.TargetSid"
     "service.name" = "winlog.event_data.ServiceName"
@@ -735,6 +753,7 @@ rule "win-4776-credential-validation" {
   common_event     = "Credentials Validated"
   risk             = 1
   map = {
+    "event.code"    = ["event.code", "winlog.event_id"]
     "user.name"     = "user(winlog.event_data.TargetUserName)"
     "source.domain" = "winlog.event_data.Workstation"
     "event.reason"  = "winlog.event_data.Status"
@@ -767,6 +786,7 @@ rule "win-4688-process-created" {
   common_event     = "Process Created"
   risk             = 1
   map = {
+    "event.code"                = ["event.code", "winlog.event_id"]
     "user.name"                 = "winlog.event_data.SubjectUserName"
     "user.domain"               = "winlog.event_data.SubjectDomainName"
     "user.id"                   = "winlog.event_data.SubjectUserSid"
@@ -814,6 +834,7 @@ rule "win-4689-process-exited" {
   common_event     = "Process Exited"
   risk             = 0
   map = {
+    "event.code"         = ["event.code", "winlog.event_id"]
     "user.name"          = "winlog.event_data.SubjectUserName"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
@@ -842,6 +863,7 @@ rule "win-audit-log-cleared" {
   common_event     = "Audit Log Cleared"
   risk             = 8
   map = {
+    "event.code"      = ["event.code", "winlog.event_id"]
     "user.name"       = ["winlog.user_data.SubjectUserName", "winlog.event_data.SubjectUserName"]
     "user.domain"     = ["winlog.user_data.SubjectDomainName", "winlog.event_data.SubjectDomainName"]
     "user.id"         = ["winlog.user_data.SubjectUserSid", "winlog.event_data.SubjectUserSid"]
@@ -865,7 +887,7 @@ rule "win-audit-policy-changed" {
   classification   = "Policy"
   common_event     = "Audit Policy Changed"
   risk             = 6
-  map              = { "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName" }
+  map              = { "event.code" = ["event.code", "winlog.event_id"], "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName" }
   fields           = { "event.action" = "changed-audit-config", "event.category" = ["configuration"] }
 
   test {
@@ -886,19 +908,38 @@ rule "win-scheduled-task" {
   classification   = "Object Modified"
   common_event     = "Scheduled Task Changed"
   risk             = 4
-  map              = { "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName", "labels.task_name" = "winlog.event_data.TaskName" }
-  fields           = { "event.category" = ["configuration"] }
+  map = {
+    "event.code"       = ["event.code", "winlog.event_id"]
+    "user.name"        = "winlog.event_data.SubjectUserName"
+    "user.domain"      = "winlog.event_data.SubjectDomainName"
+    "user.id"          = "winlog.event_data.SubjectUserSid"
+    "winlog.logon.id"  = "winlog.event_data.SubjectLogonId"
+    "labels.task_name" = "winlog.event_data.TaskName"
+  }
+  fields = { "event.action" = "scheduled-task-updated", "event.category" = ["iam", "configuration"], "event.type" = ["change", "admin"] }
 
   sub_rule "created" {
     when           = "string(event.winlog.event_id) == \"4698\""
     classification = "Object Created"
     common_event   = "Scheduled Task Created"
     risk           = 5
+    fields         = { "event.action" = "scheduled-task-created", "event.type" = ["creation", "admin"] }
   }
   sub_rule "deleted" {
     when           = "string(event.winlog.event_id) == \"4699\""
     classification = "Object Disposed"
     common_event   = "Scheduled Task Deleted"
+    fields         = { "event.action" = "scheduled-task-deleted", "event.type" = ["deletion", "admin"] }
+  }
+  sub_rule "enabled" {
+    when         = "string(event.winlog.event_id) == \"4700\""
+    common_event = "Scheduled Task Enabled"
+    fields       = { "event.action" = "scheduled-task-enabled" }
+  }
+  sub_rule "disabled" {
+    when         = "string(event.winlog.event_id) == \"4701\""
+    common_event = "Scheduled Task Disabled"
+    fields       = { "event.action" = "scheduled-task-disabled" }
   }
 
   test {
@@ -920,19 +961,28 @@ rule "win-share-access" {
   common_event     = "Network Share Accessed"
   risk             = 1
   map = {
-    "user.name"   = "winlog.event_data.SubjectUserName"
-    "user.domain" = "winlog.event_data.SubjectDomainName"
-    "source.ip"   = "winlog.event_data.IpAddress"
-    "source.port" = "winlog.event_data.IpPort"
-    "file.path"   = ["winlog.event_data.RelativeTargetName", "winlog.event_data.ShareName"]
+    "event.code"     = ["event.code", "winlog.event_id"]
+    "user.name"      = "winlog.event_data.SubjectUserName"
+    "user.domain"    = "winlog.event_data.SubjectDomainName"
+    "user.id"        = "winlog.event_data.SubjectUserSid"
+    "source.ip"      = "ip(winlog.event_data.IpAddress)"
+    "source.port"    = "int(winlog.event_data.IpPort)"
+    "file.path"      = ["winlog.event_data.RelativeTargetName", "winlog.event_data.ShareName"]
+    "file.name"      = "basename(winlog.event_data.RelativeTargetName)"
+    "file.directory" = "winlog.event_data.ShareLocalPath"
   }
-  fields = { "event.category" = ["file"] }
+  fields = { "event.action" = "network-share-object-accessed", "event.category" = ["network", "file"], "event.type" = ["info", "access"] }
+
+  sub_rule "checked" {
+    when   = "string(event.winlog.event_id) == \"5145\""
+    fields = { "event.action" = "network-share-object-access-checked" }
+  }
 
   test {
     log    = <<-LOG
-      {"winlog":{"event_id":5140,"event_data":{"SubjectUserName":"bea","IpAddress":"192.0.2.82","ShareName":"\\\\*\\IPC$"}}}
+      {"winlog":{"event_id":5140,"event_data":{"SubjectUserName":"bea","IpAddress":"::ffff:192.0.2.82","IpPort":"49811","ShareName":"\\\\*\\IPC$"}}}
     LOG
-    expect = { login = "bea", sip = "192.0.2.82", object = "\\\\*\\IPC$" }
+    expect = { login = "bea", sip = "192.0.2.82", sport = "49811", object = "\\\\*\\IPC$", "event.action" = "network-share-object-accessed" }
   }
 }
 
@@ -947,6 +997,7 @@ rule "win-service-installed" {
   common_event     = "Service Installed"
   risk             = 6
   map = {
+    "event.code"                = ["event.code", "winlog.event_id"]
     "user.name"                 = "winlog.event_data.SubjectUserName"
     "user.domain"               = "winlog.event_data.SubjectDomainName"
     "user.id"                   = "winlog.event_data.SubjectUserSid"

@@ -37,32 +37,32 @@ rule "sysmon-1-process-create" {
   common_event     = "Process Created"
   risk             = 1
   map = {
-    "event.code"                  = ["event.code", "winlog.event_id"]
-    "rule.name"                   = "winlog.event_data.RuleName"
-    "process.entity_id"           = "winlog.event_data.ProcessGuid"
-    "process.pid"                 = "int(winlog.event_data.ProcessId)"
-    "process.executable"          = "winlog.event_data.Image"
-    "process.name"                = "basename(winlog.event_data.Image)"
-    "process.command_line"        = "winlog.event_data.CommandLine"
-    "process.working_directory"   = "winlog.event_data.CurrentDirectory"
+    "event.code"                    = ["event.code", "winlog.event_id"]
+    "rule.name"                     = "winlog.event_data.RuleName"
+    "process.entity_id"             = "winlog.event_data.ProcessGuid"
+    "process.pid"                   = "int(winlog.event_data.ProcessId)"
+    "process.executable"            = "winlog.event_data.Image"
+    "process.name"                  = "basename(winlog.event_data.Image)"
+    "process.command_line"          = "winlog.event_data.CommandLine"
+    "process.working_directory"     = "winlog.event_data.CurrentDirectory"
     "process.pe.original_file_name" = "winlog.event_data.OriginalFileName"
-    "process.pe.company"          = "winlog.event_data.Company"
-    "process.pe.description"      = "winlog.event_data.Description"
-    "process.pe.file_version"     = "winlog.event_data.FileVersion"
-    "process.pe.product"          = "winlog.event_data.Product"
-    "process.pe.imphash"          = "hash(winlog.event_data.Hashes, IMPHASH)"
-    "process.hash.md5"            = "hash(winlog.event_data.Hashes, MD5)"
-    "process.hash.sha1"           = "hash(winlog.event_data.Hashes, SHA1)"
-    "process.hash.sha256"         = "hash(winlog.event_data.Hashes, SHA256)"
-    "process.parent.entity_id"    = "winlog.event_data.ParentProcessGuid"
-    "process.parent.pid"          = "int(winlog.event_data.ParentProcessId)"
-    "process.parent.executable"   = "winlog.event_data.ParentImage"
-    "process.parent.name"         = "basename(winlog.event_data.ParentImage)"
-    "process.parent.command_line" = "winlog.event_data.ParentCommandLine"
-    "user.name"                   = "user(winlog.event_data.User)"
-    "user.domain"                 = "domain(winlog.event_data.User)"
-    "user.id"                     = "winlog.user.identifier"
-    "winlog.logon.id"             = "winlog.event_data.LogonId"
+    "process.pe.company"            = "winlog.event_data.Company"
+    "process.pe.description"        = "winlog.event_data.Description"
+    "process.pe.file_version"       = "winlog.event_data.FileVersion"
+    "process.pe.product"            = "winlog.event_data.Product"
+    "process.pe.imphash"            = "hash(winlog.event_data.Hashes, IMPHASH)"
+    "process.hash.md5"              = "hash(winlog.event_data.Hashes, MD5)"
+    "process.hash.sha1"             = "hash(winlog.event_data.Hashes, SHA1)"
+    "process.hash.sha256"           = "hash(winlog.event_data.Hashes, SHA256)"
+    "process.parent.entity_id"      = "winlog.event_data.ParentProcessGuid"
+    "process.parent.pid"            = "int(winlog.event_data.ParentProcessId)"
+    "process.parent.executable"     = "winlog.event_data.ParentImage"
+    "process.parent.name"           = "basename(winlog.event_data.ParentImage)"
+    "process.parent.command_line"   = "winlog.event_data.ParentCommandLine"
+    "user.name"                     = "user(winlog.event_data.User)"
+    "user.domain"                   = "domain(winlog.event_data.User)"
+    "user.id"                       = "winlog.user.identifier"
+    "winlog.logon.id"               = "winlog.event_data.LogonId"
   }
   fields = { "event.action" = "Process creation", "event.category" = ["process"], "event.type" = ["start"] }
 
@@ -136,28 +136,28 @@ rule "sysmon-7-image-loaded" {
   common_event     = "Image Loaded"
   risk             = 0
   map = {
-    "event.code"                     = ["event.code", "winlog.event_id"]
-    "rule.name"                      = "winlog.event_data.RuleName"
-    "process.entity_id"              = "winlog.event_data.ProcessGuid"
-    "process.pid"                    = "int(winlog.event_data.ProcessId)"
-    "process.executable"             = "winlog.event_data.Image"
-    "process.name"                   = "basename(winlog.event_data.Image)"
-    "file.path"                      = "winlog.event_data.ImageLoaded"
-    "file.name"                      = "basename(winlog.event_data.ImageLoaded)"
-    "file.pe.original_file_name"     = "winlog.event_data.OriginalFileName"
-    "file.pe.company"                = "winlog.event_data.Company"
-    "file.pe.description"            = "winlog.event_data.Description"
-    "file.pe.file_version"           = "winlog.event_data.FileVersion"
-    "file.pe.product"                = "winlog.event_data.Product"
-    "file.pe.imphash"                = "hash(winlog.event_data.Hashes, IMPHASH)"
-    "file.hash.md5"                  = "hash(winlog.event_data.Hashes, MD5)"
-    "file.hash.sha1"                 = "hash(winlog.event_data.Hashes, SHA1)"
-    "file.hash.sha256"               = "hash(winlog.event_data.Hashes, SHA256)"
+    "event.code"                       = ["event.code", "winlog.event_id"]
+    "rule.name"                        = "winlog.event_data.RuleName"
+    "process.entity_id"                = "winlog.event_data.ProcessGuid"
+    "process.pid"                      = "int(winlog.event_data.ProcessId)"
+    "process.executable"               = "winlog.event_data.Image"
+    "process.name"                     = "basename(winlog.event_data.Image)"
+    "file.path"                        = "winlog.event_data.ImageLoaded"
+    "file.name"                        = "basename(winlog.event_data.ImageLoaded)"
+    "file.pe.original_file_name"       = "winlog.event_data.OriginalFileName"
+    "file.pe.company"                  = "winlog.event_data.Company"
+    "file.pe.description"              = "winlog.event_data.Description"
+    "file.pe.file_version"             = "winlog.event_data.FileVersion"
+    "file.pe.product"                  = "winlog.event_data.Product"
+    "file.pe.imphash"                  = "hash(winlog.event_data.Hashes, IMPHASH)"
+    "file.hash.md5"                    = "hash(winlog.event_data.Hashes, MD5)"
+    "file.hash.sha1"                   = "hash(winlog.event_data.Hashes, SHA1)"
+    "file.hash.sha256"                 = "hash(winlog.event_data.Hashes, SHA256)"
     "file.code_signature.subject_name" = "winlog.event_data.Signature"
-    "file.code_signature.status"     = "winlog.event_data.SignatureStatus"
-    "user.name"                      = "user(winlog.event_data.User)"
-    "user.domain"                    = "domain(winlog.event_data.User)"
-    "user.id"                        = "winlog.user.identifier"
+    "file.code_signature.status"       = "winlog.event_data.SignatureStatus"
+    "user.name"                        = "user(winlog.event_data.User)"
+    "user.domain"                      = "domain(winlog.event_data.User)"
+    "user.id"                          = "winlog.user.identifier"
   }
   fields = { "event.action" = "Image loaded", "event.category" = ["process"], "event.type" = ["change"] }
 
@@ -186,19 +186,19 @@ rule "sysmon-process-access" {
   common_event     = "Process Accessed"
   risk             = 2
   map = {
-    "event.code"                  = ["event.code", "winlog.event_id"]
-    "rule.name"                   = "winlog.event_data.RuleName"
-    "process.entity_id"           = ["winlog.event_data.SourceProcessGuid", "winlog.event_data.SourceProcessGUID"]
-    "process.pid"                 = "int(winlog.event_data.SourceProcessId)"
-    "process.thread.id"           = "int(winlog.event_data.SourceThreadId)"
-    "process.executable"          = "winlog.event_data.SourceImage"
-    "process.name"                = "basename(winlog.event_data.SourceImage)"
-    "labels.target_process_pid"   = "winlog.event_data.TargetProcessId"
-    "labels.target_process"       = "winlog.event_data.TargetImage"
-    "labels.granted_access"       = "winlog.event_data.GrantedAccess"
-    "user.name"                   = ["user(winlog.event_data.SourceUser)", "user(winlog.event_data.User)"]
-    "user.domain"                 = ["domain(winlog.event_data.SourceUser)", "domain(winlog.event_data.User)"]
-    "user.id"                     = "winlog.user.identifier"
+    "event.code"                = ["event.code", "winlog.event_id"]
+    "rule.name"                 = "winlog.event_data.RuleName"
+    "process.entity_id"         = ["winlog.event_data.SourceProcessGuid", "winlog.event_data.SourceProcessGUID"]
+    "process.pid"               = "int(winlog.event_data.SourceProcessId)"
+    "process.thread.id"         = "int(winlog.event_data.SourceThreadId)"
+    "process.executable"        = "winlog.event_data.SourceImage"
+    "process.name"              = "basename(winlog.event_data.SourceImage)"
+    "labels.target_process_pid" = "winlog.event_data.TargetProcessId"
+    "labels.target_process"     = "winlog.event_data.TargetImage"
+    "labels.granted_access"     = "winlog.event_data.GrantedAccess"
+    "user.name"                 = ["user(winlog.event_data.SourceUser)", "user(winlog.event_data.User)"]
+    "user.domain"               = ["domain(winlog.event_data.SourceUser)", "domain(winlog.event_data.User)"]
+    "user.id"                   = "winlog.user.identifier"
   }
   fields = { "event.action" = "ProcessAccess", "event.category" = ["process"], "event.type" = ["access"] }
 
@@ -283,19 +283,19 @@ rule "sysmon-registry" {
   common_event     = "Registry Changed"
   risk             = 1
   map = {
-    "event.code"            = ["event.code", "winlog.event_id"]
-    "rule.name"             = "winlog.event_data.RuleName"
-    "process.entity_id"     = "winlog.event_data.ProcessGuid"
-    "process.pid"           = "int(winlog.event_data.ProcessId)"
-    "process.executable"    = "winlog.event_data.Image"
-    "process.name"          = "basename(winlog.event_data.Image)"
-    "registry.path"         = "winlog.event_data.TargetObject"
-    "registry.value"        = "basename(winlog.event_data.TargetObject)"
-    "registry.data.strings" = "winlog.event_data.Details"
+    "event.code"               = ["event.code", "winlog.event_id"]
+    "rule.name"                = "winlog.event_data.RuleName"
+    "process.entity_id"        = "winlog.event_data.ProcessGuid"
+    "process.pid"              = "int(winlog.event_data.ProcessId)"
+    "process.executable"       = "winlog.event_data.Image"
+    "process.name"             = "basename(winlog.event_data.Image)"
+    "registry.path"            = "winlog.event_data.TargetObject"
+    "registry.value"           = "basename(winlog.event_data.TargetObject)"
+    "registry.data.strings"    = "winlog.event_data.Details"
     "labels.registry_new_name" = "winlog.event_data.NewName"
-    "user.name"             = "user(winlog.event_data.User)"
-    "user.domain"           = "domain(winlog.event_data.User)"
-    "user.id"               = "winlog.user.identifier"
+    "user.name"                = "user(winlog.event_data.User)"
+    "user.domain"              = "domain(winlog.event_data.User)"
+    "user.id"                  = "winlog.user.identifier"
   }
   fields = { "event.action" = "RegistryEvent (Object create and delete)", "event.category" = ["configuration", "registry"], "event.type" = ["change"] }
 
@@ -426,14 +426,14 @@ rule "sysmon-wmi" {
   common_event     = "WMI Event Consumer Registered"
   risk             = 6
   map = {
-    "event.code"         = ["event.code", "winlog.event_id"]
-    "rule.name"          = "winlog.event_data.RuleName"
-    "process.executable" = "winlog.event_data.Destination"
-    "labels.wmi_name"    = ["winlog.event_data.Name", "winlog.event_data.Consumer"]
+    "event.code"           = ["event.code", "winlog.event_id"]
+    "rule.name"            = "winlog.event_data.RuleName"
+    "process.executable"   = "winlog.event_data.Destination"
+    "labels.wmi_name"      = ["winlog.event_data.Name", "winlog.event_data.Consumer"]
     "labels.wmi_operation" = "winlog.event_data.Operation"
-    "user.name"          = "user(winlog.event_data.User)"
-    "user.domain"        = "domain(winlog.event_data.User)"
-    "user.id"            = "winlog.user.identifier"
+    "user.name"            = "user(winlog.event_data.User)"
+    "user.domain"          = "domain(winlog.event_data.User)"
+    "user.id"              = "winlog.user.identifier"
   }
   fields = { "event.action" = "WmiEvent (WmiEventConsumer activity detected)", "event.category" = ["process"], "event.type" = ["change"] }
 
