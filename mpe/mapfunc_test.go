@@ -2,6 +2,7 @@ package mpe
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +73,66 @@ func TestJSONTime(t *testing.T) {
 	}
 	if _, ok := jsonTime(json.Number("-5"), nil); ok {
 		t.Error("negative time accepted")
+	}
+}
+
+func TestMapFuncAndPrefixLoadErrors(t *testing.T) {
+	for _, c := range []struct{ src, msg string }{
+		{`log_source_type "t" { json_prefix = "x" }`, "json_prefix is for JSON log source types"},
+		{`log_source_type "j" {
+  format      = "json"
+  json_prefix = "bad..path"
+}`, "json_prefix:"},
+		{`log_source_type "j" { format = "json" }
+rule "r" {
+  log_source_types = ["j"]
+  when             = "has(event.a.b)"
+  classification   = "Information"
+  map              = { "process.pid" = "hex(a.b)" }
+}`, "no map function hex"},
+		{`log_source_type "j" { format = "json" }
+rule "r" {
+  log_source_types = ["j"]
+  when             = "has(event.a.b)"
+  classification   = "Information"
+  map              = { "hash.md5" = "hash(a.b)" }
+}`, "hash takes a field and a name"},
+	} {
+		if _, err := LoadBytes("x.hcl", []byte(c.src)); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: got %v, want an error with %q", c.src, err, c.msg)
+		}
+	}
+}
+
+func TestJSONPrefixAndMapFuncs(t *testing.T) {
+	src := `log_source_type "gh" {
+  format           = "json"
+  json_prefix      = "gh"
+  timestamp_fields = ["gh.created_at"]
+}
+rule "r" {
+  log_source_types = ["gh"]
+  when             = "event.gh.action.startsWith(\"org.\")"
+  classification   = "Account Modified"
+  map = {
+    "event.action" = "gh.action"
+    "user.name"    = ["user(gh.nobody)", "user(gh.actor)"]
+    "source.ip"    = "ip(gh.actor_ip)"
+    "process.pid"  = "int(gh.pid)"
+  }
+  test {
+    log    = <<-LOG
+      {"action":"org.add_member","actor":"ann@corp.example","actor_ip":"::ffff:192.0.2.5","pid":"0x10","created_at":1717400000123}
+    LOG
+    expect = { "event.action" = "org.add_member", login = "ann", sip = "192.0.2.5", pid = "16", "@timestamp" = "2024-06-03T07:33:20.123Z" }
+  }
+}
+`
+	rs, err := LoadBytes("x.hcl", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := rs.RunTests(); res.Failed > 0 || res.Passed != 1 {
+		t.Fatalf("rule test failed: %+v", res)
 	}
 }
