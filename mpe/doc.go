@@ -127,8 +127,9 @@
 // decimal or 0x-hex number), basename (of a Windows or Unix path), user and
 // domain (of DOMAIN\name or name@realm), ip (an address; ::ffff: dropped
 // from IPv4), cn (the name in a distinguished name), hash (one digest of
-// a "SHA1=…,MD5=…" list: hash(f, SHA256)) and lower; a value that does not
-// convert copies nothing and the next source is tried.
+// a "SHA1=…,MD5=…" list: hash(f, SHA256)), lower and raw (the value as
+// it is, even "-"); a value that does not convert copies nothing and the
+// next source is tried.
 //
 // # Processing order
 //

@@ -23,6 +23,7 @@ import (
 //	  "source.ip"    = "ip(winlog.event_data.IpAddress)"          # ::ffff:192.0.2.1 → 192.0.2.1
 //	  "hash.sha256"  = "hash(winlog.event_data.Hashes, SHA256)"   # SHA1=…,SHA256=AB… → ab…
 //	  "user.target.name" = "cn(winlog.event_data.MemberName)"    # CN=ann,OU=Staff,DC=corp → ann
+//	  "user.name"    = "raw(winlog.event_data.SubjectUserName)"   # copied even when "-"
 //	}
 //
 // A function whose value does not fit (no such field, not a number, not
@@ -44,6 +45,7 @@ var mapFuncs = map[string]struct {
 	"hash":     {mapHash, true, types.StringType},
 	"lower":    {mapLower, false, types.StringType},
 	"cn":       {mapCN, false, types.StringType},
+	"raw":      {mapRaw, false, types.DynType},
 }
 
 var mapCallRE = regexp.MustCompile(`^\s*([a-z]+)\(\s*([^,()\s]+)\s*(?:,\s*([^,()\s]+)\s*)?\)\s*$`)
@@ -60,7 +62,7 @@ func parseMapSource(s string) (path string, fn mapFunc, arg string, typ *types.T
 	}
 	f, ok := mapFuncs[m[1]]
 	if !ok {
-		return "", nil, "", nil, fmt.Errorf("%q: no map function %s (there are basename, cn, domain, hash, int, ip, lower, user)", s, m[1])
+		return "", nil, "", nil, fmt.Errorf("%q: no map function %s (there are basename, cn, domain, hash, int, ip, lower, raw, user)", s, m[1])
 	}
 	if f.hasArg != (m[3] != "") {
 		if f.hasArg {
@@ -211,3 +213,7 @@ func mapCN(v any, _ string) (any, bool) {
 	first = strings.TrimSpace(first)
 	return first, first != ""
 }
+
+// mapRaw copies the value as it is, "-" included: for the pipelines that
+// keep the "-" Windows writes for "none" (Elastic's Subject user).
+func mapRaw(v any, _ string) (any, bool) { return v, v != nil }

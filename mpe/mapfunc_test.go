@@ -38,6 +38,8 @@ func TestMapFuncs(t *testing.T) {
 		{"hash", "sha1", "SHA1=AA,MD5=BB", "aa", true},
 		{"hash", "SHA256", "SHA1=AA", nil, false},
 		{"lower", "", "TCP", "tcp", true},
+		{"raw", "", "-", "-", true},
+		{"raw", "", int64(3), int64(3), true},
 	}
 	for _, c := range cases {
 		got, ok := mapFuncs[c.fn].fn(c.in, c.arg)

@@ -64,6 +64,12 @@ rule "win-4624-logon" {
     common_event = "Remote Desktop Logon"
     risk         = 5
   }
+  # A logon no local process asked for (network, anonymous): Elastic
+  # keeps the "-" Windows writes as the process.
+  sub_rule "no-process" {
+    when   = "has(event.winlog.event_data.ProcessName) && event.winlog.event_data.ProcessName == \"-\""
+    fields = { "process.name" = "-", "process.executable" = "-" }
+  }
 
   test {
     log    = <<-LOG
@@ -101,11 +107,24 @@ rule "win-4625-logon-failed" {
     "event.outcome"  = "failure"
   }
 
+  # A logon no local process asked for (network, anonymous): Elastic
+  # keeps the "-" Windows writes as the process.
+  sub_rule "no-process" {
+    when   = "has(event.winlog.event_data.ProcessName) && event.winlog.event_data.ProcessName == \"-\""
+    fields = { "process.name" = "-", "process.executable" = "-" }
+  }
+
   test {
     log    = <<-LOG
       {"winlog":{"event_id":"4625","event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"203.0.113.71","IpPort":"0","FailureReason":"%%2313","Status":"0xc000006d"}}}
     LOG
     expect = { login = "admin", sip = "203.0.113.71", "event.outcome" = "failure", reason = "%%2313" }
+  }
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4625,"event_data":{"SubjectUserSid":"S-1-0-0","SubjectUserName":"-","TargetUserSid":"S-1-0-0","TargetUserName":"backup","TargetDomainName":"CORP","Status":"0xc000006d","SubStatus":"0xc0000064","LogonType":"3","ProcessId":"0x0","ProcessName":"-","WorkstationName":"-","IpAddress":"198.51.100.77","IpPort":"0"}}}
+    LOG
+    expect = { login = "backup", sip = "198.51.100.77", sport = "0", pid = "0", process = "-", "process.executable" = "-", sub_rule = "no-process" }
   }
 }
 
@@ -146,7 +165,7 @@ rule "win-4648-explicit-credentials" {
   risk             = 4
   map = {
     "event.code"            = ["event.code", "winlog.event_id"]
-    "user.name"             = "winlog.event_data.SubjectUserName"
+    "user.name"             = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"           = "winlog.event_data.SubjectDomainName"
     "user.id"               = "winlog.event_data.SubjectUserSid"
     "user.effective.name"   = "user(winlog.event_data.TargetUserName)"
@@ -177,7 +196,7 @@ rule "win-4672-special-privileges" {
   risk             = 3
   map = {
     "event.code"  = ["event.code", "winlog.event_id"]
-    "user.name"   = "winlog.event_data.SubjectUserName"
+    "user.name"   = "raw(winlog.event_data.SubjectUserName)"
     "user.domain" = "winlog.event_data.SubjectDomainName"
     "user.id"     = "winlog.event_data.SubjectUserSid"
   }
@@ -203,7 +222,7 @@ rule "win-account-created" {
   risk             = 5
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "user.target.name"   = "winlog.event_data.TargetUserName"
@@ -232,7 +251,7 @@ rule "win-account-changed" {
   risk             = 3
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "user.target.name"   = ["winlog.event_data.OldTargetUserName", "user(winlog.event_data.TargetUserName)"]
@@ -309,7 +328,7 @@ rule "win-account-deleted" {
   risk             = 5
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "user.target.name"   = "winlog.event_data.TargetUserName"
@@ -338,7 +357,7 @@ rule "win-group-membership" {
   risk             = 5
   map = {
     "event.code"       = ["event.code", "winlog.event_id"]
-    "user.name"        = "winlog.event_data.SubjectUserName"
+    "user.name"        = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"      = "winlog.event_data.SubjectDomainName"
     "user.id"          = "winlog.event_data.SubjectUserSid"
     "user.target.name" = "cn(winlog.event_data.MemberName)"
@@ -407,7 +426,7 @@ rule "win-group-changed" {
   risk             = 3
   map = {
     "event.code"   = ["event.code", "winlog.event_id"]
-    "user.name"    = "winlog.event_data.SubjectUserName"
+    "user.name"    = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"  = "winlog.event_data.SubjectDomainName"
     "user.id"      = "winlog.event_data.SubjectUserSid"
     "group.name"   = "winlog.event_data.TargetUserName"
@@ -481,7 +500,7 @@ rule "win-computer-account" {
   risk             = 2
   map = {
     "event.code"                   = ["event.code", "winlog.event_id"]
-    "user.name"                    = "winlog.event_data.SubjectUserName"
+    "user.name"                    = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"                  = "winlog.event_data.SubjectDomainName"
     "user.id"                      = "winlog.event_data.SubjectUserSid"
     "winlog.computerObject.name"   = "winlog.event_data.TargetUserName"
@@ -523,7 +542,7 @@ rule "win-membership-enumerated" {
   risk             = 1
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "user.target.name"   = "user(winlog.event_data.TargetUserName)"
@@ -553,7 +572,7 @@ rule "win-group-members-enumerated" {
   risk             = 1
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "group.name"         = "winlog.event_data.TargetUserName"
@@ -787,7 +806,7 @@ rule "win-4688-process-created" {
   risk             = 1
   map = {
     "event.code"                = ["event.code", "winlog.event_id"]
-    "user.name"                 = "winlog.event_data.SubjectUserName"
+    "user.name"                 = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"               = "winlog.event_data.SubjectDomainName"
     "user.id"                   = "winlog.event_data.SubjectUserSid"
     "user.effective.name"       = "winlog.event_data.TargetUserName"
@@ -835,7 +854,7 @@ rule "win-4689-process-exited" {
   risk             = 0
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "winlog.event_data.SubjectUserName"
+    "user.name"          = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"        = "winlog.event_data.SubjectDomainName"
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "winlog.logon.id"    = "winlog.event_data.SubjectLogonId"
@@ -851,6 +870,12 @@ rule "win-4689-process-exited" {
       {"winlog":{"channel":"Security","event_id":4689,"event_data":{"SubjectUserSid":"S-1-5-21-1-2-3-1109","SubjectUserName":"yusuf","SubjectDomainName":"CORP","SubjectLogonId":"0x3e7a1","Status":"0x0","ProcessId":"0x1a2c","ProcessName":"C:\\Program Files\\Example\\agent.exe"}},"event":{"code":"4689"}}
     LOG
     expect = { login = "yusuf", pid = "6700", process = "agent.exe", "process.exit_code" = "0", "event.action" = "exited-process" }
+  }
+  test {
+    log    = <<-LOG
+      {"winlog":{"channel":"Security","event_id":4689,"event_data":{"SubjectUserSid":"S-1-5-18","SubjectUserName":"-","SubjectDomainName":"-","SubjectLogonId":"0x3e7","Status":"0x0","ProcessId":"0x3c4","ProcessName":"C:\\Windows\\System32\\smss.exe"}}}
+    LOG
+    expect = { login = "-", pid = "964", process = "smss.exe" }
   }
 }
 
@@ -887,7 +912,7 @@ rule "win-audit-policy-changed" {
   classification   = "Policy"
   common_event     = "Audit Policy Changed"
   risk             = 6
-  map              = { "event.code" = ["event.code", "winlog.event_id"], "user.name" = "winlog.event_data.SubjectUserName", "user.domain" = "winlog.event_data.SubjectDomainName" }
+  map              = { "event.code" = ["event.code", "winlog.event_id"], "user.name" = "raw(winlog.event_data.SubjectUserName)", "user.domain" = "winlog.event_data.SubjectDomainName" }
   fields           = { "event.action" = "changed-audit-config", "event.category" = ["configuration"] }
 
   test {
@@ -910,7 +935,7 @@ rule "win-scheduled-task" {
   risk             = 4
   map = {
     "event.code"       = ["event.code", "winlog.event_id"]
-    "user.name"        = "winlog.event_data.SubjectUserName"
+    "user.name"        = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"      = "winlog.event_data.SubjectDomainName"
     "user.id"          = "winlog.event_data.SubjectUserSid"
     "winlog.logon.id"  = "winlog.event_data.SubjectLogonId"
@@ -962,7 +987,7 @@ rule "win-share-access" {
   risk             = 1
   map = {
     "event.code"     = ["event.code", "winlog.event_id"]
-    "user.name"      = "winlog.event_data.SubjectUserName"
+    "user.name"      = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"    = "winlog.event_data.SubjectDomainName"
     "user.id"        = "winlog.event_data.SubjectUserSid"
     "source.ip"      = "ip(winlog.event_data.IpAddress)"
@@ -998,7 +1023,7 @@ rule "win-service-installed" {
   risk             = 6
   map = {
     "event.code"                = ["event.code", "winlog.event_id"]
-    "user.name"                 = "winlog.event_data.SubjectUserName"
+    "user.name"                 = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"               = "winlog.event_data.SubjectDomainName"
     "user.id"                   = "winlog.event_data.SubjectUserSid"
     "service.name"              = "winlog.event_data.ServiceName"
@@ -1033,7 +1058,7 @@ rule "win-security-event" {
   common_event     = "Windows Event"
   risk             = 0
   map = {
-    "user.name"          = ["winlog.event_data.SubjectUserName", "winlog.user_data.SubjectUserName", "winlog.user.name"]
+    "user.name"          = ["raw(winlog.event_data.SubjectUserName)", "winlog.user_data.SubjectUserName", "winlog.user.name"]
     "user.domain"        = ["winlog.event_data.SubjectDomainName", "winlog.user_data.SubjectDomainName", "winlog.user.domain"]
     "user.id"            = ["winlog.event_data.SubjectUserSid", "winlog.user_data.SubjectUserSid"]
     "user.target.name"   = "winlog.event_data.TargetUserName"
