@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -84,6 +86,12 @@ type MPEFigures struct {
 	// EngineLines and NaiveLines are how many lines each was timed on.
 	EngineLines int64 `json:"engine_lines"`
 	NaiveLines  int64 `json:"naive_lines"`
+	// PerType is the engine's lines/s per core on each log source type's
+	// corpus lines; AsSyslog on every text line of the corpus sent as
+	// plain syslog, where every rule pack's rules are in play
+	// (identification, docs/rules.md).
+	PerType  map[string]float64 `json:"per_type_lines_per_core,omitempty"`
+	AsSyslog float64            `json:"as_syslog_lines_per_core,omitempty"`
 }
 
 // meter accumulates one evaluation's timed chunks.
@@ -167,6 +175,8 @@ func mpeStage(e *stageEnv, extra int) Result {
 		naive.chunk(nv, entries, &j, stride, 16, slice, &out)
 	}
 	f := &MPEFigures{
+		PerType:            perType(rs, entries, slice),
+		AsSyslog:           asSyslog(rs, entries, slice),
 		Rules:              rs.Len(),
 		EngineLinesPerCore: eng.perCore(),
 		NaiveLinesPerCore:  naive.perCore(),
@@ -187,6 +197,45 @@ func mpeStage(e *stageEnv, extra int) Result {
 	r.Note = fmt.Sprintf("%d rules, %d corpus lines of %d log source types; events/s is the engine's per core (per CPU-second); naive sequential evaluation %.0f lines/s per core (%d lines), engine/naive %.1f×",
 		rs.Len(), len(entries), len(corpus.Sources()), f.NaiveLinesPerCore, f.NaiveLines, f.Ratio)
 	return r
+}
+
+// perType measures the engine on each log source type's lines alone.
+func perType(rs *mpe.RuleSet, entries []mpe.Entry, d time.Duration) map[string]float64 {
+	byType := map[string][]mpe.Entry{}
+	for _, e := range entries {
+		byType[e.LogSourceType] = append(byType[e.LogSourceType], e)
+	}
+	out := map[string]float64{}
+	var evs []*event.Event
+	for typ, es := range byType {
+		var m meter
+		i := 0
+		m.chunk(rs, es, &i, 1, 64, 3*d, &evs)
+		out[typ] = m.perCore()
+	}
+	return out
+}
+
+// asSyslog measures the engine on the corpus's text lines sent as plain
+// syslog: the cost of identifying the device.
+func asSyslog(rs *mpe.RuleSet, entries []mpe.Entry, d time.Duration) float64 {
+	var es []mpe.Entry
+	for _, e := range entries {
+		if len(e.Raw) > 0 && e.Raw[0] != '{' {
+			e.LogSourceType = "syslog"
+			es = append(es, e)
+		}
+	}
+	if len(es) == 0 {
+		return 0
+	}
+	var evs []*event.Event
+	var m meter
+	i := 0
+	for range 5 {
+		m.chunk(rs, es, &i, spreadStride(len(es)), 64, d, &evs)
+	}
+	return m.perCore()
 }
 
 // spreadStride is a step through n entries that visits every one (it is
@@ -224,4 +273,15 @@ func printMPETable(results []Result) {
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.1f×\t\n", r.Stage, r.MPE.Rules, r.MPE.EngineLinesPerCore, r.MPE.NaiveLinesPerCore, r.MPE.Ratio)
 	}
 	_ = tw.Flush()
+	for _, r := range rows {
+		if len(r.MPE.PerType) == 0 {
+			continue
+		}
+		fmt.Printf("\n%s: engine lines/s per core by log source type (every text line as plain syslog: %.0f)\n", r.Stage, r.MPE.AsSyslog)
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		for _, typ := range slices.Sorted(maps.Keys(r.MPE.PerType)) {
+			fmt.Fprintf(tw, "%s\t%.0f\t\n", typ, r.MPE.PerType[typ])
+		}
+		_ = tw.Flush()
+	}
 }

@@ -132,3 +132,96 @@ func TestHotReload(t *testing.T) {
 		t.Fatalf("stats %+v", stats)
 	}
 }
+
+const feedRules = `
+log_source_type "t" {
+  header = "none"
+}
+intel_list "bad-ips" {
+  file   = "ips.txt"
+  type   = "ip"
+  fields = ["source.ip"]
+}
+rule "conn" {
+  log_source_types = ["t"]
+  pattern          = "conn from <sip>"
+  classification   = "Network Traffic"
+  test {
+    log    = "conn from 198.51.100.7"
+    expect = { sip = "198.51.100.7" }
+  }
+}
+event_rule "bad-ip" {
+  when = "has(event.intel) && \"bad-ips\" in event.intel"
+  set  = { "event.kind" = "alert" }
+  alarm {
+    name     = "Bad Address"
+    severity = "high"
+  }
+  test {
+    log             = "conn from 203.0.113.66"
+    log_source_type = "t"
+    intel           = { "bad-ips" = ["203.0.113.66"] }
+    alarm           = true
+    expect          = { "event.kind" = "alert" }
+  }
+  test {
+    log             = "conn from 198.51.100.7"
+    log_source_type = "t"
+    intel           = { "bad-ips" = ["203.0.113.66"] }
+    alarm           = false
+  }
+}
+`
+
+// TestIntelFeedUpdateNotBlockedByTests: a feed starts listing an address
+// the rule tests use as a clean one. The tests declare their own intel
+// values, so the update is taken, and events from that address are tagged
+// from then on.
+func TestIntelFeedUpdateNotBlockedByTests(t *testing.T) {
+	rulesDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rulesDir, "r.hcl"), []byte(feedRules), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	feed := filepath.Join(rulesDir, "ips.txt")
+	if err := os.WriteFile(feed, []byte("192.0.2.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig([]byte(fmt.Sprintf("mediator {\n listen = \"127.0.0.1:0\"\n http = \"127.0.0.1:0\"\n data_dir = %q\n rules = [%q]\n index_flush = \"20ms\"\n}\n", t.TempDir(), rulesDir)), "m.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &logBuffer{}
+	m := startWithLogs(t, cfg, logs)
+	stream, _, err := dialAgent(t, m.Addr(), "feeder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := uint64(0)
+	send := func(line string) {
+		t.Helper()
+		seq++
+		err := stream.Send(&sluicev1.ConnectRequest{Msg: &sluicev1.ConnectRequest_Batch{Batch: &sluicev1.LogBatch{Entries: []*sluicev1.LogEntry{{Seq: seq, SourceType: "t", Raw: []byte(line)}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("conn from 198.51.100.7")
+	waitCount(t, m, `source.ip:"198.51.100.7"`, 1)
+	if n := count(t, m, `event.kind:alert`); n != 0 {
+		t.Fatalf("%d alerts before the feed lists the address", n)
+	}
+
+	time.Sleep(20 * time.Millisecond)
+	if err := os.WriteFile(feed, []byte("192.0.2.1\n198.51.100.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitLog(t, "rules reloaded")
+	if strings.Contains(logs.String(), "rule reload refused") {
+		t.Fatalf("the feed update was refused:\n%s", logs.String())
+	}
+	send("conn from 198.51.100.7")
+	// The event, tagged, and its alarm.
+	waitCount(t, m, `sluice.alarm.rule:"bad-ip" AND source.ip:"198.51.100.7"`, 1)
+	waitCount(t, m, `sluice.intel:"bad-ips" AND source.ip:"198.51.100.7"`, 2)
+}

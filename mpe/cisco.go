@@ -40,14 +40,7 @@ func parseCisco(line string, loc *time.Location, ref time.Time, h *header) {
 	}
 	h.ts = ts
 	i += n
-	// A zone abbreviation: "09:34:34 EDT:".
-	if j := wordEnd(line, i+1); i < len(line) && line[i] == ' ' {
-		word := strings.TrimSuffix(line[i+1:j], ":")
-		if off, ok := zoneAbbrevs[word]; ok {
-			h.ts = time.Date(ts.Year(), ts.Month(), ts.Day(), ts.Hour(), ts.Minute(), ts.Second(), ts.Nanosecond(), time.FixedZone(word, off*3600))
-			i += 1 + len(word)
-		}
-	}
+	i = zoneAfter(line, i, h) // "09:34:34 EDT:"
 	if i < len(line) && line[i] == ':' {
 		h.body = skipSpaces(line, i+1)
 		return

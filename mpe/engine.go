@@ -463,6 +463,9 @@ func applyHeader(ev *event.Event, h *header, b *boxes) {
 	if h.msgid != "" {
 		ev.Set(fieldSyslogMsgID, h.msgid)
 	}
+	if h.seq > 0 {
+		ev.Set(fieldSequence, h.seq)
+	}
 }
 
 // entryFields are the fields a structured source sends (Entry.Fields)

@@ -259,6 +259,7 @@ type eventTest struct {
 	alarm     *bool
 	dropped   *bool
 	webhook   *bool
+	intel     *intelFixture
 }
 
 func compileEventTest(src *source, tb *eventTestBlock, n int, er *eventRule, decl map[string]*logSourceType, sch *schema) (*eventTest, hclconf.Errors) {
@@ -279,6 +280,9 @@ func compileEventTest(src *source, tb *eventTestBlock, n int, er *eventRule, dec
 	if tb.Log == "" {
 		errs = append(errs, src.errorf(tb.LogRange, "test %d: log must not be empty", n))
 	}
+	fx, es := compileIntelFixture(src, tb.Intel, n)
+	errs = append(errs, es...)
+	t.intel = fx
 	if tb.Alarm != nil && *tb.Alarm && er.alarm == nil {
 		errs = append(errs, src.errorf(tb.DefRange, "test %d: expects an alarm, but event rule %q has no alarm block", n, er.name))
 	}

@@ -18,6 +18,7 @@ type header struct {
 	pid      string
 	msgid    string // RFC 5424 MSGID
 	pri      int    // syslog PRI, or -1
+	seq      int64  // a device's message sequence number, or 0
 	body     int    // offset of the message after the header
 }
 
@@ -60,6 +61,7 @@ const (
 	fieldSyslogFacility = "log.syslog.facility.code"
 	fieldSyslogSeverity = "log.syslog.severity.code"
 	fieldSyslogMsgID    = "log.syslog.msgid"
+	fieldSequence       = "event.sequence"
 )
 
 // headerFields lists, per header parser, the fields it may set.
@@ -67,19 +69,26 @@ var headerFields = map[headerKind]map[string]*types.Type{
 	headerSyslog: {
 		event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
 		fieldSyslogPriority: types.IntType, fieldSyslogFacility: types.IntType, fieldSyslogSeverity: types.IntType,
-		fieldSyslogMsgID: types.StringType,
+		fieldSyslogMsgID: types.StringType, fieldSequence: types.IntType,
 	},
 	headerCisco: {
 		event.FieldHostname: types.StringType, fieldProcessName: types.StringType, fieldProcessPID: types.IntType,
 		fieldSyslogPriority: types.IntType, fieldSyslogFacility: types.IntType, fieldSyslogSeverity: types.IntType,
+		fieldSequence: types.IntType,
 	},
 }
 
 // parseSyslog reads an RFC 5424 header, or an RFC 3164 (BSD) header with or
-// without <PRI>, or the RFC 3339-timestamped variant rsyslog writes to
-// files. It is lenient in what it accepts, as the tailing agent sees lines
-// from many writers, but takes a field only where the header's shape is
-// unambiguous.
+// without <PRI>, or the RFC 3339/ISO 8601-timestamped variant rsyslog and
+// others write (numeric offsets with or without a colon, a space for the
+// T), with the habits of network devices: a sequence number before the
+// time or in place of the tag ("<189>1234: ", "host 1234: "), a device
+// time after it ("*Mar  1 18:46:11.123 UTC: ", '*' or '.' marking the
+// clock's state), a zone name after the time, a colon after the time
+// instead of a host, and a Cisco mnemonic ("%ASA-6-302013:") where a tag
+// would be (message text, not a program). It is lenient in what it
+// accepts, as the tailing agent sees lines from many writers, but takes a
+// field only where the header's shape is unambiguous.
 func parseSyslog(line string, loc *time.Location, ref time.Time, h *header) {
 	i := 0
 	if pri, n := parsePRI(line); n > 0 {
@@ -90,6 +99,9 @@ func parseSyslog(line string, loc *time.Location, ref time.Time, h *header) {
 			return
 		}
 	}
+	if seq, n := parseSequence(line[i:]); n > 0 {
+		h.seq, i = seq, i+n
+	}
 	ts, n := parseTimestamp(line[i:], loc, ref)
 	if n == 0 {
 		h.body = i
@@ -97,6 +109,12 @@ func parseSyslog(line string, loc *time.Location, ref time.Time, h *header) {
 	}
 	h.ts = ts
 	i += n
+	i = zoneAfter(line, i, h)
+	if i < len(line) && line[i] == ':' {
+		// "Mar  1 10:00:00: %ASA-…": no host.
+		h.body = skipSpaces(line, i+1)
+		return
+	}
 	if i < len(line) && line[i] != ' ' {
 		h.body = i
 		return
@@ -107,15 +125,69 @@ func parseSyslog(line string, loc *time.Location, ref time.Time, h *header) {
 	// from writers (local /dev/log relays) that leave the hostname out:
 	// a first word that ends in ':' or carries '[' is the tag.
 	word := line[i:wordEnd(line, i)]
-	if !strings.HasSuffix(word, ":") && !strings.Contains(word, "[") {
+	if !strings.HasSuffix(word, ":") && !strings.Contains(word, "[") && !isMnemonic(word) {
 		h.hostname = word
 		i = skipSpaces(line, i+len(word))
 	}
 	h.body = i
-	if prog, pid, n := parseTag(line[i:]); n > 0 {
-		h.program, h.pid = prog, pid
-		h.body = skipSpaces(line, i+n)
+	prog, pid, n := parseTag(line[i:])
+	if n == 0 {
+		return
 	}
+	i = skipSpaces(line, i+n)
+	if seq, ok := pidValue(prog); ok && pid == "" {
+		// "router1 000123: *Mar  1 18:46:11.123 UTC: %SYS-…": a relayed
+		// device's sequence number and its own time; the relay's time
+		// stays the event's.
+		h.seq = seq
+		if _, m := parseTimestamp(line[i:], loc, ref); m > 0 {
+			var dev header
+			if j := zoneAfter(line, i+m, &dev); j < len(line) && line[j] == ':' {
+				i = skipSpaces(line, j+1)
+			}
+		}
+		h.body = i
+		return
+	}
+	h.program, h.pid, h.body = prog, pid, i
+}
+
+// parseSequence reads the sequence number a network device puts before
+// its time ("000123: "), returning it and the length used.
+func parseSequence(s string) (int64, int) {
+	j := 0
+	for j < len(s) && j < 12 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == 0 || !strings.HasPrefix(s[j:], ": ") {
+		return 0, 0
+	}
+	n, _ := strconv.ParseInt(s[:j], 10, 64)
+	return n, skipSpaces(s, j+1)
+}
+
+// zoneAfter reads a zone name after a time ("09:34:34 EDT"), moving h.ts
+// into it, and returns the offset after it (i when there is none).
+func zoneAfter(line string, i int, h *header) int {
+	if i >= len(line) || line[i] != ' ' {
+		return i
+	}
+	j := wordEnd(line, i+1)
+	word := strings.TrimSuffix(line[i+1:j], ":")
+	off, ok := zoneAbbrevs[word]
+	if !ok {
+		return i
+	}
+	ts := h.ts
+	h.ts = time.Date(ts.Year(), ts.Month(), ts.Day(), ts.Hour(), ts.Minute(), ts.Second(), ts.Nanosecond(), time.FixedZone(word, off*3600))
+	return i + 1 + len(word)
+}
+
+// isMnemonic reports whether word is a Cisco-style message mnemonic
+// ("%ASA-6-302013:", "%SEC-6-IPACCESSLOGP:"): message text, not a host
+// or a tag.
+func isMnemonic(word string) bool {
+	return len(word) > 3 && word[0] == '%' && strings.IndexByte(word, '-') > 1
 }
 
 // parsePRI reads "<N>" with N in 0..191 and returns N and its length.
@@ -148,7 +220,7 @@ func parseTag(s string) (prog, pid string, n int) {
 	for j < len(s) && s[j] != '[' && s[j] != ':' && s[j] != ' ' && s[j] != '\t' {
 		j++
 	}
-	if j == 0 || j >= len(s) {
+	if j == 0 || j >= len(s) || s[0] == '%' {
 		return "", "", 0
 	}
 	if s[j] == ' ' || s[j] == '\t' {
@@ -186,6 +258,10 @@ func parseSpacedTag(s string) (prog, pid string, n int) {
 		return "", "", 0
 	}
 	prog = s[:end]
+	// macOS's ASL level after the tag: "prog[85294] <Notice>:".
+	if k := strings.LastIndex(prog, " <"); k > 0 && strings.HasSuffix(prog, ">") {
+		prog = prog[:k]
+	}
 	if strings.HasSuffix(prog, "]") {
 		if k := strings.LastIndexByte(prog, '['); k > 0 {
 			if _, ok := pidValue(prog[k+1 : len(prog)-1]); ok {
@@ -280,16 +356,25 @@ func skipSpaces(s string, i int) int {
 }
 
 // parseTimestamp reads an RFC 3164 timestamp ("Jan _2 15:04:05", optionally
-// with fractional seconds) or an RFC 3339 one at the start of s, and
+// with fractional seconds and, from network devices, a leading '*' or '.')
+// or an RFC 3339/ISO 8601 one ("2006-01-02T15:04:05.999+07:00", a space
+// for the T, "+0700" or "+07" for the offset) at the start of s, and
 // returns it with the length it used.
 func parseTimestamp(s string, loc *time.Location, ref time.Time) (time.Time, int) {
-	if len(s) >= 15 && s[3] == ' ' {
-		if t, n, ok := parse3164(s, loc, ref); ok {
-			return t, n
+	mark := 0
+	if len(s) > 0 && (s[0] == '*' || s[0] == '.') {
+		mark = 1 // Cisco: '*' clock not synchronised, '.' it was once
+	}
+	if len(s) >= 15+mark && s[3+mark] == ' ' {
+		if t, n, ok := parse3164(s[mark:], loc, ref); ok {
+			return t, n + mark
 		}
 	}
-	if len(s) >= 19 && s[4] == '-' && s[10] == 'T' {
+	if mark == 0 && len(s) >= 19 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == ' ') {
 		e := wordEnd(s, 0)
+		if s[10] == ' ' {
+			e = wordEnd(s, 11)
+		}
 		if t, err := parseRFC3339(s[:e], loc); err == nil {
 			return t, e
 		}
@@ -297,14 +382,30 @@ func parseTimestamp(s string, loc *time.Location, ref time.Time) (time.Time, int
 	return time.Time{}, 0
 }
 
-// parseRFC3339 parses an RFC 3339 timestamp; one without a zone (which RFC
-// 3339 does not allow but some writers produce) is read in loc.
+// iso8601Layouts are the forms of ISO 8601 times writers use besides RFC
+// 3339, with the T (a space is made a T first).
+var iso8601Layouts = []string{
+	"2006-01-02T15:04:05.999999999-0700",
+	"2006-01-02T15:04:05.999999999-07",
+}
+
+// parseRFC3339 parses an RFC 3339 timestamp, or ISO 8601 with a space for
+// the T or an offset without a colon; one without a zone (which RFC 3339
+// does not allow but some writers produce) is read in loc.
 func parseRFC3339(s string, loc *time.Location) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t, err = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
+	if len(s) > 10 && s[10] == ' ' {
+		s = s[:10] + "T" + s[11:]
 	}
-	return t, err
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil {
+		return t, nil
+	}
+	for _, layout := range iso8601Layouts {
+		if t, e := time.Parse(layout, s); e == nil {
+			return t, nil
+		}
+	}
+	return time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
 }
 
 var months = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}

@@ -20,6 +20,7 @@ func TestParseSyslogHeader(t *testing.T) {
 		prog string
 		pid  string
 		pri  int
+		seq  int64
 		body string // the message after the header
 	}{
 		{
@@ -108,6 +109,71 @@ func TestParseSyslogHeader(t *testing.T) {
 			ts:   "2024-03-09T08:15:02Z", pri: -1,
 		},
 		{
+			name: "ISO 8601 with a numeric offset without a colon",
+			line: "2024-03-09T08:15:02.123+0100 bastion1 sshd[1]: x",
+			ts:   "2024-03-09T07:15:02.123Z", host: "bastion1", prog: "sshd", pid: "1", pri: -1, body: "x",
+		},
+		{
+			name: "ISO 8601 with an hours-only offset",
+			line: "<34>2024-03-09T08:15:02-05 fw3 named[88]: x",
+			ts:   "2024-03-09T13:15:02Z", host: "fw3", prog: "named", pid: "88", pri: 34, body: "x",
+		},
+		{
+			name: "ISO 8601 with a space for the T (macOS log, many appliances)",
+			line: "2024-03-09 08:15:02.500+0100 mac1 launchd[1]: x",
+			ts:   "2024-03-09T07:15:02.5Z", host: "mac1", prog: "launchd", pid: "1", pri: -1, body: "x",
+		},
+		{
+			name: "ISO 8601 without a zone is read in loc",
+			line: "2024-03-09 08:15:02 h1 app: x",
+			ts:   "2024-03-09T08:15:02Z", host: "h1", prog: "app", pri: -1, body: "x",
+		},
+		{
+			name: "Cisco mnemonic after the host is message text",
+			line: "2024-03-09T10:00:00+02:00 fw2 %ASA-4-106023: Deny tcp",
+			ts:   "2024-03-09T08:00:00Z", host: "fw2", pri: -1, body: "%ASA-4-106023: Deny tcp",
+		},
+		{
+			name: "Cisco mnemonic without a host",
+			line: "<166>Mar  9 2024 12:34:56: %ASA-6-302013: Built",
+			ts:   "2024-03-09T12:34:56Z", pri: 166, body: "%ASA-6-302013: Built",
+		},
+		{
+			name: "Cisco mnemonic alone",
+			line: "%ASA-6-302013: Built",
+			pri:  -1, body: "%ASA-6-302013: Built",
+		},
+		{
+			name: "sequence number and device time with a zone",
+			line: "<189>000123: Mar  9 08:15:02.123 UTC: %SYS-5-CONFIG_I: Configured",
+			ts:   "2024-03-09T08:15:02.123Z", pri: 189, seq: 123, body: "%SYS-5-CONFIG_I: Configured",
+		},
+		{
+			name: "unsynchronised device clock",
+			line: "<189>45: *Mar  9 08:15:02.123: %LINK-3-UPDOWN: down",
+			ts:   "2024-03-09T08:15:02.123Z", pri: 189, seq: 45, body: "%LINK-3-UPDOWN: down",
+		},
+		{
+			name: "relayed: relay's header, device's sequence number and time",
+			line: "Mar  9 08:15:03 router1 3345: .Mar  9 08:15:02.123 CET: %SEC-6-IPACCESSLOGP: list 101 denied",
+			ts:   "2024-03-09T08:15:03Z", host: "router1", pri: -1, seq: 3345, body: "%SEC-6-IPACCESSLOGP: list 101 denied",
+		},
+		{
+			name: "zone name after the time",
+			line: "Mar  9 08:15:02 EST: h1 app: x",
+			ts:   "2024-03-09T13:15:02Z", pri: -1, body: "h1 app: x",
+		},
+		{
+			name: "macOS ASL level after the tag",
+			line: "Mar  9 08:15:02 mac1 Google Chrome[85294] <Notice>: hello",
+			ts:   "2024-03-09T08:15:02Z", host: "mac1", prog: "Google Chrome", pid: "85294", pri: -1, body: "hello",
+		},
+		{
+			name: "BSD: no host, tag with pid",
+			line: "<13>Mar  9 08:15:02 sshd[7]: hello",
+			ts:   "2024-03-09T08:15:02Z", prog: "sshd", pid: "7", pri: 13, body: "hello",
+		},
+		{
 			name: "unterminated pid",
 			line: "Mar  9 08:15:02 h sshd[12: x",
 			ts:   "2024-03-09T08:15:02Z", host: "h", pri: -1, body: "sshd[12: x",
@@ -125,9 +191,9 @@ func TestParseSyslogHeader(t *testing.T) {
 			if !h.ts.IsZero() {
 				ts = h.ts.UTC().Format(time.RFC3339Nano)
 			}
-			if ts != c.ts || h.hostname != c.host || h.program != c.prog || h.pid != c.pid || h.pri != c.pri {
-				t.Errorf("got ts=%q host=%q prog=%q pid=%q pri=%d\nwant ts=%q host=%q prog=%q pid=%q pri=%d",
-					ts, h.hostname, h.program, h.pid, h.pri, c.ts, c.host, c.prog, c.pid, c.pri)
+			if ts != c.ts || h.hostname != c.host || h.program != c.prog || h.pid != c.pid || h.pri != c.pri || h.seq != c.seq {
+				t.Errorf("got ts=%q host=%q prog=%q pid=%q pri=%d seq=%d\nwant ts=%q host=%q prog=%q pid=%q pri=%d seq=%d",
+					ts, h.hostname, h.program, h.pid, h.pri, h.seq, c.ts, c.host, c.prog, c.pid, c.pri, c.seq)
 			}
 			if body := c.line[min(h.body, len(c.line)):]; body != c.body {
 				t.Errorf("body %q, want %q", body, c.body)
@@ -188,4 +254,30 @@ func TestParsePRI(t *testing.T) {
 			t.Errorf("parsePRI(%q) = %d, %d; want %d, %d", c.in, pri, n, c.pri, c.n)
 		}
 	}
+}
+
+// FuzzHeader reads arbitrary lines with every header parser: none may
+// panic, and the body offset must fall inside the line.
+func FuzzHeader(f *testing.F) {
+	for _, l := range []string{
+		"<189>000123: Mar  9 08:15:02.123 UTC: %SYS-5-CONFIG_I: x",
+		"Mar  9 08:15:03 router1 3345: .Mar  9 08:15:02.123 CET: %SEC-6-IPACCESSLOGP: y",
+		"2024-03-09 08:15:02.500+0100 mac1 launchd[1]: x",
+		"2024-03-09T08:15:02-05 fw3 named[88]: x",
+		"Mar  9 08:15:02 mac1 Google Chrome[85294] <Notice>: hello",
+		"<13>1 - - - - - [a@1 x=\"q\\\"]\"][b@1] \uFEFFhello",
+		"*Mar  9 08:15:02: %",
+	} {
+		f.Add(l)
+	}
+	ref := time.Date(2024, 3, 10, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, k := range headerKinds {
+			var h header
+			parseHeader(k, line, time.UTC, ref, &h)
+			if h.body < 0 || h.body > len(line) {
+				t.Fatalf("kind %d: body %d outside %q", k, h.body, line)
+			}
+		}
+	})
 }

@@ -66,17 +66,10 @@ type intelList struct {
 
 // loadIntel reads an intel list file. Errors name the file and line.
 func loadIntel(name, path string, kind intelKind, fields []string) (*intelList, hclconf.Errors) {
-	l := &intelList{name: name, file: path, kind: kind, fields: fields, boxed: name, ecsType: intelECSType[kind]}
+	l := (&intelList{name: name, file: path, kind: kind, fields: fields}).empty()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, hclconf.Errors{{File: path, Msg: fmt.Sprintf("intel list %q: %v", name, err)}}
-	}
-	switch kind {
-	case intelIP:
-		l.ips = map[netip.Addr]bool{}
-		l.prefixes = map[int]map[netip.Prefix]bool{}
-	default:
-		l.values = map[string]bool{}
 	}
 	var errs hclconf.Errors
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -101,6 +94,19 @@ func loadIntel(name, path string, kind intelKind, fields []string) (*intelList, 
 		errs = append(errs, &hclconf.Error{File: path, Msg: fmt.Sprintf("intel list %q: %v", name, err)})
 	}
 	return l, errs
+}
+
+// empty returns a list like l (name, file, kind, fields) holding nothing.
+func (l *intelList) empty() *intelList {
+	e := &intelList{name: l.name, file: l.file, kind: l.kind, fields: l.fields, boxed: l.name, ecsType: intelECSType[l.kind]}
+	switch l.kind {
+	case intelIP:
+		e.ips = map[netip.Addr]bool{}
+		e.prefixes = map[int]map[netip.Prefix]bool{}
+	default:
+		e.values = map[string]bool{}
+	}
+	return e
 }
 
 // add puts one value into the list.

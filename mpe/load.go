@@ -306,6 +306,9 @@ func (l *loader) finish() (*RuleSet, error) {
 			}
 		}
 	}
+	if errs := rs.checkTests(); len(errs) > 0 {
+		return nil, errs
+	}
 	slices.Sort(files)
 	rs.files = slices.Compact(files)
 	return rs, nil

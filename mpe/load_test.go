@@ -326,6 +326,36 @@ func TestLoadErrorsFullMPE(t *testing.T) {
 		msg  string
 	}{
 		{
+			name: "a test's intel names no list",
+			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = "+marker+"{ \"bda\" = \"192.0.2.1\" }\n    expect = { login = \"bob\" }\n  }\n"),
+			msg:  `test 1: intel: no intel_list "bda"`,
+		},
+		{
+			name: "a test's intel value its list cannot hold",
+			src:  "intel_list \"bad\" {\n  file = \"/dev/null\"\n  type = \"ip\"\n  fields = [\"source.ip\"]\n}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    intel = "+marker+"{ \"bad\" = [\"not-an-ip\"] }\n    expect = { login = \"bob\" }\n  }\n"),
+			msg:  `is not an IP address`,
+		},
+		{
+			name: "a test under a type that does not hold the rule",
+			src:  "log_source_type \"other\" {}\n" + decl + okRule("r", "  test {\n    log = \"sshd[1]: Accepted password for bob from 192.0.2.1 port 22\"\n    log_source_type = "+marker+"\"other\"\n    expect = { login = \"bob\" }\n  }\n"),
+			msg:  `neither lists it nor joins it by identification`,
+		},
+		{
+			name: "identify on a JSON type",
+			src:  "log_source_type \"win\" {\n  format = \"json\"\n  identify = " + marker + "true\n}\n" + decl + okRule("r", ""),
+			msg:  "identify is for text log source types",
+		},
+		{
+			name: "product without a vendor",
+			src:  "log_source_type \"fw\" {\n  product = " + marker + "\"Wall\"\n}\n" + decl + okRule("r", ""),
+			msg:  "product needs a vendor",
+		},
+		{
+			name: "empty vendor",
+			src:  "log_source_type \"fw\" {\n  vendor = " + marker + "\" \"\n}\n" + decl + okRule("r", ""),
+			msg:  "vendor is empty",
+		},
+		{
 			name: "CEL type error",
 			src:  decl + okRule("r", "  sub_rule \"x\" {\n    when = \"event.login != \\\"\\\" && event.sport "+marker+"== \\\"22\\\"\"\n  }\n"),
 			msg:  `when: found no matching overload for '_==_' applied to '(int, string)'`,

@@ -111,6 +111,7 @@ type testBlock struct {
 	Expect        hcl.Expression `hcl:"expect"`
 	LogSourceType *string        `hcl:"log_source_type,optional"`
 	Collected     *string        `hcl:"collected,optional"`
+	Intel         hcl.Expression `hcl:"intel,optional"`
 
 	DefRange           hcl.Range `hcl:",def_range"`
 	LogRange           hcl.Range `hcl:"log,attr_value_range"`
@@ -181,6 +182,7 @@ type eventTestBlock struct {
 	Dropped       *bool          `hcl:"dropped,optional"`
 	Webhook       *bool          `hcl:"webhook,optional"`
 	Collected     *string        `hcl:"collected,optional"`
+	Intel         hcl.Expression `hcl:"intel,optional"`
 
 	DefRange           hcl.Range `hcl:",def_range"`
 	LogRange           hcl.Range `hcl:"log,attr_value_range"`

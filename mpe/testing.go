@@ -41,6 +41,11 @@ type ruleTest struct {
 	typ       string
 	collected time.Time // zero: the time the test runs
 	expect    []expectation
+	intel     *intelFixture
+	// typRange is where the test names a type the rule does not list:
+	// allowed when the type's policy holds the rule (identification),
+	// checked once policies are known.
+	typRange *hcl.Range
 }
 
 // expectation is one key of a test's expect map.
@@ -60,9 +65,13 @@ func compileTest(src *source, tb *testBlock, n int, r *rule, lib tagLibrary) (*r
 	if tb.LogSourceType != nil {
 		t.typ = *tb.LogSourceType
 		if !slices.Contains(r.types, t.typ) {
-			errs = append(errs, src.errorf(tb.LogSourceTypeRange, "test %d: rule %q does not apply to log source type %q", n, r.name, t.typ))
+			rng := tb.LogSourceTypeRange
+			t.typRange = &rng
 		}
 	}
+	fx, es := compileIntelFixture(src, tb.Intel, n)
+	errs = append(errs, es...)
+	t.intel = fx
 	if tb.Collected != nil {
 		c, err := time.Parse(time.RFC3339, *tb.Collected)
 		if err != nil {
@@ -191,17 +200,50 @@ func (rs *RuleSet) RunTests() TestReport {
 	if rs == nil {
 		return rep
 	}
+	// Every list empty, unless a test declares values (see intelfixture.go).
+	noIntel := rs.withFixture(nil)
+	view := func(fx *intelFixture) *RuleSet {
+		if fx == nil {
+			return noIntel
+		}
+		return rs.withFixture(fx)
+	}
 	for _, r := range rs.rules {
 		for _, t := range r.tests {
-			rep.add(rs.runTest(r, t))
+			rep.add(view(t.intel).runTest(r, t))
 		}
 	}
 	for _, er := range rs.eventRules {
 		for _, t := range er.tests {
-			rep.add(rs.runEventTest(er, t))
+			rep.add(view(t.intel).runEventTest(er, t))
 		}
 	}
 	return rep
+}
+
+// checkTests checks what a test block can only be checked against once
+// every file is loaded: the intel lists its fixture names, and that a
+// type it names that its rule does not list still holds the rule
+// (identification, docs/rules.md).
+func (rs *RuleSet) checkTests() hclconf.Errors {
+	var errs hclconf.Errors
+	for _, r := range rs.rules {
+		for _, t := range r.tests {
+			errs = append(errs, rs.checkFixture(t.intel, t.n)...)
+			if t.typRange == nil {
+				continue
+			}
+			if tt := rs.types[t.typ]; tt == nil || !slices.Contains(tt.policy, r) {
+				errs = append(errs, hclconf.Errorf(*t.typRange, "test %d: rule %q does not apply to log source type %q (it neither lists it nor joins it by identification)", t.n, r.name, t.typ))
+			}
+		}
+	}
+	for _, er := range rs.eventRules {
+		for _, t := range er.tests {
+			errs = append(errs, rs.checkFixture(t.intel, t.n)...)
+		}
+	}
+	return errs
 }
 
 func (rep *TestReport) add(fails []TestFailure) {

@@ -2,7 +2,9 @@
 #
 # Intel lists tag events whose fields hold a listed value (sluice.intel,
 # threat.indicator.*) and raise their priority; event rules run on every
-# parsed event, whatever rule parsed it, and raise alarms.
+# parsed event, whatever rule parsed it, and raise alarms. Tests never read
+# the live lists (a feed update must not be refused for a test): each test
+# says what the lists hold for it with `intel = { … }`.
 #
 # Test lines are made up.
 
@@ -44,12 +46,14 @@ event_rule "threat-intel-hit" {
   test {
     log             = "Apr 01 2024 08:00:02 fw2 : %ASA-4-106023: Deny tcp src outside:203.0.113.66/4444 dst inside:192.0.2.10/22 by access-group \"outside_in\" [0x0, 0x0]"
     log_source_type = "cisco-asa"
+    intel           = { "threat-ips" = ["203.0.113.66"] }
     alarm           = true
     expect          = { "threat.indicator.name" = "203.0.113.66", "threat.feed.name" = "threat-ips", "event.kind" = "alert" }
   }
   test {
     log             = "Apr 01 2024 08:00:03 fw2 : %ASA-4-106023: Deny tcp src outside:198.51.100.7/4444 dst inside:192.0.2.10/22 by access-group \"outside_in\" [0x0, 0x0]"
     log_source_type = "cisco-asa"
+    intel           = { "threat-ips" = ["203.0.113.66"] }
     alarm           = false
   }
 }
@@ -70,6 +74,7 @@ event_rule "watched-account-activity" {
   test {
     log             = "Mar  3 08:15:02 bastion1 sshd[4117]: Accepted password for breakglass from 192.0.2.44 port 50122 ssh2"
     log_source_type = "linux-auth"
+    intel           = { "watched-users" = "breakglass" }
     alarm           = true
     expect          = { intel = "watched-users" }
   }
