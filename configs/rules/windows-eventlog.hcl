@@ -8,10 +8,14 @@
 #
 # WinEvtLog: <channel>: <level>(<event id>): <provider>: <user>: <domain>:
 # <computer>: <message>. The rules read that frame for any record, and
-# the message of the Security and Sysmon events a SOC hunts with (logons,
-# process creation, Sysmon process, network, file and DNS events) into the
-# same ECS fields as the winlogbeat JSON packs (windows-security.hcl,
-# windows-sysmon.hcl).
+# the message of the events a SOC hunts with into the same ECS fields as
+# the winlogbeat JSON packs (windows-security.hcl, windows-sysmon.hcl):
+# Sysmon 1, 3, 5, 11, 22; Security logons and logoffs (4624, 4625, 4634,
+# 4647, 4672), process creation (4688), account management (4720-4767),
+# group membership (4728-4757), NTLM and Kerberos (4776, 4768, 4769,
+# 4771), the audit log cleared (1102); System 7045 (service installed).
+# Windows' English message texts are matched; the field names in them
+# ("Account Name:") are the same in every Windows version since 2008.
 #
 # Test lines are made up: documentation addresses and invented hosts.
 
@@ -210,6 +214,258 @@ rule "winevtlog-4688-process-created" {
     log             = "2024 Jun 03 10:22:00 WinEvtLog: Security: AUDIT_SUCCESS(4688): Microsoft-Windows-Security-Auditing: (no user): no domain: WS-12.corp.example: A new process has been created. Subject: Security ID: S-1-5-21-1-2-3-1109 Account Name: yusuf Account Domain: CORP Logon ID: 0x3E7A1 Process Information: New Process ID: 0x1a2c New Process Name: C:\\Program Files\\Example\\agent.exe Token Elevation Type: %%1938 Creator Process ID: 0x9f0 Process Command Line: \"C:\\Program Files\\Example\\agent.exe\" --sync"
     log_source_type = "syslog"
     expect          = { login = "yusuf", pid = "6700", "process.parent.pid" = "2544", process = "agent.exe", command = "\"C:\\Program Files\\Example\\agent.exe\" --sync" }
+  }
+}
+
+rule "winevtlog-logoff" {
+  description      = "4634 (an account was logged off), 4647 (user initiated logoff)"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4634|4647)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): (?:An account was logged off|User initiated logoff)\.?\s+Subject:\s+Security ID:\s+(?P<user__id>\S+)\s+Account Name:\s+<login>\s+(?:Account Domain|Domain Name):\s+<domain>(?:.*?Logon Type:\s+(?P<winlog__logon__type>\d+))?
+  RE
+  classification   = "Other Audit Success"
+  common_event     = "User Logoff"
+  risk             = 1
+  fields           = { "event.action" = "logged-out", "event.category" = ["authentication"], "event.type" = ["end"] }
+
+  test {
+    log             = "2024 Jun 03 11:00:00 WinEvtLog: Security: AUDIT_SUCCESS(4634): Microsoft-Windows-Security-Auditing: (no user): no domain: WS-21.corp.example: An account was logged off. Subject: Security ID: S-1-5-21-1-2-3-1121 Account Name: nadia Account Domain: CORP Logon ID: 0x8F2A1 Logon Type: 3 This event is generated when a logon session is destroyed."
+    log_source_type = "syslog"
+    expect          = { login = "nadia", domain = "CORP", "winlog.logon.type" = "3", "event.action" = "logged-out" }
+  }
+}
+
+rule "winevtlog-special-logon" {
+  description      = "4672: special privileges assigned to a new logon"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4672)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): Special privileges assigned to new logon\.\s+Subject:\s+Security ID:\s+(?P<user__id>\S+)\s+Account Name:\s+<login>\s+(?:Account Domain|Domain Name):\s+<domain>
+  RE
+  classification   = "Access Granted"
+  common_event     = "Special Privileges Assigned To Logon"
+  risk             = 3
+  fields           = { "event.action" = "logged-in-special", "event.category" = ["iam"], "event.type" = ["admin"] }
+
+  test {
+    log    = "2024 Jun 03 11:01:00 WinEvtLog: Security: AUDIT_SUCCESS(4672): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: Special privileges assigned to new logon. Subject: Security ID: S-1-5-21-1-2-3-500 Account Name: Administrator Account Domain: CORP Logon ID: 0x9A1B2 Privileges: SeSecurityPrivilege SeBackupPrivilege SeDebugPrivilege"
+    expect = { login = "Administrator", domain = "CORP", classification = "Access Granted" }
+  }
+}
+
+rule "winevtlog-account-management" {
+  description      = "4720 created, 4722 enabled, 4723 password change, 4724 password reset, 4725 disabled, 4726 deleted, 4738 changed, 4740 locked out, 4767 unlocked"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4720|4722|4723|4724|4725|4726|4738|4740|4767)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): (?:A user account was \w+(?: \w+)?|An attempt was made to (?:change|reset) an account's password)\.\s+Subject:\s+Security ID:\s+(?P<user__id>\S+)\s+Account Name:\s+<login>\s+(?:Account Domain|Domain Name):\s+<domain>.*?(?:New Account|Target Account|Account That Was Locked Out|Account That Was Unlocked):\s+Security ID:\s+(?P<user__target__id>\S+)\s+Account Name:\s+<account>(?:\s+Account Domain:\s+(?P<user__target__domain>\S+))?
+  RE
+  classification   = "Account Modified"
+  common_event     = "User Account Changed"
+  risk             = 3
+  fields           = { "event.action" = "modified-user-account", "event.category" = ["iam"], "event.type" = ["user", "change"] }
+
+  sub_rule "created" {
+    when           = "event.event.code == \"4720\""
+    classification = "Account Created"
+    common_event   = "User Account Created"
+    risk           = 5
+    fields         = { "event.action" = "added-user-account", "event.type" = ["user", "creation"] }
+  }
+  sub_rule "deleted" {
+    when           = "event.event.code == \"4726\""
+    classification = "Account Deleted"
+    common_event   = "User Account Deleted"
+    risk           = 5
+    fields         = { "event.action" = "deleted-user-account", "event.type" = ["user", "deletion"] }
+  }
+  sub_rule "enabled" {
+    when         = "event.event.code == \"4722\""
+    common_event = "User Account Enabled"
+    fields       = { "event.action" = "enabled-user-account" }
+  }
+  sub_rule "password-changed" {
+    when         = "event.event.code == \"4723\""
+    common_event = "User Password Changed"
+    fields       = { "event.action" = "changed-password" }
+  }
+  sub_rule "password-reset" {
+    when         = "event.event.code == \"4724\""
+    common_event = "User Password Reset"
+    risk         = 4
+    fields       = { "event.action" = "reset-password" }
+  }
+  sub_rule "disabled" {
+    when         = "event.event.code == \"4725\""
+    common_event = "User Account Disabled"
+    fields       = { "event.action" = "disabled-user-account", "event.type" = ["user", "deletion"] }
+  }
+  sub_rule "locked-out" {
+    when           = "event.event.code == \"4740\""
+    classification = "Authentication Failure"
+    common_event   = "User Account Locked Out"
+    risk           = 5
+    fields         = { "event.action" = "locked-out-user-account" }
+  }
+  sub_rule "unlocked" {
+    when         = "event.event.code == \"4767\""
+    common_event = "User Account Unlocked"
+    fields       = { "event.action" = "unlocked-user-account" }
+  }
+
+  test {
+    log             = "2024 Jun 03 11:02:00 WinEvtLog: Security: AUDIT_SUCCESS(4720): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: A user account was created. Subject: Security ID: S-1-5-21-1-2-3-500 Account Name: Administrator Account Domain: CORP Logon ID: 0x9A1B2 New Account: Security ID: S-1-5-21-1-2-3-1130 Account Name: newhire Account Domain: CORP Attributes: SAM Account Name: newhire"
+    log_source_type = "syslog"
+    expect          = { login = "Administrator", account = "newhire", "user.target.id" = "S-1-5-21-1-2-3-1130", classification = "Account Created", "event.action" = "added-user-account" }
+  }
+  test {
+    log    = "2024 Jun 03 11:03:00 WinEvtLog: Security: AUDIT_SUCCESS(4740): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: A user account was locked out. Subject: Security ID: S-1-5-18 Account Name: DC1$ Account Domain: CORP Logon ID: 0x3E7 Account That Was Locked Out: Security ID: S-1-5-21-1-2-3-1121 Account Name: nadia Additional Information: Caller Computer Name: WS-21"
+    expect = { login = "DC1$", account = "nadia", sub_rule = "locked-out", classification = "Authentication Failure" }
+  }
+  test {
+    log    = "2024 Jun 03 11:04:00 WinEvtLog: Security: AUDIT_SUCCESS(4724): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: An attempt was made to reset an account's password. Subject: Security ID: S-1-5-21-1-2-3-1140 Account Name: helpdesk Account Domain: CORP Logon ID: 0x7C1 Target Account: Security ID: S-1-5-21-1-2-3-1121 Account Name: nadia Account Domain: CORP"
+    expect = { login = "helpdesk", account = "nadia", "event.action" = "reset-password" }
+  }
+}
+
+rule "winevtlog-group-membership" {
+  description      = "4728, 4732, 4756 (a member was added to a security-enabled global, local, universal group); 4729, 4733, 4757 (removed)"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4728|4729|4732|4733|4756|4757)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): A member was (?P<labels__membership>added to|removed from) a security-enabled \w+ group\.\s+Subject:\s+Security ID:\s+(?P<user__id>\S+)\s+Account Name:\s+<login>\s+(?:Account Domain|Domain Name):\s+<domain>.*?Member:\s+Security ID:\s+(?P<user__target__id>\S+)\s+Account Name:\s+(?:CN=)?(?P<account>[^,]+?)(?:,\S*)?\s+Group:\s+Security ID:\s+(?P<group__id>\S+)\s+(?:Group|Account) Name:\s+(?P<group__name>.+?)\s+(?:Group|Account) Domain:\s+(?P<group__domain>\S+)
+  RE
+  classification   = "Account Modified"
+  common_event     = "Member Added To Group"
+  risk             = 5
+  fields           = { "event.action" = "added-member-to-group", "event.category" = ["iam"], "event.type" = ["group", "change"] }
+
+  sub_rule "removed" {
+    when         = "event.labels.membership == \"removed from\""
+    common_event = "Member Removed From Group"
+    risk         = 3
+    fields       = { "event.action" = "removed-member-from-group" }
+  }
+  sub_rule "admins" {
+    when         = <<-CEL
+      event.group.name in ["Administrators", "Domain Admins", "Enterprise Admins", "Schema Admins"]
+    CEL
+    common_event = "Member Added To Admin Group"
+    risk         = 8
+  }
+
+  test {
+    log             = "2024 Jun 03 11:05:00 WinEvtLog: Security: AUDIT_SUCCESS(4728): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: A member was added to a security-enabled global group. Subject: Security ID: S-1-5-21-1-2-3-500 Account Name: Administrator Account Domain: CORP Logon ID: 0x9A1B2 Member: Security ID: S-1-5-21-1-2-3-1150 Account Name: CN=mallory,OU=Staff,DC=corp,DC=example Group: Security ID: S-1-5-21-1-2-3-512 Group Name: Domain Admins Group Domain: CORP Additional Information: Privileges: -"
+    log_source_type = "syslog"
+    expect          = { login = "Administrator", account = "mallory", "group.name" = "Domain Admins", common_event = "Member Added To Admin Group", risk = "8" }
+  }
+}
+
+rule "winevtlog-credential-validation" {
+  description      = "4776: the computer attempted to validate the credentials for an account (NTLM); Error Code 0x0 is success"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4776)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): The (?:computer|domain controller) attempted to validate the credentials for an account\.\s+Authentication Package:\s+\S+\s+Logon Account:\s+<login>\s+Source Workstation:\s+(?P<source__domain>\S*)\s+Error Code:\s+(?P<event__reason>0x[0-9a-fA-F]+)
+  RE
+  classification   = "Authentication Success"
+  common_event     = "Credentials Validated"
+  risk             = 1
+  fields           = { "event.action" = "credential-validated", "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+
+  sub_rule "failed" {
+    when           = "event.event.reason != \"0x0\""
+    classification = "Authentication Failure"
+    common_event   = "Credential Validation Failed"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log             = "2024 Jun 03 11:06:00 WinEvtLog: Security: AUDIT_FAILURE(4776): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: The computer attempted to validate the credentials for an account. Authentication Package: MICROSOFT_AUTHENTICATION_PACKAGE_V1_0 Logon Account: svc-scan Source Workstation: WS-40 Error Code: 0xc000006a"
+    log_source_type = "syslog"
+    expect          = { login = "svc-scan", "source.domain" = "WS-40", reason = "0xc000006a", "event.outcome" = "failure", sub_rule = "failed" }
+  }
+}
+
+rule "winevtlog-kerberos" {
+  description      = "4768 (TGT requested), 4769 (service ticket requested), 4771 (pre-authentication failed); Result/Failure Code 0x0 is success"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>4768|4769|4771)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): (?:A Kerberos authentication ticket \(TGT\) was requested|A Kerberos service ticket was requested|Kerberos pre-authentication failed)\.\s+Account Information:\s+(?:Security ID:\s+\S+\s+)?Account Name:\s+(?P<login>[^\s@]+)(?:@\S+)?.*?Service Name:\s+(?P<service__name>\S+).*?Client Address:\s+(?:::ffff:)?<sip>(?:\s+Client Port:\s+<sport>)?(?:.*?(?:Result|Failure) Code:\s+(?P<event__reason>0x[0-9a-fA-F]+))?
+  RE
+  classification   = "Authentication Success"
+  common_event     = "Kerberos Ticket Granted"
+  risk             = 1
+  fields           = { "event.action" = "kerberos-authentication-ticket-requested", "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+
+  sub_rule "preauth-failed" {
+    when           = "event.event.code == \"4771\""
+    classification = "Authentication Failure"
+    common_event   = "Kerberos Pre-Authentication Failed"
+    risk           = 4
+    fields         = { "event.action" = "kerberos-preauth-failed", "event.outcome" = "failure" }
+  }
+  sub_rule "failed" {
+    when           = "has(event.event.reason) && event.event.reason != \"0x0\""
+    classification = "Authentication Failure"
+    common_event   = "Kerberos Ticket Refused"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "service-ticket" {
+    when   = "event.event.code == \"4769\""
+    fields = { "event.action" = "kerberos-service-ticket-requested" }
+  }
+
+  test {
+    log             = "2024 Jun 03 11:07:00 WinEvtLog: Security: AUDIT_FAILURE(4771): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: Kerberos pre-authentication failed. Account Information: Security ID: S-1-5-21-1-2-3-1121 Account Name: nadia Service Information: Service Name: krbtgt/CORP.EXAMPLE Network Information: Client Address: ::ffff:192.0.2.21 Client Port: 50911 Additional Information: Ticket Options: 0x40810010 Failure Code: 0x18 Pre-Authentication Type: 2"
+    log_source_type = "syslog"
+    expect          = { login = "nadia", "service.name" = "krbtgt/CORP.EXAMPLE", sip = "192.0.2.21", sport = "50911", reason = "0x18", sub_rule = "preauth-failed", "event.outcome" = "failure" }
+  }
+  test {
+    log    = "2024 Jun 03 11:08:00 WinEvtLog: Security: AUDIT_SUCCESS(4769): Microsoft-Windows-Security-Auditing: (no user): no domain: DC1.corp.example: A Kerberos service ticket was requested. Account Information: Account Name: vera@CORP.EXAMPLE Account Domain: CORP.EXAMPLE Logon GUID: {00000000-0000-0000-0000-000000000000} Service Information: Service Name: FS1$ Service ID: S-1-5-21-1-2-3-1110 Network Information: Client Address: ::ffff:198.51.100.23 Client Port: 50912 Additional Information: Ticket Options: 0x40810000 Ticket Encryption Type: 0x12 Failure Code: 0x0 Transited Services: -"
+    expect = { login = "vera", sip = "198.51.100.23", "event.action" = "kerberos-service-ticket-requested", "event.outcome" = "success" }
+  }
+}
+
+rule "winevtlog-audit-log-cleared" {
+  description      = "1102: the audit log was cleared"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Security): <winevt_level>\((?P<event__code>1102)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): The audit log was cleared\.\s+Subject:\s+Security ID:\s+(?P<user__id>\S+)\s+Account Name:\s+<login>\s+(?:Account Domain|Domain Name):\s+<domain>
+  RE
+  classification   = "Policy"
+  common_event     = "Audit Log Cleared"
+  risk             = 8
+  fields           = { "event.action" = "audit-log-cleared", "event.category" = ["iam"], "event.type" = ["admin", "change"] }
+
+  test {
+    log             = "2024 Jun 03 11:09:00 WinEvtLog: Security: INFORMATION(1102): Microsoft-Windows-Eventlog: (no user): no domain: DC1.corp.example: The audit log was cleared. Subject: Security ID: S-1-5-21-1-2-3-1150 Account Name: mallory Domain Name: CORP Logon ID: 0x7D2E1"
+    log_source_type = "syslog"
+    expect          = { login = "mallory", domain = "CORP", risk = "8", "event.action" = "audit-log-cleared" }
+  }
+}
+
+rule "winevtlog-service-installed" {
+  description      = "7045 (System): a service was installed in the system"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>System): <winevt_level>\((?P<event__code>7045)\): [^:]+: (?:\(no user\)|<login>): (?:no domain|(?P<domain>[^:]+)): (?P<winlog__computer_name>[^:\s]+): A service was installed in the system\.\s+Service Name:\s+(?P<service__name>.+?)\s+Service File Name:\s+(?P<labels__service_file>.+?)\s+Service Type:
+  RE
+  classification   = "Object Created"
+  common_event     = "Service Installed"
+  risk             = 6
+  fields           = { "event.action" = "service-installed", "event.category" = ["iam", "configuration"], "event.type" = ["admin", "change"] }
+
+  test {
+    log             = "2024 Jun 03 11:10:00 WinEvtLog: System: INFORMATION(7045): Service Control Manager: SYSTEM: NT AUTHORITY: WS-40.corp.example: A service was installed in the system. Service Name: ExampleRemoteSvc Service File Name: %SystemRoot%\\ExampleRemoteSvc.exe Service Type: user mode service Service Start Type: demand start Service Account: LocalSystem"
+    log_source_type = "syslog"
+    expect          = { "service.name" = "ExampleRemoteSvc", "labels.service_file" = "%SystemRoot%\\ExampleRemoteSvc.exe", login = "SYSTEM", common_event = "Service Installed" }
   }
 }
 
