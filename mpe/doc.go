@@ -56,6 +56,7 @@
 //	  format           = "json"                  # one JSON object per line
 //	  timestamp_fields = ["winlog.time_created", "@timestamp"]
 //	  keep_original    = false                   # the line in event.original
+//	  # json_prefix = "github"                   # {"action":…} is github.action
 //	}
 //
 //	rule "sshd-accepted" {
