@@ -325,15 +325,8 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 				t = ft
 			}
 		}
-		if m.typ != nil {
+		if m.typ != nil { // a source converts: the functions' type
 			t = m.typ
-			if m.typ != types.DynType && len(m.fns) > 0 {
-				for _, fn := range m.fns {
-					if fn == nil { // a plain copy beside a function: either type
-						t = types.DynType
-					}
-				}
-			}
 		}
 		sch.add(m.to, t)
 	}
@@ -498,6 +491,11 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 				} else {
 					fm.typ = types.DynType
 				}
+			}
+		}
+		for _, fn := range fm.fns {
+			if fn == nil { // a plain copy beside a function: either type
+				fm.typ = types.DynType
 			}
 		}
 		out = append(out, fm)
