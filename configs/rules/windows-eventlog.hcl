@@ -10,7 +10,7 @@
 # <computer>: <message>. The rules read that frame for any record, and
 # the message of the events a SOC hunts with into the same ECS fields as
 # the winlogbeat JSON packs (windows-security.hcl, windows-sysmon.hcl):
-# Sysmon 1, 3, 5, 11, 22; Security logons and logoffs (4624, 4625, 4634,
+# Sysmon 1, 3, 5, 7, 8, 10, 11, 12-14, 22; Security logons and logoffs (4624, 4625, 4634,
 # 4647, 4672), process creation (4688), account management (4720-4767),
 # group membership (4728-4757), NTLM and Kerberos (4776, 4768, 4769,
 # 4771), the audit log cleared (1102); System 7045 (service installed).
@@ -146,6 +146,66 @@ rule "winevtlog-sysmon-file-process" {
     log             = "2024 Jun 03 10:15:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(22): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-21: Dns query:  RuleName: -  UtcTime: 2024-06-03 10:15:00.300  ProcessGuid: {0b1c2d3e-0000-1111-2222-333344445555}  ProcessId: 5120  QueryName: updates.example.com  QueryStatus: 0  QueryResults: ::ffff:198.51.100.14;  Image: C:\\Program Files\\Example\\app.exe"
     log_source_type = "syslog"
     expect          = { pid = "5120", "dns.question.name" = "updates.example.com", process = "app.exe", sub_rule = "dns-query" }
+  }
+}
+
+rule "winevtlog-sysmon-image-access-registry" {
+  description      = "Sysmon 7 (Image loaded), 8 (CreateRemoteThread detected), 10 (Process accessed), 12-14 (Registry object added or deleted, value set, renamed)"
+  log_source_types = ["windows-eventlog"]
+  sort_order       = 100
+  pattern          = <<-RE
+    WinEvtLog: (?P<winlog__channel>Microsoft-Windows-Sysmon/Operational): <winevt_level>\((?P<event__code>7|8|10|12|13|14)\): [^:]+: .*?: (?P<winlog__computer_name>[^:\s]+): (?P<labels__sysmon_event>Image loaded|CreateRemoteThread detected|Process accessed|Registry object added or deleted|Registry value set|Registry object renamed):.*?  (?:Source)?ProcessId: <pid>\s+(?:SourceThreadId: (?P<process__thread__id>\d+)\s+)?(?:Source)?Image: (?P<process__executable>.+?)(?:  |$)(?:.*?ImageLoaded: (?P<file__path>.+?)(?:  |$))?(?:.*?TargetImage: (?P<labels__target_process>.+?)(?:  |$))?(?:.*?GrantedAccess: (?P<labels__granted_access>0x[0-9A-Fa-f]+))?(?:.*?TargetObject: (?P<registry__path>.+?)(?:  |$))?(?:.*?Details: (?P<registry__data__strings>.+?)(?:  |$))?
+  RE
+  classification   = "Other Audit Success"
+  common_event     = "Image Loaded"
+  risk             = 0
+  map = {
+    "process.name"   = "basename(process.executable)"
+    "file.name"      = "basename(file.path)"
+    "registry.value" = "basename(registry.path)"
+  }
+  fields = { "event.action" = "Image loaded", "event.category" = ["process"], "event.type" = ["change"] }
+
+  sub_rule "remote-thread" {
+    when           = "event.event.code == \"8\""
+    classification = "Suspicious"
+    common_event   = "Remote Thread Created"
+    risk           = 5
+    fields         = { "event.action" = "CreateRemoteThread" }
+  }
+  sub_rule "lsass" {
+    when           = "event.event.code == \"10\" && has(event.labels.target_process) && event.labels.target_process.lowerAscii().endsWith(\"\\\\lsass.exe\")"
+    classification = "Suspicious"
+    common_event   = "LSASS Memory Accessed"
+    risk           = 7
+    fields         = { "event.action" = "ProcessAccess", "event.type" = ["access"] }
+  }
+  sub_rule "access" {
+    when         = "event.event.code == \"10\""
+    common_event = "Process Accessed"
+    risk         = 2
+    fields       = { "event.action" = "ProcessAccess", "event.type" = ["access"] }
+  }
+  sub_rule "registry" {
+    when           = "event.event.code in [\"12\", \"13\", \"14\"]"
+    classification = "Object Modified"
+    common_event   = "Registry Changed"
+    risk           = 1
+    fields         = { "event.action" = "RegistryEvent (Value Set)", "event.category" = ["configuration", "registry"], "event.type" = ["change"] }
+  }
+
+  test {
+    log             = "2024 Jun 03 10:16:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(10): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-21: Process accessed:  RuleName: -  UtcTime: 2024-06-03 10:16:00.400  SourceProcessGUID: {0b1c2d3e-0000-1111-2222-3333444400aa}  SourceProcessId: 6400  SourceThreadId: 6404  SourceImage: C:\\Users\\Public\\tool.exe  TargetProcessGUID: {0b1c2d3e-0000-1111-2222-333344440002}  TargetProcessId: 712  TargetImage: C:\\Windows\\system32\\lsass.exe  GrantedAccess: 0x1010  CallTrace: C:\\Windows\\SYSTEM32\\ntdll.dll+9d204"
+    log_source_type = "syslog"
+    expect          = { pid = "6400", "process.thread.id" = "6404", process = "tool.exe", "labels.target_process" = "C:\\Windows\\system32\\lsass.exe", "labels.granted_access" = "0x1010", sub_rule = "lsass", risk = "7" }
+  }
+  test {
+    log    = "2024 Jun 03 10:17:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(13): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-21: Registry value set:  RuleName: -  EventType: SetValue  UtcTime: 2024-06-03 10:17:00.500  ProcessGuid: {0b1c2d3e-0000-1111-2222-333344445555}  ProcessId: 5120  Image: C:\\Users\\Public\\tool.exe  TargetObject: HKU\\S-1-5-21-1-2-3-1121\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater  Details: C:\\Users\\Public\\tool.exe -q"
+    expect = { pid = "5120", process = "tool.exe", "registry.value" = "Updater", "registry.data.strings" = "C:\\Users\\Public\\tool.exe -q", sub_rule = "registry" }
+  }
+  test {
+    log    = "2024 Jun 03 10:18:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(7): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-21: Image loaded:  RuleName: -  UtcTime: 2024-06-03 10:18:00.600  ProcessGuid: {0b1c2d3e-0000-1111-2222-333344445555}  ProcessId: 5120  Image: C:\\Program Files\\Example\\app.exe  ImageLoaded: C:\\Users\\nadia\\AppData\\Local\\Temp\\helper.dll  Hashes: SHA256=ABCDEF  Signed: false  Signature: -"
+    expect = { pid = "5120", process = "app.exe", "file.path" = "C:\\Users\\nadia\\AppData\\Local\\Temp\\helper.dll", "file.name" = "helper.dll", common_event = "Image Loaded" }
   }
 }
 
