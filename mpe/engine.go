@@ -347,21 +347,12 @@ func (r *rule) extract(ev *event.Event, line string, m []int, loc *time.Location
 	extractCaps(ev, r.caps, line, m, loc, ref, boxes)
 	for _, mp := range r.maps {
 		for i, from := range mp.from {
-			v, ok := ev.Get(from)
-			switch {
-			case !ok:
-				continue
-			case mp.fns != nil && mp.fns[i] != nil:
-				// Functions refuse "-" themselves, but for raw.
-				if v, ok = mp.fns[i](v, mp.args[i]); !ok {
-					continue
+			if v, ok := ev.Get(from); ok {
+				if v, ok = mp.convert(i, v); ok {
+					ev.Set(mp.to, v)
+					break
 				}
-			case v == "-":
-				// "-" is how Windows, Apache and many others write "none".
-				continue
 			}
-			ev.Set(mp.to, v)
-			break
 		}
 	}
 	if v := r.vendor; v != nil {

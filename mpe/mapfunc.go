@@ -73,6 +73,17 @@ func parseMapSource(s string) (path string, fn mapFunc, arg string, typ *types.T
 	return m[2], f.fn, m[3], f.typ, nil
 }
 
+// convert is the value source i of the map gives for v: v itself but for
+// "-" (how Windows, Apache and many others write "none"), or what the
+// source's function makes of it (functions refuse "-" themselves, but
+// for raw).
+func (mp *fieldMap) convert(i int, v any) (any, bool) {
+	if mp.fns != nil && mp.fns[i] != nil {
+		return mp.fns[i](v, mp.args[i])
+	}
+	return v, v != "-"
+}
+
 func mapString(v any) (string, bool) {
 	s, ok := v.(string)
 	s = strings.TrimSpace(s)
