@@ -458,6 +458,9 @@ rule "sysmon-wmi" {
 
 # ------------------------------------------------------------- the rest
 
+# Sort order 8900, under the 9000 of catch-alls: a Sysmon document that
+# arrives under windows-security is still read as Sysmon, before that
+# type's own catch-all (win-security-event) would take it.
 rule "sysmon-event" {
   description      = "any other Sysmon event (2, 4, 6, 9, 15-18, 23-29, 255): kept with its process and user"
   log_source_types = ["windows-sysmon", "windows-security"]
