@@ -40,7 +40,7 @@ rule "win-4624-logon" {
   risk             = 3
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "user(winlog.event_data.TargetUserName)"
+    "user.name"          = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "user.domain"        = "winlog.event_data.TargetDomainName"
     "user.id"            = "winlog.event_data.TargetUserSid"
     "source.ip"          = "ip(winlog.event_data.IpAddress)"
@@ -48,8 +48,8 @@ rule "win-4624-logon" {
     "source.domain"      = "winlog.event_data.WorkstationName"
     "winlog.logon.type"  = "winlog.event_data.LogonType"
     "winlog.logon.id"    = "winlog.event_data.TargetLogonId"
-    "process.executable" = "winlog.event_data.ProcessName"
-    "process.name"       = "basename(winlog.event_data.ProcessName)"
+    "process.executable" = "raw(winlog.event_data.ProcessName)"
+    "process.name"       = ["basename(winlog.event_data.ProcessName)", "raw(winlog.event_data.ProcessName)"]
     "process.pid"        = "int(winlog.event_data.ProcessId)"
   }
   fields = {
@@ -63,12 +63,6 @@ rule "win-4624-logon" {
     when         = "has(event.winlog.event_data.LogonType) && string(event.winlog.event_data.LogonType) == \"10\""
     common_event = "Remote Desktop Logon"
     risk         = 5
-  }
-  # A logon no local process asked for (network, anonymous): Elastic
-  # keeps the "-" Windows writes as the process.
-  sub_rule "no-process" {
-    when   = "has(event.winlog.event_data.ProcessName) && event.winlog.event_data.ProcessName == \"-\""
-    fields = { "process.name" = "-", "process.executable" = "-" }
   }
 
   test {
@@ -88,7 +82,7 @@ rule "win-4625-logon-failed" {
   risk             = 4
   map = {
     "event.code"         = ["event.code", "winlog.event_id"]
-    "user.name"          = "user(winlog.event_data.TargetUserName)"
+    "user.name"          = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "user.domain"        = "winlog.event_data.TargetDomainName"
     "user.id"            = "winlog.event_data.TargetUserSid"
     "source.ip"          = "ip(winlog.event_data.IpAddress)"
@@ -96,8 +90,8 @@ rule "win-4625-logon-failed" {
     "source.domain"      = "winlog.event_data.WorkstationName"
     "winlog.logon.type"  = "winlog.event_data.LogonType"
     "event.reason"       = ["winlog.event_data.FailureReason", "winlog.event_data.Status"]
-    "process.executable" = "winlog.event_data.ProcessName"
-    "process.name"       = "basename(winlog.event_data.ProcessName)"
+    "process.executable" = "raw(winlog.event_data.ProcessName)"
+    "process.name"       = ["basename(winlog.event_data.ProcessName)", "raw(winlog.event_data.ProcessName)"]
     "process.pid"        = "int(winlog.event_data.ProcessId)"
   }
   fields = {
@@ -105,13 +99,6 @@ rule "win-4625-logon-failed" {
     "event.category" = ["authentication"]
     "event.type"     = ["start"]
     "event.outcome"  = "failure"
-  }
-
-  # A logon no local process asked for (network, anonymous): Elastic
-  # keeps the "-" Windows writes as the process.
-  sub_rule "no-process" {
-    when   = "has(event.winlog.event_data.ProcessName) && event.winlog.event_data.ProcessName == \"-\""
-    fields = { "process.name" = "-", "process.executable" = "-" }
   }
 
   test {
@@ -124,7 +111,7 @@ rule "win-4625-logon-failed" {
     log    = <<-LOG
       {"winlog":{"event_id":4625,"event_data":{"SubjectUserSid":"S-1-0-0","SubjectUserName":"-","TargetUserSid":"S-1-0-0","TargetUserName":"backup","TargetDomainName":"CORP","Status":"0xc000006d","SubStatus":"0xc0000064","LogonType":"3","ProcessId":"0x0","ProcessName":"-","WorkstationName":"-","IpAddress":"198.51.100.77","IpPort":"0"}}}
     LOG
-    expect = { login = "backup", sip = "198.51.100.77", sport = "0", pid = "0", process = "-", "process.executable" = "-", sub_rule = "no-process" }
+    expect = { login = "backup", sip = "198.51.100.77", sport = "0", pid = "0", process = "-", "process.executable" = "-" }
   }
 }
 
@@ -140,7 +127,7 @@ rule "win-logoff" {
   risk             = 1
   map = {
     "event.code"        = ["event.code", "winlog.event_id"]
-    "user.name"         = "user(winlog.event_data.TargetUserName)"
+    "user.name"         = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "user.domain"       = "winlog.event_data.TargetDomainName"
     "user.id"           = "winlog.event_data.TargetUserSid"
     "winlog.logon.type" = "winlog.event_data.LogonType"
@@ -173,8 +160,8 @@ rule "win-4648-explicit-credentials" {
     "destination.domain"    = "winlog.event_data.TargetServerName"
     "source.ip"             = "ip(winlog.event_data.IpAddress)"
     "source.port"           = "int(winlog.event_data.IpPort)"
-    "process.executable"    = "winlog.event_data.ProcessName"
-    "process.name"          = "basename(winlog.event_data.ProcessName)"
+    "process.executable"    = "raw(winlog.event_data.ProcessName)"
+    "process.name"          = ["basename(winlog.event_data.ProcessName)", "raw(winlog.event_data.ProcessName)"]
     "process.pid"           = "int(winlog.event_data.ProcessId)"
   }
   fields = { "event.action" = "logged-in-explicit", "event.category" = ["authentication"], "event.type" = ["start"] }
@@ -360,7 +347,7 @@ rule "win-group-membership" {
     "user.name"        = "raw(winlog.event_data.SubjectUserName)"
     "user.domain"      = "winlog.event_data.SubjectDomainName"
     "user.id"          = "winlog.event_data.SubjectUserSid"
-    "user.target.name" = "cn(winlog.event_data.MemberName)"
+    "user.target.name" = ["cn(winlog.event_data.MemberName)", "raw(winlog.event_data.MemberName)"]
     "user.target.id"   = "winlog.event_data.MemberSid"
     "group.name"       = "winlog.event_data.TargetUserName"
     "group.domain"     = "winlog.event_data.TargetDomainName"
@@ -411,6 +398,12 @@ rule "win-group-membership" {
       {"winlog":{"event_id":"4757","event_data":{"SubjectUserName":"Administrator","SubjectDomainName":"CORP","MemberName":"CN=Ula Voss,OU=Staff,DC=corp,DC=example","MemberSid":"S-1-5-21-1-2-3-1107","TargetUserName":"VPN Users","TargetSid":"S-1-5-21-1-2-3-1200"}}}
     LOG
     expect = { login = "Administrator", account = "Ula Voss", "group.id" = "S-1-5-21-1-2-3-1200", "event.action" = "removed-member-from-group" }
+  }
+  test {
+    log    = <<-LOG
+      {"winlog":{"event_id":4732,"event_data":{"SubjectUserName":"WS-7$","MemberName":"-","MemberSid":"S-1-5-21-1-2-3-1121","TargetUserName":"Remote Desktop Users","TargetDomainName":"Builtin","TargetSid":"S-1-5-32-555"}}}
+    LOG
+    expect = { account = "-", "user.target.id" = "S-1-5-21-1-2-3-1121", "group.name" = "Remote Desktop Users" }
   }
 }
 
@@ -696,7 +689,7 @@ rule "win-kerberos-ticket" {
   risk             = 1
   map = {
     "event.code"   = ["event.code", "winlog.event_id"]
-    "user.name"    = "user(winlog.event_data.TargetUserName)"
+    "user.name"    = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "user.domain"  = "winlog.event_data.TargetDomainName"
     "user.id"      = ["winlog.event_data.TargetUserSid", "winlog.event_data.TargetSid"]
     "service.name" = "winlog.event_data.ServiceName"
@@ -747,7 +740,7 @@ rule "win-kerberos-preauth-failed" {
   risk             = 4
   map = {
     "event.code"   = ["event.code", "winlog.event_id"]
-    "user.name"    = "user(winlog.event_data.TargetUserName)"
+    "user.name"    = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "user.id"      = "winlog.event_data.TargetSid"
     "service.name" = "winlog.event_data.ServiceName"
     "source.ip"    = "ip(winlog.event_data.IpAddress)"
@@ -773,7 +766,7 @@ rule "win-4776-credential-validation" {
   risk             = 1
   map = {
     "event.code"    = ["event.code", "winlog.event_id"]
-    "user.name"     = "user(winlog.event_data.TargetUserName)"
+    "user.name"     = ["user(winlog.event_data.TargetUserName)", "raw(winlog.event_data.TargetUserName)"]
     "source.domain" = "winlog.event_data.Workstation"
     "event.reason"  = "winlog.event_data.Status"
   }
@@ -859,8 +852,8 @@ rule "win-4689-process-exited" {
     "user.id"            = "winlog.event_data.SubjectUserSid"
     "winlog.logon.id"    = "winlog.event_data.SubjectLogonId"
     "process.pid"        = "int(winlog.event_data.ProcessId)"
-    "process.executable" = "winlog.event_data.ProcessName"
-    "process.name"       = "basename(winlog.event_data.ProcessName)"
+    "process.executable" = "raw(winlog.event_data.ProcessName)"
+    "process.name"       = ["basename(winlog.event_data.ProcessName)", "raw(winlog.event_data.ProcessName)"]
     "process.exit_code"  = "int(winlog.event_data.Status)"
   }
   fields = { "event.action" = "exited-process", "event.category" = ["process"], "event.type" = ["end"] }
@@ -1064,8 +1057,8 @@ rule "win-security-event" {
     "user.target.name"   = "winlog.event_data.TargetUserName"
     "winlog.logon.id"    = ["winlog.event_data.SubjectLogonId", "winlog.user_data.SubjectLogonId"]
     "process.pid"        = "int(winlog.event_data.ProcessId)"
-    "process.executable" = "winlog.event_data.ProcessName"
-    "process.name"       = "basename(winlog.event_data.ProcessName)"
+    "process.executable" = "raw(winlog.event_data.ProcessName)"
+    "process.name"       = ["basename(winlog.event_data.ProcessName)", "raw(winlog.event_data.ProcessName)"]
     "source.ip"          = "ip(winlog.event_data.IpAddress)"
     "source.port"        = "int(winlog.event_data.IpPort)"
     "event.code"         = ["event.code", "winlog.event_id"]
