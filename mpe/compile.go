@@ -106,6 +106,16 @@ func compileType(src *source, b *typeBlock) (*logSourceType, hclconf.Errors) {
 		t.keepOriginal = *b.KeepOriginal
 	}
 	errs = append(errs, compileVendor(src, b, t)...)
+	if b.JSONPrefix != nil {
+		switch err := checkPath(*b.JSONPrefix); {
+		case t.format != formatJSON:
+			errs = append(errs, src.errorf(b.JSONPrefixRange, "json_prefix is for JSON log source types (format = \"json\")"))
+		case err != nil:
+			errs = append(errs, src.errorf(b.JSONPrefixRange, "json_prefix: %v", err))
+		default:
+			t.jsonPrefix = *b.JSONPrefix
+		}
+	}
 	if len(b.TimestampFields) > 0 {
 		if t.format != formatJSON {
 			errs = append(errs, src.errorf(b.TSRange, "timestamp_fields is for JSON log source types (format = \"json\")"))
@@ -325,6 +335,9 @@ func compileRule(src *source, b *ruleBlock, lib tagLibrary, decl map[string]*log
 				t = ft
 			}
 		}
+		if m.typ != nil { // a source converts: the functions' type
+			t = m.typ
+		}
 		sch.add(m.to, t)
 	}
 
@@ -476,20 +489,41 @@ func compileMaps(src *source, expr hcl.Expression, lib tagLibrary) ([]fieldMap, 
 			errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 			continue
 		}
+		fm := fieldMap{to: to, from: from}
 		for i, f := range from {
-			p, _ := resolveName(f, lib)
-			// A key=value key is the device's text (Check Point's
-			// i/f_dir): any non-empty key may be read.
-			if len(p) > len("kv.") && strings.HasPrefix(p, "kv.") {
-				from[i] = p
+			path, fn, arg, typ, err := parseMapSource(f)
+			if err != nil {
+				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
 				continue
 			}
-			if err := checkPath(p); err != nil {
-				errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
+			p, _ := resolveName(path, lib)
+			// A key=value key is the device's text (Check Point's
+			// i/f_dir): any non-empty key may be read.
+			if len(p) <= len("kv.") || !strings.HasPrefix(p, "kv.") {
+				if err := checkPath(p); err != nil {
+					errs = append(errs, src.errorf(kv.Value.Range(), "map: %s: %v", name, err))
+				}
 			}
 			from[i] = p
+			if fn != nil {
+				if fm.fns == nil {
+					fm.fns, fm.args = make([]mapFunc, len(from)), make([]string, len(from))
+				}
+				fm.fns[i], fm.args[i] = fn, arg
+				if fm.typ == nil || fm.typ == typ {
+					fm.typ = typ
+				} else {
+					fm.typ = types.DynType
+				}
+			}
 		}
-		out = append(out, fieldMap{to: to, from: from, typed: newCapture(-1, strings.ReplaceAll(name, ".", "_"), to, tg)})
+		for _, fn := range fm.fns {
+			if fn == nil { // a plain copy beside a function: either type
+				fm.typ = types.DynType
+			}
+		}
+		fm.typed = newCapture(-1, strings.ReplaceAll(name, ".", "_"), to, tg)
+		out = append(out, fm)
 	}
 	return out, errs
 }

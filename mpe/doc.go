@@ -56,6 +56,7 @@
 //	  format           = "json"                  # one JSON object per line
 //	  timestamp_fields = ["winlog.time_created", "@timestamp"]
 //	  keep_original    = false                   # the line in event.original
+//	  # json_prefix = "github"                   # {"action":…} is github.action
 //	}
 //
 //	rule "sshd-accepted" {
@@ -122,7 +123,14 @@
 // map copies fields: each key is the field to set (named like a capture
 // group), each value the field to copy from, or a list of them of which the
 // first present wins; a value "-" (how many logs write "none") is not
-// copied. map runs after the captures and before fields.
+// copied. map runs after the captures and before fields. A source may be a
+// function of a field that converts the value as it is copied: int (a
+// decimal or 0x-hex number), basename (of a Windows or Unix path), user and
+// domain (of DOMAIN\name or name@realm), ip (an address; ::ffff: dropped
+// from IPv4), cn (the name in a distinguished name), hash (one digest of
+// a "SHA1=…,MD5=…" list: hash(f, SHA256)), lower and raw (the value as
+// it is, even "-"); a value that does not convert copies nothing and the
+// next source is tried.
 //
 // extract = "kv" (options kv_pair, default "=", and kv_separator, default
 // " ": any white space) or extract = "csv" (with columns, the names of the
@@ -426,8 +434,11 @@
 // integers when integral, arrays of scalars are string lists, arrays of
 // objects are kept as JSON text. "message", when a string, is the event's
 // message (the line goes to event.original if keep_original is set); the
-// first of timestamp_fields that holds an RFC 3339 time is @timestamp (an
-// unused JSON @timestamp is kept as event.created). The engine's own
+// first of timestamp_fields that holds an RFC 3339 time (or a number of
+// Unix milliseconds or seconds) is @timestamp (an unused JSON @timestamp is
+// kept as event.created). With json_prefix = "p" the document's fields go
+// under p. ({"action":…} is p.action), for documents whose top-level names
+// are single words a rule could not name. The engine's own
 // sluice.* fields (classification, rule, seq, …) and organization.id are
 // never taken from a document; its own agent.* is kept. A line that is not a JSON object is kept, flagged
 // invalid_json, and matches no rule.

@@ -361,16 +361,26 @@ func applyMaps(ev *event.Event, maps []fieldMap, x *extracted, loc *time.Locatio
 				if !ok || v == "" || v == "-" {
 					continue
 				}
+				if mp.fns != nil && mp.fns[k] != nil {
+					if cv, ok := mp.convert(k, v); ok {
+						ev.Set(mp.to, cv)
+						break
+					}
+					continue
+				}
 				if mp.typed.lower {
 					v = strings.ToLower(v)
 				}
 				setValue(ev, &mp.typed, v, loc, ref, &boxes[j])
 				break
 			}
-			// "-" is how Windows, Apache and many others write "none".
-			if v, ok := ev.Get(from); ok && v != "-" {
-				ev.Set(mp.to, v)
-				break
+			// "-" is how Windows, Apache and many others write "none"
+			// (convert skips it, unless the source says raw()).
+			if v, ok := ev.Get(from); ok {
+				if v, ok = mp.convert(k, v); ok {
+					ev.Set(mp.to, v)
+					break
+				}
 			}
 		}
 	}

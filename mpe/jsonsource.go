@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/sluicehq/sluice/pkg/event"
 )
@@ -68,13 +69,15 @@ func decodeJSON(ev *event.Event, line string, t *logSourceType) {
 	}
 	tsField := ""
 	for _, f := range t.tsFields {
-		if v, ok := lookupJSON(doc, f); ok {
-			if s, ok := v.(string); ok {
-				if ts, err := parseRFC3339(s, t.loc); err == nil {
-					ev.Timestamp = ts
-					tsField = f
-					break
-				}
+		path := f
+		if t.jsonPrefix != "" && strings.HasPrefix(f, t.jsonPrefix+".") {
+			path = f[len(t.jsonPrefix)+1:]
+		}
+		if v, ok := lookupJSON(doc, path); ok {
+			if ts, ok := jsonTime(v, t.loc); ok {
+				ev.Timestamp = ts
+				tsField = path
+				break
 			}
 		}
 	}
@@ -92,8 +95,31 @@ func decodeJSON(ev *event.Event, line string, t *logSourceType) {
 			}
 			continue
 		}
+		if t.jsonPrefix != "" {
+			k = t.jsonPrefix + "." + k
+		}
 		flatten(ev, k, v)
 	}
+}
+
+// jsonTime reads a JSON time: an RFC 3339 string, or a number of Unix
+// milliseconds (GitHub's audit log) or seconds.
+func jsonTime(v any, loc *time.Location) (time.Time, bool) {
+	switch x := v.(type) {
+	case string:
+		ts, err := parseRFC3339(x, loc)
+		return ts, err == nil
+	case json.Number:
+		n, err := x.Int64()
+		switch {
+		case err != nil || n <= 0:
+		case n >= 1e11: // milliseconds: after 1973 as ms, after 5138 as seconds
+			return time.UnixMilli(n).UTC(), true
+		default:
+			return time.Unix(n, 0).UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // lookupJSON finds a dotted path in a decoded document, either nested or

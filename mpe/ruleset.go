@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/cel-go/common/types"
+
 	"github.com/sluicehq/sluice/mpe/rematch"
 )
 
@@ -69,6 +71,9 @@ type logSourceType struct {
 	// keepOriginal keeps a JSON line in event.original when the
 	// document's own message becomes the event's message.
 	keepOriginal bool
+	// jsonPrefix, when set, is where a JSON document's fields go
+	// ({"action":…} is github.action with json_prefix = "github").
+	jsonPrefix string
 	// vendor, when set, names the device the type reads: its rules join
 	// identification (see identify) and their events say what they read.
 	vendor *vendorMeta
@@ -229,6 +234,9 @@ type fieldMap struct {
 	// typed says how such a value is stored: as the tag of to types it.
 	xkey  []string
 	typed capture
+	fns  []mapFunc // per source: nil copies, else converts (see mapfunc.go)
+	args []string
+	typ  *types.Type // the functions' type, when one is used
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.

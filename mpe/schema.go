@@ -32,6 +32,7 @@ type typeBlock struct {
 	Product         *string  `hcl:"product,optional"`
 	Module          *string  `hcl:"module,optional"`
 	Identify        *bool    `hcl:"identify,optional"`
+	JSONPrefix      *string  `hcl:"json_prefix,optional"`
 
 	NameRange     hcl.Range
 	FormatRange   hcl.Range `hcl:"format,attr_value_range"`
@@ -46,6 +47,7 @@ type typeBlock struct {
 	ProductRange       hcl.Range `hcl:"product,attr_value_range"`
 	ModuleRange        hcl.Range `hcl:"module,attr_value_range"`
 	IdentifyRange      hcl.Range `hcl:"identify,attr_value_range"`
+	JSONPrefixRange    hcl.Range `hcl:"json_prefix,attr_value_range"`
 }
 
 type tagBlock struct {

@@ -25,7 +25,7 @@ func (rs *RuleSet) Sequential() *RuleSet {
 		n.types[name] = &logSourceType{
 			name: t.name, boxedName: t.boxedName, format: t.format, header: t.header,
 			headerRE: t.headerRE, headerM: t.headerM, headerCaps: t.headerCaps, dissect: t.dissect, loc: t.loc,
-			tsFields: t.tsFields, keepOriginal: t.keepOriginal, vendor: t.vendor, identify: t.identify,
+			tsFields: t.tsFields, keepOriginal: t.keepOriginal, jsonPrefix: t.jsonPrefix, vendor: t.vendor, identify: t.identify,
 			policy: t.policy, events: t.events,
 			selector: newSequentialSelector(len(t.policy)),
 		}
