@@ -22,7 +22,7 @@ rule "fortiauthenticator-log" {
   log_source_types = ["fortinet-fortiauthenticator"]
   sort_order       = 150
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?(?:category="?[\w ]+"? subcategory=.*?typeid=|devid="?FAC[\w-]*"? )
+    (?:<fortinet_time> .*?)?(?:category="?[\w ]+"? subcategory=.*?typeid=|devid="FAC[\w-]*" )
   RE
   extract          = "kv"
   classification   = "Information"

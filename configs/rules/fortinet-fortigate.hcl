@@ -259,7 +259,7 @@ rule "fortigate-utm" {
 rule "fortigate-event" {
   description      = "type=event: system, user, vpn, ha, router, wireless, endpoint, sdwan … events"
   log_source_types = ["fortinet-fortigate"]
-  sort_order       = 220
+  sort_order       = 205
   pattern          = <<-RE
     (?:<fortinet_time> .*?)?(?:logid|log_id)="?\d+"? type="?event"?
   RE

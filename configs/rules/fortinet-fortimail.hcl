@@ -4,8 +4,9 @@
 # device_id=FE… log_id=0003000001 type=statistics subtype=n/a
 # pri=information …`, types statistics (history), event (system, admin,
 # update…), antispam, antivirus and encrypt. A FortiMail's serial number
-# starts with FE, which tells its lines from a FortiGate's: these rules
-# come before the FortiGate ones (sort_order 100–149).
+# (device_id=FE…) starts with FE, which tells its lines from a
+# FortiGate's: these rules come before the FortiGate ones (sort_order
+# 100–149).
 #
 # Test lines are made up from the documented fields: documentation
 # addresses and invented names.
@@ -22,7 +23,7 @@ rule "fortimail-log" {
   log_source_types = ["fortinet-fortimail"]
   sort_order       = 100
   pattern          = <<-RE
-    (?:<fortinet_time>(?:\.\d+)? .*?)?(?:devid|device_id)="?FE\w+"? .*?(?:logid|log_id)="?\d+"? type="?(?P<fortimail__type>[\w-]+)
+    (?:<fortinet_time>(?:\.\d+)? .*?)?device_id=FE\w+ .*?(?:logid|log_id)="?\d+"? type="?(?P<fortimail__type>[\w-]+)
   RE
   extract          = "kv"
   classification   = "Information"
@@ -112,7 +113,7 @@ rule "fortimail-log-csv" {
   log_source_types = ["fortinet-fortimail"]
   sort_order       = 101
   pattern          = <<-RE
-    (?:devid|device_id)="?FE\w+"?,.*?(?:logid|log_id)="?\d+"?,type="?(?P<fortimail__type>[\w-]+)
+    device_id=FE\w+,.*?(?:logid|log_id)="?\d+"?,type="?(?P<fortimail__type>[\w-]+)
   RE
   extract          = "kv"
   kv_separator     = ","
