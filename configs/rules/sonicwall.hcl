@@ -29,7 +29,7 @@ rule "sonicwall-log" {
   log_source_types = ["sonicwall"]
   sort_order       = 500
   pattern          = <<-RE
-    id="?\w+"? sn="?\w+"? time="<sonicwall_time>(?: \w+)?" (?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
+    id="?[\w-]+"?\s+sn="?\w+"?\s+time="<sonicwall_time>(?: \w+)?"\s(?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
   RE
   extract          = "kv"
   classification   = "Information"
@@ -165,6 +165,11 @@ rule "sonicwall-log" {
   test {
     log    = "<129>id=firewall sn=0017C5000001 time=\"2024-03-01 10:17:00 UTC\" fw=198.51.100.1 pri=1 c=32 m=608 msg=\"IPS Prevention Alert: WEB-ATTACKS Apache Log4j RCE\" sid=15000 ipscat=WEB-ATTACKS ipspri=1 n=4 src=203.0.113.66:41000:X1 dst=192.0.2.80:8080:X0 fw_action=\"drop\""
     expect = { sub_rule = "intrusion", classification = "Attack", "event.action" = "drop", dport = "8080" }
+  }
+
+  test {
+    log    = "id=NSA2700  sn=0017C5000002 time=\"2024-03-01 10:19:00 UTC\" fw=198.51.100.1 pri=3 c=4 m=14 msg=\"Web site access denied\" app=49177 appName=\"General HTTPS\" n=8 src=192.0.2.62:54993:X0:pc48.example.com dst=198.51.100.49:443:X1 proto=tcp/https dstname=games.example.net arg=/ code=49 Category=\"Games\""
+    expect = { sub_rule = "web-blocked", sip = "192.0.2.62", "observer.ingress.interface.name" = "X0", "destination.domain" = "games.example.net", "sonicwall.web_category" = "Games" }
   }
 
   test {
