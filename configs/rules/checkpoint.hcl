@@ -26,7 +26,7 @@ rule "checkpoint-log-exporter" {
   log_source_types = ["checkpoint"]
   sort_order       = 400
   pattern          = <<-RE
-    loguid:"\{0x
+    (?:loguid:"\{0x|CheckPoint \d+ - \[\w+:")
   RE
   extract          = "kv"
   kv_pair          = ":"
@@ -112,6 +112,29 @@ rule "checkpoint-log-exporter" {
     fields         = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"] }
   }
 
+  sub_rule "authorize" {
+    when           = "event.kv.action.lowerAscii() in [\"login\", \"authorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logon"
+    risk           = 2
+    fields         = { "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+  }
+
+  sub_rule "deauthorize" {
+    when           = "event.kv.action.lowerAscii() in [\"logout\", \"deauthorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logoff"
+    fields         = { "event.category" = ["authentication"], "event.type" = ["end"] }
+  }
+
+  sub_rule "quarantine" {
+    when           = "event.kv.action.lowerAscii() == \"quarantine\""
+    classification = "Suspicious"
+    common_event   = "Host Quarantined"
+    risk           = 6
+    fields         = { "event.kind" = "alert" }
+  }
+
   sub_rule "denied" {
     when           = "event.kv.action.lowerAscii() in [\"drop\", \"reject\", \"block\", \"prevent\", \"deny\"]"
     classification = "Network Deny"
@@ -151,6 +174,13 @@ rule "checkpoint-log-exporter" {
       <134>1 2024-03-01T10:17:00Z gw-edge1 CheckPoint 2850 - [action:"Prevent"; loguid:"{0x65e1a7a8,0x0,0x201a8c0,0x3fffffff}"; origin:"192.0.2.1"; version:"5"; attack:"Malicious Code Execution"; confidence_level:"High"; dst:"192.0.2.80"; product:"SmartDefense"; protection_name:"Apache Log4j Remote Code Execution (CVE-2021-44228)"; protection_type:"IPS"; severity:"Critical"; src:"203.0.113.66"; s_port:"41000"; service:"8080"; proto:"6"]
     LOG
     expect = { sub_rule = "intrusion", classification = "Attack", "checkpoint.protection_name" = "Apache Log4j Remote Code Execution (CVE-2021-44228)", "rule.category" = "IPS" }
+  }
+
+  test {
+    log    = <<-LOG
+      1 2024-03-01T10:19:00Z gw-edge1 CheckPoint 2850 - [action:"Drop"; flags:"400644"; ifdir:"inbound"; ifname:"eth2"; origin:"192.0.2.1"; dst:"192.0.2.80"; product:"VPN-1 & FireWall-1"; proto:"17"; s_port:"55036"; service:"1514"; src:"203.0.113.67"; ]
+    LOG
+    expect = { sub_rule = "denied", sip = "203.0.113.67", dport = "1514", "network.transport" = "udp", "checkpoint.ifname" = "eth2" }
   }
 
   test {
@@ -250,6 +280,29 @@ rule "checkpoint-legacy" {
     common_event   = "Intrusion Detected"
     risk           = 7
     fields         = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"] }
+  }
+
+  sub_rule "authorize" {
+    when           = "event.kv.action.lowerAscii() in [\"login\", \"authorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logon"
+    risk           = 2
+    fields         = { "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+  }
+
+  sub_rule "deauthorize" {
+    when           = "event.kv.action.lowerAscii() in [\"logout\", \"deauthorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logoff"
+    fields         = { "event.category" = ["authentication"], "event.type" = ["end"] }
+  }
+
+  sub_rule "quarantine" {
+    when           = "event.kv.action.lowerAscii() == \"quarantine\""
+    classification = "Suspicious"
+    common_event   = "Host Quarantined"
+    risk           = 6
+    fields         = { "event.kind" = "alert" }
   }
 
   sub_rule "denied" {
