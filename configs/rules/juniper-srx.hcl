@@ -157,7 +157,7 @@ rule "srx-security-event" {
   log_source_types = ["juniper-srx"]
   sort_order       = 620
   pattern          = <<-RE
-    \s(?P<event__code>(?:RT_|IDP_|AV_|WEBFILTER_|ANTISPAM_|CONTENT_|APPTRACK_|AAMW_|SECINTEL_|FLOW_|UTM_)[A-Z0-9_]+) \[junos@2636\.
+    \s(?P<event__code>(?:RT_|IDP_|AV_|WEBFILTER_|ANTISPAM_|CONTENT_|APPTRACK_|AAMW_|SECINTEL_|FLOW_|UTM_)[A-Z0-9_]+) \[junos@\d
   RE
   extract          = "kv"
   classification   = "Other Security"
@@ -247,6 +247,13 @@ rule "srx-security-event" {
     LOG
     log_source_type = "syslog"
     expect = { sub_rule = "idp", classification = "Attack", "event.code" = "IDP_ATTACK_LOG_EVENT", "juniper.srx.attack_name" = "HTTP:CTS:LOG4J-RCE", sip = "203.0.113.66", "event.action" = "DROP", "observer.vendor" = "Juniper" }
+  }
+
+  test {
+    log    = <<-LOG
+      Mar  1 10:22:00 198.51.100.1 junos-ids: 2024-03-01T10:22:00.000Z srx1 RT_IDS - RT_SCREEN_IP [junos@2636.1.1.1.2.40 attack-name="IP spoofing!" source-address="203.0.113.68" destination-address="192.0.2.80" protocol-id="17" source-zone-name="untrust" interface-name="ge-0/0/0.0" action="drop"]
+    LOG
+    expect = { sub_rule = "screen", "event.code" = "RT_SCREEN_IP", "juniper.srx.attack_name" = "IP spoofing!", sip = "203.0.113.68", "network.transport" = "udp" }
   }
 
   test {
