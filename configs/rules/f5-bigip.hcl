@@ -396,3 +396,57 @@ rule "f5-afm" {
     expect          = { sub_rule = "denied", classification = "Network Deny", sip = "203.0.113.66", dport = "23", "rule.name" = "deny-telnet", "network.transport" = "tcp", "observer.product" = "BIG-IP" }
   }
 }
+
+rule "f5-ltm-message" {
+  description      = "BIG-IP system and LTM messages with an F5 message id: `tmm[…]: 01010251:0: …` (F5's message-id catalog, K14865)"
+  log_source_types = ["f5-bigip"]
+  sort_order       = 820
+  pattern          = <<-RE
+    \]: (?P<event__code>01[0-9a-f]{6}):(?P<f5__severity>[0-7]): (?P<f5__message>.+)
+  RE
+  classification   = "Information"
+  common_event     = "Device Event"
+  risk             = 1
+  fields           = { "event.kind" = "event", "observer.type" = "load-balancer" }
+
+  sub_rule "dos" {
+    when           = "event.f5.message.matches(\"(?i)syncookie|\\\\bdos\\\\b|ddos|flood|bdos\")"
+    classification = "Denial Of Service"
+    common_event   = "DoS Protection Activated"
+    risk           = 6
+    fields         = { "event.kind" = "alert", "event.category" = ["network"] }
+  }
+
+  sub_rule "login-failed" {
+    when           = "event.f5.message.matches(\"(?i)fail(ed)? to (log ?in|authenticate)|authentication fail|login fail\")"
+    classification = "Authentication Failure"
+    common_event   = "Logon Failed"
+    risk           = 5
+    fields         = { "event.category" = ["authentication"], "event.outcome" = "failure" }
+  }
+
+  sub_rule "member-down" {
+    when           = "event.f5.message.matches(\"(?i)monitor status down|status (changed )?to down|is down\")"
+    classification = "Warning"
+    common_event   = "Pool Member Down"
+    risk           = 3
+  }
+
+  sub_rule "limit" {
+    when           = "event.f5.message.matches(\"(?i)exceeded|limiting|rate limit|throttl\")"
+    classification = "Warning"
+    common_event   = "Rate Limit Reached"
+    risk           = 3
+  }
+
+  test {
+    log    = "May  5 04:26:19 bigip1 warning tmm[20175]: 01010343:0: Syncookie SW mode activated, server = 192.0.2.80:443"
+    expect = { sub_rule = "dos", classification = "Denial Of Service", "event.code" = "01010343", "f5.message" = "Syncookie SW mode activated, server = 192.0.2.80:443" }
+  }
+
+  test {
+    log             = "May  5 04:27:00 bigip1 notice mcpd[6543]: 01070638:5: Pool /Common/web member /Common/192.0.2.81:80 monitor status down. [ /Common/http: down ]"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "member-down", classification = "Warning", "observer.vendor" = "F5" }
+  }
+}
