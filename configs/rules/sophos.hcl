@@ -162,7 +162,7 @@ rule "sophos-utm" {
   log_source_types = ["sophos"]
   sort_order       = 710
   pattern          = <<-RE
-    id="\d+" severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
+    (?:id="\d+" )?severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
   RE
   extract          = "kv"
   classification   = "Information"
@@ -263,8 +263,57 @@ rule "sophos-utm" {
   }
 
   test {
+    log    = "<28>2024:03:01-10:21:00 utm1 epsecd[10158]: W main::_log:435() =>  severity=\"warn\" sys=\"System\" sub=\"eplog\" name=\"Listing failed with return code 58\""
+    expect = { "sophos.utm.sys" = "System", "log.level" = "warn", "sophos.utm.name" = "Listing failed with return code 58" }
+  }
+
+  test {
     log             = "<30>2024:03:01-10:19:00 utm1 httpproxy[3210]: id=\"0060\" severity=\"info\" sys=\"SecureWeb\" sub=\"http\" name=\"web request blocked\" action=\"block\" method=\"GET\" srcip=\"192.0.2.31\" dstip=\"198.51.100.41\" user=\"bob\" statuscode=\"403\" cached=\"0\" profile=\"REF_DefaultHTTPProfile (Default Web Filter Profile)\" size=\"0\" url=\"http://games.example.net/play\" referer=\"\" error=\"\" ua=\"Mozilla/5.0 (X11; Linux x86_64)\" category=\"178\" categoryname=\"Games\""
     log_source_type = "syslog"
     expect          = { sub_rule = "web-blocked", "url.domain" = "games.example.net", status = "403", login = "bob", "observer.vendor" = "Sophos" }
+  }
+}
+
+rule "sophos-utm-waf" {
+  description      = "Sophos UTM web application firewall (reverse proxy) access log: httpd: id=\"0299\" srcip=… localip=… method=… statuscode=… url=…"
+  log_source_types = ["sophos"]
+  sort_order       = 720
+  pattern          = <<-RE
+    id="\d+" srcip="[^"]*" localip="[^"]*" size="
+  RE
+  extract          = "kv"
+  classification   = "Network Traffic"
+  common_event     = "Web Request"
+  risk             = 1
+  map = {
+    "event.code"             = ["kv.id"]
+    sip                      = ["kv.srcip"]
+    dip                      = ["kv.localip"]
+    login                    = ["kv.user"]
+    httpmethod               = ["kv.method"]
+    status                   = ["kv.statuscode"]
+    "url.path"               = ["kv.url"]
+    "url.query"              = ["kv.query"]
+    "url.domain"             = ["kv.server"]
+    dport                    = ["kv.port"]
+    "http.request.referrer"  = ["kv.referer"]
+    "http.response.bytes"    = ["kv.size"]
+    "sophos.utm.exceptions"  = ["kv.exceptions"]
+    "sophos.utm.reason"      = ["kv.reason"]
+  }
+  fields = { "event.kind" = "event", "event.category" = ["network", "web"], "event.type" = ["access"], "observer.type" = "waf", "observer.product" = "Sophos UTM" }
+
+  sub_rule "blocked" {
+    when           = "event.kv.statuscode in [\"403\", \"406\"] || event.kv.reason.matches(\"(?i)block|deny|reject\")"
+    classification = "Access Failure"
+    common_event   = "Web Request Blocked"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log             = "<142>2024:03:01-10:20:00 utm1 httpd: id=\"0299\" srcip=\"203.0.113.70\" localip=\"192.0.2.90\" size=\"341\" user=\"-\" host=\"203.0.113.70\" method=\"POST\" statuscode=\"502\" reason=\"-\" extra=\"-\" exceptions=\"-\" time=\"300135\" url=\"/Microsoft-Server-ActiveSync\" server=\"mail.example.com\" port=\"443\" query=\"?Cmd=Ping\" referer=\"-\" cookie=\"-\""
+    log_source_type = "syslog"
+    expect          = { sip = "203.0.113.70", httpmethod = "POST", status = "502", "url.domain" = "mail.example.com", dport = "443", login = "", "observer.vendor" = "Sophos" }
   }
 }
