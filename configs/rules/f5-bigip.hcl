@@ -426,10 +426,18 @@ rule "f5-ltm-message" {
   }
 
   sub_rule "member-down" {
-    when           = "event.f5.message.matches(\"(?i)monitor status down|status (changed )?to down|is down\")"
+    when           = "event.f5.message.matches(\"(?i)monitor status down|status (changed )?to down|is down|up -> down|green -> red|-> (down|red)\\b\")"
     classification = "Warning"
     common_event   = "Pool Member Down"
     risk           = 3
+  }
+
+  sub_rule "ssl-failed" {
+    when           = "event.f5.message.matches(\"(?i)ssl handshake failed\")"
+    classification = "Warning"
+    common_event   = "TLS Handshake Failed"
+    risk           = 2
+    fields         = { "event.category" = ["network"], "event.outcome" = "failure" }
   }
 
   sub_rule "limit" {
@@ -448,5 +456,10 @@ rule "f5-ltm-message" {
     log             = "May  5 04:27:00 bigip1 notice mcpd[6543]: 01070638:5: Pool /Common/web member /Common/192.0.2.81:80 monitor status down. [ /Common/http: down ]"
     log_source_type = "syslog"
     expect          = { sub_rule = "member-down", classification = "Warning", "observer.vendor" = "F5" }
+  }
+
+  test {
+    log    = "May 17 11:28:20 bigip1 alert gtmd[13220]: 011ae0f2:1: Monitor instance /Common/mon_web 192.0.2.81:443 UP -> DOWN from /Common/gtm1 (no reply from big3d: timed out)"
+    expect = { sub_rule = "member-down", "event.code" = "011ae0f2", "f5.severity" = "1" }
   }
 }

@@ -317,3 +317,37 @@ rule "sophos-utm-waf" {
     expect          = { sip = "203.0.113.70", httpmethod = "POST", status = "502", "url.domain" = "mail.example.com", dport = "443", login = "", "observer.vendor" = "Sophos" }
   }
 }
+
+rule "sophos-av-xml" {
+  description      = "Sophos Anti-Virus for Linux/UNIX (SAV) XML log records: savscan, savupdate"
+  log_source_types = ["sophos"]
+  sort_order       = 730
+  pattern          = <<-RE
+    \<log>\<category>(?P<sophos__av__category>[^<]*)</category>\<level>(?P<log__level>[^<]*)</level>\<domain>(?P<sophos__av__domain>[^<]*)</domain>\<msg>(?P<sophos__av__msg>[^<]*)</msg>
+  RE
+  classification   = "Information"
+  common_event     = "Anti-Virus Event"
+  risk             = 1
+  fields           = { "event.kind" = "event", "observer.product" = "Sophos Anti-Virus" }
+
+  sub_rule "threat" {
+    when           = "event.sophos.av.msg.matches(\"THREAT|INFECTED|VIRUS\")"
+    classification = "Malware"
+    common_event   = "Malware Detected"
+    risk           = 7
+    fields         = { "event.kind" = "alert", "event.category" = ["malware"] }
+  }
+
+  sub_rule "scanner-failed" {
+    when           = "event.sophos.av.msg.matches(\"DIED|KILLED|FAIL|NO_UPDATED\")"
+    classification = "Error"
+    common_event   = "Anti-Virus Failure"
+    risk           = 4
+  }
+
+  test {
+    log             = "<log><category>savscan.log</category><level>INFO</level><domain>savscan</domain><msg>NOTIFY_ONDEMANDTHREAT_INFECTED %s</msg><time>1709287200</time><arg>/home/erin/invoice.exe</arg></log>"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "threat", classification = "Malware", "sophos.av.domain" = "savscan", "observer.product" = "Sophos Anti-Virus" }
+  }
+}
