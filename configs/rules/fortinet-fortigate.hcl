@@ -92,7 +92,7 @@ rule "fortigate-traffic" {
   }
 
   sub_rule "denied" {
-    when           = "event.kv.action in [\"deny\", \"blocked\", \"block\", \"dropped\", \"drop\", \"reject\", \"ip-conn\"]"
+    when           = "event.kv.action in [\"deny\", \"blocked\", \"block\", \"dropped\", \"drop\", \"reject\", \"ip-conn\"] || event.kv.status in [\"deny\", \"blocked\", \"dropped\", \"reject\"]"
     classification = "Network Deny"
     common_event   = "Firewall Session Denied"
     risk           = 3
@@ -106,7 +106,7 @@ rule "fortigate-traffic" {
   }
 
   sub_rule "allowed" {
-    when           = "event.kv.action in [\"accept\", \"start\", \"allowed\", \"passthrough\"]"
+    when           = "event.kv.action in [\"accept\", \"start\", \"allowed\", \"passthrough\"] || event.kv.status in [\"accept\", \"allowed\", \"start\"]"
     classification = "Network Allow"
     fields         = { "event.type" = ["connection", "allowed"], "event.outcome" = "success" }
   }
@@ -131,7 +131,7 @@ rule "fortigate-traffic" {
 
   test {
     log    = "Mar  1 10:17:00 198.51.100.1 date=2024-03-01 time=10:17:00 devname=FGT60 device_id=FGT60C0000000002 log_id=0021000002 type=traffic subtype=allowed pri=notice vd=root src=192.0.2.12 src_port=1025 src_int=\"internal\" dst=203.0.113.9 dst_port=80 dst_int=\"wan1\" SN=99 status=accept policyid=3 sent=100 rcvd=200 proto=6 service=HTTP"
-    expect = { sip = "192.0.2.12", dport = "80", "event.action" = "accept", "source.bytes" = "100", "event.code" = "0021000002", "observer.serial_number" = "FGT60C0000000002", "log.level" = "notice" }
+    expect = { sub_rule = "allowed", sip = "192.0.2.12", dport = "80", "event.action" = "accept", "source.bytes" = "100", "event.code" = "0021000002", "observer.serial_number" = "FGT60C0000000002", "log.level" = "notice" }
   }
 }
 
@@ -225,6 +225,14 @@ rule "fortigate-utm" {
     common_event   = "Web Access"
     risk           = 1
     fields         = { "event.category" = ["network", "web"], "event.type" = ["access"] }
+  }
+
+  sub_rule "app-pass" {
+    when           = "(event.kv.subtype == \"app-ctrl\" || event.kv.type == \"app-ctrl\") && event.kv.action in [\"pass\", \"monitor\"]"
+    classification = "Network Allow"
+    common_event   = "Application Allowed"
+    risk           = 1
+    fields         = { "event.type" = ["allowed"], "event.outcome" = "success" }
   }
 
   sub_rule "blocked" {
