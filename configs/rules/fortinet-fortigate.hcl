@@ -112,7 +112,7 @@ rule "fortigate-traffic" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <189>date=2024-03-01 time=10:15:02 devname="FGT-EDGE1" devid="FG100FTK00000001" eventtime=1709288102000000000 tz="+0100" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=192.0.2.10 srcport=51514 srcintf="port2" srcintfrole="lan" dstip=198.51.100.20 dstport=443 dstintf="wan1" dstintfrole="wan" srccountry="Reserved" dstcountry="United States" sessionid=1234567 proto=6 action="close" policyid=12 policytype="policy" poluuid="1f0a5c3e-0000-0000-0000-000000000001" policyname="LAN-to-WAN" service="HTTPS" trandisp="snat" transip=203.0.113.5 transport=61514 duration=12 sentbyte=2120 rcvdbyte=8421 sentpkt=14 rcvdpkt=12 appcat="unscanned" user="alice"
     LOG
     expect = {
@@ -124,7 +124,7 @@ rule "fortigate-traffic" {
     log             = "<189>date=2024-03-01 time=10:16:00 devname=\"FGT-EDGE1\" devid=\"FG100FTK00000001\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" srcip=192.0.2.11 srcport=40000 dstip=198.51.100.21 dstport=23 proto=6 action=\"deny\" policyid=0 service=\"TELNET\""
     log_source_type = "syslog"
     expect = {
-      sub_rule = "denied", classification = "Network Deny", "observer.vendor" = "Fortinet", "observer.product" = "FortiGate"
+      sub_rule       = "denied", classification = "Network Deny", "observer.vendor" = "Fortinet", "observer.product" = "FortiGate"
       "event.module" = "fortinet", "event.dataset" = "fortinet-fortigate", "network.protocol" = "telnet", "event.outcome" = "failure"
     }
   }
@@ -241,12 +241,12 @@ rule "fortigate-utm" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       date=2024-03-01 time=11:02:13 devname="FGT-EDGE1" devid="FG100FTK00000001" logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" vd="root" msg="File is infected." action="blocked" service="HTTP" sessionid=4521 srcip=192.0.2.30 dstip=198.51.100.40 srcport=50110 dstport=80 srcintf="port2" dstintf="wan1" policyid=4 proto=6 direction="incoming" filename="invoice.exe" virus="EICAR_TEST_FILE" dtype="Virus" ref="http://www.fortinet.com/ve?vn=EICAR_TEST_FILE" virusid=2172 url="http://files.example.com/invoice.exe" profile="default" user="bob" analyticscksum="275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
     LOG
     expect = {
       sub_rule = "virus", classification = "Malware", "fortinet.firewall.virus" = "EICAR_TEST_FILE", "file.name" = "invoice.exe"
-      sip = "192.0.2.30", dport = "80", "event.action" = "blocked", "event.timezone" = "", "@timestamp" = "2024-03-01T11:02:13Z"
+      sip      = "192.0.2.30", dport = "80", "event.action" = "blocked", "event.timezone" = "", "@timestamp" = "2024-03-01T11:02:13Z"
     }
   }
 
@@ -276,27 +276,27 @@ rule "fortigate-event" {
   common_event     = "Device Event"
   risk             = 1
   map = {
-    "event.code"                  = ["kv.logid", "kv.log_id"]
-    "observer.name"               = ["kv.devname"]
-    "observer.serial_number"      = ["kv.devid", "kv.device_id"]
-    "log.level"                   = ["kv.level", "kv.pri"]
-    "fortinet.firewall.type"      = ["kv.type"]
-    "fortinet.firewall.subtype"   = ["kv.subtype"]
-    "fortinet.firewall.vd"        = ["kv.vd"]
-    "fortinet.firewall.logdesc"   = ["kv.logdesc"]
-    "fortinet.firewall.cfgpath"   = ["kv.cfgpath"]
+    "event.code"                   = ["kv.logid", "kv.log_id"]
+    "observer.name"                = ["kv.devname"]
+    "observer.serial_number"       = ["kv.devid", "kv.device_id"]
+    "log.level"                    = ["kv.level", "kv.pri"]
+    "fortinet.firewall.type"       = ["kv.type"]
+    "fortinet.firewall.subtype"    = ["kv.subtype"]
+    "fortinet.firewall.vd"         = ["kv.vd"]
+    "fortinet.firewall.logdesc"    = ["kv.logdesc"]
+    "fortinet.firewall.cfgpath"    = ["kv.cfgpath"]
     "fortinet.firewall.tunneltype" = ["kv.tunneltype"]
-    sip                           = ["kv.srcip", "kv.remip"]
-    sport                         = ["kv.srcport", "kv.remport"]
-    dip                           = ["kv.dstip", "kv.locip"]
-    dport                         = ["kv.dstport", "kv.locport"]
-    "event.action"                = ["kv.action"]
-    "event.reason"                = ["kv.reason", "kv.msg"]
-    login                         = ["kv.user", "kv.xauthuser"]
-    "source.user.group.name"      = ["kv.group", "kv.xauthgroup"]
-    "fortinet.firewall.ui"        = ["kv.ui"]
-    "fortinet.firewall.status"    = ["kv.status"]
-    "event.timezone"              = ["kv.tz"]
+    sip                            = ["kv.srcip", "kv.remip"]
+    sport                          = ["kv.srcport", "kv.remport"]
+    dip                            = ["kv.dstip", "kv.locip"]
+    dport                          = ["kv.dstport", "kv.locport"]
+    "event.action"                 = ["kv.action"]
+    "event.reason"                 = ["kv.reason", "kv.msg"]
+    login                          = ["kv.user", "kv.xauthuser"]
+    "source.user.group.name"       = ["kv.group", "kv.xauthgroup"]
+    "fortinet.firewall.ui"         = ["kv.ui"]
+    "fortinet.firewall.status"     = ["kv.status"]
+    "event.timezone"               = ["kv.tz"]
   }
   fields = {
     "event.kind"    = "event"

@@ -138,10 +138,10 @@ rule "sophos-xg" {
   }
 
   test {
-    log    = "<30>device=\"SFW\" date=2024-03-01 time=10:15:02 timezone=\"CET\" device_name=\"XG230\" device_id=C01001K2HB0001 log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Allowed\" status=\"Allow\" priority=Information duration=0 fw_rule_id=2 policy_type=1 user_name=\"alice\" user_gp=\"staff\" iap=0 in_interface=\"Port1\" out_interface=\"Port2\" src_mac=00:00:5e:00:53:01 src_ip=192.0.2.10 src_country_code= dst_ip=198.51.100.20 dst_country_code=USA protocol=\"TCP\" src_port=51514 dst_port=443 sent_pkts=14 recv_pkts=12 sent_bytes=2120 recv_bytes=8421 tran_src_ip=203.0.113.5 tran_src_port=61514 tran_dst_ip= tran_dst_port=0 srczonetype=\"LAN\" srczone=\"LAN\" dstzonetype=\"WAN\" dstzone=\"WAN\" dir_disp=\"\" connevent=\"Stop\" connid=\"1234\" vconnid=\"\""
+    log = "<30>device=\"SFW\" date=2024-03-01 time=10:15:02 timezone=\"CET\" device_name=\"XG230\" device_id=C01001K2HB0001 log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Allowed\" status=\"Allow\" priority=Information duration=0 fw_rule_id=2 policy_type=1 user_name=\"alice\" user_gp=\"staff\" iap=0 in_interface=\"Port1\" out_interface=\"Port2\" src_mac=00:00:5e:00:53:01 src_ip=192.0.2.10 src_country_code= dst_ip=198.51.100.20 dst_country_code=USA protocol=\"TCP\" src_port=51514 dst_port=443 sent_pkts=14 recv_pkts=12 sent_bytes=2120 recv_bytes=8421 tran_src_ip=203.0.113.5 tran_src_port=61514 tran_dst_ip= tran_dst_port=0 srczonetype=\"LAN\" srczone=\"LAN\" dstzonetype=\"WAN\" dstzone=\"WAN\" dir_disp=\"\" connevent=\"Stop\" connid=\"1234\" vconnid=\"\""
     expect = {
       sub_rule = "allowed", classification = "Network Allow", sip = "192.0.2.10", dport = "443", snatip = "203.0.113.5", "network.transport" = "tcp"
-      login = "alice", "source.bytes" = "2120", "rule.id" = "2", "observer.ingress.zone" = "LAN", "observer.serial_number" = "C01001K2HB0001", dnatip = ""
+      login    = "alice", "source.bytes" = "2120", "rule.id" = "2", "observer.ingress.zone" = "LAN", "observer.serial_number" = "C01001K2HB0001", dnatip = ""
     }
   }
 
@@ -286,20 +286,20 @@ rule "sophos-utm-waf" {
   common_event     = "Web Request"
   risk             = 1
   map = {
-    "event.code"             = ["kv.id"]
-    sip                      = ["kv.srcip"]
-    dip                      = ["kv.localip"]
-    login                    = ["kv.user"]
-    httpmethod               = ["kv.method"]
-    status                   = ["kv.statuscode"]
-    "url.path"               = ["kv.url"]
-    "url.query"              = ["kv.query"]
-    "url.domain"             = ["kv.server"]
-    dport                    = ["kv.port"]
-    "http.request.referrer"  = ["kv.referer"]
-    "http.response.bytes"    = ["kv.size"]
-    "sophos.utm.exceptions"  = ["kv.exceptions"]
-    "sophos.utm.reason"      = ["kv.reason"]
+    "event.code"            = ["kv.id"]
+    sip                     = ["kv.srcip"]
+    dip                     = ["kv.localip"]
+    login                   = ["kv.user"]
+    httpmethod              = ["kv.method"]
+    status                  = ["kv.statuscode"]
+    "url.path"              = ["kv.url"]
+    "url.query"             = ["kv.query"]
+    "url.domain"            = ["kv.server"]
+    dport                   = ["kv.port"]
+    "http.request.referrer" = ["kv.referer"]
+    "http.response.bytes"   = ["kv.size"]
+    "sophos.utm.exceptions" = ["kv.exceptions"]
+    "sophos.utm.reason"     = ["kv.reason"]
   }
   fields = { "event.kind" = "event", "event.category" = ["network", "web"], "event.type" = ["access"], "observer.type" = "waf", "observer.product" = "Sophos UTM" }
 
