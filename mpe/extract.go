@@ -87,20 +87,26 @@ func (ex *extractor) read(line string, body int, x *extracted) {
 }
 
 // structuredDataStart returns the offset of the STRUCTURED-DATA of an
-// RFC 5424 line ("<PRI>1 TIMESTAMP HOST APP PROCID MSGID [...]") when it
-// has some ('['), or -1.
+// RFC 5424 line ("<PRI>1 TIMESTAMP HOST APP PROCID MSGID [...]", or
+// without the <PRI>) when it has some ('['), or -1.
 func structuredDataStart(line string) int {
-	if len(line) < 4 || line[0] != '<' {
+	i := 0
+	switch {
+	case strings.HasPrefix(line, "1 "):
+		// A relay that dropped the <PRI>.
+		i = 2
+	case len(line) >= 4 && line[0] == '<':
+		i = 1
+		for i < len(line) && i < 5 && line[i] >= '0' && line[i] <= '9' {
+			i++
+		}
+		if i == 1 || !strings.HasPrefix(line[i:], ">1 ") {
+			return -1
+		}
+		i += 3
+	default:
 		return -1
 	}
-	i := 1
-	for i < len(line) && i < 5 && line[i] >= '0' && line[i] <= '9' {
-		i++
-	}
-	if i == 1 || !strings.HasPrefix(line[i:], ">1 ") {
-		return -1
-	}
-	i += 3
 	for k := 0; k < 5; k++ { // TIMESTAMP HOSTNAME APP-NAME PROCID MSGID
 		j := strings.IndexByte(line[i:], ' ')
 		if j < 0 {

@@ -82,6 +82,7 @@ func TestStructuredDataStart(t *testing.T) {
 		`<14>1 2024-03-01T10:00:00Z srx RT_FLOW - RT_FLOW_SESSION_CREATE - x`:                  -1,
 		`Mar  1 10:00:00 h p: [x a="1"]`:                                                       -1,
 		`<14>1 a b`:                                                                            -1,
+		`1 2024-03-01T10:00:00Z h CheckPoint 1 - [action:"Drop"; src:"192.0.2.1"]`:             40,
 	} {
 		if got := structuredDataStart(in); got != want {
 			t.Errorf("structuredDataStart(%q) = %d, want %d", in, got, want)

@@ -28,11 +28,11 @@ rule "named-query" {
   fields           = { "event.category" = ["network"], "event.type" = ["protocol"], "network.protocol" = "dns", "dns.type" = "query" }
 
   sub_rule "zone-transfer" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.dns.question.type in ["AXFR", "IXFR"]
     CEL
-    common_event   = "DNS Zone Transfer Query"
-    risk           = 2
+    common_event = "DNS Zone Transfer Query"
+    risk         = 2
   }
 
   test {
@@ -136,8 +136,8 @@ rule "named-lame-server" {
   fields           = { "event.category" = ["network"], "network.protocol" = "dns" }
 
   sub_rule "lame" {
-    when           = "event.event.action == \"lame server\""
-    common_event   = "DNS Lame Server"
+    when         = "event.event.action == \"lame server\""
+    common_event = "DNS Lame Server"
   }
 
   test {

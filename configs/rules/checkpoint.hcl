@@ -26,7 +26,7 @@ rule "checkpoint-log-exporter" {
   log_source_types = ["checkpoint"]
   sort_order       = 400
   pattern          = <<-RE
-    loguid:"\{0x
+    (?:loguid:"\{0x|CheckPoint \d+ - \[\w+:")
   RE
   extract          = "kv"
   kv_pair          = ":"
@@ -35,48 +35,48 @@ rule "checkpoint-log-exporter" {
   common_event     = "Firewall Log"
   risk             = 1
   map = {
-    sip                              = ["kv.src"]
-    dip                              = ["kv.dst"]
-    sport                            = ["kv.s_port"]
-    dport                            = ["kv.service"]
-    snatip                           = ["kv.xlatesrc"]
-    dnatip                           = ["kv.xlatedst"]
-    snatport                         = ["kv.xlatesport"]
-    dnatport                         = ["kv.xlatedport"]
-    iana_transport                   = ["kv.proto"]
-    "network.application"            = ["kv.service_id", "kv.appi_name"]
-    "network.direction"              = ["kv.ifdir", "kv.i/f_dir"]
-    "checkpoint.ifname"              = ["kv.ifname", "kv.i/f_name"]
-    "event.action"                   = ["kv.action"]
-    "checkpoint.product"             = ["kv.product"]
-    "checkpoint.blade"               = ["kv.product_family", "kv.ProductFamily"]
-    "rule.name"                      = ["kv.rule_name"]
-    "rule.id"                        = ["kv.rule", "kv.match_id"]
-    "rule.uuid"                      = ["kv.rule_uid"]
-    "rule.ruleset"                   = ["kv.layer_name", "kv.policy_name"]
-    "observer.name"                  = ["kv.originsicname", "kv.origin_sic_name"]
-    "checkpoint.origin"              = ["kv.origin", "kv.orig"]
-    "checkpoint.loguid"              = ["kv.loguid"]
-    "observer.ingress.zone"          = ["kv.inzone"]
-    "observer.egress.zone"           = ["kv.outzone"]
-    login                            = ["kv.user", "kv.src_user_name", "kv.administrator"]
-    "source.user.name"               = ["kv.src_user_name", "kv.user"]
-    "destination.user.name"          = ["kv.dst_user_name"]
-    "source.domain"                  = ["kv.src_machine_name"]
-    src_bytes                        = ["kv.client_outbound_bytes"]
-    dst_bytes                        = ["kv.server_outbound_bytes"]
-    src_packets                      = ["kv.client_outbound_packets"]
-    dst_packets                      = ["kv.server_outbound_packets"]
-    "url.original"                   = ["kv.resource"]
-    "rule.category"                  = ["kv.protection_type", "kv.malware_family"]
-    "checkpoint.protection_name"     = ["kv.protection_name", "kv.attack"]
-    "checkpoint.severity"            = ["kv.severity"]
-    "checkpoint.confidence_level"    = ["kv.confidence_level"]
-    "checkpoint.operation"           = ["kv.operation"]
-    "event.reason"                   = ["kv.reason", "kv.message_info", "kv.description"]
-    "file.name"                      = ["kv.file_name"]
-    "file.hash.md5"                  = ["kv.file_md5"]
-    "file.hash.sha256"               = ["kv.file_sha256"]
+    sip                           = ["kv.src"]
+    dip                           = ["kv.dst"]
+    sport                         = ["kv.s_port"]
+    dport                         = ["kv.service"]
+    snatip                        = ["kv.xlatesrc"]
+    dnatip                        = ["kv.xlatedst"]
+    snatport                      = ["kv.xlatesport"]
+    dnatport                      = ["kv.xlatedport"]
+    iana_transport                = ["kv.proto"]
+    "network.application"         = ["kv.service_id", "kv.appi_name"]
+    "network.direction"           = ["kv.ifdir", "kv.i/f_dir"]
+    "checkpoint.ifname"           = ["kv.ifname", "kv.i/f_name"]
+    "event.action"                = ["kv.action"]
+    "checkpoint.product"          = ["kv.product"]
+    "checkpoint.blade"            = ["kv.product_family", "kv.ProductFamily"]
+    "rule.name"                   = ["kv.rule_name"]
+    "rule.id"                     = ["kv.rule", "kv.match_id"]
+    "rule.uuid"                   = ["kv.rule_uid"]
+    "rule.ruleset"                = ["kv.layer_name", "kv.policy_name"]
+    "observer.name"               = ["kv.originsicname", "kv.origin_sic_name"]
+    "checkpoint.origin"           = ["kv.origin", "kv.orig"]
+    "checkpoint.loguid"           = ["kv.loguid"]
+    "observer.ingress.zone"       = ["kv.inzone"]
+    "observer.egress.zone"        = ["kv.outzone"]
+    login                         = ["kv.user", "kv.src_user_name", "kv.administrator"]
+    "source.user.name"            = ["kv.src_user_name", "kv.user"]
+    "destination.user.name"       = ["kv.dst_user_name"]
+    "source.domain"               = ["kv.src_machine_name"]
+    src_bytes                     = ["kv.client_outbound_bytes"]
+    dst_bytes                     = ["kv.server_outbound_bytes"]
+    src_packets                   = ["kv.client_outbound_packets"]
+    dst_packets                   = ["kv.server_outbound_packets"]
+    "url.original"                = ["kv.resource"]
+    "rule.category"               = ["kv.protection_type", "kv.malware_family"]
+    "checkpoint.protection_name"  = ["kv.protection_name", "kv.attack"]
+    "checkpoint.severity"         = ["kv.severity"]
+    "checkpoint.confidence_level" = ["kv.confidence_level"]
+    "checkpoint.operation"        = ["kv.operation"]
+    "event.reason"                = ["kv.reason", "kv.message_info", "kv.description"]
+    "file.name"                   = ["kv.file_name"]
+    "file.hash.md5"               = ["kv.file_md5"]
+    "file.hash.sha256"            = ["kv.file_sha256"]
   }
   fields = { "event.kind" = "event", "event.category" = ["network"], "event.type" = ["connection"], "observer.type" = "firewall" }
 
@@ -112,6 +112,29 @@ rule "checkpoint-log-exporter" {
     fields         = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"] }
   }
 
+  sub_rule "authorize" {
+    when           = "event.kv.action.lowerAscii() in [\"login\", \"authorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logon"
+    risk           = 2
+    fields         = { "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+  }
+
+  sub_rule "deauthorize" {
+    when           = "event.kv.action.lowerAscii() in [\"logout\", \"deauthorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logoff"
+    fields         = { "event.category" = ["authentication"], "event.type" = ["end"] }
+  }
+
+  sub_rule "quarantine" {
+    when           = "event.kv.action.lowerAscii() == \"quarantine\""
+    classification = "Suspicious"
+    common_event   = "Host Quarantined"
+    risk           = 6
+    fields         = { "event.kind" = "alert" }
+  }
+
   sub_rule "denied" {
     when           = "event.kv.action.lowerAscii() in [\"drop\", \"reject\", \"block\", \"prevent\", \"deny\"]"
     classification = "Network Deny"
@@ -128,13 +151,13 @@ rule "checkpoint-log-exporter" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <134>1 2024-03-01T10:15:02Z gw-edge1 CheckPoint 2850 - [action:"Accept"; flags:"411908"; ifdir:"outbound"; ifname:"eth1"; logid:"0"; loguid:"{0x65e1a7a6,0x0,0x201a8c0,0x3fffffff}"; origin:"192.0.2.1"; originsicname:"CN=gw-edge1,O=mgmt.example.com.abcd12"; sequencenum:"3"; time:"1709288102"; version:"5"; __policy_id_tag:"product=VPN-1 & FireWall-1[db_tag={AA11BB22-0000-0000-0000-000000000001};mgmt=mgmt1;date=1709200000;policy_name=Standard\]"; dst:"198.51.100.20"; inzone:"Internal"; layer_name:"Network"; layer_uuid:"11111111-0000-0000-0000-000000000001"; match_id:"4"; parent_rule:"0"; rule_action:"Accept"; rule_name:"Web out"; rule_uid:"22222222-0000-0000-0000-000000000002"; outzone:"External"; product:"VPN-1 & FireWall-1"; proto:"6"; s_port:"51514"; service:"443"; service_id:"https"; src:"192.0.2.10"; xlatesrc:"203.0.113.5"; xlatesport:"61514"; client_outbound_bytes:"2120"; server_outbound_bytes:"8421"]
     LOG
     expect = {
-      sub_rule = "allowed", classification = "Network Allow", sip = "192.0.2.10", dip = "198.51.100.20", sport = "51514", dport = "443"
+      sub_rule            = "allowed", classification = "Network Allow", sip = "192.0.2.10", dip = "198.51.100.20", sport = "51514", dport = "443"
       "network.transport" = "tcp", "rule.name" = "Web out", snatip = "203.0.113.5", "source.bytes" = "2120", "network.direction" = "outbound"
-      "observer.name" = "CN=gw-edge1,O=mgmt.example.com.abcd12", "checkpoint.product" = "VPN-1 & FireWall-1", "kv.version" = "5"
+      "observer.name"     = "CN=gw-edge1,O=mgmt.example.com.abcd12", "checkpoint.product" = "VPN-1 & FireWall-1", "kv.version" = "5"
     }
   }
 
@@ -151,6 +174,13 @@ rule "checkpoint-log-exporter" {
       <134>1 2024-03-01T10:17:00Z gw-edge1 CheckPoint 2850 - [action:"Prevent"; loguid:"{0x65e1a7a8,0x0,0x201a8c0,0x3fffffff}"; origin:"192.0.2.1"; version:"5"; attack:"Malicious Code Execution"; confidence_level:"High"; dst:"192.0.2.80"; product:"SmartDefense"; protection_name:"Apache Log4j Remote Code Execution (CVE-2021-44228)"; protection_type:"IPS"; severity:"Critical"; src:"203.0.113.66"; s_port:"41000"; service:"8080"; proto:"6"]
     LOG
     expect = { sub_rule = "intrusion", classification = "Attack", "checkpoint.protection_name" = "Apache Log4j Remote Code Execution (CVE-2021-44228)", "rule.category" = "IPS" }
+  }
+
+  test {
+    log    = <<-LOG
+      1 2024-03-01T10:19:00Z gw-edge1 CheckPoint 2850 - [action:"Drop"; flags:"400644"; ifdir:"inbound"; ifname:"eth2"; origin:"192.0.2.1"; dst:"192.0.2.80"; product:"VPN-1 & FireWall-1"; proto:"17"; s_port:"55036"; service:"1514"; src:"203.0.113.67"; ]
+    LOG
+    expect = { sub_rule = "denied", sip = "203.0.113.67", dport = "1514", "network.transport" = "udp", "checkpoint.ifname" = "eth2" }
   }
 
   test {
@@ -175,48 +205,48 @@ rule "checkpoint-legacy" {
   common_event     = "Firewall Log"
   risk             = 1
   map = {
-    sip                              = ["kv.src"]
-    dip                              = ["kv.dst"]
-    sport                            = ["kv.s_port"]
-    dport                            = ["kv.service"]
-    snatip                           = ["kv.xlatesrc"]
-    dnatip                           = ["kv.xlatedst"]
-    snatport                         = ["kv.xlatesport"]
-    dnatport                         = ["kv.xlatedport"]
-    iana_transport                   = ["kv.proto"]
-    "network.application"            = ["kv.service_id", "kv.appi_name"]
-    "network.direction"              = ["kv.ifdir", "kv.i/f_dir"]
-    "checkpoint.ifname"              = ["kv.ifname", "kv.i/f_name"]
-    "event.action"                   = ["kv.action"]
-    "checkpoint.product"             = ["kv.product"]
-    "checkpoint.blade"               = ["kv.product_family", "kv.ProductFamily"]
-    "rule.name"                      = ["kv.rule_name"]
-    "rule.id"                        = ["kv.rule", "kv.match_id"]
-    "rule.uuid"                      = ["kv.rule_uid"]
-    "rule.ruleset"                   = ["kv.layer_name", "kv.policy_name"]
-    "observer.name"                  = ["kv.originsicname", "kv.origin_sic_name"]
-    "checkpoint.origin"              = ["kv.origin", "kv.orig"]
-    "checkpoint.loguid"              = ["kv.loguid"]
-    "observer.ingress.zone"          = ["kv.inzone"]
-    "observer.egress.zone"           = ["kv.outzone"]
-    login                            = ["kv.user", "kv.src_user_name", "kv.administrator"]
-    "source.user.name"               = ["kv.src_user_name", "kv.user"]
-    "destination.user.name"          = ["kv.dst_user_name"]
-    "source.domain"                  = ["kv.src_machine_name"]
-    src_bytes                        = ["kv.client_outbound_bytes"]
-    dst_bytes                        = ["kv.server_outbound_bytes"]
-    src_packets                      = ["kv.client_outbound_packets"]
-    dst_packets                      = ["kv.server_outbound_packets"]
-    "url.original"                   = ["kv.resource"]
-    "rule.category"                  = ["kv.protection_type", "kv.malware_family"]
-    "checkpoint.protection_name"     = ["kv.protection_name", "kv.attack"]
-    "checkpoint.severity"            = ["kv.severity"]
-    "checkpoint.confidence_level"    = ["kv.confidence_level"]
-    "checkpoint.operation"           = ["kv.operation"]
-    "event.reason"                   = ["kv.reason", "kv.message_info", "kv.description"]
-    "file.name"                      = ["kv.file_name"]
-    "file.hash.md5"                  = ["kv.file_md5"]
-    "file.hash.sha256"               = ["kv.file_sha256"]
+    sip                           = ["kv.src"]
+    dip                           = ["kv.dst"]
+    sport                         = ["kv.s_port"]
+    dport                         = ["kv.service"]
+    snatip                        = ["kv.xlatesrc"]
+    dnatip                        = ["kv.xlatedst"]
+    snatport                      = ["kv.xlatesport"]
+    dnatport                      = ["kv.xlatedport"]
+    iana_transport                = ["kv.proto"]
+    "network.application"         = ["kv.service_id", "kv.appi_name"]
+    "network.direction"           = ["kv.ifdir", "kv.i/f_dir"]
+    "checkpoint.ifname"           = ["kv.ifname", "kv.i/f_name"]
+    "event.action"                = ["kv.action"]
+    "checkpoint.product"          = ["kv.product"]
+    "checkpoint.blade"            = ["kv.product_family", "kv.ProductFamily"]
+    "rule.name"                   = ["kv.rule_name"]
+    "rule.id"                     = ["kv.rule", "kv.match_id"]
+    "rule.uuid"                   = ["kv.rule_uid"]
+    "rule.ruleset"                = ["kv.layer_name", "kv.policy_name"]
+    "observer.name"               = ["kv.originsicname", "kv.origin_sic_name"]
+    "checkpoint.origin"           = ["kv.origin", "kv.orig"]
+    "checkpoint.loguid"           = ["kv.loguid"]
+    "observer.ingress.zone"       = ["kv.inzone"]
+    "observer.egress.zone"        = ["kv.outzone"]
+    login                         = ["kv.user", "kv.src_user_name", "kv.administrator"]
+    "source.user.name"            = ["kv.src_user_name", "kv.user"]
+    "destination.user.name"       = ["kv.dst_user_name"]
+    "source.domain"               = ["kv.src_machine_name"]
+    src_bytes                     = ["kv.client_outbound_bytes"]
+    dst_bytes                     = ["kv.server_outbound_bytes"]
+    src_packets                   = ["kv.client_outbound_packets"]
+    dst_packets                   = ["kv.server_outbound_packets"]
+    "url.original"                = ["kv.resource"]
+    "rule.category"               = ["kv.protection_type", "kv.malware_family"]
+    "checkpoint.protection_name"  = ["kv.protection_name", "kv.attack"]
+    "checkpoint.severity"         = ["kv.severity"]
+    "checkpoint.confidence_level" = ["kv.confidence_level"]
+    "checkpoint.operation"        = ["kv.operation"]
+    "event.reason"                = ["kv.reason", "kv.message_info", "kv.description"]
+    "file.name"                   = ["kv.file_name"]
+    "file.hash.md5"               = ["kv.file_md5"]
+    "file.hash.sha256"            = ["kv.file_sha256"]
   }
   fields = { "event.kind" = "event", "event.category" = ["network"], "event.type" = ["connection"], "observer.type" = "firewall" }
 
@@ -250,6 +280,29 @@ rule "checkpoint-legacy" {
     common_event   = "Intrusion Detected"
     risk           = 7
     fields         = { "event.kind" = "alert", "event.category" = ["intrusion_detection", "network"] }
+  }
+
+  sub_rule "authorize" {
+    when           = "event.kv.action.lowerAscii() in [\"login\", \"authorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logon"
+    risk           = 2
+    fields         = { "event.category" = ["authentication"], "event.type" = ["start"], "event.outcome" = "success" }
+  }
+
+  sub_rule "deauthorize" {
+    when           = "event.kv.action.lowerAscii() in [\"logout\", \"deauthorize\"]"
+    classification = "Authentication Success"
+    common_event   = "User Logoff"
+    fields         = { "event.category" = ["authentication"], "event.type" = ["end"] }
+  }
+
+  sub_rule "quarantine" {
+    when           = "event.kv.action.lowerAscii() == \"quarantine\""
+    classification = "Suspicious"
+    common_event   = "Host Quarantined"
+    risk           = 6
+    fields         = { "event.kind" = "alert" }
   }
 
   sub_rule "denied" {

@@ -658,18 +658,18 @@ rule "asa-vpn-svc" {
   fields           = { "event.category" = ["network", "session"], "event.type" = ["connection", "info"], "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   sub_rule "started" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.code in ["113039", "722022", "722032", "722033", "716001", "716038"]
     CEL
-    common_event   = "VPN Session Started"
-    fields         = { "event.outcome" = "success", "event.type" = ["connection", "start"], "event.action" = "client-vpn-connected" }
+    common_event = "VPN Session Started"
+    fields       = { "event.outcome" = "success", "event.type" = ["connection", "start"], "event.action" = "client-vpn-connected" }
   }
   sub_rule "ended" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.code in ["716002", "716058", "722023", "722028", "722037", "722030", "722031"]
     CEL
-    common_event   = "VPN Session Ended"
-    fields         = { "event.outcome" = "success", "event.type" = ["connection", "end"], "event.action" = "client-vpn-disconnected" }
+    common_event = "VPN Session Ended"
+    fields       = { "event.outcome" = "success", "event.type" = ["connection", "end"], "event.action" = "client-vpn-disconnected" }
   }
   sub_rule "refused" {
     when           = <<-CEL
@@ -688,8 +688,8 @@ rule "asa-vpn-svc" {
     fields         = { "event.outcome" = "failure", "event.category" = ["authentication", "network"], "event.type" = ["denied", "info"], "event.action" = "logon-failed" }
   }
   sub_rule "granted" {
-    when           = "event.event.code in [\"716003\", \"722051\", \"722022\", \"722034\", \"722055\"]"
-    fields         = { "event.outcome" = "success" }
+    when   = "event.event.code in [\"716003\", \"722051\", \"722022\", \"722034\", \"722055\"]"
+    fields = { "event.outcome" = "success" }
   }
 
   test {
@@ -725,18 +725,18 @@ rule "asa-vpn-svc-722" {
   fields           = { "event.category" = ["network", "session"], "event.type" = ["connection", "info"], "observer.vendor" = "Cisco", "observer.product" = "asa", "observer.type" = "firewall" }
 
   sub_rule "started" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.code in ["113039", "722022", "722032", "722033", "716001", "716038"]
     CEL
-    common_event   = "VPN Session Started"
-    fields         = { "event.outcome" = "success", "event.type" = ["connection", "start"], "event.action" = "client-vpn-connected" }
+    common_event = "VPN Session Started"
+    fields       = { "event.outcome" = "success", "event.type" = ["connection", "start"], "event.action" = "client-vpn-connected" }
   }
   sub_rule "ended" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.code in ["716002", "716058", "722023", "722028", "722037", "722030", "722031"]
     CEL
-    common_event   = "VPN Session Ended"
-    fields         = { "event.outcome" = "success", "event.type" = ["connection", "end"], "event.action" = "client-vpn-disconnected" }
+    common_event = "VPN Session Ended"
+    fields       = { "event.outcome" = "success", "event.type" = ["connection", "end"], "event.action" = "client-vpn-disconnected" }
   }
   sub_rule "refused" {
     when           = <<-CEL
@@ -755,8 +755,8 @@ rule "asa-vpn-svc-722" {
     fields         = { "event.outcome" = "failure", "event.category" = ["authentication", "network"], "event.type" = ["denied", "info"], "event.action" = "logon-failed" }
   }
   sub_rule "granted" {
-    when           = "event.event.code in [\"716003\", \"722051\", \"722022\", \"722034\", \"722055\"]"
-    fields         = { "event.outcome" = "success" }
+    when   = "event.event.code in [\"716003\", \"722051\", \"722022\", \"722034\", \"722055\"]"
+    fields = { "event.outcome" = "success" }
   }
 
   test {

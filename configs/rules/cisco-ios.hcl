@@ -51,11 +51,11 @@ rule "ios-acl-log-ports" {
   common_event     = "Access List Permitted Traffic"
   risk             = 1
   fields = {
-    "event.action"     = "permit"
-    "event.category"   = ["network"]
-    "event.type"       = ["connection", "allowed"]
-    "event.outcome"    = "success"
-    "observer.type"    = "router"
+    "event.action"   = "permit"
+    "event.category" = ["network"]
+    "event.type"     = ["connection", "allowed"]
+    "event.outcome"  = "success"
+    "observer.type"  = "router"
   }
 
   sub_rule "denied" {

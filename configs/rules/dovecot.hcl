@@ -80,11 +80,11 @@ rule "dovecot-auth-backend" {
   fields           = { "event.category" = ["authentication", "email"], "event.outcome" = "failure" }
 
   sub_rule "unknown-user" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.reason.matches("(?i)(unknown user|not known)")
     CEL
-    common_event   = "Mail Authentication Unknown User"
-    risk           = 4
+    common_event = "Mail Authentication Unknown User"
+    risk         = 4
   }
 
   test {

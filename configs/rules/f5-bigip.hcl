@@ -162,9 +162,9 @@ rule "bigip-apm-session" {
     fields         = { "event.category" = ["authentication", "session"], "event.outcome" = "failure" }
   }
   sub_rule "ended" {
-    when           = "has(event.event.reason) || has(event.labels.delete_reason)"
-    common_event   = "Access Session Ended"
-    fields         = { "event.type" = ["end"] }
+    when         = "has(event.event.reason) || has(event.labels.delete_reason)"
+    common_event = "Access Session Ended"
+    fields       = { "event.type" = ["end"] }
   }
   sub_rule "granted" {
     when           = "has(event.labels.policy_result)"
@@ -318,10 +318,10 @@ rule "f5-asm-request" {
   }
 
   test {
-    log    = "<134>Mar  1 10:15:02 bigip1 ASM:unit_hostname=\"bigip1.example.com\",management_ip_address=\"192.0.2.5\",http_class_name=\"/Common/app1\",web_application_name=\"/Common/app1\",policy_name=\"/Common/app1\",policy_apply_date=\"2024-02-01 10:00:00\",violations=\"Attack signature detected\",support_id=\"1234567890123456789\",request_status=\"blocked\",response_code=\"0\",ip_client=\"203.0.113.66\",route_domain=\"0\",method=\"GET\",protocol=\"HTTPS\",query_string=\"x=1\",x_forwarded_for_header_value=\"N/A\",sig_ids=\"200004190\",sig_names=\"Log4j JNDI lookup, header\",date_time=\"2024-03-01 10:15:02\",severity=\"Critical\",attack_type=\"Server Side Code Injection\",geo_location=\"N/A\",ip_address_intelligence=\"N/A\",username=\"N/A\",session_id=\"a1b2c3d4e5f6\",src_port=\"41000\",dest_port=\"443\",dest_ip=\"192.0.2.80\",sub_violations=\"\",virus_name=\"N/A\",violation_rating=\"5\",vs_name=\"/Common/vs_app1\",sig_cves=\"CVE-2021-44228\",uri=\"/api\",request=\"GET /api?x=1 HTTP/1.1\\r\\nHost: app.example.com\\r\\n\""
+    log = "<134>Mar  1 10:15:02 bigip1 ASM:unit_hostname=\"bigip1.example.com\",management_ip_address=\"192.0.2.5\",http_class_name=\"/Common/app1\",web_application_name=\"/Common/app1\",policy_name=\"/Common/app1\",policy_apply_date=\"2024-02-01 10:00:00\",violations=\"Attack signature detected\",support_id=\"1234567890123456789\",request_status=\"blocked\",response_code=\"0\",ip_client=\"203.0.113.66\",route_domain=\"0\",method=\"GET\",protocol=\"HTTPS\",query_string=\"x=1\",x_forwarded_for_header_value=\"N/A\",sig_ids=\"200004190\",sig_names=\"Log4j JNDI lookup, header\",date_time=\"2024-03-01 10:15:02\",severity=\"Critical\",attack_type=\"Server Side Code Injection\",geo_location=\"N/A\",ip_address_intelligence=\"N/A\",username=\"N/A\",session_id=\"a1b2c3d4e5f6\",src_port=\"41000\",dest_port=\"443\",dest_ip=\"192.0.2.80\",sub_violations=\"\",virus_name=\"N/A\",violation_rating=\"5\",vs_name=\"/Common/vs_app1\",sig_cves=\"CVE-2021-44228\",uri=\"/api\",request=\"GET /api?x=1 HTTP/1.1\\r\\nHost: app.example.com\\r\\n\""
     expect = {
-      sub_rule = "blocked", classification = "Failed Attack", sip = "203.0.113.66", sport = "41000", dip = "192.0.2.80", dport = "443"
-      httpmethod = "GET", "url.path" = "/api", "rule.category" = "Server Side Code Injection", "vulnerability.id" = "CVE-2021-44228"
+      sub_rule           = "blocked", classification = "Failed Attack", sip = "203.0.113.66", sport = "41000", dip = "192.0.2.80", dport = "443"
+      httpmethod         = "GET", "url.path" = "/api", "rule.category" = "Server Side Code Injection", "vulnerability.id" = "CVE-2021-44228"
       "f5.asm.sig_names" = "Log4j JNDI lookup, header", "event.id" = "1234567890123456789", "process.name" = "ASM", "network.protocol" = "https"
     }
   }
@@ -346,24 +346,24 @@ rule "f5-afm" {
   common_event     = "Firewall Log"
   risk             = 1
   map = {
-    "observer.hostname"               = ["kv.hostname", "kv.unit_hostname"]
-    "observer.ip"                     = ["kv.management_ip_address"]
-    "rule.name"                       = ["kv.acl_rule_name"]
-    "rule.ruleset"                    = ["kv.acl_policy_name"]
-    "event.action"                    = ["kv.action"]
-    "f5.afm.context_name"             = ["kv.context_name"]
-    "f5.afm.dos_attack_name"          = ["kv.dos_attack_name"]
-    "f5.afm.drop_reason"              = ["kv.drop_reason"]
-    sip                               = ["kv.src_ip"]
-    sport                             = ["kv.src_port"]
-    dip                               = ["kv.dest_ip"]
-    dport                             = ["kv.dest_port"]
-    snatip                            = ["kv.translated_src_ip"]
-    dnatip                            = ["kv.translated_dest_ip"]
-    iana_transport                    = ["kv.ip_protocol", "kv.protocol"]
-    "observer.ingress.vlan.name"      = ["kv.vlan"]
-    "source.geo.country_name"         = ["kv.src_geo"]
-    "destination.geo.country_name"    = ["kv.dest_geo"]
+    "observer.hostname"            = ["kv.hostname", "kv.unit_hostname"]
+    "observer.ip"                  = ["kv.management_ip_address"]
+    "rule.name"                    = ["kv.acl_rule_name"]
+    "rule.ruleset"                 = ["kv.acl_policy_name"]
+    "event.action"                 = ["kv.action"]
+    "f5.afm.context_name"          = ["kv.context_name"]
+    "f5.afm.dos_attack_name"       = ["kv.dos_attack_name"]
+    "f5.afm.drop_reason"           = ["kv.drop_reason"]
+    sip                            = ["kv.src_ip"]
+    sport                          = ["kv.src_port"]
+    dip                            = ["kv.dest_ip"]
+    dport                          = ["kv.dest_port"]
+    snatip                         = ["kv.translated_src_ip"]
+    dnatip                         = ["kv.translated_dest_ip"]
+    iana_transport                 = ["kv.ip_protocol", "kv.protocol"]
+    "observer.ingress.vlan.name"   = ["kv.vlan"]
+    "source.geo.country_name"      = ["kv.src_geo"]
+    "destination.geo.country_name" = ["kv.dest_geo"]
   }
   fields = { "event.kind" = "event", "event.category" = ["network"], "observer.type" = "firewall" }
 

@@ -22,7 +22,7 @@ rule "fortiauthenticator-log" {
   log_source_types = ["fortinet-fortiauthenticator"]
   sort_order       = 150
   pattern          = <<-RE
-    (?:<fortinet_time> .*?)?(?:category="?[\w ]+"? subcategory=.*?typeid=|devid="?FAC[\w-]*"? )
+    (?:<fortinet_time> .*?)?(?:category="?[\w ]+"? subcategory=.*?typeid=|devid="FAC[\w-]*" )(?:.*? status="[^"]*" (?P<fortiauthenticator__message>[^"=]+)$)?
   RE
   extract          = "kv"
   classification   = "Information"
@@ -38,12 +38,14 @@ rule "fortiauthenticator-log" {
     login                            = ["kv.user"]
     "fortiauthenticator.nas"         = ["kv.nas"]
     sip                              = ["kv.userip", "kv.srcip"]
-    "event.reason"                   = ["kv.msg"]
+    "event.reason"                   = ["kv.msg", "fortiauthenticator.message"]
+    "event.action"                   = ["kv.action"]
+    "fortiauthenticator.status"      = ["kv.status"]
   }
   fields = { "event.kind" = "event", "observer.type" = "authentication-server" }
 
   sub_rule "auth-failed" {
-    when           = "event.kv.msg.matches(\"(?i)(authentication|login|logon).*(fail|denied|reject|invalid)|(fail|denied|reject|invalid).*(authentication|login|logon)\")"
+    when           = "event.kv.status.matches(\"(?i)^(fail|denied|reject)\") || event.kv.msg.matches(\"(?i)(authentication|login|logon).*(fail|denied|reject|invalid)|(fail|denied|reject|invalid).*(authentication|login|logon)\")"
     classification = "Authentication Failure"
     common_event   = "User Authentication Failed"
     risk           = 5
@@ -51,7 +53,7 @@ rule "fortiauthenticator-log" {
   }
 
   sub_rule "auth-success" {
-    when           = "event.kv.msg.matches(\"(?i)(authentication|login|logon).*(succe|accept)\")"
+    when           = "event.kv.status.matches(\"(?i)^succe\") || event.kv.msg.matches(\"(?i)(authentication|login|logon).*(succe|accept)\")"
     classification = "Authentication Success"
     common_event   = "User Authentication"
     risk           = 2
@@ -74,6 +76,11 @@ rule "fortiauthenticator-log" {
     log             = "date=2024-03-01 time=08:01:00 category=\"Event\" subcategory=\"Admin Configuration\" typeid=10001 level=\"information\" user=\"admin\" nas=\"\" userip=192.0.2.99 msg=\"Administrator admin logged in successfully from 192.0.2.99: Local administrator authentication succeeded\""
     log_source_type = "syslog"
     expect          = { sub_rule = "auth-success", "observer.product" = "FortiAuthenticator", "fortiauthenticator.subcategory" = "Admin Configuration" }
+  }
+
+  test {
+    log    = "2024-03-01T08:03:00-03:00 fac1 db[31013]:  category=\"Event\" subcategory=\"Authentication\" typeid=20001 level=\"information\" user=\"frank\" nas=\"192.0.2.1\" action=\"Authentication\" status=\"Failed\" Remote RADIUS user authentication with invalid token"
+    expect = { sub_rule = "auth-failed", login = "frank", "event.action" = "Authentication", "event.reason" = "Remote RADIUS user authentication with invalid token" }
   }
 
   test {

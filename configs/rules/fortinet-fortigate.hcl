@@ -92,7 +92,7 @@ rule "fortigate-traffic" {
   }
 
   sub_rule "denied" {
-    when           = "event.kv.action in [\"deny\", \"blocked\", \"block\", \"dropped\", \"drop\", \"reject\", \"ip-conn\"]"
+    when           = "event.kv.action in [\"deny\", \"blocked\", \"block\", \"dropped\", \"drop\", \"reject\", \"ip-conn\"] || event.kv.status in [\"deny\", \"blocked\", \"dropped\", \"reject\"]"
     classification = "Network Deny"
     common_event   = "Firewall Session Denied"
     risk           = 3
@@ -106,13 +106,13 @@ rule "fortigate-traffic" {
   }
 
   sub_rule "allowed" {
-    when           = "event.kv.action in [\"accept\", \"start\", \"allowed\", \"passthrough\"]"
+    when           = "event.kv.action in [\"accept\", \"start\", \"allowed\", \"passthrough\"] || event.kv.status in [\"accept\", \"allowed\", \"start\"]"
     classification = "Network Allow"
     fields         = { "event.type" = ["connection", "allowed"], "event.outcome" = "success" }
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <189>date=2024-03-01 time=10:15:02 devname="FGT-EDGE1" devid="FG100FTK00000001" eventtime=1709288102000000000 tz="+0100" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=192.0.2.10 srcport=51514 srcintf="port2" srcintfrole="lan" dstip=198.51.100.20 dstport=443 dstintf="wan1" dstintfrole="wan" srccountry="Reserved" dstcountry="United States" sessionid=1234567 proto=6 action="close" policyid=12 policytype="policy" poluuid="1f0a5c3e-0000-0000-0000-000000000001" policyname="LAN-to-WAN" service="HTTPS" trandisp="snat" transip=203.0.113.5 transport=61514 duration=12 sentbyte=2120 rcvdbyte=8421 sentpkt=14 rcvdpkt=12 appcat="unscanned" user="alice"
     LOG
     expect = {
@@ -124,14 +124,14 @@ rule "fortigate-traffic" {
     log             = "<189>date=2024-03-01 time=10:16:00 devname=\"FGT-EDGE1\" devid=\"FG100FTK00000001\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" srcip=192.0.2.11 srcport=40000 dstip=198.51.100.21 dstport=23 proto=6 action=\"deny\" policyid=0 service=\"TELNET\""
     log_source_type = "syslog"
     expect = {
-      sub_rule = "denied", classification = "Network Deny", "observer.vendor" = "Fortinet", "observer.product" = "FortiGate"
+      sub_rule       = "denied", classification = "Network Deny", "observer.vendor" = "Fortinet", "observer.product" = "FortiGate"
       "event.module" = "fortinet", "event.dataset" = "fortinet-fortigate", "network.protocol" = "telnet", "event.outcome" = "failure"
     }
   }
 
   test {
     log    = "Mar  1 10:17:00 198.51.100.1 date=2024-03-01 time=10:17:00 devname=FGT60 device_id=FGT60C0000000002 log_id=0021000002 type=traffic subtype=allowed pri=notice vd=root src=192.0.2.12 src_port=1025 src_int=\"internal\" dst=203.0.113.9 dst_port=80 dst_int=\"wan1\" SN=99 status=accept policyid=3 sent=100 rcvd=200 proto=6 service=HTTP"
-    expect = { sip = "192.0.2.12", dport = "80", "event.action" = "accept", "source.bytes" = "100", "event.code" = "0021000002", "observer.serial_number" = "FGT60C0000000002", "log.level" = "notice" }
+    expect = { sub_rule = "allowed", sip = "192.0.2.12", dport = "80", "event.action" = "accept", "source.bytes" = "100", "event.code" = "0021000002", "observer.serial_number" = "FGT60C0000000002", "log.level" = "notice" }
   }
 }
 
@@ -227,18 +227,26 @@ rule "fortigate-utm" {
     fields         = { "event.category" = ["network", "web"], "event.type" = ["access"] }
   }
 
+  sub_rule "app-pass" {
+    when           = "(event.kv.subtype == \"app-ctrl\" || event.kv.type == \"app-ctrl\") && event.kv.action in [\"pass\", \"monitor\"]"
+    classification = "Network Allow"
+    common_event   = "Application Allowed"
+    risk           = 1
+    fields         = { "event.type" = ["allowed"], "event.outcome" = "success" }
+  }
+
   sub_rule "blocked" {
     when   = "event.kv.action in [\"blocked\", \"block\", \"deny\", \"dropped\", \"reset\", \"detected\"]"
     fields = { "event.type" = ["denied"], "event.outcome" = "failure" }
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       date=2024-03-01 time=11:02:13 devname="FGT-EDGE1" devid="FG100FTK00000001" logid="0211008192" type="utm" subtype="virus" eventtype="infected" level="warning" vd="root" msg="File is infected." action="blocked" service="HTTP" sessionid=4521 srcip=192.0.2.30 dstip=198.51.100.40 srcport=50110 dstport=80 srcintf="port2" dstintf="wan1" policyid=4 proto=6 direction="incoming" filename="invoice.exe" virus="EICAR_TEST_FILE" dtype="Virus" ref="http://www.fortinet.com/ve?vn=EICAR_TEST_FILE" virusid=2172 url="http://files.example.com/invoice.exe" profile="default" user="bob" analyticscksum="275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"
     LOG
     expect = {
       sub_rule = "virus", classification = "Malware", "fortinet.firewall.virus" = "EICAR_TEST_FILE", "file.name" = "invoice.exe"
-      sip = "192.0.2.30", dport = "80", "event.action" = "blocked", "event.timezone" = "", "@timestamp" = "2024-03-01T11:02:13Z"
+      sip      = "192.0.2.30", dport = "80", "event.action" = "blocked", "event.timezone" = "", "@timestamp" = "2024-03-01T11:02:13Z"
     }
   }
 
@@ -259,7 +267,7 @@ rule "fortigate-utm" {
 rule "fortigate-event" {
   description      = "type=event: system, user, vpn, ha, router, wireless, endpoint, sdwan … events"
   log_source_types = ["fortinet-fortigate"]
-  sort_order       = 220
+  sort_order       = 205
   pattern          = <<-RE
     (?:<fortinet_time> .*?)?(?:logid|log_id)="?\d+"? type="?event"?
   RE
@@ -268,27 +276,27 @@ rule "fortigate-event" {
   common_event     = "Device Event"
   risk             = 1
   map = {
-    "event.code"                  = ["kv.logid", "kv.log_id"]
-    "observer.name"               = ["kv.devname"]
-    "observer.serial_number"      = ["kv.devid", "kv.device_id"]
-    "log.level"                   = ["kv.level", "kv.pri"]
-    "fortinet.firewall.type"      = ["kv.type"]
-    "fortinet.firewall.subtype"   = ["kv.subtype"]
-    "fortinet.firewall.vd"        = ["kv.vd"]
-    "fortinet.firewall.logdesc"   = ["kv.logdesc"]
-    "fortinet.firewall.cfgpath"   = ["kv.cfgpath"]
+    "event.code"                   = ["kv.logid", "kv.log_id"]
+    "observer.name"                = ["kv.devname"]
+    "observer.serial_number"       = ["kv.devid", "kv.device_id"]
+    "log.level"                    = ["kv.level", "kv.pri"]
+    "fortinet.firewall.type"       = ["kv.type"]
+    "fortinet.firewall.subtype"    = ["kv.subtype"]
+    "fortinet.firewall.vd"         = ["kv.vd"]
+    "fortinet.firewall.logdesc"    = ["kv.logdesc"]
+    "fortinet.firewall.cfgpath"    = ["kv.cfgpath"]
     "fortinet.firewall.tunneltype" = ["kv.tunneltype"]
-    sip                           = ["kv.srcip", "kv.remip"]
-    sport                         = ["kv.srcport", "kv.remport"]
-    dip                           = ["kv.dstip", "kv.locip"]
-    dport                         = ["kv.dstport", "kv.locport"]
-    "event.action"                = ["kv.action"]
-    "event.reason"                = ["kv.reason", "kv.msg"]
-    login                         = ["kv.user", "kv.xauthuser"]
-    "source.user.group.name"      = ["kv.group", "kv.xauthgroup"]
-    "fortinet.firewall.ui"        = ["kv.ui"]
-    "fortinet.firewall.status"    = ["kv.status"]
-    "event.timezone"              = ["kv.tz"]
+    sip                            = ["kv.srcip", "kv.remip"]
+    sport                          = ["kv.srcport", "kv.remport"]
+    dip                            = ["kv.dstip", "kv.locip"]
+    dport                          = ["kv.dstport", "kv.locport"]
+    "event.action"                 = ["kv.action"]
+    "event.reason"                 = ["kv.reason", "kv.msg"]
+    login                          = ["kv.user", "kv.xauthuser"]
+    "source.user.group.name"       = ["kv.group", "kv.xauthgroup"]
+    "fortinet.firewall.ui"         = ["kv.ui"]
+    "fortinet.firewall.status"     = ["kv.status"]
+    "event.timezone"               = ["kv.tz"]
   }
   fields = {
     "event.kind"    = "event"

@@ -81,12 +81,12 @@ rule "srx-flow-session" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <14>1 2024-03-01T10:15:02.123+01:00 srx1 RT_FLOW - RT_FLOW_SESSION_CREATE [junos@2636.1.1.1.2.129 source-address="192.0.2.10" source-port="51514" destination-address="198.51.100.20" destination-port="443" connection-tag="0" service-name="junos-https" nat-source-address="203.0.113.5" nat-source-port="61514" nat-destination-address="198.51.100.20" nat-destination-port="443" nat-connection-tag="0" src-nat-rule-type="source rule" src-nat-rule-name="snat-out" dst-nat-rule-type="N/A" dst-nat-rule-name="N/A" protocol-id="6" policy-name="trust-to-untrust" source-zone-name="trust" destination-zone-name="untrust" session-id-32="220001" username="N/A" roles="N/A" packet-incoming-interface="ge-0/0/1.0" application="UNKNOWN" nested-application="UNKNOWN" encrypted="UNKNOWN"] session created 192.0.2.10/51514->198.51.100.20/443 0x0 junos-https 203.0.113.5/61514->198.51.100.20/443 0x0 snat-out N/A 6 trust-to-untrust trust untrust 220001 N/A(N/A) ge-0/0/1.0 UNKNOWN UNKNOWN UNKNOWN
     LOG
     expect = {
-      sub_rule = "create", "event.action" = "flow_started", sip = "192.0.2.10", sport = "51514", dip = "198.51.100.20", dport = "443"
-      snatip = "203.0.113.5", snatport = "61514", "network.transport" = "tcp", "rule.name" = "trust-to-untrust", "observer.ingress.zone" = "trust"
+      sub_rule                    = "create", "event.action" = "flow_started", sip = "192.0.2.10", sport = "51514", dip = "198.51.100.20", dport = "443"
+      snatip                      = "203.0.113.5", snatport = "61514", "network.transport" = "tcp", "rule.name" = "trust-to-untrust", "observer.ingress.zone" = "trust"
       "juniper.srx.session_id_32" = "220001", "host.hostname" = "srx1", "kv.connection-tag" = "0"
     }
   }
@@ -117,7 +117,7 @@ rule "srx-flow-session-text" {
   classification   = "Network Traffic"
   common_event     = "Firewall Session"
   risk             = 1
-  fields = { "event.kind" = "event", "event.category" = ["network"], "observer.type" = "firewall" }
+  fields           = { "event.kind" = "event", "event.category" = ["network"], "observer.type" = "firewall" }
 
   sub_rule "deny" {
     when           = "event.juniper.srx.tag == \"DENY\""
@@ -157,7 +157,7 @@ rule "srx-security-event" {
   log_source_types = ["juniper-srx"]
   sort_order       = 620
   pattern          = <<-RE
-    \s(?P<event__code>(?:RT_|IDP_|AV_|WEBFILTER_|ANTISPAM_|CONTENT_|APPTRACK_|AAMW_|SECINTEL_|FLOW_|UTM_)[A-Z0-9_]+) \[junos@2636\.
+    \s(?P<event__code>(?:RT_|IDP_|AV_|WEBFILTER_|ANTISPAM_|CONTENT_|APPTRACK_|AAMW_|SECINTEL_|FLOW_|UTM_)[A-Z0-9_]+) \[junos@\d
   RE
   extract          = "kv"
   classification   = "Other Security"
@@ -242,11 +242,18 @@ rule "srx-security-event" {
   }
 
   test {
-    log    = <<-LOG
+    log             = <<-LOG
       <14>1 2024-03-01T10:20:00.000+01:00 srx1 RT_IDP - IDP_ATTACK_LOG_EVENT [junos@2636.1.1.1.2.129 epoch-time="1709284800" message-type="SIG" source-address="203.0.113.66" source-port="41000" destination-address="192.0.2.80" destination-port="8080" protocol-name="TCP" service-name="SERVICE_IDP" application-name="HTTP" rule-name="1" rulebase-name="IPS" policy-name="idp-pol" export-id="0" repeat-count="0" action="DROP" threat-severity="CRITICAL" attack-name="HTTP:CTS:LOG4J-RCE" nat-source-address="0.0.0.0" nat-source-port="0" nat-destination-address="0.0.0.0" nat-destination-port="0" elapsed-time="0" inbound-bytes="0" outbound-bytes="0" inbound-packets="0" outbound-packets="0" source-zone-name="untrust" source-interface-name="ge-0/0/0.0" destination-zone-name="dmz" destination-interface-name="ge-0/0/2.0" packet-log-id="0" alert="no" username="N/A" roles="N/A" message="-"] IDP: at 1709284800, SIG Attack log
     LOG
     log_source_type = "syslog"
-    expect = { sub_rule = "idp", classification = "Attack", "event.code" = "IDP_ATTACK_LOG_EVENT", "juniper.srx.attack_name" = "HTTP:CTS:LOG4J-RCE", sip = "203.0.113.66", "event.action" = "DROP", "observer.vendor" = "Juniper" }
+    expect          = { sub_rule = "idp", classification = "Attack", "event.code" = "IDP_ATTACK_LOG_EVENT", "juniper.srx.attack_name" = "HTTP:CTS:LOG4J-RCE", sip = "203.0.113.66", "event.action" = "DROP", "observer.vendor" = "Juniper" }
+  }
+
+  test {
+    log    = <<-LOG
+      Mar  1 10:22:00 198.51.100.1 junos-ids: 2024-03-01T10:22:00.000Z srx1 RT_IDS - RT_SCREEN_IP [junos@2636.1.1.1.2.40 attack-name="IP spoofing!" source-address="203.0.113.68" destination-address="192.0.2.80" protocol-id="17" source-zone-name="untrust" interface-name="ge-0/0/0.0" action="drop"]
+    LOG
+    expect = { sub_rule = "screen", "event.code" = "RT_SCREEN_IP", "juniper.srx.attack_name" = "IP spoofing!", sip = "203.0.113.68", "network.transport" = "udp" }
   }
 
   test {

@@ -1,4 +1,4 @@
-# Tags for the numbers and names firewall packs read with extract = "kv" or
+# Tags for the numbers and names vendor packs read with extract = "kv" or
 # "csv" (fortinet-*.hcl, paloalto-panos.hcl, checkpoint.hcl, sonicwall.hcl,
 # juniper-srx.hcl, sophos.hcl, f5-bigip.hcl, huawei-usg.hcl). A map key
 # naming one of these tags stores the value as the tag types it: byte and

@@ -141,8 +141,8 @@ rule "slapd-operation" {
     risk           = 2
   }
   sub_rule "unbind" {
-    when           = "event.event.action == \"UNBIND\""
-    common_event   = "LDAP Unbind"
+    when         = "event.event.action == \"UNBIND\""
+    common_event = "LDAP Unbind"
   }
 
   test {

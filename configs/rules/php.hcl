@@ -65,11 +65,11 @@ tag "php_fpm_level" {
   pattern = "\\] NOTICE:|\\] WARNING:|\\] ERROR:|\\] ALERT:|\\] DEBUG:"
   field   = "log.level"
   values = {
-    "] NOTICE:" = "NOTICE"
+    "] NOTICE:"  = "NOTICE"
     "] WARNING:" = "WARNING"
-    "] ERROR:" = "ERROR"
-    "] ALERT:" = "ALERT"
-    "] DEBUG:" = "DEBUG"
+    "] ERROR:"   = "ERROR"
+    "] ALERT:"   = "ALERT"
+    "] DEBUG:"   = "DEBUG"
   }
 }
 

@@ -42,11 +42,11 @@ rule "postfix-connect" {
   fields           = { "event.category" = ["network", "email"], "event.type" = ["connection"] }
 
   sub_rule "disconnect" {
-    when           = <<-CEL
+    when         = <<-CEL
       event.event.action in ["disconnect", "DISCONNECT"]
     CEL
-    common_event   = "Mail Disconnection"
-    fields         = { "event.type" = ["connection", "end"] }
+    common_event = "Mail Disconnection"
+    fields       = { "event.type" = ["connection", "end"] }
   }
 
   test {
@@ -211,8 +211,8 @@ rule "postfix-qmgr" {
   fields           = { "event.category" = ["email"] }
 
   sub_rule "removed" {
-    when           = "has(event.labels.removed)"
-    common_event   = "Mail Removed From Queue"
+    when         = "has(event.labels.removed)"
+    common_event = "Mail Removed From Queue"
   }
   sub_rule "expired" {
     when           = "has(event.event.action)"

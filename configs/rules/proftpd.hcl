@@ -45,15 +45,15 @@ rule "proftpd-login-failed" {
   fields           = { "event.category" = ["authentication"], "event.outcome" = "failure" }
 
   sub_rule "unknown-user" {
-    when           = <<-CEL
+    when         = <<-CEL
       has(event.event.reason) && event.event.reason.startsWith("no such user")
     CEL
-    common_event   = "FTP Login Unknown User"
+    common_event = "FTP Login Unknown User"
   }
   sub_rule "max-attempts" {
-    when           = "has(event.labels.max)"
-    common_event   = "FTP Login Attempts Exceeded"
-    risk           = 6
+    when         = "has(event.labels.max)"
+    common_event = "FTP Login Attempts Exceeded"
+    risk         = 6
   }
 
   test {

@@ -29,38 +29,38 @@ rule "sonicwall-log" {
   log_source_types = ["sonicwall"]
   sort_order       = 500
   pattern          = <<-RE
-    id="?\w+"? sn="?\w+"? time="<sonicwall_time>(?: \w+)?" (?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
+    id="?[\w-]+"?\s+sn="?\w+"?\s+time="<sonicwall_time>(?: \w+)?"\s(?:.*? src=<sip>(?::<sport>)?(?::(?P<observer__ingress__interface__name>[\w/.-]+))?)?(?:.*? dst=<dip>(?::<dport>)?(?::(?P<observer__egress__interface__name>[\w/.-]+))?)?
   RE
   extract          = "kv"
   classification   = "Information"
   common_event     = "Firewall Event"
   risk             = 1
   map = {
-    "observer.serial_number"       = ["kv.sn"]
-    "observer.ip"                  = ["kv.fw"]
-    "event.code"                   = ["kv.m"]
-    "sonicwall.category"           = ["kv.c"]
-    "sonicwall.gcat"               = ["kv.gcat"]
-    "sonicwall.pri"                = ["kv.pri"]
-    "event.reason"                 = ["kv.msg"]
-    "sonicwall.note"               = ["kv.note"]
-    "network.application"          = ["kv.appName", "kv.appcat"]
-    smac                           = ["kv.srcMac", "kv.srcmac"]
-    dmac                           = ["kv.dstMac", "kv.dstmac"]
-    "destination.domain"           = ["kv.dstname"]
-    iana_transport                 = ["kv.ipProto"]
-    "sonicwall.proto"              = ["kv.proto"]
-    src_bytes                      = ["kv.sent"]
-    dst_bytes                      = ["kv.rcvd"]
-    src_packets                    = ["kv.spkt"]
-    dst_packets                    = ["kv.rpkt"]
-    login                          = ["kv.usr", "kv.user"]
-    "rule.name"                    = ["kv.rule"]
-    "observer.ingress.zone"        = ["kv.srcZone"]
-    "observer.egress.zone"         = ["kv.dstZone"]
-    "event.action"                 = ["kv.fw_action"]
-    "url.path"                     = ["kv.arg"]
-    "sonicwall.web_category"       = ["kv.Category"]
+    "observer.serial_number" = ["kv.sn"]
+    "observer.ip"            = ["kv.fw"]
+    "event.code"             = ["kv.m"]
+    "sonicwall.category"     = ["kv.c"]
+    "sonicwall.gcat"         = ["kv.gcat"]
+    "sonicwall.pri"          = ["kv.pri"]
+    "event.reason"           = ["kv.msg"]
+    "sonicwall.note"         = ["kv.note"]
+    "network.application"    = ["kv.appName", "kv.appcat"]
+    smac                     = ["kv.srcMac", "kv.srcmac"]
+    dmac                     = ["kv.dstMac", "kv.dstmac"]
+    "destination.domain"     = ["kv.dstname"]
+    iana_transport           = ["kv.ipProto"]
+    "sonicwall.proto"        = ["kv.proto"]
+    src_bytes                = ["kv.sent"]
+    dst_bytes                = ["kv.rcvd"]
+    src_packets              = ["kv.spkt"]
+    dst_packets              = ["kv.rpkt"]
+    login                    = ["kv.usr", "kv.user"]
+    "rule.name"              = ["kv.rule"]
+    "observer.ingress.zone"  = ["kv.srcZone"]
+    "observer.egress.zone"   = ["kv.dstZone"]
+    "event.action"           = ["kv.fw_action"]
+    "url.path"               = ["kv.arg"]
+    "sonicwall.web_category" = ["kv.Category"]
   }
   fields = { "event.kind" = "event", "observer.type" = "firewall" }
 
@@ -148,11 +148,11 @@ rule "sonicwall-log" {
   }
 
   test {
-    log    = "<134>id=firewall sn=0017C5000001 time=\"2024-03-01 10:15:02 UTC\" fw=198.51.100.1 pri=6 c=262144 m=98 msg=\"Connection Opened\" app=49175 appName='General HTTPS' n=12345 src=192.0.2.10:51514:X0 dst=198.51.100.20:443:X1 srcMac=00:00:5e:00:53:01 dstMac=00:00:5e:00:53:02 proto=tcp/https fw_action=\"NA\""
+    log = "<134>id=firewall sn=0017C5000001 time=\"2024-03-01 10:15:02 UTC\" fw=198.51.100.1 pri=6 c=262144 m=98 msg=\"Connection Opened\" app=49175 appName='General HTTPS' n=12345 src=192.0.2.10:51514:X0 dst=198.51.100.20:443:X1 srcMac=00:00:5e:00:53:01 dstMac=00:00:5e:00:53:02 proto=tcp/https fw_action=\"NA\""
     expect = {
-      sub_rule = "opened", classification = "Network Allow", sip = "192.0.2.10", sport = "51514", dip = "198.51.100.20", dport = "443"
+      sub_rule                          = "opened", classification = "Network Allow", sip = "192.0.2.10", sport = "51514", dip = "198.51.100.20", dport = "443"
       "observer.ingress.interface.name" = "X0", "observer.egress.interface.name" = "X1", "network.application" = "General HTTPS"
-      "event.code" = "98", "@timestamp" = "2024-03-01T10:15:02Z", smac = "00:00:5e:00:53:01"
+      "event.code"                      = "98", "@timestamp" = "2024-03-01T10:15:02Z", smac = "00:00:5e:00:53:01"
     }
   }
 
@@ -165,6 +165,11 @@ rule "sonicwall-log" {
   test {
     log    = "<129>id=firewall sn=0017C5000001 time=\"2024-03-01 10:17:00 UTC\" fw=198.51.100.1 pri=1 c=32 m=608 msg=\"IPS Prevention Alert: WEB-ATTACKS Apache Log4j RCE\" sid=15000 ipscat=WEB-ATTACKS ipspri=1 n=4 src=203.0.113.66:41000:X1 dst=192.0.2.80:8080:X0 fw_action=\"drop\""
     expect = { sub_rule = "intrusion", classification = "Attack", "event.action" = "drop", dport = "8080" }
+  }
+
+  test {
+    log    = "id=NSA2700  sn=0017C5000002 time=\"2024-03-01 10:19:00 UTC\" fw=198.51.100.1 pri=3 c=4 m=14 msg=\"Web site access denied\" app=49177 appName=\"General HTTPS\" n=8 src=192.0.2.62:54993:X0:pc48.example.com dst=198.51.100.49:443:X1 proto=tcp/https dstname=games.example.net arg=/ code=49 Category=\"Games\""
+    expect = { sub_rule = "web-blocked", sip = "192.0.2.62", "observer.ingress.interface.name" = "X0", "destination.domain" = "games.example.net", "sonicwall.web_category" = "Games" }
   }
 
   test {

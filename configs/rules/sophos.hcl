@@ -138,10 +138,10 @@ rule "sophos-xg" {
   }
 
   test {
-    log    = "<30>device=\"SFW\" date=2024-03-01 time=10:15:02 timezone=\"CET\" device_name=\"XG230\" device_id=C01001K2HB0001 log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Allowed\" status=\"Allow\" priority=Information duration=0 fw_rule_id=2 policy_type=1 user_name=\"alice\" user_gp=\"staff\" iap=0 in_interface=\"Port1\" out_interface=\"Port2\" src_mac=00:00:5e:00:53:01 src_ip=192.0.2.10 src_country_code= dst_ip=198.51.100.20 dst_country_code=USA protocol=\"TCP\" src_port=51514 dst_port=443 sent_pkts=14 recv_pkts=12 sent_bytes=2120 recv_bytes=8421 tran_src_ip=203.0.113.5 tran_src_port=61514 tran_dst_ip= tran_dst_port=0 srczonetype=\"LAN\" srczone=\"LAN\" dstzonetype=\"WAN\" dstzone=\"WAN\" dir_disp=\"\" connevent=\"Stop\" connid=\"1234\" vconnid=\"\""
+    log = "<30>device=\"SFW\" date=2024-03-01 time=10:15:02 timezone=\"CET\" device_name=\"XG230\" device_id=C01001K2HB0001 log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Allowed\" status=\"Allow\" priority=Information duration=0 fw_rule_id=2 policy_type=1 user_name=\"alice\" user_gp=\"staff\" iap=0 in_interface=\"Port1\" out_interface=\"Port2\" src_mac=00:00:5e:00:53:01 src_ip=192.0.2.10 src_country_code= dst_ip=198.51.100.20 dst_country_code=USA protocol=\"TCP\" src_port=51514 dst_port=443 sent_pkts=14 recv_pkts=12 sent_bytes=2120 recv_bytes=8421 tran_src_ip=203.0.113.5 tran_src_port=61514 tran_dst_ip= tran_dst_port=0 srczonetype=\"LAN\" srczone=\"LAN\" dstzonetype=\"WAN\" dstzone=\"WAN\" dir_disp=\"\" connevent=\"Stop\" connid=\"1234\" vconnid=\"\""
     expect = {
       sub_rule = "allowed", classification = "Network Allow", sip = "192.0.2.10", dport = "443", snatip = "203.0.113.5", "network.transport" = "tcp"
-      login = "alice", "source.bytes" = "2120", "rule.id" = "2", "observer.ingress.zone" = "LAN", "observer.serial_number" = "C01001K2HB0001", dnatip = ""
+      login    = "alice", "source.bytes" = "2120", "rule.id" = "2", "observer.ingress.zone" = "LAN", "observer.serial_number" = "C01001K2HB0001", dnatip = ""
     }
   }
 
@@ -162,7 +162,7 @@ rule "sophos-utm" {
   log_source_types = ["sophos"]
   sort_order       = 710
   pattern          = <<-RE
-    id="\d+" severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
+    (?:id="\d+" )?severity="\w+" sys="(?P<sophos__utm__sys>[\w-]+)" sub="(?P<sophos__utm__sub>[\w-]+)" name="
   RE
   extract          = "kv"
   classification   = "Information"
@@ -263,8 +263,91 @@ rule "sophos-utm" {
   }
 
   test {
+    log    = "<28>2024:03:01-10:21:00 utm1 epsecd[10158]: W main::_log:435() =>  severity=\"warn\" sys=\"System\" sub=\"eplog\" name=\"Listing failed with return code 58\""
+    expect = { "sophos.utm.sys" = "System", "log.level" = "warn", "sophos.utm.name" = "Listing failed with return code 58" }
+  }
+
+  test {
     log             = "<30>2024:03:01-10:19:00 utm1 httpproxy[3210]: id=\"0060\" severity=\"info\" sys=\"SecureWeb\" sub=\"http\" name=\"web request blocked\" action=\"block\" method=\"GET\" srcip=\"192.0.2.31\" dstip=\"198.51.100.41\" user=\"bob\" statuscode=\"403\" cached=\"0\" profile=\"REF_DefaultHTTPProfile (Default Web Filter Profile)\" size=\"0\" url=\"http://games.example.net/play\" referer=\"\" error=\"\" ua=\"Mozilla/5.0 (X11; Linux x86_64)\" category=\"178\" categoryname=\"Games\""
     log_source_type = "syslog"
     expect          = { sub_rule = "web-blocked", "url.domain" = "games.example.net", status = "403", login = "bob", "observer.vendor" = "Sophos" }
+  }
+}
+
+rule "sophos-utm-waf" {
+  description      = "Sophos UTM web application firewall (reverse proxy) access log: httpd: id=\"0299\" srcip=… localip=… method=… statuscode=… url=…"
+  log_source_types = ["sophos"]
+  sort_order       = 720
+  pattern          = <<-RE
+    id="\d+" srcip="[^"]*" localip="[^"]*" size="
+  RE
+  extract          = "kv"
+  classification   = "Network Traffic"
+  common_event     = "Web Request"
+  risk             = 1
+  map = {
+    "event.code"            = ["kv.id"]
+    sip                     = ["kv.srcip"]
+    dip                     = ["kv.localip"]
+    login                   = ["kv.user"]
+    httpmethod              = ["kv.method"]
+    status                  = ["kv.statuscode"]
+    "url.path"              = ["kv.url"]
+    "url.query"             = ["kv.query"]
+    "url.domain"            = ["kv.server"]
+    dport                   = ["kv.port"]
+    "http.request.referrer" = ["kv.referer"]
+    "http.response.bytes"   = ["kv.size"]
+    "sophos.utm.exceptions" = ["kv.exceptions"]
+    "sophos.utm.reason"     = ["kv.reason"]
+  }
+  fields = { "event.kind" = "event", "event.category" = ["network", "web"], "event.type" = ["access"], "observer.type" = "waf", "observer.product" = "Sophos UTM" }
+
+  sub_rule "blocked" {
+    when           = "event.kv.statuscode in [\"403\", \"406\"] || event.kv.reason.matches(\"(?i)block|deny|reject\")"
+    classification = "Access Failure"
+    common_event   = "Web Request Blocked"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log             = "<142>2024:03:01-10:20:00 utm1 httpd: id=\"0299\" srcip=\"203.0.113.70\" localip=\"192.0.2.90\" size=\"341\" user=\"-\" host=\"203.0.113.70\" method=\"POST\" statuscode=\"502\" reason=\"-\" extra=\"-\" exceptions=\"-\" time=\"300135\" url=\"/Microsoft-Server-ActiveSync\" server=\"mail.example.com\" port=\"443\" query=\"?Cmd=Ping\" referer=\"-\" cookie=\"-\""
+    log_source_type = "syslog"
+    expect          = { sip = "203.0.113.70", httpmethod = "POST", status = "502", "url.domain" = "mail.example.com", dport = "443", login = "", "observer.vendor" = "Sophos" }
+  }
+}
+
+rule "sophos-av-xml" {
+  description      = "Sophos Anti-Virus for Linux/UNIX (SAV) XML log records: savscan, savupdate"
+  log_source_types = ["sophos"]
+  sort_order       = 730
+  pattern          = <<-RE
+    \<log>\<category>(?P<sophos__av__category>[^<]*)</category>\<level>(?P<log__level>[^<]*)</level>\<domain>(?P<sophos__av__domain>[^<]*)</domain>\<msg>(?P<sophos__av__msg>[^<]*)</msg>
+  RE
+  classification   = "Information"
+  common_event     = "Anti-Virus Event"
+  risk             = 1
+  fields           = { "event.kind" = "event", "observer.product" = "Sophos Anti-Virus" }
+
+  sub_rule "threat" {
+    when           = "event.sophos.av.msg.matches(\"THREAT|INFECTED|VIRUS\")"
+    classification = "Malware"
+    common_event   = "Malware Detected"
+    risk           = 7
+    fields         = { "event.kind" = "alert", "event.category" = ["malware"] }
+  }
+
+  sub_rule "scanner-failed" {
+    when           = "event.sophos.av.msg.matches(\"DIED|KILLED|FAIL|NO_UPDATED\")"
+    classification = "Error"
+    common_event   = "Anti-Virus Failure"
+    risk           = 4
+  }
+
+  test {
+    log             = "<log><category>savscan.log</category><level>INFO</level><domain>savscan</domain><msg>NOTIFY_ONDEMANDTHREAT_INFECTED %s</msg><time>1709287200</time><arg>/home/erin/invoice.exe</arg></log>"
+    log_source_type = "syslog"
+    expect          = { sub_rule = "threat", classification = "Malware", "sophos.av.domain" = "savscan", "observer.product" = "Sophos Anti-Virus" }
   }
 }
