@@ -311,4 +311,27 @@ func TestBrowserSearchPageToken(t *testing.T) {
 	if v := readPage(t, bctx); len(v.Messages) != 0 {
 		t.Fatalf("rows after forgetting the token: %+v", v)
 	}
+
+	// A token for two organizations: the first is shown, the other is
+	// chosen from the keyboard; never both at once.
+	if err := chromedp.Do(bctx, chromedp.SendKeys(chromedp.CSS("#token"), apiTwoOrgTok+"\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Poll[chromedp.Void](`document.body.dataset.state === "ready" && document.getElementById("org").value === "acme"`,
+		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("two organizations: %v (page %+v)", err, readPage(t, bctx))
+	}
+	if v := readPage(t, bctx); strings.Join(v.Orgs, ",") != "acme,globex" || strings.Join(v.Messages, "|") != "secret of acme|secret of acme" {
+		t.Fatalf("two organizations, acme: %+v", v)
+	}
+	if err := chromedp.Do(bctx,
+		chromedp.Focus(chromedp.CSS("#org")),
+		chromedp.SendKeys(chromedp.CSS("#org"), "g"),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === "ready" && new URLSearchParams(location.search).get("org") === "globex"`, chromedp.WithPollingTimeout(20*time.Second)),
+	); err != nil {
+		t.Fatalf("choose globex: %v (page %+v)", err, readPage(t, bctx))
+	}
+	if v := readPage(t, bctx); strings.Join(v.Messages, "|") != "secret of globex" {
+		t.Fatalf("two organizations, globex: %+v", v)
+	}
 }

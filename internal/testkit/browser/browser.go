@@ -39,7 +39,7 @@ func Find() string {
 // Require returns the browser to test with. Without one, the test fails
 // in CI (CI or SLUICE_REQUIRE_BROWSER=1 set) and skips loudly elsewhere:
 // a browser test that skips silently in CI proves nothing.
-func Require(t *testing.T) string {
+func Require(t testing.TB) string {
 	t.Helper()
 	p := Find()
 	if p != "" {
@@ -57,7 +57,7 @@ func Require(t *testing.T) string {
 // Headless starts a headless Chromium for the test and returns its
 // context; it is closed when the test ends. The window is 1280×800
 // unless size says otherwise.
-func Headless(t *testing.T, browser string, size ...int) context.Context {
+func Headless(t testing.TB, browser string, size ...int) context.Context {
 	t.Helper()
 	w, h := 1280, 800
 	if len(size) == 2 {
@@ -92,7 +92,7 @@ func Headless(t *testing.T, browser string, size ...int) context.Context {
 // (kept with go test -artifacts, under -outputdir), and in
 // $SLUICE_SCREENSHOT_DIR when that is set, for a person to look at what
 // the assertions describe. It returns the PNG.
-func Screenshot(t *testing.T, bctx context.Context, name string) []byte {
+func Screenshot(t testing.TB, bctx context.Context, name string) []byte {
 	t.Helper()
 	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	if err != nil {
