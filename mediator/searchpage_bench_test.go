@@ -38,7 +38,14 @@ func benchEvents(b *testing.B) int {
 // of pageEvents over the last 24 hours, and reports the index's size.
 func benchPageMediator(b *testing.B, n int) *Mediator {
 	b.Helper()
-	dir := b.TempDir()
+	// SLUICE_BENCH_DIR keeps the mediator's data (the index) between
+	// runs: writing 1M events takes minutes.
+	dir, keep := os.LookupEnv("SLUICE_BENCH_DIR")
+	if !keep {
+		dir = b.TempDir()
+	}
+	_, err := os.Stat(filepath.Join(dir, "index"))
+	written := keep && err == nil
 	cfg, err := ParseConfig([]byte(fmt.Sprintf("mediator {\n listen = \"127.0.0.1:0\"\n http = \"127.0.0.1:0\"\n data_dir = %q\n}\n", dir)), "m.hcl")
 	if err != nil {
 		b.Fatal(err)
@@ -52,7 +59,7 @@ func benchPageMediator(b *testing.B, n int) *Mediator {
 	step := 24 * time.Hour / time.Duration(n)
 	const batch = 5000
 	start := time.Now()
-	for i := 0; i < n; i += batch {
+	for i := 0; i < n && !written; i += batch {
 		k := min(batch, n-i)
 		evs := pageEvents("acme", uint64(i/batch), k, now.Add(-time.Duration(i)*step), step)
 		if err := m.Index().Write(context.Background(), evs); err != nil {
@@ -99,13 +106,30 @@ func BenchmarkSearchPageAPI(b *testing.B) {
 		}
 	}
 	for _, q := range pageQueries {
-		b.Run("q="+q, func(b *testing.B) {
+		since := func() string { return time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339Nano) }
+		search := func() { get("/v1/search", url.Values{"q": {q}, "since": {since()}, "limit": {"100"}}) }
+		hist := func() { get("/v1/histogram", url.Values{"q": {q}, "since": {since()}, "buckets": {"60"}}) }
+		b.Run("q="+q+"/both", func(b *testing.B) {
 			for b.Loop() {
-				since := time.Now().Add(-24 * time.Hour).UTC().Format(time.RFC3339Nano)
 				var wg sync.WaitGroup
-				wg.Go(func() { get("/v1/search", url.Values{"q": {q}, "since": {since}, "limit": {"100"}}) })
-				wg.Go(func() { get("/v1/histogram", url.Values{"q": {q}, "since": {since}, "buckets": {"60"}}) })
+				wg.Go(search)
+				wg.Go(hist)
 				wg.Wait()
+			}
+		})
+		b.Run("q="+q+"/search", func(b *testing.B) {
+			for b.Loop() {
+				search()
+			}
+		})
+		b.Run("q="+q+"/histogram", func(b *testing.B) {
+			for b.Loop() {
+				hist()
+			}
+		})
+		b.Run("q="+q+"/count", func(b *testing.B) {
+			for b.Loop() {
+				get("/v1/count", url.Values{"q": {q}, "since": {since()}})
 			}
 		})
 	}
