@@ -191,6 +191,9 @@ func TestBrowserSearchPage(t *testing.T) {
 		t.Fatalf("expanded document's user.name: %q, %v", user, err)
 	}
 	browser.Screenshot(t, bctx, "search-expanded")
+	// The README's picture (docs/search-page.png): the window as a
+	// person sees it.
+	browser.ScreenshotViewport(t, bctx, "search-page")
 
 	// 4. Its user.name refines the query.
 	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(`#rows tr.doc button.val[data-field="user.name"]`))); err != nil {

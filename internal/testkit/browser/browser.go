@@ -94,7 +94,19 @@ func Headless(t testing.TB, browser string, size ...int) context.Context {
 // the assertions describe. It returns the PNG.
 func Screenshot(t testing.TB, bctx context.Context, name string) []byte {
 	t.Helper()
-	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	return save(t, bctx, name, chromedp.FullScreenshot(100))
+}
+
+// ScreenshotViewport is Screenshot of what the window shows, not the
+// whole page.
+func ScreenshotViewport(t testing.TB, bctx context.Context, name string) []byte {
+	t.Helper()
+	return save(t, bctx, name, chromedp.CaptureScreenshot())
+}
+
+func save(t testing.TB, bctx context.Context, name string, shot chromedp.Action[[]byte]) []byte {
+	t.Helper()
+	png, err := chromedp.Run(bctx, shot)
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return nil
