@@ -109,7 +109,7 @@ func apiMessages(t *testing.T, m *Mediator, params url.Values) []string {
 // link with a query shows that user's events; a typed query shows the
 // histogram and the rows the API answers; an event expands to its
 // document from the keyboard; a field value refines the query; a line
-// indexed in tail mode appears; a malformed query is explained with its
+// indexed in tail mode appears; a bar zooms in; a malformed query is explained with its
 // position; markup in events stays text; and the page fits a narrow
 // window.
 func TestBrowserSearchPage(t *testing.T) {
@@ -233,7 +233,40 @@ func TestBrowserSearchPage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// 6. A malformed query: a clear message with its position.
+	// 6. A bar of the histogram zooms into its time: the range becomes
+	// custom (whole seconds around the bar), and the new bars are again
+	// the API's count.
+	type barView struct {
+		Count int64  `json:"count"`
+		Start string `json:"start"`
+	}
+	bar, err := chromedp.Run(bctx, chromedp.Evaluate[barView](`(() => {
+		const bars = Array.from(document.querySelectorAll("#hist .bar"));
+		const b = bars.reduce((a, x) => +x.dataset.count > +a.dataset.count ? x : a, bars[0]);
+		b.dataset.pick = "1";
+		return {count: +b.dataset.count, start: b.dataset.start};
+	})()`))
+	if err != nil || bar.Count == 0 {
+		t.Fatalf("the tallest bar: %+v, %v", bar, err)
+	}
+	if err := chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(`#hist .bar[data-pick="1"]`)),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === "ready" && document.body.dataset.range === "custom" && new URLSearchParams(location.search).has("since")`,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	); err != nil {
+		t.Fatalf("zoom: %v (page %+v)", err, readPage(t, bctx))
+	}
+	v = waitSearch(t, bctx, "zoomed", refined)
+	apiGet(t, m, "/v1/count", url.Values{"q": {refined}, "since": {v.Since}, "until": {v.Until}}, &cnt)
+	var sum int64
+	for _, n := range v.Bars {
+		sum += n
+	}
+	if sum != cnt.Count || sum < bar.Count || len(v.Messages) == 0 {
+		t.Fatalf("zoomed into a bar of %d: bars %v (sum %d), count %d, %d rows", bar.Count, v.Bars, sum, cnt.Count, len(v.Messages))
+	}
+
+	// 7. A malformed query: a clear message with its position.
 	const bad = "user.name:(zelda"
 	if err := chromedp.Do(bctx,
 		clearQuery(),
@@ -248,11 +281,10 @@ func TestBrowserSearchPage(t *testing.T) {
 	}
 	browser.Screenshot(t, bctx, "search-bad-query")
 
-	// 7. A narrow window: nothing wider than it.
+	// 8. A narrow window: nothing wider than it.
 	if err := chromedp.Do(bctx,
 		chromedp.EmulateViewport(420, 900),
-		clearQuery(),
-		chromedp.SendKeys(chromedp.CSS("#q"), "user.name:zelda\r"),
+		chromedp.Navigate(base+"?q=user.name:zelda&range=1h"),
 	); err != nil {
 		t.Fatal(err)
 	}
