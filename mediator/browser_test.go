@@ -228,6 +228,11 @@ func TestBrowserSearchPage(t *testing.T) {
 		chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatalf("the new line did not appear in tail mode: %v (page %+v)", err, readPage(t, bctx))
 	}
+	// The tail follows on from the newest row shown: that row is not
+	// shown twice.
+	if n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows tr.ev.new").length`)); err != nil || n != 1 {
+		t.Errorf("tail rows: %d new, want the fresh line only (%v)", n, err)
+	}
 	browser.Screenshot(t, bctx, "search-tail")
 	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#tail"))); err != nil {
 		t.Fatal(err)
