@@ -103,7 +103,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		paths = append(paths, s.Paths...)
 	}
 	fmt.Fprintf(stdout, "Sluice %s all-in-one: mediator %s on %s, agent %s tailing %s\n", version, mcfg.ID, m.Addr(), acfg.ID, strings.Join(paths, ", "))
-	fmt.Fprintf(stdout, "Search from another terminal:  bin/sluice search -addr http://%s 'sluice.common_event:\"User Logon\"'\n", m.HTTPAddr())
+	api := "http://" + m.HTTPAddr()
+	if mcfg.HTTPTLS != nil {
+		api = "https://" + m.HTTPAddr()
+	}
+	fmt.Fprintf(stdout, "Search from another terminal:  bin/sluice search -addr %s 'sluice.common_event:\"User Logon\"'\n", api)
+	fmt.Fprintf(stdout, "Search page:                   %s/\n", api)
 	if a != nil {
 		dash := "http://" + a.HTTPAddr()
 		if rcfg.HTTPTLS != nil {

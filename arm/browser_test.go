@@ -2,10 +2,6 @@ package arm
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,71 +9,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sluicehq/sluice/internal/testkit"
+	"github.com/sluicehq/sluice/internal/testkit/browser"
 	sluicev1 "github.com/sluicehq/sluice/proto/sluice/v1"
 )
-
-// findChromium returns the path of a Chromium or Chrome binary, or "".
-// SLUICE_CHROMIUM names one explicitly (and only that one is tried).
-func findChromium() string {
-	if p := os.Getenv("SLUICE_CHROMIUM"); p != "" {
-		if p, err := exec.LookPath(p); err == nil {
-			return p
-		}
-		return ""
-	}
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// requireBrowser returns the browser to test with. Without one, the test
-// fails in CI (CI or SLUICE_REQUIRE_BROWSER=1 set) and skips loudly
-// elsewhere: a browser test that skips silently in CI proves nothing.
-func requireBrowser(t *testing.T) string {
-	t.Helper()
-	p := findChromium()
-	if p != "" {
-		return p
-	}
-	const msg = "headless Chromium not found (apt-get install -y chromium, or set SLUICE_CHROMIUM): the dashboard browser test did not run"
-	if os.Getenv("CI") != "" || os.Getenv("SLUICE_REQUIRE_BROWSER") == "1" {
-		t.Fatal(msg)
-	}
-	fmt.Fprintln(os.Stderr, "\n*** SKIPPED: "+msg+" ***")
-	t.Skip(msg)
-	return ""
-}
-
-// headless starts a headless Chromium for the test and returns its
-// context; it is closed when the test ends.
-func headless(t *testing.T, browser string) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		// No smooth scrolling: a click computed while the detail panel
-		// still scrolled into view missed its button (the page honours
-		// prefers-reduced-motion).
-		chromedp.Flag("force-prefers-reduced-motion", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelBrowser(); cancelAlloc(); cancel() })
-	return bctx
-}
 
 // pageRow is what the browser shows for one row.
 type pageRow struct {
@@ -95,7 +29,7 @@ type pageRow struct {
 // with its reason and a duplicate identity with its own (as text, never as
 // markup), and that the filter box filters.
 func TestBrowserShowsRedAgentRed(t *testing.T) {
-	browser := requireBrowser(t)
+	chromium := browser.Require(t)
 
 	clock := newFakeClock(time.Now().Add(-time.Hour))
 	cfg := testConfig(t, t.TempDir())
@@ -117,14 +51,14 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 	req.Mediator.Warnings = []*sluicev1.Warning{{Kind: "archive_failing", Text: warnText}}
 	send(t, &service{arm: a, logger: testkit.Logger(t, "report")}, req)
 
-	bctx := headless(t, browser)
+	bctx := browser.Headless(t, chromium)
 
 	url := "http://" + a.HTTPAddr() + "/"
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-loaded="true"] tr[data-id="web-01"] .badge`)),
 	); err != nil {
-		t.Fatalf("load %s in %s: %v", url, browser, err)
+		t.Fatalf("load %s in %s: %v", url, chromium, err)
 	}
 
 	rowsJS := `Array.from(document.querySelectorAll("#rows tr")).filter(r => r.offsetParent !== null).map(r => {
@@ -259,7 +193,7 @@ func TestBrowserShowsRedAgentRed(t *testing.T) {
 // as a Bearer header, shows only the token's organizations, asks again
 // when ARM refuses it, and forgets it on request.
 func TestBrowserAsksForToken(t *testing.T) {
-	browser := requireBrowser(t)
+	chromium := browser.Require(t)
 
 	clock := newFakeClock(time.Now().Add(-time.Hour))
 	cfg := testConfig(t, t.TempDir())
@@ -270,13 +204,13 @@ func TestBrowserAsksForToken(t *testing.T) {
 	seedGrid(t, a, clock)
 	clock.Set(time.Now())
 
-	bctx := headless(t, browser)
+	bctx := browser.Headless(t, chromium)
 	url := "http://" + a.HTTPAddr() + "/"
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-auth="needed"] #login #token`)),
 	); err != nil {
-		t.Fatalf("load %s in %s: no token prompt: %v", url, browser, err)
+		t.Fatalf("load %s in %s: no token prompt: %v", url, chromium, err)
 	}
 	rows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#rows tr").length`))
 	if err != nil || rows != 0 {
@@ -337,7 +271,7 @@ func TestBrowserAsksForToken(t *testing.T) {
 	if ov := readOrgView(t, bctx); strings.Join(ov.Options, ",") != "acme" || ov.Selected != "acme" || ov.Red != "1 red" || ov.Yellow != "0 yellow" {
 		t.Errorf("acme's token, the selector: %+v", ov)
 	}
-	screenshot(t, bctx, "org-scoped-acme")
+	browser.Screenshot(t, bctx, "org-scoped-acme")
 	// A link to globex is refused by ARM: the page says so and shows
 	// acme's agents.
 	if err := chromedp.Do(bctx,
@@ -376,24 +310,6 @@ func TestBrowserAsksForToken(t *testing.T) {
 	if v := state(); v.Stored != "" || len(v.IDs) != 0 || v.Signout != "none" {
 		t.Errorf("after forgetting the token: %+v", v)
 	}
-}
-
-// screenshot saves the page as NAME.png in the test's artifact directory
-// (kept with go test -artifacts, under -outputdir), for a person to look
-// at what the assertions describe.
-func screenshot(t *testing.T, bctx context.Context, name string) {
-	t.Helper()
-	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	p := filepath.Join(t.ArtifactDir(), name+".png")
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	t.Logf("screenshot: %s", p)
 }
 
 // orgView is what the page shows of the organization selector and the
@@ -435,7 +351,7 @@ func readOrgView(t *testing.T, bctx context.Context) orgView {
 // counts follow, and the choice is in the URL (#org=NAME, or
 // ?organization=NAME) so that a reload or a link opens the same view.
 func TestBrowserOrganizationSelector(t *testing.T) {
-	browser := requireBrowser(t)
+	chromium := browser.Require(t)
 
 	clock := newFakeClock(time.Now().Add(-time.Hour))
 	cfg := testConfig(t, t.TempDir())
@@ -445,7 +361,7 @@ func TestBrowserOrganizationSelector(t *testing.T) {
 	seedGrid(t, a, clock)
 	clock.Set(time.Now())
 
-	bctx := headless(t, browser)
+	bctx := browser.Headless(t, chromium)
 	base := "http://" + a.HTTPAddr() + "/"
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(base),
@@ -459,7 +375,7 @@ func TestBrowserOrganizationSelector(t *testing.T) {
 		strings.Join(v.Rows, " ") != all || v.Red != "2 red" || v.Hash != "" {
 		t.Errorf("every organization: %+v", v)
 	}
-	screenshot(t, bctx, "org-all")
+	browser.Screenshot(t, bctx, "org-all")
 
 	// From the keyboard: focus the selector and type the organization's
 	// first letter.
@@ -482,7 +398,7 @@ func TestBrowserOrganizationSelector(t *testing.T) {
 	if v := readOrgView(t, bctx); v.Hash != "#org=globex" {
 		t.Errorf("URL after choosing globex: %q", v.Hash)
 	}
-	screenshot(t, bctx, "org-globex")
+	browser.Screenshot(t, bctx, "org-globex")
 
 	// A reload keeps the view.
 	if err := chromedp.Do(bctx,

@@ -103,6 +103,12 @@ func (m *Mediator) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/search", g.Read(m.handleSearch))
 	mux.HandleFunc("GET /v1/count", g.Read(m.handleCount))
+	mux.HandleFunc("GET /v1/histogram", g.Read(m.handleHistogram))
+	mux.HandleFunc("GET /v1/facets", g.Read(m.handleFacets))
+	mux.HandleFunc("GET /v1/tail", g.Read(m.handleTail))
+	mux.HandleFunc("GET /v1/organizations", g.Read(m.handleOrganizations))
+	// The search page holds no data: its requests carry the token.
+	mux.HandleFunc("GET /{$}", serveSearchPage)
 	mux.HandleFunc("GET /v1/status", g.Read(m.handleStatus))
 	mux.HandleFunc("GET /metrics", g.Read(m.handleMetrics))
 	mux.HandleFunc("GET /healthz", m.handleHealthz)
