@@ -231,7 +231,7 @@ rule "sshd-too-many-failures" {
 rule "sshd-max-auth-attempts" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 142
-  pattern          = "maximum authentication attempts exceeded for (?:invalid user )?<login> from <sip> port <sport>"
+  pattern          = "maximum authentication attempts exceeded for (?:invalid user )?<login> from <shost> port <sport>"
   classification   = "Authentication Failure"
   common_event     = "Too Many Authentication Failures"
   risk             = 5
@@ -267,7 +267,7 @@ rule "pam-more-failures" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 150
   pattern          = <<-RE
-    PAM (?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?
+    (?:PAM )?(?P<attempts>\d+) more authentication failures?; logname=\S* uid=\d* euid=\d* tty=\S* ruser=\S* rhost=<shost>?(?:\s+user=<login>)?
   RE
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure"
@@ -446,15 +446,15 @@ rule "sshd-fatal" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 240
   pattern          = <<-RE
-    sshd(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: fatal: (?P<reason>.*?)(?: \[preauth\])?\s*$
   RE
   classification   = "Error"
   common_event     = "SSH Error"
   risk             = 1
 
   test {
-    log    = "Nov 21 03:06:00 gw sshd[6004]: fatal: Write failed: Connection reset by peer [preauth]"
-    expect = { reason = "Write failed: Connection reset by peer", pid = "6004" }
+    log    = "Nov 21 03:06:00 gw sshd[6004]: fatal: Access denied for user alice by PAM account configuration [preauth]"
+    expect = { reason = "Access denied for user alice by PAM account configuration", pid = "6004" }
   }
 }
 
@@ -485,6 +485,435 @@ rule "sshd-terminating" {
   test {
     log    = "Jan  5 00:00:02 gw sshd[600]: Received signal 15; terminating."
     expect = { signal = "15" }
+  }
+}
+
+# ---------------------------------------------------------------- sshd: more of what OpenSSH logs
+#
+# OpenSSH 9.8 and later log the session half as sshd-session (and
+# sshd-auth): the rules below that name the program accept both.
+
+rule "sshd-postponed" {
+  description      = "a logon method needs another round (keyboard-interactive) or a second method (Partial publickey)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 117
+  pattern          = "(?P<ssh_event>Postponed|Partial) <method> for (?:invalid user )?(?P<login>\\S*) ?from <sip> port <sport>"
+  classification   = "Other Audit"
+  common_event     = "SSH Authentication Continued"
+  risk             = 1
+  fields           = { "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Apr 11 02:05:01 web-02 sshd[9950]: Postponed keyboard-interactive for invalid user admin from 203.0.113.92 port 40101 ssh2 [preauth]"
+    expect = { ssh_event = "Postponed", method = "keyboard-interactive", login = "admin", sip = "203.0.113.92", sport = "40101" }
+  }
+  test {
+    log    = "Apr 11 02:05:02 web-02 sshd[9951]: Partial publickey for erin from 192.0.2.60 port 50311 ssh2: ED25519 SHA256:AbCdEXAMPLE"
+    expect = { ssh_event = "Partial", login = "erin", sip = "192.0.2.60" }
+  }
+}
+
+rule "sshd-user-not-allowed" {
+  description      = "AllowUsers, DenyUsers, AllowGroups, DenyGroups, a locked account or a missing shell refused the user"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 126
+  pattern          = "User <login> from <shost> not allowed because (?P<reason>.+?)\\s*$"
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Denied by Policy"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Mar 25 07:46:15 bastion1 sshd[6738]: User root from 192.0.2.31 not allowed because not listed in AllowUsers"
+    expect = { login = "root", "source.ip" = "192.0.2.31", reason = "not listed in AllowUsers", "event.outcome" = "failure" }
+  }
+  test {
+    log    = "Mar 25 07:46:16 bastion1 sshd[6739]: User backup from 198.51.100.9 not allowed because account is locked"
+    expect = { login = "backup", reason = "account is locked" }
+  }
+  test {
+    log    = "2024-03-25T07:46:17.000001+01:00 bastion1 sshd[6740]: User oracle from 198.51.100.10 not allowed because none of user's groups are listed in AllowGroups"
+    expect = { login = "oracle", reason = "none of user's groups are listed in AllowGroups" }
+  }
+}
+
+rule "sshd-root-login-refused" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 127
+  pattern          = "ROOT LOGIN REFUSED FROM <shost>(?: port <sport>)?"
+  classification   = "Authentication Failure"
+  common_event     = "Root Logon Refused"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login", "user.name" = "root" }
+
+  test {
+    log    = "Mar 25 07:47:00 bastion1 sshd[6750]: ROOT LOGIN REFUSED FROM 203.0.113.14 port 51515"
+    expect = { "source.ip" = "203.0.113.14", sport = "51515", "user.name" = "root" }
+  }
+}
+
+rule "sshd-authentication-refused" {
+  description      = "StrictModes: a key file or directory has unsafe ownership or modes"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 128
+  pattern          = "Authentication refused: (?P<reason>[^/\\n]*?)(?: for file <object>| for directory <object>)?\\s*$"
+  classification   = "Authentication Failure"
+  common_event     = "SSH Key Refused"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  4 18:30:04 app3 sshd[15191]: Authentication refused: bad ownership or modes for file /home/deploy/.ssh/authorized_keys"
+    expect = { reason = "bad ownership or modes", object = "/home/deploy/.ssh/authorized_keys" }
+  }
+  test {
+    log    = "May  4 18:30:05 app3 sshd[15192]: Authentication refused: bad ownership or modes for directory /home/deploy"
+    expect = { object = "/home/deploy" }
+  }
+}
+
+rule "sshd-pam-error" {
+  description      = "sshd reporting what PAM said about an attempt"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 131
+  pattern          = "PAM: (?P<reason>[Aa]uthentication (?:error|failure)|unknown user|[A-Z][\\w ']+?) for (?:illegal user |invalid user )?<login>? ?from <shost>"
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Mar 23 06:47:42 bastion1 sshd[3186]: error: PAM: unknown user for illegal user scanner from 198.51.100.33"
+    expect = { reason = "unknown user", login = "scanner", "source.ip" = "198.51.100.33" }
+  }
+  test {
+    log    = "Mar 23 08:14:02 bastion1 sshd[8981]: error: PAM: Authentication failure for carol from client-9.example.net"
+    expect = { reason = "Authentication failure", login = "carol", "source.domain" = "client-9.example.net" }
+  }
+}
+
+rule "sshd-disconnecting-user" {
+  description      = "sshd drops a connection during authentication (OpenSSH 7.6+ names the user)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 141
+  pattern          = <<-RE
+    Disconnecting (?:(?:authenticating|invalid) )?user <login> <sip> port <sport>(?:: (?P<reason>.*?))?(?: \[preauth\])?\s*$
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "SSH Disconnect During Authentication"
+  risk             = 3
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Mar 24 08:38:47 bastion1 sshd[2531]: Disconnecting invalid user root 198.51.100.100 port 43042"
+    expect = { login = "root", sip = "198.51.100.100", sport = "43042" }
+  }
+  test {
+    log    = "Mar 24 08:38:48 bastion1 sshd[2532]: Disconnecting authenticating user bob 198.51.100.101 port 43043: Change of username or service not allowed: (bob,ssh-connection) -> (root,ssh-connection) [preauth]"
+    expect = { login = "bob", reason = "Change of username or service not allowed: (bob,ssh-connection) -> (root,ssh-connection)" }
+  }
+}
+
+rule "sshd-unable-to-negotiate" {
+  description      = "client and server share no key exchange method, host key type, cipher or MAC"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 235
+  pattern          = <<-RE
+    Unable to negotiate with <sip> port <sport>: no matching (?P<ssh_negotiation>[\w -]+?) found(?:\. Their offer: (?P<ssh_client_offer>\S+))?
+  RE
+  classification   = "Failed Activity"
+  common_event     = "SSH Negotiation Failed"
+  risk             = 2
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Feb  3 10:00:00 gw sshd[4400]: Unable to negotiate with 203.0.113.50 port 38000: no matching key exchange method found. Their offer: diffie-hellman-group1-sha1,diffie-hellman-group14-sha1 [preauth]"
+    expect = { sip = "203.0.113.50", sport = "38000", ssh_negotiation = "key exchange method", ssh_client_offer = "diffie-hellman-group1-sha1,diffie-hellman-group14-sha1" }
+  }
+  test {
+    log    = "Feb  3 10:00:01 gw sshd[4401]: fatal: Unable to negotiate with 203.0.113.51 port 38001: no matching host key type found. Their offer: ssh-dss [preauth]"
+    expect = { ssh_negotiation = "host key type", rule = "sshd-unable-to-negotiate" }
+  }
+}
+
+rule "sshd-dispatch-fatal" {
+  description      = "a protocol error ended a connection (OpenSSH 7.3+)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 236
+  pattern          = <<-RE
+    ssh_dispatch_run_fatal: Connection from (?:(?:authenticating |invalid )?user <login> )?<sip> port <sport>: (?P<reason>.*?)(?: \[preauth\])?\s*$
+  RE
+  classification   = "Failed Activity"
+  common_event     = "SSH Protocol Error"
+  risk             = 2
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Feb  3 10:01:00 gw sshd[4410]: ssh_dispatch_run_fatal: Connection from 203.0.113.52 port 38010: message authentication code incorrect [preauth]"
+    expect = { sip = "203.0.113.52", reason = "message authentication code incorrect" }
+  }
+}
+
+rule "sshd-bad-protocol-version" {
+  description      = "the client's banner is not SSH: a scanner or another protocol on port 22"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 221
+  pattern          = <<-RE
+    (?:Bad protocol version identification '(?P<ssh_client_banner>.*)' from <sip>(?: port <sport>)?|Protocol major versions differ for <sip>(?: port <sport>)?: (?P<ssh_client_banner>.*?)\s*$|Bad remote protocol version identification: '(?P<ssh_client_banner>.*)')
+  RE
+  classification   = "Reconnaissance"
+  common_event     = "SSH Probe: Bad Protocol Version"
+  risk             = 3
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Mar 25 06:37:50 gw sshd[852]: Bad protocol version identification 'GET / HTTP/1.1' from 198.51.100.71 port 59920"
+    expect = { ssh_client_banner = "GET / HTTP/1.1", sip = "198.51.100.71", sport = "59920" }
+  }
+  test {
+    log    = "Mar 25 06:37:51 gw sshd[853]: Protocol major versions differ for 198.51.100.72: SSH-2.0-OpenSSH_8.9 vs. SSH-1.5-Client"
+    expect = { sip = "198.51.100.72" }
+  }
+}
+
+rule "sshd-kex-identification" {
+  description      = "the connection ended before or while banners were exchanged (OpenSSH 8+)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 222
+  pattern          = <<-RE
+    (?:kex_exchange_identification: (?P<reason>.*?)|banner exchange: Connection from <sip> port <sport>: (?P<reason>.*?))(?: \[preauth\])?\s*$
+  RE
+  classification   = "Reconnaissance"
+  common_event     = "SSH Probe: Banner Exchange Failed"
+  risk             = 2
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Mar 25 06:38:00 gw sshd[860]: error: kex_exchange_identification: Connection closed by remote host"
+    expect = { reason = "Connection closed by remote host" }
+  }
+  test {
+    log    = "Mar 25 06:38:01 gw sshd[861]: banner exchange: Connection from 198.51.100.73 port 59930: invalid format"
+    expect = { sip = "198.51.100.73", sport = "59930", reason = "invalid format" }
+  }
+}
+
+rule "sshd-packet-error" {
+  description      = "a corrupt or forged packet: a broken client, a network fault or an attack on the transport"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 237
+  pattern          = <<-RE
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:error: |fatal: )?(?:Disconnecting: )?(?P<reason>Corrupted MAC on input|Bad packet length \d+|Corrupted padlen \d+ on input|[Pp]acket corrupt|padding error: .*?|bad client public DH value|Received ieee_\w+|Bad SSH2 cipher spec '[^']*')\.?(?: \[preauth\])?\s*$
+  RE
+  classification   = "Suspicious"
+  common_event     = "SSH Corrupt Packet"
+  risk             = 3
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Feb 14 14:34:15 gw sshd[1234]: Corrupted MAC on input. [preauth]"
+    expect = { reason = "Corrupted MAC on input" }
+  }
+  test {
+    log    = "Mar  4 13:34:59 gw sshd[5396]: Bad packet length 4081586742."
+    expect = { reason = "Bad packet length 4081586742" }
+  }
+  test {
+    log    = "Feb  4 23:05:57 gw sshd-session[1235]: Disconnecting: bad client public DH value [preauth]"
+    expect = { reason = "bad client public DH value", rule = "sshd-packet-error" }
+  }
+}
+
+rule "sshd-read-error" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 238
+  pattern          = <<-RE
+    (?:Read error from remote host <sip>(?: port <sport>)?|Read from socket failed|Write failed|Connection to <sip> port <sport>): (?P<reason>.*?)(?: \[preauth\])?\s*$
+  RE
+  classification   = "Information"
+  common_event     = "SSH Connection Lost"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Feb 10 23:21:05 gw sshd[1240]: Read error from remote host 192.0.2.81: Connection reset by peer"
+    expect = { sip = "192.0.2.81", reason = "Connection reset by peer" }
+  }
+  test {
+    log    = "Feb 10 23:21:06 gw sshd[1241]: Read error from remote host 192.0.2.82 port 40000: Connection timed out"
+    expect = { sport = "40000", reason = "Connection timed out" }
+  }
+}
+
+rule "sshd-timeout" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 239
+  pattern          = <<-RE
+    (?:Timeout before authentication for <sip>(?: port <sport>)?|Timeout, client not responding(?: from (?:user <login> )?<sip> port <sport>)?)
+  RE
+  classification   = "Information"
+  common_event     = "SSH Timeout"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  test {
+    log    = "Feb 10 23:30:00 gw sshd[1250]: fatal: Timeout before authentication for 192.0.2.83 port 40100"
+    expect = { sip = "192.0.2.83", sport = "40100", rule = "sshd-timeout" }
+  }
+  test {
+    log    = "Feb 10 23:30:01 gw sshd[1251]: Timeout, client not responding from user erin 192.0.2.84 port 40101."
+    expect = { login = "erin", sip = "192.0.2.84" }
+  }
+}
+
+rule "sshd-connection-from" {
+  description      = "a new TCP connection to sshd (LogLevel VERBOSE)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 270
+  pattern          = "Connection from <sip> port <sport> on <dip> port <dport>"
+  classification   = "Network Allow"
+  common_event     = "SSH Connection"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.type" = ["connection", "start"], "network.transport" = "tcp" }
+
+  test {
+    log    = "Feb 11 06:00:00 gw sshd[1260]: Connection from 198.51.100.90 port 50990 on 192.0.2.10 port 22 rdomain \"\""
+    expect = { sip = "198.51.100.90", sport = "50990", dip = "192.0.2.10", dport = "22" }
+  }
+}
+
+rule "sshd-subsystem" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 275
+  pattern          = "subsystem request for (?P<ssh_subsystem>\\S+?)(?: by user <login>)?(?P<ssh_subsystem_error> failed, subsystem not found)?\\s*$"
+  classification   = "Other Audit Success"
+  common_event     = "SSH Subsystem Request"
+  risk             = 1
+  fields           = { "event.category" = ["session"] }
+
+  sub_rule "not-found" {
+    when           = "has(event.ssh_subsystem_error)"
+    classification = "Other Audit Failure"
+    common_event   = "SSH Subsystem Not Found"
+    risk           = 2
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "May  5 05:00:38 router-mgmt sshd[28395]: subsystem request for netconf by user checker failed, subsystem not found"
+    expect = { ssh_subsystem = "netconf", login = "checker", common_event = "SSH Subsystem Not Found" }
+  }
+  test {
+    log    = "May  5 05:00:39 files1 sshd[28396]: subsystem request for sftp by user alice"
+    expect = { ssh_subsystem = "sftp", login = "alice", common_event = "SSH Subsystem Request" }
+  }
+}
+
+rule "sshd-session-start" {
+  description      = "the session a logon opened (LogLevel VERBOSE)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 276
+  pattern          = <<-RE
+    Starting session: (?P<ssh_session_type>shell|command|subsystem '[^']*'|forced-command \([^)]*\)(?: '[^']*')?|internal-sftp) (?:on <tty> )?for <login> from <sip> port <sport>
+  RE
+  classification   = "Other Audit Success"
+  common_event     = "SSH Session Started"
+  risk             = 1
+  fields           = { "event.category" = ["session"], "event.type" = ["start"] }
+
+  test {
+    log    = "May  5 06:00:00 files1 sshd[28400]: Starting session: shell on pts/1 for alice from 192.0.2.44 port 50122 id 0"
+    expect = { ssh_session_type = "shell", tty = "pts/1", login = "alice", sip = "192.0.2.44" }
+  }
+  test {
+    log    = "May  5 06:00:01 files1 sshd[28401]: Starting session: subsystem 'sftp' for bob from 192.0.2.45 port 50123 id 0"
+    expect = { ssh_session_type = "subsystem 'sftp'", login = "bob" }
+  }
+}
+
+rule "sshd-session-close" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 277
+  pattern          = "Close session: user <login> from <sip> port <sport>"
+  classification   = "Other Audit Success"
+  common_event     = "SSH Session Ended"
+  risk             = 1
+  fields           = { "event.category" = ["session"], "event.type" = ["end"] }
+
+  test {
+    log    = "May  5 06:10:00 files1 sshd[28400]: Close session: user alice from 192.0.2.44 port 50122 id 0"
+    expect = { login = "alice", sip = "192.0.2.44", sport = "50122" }
+  }
+}
+
+rule "sshd-accepted-key" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 278
+  pattern          = "Accepted (?:key|certificate ID \"[^\"]*\" \\(serial \\d+\\) signed by) (?P<ssh_key_type>[\\w-]+) (?:CA )?(?P<ssh_key_fingerprint>\\S+) (?:found at|via) (?P<file__path>\\S+)"
+  classification   = "Information"
+  common_event     = "SSH Key Accepted"
+  risk             = 1
+  fields           = { "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  5 06:00:00 files1 sshd[28400]: Accepted key ED25519 SHA256:q5WcPEXAMPLE found at /home/alice/.ssh/authorized_keys:3"
+    expect = { ssh_key_type = "ED25519", "file.path" = "/home/alice/.ssh/authorized_keys:3" }
+  }
+}
+
+rule "sshd-channel-open-failed" {
+  description      = "a forwarded (direct-tcpip) channel could not be opened: port forwarding to a closed or unreachable port"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 279
+  pattern          = <<-RE
+    (?:channel (?P<ssh_channel>\d+): connection failed: (?P<reason>.*?)|server_input_channel_open: failure (?P<ssh_channel_type>\S+)|(?:error: )?connect_to (?P<destination__address>\S+) port (?P<destination__port>\d+): failed\.?)\s*$
+  RE
+  classification   = "Failed Activity"
+  common_event     = "SSH Forwarding Failed"
+  risk             = 2
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Feb 11 06:41:50 gw sshd[1270]: debug1: channel 5: connection failed: Connection refused"
+    expect = { ssh_channel = "5", reason = "Connection refused" }
+  }
+  test {
+    log    = "Feb 13 22:54:51 gw sshd[1271]: debug1: server_input_channel_open: failure direct-tcpip"
+    expect = { ssh_channel_type = "direct-tcpip" }
+  }
+}
+
+rule "sshd-error" {
+  description      = "any other error sshd reports (host keys, AuthorizedKeysCommand, sockets, …)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 9040
+  pattern          = <<-RE
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: error: (?P<reason>.*?)(?: \[preauth\])?\s*$
+  RE
+  classification   = "Error"
+  common_event     = "SSH Error"
+  risk             = 1
+
+  test {
+    log    = "Feb  9 11:44:56 gw sshd[1280]: error: Could not stat AuthorizedKeysCommand \"/usr/local/sbin/keys-lookup\": No such file or directory"
+    expect = { reason = "Could not stat AuthorizedKeysCommand \"/usr/local/sbin/keys-lookup\": No such file or directory", common_event = "SSH Error" }
+  }
+}
+
+rule "sshd-message" {
+  description      = "anything else sshd logs (debug output, notices)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 9060
+  pattern          = <<-RE
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:(?P<log__level>debug\d): )?
+  RE
+  classification   = "Information"
+  common_event     = "SSH Message"
+  risk             = 0
+
+  test {
+    log    = "Feb  6 12:28:17 gw sshd[1290]: debug1: get_remote_port failed"
+    expect = { "log.level" = "debug1", common_event = "SSH Message" }
   }
 }
 
@@ -610,7 +1039,7 @@ rule "logind-removed-session" {
 rule "sudo-denied" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 400
-  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>"
+  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : (?P<reason>user NOT in sudoers|user NOT authorized on host|command not allowed) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: (?:TSID|ENV)=[^;]*? ;)* COMMAND=<command>"
   classification   = "Access Failure"
   common_event     = "Sudo Denied"
   risk             = 6
@@ -626,7 +1055,7 @@ rule "sudo-incorrect-password" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 405
   pattern          = <<-RE
-    sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>
+    sudo(?:\[<pid>\])?: +<login> : (?P<attempts>\d+) incorrect password attempts? ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: (?:TSID|ENV)=[^;]*? ;)* COMMAND=<command>
   RE
   classification   = "Authentication Failure"
   common_event     = "Sudo Authentication Failure"
@@ -642,7 +1071,7 @@ rule "sudo-incorrect-password" {
 rule "sudo-command" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 410
-  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: ENV=.*? ;)? COMMAND=<command>"
+  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: (?:TSID|ENV)=[^;]*? ;)* COMMAND=<command>"
   classification   = "Other Audit Success"
   common_event     = "Sudo Command"
   risk             = 2
