@@ -1376,3 +1376,394 @@ rule "gdm-auth-failed" {
     expect = { process = "gdm-binary" }
   }
 }
+
+# ---------------------------------------------------------------- PAM modules
+
+rule "pam-account-locked" {
+  description      = "pam_faillock / pam_tally2 locked an account after repeated failures"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 175
+  pattern          = <<-RE
+    (?:Consecutive login failures for user <login> account temporarily locked|user <login> \(\d+\) tally (?P<attempts>\d+), deny (?P<max_attempts>\d+)|The account <login> is locked|Account locked due to (?P<attempts>\d+) failed logins)
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "Account Locked Out"
+  risk             = 6
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Oct  2 09:00:00 web-02 sshd[3100]: pam_faillock(sshd:auth): Consecutive login failures for user carol account temporarily locked"
+    expect = { login = "carol", common_event = "Account Locked Out" }
+  }
+  test {
+    log    = "Oct  2 09:00:01 web-02 sshd[3101]: pam_tally2(sshd:auth): user carol (1001) tally 6, deny 5"
+    expect = { login = "carol", attempts = "6", max_attempts = "5" }
+  }
+}
+
+rule "pam-account-expired" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 176
+  pattern          = <<-RE
+    pam_\w+\([\w.-]+:account\): (?:account <login> has expired \(account expired\)|expired password for user <login> \(password aged\)|account <login> has password changed in future)
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "Account Expired"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Oct  2 09:01:00 web-02 sshd[3110]: pam_unix(sshd:account): account olduser has expired (account expired)"
+    expect = { login = "olduser" }
+  }
+}
+
+rule "pam-message" {
+  description      = "any other line a PAM module logs: pam_<module>(<service>:<stack>): <text>"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 9010
+  pattern          = <<-RE
+    pam_(?P<pam_module>\w+)\((?P<service__name>[\w.@-]+):(?P<pam_stack>auth|account|session|password|setcred)\): (?P<reason>.*?)\s*$
+  RE
+  classification   = "Other Audit"
+  common_event     = "PAM Message"
+  risk             = 1
+  fields           = { "event.category" = ["authentication"] }
+
+  sub_rule "failed" {
+    when           = "event.reason.matches(\"(?i)fail|denied|error|invalid|refused\")"
+    classification = "Other Audit Failure"
+    common_event   = "PAM Failure"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "May  4 17:48:43 app3 sshd[15044]: pam_systemd(sshd:session): Failed to create session: Access denied"
+    expect = { pam_module = "systemd", "service.name" = "sshd", pam_stack = "session", common_event = "PAM Failure" }
+  }
+  test {
+    log    = "May  4 17:48:44 app3 login[15045]: pam_lastlog(login:session): unable to open /var/log/lastlog"
+    expect = { pam_module = "lastlog", common_event = "PAM Message" }
+  }
+}
+
+# ---------------------------------------------------------------- su (Debian sulog form), doas
+
+rule "su-sulog" {
+  description      = "Debian/shadow su: '+ tty from:to' for a success, '- tty from:to' for a failure"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 505
+  pattern          = <<-RE
+    su(?:\[<pid>\])?: (?P<su_result>[+-]) (?P<tty>\S+) <login>:<account>\s*$
+  RE
+  classification   = "Authentication Success"
+  common_event     = "Su Success"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"] }
+
+  sub_rule "failed" {
+    when           = "event.su_result == \"-\""
+    classification = "Authentication Failure"
+    common_event   = "Su Failure"
+    risk           = 5
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "May  9 14:05:00 deb1 su[3050]: + pts/1 carol:root"
+    expect = { login = "carol", account = "root", tty = "pts/1", common_event = "Su Success" }
+  }
+  test {
+    log    = "May  9 14:05:01 deb1 su[3051]: - pts/1 mallory:root"
+    expect = { login = "mallory", common_event = "Su Failure", "event.outcome" = "failure" }
+  }
+}
+
+rule "su-authentication-failure" {
+  description      = "util-linux su"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 506
+  pattern          = <<-RE
+    su(?:\[<pid>\])?: pam_authenticate: (?P<reason>.*?)\s*$
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "Su Failure"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "May  9 14:06:00 fed1 su[3060]: pam_authenticate: Authentication failure"
+    expect = { reason = "Authentication failure", rule = "su-authentication-failure" }
+  }
+}
+
+rule "doas-command" {
+  description      = "doas (OpenBSD, opendoas on Linux) ran a command"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 420
+  pattern          = <<-RE
+    doas(?:\[<pid>\])?: <login> ran command <command> as <runas> from <cwd>\s*$
+  RE
+  classification   = "Other Audit Success"
+  common_event     = "Doas Command"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["process"] }
+
+  sub_rule "as-root" {
+    when         = "event.runas == \"root\""
+    common_event = "Doas Command As Root"
+    risk         = 3
+  }
+
+  test {
+    log    = "Jun  1 12:00:00 obsd1 doas: erin ran command rcctl restart httpd as root from /home/erin"
+    expect = { login = "erin", command = "rcctl restart httpd", runas = "root", cwd = "/home/erin", common_event = "Doas Command As Root" }
+  }
+}
+
+rule "doas-denied" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 421
+  pattern          = <<-RE
+    doas(?:\[<pid>\])?: (?:(?P<reason>command not permitted) for <login>: <command>|(?P<reason>failed auth|failed password|tried to run as) for <login>)
+  RE
+  classification   = "Access Failure"
+  common_event     = "Doas Denied"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["process"] }
+
+  sub_rule "auth" {
+    when           = "event.reason.startsWith(\"failed\")"
+    classification = "Authentication Failure"
+    common_event   = "Doas Authentication Failure"
+    risk           = 4
+    fields         = { "event.category" = ["authentication"] }
+  }
+
+  test {
+    log    = "Jun  1 12:00:01 obsd1 doas: command not permitted for mallory: cat /etc/master.passwd"
+    expect = { login = "mallory", command = "cat /etc/master.passwd", common_event = "Doas Denied" }
+  }
+  test {
+    log    = "Jun  1 12:00:02 obsd1 doas[4411]: failed auth for mallory"
+    expect = { login = "mallory", common_event = "Doas Authentication Failure" }
+  }
+}
+
+# ---------------------------------------------------------------- dropbear
+
+rule "dropbear-auth-succeeded" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 600
+  pattern          = <<-RE
+    (?P<method>Password|Pubkey) auth succeeded for '(?P<login>[^']*)'(?: with (?:key|\S+ key) (?P<ssh_key_fingerprint>.*?))? from \[?<sip>\]?:<sport>
+  RE
+  classification   = "Authentication Success"
+  common_event     = "User Logon"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication", "session"], "event.action" = "ssh_login" }
+
+  sub_rule "root" {
+    when         = "event.login == \"root\""
+    common_event = "Root Logon"
+    risk         = 7
+  }
+
+  test {
+    log    = "Jun  2 08:00:00 router1 dropbear[1501]: Password auth succeeded for 'root' from 192.0.2.70:51000"
+    expect = { method = "Password", login = "root", sip = "192.0.2.70", sport = "51000", common_event = "Root Logon" }
+  }
+  test {
+    log    = "Jun  2 08:00:01 router1 dropbear[1502]: Pubkey auth succeeded for 'admin' with ssh-ed25519 key SHA256:EXAMPLEfp from 192.0.2.71:51001"
+    expect = { method = "Pubkey", login = "admin", sip = "192.0.2.71" }
+  }
+}
+
+rule "dropbear-auth-failed" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 601
+  pattern          = <<-RE
+    (?:Bad password attempt|Pubkey auth bad signature|User account '[^']*' is locked|Max auth tries reached - user) (?:for )?'(?P<login>[^']*)'(?: with (?:key|\S+ key) .*?)? from \[?<sip>\]?:<sport>
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Jun  2 08:01:00 router1 dropbear[1510]: Bad password attempt for 'root' from 203.0.113.60:40000"
+    expect = { login = "root", sip = "203.0.113.60", sport = "40000" }
+  }
+  test {
+    log    = "Jun  2 08:01:01 router1 dropbear[1511]: Max auth tries reached - user 'admin' from 203.0.113.61:40001"
+    expect = { login = "admin", sip = "203.0.113.61" }
+  }
+}
+
+rule "dropbear-nonexistent-user" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 602
+  pattern          = <<-RE
+    Login attempt for nonexistent user(?: '(?P<login>[^']*)')? from \[?<sip>\]?:<sport>
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure: Invalid Account"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"], "event.action" = "ssh_login" }
+
+  test {
+    log    = "Jun  2 08:02:00 router1 dropbear[1520]: Login attempt for nonexistent user from 203.0.113.62:40002"
+    expect = { sip = "203.0.113.62", sport = "40002" }
+  }
+}
+
+rule "dropbear-exit" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 599
+  pattern          = <<-RE
+    dropbear(?:\[<pid>\])?: (?:Exit before auth(?: \(user '(?P<login>[^']*)', (?P<attempts>\d+) fails\))?|Exit \((?P<login>[^)]*)\))(?: from <\[?<sip>\]?:<sport>>)?: (?P<reason>.*?)\s*$
+  RE
+  classification   = "Information"
+  common_event     = "SSH Disconnect"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  sub_rule "failed-auth" {
+    when           = "has(event.attempts) && event.attempts != \"0\""
+    classification = "Authentication Failure"
+    common_event   = "User Logon Failure"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "Jun  2 08:03:00 router1 dropbear[1530]: Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 203.0.113.63:40003"
+    expect = { login = "root", attempts = "10", common_event = "User Logon Failure" }
+  }
+  test {
+    log    = "Jun  2 08:03:01 router1 dropbear[1531]: Exit (admin) from <192.0.2.71:51001>: Disconnect received"
+    expect = { login = "admin", sip = "192.0.2.71", reason = "Disconnect received", common_event = "SSH Disconnect" }
+  }
+}
+
+rule "dropbear-connection" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 604
+  pattern          = <<-RE
+    dropbear(?:\[<pid>\])?: Child connection from \[?<sip>\]?:<sport>
+  RE
+  classification   = "Network Allow"
+  common_event     = "SSH Connection"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.type" = ["connection", "start"], "network.transport" = "tcp" }
+
+  test {
+    log    = "Jun  2 08:04:00 router1 dropbear[1540]: Child connection from 192.0.2.72:51010"
+    expect = { sip = "192.0.2.72", sport = "51010" }
+  }
+}
+
+rule "dropbear-message" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 9061
+  pattern          = <<-RE
+    dropbear(?:\[<pid>\])?: 
+  RE
+  classification   = "Information"
+  common_event     = "SSH Message"
+  risk             = 0
+
+  test {
+    log    = "Jun  2 08:05:00 router1 dropbear[1550]: Running in background"
+    expect = { rule = "dropbear-message" }
+  }
+}
+
+# ---------------------------------------------------------------- login, rsh, rlogin
+
+rule "login-failed" {
+  description      = "login(1) from shadow-utils or util-linux"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 930
+  pattern          = <<-RE
+    (?:FAILED LOGIN (?P<attempts>\d+)|TOO MANY LOGIN TRIES \((?P<attempts>\d+)\)) (?:FROM (?P<login_origin>\S+) )?(?:ON (?P<tty>\S+) )?FOR (?P<login>\S+?), (?P<reason>.*?)\s*$
+  RE
+  classification   = "Authentication Failure"
+  common_event     = "User Logon Failure"
+  risk             = 4
+  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
+
+  test {
+    log    = "Jun  3 07:00:00 console1 login[900]: FAILED LOGIN 1 FROM tty1 FOR alice, Authentication failure"
+    expect = { attempts = "1", login = "alice", reason = "Authentication failure" }
+  }
+  test {
+    log    = "Jun  3 07:00:01 console1 login[901]: TOO MANY LOGIN TRIES (5) FROM 192.0.2.80 FOR root, Authentication failure"
+    expect = { attempts = "5", login = "root" }
+  }
+}
+
+rule "login-success" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 931
+  pattern          = <<-RE
+    login(?:\[<pid>\])?: (?:pam_unix\(login:session\): )?LOGIN ON <tty> BY <login>(?: FROM <shost>)?
+  RE
+  classification   = "Authentication Success"
+  common_event     = "User Logon"
+  risk             = 2
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication", "session"] }
+
+  test {
+    log    = "Jun  3 07:01:00 console1 login[910]: LOGIN ON tty1 BY alice"
+    expect = { tty = "tty1", login = "alice" }
+  }
+}
+
+rule "rsh-illegal-port" {
+  description      = "rshd/rlogind refused a connection from an unprivileged source port: not a real rsh client"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 940
+  pattern          = <<-RE
+    (?:rshd|rlogind|rexecd|in\.rshd|in\.rlogind)(?:\[<pid>\])?: Connection from <shost> on illegal port
+  RE
+  classification   = "Suspicious"
+  common_event     = "Rsh Connection From Illegal Port"
+  risk             = 4
+  fields           = { "event.category" = ["network"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Dec 17 10:49:23 legacy1 rshd[3473]: Connection from 198.51.100.17 on illegal port"
+    expect = { "source.ip" = "198.51.100.17", common_event = "Rsh Connection From Illegal Port" }
+  }
+}
+
+rule "rsh-command" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 941
+  pattern          = <<-RE
+    (?:rshd|in\.rshd|rexecd)(?:\[<pid>\])?: (?P<remote_user>[^@\s]+)@<shost> as <login>: (?:(?P<reason>[^.]+)\. )?cmd='(?P<command>[^']*)'
+  RE
+  classification   = "Other Audit Success"
+  common_event     = "Rsh Command"
+  risk             = 3
+  fields           = { "event.category" = ["process"] }
+
+  sub_rule "denied" {
+    when           = "has(event.reason)"
+    classification = "Access Failure"
+    common_event   = "Rsh Command Denied"
+    risk           = 4
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "Dec 17 10:50:00 legacy1 rshd[3480]: root@ops1.example.com as root: cmd='uptime'"
+    expect = { remote_user = "root", login = "root", command = "uptime", common_event = "Rsh Command" }
+  }
+  test {
+    log    = "Dec 17 10:50:01 legacy1 rshd[3481]: guest@198.51.100.18 as root: Permission denied. cmd='cat /etc/shadow'"
+    expect = { reason = "Permission denied", common_event = "Rsh Command Denied" }
+  }
+}
