@@ -431,7 +431,7 @@ rule "sshd-reverse-mapping" {
 rule "sshd-address-maps" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 231
-  pattern          = "Address <sip> maps to <sname>, but this does not map back to the address"
+  pattern          = "(?:Address <sip> maps to <sname>, but this does not map back to the address|Nasty PTR record \"<sname>\" is set up for <sip>, ignoring)"
   classification   = "Suspicious"
   common_event     = "Reverse DNS Mismatch"
   risk             = 3
@@ -659,7 +659,7 @@ rule "sshd-bad-protocol-version" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 221
   pattern          = <<-RE
-    (?:Bad protocol version identification '(?P<ssh_client_banner>.*)' from <sip>(?: port <sport>)?|Protocol major versions differ for <sip>(?: port <sport>)?: (?P<ssh_client_banner>.*?)\s*$|Bad remote protocol version identification: '(?P<ssh_client_banner>.*)')
+    (?:Bad protocol version identification '(?P<ssh_client_banner>.*)' from <sip>(?: port <sport>)?|Protocol major versions differ(?: for <sip>(?: port <sport>)?)?: (?P<ssh_client_banner>.*?)\s*$|Bad remote protocol version identification: '(?P<ssh_client_banner>.*)')
   RE
   classification   = "Reconnaissance"
   common_event     = "SSH Probe: Bad Protocol Version"
@@ -883,12 +883,85 @@ rule "sshd-channel-open-failed" {
   }
 }
 
+rule "sshd-maxstartups" {
+  description      = "sshd drops unauthenticated connections beyond MaxStartups: a flood or a brute-force campaign"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 280
+  pattern          = <<-RE
+    (?:drop connection #(?P<ssh_connection_count>\d+) from \[<sip>\]:<sport> on \[<dip>\]:<dport> past MaxStartups|(?P<ssh_throttling>beginning|exited) MaxStartups throttling(?: after (?P<ssh_throttle_duration>\S+), (?P<ssh_dropped>\d+) connections dropped)?)
+  RE
+  classification   = "Denial Of Service"
+  common_event     = "SSH MaxStartups Throttling"
+  risk             = 5
+  fields           = { "event.category" = ["network"], "event.type" = ["denied"] }
+
+  test {
+    log    = "Jun  1 10:00:00 gw sshd[700]: drop connection #10 from [203.0.113.90]:51515 on [192.0.2.10]:22 past MaxStartups"
+    expect = { sip = "203.0.113.90", sport = "51515", dip = "192.0.2.10", dport = "22", ssh_connection_count = "10" }
+  }
+  test {
+    log    = "Jun  1 10:00:10 gw sshd[700]: exited MaxStartups throttling after 00:00:10, 5 connections dropped"
+    expect = { ssh_throttling = "exited", ssh_dropped = "5" }
+  }
+}
+
+rule "sshd-penalty" {
+  description      = "OpenSSH 9.8+ PerSourcePenalties: a source address penalised for failed logons or crashes"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 281
+  pattern          = <<-RE
+    srclimit_penalise: (?P<network__type>ipv4|ipv6): (?:new|extending|extended|active|deferred|[\w ]+?) ?<sip>(?:/\d+)?.*?penalty of (?P<ssh_penalty_seconds>\d+) seconds?(?: for (?:penalty: )?(?P<reason>.*?))?\s*$
+  RE
+  classification   = "Failed Attack"
+  common_event     = "SSH Source Penalised"
+  risk             = 5
+  fields           = { "event.category" = ["network"], "event.type" = ["denied"] }
+
+  test {
+    log    = "Jun  1 10:01:00 gw sshd[700]: srclimit_penalise: ipv4: new 203.0.113.91/32 deferred penalty of 30 seconds for penalty: failed authentication"
+    expect = { sip = "203.0.113.91", ssh_penalty_seconds = "30", reason = "failed authentication" }
+  }
+}
+
+rule "sshd-key-type-refused" {
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 282
+  pattern          = "userauth_(?:pubkey|hostbased): (?:key type|signature algorithm|certificate signature algorithm) (?P<ssh_key_type>\\S+) not in (?P<ssh_option>\\w+)"
+  classification   = "Authentication Failure"
+  common_event     = "SSH Key Type Refused"
+  risk             = 2
+  fields           = { "event.category" = ["authentication"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Jun  1 10:02:00 gw sshd[701]: userauth_pubkey: key type ssh-rsa not in PubkeyAcceptedAlgorithms [preauth]"
+    expect = { ssh_key_type = "ssh-rsa", ssh_option = "PubkeyAcceptedAlgorithms" }
+  }
+}
+
+rule "tcpwrappers-refused" {
+  description      = "libwrap (hosts.deny) refused a connection to sshd, vsftpd, … "
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 283
+  pattern          = <<-RE
+    refused connect from (?P<source__domain>\S+) \((?:::ffff:)?<sip>\)
+  RE
+  classification   = "Network Deny"
+  common_event     = "Connection Refused by TCP Wrappers"
+  risk             = 3
+  fields           = { "event.category" = ["network"], "event.type" = ["denied"], "event.outcome" = "failure" }
+
+  test {
+    log    = "Jun  1 10:03:00 gw sshd[702]: refused connect from scanner.example.net (203.0.113.92)"
+    expect = { "source.domain" = "scanner.example.net", sip = "203.0.113.92" }
+  }
+}
+
 rule "sshd-error" {
   description      = "any other error sshd reports (host keys, AuthorizedKeysCommand, sockets, …)"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9040
   pattern          = <<-RE
-    sshd(?:-session|-auth)?(?:\[<pid>\])?: error: (?P<reason>.*?)(?: \[preauth\])?\s*$
+    \bsshd(?:-session|-auth)?(?:\[<pid>\])?: error: (?P<reason>.*?)(?: \[preauth\])?\s*$
   RE
   classification   = "Error"
   common_event     = "SSH Error"
@@ -905,7 +978,7 @@ rule "sshd-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9060
   pattern          = <<-RE
-    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:(?P<log__level>debug\d): )?
+    \bsshd(?:-session|-auth)?(?:\[<pid>\])?: (?:(?P<log__level>debug\d): )?
   RE
   classification   = "Information"
   common_event     = "SSH Message"
@@ -1090,6 +1163,39 @@ rule "sudo-command" {
   test {
     log    = "Jan 15 16:36:00 app1 sudo[7711]: erin : TTY=pts/0 ; PWD=/srv/app ; USER=www-data ; COMMAND=/usr/bin/touch /srv/app/.reload"
     expect = { runas = "www-data", pid = "7711", common_event = "Sudo Command" }
+  }
+}
+
+rule "sudo-refused" {
+  description      = "sudo refused for any other reason it names (a password is required, a terminal is required, …)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 415
+  pattern          = "sudo(?:\\[<pid>\\])?: +<login> : (?P<reason>[^;]+?) ; TTY=<tty> ; PWD=<cwd> ; USER=<runas> ;(?: GROUP=<group> ;)?(?: (?:TSID|ENV)=[^;]*? ;)* COMMAND=<command>"
+  classification   = "Access Failure"
+  common_event     = "Sudo Denied"
+  risk             = 5
+  fields           = { "event.outcome" = "failure", "event.category" = ["process"] }
+
+  test {
+    log    = "Jan 15 16:40:00 app1 sudo:    erin : a password is required ; TTY=unknown ; PWD=/srv/app ; USER=root ; COMMAND=/usr/bin/id"
+    expect = { login = "erin", reason = "a password is required", command = "/usr/bin/id", common_event = "Sudo Denied" }
+  }
+}
+
+rule "sudo-message" {
+  description      = "anything else sudo logs about a user (host name resolution, configuration errors)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 9062
+  pattern          = <<-RE
+    \bsudo(?:\[<pid>\])?: +(?:<login> : )?(?P<reason>.*?)\s*$
+  RE
+  classification   = "Information"
+  common_event     = "Sudo Message"
+  risk             = 1
+
+  test {
+    log    = "Jan 15 16:41:00 app1 sudo:    erin : unable to resolve host app1: Name or service not known"
+    expect = { login = "erin", reason = "unable to resolve host app1: Name or service not known" }
   }
 }
 
@@ -1668,7 +1774,7 @@ rule "dropbear-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9061
   pattern          = <<-RE
-    dropbear(?:\[<pid>\])?: 
+    \bdropbear(?:\[<pid>\])?: 
   RE
   classification   = "Information"
   common_event     = "SSH Message"
