@@ -98,7 +98,7 @@ rule "sshd-failed-invalid-user" {
   description      = "failed logon for a user that does not exist"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 110
-  pattern          = "Failed <method> for invalid user (?P<login>.*?) ?from <sip> port <sport>"
+  pattern          = "Failed <method> for (?:invalid|illegal) user (?P<login>.*?) ?from <sip>(?: port <sport>)?"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 4
@@ -111,6 +111,10 @@ rule "sshd-failed-invalid-user" {
   test {
     log    = "Apr 11 02:03:58 web-02 sshd[9941]: Failed none for invalid user 12345 from 203.0.113.91 port 33712 ssh2"
     expect = { login = "12345", method = "none" }
+  }
+  test {
+    log    = "Apr 11 02:03:59 oldbox sshd[9943]: Failed password for illegal user test from 203.0.113.93 port 33713 ssh2"
+    expect = { login = "test", sip = "203.0.113.93" }
   }
   test {
     log    = "Apr 11 02:04:01 web-02 sshd[9942]: Failed password for invalid user john doe from 203.0.113.91 port 33714 ssh2"
@@ -154,7 +158,7 @@ rule "sshd-failed" {
 rule "sshd-invalid-user" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 120
-  pattern          = "Invalid user (?P<login>.*?) ?from <sip>(?: port <sport>)?"
+  pattern          = "(?:Invalid|Illegal) user (?P<login>.*?) ?from <sip>(?: port <sport>)?"
   classification   = "Authentication Failure"
   common_event     = "User Logon Failure: Invalid Account"
   risk             = 4
@@ -517,7 +521,7 @@ rule "sshd-user-not-allowed" {
   description      = "AllowUsers, DenyUsers, AllowGroups, DenyGroups, a locked account or a missing shell refused the user"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 126
-  pattern          = "User <login> from <shost> not allowed because (?P<reason>.+?)\\s*$"
+  pattern          = "User <login> (?:from <shost> )?not allowed because (?P<reason>.+?)\\s*$"
   classification   = "Authentication Failure"
   common_event     = "User Logon Denied by Policy"
   risk             = 4
@@ -556,7 +560,7 @@ rule "sshd-authentication-refused" {
   description      = "StrictModes: a key file or directory has unsafe ownership or modes"
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 128
-  pattern          = "Authentication refused: (?P<reason>[^/\\n]*?)(?: for file <object>| for directory <object>)?\\s*$"
+  pattern          = "(?:Authentication refused: (?P<reason>[^/\\n]*?)(?: for file <object>| for directory <object>)?|Authentication tried for <login> with (?P<reason>correct key but not from a permitted host) \\(host=<shost>, ip=<sip>\\))\\.?\\s*$"
   classification   = "Authentication Failure"
   common_event     = "SSH Key Refused"
   risk             = 3
@@ -619,7 +623,7 @@ rule "sshd-unable-to-negotiate" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 235
   pattern          = <<-RE
-    Unable to negotiate with <sip> port <sport>: no matching (?P<ssh_negotiation>[\w -]+?) found(?:\. Their offer: (?P<ssh_client_offer>\S+))?
+    (?:Unable to negotiate with <sip> port <sport>: no matching (?P<ssh_negotiation>[\w -]+?) found(?:\. Their offer: (?P<ssh_client_offer>\S+))?|Unable to negotiate a (?P<ssh_negotiation>key exchange method))
   RE
   classification   = "Failed Activity"
   common_event     = "SSH Negotiation Failed"
@@ -659,7 +663,7 @@ rule "sshd-bad-protocol-version" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 221
   pattern          = <<-RE
-    (?:Bad protocol version identification '(?P<ssh_client_banner>.*)' from <sip>(?: port <sport>)?|Protocol major versions differ(?: for <sip>(?: port <sport>)?)?: (?P<ssh_client_banner>.*?)\s*$|Bad remote protocol version identification: '(?P<ssh_client_banner>.*)')
+    (?:Bad protocol version identification '(?P<ssh_client_banner>.*)' from <sip>(?: port <sport>)?|Protocol major versions differ(?: for <sip>(?: port <sport>)?)?: (?P<ssh_client_banner>.*?)\s*$|Bad remote protocol version identification: '(?P<ssh_client_banner>.*)'|scanned from <sip> with (?P<ssh_client_banner>.*?)\.  Don't panic)
   RE
   classification   = "Reconnaissance"
   common_event     = "SSH Probe: Bad Protocol Version"
@@ -866,7 +870,7 @@ rule "sshd-channel-open-failed" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 279
   pattern          = <<-RE
-    (?:channel (?P<ssh_channel>\d+): connection failed: (?P<reason>.*?)|server_input_channel_open: failure (?P<ssh_channel_type>\S+)|(?:error: )?connect_to (?P<destination__address>\S+) port (?P<destination__port>\d+): failed\.?)\s*$
+    (?:channel (?P<ssh_channel>\d+): connection failed: (?P<reason>.*?)|server_input_channel_open: failure (?P<ssh_channel_type>\S+)|(?:error: )?connect_to (?P<destination__address>\S+) port (?P<destination__port>\d+): failed\.?|Received request to connect to host (?P<destination__address>\S+) port (?P<destination__port>\d+), but the request was denied\.?)\s*$
   RE
   classification   = "Failed Activity"
   common_event     = "SSH Forwarding Failed"
