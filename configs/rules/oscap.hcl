@@ -173,12 +173,20 @@ rule "oscap-error" {
   log_source_types = ["openscap"]
   sort_order       = 1620
   pattern          = <<-RE
-    oscap(?:\[<pid>\])?: ERROR: (?P<reason>.*?)\s*$
+    oscap(?:\[<pid>\])?: (?P<log__level>ERROR|WARNING|INFO): (?P<reason>.*?)\s*$
   RE
   classification   = "Error"
   common_event     = "Compliance Scan Error"
   risk             = 2
   fields           = { "event.category" = ["configuration"], "event.outcome" = "failure" }
+
+  sub_rule "info" {
+    when           = "event.log.level != \"ERROR\""
+    classification = "Information"
+    common_event   = "Compliance Scan Message"
+    risk           = 1
+    fields         = { "event.outcome" = "success" }
+  }
 
   test {
     log    = "oscap: ERROR: Profile \"hardened\" does not exist at \"policies/ssg-rhel8-ds.xml\"."

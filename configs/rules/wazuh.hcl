@@ -148,6 +148,110 @@ rule "wazuh-daemon-log" {
   }
 }
 
+# ------------------------------------------------------------ the manager's own events (location "ossec")
+
+rule "wazuh-agent-state" {
+  description      = "an agent (or the manager) started, stopped or disconnected"
+  log_source_types = ["wazuh"]
+  sort_order       = 1711
+  pattern          = <<-RE
+    (?:ossec|wazuh): (?P<reason>Agent started|Agent stopped|Agent disconnected|Agent removed|Ossec started|Ossec is shutting down|Manager started|Wazuh started|Wazuh stopped)(?:: '(?P<wazuh_agent>[^']*)')?
+  RE
+  classification   = "Startup and Shutdown"
+  common_event     = "Wazuh Agent State Change"
+  risk             = 1
+  fields           = { "event.category" = ["host"] }
+
+  sub_rule "lost" {
+    when           = "event.reason in [\"Agent disconnected\", \"Agent removed\", \"Agent stopped\", \"Ossec is shutting down\", \"Wazuh stopped\"]"
+    classification = "Warning"
+    common_event   = "Wazuh Agent Stopped or Disconnected"
+    risk           = 3
+  }
+
+  test {
+    log             = "ossec: Agent started: 'web-07->any'."
+    log_source_type = "syslog"
+    expect          = { reason = "Agent started", wazuh_agent = "web-07->any", common_event = "Wazuh Agent State Change", "observer.vendor" = "Wazuh" }
+  }
+  test {
+    log    = "ossec: Agent disconnected: 'web-07-192.0.2.70'."
+    expect = { common_event = "Wazuh Agent Stopped or Disconnected" }
+  }
+}
+
+rule "wazuh-command-output" {
+  description      = "the output of a command the agent monitors (<localfile> full_command / command)"
+  log_source_types = ["wazuh"]
+  sort_order       = 1712
+  pattern          = <<-RE
+    (?:ossec|wazuh): output: '(?P<process__command_line>[^']*)':?\s?(?P<reason>.*)
+  RE
+  classification   = "Information"
+  common_event     = "Wazuh Command Output"
+  risk             = 0
+
+  test {
+    log             = "ossec: output: 'netstat -tulpn': tcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN 812/sshd"
+    log_source_type = "syslog"
+    expect          = { "process.command_line" = "netstat -tulpn", "event.module" = "wazuh" }
+  }
+}
+
+rule "wazuh-syscheck-legacy" {
+  description      = "OSSEC-style file integrity messages: a monitored file changed, appeared or was deleted"
+  log_source_types = ["wazuh"]
+  sort_order       = 1713
+  pattern          = <<-RE
+    (?:Integrity checksum changed for: '(?P<file__path>[^']+)'|File '(?P<file__path>[^']+)' was deleted|New file '(?P<file__path>[^']+)' added to the file system)
+  RE
+  classification   = "Object Modified"
+  common_event     = "File Integrity Change"
+  risk             = 4
+  fields           = { "event.category" = ["file"], "event.type" = ["change"] }
+
+  test {
+    log             = "Integrity checksum changed for: '/etc/ssh/sshd_config'"
+    log_source_type = "syslog"
+    expect          = { "file.path" = "/etc/ssh/sshd_config", common_event = "File Integrity Change", "observer.vendor" = "Wazuh" }
+  }
+  test {
+    log    = "New file '/usr/local/bin/helper' added to the file system."
+    expect = { "file.path" = "/usr/local/bin/helper" }
+  }
+}
+
+rule "wazuh-rootcheck" {
+  description      = "rootcheck findings: trojaned binaries, hidden processes or ports, rootkit files, world-writable root files, policy audits"
+  log_source_types = ["wazuh"]
+  sort_order       = 1714
+  pattern          = <<-RE
+    (?:Trojaned version of file '(?P<file__path>[^']+)' detected|Rootkit '(?P<wazuh_rootkit>[^']+)' detected by the presence of file '(?P<file__path>[^']+)'|Process '(?P<process__pid>\d+)' hidden from (?:/proc|kill \(\) or getsid \(\))|Port '(?P<destination__port>\d+)'\((?P<network__transport>tcp|udp)\) hidden|Possible kernel level rootkit|Files hidden inside directory '(?P<file__path>[^']+)'|File '(?P<file__path>[^']+)' is owned by root and has written permissions to anyone|Anomaly detected in file '(?P<file__path>[^']+)'|System Audit: (?P<reason>.*?)(?: \{PCI_DSS: [^}]*\})?\.?\s*$)
+  RE
+  classification   = "Suspicious"
+  common_event     = "Rootcheck Finding"
+  risk             = 6
+  fields           = { "event.category" = ["malware", "intrusion_detection"], "event.kind" = "alert" }
+
+  sub_rule "audit" {
+    when           = "has(event.reason)"
+    classification = "Policy"
+    common_event   = "Rootcheck Policy Finding"
+    risk           = 3
+    fields         = { "event.category" = ["configuration"] }
+  }
+
+  test {
+    log             = "Trojaned version of file '/usr/bin/ls' detected. Signature used: 'bash|^/bin/sh|file\\.h|proc\\.h' (Generic)."
+    log_source_type = "syslog"
+    expect          = { "file.path" = "/usr/bin/ls", common_event = "Rootcheck Finding", "observer.vendor" = "Wazuh" }
+  }
+  test {
+    log    = "System Audit: SSH Hardening - 3: Root can log in. File: /etc/ssh/sshd_config. Reference: 3 ."
+    expect = { common_event = "Rootcheck Policy Finding" }
+  }
+}
+
 # ------------------------------------------------------------ API (api.log, plain format)
 
 rule "wazuh-api-request" {
