@@ -707,7 +707,7 @@ rule "sshd-packet-error" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 237
   pattern          = <<-RE
-    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:error: |fatal: )?(?:Disconnecting: )?(?P<reason>Corrupted MAC on input|Bad packet length \d+|Corrupted padlen \d+ on input|[Pp]acket corrupt|padding error: .*?|bad client public DH value|Received ieee_\w+|Bad SSH2 cipher spec '[^']*')\.?(?: \[preauth\])?\s*$
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:error: |fatal: )?(?:Disconnecting: )?(?P<reason>Corrupted MAC on input|Corrupted check bytes on input|Local: crc32 compensation attack.*?|Bad packet length \d+|Corrupted padlen \d+ on input|[Pp]acket corrupt|padding error: .*?|bad client public DH value|Received ieee_\w+|Bad SSH2 cipher spec '[^']*')\.?(?: \[preauth\])?\s*$
   RE
   classification   = "Suspicious"
   common_event     = "SSH Corrupt Packet"
@@ -1533,7 +1533,7 @@ rule "pam-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9010
   pattern          = <<-RE
-    pam_(?P<pam_module>\w+)\((?P<service__name>[\w.@-]+):(?P<pam_stack>auth|account|session|password|setcred)\): (?P<reason>.*?)\s*$
+    pam_(?P<pam_module>\w+)(?:\((?P<service__name>[\w.@-]+):(?P<pam_stack>auth|account|session|password|setcred)\))?(?:\[\d+\])?: (?P<reason>.*?)\s*$
   RE
   classification   = "Other Audit"
   common_event     = "PAM Message"
@@ -1551,6 +1551,10 @@ rule "pam-message" {
   test {
     log    = "May  4 17:48:43 app3 sshd[15044]: pam_systemd(sshd:session): Failed to create session: Access denied"
     expect = { pam_module = "systemd", "service.name" = "sshd", pam_stack = "session", common_event = "PAM Failure" }
+  }
+  test {
+    log    = "May  4 17:48:45 app3 sshd[15046]: pam_ldap: error trying to bind as user \"uid=alice,ou=people,dc=example,dc=com\" (Invalid credentials)"
+    expect = { pam_module = "ldap", common_event = "PAM Failure" }
   }
   test {
     log    = "May  4 17:48:44 app3 login[15045]: pam_lastlog(login:session): unable to open /var/log/lastlog"
@@ -1605,6 +1609,36 @@ rule "su-authentication-failure" {
   test {
     log    = "May  9 14:06:00 fed1 su[3060]: pam_authenticate: Authentication failure"
     expect = { reason = "Authentication failure", rule = "su-authentication-failure" }
+  }
+}
+
+rule "su-bsd" {
+  description      = "BSD and Solaris su: 'alice to root on /dev/ttyp0', 'BAD SU alice to root on /dev/ttyp0'"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 507
+  pattern          = <<-RE
+    \bsu(?:\[<pid>\])?: (?P<su_result>BAD SU )?<login> to <account> on <tty>\s*$
+  RE
+  classification   = "Authentication Success"
+  common_event     = "Su Success"
+  risk             = 3
+  fields           = { "event.outcome" = "success", "event.category" = ["authentication"] }
+
+  sub_rule "failed" {
+    when           = "has(event.su_result)"
+    classification = "Authentication Failure"
+    common_event   = "Su Failure"
+    risk           = 5
+    fields         = { "event.outcome" = "failure" }
+  }
+
+  test {
+    log    = "Jun  1 12:10:00 bsd1 su: alice to root on /dev/ttyp0"
+    expect = { login = "alice", account = "root", tty = "/dev/ttyp0", common_event = "Su Success" }
+  }
+  test {
+    log    = "Jun  1 12:10:05 bsd1 su: BAD SU mallory to root on /dev/ttyp1"
+    expect = { login = "mallory", common_event = "Su Failure" }
   }
 }
 
