@@ -544,7 +544,7 @@ rule "sshd-user-not-allowed" {
 rule "sshd-root-login-refused" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 127
-  pattern          = "ROOT LOGIN REFUSED FROM <shost>(?: port <sport>)?"
+  pattern          = "ROOT LOGIN REFUSED (?:ON <tty> )?(?:FROM <shost>(?: port <sport>)?)?"
   classification   = "Authentication Failure"
   common_event     = "Root Logon Refused"
   risk             = 5
@@ -957,6 +957,59 @@ rule "tcpwrappers-refused" {
   test {
     log    = "Jun  1 10:03:00 gw sshd[702]: refused connect from scanner.example.net (203.0.113.92)"
     expect = { "source.domain" = "scanner.example.net", sip = "203.0.113.92" }
+  }
+}
+
+rule "tcpwrappers-connect" {
+  description      = "tcpd / libwrap logged an accepted connection (in.telnetd, in.ftpd, …)"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 284
+  pattern          = <<-RE
+    \bconnect from (?P<source__domain>\S+) \((?:::ffff:)?<sip>\)
+  RE
+  classification   = "Network Allow"
+  common_event     = "Connection Accepted by TCP Wrappers"
+  risk             = 1
+  fields           = { "event.category" = ["network"], "event.type" = ["connection", "allowed"] }
+
+  test {
+    log    = "Jun  1 10:04:00 legacy1 in.telnetd[900]: connect from 192.0.2.93 (192.0.2.93)"
+    expect = { sip = "192.0.2.93", common_event = "Connection Accepted by TCP Wrappers" }
+  }
+}
+
+rule "xinetd-service" {
+  description      = "xinetd started, ended or refused a service"
+  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
+  sort_order       = 285
+  pattern          = <<-RE
+    xinetd(?:\[<pid>\])?: (?P<xinetd_event>START|EXIT|FAIL|USERID|NOLOGIN): (?P<service__name>[\w.-]+)(?:.*? pid=(?P<xinetd_child_pid>\d+))?(?:.*? from=(?:::ffff:)?<sip>)?(?:.*? duration=(?P<xinetd_duration>\d+))?
+  RE
+  classification   = "Network Allow"
+  common_event     = "Inetd Service Started"
+  risk             = 1
+  fields           = { "event.category" = ["network"] }
+
+  sub_rule "fail" {
+    when           = "event.xinetd_event in [\"FAIL\", \"NOLOGIN\"]"
+    classification = "Network Deny"
+    common_event   = "Inetd Service Refused"
+    risk           = 3
+    fields         = { "event.outcome" = "failure" }
+  }
+  sub_rule "exit" {
+    when           = "event.xinetd_event == \"EXIT\""
+    classification = "Information"
+    common_event   = "Inetd Service Ended"
+  }
+
+  test {
+    log    = "Jun  1 10:05:00 legacy1 xinetd[700]: START: telnet pid=3301 from=::ffff:192.0.2.94"
+    expect = { xinetd_event = "START", "service.name" = "telnet", xinetd_child_pid = "3301", sip = "192.0.2.94" }
+  }
+  test {
+    log    = "Jun  1 10:05:30 legacy1 xinetd[700]: FAIL: rsh address from=203.0.113.95"
+    expect = { common_event = "Inetd Service Refused", sip = "203.0.113.95" }
   }
 }
 
