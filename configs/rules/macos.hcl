@@ -5,12 +5,6 @@
 # security sessions, authorization rights and Open Directory failures.
 #
 # Test lines are made up: invented hosts, users and applications.
-# macOS unified log lines, as `log stream`/`log show` print them or a
-# forwarder relays them ("2024-06-05 09:00:00.123456-0700  mbp-12 tccd[301]: [com.apple.TCC:access] …"):
-# privacy (TCC) grants and denials, screen lock and unlock, logins and
-# logouts, Screen Sharing (VNC) authentication, securityd sessions.
-#
-# Test lines are made up: documentation addresses, invented hosts and users.
 
 log_source_type "macos" {
   header   = "syslog"
@@ -116,12 +110,6 @@ rule "macos-screensharing-auth" {
   sort_order       = 100
   pattern          = <<-RE
     screensharingd\[\d+\]: Authentication: (?P<labels__result>SUCCEEDED|FAILED) :: User Name: (?P<login>.*?) :: Viewer Address: <sip>(?: :: Type: (?P<labels__auth_type>\S+))?
-rule "macos-screensharing-auth" {
-  description      = "Screen Sharing (VNC, Apple Remote Desktop) authentication"
-  log_source_types = ["macos"]
-  sort_order       = 1900
-  pattern          = <<-RE
-    screensharingd(?:\[<pid>\])?: Authentication: (?P<macos_auth_result>FAILED|SUCCEEDED) :: User Name: (?P<login>.*?) :: Viewer Address: (?:<sip>|\S*) :: Type: (?P<macos_auth_type>\S+)
   RE
   classification   = "Authentication Success"
   common_event     = "Screen Sharing Logon"
@@ -132,12 +120,6 @@ rule "macos-screensharing-auth" {
     when           = "event.labels.result == \"FAILED\""
     classification = "Authentication Failure"
     common_event   = "Screen Sharing Logon Failed"
-  fields           = { "event.category" = ["authentication"], "event.outcome" = "success", "event.action" = "screen-sharing-login" }
-
-  sub_rule "failed" {
-    when           = "event.macos_auth_result == \"FAILED\""
-    classification = "Authentication Failure"
-    common_event   = "Screen Sharing Logon Failure"
     risk           = 5
     fields         = { "event.outcome" = "failure" }
   }
@@ -146,104 +128,6 @@ rule "macos-screensharing-auth" {
     log             = "2024-03-08 09:10:00.300000-0800  localhost screensharingd[3600]: Authentication: FAILED :: User Name: jdoe :: Viewer Address: 192.0.2.44 :: Type: DH"
     log_source_type = "syslog"
     expect          = { login = "jdoe", sip = "192.0.2.44", "event.outcome" = "failure", "event.dataset" = "macos" }
-    log             = "2024-06-05 09:00:00.123456-0700  mbp-12 screensharingd[3100]: Authentication: FAILED :: User Name: dana :: Viewer Address: 203.0.113.120 :: Type: DH"
-    log_source_type = "syslog"
-    expect          = { login = "dana", sip = "203.0.113.120", macos_auth_type = "DH", common_event = "Screen Sharing Logon Failure", "observer.vendor" = "Apple" }
-  }
-  test {
-    log    = "2024-06-05 09:00:05.000001-0700  mbp-12 screensharingd[3100]: Authentication: SUCCEEDED :: User Name: dana :: Viewer Address: 192.0.2.120 :: Type: N/A"
-    expect = { common_event = "Screen Sharing Logon", "event.outcome" = "success" }
-  }
-}
-
-rule "macos-tcc-access" {
-  description      = "a privacy permission (camera, microphone, screen recording, full disk access, …) granted or denied to an app"
-  log_source_types = ["macos"]
-  sort_order       = 1901
-  pattern          = <<-RE
-    tccd(?:\[<pid>\])?: \[com\.apple\.TCC:access\] Update Access Record: (?P<macos_tcc_service>kTCCService\w+) for (?P<macos_tcc_client>\S+) to (?P<macos_tcc_result>\w+)
-  RE
-  classification   = "Policy"
-  common_event     = "Privacy Permission Changed"
-  risk             = 3
-  fields           = { "event.category" = ["configuration"], "event.type" = ["change"] }
-
-  sub_rule "sensitive" {
-    when         = "event.macos_tcc_result == \"Allowed\" && event.macos_tcc_service in [\"kTCCServiceSystemPolicyAllFiles\", \"kTCCServiceScreenCapture\", \"kTCCServiceAccessibility\", \"kTCCServiceListenEvent\", \"kTCCServicePostEvent\"]"
-    common_event = "Sensitive Privacy Permission Granted"
-    risk         = 5
-  }
-
-  test {
-    log             = "2024-06-05 09:01:00.000000-0700  mbp-12 tccd[301]: [com.apple.TCC:access] Update Access Record: kTCCServiceScreenCapture for com.example.recorder to Allowed at 1717603260 (2024-06-05 16:01:00 +0000)"
-    log_source_type = "syslog"
-    expect          = { macos_tcc_service = "kTCCServiceScreenCapture", macos_tcc_client = "com.example.recorder", macos_tcc_result = "Allowed", common_event = "Sensitive Privacy Permission Granted", "event.module" = "macos" }
-  }
-  test {
-    log    = "2024-06-05 09:01:05.000000-0700  mbp-12 tccd[301]: [com.apple.TCC:access] Update Access Record: kTCCServiceMicrophone for com.example.chat to Denied at 1717603265 (2024-06-05 16:01:05 +0000)"
-    expect = { macos_tcc_result = "Denied", common_event = "Privacy Permission Changed" }
-  }
-}
-
-rule "macos-session-notification" {
-  description      = "loginwindow announcing a login, logout, screen lock or unlock"
-  log_source_types = ["macos"]
-  sort_order       = 1902
-  pattern          = <<-RE
-    loginwindow(?:\[<pid>\])?: .*?send(?:BSD|Distributed)Notification: (?P<macos_notification>com\.apple\.[\w.]+), with userID:(?P<user__id>\d+)
-  RE
-  classification   = "Other Audit Success"
-  common_event     = "Session Notification"
-  risk             = 1
-  fields           = { "event.category" = ["session"] }
-
-  sub_rule "locked" {
-    when         = "event.macos_notification.endsWith(\"screenIsLocked\")"
-    common_event = "Screen Locked"
-  }
-  sub_rule "unlocked" {
-    when           = "event.macos_notification.endsWith(\"screenIsUnlocked\")"
-    classification = "Authentication Success"
-    common_event   = "Screen Unlocked"
-    risk           = 2
-  }
-  sub_rule "login" {
-    when           = "event.macos_notification.endsWith(\"sessionDidLogin\")"
-    classification = "Authentication Success"
-    common_event   = "User Logon"
-    risk           = 2
-    fields         = { "event.type" = ["start"] }
-  }
-  sub_rule "logout" {
-    when         = "event.macos_notification.contains(\"Logout\") || event.macos_notification.contains(\"logout\")"
-    common_event = "User Logoff"
-    fields       = { "event.type" = ["end"] }
-  }
-
-  test {
-    log             = "2024-06-05 09:02:00.000000-0700  mbp-12 loginwindow[160]: [com.apple.loginwindow.logging:Standard] -[SessionAgentNotificationCenter sendBSDNotification:forUserID:] | sendBSDNotification: com.apple.sessionagent.screenIsUnlocked, with userID:501"
-    log_source_type = "syslog"
-    expect          = { macos_notification = "com.apple.sessionagent.screenIsUnlocked", "user.id" = "501", common_event = "Screen Unlocked", "observer.vendor" = "Apple" }
-  }
-  test {
-    log    = "2024-06-05 09:03:00.000000-0700  mbp-12 loginwindow[160]: [com.apple.loginwindow.logging:Standard] -[SessionAgentNotificationCenter sendDistributedNotification:forUserID:] | sendDistributedNotification: com.apple.sessionDidLogin, with userID:502"
-    expect = { common_event = "User Logon" }
-  }
-}
-
-rule "macos-logout-complete" {
-  log_source_types = ["macos"]
-  sort_order       = 1903
-  pattern          = "sessionlogoutd(?:\\[<pid>\\])?: .*?(?P<reason>logout is complete|logout cancelled|logout requested)"
-  classification   = "Other Audit Success"
-  common_event     = "User Logoff"
-  risk             = 1
-  fields           = { "event.category" = ["session"], "event.type" = ["end"] }
-
-  test {
-    log             = "2024-06-05 09:04:00.000000-0700  mbp-12 sessionlogoutd[7001]: (loginsupport) [com.apple.sessionlogoutd:SLOD_General] -[SessionLogoutd continueLogoutAfterDelayOptionsComplete]:456: sessionlogoutd telling session agent, logout is complete."
-    log_source_type = "syslog"
-    expect          = { reason = "logout is complete", "observer.vendor" = "Apple" }
   }
 }
 
@@ -339,19 +223,5 @@ rule "macos-sandbox-deny" {
     log             = "2024-03-08 09:14:00.700000-0800  localhost kernel[0]: Sandbox: ExampleHelper(4321) deny(1) file-read-data /Users/jdoe/Documents/notes.txt"
     log_source_type = "syslog"
     expect          = { process = "ExampleHelper", pid = "4321", "labels.operation" = "file-read-data", "labels.target" = "/Users/jdoe/Documents/notes.txt", "event.dataset" = "macos" }
-  log_source_types = ["macos"]
-  sort_order       = 1904
-  pattern          = <<-RE
-    securityd(?:\[<pid>\])?: \[com\.apple\.securityd:SecServer\] \S+ Session (?P<macos_session_id>\d+) (?P<macos_session_event>created|destroyed)(?:, uid:(?P<user__id>\d+))?
-  RE
-  classification   = "Other Audit Success"
-  common_event     = "Security Session Change"
-  risk             = 1
-  fields           = { "event.category" = ["session"] }
-
-  test {
-    log             = "2024-06-05 09:05:00.000000-0700  mbp-12 securityd[122]: [com.apple.securityd:SecServer] 0x7f0000000001 Session 80001 created, uid:501 sessionId:80001"
-    log_source_type = "syslog"
-    expect          = { macos_session_id = "80001", macos_session_event = "created", "user.id" = "501" }
   }
 }
