@@ -32,7 +32,7 @@ rule "auditd-syscall" {
   log_source_types = ["auditd"]
   sort_order       = 1500
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>SYSCALL) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>SYSCALL)) +arch=(?P<auditd__log__arch>\w+) syscall=(?P<auditd__log__syscall>\w+)(?: success=(?P<auditd__log__success>yes|no))?(?: exit=(?P<auditd__log__exit>-?\w+))?.*? ppid=<ppid> pid=<pid> auid=(?:(?P<user__audit__id>\d+)|(?P<user__audit__name>\S+)) uid=(?:(?P<user__id>\d+)|<login>) gid=(?:(?P<user__group__id>\d+)|(?P<user__group__name>\S+)) euid=(?:(?P<user__effective__id>\d+)|(?P<user__effective__name>\S+))(?:.*? tty=(?P<auditd__log__tty>\S+))?(?: ses=(?P<auditd__log__ses>\d+))?(?: comm=(?:"(?P<process__name>[^"]*)"|(?P<process__name>[^\s"]+)))?(?: exe=(?:"(?P<process__executable>[^"]*)"|(?P<process__executable>[^\s"]+)))?(?:.*? key=(?:"(?P<auditd__log__key>[^"]*)"|\(null\)|(?P<auditd__log__key>[^\s\x{1d}\\]+)))?(?:.*?(?:\x{1d}|\\u001[dD])ARCH=\S+ SYSCALL=(?P<auditd__log__syscall_name>\w+)(?: AUID="(?P<user__audit__name>[^"]*)")?(?: UID="<login>")?)?(?:.*? cwd="(?P<process__working_directory>[^"]*)")?(?:.*? type=PATH msg=audit\([\d.:]+\): +item=\d+ name="(?P<file__path>[^"]*)")?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>SYSCALL) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>SYSCALL)) +arch=(?P<auditd__log__arch>\w+) syscall=(?P<auditd__log__syscall>\w+)(?: success=(?P<auditd__log__success>yes|no))?(?: exit=(?P<auditd__log__exit>-?\w+))?.*? ppid=<ppid> pid=<pid> auid=(?:(?P<user__audit__id>\d+)|(?P<user__audit__name>\S+)) uid=(?:(?P<user__id>\d+)|<login>) gid=(?:(?P<user__group__id>\d+)|(?P<user__group__name>\S+)) euid=(?:(?P<user__effective__id>\d+)|(?P<user__effective__name>\S+))(?:.*? tty=(?P<auditd__log__tty>\S+))?(?: ses=(?P<auditd__log__ses>\d+))?(?: comm=(?:"(?P<process__name>[^"]*)"|(?P<process__name>[^\s"]+)))?(?: exe=(?:"(?P<process__executable>[^"]*)"|(?P<process__executable>[^\s"]+)))?(?:.*? key=(?:"(?P<auditd__log__key>[^"]*)"|\(null\)|(?P<auditd__log__key>[^\s\x{1d}\\]+)))?(?:.*?(?:\x{1d}|\\u001[dD])ARCH=\S+ SYSCALL=(?P<auditd__log__syscall_name>\w+)(?: AUID="(?P<user__audit__name>[^"]*)")?(?: UID="<login>")?)?(?:.*? cwd="(?P<process__working_directory>[^"]*)")?(?:.*? type=PATH msg=audit\([\d.:]+\): +item=\d+ name="(?P<file__path>[^"]*)")?
   RE
   classification   = "Other Audit"
   common_event     = "Audited System Call"
@@ -99,7 +99,7 @@ rule "auditd-execve" {
   log_source_types = ["auditd"]
   sort_order       = 1501
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>EXECVE) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>EXECVE)) +argc=(?P<process__args_count>\d+) (?P<auditd__log__args>a0=.*?)\s*$
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>EXECVE) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>EXECVE)) +argc=(?P<process__args_count>\d+) (?P<auditd__log__args>a0=.*?)\s*$
   RE
   classification   = "Other Audit"
   common_event     = "Audited Program Arguments"
@@ -118,7 +118,7 @@ rule "auditd-path" {
   log_source_types = ["auditd"]
   sort_order       = 1502
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>PATH|CWD|PROCTITLE|SOCKADDR) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>PATH|CWD|PROCTITLE|SOCKADDR)) +(?:item=\d+ name=(?:"(?P<file__path>[^"]*)"|(?P<file__path>\S+))(?: inode=(?P<file__inode>\d+))?(?: dev=\S+)?(?: mode=(?P<file__mode>\d+))?(?: ouid=(?P<file__uid>\d+))?(?: ogid=(?P<file__gid>\d+))?|cwd="(?P<process__working_directory>[^"]*)"|proctitle=(?P<auditd__log__proctitle>\S+)|saddr=(?P<auditd__log__saddr>\S+))
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>PATH|CWD|PROCTITLE|SOCKADDR) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>PATH|CWD|PROCTITLE|SOCKADDR)) +(?:item=\d+ name=(?:"(?P<file__path>[^"]*)"|(?P<file__path>\S+))(?: inode=(?P<file__inode>\d+))?(?: dev=\S+)?(?: mode=(?P<file__mode>\d+))?(?: ouid=(?P<file__uid>\d+))?(?: ogid=(?P<file__gid>\d+))?|cwd="(?P<process__working_directory>[^"]*)"|proctitle=(?P<auditd__log__proctitle>\S+)|saddr=(?P<auditd__log__saddr>\S+))
   RE
   classification   = "Other Audit"
   common_event     = "Audited System Call Detail"
@@ -143,7 +143,7 @@ rule "auditd-user-record" {
   log_source_types = ["auditd"]
   sort_order       = 1510
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>USER_\w+|CRED_\w+|ACCT_\w+|ADD_USER|DEL_USER|ADD_GROUP|DEL_GROUP|GRP_\w+|ROLE_\w+|SERVICE_\w+|SYSTEM_\w+|LOGIN|CHGRP_ID|CHUSER_ID|SOFTWARE_UPDATE|TRUSTED_APP|USYS_CONFIG|TEST) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>USER_\w+|CRED_\w+|ACCT_\w+|ADD_USER|DEL_USER|ADD_GROUP|DEL_GROUP|GRP_\w+|ROLE_\w+|SERVICE_\w+|SYSTEM_\w+|LOGIN|CHGRP_ID|CHUSER_ID|SOFTWARE_UPDATE|TRUSTED_APP|USYS_CONFIG|TEST)) +(?:user )?(?:pid=<pid> )?(?:uid=(?P<user__id>\d+) )?(?:old-auid=\d+ )?(?:auid=(?P<user__audit__id>\d+) )?(?:.*?ses=(?P<auditd__log__ses>\d+))?(?:.*? msg='(?:op=(?:"(?P<auditd__log__op>[^"]*)"|(?P<auditd__log__op>[^\s=']+(?: [^\s=']+)*))(?: |'|$))?(?:.*?\b(?:acct|user)=(?:"<login>"|(?P<auditd__log__acct_hex>[0-9A-F]+)))?(?:.*?\bcmd=(?:"(?P<process__command_line>[^"]*)"|(?P<auditd__log__cmd_hex>[0-9A-F]+)))?(?:.*?\bunit=(?P<service__name>\S+))?(?:.*?\bexe="(?P<process__executable>[^"]*)")?(?:.*?\bhostname=(?P<auditd__log__hostname>\S+))?(?:.*?\baddr=(?:\?|<sip>))?(?:.*?\bterminal=(?P<auditd__log__terminal>[^\s']+))?(?:.*?\bres=(?P<auditd__log__res>\w+))?)?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>USER_\w+|CRED_\w+|ACCT_\w+|ADD_USER|DEL_USER|ADD_GROUP|DEL_GROUP|GRP_\w+|ROLE_\w+|SERVICE_\w+|SYSTEM_\w+|LOGIN|CHGRP_ID|CHUSER_ID|SOFTWARE_UPDATE|TRUSTED_APP|USYS_CONFIG|TEST) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>USER_\w+|CRED_\w+|ACCT_\w+|ADD_USER|DEL_USER|ADD_GROUP|DEL_GROUP|GRP_\w+|ROLE_\w+|SERVICE_\w+|SYSTEM_\w+|LOGIN|CHGRP_ID|CHUSER_ID|SOFTWARE_UPDATE|TRUSTED_APP|USYS_CONFIG|TEST)) +(?:user )?(?:pid=<pid> )?(?:uid=(?P<user__id>\d+) )?(?:old-auid=\d+ )?(?:auid=(?P<user__audit__id>\d+) )?(?:.*?ses=(?P<auditd__log__ses>\d+))?(?:.*? msg='(?:op=(?:"(?P<auditd__log__op>[^"]*)"|(?P<auditd__log__op>[^\s=']+(?: [^\s=']+)*))(?: |'|$))?(?:.*?\b(?:acct|user)=(?:"<login>"|(?P<auditd__log__acct_hex>[0-9A-F]+)))?(?:.*?\bcmd=(?:"(?P<process__command_line>[^"]*)"|(?P<auditd__log__cmd_hex>[0-9A-F]+)))?(?:.*?\bunit=(?P<service__name>\S+))?(?:.*?\bexe="(?P<process__executable>[^"]*)")?(?:.*?\bhostname=(?P<auditd__log__hostname>\S+))?(?:.*?\baddr=(?:\?|<sip>))?(?:.*?\bterminal=(?P<auditd__log__terminal>[^\s']+))?(?:.*?\bres=(?P<auditd__log__res>\w+))?)?
   RE
   classification   = "Other Audit"
   common_event     = "Audited User Action"
@@ -270,7 +270,7 @@ rule "auditd-daemon" {
   log_source_types = ["auditd"]
   sort_order       = 1520
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>DAEMON_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>DAEMON_\w+)) +(?P<reason>[^,=]*?)(?:,| [a-z_]+=)(?:.*? ver=(?P<service__version>\S+))?(?:.*? auid=(?:\?|(?P<user__audit__id>\d+)))?(?:.*? pid=(?:\?|<pid>))?(?:.*? res=(?P<auditd__log__res>\w+))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>DAEMON_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>DAEMON_\w+)) +(?P<reason>[^,=]*?)(?:,| [a-z_]+=)(?:.*? ver=(?P<service__version>\S+))?(?:.*? auid=(?:\?|(?P<user__audit__id>\d+)))?(?:.*? pid=(?:\?|<pid>))?(?:.*? res=(?P<auditd__log__res>\w+))?
   RE
   classification   = "Startup and Shutdown"
   common_event     = "Audit Daemon State Change"
@@ -310,7 +310,7 @@ rule "auditd-config-change" {
   log_source_types = ["auditd"]
   sort_order       = 1521
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>CONFIG_CHANGE) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>CONFIG_CHANGE)) +(?:(?P<auditd__log__setting>audit_\w+)=(?P<auditd__log__value>\S+) old=(?P<auditd__log__old>\S+) )?(?:auid=(?P<user__audit__id>\d+))?(?:.*? op=(?:"(?P<auditd__log__op>[^"]*)"|(?P<auditd__log__op>[^\s"]+)))?(?:.*? (?:path|dir)="(?P<file__path>[^"]*)")?(?:.*? key=(?:"(?P<auditd__log__key>[^"]*)"|\(null\)))?(?:.*? list=(?P<auditd__log__list>\d+))?(?:.*? res=(?P<auditd__log__res>\w+))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>CONFIG_CHANGE) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>CONFIG_CHANGE)) +(?:(?P<auditd__log__setting>audit_\w+)=(?P<auditd__log__value>\S+) old=(?P<auditd__log__old>\S+) )?(?:auid=(?P<user__audit__id>\d+))?(?:.*? op=(?:"(?P<auditd__log__op>[^"]*)"|(?P<auditd__log__op>[^\s"]+)))?(?:.*? (?:path|dir)="(?P<file__path>[^"]*)")?(?:.*? key=(?:"(?P<auditd__log__key>[^"]*)"|\(null\)))?(?:.*? list=(?P<auditd__log__list>\d+))?(?:.*? res=(?P<auditd__log__res>\w+))?
   RE
   classification   = "Policy"
   common_event     = "Audit Configuration Changed"
@@ -335,7 +335,7 @@ rule "auditd-anomaly" {
   log_source_types = ["auditd"]
   sort_order       = 1530
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>ANOM_\w+|RESP_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>ANOM_\w+|RESP_\w+))(?: (?:user )?(?:dev=(?P<observer__ingress__interface__name>\S+) prom=(?P<auditd__log__prom>\d+) old_prom=(?P<auditd__log__old_prom>\d+))?)?(?:.*?\bpid=<pid>)?(?:.*?\buid=(?P<user__id>\d+))?(?:.*?\bauid=(?P<user__audit__id>\d+))?(?:.*?\bacct="<login>")?(?:.*?\bcomm="(?P<process__name>[^"]*)")?(?:.*?\bexe="(?P<process__executable>[^"]*)")?(?:.*?\bsig=(?P<auditd__log__sig>\d+))?(?:.*?\bres=(?P<auditd__log__res>\w+))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>ANOM_\w+|RESP_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>ANOM_\w+|RESP_\w+))(?: (?:user )?(?:dev=(?P<observer__ingress__interface__name>\S+) prom=(?P<auditd__log__prom>\d+) old_prom=(?P<auditd__log__old_prom>\d+))?)?(?:.*?\bpid=<pid>)?(?:.*?\buid=(?P<user__id>\d+))?(?:.*?\bauid=(?P<user__audit__id>\d+))?(?:.*?\bacct="<login>")?(?:.*?\bcomm="(?P<process__name>[^"]*)")?(?:.*?\bexe="(?P<process__executable>[^"]*)")?(?:.*?\bsig=(?P<auditd__log__sig>\d+))?(?:.*?\bres=(?P<auditd__log__res>\w+))?
   RE
   classification   = "Suspicious"
   common_event     = "Audit Anomaly"
@@ -397,7 +397,7 @@ rule "auditd-avc" {
   log_source_types = ["auditd"]
   sort_order       = 1540
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>AVC|USER_AVC) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>AVC|USER_AVC)) .*?avc: +(?P<selinux_result>denied|granted) +\{ (?P<selinux_permission>[^}]+?) \} for +(?:pid=<pid> )?(?:.*?comm="(?P<process__name>[^"]*)")?(?:.*? (?:path|name)="(?P<file__path>[^"]*)")?.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>[^\s']+)(?: permissive=(?P<selinux_permissive>\d))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>AVC|USER_AVC) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>AVC|USER_AVC)) .*?avc: +(?P<selinux_result>denied|granted) +\{ (?P<selinux_permission>[^}]+?) \} for +(?:pid=<pid> )?(?:.*?comm="(?P<process__name>[^"]*)")?(?:.*? (?:path|name)="(?P<file__path>[^"]*)")?.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>[^\s']+)(?: permissive=(?P<selinux_permissive>\d))?
   RE
   classification   = "Access Failure"
   common_event     = "SELinux Denied"
@@ -424,7 +424,7 @@ rule "auditd-mac" {
   log_source_types = ["auditd"]
   sort_order       = 1541
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>MAC_\w+|SELINUX_ERR|USER_SELINUX_ERR|USER_MAC_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>MAC_\w+|SELINUX_ERR|USER_SELINUX_ERR|USER_MAC_\w+))(?: (?:enforcing=(?P<auditd__log__enforcing>\d+) old_enforcing=(?P<auditd__log__old_enforcing>\d+)|bool=(?P<auditd__log__bool>\S+) val=(?P<auditd__log__val>\d+) old_val=(?P<auditd__log__old_val>\d+)|op=(?P<auditd__log__op>\S+)(?: reason=(?P<reason>\S+))?))?(?:.*? auid=(?P<user__audit__id>\d+))?(?:.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>\S+))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>MAC_\w+|SELINUX_ERR|USER_SELINUX_ERR|USER_MAC_\w+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>MAC_\w+|SELINUX_ERR|USER_SELINUX_ERR|USER_MAC_\w+))(?: (?:enforcing=(?P<auditd__log__enforcing>\d+) old_enforcing=(?P<auditd__log__old_enforcing>\d+)|bool=(?P<auditd__log__bool>\S+) val=(?P<auditd__log__val>\d+) old_val=(?P<auditd__log__old_val>\d+)|op=(?P<auditd__log__op>\S+)(?: reason=(?P<reason>\S+))?))?(?:.*? auid=(?P<user__audit__id>\d+))?(?:.*? scontext=(?P<selinux_scontext>\S+) tcontext=(?P<selinux_tcontext>\S+) tclass=(?P<selinux_tclass>\S+))?
   RE
   classification   = "Policy"
   common_event     = "SELinux Configuration Changed"
@@ -462,7 +462,7 @@ rule "auditd-record" {
   log_source_types = ["auditd"]
   sort_order       = 9030
   pattern          = <<-RE
-    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>[A-Z][A-Z0-9_]+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|\baudit(?:\[\d+\])?: (?P<auditd__log__record_type>[A-Z][A-Z0-9_]+))(?:.*? pid=<pid>)?(?:.*? auid=(?P<user__audit__id>\d+))?(?:.*? res=(?P<auditd__log__res>\w+))?
+    (?:(?:node=(?P<auditd__log__node>\S+) )?type=(?P<auditd__log__record_type>[A-Z][A-Z0-9_]+) msg=audit\((?:(?P<auditd__log__epoch>\d+\.\d+)|\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+):(?P<auditd__log__sequence>\d+)\) ?:|audit(?:\[\d+\])?: (?P<auditd__log__record_type>[A-Z][A-Z0-9_]+))(?:.*? pid=<pid>)?(?:.*? auid=(?P<user__audit__id>\d+))?(?:.*? res=(?P<auditd__log__res>\w+))?
   RE
   classification   = "Other Audit"
   common_event     = "Audit Record"

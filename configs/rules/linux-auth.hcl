@@ -965,7 +965,7 @@ rule "tcpwrappers-connect" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 284
   pattern          = <<-RE
-    \bconnect from (?P<source__domain>\S+) \((?:::ffff:)?<sip>\)
+    : connect from (?P<source__domain>\S+) \((?:::ffff:)?<sip>\)
   RE
   classification   = "Network Allow"
   common_event     = "Connection Accepted by TCP Wrappers"
@@ -1018,7 +1018,7 @@ rule "sshd-error" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9040
   pattern          = <<-RE
-    \bsshd(?:-session|-auth)?(?:\[<pid>\])?: error: (?P<reason>.*?)(?: \[preauth\])?\s*$
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: error: (?P<reason>.*?)(?: \[preauth\])?\s*$
   RE
   classification   = "Error"
   common_event     = "SSH Error"
@@ -1035,7 +1035,7 @@ rule "sshd-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9060
   pattern          = <<-RE
-    \bsshd(?:-session|-auth)?(?:\[<pid>\])?: (?:(?P<log__level>debug\d): )?
+    sshd(?:-session|-auth)?(?:\[<pid>\])?: (?:(?P<log__level>debug\d): )?
   RE
   classification   = "Information"
   common_event     = "SSH Message"
@@ -1244,7 +1244,7 @@ rule "sudo-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9062
   pattern          = <<-RE
-    \bsudo(?:\[<pid>\])?: +(?:<login> : )?(?P<reason>.*?)\s*$
+    sudo(?:\[<pid>\])?: +(?:<login> : )?(?P<reason>.*?)\s*$
   RE
   classification   = "Information"
   common_event     = "Sudo Message"
@@ -1670,7 +1670,7 @@ rule "su-bsd" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 507
   pattern          = <<-RE
-    \bsu(?:\[<pid>\])?: (?P<su_result>BAD SU )?<login> to <account> on <tty>\s*$
+    su(?:\[<pid>\])?: (?P<su_result>BAD SU )?<login> to <account> on <tty>\s*$
   RE
   classification   = "Authentication Success"
   common_event     = "Su Success"
@@ -1865,7 +1865,7 @@ rule "dropbear-message" {
   log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
   sort_order       = 9061
   pattern          = <<-RE
-    \bdropbear(?:\[<pid>\])?: 
+    dropbear(?:\[<pid>\])?: 
   RE
   classification   = "Information"
   common_event     = "SSH Message"
