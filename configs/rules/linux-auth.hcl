@@ -1964,21 +1964,3 @@ rule "rsh-command" {
     expect = { reason = "Permission denied", common_event = "Rsh Command Denied" }
   }
 }
-
-rule "cimserver-auth-failed" {
-  description      = "OpenPegasus CIM server (HP-UX, AIX, Linux management agents) refused a logon"
-  log_source_types = ["linux-auth", "syslog", "loghub-linux", "loghub-openssh"]
-  sort_order       = 945
-  pattern          = <<-RE
-    cimserver(?:\[<pid>\])?: (?P<event__code>PGS\d+): Authentication failed for user (?P<login>[^\s.]*(?:\.[^\s.]+)*)\.?\s*$
-  RE
-  classification   = "Authentication Failure"
-  common_event     = "User Logon Failure"
-  risk             = 4
-  fields           = { "event.outcome" = "failure", "event.category" = ["authentication"] }
-
-  test {
-    log    = "Jun  7 10:00:00 hpux1 cimserver[18575]: PGS17200: Authentication failed for user ops_k."
-    expect = { "event.code" = "PGS17200", login = "ops_k" }
-  }
-}
