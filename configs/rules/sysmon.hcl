@@ -1,17 +1,12 @@
-# Sysmon events that arrive as text lines:
-#
-# - Sysmon for Linux writes each event to syslog as one line of XML
+# Sysmon for Linux writes each event to syslog as one line of XML
 #   ("sysmon: <Event><System><Provider Name="Linux-Sysmon" …/><EventID>1</EventID>…
 #   <EventData><Data Name="Image">/usr/bin/curl</Data>…"). The rules read the
 #   System block and the EventData fields Elastic's sysmon_linux
 #   integration maps (process, parent, user, network, file).
-# - The OSSEC/Wazuh agent's legacy Windows event log format
-#   ("WinEvtLog: <channel>: <LEVEL>(<event id>): <source>: <user>: <domain>:
-#   <computer>: <message>") carries Sysmon's Windows events, and any other
-#   channel's, on one line with the message's "Label: value" pairs
-#   separated by two spaces.
 #
-# Winlogbeat-style JSON Sysmon events are read by the JSON Windows rules.
+# Windows Sysmon events (winlogbeat JSON, or the OSSEC/Wazuh agent's
+# "WinEvtLog:" text lines) are read by the Windows packs.
+#
 # Test lines are made up: documentation addresses, invented hosts and GUIDs.
 
 log_source_type "sysmon-linux" {
@@ -20,14 +15,6 @@ log_source_type "sysmon-linux" {
   vendor   = "Microsoft"
   product  = "Sysmon for Linux"
   module   = "sysmon_linux"
-}
-
-log_source_type "windows-winevtlog" {
-  header   = "syslog"
-  timezone = "UTC"
-  vendor   = "Microsoft"
-  product  = "Windows"
-  module   = "windows"
 }
 
 # ------------------------------------------------------------ Sysmon for Linux
@@ -98,73 +85,5 @@ rule "sysmon-linux-event" {
   test {
     log    = "Jun  4 09:00:01 lnx-web1 sysmon: <Event><System><Provider Name=\"Linux-Sysmon\" Guid=\"{00000000-0000-0000-0000-000000000001}\"/><EventID>3</EventID><Version>5</Version><Level>4</Level><Task>3</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"2024-06-04T09:00:01.000000000Z\"/><EventRecordID>502</EventRecordID><Correlation/><Execution ProcessID=\"800\" ThreadID=\"800\"/><Channel>Linux-Sysmon/Operational</Channel><Computer>lnx-web1</Computer><Security UserId=\"0\"/></System><EventData><Data Name=\"RuleName\">-</Data><Data Name=\"UtcTime\">2024-06-04 09:00:01.000</Data><Data Name=\"ProcessGuid\">{00000000-0000-0000-0000-0000000000aa}</Data><Data Name=\"ProcessId\">4321</Data><Data Name=\"Image\">/usr/bin/curl</Data><Data Name=\"User\">www-data</Data><Data Name=\"Protocol\">tcp</Data><Data Name=\"Initiated\">true</Data><Data Name=\"SourceIsIpv6\">false</Data><Data Name=\"SourceIp\">192.0.2.20</Data><Data Name=\"SourceHostname\">-</Data><Data Name=\"SourcePort\">51000</Data><Data Name=\"SourcePortName\">-</Data><Data Name=\"DestinationIsIpv6\">false</Data><Data Name=\"DestinationIp\">203.0.113.80</Data><Data Name=\"DestinationHostname\">-</Data><Data Name=\"DestinationPort\">80</Data><Data Name=\"DestinationPortName\">-</Data></EventData></Event>"
     expect = { "event.code" = "3", sip = "192.0.2.20", sport = "51000", dip = "203.0.113.80", dport = "80", "network.transport" = "tcp", common_event = "Network Connection" }
-  }
-}
-
-# ------------------------------------------------------------ OSSEC/Wazuh agent "WinEvtLog:" lines
-
-rule "winevtlog-sysmon-process-create" {
-  description      = "Sysmon event 1 (process create) in the agent's legacy Windows format"
-  log_source_types = ["windows-winevtlog"]
-  sort_order       = 1790
-  pattern          = <<-RE
-    WinEvtLog: (?P<winlog__channel>Microsoft-Windows-Sysmon/Operational): (?P<log__level>[A-Z_]+)\((?P<event__code>1)\): (?P<winlog__provider_name>[^:]+): (?P<winlog__user__name>[^:]*): (?P<winlog__user__domain>[^:]*): (?P<winlog__computer_name>[^:]*): Process Create: +(?:.*?ProcessGuid: (?P<process__entity_id>\{[^}]*\}))?(?:.*?ProcessId: (?P<process__pid>\d+))?(?:.*?\bImage: (?P<process__executable>.*?)(?:  |$))?(?:.*?CommandLine: (?P<process__command_line>.*?)(?:  |$))?(?:.*?CurrentDirectory: (?P<process__working_directory>.*?)(?:  |$))?(?:.*?\bUser: (?P<user__name>.*?)(?:  |$))?(?:.*?ParentProcessId: (?P<process__parent__pid>\d+))?(?:.*?ParentImage: (?P<process__parent__executable>.*?)(?:  |$))?(?:.*?ParentCommandLine: (?P<process__parent__command_line>.*?)(?:  |$))?
-  RE
-  classification   = "Other Audit"
-  common_event     = "Process Created"
-  risk             = 1
-  fields           = { "event.category" = ["process"], "event.type" = ["start"], "event.action" = "Process Create", "event.kind" = "event" }
-
-  test {
-    log    = "2024 Jun 04 09:10:00 WinEvtLog: Microsoft-Windows-Sysmon/Operational: INFORMATION(1): Microsoft-Windows-Sysmon: SYSTEM: NT AUTHORITY: WS-0042: Process Create:  UtcTime: 6/4/2024 9:10 AM  ProcessGuid: {00000000-0000-0000-0000-0000000000c1}  ProcessId: 5120  Image: C:\\Windows\\System32\\cmd.exe  CommandLine: cmd.exe /c whoami  CurrentDirectory: C:\\Users\\dana\\  User: EXAMPLE\\dana  LogonGuid: {00000000-0000-0000-0000-0000000000c2}  LogonId: 0x3E7  TerminalSessionId: 1  IntegrityLevel: High  HashType: SHA1  Hash: 0000000000000000000000000000000000000000  ParentProcessGuid: {00000000-0000-0000-0000-0000000000c3}  ParentProcessId: 4100  ParentImage: C:\\Windows\\explorer.exe  ParentCommandLine: C:\\Windows\\Explorer.EXE"
-    log_source_type = "syslog"
-    expect = {
-      "event.code"                = "1"
-      "winlog.computer_name"      = "WS-0042"
-      "process.pid"               = "5120"
-      "process.executable"        = "C:\\Windows\\System32\\cmd.exe"
-      "process.command_line"      = "cmd.exe /c whoami"
-      "user.name"                 = "EXAMPLE\\dana"
-      "process.parent.pid"        = "4100"
-      "process.parent.executable" = "C:\\Windows\\explorer.exe"
-      "observer.vendor" = "Microsoft"
-    }
-  }
-}
-
-rule "winevtlog-event" {
-  description      = "any Windows event in the agent's legacy format: channel, level, event id, source, user, domain, computer, message"
-  log_source_types = ["windows-winevtlog"]
-  sort_order       = 1795
-  pattern          = <<-RE
-    WinEvtLog: (?P<winlog__channel>[^:]+): (?P<log__level>[A-Z_]+)\((?P<event__code>\d+)\): (?P<winlog__provider_name>[^:]+): (?P<winlog__user__name>[^:]*): (?P<winlog__user__domain>[^:]*): (?P<winlog__computer_name>[^:]*): (?P<reason>.*?)\s*$
-  RE
-  classification   = "Information"
-  common_event     = "Windows Event"
-  risk             = 1
-  fields           = { "event.kind" = "event" }
-
-  sub_rule "failure" {
-    when           = "event.log.level in [\"AUDIT_FAILURE\", \"ERROR\"]"
-    classification = "Other Audit Failure"
-    common_event   = "Windows Event: Failure"
-    risk           = 3
-    fields         = { "event.outcome" = "failure" }
-  }
-  sub_rule "warning" {
-    when           = "event.log.level == \"WARNING\""
-    classification = "Warning"
-    common_event   = "Windows Event: Warning"
-    risk           = 2
-  }
-
-  test {
-    log    = "2024 Jun 04 09:20:00 WinEvtLog: Application: INFORMATION(1): Backup Job: (no user): no domain: fs01.example.com: nightly backup finished"
-    log_source_type = "syslog"
-    expect = { "winlog.channel" = "Application", "event.code" = "1", "winlog.provider_name" = "Backup Job", "winlog.computer_name" = "fs01.example.com", reason = "nightly backup finished", common_event = "Windows Event", "observer.vendor" = "Microsoft" }
-  }
-  test {
-    log    = "2024 Jun 04 09:21:00 WinEvtLog: Security: AUDIT_FAILURE(4625): Microsoft-Windows-Security-Auditing: (no user): no domain: DC01: An account failed to log on."
-    expect = { "event.code" = "4625", common_event = "Windows Event: Failure" }
   }
 }
