@@ -73,20 +73,20 @@ rule "auditd-syscall" {
     log             = "node=db2.example.com type=SYSCALL msg=audit(1717000001.500:4411): arch=c000003e syscall=257 success=no exit=-13 a0=ffffff9c a1=7ffd a2=0 a3=0 items=1 ppid=900 pid=901 auid=4294967295 uid=27 gid=27 euid=27 suid=27 fsuid=27 egid=27 sgid=27 fsgid=27 tty=(none) ses=4294967295 comm=\"mysqld\" exe=\"/usr/sbin/mysqld\" subj=system_u:system_r:mysqld_t:s0 key=\"shadow_read\" type=CWD msg=audit(1717000001.500:4411): cwd=\"/var/lib/mysql\" type=PATH msg=audit(1717000001.500:4411): item=0 name=\"/etc/shadow\" inode=1234 dev=fd:00 mode=0100000 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
     log_source_type = "syslog"
     expect = {
-      "auditd.log.node"             = "db2.example.com"
-      "event.outcome"               = "failure"
-      common_event                  = "Audited System Call Failed"
-      "auditd.log.key"              = "shadow_read"
-      "process.working_directory"   = "/var/lib/mysql"
-      "file.path"                   = "/etc/shadow"
-      "observer.vendor" = "Linux"
-      "event.module" = "auditd"
+      "auditd.log.node"           = "db2.example.com"
+      "event.outcome"             = "failure"
+      common_event                = "Audited System Call Failed"
+      "auditd.log.key"            = "shadow_read"
+      "process.working_directory" = "/var/lib/mysql"
+      "file.path"                 = "/etc/shadow"
+      "observer.vendor"           = "Linux"
+      "event.module"              = "auditd"
     }
   }
   test {
     log             = "Jun  5 10:00:00 web1 audispd: node=web1 type=SYSCALL msg=audit(1717581600.001:88): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=4 items=2 ppid=1 pid=2200 auid=1002 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 comm=\"id\" exe=\"/usr/bin/id\" key=\"rootcmd\"\u001dARCH=x86_64 SYSCALL=execve AUID=\"dave\" UID=\"root\" GID=\"root\""
     log_source_type = "syslog"
-    expect = { "auditd.log.syscall_name" = "execve", "user.audit.name" = "dave", login = "root", "process.name" = "id", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { "auditd.log.syscall_name" = "execve", "user.audit.name" = "dave", login = "root", "process.name" = "id", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=SYSCALL msg=audit(06/05/2024 10:00:00.123:4412) : arch=x86_64 syscall=execve success=yes exit=0 a0=0x55d0 a1=0x55e0 a2=0x55f0 a3=0x0 items=2 ppid=3100 pid=3151 auid=erin uid=root gid=root euid=root suid=root fsuid=root egid=root sgid=root fsgid=root tty=pts1 ses=7 comm=id exe=/usr/bin/id key=rootcmd"
@@ -107,9 +107,9 @@ rule "auditd-execve" {
   fields           = { "event.category" = ["process"], "event.type" = ["start"], "event.action" = "executed" }
 
   test {
-    log    = "type=EXECVE msg=audit(1717000000.120:4410): argc=3 a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\""
+    log             = "type=EXECVE msg=audit(1717000000.120:4410): argc=3 a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\""
     log_source_type = "syslog"
-    expect = { "process.args_count" = "3", "auditd.log.args" = "a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\"", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { "process.args_count" = "3", "auditd.log.args" = "a0=\"nc\" a1=\"-e\" a2=\"/bin/sh\"", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
 }
 
@@ -126,9 +126,9 @@ rule "auditd-path" {
   fields           = { "event.category" = ["file"] }
 
   test {
-    log    = "type=PATH msg=audit(1717000001.500:4411): item=0 name=\"/etc/shadow\" inode=1234 dev=fd:00 mode=0100000 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
+    log             = "type=PATH msg=audit(1717000001.500:4411): item=0 name=\"/etc/shadow\" inode=1234 dev=fd:00 mode=0100000 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL"
     log_source_type = "syslog"
-    expect = { "file.path" = "/etc/shadow", "file.inode" = "1234", "file.uid" = "0", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { "file.path" = "/etc/shadow", "file.inode" = "1234", "file.uid" = "0", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=PROCTITLE msg=audit(1717000001.500:4411): proctitle=2F7573722F62696E2F6964"
@@ -238,7 +238,7 @@ rule "auditd-user-record" {
   test {
     log             = "Jun  5 10:05:00 web1 audispd: node=web1 type=USER_AUTH msg=audit(1717581900.100:91): pid=2300 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct=\"oracle\" exe=\"/usr/sbin/sshd\" hostname=203.0.113.40 addr=203.0.113.40 terminal=ssh res=failed'"
     log_source_type = "syslog"
-    expect = { login = "oracle", sip = "203.0.113.40", common_event = "User Logon Failure", "event.outcome" = "failure", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { login = "oracle", sip = "203.0.113.40", common_event = "User Logon Failure", "event.outcome" = "failure", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log             = "Dec  2 10:00:00 fedora audit[1]: SERVICE_STOP pid=1 uid=0 auid=4294967295 ses=4294967295 msg='unit=nginx comm=\"systemd\" exe=\"/usr/lib/systemd/systemd\" hostname=? addr=? terminal=? res=success'"
@@ -318,9 +318,9 @@ rule "auditd-config-change" {
   fields           = { "event.category" = ["configuration"], "event.type" = ["change"] }
 
   test {
-    log    = "type=CONFIG_CHANGE msg=audit(1717000600.081:7001): auid=1001 ses=9 op=\"remove_rule\" path=\"/etc/sudoers\" key=\"sudoers_watch\" list=4 res=1"
+    log             = "type=CONFIG_CHANGE msg=audit(1717000600.081:7001): auid=1001 ses=9 op=\"remove_rule\" path=\"/etc/sudoers\" key=\"sudoers_watch\" list=4 res=1"
     log_source_type = "syslog"
-    expect = { "auditd.log.op" = "remove_rule", "file.path" = "/etc/sudoers", "auditd.log.key" = "sudoers_watch", "auditd.log.list" = "4", "auditd.log.res" = "1", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { "auditd.log.op" = "remove_rule", "file.path" = "/etc/sudoers", "auditd.log.key" = "sudoers_watch", "auditd.log.list" = "4", "auditd.log.res" = "1", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=CONFIG_CHANGE msg=audit(1717000601.000:7002): audit_enabled=0 old=1 auid=1001 ses=9 subj=unconfined_u:unconfined_r:auditctl_t:s0 res=1"
@@ -445,9 +445,9 @@ rule "auditd-mac" {
   }
 
   test {
-    log    = "type=MAC_STATUS msg=audit(1717000900.835:406): enforcing=0 old_enforcing=1 auid=1001 ses=9 enabled=1 old-enabled=1 lsm=selinux res=1"
+    log             = "type=MAC_STATUS msg=audit(1717000900.835:406): enforcing=0 old_enforcing=1 auid=1001 ses=9 enabled=1 old-enabled=1 lsm=selinux res=1"
     log_source_type = "syslog"
-    expect = { "auditd.log.enforcing" = "0", common_event = "SELinux Set Permissive", "observer.vendor" = "Linux", "event.module" = "auditd" }
+    expect          = { "auditd.log.enforcing" = "0", common_event = "SELinux Set Permissive", "observer.vendor" = "Linux", "event.module" = "auditd" }
   }
   test {
     log    = "type=SELINUX_ERR msg=audit(1717000901.151:138): op=security_compute_av reason=bounds scontext=system_u:system_r:webapp_t:s0 tcontext=system_u:object_r:security_t:s0 tclass=dir perms=ioctl,read"

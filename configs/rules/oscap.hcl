@@ -30,9 +30,9 @@ rule "oscap-evaluation-started" {
   fields           = { "event.category" = ["configuration"], "event.type" = ["start"] }
 
   test {
-    log    = "Apr 12 10:50:32 rhel8-a oscap: Evaluation started. Content: /usr/share/xml/scap/ssg/content/ssg-rhel8-ds.xml, Profile: xccdf_org.ssgproject.content_profile_cis."
+    log             = "Apr 12 10:50:32 rhel8-a oscap: Evaluation started. Content: /usr/share/xml/scap/ssg/content/ssg-rhel8-ds.xml, Profile: xccdf_org.ssgproject.content_profile_cis."
     log_source_type = "syslog"
-    expect = { oscap_content = "/usr/share/xml/scap/ssg/content/ssg-rhel8-ds.xml", oscap_profile = "xccdf_org.ssgproject.content_profile_cis", hostname = "rhel8-a", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
+    expect          = { oscap_content = "/usr/share/xml/scap/ssg/content/ssg-rhel8-ds.xml", oscap_profile = "xccdf_org.ssgproject.content_profile_cis", hostname = "rhel8-a", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
   }
 }
 
@@ -63,9 +63,9 @@ rule "oscap-evaluation-finished" {
   }
 
   test {
-    log    = "Apr 12 10:50:42 rhel8-a oscap: Evaluation finished. Return code: 2, Base score 87.500000."
+    log             = "Apr 12 10:50:42 rhel8-a oscap: Evaluation finished. Return code: 2, Base score 87.500000."
     log_source_type = "syslog"
-    expect = { oscap_return_code = "2", oscap_score = "87.500000", common_event = "Compliance Scan Found Failures", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
+    expect          = { oscap_return_code = "2", oscap_score = "87.500000", common_event = "Compliance Scan Found Failures", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
   }
   test {
     log    = "Apr 12 10:50:43 rhel8-b oscap: Evaluation finished. Return code: 0, Base score 100.000000."
@@ -101,7 +101,7 @@ rule "oscap-xccdf-result" {
   }
 
   test {
-    log    = "oscap: msg: \"xccdf-result\", scan-id: \"0021700000001\", content: \"ssg-rhel8-ds.xml\", title: \"Disable SSH Root Login\", id: \"xccdf_org.ssgproject.content_rule_sshd_disable_root_login\", result: \"fail\", severity: \"medium\", description: \"Root logins over SSH should be disabled.\", rationale: \"Shared root logons hide who acted.\", references: \"AC-6(2)\", identifiers: \"CCE-80901-2\", oval-id: \"oval:ssg-sshd_disable_root_login:def:1\", benchmark-id: \"xccdf_org.ssgproject.content_benchmark_RHEL-8\", profile-id: \"xccdf_org.ssgproject.content_profile_cis\", profile-title: \"CIS Benchmark\"."
+    log             = "oscap: msg: \"xccdf-result\", scan-id: \"0021700000001\", content: \"ssg-rhel8-ds.xml\", title: \"Disable SSH Root Login\", id: \"xccdf_org.ssgproject.content_rule_sshd_disable_root_login\", result: \"fail\", severity: \"medium\", description: \"Root logins over SSH should be disabled.\", rationale: \"Shared root logons hide who acted.\", references: \"AC-6(2)\", identifiers: \"CCE-80901-2\", oval-id: \"oval:ssg-sshd_disable_root_login:def:1\", benchmark-id: \"xccdf_org.ssgproject.content_benchmark_RHEL-8\", profile-id: \"xccdf_org.ssgproject.content_profile_cis\", profile-title: \"CIS Benchmark\"."
     log_source_type = "syslog"
     expect = {
       oscap_scan_id       = "0021700000001"
@@ -112,8 +112,8 @@ rule "oscap-xccdf-result" {
       oscap_profile       = "xccdf_org.ssgproject.content_profile_cis"
       oscap_profile_title = "CIS Benchmark"
       common_event        = "Compliance Check Failed"
-      "observer.vendor" = "Red Hat"
-      "event.module" = "oscap"
+      "observer.vendor"   = "Red Hat"
+      "event.module"      = "oscap"
     }
   }
 }
@@ -139,9 +139,9 @@ rule "oscap-oval-result" {
   }
 
   test {
-    log    = "oscap: msg: \"oval-result\", scan-id: \"0021700000002\", content: \"com.example.jammy.cve.oval.xml\", title: \"CVE-2099-0001 on Example Linux 22.04 - medium.\", id: \"oval:com.example.jammy:def:209900010000\", result: \"fail\", description: \"An invented flaw.\", profile-title: \"vulnerability\", reference: \"CVE-2099-0001 (https://cve.example.org/CVE-2099-0001)\"."
+    log             = "oscap: msg: \"oval-result\", scan-id: \"0021700000002\", content: \"com.example.jammy.cve.oval.xml\", title: \"CVE-2099-0001 on Example Linux 22.04 - medium.\", id: \"oval:com.example.jammy:def:209900010000\", result: \"fail\", description: \"An invented flaw.\", profile-title: \"vulnerability\", reference: \"CVE-2099-0001 (https://cve.example.org/CVE-2099-0001)\"."
     log_source_type = "syslog"
-    expect = { oscap_result = "fail", "vulnerability.id" = "CVE-2099-0001", common_event = "OVAL Check Failed", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
+    expect          = { oscap_result = "fail", "vulnerability.id" = "CVE-2099-0001", common_event = "OVAL Check Failed", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
   }
 }
 
@@ -158,9 +158,9 @@ rule "oscap-overview" {
   fields           = { "event.category" = ["configuration"], "event.type" = ["info"], "event.kind" = "metric" }
 
   test {
-    log    = "oscap: msg: \"xccdf-overview\", scan-id: \"0021700000001\", content: \"ssg-rhel8-ds.xml\", benchmark-id: \"xccdf_org.ssgproject.content_benchmark_RHEL-8\", profile-id: \"xccdf_org.ssgproject.content_profile_cis\", profile-title: \"CIS Benchmark\", score: \"81.25\"."
+    log             = "oscap: msg: \"xccdf-overview\", scan-id: \"0021700000001\", content: \"ssg-rhel8-ds.xml\", benchmark-id: \"xccdf_org.ssgproject.content_benchmark_RHEL-8\", profile-id: \"xccdf_org.ssgproject.content_profile_cis\", profile-title: \"CIS Benchmark\", score: \"81.25\"."
     log_source_type = "syslog"
-    expect = { oscap_kind = "xccdf", oscap_score = "81.25", oscap_profile_title = "CIS Benchmark", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
+    expect          = { oscap_kind = "xccdf", oscap_score = "81.25", oscap_profile_title = "CIS Benchmark", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
   }
   test {
     log    = "oscap: msg: \"oval-overview\", scan-id: \"0021700000002\", content: \"com.example.jammy.cve.oval.xml\", score: \"92.10\"."
@@ -189,8 +189,8 @@ rule "oscap-error" {
   }
 
   test {
-    log    = "oscap: ERROR: Profile \"hardened\" does not exist at \"policies/ssg-rhel8-ds.xml\"."
+    log             = "oscap: ERROR: Profile \"hardened\" does not exist at \"policies/ssg-rhel8-ds.xml\"."
     log_source_type = "syslog"
-    expect = { reason = "Profile \"hardened\" does not exist at \"policies/ssg-rhel8-ds.xml\".", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
+    expect          = { reason = "Profile \"hardened\" does not exist at \"policies/ssg-rhel8-ds.xml\".", "observer.vendor" = "Red Hat", "event.module" = "oscap" }
   }
 }

