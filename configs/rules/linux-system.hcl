@@ -841,8 +841,8 @@ rule "kernel-audit-record" {
     expect = { audit_type = "1130" }
   }
   test {
-    log    = "Dec  2 10:00:00 fedora audit[1]: SERVICE_STOP pid=1 uid=0 auid=4294967295 ses=4294967295 msg='unit=nginx comm=\"systemd\" res=success'"
-    expect = { audit_type = "SERVICE_STOP", process = "audit" }
+    log    = "Dec  2 10:00:00 fedora audit: BPF prog-id=75 op=LOAD"
+    expect = { audit_type = "BPF", process = "audit" }
   }
 }
 
