@@ -21,7 +21,7 @@ NFPM_VERSION               := v2.48.0
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build run test test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke soak proto proto-check lint check-deps bench chaos tools clean
+.PHONY: help build run test rule-scores test-server test-deps test-go fuzz fuzz-short bench bench-peers bench-smoke soak proto proto-check lint check-deps bench chaos tools clean
 .PHONY: package package-check install cross cross-check
 
 help: ## list the targets
@@ -34,8 +34,16 @@ run: build ## all-in-one demo: mediator + agent tailing configs/samples/auth.log
 	@rm -rf .sluice/demo
 	bin/sluice run -mediator configs/demo/mediator.hcl -agent configs/demo/agent.hcl
 
-test: proto-check lint check-deps cross-check test-deps test-go fuzz-short bench-smoke package-check ## everything CI checks
+test: proto-check lint check-deps cross-check test-deps test-go fuzz-short bench-smoke package-check rule-scores ## everything CI checks
 	bin/sluice rules test configs/rules
+
+# The rule set on the shared corpus (../shared, beside the clone): Elastic's
+# expected ECS fields on its pipeline tests, and Wazuh's device lines fed as
+# plain syslog, classified by specific rules (identification).
+CORPUS ?= ../shared/corpus
+rule-scores: build ## score the rules: ECS fields right on Elastic's tests (>= 99%), vendor lines identified as plain syslog (>= 90%)
+	python3 ../shared/tools/ecs_score.py bin/sluice configs/rules $(CORPUS)/elastic --min 99
+	python3 ../shared/tools/vendor_cover.py bin/sluice configs/rules $(CORPUS)/wazuh/tests --min 90
 
 # What the tests need: headless Chromium from Debian for the dashboard's
 # browser test, toxiproxy (network faults between agent and mediator), the
