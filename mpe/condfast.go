@@ -358,6 +358,9 @@ func (fc *fastCompiler) stringMethod(fn string, target, arg ast.Expr) fastCond {
 			return nil
 		}
 		test = re.MatchString
+		if f := newFoldFilter(s); f != nil {
+			test = func(v string) bool { return f.mayMatch(v) && re.MatchString(v) }
+		}
 	}
 	return func(ev *event.Event) tri {
 		v, st := x(ev)

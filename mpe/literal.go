@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // requiredLiterals returns what every match of re must contain, as groups:
@@ -17,25 +20,33 @@ import (
 // no member of some group cannot match.
 func requiredLiterals(re *syntax.Regexp) [][]string {
 	var out [][]string
-	collectLiterals(re, &out)
+	literalMode{maxAlt: maxAlternatives}.collect(re, &out)
 	return out
+}
+
+// literalMode says how literals are collected: fold also takes
+// case-insensitive ASCII text, lowercased (for a filter that lowercases
+// what it looks in, see foldFilter); maxAlt caps an alternation's group.
+type literalMode struct {
+	fold   bool
+	maxAlt int
 }
 
 // maxAlternatives caps the size of a group: an alternation of more
 // branches than this is not worth selecting on.
 const maxAlternatives = 16
 
-func collectLiterals(re *syntax.Regexp, out *[][]string) {
+func (lm literalMode) collect(re *syntax.Regexp, out *[][]string) {
 	switch re.Op {
 	case syntax.OpLiteral:
-		if s, ok := exactString(re); ok && s != "" {
+		if s, ok := lm.exact(re); ok && s != "" {
 			*out = append(*out, []string{s})
 		}
 	case syntax.OpCapture, syntax.OpPlus:
-		collectLiterals(re.Sub[0], out)
+		lm.collect(re.Sub[0], out)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			collectLiterals(re.Sub[0], out)
+			lm.collect(re.Sub[0], out)
 		}
 	case syntax.OpConcat:
 		// Adjacent exact parts join into one longer (more selective)
@@ -48,16 +59,16 @@ func collectLiterals(re *syntax.Regexp, out *[][]string) {
 			}
 		}
 		for _, sub := range re.Sub {
-			if s, ok := exactString(sub); ok {
+			if s, ok := lm.exact(sub); ok {
 				run.WriteString(s)
 				continue
 			}
 			flush()
-			collectLiterals(sub, out)
+			lm.collect(sub, out)
 		}
 		flush()
 	case syntax.OpAlternate:
-		if len(re.Sub) > maxAlternatives {
+		if len(re.Sub) > lm.maxAlt {
 			return
 		}
 		// Each branch contributes its best group: the alternation
@@ -66,13 +77,13 @@ func collectLiterals(re *syntax.Regexp, out *[][]string) {
 		var group []string
 		for _, sub := range re.Sub {
 			var branch [][]string
-			if s, ok := exactString(sub); ok {
+			if s, ok := lm.exact(sub); ok {
 				if s == "" {
 					return
 				}
 				branch = [][]string{{s}}
 			} else {
-				collectLiterals(sub, &branch)
+				lm.collect(sub, &branch)
 			}
 			best := bestGroup(branch)
 			if best == nil {
@@ -80,7 +91,7 @@ func collectLiterals(re *syntax.Regexp, out *[][]string) {
 			}
 			group = append(group, best...)
 		}
-		if len(group) > 0 && len(group) <= maxAlternatives {
+		if len(group) > 0 && len(group) <= lm.maxAlt {
 			*out = append(*out, group)
 		}
 	}
@@ -108,6 +119,47 @@ func shortest(g []string) int {
 		}
 	}
 	return max(n, 0)
+}
+
+// exact is exactString, or in fold mode the one lowercase ASCII string
+// re matches ignoring case.
+func (lm literalMode) exact(re *syntax.Regexp) (string, bool) {
+	if !lm.fold {
+		return exactString(re)
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				return "", false
+			}
+		}
+		return strings.ToLower(string(re.Rune)), true
+	case syntax.OpEmptyMatch:
+		return "", true
+	case syntax.OpCharClass:
+		// [Kk]: one letter either case (or one character).
+		switch {
+		case len(re.Rune) == 2 && re.Rune[0] == re.Rune[1] && re.Rune[0] < utf8.RuneSelf:
+			return strings.ToLower(string(re.Rune[0])), true
+		case len(re.Rune) == 4 && re.Rune[0] == re.Rune[1] && re.Rune[2] == re.Rune[3] &&
+			re.Rune[2] < utf8.RuneSelf && unicode.ToLower(re.Rune[0]) == re.Rune[2]:
+			return string(re.Rune[2]), true
+		}
+	case syntax.OpCapture:
+		return lm.exact(re.Sub[0])
+	case syntax.OpConcat:
+		var b strings.Builder
+		for _, sub := range re.Sub {
+			s, ok := lm.exact(sub)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(s)
+		}
+		return b.String(), true
+	}
+	return "", false
 }
 
 // exactString returns the one string re matches, if it matches exactly
@@ -199,4 +251,79 @@ func leading(re *syntax.Regexp) []string {
 		return out
 	}
 	return nil
+}
+
+// foldFilter is a cheap test a string passes whenever a regular
+// expression can match it: the expression's required literals, taken
+// ignoring case, must each have a member in the lowercased string. It
+// spares conditions such as `event.url.matches("(?i)(union…select|…)")`
+// the expression on the common string that holds none of them: with
+// case-insensitive alternations Go's regexp costs microseconds a call.
+type foldFilter struct {
+	groups [][]string // lowercase ASCII
+}
+
+// maxFoldAlternatives caps a group of a condition's filter: one group of
+// many short literals is still cheaper than the expression.
+const maxFoldAlternatives = 64
+
+// newFoldFilter returns the filter of pattern, or nil when it has no
+// required literal (or does not parse).
+func newFoldFilter(pattern string) *foldFilter {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var groups [][]string
+	literalMode{fold: true, maxAlt: maxFoldAlternatives}.collect(re.Simplify(), &groups)
+	if len(groups) == 0 {
+		return nil
+	}
+	return &foldFilter{groups: groups}
+}
+
+// mayMatch reports whether s has a member of every group, ignoring ASCII
+// case. A string with other than ASCII may match through Unicode case
+// folding (ſ, K): it always passes.
+func (f *foldFilter) mayMatch(s string) bool {
+	var buf [512]byte
+	var lower string
+	switch {
+	case len(s) <= len(buf):
+		b := buf[:len(s)]
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				return true
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		if len(b) > 0 {
+			// b does not outlive this call: no copy.
+			lower = unsafe.String(&b[0], len(b))
+		}
+	default:
+		for i := 0; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return true
+			}
+		}
+		lower = strings.ToLower(s)
+	}
+	for _, g := range f.groups {
+		found := false
+		for _, m := range g {
+			if strings.Contains(lower, m) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
