@@ -234,9 +234,9 @@ type fieldMap struct {
 	// typed says how such a value is stored: as the tag of to types it.
 	xkey  []string
 	typed capture
-	fns  []mapFunc // per source: nil copies, else converts (see mapfunc.go)
-	args []string
-	typ  *types.Type // the functions' type, when one is used
+	fns   []mapFunc // per source: nil copies, else converts (see mapfunc.go)
+	args  []string
+	typ   *types.Type // the functions' type, when one is used
 }
 
 // ruleMeta is a rule's or sub-rule's metadata, ready for event.Set.
