@@ -75,7 +75,7 @@ var (
 	flagRounds  = flag.Int("rounds", 3, "A/B rounds for -peers")
 	flagLines   = flag.Int("lines", 0, "lines per run (default: 1,000,000; -quick: 20,000)")
 	flagProfile = flag.String("profile", "", "directory for CPU profiles of the sluice processes (SLUICE_CPUPROFILE)")
-	flagSystems = flag.String("systems", "", "comma-separated systems for -peers (default: all)")
+	flagSystems = flag.String("systems", "", "comma-separated systems for -peers: rsyslog, sluice, rsyslog-da-queue, rsyslog-disk-queue, index (default: all)")
 	flagBin     = flag.String("bin", "bin/sluice", "the sluice binary (stages that run real processes)")
 	flagRules   = flag.String("rules", "configs/rules", "rule set for the MPE stages")
 	flagCorpus  = flag.String("corpus", "../shared/corpus", "the shared corpus (MPE input)")
