@@ -179,7 +179,7 @@ func runStage(name string) (Result, error) {
 		"-fleet-agents", *flagFleetAgents, "-fleet-seconds", fmt.Sprint(*flagFleetSeconds), "-profile", *flagProfile,
 		"-fairness-seconds", fmt.Sprint(*flagFairSeconds), "-fairness-flood-agents", fmt.Sprint(*flagFairFloodAgents),
 		"-search-events", fmt.Sprint(*flagSearchEvents), "-search-orgs", fmt.Sprint(*flagSearchOrgs), "-search-queries", fmt.Sprint(*flagSearchQueries),
-		"-search-cold", fmt.Sprint(*flagSearchCold), "-search-scale", *flagSearchScale}
+		"-search-cold", fmt.Sprint(*flagSearchCold), "-search-scale", *flagSearchScale, "-search-dir", *flagSearchDir}
 	if *flagQuick {
 		args = append(args, "-quick")
 	}

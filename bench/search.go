@@ -25,6 +25,7 @@ var (
 	flagSearchOrgs    = flag.Int("search-orgs", 4, "search stage: organizations the events are spread over")
 	flagSearchQueries = flag.Int("search-queries", 0, "search stage: warm queries timed per kind (default 200; -quick: 20)")
 	flagSearchCold    = flag.Int("search-cold", 0, "search stage: cold queries timed per kind (default 20; -quick: 3)")
+	flagSearchDir     = flag.String("search-dir", "", "search stage: build the index in this directory and keep it, for inspection (default: a temporary one, removed)")
 	flagSearchScale   = flag.String("search-scale", "", "search stage: comma-separated event counts of a scaling curve in one organization (e.g. 1000000,10000000,50000000); none by default")
 )
 
@@ -160,11 +161,17 @@ func stageSearch(e *stageEnv) Result {
 	for i := range max(*flagSearchOrgs, 1) {
 		orgs = append(orgs, fmt.Sprintf("org%d", i+1))
 	}
-	f := searchRun(e.path("index"), n, orgs, warm, cold)
+	dir := e.path("index")
+	if *flagSearchDir != "" {
+		dir = *flagSearchDir
+	}
+	f := searchRun(dir, n, orgs, warm, cold)
 	r := Result{Events: int64(f.Events), EventsPerSec: f.IngestPerSec, CPUPerMillion: f.IngestCPUPerMillion, Search: []SearchFigures{f}}
 	r.Note = fmt.Sprintf("%d corpus events (starter rules), %d organizations, %d days; %.0f disk bytes/event, %.2f× the raw line; events/s and CPU-s/M: Write calls of batches of 10,000",
 		n, len(orgs), searchDays, f.BytesPerEvent, f.BytesPerRawByte)
-	_ = os.RemoveAll(e.path("index"))
+	if *flagSearchDir == "" {
+		_ = os.RemoveAll(dir)
+	}
 	for _, s := range strings.Split(*flagSearchScale, ",") {
 		if s == "" {
 			continue
