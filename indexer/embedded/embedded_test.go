@@ -140,6 +140,13 @@ func TestQueries(t *testing.T) {
 		{`""`, nil},
 		{"shadow sudo", []int64{4}},
 		{"shadow OR bob", []int64{4, 1}},
+		{`admin* OR cafe OR "failed password"`, []int64{6, 3, 2}},
+		{`(admin* OR cafe) AND NOT user.name:admin`, []int64{6, 3}},
+		{`web1 AND (invalid OR accepted)`, []int64{2, 1}},
+		{`(invalid OR accepted) AND (web2 OR bob)`, []int64{3, 1}},
+		{`NOT (password OR sudo)`, []int64{6, 5}},
+		{`"->" OR cafe`, []int64{6}},
+		{`cafe OR user.name:bob`, []int64{6, 1}},
 		// typed columns
 		{"user.name:bob", []int64{1}},
 		{"user.name:Bob", nil},
