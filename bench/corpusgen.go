@@ -80,9 +80,10 @@ func (g *corpusGen) batch(from, to int) ([]*event.Event, int64) {
 }
 
 // words returns the words of a message that a query may name: letters
-// only, 4 to 20 of them, not an operator of the query language. Runs of
-// adjacent words (phrase candidates) are those with next[i] = true: word
-// i+1 follows word i with only separators between them.
+// only, 4 to 20 of them, not an operator of the query language. Adjacent
+// words (phrase candidates) are those with next[i] = true: word i+1
+// follows word i after a single space, so the two make a phrase that
+// FTS5 finds in the message.
 func words(msg string) (ws []string, next []bool) {
 	prevEnd := -1
 	i := 0
