@@ -51,6 +51,9 @@ type Result struct {
 	Wire []WireFigures `json:"wire,omitempty"`
 	// Fairness is set by the fairness stage.
 	Fairness *FairnessFigures `json:"fairness,omitempty"`
+	// Search is set by the search stage: its index, then the scaling
+	// curve's (-search-scale).
+	Search []SearchFigures `json:"search,omitempty"`
 }
 
 // Report is what latest.json holds.
@@ -72,7 +75,7 @@ var (
 	flagRounds  = flag.Int("rounds", 3, "A/B rounds for -peers")
 	flagLines   = flag.Int("lines", 0, "lines per run (default: 1,000,000; -quick: 20,000)")
 	flagProfile = flag.String("profile", "", "directory for CPU profiles of the sluice processes (SLUICE_CPUPROFILE)")
-	flagSystems = flag.String("systems", "", "comma-separated systems for -peers (default: all)")
+	flagSystems = flag.String("systems", "", "comma-separated systems for -peers: rsyslog, sluice, rsyslog-da-queue, rsyslog-disk-queue, index (default: all)")
 	flagBin     = flag.String("bin", "bin/sluice", "the sluice binary (stages that run real processes)")
 	flagRules   = flag.String("rules", "configs/rules", "rule set for the MPE stages")
 	flagCorpus  = flag.String("corpus", "../shared/corpus", "the shared corpus (MPE input)")
@@ -99,6 +102,7 @@ var stages = []stage{
 	{"agent-footprint-zstd", "agent process at 10,000 lines/s: CPU and RSS, compression = \"zstd\"", stageAgentFootprintZstd},
 	{"mediator-overload", "mediator process under sustained overload: memory", stageMediatorOverload},
 	{"fleet", "fleet: thousands of simulated agents at 1 line/s each against one mediator process", stageFleet},
+	{"search", "search: p50/p99 latency of six query kinds, warm and cold, on an embedded index of corpus events over 7 days; its ingest rate and disk per event", stageSearch},
 	{"fairness", "fairness: one organization's append → searchable latency alone and beside another's flood, agent and mediator processes; every line once", stageFairness},
 }
 
@@ -173,7 +177,9 @@ func runSuite() int {
 func runStage(name string) (Result, error) {
 	args := []string{"-run-stage", name, "-lines", fmt.Sprint(*flagLines), "-bin", *flagBin, "-rules", *flagRules, "-corpus", *flagCorpus,
 		"-fleet-agents", *flagFleetAgents, "-fleet-seconds", fmt.Sprint(*flagFleetSeconds), "-profile", *flagProfile,
-		"-fairness-seconds", fmt.Sprint(*flagFairSeconds), "-fairness-flood-agents", fmt.Sprint(*flagFairFloodAgents)}
+		"-fairness-seconds", fmt.Sprint(*flagFairSeconds), "-fairness-flood-agents", fmt.Sprint(*flagFairFloodAgents),
+		"-search-events", fmt.Sprint(*flagSearchEvents), "-search-orgs", fmt.Sprint(*flagSearchOrgs), "-search-queries", fmt.Sprint(*flagSearchQueries),
+		"-search-cold", fmt.Sprint(*flagSearchCold), "-search-scale", *flagSearchScale, "-search-dir", *flagSearchDir}
 	if *flagQuick {
 		args = append(args, "-quick")
 	}
@@ -225,6 +231,7 @@ func printTable(results []Result) {
 	printMPETable(results)
 	printFleet(results)
 	printFairness(results)
+	printSearch(results)
 }
 
 func writeJSON(path string, v any) error {

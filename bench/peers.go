@@ -32,7 +32,29 @@ type peerSystem struct {
 
 // runPeers runs rsyslog and Sluice on the same generated file, interleaved
 // A/B/A/B, and prints medians and the ratio line.
+//
+// The index comparison (system "index", see runIndexPeers) runs after
+// them and prints the last line.
 func runPeers() int {
+	var want []string
+	if *flagSystems != "" {
+		want = strings.Split(*flagSystems, ",")
+	}
+	forwarding := len(want) == 0 || slices.ContainsFunc(want, func(s string) bool { return s != "index" })
+	if forwarding {
+		if rc := runForwardingPeers(want); rc != 0 {
+			return rc
+		}
+	}
+	if len(want) == 0 || slices.Contains(want, "index") {
+		return runIndexPeers(*flagLines)
+	}
+	return 0
+}
+
+// runForwardingPeers is the forwarding comparison: the systems named in
+// want (all when empty) on the same file.
+func runForwardingPeers(want []string) int {
 	if _, err := exec.LookPath("rsyslogd"); err != nil {
 		fmt.Fprintln(os.Stderr, "bench: rsyslogd not found (make bench-peers installs Debian's rsyslog)")
 		return 1
@@ -53,8 +75,7 @@ func runPeers() int {
 		{"rsyslog-da-queue", func(r int) peerRun { return runRsyslog(e, file, n, r, "da") }},
 		{"rsyslog-disk-queue", func(r int) peerRun { return runRsyslog(e, file, n, r, "disk") }},
 	}
-	if *flagSystems != "" {
-		want := strings.Split(*flagSystems, ",")
+	if len(want) > 0 {
 		systems = slices.DeleteFunc(systems, func(s peerSystem) bool { return !slices.Contains(want, s.name) })
 	}
 	runs := map[string][]peerRun{}

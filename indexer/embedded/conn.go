@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -133,6 +134,26 @@ func (c *conn) queryInt(query string, dst *int64) error {
 func (c *conn) rollback() error {
 	if err := c.exec("ROLLBACK"); err != nil && !strings.Contains(err.Error(), "no transaction") {
 		return fmt.Errorf("rollback %s: %w", c.path, err)
+	}
+	return nil
+}
+
+// truncateWAL copies the whole WAL into the database and truncates it to
+// nothing, before the connection closes. Closing deletes the WAL only
+// when it is the file's last connection; with searches holding read-only
+// connections open (they cannot delete it) a closed day file kept its
+// WAL, up to WALAutocheckpoint pages, on disk for good. It never waits:
+// with busy_timeout 0 a search in the middle of a read makes it return
+// SQLITE_BUSY (as a result row, not an error), and the WAL stays as
+// before; the day's next writer or last connection deals with it.
+func (c *conn) truncateWAL() error {
+	err := c.exec("PRAGMA busy_timeout = 0")
+	if err == nil {
+		err = c.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	var serr sqlite3.Error
+	if err != nil && !(errors.As(err, &serr) && (serr.Code == sqlite3.ErrBusy || serr.Code == sqlite3.ErrLocked)) {
+		return fmt.Errorf("truncate the WAL of %s: %w", c.path, err)
 	}
 	return nil
 }

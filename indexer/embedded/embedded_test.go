@@ -140,6 +140,13 @@ func TestQueries(t *testing.T) {
 		{`""`, nil},
 		{"shadow sudo", []int64{4}},
 		{"shadow OR bob", []int64{4, 1}},
+		{`admin* OR cafe OR "failed password"`, []int64{6, 3, 2}},
+		{`(admin* OR cafe) AND NOT user.name:admin`, []int64{6, 3}},
+		{`web1 AND (invalid OR accepted)`, []int64{2, 1}},
+		{`(invalid OR accepted) AND (web2 OR bob)`, []int64{3, 1}},
+		{`NOT (password OR sudo)`, []int64{6, 5}},
+		{`"->" OR cafe`, []int64{6}},
+		{`cafe OR user.name:bob`, []int64{6, 1}},
 		// typed columns
 		{"user.name:bob", []int64{1}},
 		{"user.name:Bob", nil},
@@ -832,5 +839,59 @@ func TestUnusableFile(t *testing.T) {
 	write(t, x, genEvents("acme", 1, 10, day0.Add(24*time.Hour), time.Second))
 	if n := count(t, x, indexer.SearchRequest{Since: day0.Add(24 * time.Hour), Until: day0.Add(48 * time.Hour)}); n != 10 {
 		t.Fatalf("count %d", n)
+	}
+}
+
+// TestClosedFilesLeaveNoWAL checks that a day file closed for writing
+// while searches hold it open (a writer evicted, Close) leaves no WAL
+// behind: only the last connection to close would delete it, and the
+// read-only ones cannot, so it stayed on disk, up to WALAutocheckpoint
+// pages per file, for good.
+func TestClosedFilesLeaveNoWAL(t *testing.T) {
+	dir := t.TempDir()
+	x := openTest(t, Config{Dir: dir, MaxOpenWriters: 1})
+	write(t, x, genEvents("acme", 1, 500, day0, time.Second))
+	if n := count(t, x, indexer.SearchRequest{Query: "password"}); n == 0 { // opens day 0's readers
+		t.Fatal("no match")
+	}
+	write(t, x, genEvents("acme", 1001, 500, day0.Add(24*time.Hour), time.Second)) // evicts day 0's writer
+	walSizes := func() map[string]int64 {
+		t.Helper()
+		out := map[string]int64{}
+		paths, err := filepath.Glob(filepath.Join(dir, "*", "*-wal"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Size() > 0 {
+				out[filepath.Base(p)] = fi.Size()
+			}
+		}
+		return out
+	}
+	for name, size := range walSizes() {
+		if strings.HasPrefix(name, dayName(dayOf(day0.UnixNano()))) {
+			t.Errorf("evicted writer left %s of %d bytes", name, size)
+		}
+	}
+	if n := count(t, x, indexer.SearchRequest{}); n != 1000 {
+		t.Fatalf("count %d, want 1000", n)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if w := walSizes(); len(w) > 0 {
+		t.Errorf("Close left WAL files: %v", w)
+	}
+	y := openTest(t, Config{Dir: dir})
+	if n := count(t, y, indexer.SearchRequest{Query: "password"}); n == 0 {
+		t.Fatal("no match after reopening")
+	}
+	if n := count(t, y, indexer.SearchRequest{}); n != 1000 {
+		t.Fatalf("count %d after reopening, want 1000", n)
 	}
 }

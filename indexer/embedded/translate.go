@@ -125,6 +125,11 @@ func (t *translator) node(n query.Node) error {
 	case *query.And:
 		return t.and(x)
 	case *query.Or:
+		if e, ok := ftsExpr(x); ok {
+			// One MATCH for the whole disjunction (see ftsExpr).
+			t.match(e)
+			return nil
+		}
 		defer func(v bool) { t.rootConj = v }(t.rootConj)
 		t.rootConj = false
 		return t.list(x.Nodes, " OR ")
@@ -214,8 +219,26 @@ func (t *translator) match(expr string) {
 // (FTS5 splits it into words with the same tokenizer as the index), with
 // * for a prefix. Terms that FTS5 cannot answer (no word characters, or
 // wildcards other than a trailing *) return false.
+//
+// A disjunction of such terms is one FTS5 OR, so that FTS5 unions them
+// inside the index, and inside a conjunction it joins the conjunction's
+// match. As separate conditions each was an IN list of every matching
+// rowid of the day, built before the first row is read. On 1M corpus
+// events over 7 days, `type:x AND (word OR word) AND NOT field:y` over
+// six hours took 11.7 ms of CPU at the median and 55.6 at the p99; one
+// MATCH, 5.0 and 21.3 (cold: 211 → 56 ms at the median).
 func ftsExpr(n query.Node) (string, bool) {
 	switch x := n.(type) {
+	case *query.Or:
+		parts := make([]string, len(x.Nodes))
+		for i, c := range x.Nodes {
+			e, ok := ftsExpr(c)
+			if !ok {
+				return "", false
+			}
+			parts[i] = e
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", true
 	case *query.Term:
 		if query.IsFullText(x.Field) && hasWordChars(x.Value) {
 			return ftsQuote(x.Value), true

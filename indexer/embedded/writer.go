@@ -542,6 +542,9 @@ func (w *writer) close() error {
 	}
 	for _, c := range []*conn{w.ev, w.fts} {
 		if c != nil {
+			if err := c.truncateWAL(); err != nil {
+				errs = append(errs, err)
+			}
 			if err := c.c.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close %s: %w", c.path, err))
 			}
