@@ -178,11 +178,10 @@ func (m *Mediator) handleSearch(w http.ResponseWriter, r *http.Request) {
 		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
-	if !scopeSearch(w, r, &req) {
+	ctx, cancel, ok := m.readySearch(w, r, &req)
+	if !ok {
 		return
 	}
-	m.boundSearch(&req)
-	ctx, cancel := m.searchContext(r)
 	defer cancel()
 	events, err := m.index.Search(ctx, req)
 	if err != nil {
@@ -205,11 +204,10 @@ func (m *Mediator) handleCount(w http.ResponseWriter, r *http.Request) {
 		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
-	if !scopeSearch(w, r, &req) {
+	ctx, cancel, ok := m.readySearch(w, r, &req)
+	if !ok {
 		return
 	}
-	m.boundSearch(&req)
-	ctx, cancel := m.searchContext(r)
 	defer cancel()
 	n, err := m.index.Count(ctx, req)
 	if err != nil {

@@ -73,11 +73,10 @@ func (m *Mediator) handleFacets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !scopeSearch(w, r, &req) {
+	ctx, cancel, ok := m.readySearch(w, r, &req)
+	if !ok {
 		return
 	}
-	m.boundSearch(&req)
-	ctx, cancel := m.searchContext(r)
 	defer cancel()
 	events, err := m.index.Search(ctx, req)
 	if err != nil {

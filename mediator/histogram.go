@@ -113,11 +113,10 @@ func (m *Mediator) handleHistogram(w http.ResponseWriter, r *http.Request) {
 		serve.WriteJSON(w, http.StatusBadRequest, errorResponse{err.Error()})
 		return
 	}
-	if !scopeSearch(w, r, &req) {
+	ctx, cancel, ok := m.readySearch(w, r, &req)
+	if !ok {
 		return
 	}
-	m.boundSearch(&req)
-	ctx, cancel := m.searchContext(r)
 	defer cancel()
 	resp, err := histogram(ctx, m.index, req, n)
 	if err != nil {

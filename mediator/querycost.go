@@ -23,6 +23,20 @@ import (
 // size of the documents.
 
 // boundSearch sets the configured bounds on req.
+// readySearch readies a read of events for the caller's grant: its
+// organization scope (answering 403 itself and returning ok false when the
+// request asks for another), the query and result limits, and the search
+// deadline. Every endpoint that reads events goes through it, so none
+// reads with less than /v1/search's checks. The caller defers cancel.
+func (m *Mediator) readySearch(w http.ResponseWriter, r *http.Request, req *indexer.SearchRequest) (ctx context.Context, cancel context.CancelFunc, ok bool) {
+	if !scopeSearch(w, r, req) {
+		return nil, nil, false
+	}
+	m.boundSearch(req)
+	ctx, cancel = m.searchContext(r)
+	return ctx, cancel, true
+}
+
 func (m *Mediator) boundSearch(req *indexer.SearchRequest) {
 	req.Limits = indexer.QueryLimits{MaxBytes: m.cfg.MaxQueryBytes, MaxTerms: m.cfg.MaxQueryTerms}
 	req.MaxBytes = m.cfg.MaxResultBytes

@@ -119,11 +119,10 @@ func (m *Mediator) handleTail(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Since = time.Unix(0, cur.ts)
 	}
-	if !scopeSearch(w, r, &req) {
+	ctx, cancel, ok := m.readySearch(w, r, &req)
+	if !ok {
 		return
 	}
-	m.boundSearch(&req)
-	ctx, cancel := m.searchContext(r)
 	defer cancel()
 	want := req.Limit
 	// The documents at the cursor's time that were returned already come
